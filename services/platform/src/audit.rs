@@ -1,0 +1,340 @@
+//! The tamper-evident audit trail.
+//!
+//! Every change a service makes writes, in the same transaction, who made it
+//! (user, office), what changed (entity, id, action) and the entity before
+//! and after, as JSON. Records form one hash chain per office: each record's
+//! SHA-256 covers its content and the previous record's hash, and a head row
+//! remembers the chain's end. [`verify`] recomputes the chains and reports,
+//! per office, the first record that was altered, removed or re-linked.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use vanphong_proto::common::v1 as wire;
+
+use crate::clock::{from_micros, to_micros, to_timestamp};
+use crate::db::{Db, StoreError, Tx, query, query_built};
+use crate::identity::Caller;
+use crate::ids::new_id;
+use crate::telemetry::current_trace_id;
+
+/// `prev_hash` of the first record of every chain.
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// One change to record.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The office whose data changed (whose chain the record joins).
+    pub office_id: Uuid,
+    /// Kind of entity, e.g. `"office"`, `"user"`.
+    pub entity: &'static str,
+    pub entity_id: String,
+    /// What happened, e.g. `"create"`, `"move"`.
+    pub action: &'static str,
+    /// The entity before and after; `None` when it did not or no longer
+    /// exists.
+    pub before: Option<Json>,
+    pub after: Option<Json>,
+}
+
+/// A stored audit record.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AuditRow {
+    pub office_id: String,
+    pub seq: i64,
+    pub id: String,
+    pub recorded_at: i64,
+    pub actor_user_id: String,
+    pub actor_office_id: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub trace_id: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditRow {
+    /// The hash this record must carry, from its content and `prev_hash`.
+    pub fn expected_hash(&self) -> String {
+        let canonical = serde_json::json!([
+            self.office_id,
+            self.seq,
+            self.id,
+            self.recorded_at,
+            self.actor_user_id,
+            self.actor_office_id,
+            self.entity,
+            self.entity_id,
+            self.action,
+            self.before_json,
+            self.after_json,
+            self.trace_id,
+            self.prev_hash,
+        ]);
+        hex(&Sha256::digest(canonical.to_string().as_bytes()))
+    }
+
+    pub fn to_wire(&self) -> wire::AuditRecord {
+        wire::AuditRecord {
+            office_id: self.office_id.clone(),
+            seq: self.seq,
+            id: self.id.clone(),
+            recorded_at: Some(to_timestamp(from_micros(self.recorded_at))),
+            actor_user_id: self.actor_user_id.clone(),
+            actor_office_id: self.actor_office_id.clone(),
+            entity: self.entity.clone(),
+            entity_id: self.entity_id.clone(),
+            action: self.action.clone(),
+            before_json: self.before_json.clone().unwrap_or_default(),
+            after_json: self.after_json.clone().unwrap_or_default(),
+            trace_id: self.trace_id.clone(),
+            prev_hash: self.prev_hash.clone(),
+            hash: self.hash.clone(),
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(sqlx::FromRow)]
+struct Head {
+    seq: i64,
+    hash: String,
+}
+
+/// Appends a record to the office's chain inside the caller's transaction.
+pub async fn record(tx: &mut Tx, actor: &Caller, at: DateTime<Utc>, change: Change) -> Result<(), StoreError> {
+    let office = change.office_id.to_string();
+    tx.execute(
+        query("INSERT INTO audit_heads (office_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (office_id) DO NOTHING")
+            .bind(&office)
+            .bind(GENESIS),
+    )
+    .await?;
+    let head: Head = tx
+        .fetch_optional(
+            query_built(format!(
+                "SELECT seq, hash FROM audit_heads WHERE office_id = $1{}",
+                tx.for_update()
+            ))
+            .bind(&office),
+        )
+        .await?
+        .unwrap_or(Head {
+            seq: 0,
+            hash: GENESIS.to_string(),
+        });
+    let mut row = AuditRow {
+        office_id: office.clone(),
+        seq: head.seq + 1,
+        id: new_id().to_string(),
+        recorded_at: to_micros(at),
+        actor_user_id: actor.subject_id.to_string(),
+        actor_office_id: actor.office_id.to_string(),
+        entity: change.entity.to_string(),
+        entity_id: change.entity_id,
+        action: change.action.to_string(),
+        before_json: change.before.map(|v| v.to_string()),
+        after_json: change.after.map(|v| v.to_string()),
+        trace_id: current_trace_id(),
+        prev_hash: head.hash,
+        hash: String::new(),
+    };
+    row.hash = row.expected_hash();
+    tx.execute(
+        query(
+            "INSERT INTO audit_records (office_id, seq, id, recorded_at, actor_user_id, actor_office_id, \
+             entity, entity_id, action, before_json, after_json, trace_id, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(&row.office_id)
+        .bind(row.seq)
+        .bind(&row.id)
+        .bind(row.recorded_at)
+        .bind(&row.actor_user_id)
+        .bind(&row.actor_office_id)
+        .bind(&row.entity)
+        .bind(&row.entity_id)
+        .bind(&row.action)
+        .bind(row.before_json.clone())
+        .bind(row.after_json.clone())
+        .bind(&row.trace_id)
+        .bind(&row.prev_hash)
+        .bind(&row.hash),
+    )
+    .await?;
+    tx.execute(
+        query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE office_id = $3")
+            .bind(row.seq)
+            .bind(&row.hash)
+            .bind(&office),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Where one office's chain first breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenLink {
+    pub office_id: Uuid,
+    pub seq: i64,
+    /// For people (Vietnamese).
+    pub reason: String,
+}
+
+/// The outcome of verifying chains.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub chains_checked: i64,
+    pub records_checked: i64,
+    pub broken: Vec<BrokenLink>,
+}
+
+impl VerifyReport {
+    pub fn is_intact(&self) -> bool {
+        self.broken.is_empty()
+    }
+
+    pub fn to_wire(&self) -> wire::VerifyAuditResponse {
+        wire::VerifyAuditResponse {
+            intact: self.is_intact(),
+            chains_checked: self.chains_checked,
+            records_checked: self.records_checked,
+            broken: self
+                .broken
+                .iter()
+                .map(|b| wire::BrokenLink {
+                    office_id: b.office_id.to_string(),
+                    seq: b.seq,
+                    reason: b.reason.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Offices that have an audit chain.
+pub async fn chained_offices(db: &Db) -> Result<Vec<Uuid>, StoreError> {
+    let ids: Vec<(String,)> = db
+        .fetch_all(query(
+            "SELECT office_id FROM audit_heads UNION SELECT office_id FROM audit_records ORDER BY 1",
+        ))
+        .await?;
+    Ok(ids.into_iter().filter_map(|(id,)| Uuid::parse_str(&id).ok()).collect())
+}
+
+const VERIFY_BATCH: i64 = 1000;
+
+/// Recomputes the chains of the given offices.
+pub async fn verify(db: &Db, offices: &[Uuid]) -> Result<VerifyReport, StoreError> {
+    let mut report = VerifyReport::default();
+    for office in offices {
+        report.chains_checked += 1;
+        if let Some(broken) = verify_chain(db, *office, &mut report.records_checked).await? {
+            report.broken.push(broken);
+        }
+    }
+    Ok(report)
+}
+
+async fn verify_chain(db: &Db, office: Uuid, checked: &mut i64) -> Result<Option<BrokenLink>, StoreError> {
+    let office_id = office.to_string();
+    let broken = |seq: i64, reason: String| {
+        Ok(Some(BrokenLink {
+            office_id: office,
+            seq,
+            reason,
+        }))
+    };
+    let mut last_seq = 0_i64;
+    let mut last_hash = GENESIS.to_string();
+    loop {
+        let rows: Vec<AuditRow> = db
+            .fetch_all(
+                query(
+                    "SELECT office_id, seq, id, recorded_at, actor_user_id, actor_office_id, entity, entity_id, \
+                     action, before_json, after_json, trace_id, prev_hash, hash \
+                     FROM audit_records WHERE office_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+                )
+                .bind(&office_id)
+                .bind(last_seq)
+                .bind(VERIFY_BATCH),
+            )
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in rows {
+            *checked += 1;
+            let expected_seq = last_seq + 1;
+            if row.seq != expected_seq {
+                return broken(expected_seq, format!("Thiếu bản ghi số {expected_seq} (bị xóa)"));
+            }
+            if row.prev_hash != last_hash {
+                return broken(row.seq, "Liên kết với bản ghi trước không khớp".into());
+            }
+            if row.expected_hash() != row.hash {
+                return broken(row.seq, "Nội dung bản ghi đã bị sửa".into());
+            }
+            last_seq = row.seq;
+            last_hash = row.hash;
+        }
+    }
+    let head: Option<Head> = db
+        .fetch_optional(query("SELECT seq, hash FROM audit_heads WHERE office_id = $1").bind(&office_id))
+        .await?;
+    match head {
+        None if last_seq > 0 => broken(last_seq, "Mất điểm cuối của chuỗi nhật ký".into()),
+        None => Ok(None),
+        Some(head) if head.seq > last_seq => broken(
+            last_seq + 1,
+            format!("Các bản ghi từ số {} đến {} đã bị xóa", last_seq + 1, head.seq),
+        ),
+        Some(head) if head.seq != last_seq || head.hash != last_hash => {
+            broken(last_seq, "Điểm cuối của chuỗi nhật ký không khớp".into())
+        }
+        Some(_) => Ok(None),
+    }
+}
+
+/// A page of one office's trail, newest first.
+pub async fn list(
+    db: &Db,
+    office: Uuid,
+    entity: Option<&str>,
+    entity_id: Option<&str>,
+    limit: u32,
+    before_seq: Option<i64>,
+) -> Result<Vec<AuditRow>, StoreError> {
+    let mut sql = String::from(
+        "SELECT office_id, seq, id, recorded_at, actor_user_id, actor_office_id, entity, entity_id, action, \
+         before_json, after_json, trace_id, prev_hash, hash FROM audit_records WHERE office_id = $1 AND seq < $2",
+    );
+    let mut next = 3;
+    if entity.is_some() {
+        sql.push_str(&format!(" AND entity = ${next}"));
+        next += 1;
+    }
+    if entity_id.is_some() {
+        sql.push_str(&format!(" AND entity_id = ${next}"));
+        next += 1;
+    }
+    sql.push_str(&format!(" ORDER BY seq DESC LIMIT ${next}"));
+    let mut q = query_built(sql)
+        .bind(office.to_string())
+        .bind(before_seq.unwrap_or(i64::MAX));
+    if let Some(e) = entity {
+        q = q.bind(e);
+    }
+    if let Some(e) = entity_id {
+        q = q.bind(e);
+    }
+    db.fetch_all(q.bind(i64::from(limit))).await
+}

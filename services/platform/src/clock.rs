@@ -1,0 +1,121 @@
+//! Time: an injectable clock, and the local zone in which days, years and
+//! deadlines are counted.
+//!
+//! Everything stored is UTC. Calendar questions (which day, which year, when
+//! does a day start) are answered in Asia/Ho_Chi_Minh, which has kept UTC+7
+//! without daylight saving since 1975, so a fixed offset is exact for every
+//! date the suite handles.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+
+/// Source of the current time. Servers take it as a dependency so tests can
+/// move time (token expiry, year roll-over, deadlines) without waiting.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The clock servers share.
+pub type SharedClock = Arc<dyn Clock>;
+
+/// The machine's clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that moves only when told to; for tests and demos.
+#[derive(Debug, Clone)]
+pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl ManualClock {
+    pub fn new(start: DateTime<Utc>) -> Self {
+        Self(Arc::new(Mutex::new(start)))
+    }
+
+    pub fn set(&self, to: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = to;
+    }
+
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Asia/Ho_Chi_Minh: UTC+7.
+pub fn local_zone() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC offset is valid"))
+}
+
+/// The local calendar date of an instant.
+pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&local_zone()).date_naive()
+}
+
+/// The instant a local calendar day begins.
+pub fn start_of_local_day(date: NaiveDate) -> DateTime<Utc> {
+    let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
+    match local_zone().from_local_datetime(&midnight) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
+        chrono::LocalResult::None => Utc.from_utc_datetime(&midnight),
+    }
+}
+
+/// Microseconds since the Unix epoch: how instants are stored, identically
+/// on both database backends.
+pub fn to_micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+/// The inverse of [`to_micros`]; out-of-range values clamp to the epoch.
+pub fn from_micros(micros: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(micros).unwrap_or_default()
+}
+
+/// An instant as a protobuf timestamp.
+pub fn to_timestamp(at: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: at.timestamp(),
+        nanos: at.timestamp_subsec_nanos() as i32,
+    }
+}
+
+/// Dates on the wire and in storage: `YYYY-MM-DD`.
+pub fn format_date(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_day_starts_at_seven_hours_before_utc_midnight() {
+        let d = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+        let start = start_of_local_day(d);
+        assert_eq!(start.to_rfc3339(), "2025-12-31T17:00:00+00:00");
+        assert_eq!(local_date(start), d);
+        assert_eq!(local_date(start - Duration::seconds(1)), d.pred_opt().expect("date"));
+    }
+
+    #[test]
+    fn manual_clock_moves_only_when_told() {
+        let t = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).single().expect("time");
+        let c = ManualClock::new(t);
+        assert_eq!(c.now(), t);
+        c.advance(Duration::minutes(20));
+        assert_eq!(c.now(), t + Duration::minutes(20));
+    }
+}

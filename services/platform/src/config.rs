@@ -1,0 +1,367 @@
+//! Configuration: flags, then environment variables, then an optional TOML
+//! file, then defaults that work out of the box.
+//!
+//! Every setting is one field of [`Options`], which is at once a set of
+//! command-line flags (each with its `VANPHONG_…` environment variable) and
+//! the schema of the configuration file (the same names in kebab-case).
+//! [`Options::resolve`] merges them into [`Settings`].
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::db::DatabaseSettings;
+use crate::server::ServerOptions;
+use crate::telemetry::LogFormat;
+
+/// Why the configuration is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("configuration file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Settings as given; every field optional.
+#[derive(Debug, Clone, Default, clap::Args, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Options {
+    /// TOML file with any of these settings (kebab-case names); flags and
+    /// environment variables override it.
+    #[arg(long, env = "VANPHONG_CONFIG", global = true)]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+    /// Folder for SQLite databases, keys and the deployment id
+    /// [default: ./vanphong-data].
+    #[arg(long, env = "VANPHONG_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080 for the gateway and the
+    /// all-in-one suite].
+    #[arg(long, env = "VANPHONG_LISTEN", global = true)]
+    pub listen: Option<SocketAddr>,
+    /// Database URL: postgres://… for PostgreSQL; without it each service
+    /// uses a SQLite file in the data folder.
+    #[arg(long, env = "VANPHONG_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// PostgreSQL schema for a single service [default: the service's name].
+    /// Several services may share one database, each in its own schema.
+    #[arg(long, env = "VANPHONG_DATABASE_SCHEMA", global = true)]
+    pub database_schema: Option<String>,
+    /// Connections per service pool [default: 10].
+    #[arg(long, env = "VANPHONG_DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
+    /// Seconds a request waits for a database connection [default: 5].
+    #[arg(long, env = "VANPHONG_DB_ACQUIRE_TIMEOUT_SECS", global = true)]
+    pub db_acquire_timeout_secs: Option<u64>,
+    /// Longest a request may run, in seconds [default: 30].
+    #[arg(long, env = "VANPHONG_REQUEST_TIMEOUT_SECS", global = true)]
+    pub request_timeout_secs: Option<u64>,
+    /// Requests in flight per process before new ones are shed [default: 1024].
+    #[arg(long, env = "VANPHONG_MAX_CONCURRENT_REQUESTS", global = true)]
+    pub max_concurrent_requests: Option<usize>,
+    /// Tokio worker threads [default: the number of CPUs]; set it to the
+    /// container's CPU limit.
+    #[arg(long, env = "VANPHONG_WORKER_THREADS", global = true)]
+    pub worker_threads: Option<usize>,
+    /// Log filter, e.g. `info` or `info,vanphong_gateway=debug` [default: info].
+    #[arg(long, env = "VANPHONG_LOG", global = true)]
+    pub log: Option<String>,
+    /// Log format [default: text].
+    #[arg(long, env = "VANPHONG_LOG_FORMAT", global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    /// Name of this deployment, written into every token; tokens of other
+    /// deployments are refused [default: generated once into the data folder].
+    #[arg(long, env = "VANPHONG_DEPLOYMENT_ID", global = true)]
+    pub deployment_id: Option<String>,
+    /// Ed25519 private key (PKCS#8 PEM) that signs access tokens
+    /// [default: generated once into <data-dir>/keys/signing-key.pem].
+    #[arg(long, env = "VANPHONG_SIGNING_KEY_FILE", global = true)]
+    pub signing_key_file: Option<PathBuf>,
+    /// Further public keys (PEM) whose tokens are accepted, e.g. during a key
+    /// rotation; comma-separated. Services in their own processes need the
+    /// directory's public key here.
+    #[arg(long, env = "VANPHONG_VERIFYING_KEY_FILES", global = true, value_delimiter = ',')]
+    pub verifying_key_files: Option<Vec<PathBuf>>,
+    /// Access token lifetime in seconds [default: 900].
+    #[arg(long, env = "VANPHONG_ACCESS_TOKEN_TTL_SECS", global = true)]
+    pub access_token_ttl_secs: Option<u64>,
+    /// Refresh token (session) lifetime in seconds [default: 43200].
+    #[arg(long, env = "VANPHONG_REFRESH_TOKEN_TTL_SECS", global = true)]
+    pub refresh_token_ttl_secs: Option<u64>,
+    /// Memory cost of password hashing (Argon2id), KiB [default: 19456].
+    #[arg(long, env = "VANPHONG_PASSWORD_HASH_MEMORY_KIB", global = true)]
+    pub password_hash_memory_kib: Option<u32>,
+    /// Failed sign-ins allowed per username or address before waits apply
+    /// [default: 5].
+    #[arg(long, env = "VANPHONG_SIGN_IN_FREE_FAILURES", global = true)]
+    pub sign_in_free_failures: Option<u32>,
+    /// Public-holiday calendar (TOML) replacing the built-in Vietnamese one.
+    #[arg(long, env = "VANPHONG_HOLIDAYS_FILE", global = true)]
+    pub holidays_file: Option<PathBuf>,
+    /// Where services reach the directory (the gateway) [default:
+    /// http://127.0.0.1:8080].
+    #[arg(long, env = "VANPHONG_DIRECTORY_URL", global = true)]
+    pub directory_url: Option<String>,
+    /// Proxies whose X-Forwarded-For is believed, comma-separated
+    /// [default: 127.0.0.1,::1].
+    #[arg(long, env = "VANPHONG_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<IpAddr>>,
+    /// Password of the first admin, created on the first start of an empty
+    /// directory [default: generated and printed once].
+    #[arg(long, env = "VANPHONG_ADMIN_PASSWORD", global = true, hide_env_values = true)]
+    pub admin_password: Option<String>,
+}
+
+macro_rules! merge_fields {
+    ($high:ident, $low:ident; $($field:ident),* $(,)?) => {
+        Options { config: $high.config.or($low.config), $($field: $high.$field.or($low.$field)),* }
+    };
+}
+
+/// Fully resolved settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    /// `None`: the caller's default for its role.
+    pub listen: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    pub database_schema: Option<String>,
+    pub db_max_connections: u32,
+    pub db_acquire_timeout: Duration,
+    pub server: ServerOptions,
+    pub worker_threads: Option<usize>,
+    pub log: String,
+    pub log_format: LogFormat,
+    pub deployment_id: Option<String>,
+    pub signing_key_file: PathBuf,
+    pub verifying_key_files: Vec<PathBuf>,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub password_hash_memory_kib: u32,
+    pub sign_in_free_failures: u32,
+    pub holidays_file: Option<PathBuf>,
+    pub directory_url: String,
+    pub trusted_proxies: Vec<IpAddr>,
+    pub admin_password: Option<String>,
+}
+
+impl Options {
+    /// Fields set here win over those set in `lower`.
+    pub fn over(self, lower: Options) -> Options {
+        let high = self;
+        merge_fields!(high, lower;
+            data_dir, listen, database_url, database_schema, db_max_connections, db_acquire_timeout_secs,
+            request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, deployment_id,
+            signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
+            password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
+            admin_password,
+        )
+    }
+
+    /// Reads a configuration file.
+    pub fn from_file(path: &Path) -> Result<Options, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Merges flags and environment (already in `self`) over the file named
+    /// by `--config`, then applies defaults.
+    pub fn resolve(self) -> Result<Settings, ConfigError> {
+        let merged = match &self.config {
+            Some(path) => {
+                let file = Options::from_file(path)?;
+                self.over(file)
+            }
+            None => self,
+        };
+        merged.into_settings()
+    }
+
+    fn into_settings(self) -> Result<Settings, ConfigError> {
+        let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("vanphong-data"));
+        let positive = |name: &str, value: Option<u64>, default: u64| -> Result<u64, ConfigError> {
+            match value {
+                Some(0) => Err(ConfigError::Invalid(format!("{name} must be greater than 0"))),
+                Some(v) => Ok(v),
+                None => Ok(default),
+            }
+        };
+        let request_timeout = Duration::from_secs(positive("request-timeout-secs", self.request_timeout_secs, 30)?);
+        let access_ttl = positive("access-token-ttl-secs", self.access_token_ttl_secs, 900)?;
+        let refresh_ttl = positive("refresh-token-ttl-secs", self.refresh_token_ttl_secs, 43_200)?;
+        if refresh_ttl < access_ttl {
+            return Err(ConfigError::Invalid(
+                "refresh-token-ttl-secs must not be shorter than access-token-ttl-secs".into(),
+            ));
+        }
+        let memory = self.password_hash_memory_kib.unwrap_or(19_456);
+        if !(8..=4_194_304).contains(&memory) {
+            return Err(ConfigError::Invalid(
+                "password-hash-memory-kib must be between 8 and 4194304".into(),
+            ));
+        }
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("postgres:") || url.starts_with("postgresql:") || url.starts_with("sqlite:"))
+        {
+            return Err(ConfigError::Invalid(
+                "database-url must start with postgres://, postgresql:// or sqlite://".into(),
+            ));
+        }
+        if self.worker_threads == Some(0) {
+            return Err(ConfigError::Invalid("worker-threads must be greater than 0".into()));
+        }
+        Ok(Settings {
+            signing_key_file: self
+                .signing_key_file
+                .unwrap_or_else(|| data_dir.join("keys").join("signing-key.pem")),
+            listen: self.listen,
+            database_url: self.database_url,
+            database_schema: self.database_schema,
+            db_max_connections: self.db_max_connections.unwrap_or(10).max(1),
+            db_acquire_timeout: Duration::from_secs(positive(
+                "db-acquire-timeout-secs",
+                self.db_acquire_timeout_secs,
+                5,
+            )?),
+            server: ServerOptions {
+                request_timeout,
+                max_concurrent_requests: self.max_concurrent_requests.unwrap_or(1024).max(1),
+                ..ServerOptions::default()
+            },
+            worker_threads: self.worker_threads,
+            log: self.log.unwrap_or_else(|| "info".into()),
+            log_format: self.log_format.unwrap_or_default(),
+            deployment_id: self.deployment_id,
+            verifying_key_files: self.verifying_key_files.unwrap_or_default(),
+            access_token_ttl: Duration::from_secs(access_ttl),
+            refresh_token_ttl: Duration::from_secs(refresh_ttl),
+            password_hash_memory_kib: memory,
+            sign_in_free_failures: self.sign_in_free_failures.unwrap_or(5),
+            holidays_file: self.holidays_file,
+            directory_url: self.directory_url.unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+            trusted_proxies: self
+                .trusted_proxies
+                .unwrap_or_else(|| vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])]),
+            admin_password: self.admin_password,
+            data_dir,
+        })
+    }
+}
+
+impl Settings {
+    /// The database of one service: PostgreSQL in the schema named after the
+    /// service (unless one is configured), or `<data-dir>/<service>.db`.
+    pub fn database_for(&self, service: &str) -> DatabaseSettings {
+        let (url, schema) = match &self.database_url {
+            Some(url) if url.starts_with("sqlite:") => (url.clone(), None),
+            Some(url) => (
+                url.clone(),
+                Some(self.database_schema.clone().unwrap_or_else(|| service.to_string())),
+            ),
+            None => (
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    self.data_dir.join(format!("{service}.db")).display()
+                ),
+                None,
+            ),
+        };
+        DatabaseSettings {
+            url,
+            schema,
+            max_connections: self.db_max_connections,
+            acquire_timeout: self.db_acquire_timeout,
+        }
+    }
+
+    /// The deployment's name: configured, or generated once into the data
+    /// folder.
+    pub fn deployment_id(&self) -> Result<String, ConfigError> {
+        if let Some(id) = &self.deployment_id {
+            return Ok(id.clone());
+        }
+        let path = self.data_dir.join("deployment-id");
+        match std::fs::read_to_string(&path) {
+            Ok(id) if !id.trim().is_empty() => Ok(id.trim().to_string()),
+            _ => {
+                let id = format!("vanphong-{}", uuid::Uuid::new_v4().simple());
+                std::fs::create_dir_all(&self.data_dir).map_err(|source| ConfigError::Read {
+                    path: self.data_dir.clone(),
+                    source,
+                })?;
+                std::fs::write(&path, &id).map_err(|source| ConfigError::Read { path, source })?;
+                Ok(id)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_file_and_defaults_fill_the_rest() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("vanphong.toml");
+        std::fs::write(
+            &file,
+            "listen = \"0.0.0.0:9000\"\nlog = \"debug\"\ndb-max-connections = 3\n",
+        )
+        .expect("write");
+        let flags = Options {
+            config: Some(file),
+            log: Some("warn".into()),
+            ..Options::default()
+        };
+        let s = flags.resolve().expect("settings");
+        assert_eq!(s.listen, Some("0.0.0.0:9000".parse().expect("addr")));
+        assert_eq!(s.log, "warn");
+        assert_eq!(s.db_max_connections, 3);
+        assert_eq!(s.access_token_ttl, Duration::from_secs(900));
+        assert_eq!(s.database_for("directory").schema, None);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "lisen = \"x\"\n").expect("write");
+        let bad = Options {
+            config: Some(file),
+            ..Options::default()
+        };
+        assert!(matches!(bad.resolve(), Err(ConfigError::Parse { .. })));
+        let zero = Options {
+            request_timeout_secs: Some(0),
+            ..Options::default()
+        };
+        assert!(matches!(zero.resolve(), Err(ConfigError::Invalid(_))));
+    }
+
+    #[test]
+    fn postgres_services_get_their_own_schema() {
+        let s = Options {
+            database_url: Some("postgres://vp@db/vanphong".into()),
+            ..Options::default()
+        }
+        .resolve()
+        .expect("settings");
+        assert_eq!(s.database_for("documents").schema.as_deref(), Some("documents"));
+    }
+}

@@ -1,0 +1,131 @@
+//! Opening a service's database from its URL.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection};
+
+use super::{Db, StoreError};
+
+/// Where and how a service connects to its database.
+#[derive(Debug, Clone)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/file.db` or `postgres://user@host/db`.
+    pub url: String,
+    /// PostgreSQL only: the schema the service's tables live in, created if
+    /// missing, so several services can share one database and stay apart.
+    pub schema: Option<String>,
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before failing with
+    /// `UNAVAILABLE`.
+    pub acquire_timeout: Duration,
+}
+
+/// How long SQLite waits for another writer before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Db {
+    /// Opens the pool; the SQLite file (and its folder) is created if missing.
+    pub async fn connect(settings: &DatabaseSettings) -> Result<Db, StoreError> {
+        if settings.url.starts_with("sqlite:") {
+            connect_sqlite(settings).await
+        } else if settings.url.starts_with("postgres:") || settings.url.starts_with("postgresql:") {
+            connect_postgres(settings).await
+        } else {
+            Err(StoreError::Config(format!(
+                "unsupported database URL (expected sqlite:// or postgres://): {}",
+                redact(&settings.url)
+            )))
+        }
+    }
+}
+
+async fn connect_sqlite(settings: &DatabaseSettings) -> Result<Db, StoreError> {
+    let options = SqliteConnectOptions::from_str(&settings.url)
+        .map_err(|e| StoreError::Config(format!("bad SQLite URL: {e}")))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        .foreign_keys(true);
+    if let Some(folder) = options.get_filename().parent()
+        && !folder.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", folder.display())))?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(settings.max_connections.max(1))
+        .acquire_timeout(settings.acquire_timeout)
+        .connect_with(options)
+        .await?;
+    Ok(Db::Sqlite(pool))
+}
+
+async fn connect_postgres(settings: &DatabaseSettings) -> Result<Db, StoreError> {
+    let mut options = PgConnectOptions::from_str(&settings.url)
+        .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+    if let Some(schema) = &settings.schema {
+        if !is_plain_identifier(schema) {
+            return Err(StoreError::Config(format!(
+                "schema name must be lower-case letters, digits and _: {schema}"
+            )));
+        }
+        let mut conn = options.connect().await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")))
+            .execute(&mut conn)
+            .await?;
+        conn.close().await?;
+        options = options.options([("search_path", schema.as_str())]);
+    }
+    let pool = PgPoolOptions::new()
+        .max_connections(settings.max_connections.max(1))
+        .acquire_timeout(settings.acquire_timeout)
+        .connect_with(options)
+        .await?;
+    Ok(Db::Postgres(pool))
+}
+
+fn is_plain_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name.len() <= 63
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_password_only() {
+        assert_eq!(redact("postgres://vp:secret@db:5432/x"), "postgres://vp:***@db:5432/x");
+        assert_eq!(redact("postgres://vp@db/x"), "postgres://vp@db/x");
+        assert_eq!(redact("sqlite://data/a.db"), "sqlite://data/a.db");
+    }
+
+    #[test]
+    fn schema_names_are_plain() {
+        assert!(is_plain_identifier("documents"));
+        assert!(is_plain_identifier("t_0193_directory"));
+        assert!(!is_plain_identifier("Docs"));
+        assert!(!is_plain_identifier("x\"; DROP"));
+        assert!(!is_plain_identifier(""));
+    }
+}

@@ -1,0 +1,89 @@
+//! Schema migrations, one folder per backend.
+//!
+//! The platform's own tables (audit trail, idempotency keys) are migrated
+//! with their own history table, so a service's migration versions never
+//! collide with the platform's. Migrations run at start-up and from
+//! `vanphong migrate`; on PostgreSQL an advisory lock keeps concurrent
+//! replicas from running them twice.
+
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+
+use super::{Db, StoreError};
+
+/// One migration file, embedded at compile time.
+#[derive(Debug, Clone, Copy)]
+pub struct MigrationFile {
+    pub version: i64,
+    pub description: &'static str,
+    pub sql: &'static str,
+}
+
+/// The migrations of one service for both backends.
+#[derive(Debug, Clone, Copy)]
+pub struct Migrations {
+    pub sqlite: &'static [MigrationFile],
+    pub postgres: &'static [MigrationFile],
+}
+
+/// Declares a [`MigrationFile`] from a path relative to the calling file.
+#[macro_export]
+macro_rules! migration {
+    ($version:expr, $description:expr, $path:expr) => {
+        $crate::db::MigrationFile {
+            version: $version,
+            description: $description,
+            sql: include_str!($path),
+        }
+    };
+}
+
+const PLATFORM: Migrations = Migrations {
+    sqlite: &[crate::migration!(
+        1,
+        "audit and idempotency",
+        "../../migrations/sqlite/0001_platform.sql"
+    )],
+    postgres: &[crate::migration!(
+        1,
+        "audit and idempotency",
+        "../../migrations/postgres/0001_platform.sql"
+    )],
+};
+
+const PLATFORM_TABLE: &str = "_vanphong_platform_migrations";
+const SERVICE_TABLE: &str = "_vanphong_migrations";
+
+impl Db {
+    /// Applies the platform's migrations, then the service's.
+    pub async fn migrate(&self, service: &Migrations) -> Result<(), StoreError> {
+        self.apply(&PLATFORM, PLATFORM_TABLE).await?;
+        self.apply(service, SERVICE_TABLE).await
+    }
+
+    async fn apply(&self, set: &Migrations, table: &'static str) -> Result<(), StoreError> {
+        let files = match self {
+            Db::Sqlite(_) => set.sqlite,
+            Db::Postgres(_) => set.postgres,
+        };
+        let migrations = files
+            .iter()
+            .map(|f| {
+                Migration::new(
+                    f.version,
+                    f.description.into(),
+                    MigrationType::Simple,
+                    f.sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect();
+        let mut migrator = Migrator::with_migrations(migrations);
+        migrator.dangerous_set_table_name(table);
+        match self {
+            Db::Sqlite(pool) => migrator.run(pool).await?,
+            Db::Postgres(pool) => migrator.run(pool).await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,405 @@
+//! Storage on SQLite (embedded default) or PostgreSQL (production), with one
+//! behaviour.
+//!
+//! SQL is written once, with `$1, $2 …` placeholders numbered in order of
+//! first use (SQLite reads `$N` as a named parameter numbered by first
+//! appearance). Values are bound through [`Value`], a small set of types that
+//! both backends store the same way: text, 64-bit integers, booleans and
+//! bytes. Ids are stored as text, instants as microseconds since the epoch
+//! (UTC), calendar dates as `YYYY-MM-DD` text. Rows are read into structs
+//! deriving `sqlx::FromRow`, which works for either backend.
+//!
+//! Writes go through [`Db::begin_write`]: on SQLite a `BEGIN IMMEDIATE`
+//! transaction, so a transaction that reads then writes never fails half-way
+//! on a lock upgrade; on PostgreSQL a normal transaction in which callers take
+//! row locks (`FOR UPDATE`, see [`Tx::for_update`]) where they read then write.
+
+mod connect;
+mod migrate;
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool};
+use uuid::Uuid;
+
+pub use connect::DatabaseSettings;
+pub use migrate::{MigrationFile, Migrations};
+
+use crate::clock::format_date;
+use crate::clock::to_micros;
+
+/// Which database a connection talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached or is overloaded; retrying may succeed.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    /// A concurrent transaction conflicted (serialization failure, deadlock,
+    /// busy); the whole operation may be retried.
+    #[error("conflicting concurrent change: {0}")]
+    Conflict(#[source] sqlx::Error),
+    /// A uniqueness constraint refused the write.
+    #[error("duplicate value: {0}")]
+    UniqueViolation(#[source] sqlx::Error),
+    /// The connection URL or options are wrong.
+    #[error("database configuration: {0}")]
+    Config(String),
+    /// Migrations could not be applied.
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Anything else: a bug or a schema mismatch.
+    #[error(transparent)]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        use sqlx::Error as E;
+        match &e {
+            E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_) | E::WorkerCrashed => StoreError::Unavailable(e),
+            E::Database(db) => {
+                if db.is_unique_violation() {
+                    return StoreError::UniqueViolation(e);
+                }
+                let code = db.code().unwrap_or_default();
+                match code.as_ref() {
+                    // PostgreSQL: serialization failure, deadlock, lock timeout.
+                    "40001" | "40P01" | "55P03" => StoreError::Conflict(e),
+                    // PostgreSQL: the server is shutting down or restarting.
+                    "57P01" | "57P02" | "57P03" => StoreError::Unavailable(e),
+                    // SQLite: SQLITE_BUSY, SQLITE_LOCKED (with extended codes).
+                    c if c == "5" || c == "6" || c.parse::<u32>().is_ok_and(|n| n & 0xff == 5) => {
+                        StoreError::Conflict(e)
+                    }
+                    _ => StoreError::Other(e),
+                }
+            }
+            _ => StoreError::Other(e),
+        }
+    }
+}
+
+impl From<StoreError> for crate::Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
+                crate::Error::Unavailable("Cơ sở dữ liệu tạm thời không sẵn sàng, vui lòng thử lại".into())
+            }
+            StoreError::Conflict(cause) => {
+                tracing::info!(error = %cause, "transaction conflict");
+                crate::Error::Unavailable("Dữ liệu đang được thay đổi đồng thời, vui lòng thử lại".into())
+            }
+            StoreError::UniqueViolation(cause) => {
+                tracing::info!(error = %cause, "unique violation");
+                crate::Error::AlreadyExists("Bản ghi đã tồn tại".into())
+            }
+            other => crate::Error::internal(other),
+        }
+    }
+}
+
+/// A value bound to a placeholder. The `None` of each variant binds a typed
+/// NULL, which PostgreSQL needs to check the parameter's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(Option<String>),
+    Int(Option<i64>),
+    Bool(Option<bool>),
+    Bytes(Option<Vec<u8>>),
+}
+
+macro_rules! value_from {
+    ($($t:ty => $variant:ident $(via $conv:expr)?),* $(,)?) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self { Value::$variant(Some(value_from!(@conv v $(, $conv)?))) }
+        }
+        impl From<Option<$t>> for Value {
+            fn from(v: Option<$t>) -> Self { Value::$variant(v.map(|v| value_from!(@conv v $(, $conv)?))) }
+        }
+    )*};
+    (@conv $v:ident) => { $v.into() };
+    (@conv $v:ident, $conv:expr) => { $conv($v) };
+}
+
+value_from! {
+    String => Text,
+    &str => Text via |v: &str| v.to_string(),
+    &String => Text via |v: &String| v.clone(),
+    Uuid => Text via |v: Uuid| v.to_string(),
+    NaiveDate => Text via format_date,
+    DateTime<Utc> => Int via to_micros,
+    i64 => Int,
+    i32 => Int via i64::from,
+    u32 => Int via i64::from,
+    bool => Bool,
+    Vec<u8> => Bytes,
+}
+
+/// A statement and its arguments.
+#[derive(Debug, Clone)]
+pub struct Query {
+    sql: Cow<'static, str>,
+    args: Vec<Value>,
+}
+
+/// A statement whose text is fixed in the source.
+pub fn query(sql: &'static str) -> Query {
+    Query {
+        sql: Cow::Borrowed(sql),
+        args: Vec::new(),
+    }
+}
+
+/// A statement assembled at run time (optional filters, backend-specific
+/// clauses). Only fixed fragments may go into the text; values must be bound.
+pub fn query_built(sql: String) -> Query {
+    Query {
+        sql: Cow::Owned(sql),
+        args: Vec::new(),
+    }
+}
+
+impl Query {
+    pub fn bind(mut self, value: impl Into<Value>) -> Self {
+        self.args.push(value.into());
+        self
+    }
+
+    /// The SQL text, for logs and tests.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+}
+
+/// A row type readable from either backend.
+pub trait Record: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Record for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+/// A single-column value readable from either backend.
+pub trait Scalar:
+    for<'r> sqlx::Decode<'r, Sqlite>
+    + sqlx::Type<Sqlite>
+    + for<'r> sqlx::Decode<'r, Postgres>
+    + sqlx::Type<Postgres>
+    + Send
+    + Unpin
+{
+}
+impl<T> Scalar for T where
+    T: for<'r> sqlx::Decode<'r, Sqlite>
+        + sqlx::Type<Sqlite>
+        + for<'r> sqlx::Decode<'r, Postgres>
+        + sqlx::Type<Postgres>
+        + Send
+        + Unpin
+{
+}
+
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for arg in $args {
+            q = match arg {
+                Value::Text(v) => q.bind(v),
+                Value::Int(v) => q.bind(v),
+                Value::Bool(v) => q.bind(v),
+                Value::Bytes(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+/// A database of one service.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction; dropped without [`Tx::commit`] it rolls back.
+#[derive(Debug)]
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Db {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A transaction for work that writes (and usually reads first).
+    pub async fn begin_write(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A transaction for a consistent multi-statement read.
+    pub async fn begin_read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    pub async fn fetch_all<T: Record>(&self, q: Query) -> Result<Vec<T>, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => {
+                bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_all(pool)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn fetch_optional<T: Record>(&self, q: Query) -> Result<Option<T>, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => {
+                bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn scalar<T: Scalar>(&self, q: Query) -> Result<Option<T>, StoreError> {
+        Ok(match self {
+            Db::Sqlite(pool) => {
+                bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_optional(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                bind_args!(sqlx::query_scalar::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_optional(pool)
+                    .await?
+            }
+        })
+    }
+
+    /// Whether the database answers: for readiness checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.scalar::<i64>(query("SELECT 1")).await.map(|_| ())
+    }
+
+    /// Closes every connection; pending work fails.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// `" FOR UPDATE"` on PostgreSQL, nothing on SQLite (whose write
+    /// transactions already hold the database's write lock).
+    pub fn for_update(&self) -> &'static str {
+        match self {
+            Tx::Sqlite(_) => "",
+            Tx::Postgres(_) => " FOR UPDATE",
+        }
+    }
+
+    /// Runs a statement; returns the number of rows it changed.
+    pub async fn execute(&mut self, q: Query) -> Result<u64, StoreError> {
+        Ok(match self {
+            Tx::Sqlite(tx) => bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(q.sql)), q.args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+            Tx::Postgres(tx) => bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(q.sql)), q.args)
+                .execute(&mut **tx)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    pub async fn fetch_all<T: Record>(&mut self, q: Query) -> Result<Vec<T>, StoreError> {
+        Ok(match self {
+            Tx::Sqlite(tx) => {
+                bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_all(&mut **tx)
+                    .await?
+            }
+            Tx::Postgres(tx) => {
+                bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_all(&mut **tx)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn fetch_optional<T: Record>(&mut self, q: Query) -> Result<Option<T>, StoreError> {
+        Ok(match self {
+            Tx::Sqlite(tx) => {
+                bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_optional(&mut **tx)
+                    .await?
+            }
+            Tx::Postgres(tx) => {
+                bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_optional(&mut **tx)
+                    .await?
+            }
+        })
+    }
+
+    /// The first column of the first row, if any.
+    pub async fn scalar<T: Scalar>(&mut self, q: Query) -> Result<Option<T>, StoreError> {
+        Ok(match self {
+            Tx::Sqlite(tx) => {
+                bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_optional(&mut **tx)
+                    .await?
+            }
+            Tx::Postgres(tx) => {
+                bind_args!(sqlx::query_scalar::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                    .fetch_optional(&mut **tx)
+                    .await?
+            }
+        })
+    }
+
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,80 @@
+//! Converting the directory's wire snapshot into the in-memory tree.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_proto::directory::v1 as wire;
+
+use super::DirectorySnapshot;
+use crate::tree::{Numbering, OfficeEntry, OfficeKind, OfficeTree, ParentLink};
+
+/// The snapshot as the directory sent it; an error names the first entry
+/// that cannot be read.
+pub fn snapshot_from_wire(snapshot: wire::DirectorySnapshot) -> Result<DirectorySnapshot, String> {
+    let offices = snapshot
+        .offices
+        .into_iter()
+        .map(office_from_wire)
+        .collect::<Result<Vec<_>, _>>()?;
+    let revoked = snapshot
+        .revoked_sessions
+        .iter()
+        .map(|r| parse_id(&r.session_id, "revoked session"))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DirectorySnapshot::new(
+        snapshot.version,
+        OfficeTree::new(offices),
+        revoked,
+    ))
+}
+
+fn office_from_wire(office: wire::Office) -> Result<OfficeEntry, String> {
+    let links = office
+        .history
+        .iter()
+        .map(|l| {
+            Ok(ParentLink {
+                parent_id: parse_optional_id(&l.parent_id, "parent")?,
+                from: parse_date(&l.effective_from)?,
+                to: parse_optional_date(&l.effective_to)?,
+                reason: l.reason.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(OfficeEntry {
+        id: parse_id(&office.id, "office")?,
+        kind: OfficeKind::from_wire(office.kind).unwrap_or(OfficeKind::Other),
+        numbering: Numbering::from_wire(office.numbering).unwrap_or(Numbering::State),
+        established_on: parse_date(&office.established_on)?,
+        dissolved_on: parse_optional_date(&office.dissolved_on)?,
+        successor_id: parse_optional_id(&office.successor_id, "successor")?,
+        code: office.code,
+        name: office.name,
+        issuer_code: office.issuer_code,
+        links,
+    })
+}
+
+fn parse_id(value: &str, what: &str) -> Result<Uuid, String> {
+    Uuid::parse_str(value).map_err(|_| format!("bad {what} id {value:?}"))
+}
+
+fn parse_optional_id(value: &str, what: &str) -> Result<Option<Uuid>, String> {
+    if value.is_empty() {
+        Ok(None)
+    } else {
+        parse_id(value, what).map(Some)
+    }
+}
+
+fn parse_date(value: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| format!("bad date {value:?}"))
+}
+
+fn parse_optional_date(value: &str) -> Result<Option<NaiveDate>, String> {
+    if value.is_empty() {
+        Ok(None)
+    } else {
+        parse_date(value).map(Some)
+    }
+}

@@ -1,0 +1,121 @@
+//! Idempotent creation.
+//!
+//! Create calls take a client key (`request_id`). The first call claims the
+//! key inside its write transaction and stores its response there; a retry
+//! with the same key gets that response back and creates nothing; the same
+//! key with a different request is refused. On PostgreSQL a concurrent
+//! retry waits on the claim (`ON CONFLICT DO NOTHING` blocks until the first
+//! transaction ends), so even simultaneous retries create one record.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::clock::to_micros;
+use crate::db::{Db, StoreError, Tx, query};
+use crate::identity::Caller;
+
+/// A claimed or claimable idempotency key.
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey {
+    scope: String,
+    key: String,
+    request_hash: Vec<u8>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Stored {
+    request_hash: String,
+    response: Option<Vec<u8>>,
+}
+
+/// What claiming a key found.
+pub enum Claim<R> {
+    /// The key is new and now held by this transaction: do the work, then
+    /// [`IdempotencyKey::complete`].
+    Fresh,
+    /// The key was used before for the same request: return this.
+    Replay(R),
+}
+
+impl IdempotencyKey {
+    /// The key of a create call; `None` when the client sent none. Keys are
+    /// scoped by caller and method, so different callers never collide.
+    pub fn new<M: prost::Message>(caller: &Caller, method: &str, key: Option<&str>, request: &M) -> Option<Self> {
+        let key = key?;
+        Some(Self {
+            scope: format!("{}:{method}", caller.subject_id),
+            key: key.to_string(),
+            request_hash: Sha256::digest(request.encode_to_vec()).to_vec(),
+        })
+    }
+
+    fn hash_hex(&self) -> String {
+        self.request_hash.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Claims the key, or finds the response of its earlier use.
+    pub async fn claim<R: prost::Message + Default>(&self, tx: &mut Tx, now: DateTime<Utc>) -> Result<Claim<R>, Error> {
+        let inserted = tx
+            .execute(
+                query(
+                    "INSERT INTO idempotency_keys (scope, key, request_hash, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (scope, key) DO NOTHING",
+                )
+                .bind(&self.scope)
+                .bind(&self.key)
+                .bind(self.hash_hex())
+                .bind(to_micros(now)),
+            )
+            .await?;
+        if inserted == 1 {
+            return Ok(Claim::Fresh);
+        }
+        let stored: Option<Stored> = tx
+            .fetch_optional(
+                query("SELECT request_hash, response FROM idempotency_keys WHERE scope = $1 AND key = $2")
+                    .bind(&self.scope)
+                    .bind(&self.key),
+            )
+            .await?;
+        let Some(stored) = stored else {
+            return Err(Error::Unavailable(
+                "Yêu cầu trùng khóa đang được xử lý, vui lòng thử lại".into(),
+            ));
+        };
+        if stored.request_hash != self.hash_hex() {
+            return Err(Error::invalid(
+                "request_id",
+                "REUSED",
+                "Khóa chống trùng này đã được dùng cho một yêu cầu khác",
+            ));
+        }
+        let bytes = stored
+            .response
+            .ok_or_else(|| Error::Unavailable("Yêu cầu trùng khóa đang được xử lý, vui lòng thử lại".into()))?;
+        R::decode(bytes.as_slice()).map(Claim::Replay).map_err(Error::internal)
+    }
+
+    /// Stores the response of the claimed key, in the same transaction as
+    /// the work.
+    pub async fn complete<R: prost::Message>(&self, tx: &mut Tx, response: &R) -> Result<(), StoreError> {
+        tx.execute(
+            query("UPDATE idempotency_keys SET response = $1 WHERE scope = $2 AND key = $3")
+                .bind(response.encode_to_vec())
+                .bind(&self.scope)
+                .bind(&self.key),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+/// Forgets keys older than `before`; a retry after that creates anew.
+pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
+    let mut tx = db.begin_write().await?;
+    let removed = tx
+        .execute(query("DELETE FROM idempotency_keys WHERE created_at < $1").bind(to_micros(before)))
+        .await?;
+    tx.commit().await?;
+    Ok(removed)
+}

@@ -1,0 +1,37 @@
+//! What every Vanphong server shares.
+//!
+//! Where things live:
+//! - [`config`]: settings from flags, environment and a TOML file.
+//! - [`db`]: SQLite and PostgreSQL behind one API, with migrations.
+//! - [`error`]: the one error type of the service layer and its mapping to
+//!   gRPC status; [`validate`]: field-by-field input checks.
+//! - [`identity`]: roles, tokens, keys, the verified [`identity::Caller`]
+//!   and tenancy rules, and the auth layer.
+//! - [`tree`]: the office tree with history; [`directory`]: each server's
+//!   live copy of it, kept current from the directory's watch stream.
+//! - [`audit`]: the hash-chained audit trail; [`idempotency`]: safe retries
+//!   of create calls.
+//! - [`clock`], [`calendar`], [`ids`], [`text`]: time, working days, ids,
+//!   diacritic-insensitive text keys.
+//! - [`server`]: the server builder (health, reflection, tracing, deadlines,
+//!   load shedding, graceful shutdown); [`grpc_client`]: outgoing calls;
+//!   [`telemetry`]: logs and OpenTelemetry traces.
+
+pub mod audit;
+pub mod calendar;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod directory;
+pub mod error;
+pub mod grpc_client;
+pub mod idempotency;
+pub mod identity;
+pub mod ids;
+pub mod server;
+pub mod telemetry;
+pub mod text;
+pub mod tree;
+pub mod validate;
+
+pub use error::Error;

@@ -1,0 +1,110 @@
+//! A process-wide limit on requests in flight.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use futures_util::future::BoxFuture;
+use http::{Request, Response, StatusCode};
+use tokio::sync::Semaphore;
+use tower::{Layer, Service};
+
+/// Adds [`Admission`].
+#[derive(Debug, Clone)]
+pub struct AdmissionLayer {
+    permits: Arc<Semaphore>,
+}
+
+impl AdmissionLayer {
+    pub fn new(max_in_flight: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(max_in_flight.max(1))),
+        }
+    }
+}
+
+impl<S> Layer<S> for AdmissionLayer {
+    type Service = Admission<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        Admission {
+            inner,
+            permits: self.permits.clone(),
+        }
+    }
+}
+
+/// Rejects a request at once when the process is at its limit, rather than
+/// letting queues and latency grow: gRPC callers get `UNAVAILABLE` (which
+/// they may retry elsewhere), REST callers 503. Health checks always pass.
+#[derive(Debug, Clone)]
+pub struct Admission<S> {
+    inner: S,
+    permits: Arc<Semaphore>,
+}
+
+fn is_health_check(path: &str) -> bool {
+    path.starts_with("/grpc.health.v1.Health/") || path == "/healthz" || path == "/readyz"
+}
+
+impl<S, B> Service<Request<B>> for Admission<S>
+where
+    S: Service<Request<B>, Response = Response<axum::body::Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+        if is_health_check(request.uri().path()) {
+            return Box::pin(inner.call(request));
+        }
+        match self.permits.clone().try_acquire_owned() {
+            Ok(permit) => {
+                let future = inner.call(request);
+                Box::pin(async move {
+                    let response = future.await;
+                    drop(permit);
+                    response
+                })
+            }
+            Err(_) => {
+                tracing::warn!(path = request.uri().path(), "overloaded: request shed");
+                let response = overloaded(&request);
+                Box::pin(async move { Ok(response) })
+            }
+        }
+    }
+}
+
+const OVERLOADED: &str = "Hệ thống đang quá tải, vui lòng thử lại sau giây lát";
+
+fn overloaded<B>(request: &Request<B>) -> Response<axum::body::Body> {
+    let is_grpc = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc"));
+    if is_grpc {
+        return tonic::Status::unavailable(OVERLOADED).into_http();
+    }
+    let body = serde_json::json!({
+        "error": {"code": 503, "status": "UNAVAILABLE", "message": OVERLOADED}
+    });
+    let mut response = Response::new(axum::body::Body::from(body.to_string()));
+    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
+        .headers_mut()
+        .insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("1"));
+    response
+}

@@ -1,0 +1,89 @@
+//! Assembling a server's gRPC services with health, reflection, auth and
+//! deadlines.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use tonic::server::NamedService;
+use tonic::service::Routes;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use super::deadline::DeadlineLayer;
+use crate::Error;
+use crate::identity::{AuthLayer, AuthState};
+
+/// The gRPC services of one server.
+#[derive(Default)]
+pub struct GrpcServices {
+    routes: Routes,
+    names: Vec<&'static str>,
+}
+
+impl GrpcServices {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a tonic service; its name is reported by health and reflection.
+    pub fn add<S>(mut self, service: S) -> Self
+    where
+        S: tower::Service<http::Request<tonic::body::Body>, Error = Infallible>
+            + NamedService
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Response: axum::response::IntoResponse,
+        S::Future: Send + 'static,
+    {
+        self.names.push(S::NAME);
+        self.routes = self.routes.add_service(service);
+        self
+    }
+
+    /// Names of the services added so far.
+    pub fn names(&self) -> &[&'static str] {
+        &self.names
+    }
+
+    /// The router: the services plus `grpc.health.v1.Health` (each service
+    /// reported serving) and reflection (v1 and v1alpha), behind token
+    /// verification and deadlines.
+    pub async fn build(
+        self,
+        auth: AuthState,
+        max_request_time: Duration,
+    ) -> Result<(axum::Router, HealthReporter), Error> {
+        let (reporter, health) = tonic_health::server::health_reporter();
+        for name in &self.names {
+            reporter.set_service_status(*name, ServingStatus::Serving).await;
+        }
+        let mut v1 = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(vanphong_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .with_service_name("grpc.health.v1.Health")
+            .with_service_name("grpc.reflection.v1.ServerReflection");
+        let mut v1alpha = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(vanphong_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .with_service_name("grpc.health.v1.Health")
+            .with_service_name("grpc.reflection.v1alpha.ServerReflection");
+        for name in &self.names {
+            v1 = v1.with_service_name(*name);
+            v1alpha = v1alpha.with_service_name(*name);
+        }
+        let v1 = v1.build_v1().map_err(Error::internal)?;
+        let v1alpha = v1alpha.build_v1alpha().map_err(Error::internal)?;
+        let router = self
+            .routes
+            .add_service(health)
+            .add_service(v1)
+            .add_service(v1alpha)
+            .prepare()
+            .into_axum_router()
+            .layer(AuthLayer::new(auth))
+            .layer(DeadlineLayer::new(max_request_time));
+        Ok((router, reporter))
+    }
+}

@@ -1,0 +1,95 @@
+//! Building and running a server.
+//!
+//! Every process serves one axum router on one TCP listener through tonic's
+//! server (HTTP/2, and HTTP/1 where REST is served). Around it, outermost
+//! first:
+//! - [`trace`]: a span per request with its W3C trace id and a request id,
+//!   both returned as `x-trace-id` / `x-request-id`;
+//! - [`admission`]: a global concurrency limit that sheds load with
+//!   `UNAVAILABLE` / 503 instead of queueing without bound (health checks are
+//!   exempt);
+//! - tonic's per-connection limit with load shedding.
+//!
+//! gRPC services are assembled by [`GrpcServices`], which adds
+//! `grpc.health.v1` and reflection and wraps them in the auth layer and the
+//! [`deadline`] layer. Shutdown on SIGTERM or Ctrl-C stops accepting, lets
+//! requests in flight finish (up to a grace period), then returns.
+
+mod admission;
+mod deadline;
+mod grpc;
+mod shutdown;
+mod trace;
+
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+pub use admission::AdmissionLayer;
+pub use deadline::{Deadline, DeadlineLayer, parse_grpc_timeout};
+pub use grpc::GrpcServices;
+pub use shutdown::on_signals;
+pub use trace::{RequestIds, RequestTraceLayer};
+
+use crate::Error;
+
+/// Limits and timeouts of a server.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Longest time a request may run; also the default when the caller
+    /// sends no deadline.
+    pub request_timeout: Duration,
+    /// Requests handled at once by the whole process before new ones are shed.
+    pub max_concurrent_requests: usize,
+    /// Requests handled at once on one connection.
+    pub max_concurrent_requests_per_connection: usize,
+    /// Also speak HTTP/1.1 (for REST clients).
+    pub accept_http1: bool,
+    /// How long shutdown waits for requests in flight.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            request_timeout: Duration::from_secs(30),
+            max_concurrent_requests: 1024,
+            max_concurrent_requests_per_connection: 256,
+            accept_http1: false,
+            shutdown_grace: Duration::from_secs(20),
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` is cancelled, then drains.
+pub async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    options: &ServerOptions,
+    shutdown: CancellationToken,
+) -> Result<(), Error> {
+    let incoming = tonic::transport::server::TcpIncoming::from(listener)
+        .with_nodelay(Some(true))
+        .with_keepalive(Some(Duration::from_secs(60)));
+    let server = tonic::transport::Server::builder()
+        .accept_http1(options.accept_http1)
+        .concurrency_limit_per_connection(options.max_concurrent_requests_per_connection)
+        .load_shed(true)
+        .http2_keepalive_interval(Some(Duration::from_secs(30)))
+        .http2_keepalive_timeout(Some(Duration::from_secs(10)))
+        .layer(RequestTraceLayer)
+        .layer(AdmissionLayer::new(options.max_concurrent_requests))
+        .serve_with_incoming_shutdown(app, incoming, shutdown.clone().cancelled_owned());
+    let grace = options.shutdown_grace;
+    tokio::select! {
+        result = server => result.map_err(Error::internal),
+        _ = async {
+            shutdown.cancelled().await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; stopping anyway");
+            Ok(())
+        }
+    }
+}

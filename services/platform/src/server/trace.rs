@@ -1,0 +1,133 @@
+//! A span per request, with its trace id and request id.
+
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use futures_util::future::BoxFuture;
+use http::{HeaderValue, Request, Response};
+use opentelemetry::trace::TraceContextExt;
+use tower::{Layer, Service};
+use tracing::Instrument;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+use uuid::Uuid;
+
+use crate::telemetry::HeaderExtractor;
+
+/// The ids of the request being served, in its extensions.
+#[derive(Debug, Clone)]
+pub struct RequestIds {
+    /// From the caller's `x-request-id`, or new.
+    pub request_id: String,
+    /// W3C trace id (32 hex digits).
+    pub trace_id: String,
+}
+
+/// Adds [`RequestTrace`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestTraceLayer;
+
+impl<S> Layer<S> for RequestTraceLayer {
+    type Service = RequestTrace<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        RequestTrace { inner }
+    }
+}
+
+/// Opens the request span (continuing the caller's trace from
+/// `traceparent`), and stamps `x-request-id` and `x-trace-id` on the response.
+#[derive(Debug, Clone)]
+pub struct RequestTrace<S> {
+    inner: S,
+}
+
+impl<S, B, ResBody> Service<Request<B>> for RequestTrace<S>
+where
+    S: Service<Request<B>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        let ready = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, ready);
+
+        let request_id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_graphic()))
+            .map(str::to_string)
+            .unwrap_or_else(|| Uuid::now_v7().to_string());
+        let path = request.uri().path().to_string();
+        let method = request.method().clone();
+        let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(request.headers())));
+        let span = tracing::info_span!(
+            "request",
+            otel.name = %path,
+            otel.kind = "server",
+            http.method = %method,
+            request_id = %request_id,
+            trace_id = tracing::field::Empty,
+            caller = tracing::field::Empty,
+        );
+        let _ = span.set_parent(parent.clone());
+        let trace_id = trace_id_of(&span, &parent);
+        span.record("trace_id", trace_id.as_str());
+        request.extensions_mut().insert(RequestIds {
+            request_id: request_id.clone(),
+            trace_id: trace_id.clone(),
+        });
+
+        let started = Instant::now();
+        let future = {
+            let _entered = span.enter();
+            inner.call(request)
+        };
+        Box::pin(
+            async move {
+                let mut response = future.await?;
+                let headers = response.headers_mut();
+                if let Ok(v) = HeaderValue::from_str(&request_id) {
+                    headers.insert("x-request-id", v);
+                }
+                if let Ok(v) = HeaderValue::from_str(&trace_id) {
+                    headers.insert("x-trace-id", v);
+                }
+                let grpc_status = headers
+                    .get("grpc-status")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                tracing::info!(
+                    http.status = response.status().as_u16(),
+                    grpc.status = grpc_status.as_str(),
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "{method} {path}"
+                );
+                Ok(response)
+            }
+            .instrument(span),
+        )
+    }
+}
+
+/// The span's OpenTelemetry trace id; without an OpenTelemetry subscriber,
+/// the caller's trace id or a fresh one, so every response still carries one.
+fn trace_id_of(span: &tracing::Span, parent: &opentelemetry::Context) -> String {
+    let own = span.context().span().span_context().clone();
+    if own.is_valid() {
+        return own.trace_id().to_string();
+    }
+    let remote = parent.span().span_context().clone();
+    if remote.is_valid() {
+        return remote.trace_id().to_string();
+    }
+    Uuid::new_v4().simple().to_string()
+}

@@ -1,0 +1,180 @@
+//! Logs and traces.
+//!
+//! Every process logs with `tracing` (text for people, JSON for log
+//! collectors) and always runs an OpenTelemetry tracer, so each request has a
+//! W3C trace id that is logged, returned to the caller (`x-trace-id`) and
+//! propagated (`traceparent`) on every gRPC call it makes. Spans are
+//! exported by OTLP/gRPC only when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+
+use std::sync::OnceLock;
+
+use opentelemetry::propagation::{Extractor, Injector};
+use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
+use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::propagation::TraceContextPropagator;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Why telemetry could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum TelemetryError {
+    #[error("bad log filter {filter:?}: {message}")]
+    Filter { filter: String, message: String },
+    #[error("cannot create the OTLP exporter: {0}")]
+    Exporter(String),
+}
+
+/// Keeps the tracer provider alive; flushes pending spans when dropped.
+pub struct TelemetryGuard {
+    provider: Option<SdkTracerProvider>,
+}
+
+impl Drop for TelemetryGuard {
+    fn drop(&mut self) {
+        if let Some(provider) = self.provider.take()
+            && let Err(e) = provider.shutdown()
+        {
+            eprintln!("flushing traces failed: {e}");
+        }
+    }
+}
+
+static INSTALLED: OnceLock<()> = OnceLock::new();
+
+/// Installs logging and tracing for the process. Must run inside a Tokio
+/// runtime (the OTLP exporter uses it). A second call does nothing, so tests
+/// may call it from every test.
+pub fn init(service_name: &str, filter: &str, format: LogFormat) -> Result<TelemetryGuard, TelemetryError> {
+    install_propagator();
+    if INSTALLED.get().is_some() {
+        return Ok(TelemetryGuard { provider: None });
+    }
+    let filter_layer = EnvFilter::try_new(filter).map_err(|e| TelemetryError::Filter {
+        filter: filter.to_string(),
+        message: e.to_string(),
+    })?;
+
+    let mut builder = SdkTracerProvider::builder().with_resource(
+        Resource::builder()
+            .with_service_name(format!("vanphong-{service_name}"))
+            .build(),
+    );
+    if std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_some() {
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_tonic()
+            .build()
+            .map_err(|e| TelemetryError::Exporter(e.to_string()))?;
+        builder = builder.with_batch_exporter(exporter);
+    }
+    let provider = builder.build();
+    let otel_layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("vanphong"));
+
+    let registry = tracing_subscriber::registry().with(filter_layer).with(otel_layer);
+    let result = match format {
+        LogFormat::Text => registry
+            .with(tracing_subscriber::fmt::layer().with_target(false))
+            .try_init(),
+        LogFormat::Json => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .with_current_span(true)
+                    .with_span_list(false),
+            )
+            .try_init(),
+    };
+    if result.is_err() {
+        // Another subscriber is already installed (e.g. by a test harness).
+        return Ok(TelemetryGuard { provider: None });
+    }
+    let _ = INSTALLED.set(());
+    Ok(TelemetryGuard {
+        provider: Some(provider),
+    })
+}
+
+/// Sets the W3C trace-context propagator; idempotent.
+pub fn install_propagator() {
+    static PROPAGATOR: OnceLock<()> = OnceLock::new();
+    PROPAGATOR.get_or_init(|| opentelemetry::global::set_text_map_propagator(TraceContextPropagator::new()));
+}
+
+/// The trace id of the current span as 32 hex digits, or empty outside a
+/// traced request.
+pub fn current_trace_id() -> String {
+    let context = tracing::Span::current().context();
+    let span = context.span();
+    let span_context = span.span_context();
+    if span_context.is_valid() {
+        span_context.trace_id().to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Reads W3C headers from an HTTP header map.
+pub struct HeaderExtractor<'a>(pub &'a http::HeaderMap);
+
+impl Extractor for HeaderExtractor<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(|v| v.to_str().ok())
+    }
+
+    fn keys(&self) -> Vec<&str> {
+        self.0.keys().map(|k| k.as_str()).collect()
+    }
+}
+
+/// Writes W3C headers into gRPC metadata.
+pub struct MetadataInjector<'a>(pub &'a mut tonic::metadata::MetadataMap);
+
+impl Injector for MetadataInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        if let (Ok(key), Ok(value)) = (
+            tonic::metadata::MetadataKey::from_bytes(key.as_bytes()),
+            tonic::metadata::MetadataValue::try_from(value.as_str()),
+        ) {
+            self.0.insert(key, value);
+        }
+    }
+}
+
+/// Writes W3C headers into an HTTP header map.
+pub struct HeaderInjector<'a>(pub &'a mut http::HeaderMap);
+
+impl Injector for HeaderInjector<'_> {
+    fn set(&mut self, key: &str, value: String) {
+        if let (Ok(key), Ok(value)) = (
+            http::header::HeaderName::from_bytes(key.as_bytes()),
+            http::header::HeaderValue::from_str(&value),
+        ) {
+            self.0.insert(key, value);
+        }
+    }
+}
+
+/// Adds the current span's `traceparent` to outgoing gRPC metadata.
+pub fn inject_trace_context(metadata: &mut tonic::metadata::MetadataMap) {
+    let context = tracing::Span::current().context();
+    opentelemetry::global::get_text_map_propagator(|p| p.inject_context(&context, &mut MetadataInjector(metadata)));
+}
+
+/// Adds the current span's `traceparent` to outgoing HTTP headers.
+pub fn inject_trace_headers(headers: &mut http::HeaderMap) {
+    let context = tracing::Span::current().context();
+    opentelemetry::global::get_text_map_propagator(|p| p.inject_context(&context, &mut HeaderInjector(headers)));
+}

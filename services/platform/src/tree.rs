@@ -1,0 +1,403 @@
+//! The office tree with its history.
+//!
+//! Offices are merged, split, dissolved and re-parented with effective dates
+//! (DOMAIN.md §1), and history must stay true: a report for a past quarter
+//! follows the tree as it was then. Each office therefore keeps every parent
+//! link with the period it held, and every question here is asked "on" a
+//! date. The directory owns the tree; every service keeps a copy of it (see
+//! [`crate::directory`]) so authorization needs no call per request.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_proto::directory::v1 as wire;
+
+/// Level of an office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OfficeKind {
+    Central,
+    Province,
+    District,
+    Commune,
+    Other,
+}
+
+impl OfficeKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            OfficeKind::Central => "central",
+            OfficeKind::Province => "province",
+            OfficeKind::District => "district",
+            OfficeKind::Commune => "commune",
+            OfficeKind::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            OfficeKind::Central,
+            OfficeKind::Province,
+            OfficeKind::District,
+            OfficeKind::Commune,
+            OfficeKind::Other,
+        ]
+        .into_iter()
+        .find(|k| k.code() == code)
+    }
+
+    pub fn from_wire(value: i32) -> Option<Self> {
+        match wire::OfficeKind::try_from(value).ok()? {
+            wire::OfficeKind::Unspecified => None,
+            wire::OfficeKind::Central => Some(OfficeKind::Central),
+            wire::OfficeKind::Province => Some(OfficeKind::Province),
+            wire::OfficeKind::District => Some(OfficeKind::District),
+            wire::OfficeKind::Commune => Some(OfficeKind::Commune),
+            wire::OfficeKind::Other => Some(OfficeKind::Other),
+        }
+    }
+
+    pub fn to_wire(self) -> i32 {
+        (match self {
+            OfficeKind::Central => wire::OfficeKind::Central,
+            OfficeKind::Province => wire::OfficeKind::Province,
+            OfficeKind::District => wire::OfficeKind::District,
+            OfficeKind::Commune => wire::OfficeKind::Commune,
+            OfficeKind::Other => wire::OfficeKind::Other,
+        }) as i32
+    }
+}
+
+/// How an office numbers its outgoing documents (DOMAIN.md §2.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Numbering {
+    /// Per calendar year; secret documents in their own series.
+    State,
+    /// Per document type per committee term; secret documents share it.
+    Party,
+}
+
+impl Numbering {
+    pub fn code(self) -> &'static str {
+        match self {
+            Numbering::State => "state",
+            Numbering::Party => "party",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "state" => Some(Numbering::State),
+            "party" => Some(Numbering::Party),
+            _ => None,
+        }
+    }
+
+    pub fn from_wire(value: i32) -> Option<Self> {
+        match wire::NumberingConvention::try_from(value).ok()? {
+            wire::NumberingConvention::Unspecified => None,
+            wire::NumberingConvention::State => Some(Numbering::State),
+            wire::NumberingConvention::Party => Some(Numbering::Party),
+        }
+    }
+
+    pub fn to_wire(self) -> i32 {
+        (match self {
+            Numbering::State => wire::NumberingConvention::State,
+            Numbering::Party => wire::NumberingConvention::Party,
+        }) as i32
+    }
+}
+
+/// One period under one parent: `from` inclusive, `to` exclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParentLink {
+    pub parent_id: Option<Uuid>,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub reason: String,
+}
+
+impl ParentLink {
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.from <= date && self.to.is_none_or(|to| date < to)
+    }
+}
+
+/// An office and its history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeEntry {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub kind: OfficeKind,
+    pub issuer_code: String,
+    pub numbering: Numbering,
+    pub established_on: NaiveDate,
+    pub dissolved_on: Option<NaiveDate>,
+    pub successor_id: Option<Uuid>,
+    /// Oldest first, without overlaps.
+    pub links: Vec<ParentLink>,
+}
+
+impl OfficeEntry {
+    /// Whether the office exists on the date.
+    pub fn exists_on(&self, date: NaiveDate) -> bool {
+        self.established_on <= date && self.dissolved_on.is_none_or(|d| date < d)
+    }
+
+    /// The parent on the date; `None` for a root or outside the office's life.
+    pub fn parent_on(&self, date: NaiveDate) -> Option<Uuid> {
+        self.links.iter().find(|l| l.covers(date)).and_then(|l| l.parent_id)
+    }
+
+    /// The link currently open (no end date), if the office still exists.
+    pub fn open_link(&self) -> Option<&ParentLink> {
+        self.links.last().filter(|l| l.to.is_none())
+    }
+
+    /// The first day of the office's latest change.
+    pub fn last_change(&self) -> NaiveDate {
+        self.links.last().map_or(self.established_on, |l| l.from)
+    }
+}
+
+/// Every office ever recorded, with history.
+#[derive(Debug, Clone, Default)]
+pub struct OfficeTree {
+    offices: HashMap<Uuid, OfficeEntry>,
+}
+
+impl OfficeTree {
+    pub fn new(entries: impl IntoIterator<Item = OfficeEntry>) -> Self {
+        Self {
+            offices: entries.into_iter().map(|e| (e.id, e)).collect(),
+        }
+    }
+
+    pub fn get(&self, id: Uuid) -> Option<&OfficeEntry> {
+        self.offices.get(&id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.offices.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.offices.is_empty()
+    }
+
+    /// Every office, in code order.
+    pub fn entries(&self) -> Vec<&OfficeEntry> {
+        let mut all: Vec<&OfficeEntry> = self.offices.values().collect();
+        all.sort_by(|a, b| a.code.cmp(&b.code));
+        all
+    }
+
+    pub fn exists_on(&self, id: Uuid, date: NaiveDate) -> bool {
+        self.get(id).is_some_and(|o| o.exists_on(date))
+    }
+
+    pub fn parent_on(&self, id: Uuid, date: NaiveDate) -> Option<Uuid> {
+        self.get(id).and_then(|o| o.parent_on(date))
+    }
+
+    /// Parent, grandparent … up to the root, on the date. Stops rather than
+    /// loops if the data ever held a cycle.
+    pub fn ancestors_on(&self, id: Uuid, date: NaiveDate) -> Vec<Uuid> {
+        let mut out = Vec::new();
+        let mut current = id;
+        while let Some(parent) = self.parent_on(current, date) {
+            if parent == id || out.contains(&parent) || out.len() > self.offices.len() {
+                break;
+            }
+            out.push(parent);
+            current = parent;
+        }
+        out
+    }
+
+    /// Whether `ancestor` is above `office` (not equal) on the date.
+    pub fn is_ancestor_on(&self, ancestor: Uuid, office: Uuid, date: NaiveDate) -> bool {
+        self.ancestors_on(office, date).contains(&ancestor)
+    }
+
+    /// Offices directly under `id` on the date, in code order.
+    pub fn children_on(&self, id: Uuid, date: NaiveDate) -> Vec<Uuid> {
+        let mut children: Vec<&OfficeEntry> = self
+            .offices
+            .values()
+            .filter(|o| o.exists_on(date) && o.parent_on(date) == Some(id))
+            .collect();
+        children.sort_by(|a, b| a.code.cmp(&b.code));
+        children.into_iter().map(|o| o.id).collect()
+    }
+
+    /// Every office below `id` on the date, nearest levels first.
+    pub fn descendants_on(&self, id: Uuid, date: NaiveDate) -> Vec<Uuid> {
+        let mut out = Vec::new();
+        let mut queue: VecDeque<Uuid> = self.children_on(id, date).into();
+        while let Some(next) = queue.pop_front() {
+            if next == id || out.contains(&next) {
+                continue;
+            }
+            out.push(next);
+            queue.extend(self.children_on(next, date));
+        }
+        out
+    }
+
+    /// Offices with no parent on the date, in code order.
+    pub fn roots_on(&self, date: NaiveDate) -> Vec<Uuid> {
+        let mut roots: Vec<&OfficeEntry> = self
+            .offices
+            .values()
+            .filter(|o| o.exists_on(date) && o.parent_on(date).is_none())
+            .collect();
+        roots.sort_by(|a, b| a.code.cmp(&b.code));
+        roots.into_iter().map(|o| o.id).collect()
+    }
+
+    /// The office that holds `id`'s records on the date: itself while it
+    /// exists, else its successor (following a chain of mergers).
+    pub fn holder_on(&self, id: Uuid, date: NaiveDate) -> Uuid {
+        let mut current = id;
+        for _ in 0..=self.offices.len() {
+            match self.get(current) {
+                Some(o) if o.dissolved_on.is_some_and(|d| d <= date) => match o.successor_id {
+                    Some(next) => current = next,
+                    None => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// The dates from `from` on at which the tree changes, `from` included:
+    /// a change is valid only if the tree is acyclic on each of them.
+    pub fn change_dates_from(&self, from: NaiveDate) -> BTreeSet<NaiveDate> {
+        let mut dates: BTreeSet<NaiveDate> = self
+            .offices
+            .values()
+            .flat_map(|o| o.links.iter().map(|l| l.from))
+            .filter(|d| *d >= from)
+            .collect();
+        dates.insert(from);
+        dates
+    }
+
+    /// Whether some office is its own ancestor on the date.
+    pub fn has_cycle_on(&self, date: NaiveDate) -> bool {
+        self.offices.keys().any(|&id| {
+            let mut current = id;
+            for _ in 0..=self.offices.len() {
+                match self.parent_on(current, date) {
+                    Some(p) if p == id => return true,
+                    Some(p) => current = p,
+                    None => return false,
+                }
+            }
+            true
+        })
+    }
+
+    /// Replaces or adds an office (used when applying a change before it is
+    /// committed, to check the result).
+    pub fn upsert(&mut self, entry: OfficeEntry) {
+        self.offices.insert(entry.id, entry);
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn date(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    pub fn office(code: &str, links: &[(Option<Uuid>, &str, Option<&str>)]) -> OfficeEntry {
+        OfficeEntry {
+            id: Uuid::now_v7(),
+            code: code.into(),
+            name: code.into(),
+            kind: OfficeKind::District,
+            issuer_code: "HU".into(),
+            numbering: Numbering::Party,
+            established_on: date(links.first().map_or("2000-01-01", |l| l.1)),
+            dissolved_on: None,
+            successor_id: None,
+            links: links
+                .iter()
+                .map(|(p, from, to)| ParentLink {
+                    parent_id: *p,
+                    from: date(from),
+                    to: to.map(date),
+                    reason: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn parent_follows_the_date() {
+        let a = office("A", &[(None, "2000-01-01", None)]);
+        let b = office("B", &[(None, "2000-01-01", None)]);
+        let c = office(
+            "C",
+            &[
+                (Some(a.id), "2000-01-01", Some("2025-07-01")),
+                (Some(b.id), "2025-07-01", None),
+            ],
+        );
+        let (a_id, b_id, c_id) = (a.id, b.id, c.id);
+        let tree = OfficeTree::new([a, b, c]);
+        assert_eq!(tree.parent_on(c_id, date("2025-06-30")), Some(a_id));
+        assert_eq!(tree.parent_on(c_id, date("2025-07-01")), Some(b_id));
+        assert_eq!(tree.children_on(a_id, date("2025-01-01")), vec![c_id]);
+        assert!(tree.children_on(a_id, date("2025-08-01")).is_empty());
+        assert!(tree.is_ancestor_on(b_id, c_id, date("2026-01-01")));
+        assert!(!tree.is_ancestor_on(a_id, c_id, date("2026-01-01")));
+        assert_eq!(tree.roots_on(date("2026-01-01")), vec![a_id, b_id]);
+    }
+
+    #[test]
+    fn descendants_and_holder() {
+        let root = office("R", &[(None, "2000-01-01", None)]);
+        let mut d1 = office("D1", &[(Some(root.id), "2000-01-01", Some("2025-07-01"))]);
+        let d2 = office("D2", &[(Some(root.id), "2000-01-01", None)]);
+        let c1 = office(
+            "C1",
+            &[
+                (Some(d1.id), "2000-01-01", Some("2025-07-01")),
+                (Some(d2.id), "2025-07-01", None),
+            ],
+        );
+        d1.dissolved_on = Some(date("2025-07-01"));
+        d1.successor_id = Some(d2.id);
+        let (r, d1_id, d2_id, c1_id) = (root.id, d1.id, d2.id, c1.id);
+        let tree = OfficeTree::new([root, d1, d2, c1]);
+        assert_eq!(tree.descendants_on(r, date("2025-01-01")), vec![d1_id, d2_id, c1_id]);
+        assert_eq!(tree.descendants_on(r, date("2025-07-01")), vec![d2_id, c1_id]);
+        assert_eq!(tree.holder_on(d1_id, date("2025-06-30")), d1_id);
+        assert_eq!(tree.holder_on(d1_id, date("2025-07-01")), d2_id);
+        assert!(!tree.exists_on(d1_id, date("2025-07-01")));
+    }
+
+    #[test]
+    fn detects_cycles() {
+        let mut a = office("A", &[(None, "2000-01-01", None)]);
+        let b = office("B", &[(Some(a.id), "2000-01-01", None)]);
+        a.links = vec![ParentLink {
+            parent_id: Some(b.id),
+            from: date("2000-01-01"),
+            to: None,
+            reason: String::new(),
+        }];
+        let tree = OfficeTree::new([a, b]);
+        assert!(tree.has_cycle_on(date("2020-01-01")));
+        assert!(tree.ancestors_on(tree.entries()[0].id, date("2020-01-01")).len() <= 2);
+    }
+}

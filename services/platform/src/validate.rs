@@ -1,0 +1,233 @@
+//! Input validation at the edge of every RPC.
+//!
+//! A [`Checker`] collects every problem of a request before anything is
+//! done, so the caller learns all of them at once, each named by its field.
+//! Its methods return a usable placeholder on failure; [`Checker::finish`]
+//! must be called before any value is used.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use crate::error::{Error, FieldViolation};
+
+/// Collects field violations of one request.
+#[derive(Debug, Default)]
+pub struct Checker {
+    violations: Vec<FieldViolation>,
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a problem with a field.
+    pub fn violation(&mut self, field: &str, reason: &'static str, description: impl Into<String>) {
+        self.violations.push(FieldViolation {
+            field: field.to_string(),
+            reason,
+            description: description.into(),
+        });
+    }
+
+    /// Whether nothing has been found wrong so far.
+    pub fn is_clean(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// Non-blank text without control characters, trimmed, at most `max`
+    /// characters.
+    pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            self.violation(field, "REQUIRED", "Không được để trống");
+            return String::new();
+        }
+        self.check_text(field, trimmed, max);
+        trimmed.to_string()
+    }
+
+    /// Like [`Checker::text`], but empty means absent.
+    pub fn optional_text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        self.check_text(field, trimmed, max);
+        Some(trimmed.to_string())
+    }
+
+    fn check_text(&mut self, field: &str, value: &str, max: usize) {
+        let chars = value.chars().count();
+        if chars > max {
+            self.violation(field, "TOO_LONG", format!("Dài quá {max} ký tự ({chars} ký tự)"));
+        }
+        if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            self.violation(field, "INVALID_CHARACTERS", "Chứa ký tự điều khiển không được phép");
+        }
+    }
+
+    /// A required id (UUID).
+    pub fn id(&mut self, field: &str, value: &str) -> Uuid {
+        if value.trim().is_empty() {
+            self.violation(field, "REQUIRED", "Không được để trống");
+            return Uuid::nil();
+        }
+        self.parse_id(field, value)
+    }
+
+    /// An id that may be left empty.
+    pub fn optional_id(&mut self, field: &str, value: &str) -> Option<Uuid> {
+        if value.trim().is_empty() {
+            None
+        } else {
+            Some(self.parse_id(field, value))
+        }
+    }
+
+    fn parse_id(&mut self, field: &str, value: &str) -> Uuid {
+        match Uuid::parse_str(value.trim()) {
+            Ok(id) if !id.is_nil() => id,
+            _ => {
+                self.violation(field, "INVALID_ID", "Không phải mã định danh hợp lệ (UUID)");
+                Uuid::nil()
+            }
+        }
+    }
+
+    /// A required calendar date written `YYYY-MM-DD`.
+    pub fn date(&mut self, field: &str, value: &str) -> NaiveDate {
+        if value.trim().is_empty() {
+            self.violation(field, "REQUIRED", "Không được để trống");
+            return NaiveDate::MIN;
+        }
+        self.parse_date(field, value)
+    }
+
+    /// A date that defaults when left empty.
+    pub fn date_or(&mut self, field: &str, value: &str, default: NaiveDate) -> NaiveDate {
+        if value.trim().is_empty() {
+            default
+        } else {
+            self.parse_date(field, value)
+        }
+    }
+
+    fn parse_date(&mut self, field: &str, value: &str) -> NaiveDate {
+        match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
+            Ok(d) if (1900..=2200).contains(&chrono::Datelike::year(&d)) => d,
+            Ok(_) => {
+                self.violation(field, "OUT_OF_RANGE", "Năm phải trong khoảng 1900–2200");
+                NaiveDate::MIN
+            }
+            Err(_) => {
+                self.violation(field, "INVALID_DATE", "Ngày phải có dạng YYYY-MM-DD và có thật");
+                NaiveDate::MIN
+            }
+        }
+    }
+
+    /// The client's idempotency key: empty means none; otherwise 1–128
+    /// printable ASCII characters.
+    pub fn request_id(&mut self, value: &str) -> Option<String> {
+        if value.is_empty() {
+            return None;
+        }
+        if value.len() > 128 || !value.chars().all(|c| c.is_ascii_graphic()) {
+            self.violation(
+                "request_id",
+                "INVALID_FORMAT",
+                "Khóa chống trùng phải gồm 1–128 ký tự ASCII in được, không có khoảng trắng",
+            );
+        }
+        Some(value.to_string())
+    }
+
+    /// A page size: 0 means `default`; otherwise 1..=`max`.
+    pub fn page_size(&mut self, field: &str, value: i32, default: u32, max: u32) -> u32 {
+        match value {
+            0 => default,
+            v if v < 0 => {
+                self.violation(field, "OUT_OF_RANGE", "Không được âm");
+                default
+            }
+            v if v as u32 > max => {
+                self.violation(field, "OUT_OF_RANGE", format!("Tối đa {max}"));
+                default
+            }
+            v => v as u32,
+        }
+    }
+
+    /// A proto enum value that must be known and not `UNSPECIFIED`.
+    pub fn known_enum<T>(&mut self, field: &str, value: i32, parse: impl Fn(i32) -> Option<T>) -> Option<T> {
+        if value == 0 {
+            self.violation(field, "REQUIRED", "Phải chọn một giá trị");
+            return None;
+        }
+        let parsed = parse(value);
+        if parsed.is_none() {
+            self.violation(field, "UNKNOWN_VALUE", format!("Giá trị {value} không được hỗ trợ"));
+        }
+        parsed
+    }
+
+    /// Ends validation: an error listing every violation, or `Ok`.
+    pub fn finish(self) -> Result<(), Error> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::InvalidArgument(self.violations))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_violation() {
+        let mut c = Checker::new();
+        let name = c.text("name", "   ", 10);
+        let code = c.text("code", "abcdefghijkl", 10);
+        let id = c.id("office_id", "not-a-uuid");
+        let date = c.date("as_of", "2025-02-30");
+        assert_eq!(name, "");
+        assert_eq!(code, "abcdefghijkl");
+        assert!(id.is_nil());
+        assert_eq!(date, NaiveDate::MIN);
+        let Err(Error::InvalidArgument(v)) = c.finish() else {
+            panic!("expected invalid argument")
+        };
+        let fields: Vec<(&str, &str)> = v.iter().map(|v| (v.field.as_str(), v.reason)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("name", "REQUIRED"),
+                ("code", "TOO_LONG"),
+                ("office_id", "INVALID_ID"),
+                ("as_of", "INVALID_DATE")
+            ]
+        );
+    }
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        let mut c = Checker::new();
+        // 10 Vietnamese characters, far more than 10 bytes.
+        let v = c.text("name", "Đảng ủy xã", 10);
+        assert_eq!(v, "Đảng ủy xã");
+        assert!(c.finish().is_ok());
+    }
+
+    #[test]
+    fn request_id_rules() {
+        let mut c = Checker::new();
+        assert_eq!(c.request_id(""), None);
+        assert_eq!(c.request_id("abc-123").as_deref(), Some("abc-123"));
+        assert!(c.is_clean());
+        c.request_id("has space");
+        assert!(!c.is_clean());
+    }
+}
