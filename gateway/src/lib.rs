@@ -1,1 +1,99 @@
+//! The gateway: the suite's front door, and the home of the office
+//! directory.
+//!
+//! Where things live:
+//! - [`directory`]: offices, users, service accounts, sign-in and sessions
+//!   (`vanphong.directory.v1`), owner of the office tree;
+//! - [`rest`]: REST/JSON routes generated from the `vanphong.api.v1.http`
+//!   options of the protos, and the OpenAPI document at `/openapi.json`;
+//! - [`front_door`]: gRPC for outside callers, forwarding calls for backend
+//!   services;
+//! - [`upstream`]: where calls go (this process or a backend);
+//! - [`health`]: `/healthz` and `/readyz`.
 
+pub mod directory;
+pub mod front_door;
+pub mod health;
+pub mod rest;
+pub mod upstream;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::routing::get;
+use prost_reflect::DescriptorPool;
+use tonic_health::server::HealthReporter;
+
+use vanphong_platform::Error;
+use vanphong_platform::identity::AuthState;
+use vanphong_platform::server::ServerOptions;
+
+use directory::Directory;
+use front_door::FrontDoor;
+use health::Readiness;
+use upstream::{Upstream, Upstreams};
+
+/// A backend service the gateway forwards to.
+#[derive(Clone)]
+pub struct Backend {
+    /// Its name, e.g. "documents".
+    pub name: String,
+    /// Its proto package, e.g. "vanphong.documents.v1".
+    pub package: String,
+    pub channel: tonic::transport::Channel,
+}
+
+/// The gateway's whole HTTP surface: REST routes, `/openapi.json`,
+/// `/healthz`, `/readyz`, and gRPC (the directory's services served here,
+/// backend services forwarded).
+pub async fn app(
+    directory: &Arc<Directory>,
+    auth: AuthState,
+    backends: Vec<Backend>,
+    options: &ServerOptions,
+) -> Result<(axum::Router, HealthReporter), Error> {
+    let services = directory.services();
+    let mut local_services: HashSet<String> = services.names().iter().map(|s| s.to_string()).collect();
+    local_services.extend(
+        [
+            "grpc.health.v1.Health",
+            "grpc.reflection.v1.ServerReflection",
+            "grpc.reflection.v1alpha.ServerReflection",
+        ]
+        .map(String::from),
+    );
+    let (grpc, health) = services.build(auth, options.request_timeout).await?;
+
+    let mut upstreams = Upstreams::new();
+    upstreams.insert("vanphong.directory.v1", Upstream::Local(grpc.clone()));
+    for backend in &backends {
+        upstreams.insert(
+            backend.package.clone(),
+            Upstream::Remote {
+                name: backend.name.clone(),
+                channel: backend.channel.clone(),
+            },
+        );
+    }
+
+    let pool = DescriptorPool::decode(vanphong_proto::FILE_DESCRIPTOR_SET).map_err(Error::internal)?;
+    let routes = rest::routes::routes(&pool).map_err(Error::internal)?;
+    let openapi = Arc::new(rest::openapi::document(&routes, env!("CARGO_PKG_VERSION")));
+    let readiness = Arc::new(Readiness {
+        db: directory.db().clone(),
+        backends: backends.iter().map(|b| (b.name.clone(), b.channel.clone())).collect(),
+    });
+
+    let router = rest::router(&routes, upstreams.clone(), options.request_timeout)
+        .route(
+            "/openapi.json",
+            get(move || {
+                let openapi = openapi.clone();
+                async move { rest::json_response(&openapi) }
+            }),
+        )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(move || health::readyz(readiness.clone())))
+        .fallback_service(FrontDoor::new(grpc, local_services, upstreams, options.request_timeout));
+    Ok((router, health))
+}

@@ -56,6 +56,11 @@ pub struct Options {
     /// Several services may share one database, each in its own schema.
     #[arg(long, env = "VANPHONG_DATABASE_SCHEMA", global = true)]
     pub database_schema: Option<String>,
+    /// Prefix of every service's PostgreSQL schema in the all-in-one suite
+    /// (schemas are `<prefix><service>`), e.g. to keep several deployments
+    /// or test runs apart in one database [default: none].
+    #[arg(long, env = "VANPHONG_DATABASE_SCHEMA_PREFIX", global = true)]
+    pub database_schema_prefix: Option<String>,
     /// Connections per service pool [default: 10].
     #[arg(long, env = "VANPHONG_DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,
@@ -115,6 +120,13 @@ pub struct Options {
     /// [default: 127.0.0.1,::1].
     #[arg(long, env = "VANPHONG_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<IpAddr>>,
+    /// Code of the root office created on the first start of an empty
+    /// directory [default: TU].
+    #[arg(long, env = "VANPHONG_ROOT_OFFICE_CODE", global = true)]
+    pub root_office_code: Option<String>,
+    /// Name of that root office [default: Tỉnh ủy].
+    #[arg(long, env = "VANPHONG_ROOT_OFFICE_NAME", global = true)]
+    pub root_office_name: Option<String>,
     /// Password of the first admin, created on the first start of an empty
     /// directory [default: generated and printed once].
     #[arg(long, env = "VANPHONG_ADMIN_PASSWORD", global = true, hide_env_values = true)]
@@ -135,6 +147,7 @@ pub struct Settings {
     pub listen: Option<SocketAddr>,
     pub database_url: Option<String>,
     pub database_schema: Option<String>,
+    pub database_schema_prefix: String,
     pub db_max_connections: u32,
     pub db_acquire_timeout: Duration,
     pub server: ServerOptions,
@@ -152,6 +165,8 @@ pub struct Settings {
     pub directory_url: String,
     pub trusted_proxies: Vec<IpAddr>,
     pub admin_password: Option<String>,
+    pub root_office_code: String,
+    pub root_office_name: String,
 }
 
 impl Options {
@@ -163,7 +178,7 @@ impl Options {
             request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, deployment_id,
             signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
-            admin_password,
+            admin_password, database_schema_prefix, root_office_code, root_office_name,
         )
     }
 
@@ -232,6 +247,7 @@ impl Options {
             listen: self.listen,
             database_url: self.database_url,
             database_schema: self.database_schema,
+            database_schema_prefix: self.database_schema_prefix.unwrap_or_default(),
             db_max_connections: self.db_max_connections.unwrap_or(10).max(1),
             db_acquire_timeout: Duration::from_secs(positive(
                 "db-acquire-timeout-secs",
@@ -258,6 +274,8 @@ impl Options {
                 .trusted_proxies
                 .unwrap_or_else(|| vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])]),
             admin_password: self.admin_password,
+            root_office_code: self.root_office_code.unwrap_or_else(|| "TU".into()),
+            root_office_name: self.root_office_name.unwrap_or_else(|| "Tỉnh ủy".into()),
             data_dir,
         })
     }
@@ -271,7 +289,11 @@ impl Settings {
             Some(url) if url.starts_with("sqlite:") => (url.clone(), None),
             Some(url) => (
                 url.clone(),
-                Some(self.database_schema.clone().unwrap_or_else(|| service.to_string())),
+                Some(
+                    self.database_schema
+                        .clone()
+                        .unwrap_or_else(|| format!("{}{service}", self.database_schema_prefix)),
+                ),
             ),
             None => (
                 format!(

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use vanphong_proto::directory::v1 as wire;
@@ -139,6 +139,8 @@ pub struct OfficeEntry {
     pub successor_id: Option<Uuid>,
     /// Oldest first, without overlaps.
     pub links: Vec<ParentLink>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 impl OfficeEntry {
@@ -338,6 +340,8 @@ pub(crate) mod tests {
                     reason: String::new(),
                 })
                 .collect(),
+            created_at: DateTime::default(),
+            updated_at: DateTime::default(),
         }
     }
 

@@ -159,17 +159,20 @@ impl Checker {
         }
     }
 
-    /// A proto enum value that must be known and not `UNSPECIFIED`.
-    pub fn known_enum<T>(&mut self, field: &str, value: i32, parse: impl Fn(i32) -> Option<T>) -> Option<T> {
+    /// A proto enum value that must be known and not `UNSPECIFIED`;
+    /// `fallback` stands in when it is not.
+    pub fn known_enum<T>(&mut self, field: &str, value: i32, parse: impl Fn(i32) -> Option<T>, fallback: T) -> T {
         if value == 0 {
             self.violation(field, "REQUIRED", "Phải chọn một giá trị");
-            return None;
+            return fallback;
         }
-        let parsed = parse(value);
-        if parsed.is_none() {
-            self.violation(field, "UNKNOWN_VALUE", format!("Giá trị {value} không được hỗ trợ"));
+        match parse(value) {
+            Some(v) => v,
+            None => {
+                self.violation(field, "UNKNOWN_VALUE", format!("Giá trị {value} không được hỗ trợ"));
+                fallback
+            }
         }
-        parsed
     }
 
     /// Ends validation: an error listing every violation, or `Ok`.

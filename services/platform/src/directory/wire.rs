@@ -1,6 +1,6 @@
 //! Converting the directory's wire snapshot into the in-memory tree.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use vanphong_proto::directory::v1 as wire;
@@ -52,7 +52,13 @@ fn office_from_wire(office: wire::Office) -> Result<OfficeEntry, String> {
         name: office.name,
         issuer_code: office.issuer_code,
         links,
+        created_at: office.created_at.map(timestamp).unwrap_or_default(),
+        updated_at: office.updated_at.map(timestamp).unwrap_or_default(),
     })
+}
+
+fn timestamp(t: prost_types::Timestamp) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.seconds, t.nanos.clamp(0, 999_999_999) as u32).unwrap_or_default()
 }
 
 fn parse_id(value: &str, what: &str) -> Result<Uuid, String> {

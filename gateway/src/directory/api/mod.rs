@@ -1,0 +1,38 @@
+//! The directory's gRPC services. Each handler validates its input (every
+//! bad field named), authorizes the caller against the office tree, does its
+//! work in one transaction together with the audit record (and, for create
+//! calls, the idempotency key), and only then answers.
+
+mod audit;
+mod auth;
+pub mod convert;
+mod offices;
+mod roles;
+mod service_accounts;
+mod sync;
+mod users;
+
+use std::sync::Arc;
+
+use vanphong_platform::server::GrpcServices;
+use vanphong_proto::directory::v1::audit_service_server::AuditServiceServer;
+use vanphong_proto::directory::v1::auth_service_server::AuthServiceServer;
+use vanphong_proto::directory::v1::office_service_server::OfficeServiceServer;
+use vanphong_proto::directory::v1::service_account_service_server::ServiceAccountServiceServer;
+use vanphong_proto::directory::v1::sync_service_server::SyncServiceServer;
+use vanphong_proto::directory::v1::user_service_server::UserServiceServer;
+
+use super::Directory;
+
+/// Every directory service, sharing one state.
+pub fn services(directory: &Arc<Directory>) -> GrpcServices {
+    GrpcServices::new()
+        .add(AuthServiceServer::new(auth::AuthApi::new(directory.clone())))
+        .add(OfficeServiceServer::new(offices::OfficeApi::new(directory.clone())))
+        .add(UserServiceServer::new(users::UserApi::new(directory.clone())))
+        .add(ServiceAccountServiceServer::new(
+            service_accounts::ServiceAccountApi::new(directory.clone()),
+        ))
+        .add(SyncServiceServer::new(sync::SyncApi::new(directory.clone())))
+        .add(AuditServiceServer::new(audit::AuditApi::new(directory.clone())))
+}

@@ -1,0 +1,150 @@
+//! The office directory: offices with their history, users, service
+//! accounts, sign-in and sessions. It lives in the gateway process and is
+//! the one owner of the office tree; every other server follows it through
+//! `WatchDirectory`.
+//!
+//! - [`domain`]: rules without I/O (tree changes, names, passwords,
+//!   throttling);
+//! - [`store`]: SQL;
+//! - [`api`]: the gRPC services (`vanphong.directory.v1`), which validate,
+//!   authorize, run one transaction with its audit record, and answer;
+//! - [`bootstrap`]: the first office and admin of an empty directory.
+
+pub mod api;
+pub mod bootstrap;
+pub mod domain;
+mod snapshot;
+pub mod store;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use vanphong_platform::Error;
+use vanphong_platform::clock::{SharedClock, local_date};
+use vanphong_platform::db::Db;
+use vanphong_platform::directory::{self as view, DirectoryPublisher, DirectorySnapshot, DirectoryView};
+use vanphong_platform::identity::TokenIssuer;
+use vanphong_platform::server::GrpcServices;
+use vanphong_proto::directory::v1 as wire;
+
+use domain::password::Passwords;
+use domain::throttle::SignInThrottle;
+
+/// Settings of the directory.
+#[derive(Debug, Clone)]
+pub struct DirectoryConfig {
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub password_hash_memory_kib: u32,
+    pub sign_in_free_failures: u32,
+    /// Proxies whose `x-forwarded-for` names the real client.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// The directory's shared state.
+pub struct Directory {
+    pub(crate) db: Db,
+    pub(crate) clock: SharedClock,
+    pub(crate) issuer: TokenIssuer,
+    pub(crate) passwords: Passwords,
+    pub(crate) throttle: SignInThrottle,
+    pub(crate) config: DirectoryConfig,
+    pub(crate) shutdown: CancellationToken,
+    publisher: DirectoryPublisher,
+    wire: watch::Sender<Arc<wire::DirectorySnapshot>>,
+    reload_lock: tokio::sync::Mutex<()>,
+}
+
+/// How often the directory checks the database for changes made by other
+/// gateway replicas.
+const POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+impl Directory {
+    /// Opens the directory on a migrated database and loads its snapshot.
+    pub async fn open(
+        db: Db,
+        clock: SharedClock,
+        issuer: TokenIssuer,
+        config: DirectoryConfig,
+        shutdown: CancellationToken,
+    ) -> Result<Arc<Self>, Error> {
+        let (publisher, _) = view::channel(DirectorySnapshot::default());
+        let (wire, _) = watch::channel(Arc::new(wire::DirectorySnapshot::default()));
+        let directory = Arc::new(Directory {
+            passwords: Passwords::new(config.password_hash_memory_kib)?,
+            throttle: SignInThrottle::new(config.sign_in_free_failures),
+            db,
+            clock,
+            issuer,
+            config,
+            shutdown,
+            publisher,
+            wire,
+            reload_lock: tokio::sync::Mutex::new(()),
+        });
+        directory.reload().await?;
+        Ok(directory)
+    }
+
+    /// The live snapshot, for this process's own token checks.
+    pub fn view(&self) -> DirectoryView {
+        self.publisher.view()
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Today in local time.
+    pub fn today(&self) -> NaiveDate {
+        local_date(self.clock.now())
+    }
+
+    /// Re-reads the snapshot when the database holds a newer version.
+    pub async fn reload(&self) -> Result<(), Error> {
+        let _guard = self.reload_lock.lock().await;
+        let current = self.publisher.view().current().version;
+        let latest = store::version(&self.db).await?;
+        if latest <= current {
+            return Ok(());
+        }
+        let (platform, wire) = snapshot::load(&self.db, latest, self.clock.now(), self.today()).await?;
+        self.publisher.publish(platform);
+        self.wire.send_replace(Arc::new(wire));
+        Ok(())
+    }
+
+    /// Keeps the snapshot current with changes made by other replicas.
+    pub fn spawn_poller(self: &Arc<Self>) {
+        let directory = Arc::clone(self);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(POLL_INTERVAL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = directory.shutdown.cancelled() => return,
+                    _ = tick.tick() => {
+                        if let Err(e) = directory.reload().await {
+                            tracing::warn!(error = %e, "directory reload failed");
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// Subscribes to the wire snapshot (for `WatchDirectory`).
+    pub(crate) fn watch_wire(&self) -> watch::Receiver<Arc<wire::DirectorySnapshot>> {
+        self.wire.subscribe()
+    }
+
+    /// The directory's gRPC services.
+    pub fn services(self: &Arc<Self>) -> GrpcServices {
+        api::services(self)
+    }
+}

@@ -1,0 +1,57 @@
+//! The directory's SQL: offices and their links, users, service accounts,
+//! sessions, and the version counter that tells other servers the tree or
+//! the revocations changed.
+
+pub mod offices;
+pub mod service_accounts;
+pub mod sessions;
+pub mod users;
+
+use vanphong_platform::db::{Db, Migrations, StoreError, Tx, query};
+use vanphong_platform::migration;
+
+/// The directory's schema, per backend.
+pub const MIGRATIONS: Migrations = Migrations {
+    sqlite: &[migration!(
+        1,
+        "directory",
+        "../../../migrations/sqlite/0001_directory.sql"
+    )],
+    postgres: &[migration!(
+        1,
+        "directory",
+        "../../../migrations/postgres/0001_directory.sql"
+    )],
+};
+
+/// The current directory version.
+pub async fn version(db: &Db) -> Result<i64, StoreError> {
+    Ok(db
+        .scalar::<i64>(query("SELECT version FROM directory_version WHERE singleton = 1"))
+        .await?
+        .unwrap_or(0))
+}
+
+/// Serialises changes of the tree: on PostgreSQL this row lock makes
+/// concurrent structure changes wait for each other; SQLite's write
+/// transactions already do.
+pub async fn lock_structure(tx: &mut Tx) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT version FROM directory_version WHERE singleton = 1{}",
+        tx.for_update()
+    );
+    tx.scalar::<i64>(vanphong_platform::db::query_built(sql)).await?;
+    Ok(())
+}
+
+/// Marks a change other servers must learn of; returns the new version.
+pub async fn bump_version(tx: &mut Tx) -> Result<i64, StoreError> {
+    tx.execute(query(
+        "UPDATE directory_version SET version = version + 1 WHERE singleton = 1",
+    ))
+    .await?;
+    Ok(tx
+        .scalar::<i64>(query("SELECT version FROM directory_version WHERE singleton = 1"))
+        .await?
+        .unwrap_or(0))
+}

@@ -1,0 +1,125 @@
+//! The gRPC front door: calls for the directory are served here; calls for
+//! backend services are forwarded as they are (bytes, headers, streams) with
+//! the caller's token, deadline and trace context, so another office's
+//! system needs only the gateway's address.
+
+use std::collections::HashSet;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Body;
+use futures_util::future::BoxFuture;
+use http::{HeaderValue, Request, Response};
+use tower::{Service, ServiceExt};
+
+use vanphong_platform::telemetry::inject_trace_headers;
+
+use crate::rest::error_response;
+use crate::upstream::{Upstream, Upstreams};
+
+/// Routes gRPC calls by service name.
+#[derive(Clone)]
+pub struct FrontDoor {
+    local: axum::Router,
+    local_services: Arc<HashSet<String>>,
+    upstreams: Upstreams,
+    default_timeout: Duration,
+}
+
+impl FrontDoor {
+    pub fn new(
+        local: axum::Router,
+        local_services: HashSet<String>,
+        upstreams: Upstreams,
+        default_timeout: Duration,
+    ) -> Self {
+        Self {
+            local,
+            local_services: Arc::new(local_services),
+            upstreams,
+            default_timeout,
+        }
+    }
+}
+
+fn is_grpc<B>(request: &Request<B>) -> bool {
+    request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc"))
+}
+
+impl Service<Request<Body>> for FrontDoor {
+    type Response = Response<Body>;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response<Body>, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<Body>) -> Self::Future {
+        let service = request
+            .uri()
+            .path()
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        if self.local_services.contains(&service) {
+            return Box::pin(self.local.clone().oneshot(request));
+        }
+        if !is_grpc(&request) {
+            let status = tonic::Status::not_found(format!("Không có tài nguyên {}", request.uri().path()));
+            return Box::pin(async move { Ok(error_response(&status)) });
+        }
+        let package = service.rsplit_once('.').map(|(p, _)| p.to_string()).unwrap_or_default();
+        match self.upstreams.get(&package).cloned() {
+            Some(Upstream::Local(router)) => Box::pin(router.oneshot(request)),
+            Some(Upstream::Remote { name, channel }) => {
+                let timeout = self.default_timeout;
+                Box::pin(async move { Ok(forward(name, channel, request, timeout).await) })
+            }
+            None => {
+                let status = tonic::Status::unimplemented(format!("Không có dịch vụ {service}"));
+                Box::pin(async move { Ok(status.into_http()) })
+            }
+        }
+    }
+}
+
+async fn forward(
+    name: String,
+    channel: tonic::transport::Channel,
+    request: Request<Body>,
+    default_timeout: Duration,
+) -> Response<Body> {
+    let (mut parts, body) = request.into_parts();
+    if !parts.headers.contains_key("grpc-timeout")
+        && let Ok(v) = HeaderValue::from_str(&format!("{}m", default_timeout.as_millis()))
+    {
+        parts.headers.insert("grpc-timeout", v);
+    }
+    inject_trace_headers(&mut parts.headers);
+    let request = Request::from_parts(parts, tonic::body::Body::new(body));
+    let unavailable = || tonic::Status::unavailable(format!("Dịch vụ {name} tạm thời không sẵn sàng")).into_http();
+    let mut channel = channel;
+    let ready = match channel.ready().await {
+        Ok(ready) => ready,
+        Err(e) => {
+            tracing::warn!(service = %name, error = %e, "backend not reachable");
+            return unavailable();
+        }
+    };
+    match ready.call(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(e) => {
+            tracing::warn!(service = %name, error = %e, "forwarding failed");
+            unavailable()
+        }
+    }
+}

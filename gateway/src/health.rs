@@ -1,0 +1,61 @@
+//! `/healthz` (the process is up) and `/readyz` (the directory's database
+//! and every backend service answer).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::response::Response;
+use http::StatusCode;
+use tonic::transport::Channel;
+use tonic_health::pb::HealthCheckRequest;
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+
+use vanphong_platform::db::Db;
+
+use crate::rest::json_response;
+
+/// What readiness depends on.
+pub struct Readiness {
+    pub db: Db,
+    pub backends: Vec<(String, Channel)>,
+}
+
+const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub async fn healthz() -> Response {
+    json_response(&serde_json::json!({ "status": "ok" }))
+}
+
+pub async fn readyz(readiness: Arc<Readiness>) -> Response {
+    let mut checks = serde_json::Map::new();
+    let mut ready = true;
+    let db_ok = tokio::time::timeout(CHECK_TIMEOUT, readiness.db.ping())
+        .await
+        .is_ok_and(|r| r.is_ok());
+    ready &= db_ok;
+    checks.insert(
+        "directory".into(),
+        serde_json::json!(if db_ok { "serving" } else { "not serving" }),
+    );
+    for (name, channel) in &readiness.backends {
+        let mut request = tonic::Request::new(HealthCheckRequest { service: String::new() });
+        request.set_timeout(CHECK_TIMEOUT);
+        let serving = tokio::time::timeout(CHECK_TIMEOUT, HealthClient::new(channel.clone()).check(request))
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .is_some_and(|r| r.get_ref().status == ServingStatus::Serving as i32);
+        ready &= serving;
+        checks.insert(
+            name.clone(),
+            serde_json::json!(if serving { "serving" } else { "not serving" }),
+        );
+    }
+    let body = serde_json::json!({ "status": if ready { "ready" } else { "not ready" }, "checks": checks });
+    let mut response = json_response(&body);
+    if !ready {
+        *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    }
+    response
+}

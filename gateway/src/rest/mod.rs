@@ -1,0 +1,120 @@
+//! REST/JSON in front of gRPC.
+//!
+//! Every RPC annotated with `vanphong.api.v1.http` becomes a route; a
+//! request's path parameters, query string and JSON body are turned into the
+//! request message by the proto3 JSON mapping, the RPC is called (in process
+//! for the directory, over the network for backend services) with the
+//! caller's bearer token, request id, trace context and a deadline, and the
+//! answer or error comes back as JSON with the matching HTTP status.
+
+mod errors;
+pub mod openapi;
+pub mod routes;
+mod transcode;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::response::Response;
+use axum::routing::{MethodFilter, MethodRouter};
+use tonic::transport::server::TcpConnectInfo;
+
+use vanphong_platform::server::RequestIds;
+use vanphong_platform::telemetry::inject_trace_context;
+
+pub use errors::{error_response, json_response};
+use routes::RestRoute;
+
+use crate::upstream::Upstreams;
+
+/// Largest JSON body accepted.
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+struct RestState {
+    upstreams: Upstreams,
+    timeout: Duration,
+}
+
+/// A router with one route per REST route.
+pub fn router(routes: &[RestRoute], upstreams: Upstreams, timeout: Duration) -> axum::Router {
+    let state = Arc::new(RestState { upstreams, timeout });
+    let mut by_template: BTreeMap<String, MethodRouter> = BTreeMap::new();
+    for route in routes {
+        let Ok(filter) = MethodFilter::try_from(route.http_method.clone()) else {
+            continue;
+        };
+        let template = route.template.clone();
+        let route = Arc::new(route.clone());
+        let state = state.clone();
+        let handler = move |request: Request| {
+            let route = route.clone();
+            let state = state.clone();
+            async move { handle(&route, &state, request).await }
+        };
+        let entry = by_template.remove(&template).unwrap_or_default();
+        by_template.insert(template, entry.on(filter, handler));
+    }
+    by_template
+        .into_iter()
+        .fold(axum::Router::new(), |router, (template, methods)| {
+            router.route(&template, methods)
+        })
+}
+
+async fn handle(route: &RestRoute, state: &RestState, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error_response(&tonic::Status::invalid_argument(format!(
+                "Nội dung yêu cầu quá lớn (tối đa {} MiB)",
+                MAX_BODY / 1024 / 1024
+            )));
+        }
+    };
+    let params = route.match_path(parts.uri.path()).unwrap_or_default();
+    let message = match transcode::request_message(route, &params, parts.uri.query(), &body) {
+        Ok(m) => m,
+        Err(e) => return error_response(&e.into_status()),
+    };
+    let Some(upstream) = state.upstreams.get(&route.package()) else {
+        return error_response(&tonic::Status::unavailable(format!(
+            "Dịch vụ {} chưa được cấu hình trên cổng này",
+            route.package()
+        )));
+    };
+    let mut call = tonic::Request::new(message);
+    call.set_timeout(state.timeout);
+    if let Some(auth) = parts.headers.get(http::header::AUTHORIZATION)
+        && let Ok(value) = tonic::metadata::MetadataValue::try_from(auth.as_bytes())
+    {
+        call.metadata_mut().insert("authorization", value);
+    }
+    if let Some(ids) = parts.extensions.get::<RequestIds>()
+        && let Ok(value) = ids.request_id.parse()
+    {
+        call.metadata_mut().insert("x-request-id", value);
+    }
+    inject_trace_context(call.metadata_mut());
+    if let Some(info) = parts.extensions.get::<TcpConnectInfo>() {
+        if let Some(peer) = info.remote_addr {
+            let chain = match parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+                Some(earlier) => format!("{earlier}, {}", peer.ip()),
+                None => peer.ip().to_string(),
+            };
+            if let Ok(value) = chain.parse() {
+                call.metadata_mut().insert("x-forwarded-for", value);
+            }
+        }
+        call.extensions_mut().insert(info.clone());
+    }
+    match upstream.unary(call, &route.grpc_path(), route.method.output()).await {
+        Ok(response) => match transcode::response_json(response.get_ref()) {
+            Ok(json) => json_response(&json),
+            Err(e) => error_response(&e.into_status()),
+        },
+        Err(status) => error_response(&status),
+    }
+}

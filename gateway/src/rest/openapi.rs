@@ -1,0 +1,275 @@
+//! The OpenAPI 3 document of the REST surface, generated from the same
+//! descriptors and route table the gateway serves, with the proto comments as
+//! descriptions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use prost_reflect::{FieldDescriptor, Kind, MessageDescriptor};
+use serde_json::{Value, json};
+
+use super::routes::RestRoute;
+
+/// The whole document.
+pub fn document(routes: &[RestRoute], version: &str) -> Value {
+    let mut paths: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
+    let mut schemas: BTreeMap<String, Value> = BTreeMap::new();
+    let mut pending: Vec<MessageDescriptor> = Vec::new();
+
+    for route in routes {
+        let input = route.method.input();
+        let output = route.method.output();
+        let path_params: BTreeSet<&str> = route.path_params().into_iter().collect();
+        let mut parameters: Vec<Value> = path_params
+            .iter()
+            .filter_map(|name| input.get_field_by_name(name))
+            .map(|field| {
+                json!({
+                    "name": field.name(),
+                    "in": "path",
+                    "required": true,
+                    "description": comment_of_field(&field),
+                    "schema": field_schema(&field, &mut pending),
+                })
+            })
+            .collect();
+        let mut operation = serde_json::Map::new();
+        if route.body {
+            pending.push(input.clone());
+            operation.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "content": {"application/json": {"schema": {"$ref": schema_ref(&input)}}},
+                }),
+            );
+        } else {
+            for field in input.fields() {
+                if path_params.contains(field.name()) || matches!(field.kind(), Kind::Message(_) | Kind::Bytes) {
+                    continue;
+                }
+                parameters.push(json!({
+                    "name": field.json_name(),
+                    "in": "query",
+                    "required": false,
+                    "description": comment_of_field(&field),
+                    "schema": field_schema(&field, &mut pending),
+                }));
+            }
+        }
+        pending.push(output.clone());
+        let service = route.method.parent_service();
+        operation.insert(
+            "operationId".into(),
+            json!(format!("{}_{}", service.name(), route.method.name())),
+        );
+        operation.insert("tags".into(), json!([service.name()]));
+        operation.insert("summary".into(), json!(first_line(&comment_of_method(route))));
+        operation.insert(
+            "description".into(),
+            json!(format!("{}\n\ngRPC: `{}`", comment_of_method(route), route.grpc_path())),
+        );
+        operation.insert("parameters".into(), Value::Array(parameters));
+        operation.insert(
+            "responses".into(),
+            json!({
+                "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": schema_ref(&output)}}}},
+                "default": {"description": "Lỗi", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            }),
+        );
+        if route.public {
+            operation.insert("security".into(), json!([]));
+        }
+        paths
+            .entry(route.template.clone())
+            .or_default()
+            .insert(route.http_method.as_str().to_lowercase(), Value::Object(operation));
+    }
+
+    while let Some(message) = pending.pop() {
+        let name = message.full_name().to_string();
+        if schemas.contains_key(&name) || is_well_known(&message) {
+            continue;
+        }
+        schemas.insert(name.clone(), Value::Null);
+        let schema = message_schema(&message, &mut pending);
+        schemas.insert(name, schema);
+    }
+    schemas.insert("Error".into(), error_schema());
+
+    let mut path_items: serde_json::Map<String, Value> =
+        paths.into_iter().map(|(k, v)| (k, Value::Object(v))).collect();
+    for (path, summary) in [
+        ("/healthz", "Tiến trình đang chạy"),
+        ("/readyz", "Mọi dịch vụ phía sau sẵn sàng phục vụ"),
+        ("/openapi.json", "Tài liệu OpenAPI này"),
+    ] {
+        path_items.insert(
+            path.into(),
+            json!({"get": {
+                "operationId": path.trim_start_matches('/').replace('.', "_"),
+                "tags": ["Operations"],
+                "summary": summary,
+                "security": [],
+                "responses": {
+                    "200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "503": {"description": "Chưa sẵn sàng", "content": {"application/json": {"schema": {"type": "object"}}}},
+                },
+            }}),
+        );
+    }
+
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Vanphong API",
+            "version": version,
+            "description": "Văn phòng số dùng chung cho văn phòng cấp ủy. Mỗi tuyến REST gọi một RPC gRPC cùng tên; \
+                            dữ liệu JSON theo quy ước proto3 (tên trường lowerCamelCase, enum theo tên, số 64 bit là chuỗi).",
+        },
+        "paths": path_items,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            },
+        },
+        "security": [{"bearerAuth": []}],
+    })
+}
+
+fn schema_ref(message: &MessageDescriptor) -> String {
+    format!("#/components/schemas/{}", message.full_name())
+}
+
+fn is_well_known(message: &MessageDescriptor) -> bool {
+    message.full_name().starts_with("google.protobuf.")
+}
+
+fn message_schema(message: &MessageDescriptor, pending: &mut Vec<MessageDescriptor>) -> Value {
+    let properties: serde_json::Map<String, Value> = message
+        .fields()
+        .map(|field| {
+            let mut schema = field_schema(&field, pending);
+            let description = comment_of_field(&field);
+            if !description.is_empty()
+                && let Value::Object(map) = &mut schema
+            {
+                map.insert("description".into(), json!(description));
+            }
+            (field.json_name().to_string(), schema)
+        })
+        .collect();
+    json!({
+        "type": "object",
+        "description": comment_at(message.parent_file().file_descriptor_proto(), message.path()),
+        "properties": properties,
+    })
+}
+
+fn field_schema(field: &FieldDescriptor, pending: &mut Vec<MessageDescriptor>) -> Value {
+    if field.is_map() {
+        if let Kind::Message(entry) = field.kind()
+            && let Some(value) = entry.get_field_by_name("value")
+        {
+            return json!({"type": "object", "additionalProperties": kind_schema(&value, pending)});
+        }
+        return json!({"type": "object"});
+    }
+    let single = kind_schema(field, pending);
+    if field.is_list() {
+        json!({"type": "array", "items": single})
+    } else {
+        single
+    }
+}
+
+fn kind_schema(field: &FieldDescriptor, pending: &mut Vec<MessageDescriptor>) -> Value {
+    match field.kind() {
+        Kind::Double => json!({"type": "number", "format": "double"}),
+        Kind::Float => json!({"type": "number", "format": "float"}),
+        Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => json!({"type": "integer", "format": "int32"}),
+        Kind::Uint32 | Kind::Fixed32 => json!({"type": "integer", "format": "int64", "minimum": 0}),
+        Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 => json!({"type": "string", "format": "int64"}),
+        Kind::Uint64 | Kind::Fixed64 => json!({"type": "string", "format": "uint64"}),
+        Kind::Bool => json!({"type": "boolean"}),
+        Kind::String => json!({"type": "string"}),
+        Kind::Bytes => json!({"type": "string", "format": "byte"}),
+        Kind::Enum(e) => json!({
+            "type": "string",
+            "enum": e.values().map(|v| v.name().to_string()).collect::<Vec<_>>(),
+        }),
+        Kind::Message(m) => match m.full_name() {
+            "google.protobuf.Timestamp" => json!({"type": "string", "format": "date-time"}),
+            "google.protobuf.Duration" => json!({"type": "string", "example": "1.5s"}),
+            _ => {
+                pending.push(m.clone());
+                json!({"$ref": schema_ref(&m)})
+            }
+        },
+    }
+}
+
+fn error_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "Lỗi, theo khuôn dạng lỗi JSON của Google API.",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "integer", "description": "Mã trạng thái HTTP"},
+                    "status": {"type": "string", "description": "Mã lỗi gRPC, ví dụ INVALID_ARGUMENT"},
+                    "message": {"type": "string", "description": "Mô tả lỗi cho người dùng"},
+                    "details": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "@type": {"type": "string"},
+                                "fieldViolations": {"type": "array", "items": {"type": "object", "properties": {
+                                    "field": {"type": "string"},
+                                    "description": {"type": "string"},
+                                    "reason": {"type": "string"},
+                                }}},
+                                "retryDelay": {"type": "string"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    })
+}
+
+fn comment_of_method(route: &RestRoute) -> String {
+    comment_at(route.method.parent_file().file_descriptor_proto(), route.method.path())
+}
+
+fn comment_of_field(field: &FieldDescriptor) -> String {
+    comment_at(field.parent_file().file_descriptor_proto(), field.path())
+}
+
+/// The leading comment of the element at `path` in a file's source info.
+fn comment_at(file: &prost_types::FileDescriptorProto, path: &[i32]) -> String {
+    file.source_code_info
+        .as_ref()
+        .and_then(|info| info.location.iter().find(|l| l.path == path))
+        .and_then(|l| l.leading_comments.as_deref())
+        .map(|c| {
+            c.lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn first_line(text: &str) -> String {
+    text.split_terminator(['.', '\n'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}

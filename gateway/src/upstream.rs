@@ -1,0 +1,136 @@
+//! Where the gateway sends calls: the directory in this process, or a
+//! backend service over the network; and unary calls with messages known
+//! only by their descriptors.
+
+use std::collections::HashMap;
+
+use bytes::Buf;
+use http::uri::PathAndQuery;
+use prost::Message;
+use prost_reflect::{DynamicMessage, MessageDescriptor};
+use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
+use tonic::transport::Channel;
+use tonic::{Request, Response, Status};
+
+/// A place gRPC calls can be sent.
+#[derive(Clone)]
+pub enum Upstream {
+    /// Services of this process, called without a network hop.
+    Local(axum::Router),
+    /// A service in another process (or several replicas behind one name).
+    Remote { name: String, channel: Channel },
+}
+
+/// Upstreams by proto package (`vanphong.documents.v1` …).
+#[derive(Clone, Default)]
+pub struct Upstreams {
+    by_package: HashMap<String, Upstream>,
+}
+
+impl Upstreams {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn insert(&mut self, package: impl Into<String>, upstream: Upstream) {
+        self.by_package.insert(package.into(), upstream);
+    }
+
+    pub fn get(&self, package: &str) -> Option<&Upstream> {
+        self.by_package.get(package)
+    }
+
+    /// The remote services, for readiness checks.
+    pub fn remotes(&self) -> Vec<(String, Channel)> {
+        let mut out: Vec<(String, Channel)> = self
+            .by_package
+            .values()
+            .filter_map(|u| match u {
+                Upstream::Remote { name, channel } => Some((name.clone(), channel.clone())),
+                Upstream::Local(_) => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.dedup_by(|a, b| a.0 == b.0);
+        out
+    }
+}
+
+/// Encodes and decodes messages of one descriptor.
+#[derive(Clone)]
+struct DynamicCodec {
+    output: MessageDescriptor,
+}
+
+struct DynamicEncoder;
+
+struct DynamicDecoder {
+    output: MessageDescriptor,
+}
+
+impl Encoder for DynamicEncoder {
+    type Item = DynamicMessage;
+    type Error = Status;
+
+    fn encode(&mut self, item: DynamicMessage, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        item.encode(dst).map_err(|e| Status::internal(e.to_string()))?;
+        Ok(())
+    }
+}
+
+impl Decoder for DynamicDecoder {
+    type Item = DynamicMessage;
+    type Error = Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<DynamicMessage>, Status> {
+        let mut bytes = vec![0; src.remaining()];
+        src.copy_to_slice(&mut bytes);
+        DynamicMessage::decode(self.output.clone(), bytes.as_slice())
+            .map(Some)
+            .map_err(|e| Status::internal(format!("undecodable response: {e}")))
+    }
+}
+
+impl Codec for DynamicCodec {
+    type Encode = DynamicMessage;
+    type Decode = DynamicMessage;
+    type Encoder = DynamicEncoder;
+    type Decoder = DynamicDecoder;
+
+    fn encoder(&mut self) -> DynamicEncoder {
+        DynamicEncoder
+    }
+
+    fn decoder(&mut self) -> DynamicDecoder {
+        DynamicDecoder {
+            output: self.output.clone(),
+        }
+    }
+}
+
+impl Upstream {
+    /// Calls a unary RPC given its path and response type.
+    pub async fn unary(
+        &self,
+        request: Request<DynamicMessage>,
+        path: &str,
+        output: MessageDescriptor,
+    ) -> Result<Response<DynamicMessage>, Status> {
+        let path = PathAndQuery::try_from(path).map_err(|e| Status::internal(e.to_string()))?;
+        let codec = DynamicCodec { output };
+        match self {
+            Upstream::Local(router) => {
+                let mut grpc = tonic::client::Grpc::new(router.clone());
+                grpc.ready().await.map_err(|e| Status::unavailable(e.to_string()))?;
+                grpc.unary(request, path, codec).await
+            }
+            Upstream::Remote { name, channel } => {
+                let mut grpc = tonic::client::Grpc::new(channel.clone());
+                grpc.ready()
+                    .await
+                    .map_err(|_| Status::unavailable(format!("Dịch vụ {name} tạm thời không sẵn sàng")))?;
+                grpc.unary(request, path, codec).await
+            }
+        }
+    }
+}

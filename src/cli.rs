@@ -1,0 +1,187 @@
+//! The command line.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use uuid::Uuid;
+
+use vanphong_platform::audit;
+use vanphong_platform::clock::SystemClock;
+use vanphong_platform::config::{Options, Settings};
+use vanphong_platform::identity::Role;
+use vanphong_platform::server::on_signals;
+use vanphong_platform::telemetry;
+
+use crate::demo::DEMO_PASSWORD;
+use crate::error::CommandError;
+use crate::suite;
+
+/// Vanphong — văn phòng số dùng chung cho văn phòng cấp ủy: the shared
+/// digital office of a provincial Party committee office and the offices
+/// under it.
+#[derive(Debug, Parser)]
+#[command(name = "vanphong", version, propagate_version = true)]
+#[command(
+    after_help = "Every option can also be set by its VANPHONG_… environment variable or in a TOML file \
+    given with --config (same names, kebab-case). Flags win over the environment, which wins over the file."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub options: Options,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the suite: the gateway (REST and gRPC on one port, the office
+    /// directory, sign-in) and every service, in one process on a data
+    /// folder; or one server alone.
+    Serve {
+        /// What to run.
+        #[arg(value_enum, default_value_t = Target::All)]
+        target: Target,
+        /// Fill an empty data folder with the demo: Tỉnh ủy Bắc Giang, three
+        /// district and two commune committees, a user for each role.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and exit (run once per release, e.g. as a
+    /// Kubernetes Job, rather than by every replica).
+    Migrate {
+        #[arg(value_enum, default_value_t = Target::All)]
+        target: Target,
+    },
+    /// Operate on the tamper-evident audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute every hash chain and report the first broken link of each.
+    /// Exits with status 3 if any chain is broken.
+    Verify {
+        #[arg(value_enum, default_value_t = Target::All)]
+        target: Target,
+        /// Only this office's chain.
+        #[arg(long)]
+        office: Option<Uuid>,
+    },
+}
+
+/// A server of the suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// Everything in one process.
+    All,
+    /// The gateway with the office directory.
+    Gateway,
+}
+
+/// Runs a parsed command.
+pub async fn run(command: Command, settings: Settings) -> Result<(), CommandError> {
+    match command {
+        Command::Serve { target, demo } => serve(target, demo, settings).await,
+        Command::Migrate { target } => migrate(target, &settings).await,
+        Command::Audit {
+            command: AuditCommand::Verify { target, office },
+        } => verify_audit(target, office, &settings).await,
+    }
+}
+
+async fn serve(target: Target, demo: bool, settings: Settings) -> Result<(), CommandError> {
+    let _telemetry = telemetry::init("gateway", &settings.log, settings.log_format)?;
+    match target {
+        Target::All | Target::Gateway => {}
+    }
+    let running = suite::start(&settings, Arc::new(SystemClock), demo).await?;
+    on_signals(running.shutdown.clone());
+    print_welcome(&running, demo);
+    running.wait().await
+}
+
+fn print_welcome(running: &suite::RunningSuite, demo: bool) {
+    let base = format!("http://{}", running.addr);
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "\nVanphong đang chạy tại {base} (REST và gRPC cùng cổng).");
+    let _ = writeln!(out, "  Tài liệu API: {base}/openapi.json   Sẵn sàng: {base}/readyz");
+    if let Some(password) = &running.generated_admin_password {
+        let _ = writeln!(out, "\nĐã tạo tài khoản quản trị đầu tiên (chỉ hiện một lần):");
+        let _ = writeln!(out, "  tên đăng nhập: admin   mật khẩu: {password}");
+    }
+    if let Some(report) = &running.demo {
+        let _ = writeln!(
+            out,
+            "\nĐã nạp dữ liệu mẫu. Mọi tài khoản mẫu dùng mật khẩu: {DEMO_PASSWORD}"
+        );
+        for office in &report.offices {
+            let names: Vec<String> = office
+                .users
+                .iter()
+                .map(|u| format!("{} ({})", u.username, u.role.label()))
+                .collect();
+            let _ = writeln!(out, "  {}: {}", office.name, names.join(", "));
+        }
+        let clerk = report.username("hiephoa", Role::Clerk).unwrap_or("hiephoa.vanthu");
+        let _ = writeln!(out, "\nĐăng nhập thử:");
+        let _ = writeln!(
+            out,
+            "  curl -s {base}/api/v1/auth/sign-in -H 'content-type: application/json' \\\n    -d '{{\"username\":\"{clerk}\",\"password\":\"{DEMO_PASSWORD}\"}}'"
+        );
+    } else if demo {
+        let _ = writeln!(out, "\nThư mục dữ liệu đã có dữ liệu; không nạp lại dữ liệu mẫu.");
+    }
+    let _ = writeln!(out, "\nNhấn Ctrl-C để dừng.");
+}
+
+async fn migrate(target: Target, settings: &Settings) -> Result<(), CommandError> {
+    let _telemetry = telemetry::init("migrate", &settings.log, settings.log_format)?;
+    match target {
+        Target::All | Target::Gateway => {
+            let db =
+                suite::open_database(settings, "directory", &vanphong_gateway::directory::store::MIGRATIONS).await?;
+            db.close().await;
+            println!("directory: migrations applied");
+        }
+    }
+    Ok(())
+}
+
+async fn verify_audit(target: Target, office: Option<Uuid>, settings: &Settings) -> Result<(), CommandError> {
+    let _telemetry = telemetry::init("audit", &settings.log, settings.log_format)?;
+    let services = match target {
+        Target::All | Target::Gateway => ["directory"],
+    };
+    let mut broken = 0;
+    for service in services {
+        let db = suite::open_database(settings, service, &vanphong_gateway::directory::store::MIGRATIONS).await?;
+        let offices = match office {
+            Some(o) => vec![o],
+            None => audit::chained_offices(&db).await?,
+        };
+        let report = audit::verify(&db, &offices).await?;
+        println!(
+            "{service}: {} chuỗi, {} bản ghi đã kiểm tra — {}",
+            report.chains_checked,
+            report.records_checked,
+            if report.is_intact() {
+                "nguyên vẹn"
+            } else {
+                "CÓ SAI LỆCH"
+            }
+        );
+        for link in &report.broken {
+            println!("  đơn vị {}: bản ghi số {} — {}", link.office_id, link.seq, link.reason);
+        }
+        broken += report.broken.len();
+        db.close().await;
+    }
+    if broken > 0 {
+        return Err(CommandError::AuditBroken(broken));
+    }
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! Why a command failed.
+
+use vanphong_platform::config::ConfigError;
+use vanphong_platform::db::StoreError;
+use vanphong_platform::identity::KeyError;
+use vanphong_platform::telemetry::TelemetryError;
+
+/// Failures of the `vanphong` command, each with what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("signing keys: {0}")]
+    Keys(#[from] KeyError),
+    #[error("telemetry: {0}")]
+    Telemetry(#[from] TelemetryError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Platform(#[from] vanphong_platform::Error),
+    #[error("demo data: {0}")]
+    Demo(String),
+    #[error("the audit trail is broken in {0} chain(s)")]
+    AuditBroken(usize),
+}

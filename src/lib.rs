@@ -1,0 +1,16 @@
+//! The `vanphong` command: the whole suite in one process, or one of its
+//! servers alone, plus operator tasks.
+//!
+//! Where things live:
+//! - [`cli`]: the command line (`serve`, `migrate`, `audit verify`) and what
+//!   each command prints;
+//! - [`suite`]: starting the gateway (with the directory) and every service
+//!   on its own listener, wired exactly as separate processes would be;
+//! - [`demo`]: the Vietnamese demo data loaded by `serve --demo`, through the
+//!   same gRPC API any client uses;
+//! - [`error`]: why a command failed.
+
+pub mod cli;
+pub mod demo;
+pub mod error;
+pub mod suite;
