@@ -4,6 +4,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use vanphong_platform::audit;
@@ -98,8 +99,9 @@ async fn serve(target: Target, demo: bool, settings: Settings) -> Result<(), Com
     match target {
         Target::All | Target::Gateway => {}
     }
-    let running = suite::start(&settings, Arc::new(SystemClock), demo).await?;
-    on_signals(running.shutdown.clone());
+    let shutdown = CancellationToken::new();
+    on_signals(shutdown.clone());
+    let running = suite::start(&settings, Arc::new(SystemClock), demo, shutdown).await?;
     print_welcome(&running, demo);
     running.wait().await
 }

@@ -7,6 +7,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 use tokio::net::TcpListener;
@@ -87,8 +88,13 @@ fn directory_config(settings: &Settings) -> DirectoryConfig {
 /// Starts the gateway with the directory and every service that exists,
 /// on `settings.listen` (default 127.0.0.1:8080). With `demo`, an empty data
 /// folder is filled with the demo data.
-pub async fn start(settings: &Settings, clock: SharedClock, demo: bool) -> Result<RunningSuite, CommandError> {
-    let shutdown = CancellationToken::new();
+pub async fn start(
+    settings: &Settings,
+    clock: SharedClock,
+    demo: bool,
+    shutdown: CancellationToken,
+) -> Result<RunningSuite, CommandError> {
+    let started = Arc::new(AtomicBool::new(false));
     let deployment = settings.deployment_id()?;
     let signing_key = load_or_create_signing_key(&settings.signing_key_file)?;
     let mut verifying = vec![signing_key.verifying_key()];
@@ -134,7 +140,14 @@ pub async fn start(settings: &Settings, clock: SharedClock, demo: bool) -> Resul
         directory: directory.view(),
         clock,
     };
-    let (app, _health) = vanphong_gateway::app(&directory, auth, Vec::new(), &gateway_options(settings)).await?;
+    let (app, _health) = vanphong_gateway::app(
+        &directory,
+        auth,
+        Vec::new(),
+        &gateway_options(settings),
+        started.clone(),
+    )
+    .await?;
     let addr = settings.listen.unwrap_or_else(|| {
         DEFAULT_LISTEN
             .parse()
@@ -162,6 +175,7 @@ pub async fn start(settings: &Settings, clock: SharedClock, demo: bool) -> Resul
     } else {
         None
     };
+    started.store(true, Ordering::Release);
     Ok(RunningSuite {
         addr,
         shutdown,

@@ -2,6 +2,7 @@
 //! and every backend service answer).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::response::Response;
@@ -19,6 +20,8 @@ use crate::rest::json_response;
 pub struct Readiness {
     pub db: Db,
     pub backends: Vec<(String, Channel)>,
+    /// False until start-up work (such as loading the demo) is done.
+    pub started: Arc<AtomicBool>,
 }
 
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -29,7 +32,11 @@ pub async fn healthz() -> Response {
 
 pub async fn readyz(readiness: Arc<Readiness>) -> Response {
     let mut checks = serde_json::Map::new();
-    let mut ready = true;
+    let started = readiness.started.load(Ordering::Acquire);
+    let mut ready = started;
+    if !started {
+        checks.insert("startup".into(), serde_json::json!("in progress"));
+    }
     let db_ok = tokio::time::timeout(CHECK_TIMEOUT, readiness.db.ping())
         .await
         .is_ok_and(|r| r.is_ok());

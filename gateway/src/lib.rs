@@ -19,6 +19,7 @@ pub mod upstream;
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use axum::routing::get;
 use prost_reflect::DescriptorPool;
@@ -45,12 +46,14 @@ pub struct Backend {
 
 /// The gateway's whole HTTP surface: REST routes, `/openapi.json`,
 /// `/healthz`, `/readyz`, and gRPC (the directory's services served here,
-/// backend services forwarded).
+/// backend services forwarded). `/readyz` answers 503 until `started` is
+/// set.
 pub async fn app(
     directory: &Arc<Directory>,
     auth: AuthState,
     backends: Vec<Backend>,
     options: &ServerOptions,
+    started: Arc<AtomicBool>,
 ) -> Result<(axum::Router, HealthReporter), Error> {
     let services = directory.services();
     let mut local_services: HashSet<String> = services.names().iter().map(|s| s.to_string()).collect();
@@ -82,6 +85,7 @@ pub async fn app(
     let readiness = Arc::new(Readiness {
         db: directory.db().clone(),
         backends: backends.iter().map(|b| (b.name.clone(), b.channel.clone())).collect(),
+        started,
     });
 
     let router = rest::router(&routes, upstreams.clone(), options.request_timeout)

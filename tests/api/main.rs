@@ -1,1 +1,17 @@
+//! End-to-end tests of the suite through its real interfaces: each test
+//! starts the whole suite on 127.0.0.1:0 with a fresh database (SQLite in a
+//! temporary folder, or PostgreSQL when `VANPHONG_TEST_DATABASE_URL` is set,
+//! in schemas of its own) and the demo data, then talks to it over gRPC and
+//! REST like any client.
 
+mod helpers;
+
+mod audit;
+mod auth;
+mod cli;
+mod gateway;
+mod idempotency;
+mod offices;
+mod sync;
+mod users;
+mod validation;

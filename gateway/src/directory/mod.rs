@@ -5,7 +5,7 @@
 //!
 //! - [`domain`]: rules without I/O (tree changes, names, passwords,
 //!   throttling);
-//! - [`store`]: SQL;
+//! - [`store`]: the SQL;
 //! - [`api`]: the gRPC services (`vanphong.directory.v1`), which validate,
 //!   authorize, run one transaction with its audit record, and answer;
 //! - [`bootstrap`]: the first office and admin of an empty directory.

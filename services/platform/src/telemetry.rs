@@ -15,6 +15,7 @@ use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -55,6 +56,15 @@ impl Drop for TelemetryGuard {
 
 static INSTALLED: OnceLock<()> = OnceLock::new();
 
+/// What becomes a span: the suite's own spans (info and above), not the
+/// transport's internals.
+fn trace_filter() -> tracing_subscriber::filter::Targets {
+    use tracing_subscriber::filter::LevelFilter;
+    tracing_subscriber::filter::Targets::new()
+        .with_default(LevelFilter::INFO)
+        .with_targets(["h2", "hyper", "hyper_util", "tower", "tonic"].map(|t| (t, LevelFilter::OFF)))
+}
+
 /// Installs logging and tracing for the process. Must run inside a Tokio
 /// runtime (the OTLP exporter uses it). A second call does nothing, so tests
 /// may call it from every test.
@@ -81,22 +91,31 @@ pub fn init(service_name: &str, filter: &str, format: LogFormat) -> Result<Telem
         builder = builder.with_batch_exporter(exporter);
     }
     let provider = builder.build();
-    let otel_layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("vanphong"));
-
-    let registry = tracing_subscriber::registry().with(filter_layer).with(otel_layer);
-    let result = match format {
-        LogFormat::Text => registry
-            .with(tracing_subscriber::fmt::layer().with_target(false))
-            .try_init(),
-        LogFormat::Json => registry
-            .with(
-                tracing_subscriber::fmt::layer()
-                    .json()
-                    .with_current_span(true)
-                    .with_span_list(false),
-            )
-            .try_init(),
+    // Traces do not depend on the log level: a request keeps its trace id
+    // (in responses, audit records, exported spans) even when only errors are
+    // logged. The trace layer goes outermost: with per-layer filters the
+    // subscriber's level hint follows the outer layer.
+    let otel_layer = tracing_opentelemetry::layer()
+        .with_tracer(provider.tracer("vanphong"))
+        .with_filter(trace_filter());
+    let fmt_layer = match format {
+        LogFormat::Text => tracing_subscriber::fmt::layer()
+            .with_target(false)
+            .with_writer(std::io::stderr)
+            .with_filter(filter_layer)
+            .boxed(),
+        LogFormat::Json => tracing_subscriber::fmt::layer()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_writer(std::io::stderr)
+            .with_filter(filter_layer)
+            .boxed(),
     };
+    let result = tracing_subscriber::registry()
+        .with(fmt_layer)
+        .with(otel_layer)
+        .try_init();
     if result.is_err() {
         // Another subscriber is already installed (e.g. by a test harness).
         return Ok(TelemetryGuard { provider: None });
@@ -177,4 +196,17 @@ pub fn inject_trace_context(metadata: &mut tonic::metadata::MetadataMap) {
 pub fn inject_trace_headers(headers: &mut http::HeaderMap) {
     let context = tracing::Span::current().context();
     opentelemetry::global::get_text_map_propagator(|p| p.inject_context(&context, &mut HeaderInjector(headers)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn spans_carry_trace_ids_whatever_the_log_level() {
+        let _guard = init("test", "error", LogFormat::Text).expect("init");
+        let span = tracing::info_span!("request");
+        let id = span.in_scope(current_trace_id);
+        assert_eq!(id.len(), 32, "{id:?}");
+    }
 }

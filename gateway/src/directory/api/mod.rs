@@ -27,12 +27,12 @@ use super::Directory;
 /// Every directory service, sharing one state.
 pub fn services(directory: &Arc<Directory>) -> GrpcServices {
     GrpcServices::new()
-        .add(AuthServiceServer::new(auth::AuthApi::new(directory.clone())))
-        .add(OfficeServiceServer::new(offices::OfficeApi::new(directory.clone())))
-        .add(UserServiceServer::new(users::UserApi::new(directory.clone())))
-        .add(ServiceAccountServiceServer::new(
+        .with_service(AuthServiceServer::new(auth::AuthApi::new(directory.clone())))
+        .with_service(OfficeServiceServer::new(offices::OfficeApi::new(directory.clone())))
+        .with_service(UserServiceServer::new(users::UserApi::new(directory.clone())))
+        .with_service(ServiceAccountServiceServer::new(
             service_accounts::ServiceAccountApi::new(directory.clone()),
         ))
-        .add(SyncServiceServer::new(sync::SyncApi::new(directory.clone())))
-        .add(AuditServiceServer::new(audit::AuditApi::new(directory.clone())))
+        .with_service(SyncServiceServer::new(sync::SyncApi::new(directory.clone())))
+        .with_service(AuditServiceServer::new(audit::AuditApi::new(directory.clone())))
 }

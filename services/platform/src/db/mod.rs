@@ -306,7 +306,7 @@ impl Db {
 
     /// Whether the database answers: for readiness checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.scalar::<i64>(query("SELECT 1")).await.map(|_| ())
+        self.scalar::<i64>(query("SELECT CAST(1 AS BIGINT)")).await.map(|_| ())
     }
 
     /// Closes every connection; pending work fails.

@@ -26,7 +26,7 @@ impl GrpcServices {
     }
 
     /// Adds a tonic service; its name is reported by health and reflection.
-    pub fn add<S>(mut self, service: S) -> Self
+    pub fn with_service<S>(mut self, service: S) -> Self
     where
         S: tower::Service<http::Request<tonic::body::Body>, Error = Infallible>
             + NamedService

@@ -1,0 +1,120 @@
+//! The `vanphong` command itself.
+
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use vanphong_platform::config::Settings;
+use vanphong_platform::db::query;
+
+use crate::helpers::spawn_app;
+
+fn vanphong(settings: &Settings, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vanphong"));
+    command
+        .args(args)
+        .arg("--data-dir")
+        .arg(&settings.data_dir)
+        .arg("--log")
+        .arg("error");
+    if let Some(url) = &settings.database_url {
+        command
+            .arg("--database-url")
+            .arg(url)
+            .arg("--database-schema-prefix")
+            .arg(&settings.database_schema_prefix);
+    }
+    command
+}
+
+fn run(settings: &Settings, args: &[&str]) -> Output {
+    vanphong(settings, args).output().expect("vanphong runs")
+}
+
+#[tokio::test]
+async fn help_explains_every_command() {
+    let out = Command::new(env!("CARGO_BIN_EXE_vanphong"))
+        .arg("--help")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in ["serve", "migrate", "audit", "--data-dir", "--database-url"] {
+        assert!(text.contains(word), "{word} missing from --help");
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_command_reports_tampering_with_its_exit_status() {
+    let app = spawn_app().await;
+    let out = run(&app.settings, &["audit", "verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nguyên vẹn"));
+
+    let db = app.directory_db().await;
+    let mut tx = db.begin_write().await.expect("tx");
+    tx.execute(
+        query("UPDATE audit_records SET action = 'delete' WHERE office_id = $1 AND seq = 1").bind(app.office_id("tu")),
+    )
+    .await
+    .expect("tamper");
+    tx.commit().await.expect("commit");
+    let out = run(&app.settings, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(3));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains(&app.office_id("tu")), "{report}");
+}
+
+#[tokio::test]
+async fn serve_with_demo_comes_up_and_stops_on_sigterm() {
+    // Use a fresh data folder and a free port.
+    let data = tempfile::tempdir().expect("tempdir");
+    let settings = crate::helpers::test_options(&data).resolve().expect("settings");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let child = vanphong(
+        &settings,
+        &[
+            "serve",
+            "--demo",
+            "--listen",
+            &listen,
+            "--password-hash-memory-kib",
+            "64",
+        ],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("started");
+
+    let client: hyper_util::client::legacy::Client<_, http_body_util::Empty<bytes::Bytes>> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+    let mut ready = false;
+    for _ in 0..120 {
+        if let Ok(response) = client
+            .get(format!("http://{listen}/readyz").parse().expect("uri"))
+            .await
+            && response.status() == http::StatusCode::OK
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(ready, "/readyz never answered 200");
+
+    let pid = child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(killed.success());
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("join")
+        .expect("exit");
+    assert!(output.status.success(), "exit status {:?}", output.status);
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(printed.contains("hiephoa.vanthu"), "{printed}");
+    assert!(printed.contains(vanphong::demo::DEMO_PASSWORD));
+}

@@ -1,0 +1,228 @@
+//! Starting a suite for one test and talking to it.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Once};
+
+use bytes::Bytes;
+use chrono::{TimeZone, Utc};
+use http::{HeaderMap, Method, StatusCode};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use tempfile::TempDir;
+use tonic::transport::Channel;
+
+use vanphong::demo::{DEMO_PASSWORD, DemoReport};
+use vanphong::suite::{self, RunningSuite};
+use vanphong_platform::clock::ManualClock;
+use vanphong_platform::config::{Options, Settings};
+use vanphong_platform::db::Db;
+use vanphong_platform::identity::Role;
+use vanphong_proto::directory::v1::SignInRequest;
+use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
+use vanphong_proto::directory::v1::office_service_client::OfficeServiceClient;
+use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
+
+/// A suite running for one test.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub clock: ManualClock,
+    pub demo: DemoReport,
+    pub settings: Settings,
+    pub channel: Channel,
+    suite: Option<RunningSuite>,
+    _data: TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(suite) = &self.suite {
+            suite.shutdown.cancel();
+        }
+    }
+}
+
+/// Monday 2 March 2026, 09:00 in Hà Nội.
+pub fn start_time() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 2, 0, 0).single().expect("valid time")
+}
+
+fn init_logging() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let filter = std::env::var("TEST_LOG").unwrap_or_else(|_| "error".into());
+        let guard = vanphong_platform::telemetry::init("test", &filter, Default::default()).expect("telemetry");
+        std::mem::forget(guard);
+    });
+}
+
+/// Options every test suite shares: an empty data folder, a free port, a
+/// cheap password hash, and the backend under test.
+pub fn test_options(data: &TempDir) -> Options {
+    let mut options = Options {
+        data_dir: Some(data.path().to_path_buf()),
+        listen: Some("127.0.0.1:0".parse().expect("addr")),
+        password_hash_memory_kib: Some(64),
+        ..Options::default()
+    };
+    match std::env::var("VANPHONG_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            options.database_url = Some(url);
+            let unique = uuid::Uuid::now_v7().simple().to_string();
+            options.database_schema_prefix = Some(format!("t{}_", &unique[unique.len() - 12..]));
+        }
+        _ => {
+            assert!(
+                std::env::var("VANPHONG_TEST_BACKEND").as_deref() != Ok("postgres"),
+                "VANPHONG_TEST_BACKEND=postgres but VANPHONG_TEST_DATABASE_URL is not set"
+            );
+        }
+    }
+    options
+}
+
+/// Starts the suite with the demo data.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the suite with the demo data and adjusted options.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Options)) -> TestApp {
+    init_logging();
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut options = test_options(&data);
+    adjust(&mut options);
+    let settings = options.resolve().expect("settings");
+    let clock = ManualClock::new(start_time());
+    let suite = suite::start(&settings, Arc::new(clock.clone()), true, Default::default())
+        .await
+        .expect("suite starts");
+    let demo = suite.demo.clone().expect("demo loaded");
+    let channel = Channel::from_shared(format!("http://{}", suite.addr))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect");
+    TestApp {
+        addr: suite.addr,
+        clock,
+        demo,
+        settings,
+        channel,
+        suite: Some(suite),
+        _data: data,
+    }
+}
+
+/// A request carrying a bearer token.
+pub fn authed<T>(message: T, token: &str) -> tonic::Request<T> {
+    let mut request = tonic::Request::new(message);
+    request
+        .metadata_mut()
+        .insert("authorization", format!("Bearer {token}").parse().expect("header"));
+    request
+}
+
+impl TestApp {
+    pub fn auth(&self) -> AuthServiceClient<Channel> {
+        AuthServiceClient::new(self.channel.clone())
+    }
+
+    pub fn offices(&self) -> OfficeServiceClient<Channel> {
+        OfficeServiceClient::new(self.channel.clone())
+    }
+
+    pub fn users(&self) -> UserServiceClient<Channel> {
+        UserServiceClient::new(self.channel.clone())
+    }
+
+    /// The demo user of `role` in the office with `slug` (tu, hiephoa,
+    /// vietyen, yendung, bacly, hoangvan).
+    pub fn username(&self, slug: &str, role: Role) -> String {
+        self.demo.username(slug, role).expect("demo user").to_string()
+    }
+
+    pub fn office_id(&self, slug: &str) -> String {
+        self.demo.office(slug).expect("demo office").id.clone()
+    }
+
+    /// An access token for a demo user (or `admin`).
+    pub async fn token_for(&self, username: &str) -> String {
+        self.auth()
+            .sign_in(SignInRequest {
+                username: username.into(),
+                password: DEMO_PASSWORD.into(),
+            })
+            .await
+            .expect("sign in")
+            .into_inner()
+            .access_token
+    }
+
+    pub async fn token(&self, slug: &str, role: Role) -> String {
+        self.token_for(&self.username(slug, role)).await
+    }
+
+    /// A direct connection to the directory's database, for tampering.
+    pub async fn directory_db(&self) -> Db {
+        Db::connect(&self.settings.database_for("directory")).await.expect("db")
+    }
+
+    /// A REST call; returns the status, the JSON body and the headers.
+    pub async fn rest(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value, HeaderMap) {
+        self.rest_with_headers(method, path, token, body, &[]).await
+    }
+
+    pub async fn rest_with_headers(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, serde_json::Value, HeaderMap) {
+        let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(format!("http://{}{path}", self.addr))
+            .header("content-type", "application/json");
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = body.map(|b| Bytes::from(b.to_string())).unwrap_or_default();
+        let response = client
+            .request(request.body(Full::new(body)).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let json = if bytes.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        (status, json, headers)
+    }
+}
+
+/// The fields named in an `INVALID_ARGUMENT` status.
+pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
+    use tonic_types::StatusExt;
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    status
+        .get_error_details()
+        .bad_request()
+        .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
+        .unwrap_or_default()
+}
