@@ -109,6 +109,9 @@ pub struct Options {
     /// [default: 5].
     #[arg(long, env = "VANPHONG_SIGN_IN_FREE_FAILURES", global = true)]
     pub sign_in_free_failures: Option<u32>,
+    /// Sign-in attempts allowed per client address per minute [default: 120].
+    #[arg(long, env = "VANPHONG_SIGN_IN_ATTEMPTS_PER_MINUTE", global = true)]
+    pub sign_in_attempts_per_minute: Option<u32>,
     /// Public-holiday calendar (TOML) replacing the built-in Vietnamese one.
     #[arg(long, env = "VANPHONG_HOLIDAYS_FILE", global = true)]
     pub holidays_file: Option<PathBuf>,
@@ -161,6 +164,7 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
     pub sign_in_free_failures: u32,
+    pub sign_in_attempts_per_minute: u32,
     pub holidays_file: Option<PathBuf>,
     pub directory_url: String,
     pub trusted_proxies: Vec<IpAddr>,
@@ -178,7 +182,7 @@ impl Options {
             request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, deployment_id,
             signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
-            admin_password, database_schema_prefix, root_office_code, root_office_name,
+            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute,
         )
     }
 
@@ -268,6 +272,7 @@ impl Options {
             refresh_token_ttl: Duration::from_secs(refresh_ttl),
             password_hash_memory_kib: memory,
             sign_in_free_failures: self.sign_in_free_failures.unwrap_or(5),
+            sign_in_attempts_per_minute: self.sign_in_attempts_per_minute.unwrap_or(120).max(1),
             holidays_file: self.holidays_file,
             directory_url: self.directory_url.unwrap_or_else(|| "http://127.0.0.1:8080".into()),
             trusted_proxies: self

@@ -119,3 +119,81 @@ pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
     tx.commit().await?;
     Ok(removed)
 }
+
+/// How long a key is remembered: far longer than any client retries.
+pub const RETENTION: chrono::Duration = chrono::Duration::days(7);
+
+/// Forgets keys older than [`RETENTION`] once an hour, until `shutdown`.
+pub fn spawn_purger(db: Db, clock: crate::clock::SharedClock, shutdown: tokio_util::sync::CancellationToken) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tick.tick() => match purge(&db, clock.now() - RETENTION).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, "old idempotency keys forgotten"),
+                    Err(e) => tracing::warn!(error = %e, "purging idempotency keys failed"),
+                },
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::db::{DatabaseSettings, Migrations};
+
+    #[tokio::test]
+    async fn keys_are_claimed_replayed_and_forgotten_after_retention() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = Db::connect(&DatabaseSettings {
+            url: format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+            schema: None,
+            max_connections: 2,
+            acquire_timeout: std::time::Duration::from_secs(5),
+        })
+        .await
+        .expect("db");
+        db.migrate(&Migrations {
+            sqlite: &[],
+            postgres: &[],
+        })
+        .await
+        .expect("migrate");
+        let caller = Caller::system(uuid::Uuid::now_v7());
+        let request = prost_types::Timestamp { seconds: 1, nanos: 0 };
+        let key = IdempotencyKey::new(&caller, "Test", Some("k"), &request).expect("key");
+        let t = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("time");
+
+        let mut tx = db.begin_write().await.expect("tx");
+        assert!(matches!(
+            key.claim::<prost_types::Timestamp>(&mut tx, t).await,
+            Ok(Claim::Fresh)
+        ));
+        key.complete(&mut tx, &request).await.expect("complete");
+        tx.commit().await.expect("commit");
+
+        let mut tx = db.begin_write().await.expect("tx");
+        match key.claim::<prost_types::Timestamp>(&mut tx, t).await {
+            Ok(Claim::Replay(answer)) => assert_eq!(answer, request),
+            _ => panic!("expected a replay"),
+        }
+        drop(tx);
+
+        assert_eq!(
+            purge(&db, t - RETENTION).await.expect("purge"),
+            0,
+            "still within retention"
+        );
+        assert_eq!(purge(&db, t + chrono::Duration::seconds(1)).await.expect("purge"), 1);
+        let mut tx = db.begin_write().await.expect("tx");
+        assert!(matches!(
+            key.claim::<prost_types::Timestamp>(&mut tx, t).await,
+            Ok(Claim::Fresh)
+        ));
+    }
+}

@@ -108,3 +108,62 @@ fn overloaded<B>(request: &Request<B>) -> Response<axum::body::Body> {
         .insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("1"));
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use tokio::sync::Notify;
+    use tower::{Layer, Service, ServiceExt};
+
+    use super::*;
+
+    fn request(content_type: &str, path: &str) -> Request<()> {
+        Request::builder()
+            .uri(path)
+            .header(http::header::CONTENT_TYPE, content_type)
+            .body(())
+            .expect("request")
+    }
+
+    #[tokio::test]
+    async fn requests_beyond_the_limit_are_shed_until_one_finishes() {
+        let gate = Arc::new(Notify::new());
+        let inner_gate = gate.clone();
+        let inner = tower::service_fn(move |_request: Request<()>| {
+            let gate = inner_gate.clone();
+            async move {
+                gate.notified().await;
+                Ok::<_, Infallible>(Response::new(axum::body::Body::empty()))
+            }
+        });
+        let mut service = AdmissionLayer::new(1).layer(inner);
+        let first = service
+            .ready()
+            .await
+            .expect("ready")
+            .call(request("application/grpc", "/x.Y/Z"));
+        let first = tokio::spawn(first);
+
+        let shed = service
+            .clone()
+            .oneshot(request("application/grpc", "/x.Y/Z"))
+            .await
+            .expect("answer");
+        assert_eq!(shed.headers()["grpc-status"], "14", "UNAVAILABLE");
+        let shed = service
+            .clone()
+            .oneshot(request("application/json", "/api/v1/x"))
+            .await
+            .expect("answer");
+        assert_eq!(shed.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(shed.headers().contains_key(http::header::RETRY_AFTER));
+
+        gate.notify_one();
+        first.await.expect("joined").expect("first finished");
+        let admitted = service.clone().call(request("application/grpc", "/x.Y/Z"));
+        gate.notify_one();
+        let answer = admitted.await.expect("admitted");
+        assert!(answer.headers().get("grpc-status").is_none(), "served, not shed");
+    }
+}

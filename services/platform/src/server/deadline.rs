@@ -129,3 +129,56 @@ mod tests {
         assert_eq!(parse_grpc_timeout("123456789S"), None);
     }
 }
+
+#[cfg(test)]
+mod layer_tests {
+    use std::convert::Infallible;
+
+    use tower::{Layer, ServiceExt};
+
+    use super::*;
+
+    fn slow_service() -> impl tower::Service<
+        http::Request<()>,
+        Response = http::Response<axum::body::Body>,
+        Error = Infallible,
+        Future = impl Send,
+    > + Clone
+    + Send
+    + 'static {
+        tower::service_fn(|_request: http::Request<()>| async {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            Ok::<_, Infallible>(http::Response::new(axum::body::Body::empty()))
+        })
+    }
+
+    fn grpc_status(response: &http::Response<axum::body::Body>) -> Option<&str> {
+        response.headers().get("grpc-status").and_then(|v| v.to_str().ok())
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_callers_deadline_ends_a_slow_request_with_deadline_exceeded() {
+        let service = DeadlineLayer::new(Duration::from_secs(30)).layer(slow_service());
+        let request = http::Request::builder()
+            .header("grpc-timeout", "100m")
+            .body(())
+            .expect("request");
+        let response = service.oneshot(request).await.expect("response");
+        assert_eq!(grpc_status(&response), Some("4"), "DEADLINE_EXCEEDED");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_server_limit_applies_without_or_above_a_deadline() {
+        let service = DeadlineLayer::new(Duration::from_secs(5)).layer(slow_service());
+        let started = Instant::now();
+        let response = service.clone().oneshot(http::Request::new(())).await.expect("response");
+        assert_eq!(grpc_status(&response), Some("4"));
+        assert_eq!(started.elapsed().as_secs(), 5);
+        let request = http::Request::builder()
+            .header("grpc-timeout", "1H")
+            .body(())
+            .expect("request");
+        let response = service.oneshot(request).await.expect("response");
+        assert_eq!(grpc_status(&response), Some("4"), "capped at the server's own limit");
+    }
+}
