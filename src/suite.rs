@@ -81,6 +81,7 @@ fn directory_config(settings: &Settings) -> DirectoryConfig {
         refresh_token_ttl: settings.refresh_token_ttl,
         password_hash_memory_kib: settings.password_hash_memory_kib,
         sign_in_free_failures: settings.sign_in_free_failures,
+        sign_in_attempts_per_minute: settings.sign_in_attempts_per_minute,
         trusted_proxies: settings.trusted_proxies.clone(),
     }
 }
@@ -134,6 +135,7 @@ pub async fn start(
     )
     .await?;
     directory.spawn_poller();
+    vanphong_platform::idempotency::spawn_purger(directory.db().clone(), clock.clone(), shutdown.clone());
 
     let auth = AuthState {
         verifier,

@@ -3,14 +3,13 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::audit::{self, Change};
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::tree::{Numbering, OfficeEntry, OfficeKind, OfficeTree, ParentLink};
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
 
 use super::Directory;
-use super::api::convert::office_audit_json;
+use super::api::audited::record_change;
 use super::domain::password::check_new_password;
 use super::domain::user::User;
 use super::store;
@@ -93,34 +92,8 @@ pub async fn bootstrap(dir: &Directory, root: RootOffice, admin: FirstAdmin) -> 
     store::users::insert(&mut tx, &user, &hash).await?;
     store::bump_version(&mut tx).await?;
     let system = Caller::system(office.id);
-    audit::record(
-        &mut tx,
-        &system,
-        now,
-        Change {
-            office_id: office.id,
-            entity: "office",
-            entity_id: office.id.to_string(),
-            action: "create",
-            before: None,
-            after: Some(office_audit_json(&office)),
-        },
-    )
-    .await?;
-    audit::record(
-        &mut tx,
-        &system,
-        now,
-        Change {
-            office_id: office.id,
-            entity: "user",
-            entity_id: user.id.to_string(),
-            action: "create",
-            before: None,
-            after: Some(user.audit_json()),
-        },
-    )
-    .await?;
+    record_change::<OfficeEntry>(&mut tx, &system, now, None, &office, "create").await?;
+    record_change::<User>(&mut tx, &system, now, None, &user, "create").await?;
     tx.commit().await?;
     dir.reload().await?;
     Ok(Some(Bootstrapped {

@@ -42,6 +42,8 @@ pub struct DirectoryConfig {
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
     pub sign_in_free_failures: u32,
+    /// Sign-in attempts allowed per client address per minute.
+    pub sign_in_attempts_per_minute: u32,
     /// Proxies whose `x-forwarded-for` names the real client.
     pub trusted_proxies: Vec<IpAddr>,
 }
@@ -77,7 +79,7 @@ impl Directory {
         let (wire, _) = watch::channel(Arc::new(wire::DirectorySnapshot::default()));
         let directory = Arc::new(Directory {
             passwords: Passwords::new(config.password_hash_memory_kib)?,
-            throttle: SignInThrottle::new(config.sign_in_free_failures),
+            throttle: SignInThrottle::new(config.sign_in_free_failures, config.sign_in_attempts_per_minute),
             db,
             clock,
             issuer,

@@ -98,7 +98,7 @@ impl AuthApi {
     fn too_many(wait: std::time::Duration) -> Error {
         Error::ResourceExhausted {
             message: format!(
-                "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {} giây",
+                "Đăng nhập quá nhiều lần. Vui lòng thử lại sau {} giây",
                 wait.as_secs().max(1)
             ),
             retry_after: Some(wait),
@@ -206,6 +206,39 @@ impl AuthApi {
         Ok(())
     }
 
+    /// Stores a new session (with its refresh token's hash, if any) and its
+    /// audit record; returns its id.
+    async fn open_session(
+        &self,
+        subject: &Subject,
+        refresh_hash: Option<&str>,
+        addr: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        action: &'static str,
+    ) -> Result<Uuid, Error> {
+        let session_id = ids::new_id();
+        let mut tx = self.dir.db.begin_write().await?;
+        store::sessions::insert(
+            &mut tx,
+            NewSession {
+                id: session_id,
+                subject_id: subject.id,
+                service_account: subject.service_account,
+                refresh_hash,
+                client_addr: addr,
+                now,
+                expires_at,
+                access_expires_at: (now + self.dir.config.access_token_ttl).min(expires_at),
+            },
+        )
+        .await?;
+        let actor = subject.as_caller(session_id, expires_at);
+        Self::record_session(&mut tx, &actor, now, action, serde_json::json!({ "client_addr": addr })).await?;
+        tx.commit().await?;
+        Ok(session_id)
+    }
+
     async fn sign_in_impl(&self, request: Request<SignInRequest>) -> Result<TokenResponse, Error> {
         let addr = client_addr(&request, &self.dir.config.trusted_proxies);
         let req = request.into_inner();
@@ -220,6 +253,7 @@ impl AuthApi {
 
         let now = self.dir.clock.now();
         let keys = [user_key(&username), addr_key(&addr)];
+        self.dir.throttle.admit(&keys[1], now).map_err(Self::too_many)?;
         self.dir.throttle.check(&keys, now).map_err(Self::too_many)?;
 
         let mut tx = self.dir.db.begin_read().await?;
@@ -249,35 +283,18 @@ impl AuthApi {
             roles: user.roles,
             clearance: user.clearance,
         };
-        let session_id = ids::new_id();
         let refresh_token = random_secret(32)?;
         let expires_at = now + self.dir.config.refresh_token_ttl;
-        let hash = refresh_hash(&refresh_token);
-        let mut tx = self.dir.db.begin_write().await?;
-        store::sessions::insert(
-            &mut tx,
-            NewSession {
-                id: session_id,
-                subject_id: subject.id,
-                service_account: false,
-                refresh_hash: Some(&hash),
-                client_addr: &addr,
+        let session_id = self
+            .open_session(
+                &subject,
+                Some(&refresh_hash(&refresh_token)),
+                &addr,
                 now,
                 expires_at,
-                access_expires_at: now + self.dir.config.access_token_ttl,
-            },
-        )
-        .await?;
-        let actor = subject.as_caller(session_id, expires_at);
-        Self::record_session(
-            &mut tx,
-            &actor,
-            now,
-            "sign_in",
-            serde_json::json!({ "client_addr": addr }),
-        )
-        .await?;
-        tx.commit().await?;
+                "sign_in",
+            )
+            .await?;
         Ok(self.token_response(&subject, session_id, now, Some((refresh_token, expires_at))))
     }
 
@@ -381,6 +398,7 @@ impl AuthApi {
         c.finish()?;
         let now = self.dir.clock.now();
         let keys = [user_key(&format!("client:{client_id}")), addr_key(&addr)];
+        self.dir.throttle.admit(&keys[1], now).map_err(Self::too_many)?;
         self.dir.throttle.check(&keys, now).map_err(Self::too_many)?;
 
         let mut tx = self.dir.db.begin_read().await?;
@@ -405,33 +423,10 @@ impl AuthApi {
             roles: account.roles,
             clearance: account.clearance,
         };
-        let session_id = ids::new_id();
         let expires_at = now + self.dir.config.access_token_ttl;
-        let mut tx = self.dir.db.begin_write().await?;
-        store::sessions::insert(
-            &mut tx,
-            NewSession {
-                id: session_id,
-                subject_id: subject.id,
-                service_account: true,
-                refresh_hash: None,
-                client_addr: &addr,
-                now,
-                expires_at,
-                access_expires_at: expires_at,
-            },
-        )
-        .await?;
-        let actor = subject.as_caller(session_id, expires_at);
-        Self::record_session(
-            &mut tx,
-            &actor,
-            now,
-            "issue_token",
-            serde_json::json!({ "client_addr": addr }),
-        )
-        .await?;
-        tx.commit().await?;
+        let session_id = self
+            .open_session(&subject, None, &addr, now, expires_at, "issue_token")
+            .await?;
         Ok(self.token_response(&subject, session_id, now, None))
     }
 

@@ -4,6 +4,7 @@
 //! calls, the idempotency key), and only then answers.
 
 mod audit;
+pub(crate) mod audited;
 mod auth;
 pub mod convert;
 mod offices;

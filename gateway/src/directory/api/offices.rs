@@ -6,7 +6,6 @@ use chrono::NaiveDate;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
-use vanphong_platform::audit::{self, Change};
 use vanphong_platform::db::Tx;
 use vanphong_platform::idempotency::{Claim, IdempotencyKey};
 use vanphong_platform::identity::Caller;
@@ -20,7 +19,8 @@ use vanphong_proto::directory::v1::{
     OfficeNode, UpdateOfficeRequest,
 };
 
-use super::convert::{office_audit_json, office_to_wire};
+use super::audited::record_change;
+use super::convert::office_to_wire;
 use crate::directory::Directory;
 use crate::directory::domain::office::{
     self as rules, Dissolution, MAX_CODE, MAX_ISSUER_CODE, MAX_NAME, MAX_REASON, NewOffice, Reparent,
@@ -125,20 +125,7 @@ impl OfficeApi {
         )?;
         store::offices::insert(&mut tx, &entry).await?;
         store::bump_version(&mut tx).await?;
-        audit::record(
-            &mut tx,
-            &caller,
-            now,
-            Change {
-                office_id: entry.id,
-                entity: "office",
-                entity_id: entry.id.to_string(),
-                action: "create",
-                before: None,
-                after: Some(office_audit_json(&entry)),
-            },
-        )
-        .await?;
+        record_change::<OfficeEntry>(&mut tx, &caller, now, None, &entry, "create").await?;
         let response = office_to_wire(&entry, today.max(established_on));
         if let Some(key) = &key {
             key.complete(&mut tx, &response).await?;
@@ -259,7 +246,7 @@ impl OfficeApi {
         after.updated_at = now;
         store::offices::update_fields(&mut tx, &after).await?;
         store::bump_version(&mut tx).await?;
-        record_office_change(&mut tx, &caller, now, &before, &after, "update").await?;
+        record_change(&mut tx, &caller, now, Some(&before), &after, "update").await?;
         tx.commit().await?;
         self.dir.reload().await?;
         Ok(office_to_wire(&after, today))
@@ -442,31 +429,6 @@ fn moved_entry(tree: &OfficeTree, change: &Reparent, now: chrono::DateTime<chron
     Some(entry)
 }
 
-async fn record_office_change(
-    tx: &mut Tx,
-    caller: &Caller,
-    now: chrono::DateTime<chrono::Utc>,
-    before: &OfficeEntry,
-    after: &OfficeEntry,
-    action: &'static str,
-) -> Result<(), Error> {
-    audit::record(
-        tx,
-        caller,
-        now,
-        Change {
-            office_id: after.id,
-            entity: "office",
-            entity_id: after.id.to_string(),
-            action,
-            before: Some(office_audit_json(before)),
-            after: Some(office_audit_json(after)),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 /// Writes a re-parenting and its audit record; returns the office after.
 async fn apply_reparent_in_store(
     tx: &mut Tx,
@@ -485,7 +447,7 @@ async fn apply_reparent_in_store(
         store::offices::insert_link(tx, change.office_id, link).await?;
     }
     store::offices::touch(tx, change.office_id, now).await?;
-    record_office_change(tx, caller, now, &before, &after, "move").await?;
+    record_change(tx, caller, now, Some(&before), &after, "move").await?;
     Ok(after)
 }
 
@@ -514,7 +476,7 @@ async fn apply_dissolution_in_store(
     after.updated_at = now;
     store::offices::close_open_link(tx, plan.office_id, plan.on).await?;
     store::offices::mark_dissolved(tx, plan.office_id, plan.on, plan.successor, now).await?;
-    record_office_change(tx, caller, now, &before, &after, "dissolve").await?;
+    record_change(tx, caller, now, Some(&before), &after, "dissolve").await?;
     Ok(after)
 }
 

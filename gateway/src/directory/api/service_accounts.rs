@@ -5,7 +5,6 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
-use vanphong_platform::audit::{self, Change};
 use vanphong_platform::db::Tx;
 use vanphong_platform::idempotency::{Claim, IdempotencyKey};
 use vanphong_platform::identity::Caller;
@@ -18,6 +17,7 @@ use vanphong_proto::directory::v1::{
     UpdateServiceAccountRequest,
 };
 
+use super::audited::record_change;
 use super::convert::account_to_wire;
 use super::roles::{check_clearance, check_roles, ensure_may_grant};
 use crate::directory::Directory;
@@ -48,31 +48,6 @@ async fn load(tx: &mut Tx, id: Uuid) -> Result<ServiceAccount, Error> {
         .await?
         .map(|(account, _)| account)
         .ok_or_else(|| Error::NotFound(format!("Không tìm thấy tài khoản hệ thống {id}")))
-}
-
-async fn record(
-    tx: &mut Tx,
-    caller: &Caller,
-    now: chrono::DateTime<chrono::Utc>,
-    before: Option<&ServiceAccount>,
-    after: &ServiceAccount,
-    action: &'static str,
-) -> Result<(), Error> {
-    audit::record(
-        tx,
-        caller,
-        now,
-        Change {
-            office_id: after.office_id,
-            entity: "service_account",
-            entity_id: after.id.to_string(),
-            action,
-            before: before.map(ServiceAccount::audit_json),
-            after: Some(after.audit_json()),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 impl ServiceAccountApi {
@@ -119,7 +94,7 @@ impl ServiceAccountApi {
             updated_at: now,
         };
         store::service_accounts::insert(&mut tx, &account).await?;
-        record(&mut tx, &caller, now, None, &account, "create").await?;
+        record_change(&mut tx, &caller, now, None, &account, "create").await?;
         let response = account_to_wire(&account);
         if let Some(key) = &key {
             key.complete(&mut tx, &response).await?;
@@ -153,7 +128,7 @@ impl ServiceAccountApi {
         if store::sessions::revoke_all_of(&mut tx, id, now).await? > 0 {
             store::bump_version(&mut tx).await?;
         }
-        record(&mut tx, &caller, now, Some(&before), &after, "issue_secret").await?;
+        record_change(&mut tx, &caller, now, Some(&before), &after, "issue_secret").await?;
         tx.commit().await?;
         self.dir.reload().await?;
         Ok(IssueServiceAccountSecretResponse {
@@ -212,7 +187,7 @@ impl ServiceAccountApi {
         if revoke && store::sessions::revoke_all_of(&mut tx, id, now).await? > 0 {
             store::bump_version(&mut tx).await?;
         }
-        record(&mut tx, &caller, now, Some(&before), &after, "update").await?;
+        record_change(&mut tx, &caller, now, Some(&before), &after, "update").await?;
         tx.commit().await?;
         self.dir.reload().await?;
         Ok(account_to_wire(&after))

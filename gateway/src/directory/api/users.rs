@@ -20,6 +20,7 @@ use vanphong_proto::directory::v1::{
     UpdateUserRequest, User as WireUser,
 };
 
+use super::audited::record_change;
 use super::convert::user_to_wire;
 use super::roles::{check_clearance, check_roles, ensure_may_grant};
 use crate::directory::Directory;
@@ -50,31 +51,6 @@ async fn load_user(tx: &mut Tx, id: Uuid) -> Result<User, Error> {
         .await?
         .map(|(user, _)| user)
         .ok_or_else(|| Error::NotFound(format!("Không tìm thấy người dùng {id}")))
-}
-
-pub(crate) async fn record_user_change(
-    tx: &mut Tx,
-    caller: &Caller,
-    now: chrono::DateTime<chrono::Utc>,
-    before: Option<&User>,
-    after: &User,
-    action: &'static str,
-) -> Result<(), Error> {
-    audit::record(
-        tx,
-        caller,
-        now,
-        Change {
-            office_id: after.office_id,
-            entity: "user",
-            entity_id: after.id.to_string(),
-            action,
-            before: before.map(User::audit_json),
-            after: Some(after.audit_json()),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 impl UserApi {
@@ -132,7 +108,7 @@ impl UserApi {
             updated_at: now,
         };
         store::users::insert(&mut tx, &user, &hash).await?;
-        record_user_change(&mut tx, &caller, now, None, &user, "create").await?;
+        record_change(&mut tx, &caller, now, None, &user, "create").await?;
         let response = user_to_wire(&user);
         if let Some(key) = &key {
             key.complete(&mut tx, &response).await?;
@@ -277,7 +253,7 @@ impl UserApi {
         if revoke && store::sessions::revoke_all_of(&mut tx, after.id, now).await? > 0 {
             store::bump_version(&mut tx).await?;
         }
-        record_user_change(&mut tx, &caller, now, Some(&before), &after, "update").await?;
+        record_change(&mut tx, &caller, now, Some(&before), &after, "update").await?;
         tx.commit().await?;
         self.dir.reload().await?;
         Ok(user_to_wire(&after))

@@ -6,6 +6,9 @@
 //! key is locked every attempt is refused with the time to wait, even with
 //! the right password, so guessing gets no faster by trying harder. A
 //! success clears the username; failures are forgotten after a quiet period.
+//!
+//! Separately, each client address may try to sign in only so many times a
+//! minute, right or wrong, which bounds the load one client can cause.
 //! State is per process: each gateway replica throttles on its own.
 
 use std::collections::HashMap;
@@ -25,11 +28,13 @@ struct Failures {
     locked_until: DateTime<Utc>,
 }
 
-/// Failure counts by key.
+/// Failure counts by key, and attempts per address in the current minute.
 #[derive(Debug)]
 pub struct SignInThrottle {
     free_failures: u32,
+    attempts_per_minute: u32,
     state: Mutex<HashMap<String, Failures>>,
+    attempts: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
 }
 
 /// The key of a username.
@@ -43,11 +48,33 @@ pub fn addr_key(addr: &str) -> String {
 }
 
 impl SignInThrottle {
-    pub fn new(free_failures: u32) -> Self {
+    pub fn new(free_failures: u32, attempts_per_minute: u32) -> Self {
         Self {
             free_failures,
+            attempts_per_minute: attempts_per_minute.max(1),
             state: Mutex::new(HashMap::new()),
+            attempts: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Counts an attempt from `addr_key`; `Err(wait)` once the address has
+    /// used up its attempts for the current minute.
+    pub fn admit(&self, addr_key: &str, now: DateTime<Utc>) -> Result<(), Duration> {
+        let window = chrono::Duration::minutes(1);
+        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        if attempts.len() > MAX_TRACKED {
+            attempts.retain(|_, (start, _)| now - *start < window);
+        }
+        let entry = attempts.entry(addr_key.to_string()).or_insert((now, 0));
+        if now - entry.0 >= window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= self.attempts_per_minute {
+            let wait = (entry.0 + window - now).to_std().unwrap_or_default();
+            return Err(wait.max(Duration::from_secs(1)));
+        }
+        entry.1 += 1;
+        Ok(())
     }
 
     /// `Err(wait)` if any of the keys is locked at `now`.
@@ -104,7 +131,7 @@ mod tests {
     #[test]
     fn free_failures_then_doubling_locks() {
         let t = Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).single().expect("time");
-        let throttle = SignInThrottle::new(3);
+        let throttle = SignInThrottle::new(3, 100);
         let keys = vec![user_key("a")];
         for _ in 0..3 {
             assert!(throttle.check(&keys, t).is_ok());
@@ -124,7 +151,7 @@ mod tests {
     #[test]
     fn failures_are_forgotten_after_quiet_period() {
         let t = Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).single().expect("time");
-        let throttle = SignInThrottle::new(1);
+        let throttle = SignInThrottle::new(1, 100);
         let keys = vec![addr_key("10.0.0.1")];
         throttle.record_failure(&keys, t);
         throttle.record_failure(&keys, t);
@@ -132,5 +159,27 @@ mod tests {
         let later = t + chrono::Duration::hours(1);
         throttle.record_failure(&keys, later);
         assert!(throttle.check(&keys, later).is_ok(), "count restarted");
+    }
+
+    #[test]
+    fn attempts_per_address_are_capped_per_minute() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).single().expect("time");
+        let throttle = SignInThrottle::new(5, 3);
+        let addr = addr_key("10.0.0.9");
+        for _ in 0..3 {
+            assert!(throttle.admit(&addr, t).is_ok());
+        }
+        assert_eq!(
+            throttle.admit(&addr, t + chrono::Duration::seconds(20)),
+            Err(Duration::from_secs(40))
+        );
+        assert!(
+            throttle.admit(&addr_key("10.0.0.10"), t).is_ok(),
+            "other addresses are not affected"
+        );
+        assert!(
+            throttle.admit(&addr, t + chrono::Duration::seconds(61)).is_ok(),
+            "a new minute"
+        );
     }
 }
