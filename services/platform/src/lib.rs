@@ -9,15 +9,18 @@
 //!   and tenancy rules, and the auth layer.
 //! - [`tree`]: the office tree with history; [`directory`]: each server's
 //!   live copy of it, kept current from the directory's watch stream.
-//! - [`audit`]: the hash-chained audit trail; [`idempotency`]: safe retries
-//!   of create calls.
+//! - [`audit`]: the hash-chained audit trail, [`audit_api`] its RPCs;
+//!   [`idempotency`]: safe retries of create calls.
 //! - [`clock`], [`calendar`], [`ids`], [`text`]: time, working days, ids,
 //!   diacritic-insensitive text keys.
 //! - [`server`]: the server builder (health, reflection, tracing, deadlines,
-//!   load shedding, graceful shutdown); [`grpc_client`]: outgoing calls;
+//!   load shedding, graceful shutdown); [`host`]: running a backend service;
+//!   [`grpc_client`]: outgoing calls; [`people`]: asking the directory about
+//!   users on a caller's behalf;
 //!   [`telemetry`]: logs and OpenTelemetry traces.
 
 pub mod audit;
+pub mod audit_api;
 pub mod calendar;
 pub mod clock;
 pub mod config;
@@ -25,9 +28,11 @@ pub mod db;
 pub mod directory;
 pub mod error;
 pub mod grpc_client;
+pub mod host;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;
+pub mod people;
 pub mod server;
 pub mod telemetry;
 pub mod text;

@@ -1,0 +1,114 @@
+//! The audit RPCs every service offers (`ListAuditRecords`, `VerifyAudit`),
+//! implemented once: each service's generated `AuditService` calls these.
+//!
+//! Admins and inspectors read and verify the trail of their own office and
+//! of the offices below it; nobody else does.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_proto::common::v1::{
+    ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest, VerifyAuditResponse,
+};
+
+use crate::Error;
+use crate::audit::{self, AuditRow};
+use crate::db::Db;
+use crate::identity::{Caller, Role};
+use crate::tree::OfficeTree;
+use crate::validate::Checker;
+
+/// Whether the caller may read the trail of `office`.
+pub fn may_audit(caller: &Caller, tree: &OfficeTree, office: Uuid, today: NaiveDate) -> bool {
+    (caller.has_role(Role::Admin) || caller.has_role(Role::Inspector))
+        && (office == caller.office_id || tree.is_ancestor_on(caller.office_id, office, today))
+}
+
+fn ensure_may_audit(caller: &Caller, tree: &OfficeTree, office: Uuid, today: NaiveDate) -> Result<(), Error> {
+    if may_audit(caller, tree, office, today) {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied(
+            "Chỉ quản trị hoặc cán bộ kiểm tra của đơn vị (hoặc cấp trên) mới xem được nhật ký".into(),
+        ))
+    }
+}
+
+/// A page of an office's trail, newest first.
+pub async fn list(
+    db: &Db,
+    caller: &Caller,
+    tree: &OfficeTree,
+    today: NaiveDate,
+    req: ListAuditRecordsRequest,
+) -> Result<ListAuditRecordsResponse, Error> {
+    let mut c = Checker::new();
+    let office = c.id("office_id", &req.office_id);
+    let entity = c.optional_text("entity", &req.entity, 64);
+    let entity_id = c.optional_text("entity_id", &req.entity_id, 128);
+    let page_size = c.page_size("page_size", req.page_size, 50, 500);
+    let before = if req.page_token.is_empty() {
+        None
+    } else {
+        match req.page_token.parse::<i64>() {
+            Ok(seq) if seq > 0 => Some(seq),
+            _ => {
+                c.violation("page_token", "INVALID_FORMAT", "Mã trang không hợp lệ");
+                None
+            }
+        }
+    };
+    c.finish()?;
+    ensure_may_audit(caller, tree, office, today)?;
+    let mut rows = audit::list(
+        db,
+        office,
+        entity.as_deref(),
+        entity_id.as_deref(),
+        page_size + 1,
+        before,
+    )
+    .await?;
+    let next_page_token = if rows.len() > page_size as usize {
+        rows.truncate(page_size as usize);
+        rows.last().map(|r| r.seq.to_string()).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    Ok(ListAuditRecordsResponse {
+        records: rows.iter().map(AuditRow::to_wire).collect(),
+        next_page_token,
+    })
+}
+
+/// Verifies one office's chain, or every chain the caller may read.
+pub async fn verify(
+    db: &Db,
+    caller: &Caller,
+    tree: &OfficeTree,
+    today: NaiveDate,
+    req: VerifyAuditRequest,
+) -> Result<VerifyAuditResponse, Error> {
+    let mut c = Checker::new();
+    let office = c.optional_id("office_id", &req.office_id);
+    c.finish()?;
+    let offices = match office {
+        Some(office) => {
+            ensure_may_audit(caller, tree, office, today)?;
+            vec![office]
+        }
+        None => {
+            if !(caller.has_role(Role::Admin) || caller.has_role(Role::Inspector)) {
+                return Err(Error::PermissionDenied(
+                    "Chỉ quản trị hoặc cán bộ kiểm tra mới kiểm tra được nhật ký".into(),
+                ));
+            }
+            audit::chained_offices(db)
+                .await?
+                .into_iter()
+                .filter(|o| may_audit(caller, tree, *o, today))
+                .collect()
+        }
+    };
+    Ok(audit::verify(db, &offices).await?.to_wire())
+}

@@ -1,0 +1,154 @@
+//! Running a backend service: one process's worth of one service.
+//!
+//! A service crate implements [`Backend`] (its name, proto package,
+//! migrations and gRPC services). [`start`] opens and migrates its database,
+//! builds its servers behind token verification and deadlines, reports
+//! health (`NOT_SERVING` while its database does not answer), and serves
+//! until shutdown. The all-in-one suite starts every backend through here
+//! exactly as `vanphong serve <service>` does.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tonic_health::ServingStatus;
+use tonic_health::server::HealthReporter;
+
+use crate::Error;
+use crate::calendar::WorkingCalendar;
+use crate::clock::{SharedClock, local_date};
+use crate::config::Settings;
+use crate::db::{Db, Migrations};
+use crate::directory::DirectoryView;
+use crate::identity::{AuthState, TokenVerifier};
+use crate::server::{GrpcServices, serve};
+
+/// What a service's handlers share.
+#[derive(Clone)]
+pub struct ServiceContext {
+    pub db: Db,
+    pub clock: SharedClock,
+    /// The office tree and revocations, kept current from the directory.
+    pub directory: DirectoryView,
+    pub calendar: Arc<WorkingCalendar>,
+    pub settings: Arc<Settings>,
+    pub shutdown: CancellationToken,
+}
+
+impl ServiceContext {
+    /// Today in local time.
+    pub fn today(&self) -> NaiveDate {
+        local_date(self.clock.now())
+    }
+}
+
+/// A backend service of the suite.
+pub trait Backend {
+    /// Its name: database file, schema, command-line target.
+    const NAME: &'static str;
+    /// Its proto package, by which the gateway routes calls to it.
+    const PACKAGE: &'static str;
+    /// Its schema.
+    fn migrations() -> &'static Migrations;
+    /// Its gRPC services (after any start-up work, such as seeding
+    /// catalogues).
+    fn services(context: ServiceContext) -> impl std::future::Future<Output = Result<GrpcServices, Error>> + Send;
+}
+
+/// What every backend of a process shares.
+#[derive(Clone)]
+pub struct Runtime {
+    pub settings: Arc<Settings>,
+    pub clock: SharedClock,
+    pub verifier: Arc<TokenVerifier>,
+    pub directory: DirectoryView,
+    pub calendar: Arc<WorkingCalendar>,
+    pub shutdown: CancellationToken,
+}
+
+/// Opens a service's database and applies its migrations.
+pub async fn open_database<B: Backend>(settings: &Settings) -> Result<Db, Error> {
+    let db = Db::connect(&settings.database_for(B::NAME)).await?;
+    db.migrate(B::migrations()).await?;
+    Ok(db)
+}
+
+/// Starts `B` on `listener`; the handle ends when the server has stopped.
+pub async fn start<B: Backend>(
+    runtime: &Runtime,
+    listener: TcpListener,
+) -> Result<JoinHandle<Result<(), Error>>, Error> {
+    let db = open_database::<B>(&runtime.settings).await?;
+    let context = ServiceContext {
+        db: db.clone(),
+        clock: runtime.clock.clone(),
+        directory: runtime.directory.clone(),
+        calendar: runtime.calendar.clone(),
+        settings: runtime.settings.clone(),
+        shutdown: runtime.shutdown.clone(),
+    };
+    let services = B::services(context).await?;
+    let names: Vec<&'static str> = services.names().to_vec();
+    let auth = AuthState {
+        verifier: runtime.verifier.clone(),
+        directory: runtime.directory.clone(),
+        clock: runtime.clock.clone(),
+    };
+    let options = runtime.settings.server.clone();
+    let (router, health) = services.build(auth, options.request_timeout).await?;
+    watch_database(db.clone(), health, names, runtime.shutdown.clone());
+    crate::idempotency::spawn_purger(db, runtime.clock.clone(), runtime.shutdown.clone());
+    let shutdown = runtime.shutdown.clone();
+    tracing::info!(service = B::NAME, addr = ?listener.local_addr().ok(), "service listening");
+    Ok(tokio::spawn(async move {
+        serve(listener, router, &options, shutdown).await
+    }))
+}
+
+const HEALTH_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Reports the services `NOT_SERVING` while the database does not answer.
+fn watch_database(db: Db, health: HealthReporter, names: Vec<&'static str>, shutdown: CancellationToken) {
+    tokio::spawn(async move {
+        let mut serving = true;
+        let mut tick = tokio::time::interval(HEALTH_INTERVAL);
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            let ok = tokio::time::timeout(HEALTH_INTERVAL, db.ping())
+                .await
+                .is_ok_and(|r| r.is_ok());
+            if ok == serving {
+                continue;
+            }
+            serving = ok;
+            let status = if ok {
+                ServingStatus::Serving
+            } else {
+                ServingStatus::NotServing
+            };
+            if ok {
+                tracing::info!("database answers again; serving");
+            } else {
+                tracing::warn!("database does not answer; reporting not serving");
+            }
+            health.set_service_status("", status).await;
+            for name in &names {
+                health.set_service_status(*name, status).await;
+            }
+        }
+    });
+}
+
+/// The working-day calendar: the configured file, or the built-in one.
+pub fn calendar(settings: &Settings) -> Result<WorkingCalendar, Error> {
+    match &settings.holidays_file {
+        Some(path) => WorkingCalendar::load(path).map_err(|e| Error::internal(e.to_string())),
+        None => WorkingCalendar::vietnam_default().map_err(|e| Error::internal(e.to_string())),
+    }
+}
