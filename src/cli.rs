@@ -7,9 +7,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use vanphong_documents::Documents;
 use vanphong_platform::audit;
 use vanphong_platform::clock::SystemClock;
 use vanphong_platform::config::{Options, Settings};
+use vanphong_platform::db::Migrations;
+use vanphong_platform::host::Backend;
 use vanphong_platform::identity::Role;
 use vanphong_platform::server::on_signals;
 use vanphong_platform::telemetry;
@@ -81,6 +84,29 @@ pub enum Target {
     All,
     /// The gateway with the office directory.
     Gateway,
+    /// The documents service.
+    Documents,
+}
+
+impl Target {
+    fn name(self) -> &'static str {
+        match self {
+            Target::All => "all",
+            Target::Gateway => "gateway",
+            Target::Documents => "documents",
+        }
+    }
+
+    /// The databases of the target: (service, migrations).
+    fn databases(self) -> Vec<(&'static str, &'static Migrations)> {
+        let directory = ("directory", &vanphong_gateway::directory::store::MIGRATIONS);
+        let documents = ("documents", Documents::migrations());
+        match self {
+            Target::All => vec![directory, documents],
+            Target::Gateway => vec![directory],
+            Target::Documents => vec![documents],
+        }
+    }
 }
 
 /// Runs a parsed command.
@@ -95,13 +121,13 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), CommandErro
 }
 
 async fn serve(target: Target, demo: bool, settings: Settings) -> Result<(), CommandError> {
-    let _telemetry = telemetry::init("gateway", &settings.log, settings.log_format)?;
-    match target {
-        Target::All | Target::Gateway => {}
-    }
+    let _telemetry = telemetry::init(target.name(), &settings.log, settings.log_format)?;
     let shutdown = CancellationToken::new();
     on_signals(shutdown.clone());
-    let running = suite::start(&settings, Arc::new(SystemClock), demo, shutdown).await?;
+    let running = match target {
+        Target::All => suite::start(&settings, Arc::new(SystemClock), demo, shutdown).await?,
+        other => suite::start_one(other.name(), &settings, Arc::new(SystemClock), shutdown).await?,
+    };
     print_welcome(&running, demo);
     running.wait().await
 }
@@ -142,25 +168,19 @@ fn print_welcome(running: &suite::RunningSuite, demo: bool) {
 
 async fn migrate(target: Target, settings: &Settings) -> Result<(), CommandError> {
     let _telemetry = telemetry::init("migrate", &settings.log, settings.log_format)?;
-    match target {
-        Target::All | Target::Gateway => {
-            let db =
-                suite::open_database(settings, "directory", &vanphong_gateway::directory::store::MIGRATIONS).await?;
-            db.close().await;
-            println!("directory: migrations applied");
-        }
+    for (service, migrations) in target.databases() {
+        let db = suite::open_database(settings, service, migrations).await?;
+        db.close().await;
+        println!("{service}: migrations applied");
     }
     Ok(())
 }
 
 async fn verify_audit(target: Target, office: Option<Uuid>, settings: &Settings) -> Result<(), CommandError> {
     let _telemetry = telemetry::init("audit", &settings.log, settings.log_format)?;
-    let services = match target {
-        Target::All | Target::Gateway => ["directory"],
-    };
     let mut broken = 0;
-    for service in services {
-        let db = suite::open_database(settings, service, &vanphong_gateway::directory::store::MIGRATIONS).await?;
+    for (service, migrations) in target.databases() {
+        let db = suite::open_database(settings, service, migrations).await?;
         let offices = match office {
             Some(o) => vec![o],
             None => audit::chained_offices(&db).await?,

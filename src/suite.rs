@@ -1,35 +1,49 @@
 //! Starting the suite's servers.
 //!
 //! The all-in-one `vanphong serve` starts the gateway (which holds the
-//! directory) and each backend service on its own listener in one process,
-//! connected over loopback exactly as separate processes are, so the
-//! all-in-one mode is not a separate code path.
+//! directory) and each backend service on its own listener in one process.
+//! The backends follow the directory's `WatchDirectory` stream and the
+//! gateway forwards to them over loopback, exactly as between separate
+//! processes, so the all-in-one mode is not a separate code path.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use vanphong_documents::Documents;
+use vanphong_gateway::Backend as GatewayBackend;
 use vanphong_gateway::directory::bootstrap::{self, FirstAdmin, RootOffice};
 use vanphong_gateway::directory::{Directory, DirectoryConfig};
 use vanphong_platform::clock::SharedClock;
 use vanphong_platform::config::Settings;
 use vanphong_platform::db::Db;
+use vanphong_platform::host::{self, Backend, Runtime};
 use vanphong_platform::identity::{
     AuthState, TokenIssuer, TokenVerifier, load_or_create_signing_key, load_verifying_key,
 };
 use vanphong_platform::server::serve;
 use vanphong_platform::tree::{Numbering, OfficeKind};
+use vanphong_platform::{Error, grpc_client};
 
 use crate::demo::{self, DemoReport};
 use crate::error::CommandError;
 
 /// Where the gateway listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Where the documents service listens when run alone.
+pub const DOCUMENTS_LISTEN: &str = "127.0.0.1:50061";
+
+/// How long a backend waits for the directory's first snapshot.
+const DIRECTORY_WAIT: Duration = Duration::from_secs(30);
+
+type Server = JoinHandle<Result<(), Error>>;
 
 /// A running suite.
 pub struct RunningSuite {
@@ -42,19 +56,13 @@ pub struct RunningSuite {
     pub generated_admin_password: Option<String>,
     /// What the demo loaded, if it ran.
     pub demo: Option<DemoReport>,
-    servers: Vec<JoinHandle<Result<(), vanphong_platform::Error>>>,
+    servers: Vec<Server>,
 }
 
 impl RunningSuite {
     /// Waits until every server has stopped (after `shutdown`).
     pub async fn wait(self) -> Result<(), CommandError> {
-        for server in self.servers {
-            match server.await {
-                Ok(result) => result?,
-                Err(e) => return Err(vanphong_platform::Error::internal(e).into()),
-            }
-        }
-        Ok(())
+        wait_all(self.servers).await
     }
 
     /// Stops every server and waits for them.
@@ -62,6 +70,16 @@ impl RunningSuite {
         self.shutdown.cancel();
         self.wait().await
     }
+}
+
+async fn wait_all(servers: Vec<Server>) -> Result<(), CommandError> {
+    for server in servers {
+        match server.await {
+            Ok(result) => result?,
+            Err(e) => return Err(Error::internal(e).into()),
+        }
+    }
+    Ok(())
 }
 
 /// Opens a service's database and applies its migrations.
@@ -86,23 +104,66 @@ fn directory_config(settings: &Settings) -> DirectoryConfig {
     }
 }
 
-/// Starts the gateway with the directory and every service that exists,
-/// on `settings.listen` (default 127.0.0.1:8080). With `demo`, an empty data
-/// folder is filled with the demo data.
-pub async fn start(
+/// The keys that verify tokens: the configured public keys and, when the
+/// signing key is at hand (same data folder), its public half.
+fn verifier(settings: &Settings, deployment: &str) -> Result<Arc<TokenVerifier>, CommandError> {
+    let mut keys = Vec::new();
+    if settings.signing_key_file.exists() {
+        keys.push(load_verifying_key(&settings.signing_key_file)?);
+    }
+    for file in &settings.verifying_key_files {
+        keys.push(load_verifying_key(file)?);
+    }
+    if keys.is_empty() {
+        return Err(CommandError::Config(vanphong_platform::config::ConfigError::Invalid(
+            format!(
+                "no key to verify tokens with: give --verifying-key-files (the gateway's public key) \
+             or a --signing-key-file that exists ({} does not)",
+                settings.signing_key_file.display()
+            ),
+        )));
+    }
+    Ok(Arc::new(TokenVerifier::new(deployment.to_string(), keys)))
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, CommandError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| CommandError::Listen { addr, source })
+}
+
+fn local_addr(listener: &TcpListener, addr: SocketAddr) -> Result<SocketAddr, CommandError> {
+    listener
+        .local_addr()
+        .map_err(|source| CommandError::Listen { addr, source })
+}
+
+fn parse_addr(text: &str) -> SocketAddr {
+    text.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)))
+}
+
+/// The gateway: the directory (bootstrapped on first start, with the demo
+/// when asked) and the front door to `backends`.
+struct GatewayStart {
+    server: Server,
+    directory: Arc<Directory>,
+    verifier: Arc<TokenVerifier>,
+    started: Arc<AtomicBool>,
+    admin_password: String,
+    bootstrapped: bool,
+}
+
+async fn start_gateway(
     settings: &Settings,
     clock: SharedClock,
     demo: bool,
-    shutdown: CancellationToken,
-) -> Result<RunningSuite, CommandError> {
-    let started = Arc::new(AtomicBool::new(false));
+    listener: TcpListener,
+    backends: Vec<GatewayBackend>,
+    shutdown: &CancellationToken,
+) -> Result<GatewayStart, CommandError> {
     let deployment = settings.deployment_id()?;
     let signing_key = load_or_create_signing_key(&settings.signing_key_file)?;
-    let mut verifying = vec![signing_key.verifying_key()];
-    for file in &settings.verifying_key_files {
-        verifying.push(load_verifying_key(file)?);
-    }
-    let verifier = Arc::new(TokenVerifier::new(deployment.clone(), verifying));
+    let verifier = verifier(settings, &deployment)?;
     let issuer = TokenIssuer::new(signing_key, deployment);
 
     let db = open_database(settings, "directory", &vanphong_gateway::directory::store::MIGRATIONS).await?;
@@ -138,58 +199,148 @@ pub async fn start(
     vanphong_platform::idempotency::spawn_purger(directory.db().clone(), clock.clone(), shutdown.clone());
 
     let auth = AuthState {
-        verifier,
+        verifier: verifier.clone(),
         directory: directory.view(),
         clock,
     };
-    let (app, _health) = vanphong_gateway::app(
-        &directory,
-        auth,
-        Vec::new(),
-        &gateway_options(settings),
-        started.clone(),
-    )
-    .await?;
-    let addr = settings.listen.unwrap_or_else(|| {
-        DEFAULT_LISTEN
-            .parse()
-            .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080)))
-    });
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|source| CommandError::Listen { addr, source })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|source| CommandError::Listen { addr, source })?;
-    let options = gateway_options(settings);
+    let started = Arc::new(AtomicBool::new(false));
+    let options = vanphong_platform::server::ServerOptions {
+        accept_http1: true,
+        ..settings.server.clone()
+    };
+    let (app, _health) = vanphong_gateway::app(&directory, auth, backends, &options, started.clone()).await?;
     let gateway_shutdown = shutdown.clone();
-    let gateway = tokio::spawn(async move { serve(listener, app, &options, gateway_shutdown).await });
-    tracing::info!(%addr, "gateway listening (REST and gRPC)");
+    tracing::info!(addr = ?listener.local_addr().ok(), "gateway listening (REST and gRPC)");
+    let server = tokio::spawn(async move { serve(listener, app, &options, gateway_shutdown).await });
+    Ok(GatewayStart {
+        server,
+        directory,
+        verifier,
+        started,
+        admin_password,
+        bootstrapped: created.is_some(),
+    })
+}
+
+/// The backend runtime of this process: the directory followed from
+/// `directory_url`.
+async fn runtime(
+    settings: Settings,
+    clock: SharedClock,
+    verifier: Arc<TokenVerifier>,
+    shutdown: &CancellationToken,
+) -> Result<Runtime, CommandError> {
+    let channel = grpc_client::channel(&settings.directory_url)?;
+    let directory = vanphong_platform::directory::follow(channel, DIRECTORY_WAIT, shutdown.clone()).await?;
+    let calendar = Arc::new(host::calendar(&settings)?);
+    Ok(Runtime {
+        settings: Arc::new(settings),
+        clock,
+        verifier,
+        directory,
+        calendar,
+        shutdown: shutdown.clone(),
+    })
+}
+
+/// Starts the gateway with the directory and every service, on
+/// `settings.listen` (default 127.0.0.1:8080); the services listen on
+/// loopback ports of their own. With `demo`, an empty data folder is filled
+/// with the demo data.
+pub async fn start(
+    settings: &Settings,
+    clock: SharedClock,
+    demo: bool,
+    shutdown: CancellationToken,
+) -> Result<RunningSuite, CommandError> {
+    let requested = settings.listen.unwrap_or_else(|| parse_addr(DEFAULT_LISTEN));
+    let gateway_listener = bind(requested).await?;
+    let addr = local_addr(&gateway_listener, requested)?;
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    let documents_listener = bind(loopback).await?;
+    let documents_addr = local_addr(&documents_listener, loopback)?;
+
+    let backends = vec![GatewayBackend {
+        name: Documents::NAME.into(),
+        package: Documents::PACKAGE.into(),
+        channel: grpc_client::channel(&format!("http://{documents_addr}"))?,
+    }];
+    let gateway = start_gateway(settings, clock.clone(), demo, gateway_listener, backends, &shutdown).await?;
+
+    let mut backend_settings = settings.clone();
+    backend_settings.directory_url = format!("http://{addr}");
+    let runtime = runtime(backend_settings, clock, gateway.verifier.clone(), &shutdown).await?;
+    let documents = host::start::<Documents>(&runtime, documents_listener).await?;
 
     let generated_admin_password =
-        (created.is_some() && settings.admin_password.is_none() && !demo).then(|| admin_password.clone());
-    let demo_report = if demo && created.is_some() {
+        (gateway.bootstrapped && settings.admin_password.is_none() && !demo).then(|| gateway.admin_password.clone());
+    let demo_report = if demo && gateway.bootstrapped {
         Some(
-            demo::load(addr, &admin_password)
+            demo::load(addr, &gateway.admin_password)
                 .await
                 .map_err(|e| CommandError::Demo(e.to_string()))?,
         )
     } else {
         None
     };
-    started.store(true, Ordering::Release);
+    gateway.started.store(true, Ordering::Release);
+    drop(gateway.directory);
     Ok(RunningSuite {
         addr,
         shutdown,
         generated_admin_password,
         demo: demo_report,
-        servers: vec![gateway],
+        servers: vec![gateway.server, documents],
     })
 }
 
-fn gateway_options(settings: &Settings) -> vanphong_platform::server::ServerOptions {
-    vanphong_platform::server::ServerOptions {
-        accept_http1: true,
-        ..settings.server.clone()
+/// Runs one server alone, as one process of a distributed deployment.
+pub async fn start_one(
+    target: &str,
+    settings: &Settings,
+    clock: SharedClock,
+    shutdown: CancellationToken,
+) -> Result<RunningSuite, CommandError> {
+    match target {
+        "gateway" => {
+            let requested = settings.listen.unwrap_or_else(|| parse_addr(DEFAULT_LISTEN));
+            let listener = bind(requested).await?;
+            let addr = local_addr(&listener, requested)?;
+            let mut backends = Vec::new();
+            if let Some(url) = &settings.documents_url {
+                backends.push(GatewayBackend {
+                    name: Documents::NAME.into(),
+                    package: Documents::PACKAGE.into(),
+                    channel: grpc_client::channel(url)?,
+                });
+            }
+            let gateway = start_gateway(settings, clock, false, listener, backends, &shutdown).await?;
+            gateway.started.store(true, Ordering::Release);
+            Ok(RunningSuite {
+                addr,
+                shutdown,
+                generated_admin_password: (gateway.bootstrapped && settings.admin_password.is_none())
+                    .then_some(gateway.admin_password),
+                demo: None,
+                servers: vec![gateway.server],
+            })
+        }
+        "documents" => {
+            let requested = settings.listen.unwrap_or_else(|| parse_addr(DOCUMENTS_LISTEN));
+            let listener = bind(requested).await?;
+            let addr = local_addr(&listener, requested)?;
+            let deployment = settings.deployment_id()?;
+            let verifier = verifier(settings, &deployment)?;
+            let runtime = runtime(settings.clone(), clock, verifier, &shutdown).await?;
+            let server = host::start::<Documents>(&runtime, listener).await?;
+            Ok(RunningSuite {
+                addr,
+                shutdown,
+                generated_admin_password: None,
+                demo: None,
+                servers: vec![server],
+            })
+        }
+        other => Err(Error::invalid("target", "UNKNOWN_SERVICE", format!("unknown service {other}")).into()),
     }
 }

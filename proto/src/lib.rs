@@ -26,6 +26,13 @@ pub mod common {
     }
 }
 
+/// Official documents: incoming, outgoing, exchange between offices.
+pub mod documents {
+    pub mod v1 {
+        include!(concat!(env!("OUT_DIR"), "/vanphong.documents.v1.rs"));
+    }
+}
+
 /// The office directory, users and sign-in.
 pub mod directory {
     pub mod v1 {

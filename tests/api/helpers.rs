@@ -22,6 +22,8 @@ use vanphong_proto::directory::v1::SignInRequest;
 use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
 use vanphong_proto::directory::v1::office_service_client::OfficeServiceClient;
 use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
+use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryServiceClient;
+use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
 
 /// A suite running for one test.
 pub struct TestApp {
@@ -134,6 +136,25 @@ impl TestApp {
 
     pub fn users(&self) -> UserServiceClient<Channel> {
         UserServiceClient::new(self.channel.clone())
+    }
+
+    pub fn incoming(&self) -> IncomingServiceClient<Channel> {
+        IncomingServiceClient::new(self.channel.clone())
+    }
+
+    pub fn queries(&self) -> DocumentQueryServiceClient<Channel> {
+        DocumentQueryServiceClient::new(self.channel.clone())
+    }
+
+    /// The id of the demo user of `role` in the office with `slug`.
+    pub async fn user_id(&self, slug: &str, role: Role) -> String {
+        let token = self.token(slug, role).await;
+        self.auth()
+            .who_am_i(authed(vanphong_proto::directory::v1::WhoAmIRequest {}, &token))
+            .await
+            .expect("who am i")
+            .into_inner()
+            .subject_id
     }
 
     /// The demo user of `role` in the office with `slug` (tu, hiephoa,

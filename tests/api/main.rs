@@ -9,6 +9,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod cli;
+mod documents_incoming;
 mod gateway;
 mod idempotency;
 mod offices;

@@ -1,0 +1,99 @@
+//! `CatalogService`: the document types.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use vanphong_platform::Error;
+use vanphong_platform::audit::{self, Change};
+use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::validate::Checker;
+use vanphong_proto::documents::v1::catalog_service_server::CatalogService;
+use vanphong_proto::documents::v1::{
+    DocumentType, ListDocumentTypesRequest, ListDocumentTypesResponse, UpsertDocumentTypeRequest,
+};
+
+use super::Shared;
+use crate::store;
+
+pub struct CatalogApi(pub(crate) Arc<Shared>);
+
+impl CatalogApi {
+    async fn upsert(&self, request: Request<UpsertDocumentTypeRequest>) -> Result<DocumentType, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let snapshot = s.snapshot();
+        let is_root_admin =
+            caller.has_role(Role::Admin) && snapshot.tree.parent_on(caller.office_id, s.today()).is_none();
+        if !is_root_admin {
+            return Err(Error::PermissionDenied(
+                "Danh mục loại văn bản dùng chung toàn hệ thống; chỉ quản trị của đơn vị cấp cao nhất được sửa".into(),
+            ));
+        }
+        let t = request.into_inner().r#type.unwrap_or_default();
+        let mut c = Checker::new();
+        let code = c.text("type.code", &t.code, 10);
+        if !code.chars().all(char::is_alphanumeric) {
+            c.violation("type.code", "INVALID_FORMAT", "Chỉ gồm chữ cái và chữ số");
+        }
+        let name = c.text("type.name", &t.name, 100);
+        if !t.state && !t.party {
+            c.violation(
+                "type.state",
+                "REQUIRED",
+                "Loại văn bản phải dùng cho khối nhà nước, khối Đảng hoặc cả hai",
+            );
+        }
+        c.finish()?;
+        let updated = DocumentType {
+            code,
+            name,
+            state: t.state,
+            party: t.party,
+            active: t.active,
+        };
+        let now = s.ctx.clock.now();
+        let mut tx = s.ctx.db.begin_write().await?;
+        let before = store::catalog::get(&mut tx, &updated.code).await?;
+        store::catalog::upsert(&mut tx, &updated).await?;
+        let json = |t: &DocumentType| serde_json::json!({"code": t.code, "name": t.name, "state": t.state, "party": t.party, "active": t.active});
+        audit::record(
+            &mut tx,
+            &caller,
+            now,
+            Change {
+                office_id: caller.office_id,
+                entity: "document_type",
+                entity_id: updated.code.clone(),
+                action: if before.is_some() { "update" } else { "create" },
+                before: before.as_ref().map(json),
+                after: Some(json(&updated)),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        s.refresh_type_names().await?;
+        Ok(updated)
+    }
+}
+
+#[tonic::async_trait]
+impl CatalogService for CatalogApi {
+    async fn list_document_types(
+        &self,
+        request: Request<ListDocumentTypesRequest>,
+    ) -> Result<Response<ListDocumentTypesResponse>, Status> {
+        Caller::of(&request)?;
+        let types = store::catalog::list(&self.0.ctx.db, request.get_ref().include_inactive)
+            .await
+            .map_err(Error::from)?;
+        Ok(Response::new(ListDocumentTypesResponse { types }))
+    }
+
+    async fn upsert_document_type(
+        &self,
+        request: Request<UpsertDocumentTypeRequest>,
+    ) -> Result<Response<DocumentType>, Status> {
+        Ok(Response::new(self.upsert(request).await?))
+    }
+}

@@ -1,0 +1,82 @@
+//! Documents to wire messages.
+
+use uuid::Uuid;
+
+use vanphong_platform::clock::{format_date, to_timestamp};
+use vanphong_proto::documents::v1 as wire;
+
+use super::Shared;
+use crate::domain::document::Document;
+use crate::store::people::Event;
+
+fn id(value: Option<Uuid>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// What an answer shows besides the document's own columns.
+#[derive(Default)]
+pub struct Extras {
+    pub coordinators: Vec<Uuid>,
+    pub distribution: Vec<Uuid>,
+    pub events: Vec<Event>,
+}
+
+pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::Document {
+    let handling = d.lead_handler_id.map(|lead| wire::Handling {
+        leader_id: id(d.leader_id),
+        lead_handler_id: lead.to_string(),
+        coordinator_ids: extras.coordinators.iter().map(Uuid::to_string).collect(),
+        deadline: d.handling_deadline.map(format_date).unwrap_or_default(),
+        note: d.direction_note.clone(),
+        assigned_at: d.assigned_at.map(to_timestamp),
+    });
+    wire::Document {
+        id: d.id.to_string(),
+        office_id: d.office_id.to_string(),
+        direction: d.direction.to_wire(),
+        status: d.status.to_wire(),
+        type_code: d.type_code.clone(),
+        type_name: shared.type_name(&d.type_code),
+        subject: d.subject.clone(),
+        number: d.number.unwrap_or_default(),
+        symbol: d.symbol.clone(),
+        number_symbol: d.number_symbol.clone(),
+        issued_on: d.issued_on.map(format_date).unwrap_or_default(),
+        issuer_name: d.issuer_name.clone(),
+        issuer_code: d.issuer_code.clone(),
+        signer_name: d.signer_name.clone(),
+        signer_position: d.signer_position.clone(),
+        urgency: d.urgency.to_wire(),
+        secrecy: d.secrecy.to_wire(),
+        pages: i32::try_from(d.pages).unwrap_or(i32::MAX),
+        due_on: d.due_on.map(format_date).unwrap_or_default(),
+        channel: d.channel.to_wire(),
+        electronic_id: d.electronic_id.clone().unwrap_or_default(),
+        arrival_number: d.arrival_number.unwrap_or_default(),
+        arrival_year: d.arrival_year.unwrap_or_default(),
+        received_at: d.received_at.map(to_timestamp),
+        registered_at: d.registered_at.map(to_timestamp),
+        sender_office_id: id(d.sender_office_id),
+        source_document_id: id(d.source_document_id),
+        handling,
+        reply_document_id: id(d.reply_document_id),
+        completed_at: d.completed_at.map(to_timestamp),
+        filed_at: d.filed_at.map(to_timestamp),
+        refusal_reason: d.refusal_reason.clone(),
+        distribution: extras.distribution.iter().map(Uuid::to_string).collect(),
+        overdue: d.is_overdue(shared.today()),
+        events: extras
+            .events
+            .iter()
+            .map(|e| wire::DocumentEvent {
+                at: Some(to_timestamp(e.at)),
+                actor_id: e.actor_id.to_string(),
+                actor_name: e.actor_name.clone(),
+                kind: e.kind.clone(),
+                note: e.note.clone(),
+            })
+            .collect(),
+        created_at: Some(to_timestamp(d.created_at)),
+        updated_at: Some(to_timestamp(d.updated_at)),
+    }
+}

@@ -1,0 +1,716 @@
+//! `IncomingService`: registering incoming documents and moving them
+//! through their flow.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use vanphong_platform::audit::{self, Change};
+use vanphong_platform::clock::local_date;
+use vanphong_platform::db::Tx;
+use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::identity::{Caller, Clearance, Role};
+use vanphong_platform::people::OnBehalf;
+use vanphong_platform::validate::Checker;
+use vanphong_platform::{Error, ids};
+use vanphong_proto::documents::v1 as wire;
+use vanphong_proto::documents::v1::incoming_service_server::IncomingService;
+
+use super::Shared;
+use super::convert::{Extras, document_to_wire};
+use crate::domain::document::Document;
+use crate::domain::incoming::{Action, transition};
+use crate::domain::kinds::{Channel, Direction, Status as DocStatus, Urgency};
+use crate::domain::numbering::{incoming_series, number_symbol};
+use crate::store;
+use crate::store::people::Event;
+
+pub struct IncomingApi(pub(crate) Arc<Shared>);
+
+/// Longest subject (trích yếu), names and notes, in characters.
+const MAX_SUBJECT: usize = 2000;
+const MAX_NAME: usize = 300;
+const MAX_NOTE: usize = 4000;
+
+fn timestamp(t: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).ok()?)
+}
+
+impl Shared {
+    /// Answers with the document, its handlers, distribution and history.
+    pub(crate) async fn answer(&self, tx: &mut Tx, document: &Document) -> Result<wire::Document, Error> {
+        let extras = Extras {
+            coordinators: store::people::coordinators(tx, document.id).await?,
+            distribution: store::people::distribution(tx, document.id).await?,
+            events: store::people::events(tx, document.id).await?,
+        };
+        Ok(document_to_wire(self, document, extras))
+    }
+}
+
+/// The record of a change, for the trail.
+fn change(before: Option<&Document>, after: &Document, action: &'static str) -> Change {
+    Change {
+        office_id: after.office_id,
+        entity: "document",
+        entity_id: after.id.to_string(),
+        action,
+        before: before.map(Document::audit_json),
+        after: Some(after.audit_json()),
+    }
+}
+
+fn event(caller: &Caller, at: DateTime<Utc>, kind: &str, note: &str) -> Event {
+    Event {
+        at,
+        actor_id: caller.subject_id,
+        actor_name: caller.name.clone(),
+        kind: kind.to_string(),
+        note: note.to_string(),
+    }
+}
+
+/// One step of the flow, for [`IncomingApi::step`].
+struct Step<'a, A> {
+    action: Action,
+    note: &'a str,
+    /// Whether the caller may take this step on this document (given its
+    /// coordinators).
+    may_act: fn(&Caller, &Document, &[Uuid]) -> bool,
+    /// Fills in the step's fields.
+    apply: A,
+    /// People to add to the distribution.
+    also_named: Vec<Uuid>,
+    /// New lead handler and coordinators.
+    handlers: Option<(Uuid, Vec<Uuid>)>,
+}
+
+/// Fields of a paper registration, checked.
+struct NewIncoming {
+    type_code: String,
+    subject: String,
+    number: Option<i64>,
+    symbol: String,
+    issued_on: NaiveDate,
+    issuer_name: String,
+    issuer_code: String,
+    signer_name: String,
+    signer_position: String,
+    urgency: Urgency,
+    secrecy: Clearance,
+    pages: i64,
+    due_on: Option<NaiveDate>,
+    channel: Channel,
+    electronic_id: Option<String>,
+    received_at: Option<DateTime<Utc>>,
+}
+
+fn check_new(
+    c: &mut Checker,
+    req: &wire::RegisterIncomingRequest,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> NewIncoming {
+    let type_code = c.text("type_code", &req.type_code, 10);
+    let subject = c.text("subject", &req.subject, MAX_SUBJECT);
+    if req.number < 0 {
+        c.violation("number", "OUT_OF_RANGE", "Số văn bản không được âm");
+    }
+    let symbol = c.optional_text("symbol", &req.symbol, 100).unwrap_or_default();
+    let issued_on = c.date("issued_on", &req.issued_on);
+    if issued_on != NaiveDate::MIN && issued_on > today {
+        c.violation("issued_on", "IN_FUTURE", "Ngày văn bản không được sau hôm nay");
+    }
+    let issuer_name = c.text("issuer_name", &req.issuer_name, MAX_NAME);
+    let issuer_code = c.optional_text("issuer_code", &req.issuer_code, 20).unwrap_or_default();
+    let signer_name = c
+        .optional_text("signer_name", &req.signer_name, MAX_NAME)
+        .unwrap_or_default();
+    let signer_position = c
+        .optional_text("signer_position", &req.signer_position, MAX_NAME)
+        .unwrap_or_default();
+    let urgency = Urgency::from_wire(req.urgency).unwrap_or_else(|| {
+        c.violation("urgency", "UNKNOWN_VALUE", "Độ khẩn không hợp lệ");
+        Urgency::Normal
+    });
+    let secrecy = Clearance::from_wire(req.secrecy).unwrap_or_else(|| {
+        c.violation("secrecy", "UNKNOWN_VALUE", "Độ mật không hợp lệ");
+        Clearance::None
+    });
+    if !(0..=100_000).contains(&req.pages) {
+        c.violation("pages", "OUT_OF_RANGE", "Số trang phải từ 0 đến 100000");
+    }
+    let due_on = if req.due_on.is_empty() {
+        None
+    } else {
+        let due = c.date("due_on", &req.due_on);
+        if due != NaiveDate::MIN && issued_on != NaiveDate::MIN && due < issued_on {
+            c.violation(
+                "due_on",
+                "BEFORE_DOCUMENT_DATE",
+                "Hạn giải quyết không được trước ngày văn bản",
+            );
+        }
+        Some(due)
+    };
+    let channel = if req.channel == 0 {
+        Channel::Paper
+    } else {
+        Channel::from_wire(req.channel).unwrap_or_else(|| {
+            c.violation("channel", "UNKNOWN_VALUE", "Kênh tiếp nhận không hợp lệ");
+            Channel::Paper
+        })
+    };
+    let electronic_id = c.optional_text("electronic_id", &req.electronic_id, 200);
+    let received_at = req.received_at.as_ref().and_then(|t| {
+        let at = timestamp(t);
+        match at {
+            Some(at) if at <= now => Some(at),
+            Some(_) => {
+                c.violation("received_at", "IN_FUTURE", "Thời điểm nhận không được sau hiện tại");
+                None
+            }
+            None => {
+                c.violation("received_at", "INVALID", "Thời điểm nhận không hợp lệ");
+                None
+            }
+        }
+    });
+    NewIncoming {
+        type_code,
+        subject,
+        number: (req.number > 0).then_some(req.number),
+        symbol,
+        issued_on,
+        issuer_name,
+        issuer_code,
+        signer_name,
+        signer_position,
+        urgency,
+        secrecy,
+        pages: i64::from(req.pages),
+        due_on,
+        channel,
+        electronic_id,
+        received_at,
+    }
+}
+
+fn ids_field(c: &mut Checker, field: &str, values: &[String]) -> Vec<Uuid> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| c.id(&format!("{field}[{i}]"), v))
+        .collect()
+}
+
+/// Refuses a registration of a document the office already has.
+async fn ensure_not_registered(tx: &mut Tx, document: &Document) -> Result<(), Error> {
+    let key = document.duplicate_key();
+    let existing = store::documents::find_registered(
+        tx,
+        document.office_id,
+        key.as_deref(),
+        document.electronic_id.as_deref(),
+        Some(document.id),
+    )
+    .await?;
+    match existing {
+        Some(e) => Err(Error::AlreadyExists(format!(
+            "Văn bản này đã được vào sổ: số đến {}/{}, {} (mã {})",
+            e.arrival_number.unwrap_or_default(),
+            e.arrival_year.unwrap_or_default(),
+            e.registered_at
+                .map(|t| local_date(t).format("ngày %d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            e.id
+        ))),
+        None => Ok(()),
+    }
+}
+
+impl IncomingApi {
+    async fn register_document(
+        &self,
+        request: Request<wire::RegisterIncomingRequest>,
+    ) -> Result<wire::Document, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let on_behalf = OnBehalf::of(&request);
+        let req = request.into_inner();
+        let now = s.ctx.clock.now();
+        let today = local_date(now);
+        let mut c = Checker::new();
+        let request_id = c.request_id(&req.request_id);
+        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let arrived = c.optional_id("arrived_document_id", &req.arrived_document_id);
+        if req.arrival_number != 0 {
+            c.violation(
+                "arrival_number",
+                "ASSIGNED_BY_SERVICE",
+                "Số đến do hệ thống cấp, không được nhập tay",
+            );
+        }
+        let fields = arrived.is_none().then(|| check_new(&mut c, &req, today, now));
+        let distribution = ids_field(&mut c, "distribution", &req.distribution);
+        c.finish()?;
+
+        caller.ensure_act(&s.snapshot().tree, office, today)?;
+        caller.require_any_role(Action::Register.roles())?;
+        if let Some(fields) = &fields {
+            let known = {
+                let mut tx = s.ctx.db.begin_read().await?;
+                let t = store::catalog::get(&mut tx, &fields.type_code).await?;
+                tx.commit().await?;
+                t
+            };
+            if !known.is_some_and(|t| t.active) {
+                return Err(Error::invalid(
+                    "type_code",
+                    "UNKNOWN_TYPE",
+                    "Loại văn bản không có trong danh mục",
+                ));
+            }
+            if fields.secrecy > caller.clearance {
+                return Err(Error::PermissionDenied(
+                    "Bạn không đủ độ mật để vào sổ văn bản có độ mật này".into(),
+                ));
+            }
+        }
+        if !distribution.is_empty() {
+            s.people
+                .members(&on_behalf, office, "distribution", &distribution)
+                .await?;
+        }
+
+        let key = IdempotencyKey::new(&caller, "RegisterIncoming", request_id.as_deref(), &req);
+        let mut tx = s.ctx.db.begin_write().await?;
+        if let Some(key) = &key
+            && let Claim::Replay(previous) = key.claim::<wire::Document>(&mut tx, now).await?
+        {
+            return Ok(previous);
+        }
+        let (mut document, before) = match (arrived, fields) {
+            (Some(id), _) => {
+                let (arrived, _) = s.visible(&mut tx, &caller, id, true).await?;
+                if arrived.direction != Direction::Incoming || arrived.office_id != office {
+                    return Err(Error::NotFound(format!("Không tìm thấy văn bản đến {id}")));
+                }
+                transition(Action::Register, arrived.status)?;
+                (arrived.clone(), Some(arrived))
+            }
+            (None, Some(f)) => (
+                Document {
+                    id: ids::new_id(),
+                    office_id: office,
+                    direction: Direction::Incoming,
+                    status: DocStatus::Arrived,
+                    number_symbol: f
+                        .number
+                        .map(|n| number_symbol(n, &f.symbol))
+                        .unwrap_or_else(|| f.symbol.clone()),
+                    type_code: f.type_code,
+                    subject: f.subject,
+                    number: f.number,
+                    symbol: f.symbol,
+                    issued_on: Some(f.issued_on),
+                    issuer_name: f.issuer_name,
+                    issuer_code: f.issuer_code,
+                    signer_name: f.signer_name,
+                    signer_position: f.signer_position,
+                    urgency: f.urgency,
+                    secrecy: f.secrecy,
+                    pages: f.pages,
+                    due_on: f.due_on,
+                    channel: f.channel,
+                    electronic_id: f.electronic_id,
+                    arrival_year: None,
+                    arrival_number: None,
+                    received_at: Some(f.received_at.unwrap_or(now)),
+                    registered_at: None,
+                    sender_office_id: None,
+                    source_document_id: None,
+                    leader_id: None,
+                    lead_handler_id: None,
+                    handling_deadline: None,
+                    direction_note: String::new(),
+                    assigned_at: None,
+                    reply_document_id: None,
+                    completed_at: None,
+                    filed_at: None,
+                    file_reference: String::new(),
+                    refusal_reason: String::new(),
+                    created_by: caller.subject_id,
+                    created_at: now,
+                    updated_at: now,
+                },
+                None,
+            ),
+            (None, None) => return Err(Error::internal("registration without fields")),
+        };
+        ensure_not_registered(&mut tx, &document).await?;
+        let year = today.year();
+        document.arrival_number = Some(store::series::next_number(&mut tx, office, &incoming_series(year)).await?);
+        document.arrival_year = Some(year);
+        document.registered_at = Some(now);
+        document.status = DocStatus::Registered;
+        document.updated_at = now;
+        if before.is_some() {
+            store::documents::update(&mut tx, &document).await?;
+        } else {
+            store::documents::insert(&mut tx, &document).await?;
+        }
+        let mut named = distribution;
+        named.push(caller.subject_id);
+        store::people::add_distribution(&mut tx, document.id, &named).await?;
+        store::people::add_event(&mut tx, document.id, &event(&caller, now, Action::Register.code(), "")).await?;
+        audit::record(&mut tx, &caller, now, change(before.as_ref(), &document, "register")).await?;
+        let answer = s.answer(&mut tx, &document).await?;
+        if let Some(key) = &key {
+            key.complete(&mut tx, &answer).await?;
+        }
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    /// Runs one step of the flow on a document: loads it locked, checks the
+    /// caller may act on it, moves its state, lets `apply` fill in the
+    /// step's fields, and records the step in its history and the trail.
+    async fn step<A>(&self, caller: &Caller, id: Uuid, step: Step<'_, A>) -> Result<wire::Document, Error>
+    where
+        A: FnOnce(&mut Document),
+    {
+        let Step {
+            action,
+            note,
+            may_act,
+            apply,
+            also_named,
+            handlers,
+        } = step;
+        let s = &self.0;
+        let now = s.ctx.clock.now();
+        let mut tx = s.ctx.db.begin_write().await?;
+        let (document, _) = s.visible(&mut tx, caller, id, true).await?;
+        caller.ensure_act(&s.snapshot().tree, document.office_id, s.today())?;
+        let coordinators = store::people::coordinators(&mut tx, id).await?;
+        if !may_act(caller, &document, &coordinators) {
+            let roles: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
+            return Err(Error::PermissionDenied(format!(
+                "Chỉ {} (hoặc người được giao xử lý) mới được {} văn bản này",
+                roles.join(", "),
+                action.label()
+            )));
+        }
+        let next = transition(action, document.status)?;
+        let before = document.clone();
+        let mut after = document;
+        apply(&mut after);
+        after.status = next;
+        after.updated_at = now;
+        store::documents::update(&mut tx, &after).await?;
+        if let Some((lead, coordinators)) = handlers {
+            store::people::set_handlers(&mut tx, id, lead, &coordinators).await?;
+        }
+        if !also_named.is_empty() {
+            store::people::add_distribution(&mut tx, id, &also_named).await?;
+        }
+        store::people::add_event(&mut tx, id, &event(caller, now, action.code(), note)).await?;
+        audit::record(&mut tx, caller, now, change(Some(&before), &after, action.code())).await?;
+        let answer = s.answer(&mut tx, &after).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    /// Reads a document the caller may see (for checks made before the
+    /// write transaction, such as asking the directory about people).
+    async fn peek(&self, caller: &Caller, id: Uuid) -> Result<Document, Error> {
+        let mut tx = self.0.ctx.db.begin_read().await?;
+        let (document, _) = self.0.visible(&mut tx, caller, id, false).await?;
+        tx.commit().await?;
+        Ok(document)
+    }
+
+    async fn submit_document(&self, request: Request<wire::SubmitToLeaderRequest>) -> Result<wire::Document, Error> {
+        let caller = Caller::of(&request)?;
+        let on_behalf = OnBehalf::of(&request);
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let id = c.id("document_id", &req.document_id);
+        let leader = c.id("leader_id", &req.leader_id);
+        let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
+        c.finish()?;
+        let document = self.peek(&caller, id).await?;
+        let found = self
+            .0
+            .people
+            .members(&on_behalf, document.office_id, "leader_id", &[leader])
+            .await?;
+        if !found.iter().all(|u| u.roles.contains(&Role::Leader.to_wire())) {
+            return Err(Error::invalid(
+                "leader_id",
+                "NOT_A_LEADER",
+                "Người nhận trình phải là lãnh đạo của đơn vị",
+            ));
+        }
+        ensure_cleared(&document, &found, "leader_id")?;
+        self.step(
+            &caller,
+            id,
+            Step {
+                action: Action::Submit,
+                note: &note,
+                may_act: |c, _, _| c.has_role(Role::Clerk),
+                apply: |d: &mut Document| d.leader_id = Some(leader),
+                also_named: vec![leader],
+                handlers: None,
+            },
+        )
+        .await
+    }
+
+    async fn direct_document(&self, request: Request<wire::DirectRequest>) -> Result<wire::Document, Error> {
+        let caller = Caller::of(&request)?;
+        let on_behalf = OnBehalf::of(&request);
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let id = c.id("document_id", &req.document_id);
+        let lead = c.id("lead_handler_id", &req.lead_handler_id);
+        let coordinators = ids_field(&mut c, "coordinator_ids", &req.coordinator_ids);
+        let deadline = (!req.deadline.is_empty()).then(|| c.date("deadline", &req.deadline));
+        let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
+        c.finish()?;
+        let document = self.peek(&caller, id).await?;
+        if let (Some(deadline), Some(issued)) = (deadline, document.issued_on)
+            && deadline < issued
+        {
+            return Err(Error::invalid(
+                "deadline",
+                "BEFORE_DOCUMENT_DATE",
+                "Hạn xử lý không được trước ngày văn bản",
+            ));
+        }
+        let people = self
+            .0
+            .people
+            .members(&on_behalf, document.office_id, "lead_handler_id", &[lead])
+            .await?;
+        ensure_cleared(&document, &people, "lead_handler_id")?;
+        let helpers = self
+            .0
+            .people
+            .members(&on_behalf, document.office_id, "coordinator_ids", &coordinators)
+            .await?;
+        ensure_cleared(&document, &helpers, "coordinator_ids")?;
+        let mut named = coordinators.clone();
+        named.push(lead);
+        named.push(caller.subject_id);
+        let now = self.0.ctx.clock.now();
+        let leader = caller.subject_id;
+        self.step(
+            &caller,
+            id,
+            Step {
+                action: Action::Direct,
+                note: &note,
+                may_act: |c, _, _| c.has_role(Role::Leader),
+                apply: |d: &mut Document| {
+                    d.leader_id = Some(leader);
+                    d.lead_handler_id = Some(lead);
+                    d.handling_deadline = deadline;
+                    d.direction_note = note.clone();
+                    d.assigned_at = Some(now);
+                },
+                also_named: named,
+                handlers: Some((lead, coordinators)),
+            },
+        )
+        .await
+    }
+
+    async fn record_progress(&self, request: Request<wire::AddProgressRequest>) -> Result<wire::Document, Error> {
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let id = c.id("document_id", &req.document_id);
+        let note = c.text("note", &req.note, MAX_NOTE);
+        c.finish()?;
+        self.step(
+            &caller,
+            id,
+            Step {
+                action: Action::Progress,
+                note: &note,
+                may_act: |c, d, coordinators| {
+                    c.has_role(Role::Leader)
+                        || d.lead_handler_id == Some(c.subject_id)
+                        || coordinators.contains(&c.subject_id)
+                },
+                apply: |_: &mut Document| {},
+                also_named: Vec::new(),
+                handlers: None,
+            },
+        )
+        .await
+    }
+
+    async fn complete_document(&self, request: Request<wire::CompleteRequest>) -> Result<wire::Document, Error> {
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let id = c.id("document_id", &req.document_id);
+        let reply = c.optional_id("reply_document_id", &req.reply_document_id);
+        let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
+        c.finish()?;
+        if let Some(reply) = reply {
+            let answer = self
+                .peek(&caller, reply)
+                .await
+                .map_err(|_| Error::invalid("reply_document_id", "NOT_FOUND", "Không tìm thấy văn bản trả lời"))?;
+            if answer.direction != Direction::Outgoing {
+                return Err(Error::invalid(
+                    "reply_document_id",
+                    "NOT_OUTGOING",
+                    "Văn bản trả lời phải là văn bản đi",
+                ));
+            }
+        }
+        let now = self.0.ctx.clock.now();
+        self.step(
+            &caller,
+            id,
+            Step {
+                action: Action::Complete,
+                note: &note,
+                may_act: |c, d, _| c.has_role(Role::Leader) || d.lead_handler_id == Some(c.subject_id),
+                apply: |d: &mut Document| {
+                    d.reply_document_id = reply;
+                    d.completed_at = Some(now);
+                },
+                also_named: Vec::new(),
+                handlers: None,
+            },
+        )
+        .await
+    }
+
+    async fn file_document(&self, request: Request<wire::FileRequest>) -> Result<wire::Document, Error> {
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let id = c.id("document_id", &req.document_id);
+        let reference = c
+            .optional_text("file_reference", &req.file_reference, 200)
+            .unwrap_or_default();
+        c.finish()?;
+        let now = self.0.ctx.clock.now();
+        self.step(
+            &caller,
+            id,
+            Step {
+                action: Action::File,
+                note: &reference,
+                may_act: |c, d, _| c.has_role(Role::Clerk) || d.lead_handler_id == Some(c.subject_id),
+                apply: |d: &mut Document| {
+                    d.file_reference = reference.clone();
+                    d.filed_at = Some(now);
+                },
+                also_named: Vec::new(),
+                handlers: None,
+            },
+        )
+        .await
+    }
+
+    async fn refuse_document(&self, request: Request<wire::RefuseRequest>) -> Result<wire::Document, Error> {
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let id = c.id("document_id", &req.document_id);
+        let reason = c.text("reason", &req.reason, MAX_NOTE);
+        c.finish()?;
+        self.step(
+            &caller,
+            id,
+            Step {
+                action: Action::Refuse,
+                note: &reason,
+                may_act: |c, _, _| c.has_role(Role::Clerk) || c.has_role(Role::Leader),
+                apply: |d: &mut Document| d.refusal_reason = reason.clone(),
+                also_named: Vec::new(),
+                handlers: None,
+            },
+        )
+        .await
+    }
+}
+
+/// People handed a secret document must be cleared for its level.
+fn ensure_cleared(
+    document: &Document,
+    people: &[vanphong_proto::directory::v1::User],
+    field: &str,
+) -> Result<(), Error> {
+    for (i, person) in people.iter().enumerate() {
+        let clearance = Clearance::from_wire(person.clearance).unwrap_or_default();
+        if clearance < document.secrecy {
+            let name = if field.ends_with("_ids") {
+                format!("{field}[{i}]")
+            } else {
+                field.to_string()
+            };
+            return Err(Error::invalid(
+                name,
+                "NOT_CLEARED",
+                format!(
+                    "{} không đủ độ mật «{}» để nhận văn bản này",
+                    person.full_name,
+                    document.secrecy.label()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[tonic::async_trait]
+impl IncomingService for IncomingApi {
+    async fn register_incoming(
+        &self,
+        request: Request<wire::RegisterIncomingRequest>,
+    ) -> Result<Response<wire::Document>, Status> {
+        Ok(Response::new(self.register_document(request).await?))
+    }
+
+    async fn submit_to_leader(
+        &self,
+        request: Request<wire::SubmitToLeaderRequest>,
+    ) -> Result<Response<wire::Document>, Status> {
+        Ok(Response::new(self.submit_document(request).await?))
+    }
+
+    async fn direct(&self, request: Request<wire::DirectRequest>) -> Result<Response<wire::Document>, Status> {
+        Ok(Response::new(self.direct_document(request).await?))
+    }
+
+    async fn add_progress(
+        &self,
+        request: Request<wire::AddProgressRequest>,
+    ) -> Result<Response<wire::Document>, Status> {
+        Ok(Response::new(self.record_progress(request).await?))
+    }
+
+    async fn complete(&self, request: Request<wire::CompleteRequest>) -> Result<Response<wire::Document>, Status> {
+        Ok(Response::new(self.complete_document(request).await?))
+    }
+
+    async fn file(&self, request: Request<wire::FileRequest>) -> Result<Response<wire::Document>, Status> {
+        Ok(Response::new(self.file_document(request).await?))
+    }
+
+    async fn refuse(&self, request: Request<wire::RefuseRequest>) -> Result<Response<wire::Document>, Status> {
+        Ok(Response::new(self.refuse_document(request).await?))
+    }
+}

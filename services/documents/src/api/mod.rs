@@ -1,0 +1,102 @@
+//! The documents service's gRPC services and what they share.
+
+mod audit;
+mod catalog;
+mod convert;
+mod incoming;
+mod queries;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::db::Tx;
+use vanphong_platform::directory::DirectorySnapshot;
+use vanphong_platform::host::ServiceContext;
+use vanphong_platform::identity::Caller;
+use vanphong_platform::people::People;
+use vanphong_platform::server::GrpcServices;
+use vanphong_platform::{Error, grpc_client};
+use vanphong_proto::documents::v1::audit_service_server::AuditServiceServer;
+use vanphong_proto::documents::v1::catalog_service_server::CatalogServiceServer;
+use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryServiceServer;
+use vanphong_proto::documents::v1::incoming_service_server::IncomingServiceServer;
+
+use crate::domain::access;
+use crate::domain::document::Document;
+use crate::store;
+
+/// What every handler shares.
+pub(crate) struct Shared {
+    pub ctx: ServiceContext,
+    pub people: People,
+    /// Names of document types by code, for answers.
+    type_names: RwLock<HashMap<String, String>>,
+}
+
+impl Shared {
+    pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
+        self.ctx.directory.current()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.ctx.today()
+    }
+
+    pub fn type_name(&self, code: &str) -> String {
+        self.type_names
+            .read()
+            .map(|names| names.get(code).cloned().unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    pub async fn refresh_type_names(&self) -> Result<(), Error> {
+        let types = store::catalog::list(&self.ctx.db, true).await?;
+        if let Ok(mut names) = self.type_names.write() {
+            *names = types.into_iter().map(|t| (t.code, t.name)).collect();
+        }
+        Ok(())
+    }
+
+    /// A document the caller may see, with the people named on it; callers
+    /// who may not see it learn only that it was not found.
+    pub async fn visible(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        id: Uuid,
+        lock: bool,
+    ) -> Result<(Document, Vec<Uuid>), Error> {
+        let document = if lock {
+            store::documents::get_for_update(tx, id).await?
+        } else {
+            store::documents::get(tx, id).await?
+        };
+        let not_found = || Error::NotFound(format!("Không tìm thấy văn bản {id}"));
+        let document = document.ok_or_else(not_found)?;
+        let named = store::people::distribution(tx, id).await?;
+        if !access::may_see(caller, &self.snapshot().tree, self.today(), &document, &named) {
+            return Err(not_found());
+        }
+        Ok((document, named))
+    }
+}
+
+/// Every service of the documents service, sharing one state.
+pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
+    store::catalog::ensure_defaults(&ctx.db).await?;
+    let people = People::new(grpc_client::channel(&ctx.settings.directory_url)?);
+    let shared = Arc::new(Shared {
+        ctx,
+        people,
+        type_names: RwLock::new(HashMap::new()),
+    });
+    shared.refresh_type_names().await?;
+    Ok(GrpcServices::new()
+        .with_service(IncomingServiceServer::new(incoming::IncomingApi(shared.clone())))
+        .with_service(DocumentQueryServiceServer::new(queries::QueryApi(shared.clone())))
+        .with_service(CatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
+        .with_service(AuditServiceServer::new(audit::AuditApi(shared))))
+}

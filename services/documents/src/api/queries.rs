@@ -1,0 +1,144 @@
+//! `DocumentQueryService`: one document, and lists.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use vanphong_platform::Error;
+use vanphong_platform::identity::Caller;
+use vanphong_platform::text::folded_words;
+use vanphong_platform::validate::Checker;
+use vanphong_proto::documents::v1 as wire;
+use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryService;
+
+use super::Shared;
+use super::convert::{Extras, document_to_wire};
+use crate::domain::kinds::{Direction, Status as DocStatus, Urgency};
+use crate::store::listing::{Cursor, Filter, Sort, list};
+
+pub struct QueryApi(pub(crate) Arc<Shared>);
+
+impl QueryApi {
+    async fn get(&self, request: Request<wire::GetDocumentRequest>) -> Result<wire::Document, Error> {
+        let caller = Caller::of(&request)?;
+        let mut c = Checker::new();
+        let id = c.id("document_id", &request.get_ref().document_id);
+        c.finish()?;
+        let s = &self.0;
+        let mut tx = s.ctx.db.begin_read().await?;
+        let (document, _) = s.visible(&mut tx, &caller, id, false).await?;
+        let answer = s.answer(&mut tx, &document).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn list(&self, request: Request<wire::ListDocumentsRequest>) -> Result<wire::ListDocumentsResponse, Error> {
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let s = &self.0;
+        let mut c = Checker::new();
+        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let direction = (req.direction != 0).then(|| {
+            Direction::from_wire(req.direction).unwrap_or_else(|| {
+                c.violation("direction", "UNKNOWN_VALUE", "Hướng văn bản không hợp lệ");
+                Direction::Incoming
+            })
+        });
+        let statuses: Vec<DocStatus> = req
+            .statuses
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                let status = DocStatus::from_wire(*v);
+                if status.is_none() {
+                    c.violation(&format!("statuses[{i}]"), "UNKNOWN_VALUE", "Trạng thái không hợp lệ");
+                }
+                status
+            })
+            .collect();
+        let type_code = c.optional_text("type_code", &req.type_code, 10);
+        let min_urgency = (req.min_urgency != 0).then(|| {
+            Urgency::from_wire(req.min_urgency).unwrap_or_else(|| {
+                c.violation("min_urgency", "UNKNOWN_VALUE", "Độ khẩn không hợp lệ");
+                Urgency::Normal
+            })
+        });
+        let from = (!req.from.is_empty()).then(|| c.date("from", &req.from));
+        let to = (!req.to.is_empty()).then(|| c.date("to", &req.to));
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
+        }
+        let query = c.optional_text("query", &req.query, 200);
+        let sort = match wire::SortBy::try_from(req.sort) {
+            Ok(wire::SortBy::Unspecified) => Sort::Newest,
+            Ok(wire::SortBy::Oldest) => Sort::Oldest,
+            Ok(wire::SortBy::ArrivalNumber) => Sort::ArrivalNumber,
+            Ok(wire::SortBy::Deadline) => Sort::Deadline,
+            Err(_) => {
+                c.violation("sort", "UNKNOWN_VALUE", "Cách sắp xếp không hợp lệ");
+                Sort::Newest
+            }
+        };
+        let limit = c.page_size("page_size", req.page_size, 50, 500);
+        let after = if req.page_token.is_empty() {
+            None
+        } else {
+            let cursor = Cursor::decode(&req.page_token);
+            if cursor.is_none() {
+                c.violation("page_token", "INVALID_FORMAT", "Mã trang không hợp lệ");
+            }
+            cursor
+        };
+        c.finish()?;
+        let today = s.today();
+        let snapshot = s.snapshot();
+        if snapshot.tree.get(office).is_none() {
+            return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
+        }
+        caller.ensure_read(&snapshot.tree, office, today)?;
+        let filter = Filter {
+            offices: vec![office],
+            direction,
+            statuses,
+            type_code,
+            min_urgency,
+            from,
+            to,
+            overdue_on: req.overdue.then_some(today),
+            handler: req.assigned_to_me.then_some(caller.subject_id),
+            words: query.map(|q| folded_words(&q)).unwrap_or_default(),
+            viewer: caller.subject_id,
+            viewer_clearance: i64::from(caller.clearance.level()),
+            sort,
+            after,
+            limit,
+        };
+        let (documents, next) = list(&s.ctx.db, &filter).await?;
+        Ok(wire::ListDocumentsResponse {
+            documents: documents
+                .iter()
+                .map(|d| document_to_wire(s, d, Extras::default()))
+                .collect(),
+            next_page_token: next.map(|c| c.encode()).unwrap_or_default(),
+        })
+    }
+}
+
+#[tonic::async_trait]
+impl DocumentQueryService for QueryApi {
+    async fn get_document(
+        &self,
+        request: Request<wire::GetDocumentRequest>,
+    ) -> Result<Response<wire::Document>, Status> {
+        Ok(Response::new(self.get(request).await?))
+    }
+
+    async fn list_documents(
+        &self,
+        request: Request<wire::ListDocumentsRequest>,
+    ) -> Result<Response<wire::ListDocumentsResponse>, Status> {
+        Ok(Response::new(self.list(request).await?))
+    }
+}

@@ -1,0 +1,48 @@
+//! Who may see a document: the office's people (and, read-only, leaders of
+//! the offices above it); and, for a secret document, only those cleared at
+//! or above its level who are on its distribution, its handlers, the leader
+//! who directed it, and the clerk who registered it (DOMAIN.md §1, §2.4).
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::identity::{Caller, Clearance};
+use vanphong_platform::tree::OfficeTree;
+
+use super::document::Document;
+
+/// Whether the caller may see the document. `named` lists everyone named on
+/// it: distribution, handlers, directing leader, registering clerk.
+pub fn may_see(caller: &Caller, tree: &OfficeTree, today: NaiveDate, document: &Document, named: &[Uuid]) -> bool {
+    caller.may_read(tree, document.office_id, today) && cleared_for(caller, document, named)
+}
+
+/// The secrecy part of [`may_see`].
+pub fn cleared_for(caller: &Caller, document: &Document, named: &[Uuid]) -> bool {
+    document.secrecy == Clearance::None || (caller.clearance >= document.secrecy && named.contains(&caller.subject_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::document::tests::incoming;
+    use vanphong_platform::identity::Role;
+
+    #[test]
+    fn secret_documents_need_clearance_and_a_place_on_the_distribution() {
+        let mut doc = incoming();
+        doc.secrecy = Clearance::Secret;
+        let mut caller = Caller::system(doc.office_id);
+        caller.roles = [Role::Specialist].into_iter().collect();
+        caller.clearance = Clearance::TopSecret;
+        assert!(!cleared_for(&caller, &doc, &[]), "cleared but not named");
+        assert!(cleared_for(&caller, &doc, &[caller.subject_id]));
+        caller.clearance = Clearance::Confidential;
+        assert!(
+            !cleared_for(&caller, &doc, &[caller.subject_id]),
+            "named but not cleared"
+        );
+        doc.secrecy = Clearance::None;
+        assert!(cleared_for(&caller, &doc, &[]));
+    }
+}

@@ -1,0 +1,9 @@
+//! The rules of documents, free of I/O: kinds and states, the incoming flow,
+//! the catalogue's defaults, numbers and symbols, and who may see what.
+
+pub mod access;
+pub mod catalog;
+pub mod document;
+pub mod incoming;
+pub mod kinds;
+pub mod numbering;

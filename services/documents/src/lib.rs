@@ -1,0 +1,36 @@
+//! The documents service: incoming and outgoing official documents, their
+//! legal numbers, their handling, and their exchange between offices
+//! (`vanphong.documents.v1`).
+//!
+//! Where things live:
+//! - [`domain`]: kinds and states, the incoming flow, the catalogue's
+//!   defaults, numbers and symbols, who may see what — no I/O;
+//! - [`store`]: the SQL (documents, number series, people named on
+//!   documents, history, listing and search, catalogue);
+//! - [`api`]: the gRPC services, which validate, authorize, and make each
+//!   change in one transaction with its audit record.
+
+pub mod api;
+pub mod domain;
+pub mod store;
+
+use vanphong_platform::Error;
+use vanphong_platform::db::Migrations;
+use vanphong_platform::host::{Backend, ServiceContext};
+use vanphong_platform::server::GrpcServices;
+
+/// The documents service, as run by the suite or `vanphong serve documents`.
+pub struct Documents;
+
+impl Backend for Documents {
+    const NAME: &'static str = "documents";
+    const PACKAGE: &'static str = "vanphong.documents.v1";
+
+    fn migrations() -> &'static Migrations {
+        &store::MIGRATIONS
+    }
+
+    async fn services(context: ServiceContext) -> Result<GrpcServices, Error> {
+        api::services(context).await
+    }
+}

@@ -1,0 +1,87 @@
+//! The catalogue of document types.
+
+use vanphong_platform::db::{Db, StoreError, Tx, query};
+use vanphong_proto::documents::v1::DocumentType;
+
+use crate::domain::catalog::DEFAULT_TYPES;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    code: String,
+    name: String,
+    state: bool,
+    party: bool,
+    active: bool,
+}
+
+impl Row {
+    fn into_wire(self) -> DocumentType {
+        DocumentType {
+            code: self.code,
+            name: self.name,
+            state: self.state,
+            party: self.party,
+            active: self.active,
+        }
+    }
+}
+
+/// Inserts the default types that are missing (never changes edited ones).
+pub async fn ensure_defaults(db: &Db) -> Result<(), StoreError> {
+    let mut tx = db.begin_write().await?;
+    for (order, t) in DEFAULT_TYPES.iter().enumerate() {
+        tx.execute(
+            query(
+                "INSERT INTO document_types (code, name, state, party, active, sort_order) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING",
+            )
+            .bind(t.code)
+            .bind(t.name)
+            .bind(t.state)
+            .bind(t.party)
+            .bind(true)
+            .bind(order as i64),
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
+pub async fn list(db: &Db, include_inactive: bool) -> Result<Vec<DocumentType>, StoreError> {
+    let rows: Vec<Row> = db
+        .fetch_all(
+            query(
+                "SELECT code, name, state, party, active FROM document_types \
+                 WHERE active OR $1 ORDER BY sort_order, code",
+            )
+            .bind(include_inactive),
+        )
+        .await?;
+    Ok(rows.into_iter().map(Row::into_wire).collect())
+}
+
+pub async fn get(tx: &mut Tx, code: &str) -> Result<Option<DocumentType>, StoreError> {
+    let row: Option<Row> = tx
+        .fetch_optional(query("SELECT code, name, state, party, active FROM document_types WHERE code = $1").bind(code))
+        .await?;
+    Ok(row.map(Row::into_wire))
+}
+
+/// Adds a type at the end of the list, or changes an existing one.
+pub async fn upsert(tx: &mut Tx, t: &DocumentType) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO document_types (code, name, state, party, active, sort_order) \
+             VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM document_types)) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, state = excluded.state, \
+             party = excluded.party, active = excluded.active",
+        )
+        .bind(&t.code)
+        .bind(&t.name)
+        .bind(t.state)
+        .bind(t.party)
+        .bind(t.active),
+    )
+    .await?;
+    Ok(())
+}

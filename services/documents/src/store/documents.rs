@@ -1,0 +1,236 @@
+//! Documents: reading and writing whole rows.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::clock::from_micros;
+use vanphong_platform::db::{StoreError, Tx, query_built};
+use vanphong_platform::identity::Clearance;
+
+use crate::domain::document::Document;
+use crate::domain::kinds::{Channel, Direction, Status, Urgency};
+
+/// Every column, in the order of [`Row`].
+pub(crate) const COLUMNS: &str = "id, office_id, direction, status, type_code, subject, number, symbol, number_symbol, \
+     issued_on, issuer_name, issuer_code, signer_name, signer_position, urgency, secrecy, pages, due_on, channel, \
+     electronic_id, arrival_year, arrival_number, received_at, registered_at, sender_office_id, source_document_id, \
+     leader_id, lead_handler_id, handling_deadline, direction_note, assigned_at, reply_document_id, completed_at, \
+     filed_at, file_reference, refusal_reason, created_by, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct Row {
+    id: String,
+    office_id: String,
+    direction: String,
+    status: String,
+    type_code: String,
+    subject: String,
+    number: Option<i64>,
+    symbol: String,
+    number_symbol: String,
+    issued_on: Option<String>,
+    issuer_name: String,
+    issuer_code: String,
+    signer_name: String,
+    signer_position: String,
+    urgency: i64,
+    secrecy: i64,
+    pages: i64,
+    due_on: Option<String>,
+    channel: String,
+    electronic_id: Option<String>,
+    arrival_year: Option<i64>,
+    arrival_number: Option<i64>,
+    received_at: Option<i64>,
+    registered_at: Option<i64>,
+    sender_office_id: Option<String>,
+    source_document_id: Option<String>,
+    leader_id: Option<String>,
+    lead_handler_id: Option<String>,
+    handling_deadline: Option<String>,
+    direction_note: String,
+    assigned_at: Option<i64>,
+    reply_document_id: Option<String>,
+    completed_at: Option<i64>,
+    filed_at: Option<i64>,
+    file_reference: String,
+    refusal_reason: String,
+    created_by: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+fn id(s: &str) -> Uuid {
+    Uuid::parse_str(s).unwrap_or_default()
+}
+
+fn opt_id(s: Option<String>) -> Option<Uuid> {
+    s.and_then(|s| Uuid::parse_str(&s).ok())
+}
+
+fn date(s: Option<String>) -> Option<NaiveDate> {
+    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+impl Row {
+    pub(crate) fn into_document(self) -> Document {
+        Document {
+            id: id(&self.id),
+            office_id: id(&self.office_id),
+            direction: Direction::from_code(&self.direction).unwrap_or(Direction::Incoming),
+            status: Status::from_code(&self.status).unwrap_or(Status::Registered),
+            type_code: self.type_code,
+            subject: self.subject,
+            number: self.number,
+            symbol: self.symbol,
+            number_symbol: self.number_symbol,
+            issued_on: date(self.issued_on),
+            issuer_name: self.issuer_name,
+            issuer_code: self.issuer_code,
+            signer_name: self.signer_name,
+            signer_position: self.signer_position,
+            urgency: Urgency::from_level(self.urgency).unwrap_or_default(),
+            secrecy: Clearance::from_level(self.secrecy).unwrap_or_default(),
+            pages: self.pages,
+            due_on: date(self.due_on),
+            channel: Channel::from_code(&self.channel).unwrap_or(Channel::Paper),
+            electronic_id: self.electronic_id,
+            arrival_year: self.arrival_year.and_then(|y| i32::try_from(y).ok()),
+            arrival_number: self.arrival_number,
+            received_at: self.received_at.map(from_micros),
+            registered_at: self.registered_at.map(from_micros),
+            sender_office_id: opt_id(self.sender_office_id),
+            source_document_id: opt_id(self.source_document_id),
+            leader_id: opt_id(self.leader_id),
+            lead_handler_id: opt_id(self.lead_handler_id),
+            handling_deadline: date(self.handling_deadline),
+            direction_note: self.direction_note,
+            assigned_at: self.assigned_at.map(from_micros),
+            reply_document_id: opt_id(self.reply_document_id),
+            completed_at: self.completed_at.map(from_micros),
+            filed_at: self.filed_at.map(from_micros),
+            file_reference: self.file_reference,
+            refusal_reason: self.refusal_reason,
+            created_by: id(&self.created_by),
+            created_at: from_micros(self.created_at),
+            updated_at: from_micros(self.updated_at),
+        }
+    }
+}
+
+pub async fn get(tx: &mut Tx, document: Uuid) -> Result<Option<Document>, StoreError> {
+    let row: Option<Row> = tx
+        .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM documents WHERE id = $1")).bind(document))
+        .await?;
+    Ok(row.map(Row::into_document))
+}
+
+/// Like [`get`], locking the row for the rest of the transaction on
+/// PostgreSQL, for read-then-write steps.
+pub async fn get_for_update(tx: &mut Tx, document: Uuid) -> Result<Option<Document>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1{}", tx.for_update());
+    let row: Option<Row> = tx.fetch_optional(query_built(sql).bind(document)).await?;
+    Ok(row.map(Row::into_document))
+}
+
+/// An earlier registration of the same document in the office, by
+/// duplicate key or electronic id.
+pub async fn find_registered(
+    tx: &mut Tx,
+    office: Uuid,
+    duplicate_key: Option<&str>,
+    electronic_id: Option<&str>,
+    except: Option<Uuid>,
+) -> Result<Option<Document>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND status NOT IN ('refused', 'arrived') \
+         AND (duplicate_key = $2 OR electronic_id = $3) AND id <> $4 LIMIT 1"
+    );
+    let row: Option<Row> = tx
+        .fetch_optional(
+            query_built(sql)
+                .bind(office)
+                .bind(duplicate_key)
+                .bind(electronic_id)
+                .bind(except.map(|u| u.to_string()).unwrap_or_default()),
+        )
+        .await?;
+    Ok(row.map(Row::into_document))
+}
+
+/// Binds every column but `id`, in the order of [`COLUMNS`], then the
+/// derived `duplicate_key` and `search_text`.
+fn bind_fields(q: vanphong_platform::db::Query, d: &Document) -> vanphong_platform::db::Query {
+    q.bind(d.office_id)
+        .bind(d.direction.code())
+        .bind(d.status.code())
+        .bind(&d.type_code)
+        .bind(&d.subject)
+        .bind(d.number)
+        .bind(&d.symbol)
+        .bind(&d.number_symbol)
+        .bind(d.issued_on)
+        .bind(&d.issuer_name)
+        .bind(&d.issuer_code)
+        .bind(&d.signer_name)
+        .bind(&d.signer_position)
+        .bind(d.urgency.level())
+        .bind(i64::from(d.secrecy.level()))
+        .bind(d.pages)
+        .bind(d.due_on)
+        .bind(d.channel.code())
+        .bind(d.electronic_id.clone())
+        .bind(d.arrival_year.map(i64::from))
+        .bind(d.arrival_number)
+        .bind(d.received_at)
+        .bind(d.registered_at)
+        .bind(d.sender_office_id)
+        .bind(d.source_document_id)
+        .bind(d.leader_id)
+        .bind(d.lead_handler_id)
+        .bind(d.handling_deadline)
+        .bind(&d.direction_note)
+        .bind(d.assigned_at)
+        .bind(d.reply_document_id)
+        .bind(d.completed_at)
+        .bind(d.filed_at)
+        .bind(&d.file_reference)
+        .bind(&d.refusal_reason)
+        .bind(d.created_by)
+        .bind(d.created_at)
+        .bind(d.updated_at)
+        .bind(d.duplicate_key())
+        .bind(d.search_text())
+}
+
+/// Stores a new document.
+pub async fn insert(tx: &mut Tx, d: &Document) -> Result<(), StoreError> {
+    let placeholders: Vec<String> = (1..=41).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "INSERT INTO documents ({COLUMNS}, duplicate_key, search_text) VALUES ({})",
+        placeholders.join(", ")
+    );
+    tx.execute(bind_fields(query_built(sql).bind(d.id), d)).await?;
+    Ok(())
+}
+
+/// Saves every column of an existing document.
+pub async fn update(tx: &mut Tx, d: &Document) -> Result<(), StoreError> {
+    let assignments: Vec<String> = COLUMNS
+        .split(',')
+        .map(str::trim)
+        .skip(1)
+        .chain(["duplicate_key", "search_text"])
+        .enumerate()
+        .map(|(i, column)| format!("{column} = ${}", i + 1))
+        .collect();
+    // Placeholders must first appear in ascending order (SQLite numbers them
+    // by first appearance), so `id` is the last one.
+    let sql = format!(
+        "UPDATE documents SET {} WHERE id = ${}",
+        assignments.join(", "),
+        assignments.len() + 1
+    );
+    tx.execute(bind_fields(query_built(sql), d).bind(d.id)).await?;
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! Lists of documents: filters, diacritic-insensitive search, sorting and
+//! cursor paging, with the secrecy rule applied in the query so that pages
+//! stay full.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::db::{Backend, Db, Query, StoreError, Value, query_built};
+
+use super::documents::{COLUMNS, Row};
+use crate::domain::document::Document;
+use crate::domain::kinds::{Direction, Status, Urgency};
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    ArrivalNumber,
+    Deadline,
+}
+
+impl Sort {
+    /// The sort key expression and whether it descends.
+    fn key(self) -> (&'static str, bool) {
+        match self {
+            Sort::Newest => ("created_at", true),
+            Sort::Oldest => ("created_at", false),
+            Sort::ArrivalNumber => (
+                "COALESCE(arrival_year, 0) * 10000000 + COALESCE(arrival_number, 0)",
+                true,
+            ),
+            Sort::Deadline => ("COALESCE(handling_deadline, due_on, '9999-12-31')", false),
+        }
+    }
+
+    fn key_is_text(self) -> bool {
+        self == Sort::Deadline
+    }
+}
+
+/// Where the previous page ended.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cursor {
+    /// The sort key of the last document (number or text, as a string).
+    pub key: String,
+    pub id: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    pub fn decode(token: &str) -> Option<Cursor> {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).ok()?).ok()
+    }
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// The offices whose documents to include (never empty).
+    pub offices: Vec<Uuid>,
+    pub direction: Option<Direction>,
+    pub statuses: Vec<Status>,
+    pub type_code: Option<String>,
+    pub min_urgency: Option<Urgency>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only documents whose deadline is before this day and still open.
+    pub overdue_on: Option<NaiveDate>,
+    /// Only documents this user handles.
+    pub handler: Option<Uuid>,
+    /// Folded words that must all appear (as word prefixes).
+    pub words: Vec<String>,
+    /// Who is looking, and their clearance: secret documents they are not
+    /// named on are left out.
+    pub viewer: Uuid,
+    pub viewer_clearance: i64,
+    pub sort: Sort,
+    pub after: Option<Cursor>,
+    pub limit: u32,
+}
+
+/// Builds `WHERE` clauses with placeholders numbered in order of use.
+struct Builder {
+    sql: String,
+    args: Vec<Value>,
+}
+
+impl Builder {
+    fn arg(&mut self, value: impl Into<Value>) -> String {
+        self.args.push(value.into());
+        format!("${}", self.args.len())
+    }
+
+    fn and(&mut self, clause: &str) {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(clause);
+    }
+
+    fn into_query(self) -> Query {
+        self.args.into_iter().fold(query_built(self.sql), |q, v| q.bind(v))
+    }
+}
+
+/// One page of documents, and the cursor of the next page if there is one.
+pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cursor>), StoreError> {
+    let mut b = Builder {
+        sql: format!("SELECT {COLUMNS} FROM documents WHERE 1 = 1"),
+        args: Vec::new(),
+    };
+    let offices: Vec<String> = filter.offices.iter().map(|o| b.arg(*o)).collect();
+    b.and(&format!("office_id IN ({})", offices.join(", ")));
+    if let Some(direction) = filter.direction {
+        let p = b.arg(direction.code());
+        b.and(&format!("direction = {p}"));
+    }
+    if !filter.statuses.is_empty() {
+        let ps: Vec<String> = filter.statuses.iter().map(|s| b.arg(s.code())).collect();
+        b.and(&format!("status IN ({})", ps.join(", ")));
+    }
+    if let Some(code) = &filter.type_code {
+        let p = b.arg(code.as_str());
+        b.and(&format!("type_code = {p}"));
+    }
+    if let Some(urgency) = filter.min_urgency {
+        let p = b.arg(urgency.level());
+        b.and(&format!("urgency >= {p}"));
+    }
+    if let Some(from) = filter.from {
+        let p = b.arg(from);
+        b.and(&format!("issued_on >= {p}"));
+    }
+    if let Some(to) = filter.to {
+        let p = b.arg(to);
+        b.and(&format!("issued_on <= {p}"));
+    }
+    if let Some(day) = filter.overdue_on {
+        let p = b.arg(day);
+        b.and(&format!(
+            "COALESCE(handling_deadline, due_on) < {p} AND status IN ('registered', 'submitted', 'assigned', 'in_progress')"
+        ));
+    }
+    if let Some(handler) = filter.handler {
+        let p = b.arg(handler);
+        b.and(&format!(
+            "EXISTS (SELECT 1 FROM document_handlers h WHERE h.document_id = documents.id AND h.user_id = {p})"
+        ));
+    }
+    if !filter.words.is_empty() {
+        match db.backend() {
+            Backend::Sqlite => {
+                let expression: Vec<String> = filter.words.iter().map(|w| format!("\"{w}\"*")).collect();
+                let p = b.arg(expression.join(" "));
+                b.and(&format!(
+                    "documents.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH {p})"
+                ));
+            }
+            Backend::Postgres => {
+                let expression: Vec<String> = filter.words.iter().map(|w| format!("{w}:*")).collect();
+                let p = b.arg(expression.join(" & "));
+                b.and(&format!(
+                    "to_tsvector('simple', search_text) @@ to_tsquery('simple', {p})"
+                ));
+            }
+        }
+    }
+    let clearance = b.arg(filter.viewer_clearance);
+    let viewer = b.arg(filter.viewer);
+    b.and(&format!(
+        "(secrecy = 0 OR (secrecy <= {clearance} AND EXISTS (SELECT 1 FROM document_distribution d \
+         WHERE d.document_id = documents.id AND d.user_id = {viewer})))"
+    ));
+    let (key, descending) = filter.sort.key();
+    let (op, order) = if descending { ("<", "DESC") } else { (">", "ASC") };
+    if let Some(after) = &filter.after {
+        let k = if filter.sort.key_is_text() {
+            b.arg(after.key.as_str())
+        } else {
+            b.arg(after.key.parse::<i64>().unwrap_or_default())
+        };
+        let i = b.arg(after.id.as_str());
+        b.and(&format!("({key} {op} {k} OR ({key} = {k} AND id {op} {i}))"));
+    }
+    let limit = b.arg(i64::from(filter.limit) + 1);
+    b.sql
+        .push_str(&format!(" ORDER BY {key} {order}, id {order} LIMIT {limit}"));
+
+    let rows: Vec<Row> = db.fetch_all(b.into_query()).await?;
+    let mut documents: Vec<Document> = rows.into_iter().map(Row::into_document).collect();
+    let next = if documents.len() > filter.limit as usize {
+        documents.truncate(filter.limit as usize);
+        documents.last().map(|d| Cursor {
+            key: sort_key(filter.sort, d),
+            id: d.id.to_string(),
+        })
+    } else {
+        None
+    };
+    Ok((documents, next))
+}
+
+/// The value of the sort key for a document, as the query computes it.
+fn sort_key(sort: Sort, d: &Document) -> String {
+    match sort {
+        Sort::Newest | Sort::Oldest => d.created_at.timestamp_micros().to_string(),
+        Sort::ArrivalNumber => {
+            (i64::from(d.arrival_year.unwrap_or(0)) * 10_000_000 + d.arrival_number.unwrap_or(0)).to_string()
+        }
+        Sort::Deadline => d
+            .deadline()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| "9999-12-31".into()),
+    }
+}

@@ -1,0 +1,20 @@
+//! The documents service's SQL.
+
+pub mod catalog;
+pub mod documents;
+pub mod listing;
+pub mod people;
+pub mod series;
+
+use vanphong_platform::db::Migrations;
+use vanphong_platform::migration;
+
+/// The schema, per backend.
+pub static MIGRATIONS: Migrations = Migrations {
+    sqlite: &[migration!(1, "documents", "../../migrations/sqlite/0001_documents.sql")],
+    postgres: &[migration!(
+        1,
+        "documents",
+        "../../migrations/postgres/0001_documents.sql"
+    )],
+};

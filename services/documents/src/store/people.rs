@@ -1,0 +1,128 @@
+//! Who is named on a document (handlers, distribution) and its history.
+
+use uuid::Uuid;
+
+use vanphong_platform::clock::from_micros;
+use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::ids::new_id;
+
+/// A step or note in a document's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub actor_id: Uuid,
+    pub actor_name: String,
+    pub kind: String,
+    pub note: String,
+}
+
+/// Replaces the handlers: the lead and the coordinators.
+pub async fn set_handlers(tx: &mut Tx, document: Uuid, lead: Uuid, coordinators: &[Uuid]) -> Result<(), StoreError> {
+    tx.execute(query("DELETE FROM document_handlers WHERE document_id = $1").bind(document))
+        .await?;
+    tx.execute(
+        query("INSERT INTO document_handlers (document_id, user_id, lead) VALUES ($1, $2, $3)")
+            .bind(document)
+            .bind(lead)
+            .bind(true),
+    )
+    .await?;
+    for user in coordinators.iter().filter(|u| **u != lead) {
+        tx.execute(
+            query(
+                "INSERT INTO document_handlers (document_id, user_id, lead) VALUES ($1, $2, $3) \
+                 ON CONFLICT (document_id, user_id) DO NOTHING",
+            )
+            .bind(document)
+            .bind(*user)
+            .bind(false),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The coordinators (phối hợp) of a document.
+pub async fn coordinators(tx: &mut Tx, document: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    let rows: Vec<(String,)> = tx
+        .fetch_all(
+            query("SELECT user_id FROM document_handlers WHERE document_id = $1 AND NOT lead ORDER BY user_id")
+                .bind(document),
+        )
+        .await?;
+    Ok(rows.into_iter().filter_map(|(u,)| Uuid::parse_str(&u).ok()).collect())
+}
+
+/// Adds people to the distribution (those who may read it when secret).
+pub async fn add_distribution(tx: &mut Tx, document: Uuid, users: &[Uuid]) -> Result<(), StoreError> {
+    for user in users {
+        tx.execute(
+            query(
+                "INSERT INTO document_distribution (document_id, user_id) VALUES ($1, $2) \
+                 ON CONFLICT (document_id, user_id) DO NOTHING",
+            )
+            .bind(document)
+            .bind(*user),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn distribution(tx: &mut Tx, document: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    let rows: Vec<(String,)> = tx
+        .fetch_all(
+            query("SELECT user_id FROM document_distribution WHERE document_id = $1 ORDER BY user_id").bind(document),
+        )
+        .await?;
+    Ok(rows.into_iter().filter_map(|(u,)| Uuid::parse_str(&u).ok()).collect())
+}
+
+pub async fn add_event(tx: &mut Tx, document: Uuid, event: &Event) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO document_events (id, document_id, at, actor_id, actor_name, kind, note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(new_id())
+        .bind(document)
+        .bind(event.at)
+        .bind(event.actor_id)
+        .bind(&event.actor_name)
+        .bind(&event.kind)
+        .bind(&event.note),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The history, oldest first.
+pub async fn events(tx: &mut Tx, document: Uuid) -> Result<Vec<Event>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        at: i64,
+        actor_id: String,
+        actor_name: String,
+        kind: String,
+        note: String,
+    }
+    let rows: Vec<Row> = tx
+        .fetch_all(
+            query(
+                "SELECT at, actor_id, actor_name, kind, note FROM document_events WHERE document_id = $1 \
+                 ORDER BY at, id",
+            )
+            .bind(document),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Event {
+            at: from_micros(r.at),
+            actor_id: Uuid::parse_str(&r.actor_id).unwrap_or_default(),
+            actor_name: r.actor_name,
+            kind: r.kind,
+            note: r.note,
+        })
+        .collect())
+}
