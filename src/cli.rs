@@ -8,6 +8,8 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use vanphong_documents::Documents;
+use vanphong_finance::Finance;
+use vanphong_petitions::Petitions;
 use vanphong_platform::audit;
 use vanphong_platform::clock::SystemClock;
 use vanphong_platform::config::{Options, Settings};
@@ -86,6 +88,10 @@ pub enum Target {
     Gateway,
     /// The documents service.
     Documents,
+    /// The petitions service.
+    Petitions,
+    /// The finance service.
+    Finance,
 }
 
 impl Target {
@@ -94,6 +100,8 @@ impl Target {
             Target::All => "all",
             Target::Gateway => "gateway",
             Target::Documents => "documents",
+            Target::Petitions => "petitions",
+            Target::Finance => "finance",
         }
     }
 
@@ -101,10 +109,14 @@ impl Target {
     fn databases(self) -> Vec<(&'static str, &'static Migrations)> {
         let directory = ("directory", &vanphong_gateway::directory::store::MIGRATIONS);
         let documents = ("documents", Documents::migrations());
+        let petitions = ("petitions", Petitions::migrations());
+        let finance = ("finance", Finance::migrations());
         match self {
-            Target::All => vec![directory, documents],
+            Target::All => vec![directory, documents, petitions, finance],
             Target::Gateway => vec![directory],
             Target::Documents => vec![documents],
+            Target::Petitions => vec![petitions],
+            Target::Finance => vec![finance],
         }
     }
 }
@@ -125,7 +137,10 @@ async fn serve(target: Target, demo: bool, settings: Settings) -> Result<(), Com
     let shutdown = CancellationToken::new();
     on_signals(shutdown.clone());
     let running = match target {
-        Target::All => suite::start(&settings, Arc::new(SystemClock), demo, shutdown).await?,
+        Target::All => {
+            let demo = if demo { suite::Demo::Full } else { suite::Demo::Off };
+            suite::start(&settings, Arc::new(SystemClock), demo, shutdown).await?
+        }
         other => suite::start_one(other.name(), &settings, Arc::new(SystemClock), shutdown).await?,
     };
     print_welcome(&running, demo);

@@ -17,9 +17,11 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use vanphong_documents::Documents;
+use vanphong_finance::Finance;
 use vanphong_gateway::Backend as GatewayBackend;
 use vanphong_gateway::directory::bootstrap::{self, FirstAdmin, RootOffice};
 use vanphong_gateway::directory::{Directory, DirectoryConfig};
+use vanphong_petitions::Petitions;
 use vanphong_platform::clock::SharedClock;
 use vanphong_platform::config::Settings;
 use vanphong_platform::db::Db;
@@ -37,8 +39,10 @@ use crate::error::CommandError;
 /// Where the gateway listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
-/// Where the documents service listens when run alone.
+/// Where each backend service listens when run alone.
 pub const DOCUMENTS_LISTEN: &str = "127.0.0.1:50061";
+pub const PETITIONS_LISTEN: &str = "127.0.0.1:50062";
+pub const FINANCE_LISTEN: &str = "127.0.0.1:50063";
 
 /// How long a backend waits for the directory's first snapshot.
 const DIRECTORY_WAIT: Duration = Duration::from_secs(30);
@@ -243,42 +247,67 @@ async fn runtime(
     })
 }
 
+/// How much of the demo an empty data folder is filled with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Demo {
+    /// Nothing: a root office and its first admin.
+    Off,
+    /// The offices and their people only (what tests start from).
+    People,
+    /// Everything: offices, people and each service's demo data.
+    Full,
+}
+
 /// Starts the gateway with the directory and every service, on
 /// `settings.listen` (default 127.0.0.1:8080); the services listen on
-/// loopback ports of their own. With `demo`, an empty data folder is filled
-/// with the demo data.
+/// loopback ports of their own. An empty data folder is filled with as much
+/// of the demo as `demo` asks.
 pub async fn start(
     settings: &Settings,
     clock: SharedClock,
-    demo: bool,
+    demo: Demo,
     shutdown: CancellationToken,
 ) -> Result<RunningSuite, CommandError> {
+    let with_demo = demo != Demo::Off;
     let requested = settings.listen.unwrap_or_else(|| parse_addr(DEFAULT_LISTEN));
     let gateway_listener = bind(requested).await?;
     let addr = local_addr(&gateway_listener, requested)?;
-    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-    let documents_listener = bind(loopback).await?;
-    let documents_addr = local_addr(&documents_listener, loopback)?;
+    let documents = Loopback::<Documents>::bind().await?;
+    let petitions = Loopback::<Petitions>::bind().await?;
+    let finance = Loopback::<Finance>::bind().await?;
 
-    let backends = vec![GatewayBackend {
-        name: Documents::NAME.into(),
-        package: Documents::PACKAGE.into(),
-        channel: grpc_client::channel(&format!("http://{documents_addr}"))?,
-    }];
-    let gateway = start_gateway(settings, clock.clone(), demo, gateway_listener, backends, &shutdown).await?;
+    let backends = vec![documents.entry()?, petitions.entry()?, finance.entry()?];
+    let gateway = start_gateway(
+        settings,
+        clock.clone(),
+        with_demo,
+        gateway_listener,
+        backends,
+        &shutdown,
+    )
+    .await?;
 
     let mut backend_settings = settings.clone();
     backend_settings.directory_url = format!("http://{addr}");
+    let clock_now = clock.now();
     let runtime = runtime(backend_settings, clock, gateway.verifier.clone(), &shutdown).await?;
-    let documents = host::start::<Documents>(&runtime, documents_listener).await?;
+    let mut servers = vec![gateway.server];
+    servers.push(documents.start(&runtime).await?);
+    servers.push(petitions.start(&runtime).await?);
+    servers.push(finance.start(&runtime).await?);
 
-    let generated_admin_password =
-        (gateway.bootstrapped && settings.admin_password.is_none() && !demo).then(|| gateway.admin_password.clone());
-    let demo_report = if demo && gateway.bootstrapped {
+    let generated_admin_password = (gateway.bootstrapped && settings.admin_password.is_none() && !with_demo)
+        .then(|| gateway.admin_password.clone());
+    let demo_report = if with_demo && gateway.bootstrapped {
         Some(
-            demo::load(addr, &gateway.admin_password)
-                .await
-                .map_err(|e| CommandError::Demo(e.to_string()))?,
+            demo::load(
+                addr,
+                &gateway.admin_password,
+                vanphong_platform::clock::local_date(clock_now),
+                demo == Demo::Full,
+            )
+            .await
+            .map_err(|e| CommandError::Demo(e.to_string()))?,
         )
     } else {
         None
@@ -290,7 +319,67 @@ pub async fn start(
         shutdown,
         generated_admin_password,
         demo: demo_report,
-        servers: vec![gateway.server, documents],
+        servers,
+    })
+}
+
+/// A backend of the all-in-one suite on a loopback port of its own.
+struct Loopback<B> {
+    listener: TcpListener,
+    addr: SocketAddr,
+    backend: std::marker::PhantomData<B>,
+}
+
+impl<B: Backend> Loopback<B> {
+    async fn bind() -> Result<Self, CommandError> {
+        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+        let listener = bind(loopback).await?;
+        let addr = local_addr(&listener, loopback)?;
+        Ok(Self {
+            listener,
+            addr,
+            backend: std::marker::PhantomData,
+        })
+    }
+
+    /// How the gateway reaches it.
+    fn entry(&self) -> Result<GatewayBackend, CommandError> {
+        backend_entry::<B>(&format!("http://{}", self.addr))
+    }
+
+    async fn start(self, runtime: &Runtime) -> Result<Server, CommandError> {
+        Ok(host::start::<B>(runtime, self.listener).await?)
+    }
+}
+
+fn backend_entry<B: Backend>(url: &str) -> Result<GatewayBackend, CommandError> {
+    Ok(GatewayBackend {
+        name: B::NAME.into(),
+        package: B::PACKAGE.into(),
+        channel: grpc_client::channel(url)?,
+    })
+}
+
+/// Runs backend `B` alone on `settings.listen` (or `default_listen`).
+async fn start_backend<B: Backend>(
+    settings: &Settings,
+    clock: SharedClock,
+    default_listen: &str,
+    shutdown: CancellationToken,
+) -> Result<RunningSuite, CommandError> {
+    let requested = settings.listen.unwrap_or_else(|| parse_addr(default_listen));
+    let listener = bind(requested).await?;
+    let addr = local_addr(&listener, requested)?;
+    let deployment = settings.deployment_id()?;
+    let verifier = verifier(settings, &deployment)?;
+    let runtime = runtime(settings.clone(), clock, verifier, &shutdown).await?;
+    let server = host::start::<B>(&runtime, listener).await?;
+    Ok(RunningSuite {
+        addr,
+        shutdown,
+        generated_admin_password: None,
+        demo: None,
+        servers: vec![server],
     })
 }
 
@@ -308,11 +397,13 @@ pub async fn start_one(
             let addr = local_addr(&listener, requested)?;
             let mut backends = Vec::new();
             if let Some(url) = &settings.documents_url {
-                backends.push(GatewayBackend {
-                    name: Documents::NAME.into(),
-                    package: Documents::PACKAGE.into(),
-                    channel: grpc_client::channel(url)?,
-                });
+                backends.push(backend_entry::<Documents>(url)?);
+            }
+            if let Some(url) = &settings.petitions_url {
+                backends.push(backend_entry::<Petitions>(url)?);
+            }
+            if let Some(url) = &settings.finance_url {
+                backends.push(backend_entry::<Finance>(url)?);
             }
             let gateway = start_gateway(settings, clock, false, listener, backends, &shutdown).await?;
             gateway.started.store(true, Ordering::Release);
@@ -325,22 +416,9 @@ pub async fn start_one(
                 servers: vec![gateway.server],
             })
         }
-        "documents" => {
-            let requested = settings.listen.unwrap_or_else(|| parse_addr(DOCUMENTS_LISTEN));
-            let listener = bind(requested).await?;
-            let addr = local_addr(&listener, requested)?;
-            let deployment = settings.deployment_id()?;
-            let verifier = verifier(settings, &deployment)?;
-            let runtime = runtime(settings.clone(), clock, verifier, &shutdown).await?;
-            let server = host::start::<Documents>(&runtime, listener).await?;
-            Ok(RunningSuite {
-                addr,
-                shutdown,
-                generated_admin_password: None,
-                demo: None,
-                servers: vec![server],
-            })
-        }
+        "documents" => start_backend::<Documents>(settings, clock, DOCUMENTS_LISTEN, shutdown).await,
+        "petitions" => start_backend::<Petitions>(settings, clock, PETITIONS_LISTEN, shutdown).await,
+        "finance" => start_backend::<Finance>(settings, clock, FINANCE_LISTEN, shutdown).await,
         other => Err(Error::invalid("target", "UNKNOWN_SERVICE", format!("unknown service {other}")).into()),
     }
 }

@@ -33,6 +33,20 @@ pub mod documents {
     }
 }
 
+/// Citizen reception and petitions.
+pub mod petitions {
+    pub mod v1 {
+        include!(concat!(env!("OUT_DIR"), "/vanphong.petitions.v1.rs"));
+    }
+}
+
+/// Party finance: budgets, ledger, membership dues.
+pub mod finance {
+    pub mod v1 {
+        include!(concat!(env!("OUT_DIR"), "/vanphong.finance.v1.rs"));
+    }
+}
+
 /// The office directory, users and sign-in.
 pub mod directory {
     pub mod v1 {

@@ -96,9 +96,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Options)) -> TestApp {
     adjust(&mut options);
     let settings = options.resolve().expect("settings");
     let clock = ManualClock::new(start_time());
-    let suite = suite::start(&settings, Arc::new(clock.clone()), true, Default::default())
-        .await
-        .expect("suite starts");
+    let suite = suite::start(
+        &settings,
+        Arc::new(clock.clone()),
+        suite::Demo::People,
+        Default::default(),
+    )
+    .await
+    .expect("suite starts");
     let demo = suite.demo.clone().expect("demo loaded");
     let channel = Channel::from_shared(format!("http://{}", suite.addr))
         .expect("uri")

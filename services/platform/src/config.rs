@@ -123,6 +123,14 @@ pub struct Options {
     /// own process, e.g. http://documents:50061.
     #[arg(long, env = "VANPHONG_DOCUMENTS_URL", global = true)]
     pub documents_url: Option<String>,
+    /// Where the gateway reaches the petitions service when it runs as its
+    /// own process.
+    #[arg(long, env = "VANPHONG_PETITIONS_URL", global = true)]
+    pub petitions_url: Option<String>,
+    /// Where the gateway reaches the finance service when it runs as its own
+    /// process.
+    #[arg(long, env = "VANPHONG_FINANCE_URL", global = true)]
+    pub finance_url: Option<String>,
     /// Proxies whose X-Forwarded-For is believed, comma-separated
     /// [default: 127.0.0.1,::1].
     #[arg(long, env = "VANPHONG_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
@@ -172,6 +180,8 @@ pub struct Settings {
     pub holidays_file: Option<PathBuf>,
     pub directory_url: String,
     pub documents_url: Option<String>,
+    pub petitions_url: Option<String>,
+    pub finance_url: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
     pub admin_password: Option<String>,
     pub root_office_code: String,
@@ -187,7 +197,7 @@ impl Options {
             request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, deployment_id,
             signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
-            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url,
+            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url, petitions_url, finance_url,
         )
     }
 
@@ -281,6 +291,8 @@ impl Options {
             holidays_file: self.holidays_file,
             directory_url: self.directory_url.unwrap_or_else(|| "http://127.0.0.1:8080".into()),
             documents_url: self.documents_url,
+            petitions_url: self.petitions_url,
+            finance_url: self.finance_url,
             trusted_proxies: self
                 .trusted_proxies
                 .unwrap_or_else(|| vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])]),

@@ -1,7 +1,10 @@
 //! The demo: Tỉnh ủy Bắc Giang with three district committees and two
-//! commune committees under Hiệp Hòa, and one user for each role in each
-//! office. It is loaded through the public gRPC API, as an administrator
-//! would, so it passes every check and leaves an audit trail.
+//! commune committees under Hiệp Hòa, one user for each role in each
+//! office, and each service's demo data (a module per service). It is
+//! loaded through the public gRPC API, as the offices' people would, so it
+//! passes every check and leaves an audit trail.
+
+mod documents;
 
 use std::net::SocketAddr;
 
@@ -222,12 +225,14 @@ fn clearance(kind: OfficeKind, role: Role) -> Clearance {
     }
 }
 
-fn call_error(what: impl Into<String>) -> impl FnOnce(tonic::Status) -> DemoError {
+/// Turns a failed call into a [`DemoError`] saying what was being done.
+pub(crate) fn call_error(what: impl Into<String>) -> impl FnOnce(tonic::Status) -> DemoError {
     let what = what.into();
     move |status| DemoError::Call { what, status }
 }
 
-fn authorized<T>(message: T, token: &str) -> tonic::Request<T> {
+/// A request carrying a bearer token (for the demo modules of each service).
+pub(crate) fn authorized<T>(message: T, token: &str) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     if let Ok(value) = format!("Bearer {token}").parse() {
         request.metadata_mut().insert("authorization", value);
@@ -235,9 +240,28 @@ fn authorized<T>(message: T, token: &str) -> tonic::Request<T> {
     request
 }
 
+/// An access token for a demo user.
+pub(crate) async fn sign_in(channel: &Channel, username: &str) -> Result<String, DemoError> {
+    Ok(AuthServiceClient::new(channel.clone())
+        .sign_in(SignInRequest {
+            username: username.into(),
+            password: DEMO_PASSWORD.into(),
+        })
+        .await
+        .map_err(call_error(format!("sign in as {username}")))?
+        .into_inner()
+        .access_token)
+}
+
 /// Loads the demo into a freshly bootstrapped suite at `addr`, signed in as
-/// `admin` (whose office is the demo's root).
-pub async fn load(addr: SocketAddr, admin_password: &str) -> Result<DemoReport, DemoError> {
+/// `admin` (whose office is the demo's root); `today` anchors the dates.
+/// With `services`, each service's demo data is loaded too.
+pub async fn load(
+    addr: SocketAddr,
+    admin_password: &str,
+    today: NaiveDate,
+    services: bool,
+) -> Result<DemoReport, DemoError> {
     let channel: Channel = Endpoint::from_shared(format!("http://{addr}"))?.connect().await?;
     let signed_in = AuthServiceClient::new(channel.clone())
         .sign_in(SignInRequest {
@@ -251,7 +275,7 @@ pub async fn load(addr: SocketAddr, admin_password: &str) -> Result<DemoReport, 
     let root_id = signed_in.principal.map(|p| p.office_id).unwrap_or_default();
 
     let mut offices = OfficeServiceClient::new(channel.clone());
-    let mut users = UserServiceClient::new(channel);
+    let mut users = UserServiceClient::new(channel.clone());
     let mut report = DemoReport::default();
     for plan in &OFFICES {
         let id = match plan.parent {
@@ -309,6 +333,9 @@ pub async fn load(addr: SocketAddr, admin_password: &str) -> Result<DemoReport, 
             });
         }
         report.offices.push(office);
+    }
+    if services {
+        documents::load(&channel, &report, today).await?;
     }
     Ok(report)
 }

@@ -1,0 +1,29 @@
+//! The petitions service (`vanphong.petitions.v1`).
+//!
+//! Where things live:
+//! - [`api`]: the gRPC services;
+//! - [`store`]: the SQL and the schema.
+
+pub mod api;
+pub mod store;
+
+use vanphong_platform::Error;
+use vanphong_platform::db::Migrations;
+use vanphong_platform::host::{Backend, ServiceContext};
+use vanphong_platform::server::GrpcServices;
+
+/// The petitions service, as run by the suite or `vanphong serve petitions`.
+pub struct Petitions;
+
+impl Backend for Petitions {
+    const NAME: &'static str = "petitions";
+    const PACKAGE: &'static str = "vanphong.petitions.v1";
+
+    fn migrations() -> &'static Migrations {
+        &store::MIGRATIONS
+    }
+
+    async fn services(context: ServiceContext) -> Result<GrpcServices, Error> {
+        api::services(context).await
+    }
+}
