@@ -24,6 +24,8 @@ use vanphong_proto::directory::v1::office_service_client::OfficeServiceClient;
 use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
 use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryServiceClient;
 use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
+use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
+use vanphong_proto::documents::v1::term_service_client::TermServiceClient;
 
 /// A suite running for one test.
 pub struct TestApp {
@@ -145,6 +147,14 @@ impl TestApp {
 
     pub fn incoming(&self) -> IncomingServiceClient<Channel> {
         IncomingServiceClient::new(self.channel.clone())
+    }
+
+    pub fn outgoing(&self) -> OutgoingServiceClient<Channel> {
+        OutgoingServiceClient::new(self.channel.clone())
+    }
+
+    pub fn terms(&self) -> TermServiceClient<Channel> {
+        TermServiceClient::new(self.channel.clone())
     }
 
     pub fn queries(&self) -> DocumentQueryServiceClient<Channel> {

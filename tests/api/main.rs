@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod cli;
 mod documents_incoming;
+mod documents_outgoing;
 mod finance;
 mod gateway;
 mod idempotency;

@@ -8,6 +8,7 @@ use vanphong_proto::documents::v1 as wire;
 use super::Shared;
 use crate::domain::document::Document;
 use crate::store::people::Event;
+use crate::store::recipients::Recipient;
 
 fn id(value: Option<Uuid>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
@@ -19,6 +20,7 @@ pub struct Extras {
     pub coordinators: Vec<Uuid>,
     pub distribution: Vec<Uuid>,
     pub events: Vec<Event>,
+    pub recipients: Vec<Recipient>,
 }
 
 pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::Document {
@@ -78,5 +80,30 @@ pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::
             .collect(),
         created_at: Some(to_timestamp(d.created_at)),
         updated_at: Some(to_timestamp(d.updated_at)),
+        number_label: d.number_label.clone(),
+        drafter_id: id(d.drafter_id),
+        version: i32::try_from(d.version).unwrap_or(i32::MAX),
+        signer_id: id(d.signer_id),
+        signing_prefix: d.signing_prefix.clone(),
+        signed_at: d.signed_at.map(to_timestamp),
+        numbered_at: d.numbered_at.map(to_timestamp),
+        dispatched_at: d.dispatched_at.map(to_timestamp),
+        drafting_unit_code: d.drafting_unit_code.clone(),
+        congress: d.congress,
+        recipients: extras
+            .recipients
+            .iter()
+            .map(|r| wire::Recipient {
+                id: r.id.to_string(),
+                office_id: id(r.office_id),
+                organ_id: r.organ_id.clone(),
+                name: r.name.clone(),
+                status: r.status.clone(),
+                status_at: r.status_at.map(to_timestamp),
+                incoming_document_id: id(r.incoming_document_id),
+            })
+            .collect(),
+        cancel_reason: d.cancel_reason.clone(),
+        recall_requested: d.recall_requested,
     }
 }

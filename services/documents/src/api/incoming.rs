@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
-use vanphong_platform::audit::{self, Change};
+use vanphong_platform::audit;
 use vanphong_platform::clock::local_date;
 use vanphong_platform::db::Tx;
 use vanphong_platform::idempotency::{Claim, IdempotencyKey};
@@ -20,12 +20,13 @@ use vanphong_proto::documents::v1::incoming_service_server::IncomingService;
 
 use super::Shared;
 use super::convert::{Extras, document_to_wire};
+use super::flow::{self, StepSpec, change, event};
 use crate::domain::document::Document;
+use crate::domain::flow::Step as _;
 use crate::domain::incoming::{Action, transition};
 use crate::domain::kinds::{Channel, Direction, Status as DocStatus, Urgency};
 use crate::domain::numbering::{incoming_series, number_symbol};
 use crate::store;
-use crate::store::people::Event;
 
 pub struct IncomingApi(pub(crate) Arc<Shared>);
 
@@ -45,46 +46,10 @@ impl Shared {
             coordinators: store::people::coordinators(tx, document.id).await?,
             distribution: store::people::distribution(tx, document.id).await?,
             events: store::people::events(tx, document.id).await?,
+            recipients: store::recipients::of_document(tx, document.id).await?,
         };
         Ok(document_to_wire(self, document, extras))
     }
-}
-
-/// The record of a change, for the trail.
-fn change(before: Option<&Document>, after: &Document, action: &'static str) -> Change {
-    Change {
-        office_id: after.office_id,
-        entity: "document",
-        entity_id: after.id.to_string(),
-        action,
-        before: before.map(Document::audit_json),
-        after: Some(after.audit_json()),
-    }
-}
-
-fn event(caller: &Caller, at: DateTime<Utc>, kind: &str, note: &str) -> Event {
-    Event {
-        at,
-        actor_id: caller.subject_id,
-        actor_name: caller.name.clone(),
-        kind: kind.to_string(),
-        note: note.to_string(),
-    }
-}
-
-/// One step of the flow, for [`IncomingApi::step`].
-struct Step<'a, A> {
-    action: Action,
-    note: &'a str,
-    /// Whether the caller may take this step on this document (given its
-    /// coordinators).
-    may_act: fn(&Caller, &Document, &[Uuid]) -> bool,
-    /// Fills in the step's fields.
-    apply: A,
-    /// People to add to the distribution.
-    also_named: Vec<Uuid>,
-    /// New lead handler and coordinators.
-    handlers: Option<(Uuid, Vec<Uuid>)>,
 }
 
 /// Fields of a paper registration, checked.
@@ -301,53 +266,37 @@ impl IncomingApi {
                 transition(Action::Register, arrived.status)?;
                 (arrived.clone(), Some(arrived))
             }
-            (None, Some(f)) => (
-                Document {
-                    id: ids::new_id(),
-                    office_id: office,
-                    direction: Direction::Incoming,
-                    status: DocStatus::Arrived,
-                    number_symbol: f
-                        .number
-                        .map(|n| number_symbol(n, &f.symbol))
-                        .unwrap_or_else(|| f.symbol.clone()),
-                    type_code: f.type_code,
-                    subject: f.subject,
-                    number: f.number,
-                    symbol: f.symbol,
-                    issued_on: Some(f.issued_on),
-                    issuer_name: f.issuer_name,
-                    issuer_code: f.issuer_code,
-                    signer_name: f.signer_name,
-                    signer_position: f.signer_position,
-                    urgency: f.urgency,
-                    secrecy: f.secrecy,
-                    pages: f.pages,
-                    due_on: f.due_on,
-                    channel: f.channel,
-                    electronic_id: f.electronic_id,
-                    arrival_year: None,
-                    arrival_number: None,
-                    received_at: Some(f.received_at.unwrap_or(now)),
-                    registered_at: None,
-                    sender_office_id: None,
-                    source_document_id: None,
-                    leader_id: None,
-                    lead_handler_id: None,
-                    handling_deadline: None,
-                    direction_note: String::new(),
-                    assigned_at: None,
-                    reply_document_id: None,
-                    completed_at: None,
-                    filed_at: None,
-                    file_reference: String::new(),
-                    refusal_reason: String::new(),
-                    created_by: caller.subject_id,
-                    created_at: now,
-                    updated_at: now,
-                },
-                None,
-            ),
+            (None, Some(f)) => {
+                let mut d = Document::blank(
+                    ids::new_id(),
+                    office,
+                    Direction::Incoming,
+                    DocStatus::Arrived,
+                    caller.subject_id,
+                    now,
+                );
+                d.number_symbol = f
+                    .number
+                    .map(|n| number_symbol(n, &f.symbol))
+                    .unwrap_or_else(|| f.symbol.clone());
+                d.type_code = f.type_code;
+                d.subject = f.subject;
+                d.number = f.number;
+                d.symbol = f.symbol;
+                d.issued_on = Some(f.issued_on);
+                d.issuer_name = f.issuer_name;
+                d.issuer_code = f.issuer_code;
+                d.signer_name = f.signer_name;
+                d.signer_position = f.signer_position;
+                d.urgency = f.urgency;
+                d.secrecy = f.secrecy;
+                d.pages = f.pages;
+                d.due_on = f.due_on;
+                d.channel = f.channel;
+                d.electronic_id = f.electronic_id;
+                d.received_at = Some(f.received_at.unwrap_or(now));
+                (d, None)
+            }
             (None, None) => return Err(Error::internal("registration without fields")),
         };
         ensure_not_registered(&mut tx, &document).await?;
@@ -357,8 +306,9 @@ impl IncomingApi {
         document.registered_at = Some(now);
         document.status = DocStatus::Registered;
         document.updated_at = now;
-        if before.is_some() {
+        if let Some(before) = &before {
             store::documents::update(&mut tx, &document).await?;
+            flow::report_to_sender(&mut tx, before, &document, now, "").await?;
         } else {
             store::documents::insert(&mut tx, &document).await?;
         }
@@ -371,55 +321,6 @@ impl IncomingApi {
         if let Some(key) = &key {
             key.complete(&mut tx, &answer).await?;
         }
-        tx.commit().await?;
-        Ok(answer)
-    }
-
-    /// Runs one step of the flow on a document: loads it locked, checks the
-    /// caller may act on it, moves its state, lets `apply` fill in the
-    /// step's fields, and records the step in its history and the trail.
-    async fn step<A>(&self, caller: &Caller, id: Uuid, step: Step<'_, A>) -> Result<wire::Document, Error>
-    where
-        A: FnOnce(&mut Document),
-    {
-        let Step {
-            action,
-            note,
-            may_act,
-            apply,
-            also_named,
-            handlers,
-        } = step;
-        let s = &self.0;
-        let now = s.ctx.clock.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        let (document, _) = s.visible(&mut tx, caller, id, true).await?;
-        caller.ensure_act(&s.snapshot().tree, document.office_id, s.today())?;
-        let coordinators = store::people::coordinators(&mut tx, id).await?;
-        if !may_act(caller, &document, &coordinators) {
-            let roles: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
-            return Err(Error::PermissionDenied(format!(
-                "Chỉ {} (hoặc người được giao xử lý) mới được {} văn bản này",
-                roles.join(", "),
-                action.label()
-            )));
-        }
-        let next = transition(action, document.status)?;
-        let before = document.clone();
-        let mut after = document;
-        apply(&mut after);
-        after.status = next;
-        after.updated_at = now;
-        store::documents::update(&mut tx, &after).await?;
-        if let Some((lead, coordinators)) = handlers {
-            store::people::set_handlers(&mut tx, id, lead, &coordinators).await?;
-        }
-        if !also_named.is_empty() {
-            store::people::add_distribution(&mut tx, id, &also_named).await?;
-        }
-        store::people::add_event(&mut tx, id, &event(caller, now, action.code(), note)).await?;
-        audit::record(&mut tx, caller, now, change(Some(&before), &after, action.code())).await?;
-        let answer = s.answer(&mut tx, &after).await?;
         tx.commit().await?;
         Ok(answer)
     }
@@ -456,10 +357,11 @@ impl IncomingApi {
             ));
         }
         ensure_cleared(&document, &found, "leader_id")?;
-        self.step(
+        flow::run(
+            &self.0,
             &caller,
             id,
-            Step {
+            StepSpec {
                 action: Action::Submit,
                 note: &note,
                 may_act: |c, _, _| c.has_role(Role::Clerk),
@@ -509,10 +411,11 @@ impl IncomingApi {
         named.push(caller.subject_id);
         let now = self.0.ctx.clock.now();
         let leader = caller.subject_id;
-        self.step(
+        flow::run(
+            &self.0,
             &caller,
             id,
-            Step {
+            StepSpec {
                 action: Action::Direct,
                 note: &note,
                 may_act: |c, _, _| c.has_role(Role::Leader),
@@ -537,10 +440,11 @@ impl IncomingApi {
         let id = c.id("document_id", &req.document_id);
         let note = c.text("note", &req.note, MAX_NOTE);
         c.finish()?;
-        self.step(
+        flow::run(
+            &self.0,
             &caller,
             id,
-            Step {
+            StepSpec {
                 action: Action::Progress,
                 note: &note,
                 may_act: |c, d, coordinators| {
@@ -578,10 +482,11 @@ impl IncomingApi {
             }
         }
         let now = self.0.ctx.clock.now();
-        self.step(
+        flow::run(
+            &self.0,
             &caller,
             id,
-            Step {
+            StepSpec {
                 action: Action::Complete,
                 note: &note,
                 may_act: |c, d, _| c.has_role(Role::Leader) || d.lead_handler_id == Some(c.subject_id),
@@ -606,10 +511,11 @@ impl IncomingApi {
             .unwrap_or_default();
         c.finish()?;
         let now = self.0.ctx.clock.now();
-        self.step(
+        flow::run(
+            &self.0,
             &caller,
             id,
-            Step {
+            StepSpec {
                 action: Action::File,
                 note: &reference,
                 may_act: |c, d, _| c.has_role(Role::Clerk) || d.lead_handler_id == Some(c.subject_id),
@@ -631,10 +537,11 @@ impl IncomingApi {
         let id = c.id("document_id", &req.document_id);
         let reason = c.text("reason", &req.reason, MAX_NOTE);
         c.finish()?;
-        self.step(
+        flow::run(
+            &self.0,
             &caller,
             id,
-            Step {
+            StepSpec {
                 action: Action::Refuse,
                 note: &reason,
                 may_act: |c, _, _| c.has_role(Role::Clerk) || c.has_role(Role::Leader),

@@ -3,8 +3,11 @@
 mod audit;
 mod catalog;
 mod convert;
+mod flow;
 mod incoming;
+mod outgoing;
 mod queries;
+mod terms;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -23,6 +26,8 @@ use vanphong_proto::documents::v1::audit_service_server::AuditServiceServer;
 use vanphong_proto::documents::v1::catalog_service_server::CatalogServiceServer;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryServiceServer;
 use vanphong_proto::documents::v1::incoming_service_server::IncomingServiceServer;
+use vanphong_proto::documents::v1::outgoing_service_server::OutgoingServiceServer;
+use vanphong_proto::documents::v1::term_service_server::TermServiceServer;
 
 use crate::domain::access;
 use crate::domain::document::Document;
@@ -96,6 +101,8 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
     shared.refresh_type_names().await?;
     Ok(GrpcServices::new()
         .with_service(IncomingServiceServer::new(incoming::IncomingApi(shared.clone())))
+        .with_service(OutgoingServiceServer::new(outgoing::OutgoingApi(shared.clone())))
+        .with_service(TermServiceServer::new(terms::TermApi(shared.clone())))
         .with_service(DocumentQueryServiceServer::new(queries::QueryApi(shared.clone())))
         .with_service(CatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(AuditServiceServer::new(audit::AuditApi(shared))))

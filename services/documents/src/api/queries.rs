@@ -111,6 +111,8 @@ impl QueryApi {
             words: query.map(|q| folded_words(&q)).unwrap_or_default(),
             viewer: caller.subject_id,
             viewer_clearance: i64::from(caller.clearance.level()),
+            viewer_is_clerk: caller.has_role(vanphong_platform::identity::Role::Clerk),
+            viewer_is_leader: caller.has_role(vanphong_platform::identity::Role::Leader),
             sort,
             after,
             limit,

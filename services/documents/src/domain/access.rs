@@ -10,6 +10,8 @@ use vanphong_platform::identity::{Caller, Clearance};
 use vanphong_platform::tree::OfficeTree;
 
 use super::document::Document;
+use super::kinds::{Direction, Status};
+use vanphong_platform::identity::Role;
 
 /// Whether the caller may see the document. `named` lists everyone named on
 /// it: distribution, handlers, directing leader, registering clerk.
@@ -17,16 +19,31 @@ pub fn may_see(caller: &Caller, tree: &OfficeTree, today: NaiveDate, document: &
     caller.may_read(tree, document.office_id, today) && cleared_for(caller, document, named)
 }
 
-/// The secrecy part of [`may_see`].
+/// The secrecy part of [`may_see`]. Besides the people named on it, the
+/// office's cleared people whose work it is see a secret document: clerks
+/// one that has just arrived (to register it) or that is signed (to number
+/// and send it), leaders the office's outgoing documents (to approve and
+/// sign them).
 pub fn cleared_for(caller: &Caller, document: &Document, named: &[Uuid]) -> bool {
-    document.secrecy == Clearance::None || (caller.clearance >= document.secrecy && named.contains(&caller.subject_id))
+    if document.secrecy == Clearance::None {
+        return true;
+    }
+    if caller.clearance < document.secrecy {
+        return false;
+    }
+    let clerk = caller.has_role(Role::Clerk);
+    named.contains(&caller.subject_id)
+        || (clerk && (document.status == Status::Arrived || CLERK_OUTGOING.contains(&document.status)))
+        || (document.direction == Direction::Outgoing && caller.has_role(Role::Leader))
 }
+
+/// Outgoing states in which the clerks handle a document.
+pub const CLERK_OUTGOING: [Status; 4] = [Status::Signed, Status::Numbered, Status::Dispatched, Status::Cancelled];
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::document::tests::incoming;
-    use vanphong_platform::identity::Role;
 
     #[test]
     fn secret_documents_need_clearance_and_a_place_on_the_distribution() {

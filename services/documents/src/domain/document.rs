@@ -51,9 +51,95 @@ pub struct Document {
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Outgoing: "Số: 05/QĐ-UBND" or "Số 15-NQ/TU".
+    pub number_label: String,
+    pub drafter_id: Option<Uuid>,
+    /// Outgoing: grows with every change of the draft.
+    pub version: i64,
+    pub signer_id: Option<Uuid>,
+    pub signing_prefix: String,
+    pub signed_at: Option<DateTime<Utc>>,
+    pub numbered_at: Option<DateTime<Utc>>,
+    pub dispatched_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: String,
+    /// Outgoing, state công văn: the drafting unit's code.
+    pub drafting_unit_code: String,
+    /// Outgoing: numbered in the congress series.
+    pub congress: bool,
+    /// Outgoing: the number series its number came from.
+    pub series: Option<String>,
+    /// Incoming copy: its sender asked for it back.
+    pub recall_requested: bool,
 }
 
 impl Document {
+    /// A document with nothing filled in but who, where and when.
+    pub fn blank(
+        id: Uuid,
+        office_id: Uuid,
+        direction: Direction,
+        status: Status,
+        created_by: Uuid,
+        now: DateTime<Utc>,
+    ) -> Document {
+        Document {
+            id,
+            office_id,
+            direction,
+            status,
+            type_code: String::new(),
+            subject: String::new(),
+            number: None,
+            symbol: String::new(),
+            number_symbol: String::new(),
+            issued_on: None,
+            issuer_name: String::new(),
+            issuer_code: String::new(),
+            signer_name: String::new(),
+            signer_position: String::new(),
+            urgency: Urgency::Normal,
+            secrecy: Clearance::None,
+            pages: 0,
+            due_on: None,
+            channel: Channel::Electronic,
+            electronic_id: None,
+            arrival_year: None,
+            arrival_number: None,
+            received_at: None,
+            registered_at: None,
+            sender_office_id: None,
+            source_document_id: None,
+            leader_id: None,
+            lead_handler_id: None,
+            handling_deadline: None,
+            direction_note: String::new(),
+            assigned_at: None,
+            reply_document_id: None,
+            completed_at: None,
+            filed_at: None,
+            file_reference: String::new(),
+            refusal_reason: String::new(),
+            created_by,
+            created_at: now,
+            updated_at: now,
+            number_label: String::new(),
+            drafter_id: None,
+            version: 0,
+            signer_id: None,
+            signing_prefix: String::new(),
+            signed_at: None,
+            numbered_at: None,
+            dispatched_at: None,
+            cancelled_at: None,
+            cancel_reason: String::new(),
+            drafting_unit_code: String::new(),
+            congress: false,
+            series: None,
+            recall_requested: false,
+        }
+    }
+
     /// What makes two registrations the same document: the issuer, number,
     /// symbol and date, compared without case, diacritics or spacing.
     /// `None` when the document lacks a number or date to compare.
@@ -116,6 +202,12 @@ impl Document {
             "handling_deadline": self.handling_deadline,
             "reply_document_id": self.reply_document_id,
             "refusal_reason": self.refusal_reason,
+            "version": self.version,
+            "signer_id": self.signer_id,
+            "signing_prefix": self.signing_prefix,
+            "series": self.series,
+            "cancel_reason": self.cancel_reason,
+            "recall_requested": self.recall_requested,
         })
     }
 }
@@ -125,47 +217,27 @@ pub(crate) mod tests {
     use super::*;
 
     pub fn incoming() -> Document {
-        Document {
-            id: Uuid::now_v7(),
-            office_id: Uuid::now_v7(),
-            direction: Direction::Incoming,
-            status: Status::Registered,
-            type_code: "NQ".into(),
-            subject: "Về tăng cường công tác xây dựng Đảng".into(),
-            number: Some(15),
-            symbol: "NQ/TU".into(),
-            number_symbol: "15-NQ/TU".into(),
-            issued_on: NaiveDate::from_ymd_opt(2026, 2, 20),
-            issuer_name: "Tỉnh ủy Bắc Giang".into(),
-            issuer_code: "TU".into(),
-            signer_name: "Lê Văn Thành".into(),
-            signer_position: "Bí thư".into(),
-            urgency: Urgency::Normal,
-            secrecy: Clearance::None,
-            pages: 3,
-            due_on: None,
-            channel: Channel::Paper,
-            electronic_id: None,
-            arrival_year: None,
-            arrival_number: None,
-            received_at: None,
-            registered_at: None,
-            sender_office_id: None,
-            source_document_id: None,
-            leader_id: None,
-            lead_handler_id: None,
-            handling_deadline: None,
-            direction_note: String::new(),
-            assigned_at: None,
-            reply_document_id: None,
-            completed_at: None,
-            filed_at: None,
-            file_reference: String::new(),
-            refusal_reason: String::new(),
-            created_by: Uuid::nil(),
-            created_at: DateTime::default(),
-            updated_at: DateTime::default(),
-        }
+        let mut d = Document::blank(
+            Uuid::now_v7(),
+            Uuid::now_v7(),
+            Direction::Incoming,
+            Status::Registered,
+            Uuid::nil(),
+            DateTime::default(),
+        );
+        d.type_code = "NQ".into();
+        d.subject = "Về tăng cường công tác xây dựng Đảng".into();
+        d.number = Some(15);
+        d.symbol = "NQ/TU".into();
+        d.number_symbol = "15-NQ/TU".into();
+        d.issued_on = NaiveDate::from_ymd_opt(2026, 2, 20);
+        d.issuer_name = "Tỉnh ủy Bắc Giang".into();
+        d.issuer_code = "TU".into();
+        d.signer_name = "Lê Văn Thành".into();
+        d.signer_position = "Bí thư".into();
+        d.pages = 3;
+        d.channel = Channel::Paper;
+        d
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! arrived → registered → submitted to a leader → directed → in progress →
 //! done → filed; an electronic arrival may instead be refused.
 
-use vanphong_platform::Error;
 use vanphong_platform::identity::Role;
 
+use super::flow::Step;
+pub use super::flow::transition;
 use super::kinds::Status;
 
 /// A step a person takes on an incoming document.
@@ -19,9 +20,8 @@ pub enum Action {
     Refuse,
 }
 
-impl Action {
-    /// What people call the step (Vietnamese).
-    pub fn label(self) -> &'static str {
+impl Step for Action {
+    fn label(self) -> &'static str {
         match self {
             Action::Register => "vào sổ",
             Action::Submit => "trình lãnh đạo",
@@ -33,8 +33,26 @@ impl Action {
         }
     }
 
+    fn code(self) -> &'static str {
+        self.history_code()
+    }
+
+    fn roles(self) -> &'static [Role] {
+        self.who()
+    }
+
+    fn allowed_from(self) -> &'static [Status] {
+        self.starts()
+    }
+
+    fn target(self, from: Status) -> Status {
+        self.next(from)
+    }
+}
+
+impl Action {
     /// The code stored in the document's history.
-    pub fn code(self) -> &'static str {
+    fn history_code(self) -> &'static str {
         match self {
             Action::Register => "register",
             Action::Submit => "submit",
@@ -47,7 +65,7 @@ impl Action {
     }
 
     /// The states the step may start from.
-    pub fn allowed_from(self) -> &'static [Status] {
+    fn starts(self) -> &'static [Status] {
         use Status::*;
         match self {
             Action::Register | Action::Refuse => &[Arrived],
@@ -61,7 +79,7 @@ impl Action {
 
     /// The roles that may take the step (handlers of the document may also
     /// record progress and complete it).
-    pub fn roles(self) -> &'static [Role] {
+    fn who(self) -> &'static [Role] {
         match self {
             Action::Register | Action::Submit | Action::Refuse => &[Role::Clerk],
             Action::Direct => &[Role::Leader],
@@ -71,7 +89,7 @@ impl Action {
     }
 
     /// The state after the step.
-    fn target(self, from: Status) -> Status {
+    fn next(self, from: Status) -> Status {
         match self {
             Action::Register => Status::Registered,
             Action::Submit => Status::Submitted,
@@ -85,25 +103,10 @@ impl Action {
     }
 }
 
-/// The state after `action` from `from`, or `FAILED_PRECONDITION` naming
-/// both the step and the current state.
-pub fn transition(action: Action, from: Status) -> Result<Status, Error> {
-    if action.allowed_from().contains(&from) {
-        return Ok(action.target(from));
-    }
-    let allowed: Vec<&str> = action.allowed_from().iter().map(|s| s.label()).collect();
-    Err(Error::FailedPrecondition(format!(
-        "Không thể {} khi văn bản đang ở trạng thái «{}» ({}); chỉ được khi: {}",
-        action.label(),
-        from.label(),
-        from.code(),
-        allowed.join(", ")
-    )))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vanphong_platform::Error;
 
     #[test]
     fn the_happy_path() {
@@ -125,6 +128,7 @@ mod tests {
     #[test]
     fn refused_steps_name_both_states() {
         let e = transition(Action::Submit, Status::Done).expect_err("not from done");
+        assert_eq!(Action::Submit.label(), "trình lãnh đạo");
         let Error::FailedPrecondition(message) = e else {
             panic!("wrong error")
         };

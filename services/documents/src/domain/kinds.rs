@@ -54,10 +54,17 @@ pub enum Status {
     Filed,
     Refused,
     Recalled,
+    Draft,
+    InReview,
+    Approved,
+    Signed,
+    Numbered,
+    Dispatched,
+    Cancelled,
 }
 
 impl Status {
-    pub const ALL: [Status; 9] = [
+    pub const ALL: [Status; 16] = [
         Status::Arrived,
         Status::Registered,
         Status::Submitted,
@@ -67,6 +74,13 @@ impl Status {
         Status::Filed,
         Status::Refused,
         Status::Recalled,
+        Status::Draft,
+        Status::InReview,
+        Status::Approved,
+        Status::Signed,
+        Status::Numbered,
+        Status::Dispatched,
+        Status::Cancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -80,6 +94,13 @@ impl Status {
             Status::Filed => "filed",
             Status::Refused => "refused",
             Status::Recalled => "recalled",
+            Status::Draft => "draft",
+            Status::InReview => "in_review",
+            Status::Approved => "approved",
+            Status::Signed => "signed",
+            Status::Numbered => "numbered",
+            Status::Dispatched => "dispatched",
+            Status::Cancelled => "cancelled",
         }
     }
 
@@ -99,6 +120,27 @@ impl Status {
             Status::Filed => "Đã lập hồ sơ",
             Status::Refused => "Đã từ chối",
             Status::Recalled => "Đã bị thu hồi",
+            Status::Draft => "Dự thảo",
+            Status::InReview => "Đang xem xét",
+            Status::Approved => "Đã duyệt",
+            Status::Signed => "Đã ký",
+            Status::Numbered => "Đã cấp số",
+            Status::Dispatched => "Đã phát hành",
+            Status::Cancelled => "Đã hủy",
+        }
+    }
+
+    /// The edXML status a recipient office reports back to the sender
+    /// (QCVN 102:2016), for the states an incoming copy can be in.
+    pub fn exchange_code(self) -> Option<&'static str> {
+        match self {
+            Status::Arrived => Some("01"),
+            Status::Refused => Some("02"),
+            Status::Registered | Status::Submitted => Some("03"),
+            Status::Assigned => Some("04"),
+            Status::InProgress => Some("05"),
+            Status::Done | Status::Filed => Some("06"),
+            _ => None,
         }
     }
 
@@ -123,6 +165,13 @@ impl Status {
             W::Filed => Status::Filed,
             W::Refused => Status::Refused,
             W::Recalled => Status::Recalled,
+            W::Draft => Status::Draft,
+            W::InReview => Status::InReview,
+            W::Approved => Status::Approved,
+            W::Signed => Status::Signed,
+            W::Numbered => Status::Numbered,
+            W::Dispatched => Status::Dispatched,
+            W::Cancelled => Status::Cancelled,
         })
     }
 
@@ -138,6 +187,13 @@ impl Status {
             Status::Filed => W::Filed,
             Status::Refused => W::Refused,
             Status::Recalled => W::Recalled,
+            Status::Draft => W::Draft,
+            Status::InReview => W::InReview,
+            Status::Approved => W::Approved,
+            Status::Signed => W::Signed,
+            Status::Numbered => W::Numbered,
+            Status::Dispatched => W::Dispatched,
+            Status::Cancelled => W::Cancelled,
         }) as i32
     }
 }

@@ -4,6 +4,8 @@
 pub mod access;
 pub mod catalog;
 pub mod document;
+pub mod flow;
 pub mod incoming;
 pub mod kinds;
 pub mod numbering;
+pub mod outgoing;

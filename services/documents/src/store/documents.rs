@@ -15,7 +15,9 @@ pub(crate) const COLUMNS: &str = "id, office_id, direction, status, type_code, s
      issued_on, issuer_name, issuer_code, signer_name, signer_position, urgency, secrecy, pages, due_on, channel, \
      electronic_id, arrival_year, arrival_number, received_at, registered_at, sender_office_id, source_document_id, \
      leader_id, lead_handler_id, handling_deadline, direction_note, assigned_at, reply_document_id, completed_at, \
-     filed_at, file_reference, refusal_reason, created_by, created_at, updated_at";
+     filed_at, file_reference, refusal_reason, created_by, created_at, updated_at, number_label, drafter_id, version, \
+     signer_id, signing_prefix, signed_at, numbered_at, dispatched_at, cancelled_at, cancel_reason, \
+     drafting_unit_code, congress, series, recall_requested";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct Row {
@@ -58,6 +60,20 @@ pub(crate) struct Row {
     created_by: String,
     created_at: i64,
     updated_at: i64,
+    number_label: String,
+    drafter_id: Option<String>,
+    version: i64,
+    signer_id: Option<String>,
+    signing_prefix: String,
+    signed_at: Option<i64>,
+    numbered_at: Option<i64>,
+    dispatched_at: Option<i64>,
+    cancelled_at: Option<i64>,
+    cancel_reason: String,
+    drafting_unit_code: String,
+    congress: bool,
+    series: Option<String>,
+    recall_requested: bool,
 }
 
 fn id(s: &str) -> Uuid {
@@ -114,6 +130,20 @@ impl Row {
             created_by: id(&self.created_by),
             created_at: from_micros(self.created_at),
             updated_at: from_micros(self.updated_at),
+            number_label: self.number_label,
+            drafter_id: opt_id(self.drafter_id),
+            version: self.version,
+            signer_id: opt_id(self.signer_id),
+            signing_prefix: self.signing_prefix,
+            signed_at: self.signed_at.map(from_micros),
+            numbered_at: self.numbered_at.map(from_micros),
+            dispatched_at: self.dispatched_at.map(from_micros),
+            cancelled_at: self.cancelled_at.map(from_micros),
+            cancel_reason: self.cancel_reason,
+            drafting_unit_code: self.drafting_unit_code,
+            congress: self.congress,
+            series: self.series,
+            recall_requested: self.recall_requested,
         }
     }
 }
@@ -199,13 +229,28 @@ fn bind_fields(q: vanphong_platform::db::Query, d: &Document) -> vanphong_platfo
         .bind(d.created_by)
         .bind(d.created_at)
         .bind(d.updated_at)
+        .bind(&d.number_label)
+        .bind(d.drafter_id)
+        .bind(d.version)
+        .bind(d.signer_id)
+        .bind(&d.signing_prefix)
+        .bind(d.signed_at)
+        .bind(d.numbered_at)
+        .bind(d.dispatched_at)
+        .bind(d.cancelled_at)
+        .bind(&d.cancel_reason)
+        .bind(&d.drafting_unit_code)
+        .bind(d.congress)
+        .bind(d.series.clone())
+        .bind(d.recall_requested)
         .bind(d.duplicate_key())
         .bind(d.search_text())
 }
 
 /// Stores a new document.
 pub async fn insert(tx: &mut Tx, d: &Document) -> Result<(), StoreError> {
-    let placeholders: Vec<String> = (1..=41).map(|i| format!("${i}")).collect();
+    let count = COLUMNS.split(',').count() + 2;
+    let placeholders: Vec<String> = (1..=count).map(|i| format!("${i}")).collect();
     let sql = format!(
         "INSERT INTO documents ({COLUMNS}, duplicate_key, search_text) VALUES ({})",
         placeholders.join(", ")

@@ -4,17 +4,21 @@ pub mod catalog;
 pub mod documents;
 pub mod listing;
 pub mod people;
+pub mod recipients;
 pub mod series;
+pub mod terms;
 
 use vanphong_platform::db::Migrations;
 use vanphong_platform::migration;
 
 /// The schema, per backend.
 pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: &[migration!(1, "documents", "../../migrations/sqlite/0001_documents.sql")],
-    postgres: &[migration!(
-        1,
-        "documents",
-        "../../migrations/postgres/0001_documents.sql"
-    )],
+    sqlite: &[
+        migration!(1, "documents", "../../migrations/sqlite/0001_documents.sql"),
+        migration!(2, "outgoing", "../../migrations/sqlite/0002_outgoing.sql"),
+    ],
+    postgres: &[
+        migration!(1, "documents", "../../migrations/postgres/0001_documents.sql"),
+        migration!(2, "outgoing", "../../migrations/postgres/0002_outgoing.sql"),
+    ],
 };

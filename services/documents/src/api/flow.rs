@@ -1,0 +1,136 @@
+//! Running one step of a document's flow, for the incoming and outgoing
+//! services alike: load the document locked, check the caller may act on
+//! it, move its state, fill in the step's fields, tell the sender of an
+//! incoming copy how far it got, and record the step in the document's
+//! history and the audit trail — in one transaction.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use vanphong_platform::Error;
+use vanphong_platform::audit::{self, Change};
+use vanphong_platform::db::Tx;
+use vanphong_platform::identity::Caller;
+use vanphong_proto::documents::v1 as wire;
+
+use super::Shared;
+use crate::domain::document::Document;
+use crate::domain::flow::{Step, transition};
+use crate::store;
+use crate::store::people::Event;
+
+/// The record of a change, for the trail.
+pub(crate) fn change(before: Option<&Document>, after: &Document, action: &'static str) -> Change {
+    Change {
+        office_id: after.office_id,
+        entity: "document",
+        entity_id: after.id.to_string(),
+        action,
+        before: before.map(Document::audit_json),
+        after: Some(after.audit_json()),
+    }
+}
+
+/// A line of a document's history.
+pub(crate) fn event(caller: &Caller, at: DateTime<Utc>, kind: &str, note: &str) -> Event {
+    Event {
+        at,
+        actor_id: caller.subject_id,
+        actor_name: caller.name.clone(),
+        kind: kind.to_string(),
+        note: note.to_string(),
+    }
+}
+
+/// Who may take a step on a document, given its coordinators.
+pub(crate) type MayAct = fn(&Caller, &Document, &[Uuid]) -> bool;
+
+/// One step, for [`run`].
+pub(crate) struct StepSpec<'a, S, A> {
+    pub action: S,
+    pub note: &'a str,
+    pub may_act: MayAct,
+    /// Fills in the step's fields.
+    pub apply: A,
+    /// People to add to the distribution.
+    pub also_named: Vec<Uuid>,
+    /// New lead handler and coordinators.
+    pub handlers: Option<(Uuid, Vec<Uuid>)>,
+}
+
+/// Runs the step and answers with the document after it.
+pub(crate) async fn run<S, A>(
+    shared: &Shared,
+    caller: &Caller,
+    id: Uuid,
+    spec: StepSpec<'_, S, A>,
+) -> Result<wire::Document, Error>
+where
+    S: Step,
+    A: FnOnce(&mut Document),
+{
+    let StepSpec {
+        action,
+        note,
+        may_act,
+        apply,
+        also_named,
+        handlers,
+    } = spec;
+    let now = shared.ctx.clock.now();
+    let mut tx = shared.ctx.db.begin_write().await?;
+    let (document, _) = shared.visible(&mut tx, caller, id, true).await?;
+    caller.ensure_act(&shared.snapshot().tree, document.office_id, shared.today())?;
+    let coordinators = store::people::coordinators(&mut tx, id).await?;
+    if !may_act(caller, &document, &coordinators) {
+        let roles: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
+        return Err(Error::PermissionDenied(format!(
+            "Chỉ {} (hoặc người được giao xử lý) mới được {} văn bản này",
+            roles.join(", "),
+            action.label()
+        )));
+    }
+    let next = transition(action, document.status)?;
+    let before = document.clone();
+    let mut after = document;
+    apply(&mut after);
+    after.status = next;
+    after.updated_at = now;
+    store::documents::update(&mut tx, &after).await?;
+    if let Some((lead, coordinators)) = handlers {
+        store::people::set_handlers(&mut tx, id, lead, &coordinators).await?;
+    }
+    if !also_named.is_empty() {
+        store::people::add_distribution(&mut tx, id, &also_named).await?;
+    }
+    store::people::add_event(&mut tx, id, &event(caller, now, action.code(), note)).await?;
+    report_to_sender(&mut tx, &before, &after, now, note).await?;
+    audit::record(&mut tx, caller, now, change(Some(&before), &after, action.code())).await?;
+    let answer = shared.answer(&mut tx, &after).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+/// When an incoming copy of a document sent within the deployment changes
+/// state, the sender's recipient entry gets the matching edXML status.
+pub(crate) async fn report_to_sender(
+    tx: &mut Tx,
+    before: &Document,
+    after: &Document,
+    at: DateTime<Utc>,
+    note: &str,
+) -> Result<(), Error> {
+    if after.source_document_id.is_none() {
+        return Ok(());
+    }
+    let (Some(code), previous) = (after.status.exchange_code(), before.status.exchange_code()) else {
+        return Ok(());
+    };
+    if previous == Some(code) {
+        return Ok(());
+    }
+    if let Some(recipient) = store::recipients::by_incoming(tx, after.id).await? {
+        store::recipients::set_status(tx, recipient.id, code, at, note).await?;
+    }
+    Ok(())
+}

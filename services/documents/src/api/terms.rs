@@ -1,0 +1,119 @@
+//! `TermService`: committee terms and congresses, which Party numbering
+//! counts within.
+
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+
+use vanphong_platform::audit::{self, Change};
+use vanphong_platform::clock::format_date;
+use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::identity::Caller;
+use vanphong_platform::validate::Checker;
+use vanphong_platform::{Error, ids};
+use vanphong_proto::documents::v1 as wire;
+use vanphong_proto::documents::v1::term_service_server::TermService;
+
+use super::Shared;
+use crate::store;
+
+pub struct TermApi(pub(crate) Arc<Shared>);
+
+impl TermApi {
+    async fn create(&self, request: Request<wire::CreateTermRequest>) -> Result<wire::Term, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let request_id = c.request_id(&req.request_id);
+        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let name = c.text("name", &req.name, 200);
+        let starts = c.date("starts_on", &req.starts_on);
+        let ends = (!req.ends_on.is_empty()).then(|| c.date("ends_on", &req.ends_on));
+        if ends.is_some_and(|e| e < starts) {
+            c.violation("ends_on", "BEFORE_START", "Ngày kết thúc không được trước ngày bắt đầu");
+        }
+        c.finish()?;
+        caller.ensure_administer(&s.snapshot().tree, office, s.today())?;
+        let now = s.ctx.clock.now();
+        let key = IdempotencyKey::new(&caller, "CreateTerm", request_id.as_deref(), &req);
+        let mut tx = s.ctx.db.begin_write().await?;
+        if let Some(key) = &key
+            && let Claim::Replay(previous) = key.claim::<wire::Term>(&mut tx, now).await?
+        {
+            return Ok(previous);
+        }
+        let overlapping = store::terms::list(&mut tx, office).await?.into_iter().find(|t| {
+            t.congress == req.congress
+                && t.starts_on.as_str() <= ends.map(format_date).as_deref().unwrap_or("9999-12-31")
+                && (t.ends_on.is_empty() || t.ends_on >= format_date(starts))
+        });
+        if let Some(t) = overlapping {
+            return Err(Error::FailedPrecondition(format!(
+                "Trùng thời gian với «{}» ({} – {})",
+                t.name,
+                t.starts_on,
+                if t.ends_on.is_empty() { "nay" } else { &t.ends_on }
+            )));
+        }
+        let term = wire::Term {
+            id: ids::new_id().to_string(),
+            office_id: office.to_string(),
+            name,
+            starts_on: format_date(starts),
+            ends_on: ends.map(format_date).unwrap_or_default(),
+            congress: req.congress,
+        };
+        store::terms::insert(&mut tx, &term, now).await?;
+        audit::record(
+            &mut tx,
+            &caller,
+            now,
+            Change {
+                office_id: office,
+                entity: "term",
+                entity_id: term.id.clone(),
+                action: "create",
+                before: None,
+                after: Some(serde_json::json!({
+                    "name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on, "congress": term.congress,
+                })),
+            },
+        )
+        .await?;
+        if let Some(key) = &key {
+            key.complete(&mut tx, &term).await?;
+        }
+        tx.commit().await?;
+        Ok(term)
+    }
+
+    async fn list(&self, request: Request<wire::ListTermsRequest>) -> Result<wire::ListTermsResponse, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let mut c = Checker::new();
+        let office = c
+            .optional_id("office_id", &request.get_ref().office_id)
+            .unwrap_or(caller.office_id);
+        c.finish()?;
+        caller.ensure_read(&s.snapshot().tree, office, s.today())?;
+        let mut tx = s.ctx.db.begin_read().await?;
+        let terms = store::terms::list(&mut tx, office).await?;
+        tx.commit().await?;
+        Ok(wire::ListTermsResponse { terms })
+    }
+}
+
+#[tonic::async_trait]
+impl TermService for TermApi {
+    async fn create_term(&self, request: Request<wire::CreateTermRequest>) -> Result<Response<wire::Term>, Status> {
+        Ok(Response::new(self.create(request).await?))
+    }
+
+    async fn list_terms(
+        &self,
+        request: Request<wire::ListTermsRequest>,
+    ) -> Result<Response<wire::ListTermsResponse>, Status> {
+        Ok(Response::new(self.list(request).await?))
+    }
+}

@@ -1,0 +1,144 @@
+//! Recipients of outgoing documents and the statuses they report back.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use vanphong_platform::clock::from_micros;
+use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::ids::new_id;
+
+/// A recipient as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub id: Uuid,
+    pub document_id: Uuid,
+    pub position: i64,
+    pub office_id: Option<Uuid>,
+    pub organ_id: String,
+    pub name: String,
+    /// edXML status code; empty before dispatch.
+    pub status: String,
+    pub status_at: Option<DateTime<Utc>>,
+    pub incoming_document_id: Option<Uuid>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    document_id: String,
+    position: i64,
+    office_id: Option<String>,
+    organ_id: String,
+    name: String,
+    status: String,
+    status_at: Option<i64>,
+    incoming_document_id: Option<String>,
+}
+
+impl Row {
+    fn into_recipient(self) -> Recipient {
+        let parse = |s: &str| Uuid::parse_str(s).unwrap_or_default();
+        Recipient {
+            id: parse(&self.id),
+            document_id: parse(&self.document_id),
+            position: self.position,
+            office_id: self.office_id.as_deref().map(parse),
+            organ_id: self.organ_id,
+            name: self.name,
+            status: self.status,
+            status_at: self.status_at.map(from_micros),
+            incoming_document_id: self.incoming_document_id.as_deref().map(parse),
+        }
+    }
+}
+
+const COLUMNS: &str = "id, document_id, position, office_id, organ_id, name, status, status_at, incoming_document_id";
+
+/// Replaces the recipients of a draft.
+pub async fn replace(
+    tx: &mut Tx,
+    document: Uuid,
+    recipients: &[(Option<Uuid>, String, String)],
+) -> Result<(), StoreError> {
+    tx.execute(query("DELETE FROM recipients WHERE document_id = $1").bind(document))
+        .await?;
+    for (position, (office, organ, name)) in recipients.iter().enumerate() {
+        tx.execute(
+            query(
+                "INSERT INTO recipients (id, document_id, position, office_id, organ_id, name, status) \
+                 VALUES ($1, $2, $3, $4, $5, $6, '')",
+            )
+            .bind(new_id())
+            .bind(document)
+            .bind(position as i64)
+            .bind(*office)
+            .bind(organ)
+            .bind(name),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The recipients in the order they were given.
+pub async fn of_document(tx: &mut Tx, document: Uuid) -> Result<Vec<Recipient>, StoreError> {
+    let rows: Vec<Row> = tx
+        .fetch_all(
+            vanphong_platform::db::query_built(format!(
+                "SELECT {COLUMNS} FROM recipients WHERE document_id = $1 ORDER BY position"
+            ))
+            .bind(document),
+        )
+        .await?;
+    Ok(rows.into_iter().map(Row::into_recipient).collect())
+}
+
+/// The recipient whose incoming copy this is.
+pub async fn by_incoming(tx: &mut Tx, incoming: Uuid) -> Result<Option<Recipient>, StoreError> {
+    let row: Option<Row> = tx
+        .fetch_optional(
+            vanphong_platform::db::query_built(format!(
+                "SELECT {COLUMNS} FROM recipients WHERE incoming_document_id = $1"
+            ))
+            .bind(incoming),
+        )
+        .await?;
+    Ok(row.map(Row::into_recipient))
+}
+
+/// Records where a recipient's copy went.
+pub async fn link_incoming(tx: &mut Tx, recipient: Uuid, incoming: Uuid) -> Result<(), StoreError> {
+    tx.execute(
+        query("UPDATE recipients SET incoming_document_id = $1 WHERE id = $2")
+            .bind(incoming)
+            .bind(recipient),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sets a recipient's status and keeps it in the history.
+pub async fn set_status(
+    tx: &mut Tx,
+    recipient: Uuid,
+    status: &str,
+    at: DateTime<Utc>,
+    note: &str,
+) -> Result<(), StoreError> {
+    tx.execute(
+        query("UPDATE recipients SET status = $1, status_at = $2 WHERE id = $3")
+            .bind(status)
+            .bind(at)
+            .bind(recipient),
+    )
+    .await?;
+    tx.execute(
+        query("INSERT INTO recipient_statuses (recipient_id, at, status, note) VALUES ($1, $2, $3, $4)")
+            .bind(recipient)
+            .bind(at)
+            .bind(status)
+            .bind(note),
+    )
+    .await?;
+    Ok(())
+}

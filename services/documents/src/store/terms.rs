@@ -1,0 +1,80 @@
+//! Committee terms and congresses.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::clock::format_date;
+use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_proto::documents::v1::Term;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    office_id: String,
+    name: String,
+    starts_on: String,
+    ends_on: Option<String>,
+    congress: bool,
+}
+
+impl Row {
+    fn into_wire(self) -> Term {
+        Term {
+            id: self.id,
+            office_id: self.office_id,
+            name: self.name,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on.unwrap_or_default(),
+            congress: self.congress,
+        }
+    }
+}
+
+pub async fn list(tx: &mut Tx, office: Uuid) -> Result<Vec<Term>, StoreError> {
+    let rows: Vec<Row> = tx
+        .fetch_all(
+            query(
+                "SELECT id, office_id, name, starts_on, ends_on, congress FROM terms WHERE office_id = $1 \
+                 ORDER BY starts_on, congress",
+            )
+            .bind(office),
+        )
+        .await?;
+    Ok(rows.into_iter().map(Row::into_wire).collect())
+}
+
+/// The term (or congress) of the office in force on `day`.
+pub async fn in_force(tx: &mut Tx, office: Uuid, day: NaiveDate, congress: bool) -> Result<Option<Term>, StoreError> {
+    let day = format_date(day);
+    let row: Option<Row> = tx
+        .fetch_optional(
+            query(
+                "SELECT id, office_id, name, starts_on, ends_on, congress FROM terms \
+                 WHERE office_id = $1 AND congress = $2 AND starts_on <= $3 AND (ends_on IS NULL OR ends_on >= $3) \
+                 ORDER BY starts_on DESC LIMIT 1",
+            )
+            .bind(office)
+            .bind(congress)
+            .bind(day),
+        )
+        .await?;
+    Ok(row.map(Row::into_wire))
+}
+
+pub async fn insert(tx: &mut Tx, term: &Term, created_at: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO terms (id, office_id, name, starts_on, ends_on, congress, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&term.id)
+        .bind(&term.office_id)
+        .bind(&term.name)
+        .bind(&term.starts_on)
+        .bind((!term.ends_on.is_empty()).then(|| term.ends_on.clone()))
+        .bind(term.congress)
+        .bind(created_at),
+    )
+    .await?;
+    Ok(())
+}
