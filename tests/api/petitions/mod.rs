@@ -1,4 +1,15 @@
-//! The petitions service through the gateway.
+//! The petitions service through the gateway: intake, duplicates, the
+//! flow, deadlines, protected identity, backlog, figures, receptions and
+//! exports.
+
+mod backlog;
+mod deadlines;
+mod duplicates;
+mod figures;
+mod flow;
+mod identity;
+mod intake;
+mod support;
 
 use vanphong_platform::identity::Role;
 use vanphong_proto::common::v1::VerifyAuditRequest;

@@ -13,6 +13,7 @@ use vanphong_proto::petitions::v1::audit_service_server::AuditService;
 
 use super::Shared;
 
+/// The audit trail service, shared with every service through the platform.
 pub struct AuditApi(pub(crate) Arc<Shared>);
 
 #[tonic::async_trait]

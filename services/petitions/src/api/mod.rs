@@ -1,34 +1,196 @@
-//! The petitions service's gRPC services.
+//! The petitions service's gRPC services and what they share: loading a
+//! petition the caller may see, answering with it (identity shown only to
+//! those who may see it, each view audited), and the offices a list covers.
 
 mod audit;
+mod catalog;
+mod convert;
+mod duplicates;
+mod exports;
+mod figures;
+mod intake;
+mod petitions;
+mod queries;
+mod receptions;
+mod slips;
+mod steps;
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
 
-use vanphong_platform::Error;
+use vanphong_platform::audit::Change;
+use vanphong_platform::calendar::WorkingCalendar;
+use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
+use vanphong_platform::identity::Caller;
+use vanphong_platform::people::People;
 use vanphong_platform::server::GrpcServices;
+use vanphong_platform::{Error, grpc_client};
+use vanphong_proto::petitions::v1 as wire;
 use vanphong_proto::petitions::v1::audit_service_server::AuditServiceServer;
+use vanphong_proto::petitions::v1::petition_catalog_service_server::PetitionCatalogServiceServer;
+use vanphong_proto::petitions::v1::petition_service_server::PetitionServiceServer;
+use vanphong_proto::petitions::v1::reception_service_server::ReceptionServiceServer;
+
+use crate::domain::access::may_see_identity;
+use crate::domain::petition::Petition;
+use crate::store;
+use convert::{Details, petition_to_wire};
 
 /// What every handler shares.
 pub(crate) struct Shared {
     pub ctx: ServiceContext,
+    pub people: People,
 }
 
 impl Shared {
+    /// The office tree and revocations as last heard from the directory.
     pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
         self.ctx.directory.current()
     }
 
+    /// Today in Hà Nội, by the injected clock.
     pub fn today(&self) -> NaiveDate {
         self.ctx.today()
     }
+
+    /// Now, by the injected clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.ctx.clock.now()
+    }
+
+    /// The working-day calendar deadlines are counted on.
+    pub fn calendar(&self) -> &WorkingCalendar {
+        &self.ctx.calendar
+    }
+
+    /// A petition the caller may see; callers who may not see it learn only
+    /// that it was not found.
+    pub async fn visible(&self, tx: &mut Tx, caller: &Caller, id: Uuid, lock: bool) -> Result<Petition, Error> {
+        let petition = if lock {
+            store::petitions::get_for_update(tx, id).await?
+        } else {
+            store::petitions::get(tx, id).await?
+        };
+        let not_found = || Error::NotFound(format!("Không tìm thấy đơn {id}"));
+        let petition = petition.ok_or_else(not_found)?;
+        if !caller.may_read(&self.snapshot().tree, petition.office_id, self.today()) {
+            return Err(not_found());
+        }
+        Ok(petition)
+    }
+
+    /// Whether the caller may see the petitioners of this petition.
+    pub fn reveals(&self, caller: &Caller, petition: &Petition) -> bool {
+        !petition.anonymous
+            && may_see_identity(
+                caller,
+                &self.snapshot().tree,
+                self.today(),
+                petition.office_id,
+                petition.handler_id,
+            )
+    }
+
+    /// The full answer about a petition. When the caller may see its
+    /// petitioners they are included and the view is audited — so `tx` must
+    /// be a write transaction whenever [`Shared::reveals`] holds.
+    pub async fn answer(&self, tx: &mut Tx, caller: &Caller, petition: &Petition) -> Result<wire::Petition, Error> {
+        let petitioners = if self.reveals(caller, petition) {
+            record_identity_view(tx, caller, self.now(), petition, "view").await?;
+            Some(store::petitioners::of(tx, petition.id).await?)
+        } else {
+            None
+        };
+        let area = store::catalog::area(tx, &petition.subject_area_code).await?;
+        let details = Details {
+            petitioners,
+            events: store::history::of(tx, petition.id).await?,
+            extensions: store::extensions::of(tx, petition.id).await?,
+            transfer: store::transfers::of(tx, petition.id).await?,
+        };
+        Ok(petition_to_wire(
+            petition,
+            self.today(),
+            area.map(|a| a.name).unwrap_or_default(),
+            Some(details),
+        ))
+    }
+
+    /// The offices a list covers: the office, and with `descendants` every
+    /// office below it on `on`; each must be readable by the caller.
+    pub fn offices(&self, caller: &Caller, office: Uuid, descendants: bool, on: NaiveDate) -> Result<Vec<Uuid>, Error> {
+        let snapshot = self.snapshot();
+        let tree = &snapshot.tree;
+        if tree.get(office).is_none() {
+            return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
+        }
+        caller.ensure_read(tree, office, self.today())?;
+        let mut offices = vec![office];
+        if descendants {
+            for below in tree.descendants_on(office, on) {
+                if !caller.may_read(tree, below, self.today()) {
+                    return Err(Error::PermissionDenied(
+                        "Chỉ lãnh đạo đơn vị mới xem được số liệu tổng hợp của các đơn vị cấp dưới".into(),
+                    ));
+                }
+                offices.push(below);
+            }
+        }
+        Ok(offices)
+    }
+
+    /// The name of an office, for answers and spreadsheets.
+    pub fn office_name(&self, office: Uuid) -> String {
+        self.snapshot()
+            .tree
+            .get(office)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    }
 }
 
-/// Every service of the petitions service.
+/// Writes the audit record of a view of protected identity.
+pub(crate) async fn record_identity_view(
+    tx: &mut Tx,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    petition: &Petition,
+    how: &str,
+) -> Result<(), Error> {
+    vanphong_platform::audit::record(
+        tx,
+        caller,
+        now,
+        Change {
+            office_id: petition.office_id,
+            entity: "petition",
+            entity_id: petition.id.to_string(),
+            action: "view_identity",
+            before: None,
+            after: Some(serde_json::json!({
+                "petition": petition.number_label(),
+                "petitioners": petition.petitioner_count,
+                "how": how,
+                "viewer_roles": caller.roles.to_codes(),
+            })),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every service of the petitions service, sharing one state.
 pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
-    let shared = Arc::new(Shared { ctx });
-    Ok(GrpcServices::new().with_service(AuditServiceServer::new(audit::AuditApi(shared))))
+    store::catalog::ensure_defaults(&ctx.db).await?;
+    let people = People::new(grpc_client::channel(&ctx.settings.directory_url)?);
+    let shared = Arc::new(Shared { ctx, people });
+    Ok(GrpcServices::new()
+        .with_service(PetitionServiceServer::new(petitions::PetitionApi(shared.clone())))
+        .with_service(PetitionCatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
+        .with_service(ReceptionServiceServer::new(receptions::ReceptionApi(shared.clone())))
+        .with_service(AuditServiceServer::new(audit::AuditApi(shared))))
 }

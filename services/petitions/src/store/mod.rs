@@ -1,10 +1,28 @@
-//! The petitions service's SQL.
+//! The petitions service's SQL: petitions and their petitioners, history,
+//! extensions and transfers; number series; listing, backlog and period
+//! queries; receptions; the catalogue, deadline table and policy.
+
+pub mod catalog;
+pub mod extensions;
+pub mod history;
+pub mod listing;
+pub mod petitioners;
+pub mod petitions;
+pub mod policy;
+pub mod receptions;
+pub mod series;
+pub mod transfers;
 
 use vanphong_platform::db::Migrations;
+use vanphong_platform::migration;
 
 /// The schema, per backend (the audit trail and idempotency keys come from
 /// the platform's own migrations).
 pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: &[],
-    postgres: &[],
+    sqlite: &[migration!(1, "petitions", "../../migrations/sqlite/0001_petitions.sql")],
+    postgres: &[migration!(
+        1,
+        "petitions",
+        "../../migrations/postgres/0001_petitions.sql"
+    )],
 };

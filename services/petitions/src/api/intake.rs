@@ -1,0 +1,346 @@
+//! Taking in a petition: validation, its number of the year, the anonymous
+//! rule, and the earlier petitions it may repeat.
+
+use chrono::{Datelike, NaiveDate};
+use tonic::Request;
+use uuid::Uuid;
+
+use vanphong_platform::audit::{self, Change};
+use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::validate::Checker;
+use vanphong_platform::{Error, ids};
+use vanphong_proto::petitions::v1 as wire;
+
+use super::Shared;
+use super::duplicates::candidates;
+use super::steps::event;
+use crate::domain::deadline::add_days;
+use crate::domain::duplicates::PersonKey;
+use crate::domain::kinds::{AnonymousRule, Channel, Kind, Outcome, PriorStage, State, or_default};
+use crate::domain::petition::{Petition, Petitioner};
+use crate::store;
+use crate::store::series::petition_series;
+
+/// Longest content, names and notes, in characters.
+pub(crate) const MAX_CONTENT: usize = 10_000;
+/// Longest name, body or reference.
+pub(crate) const MAX_NAME: usize = 300;
+/// Longest note or reason.
+pub(crate) const MAX_NOTE: usize = 4000;
+/// Most petitioners on one petition.
+const MAX_PETITIONERS: usize = 500;
+
+/// Who takes petitions in.
+const INTAKE_ROLES: &[Role] = &[Role::Clerk, Role::PetitionOfficer, Role::Leader];
+
+/// A person's identity fields, checked; `field` is e.g. `petitioners[0]`.
+/// A name is required: "a petitioner with neither name nor the anonymous
+/// flag is refused".
+pub(crate) fn check_person(
+    c: &mut Checker,
+    field: &str,
+    full_name: &str,
+    id_number: &str,
+    address: &str,
+    phone: &str,
+) -> Petitioner {
+    let full_name = if full_name.trim().is_empty() {
+        c.violation(
+            &format!("{field}.full_name"),
+            "REQUIRED",
+            "Người đứng tên đơn phải có họ tên; đơn không có tên người gửi phải đánh dấu nặc danh",
+        );
+        String::new()
+    } else {
+        c.text(&format!("{field}.full_name"), full_name, MAX_NAME)
+    };
+    let id_number = c
+        .optional_text(&format!("{field}.id_number"), id_number, 30)
+        .unwrap_or_default();
+    if !id_number.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == ' ') {
+        c.violation(
+            &format!("{field}.id_number"),
+            "INVALID_FORMAT",
+            "Số giấy tờ tùy thân chỉ gồm chữ số và chữ cái",
+        );
+    }
+    let address = c
+        .optional_text(&format!("{field}.address"), address, 500)
+        .unwrap_or_default();
+    let phone = c
+        .optional_text(&format!("{field}.phone"), phone, 30)
+        .unwrap_or_default();
+    if !phone
+        .chars()
+        .all(|ch| ch.is_ascii_digit() || matches!(ch, '+' | ' ' | '.' | '-' | '(' | ')'))
+    {
+        c.violation(
+            &format!("{field}.phone"),
+            "INVALID_FORMAT",
+            "Số điện thoại chỉ gồm chữ số và các ký tự + . - ( )",
+        );
+    }
+    Petitioner {
+        full_name,
+        id_number,
+        address,
+        phone,
+    }
+}
+
+/// A date that is not after today.
+pub(crate) fn past_date(c: &mut Checker, field: &str, value: &str, today: NaiveDate) -> NaiveDate {
+    let date = c.date(field, value);
+    if date != NaiveDate::MIN && date > today {
+        c.violation(field, "IN_FUTURE", "Ngày không được sau hôm nay");
+    }
+    date
+}
+
+/// The fields of a new petition, checked.
+struct NewPetition {
+    office: Uuid,
+    channel: Channel,
+    received_on: NaiveDate,
+    kind: Kind,
+    area: String,
+    content: String,
+    accused: String,
+    anonymous: bool,
+    petitioners: Vec<Petitioner>,
+    prior_stage: PriorStage,
+    reception: Option<Uuid>,
+    source_body: String,
+}
+
+fn check(c: &mut Checker, req: &wire::CreatePetitionRequest, caller: &Caller, today: NaiveDate) -> NewPetition {
+    let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+    let channel = c.known_enum("channel", req.channel, Channel::from_wire, Channel::Mail);
+    let received_on = past_date(c, "received_on", &req.received_on, today);
+    let kind = c.known_enum("kind", req.kind, Kind::from_wire, Kind::Recommendation);
+    let area = c.text("subject_area_code", &req.subject_area_code, 20);
+    let content = c.text("content", &req.content, MAX_CONTENT);
+    let accused = c.optional_text("accused", &req.accused, 500).unwrap_or_default();
+    let petitioners: Vec<Petitioner> = req
+        .petitioners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            check_person(
+                c,
+                &format!("petitioners[{i}]"),
+                &p.full_name,
+                &p.id_number,
+                &p.address,
+                &p.phone,
+            )
+        })
+        .collect();
+    if req.anonymous && !req.petitioners.is_empty() {
+        c.violation(
+            "petitioners",
+            "ANONYMOUS_WITH_NAMES",
+            "Đơn nặc danh không được có người đứng tên",
+        );
+    }
+    if !req.anonymous && req.petitioners.is_empty() {
+        c.violation(
+            "petitioners",
+            "REQUIRED",
+            "Phải có ít nhất một người đứng tên đơn, hoặc đánh dấu đơn nặc danh",
+        );
+    }
+    if req.petitioners.len() > MAX_PETITIONERS {
+        c.violation(
+            "petitioners",
+            "TOO_MANY",
+            format!("Tối đa {MAX_PETITIONERS} người đứng tên"),
+        );
+    }
+    let prior_stage =
+        or_default(req.prior_stage, PriorStage::from_wire, PriorStage::NotYetResolved).unwrap_or_else(|| {
+            c.violation("prior_stage", "UNKNOWN_VALUE", "Tình trạng giải quyết không hợp lệ");
+            PriorStage::NotYetResolved
+        });
+    let reception = c.optional_id("reception_id", &req.reception_id);
+    let source_body = c
+        .optional_text("source_body", &req.source_body, MAX_NAME)
+        .unwrap_or_default();
+    if channel == Channel::Transferred && source_body.is_empty() {
+        c.violation(
+            "source_body",
+            "REQUIRED",
+            "Đơn do cơ quan khác chuyển đến phải ghi cơ quan chuyển",
+        );
+    }
+    NewPetition {
+        office,
+        channel,
+        received_on,
+        kind,
+        area,
+        content,
+        accused,
+        anonymous: req.anonymous,
+        petitioners,
+        prior_stage,
+        reception,
+        source_body,
+    }
+}
+
+/// `CreatePetition`.
+pub(crate) async fn create(
+    s: &Shared,
+    request: Request<wire::CreatePetitionRequest>,
+) -> Result<wire::CreatePetitionResponse, Error> {
+    let caller = Caller::of(&request)?;
+    let req = request.into_inner();
+    let now = s.now();
+    let today = s.today();
+    let mut c = Checker::new();
+    let request_id = c.request_id(&req.request_id);
+    let new = check(&mut c, &req, &caller, today);
+    c.finish()?;
+
+    caller.ensure_act(&s.snapshot().tree, new.office, today)?;
+    caller.require_any_role(INTAKE_ROLES)?;
+
+    let key = IdempotencyKey::new(&caller, "CreatePetition", request_id.as_deref(), &req);
+    let mut tx = s.ctx.db.begin_write().await?;
+    if let Some(key) = &key
+        && let Claim::Replay(answer) = key.claim::<wire::CreatePetitionResponse>(&mut tx, now).await?
+    {
+        return Ok(answer);
+    }
+    if !store::catalog::area(&mut tx, &new.area)
+        .await?
+        .is_some_and(|a| a.active)
+    {
+        return Err(Error::invalid(
+            "subject_area_code",
+            "UNKNOWN_AREA",
+            "Lĩnh vực không có trong danh mục",
+        ));
+    }
+    if let Some(reception) = new.reception {
+        let found = store::receptions::get(&mut tx, reception).await?;
+        if found.is_none_or(|r| r.office_id != new.office) {
+            return Err(Error::invalid(
+                "reception_id",
+                "NOT_FOUND",
+                "Không tìm thấy buổi tiếp công dân này của đơn vị",
+            ));
+        }
+    }
+    let policy = store::policy::get(&mut tx).await?;
+    let year = today.year();
+    let number = store::series::next_number(&mut tx, new.office, &petition_series(year)).await?;
+    let mut petition = Petition {
+        id: ids::new_id(),
+        office_id: new.office,
+        year,
+        number,
+        channel: new.channel,
+        received_on: new.received_on,
+        kind: new.kind,
+        subject_area_code: new.area,
+        content: new.content,
+        accused: new.accused,
+        anonymous: new.anonymous,
+        petitioner_count: new.petitioners.len() as i64,
+        prior_stage: new.prior_stage,
+        reception_id: new.reception,
+        source_body: new.source_body,
+        state: State::Classifying,
+        repeat_of: None,
+        repeat_count: 0,
+        classification_due_on: add_days(
+            s.calendar(),
+            new.received_on,
+            policy.classification_days,
+            policy.classification_counting(),
+        ),
+        outcome: None,
+        classified_on: None,
+        classified_by: None,
+        classification_note: String::new(),
+        authority: None,
+        handler_id: None,
+        accepted_on: None,
+        resolution: None,
+        complexity: None,
+        remote: false,
+        legal_days: None,
+        counting: None,
+        max_extensions: 0,
+        max_extension_days: 0,
+        extensions_used: 0,
+        base_due_on: None,
+        due_on: None,
+        result_summary: String::new(),
+        decision_reference: String::new(),
+        decision_document_id: None,
+        decided_on: None,
+        notified_on: None,
+        closed_on: None,
+        closing_note: String::new(),
+        created_by: caller.subject_id,
+        created_at: now,
+        updated_at: now,
+    };
+    let anonymous_filed = petition.anonymous && policy.anonymous_rule() == AnonymousRule::File;
+    if anonymous_filed {
+        petition.state = State::Filed;
+        petition.outcome = Some(Outcome::File);
+        petition.classified_on = Some(today);
+        petition.classified_by = Some(caller.subject_id);
+        petition.classification_note = policy.anonymous_reason.clone();
+        petition.closing_note = policy.anonymous_reason.clone();
+        petition.closed_on = Some(today);
+    }
+    store::petitions::insert(&mut tx, &petition).await?;
+    store::petitioners::insert(&mut tx, petition.id, &new.petitioners).await?;
+    if let Some(reception) = petition.reception_id {
+        store::receptions::link_petition(&mut tx, reception, petition.id).await?;
+    }
+    store::history::add(&mut tx, petition.id, &event(&caller, now, "intake", "")).await?;
+    if anonymous_filed {
+        store::history::add(
+            &mut tx,
+            petition.id,
+            &event(&caller, now, "classify", &policy.anonymous_reason),
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        &caller,
+        now,
+        Change {
+            office_id: petition.office_id,
+            entity: "petition",
+            entity_id: petition.id.to_string(),
+            action: "create",
+            before: None,
+            after: Some(petition.audit_json()),
+        },
+    )
+    .await?;
+    let people: Vec<PersonKey> = new
+        .petitioners
+        .iter()
+        .map(|p| PersonKey::new(&p.full_name, &p.id_number))
+        .collect();
+    let duplicate_candidates = candidates(&mut tx, &petition, &people).await?;
+    let answer = wire::CreatePetitionResponse {
+        petition: Some(s.answer(&mut tx, &caller, &petition).await?),
+        duplicate_candidates,
+    };
+    if let Some(key) = &key {
+        key.complete(&mut tx, &answer).await?;
+    }
+    tx.commit().await?;
+    Ok(answer)
+}

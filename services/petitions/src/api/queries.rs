@@ -1,0 +1,213 @@
+//! Reading petitions: one petition (identity audited when shown), lists
+//! with search by content and — for those who may see identities — by
+//! petitioner name, and the backlog lists.
+
+use tonic::Request;
+
+use vanphong_platform::Error;
+use vanphong_platform::audit::{self, Change};
+use vanphong_platform::clock::format_date;
+use vanphong_platform::identity::Caller;
+use vanphong_platform::text::folded_words;
+use vanphong_platform::validate::Checker;
+use vanphong_proto::petitions::v1 as wire;
+
+use super::Shared;
+use super::convert::petition_to_wire;
+use crate::domain::access::name_search_scope;
+use crate::domain::kinds::{Backlog, Kind, State};
+use crate::domain::petition::Petition;
+use crate::store;
+use crate::store::listing::{Cursor, Filter};
+
+/// `GetPetition`. A read transaction unless the caller may see the
+/// petitioners, in which case the view is audited in a write transaction.
+pub(crate) async fn get(s: &Shared, request: Request<wire::GetPetitionRequest>) -> Result<wire::Petition, Error> {
+    let caller = Caller::of(&request)?;
+    let mut c = Checker::new();
+    let id = c.id("petition_id", &request.get_ref().petition_id);
+    c.finish()?;
+    let mut tx = s.ctx.db.begin_read().await?;
+    let petition = s.visible(&mut tx, &caller, id, false).await?;
+    if !s.reveals(&caller, &petition) {
+        let answer = s.answer(&mut tx, &caller, &petition).await?;
+        tx.commit().await?;
+        return Ok(answer);
+    }
+    tx.commit().await?;
+    let mut tx = s.ctx.db.begin_write().await?;
+    let petition = s.visible(&mut tx, &caller, id, false).await?;
+    let answer = s.answer(&mut tx, &caller, &petition).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+/// A petition in a list: no petitioners, no history.
+pub(crate) async fn summaries(s: &Shared, petitions: &[Petition]) -> Result<Vec<wire::Petition>, Error> {
+    let names: std::collections::HashMap<String, String> = store::catalog::areas(&s.ctx.db, true)
+        .await?
+        .into_iter()
+        .map(|a| (a.code, a.name))
+        .collect();
+    let today = s.today();
+    Ok(petitions
+        .iter()
+        .map(|p| {
+            let area = names.get(&p.subject_area_code).cloned().unwrap_or_default();
+            petition_to_wire(p, today, area, None)
+        })
+        .collect())
+}
+
+/// `ListPetitions`.
+pub(crate) async fn list(
+    s: &Shared,
+    request: Request<wire::ListPetitionsRequest>,
+) -> Result<wire::ListPetitionsResponse, Error> {
+    let caller = Caller::of(&request)?;
+    let req = request.into_inner();
+    let today = s.today();
+    let mut c = Checker::new();
+    let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+    let states: Vec<State> = req
+        .states
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let state = State::from_wire(*v);
+            if state.is_none() {
+                c.violation(&format!("states[{i}]"), "UNKNOWN_VALUE", "Trạng thái không hợp lệ");
+            }
+            state
+        })
+        .collect();
+    let kind = (req.kind != 0).then(|| {
+        Kind::from_wire(req.kind).unwrap_or_else(|| {
+            c.violation("kind", "UNKNOWN_VALUE", "Loại đơn không hợp lệ");
+            Kind::Complaint
+        })
+    });
+    let from = (!req.from.is_empty()).then(|| c.date("from", &req.from));
+    let to = (!req.to.is_empty()).then(|| c.date("to", &req.to));
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
+    }
+    let query = c.optional_text("query", &req.query, 200);
+    let name = c.optional_text("petitioner_name", &req.petitioner_name, 200);
+    let limit = c.page_size("page_size", req.page_size, 50, 500);
+    let after = if req.page_token.is_empty() {
+        None
+    } else {
+        let cursor = Cursor::decode(&req.page_token);
+        if cursor.is_none() {
+            c.violation("page_token", "INVALID_FORMAT", "Mã trang không hợp lệ");
+        }
+        cursor
+    };
+    c.finish()?;
+    let offices = s.offices(&caller, office, req.include_descendants, today)?;
+    let mut handler = None;
+    let name_words = name.as_deref().map(folded_words).unwrap_or_default();
+    if !name_words.is_empty() {
+        let scope = if req.include_descendants {
+            None
+        } else {
+            name_search_scope(&caller, &s.snapshot().tree, today, office)
+        };
+        match scope {
+            Some(only) => handler = only,
+            None => {
+                return Err(Error::PermissionDenied(
+                    "Chỉ lãnh đạo đơn vị và người được giao giải quyết mới được tìm theo tên người gửi đơn".into(),
+                ));
+            }
+        }
+    }
+    let filter = Filter {
+        offices,
+        states,
+        kind,
+        from,
+        to,
+        words: query.as_deref().map(folded_words).unwrap_or_default(),
+        name_words: name_words.clone(),
+        handler,
+        after,
+        limit,
+    };
+    let (petitions, next) = store::listing::list(&s.ctx.db, &filter).await?;
+    if !name_words.is_empty() {
+        let mut tx = s.ctx.db.begin_write().await?;
+        audit::record(
+            &mut tx,
+            &caller,
+            s.now(),
+            Change {
+                office_id: office,
+                entity: "petition_search",
+                entity_id: office.to_string(),
+                action: "search_identity",
+                before: None,
+                after: Some(serde_json::json!({
+                    "found": petitions.iter().map(|p| p.id.to_string()).collect::<Vec<_>>(),
+                    "viewer_roles": caller.roles.to_codes(),
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(wire::ListPetitionsResponse {
+        petitions: summaries(s, &petitions).await?,
+        next_page_token: next.map(|c| c.encode()).unwrap_or_default(),
+    })
+}
+
+/// `ListBacklog`.
+pub(crate) async fn backlog(
+    s: &Shared,
+    request: Request<wire::ListBacklogRequest>,
+) -> Result<wire::ListBacklogResponse, Error> {
+    let caller = Caller::of(&request)?;
+    let req = request.into_inner();
+    let today = s.today();
+    let mut c = Checker::new();
+    let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+    let kind = c.known_enum("kind", req.kind, Backlog::from_wire, Backlog::Overdue);
+    let limit = c.page_size("page_size", req.page_size, 100, 500);
+    c.finish()?;
+    let offices = s.offices(&caller, office, req.include_descendants, today)?;
+    let policy = {
+        let mut tx = s.ctx.db.begin_read().await?;
+        let policy = store::policy::get(&mut tx).await?;
+        tx.commit().await?;
+        policy
+    };
+    let days = match kind {
+        Backlog::DueSoon => policy.due_soon_days,
+        Backlog::LongRunning => policy.long_running_days,
+        Backlog::Overdue => 0,
+    };
+    let mut petitions = store::listing::backlog(&s.ctx.db, &offices, kind, today, days, limit).await?;
+    let truncated = petitions.len() > limit as usize;
+    petitions.truncate(limit as usize);
+    let wires = summaries(s, &petitions).await?;
+    let entries = petitions
+        .iter()
+        .zip(wires)
+        .map(|(p, w)| {
+            let due = p.current_due();
+            wire::BacklogEntry {
+                petition: Some(w),
+                due_on: due.map(format_date).unwrap_or_default(),
+                days_left: due
+                    .map(|d| i32::try_from((d - today).num_days()).unwrap_or_default())
+                    .unwrap_or_default(),
+                age_days: i32::try_from((today - p.received_on).num_days()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    Ok(wire::ListBacklogResponse { entries, truncated })
+}

@@ -1,0 +1,15 @@
+//! The rules of petition handling, free of I/O: vocabularies and states,
+//! the petition and its deadlines, the flow, duplicate scoring, who may see
+//! identities, the policy and catalogue defaults, the statistics of a
+//! period, and reception duty.
+
+pub mod access;
+pub mod catalog;
+pub mod deadline;
+pub mod duplicates;
+pub mod figures;
+pub mod flow;
+pub mod kinds;
+pub mod petition;
+pub mod policy;
+pub mod reception;

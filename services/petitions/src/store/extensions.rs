@@ -1,0 +1,76 @@
+//! Extensions of a petition's resolution deadline.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use vanphong_platform::db::{StoreError, Tx, query};
+
+use super::petitions::date;
+
+/// One extension, by a written decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    pub seq: i64,
+    pub decision_number: String,
+    pub decided_on: NaiveDate,
+    pub days: i64,
+    pub reason: String,
+    pub previous_due_on: NaiveDate,
+    pub due_on: NaiveDate,
+}
+
+/// Records an extension.
+pub async fn add(tx: &mut Tx, petition: Uuid, e: &Extension, at: DateTime<Utc>) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO petition_extensions (petition_id, seq, decision_number, decided_on, days, reason, \
+             previous_due_on, due_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(petition)
+        .bind(e.seq)
+        .bind(&e.decision_number)
+        .bind(e.decided_on)
+        .bind(e.days)
+        .bind(&e.reason)
+        .bind(e.previous_due_on)
+        .bind(e.due_on)
+        .bind(at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The extensions, first first.
+pub async fn of(tx: &mut Tx, petition: Uuid) -> Result<Vec<Extension>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        seq: i64,
+        decision_number: String,
+        decided_on: String,
+        days: i64,
+        reason: String,
+        previous_due_on: String,
+        due_on: String,
+    }
+    let rows: Vec<Row> = tx
+        .fetch_all(
+            query(
+                "SELECT seq, decision_number, decided_on, days, reason, previous_due_on, due_on \
+                 FROM petition_extensions WHERE petition_id = $1 ORDER BY seq",
+            )
+            .bind(petition),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Extension {
+            seq: r.seq,
+            decision_number: r.decision_number,
+            decided_on: date(&r.decided_on).unwrap_or_default(),
+            days: r.days,
+            reason: r.reason,
+            previous_due_on: date(&r.previous_due_on).unwrap_or_default(),
+            due_on: date(&r.due_on).unwrap_or_default(),
+        })
+        .collect())
+}

@@ -1,0 +1,245 @@
+//! Lists of petitions: filters, diacritic-insensitive search of content and
+//! of petitioners' names, cursor paging; the backlog lists; and what the
+//! figures of a period need.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::db::{Db, Query, StoreError, Tx, Value, query_built};
+
+use super::petitions::{COLUMNS, Row};
+use crate::domain::kinds::{Backlog, Kind, State};
+use crate::domain::petition::Petition;
+
+/// Where the previous page ended: the last petition's creation instant
+/// (micros) and id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cursor {
+    pub at: i64,
+    pub id: String,
+}
+
+impl Cursor {
+    /// The page token of the cursor.
+    pub fn encode(&self) -> String {
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    /// The cursor of a page token; `None` for anything this service did not
+    /// issue (the id must be a UUID, so nothing odd reaches the query).
+    pub fn decode(token: &str) -> Option<Cursor> {
+        let cursor: Cursor = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
+        Uuid::parse_str(&cursor.id).ok().map(|_| cursor)
+    }
+}
+
+/// What to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// The offices whose petitions to include (never empty).
+    pub offices: Vec<Uuid>,
+    pub states: Vec<State>,
+    pub kind: Option<Kind>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Folded words that must all start words of the content or of the
+    /// person complained about.
+    pub words: Vec<String>,
+    /// Folded words that must all start words of a petitioner's name.
+    pub name_words: Vec<String>,
+    /// Only petitions this user handles.
+    pub handler: Option<Uuid>,
+    pub after: Option<Cursor>,
+    pub limit: u32,
+}
+
+/// Builds `WHERE` clauses with placeholders numbered in order of use.
+struct Builder {
+    sql: String,
+    args: Vec<Value>,
+}
+
+impl Builder {
+    fn new(sql: String) -> Self {
+        Builder { sql, args: Vec::new() }
+    }
+
+    fn arg(&mut self, value: impl Into<Value>) -> String {
+        self.args.push(value.into());
+        format!("${}", self.args.len())
+    }
+
+    fn and(&mut self, clause: &str) {
+        self.sql.push_str(" AND ");
+        self.sql.push_str(clause);
+    }
+
+    fn offices(&mut self, offices: &[Uuid]) {
+        let ps: Vec<String> = offices.iter().map(|o| self.arg(*o)).collect();
+        self.and(&format!("office_id IN ({})", ps.join(", ")));
+    }
+
+    /// Every word must start a word of `column` (folded words separated by
+    /// single spaces); folded words hold only letters and digits, so they
+    /// need no escaping in a `LIKE` pattern.
+    fn words(&mut self, column: &str, words: &[String]) {
+        for w in words {
+            let p = self.arg(format!("% {w}%"));
+            self.and(&format!("(' ' || {column}) LIKE {p}"));
+        }
+    }
+
+    fn into_query(self) -> Query {
+        self.args.into_iter().fold(query_built(self.sql), |q, v| q.bind(v))
+    }
+}
+
+fn petitions_of(rows: Vec<Row>) -> Vec<Petition> {
+    rows.into_iter().map(Row::into_petition).collect()
+}
+
+/// One page of petitions, newest first, and the cursor of the next page.
+pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cursor>), StoreError> {
+    let mut b = Builder::new(format!("SELECT {COLUMNS} FROM petitions WHERE 1 = 1"));
+    b.offices(&filter.offices);
+    if !filter.states.is_empty() {
+        let ps: Vec<String> = filter.states.iter().map(|s| b.arg(s.code())).collect();
+        b.and(&format!("state IN ({})", ps.join(", ")));
+    }
+    if let Some(kind) = filter.kind {
+        let p = b.arg(kind.code());
+        b.and(&format!("kind = {p}"));
+    }
+    if let Some(from) = filter.from {
+        let p = b.arg(from);
+        b.and(&format!("received_on >= {p}"));
+    }
+    if let Some(to) = filter.to {
+        let p = b.arg(to);
+        b.and(&format!("received_on <= {p}"));
+    }
+    b.words("search_text", &filter.words);
+    if !filter.name_words.is_empty() {
+        let clauses: Vec<String> = filter
+            .name_words
+            .iter()
+            .map(|w| {
+                let p = b.arg(format!("% {w}%"));
+                format!("(' ' || n.folded_name) LIKE {p}")
+            })
+            .collect();
+        b.and(&format!(
+            "EXISTS (SELECT 1 FROM petitioners n WHERE n.petition_id = petitions.id AND {})",
+            clauses.join(" AND ")
+        ));
+    }
+    if let Some(handler) = filter.handler {
+        let p = b.arg(handler);
+        b.and(&format!("handler_id = {p}"));
+    }
+    if let Some(after) = &filter.after {
+        let at = b.arg(after.at);
+        let id = b.arg(after.id.as_str());
+        b.and(&format!("(created_at < {at} OR (created_at = {at} AND id < {id}))"));
+    }
+    let limit = b.arg(i64::from(filter.limit) + 1);
+    b.sql
+        .push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {limit}"));
+    let mut petitions = petitions_of(db.fetch_all(b.into_query()).await?);
+    let next = if petitions.len() > filter.limit as usize {
+        petitions.truncate(filter.limit as usize);
+        petitions.last().map(|p| Cursor {
+            at: p.created_at.timestamp_micros(),
+            id: p.id.to_string(),
+        })
+    } else {
+        None
+    };
+    Ok((petitions, next))
+}
+
+/// Open petitions of the offices on one backlog list, most urgent first
+/// (at most `limit` + 1, so the caller can tell that more matched).
+pub async fn backlog(
+    db: &Db,
+    offices: &[Uuid],
+    kind: Backlog,
+    today: NaiveDate,
+    days: u32,
+    limit: u32,
+) -> Result<Vec<Petition>, StoreError> {
+    let mut b = Builder::new(format!("SELECT {COLUMNS} FROM petitions WHERE closed_on IS NULL"));
+    b.offices(offices);
+    let order = match kind {
+        Backlog::Overdue => {
+            let p = b.arg(today);
+            b.and(&format!("current_due_on < {p}"));
+            "current_due_on, received_on"
+        }
+        Backlog::DueSoon => {
+            let start = b.arg(today);
+            let end = b.arg(
+                today
+                    .checked_add_days(chrono::Days::new(u64::from(days)))
+                    .unwrap_or(today),
+            );
+            b.and(&format!("current_due_on >= {start} AND current_due_on <= {end}"));
+            "current_due_on, received_on"
+        }
+        Backlog::LongRunning => {
+            let p = b.arg(
+                today
+                    .checked_sub_days(chrono::Days::new(u64::from(days)))
+                    .unwrap_or(today),
+            );
+            b.and(&format!("received_on < {p}"));
+            "received_on, current_due_on"
+        }
+    };
+    let limit = b.arg(i64::from(limit) + 1);
+    b.sql.push_str(&format!(" ORDER BY {order}, id LIMIT {limit}"));
+    Ok(petitions_of(db.fetch_all(b.into_query()).await?))
+}
+
+/// Every petition of one office received by `to` and not closed before
+/// `from`: what the figures of [from, to] are computed from.
+pub async fn for_period(
+    tx: &mut Tx,
+    office: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Petition>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions WHERE office_id = $1 AND received_on <= $2 \
+         AND (closed_on IS NULL OR closed_on >= $3) ORDER BY year, number"
+    );
+    Ok(petitions_of(
+        tx.fetch_all(query_built(sql).bind(office).bind(to).bind(from)).await?,
+    ))
+}
+
+/// Petitions of one office received in [from, to], in number order: the
+/// register.
+pub async fn register(tx: &mut Tx, office: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<Petition>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions WHERE office_id = $1 AND received_on >= $2 AND received_on <= $3 \
+         ORDER BY year, number"
+    );
+    Ok(petitions_of(
+        tx.fetch_all(query_built(sql).bind(office).bind(from).bind(to)).await?,
+    ))
+}
+
+/// Several petitions by id (those that exist).
+pub async fn by_ids(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<Petition>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let ps: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT {COLUMNS} FROM petitions WHERE id IN ({})", ps.join(", "));
+        let q = chunk.iter().fold(query_built(sql), |q, id| q.bind(*id));
+        out.extend(petitions_of(tx.fetch_all(q).await?));
+    }
+    Ok(out)
+}

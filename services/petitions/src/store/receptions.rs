@@ -1,0 +1,200 @@
+//! Receptions of citizens, their visitors (protected identity) and the
+//! petitions that came of them.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::clock::from_micros;
+use vanphong_platform::db::{Db, StoreError, Tx, query};
+
+use super::petitions::{date, id};
+use crate::domain::figures::ReceptionFact;
+use crate::domain::reception::{Reception, Visitor};
+
+const COLUMNS: &str =
+    "id, office_id, received_on, receiver_id, receiver_name, by_leader, visitor_count, content, created_by, created_at";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    office_id: String,
+    received_on: String,
+    receiver_id: String,
+    receiver_name: String,
+    by_leader: bool,
+    visitor_count: i64,
+    content: String,
+    created_by: String,
+    created_at: i64,
+}
+
+impl Row {
+    fn into_reception(self) -> Reception {
+        Reception {
+            id: id(&self.id),
+            office_id: id(&self.office_id),
+            received_on: date(&self.received_on).unwrap_or_default(),
+            receiver_id: id(&self.receiver_id),
+            receiver_name: self.receiver_name,
+            by_leader: self.by_leader,
+            visitor_count: self.visitor_count,
+            content: self.content,
+            created_by: id(&self.created_by),
+            created_at: from_micros(self.created_at),
+        }
+    }
+}
+
+/// Stores a reception with its visitors.
+pub async fn insert(tx: &mut Tx, r: &Reception, visitors: &[Visitor]) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO receptions (id, office_id, received_on, receiver_id, receiver_name, by_leader, \
+             visitor_count, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(r.id)
+        .bind(r.office_id)
+        .bind(r.received_on)
+        .bind(r.receiver_id)
+        .bind(&r.receiver_name)
+        .bind(r.by_leader)
+        .bind(r.visitor_count)
+        .bind(&r.content)
+        .bind(r.created_by)
+        .bind(r.created_at),
+    )
+    .await?;
+    for (i, v) in visitors.iter().enumerate() {
+        tx.execute(
+            query(
+                "INSERT INTO reception_visitors (reception_id, position, full_name, id_number, address, phone) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(r.id)
+            .bind(i as i64)
+            .bind(&v.full_name)
+            .bind(&v.id_number)
+            .bind(&v.address)
+            .bind(&v.phone),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The reception, if it exists.
+pub async fn get(tx: &mut Tx, reception: Uuid) -> Result<Option<Reception>, StoreError> {
+    let row: Option<Row> = tx
+        .fetch_optional(
+            vanphong_platform::db::query_built(format!("SELECT {COLUMNS} FROM receptions WHERE id = $1"))
+                .bind(reception),
+        )
+        .await?;
+    Ok(row.map(Row::into_reception))
+}
+
+/// The visitors of a reception, in order (protected identity).
+pub async fn visitors(tx: &mut Tx, reception: Uuid) -> Result<Vec<Visitor>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct V {
+        full_name: String,
+        id_number: String,
+        address: String,
+        phone: String,
+    }
+    let rows: Vec<V> = tx
+        .fetch_all(
+            query(
+                "SELECT full_name, id_number, address, phone FROM reception_visitors WHERE reception_id = $1 \
+                 ORDER BY position",
+            )
+            .bind(reception),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|v| Visitor {
+            full_name: v.full_name,
+            id_number: v.id_number,
+            address: v.address,
+            phone: v.phone,
+        })
+        .collect())
+}
+
+/// Links a petition to the reception it came of.
+pub async fn link_petition(tx: &mut Tx, reception: Uuid, petition: Uuid) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO reception_petitions (reception_id, petition_id) VALUES ($1, $2) \
+             ON CONFLICT (reception_id, petition_id) DO NOTHING",
+        )
+        .bind(reception)
+        .bind(petition),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The petitions that came of a reception.
+pub async fn petitions(tx: &mut Tx, reception: Uuid) -> Result<Vec<Uuid>, StoreError> {
+    let rows: Vec<(String,)> = tx
+        .fetch_all(
+            query("SELECT petition_id FROM reception_petitions WHERE reception_id = $1 ORDER BY petition_id")
+                .bind(reception),
+        )
+        .await?;
+    Ok(rows.into_iter().filter_map(|(p,)| Uuid::parse_str(&p).ok()).collect())
+}
+
+/// Receptions of an office in [from, to], oldest first.
+pub async fn list(db: &Db, office: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<Reception>, StoreError> {
+    let rows: Vec<Row> = db
+        .fetch_all(
+            vanphong_platform::db::query_built(format!(
+                "SELECT {COLUMNS} FROM receptions WHERE office_id = $1 AND received_on >= $2 AND received_on <= $3 \
+                 ORDER BY received_on, created_at, id"
+            ))
+            .bind(office)
+            .bind(from)
+            .bind(to),
+        )
+        .await?;
+    Ok(rows.into_iter().map(Row::into_reception).collect())
+}
+
+/// What the figures need of the receptions of an office in [from, to].
+pub async fn facts(
+    tx: &mut Tx,
+    office: Uuid,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ReceptionFact>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct F {
+        received_on: String,
+        by_leader: bool,
+        visitor_count: i64,
+    }
+    let rows: Vec<F> = tx
+        .fetch_all(
+            query(
+                "SELECT received_on, by_leader, visitor_count FROM receptions WHERE office_id = $1 \
+                 AND received_on >= $2 AND received_on <= $3",
+            )
+            .bind(office)
+            .bind(from)
+            .bind(to),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(ReceptionFact {
+                on: date(&r.received_on)?,
+                by_leader: r.by_leader,
+                visitors: r.visitor_count,
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,95 @@
+//! Transfers to the competent body (chuyển đơn) and their slips.
+//!
+//! The transfer row is written in the same transaction as the
+//! classification, with the slip "pending": it is the outbox from which the
+//! transfer slip (phiếu chuyển, an outgoing document of the documents
+//! service) is requested, and where the slip's document id is kept once
+//! issued — so the slip is asked for once per transfer, however often the
+//! request is retried.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use vanphong_platform::db::{StoreError, Tx, query};
+
+use super::petitions::opt_id;
+
+/// The slip has not been issued yet.
+pub const SLIP_PENDING: &str = "pending";
+/// The slip was issued as an outgoing document.
+pub const SLIP_ISSUED: &str = "issued";
+
+/// A transfer of a petition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub petition_id: Uuid,
+    pub target_body: String,
+    pub reason: String,
+    pub slip_document_id: Option<Uuid>,
+    pub slip_status: String,
+}
+
+/// Records a transfer, its slip pending.
+pub async fn add(tx: &mut Tx, t: &Transfer, at: DateTime<Utc>) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO petition_transfers (petition_id, target_body, reason, slip_document_id, slip_status, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(t.petition_id)
+        .bind(&t.target_body)
+        .bind(&t.reason)
+        .bind(t.slip_document_id)
+        .bind(&t.slip_status)
+        .bind(at),
+    )
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    petition_id: String,
+    target_body: String,
+    reason: String,
+    slip_document_id: Option<String>,
+    slip_status: String,
+}
+
+/// The transfer of a petition, if it was transferred.
+pub async fn of(tx: &mut Tx, petition: Uuid) -> Result<Option<Transfer>, StoreError> {
+    let row: Option<Row> = tx
+        .fetch_optional(
+            query(
+                "SELECT petition_id, target_body, reason, slip_document_id, slip_status FROM petition_transfers \
+                 WHERE petition_id = $1",
+            )
+            .bind(petition),
+        )
+        .await?;
+    Ok(row.map(|r| Transfer {
+        petition_id: Uuid::parse_str(&r.petition_id).unwrap_or_default(),
+        target_body: r.target_body,
+        reason: r.reason,
+        slip_document_id: opt_id(r.slip_document_id),
+        slip_status: r.slip_status,
+    }))
+}
+
+/// Records the issued slip of a transfer still pending; false when it was
+/// already recorded (a retry).
+pub async fn record_slip(tx: &mut Tx, petition: Uuid, document: Uuid) -> Result<bool, StoreError> {
+    let changed = tx
+        .execute(
+            query(
+                "UPDATE petition_transfers SET slip_document_id = $1, slip_status = $2 \
+                 WHERE petition_id = $3 AND slip_status = $4",
+            )
+            .bind(document)
+            .bind(SLIP_ISSUED)
+            .bind(petition)
+            .bind(SLIP_PENDING),
+        )
+        .await?;
+    Ok(changed == 1)
+}
