@@ -1,4 +1,15 @@
-//! The finance service through the gateway.
+//! The finance service through the gateway: estimates and allocation down
+//! the tree, spending under concurrency, the ledger, periods, dues,
+//! figures, exports and tenancy — on gRPC and REST.
+
+mod budget;
+mod dues;
+mod ledger;
+mod periods;
+mod reporting;
+mod spending;
+mod support;
+mod tenancy;
 
 use vanphong_platform::identity::Role;
 use vanphong_proto::common::v1::VerifyAuditRequest;

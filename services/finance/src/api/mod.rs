@@ -1,21 +1,80 @@
-//! The finance service's gRPC services.
+//! The finance service's gRPC services and what they share: the caller's
+//! office and rights, idempotency, audit records, and posting a balanced
+//! transaction into an office's books.
+
+/// Claims the idempotency key `$key` (an `Option<IdempotencyKey>`) in the
+/// transaction `$tx`; on a retry, returns the first answer from the
+/// enclosing function.
+macro_rules! replay_or_claim {
+    ($key:expr, $tx:expr, $now:expr) => {
+        if let Some(key) = &$key
+            && let vanphong_platform::idempotency::Claim::Replay(previous) = key.claim(&mut $tx, $now).await?
+        {
+            return Ok(previous);
+        }
+    };
+}
+
+/// Stores `$answer` as the answer of the claimed key `$key`.
+macro_rules! remember {
+    ($key:expr, $tx:expr, $answer:expr) => {
+        if let Some(key) = &$key {
+            key.complete(&mut $tx, &$answer).await?;
+        }
+    };
+}
 
 mod audit;
+mod budget;
+mod catalog;
+mod convert;
+mod dues;
+mod exports;
+mod figures;
+mod ledger;
+mod periods;
+mod spending;
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use uuid::Uuid;
 
 use vanphong_platform::Error;
+use vanphong_platform::audit::{self as trail, Change};
+use vanphong_platform::clock::{format_date, to_micros};
+use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
+use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::server::GrpcServices;
+use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1::audit_service_server::AuditServiceServer;
+use vanphong_proto::finance::v1::budget_line_service_server::BudgetLineServiceServer;
+use vanphong_proto::finance::v1::budget_service_server::BudgetServiceServer;
+use vanphong_proto::finance::v1::dues_service_server::DuesServiceServer;
+use vanphong_proto::finance::v1::export_service_server::ExportServiceServer;
+use vanphong_proto::finance::v1::figures_service_server::FiguresServiceServer;
+use vanphong_proto::finance::v1::fiscal_year_service_server::FiscalYearServiceServer;
+use vanphong_proto::finance::v1::ledger_service_server::LedgerServiceServer;
+use vanphong_proto::finance::v1::spending_service_server::SpendingServiceServer;
+
+use crate::domain::access;
+use crate::domain::ledger::{Entry, TxKind, check_balanced};
+use crate::domain::money::format_vnd;
+use crate::store;
+use crate::store::ledger::TxRow;
 
 /// What every handler shares.
 pub(crate) struct Shared {
     pub ctx: ServiceContext,
 }
+
+/// Longest descriptions, reasons and notes, in characters.
+pub(crate) const MAX_TEXT: usize = 2000;
+
+/// Years the service accepts.
+const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 impl Shared {
     pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
@@ -25,10 +84,174 @@ impl Shared {
     pub fn today(&self) -> NaiveDate {
         self.ctx.today()
     }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.ctx.clock.now()
+    }
+
+    /// Refuses unless the caller may read `office`'s finance data.
+    pub fn ensure_read(&self, caller: &Caller, office: Uuid) -> Result<(), Error> {
+        access::ensure_read(caller, &self.snapshot().tree, office, self.today())
+    }
+
+    /// Refuses unless the caller works in `office` with one of `roles`.
+    pub fn ensure_act(&self, caller: &Caller, office: Uuid, roles: &[Role]) -> Result<(), Error> {
+        access::ensure_act(caller, &self.snapshot().tree, office, self.today(), roles)
+    }
+
+    /// The office's name, for documents and exports.
+    pub fn office_name(&self, office: Uuid) -> String {
+        self.snapshot()
+            .tree
+            .get(office)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    }
 }
 
-/// Every service of the finance service.
+/// The office named by `field`, or the caller's own when it is empty.
+pub(crate) fn office_or_own(c: &mut Checker, field: &str, value: &str, caller: &Caller) -> Uuid {
+    c.optional_id(field, value).unwrap_or(caller.office_id)
+}
+
+/// A fiscal year from a request: `0` means `default` when given.
+pub(crate) fn check_year(c: &mut Checker, field: &str, year: i32, default: Option<i32>) -> i32 {
+    match (year, default) {
+        (0, Some(d)) => d,
+        (0, None) => {
+            c.violation(field, "REQUIRED", "Phải chọn năm tài chính");
+            0
+        }
+        (y, _) if !YEARS.contains(&y) => {
+            c.violation(field, "OUT_OF_RANGE", format!("Năm {y} ngoài khoảng 2000–2100"));
+            y
+        }
+        (y, _) => y,
+    }
+}
+
+/// A date from a request that defaults to today and may not be in the
+/// future.
+pub(crate) fn check_past_date(c: &mut Checker, field: &str, value: &str, today: NaiveDate) -> NaiveDate {
+    let date = c.date_or(field, value, today);
+    if date != NaiveDate::MIN && date > today {
+        c.violation(
+            field,
+            "IN_FUTURE",
+            format!(
+                "Ngày {} sau hôm nay ({})",
+                date.format("%d/%m/%Y"),
+                today.format("%d/%m/%Y")
+            ),
+        );
+    }
+    date
+}
+
+/// Writes one audit record in `office`'s chain.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn audit(
+    tx: &mut Tx,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    office: Uuid,
+    entity: &'static str,
+    entity_id: &str,
+    action: &'static str,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), Error> {
+    trail::record(
+        tx,
+        caller,
+        now,
+        Change {
+            office_id: office,
+            entity,
+            entity_id: entity_id.to_string(),
+            action,
+            before,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A transaction about to be posted.
+pub(crate) struct NewTransaction<'a> {
+    pub office: Uuid,
+    pub date: NaiveDate,
+    pub description: &'a str,
+    pub kind: TxKind,
+    pub entries: &'a [Entry],
+    pub reverses: Option<&'a str>,
+    pub source: Option<&'a str>,
+}
+
+/// Posts a balanced transaction into an office's books, inside `tx`: the
+/// month must be open (the fiscal year is locked shared while posting),
+/// every account must exist in the office's chart, and debits must equal
+/// credits. The transaction takes the next number of the office's year.
+pub(crate) async fn post(
+    tx: &mut Tx,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    t: NewTransaction<'_>,
+) -> Result<TxRow, Error> {
+    check_balanced(t.entries)?;
+    let year = t.date.year();
+    store::periods::lock_year(tx, t.office, year, false).await?;
+    store::periods::state(tx, t.office, year)
+        .await?
+        .ensure_postable(t.date)?;
+    store::ledger::ensure_accounts(tx, t.office, to_micros(now)).await?;
+    for (i, e) in t.entries.iter().enumerate() {
+        if store::ledger::get_account(tx, t.office, &e.account_code)
+            .await?
+            .is_none()
+        {
+            return Err(Error::invalid(
+                format!("postings[{i}].account_code"),
+                "UNKNOWN_ACCOUNT",
+                format!(
+                    "Tài khoản {} không có trong hệ thống tài khoản của đơn vị (bút toán {})",
+                    e.account_code,
+                    format_vnd(e.amount)
+                ),
+            ));
+        }
+    }
+    let number = store::series::next_number(tx, t.office, &format!("tx:{year}")).await?;
+    let row = TxRow {
+        id: vanphong_platform::ids::new_id().to_string(),
+        office_id: t.office.to_string(),
+        year: i64::from(year),
+        number,
+        posted_on: format_date(t.date),
+        description: t.description.to_string(),
+        kind: t.kind.code().to_string(),
+        reverses_id: t.reverses.map(str::to_string),
+        source_id: t.source.map(str::to_string),
+        created_by: caller.subject_id.to_string(),
+        created_at: to_micros(now),
+    };
+    store::ledger::insert_transaction(tx, &row, t.entries).await?;
+    Ok(row)
+}
+
+/// Every service of the finance service, sharing one state.
 pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
+    store::catalog::ensure_defaults(&ctx.db).await?;
     let shared = Arc::new(Shared { ctx });
-    Ok(GrpcServices::new().with_service(AuditServiceServer::new(audit::AuditApi(shared))))
+    Ok(GrpcServices::new()
+        .with_service(BudgetLineServiceServer::new(catalog::CatalogApi(shared.clone())))
+        .with_service(FiscalYearServiceServer::new(periods::PeriodsApi(shared.clone())))
+        .with_service(BudgetServiceServer::new(budget::BudgetApi(shared.clone())))
+        .with_service(LedgerServiceServer::new(ledger::LedgerApi(shared.clone())))
+        .with_service(SpendingServiceServer::new(spending::SpendingApi(shared.clone())))
+        .with_service(DuesServiceServer::new(dues::DuesApi(shared.clone())))
+        .with_service(FiguresServiceServer::new(figures::FiguresApi(shared.clone())))
+        .with_service(ExportServiceServer::new(exports::ExportApi(shared.clone())))
+        .with_service(AuditServiceServer::new(audit::AuditApi(shared))))
 }

@@ -1,10 +1,33 @@
-//! The finance service's SQL.
+//! The finance service's SQL: one module per kind of record.
+
+pub mod budget;
+pub mod catalog;
+pub mod dues;
+pub mod figures;
+pub mod ledger;
+pub mod periods;
+pub mod series;
+pub mod spending;
+
+use chrono::NaiveDate;
+use uuid::Uuid;
 
 use vanphong_platform::db::Migrations;
+use vanphong_platform::migration;
 
 /// The schema, per backend (the audit trail and idempotency keys come from
 /// the platform's own migrations).
 pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: &[],
-    postgres: &[],
+    sqlite: &[migration!(1, "finance", "../../migrations/sqlite/0001_finance.sql")],
+    postgres: &[migration!(1, "finance", "../../migrations/postgres/0001_finance.sql")],
 };
+
+/// An id read back from a row (ids are written by this service only).
+pub(crate) fn id(s: &str) -> Uuid {
+    Uuid::parse_str(s).unwrap_or_default()
+}
+
+/// A date read back from a row.
+pub(crate) fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}

@@ -1,0 +1,581 @@
+//! `DuesService`: Party cells, monthly dues collections with the shares each
+//! level keeps, remittance to the parent office (a transaction in each
+//! office's books, in one database transaction), and the quarterly B01/ĐP
+//! report.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use vanphong_platform::Error;
+use vanphong_platform::clock::{format_date, to_micros};
+use vanphong_platform::db::Tx;
+use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::text::fold;
+use vanphong_platform::validate::Checker;
+use vanphong_proto::finance::v1 as wire;
+use vanphong_proto::finance::v1::dues_service_server::DuesService;
+
+use super::{MAX_TEXT, NewTransaction, Shared, audit, check_past_date, check_year, convert, office_or_own, post};
+use crate::domain::catalog::{CASH, DUES_FROM_BELOW, DUES_KEPT, DUES_PAYABLE};
+use crate::domain::dues::{B01Figures, Rates, b01_rows, quarter_months, split};
+use crate::domain::ledger::{Entry, TxKind};
+use crate::domain::money::{self, format_vnd};
+use crate::domain::period::last_day;
+use crate::store;
+use crate::store::dues::{CellRow, CollectionRow, RemittanceRow};
+
+pub struct DuesApi(pub(crate) Arc<Shared>);
+
+/// The B01/ĐP report of an office for a quarter, as stored in `tx`.
+pub(crate) async fn report(
+    tx: &mut Tx,
+    office: Uuid,
+    office_name: String,
+    year: i32,
+    quarter: u32,
+) -> Result<wire::DuesReport, Error> {
+    let months = quarter_months(quarter);
+    let (first, last) = (*months.start(), *months.end());
+    let quarter_rows = store::dues::collections(tx, office, year, first, last).await?;
+    let year_rows = store::dues::collections(tx, office, year, 1, last).await?;
+    let mut f = B01Figures::default();
+    let mut latest: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
+    for r in &quarter_rows {
+        f.collected_quarter = money::add("amount", f.collected_quarter, r.amount)?;
+        f.cell_kept_quarter = money::add("amount", f.cell_kept_quarter, r.cell_share)?;
+        f.office_kept_quarter = money::add("amount", f.office_kept_quarter, r.office_share)?;
+        let entry = latest.entry(r.cell_key.as_str()).or_insert((0, 0));
+        if r.month >= entry.0 {
+            *entry = (r.month, r.members);
+        }
+    }
+    f.members = latest.values().map(|(_, m)| *m).sum();
+    f.collected_year = money::sum("amount", year_rows.iter().map(|r| r.amount))?;
+    let start = NaiveDate::from_ymd_opt(year, first, 1).unwrap_or_default();
+    let jan = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
+    let end = last_day(year, last).unwrap_or_default();
+    f.remitted_quarter = money::sum(
+        "amount",
+        store::dues::remittances(tx, office, start, end)
+            .await?
+            .iter()
+            .map(|r| r.amount),
+    )?;
+    f.remitted_year = money::sum(
+        "amount",
+        store::dues::remittances(tx, office, jan, end)
+            .await?
+            .iter()
+            .map(|r| r.amount),
+    )?;
+    let outstanding = store::ledger::credit_balance(tx, office, DUES_PAYABLE, end).await?;
+    Ok(wire::DuesReport {
+        office_id: office.to_string(),
+        office_name,
+        year,
+        quarter: i32::try_from(quarter).unwrap_or(1),
+        rows: b01_rows(&f)?
+            .into_iter()
+            .map(|r| wire::DuesReportRow {
+                number: r.number.into(),
+                label: r.label.into(),
+                value: r.value,
+            })
+            .collect(),
+        outstanding,
+    })
+}
+
+fn collection_json(c: &CollectionRow) -> serde_json::Value {
+    serde_json::json!({
+        "id": c.id, "office_id": c.office_id, "cell_id": c.cell_key, "year": c.year, "month": c.month,
+        "members": c.members, "amount": c.amount, "cell_share": c.cell_share, "office_share": c.office_share,
+        "remitted_share": c.remitted_share, "collected_on": c.collected_on, "transaction_id": c.transaction_id,
+    })
+}
+
+fn remittance_json(r: &RemittanceRow) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id, "from_office_id": r.from_office_id, "to_office_id": r.to_office_id, "amount": r.amount,
+        "remitted_on": r.remitted_on, "child_transaction_id": r.child_transaction_id,
+        "parent_transaction_id": r.parent_transaction_id, "note": r.note,
+    })
+}
+
+/// Checks a quarter (1–4).
+pub(crate) fn check_quarter(c: &mut Checker, quarter: i32) -> u32 {
+    if !(1..=4).contains(&quarter) {
+        c.violation(
+            "quarter",
+            "OUT_OF_RANGE",
+            format!("Quý phải từ 1 đến 4 (nhận được {quarter})"),
+        );
+        return 1;
+    }
+    u32::try_from(quarter).unwrap_or(1)
+}
+
+impl DuesApi {
+    async fn create_cell(&self, request: Request<wire::CreatePartyCellRequest>) -> Result<wire::PartyCell, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let request_id = c.request_id(&req.request_id);
+        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let name = c.text("name", &req.name, 200);
+        c.finish()?;
+        s.ensure_act(&caller, office, &[Role::Accountant, Role::Admin])?;
+        let key = IdempotencyKey::new(&caller, "CreatePartyCell", request_id.as_deref(), &req);
+        let now = s.now();
+        let mut tx = s.ctx.db.begin_write().await?;
+        replay_or_claim!(key, tx, now);
+        let folded = fold(&name);
+        if let Some(existing) = store::dues::find_cell_by_name(&mut tx, office, &folded).await? {
+            return Err(Error::AlreadyExists(format!(
+                "Đơn vị đã có chi bộ «{}» (mã {})",
+                existing.name, existing.id
+            )));
+        }
+        let cell = CellRow {
+            id: vanphong_platform::ids::new_id().to_string(),
+            office_id: office.to_string(),
+            name,
+            created_at: to_micros(now),
+        };
+        store::dues::insert_cell(&mut tx, &cell, &folded).await?;
+        audit(
+            &mut tx,
+            &caller,
+            now,
+            office,
+            "party_cell",
+            &cell.id,
+            "create",
+            None,
+            Some(serde_json::json!({"id": cell.id, "name": cell.name})),
+        )
+        .await?;
+        let answer = convert::cell(&cell);
+        remember!(key, tx, answer);
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn list_cells(
+        &self,
+        request: Request<wire::ListPartyCellsRequest>,
+    ) -> Result<wire::ListPartyCellsResponse, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let mut c = Checker::new();
+        let office = office_or_own(&mut c, "office_id", &request.get_ref().office_id, &caller);
+        c.finish()?;
+        s.ensure_read(&caller, office)?;
+        let mut tx = s.ctx.db.begin_read().await?;
+        let cells = store::dues::list_cells(&mut tx, office).await?;
+        tx.commit().await?;
+        Ok(wire::ListPartyCellsResponse {
+            cells: cells.iter().map(convert::cell).collect(),
+        })
+    }
+
+    async fn get_rates(&self, request: Request<wire::GetDuesRatesRequest>) -> Result<wire::DuesRates, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let mut c = Checker::new();
+        let office = c.optional_id("office_id", &request.get_ref().office_id);
+        c.finish()?;
+        if let Some(office) = office {
+            s.ensure_read(&caller, office)?;
+        }
+        let scope = office.map_or_else(|| "default".to_string(), |o| o.to_string());
+        let mut tx = s.ctx.db.begin_read().await?;
+        let (rates, overridden) = store::catalog::effective_rates(&mut tx, &scope).await?;
+        tx.commit().await?;
+        Ok(rates_answer(office, rates, overridden && office.is_some()))
+    }
+
+    async fn set_rates(&self, request: Request<wire::SetDuesRatesRequest>) -> Result<wire::DuesRates, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let r = request.into_inner().rates.unwrap_or_default();
+        let mut c = Checker::new();
+        let office = c.optional_id("rates.office_id", &r.office_id);
+        let rates = Rates::check(&mut c, r.cell_basis_points, r.office_basis_points);
+        c.finish()?;
+        let today = s.today();
+        let tree = s.snapshot();
+        match office {
+            None => {
+                if !(caller.has_role(Role::Admin) && tree.tree.parent_on(caller.office_id, today).is_none()) {
+                    return Err(Error::PermissionDenied(
+                        "Tỷ lệ trích đảng phí mặc định chỉ do quản trị của đơn vị cấp cao nhất đặt".into(),
+                    ));
+                }
+            }
+            Some(office) => caller.ensure_administer(&tree.tree, office, today)?,
+        }
+        let scope = office.map_or_else(|| "default".to_string(), |o| o.to_string());
+        let now = s.now();
+        let mut tx = s.ctx.db.begin_write().await?;
+        let before = store::catalog::rates_of(&mut tx, &scope).await?;
+        store::catalog::set_rates(&mut tx, &scope, rates, &caller.subject_id.to_string(), to_micros(now)).await?;
+        let json = |r: Rates| serde_json::json!({"scope": scope, "cell_bp": r.cell_bp, "office_bp": r.office_bp});
+        audit(
+            &mut tx,
+            &caller,
+            now,
+            office.unwrap_or(caller.office_id),
+            "dues_rates",
+            &scope,
+            "set",
+            before.map(json),
+            Some(json(rates)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rates_answer(office, rates, office.is_some()))
+    }
+
+    async fn record(&self, request: Request<wire::RecordDuesRequest>) -> Result<wire::DuesCollection, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let today = s.today();
+        let mut c = Checker::new();
+        let request_id = c.request_id(&req.request_id);
+        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let cell = c.optional_id("cell_id", &req.cell_id);
+        let year = check_year(&mut c, "year", req.year, None);
+        if !(1..=12).contains(&req.month) {
+            c.violation(
+                "month",
+                "OUT_OF_RANGE",
+                format!("Tháng phải từ 1 đến 12 (nhận được {})", req.month),
+            );
+        } else if (year, req.month) > (today.year(), today.month() as i32) {
+            c.violation("month", "IN_FUTURE", format!("Tháng {:02}/{year} chưa đến", req.month));
+        }
+        if !(1..=1_000_000).contains(&req.members) {
+            c.violation(
+                "members",
+                "OUT_OF_RANGE",
+                format!("Số đảng viên phải từ 1 (nhận được {})", req.members),
+            );
+        }
+        let amount = money::positive(&mut c, "amount", req.amount);
+        let collected_on = check_past_date(&mut c, "collected_on", &req.collected_on, today);
+        c.finish()?;
+        s.ensure_act(&caller, office, &[Role::Accountant])?;
+        let month = u32::try_from(req.month).unwrap_or(1);
+        let key = IdempotencyKey::new(&caller, "RecordDues", request_id.as_deref(), &req);
+        let now = s.now();
+        let mut tx = s.ctx.db.begin_write().await?;
+        replay_or_claim!(key, tx, now);
+        let cell_key = match cell {
+            Some(id) => {
+                let found = store::dues::get_cell(&mut tx, id).await?;
+                if found.is_none_or(|c| store::id(&c.office_id) != office) {
+                    return Err(Error::invalid(
+                        "cell_id",
+                        "UNKNOWN_CELL",
+                        format!("Đơn vị không có chi bộ {id}"),
+                    ));
+                }
+                id.to_string()
+            }
+            None => String::new(),
+        };
+        if store::dues::find_collection(&mut tx, office, &cell_key, year, month)
+            .await?
+            .is_some()
+        {
+            return Err(Error::AlreadyExists(format!(
+                "Đảng phí tháng {month:02}/{year} của {} đã được ghi",
+                if cell.is_some() { "chi bộ này" } else { "đơn vị" }
+            )));
+        }
+        let (rates, _) = store::catalog::effective_rates(&mut tx, &office.to_string()).await?;
+        let shares = split(amount, cell.is_some(), rates)?;
+        let id = vanphong_platform::ids::new_id().to_string();
+        let received = money::add("amount", shares.office, shares.remitted)?;
+        let mut entries = vec![Entry::debit(CASH, received)];
+        if shares.office > 0 {
+            entries.push(Entry::credit(DUES_KEPT, shares.office));
+        }
+        if shares.remitted > 0 {
+            entries.push(Entry::credit(DUES_PAYABLE, shares.remitted));
+        }
+        let transaction = if received > 0 {
+            let description = format!("Thu đảng phí tháng {month:02}/{year}");
+            let t = post(
+                &mut tx,
+                &caller,
+                now,
+                NewTransaction {
+                    office,
+                    date: collected_on,
+                    description: &description,
+                    kind: TxKind::Dues,
+                    entries: &entries,
+                    reverses: None,
+                    source: Some(&id),
+                },
+            )
+            .await?;
+            Some(t.id)
+        } else {
+            None
+        };
+        let row = CollectionRow {
+            id,
+            office_id: office.to_string(),
+            cell_key,
+            year: i64::from(year),
+            month: i64::from(month),
+            members: i64::from(req.members),
+            amount,
+            cell_share: shares.cell,
+            office_share: shares.office,
+            remitted_share: shares.remitted,
+            collected_on: format_date(collected_on),
+            transaction_id: transaction,
+            created_by: caller.subject_id.to_string(),
+            created_at: to_micros(now),
+        };
+        store::dues::insert_collection(&mut tx, &row).await?;
+        audit(
+            &mut tx,
+            &caller,
+            now,
+            office,
+            "dues_collection",
+            &row.id,
+            "record",
+            None,
+            Some(collection_json(&row)),
+        )
+        .await?;
+        let answer = convert::collection(&row);
+        remember!(key, tx, answer);
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn list(&self, request: Request<wire::ListDuesRequest>) -> Result<wire::ListDuesResponse, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
+        c.finish()?;
+        s.ensure_read(&caller, office)?;
+        let mut tx = s.ctx.db.begin_read().await?;
+        let rows = store::dues::collections(&mut tx, office, year, 1, 12).await?;
+        tx.commit().await?;
+        Ok(wire::ListDuesResponse {
+            collections: rows.iter().map(convert::collection).collect(),
+        })
+    }
+
+    async fn remit(&self, request: Request<wire::RemitDuesRequest>) -> Result<wire::DuesRemittance, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let today = s.today();
+        let mut c = Checker::new();
+        let request_id = c.request_id(&req.request_id);
+        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let amount = money::positive(&mut c, "amount", req.amount);
+        let date = check_past_date(&mut c, "remitted_on", &req.remitted_on, today);
+        let note = c.optional_text("note", &req.note, MAX_TEXT).unwrap_or_default();
+        c.finish()?;
+        s.ensure_act(&caller, office, &[Role::Accountant])?;
+        let Some(parent) = s.snapshot().tree.parent_on(office, date) else {
+            return Err(Error::FailedPrecondition(
+                "Đơn vị cấp cao nhất không có cấp trên trong hệ thống để nộp đảng phí".into(),
+            ));
+        };
+        let key = IdempotencyKey::new(&caller, "RemitDues", request_id.as_deref(), &req);
+        let now = s.now();
+        let mut tx = s.ctx.db.begin_write().await?;
+        replay_or_claim!(key, tx, now);
+        // Serializes remittances of this office so two cannot both pass the
+        // check of what is owed.
+        store::periods::lock_year(&mut tx, office, date.year(), true).await?;
+        let owed = store::ledger::credit_balance(&mut tx, office, DUES_PAYABLE, date).await?;
+        if amount > owed {
+            return Err(Error::FailedPrecondition(format!(
+                "amount: {} vượt quá số đảng phí còn phải nộp cấp trên {}",
+                format_vnd(amount),
+                format_vnd(owed.max(0))
+            )));
+        }
+        let id = vanphong_platform::ids::new_id().to_string();
+        let description = format!("Nộp đảng phí lên cấp trên: {}", s.office_name(parent));
+        let child = post(
+            &mut tx,
+            &caller,
+            now,
+            NewTransaction {
+                office,
+                date,
+                description: &description,
+                kind: TxKind::Remittance,
+                entries: &[Entry::debit(DUES_PAYABLE, amount), Entry::credit(CASH, amount)],
+                reverses: None,
+                source: Some(&id),
+            },
+        )
+        .await?;
+        let description = format!("Nhận đảng phí cấp dưới nộp: {}", s.office_name(office));
+        let received = post(
+            &mut tx,
+            &caller,
+            now,
+            NewTransaction {
+                office: parent,
+                date,
+                description: &description,
+                kind: TxKind::Remittance,
+                entries: &[Entry::debit(CASH, amount), Entry::credit(DUES_FROM_BELOW, amount)],
+                reverses: None,
+                source: Some(&id),
+            },
+        )
+        .await?;
+        let row = RemittanceRow {
+            id,
+            from_office_id: office.to_string(),
+            to_office_id: parent.to_string(),
+            amount,
+            remitted_on: format_date(date),
+            child_transaction_id: child.id,
+            parent_transaction_id: received.id,
+            note,
+            created_by: caller.subject_id.to_string(),
+            created_at: to_micros(now),
+        };
+        store::dues::insert_remittance(&mut tx, &row).await?;
+        // Ancestor's chain first, as everywhere.
+        audit(
+            &mut tx,
+            &caller,
+            now,
+            parent,
+            "dues_remittance",
+            &row.id,
+            "receive",
+            None,
+            Some(remittance_json(&row)),
+        )
+        .await?;
+        audit(
+            &mut tx,
+            &caller,
+            now,
+            office,
+            "dues_remittance",
+            &row.id,
+            "remit",
+            None,
+            Some(remittance_json(&row)),
+        )
+        .await?;
+        let answer = convert::remittance(&row);
+        remember!(key, tx, answer);
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn get_report(&self, request: Request<wire::DuesReportRequest>) -> Result<wire::DuesReport, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let year = check_year(&mut c, "year", req.year, None);
+        let quarter = check_quarter(&mut c, req.quarter);
+        c.finish()?;
+        s.ensure_read(&caller, office)?;
+        let mut tx = s.ctx.db.begin_read().await?;
+        let answer = report(&mut tx, office, s.office_name(office), year, quarter).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+}
+
+fn rates_answer(office: Option<Uuid>, rates: Rates, overridden: bool) -> wire::DuesRates {
+    wire::DuesRates {
+        office_id: office.map(|o| o.to_string()).unwrap_or_default(),
+        cell_basis_points: i32::try_from(rates.cell_bp).unwrap_or_default(),
+        office_basis_points: i32::try_from(rates.office_bp).unwrap_or_default(),
+        overridden,
+    }
+}
+
+#[tonic::async_trait]
+impl DuesService for DuesApi {
+    async fn create_party_cell(
+        &self,
+        request: Request<wire::CreatePartyCellRequest>,
+    ) -> Result<Response<wire::PartyCell>, Status> {
+        Ok(Response::new(self.create_cell(request).await?))
+    }
+
+    async fn list_party_cells(
+        &self,
+        request: Request<wire::ListPartyCellsRequest>,
+    ) -> Result<Response<wire::ListPartyCellsResponse>, Status> {
+        Ok(Response::new(self.list_cells(request).await?))
+    }
+
+    async fn get_dues_rates(
+        &self,
+        request: Request<wire::GetDuesRatesRequest>,
+    ) -> Result<Response<wire::DuesRates>, Status> {
+        Ok(Response::new(self.get_rates(request).await?))
+    }
+
+    async fn set_dues_rates(
+        &self,
+        request: Request<wire::SetDuesRatesRequest>,
+    ) -> Result<Response<wire::DuesRates>, Status> {
+        Ok(Response::new(self.set_rates(request).await?))
+    }
+
+    async fn record_dues(
+        &self,
+        request: Request<wire::RecordDuesRequest>,
+    ) -> Result<Response<wire::DuesCollection>, Status> {
+        Ok(Response::new(self.record(request).await?))
+    }
+
+    async fn list_dues(
+        &self,
+        request: Request<wire::ListDuesRequest>,
+    ) -> Result<Response<wire::ListDuesResponse>, Status> {
+        Ok(Response::new(self.list(request).await?))
+    }
+
+    async fn remit_dues(
+        &self,
+        request: Request<wire::RemitDuesRequest>,
+    ) -> Result<Response<wire::DuesRemittance>, Status> {
+        Ok(Response::new(self.remit(request).await?))
+    }
+
+    async fn get_dues_report(
+        &self,
+        request: Request<wire::DuesReportRequest>,
+    ) -> Result<Response<wire::DuesReport>, Status> {
+        Ok(Response::new(self.get_report(request).await?))
+    }
+}

@@ -1,0 +1,160 @@
+//! `FiscalYearService`: closing months and settling years.
+
+use std::sync::Arc;
+
+use chrono::Datelike;
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use vanphong_platform::Error;
+use vanphong_platform::clock::to_micros;
+use vanphong_platform::db::Tx;
+use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::validate::Checker;
+use vanphong_proto::finance::v1 as wire;
+use vanphong_proto::finance::v1::fiscal_year_service_server::FiscalYearService;
+
+use super::convert::timestamp;
+use super::{MAX_TEXT, Shared, audit, check_year, office_or_own};
+use crate::store;
+
+pub struct PeriodsApi(pub(crate) Arc<Shared>);
+
+/// The fiscal year as it stands in `tx`.
+async fn fiscal_year(tx: &mut Tx, office: Uuid, year: i32) -> Result<wire::FiscalYear, Error> {
+    let closed = store::periods::closed(tx, office, year).await?;
+    let settled = store::periods::settled(tx, office, year).await?;
+    Ok(wire::FiscalYear {
+        office_id: office.to_string(),
+        year,
+        periods: (1..=12)
+            .map(|month| {
+                let c = closed.iter().find(|c| c.month == i64::from(month));
+                wire::Period {
+                    month,
+                    closed: c.is_some(),
+                    closed_at: c.and_then(|c| timestamp(c.closed_at)),
+                    closed_by: c.map(|c| c.closed_by.clone()).unwrap_or_default(),
+                }
+            })
+            .collect(),
+        settled: settled.is_some(),
+        settled_at: settled.as_ref().and_then(|s| timestamp(s.settled_at)),
+        settled_by: settled.as_ref().map(|s| s.settled_by.clone()).unwrap_or_default(),
+        settlement_note: settled.map(|s| s.note).unwrap_or_default(),
+    })
+}
+
+impl PeriodsApi {
+    async fn get(&self, request: Request<wire::GetFiscalYearRequest>) -> Result<wire::FiscalYear, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
+        c.finish()?;
+        s.ensure_read(&caller, office)?;
+        let mut tx = s.ctx.db.begin_read().await?;
+        let answer = fiscal_year(&mut tx, office, year).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn close(&self, request: Request<wire::ClosePeriodRequest>) -> Result<wire::FiscalYear, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let year = check_year(&mut c, "year", req.year, None);
+        if !(1..=12).contains(&req.month) {
+            c.violation(
+                "month",
+                "OUT_OF_RANGE",
+                format!("Tháng phải từ 1 đến 12 (nhận được {})", req.month),
+            );
+        }
+        c.finish()?;
+        s.ensure_act(&caller, office, &[Role::Accountant])?;
+        let month = u32::try_from(req.month).unwrap_or(1);
+        let now = s.now();
+        let mut tx = s.ctx.db.begin_write().await?;
+        store::periods::lock_year(&mut tx, office, year, true).await?;
+        let state = store::periods::state(&mut tx, office, year).await?;
+        state.check_close(month, s.today())?;
+        store::periods::close(&mut tx, office, year, month, caller.subject_id, to_micros(now)).await?;
+        let period = format!("{year}-{month:02}");
+        audit(
+            &mut tx,
+            &caller,
+            now,
+            office,
+            "period",
+            &period,
+            "close",
+            None,
+            Some(serde_json::json!({"year": year, "month": month})),
+        )
+        .await?;
+        let answer = fiscal_year(&mut tx, office, year).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn settle(&self, request: Request<wire::SettleYearRequest>) -> Result<wire::FiscalYear, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let year = check_year(&mut c, "year", req.year, None);
+        let note = c.text("note", &req.note, MAX_TEXT);
+        c.finish()?;
+        s.ensure_act(&caller, office, &[Role::Leader])?;
+        let now = s.now();
+        let mut tx = s.ctx.db.begin_write().await?;
+        store::periods::lock_year(&mut tx, office, year, true).await?;
+        store::periods::state(&mut tx, office, year).await?.check_settle()?;
+        store::periods::settle(&mut tx, office, year, caller.subject_id, to_micros(now), &note).await?;
+        audit(
+            &mut tx,
+            &caller,
+            now,
+            office,
+            "fiscal_year",
+            &year.to_string(),
+            "settle",
+            None,
+            Some(serde_json::json!({"year": year, "note": note})),
+        )
+        .await?;
+        let answer = fiscal_year(&mut tx, office, year).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+}
+
+#[tonic::async_trait]
+impl FiscalYearService for PeriodsApi {
+    async fn get_fiscal_year(
+        &self,
+        request: Request<wire::GetFiscalYearRequest>,
+    ) -> Result<Response<wire::FiscalYear>, Status> {
+        Ok(Response::new(self.get(request).await?))
+    }
+
+    async fn close_period(
+        &self,
+        request: Request<wire::ClosePeriodRequest>,
+    ) -> Result<Response<wire::FiscalYear>, Status> {
+        Ok(Response::new(self.close(request).await?))
+    }
+
+    async fn settle_year(
+        &self,
+        request: Request<wire::SettleYearRequest>,
+    ) -> Result<Response<wire::FiscalYear>, Status> {
+        Ok(Response::new(self.settle(request).await?))
+    }
+}

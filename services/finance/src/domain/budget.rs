@@ -1,0 +1,298 @@
+//! The budget's rules: the estimate's flow, what an office holds on a line
+//! and what is left of it, and the two invariants — a parent never
+//! allocates more than it holds, and a line is never spent beyond what
+//! remains unless its policy accepts overspending (with a warning).
+
+use vanphong_platform::Error;
+use vanphong_proto::finance::v1 as wire;
+
+use super::money::{self, format_vnd};
+
+/// What happens to spending beyond what remains on a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OverspendPolicy {
+    #[default]
+    Refuse,
+    Warn,
+}
+
+impl OverspendPolicy {
+    pub fn code(self) -> &'static str {
+        match self {
+            OverspendPolicy::Refuse => "refuse",
+            OverspendPolicy::Warn => "warn",
+        }
+    }
+
+    pub fn from_code(code: &str) -> OverspendPolicy {
+        if code == "warn" {
+            OverspendPolicy::Warn
+        } else {
+            OverspendPolicy::Refuse
+        }
+    }
+
+    /// Unspecified on the wire means refuse.
+    pub fn from_wire(value: i32) -> Option<OverspendPolicy> {
+        match wire::OverspendPolicy::try_from(value).ok()? {
+            wire::OverspendPolicy::Unspecified | wire::OverspendPolicy::Refuse => Some(OverspendPolicy::Refuse),
+            wire::OverspendPolicy::Warn => Some(OverspendPolicy::Warn),
+        }
+    }
+
+    pub fn to_wire(self) -> i32 {
+        (match self {
+            OverspendPolicy::Refuse => wire::OverspendPolicy::Refuse,
+            OverspendPolicy::Warn => wire::OverspendPolicy::Warn,
+        }) as i32
+    }
+}
+
+/// Where an estimate stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EstimateStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Returned,
+}
+
+impl EstimateStatus {
+    pub const ALL: [EstimateStatus; 4] = [
+        EstimateStatus::Draft,
+        EstimateStatus::Submitted,
+        EstimateStatus::Approved,
+        EstimateStatus::Returned,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            EstimateStatus::Draft => "draft",
+            EstimateStatus::Submitted => "submitted",
+            EstimateStatus::Approved => "approved",
+            EstimateStatus::Returned => "returned",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<EstimateStatus> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            EstimateStatus::Draft => "đang lập",
+            EstimateStatus::Submitted => "đã trình cấp trên",
+            EstimateStatus::Approved => "đã được duyệt",
+            EstimateStatus::Returned => "bị trả lại",
+        }
+    }
+
+    pub fn to_wire(self) -> i32 {
+        (match self {
+            EstimateStatus::Draft => wire::EstimateStatus::Draft,
+            EstimateStatus::Submitted => wire::EstimateStatus::Submitted,
+            EstimateStatus::Approved => wire::EstimateStatus::Approved,
+            EstimateStatus::Returned => wire::EstimateStatus::Returned,
+        }) as i32
+    }
+
+    /// Whether its lines may still change.
+    pub fn editable(self) -> bool {
+        matches!(self, EstimateStatus::Draft | EstimateStatus::Returned)
+    }
+}
+
+/// A step of the estimate's flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EstimateStep {
+    Edit,
+    Submit,
+    Approve,
+    Return,
+}
+
+impl EstimateStep {
+    fn label(self) -> &'static str {
+        match self {
+            EstimateStep::Edit => "sửa",
+            EstimateStep::Submit => "trình",
+            EstimateStep::Approve => "duyệt",
+            EstimateStep::Return => "trả lại",
+        }
+    }
+}
+
+/// The status after `step`, or why it cannot be taken.
+pub fn estimate_transition(step: EstimateStep, from: EstimateStatus) -> Result<EstimateStatus, Error> {
+    let next = match (step, from) {
+        (EstimateStep::Edit, s) if s.editable() => Some(s),
+        (EstimateStep::Submit, s) if s.editable() => Some(EstimateStatus::Submitted),
+        (EstimateStep::Approve, EstimateStatus::Submitted) => Some(EstimateStatus::Approved),
+        (EstimateStep::Return, EstimateStatus::Submitted) => Some(EstimateStatus::Returned),
+        _ => None,
+    };
+    next.ok_or_else(|| Error::FailedPrecondition(format!("Không thể {} dự toán {}", step.label(), from.label())))
+}
+
+/// The kind of a budget entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllocationKind {
+    Estimate,
+    Allocation,
+    Adjustment,
+}
+
+impl AllocationKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            AllocationKind::Estimate => "estimate",
+            AllocationKind::Allocation => "allocation",
+            AllocationKind::Adjustment => "adjustment",
+        }
+    }
+
+    pub fn from_code(code: &str) -> AllocationKind {
+        match code {
+            "estimate" => AllocationKind::Estimate,
+            "adjustment" => AllocationKind::Adjustment,
+            _ => AllocationKind::Allocation,
+        }
+    }
+
+    pub fn to_wire(self) -> i32 {
+        (match self {
+            AllocationKind::Estimate => wire::AllocationKind::Estimate,
+            AllocationKind::Allocation => wire::AllocationKind::Allocation,
+            AllocationKind::Adjustment => wire::AllocationKind::Adjustment,
+        }) as i32
+    }
+}
+
+/// What an office holds on one line in one year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Holding {
+    pub held: i64,
+    pub allocated_out: i64,
+    pub spent: i64,
+    pub committed: i64,
+}
+
+impl Holding {
+    /// held − allocated_out − spent − committed.
+    pub fn remaining(&self) -> Result<i64, Error> {
+        let r = money::sub("amount", self.held, self.allocated_out)?;
+        let r = money::sub("amount", r, self.spent)?;
+        money::sub("amount", r, self.committed)
+    }
+
+    /// What the office keeps for itself: held − allocated_out.
+    pub fn own(&self) -> i64 {
+        self.held.saturating_sub(self.allocated_out)
+    }
+
+    /// Spent as a share of what the office keeps, in basis points.
+    pub fn executed_basis_points(&self) -> i64 {
+        money::basis_points(self.spent, self.own())
+    }
+}
+
+/// Refuses to give away (allocate on, or adjust down) `amount` when the
+/// holding has less left; `what` names the line and year.
+pub fn ensure_room(holding: &Holding, amount: i64, field: &str, what: &str) -> Result<(), Error> {
+    let remaining = holding.remaining()?;
+    if amount > remaining {
+        return Err(Error::FailedPrecondition(format!(
+            "{field}: {} vượt quá số còn lại {} của {what} (được giao {}, đã phân bổ {}, đã chi {}, đã cam kết {})",
+            format_vnd(amount),
+            format_vnd(remaining.max(0)),
+            format_vnd(holding.held),
+            format_vnd(holding.allocated_out),
+            format_vnd(holding.spent),
+            format_vnd(holding.committed),
+        )));
+    }
+    Ok(())
+}
+
+/// Decides a voucher or commitment of `amount` on a line: accepted, or
+/// accepted with a warning when the policy allows overspending, or refused.
+pub fn check_spending(
+    holding: &Holding,
+    amount: i64,
+    policy: OverspendPolicy,
+    what: &str,
+) -> Result<Option<String>, Error> {
+    let remaining = holding.remaining()?;
+    if amount <= remaining {
+        return Ok(None);
+    }
+    match policy {
+        OverspendPolicy::Refuse => Err(Error::FailedPrecondition(format!(
+            "amount: {} vượt quá số còn lại {} của {what}",
+            format_vnd(amount),
+            format_vnd(remaining.max(0)),
+        ))),
+        OverspendPolicy::Warn => Ok(Some(format!(
+            "Chi vượt dự toán: {} vượt số còn lại {} của {what} ({} vượt)",
+            format_vnd(amount),
+            format_vnd(remaining.max(0)),
+            format_vnd(money::sub("amount", amount, remaining.max(0))?),
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holding(held: i64, out: i64, spent: i64, committed: i64) -> Holding {
+        Holding {
+            held,
+            allocated_out: out,
+            spent,
+            committed,
+        }
+    }
+
+    #[test]
+    fn remaining_counts_allocations_spending_and_commitments() {
+        assert_eq!(holding(1_000, 300, 200, 100).remaining().ok(), Some(400));
+        assert!(holding(i64::MIN, 1, 0, 0).remaining().is_err());
+        assert_eq!(holding(1_000, 400, 300, 0).executed_basis_points(), 5_000);
+    }
+
+    #[test]
+    fn a_parent_never_gives_away_more_than_is_left() {
+        let h = holding(1_000, 600, 0, 0);
+        assert!(ensure_room(&h, 400, "amount", "tiểu mục 6551 năm 2026").is_ok());
+        let Err(Error::FailedPrecondition(m)) = ensure_room(&h, 401, "items[0].amount", "tiểu mục 6551 năm 2026")
+        else {
+            panic!("refusal expected")
+        };
+        assert!(m.starts_with("items[0].amount"), "{m}");
+        assert!(m.contains("401 đ") && m.contains("400 đ") && m.contains("6551"), "{m}");
+    }
+
+    #[test]
+    fn overspending_is_refused_or_warned_by_policy() {
+        let h = holding(1_000, 0, 900, 0);
+        assert_eq!(check_spending(&h, 100, OverspendPolicy::Refuse, "x").ok(), Some(None));
+        assert!(check_spending(&h, 101, OverspendPolicy::Refuse, "x").is_err());
+        let warning = check_spending(&h, 150, OverspendPolicy::Warn, "x").ok().flatten();
+        assert!(warning.is_some_and(|w| w.contains("50 đ vượt")));
+    }
+
+    #[test]
+    fn the_estimate_flow() {
+        use EstimateStatus::*;
+        use EstimateStep::*;
+        assert_eq!(estimate_transition(Submit, Draft).ok(), Some(Submitted));
+        assert_eq!(estimate_transition(Approve, Submitted).ok(), Some(Approved));
+        assert_eq!(estimate_transition(Return, Submitted).ok(), Some(Returned));
+        assert_eq!(estimate_transition(Submit, Returned).ok(), Some(Submitted));
+        assert!(estimate_transition(Edit, Submitted).is_err());
+        assert!(estimate_transition(Edit, Approved).is_err());
+        assert!(estimate_transition(Approve, Draft).is_err());
+        assert!(estimate_transition(Return, Approved).is_err());
+    }
+}

@@ -1,0 +1,297 @@
+//! Estimates, budget entries (allocations) and the running totals of each
+//! allocation line.
+
+use uuid::Uuid;
+
+use vanphong_platform::db::{StoreError, Tx, query, query_built};
+
+use crate::domain::budget::{EstimateStatus, Holding};
+
+/// An estimate without its lines.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EstimateRow {
+    pub id: String,
+    pub office_id: String,
+    pub year: i64,
+    pub status: String,
+    pub note: String,
+    pub return_reason: String,
+    pub created_by: String,
+    pub created_at: i64,
+    pub submitted_at: Option<i64>,
+    pub decided_by: Option<String>,
+    pub decided_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+impl EstimateRow {
+    pub fn status(&self) -> EstimateStatus {
+        EstimateStatus::from_code(&self.status).unwrap_or(EstimateStatus::Draft)
+    }
+}
+
+/// A line of an estimate.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EstimateLineRow {
+    pub line_code: String,
+    pub amount: i64,
+    pub note: String,
+}
+
+const ESTIMATE_COLUMNS: &str = "id, office_id, year, status, note, return_reason, created_by, created_at, \
+     submitted_at, decided_by, decided_at, updated_at";
+
+pub async fn insert_estimate(tx: &mut Tx, e: &EstimateRow) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO estimates (id, office_id, year, status, note, return_reason, created_by, created_at, \
+             submitted_at, decided_by, decided_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&e.id)
+        .bind(&e.office_id)
+        .bind(e.year)
+        .bind(&e.status)
+        .bind(&e.note)
+        .bind(&e.return_reason)
+        .bind(&e.created_by)
+        .bind(e.created_at)
+        .bind(e.submitted_at)
+        .bind(e.decided_by.clone())
+        .bind(e.decided_at)
+        .bind(e.updated_at),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn update_estimate(tx: &mut Tx, e: &EstimateRow) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "UPDATE estimates SET status = $1, note = $2, return_reason = $3, submitted_at = $4, decided_by = $5, \
+             decided_at = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(&e.status)
+        .bind(&e.note)
+        .bind(&e.return_reason)
+        .bind(e.submitted_at)
+        .bind(e.decided_by.clone())
+        .bind(e.decided_at)
+        .bind(e.updated_at)
+        .bind(&e.id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// An estimate, locked for change when `lock`.
+pub async fn get_estimate(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<EstimateRow>, StoreError> {
+    let lock = if lock { tx.for_update() } else { "" };
+    tx.fetch_optional(query_built(format!("SELECT {ESTIMATE_COLUMNS} FROM estimates WHERE id = $1{lock}")).bind(id))
+        .await
+}
+
+pub async fn find_estimate(tx: &mut Tx, office: Uuid, year: i32) -> Result<Option<EstimateRow>, StoreError> {
+    tx.fetch_optional(
+        query_built(format!(
+            "SELECT {ESTIMATE_COLUMNS} FROM estimates WHERE office_id = $1 AND year = $2"
+        ))
+        .bind(office)
+        .bind(year),
+    )
+    .await
+}
+
+/// Estimates of the given offices for a year (every year when `year` is 0).
+pub async fn list_estimates(tx: &mut Tx, offices: &[Uuid], year: i32) -> Result<Vec<EstimateRow>, StoreError> {
+    let mut out = Vec::new();
+    for office in offices {
+        let rows: Vec<EstimateRow> = tx
+            .fetch_all(
+                query_built(format!(
+                    "SELECT {ESTIMATE_COLUMNS} FROM estimates WHERE office_id = $1 AND (year = $2 OR $3) \
+                     ORDER BY year DESC"
+                ))
+                .bind(*office)
+                .bind(year)
+                .bind(year == 0),
+            )
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+pub async fn estimate_lines(tx: &mut Tx, estimate: &str) -> Result<Vec<EstimateLineRow>, StoreError> {
+    tx.fetch_all(
+        query("SELECT line_code, amount, note FROM estimate_lines WHERE estimate_id = $1 ORDER BY line_code")
+            .bind(estimate),
+    )
+    .await
+}
+
+/// Replaces the lines of a draft estimate.
+pub async fn set_estimate_lines(tx: &mut Tx, estimate: &str, lines: &[EstimateLineRow]) -> Result<(), StoreError> {
+    tx.execute(query("DELETE FROM estimate_lines WHERE estimate_id = $1").bind(estimate))
+        .await?;
+    for l in lines {
+        tx.execute(
+            query("INSERT INTO estimate_lines (estimate_id, line_code, amount, note) VALUES ($1, $2, $3, $4)")
+                .bind(estimate)
+                .bind(&l.line_code)
+                .bind(l.amount)
+                .bind(&l.note),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A budget entry.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AllocationRow {
+    pub id: String,
+    pub year: i64,
+    pub from_office_id: Option<String>,
+    pub to_office_id: String,
+    pub line_code: String,
+    pub amount: i64,
+    pub kind: String,
+    pub reason: String,
+    pub decision_ref: String,
+    pub allocated_on: String,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+const ALLOCATION_COLUMNS: &str = "id, year, from_office_id, to_office_id, line_code, amount, kind, reason, \
+     decision_ref, allocated_on, created_by, created_at";
+
+pub async fn insert_allocation(tx: &mut Tx, a: &AllocationRow) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO allocations (id, year, from_office_id, to_office_id, line_code, amount, kind, reason, \
+             decision_ref, allocated_on, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(&a.id)
+        .bind(a.year)
+        .bind(a.from_office_id.clone())
+        .bind(&a.to_office_id)
+        .bind(&a.line_code)
+        .bind(a.amount)
+        .bind(&a.kind)
+        .bind(&a.reason)
+        .bind(&a.decision_ref)
+        .bind(&a.allocated_on)
+        .bind(&a.created_by)
+        .bind(a.created_at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Entries to or from an office in a year, oldest first.
+pub async fn list_allocations(tx: &mut Tx, office: Uuid, year: i32) -> Result<Vec<AllocationRow>, StoreError> {
+    tx.fetch_all(
+        query_built(format!(
+            "SELECT {ALLOCATION_COLUMNS} FROM allocations WHERE (to_office_id = $1 OR from_office_id = $1) \
+             AND year = $2 ORDER BY created_at, id"
+        ))
+        .bind(office)
+        .bind(year),
+    )
+    .await
+}
+
+/// The running totals of one allocation line.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BalanceRow {
+    pub id: String,
+    pub office_id: String,
+    pub year: i64,
+    pub line_code: String,
+    pub held: i64,
+    pub allocated_out: i64,
+    pub spent: i64,
+    pub committed: i64,
+}
+
+impl BalanceRow {
+    pub fn holding(&self) -> Holding {
+        Holding {
+            held: self.held,
+            allocated_out: self.allocated_out,
+            spent: self.spent,
+            committed: self.committed,
+        }
+    }
+}
+
+const BALANCE_COLUMNS: &str = "id, office_id, year, line_code, held, allocated_out, spent, committed";
+
+/// The allocation line of an office, year and budget line, created empty
+/// if missing, and locked until the transaction ends.
+pub async fn lock_balance(tx: &mut Tx, office: Uuid, year: i32, line: &str) -> Result<BalanceRow, StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO budget_balances (id, office_id, year, line_code, held, allocated_out, spent, committed) \
+             VALUES ($1, $2, $3, $4, 0, 0, 0, 0) ON CONFLICT (office_id, year, line_code) DO NOTHING",
+        )
+        .bind(vanphong_platform::ids::new_id())
+        .bind(office)
+        .bind(year)
+        .bind(line),
+    )
+    .await?;
+    let row: Option<BalanceRow> = tx
+        .fetch_optional(
+            query_built(format!(
+                "SELECT {BALANCE_COLUMNS} FROM budget_balances WHERE office_id = $1 AND year = $2 AND line_code = $3{}",
+                tx.for_update()
+            ))
+            .bind(office)
+            .bind(year)
+            .bind(line),
+        )
+        .await?;
+    row.ok_or(StoreError::Other(sqlx::Error::RowNotFound))
+}
+
+/// An allocation line by id, locked when `lock`.
+pub async fn get_balance(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<BalanceRow>, StoreError> {
+    let lock = if lock { tx.for_update() } else { "" };
+    tx.fetch_optional(
+        query_built(format!(
+            "SELECT {BALANCE_COLUMNS} FROM budget_balances WHERE id = $1{lock}"
+        ))
+        .bind(id),
+    )
+    .await
+}
+
+/// Writes back the totals of a locked line.
+pub async fn save_balance(tx: &mut Tx, b: &BalanceRow) -> Result<(), StoreError> {
+    tx.execute(
+        query("UPDATE budget_balances SET held = $1, allocated_out = $2, spent = $3, committed = $4 WHERE id = $5")
+            .bind(b.held)
+            .bind(b.allocated_out)
+            .bind(b.spent)
+            .bind(b.committed)
+            .bind(&b.id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every allocation line of an office in a year, by line code.
+pub async fn list_balances(tx: &mut Tx, office: Uuid, year: i32) -> Result<Vec<BalanceRow>, StoreError> {
+    tx.fetch_all(
+        query_built(format!(
+            "SELECT {BALANCE_COLUMNS} FROM budget_balances WHERE office_id = $1 AND year = $2 ORDER BY line_code"
+        ))
+        .bind(office)
+        .bind(year),
+    )
+    .await
+}
