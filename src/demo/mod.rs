@@ -5,6 +5,8 @@
 //! passes every check and leaves an audit trail.
 
 mod documents;
+mod finance;
+mod petitions;
 
 use std::net::SocketAddr;
 
@@ -336,6 +338,8 @@ pub async fn load(
     }
     if services {
         documents::load(&channel, &report, today).await?;
+        petitions::load(&channel, &report, today).await?;
+        finance::load(&channel, &report, today).await?;
     }
     Ok(report)
 }
