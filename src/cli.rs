@@ -18,6 +18,7 @@ use vanphong_platform::host::Backend;
 use vanphong_platform::identity::Role;
 use vanphong_platform::server::on_signals;
 use vanphong_platform::telemetry;
+use vanphong_reporting::Reporting;
 
 use crate::demo::DEMO_PASSWORD;
 use crate::error::CommandError;
@@ -92,6 +93,8 @@ pub enum Target {
     Petitions,
     /// The finance service.
     Finance,
+    /// The reporting service.
+    Reporting,
 }
 
 impl Target {
@@ -102,6 +105,7 @@ impl Target {
             Target::Documents => "documents",
             Target::Petitions => "petitions",
             Target::Finance => "finance",
+            Target::Reporting => "reporting",
         }
     }
 
@@ -111,12 +115,14 @@ impl Target {
         let documents = ("documents", Documents::migrations());
         let petitions = ("petitions", Petitions::migrations());
         let finance = ("finance", Finance::migrations());
+        let reporting = ("reporting", Reporting::migrations());
         match self {
-            Target::All => vec![directory, documents, petitions, finance],
+            Target::All => vec![directory, documents, petitions, finance, reporting],
             Target::Gateway => vec![directory],
             Target::Documents => vec![documents],
             Target::Petitions => vec![petitions],
             Target::Finance => vec![finance],
+            Target::Reporting => vec![reporting],
         }
     }
 }

@@ -32,6 +32,7 @@ use vanphong_platform::identity::{
 use vanphong_platform::server::serve;
 use vanphong_platform::tree::{Numbering, OfficeKind};
 use vanphong_platform::{Error, grpc_client};
+use vanphong_reporting::Reporting;
 
 use crate::demo::{self, DemoReport};
 use crate::error::CommandError;
@@ -43,6 +44,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DOCUMENTS_LISTEN: &str = "127.0.0.1:50061";
 pub const PETITIONS_LISTEN: &str = "127.0.0.1:50062";
 pub const FINANCE_LISTEN: &str = "127.0.0.1:50063";
+pub const REPORTING_LISTEN: &str = "127.0.0.1:50064";
 
 /// How long a backend waits for the directory's first snapshot.
 const DIRECTORY_WAIT: Duration = Duration::from_secs(30);
@@ -275,8 +277,14 @@ pub async fn start(
     let documents = Loopback::<Documents>::bind().await?;
     let petitions = Loopback::<Petitions>::bind().await?;
     let finance = Loopback::<Finance>::bind().await?;
+    let reporting = Loopback::<Reporting>::bind().await?;
 
-    let backends = vec![documents.entry()?, petitions.entry()?, finance.entry()?];
+    let backends = vec![
+        documents.entry()?,
+        petitions.entry()?,
+        finance.entry()?,
+        reporting.entry()?,
+    ];
     let gateway = start_gateway(
         settings,
         clock.clone(),
@@ -289,12 +297,17 @@ pub async fn start(
 
     let mut backend_settings = settings.clone();
     backend_settings.directory_url = format!("http://{addr}");
+    // Services call each other directly, as separate processes would.
+    backend_settings.documents_url = Some(format!("http://{}", documents.addr));
+    backend_settings.petitions_url = Some(format!("http://{}", petitions.addr));
+    backend_settings.finance_url = Some(format!("http://{}", finance.addr));
     let clock_now = clock.now();
     let runtime = runtime(backend_settings, clock, gateway.verifier.clone(), &shutdown).await?;
     let mut servers = vec![gateway.server];
     servers.push(documents.start(&runtime).await?);
     servers.push(petitions.start(&runtime).await?);
     servers.push(finance.start(&runtime).await?);
+    servers.push(reporting.start(&runtime).await?);
 
     let generated_admin_password = (gateway.bootstrapped && settings.admin_password.is_none() && !with_demo)
         .then(|| gateway.admin_password.clone());
@@ -405,6 +418,9 @@ pub async fn start_one(
             if let Some(url) = &settings.finance_url {
                 backends.push(backend_entry::<Finance>(url)?);
             }
+            if let Some(url) = &settings.reporting_url {
+                backends.push(backend_entry::<Reporting>(url)?);
+            }
             let gateway = start_gateway(settings, clock, false, listener, backends, &shutdown).await?;
             gateway.started.store(true, Ordering::Release);
             Ok(RunningSuite {
@@ -419,6 +435,7 @@ pub async fn start_one(
         "documents" => start_backend::<Documents>(settings, clock, DOCUMENTS_LISTEN, shutdown).await,
         "petitions" => start_backend::<Petitions>(settings, clock, PETITIONS_LISTEN, shutdown).await,
         "finance" => start_backend::<Finance>(settings, clock, FINANCE_LISTEN, shutdown).await,
+        "reporting" => start_backend::<Reporting>(settings, clock, REPORTING_LISTEN, shutdown).await,
         other => Err(Error::invalid("target", "UNKNOWN_SERVICE", format!("unknown service {other}")).into()),
     }
 }

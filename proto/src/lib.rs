@@ -47,6 +47,13 @@ pub mod finance {
     }
 }
 
+/// Periodic briefing reports.
+pub mod reporting {
+    pub mod v1 {
+        include!(concat!(env!("OUT_DIR"), "/vanphong.reporting.v1.rs"));
+    }
+}
+
 /// The office directory, users and sign-in.
 pub mod directory {
     pub mod v1 {

@@ -16,6 +16,7 @@ mod gateway;
 mod idempotency;
 mod offices;
 mod petitions;
+mod reporting;
 mod sync;
 mod users;
 mod validation;

@@ -131,6 +131,10 @@ pub struct Options {
     /// process.
     #[arg(long, env = "VANPHONG_FINANCE_URL", global = true)]
     pub finance_url: Option<String>,
+    /// Where the gateway reaches the reporting service when it runs as its
+    /// own process.
+    #[arg(long, env = "VANPHONG_REPORTING_URL", global = true)]
+    pub reporting_url: Option<String>,
     /// Proxies whose X-Forwarded-For is believed, comma-separated
     /// [default: 127.0.0.1,::1].
     #[arg(long, env = "VANPHONG_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
@@ -182,6 +186,7 @@ pub struct Settings {
     pub documents_url: Option<String>,
     pub petitions_url: Option<String>,
     pub finance_url: Option<String>,
+    pub reporting_url: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
     pub admin_password: Option<String>,
     pub root_office_code: String,
@@ -197,7 +202,7 @@ impl Options {
             request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, deployment_id,
             signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
-            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url, petitions_url, finance_url,
+            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url, petitions_url, finance_url, reporting_url,
         )
     }
 
@@ -293,6 +298,7 @@ impl Options {
             documents_url: self.documents_url,
             petitions_url: self.petitions_url,
             finance_url: self.finance_url,
+            reporting_url: self.reporting_url,
             trusted_proxies: self
                 .trusted_proxies
                 .unwrap_or_else(|| vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])]),
