@@ -11,6 +11,7 @@ mod auth;
 mod cli;
 mod documents_incoming;
 mod documents_outgoing;
+mod documents_registers;
 mod finance;
 mod gateway;
 mod idempotency;

@@ -7,6 +7,7 @@ mod flow;
 mod incoming;
 mod outgoing;
 mod queries;
+mod registers;
 mod terms;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ use vanphong_proto::documents::v1::catalog_service_server::CatalogServiceServer;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryServiceServer;
 use vanphong_proto::documents::v1::incoming_service_server::IncomingServiceServer;
 use vanphong_proto::documents::v1::outgoing_service_server::OutgoingServiceServer;
+use vanphong_proto::documents::v1::register_service_server::RegisterServiceServer;
 use vanphong_proto::documents::v1::term_service_server::TermServiceServer;
 
 use crate::domain::access;
@@ -103,6 +105,7 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(IncomingServiceServer::new(incoming::IncomingApi(shared.clone())))
         .with_service(OutgoingServiceServer::new(outgoing::OutgoingApi(shared.clone())))
         .with_service(TermServiceServer::new(terms::TermApi(shared.clone())))
+        .with_service(RegisterServiceServer::new(registers::RegisterApi(shared.clone())))
         .with_service(DocumentQueryServiceServer::new(queries::QueryApi(shared.clone())))
         .with_service(CatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(AuditServiceServer::new(audit::AuditApi(shared))))

@@ -9,3 +9,4 @@ pub mod incoming;
 pub mod kinds;
 pub mod numbering;
 pub mod outgoing;
+pub mod register;

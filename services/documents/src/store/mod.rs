@@ -5,6 +5,7 @@ pub mod documents;
 pub mod listing;
 pub mod people;
 pub mod recipients;
+pub mod reports;
 pub mod series;
 pub mod terms;
 
