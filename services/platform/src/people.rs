@@ -33,7 +33,9 @@ impl OnBehalf {
         }
     }
 
-    fn request<M>(&self, message: M) -> tonic::Request<M> {
+    /// A request to another service carrying the caller's token and what
+    /// remains of their deadline (5 s when they sent none).
+    pub fn request<M>(&self, message: M) -> tonic::Request<M> {
         let mut request = with_deadline(tonic::Request::new(message), self.deadline, DEFAULT_TIMEOUT);
         if let Some(auth) = &self.authorization {
             request.metadata_mut().insert("authorization", auth.clone());

@@ -204,7 +204,7 @@ async fn other_outcomes_end_the_case_here() {
     transfer.note = "Thuộc thẩm quyền giải quyết của chính quyền".into();
     transfer.competent_authority = CompetentAuthority::Administrative as i32;
     let moved = petitions(&app)
-        .classify_petition(authed(transfer, &hh.officer))
+        .classify_petition(authed(transfer.clone(), &hh.officer))
         .await
         .expect("transferred")
         .into_inner();
@@ -212,10 +212,36 @@ async fn other_outcomes_end_the_case_here() {
     assert!(!moved.closed_on.is_empty());
     let slip = moved.transfer.expect("transfer");
     assert_eq!(slip.target_body, "Ủy ban nhân dân huyện Hiệp Hòa");
-    assert_eq!(
-        slip.slip_status, "pending",
-        "issued once the documents service has outgoing documents"
+    assert_eq!(slip.slip_status, "issued");
+    let slip_id = slip.slip_document_id.clone();
+    let draft = app
+        .queries()
+        .get_document(authed(
+            vanphong_proto::documents::v1::GetDocumentRequest {
+                document_id: slip_id.clone(),
+            },
+            &hh.officer,
+        ))
+        .await
+        .expect("the slip is a draft outgoing document the officer can read")
+        .into_inner();
+    assert_eq!(draft.type_code, "PC");
+    assert!(
+        draft.subject.contains("Ủy ban nhân dân huyện Hiệp Hòa"),
+        "{}",
+        draft.subject
     );
+    assert_eq!(draft.recipients[0].name, "Ủy ban nhân dân huyện Hiệp Hòa");
+
+    // Classifying again changes nothing and makes no second slip.
+    let again = petitions(&app).classify_petition(authed(transfer, &hh.officer)).await;
+    match again {
+        Ok(answer) => assert_eq!(
+            answer.into_inner().transfer.expect("transfer").slip_document_id,
+            slip_id
+        ),
+        Err(status) => assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}"),
+    }
 
     let q = take_in(&app, &hh.clerk, letter("2026-03-02", "Đơn không có nội dung cụ thể")).await;
     let mut file = classify(&q.id, ClassificationOutcome::File);

@@ -90,10 +90,13 @@ impl Action {
     }
 
     /// Who may take the step (the drafter may also edit and submit their
-    /// own draft).
+    /// own draft). Petition officers draft the transfer slips (phiếu
+    /// chuyển) of the petitions they classify.
     fn who(self) -> &'static [Role] {
         match self {
-            Action::Edit | Action::SubmitForReview => &[Role::Specialist, Role::Clerk, Role::Leader],
+            Action::Edit | Action::SubmitForReview => {
+                &[Role::Specialist, Role::Clerk, Role::Leader, Role::PetitionOfficer]
+            }
             Action::Approve | Action::Return | Action::Sign | Action::Recall => &[Role::Leader],
             Action::Number | Action::Dispatch => &[Role::Clerk],
             Action::Cancel => &[Role::Leader, Role::Clerk],

@@ -1,28 +1,21 @@
 //! The transfer slip (phiếu chuyển) of a transferred petition: an outgoing
 //! document of the documents service, issued once per transfer.
 //!
-//! THE SEAM. Outgoing documents do not exist in the documents service yet,
-//! so [`request_transfer_slip`] does not call it. What is in place:
-//! - the transfer is stored (`store::transfers`) in the same transaction as
-//!   the classification, with its slip `pending` — the outbox;
-//! - this function is called after that transaction commits, with
-//!   everything the slip needs ([`slip_subject`], the target body, the
-//!   reason) and the caller's credentials and deadline;
-//! - [`slip_request_id`] is the idempotency key to send with the documents
-//!   service's create call, so a retried request yields one slip;
-//! - `store::transfers::record_slip` records the slip's document id once,
-//!   and only while the transfer is still pending.
-//!
-//! To wire it: create the outgoing document (type `PC`, phiếu chuyển;
-//! recipient `transfer.target_body`; subject [`slip_subject`]) with
-//! `request_id = slip_request_id(petition.id)`, then record its id with
-//! `record_slip` in a write transaction (with an audit record). Pending
-//! transfers left by a failure can be retried from `petition_transfers`
-//! where `slip_status = 'pending'`.
+//! The slip is asked for before the classification is written: if the
+//! documents service cannot answer, the classification fails with
+//! `UNAVAILABLE` and nothing is written; when it succeeds the slip's id is
+//! stored with the transfer in the classification's own transaction. The
+//! create call carries an idempotency key derived from the petition
+//! ([`slip_request_id`]), so a retried classification finds the same slip
+//! instead of making a second one.
 
 use uuid::Uuid;
 
+use vanphong_platform::Error;
+use vanphong_platform::grpc_client::{channel, traced};
 use vanphong_platform::people::OnBehalf;
+use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
+use vanphong_proto::documents::v1::{CreateDraftRequest, RecipientInput};
 
 use super::Shared;
 use crate::domain::petition::Petition;
@@ -43,19 +36,56 @@ pub fn slip_subject(petition: &Petition, transfer: &Transfer) -> String {
     )
 }
 
-/// Asks the documents service for the transfer slip. Not wired yet (see
-/// the module documentation): the transfer stays `pending`. Never fails the
-/// classification: a slip that cannot be issued now is retried later.
-pub(crate) async fn request_transfer_slip(
-    _shared: &Shared,
-    _on_behalf: &OnBehalf,
+/// Creates the slip as a draft outgoing document of the office (type
+/// `PC`, addressed to the competent body) on the caller's behalf, and
+/// returns its id.
+pub(crate) async fn create_transfer_slip(
+    shared: &Shared,
+    on_behalf: &OnBehalf,
     petition: &Petition,
-    transfer: &Transfer,
-) {
-    tracing::info!(
-        petition = %petition.id,
-        request_id = %slip_request_id(petition.id),
-        subject = %slip_subject(petition, transfer),
-        "transfer slip pending: outgoing documents are not available yet"
-    );
+    target_body: &str,
+) -> Result<Uuid, Error> {
+    let Some(url) = &shared.ctx.settings.documents_url else {
+        return Err(Error::Unavailable(
+            "Chưa cấu hình địa chỉ dịch vụ văn bản (documents); không lập được phiếu chuyển".into(),
+        ));
+    };
+    let mut client = OutgoingServiceClient::new(traced(channel(url)?));
+    let transfer = Transfer {
+        petition_id: petition.id,
+        target_body: target_body.to_string(),
+        reason: String::new(),
+        slip_document_id: None,
+        slip_status: String::new(),
+    };
+    let request = on_behalf.request(CreateDraftRequest {
+        request_id: slip_request_id(petition.id),
+        office_id: petition.office_id.to_string(),
+        type_code: "PC".into(),
+        subject: slip_subject(petition, &transfer),
+        recipients: vec![RecipientInput {
+            name: target_body.to_string(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let document = client
+        .create_draft(request)
+        .await
+        .map_err(|status| match status.code() {
+            tonic::Code::PermissionDenied => Error::PermissionDenied(status.message().to_string()),
+            tonic::Code::Unauthenticated => Error::Unauthenticated(status.message().to_string()),
+            code => {
+                tracing::warn!(
+                    ?code,
+                    message = status.message(),
+                    "documents service refused the transfer slip"
+                );
+                Error::Unavailable(format!(
+                    "Dịch vụ văn bản (documents) không lập được phiếu chuyển: {}",
+                    status.message()
+                ))
+            }
+        })?;
+    Uuid::parse_str(&document.into_inner().id).map_err(Error::internal)
 }

@@ -26,7 +26,7 @@ use crate::domain::petition::Petition;
 use crate::store;
 use crate::store::extensions::Extension;
 use crate::store::history::Event;
-use crate::store::transfers::{SLIP_PENDING, Transfer};
+use crate::store::transfers::{SLIP_ISSUED, Transfer};
 
 /// A history entry by the caller.
 pub(crate) fn event(caller: &Caller, at: DateTime<Utc>, kind: &str, note: &str) -> Event {
@@ -338,6 +338,13 @@ pub(crate) async fn classify(
     {
         ensure_member(s, &on_behalf, &caller, id, handler).await?;
     }
+    // The slip comes first: if it cannot be made, nothing is written.
+    let slip = if outcome == Outcome::Transfer {
+        let petition = peek(s, &caller, id).await?;
+        Some(slips::create_transfer_slip(s, &on_behalf, &petition, &transfer_to).await?)
+    } else {
+        None
+    };
     let (mut tx, before) = begin(s, &caller, id, Action::Classify).await?;
     let mut after = before.clone();
     after.outcome = Some(outcome);
@@ -359,8 +366,8 @@ pub(crate) async fn classify(
         petition_id: id,
         target_body: transfer_to.clone(),
         reason: note.clone(),
-        slip_document_id: None,
-        slip_status: SLIP_PENDING.into(),
+        slip_document_id: slip,
+        slip_status: SLIP_ISSUED.into(),
     });
     if let Some(transfer) = &transfer {
         store::transfers::add(&mut tx, transfer, s.now()).await?;
@@ -369,11 +376,7 @@ pub(crate) async fn classify(
         Some(t) => format!("{}: chuyển đến {}. {}", outcome.label(), t.target_body, note),
         None => format!("{}. {note}", outcome.label()),
     };
-    let answer = finish(s, tx, &caller, &before, after.clone(), Action::Classify, history.trim()).await?;
-    if let Some(transfer) = transfer {
-        slips::request_transfer_slip(s, &on_behalf, &after, &transfer).await;
-    }
-    Ok(answer)
+    finish(s, tx, &caller, &before, after, Action::Classify, history.trim()).await
 }
 
 /// `AcceptPetition`: thụ lý of a petition under consideration.

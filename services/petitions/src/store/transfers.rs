@@ -1,11 +1,9 @@
 //! Transfers to the competent body (chuyển đơn) and their slips.
 //!
 //! The transfer row is written in the same transaction as the
-//! classification, with the slip "pending": it is the outbox from which the
-//! transfer slip (phiếu chuyển, an outgoing document of the documents
-//! service) is requested, and where the slip's document id is kept once
-//! issued — so the slip is asked for once per transfer, however often the
-//! request is retried.
+//! classification and keeps the id of the transfer slip (phiếu chuyển, a
+//! draft outgoing document of the documents service), which is made just
+//! before that transaction under an idempotency key of its own.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -14,8 +12,6 @@ use vanphong_platform::db::{StoreError, Tx, query};
 
 use super::petitions::opt_id;
 
-/// The slip has not been issued yet.
-pub const SLIP_PENDING: &str = "pending";
 /// The slip was issued as an outgoing document.
 pub const SLIP_ISSUED: &str = "issued";
 
@@ -29,7 +25,7 @@ pub struct Transfer {
     pub slip_status: String,
 }
 
-/// Records a transfer, its slip pending.
+/// Records a transfer with its slip.
 pub async fn add(tx: &mut Tx, t: &Transfer, at: DateTime<Utc>) -> Result<(), StoreError> {
     tx.execute(
         query(
@@ -74,22 +70,4 @@ pub async fn of(tx: &mut Tx, petition: Uuid) -> Result<Option<Transfer>, StoreEr
         slip_document_id: opt_id(r.slip_document_id),
         slip_status: r.slip_status,
     }))
-}
-
-/// Records the issued slip of a transfer still pending; false when it was
-/// already recorded (a retry).
-pub async fn record_slip(tx: &mut Tx, petition: Uuid, document: Uuid) -> Result<bool, StoreError> {
-    let changed = tx
-        .execute(
-            query(
-                "UPDATE petition_transfers SET slip_document_id = $1, slip_status = $2 \
-                 WHERE petition_id = $3 AND slip_status = $4",
-            )
-            .bind(document)
-            .bind(SLIP_ISSUED)
-            .bind(petition)
-            .bind(SLIP_PENDING),
-        )
-        .await?;
-    Ok(changed == 1)
 }
