@@ -9,6 +9,8 @@ mod helpers;
 mod audit;
 mod auth;
 mod cli;
+mod documents_attachments;
+mod documents_edxml;
 mod documents_incoming;
 mod documents_outgoing;
 mod documents_registers;

@@ -7,10 +7,13 @@
 //!   defaults, numbers and symbols, who may see what — no I/O;
 //! - [`store`]: the SQL (documents, number series, people named on
 //!   documents, history, listing and search, catalogue);
+//! - [`blob`]: where attachments' content is kept (a local folder or
+//!   S3-compatible object storage);
 //! - [`api`]: the gRPC services, which validate, authorize, and make each
 //!   change in one transaction with its audit record.
 
 pub mod api;
+pub mod blob;
 pub mod domain;
 pub mod store;
 

@@ -1,8 +1,10 @@
 //! The documents service's gRPC services and what they share.
 
+mod attachments;
 mod audit;
 mod catalog;
 mod convert;
+mod edxml;
 mod flow;
 mod incoming;
 mod outgoing;
@@ -23,14 +25,17 @@ use vanphong_platform::identity::Caller;
 use vanphong_platform::people::People;
 use vanphong_platform::server::GrpcServices;
 use vanphong_platform::{Error, grpc_client};
+use vanphong_proto::documents::v1::attachment_service_server::AttachmentServiceServer;
 use vanphong_proto::documents::v1::audit_service_server::AuditServiceServer;
 use vanphong_proto::documents::v1::catalog_service_server::CatalogServiceServer;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryServiceServer;
+use vanphong_proto::documents::v1::edxml_service_server::EdxmlServiceServer;
 use vanphong_proto::documents::v1::incoming_service_server::IncomingServiceServer;
 use vanphong_proto::documents::v1::outgoing_service_server::OutgoingServiceServer;
 use vanphong_proto::documents::v1::register_service_server::RegisterServiceServer;
 use vanphong_proto::documents::v1::term_service_server::TermServiceServer;
 
+use crate::blob::BlobStore;
 use crate::domain::access;
 use crate::domain::document::Document;
 use crate::store;
@@ -95,6 +100,7 @@ impl Shared {
 pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
     store::catalog::ensure_defaults(&ctx.db).await?;
     let people = People::new(grpc_client::channel(&ctx.settings.directory_url)?);
+    let blobs = Arc::new(BlobStore::open(&ctx.settings)?);
     let shared = Arc::new(Shared {
         ctx,
         people,
@@ -108,5 +114,20 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(RegisterServiceServer::new(registers::RegisterApi(shared.clone())))
         .with_service(DocumentQueryServiceServer::new(queries::QueryApi(shared.clone())))
         .with_service(CatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
+        .with_service(
+            AttachmentServiceServer::new(attachments::AttachmentApi {
+                shared: shared.clone(),
+                blobs: blobs.clone(),
+            })
+            .max_decoding_message_size(attachments::WHOLE_FILE_LIMIT as usize * 2),
+        )
+        .with_service(
+            EdxmlServiceServer::new(edxml::EdxmlApi {
+                shared: shared.clone(),
+                blobs,
+            })
+            .max_decoding_message_size(edxml::MAX_PACKAGE_BYTES)
+            .max_encoding_message_size(edxml::MAX_PACKAGE_BYTES),
+        )
         .with_service(AuditServiceServer::new(audit::AuditApi(shared))))
 }

@@ -525,6 +525,7 @@ impl OutgoingApi {
             copy.sender_office_id = Some(document.office_id);
             copy.source_document_id = Some(document.id);
             store::documents::insert(&mut tx, &copy).await?;
+            store::attachments::share(&mut tx, document.id, copy.id, caller.subject_id, now).await?;
             store::people::add_event(&mut tx, copy.id, &event(&caller, now, "arrive", &document.issuer_name)).await?;
             audit::record(&mut tx, &caller, now, change(None, &copy, "arrive")).await?;
             store::recipients::link_incoming(&mut tx, recipient.id, copy.id).await?;

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod catalog;
 pub mod document;
+pub mod edxml;
 pub mod flow;
 pub mod incoming;
 pub mod kinds;

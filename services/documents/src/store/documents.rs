@@ -188,6 +188,18 @@ pub async fn find_registered(
     Ok(row.map(Row::into_document))
 }
 
+/// The office's document with this electronic id, whatever its state
+/// (refused ones excepted), for refusing a package received twice.
+pub async fn by_electronic_id(tx: &mut Tx, office: Uuid, electronic_id: &str) -> Result<Option<Document>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND electronic_id = $2 AND status <> 'refused' LIMIT 1"
+    );
+    let row: Option<Row> = tx
+        .fetch_optional(query_built(sql).bind(office).bind(electronic_id))
+        .await?;
+    Ok(row.map(Row::into_document))
+}
+
 /// Binds every column but `id`, in the order of [`COLUMNS`], then the
 /// derived `duplicate_key` and `search_text`.
 fn bind_fields(q: vanphong_platform::db::Query, d: &Document) -> vanphong_platform::db::Query {

@@ -1,5 +1,6 @@
 //! The documents service's SQL.
 
+pub mod attachments;
 pub mod catalog;
 pub mod documents;
 pub mod listing;
@@ -17,9 +18,11 @@ pub static MIGRATIONS: Migrations = Migrations {
     sqlite: &[
         migration!(1, "documents", "../../migrations/sqlite/0001_documents.sql"),
         migration!(2, "outgoing", "../../migrations/sqlite/0002_outgoing.sql"),
+        migration!(3, "attachments", "../../migrations/sqlite/0003_attachments.sql"),
     ],
     postgres: &[
         migration!(1, "documents", "../../migrations/postgres/0001_documents.sql"),
         migration!(2, "outgoing", "../../migrations/postgres/0002_outgoing.sql"),
+        migration!(3, "attachments", "../../migrations/postgres/0003_attachments.sql"),
     ],
 };

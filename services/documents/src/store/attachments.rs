@@ -1,0 +1,159 @@
+//! Attachments: the rows that say which blob holds which file of which
+//! document.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use vanphong_platform::clock::from_micros;
+use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::ids::new_id;
+
+/// A file attached to a document, as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub id: Uuid,
+    pub document_id: Uuid,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the content, lower-case hex.
+    pub sha256: String,
+    /// Where the content is in the blob store.
+    pub blob_key: String,
+    /// Outgoing: the draft version it was attached to.
+    pub version: i64,
+    /// The attachment of the sender's document this copy shares its blob with.
+    pub shared_from: Option<Uuid>,
+    pub uploaded_by: Uuid,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl Attachment {
+    /// The attachment as recorded in the audit trail.
+    pub fn audit_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "id": self.id,
+            "document_id": self.document_id,
+            "file_name": self.file_name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "version": self.version,
+            "shared_from": self.shared_from,
+        })
+    }
+}
+
+const COLUMNS: &str = "id, document_id, file_name, content_type, size, sha256, blob_key, version, shared_from, \
+     uploaded_by, uploaded_at";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    document_id: String,
+    file_name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    blob_key: String,
+    version: i64,
+    shared_from: Option<String>,
+    uploaded_by: String,
+    uploaded_at: i64,
+}
+
+impl Row {
+    fn into_attachment(self) -> Attachment {
+        let parse = |s: &str| Uuid::parse_str(s).unwrap_or_default();
+        Attachment {
+            id: parse(&self.id),
+            document_id: parse(&self.document_id),
+            file_name: self.file_name,
+            content_type: self.content_type,
+            size: self.size,
+            sha256: self.sha256,
+            blob_key: self.blob_key,
+            version: self.version,
+            shared_from: self.shared_from.as_deref().map(parse),
+            uploaded_by: parse(&self.uploaded_by),
+            uploaded_at: from_micros(self.uploaded_at),
+        }
+    }
+}
+
+/// Stores a new attachment row.
+pub async fn insert(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO attachments (id, document_id, file_name, content_type, size, sha256, blob_key, version, \
+             shared_from, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(a.id)
+        .bind(a.document_id)
+        .bind(&a.file_name)
+        .bind(&a.content_type)
+        .bind(a.size)
+        .bind(&a.sha256)
+        .bind(&a.blob_key)
+        .bind(a.version)
+        .bind(a.shared_from)
+        .bind(a.uploaded_by)
+        .bind(a.uploaded_at),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The attachments of a document, oldest first.
+pub async fn of_document(tx: &mut Tx, document: Uuid) -> Result<Vec<Attachment>, StoreError> {
+    let rows: Vec<Row> = tx
+        .fetch_all(
+            query_built(format!(
+                "SELECT {COLUMNS} FROM attachments WHERE document_id = $1 ORDER BY uploaded_at, id"
+            ))
+            .bind(document),
+        )
+        .await?;
+    Ok(rows.into_iter().map(Row::into_attachment).collect())
+}
+
+/// One attachment of a document.
+pub async fn get(tx: &mut Tx, document: Uuid, attachment: Uuid) -> Result<Option<Attachment>, StoreError> {
+    let row: Option<Row> = tx
+        .fetch_optional(
+            query_built(format!(
+                "SELECT {COLUMNS} FROM attachments WHERE id = $1 AND document_id = $2"
+            ))
+            .bind(attachment)
+            .bind(document),
+        )
+        .await?;
+    Ok(row.map(Row::into_attachment))
+}
+
+/// Gives a copy of a document (a recipient office's incoming copy) the
+/// attachments of the original: new rows sharing the original blobs, no
+/// bytes copied. Returns the new rows.
+pub async fn share(
+    tx: &mut Tx,
+    from: Uuid,
+    to: Uuid,
+    by: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Vec<Attachment>, StoreError> {
+    let mut out = Vec::new();
+    for original in of_document(tx, from).await? {
+        let copy = Attachment {
+            id: new_id(),
+            document_id: to,
+            version: 0,
+            shared_from: Some(original.id),
+            uploaded_by: by,
+            uploaded_at: at,
+            ..original
+        };
+        insert(tx, &copy).await?;
+        out.push(copy);
+    }
+    Ok(out)
+}
