@@ -494,3 +494,28 @@ async fn files_follow_the_document_rules_and_travel_with_its_copies() {
     }
     assert_eq!(stored_blobs(&app), 3, "copies share the sender's blob");
 }
+
+#[tokio::test]
+async fn the_size_limit_is_a_setting() {
+    let app = crate::helpers::spawn_app_with(|o| o.attachment_max_bytes = Some(4096)).await;
+    let drafter = app.token("hiephoa", Role::Specialist).await;
+    let doc = draft(&app, &drafter, notice("Thông báo lịch làm việc")).await;
+    let meta = |size: i64, sha256: String| AttachmentMetadata {
+        document_id: doc.id.clone(),
+        file_name: "lich.pdf".into(),
+        content_type: "application/pdf".into(),
+        size,
+        sha256,
+        ..Default::default()
+    };
+    let small = content(4096, 3);
+    upload_as(&app, &drafter, meta(4096, sha256_hex(&small)), small)
+        .await
+        .expect("at the configured limit");
+    let over = content(4097, 3);
+    let e = upload_as(&app, &drafter, meta(4097, sha256_hex(&over)), over)
+        .await
+        .expect_err("over the configured limit");
+    assert_eq!(violated_fields(&e), vec!["size"]);
+    assert_eq!(stored_blobs(&app), 1);
+}

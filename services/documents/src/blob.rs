@@ -36,8 +36,8 @@ use vanphong_platform::config::Settings;
 /// The environment variable that chooses the store.
 pub const STORE_VARIABLE: &str = "VANPHONG_DOCUMENTS_BLOB_STORE";
 
-/// Largest attachment accepted, in bytes, until a setting says otherwise
-/// (DOMAIN: "size limit configurable, default 50 MiB").
+/// Largest attachment accepted, in bytes, for stores made without settings;
+/// servers take `attachment-max-bytes` (default the same 50 MiB).
 pub const DEFAULT_MAX_ATTACHMENT_BYTES: i64 = 50 * 1024 * 1024;
 
 /// Parts of a streamed upload are sent to the store in pieces of this size
@@ -99,10 +99,14 @@ impl BlobStore {
     /// The store chosen by the environment (see the module's documentation).
     pub fn open(settings: &Settings) -> Result<BlobStore, Error> {
         let kind = Kind::parse(std::env::var(STORE_VARIABLE).ok().as_deref()).map_err(Error::internal)?;
-        match kind {
+        let store = match kind {
             Kind::Local => BlobStore::local(&settings.data_dir.join("blobs").join("documents")),
             Kind::S3 => BlobStore::s3_from_env(),
-        }
+        }?;
+        Ok(BlobStore {
+            max_bytes: i64::try_from(settings.attachment_max_bytes).unwrap_or(i64::MAX),
+            ..store
+        })
     }
 
     /// Files in `dir` (created if missing).

@@ -112,6 +112,10 @@ pub struct Options {
     /// Sign-in attempts allowed per client address per minute [default: 120].
     #[arg(long, env = "VANPHONG_SIGN_IN_ATTEMPTS_PER_MINUTE", global = true)]
     pub sign_in_attempts_per_minute: Option<u32>,
+    /// Largest attachment a document may carry, bytes [default: 52428800,
+    /// 50 MiB].
+    #[arg(long, env = "VANPHONG_ATTACHMENT_MAX_BYTES", global = true)]
+    pub attachment_max_bytes: Option<u64>,
     /// Public-holiday calendar (TOML) replacing the built-in Vietnamese one.
     #[arg(long, env = "VANPHONG_HOLIDAYS_FILE", global = true)]
     pub holidays_file: Option<PathBuf>,
@@ -182,6 +186,7 @@ pub struct Settings {
     pub sign_in_free_failures: u32,
     pub sign_in_attempts_per_minute: u32,
     pub holidays_file: Option<PathBuf>,
+    pub attachment_max_bytes: u64,
     pub directory_url: String,
     pub documents_url: Option<String>,
     pub petitions_url: Option<String>,
@@ -203,6 +208,7 @@ impl Options {
             signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
             admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url, petitions_url, finance_url, reporting_url,
+            attachment_max_bytes,
         )
     }
 
@@ -261,6 +267,10 @@ impl Options {
                 "database-url must start with postgres://, postgresql:// or sqlite://".into(),
             ));
         }
+        let attachment_max_bytes = positive("attachment-max-bytes", self.attachment_max_bytes, 50 * 1024 * 1024)?;
+        if attachment_max_bytes > i64::MAX as u64 {
+            return Err(ConfigError::Invalid("attachment-max-bytes is too large".into()));
+        }
         if self.worker_threads == Some(0) {
             return Err(ConfigError::Invalid("worker-threads must be greater than 0".into()));
         }
@@ -294,6 +304,7 @@ impl Options {
             sign_in_free_failures: self.sign_in_free_failures.unwrap_or(5),
             sign_in_attempts_per_minute: self.sign_in_attempts_per_minute.unwrap_or(120).max(1),
             holidays_file: self.holidays_file,
+            attachment_max_bytes,
             directory_url: self.directory_url.unwrap_or_else(|| "http://127.0.0.1:8080".into()),
             documents_url: self.documents_url,
             petitions_url: self.petitions_url,
