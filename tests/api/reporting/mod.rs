@@ -1,4 +1,14 @@
-//! The reporting service through the gateway.
+//! The reporting service through the gateway: periods and deadlines,
+//! roll-up along the tree, the approval flow up to the parent office,
+//! completeness, exports, and what happens when a source service is silent.
+
+mod completeness;
+mod exports;
+mod flow;
+mod periods;
+mod rollup;
+mod support;
+mod unavailable;
 
 use vanphong_platform::identity::Role;
 use vanphong_proto::common::v1::VerifyAuditRequest;

@@ -1,0 +1,385 @@
+//! `ReportService`: creating an office's report for a period, writing its
+//! sections, and filling it with figures gathered from the other services.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::identity::Caller;
+use vanphong_platform::validate::Checker;
+use vanphong_platform::{Error, ids};
+use vanphong_proto::reporting::v1 as wire;
+use vanphong_proto::reporting::v1::report_service_server::ReportService;
+
+use super::checks::{self, PeriodFields};
+use super::convert::{figures_to_wire, report_to_wire, status_from_wire};
+use super::{Shared, WRITERS};
+use crate::domain::figures::{FigureTable, RollUpError, roll_up};
+use crate::domain::layout::place_of;
+use crate::domain::period::{Kind, Period};
+use crate::domain::report::{Report, Status as ReportStatus, Step, transition};
+use crate::sources::Delegation;
+use crate::store;
+
+pub struct ReportApi(pub(crate) Arc<Shared>);
+
+const MAX_TITLE: usize = 500;
+const MAX_PLACE: usize = 100;
+
+impl Shared {
+    /// The figures of `office` for `period`, gathered now on the caller's
+    /// behalf and rolled up along the tree on the period's last day.
+    pub(crate) async fn gather(
+        &self,
+        on_behalf: &Delegation,
+        office: Uuid,
+        period: &Period,
+    ) -> Result<FigureTable, Error> {
+        let snapshot = self.snapshot();
+        let children = snapshot.tree.children_on(office, period.to);
+        let gathered = self
+            .sources
+            .gather(on_behalf, office, &children, period.from, period.to)
+            .await?;
+        // The tree may have changed while the services answered: roll up
+        // along the newest copy, which the answers were computed against.
+        let snapshot = self.snapshot();
+        roll_up(office, &snapshot.tree, period.from, period.to, gathered, self.now()).map_err(|e| match e {
+            RollUpError::OutsideTree(_) => Error::Unavailable(
+                "Cây tổ chức vừa thay đổi và các dịch vụ chưa cùng cập nhật; vui lòng thử lại sau ít phút".into(),
+            ),
+            RollUpError::Overflow(code) => {
+                Error::FailedPrecondition(format!("Số liệu «{code}» vượt quá giới hạn tính toán"))
+            }
+        })
+    }
+}
+
+impl ReportApi {
+    async fn create(&self, request: Request<wire::CreateReportRequest>) -> Result<wire::Report, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let policy = store::policy::get(&s.ctx.db).await?;
+        let today = s.today();
+        let mut c = Checker::new();
+        let request_id = c.request_id(&req.request_id);
+        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let period = checks::period(
+            &mut c,
+            &PeriodFields {
+                kind: req.kind,
+                year: req.year,
+                number: req.number,
+                from: &req.from,
+                to: &req.to,
+            },
+            &policy,
+        );
+        let ad_hoc = checks::kind_from_wire(req.kind) == Some(Kind::AdHoc);
+        let title = c.optional_text("title", &req.title, MAX_TITLE);
+        if title.is_none() && ad_hoc {
+            c.violation("title", "REQUIRED", "Báo cáo đột xuất cần có trích yếu");
+        }
+        let place = c.optional_text("place", &req.place, MAX_PLACE);
+        let deadline = if req.deadline.trim().is_empty() {
+            None
+        } else {
+            if !ad_hoc {
+                c.violation(
+                    "deadline",
+                    "NOT_FOR_KIND",
+                    "Hạn gửi của báo cáo định kỳ theo quy định của từng cấp, không ghi tay",
+                );
+            }
+            let d = c.date("deadline", &req.deadline);
+            if let Some(p) = period {
+                let earliest = s.ctx.calendar.add_working_days(p.to, 1);
+                checks::not_before(
+                    &mut c,
+                    "deadline",
+                    d,
+                    earliest,
+                    &format!(
+                        "Hạn gửi phải sau ngày chốt số liệu ít nhất một ngày làm việc (sớm nhất {})",
+                        earliest.format("%d/%m/%Y")
+                    ),
+                );
+            }
+            Some(d)
+        };
+        let sections = checks::sections(&mut c, "sections", &req.sections);
+        c.finish()?;
+        let period = period.ok_or_else(|| Error::invalid("kind", "INVALID", "Kỳ báo cáo không hợp lệ"))?;
+
+        let snapshot = s.snapshot();
+        let tree = &snapshot.tree;
+        let entry = tree
+            .get(office)
+            .ok_or_else(|| Error::NotFound(format!("Không tìm thấy đơn vị {office}")))?;
+        caller.ensure_act(tree, office, today)?;
+        caller.require_any_role(WRITERS)?;
+        if !tree.exists_on(office, period.to) {
+            return Err(Error::FailedPrecondition(format!(
+                "Đơn vị chưa thành lập hoặc đã giải thể vào ngày {}",
+                period.to.format("%d/%m/%Y")
+            )));
+        }
+        let deadline = deadline.unwrap_or_else(|| policy.deadline(&s.ctx.calendar, entry.kind, period.to));
+        let now = s.now();
+        let report = Report {
+            id: ids::new_id(),
+            office_id: office,
+            period,
+            title: title.unwrap_or_else(|| format!("Tình hình công tác {}", period.label())),
+            status: ReportStatus::Draft,
+            sections: sections
+                .into_iter()
+                .filter(|(_, t)| !t.is_empty())
+                .collect::<BTreeMap<_, _>>(),
+            figures: None,
+            deadline,
+            parent_office_id: tree.parent_on(office, period.to),
+            place: place.unwrap_or_else(|| place_of(&entry.name)),
+            round: 1,
+            created_by: caller.subject_id,
+            created_at: now,
+            updated_at: now,
+            submitted_at: None,
+            approved_by: None,
+            approved_at: None,
+            override_reason: String::new(),
+            document_id: None,
+            number_symbol: String::new(),
+            issued_on: None,
+            signing_prefix: String::new(),
+            signing_body: String::new(),
+            signer_position: String::new(),
+            signer_name: String::new(),
+            sent_at: None,
+            decided_at: None,
+            return_reason: String::new(),
+        };
+
+        let key = IdempotencyKey::new(&caller, "CreateReport", request_id.as_deref(), &req);
+        let mut tx = s.ctx.db.begin_write().await?;
+        if let Some(key) = &key
+            && let Claim::Replay(previous) = key.claim::<wire::Report>(&mut tx, now).await?
+        {
+            return Ok(previous);
+        }
+        if let Some(existing) = store::reports::find(&mut tx, office, &period).await? {
+            return Err(Error::AlreadyExists(format!(
+                "{} đã có báo cáo {} (mã {})",
+                entry.name,
+                period.label(),
+                existing.id
+            )));
+        }
+        s.save(&mut tx, &caller, None, &report, "create", "").await?;
+        let answer = s.answer(&mut tx, &report).await?;
+        if let Some(key) = &key {
+            key.complete(&mut tx, &answer).await?;
+        }
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn get(&self, request: Request<wire::GetReportRequest>) -> Result<wire::Report, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let mut c = Checker::new();
+        let id = c.id("report_id", &request.get_ref().report_id);
+        c.finish()?;
+        let mut tx = s.ctx.db.begin_read().await?;
+        let report = s.visible(&mut tx, &caller, id, false).await?;
+        let answer = s.answer(&mut tx, &report).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn list(&self, request: Request<wire::ListReportsRequest>) -> Result<wire::ListReportsResponse, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let kind = (req.kind != 0).then(|| c.known_enum("kind", req.kind, checks::kind_from_wire, Kind::Monthly));
+        if req.year != 0 && !crate::domain::period::YEARS.contains(&req.year) {
+            c.violation("year", "OUT_OF_RANGE", "Năm phải trong khoảng 1990–2199");
+        }
+        let statuses: Vec<ReportStatus> = req
+            .statuses
+            .iter()
+            .enumerate()
+            .map(|(i, v)| c.known_enum(&format!("statuses[{i}]"), *v, status_from_wire, ReportStatus::Draft))
+            .collect();
+        let limit = c.page_size("page_size", req.page_size, 50, 200);
+        let offset = checks::page_token(&mut c, &req.page_token);
+        c.finish()?;
+        let snapshot = s.snapshot();
+        let tree = &snapshot.tree;
+        let today = s.today();
+        if tree.get(office).is_none() {
+            return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
+        }
+        caller.ensure_read(tree, office, today)?;
+        let mut offices = vec![office];
+        if req.include_descendants {
+            offices.extend(
+                tree.descendants_on(office, today)
+                    .into_iter()
+                    .filter(|o| caller.may_read(tree, *o, today)),
+            );
+        }
+        let filter = store::reports::Filter {
+            offices,
+            kind,
+            year: (req.year != 0).then_some(req.year),
+            statuses,
+        };
+        let mut reports = store::reports::list(&s.ctx.db, &filter, offset, limit + 1).await?;
+        let more = reports.len() > limit as usize;
+        reports.truncate(limit as usize);
+        let next = offset.saturating_add(u64::from(limit));
+        Ok(wire::ListReportsResponse {
+            reports: reports.iter().map(|r| report_to_wire(s, r, &[])).collect(),
+            next_page_token: if more { next.to_string() } else { String::new() },
+        })
+    }
+
+    async fn write_sections(&self, request: Request<wire::UpdateSectionsRequest>) -> Result<wire::Report, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let id = c.id("report_id", &req.report_id);
+        let sections = checks::sections(&mut c, "sections", &req.sections);
+        let title = c.optional_text("title", &req.title, MAX_TITLE);
+        if sections.is_empty() && title.is_none() {
+            c.violation("sections", "REQUIRED", "Ghi ít nhất một mục hoặc trích yếu mới");
+        }
+        c.finish()?;
+        let mut tx = s.ctx.db.begin_write().await?;
+        let before = s.visible(&mut tx, &caller, id, true).await?;
+        s.ensure_act(&caller, &before, WRITERS)?;
+        transition(Step::Edit, before.status)?;
+        let mut after = before.clone();
+        for (code, text) in &sections {
+            if text.is_empty() {
+                after.sections.remove(code);
+            } else {
+                after.sections.insert(code.clone(), text.clone());
+            }
+        }
+        if let Some(title) = title {
+            after.title = title;
+        }
+        after.updated_at = s.now();
+        let note: Vec<&str> = sections.iter().map(|(c, _)| c.as_str()).collect();
+        s.save(&mut tx, &caller, Some(&before), &after, "sections", &note.join(", "))
+            .await?;
+        let answer = s.answer(&mut tx, &after).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn refresh(&self, request: Request<wire::RefreshFiguresRequest>) -> Result<wire::Report, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let on_behalf = Delegation::of(&request);
+        let mut c = Checker::new();
+        let id = c.id("report_id", &request.get_ref().report_id);
+        c.finish()?;
+        let current = s.peek(&caller, id).await?;
+        s.ensure_act(&caller, &current, WRITERS)?;
+        transition(Step::Edit, current.status)?;
+        let figures = s.gather(&on_behalf, current.office_id, &current.period).await?;
+        let mut tx = s.ctx.db.begin_write().await?;
+        let before = s.visible(&mut tx, &caller, id, true).await?;
+        // Submitted meanwhile: its figures stay as they were frozen.
+        transition(Step::Edit, before.status)?;
+        let mut after = before.clone();
+        after.figures = Some(figures);
+        after.updated_at = s.now();
+        s.save(&mut tx, &caller, Some(&before), &after, "figures", "").await?;
+        let answer = s.answer(&mut tx, &after).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
+    async fn preview(&self, request: Request<wire::PreviewFiguresRequest>) -> Result<wire::FigureTable, Error> {
+        let s = &self.0;
+        let caller = Caller::of(&request)?;
+        let on_behalf = Delegation::of(&request);
+        let req = request.into_inner();
+        let policy = store::policy::get(&s.ctx.db).await?;
+        let mut c = Checker::new();
+        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let period = checks::period(
+            &mut c,
+            &PeriodFields {
+                kind: req.kind,
+                year: req.year,
+                number: req.number,
+                from: &req.from,
+                to: &req.to,
+            },
+            &policy,
+        );
+        c.finish()?;
+        let period = period.ok_or_else(|| Error::invalid("kind", "INVALID", "Kỳ báo cáo không hợp lệ"))?;
+        let snapshot = s.snapshot();
+        if snapshot.tree.get(office).is_none() {
+            return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
+        }
+        caller.ensure_read(&snapshot.tree, office, s.today())?;
+        let figures = s.gather(&on_behalf, office, &period).await?;
+        Ok(figures_to_wire(&figures))
+    }
+}
+
+#[tonic::async_trait]
+impl ReportService for ReportApi {
+    async fn create_report(
+        &self,
+        request: Request<wire::CreateReportRequest>,
+    ) -> Result<Response<wire::Report>, Status> {
+        Ok(Response::new(self.create(request).await?))
+    }
+
+    async fn get_report(&self, request: Request<wire::GetReportRequest>) -> Result<Response<wire::Report>, Status> {
+        Ok(Response::new(self.get(request).await?))
+    }
+
+    async fn list_reports(
+        &self,
+        request: Request<wire::ListReportsRequest>,
+    ) -> Result<Response<wire::ListReportsResponse>, Status> {
+        Ok(Response::new(self.list(request).await?))
+    }
+
+    async fn update_sections(
+        &self,
+        request: Request<wire::UpdateSectionsRequest>,
+    ) -> Result<Response<wire::Report>, Status> {
+        Ok(Response::new(self.write_sections(request).await?))
+    }
+
+    async fn refresh_figures(
+        &self,
+        request: Request<wire::RefreshFiguresRequest>,
+    ) -> Result<Response<wire::Report>, Status> {
+        Ok(Response::new(self.refresh(request).await?))
+    }
+
+    async fn preview_figures(
+        &self,
+        request: Request<wire::PreviewFiguresRequest>,
+    ) -> Result<Response<wire::FigureTable>, Status> {
+        Ok(Response::new(self.preview(request).await?))
+    }
+}

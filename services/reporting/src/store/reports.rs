@@ -1,0 +1,358 @@
+//! Reports and their history: whole rows in and out.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use vanphong_platform::clock::from_micros;
+use vanphong_platform::db::{Db, StoreError, Tx, query, query_built};
+
+use crate::domain::figures::FigureTable;
+use crate::domain::period::{Kind, Period};
+use crate::domain::report::{Report, Status};
+
+/// Every column, in the order of [`Row`].
+const COLUMNS: &str = "id, office_id, kind, period_year, period_number, period_from, period_to, title, status, \
+     sections_json, figures_json, deadline, parent_office_id, place, round, created_by, created_at, updated_at, \
+     submitted_at, approved_by, approved_at, override_reason, document_id, number_symbol, issued_on, \
+     signing_prefix, signing_body, signer_position, signer_name, sent_at, decided_at, return_reason";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    office_id: String,
+    kind: String,
+    period_year: i64,
+    period_number: i64,
+    period_from: String,
+    period_to: String,
+    title: String,
+    status: String,
+    sections_json: String,
+    figures_json: Option<String>,
+    deadline: String,
+    parent_office_id: Option<String>,
+    place: String,
+    round: i64,
+    created_by: String,
+    created_at: i64,
+    updated_at: i64,
+    submitted_at: Option<i64>,
+    approved_by: Option<String>,
+    approved_at: Option<i64>,
+    override_reason: String,
+    document_id: Option<String>,
+    number_symbol: String,
+    issued_on: Option<String>,
+    signing_prefix: String,
+    signing_body: String,
+    signer_position: String,
+    signer_name: String,
+    sent_at: Option<i64>,
+    decided_at: Option<i64>,
+    return_reason: String,
+}
+
+fn id(s: &str) -> Uuid {
+    Uuid::parse_str(s).unwrap_or_default()
+}
+
+fn opt_id(s: Option<String>) -> Option<Uuid> {
+    s.and_then(|s| Uuid::parse_str(&s).ok())
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+impl Row {
+    fn into_report(self) -> Report {
+        Report {
+            id: id(&self.id),
+            office_id: id(&self.office_id),
+            period: Period {
+                kind: Kind::from_code(&self.kind).unwrap_or(Kind::AdHoc),
+                year: i32::try_from(self.period_year).unwrap_or_default(),
+                number: u32::try_from(self.period_number).unwrap_or_default(),
+                from: date(&self.period_from),
+                to: date(&self.period_to),
+            },
+            title: self.title,
+            status: Status::from_code(&self.status).unwrap_or(Status::Draft),
+            sections: serde_json::from_str::<BTreeMap<String, String>>(&self.sections_json).unwrap_or_default(),
+            figures: self
+                .figures_json
+                .and_then(|f| serde_json::from_str::<FigureTable>(&f).ok()),
+            deadline: date(&self.deadline),
+            parent_office_id: opt_id(self.parent_office_id),
+            place: self.place,
+            round: self.round,
+            created_by: id(&self.created_by),
+            created_at: from_micros(self.created_at),
+            updated_at: from_micros(self.updated_at),
+            submitted_at: self.submitted_at.map(from_micros),
+            approved_by: opt_id(self.approved_by),
+            approved_at: self.approved_at.map(from_micros),
+            override_reason: self.override_reason,
+            document_id: opt_id(self.document_id),
+            number_symbol: self.number_symbol,
+            issued_on: self.issued_on.as_deref().map(date),
+            signing_prefix: self.signing_prefix,
+            signing_body: self.signing_body,
+            signer_position: self.signer_position,
+            signer_name: self.signer_name,
+            sent_at: self.sent_at.map(from_micros),
+            decided_at: self.decided_at.map(from_micros),
+            return_reason: self.return_reason,
+        }
+    }
+}
+
+fn sections_json(r: &Report) -> String {
+    serde_json::to_string(&r.sections).unwrap_or_else(|_| "{}".into())
+}
+
+fn figures_json(r: &Report) -> Option<String> {
+    r.figures.as_ref().and_then(|f| serde_json::to_string(f).ok())
+}
+
+pub async fn insert(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
+    tx.execute(
+        query_built(format!(
+            "INSERT INTO reports ({COLUMNS}, period_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"
+        ))
+        .bind(r.id)
+        .bind(r.office_id)
+        .bind(r.period.kind.code())
+        .bind(i64::from(r.period.year))
+        .bind(i64::from(r.period.number))
+        .bind(r.period.from)
+        .bind(r.period.to)
+        .bind(&r.title)
+        .bind(r.status.code())
+        .bind(sections_json(r))
+        .bind(figures_json(r))
+        .bind(r.deadline)
+        .bind(r.parent_office_id)
+        .bind(&r.place)
+        .bind(r.round)
+        .bind(r.created_by)
+        .bind(r.created_at)
+        .bind(r.updated_at)
+        .bind(r.submitted_at)
+        .bind(r.approved_by)
+        .bind(r.approved_at)
+        .bind(&r.override_reason)
+        .bind(r.document_id)
+        .bind(&r.number_symbol)
+        .bind(r.issued_on)
+        .bind(&r.signing_prefix)
+        .bind(&r.signing_body)
+        .bind(&r.signer_position)
+        .bind(&r.signer_name)
+        .bind(r.sent_at)
+        .bind(r.decided_at)
+        .bind(&r.return_reason)
+        .bind(r.period.key()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes every changing column of the report.
+pub async fn update(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "UPDATE reports SET title = $1, status = $2, sections_json = $3, figures_json = $4, place = $5, \
+             round = $6, updated_at = $7, submitted_at = $8, approved_by = $9, approved_at = $10, \
+             override_reason = $11, document_id = $12, number_symbol = $13, issued_on = $14, signing_prefix = $15, \
+             signing_body = $16, signer_position = $17, signer_name = $18, sent_at = $19, decided_at = $20, \
+             return_reason = $21 WHERE id = $22",
+        )
+        .bind(&r.title)
+        .bind(r.status.code())
+        .bind(sections_json(r))
+        .bind(figures_json(r))
+        .bind(&r.place)
+        .bind(r.round)
+        .bind(r.updated_at)
+        .bind(r.submitted_at)
+        .bind(r.approved_by)
+        .bind(r.approved_at)
+        .bind(&r.override_reason)
+        .bind(r.document_id)
+        .bind(&r.number_symbol)
+        .bind(r.issued_on)
+        .bind(&r.signing_prefix)
+        .bind(&r.signing_body)
+        .bind(&r.signer_position)
+        .bind(&r.signer_name)
+        .bind(r.sent_at)
+        .bind(r.decided_at)
+        .bind(&r.return_reason)
+        .bind(r.id),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut Tx, report: Uuid) -> Result<Option<Report>, StoreError> {
+    let row: Option<Row> = tx
+        .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM reports WHERE id = $1")).bind(report))
+        .await?;
+    Ok(row.map(Row::into_report))
+}
+
+/// The report, locked for a read-then-write.
+pub async fn get_for_update(tx: &mut Tx, report: Uuid) -> Result<Option<Report>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = $1{}", tx.for_update());
+    let row: Option<Row> = tx.fetch_optional(query_built(sql).bind(report)).await?;
+    Ok(row.map(Row::into_report))
+}
+
+/// The office's report for a period, if there is one.
+pub async fn find(tx: &mut Tx, office: Uuid, period: &Period) -> Result<Option<Report>, StoreError> {
+    let row: Option<Row> = tx
+        .fetch_optional(
+            query_built(format!(
+                "SELECT {COLUMNS} FROM reports WHERE office_id = $1 AND period_key = $2"
+            ))
+            .bind(office)
+            .bind(period.key()),
+        )
+        .await?;
+    Ok(row.map(Row::into_report))
+}
+
+/// The reports of a period, by office.
+pub async fn of_period(db: &Db, period: &Period) -> Result<BTreeMap<Uuid, Report>, StoreError> {
+    let rows: Vec<Row> = db
+        .fetch_all(query_built(format!("SELECT {COLUMNS} FROM reports WHERE period_key = $1")).bind(period.key()))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(Row::into_report)
+        .map(|r| (r.office_id, r))
+        .collect())
+}
+
+/// Filters of a report list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub offices: Vec<Uuid>,
+    pub kind: Option<Kind>,
+    pub year: Option<i32>,
+    pub statuses: Vec<Status>,
+}
+
+/// A page of reports, latest periods first.
+pub async fn list(db: &Db, filter: &Filter, offset: u64, limit: u32) -> Result<Vec<Report>, StoreError> {
+    if filter.offices.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = format!("SELECT {COLUMNS} FROM reports WHERE office_id IN (");
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        format!("${n}")
+    };
+    let placeholders: Vec<String> = filter.offices.iter().map(|_| next()).collect();
+    sql.push_str(&placeholders.join(", "));
+    sql.push(')');
+    if filter.kind.is_some() {
+        sql.push_str(&format!(" AND kind = {}", next()));
+    }
+    if filter.year.is_some() {
+        sql.push_str(&format!(" AND period_year = {}", next()));
+    }
+    if !filter.statuses.is_empty() {
+        let marks: Vec<String> = filter.statuses.iter().map(|_| next()).collect();
+        sql.push_str(&format!(" AND status IN ({})", marks.join(", ")));
+    }
+    sql.push_str(&format!(
+        " ORDER BY period_to DESC, kind, office_id, id LIMIT {} OFFSET {}",
+        next(),
+        next()
+    ));
+    let mut q = query_built(sql);
+    for office in &filter.offices {
+        q = q.bind(*office);
+    }
+    if let Some(kind) = filter.kind {
+        q = q.bind(kind.code());
+    }
+    if let Some(year) = filter.year {
+        q = q.bind(i64::from(year));
+    }
+    for status in &filter.statuses {
+        q = q.bind(status.code());
+    }
+    q = q.bind(i64::from(limit)).bind(i64::try_from(offset).unwrap_or(i64::MAX));
+    let rows: Vec<Row> = db.fetch_all(q).await?;
+    Ok(rows.into_iter().map(Row::into_report).collect())
+}
+
+/// A line of a report's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub actor_id: Uuid,
+    pub actor_name: String,
+    pub action: String,
+    pub note: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    happened_at: i64,
+    actor_id: String,
+    actor_name: String,
+    action: String,
+    note: String,
+}
+
+pub async fn add_event(tx: &mut Tx, report: Uuid, event: &Event) -> Result<(), StoreError> {
+    let seq: i64 = tx
+        .scalar(
+            query("SELECT CAST(COALESCE(MAX(seq), 0) + 1 AS BIGINT) FROM report_events WHERE report_id = $1")
+                .bind(report),
+        )
+        .await?
+        .unwrap_or(1);
+    tx.execute(
+        query(
+            "INSERT INTO report_events (report_id, seq, happened_at, actor_id, actor_name, action, note) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(report)
+        .bind(seq)
+        .bind(event.at)
+        .bind(event.actor_id)
+        .bind(&event.actor_name)
+        .bind(&event.action)
+        .bind(&event.note),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn events(tx: &mut Tx, report: Uuid) -> Result<Vec<Event>, StoreError> {
+    let rows: Vec<EventRow> = tx
+        .fetch_all(
+            query("SELECT happened_at, actor_id, actor_name, action, note FROM report_events WHERE report_id = $1 ORDER BY seq")
+                .bind(report),
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Event {
+            at: from_micros(r.happened_at),
+            actor_id: id(&r.actor_id),
+            actor_name: r.actor_name,
+            action: r.action,
+            note: r.note,
+        })
+        .collect())
+}
