@@ -33,6 +33,7 @@ use crate::sources::Delegation;
 use crate::sources::outgoing::{Draft, Goal, Signature};
 use crate::store;
 
+/// The `ApprovalService` handlers.
 pub struct ApprovalApi(pub(crate) Arc<Shared>);
 
 const MAX_NOTE: usize = 2000;

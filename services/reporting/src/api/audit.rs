@@ -13,6 +13,7 @@ use vanphong_proto::reporting::v1::audit_service_server::AuditService;
 
 use super::Shared;
 
+/// The `AuditService` handlers.
 pub struct AuditApi(pub(crate) Arc<Shared>);
 
 #[tonic::async_trait]

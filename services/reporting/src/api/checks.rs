@@ -13,6 +13,7 @@ use crate::domain::report::{MAX_SECTION, section_title};
 /// Longest ad-hoc period, in days.
 const MAX_AD_HOC_DAYS: i64 = 3660;
 
+/// The period kind of a request, `None` when unspecified or unknown.
 pub fn kind_from_wire(value: i32) -> Option<Kind> {
     use wire::PeriodKind as W;
     Some(match W::try_from(value).ok()? {

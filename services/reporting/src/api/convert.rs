@@ -14,6 +14,7 @@ use crate::domain::policy::{Policy, weekday};
 use crate::domain::report::{Report, SECTIONS, Status};
 use crate::store::reports::Event;
 
+/// A period kind on the wire.
 pub fn kind_to_wire(kind: Kind) -> i32 {
     use wire::PeriodKind as W;
     (match kind {
@@ -27,6 +28,7 @@ pub fn kind_to_wire(kind: Kind) -> i32 {
     }) as i32
 }
 
+/// A report status on the wire.
 pub fn status_to_wire(status: Status) -> i32 {
     use wire::ReportStatus as W;
     (match status {
@@ -39,6 +41,7 @@ pub fn status_to_wire(status: Status) -> i32 {
     }) as i32
 }
 
+/// A report status from a request, `None` when unspecified or unknown.
 pub fn status_from_wire(value: i32) -> Option<Status> {
     use wire::ReportStatus as W;
     Some(match W::try_from(value).ok()? {
@@ -52,10 +55,12 @@ pub fn status_from_wire(value: i32) -> Option<Status> {
     })
 }
 
+/// A weekday on the wire (Monday = 1).
 pub fn weekday_to_wire(day: Weekday) -> i32 {
     i32::try_from(day.number_from_monday()).unwrap_or_default()
 }
 
+/// A weekday from a request, `None` when unspecified or unknown.
 pub fn weekday_from_wire(value: i32) -> Option<Weekday> {
     u32::try_from(value)
         .ok()
@@ -95,6 +100,7 @@ fn row_to_wire(row: &Row) -> wire::FigureRow {
     }
 }
 
+/// A figure table on the wire.
 pub fn figures_to_wire(figures: &FigureTable) -> wire::FigureTable {
     wire::FigureTable {
         office_id: figures.office_id.to_string(),
@@ -176,6 +182,7 @@ pub fn report_to_wire(s: &Shared, r: &Report, events: &[Event]) -> wire::Report 
     }
 }
 
+/// The reporting rules on the wire, levels in their wire order.
 pub fn policy_to_wire(policy: &Policy) -> wire::ReportingPolicy {
     let mut deadlines = policy.deadlines.clone();
     deadlines.sort_by_key(|(k, _)| k.to_wire());

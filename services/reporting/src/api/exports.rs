@@ -16,6 +16,7 @@ use crate::domain::layout;
 use crate::domain::report::{Report, SECTIONS};
 use crate::export::{docx, xlsx};
 
+/// The `ExportService` handlers.
 pub struct ExportApi(pub(crate) Arc<Shared>);
 
 /// The MIME type of a DOCX file.

@@ -21,6 +21,7 @@ use crate::domain::period::{Kind, Period, YEARS};
 use crate::domain::policy::{MAX_WORKING_DAYS, Policy};
 use crate::store;
 
+/// The `PeriodService` handlers.
 pub struct PeriodApi(pub(crate) Arc<Shared>);
 
 impl Shared {

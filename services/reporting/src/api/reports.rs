@@ -24,6 +24,7 @@ use crate::domain::report::{Report, Status as ReportStatus, Step, transition};
 use crate::sources::Delegation;
 use crate::store;
 
+/// The `ReportService` handlers.
 pub struct ReportApi(pub(crate) Arc<Shared>);
 
 const MAX_TITLE: usize = 500;

@@ -86,13 +86,16 @@ pub const GROUPS: [(&str, &str); 3] = [
     ("finance", "Tài chính Đảng"),
 ];
 
+/// A group's heading, for people.
 pub fn group_label(group: &str) -> &'static str {
     GROUPS.iter().find(|(g, _)| *g == group).map_or("", |(_, l)| *l)
 }
 
+/// Outgoing documents numbered in the period, all types.
 pub const DOCUMENTS_ISSUED: &str = "documents.issued";
 /// Prefix of the per-type columns of issued documents.
 pub const ISSUED_BY_TYPE: &str = "documents.issued.";
+/// What executed percentages are computed from.
 pub const ALLOCATED: &str = "finance.allocated";
 pub const SPENT_YEAR_TO_DATE: &str = "finance.spent_year_to_date";
 

@@ -76,6 +76,7 @@ impl Policy {
         self
     }
 
+    /// Storage form.
     pub fn to_json(&self) -> String {
         let stored = Stored {
             week_start: self.week_start.num_days_from_monday(),

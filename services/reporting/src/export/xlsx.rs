@@ -15,7 +15,9 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 pub const SHEET: &str = "Số liệu";
 /// Where the column headings, the codes and the first office are.
 pub const HEADINGS_ROW: u32 = 5;
+/// The row of column codes, for machine reading.
 pub const CODES_ROW: u32 = 6;
+/// The row of the first office (its own figures); the total comes last.
 pub const FIRST_DATA_ROW: u32 = 7;
 
 /// What the heading block says.

@@ -24,6 +24,7 @@ pub async fn get_in(tx: &mut Tx) -> Result<Policy, StoreError> {
     Ok(stored.map_or_else(Policy::default, |json| Policy::from_json(&json)))
 }
 
+/// Replaces the rules.
 pub async fn put(tx: &mut Tx, policy: &Policy, at: DateTime<Utc>) -> Result<(), StoreError> {
     tx.execute(
         query(

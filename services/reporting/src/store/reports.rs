@@ -117,6 +117,7 @@ fn figures_json(r: &Report) -> Option<String> {
     r.figures.as_ref().and_then(|f| serde_json::to_string(f).ok())
 }
 
+/// Stores a new report.
 pub async fn insert(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
     tx.execute(
         query_built(format!(
@@ -198,6 +199,7 @@ pub async fn update(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The report, if it exists.
 pub async fn get(tx: &mut Tx, report: Uuid) -> Result<Option<Report>, StoreError> {
     let row: Option<Row> = tx
         .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM reports WHERE id = $1")).bind(report))
@@ -313,6 +315,7 @@ struct EventRow {
     note: String,
 }
 
+/// Appends a line to the report's history.
 pub async fn add_event(tx: &mut Tx, report: Uuid, event: &Event) -> Result<(), StoreError> {
     let seq: i64 = tx
         .scalar(
@@ -338,6 +341,7 @@ pub async fn add_event(tx: &mut Tx, report: Uuid, event: &Event) -> Result<(), S
     Ok(())
 }
 
+/// The report's history, oldest first.
 pub async fn events(tx: &mut Tx, report: Uuid) -> Result<Vec<Event>, StoreError> {
     let rows: Vec<EventRow> = tx
         .fetch_all(
