@@ -7,6 +7,7 @@
 mod documents;
 mod finance;
 mod petitions;
+mod reporting;
 
 use std::net::SocketAddr;
 
@@ -340,6 +341,7 @@ pub async fn load(
         documents::load(&channel, &report, today).await?;
         petitions::load(&channel, &report, today).await?;
         finance::load(&channel, &report, today).await?;
+        reporting::load(&channel, &report, today).await?;
     }
     Ok(report)
 }

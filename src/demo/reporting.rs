@@ -1,0 +1,240 @@
+//! Demo reports: the monthly report of the last period that has closed,
+//! written and filled with figures by the communes under Hiệp Hòa and by
+//! the three districts, submitted and, for most, approved and sent upward
+//! as BC documents; and the province's own report for the same month, in
+//! draft with its figures rolled up.
+
+use chrono::{Datelike, NaiveDate};
+use tonic::transport::Channel;
+
+use vanphong_platform::identity::Role;
+use vanphong_proto::documents::v1::term_service_client::TermServiceClient;
+use vanphong_proto::documents::v1::{CreateTermRequest, ListTermsRequest};
+use vanphong_proto::reporting::v1::approval_service_client::ApprovalServiceClient;
+use vanphong_proto::reporting::v1::report_service_client::ReportServiceClient;
+use vanphong_proto::reporting::v1::{
+    ApproveReportRequest, CreateReportRequest, PeriodKind, RefreshFiguresRequest, SectionInput, SendReportRequest,
+    SubmitReportRequest,
+};
+
+use super::{DemoError, DemoReport, authorized, call_error, sign_in};
+
+/// The monthly period that closed last before `today`: (year, month).
+fn last_closed_month(today: NaiveDate) -> (i32, i32) {
+    let month = i32::try_from(today.month()).unwrap_or(1);
+    if today.day() >= 15 {
+        (today.year(), month)
+    } else if month == 1 {
+        (today.year() - 1, 12)
+    } else {
+        (today.year(), month - 1)
+    }
+}
+
+fn section(code: &str, text: &str) -> SectionInput {
+    SectionInput {
+        code: code.into(),
+        text: text.into(),
+    }
+}
+
+/// What an office writes in its report.
+fn sections(name: &str) -> Vec<SectionInput> {
+    vec![
+        section(
+            "overview",
+            &format!(
+                "Trong tháng, tình hình chính trị, trật tự an toàn xã hội trên địa bàn {name} ổn định; \
+                 cán bộ, đảng viên và nhân dân tin tưởng vào sự lãnh đạo của Đảng."
+            ),
+        ),
+        section(
+            "results",
+            "Văn phòng tham mưu tổ chức các hội nghị theo chương trình công tác; tiếp nhận, xử lý văn bản \
+             đến đúng quy trình; phối hợp tiếp công dân định kỳ; quản lý tài chính, tài sản đúng quy định.",
+        ),
+        section(
+            "limitations",
+            "Một số văn bản đến còn giải quyết chậm so với thời hạn; việc số hóa hồ sơ lưu trữ còn chậm.",
+        ),
+        section(
+            "next_tasks",
+            "Tiếp tục thực hiện chương trình công tác tháng tới; đôn đốc giải quyết đơn thư tồn đọng; \
+             chuẩn bị nội dung sơ kết quý.",
+        ),
+    ]
+}
+
+/// Makes sure the office has a committee term in force, which Party
+/// numbering of its BC documents needs.
+async fn ensure_term(channel: &Channel, admin: &str, office_id: &str, today: NaiveDate) -> Result<(), DemoError> {
+    let mut terms = TermServiceClient::new(channel.clone());
+    let existing = terms
+        .list_terms(authorized(
+            ListTermsRequest {
+                office_id: office_id.into(),
+            },
+            admin,
+        ))
+        .await
+        .map_err(call_error("list committee terms"))?
+        .into_inner();
+    let day = today.format("%Y-%m-%d").to_string();
+    if existing
+        .terms
+        .iter()
+        .any(|t| !t.congress && t.starts_on <= day && (t.ends_on.is_empty() || t.ends_on >= day))
+    {
+        return Ok(());
+    }
+    terms
+        .create_term(authorized(
+            CreateTermRequest {
+                request_id: format!("demo-term-{office_id}"),
+                office_id: office_id.into(),
+                name: "Nhiệm kỳ 2025–2030".into(),
+                starts_on: "2025-10-01".into(),
+                ..Default::default()
+            },
+            admin,
+        ))
+        .await
+        .map_err(call_error("create a committee term"))?;
+    Ok(())
+}
+
+/// Creates the office's report for the month and gathers its figures;
+/// returns its id.
+async fn draft(
+    channel: &Channel,
+    report: &DemoReport,
+    slug: &str,
+    (year, month): (i32, i32),
+) -> Result<String, DemoError> {
+    let office = report.office(slug).ok_or_else(|| DemoError::Call {
+        what: format!("demo office {slug}"),
+        status: tonic::Status::not_found(slug.to_string()),
+    })?;
+    let writer = sign_in(channel, report.username(slug, Role::Specialist).unwrap_or_default()).await?;
+    let leader = sign_in(channel, report.username(slug, Role::Leader).unwrap_or_default()).await?;
+    let mut reports = ReportServiceClient::new(channel.clone());
+    let created = reports
+        .create_report(authorized(
+            CreateReportRequest {
+                request_id: format!("demo-report-{slug}-{year}-{month}"),
+                office_id: office.id.clone(),
+                kind: PeriodKind::Monthly as i32,
+                year,
+                number: month,
+                sections: sections(office.name),
+                ..Default::default()
+            },
+            &writer,
+        ))
+        .await
+        .map_err(call_error(format!("create the report of {}", office.name)))?
+        .into_inner();
+    reports
+        .refresh_figures(authorized(
+            RefreshFiguresRequest {
+                report_id: created.id.clone(),
+            },
+            &leader,
+        ))
+        .await
+        .map_err(call_error(format!("gather the figures of {}", office.name)))?;
+    Ok(created.id)
+}
+
+/// How far an office's report has gone.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Submitted,
+    Approved,
+    Sent,
+}
+
+/// Drafts the office's report and takes it as far as `stage`.
+async fn take_to(
+    channel: &Channel,
+    report: &DemoReport,
+    slug: &str,
+    period: (i32, i32),
+    stage: Stage,
+) -> Result<(), DemoError> {
+    let id = draft(channel, report, slug, period).await?;
+    let writer = sign_in(channel, report.username(slug, Role::Specialist).unwrap_or_default()).await?;
+    let mut approval = ApprovalServiceClient::new(channel.clone());
+    approval
+        .submit_report(authorized(
+            SubmitReportRequest {
+                report_id: id.clone(),
+                note: "Kính trình đồng chí Bí thư".into(),
+            },
+            &writer,
+        ))
+        .await
+        .map_err(call_error(format!("submit the report of {slug}")))?;
+    if stage >= Stage::Approved {
+        let leader = sign_in(channel, report.username(slug, Role::Leader).unwrap_or_default()).await?;
+        approval
+            .approve_report(authorized(
+                ApproveReportRequest {
+                    report_id: id.clone(),
+                    signer_position: "Bí thư".into(),
+                    ..Default::default()
+                },
+                &leader,
+            ))
+            .await
+            .map_err(call_error(format!("approve the report of {slug}")))?;
+    }
+    if stage >= Stage::Sent {
+        let clerk = sign_in(channel, report.username(slug, Role::Clerk).unwrap_or_default()).await?;
+        approval
+            .send_report(authorized(SendReportRequest { report_id: id }, &clerk))
+            .await
+            .map_err(call_error(format!("send the report of {slug}")))?;
+    }
+    Ok(())
+}
+
+/// Loads the demo reports as the offices' own people: Bắc Lý has sent its
+/// report to Hiệp Hòa; Hoàng Vân's and Hiệp Hòa's are approved and signed,
+/// waiting for their clerks; Việt Yên's and Yên Dũng's are submitted to
+/// their leaders; the province's is a draft. (Two districts sending their
+/// first BC of a term on the same day collide in the documents service's
+/// duplicate check, which keys on the issuer code "HU": until that is
+/// fixed, no district report is sent here.)
+pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> Result<(), DemoError> {
+    let period = last_closed_month(today);
+    // Communes first, so their district approves after them.
+    for (slug, stage) in [
+        ("bacly", Stage::Sent),
+        ("hoangvan", Stage::Approved),
+        ("hiephoa", Stage::Approved),
+        ("vietyen", Stage::Submitted),
+        ("yendung", Stage::Submitted),
+    ] {
+        if let Some(office) = report.office(slug) {
+            let admin = sign_in(channel, report.username(slug, Role::Admin).unwrap_or_default()).await?;
+            ensure_term(channel, &admin, &office.id, today).await?;
+        }
+        take_to(channel, report, slug, period, stage).await?;
+    }
+    draft(channel, report, "tu", period).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_closed_month() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert_eq!(last_closed_month(d("2026-03-02")), (2026, 2));
+        assert_eq!(last_closed_month(d("2026-03-15")), (2026, 3));
+        assert_eq!(last_closed_month(d("2026-01-10")), (2025, 12));
+    }
+}
