@@ -1,7 +1,8 @@
 //! Demo finance: Tỉnh ủy Bắc Giang's estimate for the year, approved and
 //! allocated to the three district committees; each district receives its
 //! funds and spends over the last few months; the communes under Hiệp Hòa
-//! collect Party dues and remit their share to the district.
+//! collect Party dues and remit their share to the district, which collects
+//! its own and passes what it owes on to the province.
 
 use chrono::{Datelike, NaiveDate};
 use tonic::transport::Channel;
@@ -208,6 +209,7 @@ pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> R
     }
 
     // Party dues in the communes under Hiệp Hòa, remitted to the district.
+    let mut passed_on = 0;
     for (slug, cell_name, members) in [
         ("bacly", "Chi bộ thôn Đông Lý", 38),
         ("hoangvan", "Chi bộ thôn Hoàng Liên", 27),
@@ -247,18 +249,58 @@ pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> R
             owed += collected.remitted_share;
         }
         if owed > 0 {
-            dues.remit_dues(authorized(
-                RemitDuesRequest {
-                    request_id: format!("demo-nop-dang-phi-{slug}-{year}"),
-                    amount: owed,
-                    note: "Nộp đảng phí lên Huyện ủy Hiệp Hòa".into(),
+            let remitted = dues
+                .remit_dues(authorized(
+                    RemitDuesRequest {
+                        request_id: format!("demo-nop-dang-phi-{slug}-{year}"),
+                        amount: owed,
+                        note: "Nộp đảng phí lên Huyện ủy Hiệp Hòa".into(),
+                        ..Default::default()
+                    },
+                    &token,
+                ))
+                .await
+                .map_err(call_error(format!("remit dues of {slug}")))?
+                .into_inner();
+            passed_on += remitted.parent_owed_share;
+        }
+    }
+
+    // Hiệp Hòa collects the dues of its own office's members, then remits to
+    // the province what it owes: its share of them and of the communes' dues.
+    let token = sign_in(channel, &name("hiephoa", Role::Accountant)).await?;
+    let mut owed = passed_on;
+    for (month, on) in &months {
+        let collected = dues
+            .record_dues(authorized(
+                RecordDuesRequest {
+                    request_id: format!("demo-dang-phi-hiephoa-{year}-{month}"),
+                    year,
+                    month: *month as i32,
+                    members: 24,
+                    amount: 24 * 68_000,
+                    collected_on: date(*on),
                     ..Default::default()
                 },
                 &token,
             ))
             .await
-            .map_err(call_error(format!("remit dues of {slug}")))?;
-        }
+            .map_err(call_error("dues of hiephoa"))?
+            .into_inner();
+        owed += collected.remitted_share;
+    }
+    if owed > 0 {
+        dues.remit_dues(authorized(
+            RemitDuesRequest {
+                request_id: format!("demo-nop-dang-phi-hiephoa-{year}"),
+                amount: owed,
+                note: "Nộp đảng phí lên Tỉnh ủy Bắc Giang".into(),
+                ..Default::default()
+            },
+            &token,
+        ))
+        .await
+        .map_err(call_error("remit dues of hiephoa"))?;
     }
     Ok(())
 }

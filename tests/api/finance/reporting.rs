@@ -1,8 +1,5 @@
 //! Figures for reporting, and the budget execution spreadsheet.
 
-use std::io::Cursor;
-
-use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use http::{Method, StatusCode};
 
 use vanphong_platform::identity::Role;
@@ -10,7 +7,9 @@ use vanphong_proto::finance::v1::{
     CreateVoucherRequest, ExportBudgetExecutionRequest, FinanceFiguresRequest, RecordDuesRequest, RemitDuesRequest,
 };
 
-use super::support::{allocate, allocation_line, approved_root_estimate, dues, exports, figures, line, spending};
+use super::support::{
+    allocate, allocation_line, approved_root_estimate, dues, exports, figures, line, sheet, spending,
+};
 use crate::helpers::{authed, spawn_app};
 
 #[tokio::test]
@@ -158,13 +157,7 @@ async fn figures_roll_up_the_tree_and_the_execution_sheet_reads_back() {
         .expect("xlsx")
         .into_inner();
     assert!(file.file_name.ends_with(".xlsx"));
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(file.content)).expect("a workbook");
-    let sheet = book.sheet_names()[0].clone();
-    let range = book.worksheet_range(&sheet).expect("sheet");
-    let rows: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect();
+    let rows = sheet(file.content);
     assert!(rows.iter().any(|r| r.iter().any(|c| c == "Huyện ủy Hiệp Hòa")));
     let headings = rows
         .iter()

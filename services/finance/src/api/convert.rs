@@ -215,5 +215,7 @@ pub(crate) fn remittance(r: &RemittanceRow) -> wire::DuesRemittance {
         note: r.note.clone(),
         created_by: r.created_by.clone(),
         created_at: timestamp(r.created_at),
+        parent_kept_share: r.parent_kept_share,
+        parent_owed_share: r.parent_owed_share,
     }
 }

@@ -22,12 +22,14 @@ use vanphong_proto::finance::v1::dues_service_server::DuesService;
 
 use super::{MAX_TEXT, NewTransaction, Shared, audit, check_past_date, check_year, convert, office_or_own, post};
 use crate::domain::catalog::{CASH, DUES_FROM_BELOW, DUES_KEPT, DUES_PAYABLE};
-use crate::domain::dues::{B01Figures, Rates, b01_rows, quarter_months, split};
+use crate::domain::dues::{
+    B01Figures, DEFAULT_RATES, MemberCategory, Rates, b01_rows, quarter_months, split, split_received,
+};
 use crate::domain::ledger::{Entry, TxKind};
 use crate::domain::money::{self, format_vnd};
 use crate::domain::period::last_day;
 use crate::store;
-use crate::store::dues::{CellRow, CollectionRow, RemittanceRow};
+use crate::store::dues::{CellRow, CollectionRow, RemittanceRow, Side};
 
 pub struct DuesApi(pub(crate) Arc<Shared>);
 
@@ -49,6 +51,7 @@ pub(crate) async fn report(
         f.collected_quarter = money::add("amount", f.collected_quarter, r.amount)?;
         f.cell_kept_quarter = money::add("amount", f.cell_kept_quarter, r.cell_share)?;
         f.office_kept_quarter = money::add("amount", f.office_kept_quarter, r.office_share)?;
+        f.owed_quarter = money::add("amount", f.owed_quarter, r.remitted_share)?;
         let entry = latest.entry(r.cell_key.as_str()).or_insert((0, 0));
         if r.month >= entry.0 {
             *entry = (r.month, r.members);
@@ -59,21 +62,17 @@ pub(crate) async fn report(
     let start = NaiveDate::from_ymd_opt(year, first, 1).unwrap_or_default();
     let jan = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or_default();
     let end = last_day(year, last).unwrap_or_default();
-    f.remitted_quarter = money::sum(
-        "amount",
-        store::dues::remittances(tx, office, start, end)
-            .await?
-            .iter()
-            .map(|r| r.amount),
-    )?;
-    f.remitted_year = money::sum(
-        "amount",
-        store::dues::remittances(tx, office, jan, end)
-            .await?
-            .iter()
-            .map(|r| r.amount),
-    )?;
+    let amounts = |rows: &[RemittanceRow]| money::sum("amount", rows.iter().map(|r| r.amount));
+    f.remitted_quarter = amounts(&store::dues::remittances(tx, office, Side::Made, start, end).await?)?;
+    f.remitted_year = amounts(&store::dues::remittances(tx, office, Side::Made, jan, end).await?)?;
+    let received = store::dues::remittances(tx, office, Side::Received, start, end).await?;
+    f.received_quarter = amounts(&received)?;
+    f.received_kept_quarter = money::sum("amount", received.iter().map(|r| r.parent_kept_share))?;
+    let passed_on = money::sum("amount", received.iter().map(|r| r.parent_owed_share))?;
+    f.owed_quarter = money::add("amount", f.owed_quarter, passed_on)?;
+    f.received_year = amounts(&store::dues::remittances(tx, office, Side::Received, jan, end).await?)?;
     let outstanding = store::ledger::credit_balance(tx, office, DUES_PAYABLE, end).await?;
+    f.outstanding = outstanding;
     Ok(wire::DuesReport {
         office_id: office.to_string(),
         office_name,
@@ -104,6 +103,60 @@ fn remittance_json(r: &RemittanceRow) -> serde_json::Value {
         "id": r.id, "from_office_id": r.from_office_id, "to_office_id": r.to_office_id, "amount": r.amount,
         "remitted_on": r.remitted_on, "child_transaction_id": r.child_transaction_id,
         "parent_transaction_id": r.parent_transaction_id, "note": r.note,
+        "parent_kept_share": r.parent_kept_share, "parent_owed_share": r.parent_owed_share,
+    })
+}
+
+/// Most members one collection counts.
+const MAX_MEMBERS: i32 = 1_000_000;
+
+/// Longest list of members in one request.
+const MAX_MEMBER_LINES: usize = 10_000;
+
+/// Checks a list of members and computes what each owes and the total;
+/// `None` when the list is empty.
+fn check_member_dues(c: &mut Checker, field: &str, members: &[wire::MemberDues]) -> Option<wire::DuesCalculation> {
+    if members.is_empty() {
+        return None;
+    }
+    if members.len() > MAX_MEMBER_LINES {
+        c.violation(
+            field,
+            "TOO_LONG",
+            format!("Danh sách có {} đảng viên, tối đa {MAX_MEMBER_LINES}", members.len()),
+        );
+        return None;
+    }
+    let mut total: i64 = 0;
+    let mut lines = Vec::with_capacity(members.len());
+    for (i, m) in members.iter().enumerate() {
+        let name = c.text(&format!("{field}[{i}].name"), &m.name, 200);
+        let category = c.known_enum(
+            &format!("{field}[{i}].category"),
+            m.category,
+            MemberCategory::from_wire,
+            MemberCategory::Student,
+        );
+        let income = if category.needs_income() {
+            money::positive(c, &format!("{field}[{i}].monthly_income"), m.monthly_income)
+        } else {
+            0
+        };
+        let amount = category.dues(income);
+        // Each amount is at most 1 % of MAX_AMOUNT, so the sum of at most
+        // MAX_MEMBER_LINES of them cannot overflow.
+        total = total.saturating_add(amount);
+        lines.push(wire::MemberDues {
+            name,
+            category: m.category,
+            monthly_income: income,
+            amount,
+        });
+    }
+    Some(wire::DuesCalculation {
+        member_count: i32::try_from(lines.len()).unwrap_or(i32::MAX),
+        members: lines,
+        total,
     })
 }
 
@@ -207,7 +260,13 @@ impl DuesApi {
         let r = request.into_inner().rates.unwrap_or_default();
         let mut c = Checker::new();
         let office = c.optional_id("rates.office_id", &r.office_id);
-        let rates = Rates::check(&mut c, r.cell_basis_points, r.office_basis_points);
+        let mut rates = Rates::check(
+            &mut c,
+            r.cell_basis_points,
+            r.office_basis_points,
+            r.received_basis_points,
+            DEFAULT_RATES,
+        );
         c.finish()?;
         let today = s.today();
         let tree = s.snapshot();
@@ -225,8 +284,15 @@ impl DuesApi {
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
         let before = store::catalog::rates_of(&mut tx, &scope).await?;
+        if r.received_basis_points.is_none() {
+            // Left out: unchanged.
+            rates.received_bp = store::catalog::effective_rates(&mut tx, &scope).await?.0.received_bp;
+        }
         store::catalog::set_rates(&mut tx, &scope, rates, &caller.subject_id.to_string(), to_micros(now)).await?;
-        let json = |r: Rates| serde_json::json!({"scope": scope, "cell_bp": r.cell_bp, "office_bp": r.office_bp});
+        let json = |r: Rates| {
+            serde_json::json!({"scope": scope, "cell_bp": r.cell_bp, "office_bp": r.office_bp,
+                "received_bp": r.received_bp})
+        };
         audit(
             &mut tx,
             &caller,
@@ -262,14 +328,42 @@ impl DuesApi {
         } else if (year, req.month) > (today.year(), today.month() as i32) {
             c.violation("month", "IN_FUTURE", format!("Tháng {:02}/{year} chưa đến", req.month));
         }
-        if !(1..=1_000_000).contains(&req.members) {
-            c.violation(
-                "members",
-                "OUT_OF_RANGE",
-                format!("Số đảng viên phải từ 1 (nhận được {})", req.members),
-            );
-        }
-        let amount = money::positive(&mut c, "amount", req.amount);
+        let (members, amount) = match check_member_dues(&mut c, "member_dues", &req.member_dues) {
+            Some(calculation) => {
+                if req.members != 0 && req.members != calculation.member_count {
+                    c.violation(
+                        "members",
+                        "MISMATCH",
+                        format!(
+                            "Số đảng viên {} khác số đảng viên trong danh sách ({})",
+                            req.members, calculation.member_count
+                        ),
+                    );
+                }
+                if req.amount != 0 && req.amount != calculation.total {
+                    c.violation(
+                        "amount",
+                        "MISMATCH",
+                        format!(
+                            "Số tiền {} khác tổng đảng phí của từng đảng viên ({})",
+                            format_vnd(req.amount),
+                            format_vnd(calculation.total)
+                        ),
+                    );
+                }
+                (calculation.member_count, calculation.total)
+            }
+            None => {
+                if !(1..=MAX_MEMBERS).contains(&req.members) {
+                    c.violation(
+                        "members",
+                        "OUT_OF_RANGE",
+                        format!("Số đảng viên phải từ 1 (nhận được {})", req.members),
+                    );
+                }
+                (req.members, money::positive(&mut c, "amount", req.amount))
+            }
+        };
         let collected_on = check_past_date(&mut c, "collected_on", &req.collected_on, today);
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
@@ -339,7 +433,7 @@ impl DuesApi {
             cell_key,
             year: i64::from(year),
             month: i64::from(month),
-            members: i64::from(req.members),
+            members: i64::from(members),
             amount,
             cell_share: shares.cell,
             office_share: shares.office,
@@ -366,6 +460,18 @@ impl DuesApi {
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
+    }
+
+    async fn calculate(&self, request: Request<wire::CalculateDuesRequest>) -> Result<wire::DuesCalculation, Error> {
+        // Any signed-in person may compute dues: nothing is read or written.
+        Caller::of(&request)?;
+        let mut c = Checker::new();
+        let calculation = check_member_dues(&mut c, "members", &request.get_ref().members);
+        if calculation.is_none() && c.is_clean() {
+            c.violation("members", "REQUIRED", "Phải có ít nhất một đảng viên");
+        }
+        c.finish()?;
+        Ok(calculation.unwrap_or_default())
     }
 
     async fn list(&self, request: Request<wire::ListDuesRequest>) -> Result<wire::ListDuesResponse, Error> {
@@ -435,6 +541,17 @@ impl DuesApi {
             },
         )
         .await?;
+        // The parent keeps its share and owes the rest to its own parent.
+        let grandparent = s.snapshot().tree.parent_on(parent, date);
+        let (parent_rates, _) = store::catalog::effective_rates(&mut tx, &parent.to_string()).await?;
+        let (kept, owed) = split_received(amount, grandparent.is_some(), parent_rates)?;
+        let mut entries = vec![Entry::debit(CASH, amount)];
+        if kept > 0 {
+            entries.push(Entry::credit(DUES_FROM_BELOW, kept));
+        }
+        if owed > 0 {
+            entries.push(Entry::credit(DUES_PAYABLE, owed));
+        }
         let description = format!("Nhận đảng phí cấp dưới nộp: {}", s.office_name(office));
         let received = post(
             &mut tx,
@@ -445,7 +562,7 @@ impl DuesApi {
                 date,
                 description: &description,
                 kind: TxKind::Remittance,
-                entries: &[Entry::debit(CASH, amount), Entry::credit(DUES_FROM_BELOW, amount)],
+                entries: &entries,
                 reverses: None,
                 source: Some(&id),
             },
@@ -462,6 +579,8 @@ impl DuesApi {
             note,
             created_by: caller.subject_id.to_string(),
             created_at: to_micros(now),
+            parent_kept_share: kept,
+            parent_owed_share: owed,
         };
         store::dues::insert_remittance(&mut tx, &row).await?;
         // Ancestor's chain first, as everywhere.
@@ -517,6 +636,7 @@ fn rates_answer(office: Option<Uuid>, rates: Rates, overridden: bool) -> wire::D
         office_id: office.map(|o| o.to_string()).unwrap_or_default(),
         cell_basis_points: i32::try_from(rates.cell_bp).unwrap_or_default(),
         office_basis_points: i32::try_from(rates.office_bp).unwrap_or_default(),
+        received_basis_points: i32::try_from(rates.received_bp).ok(),
         overridden,
     }
 }
@@ -549,6 +669,13 @@ impl DuesService for DuesApi {
         request: Request<wire::SetDuesRatesRequest>,
     ) -> Result<Response<wire::DuesRates>, Status> {
         Ok(Response::new(self.set_rates(request).await?))
+    }
+
+    async fn calculate_dues(
+        &self,
+        request: Request<wire::CalculateDuesRequest>,
+    ) -> Result<Response<wire::DuesCalculation>, Status> {
+        Ok(Response::new(self.calculate(request).await?))
     }
 
     async fn record_dues(

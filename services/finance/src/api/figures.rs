@@ -76,7 +76,7 @@ impl FiguresApi {
                 f.dues_collected,
                 store::dues::collected_between(&mut tx, *o, from, to).await?,
             )?;
-            for r in store::dues::remittances(&mut tx, *o, from, to).await? {
+            for r in store::dues::remittances(&mut tx, *o, store::dues::Side::Made, from, to).await? {
                 if !inside(&Some(r.to_office_id.clone())) {
                     f.dues_remitted = money::add("dues_remitted", f.dues_remitted, r.amount)?;
                 }

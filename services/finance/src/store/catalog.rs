@@ -101,16 +101,18 @@ pub async fn upsert(tx: &mut Tx, l: &LineRow) -> Result<(), StoreError> {
 struct RatesRow {
     cell_bp: i64,
     office_bp: i64,
+    received_bp: i64,
 }
 
 /// The rates of `scope` ("default" or an office id), if set.
 pub async fn rates_of(tx: &mut Tx, scope: &str) -> Result<Option<Rates>, StoreError> {
     let row: Option<RatesRow> = tx
-        .fetch_optional(query("SELECT cell_bp, office_bp FROM dues_rates WHERE scope = $1").bind(scope))
+        .fetch_optional(query("SELECT cell_bp, office_bp, received_bp FROM dues_rates WHERE scope = $1").bind(scope))
         .await?;
     Ok(row.map(|r| Rates {
         cell_bp: r.cell_bp,
         office_bp: r.office_bp,
+        received_bp: r.received_bp,
     }))
 }
 
@@ -126,13 +128,15 @@ pub async fn effective_rates(tx: &mut Tx, office: &str) -> Result<(Rates, bool),
 pub async fn set_rates(tx: &mut Tx, scope: &str, rates: Rates, by: &str, at: i64) -> Result<(), StoreError> {
     tx.execute(
         query(
-            "INSERT INTO dues_rates (scope, cell_bp, office_bp, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO dues_rates (scope, cell_bp, office_bp, received_bp, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (scope) DO UPDATE SET cell_bp = excluded.cell_bp, office_bp = excluded.office_bp, \
-             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+             received_bp = excluded.received_bp, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
         )
         .bind(scope)
         .bind(rates.cell_bp)
         .bind(rates.office_bp)
+        .bind(rates.received_bp)
         .bind(by)
         .bind(at),
     )

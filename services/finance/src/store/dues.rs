@@ -151,14 +151,19 @@ pub struct RemittanceRow {
     pub note: String,
     pub created_by: String,
     pub created_at: i64,
+    pub parent_kept_share: i64,
+    pub parent_owed_share: i64,
 }
+
+const REMITTANCE_COLUMNS: &str = "id, from_office_id, to_office_id, amount, remitted_on, child_transaction_id, \
+     parent_transaction_id, note, created_by, created_at, parent_kept_share, parent_owed_share";
 
 pub async fn insert_remittance(tx: &mut Tx, r: &RemittanceRow) -> Result<(), StoreError> {
     tx.execute(
         query(
             "INSERT INTO dues_remittances (id, from_office_id, to_office_id, amount, remitted_on, \
-             child_transaction_id, parent_transaction_id, note, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             child_transaction_id, parent_transaction_id, note, created_by, created_at, parent_kept_share, \
+             parent_owed_share) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(&r.id)
         .bind(&r.from_office_id)
@@ -169,25 +174,40 @@ pub async fn insert_remittance(tx: &mut Tx, r: &RemittanceRow) -> Result<(), Sto
         .bind(&r.parent_transaction_id)
         .bind(&r.note)
         .bind(&r.created_by)
-        .bind(r.created_at),
+        .bind(r.created_at)
+        .bind(r.parent_kept_share)
+        .bind(r.parent_owed_share),
     )
     .await?;
     Ok(())
 }
 
-/// Remittances made by an office dated in `[from, to]`.
+/// Which side of remittances to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Made by the office to its parent.
+    Made,
+    /// Received by the office from its children.
+    Received,
+}
+
+/// Remittances made or received by an office dated in `[from, to]`.
 pub async fn remittances(
     tx: &mut Tx,
     office: Uuid,
+    side: Side,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<RemittanceRow>, StoreError> {
+    let column = match side {
+        Side::Made => "from_office_id",
+        Side::Received => "to_office_id",
+    };
     tx.fetch_all(
-        query(
-            "SELECT id, from_office_id, to_office_id, amount, remitted_on, child_transaction_id, \
-             parent_transaction_id, note, created_by, created_at FROM dues_remittances \
-             WHERE from_office_id = $1 AND remitted_on >= $2 AND remitted_on <= $3 ORDER BY remitted_on, id",
-        )
+        query_built(format!(
+            "SELECT {REMITTANCE_COLUMNS} FROM dues_remittances \
+             WHERE {column} = $1 AND remitted_on >= $2 AND remitted_on <= $3 ORDER BY remitted_on, id"
+        ))
         .bind(office)
         .bind(from)
         .bind(to),

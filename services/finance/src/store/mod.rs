@@ -18,8 +18,14 @@ use vanphong_platform::migration;
 /// The schema, per backend (the audit trail and idempotency keys come from
 /// the platform's own migrations).
 pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: &[migration!(1, "finance", "../../migrations/sqlite/0001_finance.sql")],
-    postgres: &[migration!(1, "finance", "../../migrations/postgres/0001_finance.sql")],
+    sqlite: &[
+        migration!(1, "finance", "../../migrations/sqlite/0001_finance.sql"),
+        migration!(2, "dues chain", "../../migrations/sqlite/0002_dues_chain.sql"),
+    ],
+    postgres: &[
+        migration!(1, "finance", "../../migrations/postgres/0001_finance.sql"),
+        migration!(2, "dues chain", "../../migrations/postgres/0002_dues_chain.sql"),
+    ],
 };
 
 /// An id read back from a row (ids are written by this service only).
