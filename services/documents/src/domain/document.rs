@@ -149,10 +149,13 @@ impl Document {
         }
         let number = self.number?;
         let date = self.issued_on?;
-        let issuer = if self.issuer_code.trim().is_empty() {
-            &self.issuer_name
-        } else {
+        // The issuer's name, not its code: every district committee's code
+        // is "HU", so the code alone would make sibling districts' same-day
+        // "01-BC/HU" look like one document.
+        let issuer = if self.issuer_name.trim().is_empty() {
             &self.issuer_code
+        } else {
+            &self.issuer_name
         };
         Some(format!(
             "{}|{number}|{}|{}",
@@ -246,8 +249,20 @@ pub(crate) mod tests {
         let mut b = incoming();
         b.symbol = " nq / tu ".into();
         b.issuer_code = "tu".into();
+        b.issuer_name = "tinh uy  Bac Giang".into();
         assert_eq!(a.duplicate_key(), b.duplicate_key());
         b.number = Some(16);
+        assert_ne!(a.duplicate_key(), b.duplicate_key());
+    }
+
+    #[test]
+    fn sibling_issuers_sharing_a_code_are_not_duplicates() {
+        let mut a = incoming();
+        a.issuer_name = "Huyện ủy Hiệp Hòa".into();
+        a.issuer_code = "HU".into();
+        a.symbol = "BC/HU".into();
+        let mut b = a.clone();
+        b.issuer_name = "Huyện ủy Việt Yên".into();
         assert_ne!(a.duplicate_key(), b.duplicate_key());
     }
 
