@@ -208,6 +208,12 @@ async fn a_parent_report_rolls_up_its_children_and_each_period_follows_its_own_t
     assert_eq!(value(&march, Some(&vy), "documents.received"), 1);
     assert_eq!(value(&march, None, "documents.received"), 12);
     assert_totals_are_sums(&march);
+    // So does Hiệp Hòa's own March report: Bắc Lý was below it then.
+    let district = desk(&app, "hiephoa").await;
+    let district_march = refreshed(&app, &district_march.id, &district.leader).await;
+    assert_eq!(value(&district_march, Some(&bl), "documents.received"), 4);
+    assert_eq!(value(&district_march, None, "documents.received"), 9);
+    assert_eq!(value(&district_march, None, "petitions.received_single"), 3);
 
     // The same figures through REST (64-bit numbers as strings).
     let (status, body, _) = app

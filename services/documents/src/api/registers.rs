@@ -256,8 +256,14 @@ impl RegisterApi {
             offices.extend(tree.descendants_on(office, to));
         }
         let today = s.today();
-        for o in &offices {
-            caller.ensure_read(tree, *o, today)?;
+        caller.ensure_read(tree, office, today)?;
+        if offices[1..]
+            .iter()
+            .any(|o| !caller.may_read_period(tree, *o, to, today))
+        {
+            return Err(Error::PermissionDenied(
+                "Chỉ lãnh đạo đơn vị mới xem được số liệu tổng hợp của các đơn vị cấp dưới".into(),
+            ));
         }
         let start = start_of_local_day(from);
         let end = start_of_local_day(to.succ_opt().unwrap_or(to));

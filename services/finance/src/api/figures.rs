@@ -16,6 +16,7 @@ use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::figures_service_server::FiguresService;
 
 use super::{Shared, office_or_own};
+use crate::domain::access;
 use crate::domain::money::{self, basis_points, format_percent};
 use crate::store;
 
@@ -34,10 +35,13 @@ impl FiguresApi {
             c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
         }
         c.finish()?;
-        s.ensure_read(&caller, office)?;
+        let snapshot = s.snapshot();
         let mut offices = vec![office];
         if req.include_descendants {
-            offices.extend(s.snapshot().tree.descendants_on(office, to));
+            offices.extend(snapshot.tree.descendants_on(office, to));
+        }
+        for o in &offices {
+            access::ensure_read_period(&caller, &snapshot.tree, *o, to, s.today())?;
         }
         let year = to.year();
         let jan = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(from);

@@ -40,6 +40,23 @@ pub fn ensure_read(caller: &Caller, tree: &OfficeTree, office: Uuid, on: NaiveDa
     }
 }
 
+/// For figures of a period that ended on `period_end`: refuses unless the
+/// caller may read `office` today or could when the period ended (each
+/// period follows its own tree, so a parent keeps the figures of an office
+/// that was below it then).
+pub fn ensure_read_period(
+    caller: &Caller,
+    tree: &OfficeTree,
+    office: Uuid,
+    period_end: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Error> {
+    if may_read(caller, tree, office, today) {
+        return Ok(());
+    }
+    ensure_read(caller, tree, office, period_end)
+}
+
 /// Refuses unless the caller works in `office` and holds one of `roles`.
 pub fn ensure_act(
     caller: &Caller,

@@ -90,6 +90,14 @@ impl Caller {
         holder == self.office_id || (self.has_role(Role::Leader) && tree.is_ancestor_on(self.office_id, holder, on))
     }
 
+    /// For figures of a period that ended on `period_end`: the office may be
+    /// read now, or could be when the period ended. Each period follows its
+    /// own tree, so a leader keeps the figures of an office that was below
+    /// theirs then, even after it was moved elsewhere.
+    pub fn may_read_period(&self, tree: &OfficeTree, office: Uuid, period_end: NaiveDate, today: NaiveDate) -> bool {
+        self.may_read(tree, office, today) || self.may_read(tree, office, period_end)
+    }
+
     /// Only the caller's own office (or an office it succeeded).
     pub fn may_act(&self, tree: &OfficeTree, office: Uuid, on: NaiveDate) -> bool {
         tree.holder_on(office, on) == self.office_id
