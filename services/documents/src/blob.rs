@@ -2,19 +2,17 @@
 //! directory by default, or S3-compatible object storage, both through the
 //! `object_store` crate.
 //!
-//! The store is chosen once at start-up from the environment:
-//! - `VANPHONG_DOCUMENTS_BLOB_STORE` unset or `local`: files under
-//!   `<data-dir>/blobs/documents/`;
-//! - `VANPHONG_DOCUMENTS_BLOB_STORE=s3`: a bucket configured by the usual
-//!   AWS variables (`AWS_BUCKET` or `AWS_BUCKET_NAME`, `AWS_ACCESS_KEY_ID`,
-//!   `AWS_SECRET_ACCESS_KEY`, `AWS_DEFAULT_REGION` or `AWS_REGION`,
-//!   `AWS_ENDPOINT` for MinIO, Ceph and other S3-compatible servers,
-//!   `AWS_ALLOW_HTTP=true` for a plain-HTTP endpoint, `AWS_SESSION_TOKEN`,
+//! The setting `documents-blob-store` (`VANPHONG_DOCUMENTS_BLOB_STORE`)
+//! chooses it once at start-up:
+//! - `local` (the default): files under `<data-dir>/blobs/documents/`;
+//! - `s3`: a bucket configured by the usual AWS variables (`AWS_BUCKET` or
+//!   `AWS_BUCKET_NAME`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
+//!   `AWS_DEFAULT_REGION` or `AWS_REGION`, `AWS_ENDPOINT` for MinIO, Ceph
+//!   and other S3-compatible servers, `AWS_ALLOW_HTTP=true` for a
+//!   plain-HTTP endpoint, `AWS_SESSION_TOKEN`,
 //!   `AWS_VIRTUAL_HOSTED_STYLE_REQUEST`), objects under the key prefix
-//!   `documents/`.
-//!
-//! Any other value stops the start-up with a message, as does an S3
-//! configuration the client cannot use.
+//!   `documents/`. An S3 configuration the client cannot use stops the
+//!   start-up with a message.
 
 use std::path::Path as FsPath;
 use std::sync::Arc;
@@ -31,10 +29,7 @@ use sha2::{Digest as _, Sha256};
 use uuid::Uuid;
 
 use vanphong_platform::Error;
-use vanphong_platform::config::Settings;
-
-/// The environment variable that chooses the store.
-pub const STORE_VARIABLE: &str = "VANPHONG_DOCUMENTS_BLOB_STORE";
+use vanphong_platform::config::{BlobStoreKind, Settings};
 
 /// Largest attachment accepted, in bytes, for stores made without settings;
 /// servers take `attachment-max-bytes` (default the same 50 MiB).
@@ -58,26 +53,6 @@ pub fn sha256_hex(content: &[u8]) -> String {
     hex(&Sha256::digest(content))
 }
 
-/// Which kind of store to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A folder of the data directory.
-    Local,
-    /// S3-compatible object storage configured by `AWS_*` variables.
-    S3,
-}
-
-impl Kind {
-    /// The kind named by the environment variable's value.
-    pub fn parse(value: Option<&str>) -> Result<Kind, String> {
-        match value.map(str::trim).map(str::to_ascii_lowercase).as_deref() {
-            None | Some("") | Some("local") => Ok(Kind::Local),
-            Some("s3") => Ok(Kind::S3),
-            Some(other) => Err(format!("{STORE_VARIABLE}={other}: expected `local` or `s3`")),
-        }
-    }
-}
-
 /// Where attachments' bytes live.
 #[derive(Debug, Clone)]
 pub struct BlobStore {
@@ -96,12 +71,11 @@ fn path(key: &str) -> Result<Path, Error> {
 }
 
 impl BlobStore {
-    /// The store chosen by the environment (see the module's documentation).
+    /// The store the settings choose (see the module's documentation).
     pub fn open(settings: &Settings) -> Result<BlobStore, Error> {
-        let kind = Kind::parse(std::env::var(STORE_VARIABLE).ok().as_deref()).map_err(Error::internal)?;
-        let store = match kind {
-            Kind::Local => BlobStore::local(&settings.data_dir.join("blobs").join("documents")),
-            Kind::S3 => BlobStore::s3_from_env(),
+        let store = match settings.documents_blob_store {
+            BlobStoreKind::Local => BlobStore::local(&settings.data_dir.join("blobs").join("documents")),
+            BlobStoreKind::S3 => BlobStore::s3_from_env(),
         }?;
         Ok(BlobStore {
             max_bytes: i64::try_from(settings.attachment_max_bytes).unwrap_or(i64::MAX),
@@ -217,14 +191,6 @@ impl BlobWriter {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_store_is_local_unless_s3_is_asked_for() {
-        assert_eq!(Kind::parse(None), Ok(Kind::Local));
-        assert_eq!(Kind::parse(Some("local")), Ok(Kind::Local));
-        assert_eq!(Kind::parse(Some(" S3 ")), Ok(Kind::S3));
-        assert!(Kind::parse(Some("ftp")).is_err());
-    }
 
     #[tokio::test]
     async fn pieces_become_visible_only_when_finished() {

@@ -31,6 +31,17 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// Where attachments' bytes are kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum BlobStoreKind {
+    /// A folder of the data directory: one machine, backed up with it.
+    #[default]
+    Local,
+    /// S3-compatible object storage, shared by every replica.
+    S3,
+}
+
 /// Settings as given; every field optional.
 #[derive(Debug, Clone, Default, clap::Args, Deserialize)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
@@ -116,6 +127,11 @@ pub struct Options {
     /// 50 MiB].
     #[arg(long, env = "VANPHONG_ATTACHMENT_MAX_BYTES", global = true)]
     pub attachment_max_bytes: Option<u64>,
+    /// Where the documents service keeps attachments' bytes: `local`
+    /// (`<data-dir>/blobs/documents`) or `s3` (a bucket named by the standard
+    /// `AWS_*` variables) [default: local].
+    #[arg(long, env = "VANPHONG_DOCUMENTS_BLOB_STORE", global = true, value_enum)]
+    pub documents_blob_store: Option<BlobStoreKind>,
     /// Public-holiday calendar (TOML) replacing the built-in Vietnamese one.
     #[arg(long, env = "VANPHONG_HOLIDAYS_FILE", global = true)]
     pub holidays_file: Option<PathBuf>,
@@ -187,6 +203,7 @@ pub struct Settings {
     pub sign_in_attempts_per_minute: u32,
     pub holidays_file: Option<PathBuf>,
     pub attachment_max_bytes: u64,
+    pub documents_blob_store: BlobStoreKind,
     pub directory_url: String,
     pub documents_url: Option<String>,
     pub petitions_url: Option<String>,
@@ -208,7 +225,7 @@ impl Options {
             signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
             admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url, petitions_url, finance_url, reporting_url,
-            attachment_max_bytes,
+            attachment_max_bytes, documents_blob_store,
         )
     }
 
@@ -305,6 +322,7 @@ impl Options {
             sign_in_attempts_per_minute: self.sign_in_attempts_per_minute.unwrap_or(120).max(1),
             holidays_file: self.holidays_file,
             attachment_max_bytes,
+            documents_blob_store: self.documents_blob_store.unwrap_or_default(),
             directory_url: self.directory_url.unwrap_or_else(|| "http://127.0.0.1:8080".into()),
             documents_url: self.documents_url,
             petitions_url: self.petitions_url,
@@ -414,6 +432,29 @@ mod tests {
             ..Options::default()
         };
         assert!(matches!(zero.resolve(), Err(ConfigError::Invalid(_))));
+    }
+
+    #[test]
+    fn attachments_stay_local_unless_s3_is_asked_for() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(
+            Options::default().resolve().expect("settings").documents_blob_store,
+            BlobStoreKind::Local
+        );
+        let file = dir.path().join("s3.toml");
+        std::fs::write(&file, "documents-blob-store = \"s3\"\n").expect("write");
+        let s3 = Options {
+            config: Some(file),
+            ..Options::default()
+        };
+        assert_eq!(s3.resolve().expect("settings").documents_blob_store, BlobStoreKind::S3);
+        let file = dir.path().join("ftp.toml");
+        std::fs::write(&file, "documents-blob-store = \"ftp\"\n").expect("write");
+        let ftp = Options {
+            config: Some(file),
+            ..Options::default()
+        };
+        assert!(matches!(ftp.resolve(), Err(ConfigError::Parse { .. })));
     }
 
     #[test]
