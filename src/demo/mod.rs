@@ -20,7 +20,7 @@ use vanphong_platform::tree::{Numbering, OfficeKind};
 use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
 use vanphong_proto::directory::v1::office_service_client::OfficeServiceClient;
 use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
-use vanphong_proto::directory::v1::{CreateOfficeRequest, CreateUserRequest, SignInRequest};
+use vanphong_proto::directory::v1::{CreateOfficeRequest, CreateUserRequest, SignInRequest, WhoAmIRequest};
 
 /// Password of every demo account (and of `admin` in a demo).
 pub const DEMO_PASSWORD: &str = "VanPhong@2026";
@@ -254,6 +254,16 @@ pub(crate) async fn sign_in(channel: &Channel, username: &str) -> Result<String,
         .map_err(call_error(format!("sign in as {username}")))?
         .into_inner()
         .access_token)
+}
+
+/// The user id behind an access token.
+pub(crate) async fn who(channel: &Channel, token: &str) -> Result<String, DemoError> {
+    Ok(AuthServiceClient::new(channel.clone())
+        .who_am_i(authorized(WhoAmIRequest {}, token))
+        .await
+        .map_err(call_error("who am i"))?
+        .into_inner()
+        .subject_id)
 }
 
 /// Loads the demo into a freshly bootstrapped suite at `addr`, signed in as

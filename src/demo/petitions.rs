@@ -8,8 +8,6 @@ use chrono::{Duration, NaiveDate};
 use tonic::transport::Channel;
 
 use vanphong_platform::identity::Role;
-use vanphong_proto::directory::v1::WhoAmIRequest;
-use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 use vanphong_proto::petitions::v1::reception_service_client::ReceptionServiceClient;
 use vanphong_proto::petitions::v1::{
@@ -19,7 +17,7 @@ use vanphong_proto::petitions::v1::{
     WithdrawPetitionRequest,
 };
 
-use super::{DemoError, DemoReport, authorized, call_error, sign_in};
+use super::{DemoError, DemoReport, authorized, call_error, sign_in, who};
 
 /// How far a demo petition's handling went.
 #[derive(Clone, Copy)]
@@ -202,15 +200,6 @@ const CASES: &[Case] = &[
 
 fn day(today: NaiveDate, ago: i64) -> String {
     (today - Duration::days(ago)).format("%Y-%m-%d").to_string()
-}
-
-async fn who(channel: &Channel, token: &str) -> Result<String, DemoError> {
-    Ok(AuthServiceClient::new(channel.clone())
-        .who_am_i(authorized(WhoAmIRequest {}, token))
-        .await
-        .map_err(call_error("who am i"))?
-        .into_inner()
-        .subject_id)
 }
 
 /// The people of one office who handle its petitions.

@@ -8,8 +8,6 @@ use chrono::{Datelike, NaiveDate};
 use tonic::transport::Channel;
 
 use vanphong_platform::identity::Role;
-use vanphong_proto::documents::v1::term_service_client::TermServiceClient;
-use vanphong_proto::documents::v1::{CreateTermRequest, ListTermsRequest};
 use vanphong_proto::reporting::v1::approval_service_client::ApprovalServiceClient;
 use vanphong_proto::reporting::v1::report_service_client::ReportServiceClient;
 use vanphong_proto::reporting::v1::{
@@ -63,44 +61,6 @@ fn sections(name: &str) -> Vec<SectionInput> {
              chuẩn bị nội dung sơ kết quý.",
         ),
     ]
-}
-
-/// Makes sure the office has a committee term in force, which Party
-/// numbering of its BC documents needs.
-async fn ensure_term(channel: &Channel, admin: &str, office_id: &str, today: NaiveDate) -> Result<(), DemoError> {
-    let mut terms = TermServiceClient::new(channel.clone());
-    let existing = terms
-        .list_terms(authorized(
-            ListTermsRequest {
-                office_id: office_id.into(),
-            },
-            admin,
-        ))
-        .await
-        .map_err(call_error("list committee terms"))?
-        .into_inner();
-    let day = today.format("%Y-%m-%d").to_string();
-    if existing
-        .terms
-        .iter()
-        .any(|t| !t.congress && t.starts_on <= day && (t.ends_on.is_empty() || t.ends_on >= day))
-    {
-        return Ok(());
-    }
-    terms
-        .create_term(authorized(
-            CreateTermRequest {
-                request_id: format!("demo-term-{office_id}"),
-                office_id: office_id.into(),
-                name: "Nhiệm kỳ 2025–2030".into(),
-                starts_on: "2025-10-01".into(),
-                ..Default::default()
-            },
-            admin,
-        ))
-        .await
-        .map_err(call_error("create a committee term"))?;
-    Ok(())
 }
 
 /// Creates the office's report for the month and gathers its figures;
@@ -200,26 +160,19 @@ async fn take_to(
 }
 
 /// Loads the demo reports as the offices' own people: Bắc Lý has sent its
-/// report to Hiệp Hòa; Hoàng Vân's and Hiệp Hòa's are approved and signed,
-/// waiting for their clerks; Việt Yên's and Yên Dũng's are submitted to
-/// their leaders; the province's is a draft. (Two districts sending their
-/// first BC of a term on the same day collide in the documents service's
-/// duplicate check, which keys on the issuer code "HU": until that is
-/// fixed, no district report is sent here.)
+/// report to Hiệp Hòa and Hiệp Hòa its own to the province; Hoàng Vân's is
+/// approved and signed, waiting for its clerk; Việt Yên's and Yên Dũng's
+/// are submitted to their leaders; the province's is a draft.
 pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> Result<(), DemoError> {
     let period = last_closed_month(today);
     // Communes first, so their district approves after them.
     for (slug, stage) in [
         ("bacly", Stage::Sent),
         ("hoangvan", Stage::Approved),
-        ("hiephoa", Stage::Approved),
+        ("hiephoa", Stage::Sent),
         ("vietyen", Stage::Submitted),
         ("yendung", Stage::Submitted),
     ] {
-        if let Some(office) = report.office(slug) {
-            let admin = sign_in(channel, report.username(slug, Role::Admin).unwrap_or_default()).await?;
-            ensure_term(channel, &admin, &office.id, today).await?;
-        }
         take_to(channel, report, slug, period, stage).await?;
     }
     draft(channel, report, "tu", period).await?;

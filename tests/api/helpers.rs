@@ -92,20 +92,24 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the suite with the demo data and adjusted options.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Options)) -> TestApp {
+    spawn(adjust, suite::Demo::People).await
+}
+
+/// Starts the suite with the whole demo, as `vanphong serve --demo` has it.
+pub async fn spawn_full_demo() -> TestApp {
+    spawn(|_| {}, suite::Demo::Full).await
+}
+
+async fn spawn(adjust: impl FnOnce(&mut Options), demo: suite::Demo) -> TestApp {
     init_logging();
     let data = tempfile::tempdir().expect("tempdir");
     let mut options = test_options(&data);
     adjust(&mut options);
     let settings = options.resolve().expect("settings");
     let clock = ManualClock::new(start_time());
-    let suite = suite::start(
-        &settings,
-        Arc::new(clock.clone()),
-        suite::Demo::People,
-        Default::default(),
-    )
-    .await
-    .expect("suite starts");
+    let suite = suite::start(&settings, Arc::new(clock.clone()), demo, Default::default())
+        .await
+        .expect("suite starts");
     let demo = suite.demo.clone().expect("demo loaded");
     let channel = Channel::from_shared(format!("http://{}", suite.addr))
         .expect("uri")

@@ -1,0 +1,199 @@
+//! The whole demo, as `vanphong serve --demo` loads it: what a clerk,
+//! leader or petition officer opening it finds in each service.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use vanphong_platform::identity::Role;
+use vanphong_proto::documents::v1::{Direction, Document, GetDocumentRequest, ListDocumentsRequest, Status};
+use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
+use vanphong_proto::petitions::v1::{BacklogKind, ListBacklogRequest, ListPetitionsRequest};
+
+use crate::helpers::{TestApp, authed, spawn_full_demo};
+
+async fn documents(app: &TestApp, token: &str, request: ListDocumentsRequest) -> Vec<Document> {
+    app.queries()
+        .list_documents(authed(
+            ListDocumentsRequest {
+                page_size: 500,
+                ..request
+            },
+            token,
+        ))
+        .await
+        .expect("documents")
+        .into_inner()
+        .documents
+}
+
+/// Each recipient's status of the sender's document, as the sender sees it.
+async fn statuses(app: &TestApp, token: &str, document: &Document) -> Vec<String> {
+    app.queries()
+        .get_document(authed(
+            GetDocumentRequest {
+                document_id: document.id.clone(),
+            },
+            token,
+        ))
+        .await
+        .expect("document")
+        .into_inner()
+        .recipients
+        .into_iter()
+        .map(|r| r.status)
+        .collect()
+}
+
+#[tokio::test]
+async fn the_demo_has_months_of_documents_at_every_step() {
+    let app = spawn_full_demo().await;
+    let province = app.token("tu", Role::Clerk).await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+
+    // The province issued Party documents numbered within its term and sent
+    // them to the three districts, whose handling comes back as statuses.
+    let issued = documents(
+        &app,
+        &province,
+        ListDocumentsRequest {
+            direction: Direction::Outgoing as i32,
+            ..Default::default()
+        },
+    )
+    .await;
+    let by_symbol: BTreeMap<&str, &Document> = issued.iter().map(|d| (d.number_symbol.as_str(), d)).collect();
+    let resolution = by_symbol.get("01-NQ/TU").expect("the province's resolution");
+    assert_eq!(statuses(&app, &province, resolution).await, ["06", "05", "04", ""]);
+    let invitation = by_symbol.get("01-GM/TU").expect("the province's invitation");
+    assert_eq!(statuses(&app, &province, invitation).await, ["01", "01", "01", ""]);
+    let pending: BTreeSet<i32> = issued
+        .iter()
+        .filter(|d| d.number_symbol.is_empty())
+        .map(|d| d.status)
+        .collect();
+    assert!(
+        pending.len() >= 2,
+        "a draft under review and a signed one waiting: {pending:?}"
+    );
+
+    // A district's incoming mail is at every step, numbered without gaps
+    // within each year, and some of it is overdue.
+    let mail = documents(
+        &app,
+        &clerk,
+        ListDocumentsRequest {
+            direction: Direction::Incoming as i32,
+            ..Default::default()
+        },
+    )
+    .await;
+    let seen: BTreeSet<i32> = mail.iter().map(|d| d.status).collect();
+    for status in [
+        Status::Arrived,
+        Status::Registered,
+        Status::Submitted,
+        Status::Assigned,
+        Status::InProgress,
+        Status::Done,
+        Status::Filed,
+    ] {
+        assert!(seen.contains(&(status as i32)), "no {status:?} document in {seen:?}");
+    }
+    let mut numbers: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+    for d in mail.iter().filter(|d| d.arrival_number > 0) {
+        numbers.entry(d.arrival_year).or_default().push(d.arrival_number);
+    }
+    for (year, mut got) in numbers {
+        got.sort_unstable();
+        let expected: Vec<i64> = (1..=i64::try_from(got.len()).expect("count")).collect();
+        assert_eq!(got, expected, "incoming numbers of {year}");
+    }
+    let dates: BTreeSet<&str> = mail.iter().map(|d| &d.issued_on[..7]).collect();
+    assert!(dates.len() >= 3, "documents of several months: {dates:?}");
+    let overdue = documents(
+        &app,
+        &clerk,
+        ListDocumentsRequest {
+            overdue: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let late: BTreeSet<&str> = overdue.iter().map(|d| d.number_symbol.as_str()).collect();
+    assert!(
+        late.contains("735/STC-QLNS") && late.contains("07-HD/BTCTU"),
+        "{late:?}"
+    );
+    assert!(
+        !late.contains("2874/UBND-KTTH"),
+        "a filed document is not overdue: {late:?}"
+    );
+
+    // Search ignores diacritics.
+    let found = documents(
+        &app,
+        &clerk,
+        ListDocumentsRequest {
+            query: "chuyen doi so co quan dang".into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(found.iter().any(|d| d.number_symbol == "01-NQ/TU"), "{found:?}");
+
+    // The districts report back: sibling districts' same-day "01-BC/HU"
+    // are different documents at the province, and Hiệp Hòa's monthly
+    // report arrived there too.
+    let received = documents(
+        &app,
+        &province,
+        ListDocumentsRequest {
+            direction: Direction::Incoming as i32,
+            ..Default::default()
+        },
+    )
+    .await;
+    let reports: Vec<&Document> = received.iter().filter(|d| d.number_symbol == "01-BC/HU").collect();
+    assert_eq!(reports.len(), 3, "{received:?}");
+    let from_hiep_hoa = received
+        .iter()
+        .filter(|d| d.sender_office_id == app.office_id("hiephoa"))
+        .count();
+    assert_eq!(from_hiep_hoa, 2, "its report on the resolution and its monthly report");
+}
+
+#[tokio::test]
+async fn the_demo_has_petitions_in_every_state_some_overdue() {
+    let app = spawn_full_demo().await;
+    let leader = app.token("hiephoa", Role::Leader).await;
+    let mut petitions = PetitionServiceClient::new(app.channel.clone());
+    let listed = petitions
+        .list_petitions(authed(
+            ListPetitionsRequest {
+                page_size: 500,
+                ..Default::default()
+            },
+            &leader,
+        ))
+        .await
+        .expect("petitions")
+        .into_inner()
+        .petitions;
+    let codes: BTreeSet<&str> = listed.iter().map(|p| p.state_code.as_str()).collect();
+    for code in ["02", "03", "04", "05", "06", "08", "10", "11"] {
+        assert!(codes.contains(code), "no petition in state {code}: {codes:?}");
+    }
+    let overdue = petitions
+        .list_backlog(authed(
+            ListBacklogRequest {
+                kind: BacklogKind::Overdue as i32,
+                ..Default::default()
+            },
+            &leader,
+        ))
+        .await
+        .expect("backlog")
+        .into_inner()
+        .entries;
+    assert!(!overdue.is_empty(), "some cases are past their deadline");
+    assert!(overdue.iter().all(|e| e.days_left < 0));
+}
