@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -755,82 +755,18 @@ pub(crate) fn execution(
     })
 }
 
-#[tonic::async_trait]
-impl BudgetService for BudgetApi {
-    async fn create_estimate(
-        &self,
-        request: Request<wire::CreateEstimateRequest>,
-    ) -> Result<Response<wire::Estimate>, Status> {
-        Ok(Response::new(BudgetApi::create_estimate(self, request).await?))
-    }
-
-    async fn get_estimate(
-        &self,
-        request: Request<wire::GetEstimateRequest>,
-    ) -> Result<Response<wire::Estimate>, Status> {
-        Ok(Response::new(BudgetApi::get_estimate(self, request).await?))
-    }
-
-    async fn list_estimates(
-        &self,
-        request: Request<wire::ListEstimatesRequest>,
-    ) -> Result<Response<wire::ListEstimatesResponse>, Status> {
-        Ok(Response::new(BudgetApi::list_estimates(self, request).await?))
-    }
-
-    async fn set_estimate_lines(
-        &self,
-        request: Request<wire::SetEstimateLinesRequest>,
-    ) -> Result<Response<wire::Estimate>, Status> {
-        Ok(Response::new(self.set_lines(request).await?))
-    }
-
-    async fn submit_estimate(
-        &self,
-        request: Request<wire::EstimateDecisionRequest>,
-    ) -> Result<Response<wire::Estimate>, Status> {
-        Ok(Response::new(self.decide(request, EstimateStep::Submit).await?))
-    }
-
-    async fn approve_estimate(
-        &self,
-        request: Request<wire::EstimateDecisionRequest>,
-    ) -> Result<Response<wire::Estimate>, Status> {
-        Ok(Response::new(self.decide(request, EstimateStep::Approve).await?))
-    }
-
-    async fn return_estimate(
-        &self,
-        request: Request<wire::EstimateDecisionRequest>,
-    ) -> Result<Response<wire::Estimate>, Status> {
-        Ok(Response::new(self.decide(request, EstimateStep::Return).await?))
-    }
-
-    async fn allocate(
-        &self,
-        request: Request<wire::AllocateRequest>,
-    ) -> Result<Response<wire::AllocateResponse>, Status> {
-        Ok(Response::new(BudgetApi::allocate(self, request).await?))
-    }
-
-    async fn adjust_allocation(
-        &self,
-        request: Request<wire::AdjustAllocationRequest>,
-    ) -> Result<Response<wire::Allocation>, Status> {
-        Ok(Response::new(self.adjust(request).await?))
-    }
-
-    async fn list_allocations(
-        &self,
-        request: Request<wire::ListAllocationsRequest>,
-    ) -> Result<Response<wire::ListAllocationsResponse>, Status> {
-        Ok(Response::new(BudgetApi::list_allocations(self, request).await?))
-    }
-
-    async fn list_allocation_lines(
-        &self,
-        request: Request<wire::ListAllocationLinesRequest>,
-    ) -> Result<Response<wire::ListAllocationLinesResponse>, Status> {
-        Ok(Response::new(self.list_lines(request).await?))
+grpc_delegate! {
+    impl BudgetService for BudgetApi {
+        create_estimate(wire::CreateEstimateRequest) -> wire::Estimate = create_estimate;
+        get_estimate(wire::GetEstimateRequest) -> wire::Estimate = get_estimate;
+        list_estimates(wire::ListEstimatesRequest) -> wire::ListEstimatesResponse = list_estimates;
+        set_estimate_lines(wire::SetEstimateLinesRequest) -> wire::Estimate = set_lines;
+        submit_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = decide(EstimateStep::Submit);
+        approve_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = decide(EstimateStep::Approve);
+        return_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = decide(EstimateStep::Return);
+        allocate(wire::AllocateRequest) -> wire::AllocateResponse = allocate;
+        adjust_allocation(wire::AdjustAllocationRequest) -> wire::Allocation = adjust;
+        list_allocations(wire::ListAllocationsRequest) -> wire::ListAllocationsResponse = list_allocations;
+        list_allocation_lines(wire::ListAllocationLinesRequest) -> wire::ListAllocationLinesResponse = list_lines;
     }
 }

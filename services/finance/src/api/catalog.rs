@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::{Caller, Role};
@@ -40,6 +40,18 @@ fn line_json(l: &LineRow) -> serde_json::Value {
 }
 
 impl CatalogApi {
+    async fn list(
+        &self,
+        request: Request<wire::ListBudgetLinesRequest>,
+    ) -> Result<wire::ListBudgetLinesResponse, Error> {
+        // Any signed-in person may read the catalogue.
+        Caller::of(&request)?;
+        let lines = store::catalog::list(&self.0.ctx.db, request.get_ref().include_inactive).await?;
+        Ok(wire::ListBudgetLinesResponse {
+            lines: lines.iter().map(convert::line).collect(),
+        })
+    }
+
     async fn upsert(&self, request: Request<wire::UpsertBudgetLineRequest>) -> Result<wire::BudgetLine, Error> {
         let caller = Caller::of(&request)?;
         let s = &self.0;
@@ -103,25 +115,9 @@ impl CatalogApi {
     }
 }
 
-#[tonic::async_trait]
-impl BudgetLineService for CatalogApi {
-    async fn list_budget_lines(
-        &self,
-        request: Request<wire::ListBudgetLinesRequest>,
-    ) -> Result<Response<wire::ListBudgetLinesResponse>, Status> {
-        Caller::of(&request)?;
-        let lines = store::catalog::list(&self.0.ctx.db, request.get_ref().include_inactive)
-            .await
-            .map_err(Error::from)?;
-        Ok(Response::new(wire::ListBudgetLinesResponse {
-            lines: lines.iter().map(convert::line).collect(),
-        }))
-    }
-
-    async fn upsert_budget_line(
-        &self,
-        request: Request<wire::UpsertBudgetLineRequest>,
-    ) -> Result<Response<wire::BudgetLine>, Status> {
-        Ok(Response::new(self.upsert(request).await?))
+grpc_delegate! {
+    impl BudgetLineService for CatalogApi {
+        list_budget_lines(wire::ListBudgetLinesRequest) -> wire::ListBudgetLinesResponse = list;
+        upsert_budget_line(wire::UpsertBudgetLineRequest) -> wire::BudgetLine = upsert;
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -641,68 +641,16 @@ fn rates_answer(office: Option<Uuid>, rates: Rates, overridden: bool) -> wire::D
     }
 }
 
-#[tonic::async_trait]
-impl DuesService for DuesApi {
-    async fn create_party_cell(
-        &self,
-        request: Request<wire::CreatePartyCellRequest>,
-    ) -> Result<Response<wire::PartyCell>, Status> {
-        Ok(Response::new(self.create_cell(request).await?))
-    }
-
-    async fn list_party_cells(
-        &self,
-        request: Request<wire::ListPartyCellsRequest>,
-    ) -> Result<Response<wire::ListPartyCellsResponse>, Status> {
-        Ok(Response::new(self.list_cells(request).await?))
-    }
-
-    async fn get_dues_rates(
-        &self,
-        request: Request<wire::GetDuesRatesRequest>,
-    ) -> Result<Response<wire::DuesRates>, Status> {
-        Ok(Response::new(self.get_rates(request).await?))
-    }
-
-    async fn set_dues_rates(
-        &self,
-        request: Request<wire::SetDuesRatesRequest>,
-    ) -> Result<Response<wire::DuesRates>, Status> {
-        Ok(Response::new(self.set_rates(request).await?))
-    }
-
-    async fn calculate_dues(
-        &self,
-        request: Request<wire::CalculateDuesRequest>,
-    ) -> Result<Response<wire::DuesCalculation>, Status> {
-        Ok(Response::new(self.calculate(request).await?))
-    }
-
-    async fn record_dues(
-        &self,
-        request: Request<wire::RecordDuesRequest>,
-    ) -> Result<Response<wire::DuesCollection>, Status> {
-        Ok(Response::new(self.record(request).await?))
-    }
-
-    async fn list_dues(
-        &self,
-        request: Request<wire::ListDuesRequest>,
-    ) -> Result<Response<wire::ListDuesResponse>, Status> {
-        Ok(Response::new(self.list(request).await?))
-    }
-
-    async fn remit_dues(
-        &self,
-        request: Request<wire::RemitDuesRequest>,
-    ) -> Result<Response<wire::DuesRemittance>, Status> {
-        Ok(Response::new(self.remit(request).await?))
-    }
-
-    async fn get_dues_report(
-        &self,
-        request: Request<wire::DuesReportRequest>,
-    ) -> Result<Response<wire::DuesReport>, Status> {
-        Ok(Response::new(self.get_report(request).await?))
+grpc_delegate! {
+    impl DuesService for DuesApi {
+        create_party_cell(wire::CreatePartyCellRequest) -> wire::PartyCell = create_cell;
+        list_party_cells(wire::ListPartyCellsRequest) -> wire::ListPartyCellsResponse = list_cells;
+        get_dues_rates(wire::GetDuesRatesRequest) -> wire::DuesRates = get_rates;
+        set_dues_rates(wire::SetDuesRatesRequest) -> wire::DuesRates = set_rates;
+        calculate_dues(wire::CalculateDuesRequest) -> wire::DuesCalculation = calculate;
+        record_dues(wire::RecordDuesRequest) -> wire::DuesCollection = record;
+        list_dues(wire::ListDuesRequest) -> wire::ListDuesResponse = list;
+        remit_dues(wire::RemitDuesRequest) -> wire::DuesRemittance = remit;
+        get_dues_report(wire::DuesReportRequest) -> wire::DuesReport = get_report;
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Datelike;
-use tonic::{Request, Response, Status};
+use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::Caller;
@@ -73,19 +73,9 @@ impl ExportApi {
     }
 }
 
-#[tonic::async_trait]
-impl ExportService for ExportApi {
-    async fn export_budget_execution(
-        &self,
-        request: Request<wire::ExportBudgetExecutionRequest>,
-    ) -> Result<Response<wire::ExportFile>, Status> {
-        Ok(Response::new(self.execution(request).await?))
-    }
-
-    async fn export_dues_report(
-        &self,
-        request: Request<wire::ExportDuesReportRequest>,
-    ) -> Result<Response<wire::ExportFile>, Status> {
-        Ok(Response::new(self.dues(request).await?))
+grpc_delegate! {
+    impl ExportService for ExportApi {
+        export_budget_execution(wire::ExportBudgetExecutionRequest) -> wire::ExportFile = execution;
+        export_dues_report(wire::ExportDuesReportRequest) -> wire::ExportFile = dues;
     }
 }

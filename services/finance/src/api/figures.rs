@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -93,12 +93,8 @@ impl FiguresApi {
     }
 }
 
-#[tonic::async_trait]
-impl FiguresService for FiguresApi {
-    async fn get_finance_figures(
-        &self,
-        request: Request<wire::FinanceFiguresRequest>,
-    ) -> Result<Response<wire::FinanceFigures>, Status> {
-        Ok(Response::new(self.figures(request).await?))
+grpc_delegate! {
+    impl FiguresService for FiguresApi {
+        get_finance_figures(wire::FinanceFiguresRequest) -> wire::FinanceFigures = figures;
     }
 }

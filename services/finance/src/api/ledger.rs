@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -423,54 +423,14 @@ fn balances_answer(
     })
 }
 
-#[tonic::async_trait]
-impl LedgerService for LedgerApi {
-    async fn list_accounts(
-        &self,
-        request: Request<wire::ListAccountsRequest>,
-    ) -> Result<Response<wire::ListAccountsResponse>, Status> {
-        Ok(Response::new(LedgerApi::list_accounts(self, request).await?))
-    }
-
-    async fn create_account(
-        &self,
-        request: Request<wire::CreateAccountRequest>,
-    ) -> Result<Response<wire::Account>, Status> {
-        Ok(Response::new(LedgerApi::create_account(self, request).await?))
-    }
-
-    async fn post_transaction(
-        &self,
-        request: Request<wire::PostTransactionRequest>,
-    ) -> Result<Response<wire::Transaction>, Status> {
-        Ok(Response::new(LedgerApi::post_transaction(self, request).await?))
-    }
-
-    async fn reverse_transaction(
-        &self,
-        request: Request<wire::ReverseTransactionRequest>,
-    ) -> Result<Response<wire::Transaction>, Status> {
-        Ok(Response::new(self.reverse(request).await?))
-    }
-
-    async fn get_transaction(
-        &self,
-        request: Request<wire::GetTransactionRequest>,
-    ) -> Result<Response<wire::Transaction>, Status> {
-        Ok(Response::new(LedgerApi::get_transaction(self, request).await?))
-    }
-
-    async fn list_transactions(
-        &self,
-        request: Request<wire::ListTransactionsRequest>,
-    ) -> Result<Response<wire::ListTransactionsResponse>, Status> {
-        Ok(Response::new(LedgerApi::list_transactions(self, request).await?))
-    }
-
-    async fn get_balances(
-        &self,
-        request: Request<wire::GetBalancesRequest>,
-    ) -> Result<Response<wire::GetBalancesResponse>, Status> {
-        Ok(Response::new(self.balances(request).await?))
+grpc_delegate! {
+    impl LedgerService for LedgerApi {
+        list_accounts(wire::ListAccountsRequest) -> wire::ListAccountsResponse = list_accounts;
+        create_account(wire::CreateAccountRequest) -> wire::Account = create_account;
+        post_transaction(wire::PostTransactionRequest) -> wire::Transaction = post_transaction;
+        reverse_transaction(wire::ReverseTransactionRequest) -> wire::Transaction = reverse;
+        get_transaction(wire::GetTransactionRequest) -> wire::Transaction = get_transaction;
+        list_transactions(wire::ListTransactionsRequest) -> wire::ListTransactionsResponse = list_transactions;
+        get_balances(wire::GetBalancesRequest) -> wire::GetBalancesResponse = balances;
     }
 }

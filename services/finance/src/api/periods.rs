@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::Datelike;
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -135,26 +135,10 @@ impl PeriodsApi {
     }
 }
 
-#[tonic::async_trait]
-impl FiscalYearService for PeriodsApi {
-    async fn get_fiscal_year(
-        &self,
-        request: Request<wire::GetFiscalYearRequest>,
-    ) -> Result<Response<wire::FiscalYear>, Status> {
-        Ok(Response::new(self.get(request).await?))
-    }
-
-    async fn close_period(
-        &self,
-        request: Request<wire::ClosePeriodRequest>,
-    ) -> Result<Response<wire::FiscalYear>, Status> {
-        Ok(Response::new(self.close(request).await?))
-    }
-
-    async fn settle_year(
-        &self,
-        request: Request<wire::SettleYearRequest>,
-    ) -> Result<Response<wire::FiscalYear>, Status> {
-        Ok(Response::new(self.settle(request).await?))
+grpc_delegate! {
+    impl FiscalYearService for PeriodsApi {
+        get_fiscal_year(wire::GetFiscalYearRequest) -> wire::FiscalYear = get;
+        close_period(wire::ClosePeriodRequest) -> wire::FiscalYear = close;
+        settle_year(wire::SettleYearRequest) -> wire::FiscalYear = settle;
     }
 }

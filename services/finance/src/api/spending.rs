@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -508,51 +508,14 @@ impl SpendingApi {
     }
 }
 
-#[tonic::async_trait]
-impl SpendingService for SpendingApi {
-    async fn create_voucher(
-        &self,
-        request: Request<wire::CreateVoucherRequest>,
-    ) -> Result<Response<wire::Voucher>, Status> {
-        Ok(Response::new(SpendingApi::create_voucher(self, request).await?))
-    }
-
-    async fn get_voucher(&self, request: Request<wire::GetVoucherRequest>) -> Result<Response<wire::Voucher>, Status> {
-        Ok(Response::new(SpendingApi::get_voucher(self, request).await?))
-    }
-
-    async fn list_vouchers(
-        &self,
-        request: Request<wire::ListVouchersRequest>,
-    ) -> Result<Response<wire::ListVouchersResponse>, Status> {
-        Ok(Response::new(SpendingApi::list_vouchers(self, request).await?))
-    }
-
-    async fn create_commitment(
-        &self,
-        request: Request<wire::CreateCommitmentRequest>,
-    ) -> Result<Response<wire::Commitment>, Status> {
-        Ok(Response::new(SpendingApi::create_commitment(self, request).await?))
-    }
-
-    async fn post_commitment(
-        &self,
-        request: Request<wire::PostCommitmentRequest>,
-    ) -> Result<Response<wire::Voucher>, Status> {
-        Ok(Response::new(SpendingApi::post_commitment(self, request).await?))
-    }
-
-    async fn release_commitment(
-        &self,
-        request: Request<wire::ReleaseCommitmentRequest>,
-    ) -> Result<Response<wire::Commitment>, Status> {
-        Ok(Response::new(self.release(request).await?))
-    }
-
-    async fn list_commitments(
-        &self,
-        request: Request<wire::ListCommitmentsRequest>,
-    ) -> Result<Response<wire::ListCommitmentsResponse>, Status> {
-        Ok(Response::new(SpendingApi::list_commitments(self, request).await?))
+grpc_delegate! {
+    impl SpendingService for SpendingApi {
+        create_voucher(wire::CreateVoucherRequest) -> wire::Voucher = create_voucher;
+        get_voucher(wire::GetVoucherRequest) -> wire::Voucher = get_voucher;
+        list_vouchers(wire::ListVouchersRequest) -> wire::ListVouchersResponse = list_vouchers;
+        create_commitment(wire::CreateCommitmentRequest) -> wire::Commitment = create_commitment;
+        post_commitment(wire::PostCommitmentRequest) -> wire::Voucher = post_commitment;
+        release_commitment(wire::ReleaseCommitmentRequest) -> wire::Commitment = release;
+        list_commitments(wire::ListCommitmentsRequest) -> wire::ListCommitmentsResponse = list_commitments;
     }
 }
