@@ -643,3 +643,55 @@ async fn dues_travel_from_commune_to_district_to_province_with_a_share_kept_at_e
     assert_eq!(value_of("10"), "240.182 đ");
     assert_eq!(value_of("11"), "0 đ");
 }
+
+#[tokio::test]
+async fn concurrent_remittances_never_send_more_than_is_owed() {
+    let app = spawn_app().await;
+    let commune = app.token("bacly", Role::Accountant).await;
+    // Collected directly: 1.000.000 đ, of which 30 % (300.000) is owed upward.
+    record(
+        &app,
+        &commune,
+        RecordDuesRequest {
+            year: 2026,
+            month: 2,
+            members: 20,
+            amount: 1_000_000,
+            collected_on: "2026-02-20".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("collected");
+    let mut calls = Vec::new();
+    for n in 0..12 {
+        let mut client = dues(&app);
+        let request = authed(
+            RemitDuesRequest {
+                request_id: format!("nop-dp-{n}"),
+                amount: 100_000,
+                remitted_on: "2026-02-27".into(),
+                ..Default::default()
+            },
+            &commune,
+        );
+        calls.push(tokio::spawn(async move { client.remit_dues(request).await }));
+    }
+    let mut accepted = 0;
+    for call in calls {
+        match call.await.expect("joined") {
+            Ok(_) => accepted += 1,
+            Err(e) => assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}"),
+        }
+    }
+    assert_eq!(accepted, 3, "300.000 đ owed, 100.000 đ a time");
+    let books = balances(&app, &commune, "bacly").await;
+    assert_eq!(balance_of(&books, "3388"), 0);
+    let district = balances(&app, &app.token("hiephoa", Role::Accountant).await, "hiephoa").await;
+    assert_eq!(balance_of(&district, "111"), 300_000);
+    assert_eq!(
+        (balance_of(&district, "7111"), balance_of(&district, "3388")),
+        (-150_000, -150_000)
+    );
+    assert_eq!(district.total_debits, district.total_credits);
+}
