@@ -7,6 +7,8 @@ use vanphong_platform::identity::Role;
 use vanphong_proto::documents::v1::{Direction, Document, GetDocumentRequest, ListDocumentsRequest, Status};
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 use vanphong_proto::petitions::v1::{BacklogKind, ListBacklogRequest, ListPetitionsRequest};
+use vanphong_proto::reporting::v1::report_service_client::ReportServiceClient;
+use vanphong_proto::reporting::v1::{ListReportsRequest, PeriodKind, ReportStatus};
 
 use crate::helpers::{TestApp, authed, spawn_full_demo};
 
@@ -196,4 +198,42 @@ async fn the_demo_has_petitions_in_every_state_some_overdue() {
         .entries;
     assert!(!overdue.is_empty(), "some cases are past their deadline");
     assert!(overdue.iter().all(|e| e.days_left < 0));
+}
+
+#[tokio::test]
+async fn the_demo_has_the_districts_monthly_reports_and_the_provinces_draft() {
+    let app = spawn_full_demo().await;
+    let leader = app.token("tu", Role::Leader).await;
+    let reports = ReportServiceClient::new(app.channel.clone())
+        .list_reports(authed(
+            ListReportsRequest {
+                include_descendants: true,
+                kind: PeriodKind::Monthly as i32,
+                year: 2026,
+                ..Default::default()
+            },
+            &leader,
+        ))
+        .await
+        .expect("reports")
+        .into_inner()
+        .reports;
+    let status_of = |slug: &str| {
+        reports
+            .iter()
+            .find(|r| r.office_id == app.office_id(slug))
+            .map(|r| r.status)
+            .unwrap_or_default()
+    };
+    // On the tests' clock (2 March 2026) the last closed period is February's
+    // (15/1–14/2).
+    assert!(
+        reports.iter().all(|r| r.period.as_ref().is_some_and(|p| p.number == 2)),
+        "{reports:?}"
+    );
+    assert_eq!(status_of("tu"), ReportStatus::Draft as i32);
+    assert_eq!(status_of("hiephoa"), ReportStatus::Sent as i32);
+    assert_eq!(status_of("vietyen"), ReportStatus::Submitted as i32);
+    assert_eq!(status_of("yendung"), ReportStatus::Submitted as i32);
+    assert_eq!(status_of("bacly"), ReportStatus::Sent as i32);
 }
