@@ -519,3 +519,40 @@ async fn the_size_limit_is_a_setting() {
     assert_eq!(violated_fields(&e), vec!["size"]);
     assert_eq!(stored_blobs(&app), 1);
 }
+
+/// Whether this run has an S3-compatible server (CI starts one and sets
+/// the standard `AWS_*` variables for its bucket). Without it the test says
+/// so and passes; with `VANPHONG_TEST_S3=required` a missing server fails.
+fn s3_available() -> bool {
+    let configured = std::env::var_os("AWS_ENDPOINT").is_some() && std::env::var_os("AWS_BUCKET").is_some();
+    if !configured {
+        assert!(
+            std::env::var("VANPHONG_TEST_S3").as_deref() != Ok("required"),
+            "VANPHONG_TEST_S3=required but AWS_ENDPOINT and AWS_BUCKET are not set"
+        );
+        eprintln!("no S3-compatible server configured (AWS_ENDPOINT, AWS_BUCKET): S3 store not tested");
+    }
+    configured
+}
+
+#[tokio::test]
+async fn s3_storage_keeps_attachments_out_of_the_data_folder() {
+    if !s3_available() {
+        return;
+    }
+    let app = crate::helpers::spawn_app_with(|o| {
+        o.documents_blob_store = Some(vanphong_platform::config::BlobStoreKind::S3);
+    })
+    .await;
+    let drafter = app.token("hiephoa", Role::Specialist).await;
+    let doc = draft(&app, &drafter, notice("Thông báo lịch trực cơ quan")).await;
+    // Larger than one multipart part (5 MiB), so the upload is assembled
+    // from parts in the bucket.
+    let bytes = content(6 * 1024 * 1024 + 123, 11);
+    let stored = upload(&app, &drafter, &doc.id, "Lịch trực.pdf", &bytes).await;
+    assert_eq!(stored.sha256, sha256_hex(&bytes));
+    let (head, back) = download(&app, &drafter, &doc.id, &stored.id).await.expect("downloaded");
+    assert_eq!(head.id, stored.id);
+    assert!(back == bytes, "the same bytes come back from the bucket");
+    assert_eq!(stored_blobs(&app), 0, "nothing in the local folder");
+}
