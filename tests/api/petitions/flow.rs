@@ -242,6 +242,24 @@ async fn other_outcomes_end_the_case_here() {
         ),
         Err(status) => assert_eq!(status.code(), tonic::Code::FailedPrecondition, "{status:?}"),
     }
+    let slips = app
+        .queries()
+        .list_documents(authed(
+            vanphong_proto::documents::v1::ListDocumentsRequest {
+                type_code: "PC".into(),
+                ..Default::default()
+            },
+            &hh.leader,
+        ))
+        .await
+        .expect("the office's transfer slips")
+        .into_inner()
+        .documents;
+    assert_eq!(
+        slips.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        vec![slip_id.as_str()],
+        "one slip in the documents service"
+    );
 
     let q = take_in(&app, &hh.clerk, letter("2026-03-02", "Đơn không có nội dung cụ thể")).await;
     let mut file = classify(&q.id, ClassificationOutcome::File);
