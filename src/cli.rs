@@ -16,7 +16,7 @@ use vanphong_platform::config::{Options, Settings};
 use vanphong_platform::db::Migrations;
 use vanphong_platform::host::Backend;
 use vanphong_platform::identity::Role;
-use vanphong_platform::server::on_signals;
+use vanphong_platform::server::{on_signals, serve_metrics};
 use vanphong_platform::telemetry;
 use vanphong_reporting::Reporting;
 
@@ -142,6 +142,13 @@ async fn serve(target: Target, demo: bool, settings: Settings) -> Result<(), Com
     let _telemetry = telemetry::init(target.name(), &settings.log, settings.log_format)?;
     let shutdown = CancellationToken::new();
     on_signals(shutdown.clone());
+    if let Some(addr) = settings.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|source| CommandError::Listen { addr, source })?;
+        tracing::info!(addr = ?listener.local_addr().ok(), "metrics listening (/metrics)");
+        tokio::spawn(serve_metrics(listener, shutdown.clone()));
+    }
     let running = match target {
         Target::All => {
             let demo = if demo { suite::Demo::Full } else { suite::Demo::Off };

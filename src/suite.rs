@@ -212,6 +212,7 @@ async fn start_gateway(
     let started = Arc::new(AtomicBool::new(false));
     let options = vanphong_platform::server::ServerOptions {
         accept_http1: true,
+        name: "gateway",
         ..settings.server.clone()
     };
     let (app, _health) = vanphong_gateway::app(&directory, auth, backends, &options, started.clone()).await?;

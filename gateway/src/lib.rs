@@ -9,7 +9,8 @@
 //! - [`front_door`]: gRPC for outside callers, forwarding calls for backend
 //!   services;
 //! - [`upstream`]: where calls go (this process or a backend);
-//! - [`health`]: `/healthz` and `/readyz`.
+//! - [`health`]: `/healthz` and `/readyz`; `/metrics` (Prometheus text)
+//!   unless the process serves it on a listener of its own.
 
 pub mod directory;
 pub mod front_door;
@@ -27,7 +28,7 @@ use tonic_health::server::HealthReporter;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::AuthState;
-use vanphong_platform::server::ServerOptions;
+use vanphong_platform::server::{HttpMetricsLayer, ServerOptions};
 
 use directory::Directory;
 use front_door::FrontDoor;
@@ -45,9 +46,11 @@ pub struct Backend {
 }
 
 /// The gateway's whole HTTP surface: REST routes, `/openapi.json`,
-/// `/healthz`, `/readyz`, and gRPC (the directory's services served here,
-/// backend services forwarded). `/readyz` answers 503 until `started` is
-/// set.
+/// `/healthz`, `/readyz`, `/metrics` (when `options.metrics_route`), and
+/// gRPC (the directory's services served here, backend services
+/// forwarded). `/readyz` answers 503 until `started` is set. Every plain
+/// HTTP route is counted and timed by its template; gRPC calls are counted
+/// by the server's own layer.
 pub async fn app(
     directory: &Arc<Directory>,
     auth: AuthState,
@@ -88,7 +91,7 @@ pub async fn app(
         started,
     });
 
-    let router = rest::router(&routes, upstreams.clone(), options.request_timeout)
+    let mut router = rest::router(&routes, upstreams.clone(), options.request_timeout)
         .route(
             "/openapi.json",
             get(move || {
@@ -97,7 +100,11 @@ pub async fn app(
             }),
         )
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(move || health::readyz(readiness.clone())))
-        .fallback_service(FrontDoor::new(grpc, local_services, upstreams, options.request_timeout));
+        .route("/readyz", get(move || health::readyz(readiness.clone())));
+    if options.metrics_route {
+        router = router.route("/metrics", get(vanphong_platform::metrics::endpoint));
+    }
+    let front_door = FrontDoor::new(grpc, local_services, upstreams, options.request_timeout);
+    let router = router.route_layer(HttpMetricsLayer).fallback_service(front_door);
     Ok((router, health))
 }

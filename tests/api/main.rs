@@ -18,6 +18,7 @@ mod documents_registers;
 mod finance;
 mod gateway;
 mod idempotency;
+mod metrics;
 mod offices;
 mod petitions;
 mod reporting;

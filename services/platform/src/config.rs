@@ -94,6 +94,11 @@ pub struct Options {
     /// Log format [default: text].
     #[arg(long, env = "VANPHONG_LOG_FORMAT", global = true, value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Address of a plain HTTP listener serving only `/metrics` (Prometheus
+    /// text) for this process, e.g. 0.0.0.0:9464; when set, the gateway no
+    /// longer serves `/metrics` on its public port [default: none].
+    #[arg(long, env = "VANPHONG_METRICS_LISTEN", global = true)]
+    pub metrics_listen: Option<SocketAddr>,
     /// Name of this deployment, written into every token; tokens of other
     /// deployments are refused [default: generated once into the data folder].
     #[arg(long, env = "VANPHONG_DEPLOYMENT_ID", global = true)]
@@ -193,6 +198,8 @@ pub struct Settings {
     pub worker_threads: Option<usize>,
     pub log: String,
     pub log_format: LogFormat,
+    /// Where this process serves `/metrics` apart from its callers' ports.
+    pub metrics_listen: Option<SocketAddr>,
     pub deployment_id: Option<String>,
     pub signing_key_file: PathBuf,
     pub verifying_key_files: Vec<PathBuf>,
@@ -221,7 +228,7 @@ impl Options {
         let high = self;
         merge_fields!(high, lower;
             data_dir, listen, database_url, database_schema, db_max_connections, db_acquire_timeout_secs,
-            request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, deployment_id,
+            request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, metrics_listen, deployment_id,
             signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
             admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url, petitions_url, finance_url, reporting_url,
@@ -308,8 +315,10 @@ impl Options {
             server: ServerOptions {
                 request_timeout,
                 max_concurrent_requests: self.max_concurrent_requests.unwrap_or(1024).max(1),
+                metrics_route: self.metrics_listen.is_none(),
                 ..ServerOptions::default()
             },
+            metrics_listen: self.metrics_listen,
             worker_threads: self.worker_threads,
             log: self.log.unwrap_or_else(|| "info".into()),
             log_format: self.log_format.unwrap_or_default(),

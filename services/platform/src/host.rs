@@ -97,7 +97,10 @@ pub async fn start<B: Backend>(
         directory: runtime.directory.clone(),
         clock: runtime.clock.clone(),
     };
-    let options = runtime.settings.server.clone();
+    let options = crate::server::ServerOptions {
+        name: B::NAME,
+        ..runtime.settings.server.clone()
+    };
     let (router, health) = services.build(auth, options.request_timeout).await?;
     watch_database(db.clone(), health, names, runtime.shutdown.clone());
     crate::idempotency::spawn_purger(db, runtime.clock.clone(), runtime.shutdown.clone());

@@ -17,7 +17,8 @@
 //!   load shedding, graceful shutdown); [`host`]: running a backend service;
 //!   [`grpc_client`]: outgoing calls; [`people`]: asking the directory about
 //!   users on a caller's behalf;
-//!   [`telemetry`]: logs and OpenTelemetry traces.
+//!   [`telemetry`]: logs and OpenTelemetry traces; [`metrics`]: calls
+//!   counted and timed, for Prometheus (`/metrics`) and OTLP.
 
 pub mod audit;
 pub mod audit_api;
@@ -32,6 +33,7 @@ pub mod host;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;
+pub mod metrics;
 pub mod people;
 pub mod server;
 pub mod telemetry;

@@ -4,13 +4,16 @@
 //! collectors) and always runs an OpenTelemetry tracer, so each request has a
 //! W3C trace id that is logged, returned to the caller (`x-trace-id`) and
 //! propagated (`traceparent`) on every gRPC call it makes. Spans are
-//! exported by OTLP/gRPC only when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+//! exported by OTLP/gRPC only when `OTEL_EXPORTER_OTLP_ENDPOINT` is set; so
+//! are the process's metrics ([`crate::metrics`]), which [`init`] sets up
+//! under the same `service.name`.
 
 use std::sync::OnceLock;
 
 use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
 use opentelemetry_sdk::Resource;
+use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
@@ -33,15 +36,29 @@ pub enum LogFormat {
 /// Why telemetry could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum TelemetryError {
+    /// The log filter (`--log`) does not parse.
     #[error("bad log filter {filter:?}: {message}")]
     Filter { filter: String, message: String },
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT` is set but an exporter cannot be built
+    /// from it.
     #[error("cannot create the OTLP exporter: {0}")]
     Exporter(String),
 }
 
-/// Keeps the tracer provider alive; flushes pending spans when dropped.
+/// Keeps the tracer and meter providers alive; flushes pending spans and
+/// metrics when dropped.
 pub struct TelemetryGuard {
     provider: Option<SdkTracerProvider>,
+    meters: Option<SdkMeterProvider>,
+}
+
+impl TelemetryGuard {
+    fn inactive() -> Self {
+        Self {
+            provider: None,
+            meters: None,
+        }
+    }
 }
 
 impl Drop for TelemetryGuard {
@@ -50,6 +67,11 @@ impl Drop for TelemetryGuard {
             && let Err(e) = provider.shutdown()
         {
             eprintln!("flushing traces failed: {e}");
+        }
+        if let Some(meters) = self.meters.take()
+            && let Err(e) = meters.shutdown()
+        {
+            eprintln!("flushing metrics failed: {e}");
         }
     }
 }
@@ -71,18 +93,17 @@ fn trace_filter() -> tracing_subscriber::filter::Targets {
 pub fn init(service_name: &str, filter: &str, format: LogFormat) -> Result<TelemetryGuard, TelemetryError> {
     install_propagator();
     if INSTALLED.get().is_some() {
-        return Ok(TelemetryGuard { provider: None });
+        return Ok(TelemetryGuard::inactive());
     }
     let filter_layer = EnvFilter::try_new(filter).map_err(|e| TelemetryError::Filter {
         filter: filter.to_string(),
         message: e.to_string(),
     })?;
 
-    let mut builder = SdkTracerProvider::builder().with_resource(
-        Resource::builder()
-            .with_service_name(format!("vanphong-{service_name}"))
-            .build(),
-    );
+    let service_name = format!("vanphong-{service_name}");
+    let metrics = crate::metrics::install(&service_name).map_err(|e| TelemetryError::Exporter(e.to_string()))?;
+    let mut builder =
+        SdkTracerProvider::builder().with_resource(Resource::builder().with_service_name(service_name).build());
     if std::env::var_os("OTEL_EXPORTER_OTLP_ENDPOINT").is_some() {
         let exporter = opentelemetry_otlp::SpanExporter::builder()
             .with_tonic()
@@ -118,11 +139,12 @@ pub fn init(service_name: &str, filter: &str, format: LogFormat) -> Result<Telem
         .try_init();
     if result.is_err() {
         // Another subscriber is already installed (e.g. by a test harness).
-        return Ok(TelemetryGuard { provider: None });
+        return Ok(TelemetryGuard::inactive());
     }
     let _ = INSTALLED.set(());
     Ok(TelemetryGuard {
         provider: Some(provider),
+        meters: Some(metrics.provider().clone()),
     })
 }
 

@@ -131,6 +131,7 @@ pub enum MemberCategory {
 pub const STUDENT_DUES: i64 = 5_000;
 
 impl MemberCategory {
+    /// The category named in a request; `None` when unspecified or unknown.
     pub fn from_wire(value: i32) -> Option<MemberCategory> {
         match wire::MemberCategory::try_from(value).ok()? {
             wire::MemberCategory::Unspecified => None,

@@ -86,12 +86,7 @@ where
 const OVERLOADED: &str = "Hệ thống đang quá tải, vui lòng thử lại sau giây lát";
 
 fn overloaded<B>(request: &Request<B>) -> Response<axum::body::Body> {
-    let is_grpc = request
-        .headers()
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/grpc"));
-    if is_grpc {
+    if super::is_grpc(request.headers()) {
         return tonic::Status::unavailable(OVERLOADED).into_http();
     }
     let body = serde_json::json!({

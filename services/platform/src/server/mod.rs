@@ -5,6 +5,9 @@
 //! first:
 //! - [`trace`]: a span per request with its W3C trace id and a request id,
 //!   both returned as `x-trace-id` / `x-request-id`;
+//! - [`metrics`]: every gRPC call counted and timed by service, method and
+//!   status code (plain HTTP routes are counted by a route layer of the
+//!   gateway, [`HttpMetricsLayer`]);
 //! - [`admission`]: a global concurrency limit that sheds load with
 //!   `UNAVAILABLE` / 503 instead of queueing without bound (health checks are
 //!   exempt);
@@ -18,6 +21,7 @@
 mod admission;
 mod deadline;
 mod grpc;
+mod metrics;
 mod shutdown;
 mod trace;
 
@@ -29,6 +33,7 @@ use tokio_util::sync::CancellationToken;
 pub use admission::AdmissionLayer;
 pub use deadline::{Deadline, DeadlineLayer, parse_grpc_timeout};
 pub use grpc::GrpcServices;
+pub use metrics::{HttpMetricsLayer, RpcMetricsLayer};
 pub use shutdown::on_signals;
 pub use trace::{RequestIds, RequestTraceLayer};
 
@@ -48,6 +53,13 @@ pub struct ServerOptions {
     pub accept_http1: bool,
     /// How long shutdown waits for requests in flight.
     pub shutdown_grace: Duration,
+    /// Which server this is ("gateway", "documents", …): the `server` label
+    /// of its metrics.
+    pub name: &'static str,
+    /// Serve `/metrics` on this server's own port too (the gateway, which
+    /// speaks HTTP/1); off when the process has a metrics listener of its
+    /// own (`metrics-listen`), so that the public port does not show it.
+    pub metrics_route: bool,
 }
 
 impl Default for ServerOptions {
@@ -58,8 +70,18 @@ impl Default for ServerOptions {
             max_concurrent_requests_per_connection: 256,
             accept_http1: false,
             shutdown_grace: Duration::from_secs(20),
+            name: "vanphong",
+            metrics_route: true,
         }
     }
+}
+
+/// Whether a request or response is gRPC (by its content type).
+pub(crate) fn is_grpc(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/grpc"))
 }
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then drains.
@@ -79,6 +101,7 @@ pub async fn serve(
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))
         .layer(RequestTraceLayer)
+        .layer(RpcMetricsLayer::new(options.name))
         .layer(AdmissionLayer::new(options.max_concurrent_requests))
         .serve_with_incoming_shutdown(app, incoming, shutdown.clone().cancelled_owned());
     let grace = options.shutdown_grace;
@@ -92,4 +115,17 @@ pub async fn serve(
             Ok(())
         }
     }
+}
+
+/// Serves `GET /metrics` alone on `listener` (HTTP/1.1 for Prometheus, and
+/// h2c) until `shutdown` is cancelled: the `metrics-listen` address, apart
+/// from the ports callers use. Scrapes are neither traced nor counted.
+pub async fn serve_metrics(listener: TcpListener, shutdown: CancellationToken) -> Result<(), Error> {
+    let app = axum::Router::new().route("/metrics", axum::routing::get(crate::metrics::endpoint));
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+    tonic::transport::Server::builder()
+        .accept_http1(true)
+        .serve_with_incoming_shutdown(app, incoming, shutdown.cancelled_owned())
+        .await
+        .map_err(Error::internal)
 }
