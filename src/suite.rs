@@ -22,16 +22,17 @@ use vanphong_gateway::Backend as GatewayBackend;
 use vanphong_gateway::directory::bootstrap::{self, FirstAdmin, RootOffice};
 use vanphong_gateway::directory::{Directory, DirectoryConfig};
 use vanphong_petitions::Petitions;
+use vanphong_platform::Error;
 use vanphong_platform::clock::SharedClock;
 use vanphong_platform::config::Settings;
 use vanphong_platform::db::Db;
+use vanphong_platform::grpc_client::{self, Addresses};
 use vanphong_platform::host::{self, Backend, Runtime};
 use vanphong_platform::identity::{
     AuthState, TokenIssuer, TokenVerifier, load_or_create_signing_key, load_verifying_key,
 };
 use vanphong_platform::server::serve;
 use vanphong_platform::tree::{Numbering, OfficeKind};
-use vanphong_platform::{Error, grpc_client};
 use vanphong_reporting::Reporting;
 
 use crate::demo::{self, DemoReport};
@@ -237,7 +238,7 @@ async fn runtime(
     verifier: Arc<TokenVerifier>,
     shutdown: &CancellationToken,
 ) -> Result<Runtime, CommandError> {
-    let channel = grpc_client::channel(&settings.directory_url)?;
+    let channel = grpc_client::channel("directory", &settings.directory_url);
     let directory = vanphong_platform::directory::follow(channel, DIRECTORY_WAIT, shutdown.clone()).await?;
     let calendar = Arc::new(host::calendar(&settings)?);
     Ok(Runtime {
@@ -280,12 +281,7 @@ pub async fn start(
     let finance = Loopback::<Finance>::bind().await?;
     let reporting = Loopback::<Reporting>::bind().await?;
 
-    let backends = vec![
-        documents.entry()?,
-        petitions.entry()?,
-        finance.entry()?,
-        reporting.entry()?,
-    ];
+    let backends = vec![documents.entry(), petitions.entry(), finance.entry(), reporting.entry()];
     let gateway = start_gateway(
         settings,
         clock.clone(),
@@ -297,11 +293,11 @@ pub async fn start(
     .await?;
 
     let mut backend_settings = settings.clone();
-    backend_settings.directory_url = format!("http://{addr}");
+    backend_settings.directory_url = Addresses::from(addr);
     // Services call each other directly, as separate processes would.
-    backend_settings.documents_url = Some(format!("http://{}", documents.addr));
-    backend_settings.petitions_url = Some(format!("http://{}", petitions.addr));
-    backend_settings.finance_url = Some(format!("http://{}", finance.addr));
+    backend_settings.documents_url = Some(Addresses::from(documents.addr));
+    backend_settings.petitions_url = Some(Addresses::from(petitions.addr));
+    backend_settings.finance_url = Some(Addresses::from(finance.addr));
     let clock_now = clock.now();
     let runtime = runtime(backend_settings, clock, gateway.verifier.clone(), &shutdown).await?;
     let mut servers = vec![gateway.server];
@@ -357,8 +353,8 @@ impl<B: Backend> Loopback<B> {
     }
 
     /// How the gateway reaches it.
-    fn entry(&self) -> Result<GatewayBackend, CommandError> {
-        backend_entry::<B>(&format!("http://{}", self.addr))
+    fn entry(&self) -> GatewayBackend {
+        backend_entry::<B>(&Addresses::from(self.addr))
     }
 
     async fn start(self, runtime: &Runtime) -> Result<Server, CommandError> {
@@ -366,12 +362,14 @@ impl<B: Backend> Loopback<B> {
     }
 }
 
-fn backend_entry<B: Backend>(url: &str) -> Result<GatewayBackend, CommandError> {
-    Ok(GatewayBackend {
+/// How the gateway reaches backend `B` at `addresses` (one or several
+/// replicas).
+fn backend_entry<B: Backend>(addresses: &Addresses) -> GatewayBackend {
+    GatewayBackend {
         name: B::NAME.into(),
         package: B::PACKAGE.into(),
-        channel: grpc_client::channel(url)?,
-    })
+        channel: grpc_client::channel(B::NAME, addresses),
+    }
 }
 
 /// Runs backend `B` alone on `settings.listen` (or `default_listen`).
@@ -410,17 +408,17 @@ pub async fn start_one(
             let listener = bind(requested).await?;
             let addr = local_addr(&listener, requested)?;
             let mut backends = Vec::new();
-            if let Some(url) = &settings.documents_url {
-                backends.push(backend_entry::<Documents>(url)?);
+            if let Some(addresses) = &settings.documents_url {
+                backends.push(backend_entry::<Documents>(addresses));
             }
-            if let Some(url) = &settings.petitions_url {
-                backends.push(backend_entry::<Petitions>(url)?);
+            if let Some(addresses) = &settings.petitions_url {
+                backends.push(backend_entry::<Petitions>(addresses));
             }
-            if let Some(url) = &settings.finance_url {
-                backends.push(backend_entry::<Finance>(url)?);
+            if let Some(addresses) = &settings.finance_url {
+                backends.push(backend_entry::<Finance>(addresses));
             }
-            if let Some(url) = &settings.reporting_url {
-                backends.push(backend_entry::<Reporting>(url)?);
+            if let Some(addresses) = &settings.reporting_url {
+                backends.push(backend_entry::<Reporting>(addresses));
             }
             let gateway = start_gateway(settings, clock, false, listener, backends, &shutdown).await?;
             gateway.started.store(true, Ordering::Release);

@@ -14,6 +14,7 @@ use futures_util::future::BoxFuture;
 use http::{HeaderValue, Request, Response};
 use tower::{Service, ServiceExt};
 
+use vanphong_platform::grpc_client::ServiceChannel;
 use vanphong_platform::telemetry::inject_trace_headers;
 
 use crate::rest::error_response;
@@ -94,7 +95,7 @@ impl Service<Request<Body>> for FrontDoor {
 
 async fn forward(
     name: String,
-    channel: tonic::transport::Channel,
+    channel: ServiceChannel,
     request: Request<Body>,
     default_timeout: Duration,
 ) -> Response<Body> {
@@ -106,20 +107,10 @@ async fn forward(
     }
     inject_trace_headers(&mut parts.headers);
     let request = Request::from_parts(parts, tonic::body::Body::new(body));
-    let unavailable = || tonic::Status::unavailable(format!("Dịch vụ {name} tạm thời không sẵn sàng")).into_http();
-    let mut channel = channel;
-    let ready = match channel.ready().await {
-        Ok(ready) => ready,
-        Err(e) => {
-            tracing::warn!(service = %name, error = %e, "backend not reachable");
-            return unavailable();
-        }
-    };
-    match ready.call(request).await {
-        Ok(response) => response.map(Body::new),
-        Err(e) => {
-            tracing::warn!(service = %name, error = %e, "forwarding failed");
-            unavailable()
-        }
-    }
+    // The channel balances over the backend's replicas, retries what is safe
+    // to retry within the deadline, and answers UNAVAILABLE itself when no
+    // replica can be reached; it never fails.
+    let Ok(response) = channel.oneshot(request).await;
+    tracing::debug!(service = %name, status = ?response.headers().get("grpc-status"), "forwarded");
+    response.map(Body::new)
 }

@@ -7,19 +7,19 @@ use std::time::Duration;
 
 use axum::response::Response;
 use http::StatusCode;
-use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
 
 use vanphong_platform::db::Db;
+use vanphong_platform::grpc_client::ServiceChannel;
 
 use crate::rest::json_response;
 
 /// What readiness depends on.
 pub struct Readiness {
     pub db: Db,
-    pub backends: Vec<(String, Channel)>,
+    pub backends: Vec<(String, ServiceChannel)>,
     /// False until start-up work (such as loading the demo) is done.
     pub started: Arc<AtomicBool>,
 }

@@ -42,7 +42,8 @@ pub struct Backend {
     pub name: String,
     /// Its proto package, e.g. "vanphong.documents.v1".
     pub package: String,
-    pub channel: tonic::transport::Channel,
+    /// Its replicas, balanced, with safe calls retried.
+    pub channel: vanphong_platform::grpc_client::ServiceChannel,
 }
 
 /// The gateway's whole HTTP surface: REST routes, `/openapi.json`,

@@ -9,16 +9,18 @@ use http::uri::PathAndQuery;
 use prost::Message;
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 use tonic::codec::{Codec, DecodeBuf, Decoder, EncodeBuf, Encoder};
-use tonic::transport::Channel;
 use tonic::{Request, Response, Status};
+
+use vanphong_platform::grpc_client::ServiceChannel;
 
 /// A place gRPC calls can be sent.
 #[derive(Clone)]
 pub enum Upstream {
     /// Services of this process, called without a network hop.
     Local(axum::Router),
-    /// A service in another process (or several replicas behind one name).
-    Remote { name: String, channel: Channel },
+    /// A service in another process (one or several replicas; the channel
+    /// balances over them and retries what is safe to retry).
+    Remote { name: String, channel: ServiceChannel },
 }
 
 /// Upstreams by proto package (`vanphong.documents.v1` …).
@@ -41,8 +43,8 @@ impl Upstreams {
     }
 
     /// The remote services, for readiness checks.
-    pub fn remotes(&self) -> Vec<(String, Channel)> {
-        let mut out: Vec<(String, Channel)> = self
+    pub fn remotes(&self) -> Vec<(String, ServiceChannel)> {
+        let mut out: Vec<(String, ServiceChannel)> = self
             .by_package
             .values()
             .filter_map(|u| match u {
@@ -124,11 +126,10 @@ impl Upstream {
                 grpc.ready().await.map_err(|e| Status::unavailable(e.to_string()))?;
                 grpc.unary(request, path, codec).await
             }
-            Upstream::Remote { name, channel } => {
+            Upstream::Remote { channel, .. } => {
+                // Always ready: the channel waits for a replica within the
+                // call's deadline and answers UNAVAILABLE when none comes.
                 let mut grpc = tonic::client::Grpc::new(channel.clone());
-                grpc.ready()
-                    .await
-                    .map_err(|_| Status::unavailable(format!("Dịch vụ {name} tạm thời không sẵn sàng")))?;
                 grpc.unary(request, path, codec).await
             }
         }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use vanphong_platform::directory::follow;
+use vanphong_platform::grpc_client::{self, Addresses};
 use vanphong_platform::identity::Role;
 use vanphong_proto::directory::v1::{MoveOfficeRequest, SignOutRequest};
 
@@ -14,7 +15,8 @@ use crate::helpers::{authed, spawn_app};
 async fn a_follower_sees_restructurings_and_revocations_as_they_happen() {
     let app = spawn_app().await;
     let stop = CancellationToken::new();
-    let mut view = follow(app.channel.clone(), Duration::from_secs(5), stop.clone())
+    let directory = grpc_client::channel("directory", &Addresses::from(app.addr));
+    let mut view = follow(directory, Duration::from_secs(5), stop.clone())
         .await
         .expect("first snapshot");
     let snapshot = view.current();

@@ -13,6 +13,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::db::DatabaseSettings;
+use crate::grpc_client::Addresses;
 use crate::server::ServerOptions;
 use crate::telemetry::LogFormat;
 
@@ -141,25 +142,29 @@ pub struct Options {
     #[arg(long, env = "VANPHONG_HOLIDAYS_FILE", global = true)]
     pub holidays_file: Option<PathBuf>,
     /// Where services reach the directory (the gateway) [default:
-    /// http://127.0.0.1:8080].
+    /// http://127.0.0.1:8080]. Like every service address below: one
+    /// `http://host:port` or several, comma-separated (a list in the file);
+    /// calls are balanced over every replica, and a host name counts for
+    /// every address it resolves to (re-resolved every few seconds).
     #[arg(long, env = "VANPHONG_DIRECTORY_URL", global = true)]
-    pub directory_url: Option<String>,
-    /// Where the gateway reaches the documents service when it runs as its
-    /// own process, e.g. http://documents:50061.
+    pub directory_url: Option<Addresses>,
+    /// Where the documents service is reached when it runs as its own
+    /// process (by the gateway, petitions and reporting), e.g.
+    /// http://documents:50061.
     #[arg(long, env = "VANPHONG_DOCUMENTS_URL", global = true)]
-    pub documents_url: Option<String>,
-    /// Where the gateway reaches the petitions service when it runs as its
-    /// own process.
+    pub documents_url: Option<Addresses>,
+    /// Where the petitions service is reached when it runs as its own
+    /// process (by the gateway and reporting).
     #[arg(long, env = "VANPHONG_PETITIONS_URL", global = true)]
-    pub petitions_url: Option<String>,
-    /// Where the gateway reaches the finance service when it runs as its own
-    /// process.
+    pub petitions_url: Option<Addresses>,
+    /// Where the finance service is reached when it runs as its own process
+    /// (by the gateway and reporting).
     #[arg(long, env = "VANPHONG_FINANCE_URL", global = true)]
-    pub finance_url: Option<String>,
+    pub finance_url: Option<Addresses>,
     /// Where the gateway reaches the reporting service when it runs as its
     /// own process.
     #[arg(long, env = "VANPHONG_REPORTING_URL", global = true)]
-    pub reporting_url: Option<String>,
+    pub reporting_url: Option<Addresses>,
     /// Proxies whose X-Forwarded-For is believed, comma-separated
     /// [default: 127.0.0.1,::1].
     #[arg(long, env = "VANPHONG_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
@@ -211,11 +216,11 @@ pub struct Settings {
     pub holidays_file: Option<PathBuf>,
     pub attachment_max_bytes: u64,
     pub documents_blob_store: BlobStoreKind,
-    pub directory_url: String,
-    pub documents_url: Option<String>,
-    pub petitions_url: Option<String>,
-    pub finance_url: Option<String>,
-    pub reporting_url: Option<String>,
+    pub directory_url: Addresses,
+    pub documents_url: Option<Addresses>,
+    pub petitions_url: Option<Addresses>,
+    pub finance_url: Option<Addresses>,
+    pub reporting_url: Option<Addresses>,
     pub trusted_proxies: Vec<IpAddr>,
     pub admin_password: Option<String>,
     pub root_office_code: String,
@@ -332,7 +337,9 @@ impl Options {
             holidays_file: self.holidays_file,
             attachment_max_bytes,
             documents_blob_store: self.documents_blob_store.unwrap_or_default(),
-            directory_url: self.directory_url.unwrap_or_else(|| "http://127.0.0.1:8080".into()),
+            directory_url: self
+                .directory_url
+                .unwrap_or_else(|| Addresses::from(SocketAddr::from(([127, 0, 0, 1], 8080)))),
             documents_url: self.documents_url,
             petitions_url: self.petitions_url,
             finance_url: self.finance_url,
@@ -475,5 +482,53 @@ mod tests {
         .resolve()
         .expect("settings");
         assert_eq!(s.database_for("documents").schema.as_deref(), Some("documents"));
+    }
+
+    #[test]
+    fn service_addresses_are_lists_in_the_file_and_comma_separated_in_flags() {
+        use clap::Parser;
+
+        #[derive(Parser)]
+        struct Command {
+            #[command(flatten)]
+            options: Options,
+        }
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("vanphong.toml");
+        std::fs::write(
+            &file,
+            "documents-url = [\"http://10.0.0.1:50061\", \"http://10.0.0.2:50061\"]\n\
+             finance-url = \"http://finance:50063\"\n",
+        )
+        .expect("write");
+        let command = Command::try_parse_from([
+            "vanphong",
+            "--config",
+            file.to_str().expect("utf-8"),
+            "--petitions-url",
+            "http://petitions-0:50062,http://petitions-1:50062",
+        ])
+        .expect("flags");
+        let s = command.options.resolve().expect("settings");
+        let shown = |a: &Option<Addresses>| a.as_ref().map(ToString::to_string);
+        assert_eq!(
+            shown(&s.documents_url).as_deref(),
+            Some("http://10.0.0.1:50061,http://10.0.0.2:50061")
+        );
+        assert_eq!(
+            shown(&s.petitions_url).as_deref(),
+            Some("http://petitions-0:50062,http://petitions-1:50062")
+        );
+        assert_eq!(shown(&s.finance_url).as_deref(), Some("http://finance:50063"));
+        assert_eq!(s.reporting_url, None);
+        assert_eq!(s.directory_url.to_string(), "http://127.0.0.1:8080");
+
+        assert!(Command::try_parse_from(["vanphong", "--documents-url", "documents:50061"]).is_err());
+        std::fs::write(&file, "documents-url = [\"ftp://x\"]\n").expect("write");
+        let bad = Options {
+            config: Some(file),
+            ..Options::default()
+        };
+        assert!(matches!(bad.resolve(), Err(ConfigError::Parse { .. })));
     }
 }

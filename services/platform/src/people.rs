@@ -8,14 +8,13 @@
 use std::time::Duration;
 
 use tonic::metadata::{Ascii, MetadataValue};
-use tonic::transport::Channel;
 use uuid::Uuid;
 
 use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
 use vanphong_proto::directory::v1::{GetUserRequest, User};
 
 use crate::Error;
-use crate::grpc_client::{TracedChannel, traced, with_deadline};
+use crate::grpc_client::{ServiceChannel, TracedChannel, traced, with_deadline};
 use crate::server::Deadline;
 
 /// The caller's credentials and deadline, to pass on.
@@ -53,7 +52,7 @@ pub struct People {
 }
 
 impl People {
-    pub fn new(directory: Channel) -> Self {
+    pub fn new(directory: ServiceChannel) -> Self {
         Self {
             client: UserServiceClient::new(traced(directory)),
         }

@@ -9,7 +9,7 @@ use tonic::Code;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
-use vanphong_platform::grpc_client::channel;
+use vanphong_platform::grpc_client::{Addresses, channel};
 use vanphong_platform::identity::Role;
 use vanphong_reporting::sources::{Delegation, Sources};
 
@@ -24,8 +24,8 @@ fn d(s: &str) -> NaiveDate {
 async fn a_silent_finance_service_is_named_and_no_figures_are_made_up() {
     let app = spawn_app().await;
     receive_documents(&app, "hiephoa", 2, "2026-02-25").await;
-    let gateway = channel(&format!("http://{}", app.addr)).expect("gateway channel");
-    let nowhere = channel("http://127.0.0.1:9").expect("channel");
+    let gateway = channel("gateway", &Addresses::from(app.addr));
+    let nowhere = channel("finance", &"http://127.0.0.1:9".parse().expect("address"));
     let token = app.token("hiephoa", Role::Leader).await;
     let on_behalf = Delegation::bearer(&token);
     let office = Uuid::parse_str(&app.office_id("hiephoa")).expect("id");

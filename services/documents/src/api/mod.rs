@@ -99,7 +99,7 @@ impl Shared {
 /// Every service of the documents service, sharing one state.
 pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
     store::catalog::ensure_defaults(&ctx.db).await?;
-    let people = People::new(grpc_client::channel(&ctx.settings.directory_url)?);
+    let people = People::new(grpc_client::channel("directory", &ctx.settings.directory_url));
     let blobs = Arc::new(BlobStore::open(&ctx.settings)?);
     let shared = Arc::new(Shared {
         ctx,

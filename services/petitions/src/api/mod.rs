@@ -44,6 +44,9 @@ use convert::{Details, petition_to_wire};
 pub(crate) struct Shared {
     pub ctx: ServiceContext,
     pub people: People,
+    /// The documents service, where transfer slips are made; `None` when
+    /// its address is not configured.
+    pub documents: Option<grpc_client::ServiceChannel>,
 }
 
 impl Shared {
@@ -186,8 +189,13 @@ pub(crate) async fn record_identity_view(
 /// Every service of the petitions service, sharing one state.
 pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
     store::catalog::ensure_defaults(&ctx.db).await?;
-    let people = People::new(grpc_client::channel(&ctx.settings.directory_url)?);
-    let shared = Arc::new(Shared { ctx, people });
+    let people = People::new(grpc_client::channel("directory", &ctx.settings.directory_url));
+    let documents = ctx
+        .settings
+        .documents_url
+        .as_ref()
+        .map(|addresses| grpc_client::channel("documents", addresses));
+    let shared = Arc::new(Shared { ctx, people, documents });
     Ok(GrpcServices::new()
         .with_service(PetitionServiceServer::new(petitions::PetitionApi(shared.clone())))
         .with_service(PetitionCatalogServiceServer::new(catalog::CatalogApi(shared.clone())))

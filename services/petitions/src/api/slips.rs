@@ -12,7 +12,7 @@
 use uuid::Uuid;
 
 use vanphong_platform::Error;
-use vanphong_platform::grpc_client::{channel, traced};
+use vanphong_platform::grpc_client::traced;
 use vanphong_platform::people::OnBehalf;
 use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
 use vanphong_proto::documents::v1::{CreateDraftRequest, RecipientInput};
@@ -45,12 +45,12 @@ pub(crate) async fn create_transfer_slip(
     petition: &Petition,
     target_body: &str,
 ) -> Result<Uuid, Error> {
-    let Some(url) = &shared.ctx.settings.documents_url else {
+    let Some(documents) = &shared.documents else {
         return Err(Error::Unavailable(
             "Chưa cấu hình địa chỉ dịch vụ văn bản (documents); không lập được phiếu chuyển".into(),
         ));
     };
-    let mut client = OutgoingServiceClient::new(traced(channel(url)?));
+    let mut client = OutgoingServiceClient::new(traced(documents.clone()));
     let transfer = Transfer {
         petition_id: petition.id,
         target_body: target_body.to_string(),

@@ -3,20 +3,20 @@
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
-use tonic::transport::Channel;
 
 use vanphong_proto::directory::v1::WatchDirectoryRequest;
 use vanphong_proto::directory::v1::sync_service_client::SyncServiceClient;
 
 use super::{DirectorySnapshot, DirectoryView, channel, snapshot_from_wire};
 use crate::Error;
+use crate::grpc_client::ServiceChannel;
 
 /// Subscribes to the directory's `WatchDirectory` stream and keeps a view
 /// current, reconnecting with backoff whenever the stream breaks. Returns
 /// once the first snapshot has arrived, or fails with `UNAVAILABLE` after
 /// `first_wait`.
 pub async fn follow(
-    directory: Channel,
+    directory: ServiceChannel,
     first_wait: Duration,
     shutdown: CancellationToken,
 ) -> Result<DirectoryView, Error> {

@@ -171,8 +171,11 @@ impl Shared {
 
 /// Every service of the reporting service, sharing one state.
 pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
-    let sources = Sources::from_settings(&ctx.settings)?;
-    let people = People::new(vanphong_platform::grpc_client::channel(&ctx.settings.directory_url)?);
+    let sources = Sources::from_settings(&ctx.settings);
+    let people = People::new(vanphong_platform::grpc_client::channel(
+        "directory",
+        &ctx.settings.directory_url,
+    ));
     let shared = Arc::new(Shared { ctx, sources, people });
     Ok(GrpcServices::new()
         .with_service(ReportServiceServer::new(reports::ReportApi(shared.clone())))

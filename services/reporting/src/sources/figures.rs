@@ -271,9 +271,10 @@ pub fn combine<A, B, C>(a: Result<A, Error>, b: Result<B, Error>, c: Result<C, E
 mod tests {
     use super::*;
 
-    fn nowhere() -> Option<tonic::transport::Channel> {
+    fn nowhere() -> Option<vanphong_platform::grpc_client::ServiceChannel> {
         // Nothing listens on the discard port.
-        vanphong_platform::grpc_client::channel("http://127.0.0.1:9").ok()
+        let discard = std::net::SocketAddr::from(([127, 0, 0, 1], 9));
+        Some(vanphong_platform::grpc_client::channel("finance", &discard.into()))
     }
 
     fn d(s: &str) -> NaiveDate {

@@ -16,9 +16,8 @@ pub mod outgoing;
 use std::time::Duration;
 
 use tonic::metadata::{Ascii, MetadataValue};
-use tonic::transport::Channel;
 
-use vanphong_platform::grpc_client::{self, TracedChannel, traced, with_deadline};
+use vanphong_platform::grpc_client::{self, Addresses, ServiceChannel, TracedChannel, traced, with_deadline};
 use vanphong_platform::server::Deadline;
 use vanphong_platform::{Error, config::Settings};
 
@@ -98,7 +97,11 @@ pub struct Sources {
 
 impl Sources {
     /// Lazily connecting channels to the given addresses.
-    pub fn new(documents: Option<Channel>, petitions: Option<Channel>, finance: Option<Channel>) -> Self {
+    pub fn new(
+        documents: Option<ServiceChannel>,
+        petitions: Option<ServiceChannel>,
+        finance: Option<ServiceChannel>,
+    ) -> Self {
         Self {
             documents: documents.map(traced),
             petitions: petitions.map(traced),
@@ -107,13 +110,17 @@ impl Sources {
     }
 
     /// Channels to the addresses in the settings.
-    pub fn from_settings(settings: &Settings) -> Result<Self, Error> {
-        let open = |url: &Option<String>| url.as_deref().map(grpc_client::channel).transpose();
-        Ok(Self::new(
-            open(&settings.documents_url)?,
-            open(&settings.petitions_url)?,
-            open(&settings.finance_url)?,
-        ))
+    pub fn from_settings(settings: &Settings) -> Self {
+        let open = |name: &str, addresses: &Option<Addresses>| {
+            addresses
+                .as_ref()
+                .map(|addresses| grpc_client::channel(name, addresses))
+        };
+        Self::new(
+            open("documents", &settings.documents_url),
+            open("petitions", &settings.petitions_url),
+            open("finance", &settings.finance_url),
+        )
     }
 
     fn channel(&self, service: Service) -> Result<TracedChannel, Error> {
