@@ -556,3 +556,82 @@ async fn s3_storage_keeps_attachments_out_of_the_data_folder() {
     assert!(back == bytes, "the same bytes come back from the bucket");
     assert_eq!(stored_blobs(&app), 0, "nothing in the local folder");
 }
+
+#[tokio::test]
+async fn large_files_go_up_and_come_down_as_raw_bytes_over_rest() {
+    let app = spawn_app().await;
+    let drafter = app.token("hiephoa", Role::Specialist).await;
+    let doc = draft(&app, &drafter, notice("Thông báo kết luận hội nghị")).await;
+    // A scanned document far larger than one JSON request may carry.
+    let bytes = content(9 * 1024 * 1024 + 5, 21);
+    let path = format!(
+        "/api/v1/documents/{}/attachments/file?fileName=K%E1%BA%BFt%20lu%E1%BA%ADn%20h%E1%BB%99i%20ngh%E1%BB%8B.pdf&sha256={}&requestId=scan-01",
+        doc.id,
+        sha256_hex(&bytes)
+    );
+    let (status, body, _) = app
+        .rest_bytes(Method::PUT, &path, &drafter, bytes.clone(), "application/pdf")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let stored: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(stored["fileName"], "Kết luận hội nghị.pdf");
+    assert_eq!(stored["size"], bytes.len().to_string());
+    let id = stored["id"].as_str().expect("id").to_string();
+
+    // Retried with the same request id: the same attachment, nothing new.
+    let (status, again, _) = app
+        .rest_bytes(Method::PUT, &path, &drafter, bytes.clone(), "application/pdf")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let again: serde_json::Value = serde_json::from_slice(&again).expect("json");
+    assert_eq!(again["id"], id.as_str());
+    assert_eq!(list(&app, &drafter, &doc.id).await.len(), 1);
+
+    let (status, back, headers) = app
+        .rest_bytes(
+            Method::GET,
+            &format!("/api/v1/documents/{}/attachments/{id}/file", doc.id),
+            &drafter,
+            Vec::new(),
+            "application/octet-stream",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(back.as_ref() == bytes.as_slice(), "the same bytes come back");
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(headers["content-length"], bytes.len().to_string().as_str());
+    assert_eq!(headers["etag"], format!("\"{}\"", sha256_hex(&bytes)).as_str());
+    let disposition = headers["content-disposition"].to_str().expect("ascii");
+    assert!(
+        disposition.ends_with("filename*=UTF-8''K%E1%BA%BFt%20lu%E1%BA%ADn%20h%E1%BB%99i%20ngh%E1%BB%8B.pdf"),
+        "{disposition}"
+    );
+
+    // A wrong hash stores nothing and names the field; a sibling office
+    // cannot read the file.
+    let wrong = format!(
+        "/api/v1/documents/{}/attachments/file?fileName=x.pdf&sha256={}",
+        doc.id,
+        "0".repeat(64)
+    );
+    let (status, body, _) = app
+        .rest_bytes(Method::PUT, &wrong, &drafter, bytes.clone(), "application/pdf")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&body));
+    assert!(String::from_utf8_lossy(&body).contains("sha256"));
+    assert_eq!(list(&app, &drafter, &doc.id).await.len(), 1);
+    let sibling = app.token("vietyen", Role::Leader).await;
+    let (status, _, _) = app
+        .rest_bytes(
+            Method::GET,
+            &format!("/api/v1/documents/{}/attachments/{id}/file", doc.id),
+            &sibling,
+            Vec::new(),
+            "application/octet-stream",
+        )
+        .await;
+    assert!(
+        status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+        "{status}"
+    );
+}

@@ -256,6 +256,33 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A REST call with raw bytes both ways (files), as a browser or
+    /// `curl --data-binary` would make it.
+    pub async fn rest_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> (StatusCode, Bytes, HeaderMap) {
+        let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+        let request = http::Request::builder()
+            .method(method)
+            .uri(format!("http://{}{path}", self.addr))
+            .header("content-type", content_type)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Full::new(Bytes::from(body)))
+            .expect("request");
+        let response = client.request(request).await.expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        (status, bytes, headers)
+    }
+}
+
 /// The fields named in an `INVALID_ARGUMENT` status.
 pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
     use tonic_types::StatusExt;

@@ -8,6 +8,7 @@
 //! answer or error comes back as JSON with the matching HTTP status.
 
 mod errors;
+mod files;
 pub mod openapi;
 pub mod routes;
 mod transcode;
@@ -35,11 +36,21 @@ const MAX_BODY: usize = 2 * 1024 * 1024;
 struct RestState {
     upstreams: Upstreams,
     timeout: Duration,
+    /// What an upload through [`files`] answers (an attachment).
+    attachment: Option<prost_reflect::MessageDescriptor>,
 }
 
 /// A router with one route per REST route.
 pub fn router(routes: &[RestRoute], upstreams: Upstreams, timeout: Duration) -> axum::Router {
-    let state = Arc::new(RestState { upstreams, timeout });
+    let attachment = routes
+        .iter()
+        .find(|r| r.method.full_name() == "vanphong.documents.v1.AttachmentService.PutAttachment")
+        .map(|r| r.method.output());
+    let state = Arc::new(RestState {
+        upstreams,
+        timeout,
+        attachment,
+    });
     let mut by_template: BTreeMap<String, MethodRouter> = BTreeMap::new();
     for route in routes {
         let Ok(filter) = MethodFilter::try_from(route.http_method.clone()) else {
@@ -56,11 +67,62 @@ pub fn router(routes: &[RestRoute], upstreams: Upstreams, timeout: Duration) -> 
         let entry = by_template.remove(&template).unwrap_or_default();
         by_template.insert(template, entry.on(filter, handler));
     }
+    let files = files_routes(state);
     by_template
         .into_iter()
-        .fold(axum::Router::new(), |router, (template, methods)| {
-            router.route(&template, methods)
-        })
+        .fold(files, |router, (template, methods)| router.route(&template, methods))
+}
+
+/// The raw-bytes routes of attachments (see [`files`]).
+fn files_routes(state: Arc<RestState>) -> axum::Router {
+    use axum::extract::Path;
+    let up = state.clone();
+    axum::Router::new()
+        .route(
+            files::UPLOAD,
+            axum::routing::put(move |Path(document_id): Path<String>, request: Request| {
+                let state = up.clone();
+                async move { files::upload(&state, request, document_id).await }
+            }),
+        )
+        .route(
+            files::DOWNLOAD,
+            axum::routing::get(
+                move |Path((document_id, attachment_id)): Path<(String, String)>, request: Request| {
+                    let state = state.clone();
+                    async move { files::download(&state, request, document_id, attachment_id).await }
+                },
+            ),
+        )
+}
+
+/// Carries what the caller sent that the service needs to the outgoing
+/// call: the bearer token, the request id, the trace context, the chain of
+/// client addresses and the connection's details.
+fn forward_metadata<T>(parts: &http::request::Parts, call: &mut tonic::Request<T>) {
+    if let Some(auth) = parts.headers.get(http::header::AUTHORIZATION)
+        && let Ok(value) = tonic::metadata::MetadataValue::try_from(auth.as_bytes())
+    {
+        call.metadata_mut().insert("authorization", value);
+    }
+    if let Some(ids) = parts.extensions.get::<RequestIds>()
+        && let Ok(value) = ids.request_id.parse()
+    {
+        call.metadata_mut().insert("x-request-id", value);
+    }
+    inject_trace_context(call.metadata_mut());
+    if let Some(info) = parts.extensions.get::<TcpConnectInfo>() {
+        if let Some(peer) = info.remote_addr {
+            let chain = match parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+                Some(earlier) => format!("{earlier}, {}", peer.ip()),
+                None => peer.ip().to_string(),
+            };
+            if let Ok(value) = chain.parse() {
+                call.metadata_mut().insert("x-forwarded-for", value);
+            }
+        }
+        call.extensions_mut().insert(info.clone());
+    }
 }
 
 async fn handle(route: &RestRoute, state: &RestState, request: Request) -> Response {
@@ -87,29 +149,7 @@ async fn handle(route: &RestRoute, state: &RestState, request: Request) -> Respo
     };
     let mut call = tonic::Request::new(message);
     call.set_timeout(state.timeout);
-    if let Some(auth) = parts.headers.get(http::header::AUTHORIZATION)
-        && let Ok(value) = tonic::metadata::MetadataValue::try_from(auth.as_bytes())
-    {
-        call.metadata_mut().insert("authorization", value);
-    }
-    if let Some(ids) = parts.extensions.get::<RequestIds>()
-        && let Ok(value) = ids.request_id.parse()
-    {
-        call.metadata_mut().insert("x-request-id", value);
-    }
-    inject_trace_context(call.metadata_mut());
-    if let Some(info) = parts.extensions.get::<TcpConnectInfo>() {
-        if let Some(peer) = info.remote_addr {
-            let chain = match parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-                Some(earlier) => format!("{earlier}, {}", peer.ip()),
-                None => peer.ip().to_string(),
-            };
-            if let Ok(value) = chain.parse() {
-                call.metadata_mut().insert("x-forwarded-for", value);
-            }
-        }
-        call.extensions_mut().insert(info.clone());
-    }
+    forward_metadata(&parts, &mut call);
     match upstream.unary(call, &route.grpc_path(), route.method.output()).await {
         Ok(response) => match transcode::response_json(response.get_ref()) {
             Ok(json) => json_response(&json),

@@ -118,6 +118,8 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
         );
     }
 
+    file_paths(&mut path_items);
+
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -135,6 +137,47 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
         },
         "security": [{"bearerAuth": []}],
     })
+}
+
+/// The raw-bytes attachment routes, which no RPC annotation describes.
+fn file_paths(path_items: &mut serde_json::Map<String, Value>) {
+    let error = json!({"description": "Lỗi", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    let param = |name: &str, place: &str, required: bool, description: &str| json!({"name": name, "in": place, "required": required, "description": description, "schema": {"type": "string"}});
+    path_items.insert(
+        "/api/v1/documents/{document_id}/attachments/file".into(),
+        json!({"put": {
+            "operationId": "UploadAttachmentFile",
+            "tags": ["AttachmentService"],
+            "summary": "Tải tệp đính kèm lên dưới dạng byte thô (tệp lớn), trả về tệp đã lưu",
+            "parameters": [
+                param("document_id", "path", true, "Văn bản nhận tệp"),
+                param("fileName", "query", true, "Tên tệp"),
+                param("sha256", "query", true, "SHA-256 của nội dung (64 chữ số hệ 16)"),
+                param("requestId", "query", false, "Khóa chống trùng khi gửi lại"),
+            ],
+            "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/vanphong.documents.v1.Attachment"}}}},
+                "default": error,
+            },
+        }}),
+    );
+    path_items.insert(
+        "/api/v1/documents/{document_id}/attachments/{attachment_id}/file".into(),
+        json!({"get": {
+            "operationId": "DownloadAttachmentFile",
+            "tags": ["AttachmentService"],
+            "summary": "Tải tệp đính kèm về dưới dạng byte thô (ETag là SHA-256)",
+            "parameters": [
+                param("document_id", "path", true, "Văn bản"),
+                param("attachment_id", "path", true, "Tệp đính kèm"),
+            ],
+            "responses": {
+                "200": {"description": "Nội dung tệp", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "default": error,
+            },
+        }}),
+    );
 }
 
 fn schema_ref(message: &MessageDescriptor) -> String {

@@ -63,7 +63,7 @@ fn find_field(descriptor: &MessageDescriptor, key: &str) -> Option<FieldDescript
         .or_else(|| descriptor.get_field_by_json_name(key))
 }
 
-fn form_pairs(query: &str) -> Vec<(String, String)> {
+pub(super) fn form_pairs(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())

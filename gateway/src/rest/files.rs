@@ -1,0 +1,268 @@
+//! Attachments' bytes over plain HTTP, for clients that cannot speak gRPC
+//! streams: a scanned document of tens of MiB goes up as the raw request
+//! body and comes down as the raw response body, streamed through the
+//! documents service's `UploadAttachment` and `DownloadAttachment` without
+//! being held whole in the gateway (the JSON routes carry base64 in one
+//! message, a few MiB at most).
+//!
+//! - `PUT /api/v1/documents/{document_id}/attachments/file?fileName=…&sha256=…&requestId=…`
+//!   with the bytes as the body, `Content-Length` and `Content-Type`;
+//!   answers the attachment as JSON.
+//! - `GET /api/v1/documents/{document_id}/attachments/{attachment_id}/file`
+//!   answers the bytes with their type, length, name and SHA-256 (`ETag`).
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::{HeaderValue, StatusCode, header};
+use prost::Message;
+use prost_reflect::{DynamicMessage, MessageDescriptor};
+use tonic::codegen::{Body as HttpBody, StdError};
+
+use vanphong_platform::Error;
+use vanphong_platform::text::fold;
+use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceClient;
+use vanphong_proto::documents::v1::upload_attachment_request::Part;
+use vanphong_proto::documents::v1::{Attachment, AttachmentMetadata, GetAttachmentRequest, UploadAttachmentRequest};
+
+use super::{RestState, error_response, forward_metadata, json_response, transcode};
+use crate::upstream::Upstream;
+
+/// The proto package whose service holds the files.
+const PACKAGE: &str = "vanphong.documents.v1";
+
+/// Largest piece of content sent in one upload message.
+const CHUNK: usize = 1024 * 1024;
+
+/// The template of the upload route.
+pub const UPLOAD: &str = "/api/v1/documents/{document_id}/attachments/file";
+/// The template of the download route.
+pub const DOWNLOAD: &str = "/api/v1/documents/{document_id}/attachments/{attachment_id}/file";
+
+/// The channel to the documents service: what a generic client needs of it.
+pub trait FileChannel:
+    tonic::client::GrpcService<
+        tonic::body::Body,
+        Error: Into<StdError>,
+        ResponseBody: HttpBody<Data = Bytes, Error: Into<StdError> + Send> + Send + 'static,
+        Future: Send,
+    > + Send
+    + 'static
+{
+}
+
+impl<T> FileChannel for T where
+    T: tonic::client::GrpcService<
+            tonic::body::Body,
+            Error: Into<StdError>,
+            ResponseBody: HttpBody<Data = Bytes, Error: Into<StdError> + Send> + Send + 'static,
+            Future: Send,
+        > + Send
+        + 'static
+{
+}
+
+fn not_configured() -> Response {
+    error_response(&tonic::Status::unavailable(format!(
+        "Dịch vụ {PACKAGE} chưa được cấu hình trên cổng này"
+    )))
+}
+
+/// `GET …/attachments/{attachment_id}/file`.
+pub async fn download(state: &RestState, request: Request, document_id: String, attachment_id: String) -> Response {
+    let (parts, _) = request.into_parts();
+    let mut call = tonic::Request::new(GetAttachmentRequest {
+        document_id,
+        attachment_id,
+    });
+    call.set_timeout(state.timeout);
+    forward_metadata(&parts, &mut call);
+    match state.upstreams.get(PACKAGE) {
+        Some(Upstream::Remote { channel, .. }) => {
+            stream_down(AttachmentServiceClient::new(channel.clone()), call).await
+        }
+        Some(Upstream::Local(router)) => stream_down(AttachmentServiceClient::new(router.clone()), call).await,
+        None => not_configured(),
+    }
+}
+
+async fn stream_down<T: FileChannel>(
+    mut client: AttachmentServiceClient<T>,
+    call: tonic::Request<GetAttachmentRequest>,
+) -> Response {
+    let mut stream = match client.download_attachment(call).await {
+        Ok(answer) => answer.into_inner(),
+        Err(status) => return error_response(&status),
+    };
+    // The attachment comes first; nothing is sent before it is known.
+    let first = match stream.message().await {
+        Ok(Some(first)) => first,
+        Ok(None) => return error_response(&tonic::Status::unavailable("Dịch vụ văn bản không trả về tệp")),
+        Err(status) => return error_response(&status),
+    };
+    let Some(attachment) = first.attachment else {
+        return error_response(&tonic::Status::unavailable(
+            "Dịch vụ văn bản không trả về thông tin tệp",
+        ));
+    };
+    let head = futures_util::stream::once(async move { Ok::<Bytes, tonic::Status>(Bytes::from(first.chunk)) });
+    let rest = stream.map(|message| message.map(|m| Bytes::from(m.chunk)));
+    let mut response = Response::new(Body::from_stream(head.chain(rest)));
+    let headers = response.headers_mut();
+    let content_type = if attachment.content_type.is_empty() {
+        "application/octet-stream"
+    } else {
+        &attachment.content_type
+    };
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(attachment.size.max(0) as u64));
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&attachment.file_name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", attachment.sha256)) {
+        headers.insert(header::ETAG, value);
+    }
+    response
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266): an ASCII
+/// name without diacritics for old clients, the exact name for the rest.
+fn content_disposition(file_name: &str) -> String {
+    let ascii: String = fold(file_name)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut exact = String::new();
+    for byte in file_name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            exact.push(char::from(byte));
+        } else {
+            exact.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}")
+}
+
+/// `PUT …/attachments/file`.
+pub async fn upload(state: &RestState, request: Request, document_id: String) -> Response {
+    let (parts, body) = request.into_parts();
+    // What the metadata needs besides the length and type (headers).
+    let (mut file_name, mut sha256, mut request_id) = (String::new(), String::new(), String::new());
+    for (key, value) in transcode::form_pairs(parts.uri.query().unwrap_or_default()) {
+        match key.as_str() {
+            "fileName" | "file_name" => file_name = value,
+            "sha256" => sha256 = value,
+            "requestId" | "request_id" => request_id = value,
+            _ => {}
+        }
+    }
+    let size = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<i64>().ok());
+    let Some(size) = size else {
+        let status: tonic::Status = Error::invalid(
+            "Content-Length",
+            "REQUIRED",
+            "Phải gửi kèm Content-Length (số byte của tệp)",
+        )
+        .into();
+        return error_response(&status);
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let metadata = UploadAttachmentRequest {
+        part: Some(Part::Metadata(AttachmentMetadata {
+            request_id,
+            document_id,
+            file_name,
+            content_type,
+            size,
+            sha256,
+        })),
+    };
+    // The body in pieces of at most CHUNK bytes, after the metadata. A body
+    // that breaks off ends the stream short; the service then refuses the
+    // upload for its size and stores nothing.
+    let chunks = body
+        .into_data_stream()
+        .take_while(|piece| std::future::ready(piece.is_ok()))
+        .filter_map(|piece| std::future::ready(piece.ok()))
+        .flat_map(|piece: Bytes| {
+            let pieces: Vec<Bytes> = (0..piece.len())
+                .step_by(CHUNK)
+                .map(|at| piece.slice(at..piece.len().min(at + CHUNK)))
+                .collect();
+            futures_util::stream::iter(pieces)
+        })
+        .map(|piece| UploadAttachmentRequest {
+            part: Some(Part::Chunk(piece.to_vec())),
+        });
+    let messages = futures_util::stream::once(async move { metadata }).chain(chunks);
+    let mut call = tonic::Request::new(messages);
+    call.set_timeout(state.timeout);
+    forward_metadata(&parts, &mut call);
+    let answer = match state.upstreams.get(PACKAGE) {
+        Some(Upstream::Remote { channel, .. }) => {
+            AttachmentServiceClient::new(channel.clone())
+                .upload_attachment(call)
+                .await
+        }
+        Some(Upstream::Local(router)) => {
+            AttachmentServiceClient::new(router.clone())
+                .upload_attachment(call)
+                .await
+        }
+        None => return not_configured(),
+    };
+    match answer {
+        Ok(attachment) => attachment_json(state.attachment.as_ref(), &attachment.into_inner()),
+        Err(status) => error_response(&status),
+    }
+}
+
+/// The attachment in the proto3 JSON mapping, like every other answer.
+fn attachment_json(descriptor: Option<&MessageDescriptor>, attachment: &Attachment) -> Response {
+    let Some(descriptor) = descriptor else {
+        return error_response(&tonic::Status::internal("descriptor of Attachment missing"));
+    };
+    match DynamicMessage::decode(descriptor.clone(), attachment.encode_to_vec().as_slice()) {
+        Ok(message) => match transcode::response_json(&message) {
+            Ok(json) => {
+                let mut response = json_response(&json);
+                *response.status_mut() = StatusCode::OK;
+                response
+            }
+            Err(e) => error_response(&e.into_status()),
+        },
+        Err(e) => error_response(&tonic::Status::internal(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_their_diacritics_for_modern_clients() {
+        assert_eq!(
+            content_disposition("Quyết định 05.pdf"),
+            "attachment; filename=\"quyet_dinh_05.pdf\"; filename*=UTF-8''Quy%E1%BA%BFt%20%C4%91%E1%BB%8Bnh%2005.pdf"
+        );
+    }
+}
