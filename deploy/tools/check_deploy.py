@@ -15,12 +15,16 @@ after the overlay (dev.yaml, production.yaml). The checks:
    servers listen where their Services, probes and the URLs in the
    ConfigMap say; Services, PDBs and HPAs select or target what exists;
    worker threads follow the CPU limit; the database URL comes from the
-   right Secret and PostgreSQL allows enough connections for every pool.
+   right Secret and PostgreSQL allows enough connections for every pool;
+   every server declares its metrics port (VANPHONG_METRICS_LISTEN) and
+   the Prometheus annotations that point at it.
 3. NetworkPolicies: the allowed connections between the servers (ingress
    and egress together) are exactly the call graph, the database is
-   reachable from every Vanphong pod and nothing else from outside.
+   reachable from every Vanphong pod and nothing else from outside, and the
+   metrics port from the monitoring namespace only.
 4. compose.yaml against the Compose Specification's JSON schema, the same
-   wiring checks, and the collector's pipelines.
+   wiring checks, and the collector's pipelines (traces to Jaeger, metrics
+   served for Prometheus on a published port).
 
 Prints what it checked; exits 1 with every problem listed when one fails.
 """
@@ -63,6 +67,9 @@ NAME = "app.kubernetes.io/name"
 PART_OF = "app.kubernetes.io/part-of"
 OUTSIDE = "(outside)"
 DATABASE = "(database)"
+# Where Prometheus runs: the namespace the metrics NetworkPolicy admits.
+MONITORING = "monitoring"
+PROMETHEUS_ANNOTATIONS = ("prometheus.io/scrape", "prometheus.io/port", "prometheus.io/path")
 
 problems: list[str] = []
 checked: list[str] = []
@@ -209,6 +216,13 @@ def check_overlay(overlay: str, docs: list[dict], settings: set[str], ports: dic
                 if name.startswith("VANPHONG_") and name not in settings:
                     fail(f"{overlay}: {ident(w)} sets {name}, which vanphong does not know")
 
+    # Every server's /metrics on the port of VANPHONG_METRICS_LISTEN.
+    metrics_listen = config.get("VANPHONG_METRICS_LISTEN", "")
+    metrics_port = int(metrics_listen.rsplit(":", 1)[1]) if re.fullmatch(r"0\.0\.0\.0:\d+", metrics_listen) else None
+    if metrics_port is None:
+        fail(f"{overlay}: the ConfigMap should set VANPHONG_METRICS_LISTEN=0.0.0.0:<port> for Prometheus, "
+             f"not {metrics_listen!r}")
+
     # One Deployment per server, listening where everything else says.
     for server in SERVERS:
         d = deployments.get(server)
@@ -227,8 +241,18 @@ def check_overlay(overlay: str, docs: list[dict], settings: set[str], ports: dic
         if listen != f"0.0.0.0:{port}":
             fail(f"{overlay}: {server} listens on {listen!r}, expected 0.0.0.0:{port}")
         cports = {p.get("name"): p["containerPort"] for p in c.get("ports", [])}
-        if list(cports.values()) != [port]:
-            fail(f"{overlay}: {server} declares container ports {cports}, expected {port}")
+        serving = {name: p for name, p in cports.items() if name != "metrics"}
+        if list(serving.values()) != [port]:
+            fail(f"{overlay}: {server} declares container ports {cports}, expected {port} (and metrics)")
+        if metrics_port is not None:
+            if cports.get("metrics") != metrics_port:
+                fail(f"{overlay}: {server} does not declare its metrics port {metrics_port} (named metrics)")
+            annotations = d["spec"]["template"].get("metadata", {}).get("annotations", {})
+            want = ("true", str(metrics_port), "/metrics")
+            got = tuple(annotations.get(a) for a in PROMETHEUS_ANNOTATIONS)
+            if got != want:
+                fail(f"{overlay}: {server}: pod annotations {dict(zip(PROMETHEUS_ANNOTATIONS, got))} should "
+                     f"point Prometheus at :{metrics_port}/metrics")
         for probe_name in ("startupProbe", "readinessProbe", "livenessProbe"):
             probe = c.get(probe_name)
             if not probe:
@@ -267,8 +291,8 @@ def check_overlay(overlay: str, docs: list[dict], settings: set[str], ports: dic
         if server == "gateway" and env.get("VANPHONG_SIGNING_KEY_FILE", {}).get("value") != \
                 "/etc/vanphong/keys/signing-key.pem":
             fail(f"{overlay}: gateway does not use the mounted signing key")
-    ok(f"{overlay}: every server has its Deployment, listen address, probes, limits, worker threads, "
-       f"security context and keys")
+    ok(f"{overlay}: every server has its Deployment, listen address, metrics port, probes, limits, "
+       f"worker threads, security context and keys")
 
     # The migration Job.
     jobs = by_kind.get("Job", [])
@@ -383,7 +407,7 @@ def check_overlay(overlay: str, docs: list[dict], settings: set[str], ports: dic
     if not db_pods:
         fail(f"{overlay}: no PostgreSQL (StatefulSet named postgres or CloudNativePG Cluster) in the overlay")
 
-    check_network(overlay, namespace, docs, deployments, jobs, db_pods, ports)
+    check_network(overlay, namespace, docs, deployments, jobs, db_pods, ports, metrics_port)
 
 
 def database_pods(overlay: str, docs: list[dict]) -> list[dict]:
@@ -446,7 +470,7 @@ def allowed(policies: list[dict], src: dict, dst: dict, port: int, namespace: st
 
 
 def check_network(overlay: str, namespace: str, docs: list[dict], deployments: dict, jobs: list[dict],
-                  db_pods: list[dict], ports: dict[str, int]) -> None:
+                  db_pods: list[dict], ports: dict[str, int], metrics_port: int | None) -> None:
     policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
     ns_labels = {"kubernetes.io/metadata.name": namespace}
     pods: dict[str, dict] = {}
@@ -490,6 +514,24 @@ def check_network(overlay: str, namespace: str, docs: list[dict], deployments: d
                 fail(f"{overlay}: NetworkPolicies block {src} -> PostgreSQL:5432")
     ok(f"{overlay}: NetworkPolicies allow exactly the call graph ({len(expected)} connections) and "
        f"PostgreSQL from every Vanphong pod only")
+
+    # Prometheus, from its namespace, reaches every server's metrics port
+    # and no API port of a backend; nobody else reaches the metrics port.
+    if metrics_port is None:
+        return
+    monitor = {"labels": {"app.kubernetes.io/name": "prometheus"}, "namespace": MONITORING,
+               "namespace_labels": {"kubernetes.io/metadata.name": MONITORING}, "ports": {}}
+    for server in SERVERS:
+        if not allowed(policies, monitor, pods[server], metrics_port, namespace):
+            fail(f"{overlay}: NetworkPolicies block Prometheus (namespace {MONITORING}) -> "
+                 f"{server}:{metrics_port}")
+        if server != "gateway" and allowed(policies, monitor, pods[server], ports[server], namespace):
+            fail(f"{overlay}: NetworkPolicies let the {MONITORING} namespace call {server}:{ports[server]}")
+        for src in [p for p in pods if p not in (server, DATABASE)]:
+            if allowed(policies, pods[src], pods[server], metrics_port, namespace):
+                fail(f"{overlay}: NetworkPolicies let {src} reach {server}:{metrics_port} (metrics)")
+    ok(f"{overlay}: the metrics port {metrics_port} of every server is reachable from the {MONITORING} "
+       f"namespace only")
 
 
 # ------------------------------------------------------------------ compose
@@ -580,14 +622,24 @@ def check_compose(repo: Path, schema_path: Path, settings: set[str], ports: dict
             for component in pipeline.get(section, []):
                 if component not in (config.get(section) or {}):
                     fail(f"otel-collector.yaml: pipeline {pname} uses undefined {section[:-1]} {component}")
+    published = {str(p).split(":")[-1] for p in services["otel-collector"].get("ports", [])}
     for ename, exporter in (config.get("exporters") or {}).items():
         endpoint = (exporter or {}).get("endpoint")
-        if endpoint and endpoint.split(":")[0] not in services:
+        if ename.split("/")[0] == "prometheus":
+            # Not a destination: where it serves /metrics for a scraper.
+            if not endpoint or endpoint.rsplit(":", 1)[-1] not in published:
+                fail(f"otel-collector.yaml: exporter {ename} serves on {endpoint}, which compose does not publish")
+        elif endpoint and endpoint.split(":")[0] not in services:
             fail(f"otel-collector.yaml: exporter {ename} sends to {endpoint}, not a compose service")
+    metrics = pipelines.get("metrics", {})
+    if "otlp" not in metrics.get("receivers", []) or \
+            not any(e.split("/")[0] == "prometheus" for e in metrics.get("exporters", [])):
+        fail("otel-collector.yaml: no metrics pipeline from OTLP to a prometheus exporter")
     grpc = config.get("receivers", {}).get("otlp", {}).get("protocols", {}).get("grpc", {})
     if not str(grpc.get("endpoint", "")).endswith(":4317"):
         fail("otel-collector.yaml: the OTLP/gRPC receiver does not listen on 4317")
-    ok("otel-collector.yaml: pipelines use defined components; exporters reach compose services")
+    ok("otel-collector.yaml: pipelines use defined components; exporters reach compose services; "
+       "metrics are served for Prometheus on a published port")
 
 
 def check_dockerfile(repo: Path, ports: dict[str, int]) -> None:
@@ -671,9 +723,20 @@ def self_test(args, settings: set[str], ports: dict[str, int]) -> None:
     def backend_probe_http(ds):
         container(find(ds, "Deployment", "reporting"))["readinessProbe"] = {"tcpSocket": {"port": 50064}}
 
+    def metrics_port_undeclared(ds):
+        c = container(find(ds, "Deployment", "petitions"))
+        c["ports"] = [p for p in c["ports"] if p.get("name") != "metrics"]
+
+    def metrics_unscrapable(ds):
+        ds[:] = [d for d in ds if not (d["kind"] == "NetworkPolicy" and d["metadata"]["name"] == "vanphong-metrics")]
+
+    def metrics_open_to_all(ds):
+        find(ds, "NetworkPolicy", "vanphong-metrics")["spec"]["ingress"][0].pop("from")
+
     mutations = [unknown_field, wrong_type, unknown_kind, cnpg_int_parameter, cnpg_unknown_field,
                  callers_blocked, open_backend, open_database, wrong_url, unknown_setting, fixed_threads,
-                 too_few_connections, backend_probe_http]
+                 too_few_connections, backend_probe_http, metrics_port_undeclared, metrics_unscrapable,
+                 metrics_open_to_all]
     if "VANPHONG_DOCUMENTS_BLOB_STORE" in settings:
         mutations.append(local_blobs_with_replicas)
     def compose_bad_condition(c):
@@ -688,8 +751,11 @@ def self_test(args, settings: set[str], ports: dict[str, int]) -> None:
     def compose_private_key_shared(c):
         c["services"]["reporting"]["volumes"] = ["signing-key:/etc/vanphong/signing:ro"]
 
+    def compose_metrics_not_served(c):
+        c["services"]["otel-collector"].pop("ports")
+
     compose_mutations = [compose_bad_condition, compose_wrong_directory, compose_unknown_key,
-                         compose_private_key_shared]
+                         compose_private_key_shared, compose_metrics_not_served]
     compose = yaml.safe_load((args.repo / "deploy/compose.yaml").read_text())
 
     missed = []
