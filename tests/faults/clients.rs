@@ -4,8 +4,9 @@
 //! Then what the database holds is checked against what was acknowledged.
 
 use std::collections::HashMap;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tonic::transport::Channel;
@@ -136,12 +137,19 @@ pub struct Load {
 }
 
 impl Load {
-    /// Registers `count` documents (1 to `count`) through `gateway` with
+    /// Registers the documents numbered `numbers` through `gateway` with
     /// `workers` at a time. A failed registration is sent again with its
     /// key, every 200 ms, for up to `patience`.
-    pub fn start(gateway: &Channel, token: &str, count: i64, workers: usize, patience: Duration) -> Load {
+    pub fn start(
+        gateway: &Channel,
+        token: &str,
+        numbers: RangeInclusive<i64>,
+        workers: usize,
+        patience: Duration,
+    ) -> Load {
         let acked = Arc::new(AtomicUsize::new(0));
-        let next = Arc::new(AtomicUsize::new(1));
+        let next = Arc::new(AtomicI64::new(*numbers.start()));
+        let last = *numbers.end();
         let workers: Vec<_> = (0..workers)
             .map(|_| {
                 let worker = Worker {
@@ -150,7 +158,7 @@ impl Load {
                     next: next.clone(),
                     acked: acked.clone(),
                 };
-                tokio::spawn(worker.run(count, patience))
+                tokio::spawn(worker.run(last, patience))
             })
             .collect();
         let task = tokio::spawn(async move {
@@ -187,16 +195,16 @@ impl Load {
 struct Worker {
     gateway: Channel,
     token: String,
-    next: Arc<AtomicUsize>,
+    next: Arc<AtomicI64>,
     acked: Arc<AtomicUsize>,
 }
 
 impl Worker {
-    async fn run(self, count: i64, patience: Duration) -> Report {
+    async fn run(self, last: i64, patience: Duration) -> Report {
         let mut report = Report::default();
         loop {
-            let n = i64::try_from(self.next.fetch_add(1, Ordering::SeqCst)).expect("small");
-            if n > count {
+            let n = self.next.fetch_add(1, Ordering::SeqCst);
+            if n > last {
                 return report;
             }
             let until = tokio::time::Instant::now() + patience;

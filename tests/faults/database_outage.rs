@@ -29,7 +29,7 @@ async fn a_database_outage_is_reported_refused_cleanly_and_recovered_from() {
     let gateway = deployment.gateway.channel();
     let token = clerk(&gateway).await;
 
-    let load = Load::start(&gateway, &token, REGISTRATIONS, 3, Duration::from_secs(60));
+    let load = Load::start(&gateway, &token, 1..=REGISTRATIONS, 3, Duration::from_secs(60));
     load.reaches(15, Duration::from_secs(60), "the first registrations")
         .await;
 

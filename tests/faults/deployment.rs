@@ -10,6 +10,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
@@ -28,16 +30,19 @@ const START: Duration = Duration::from_secs(60);
 pub struct Server {
     name: String,
     pub addr: SocketAddr,
+    /// Where it serves `/metrics`, when it does apart from `addr`.
+    metrics: Option<SocketAddr>,
     args: Vec<String>,
     log: PathBuf,
     child: Option<Child>,
 }
 
 impl Server {
-    fn spawn(name: &str, addr: SocketAddr, args: Vec<String>, logs: &Path) -> Server {
+    fn spawn(name: &str, addr: SocketAddr, metrics: Option<SocketAddr>, args: Vec<String>, logs: &Path) -> Server {
         let mut server = Server {
             name: name.to_string(),
             addr,
+            metrics,
             args,
             log: logs.join(format!("{name}.log")),
             child: None,
@@ -133,6 +138,24 @@ impl Server {
         ServingStatus::try_from(answer.into_inner().status).ok()
     }
 
+    /// How many calls of gRPC method `method` this process answered since
+    /// it started, by its Prometheus metrics (`rpc_server_calls_total`).
+    pub async fn calls_answered(&self, method: &str) -> u64 {
+        let addr = self.metrics.expect("a metrics listener");
+        let mut stream = TcpStream::connect(addr).await.expect("metrics listener");
+        stream
+            .write_all(b"GET /metrics HTTP/1.1\r\nHost: metrics\r\nConnection: close\r\n\r\n")
+            .await
+            .expect("scrape sent");
+        let mut text = String::new();
+        stream.read_to_string(&mut text).await.expect("scrape read");
+        let wanted = format!("rpc_method=\"{method}\"");
+        text.lines()
+            .filter(|l| l.starts_with("rpc_server_calls_total{") && l.contains(&wanted))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum::<f64>() as u64
+    }
+
     /// Waits until the server reports `wanted`.
     pub async fn reports(&self, wanted: ServingStatus, within: Duration) {
         let what = format!("{} reports {wanted:?}\n{}", self.name, self.log_tail());
@@ -221,6 +244,7 @@ impl Deployment {
         let gateway = Server::spawn(
             "gateway",
             gateway_addr,
+            None,
             common(&[
                 "serve".into(),
                 "gateway".into(),
@@ -239,9 +263,11 @@ impl Deployment {
             .iter()
             .enumerate()
             .map(|(i, addr)| {
+                let metrics = loopback(free_port());
                 Server::spawn(
                     &format!("documents-{i}"),
                     *addr,
+                    Some(metrics),
                     common(&[
                         "serve".into(),
                         "documents".into(),
@@ -249,6 +275,8 @@ impl Deployment {
                         addr.to_string(),
                         "--directory-url".into(),
                         format!("http://{gateway_addr}"),
+                        "--metrics-listen".into(),
+                        metrics.to_string(),
                     ]),
                     data.path(),
                 )
