@@ -13,9 +13,13 @@
 //! transaction, so a transaction that reads then writes never fails half-way
 //! on a lock upgrade; on PostgreSQL a normal transaction in which callers take
 //! row locks (`FOR UPDATE`, see [`Tx::for_update`]) where they read then write.
+//!
+//! Every statement run for a request is a span of its trace (`db.query`,
+//! with the statement's text, never its values).
 
 mod connect;
 mod migrate;
+mod span;
 
 use std::borrow::Cow;
 
@@ -245,63 +249,83 @@ impl Db {
 
     /// A transaction for work that writes (and usually reads first).
     pub async fn begin_write(&self) -> Result<Tx, StoreError> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let span = span::statement(self.backend(), "BEGIN");
+        Ok(span::run(span, async {
+            Ok(match self {
+                Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+                Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            })
         })
+        .await?)
     }
 
     /// A transaction for a consistent multi-statement read.
     pub async fn begin_read(&self) -> Result<Tx, StoreError> {
-        Ok(match self {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        let span = span::statement(self.backend(), "BEGIN");
+        Ok(span::run(span, async {
+            Ok(match self {
+                Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+                Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            })
         })
+        .await?)
     }
 
     pub async fn fetch_all<T: Record>(&self, q: Query) -> Result<Vec<T>, StoreError> {
-        Ok(match self {
-            Db::Sqlite(pool) => {
-                bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_all(pool)
-                    .await?
-            }
-            Db::Postgres(pool) => {
-                bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_all(pool)
-                    .await?
+        let span = span::statement(self.backend(), q.sql());
+        Ok(span::run(span, async {
+            match self {
+                Db::Sqlite(pool) => {
+                    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_all(pool)
+                        .await
+                }
+                Db::Postgres(pool) => {
+                    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_all(pool)
+                        .await
+                }
             }
         })
+        .await?)
     }
 
     pub async fn fetch_optional<T: Record>(&self, q: Query) -> Result<Option<T>, StoreError> {
-        Ok(match self {
-            Db::Sqlite(pool) => {
-                bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_optional(pool)
-                    .await?
-            }
-            Db::Postgres(pool) => {
-                bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_optional(pool)
-                    .await?
+        let span = span::statement(self.backend(), q.sql());
+        Ok(span::run(span, async {
+            match self {
+                Db::Sqlite(pool) => {
+                    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_optional(pool)
+                        .await
+                }
+                Db::Postgres(pool) => {
+                    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_optional(pool)
+                        .await
+                }
             }
         })
+        .await?)
     }
 
     pub async fn scalar<T: Scalar>(&self, q: Query) -> Result<Option<T>, StoreError> {
-        Ok(match self {
-            Db::Sqlite(pool) => {
-                bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_optional(pool)
-                    .await?
-            }
-            Db::Postgres(pool) => {
-                bind_args!(sqlx::query_scalar::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_optional(pool)
-                    .await?
+        let span = span::statement(self.backend(), q.sql());
+        Ok(span::run(span, async {
+            match self {
+                Db::Sqlite(pool) => {
+                    bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_optional(pool)
+                        .await
+                }
+                Db::Postgres(pool) => {
+                    bind_args!(sqlx::query_scalar::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_optional(pool)
+                        .await
+                }
             }
         })
+        .await?)
     }
 
     /// Whether the database answers: for readiness checks.
@@ -337,69 +361,88 @@ impl Tx {
 
     /// Runs a statement; returns the number of rows it changed.
     pub async fn execute(&mut self, q: Query) -> Result<u64, StoreError> {
-        Ok(match self {
-            Tx::Sqlite(tx) => bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(q.sql)), q.args)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected(),
-            Tx::Postgres(tx) => bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(q.sql)), q.args)
-                .execute(&mut **tx)
-                .await?
-                .rows_affected(),
+        let span = span::statement(self.backend(), q.sql());
+        Ok(span::run(span, async {
+            Ok(match self {
+                Tx::Sqlite(tx) => bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(q.sql)), q.args)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected(),
+                Tx::Postgres(tx) => bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(q.sql)), q.args)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected(),
+            })
         })
+        .await?)
     }
 
     pub async fn fetch_all<T: Record>(&mut self, q: Query) -> Result<Vec<T>, StoreError> {
-        Ok(match self {
-            Tx::Sqlite(tx) => {
-                bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_all(&mut **tx)
-                    .await?
-            }
-            Tx::Postgres(tx) => {
-                bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_all(&mut **tx)
-                    .await?
+        let span = span::statement(self.backend(), q.sql());
+        Ok(span::run(span, async {
+            match self {
+                Tx::Sqlite(tx) => {
+                    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_all(&mut **tx)
+                        .await
+                }
+                Tx::Postgres(tx) => {
+                    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_all(&mut **tx)
+                        .await
+                }
             }
         })
+        .await?)
     }
 
     pub async fn fetch_optional<T: Record>(&mut self, q: Query) -> Result<Option<T>, StoreError> {
-        Ok(match self {
-            Tx::Sqlite(tx) => {
-                bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_optional(&mut **tx)
-                    .await?
-            }
-            Tx::Postgres(tx) => {
-                bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_optional(&mut **tx)
-                    .await?
+        let span = span::statement(self.backend(), q.sql());
+        Ok(span::run(span, async {
+            match self {
+                Tx::Sqlite(tx) => {
+                    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_optional(&mut **tx)
+                        .await
+                }
+                Tx::Postgres(tx) => {
+                    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_optional(&mut **tx)
+                        .await
+                }
             }
         })
+        .await?)
     }
 
     /// The first column of the first row, if any.
     pub async fn scalar<T: Scalar>(&mut self, q: Query) -> Result<Option<T>, StoreError> {
-        Ok(match self {
-            Tx::Sqlite(tx) => {
-                bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_optional(&mut **tx)
-                    .await?
-            }
-            Tx::Postgres(tx) => {
-                bind_args!(sqlx::query_scalar::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                    .fetch_optional(&mut **tx)
-                    .await?
+        let span = span::statement(self.backend(), q.sql());
+        Ok(span::run(span, async {
+            match self {
+                Tx::Sqlite(tx) => {
+                    bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_optional(&mut **tx)
+                        .await
+                }
+                Tx::Postgres(tx) => {
+                    bind_args!(sqlx::query_scalar::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
+                        .fetch_optional(&mut **tx)
+                        .await
+                }
             }
         })
+        .await?)
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
-        match self {
-            Tx::Sqlite(tx) => tx.commit().await?,
-            Tx::Postgres(tx) => tx.commit().await?,
-        }
-        Ok(())
+        let span = span::statement(self.backend(), "COMMIT");
+        Ok(span::run(span, async {
+            match self {
+                Tx::Sqlite(tx) => tx.commit().await,
+                Tx::Postgres(tx) => tx.commit().await,
+            }
+        })
+        .await?)
     }
 }
