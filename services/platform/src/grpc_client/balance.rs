@@ -29,6 +29,9 @@ use super::{Addresses, host_ip, port_of};
 /// How often addresses are re-resolved and replicas re-probed.
 pub const REFRESH: Duration = Duration::from_secs(2);
 
+/// Shortest time between two refreshes.
+const MIN_GAP: Duration = Duration::from_millis(100);
+
 /// Longest wait for a probe's TCP connection.
 const PROBE_TIMEOUT: Duration = Duration::from_millis(800);
 
@@ -106,12 +109,14 @@ struct Replicas {
 impl Replicas {
     async fn run(mut self) {
         loop {
+            let refreshed = tokio::time::Instant::now();
             if self.refresh_once().await.is_err() {
                 return;
             }
             tokio::select! {
                 _ = self.changes.closed() => return,
-                _ = self.refresh.notified() => {}
+                // Calls failing in a burst ask for one refresh, not one each.
+                _ = self.refresh.notified() => tokio::time::sleep_until(refreshed + MIN_GAP).await,
                 _ = tokio::time::sleep(REFRESH) => {}
             }
         }
