@@ -128,4 +128,34 @@ mod tests {
         assert!(!is_plain_identifier("x\"; DROP"));
         assert!(!is_plain_identifier(""));
     }
+
+    /// With a test database (`VANPHONG_TEST_DATABASE_URL`), a URL asking for
+    /// TLS gets an encrypted connection, as a managed PostgreSQL demands.
+    #[tokio::test]
+    async fn postgres_connections_use_tls_when_the_url_asks() {
+        let Ok(url) = std::env::var("VANPHONG_TEST_DATABASE_URL") else {
+            eprintln!("no VANPHONG_TEST_DATABASE_URL: TLS to PostgreSQL not tested");
+            return;
+        };
+        if url.is_empty() {
+            return;
+        }
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let db = Db::connect(&DatabaseSettings {
+            url: format!("{url}{separator}sslmode=require"),
+            schema: None,
+            max_connections: 1,
+            acquire_timeout: Duration::from_secs(5),
+        })
+        .await
+        .expect("a TLS connection");
+        let Db::Postgres(pool) = db else {
+            panic!("a PostgreSQL pool");
+        };
+        let encrypted: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(&pool)
+            .await
+            .expect("pg_stat_ssl");
+        assert!(encrypted, "the connection is encrypted");
+    }
 }
