@@ -1,5 +1,11 @@
-//! `/healthz` (the process is up) and `/readyz` (the directory's database
-//! and every backend service answer).
+//! `/healthz` (the process is up) and `/readyz` (the gateway can serve: its
+//! start-up work is done and the directory's database answers).
+//!
+//! Each backend's state is reported in `/readyz` too, but a backend that
+//! does not answer only makes the answer `degraded`, still 200: a
+//! load balancer must not take the whole front door (sign-in, the directory,
+//! the other services) away because one service is down; calls to that
+//! service get `UNAVAILABLE` naming it.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +51,7 @@ pub async fn readyz(readiness: Arc<Readiness>) -> Response {
         "directory".into(),
         serde_json::json!(if db_ok { "serving" } else { "not serving" }),
     );
+    let mut degraded = false;
     for (name, channel) in &readiness.backends {
         let mut request = tonic::Request::new(HealthCheckRequest { service: String::new() });
         request.set_timeout(CHECK_TIMEOUT);
@@ -53,13 +60,18 @@ pub async fn readyz(readiness: Arc<Readiness>) -> Response {
             .ok()
             .and_then(Result::ok)
             .is_some_and(|r| r.get_ref().status == ServingStatus::Serving as i32);
-        ready &= serving;
+        degraded |= !serving;
         checks.insert(
             name.clone(),
             serde_json::json!(if serving { "serving" } else { "not serving" }),
         );
     }
-    let body = serde_json::json!({ "status": if ready { "ready" } else { "not ready" }, "checks": checks });
+    let status = match (ready, degraded) {
+        (false, _) => "not ready",
+        (true, true) => "degraded",
+        (true, false) => "ready",
+    };
+    let body = serde_json::json!({ "status": status, "checks": checks });
     let mut response = json_response(&body);
     if !ready {
         *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;

@@ -118,3 +118,68 @@ async fn serve_with_demo_comes_up_and_stops_on_sigterm() {
     assert!(printed.contains("hiephoa.vanthu"), "{printed}");
     assert!(printed.contains(vanphong::demo::DEMO_PASSWORD));
 }
+
+#[tokio::test]
+async fn a_gateway_stays_ready_when_a_backend_is_down_and_says_which() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let settings = crate::helpers::test_options(&data).resolve().expect("settings");
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port()
+    };
+    let listen = format!("127.0.0.1:{}", free_port());
+    // Nothing listens where the documents service should be.
+    let nowhere = format!("http://127.0.0.1:{}", free_port());
+    let mut child = vanphong(
+        &settings,
+        &[
+            "serve",
+            "gateway",
+            "--listen",
+            &listen,
+            "--documents-url",
+            &nowhere,
+            "--admin-password",
+            "Quan-tri@2026",
+            "--password-hash-memory-kib",
+            "64",
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("started");
+
+    let client: hyper_util::client::legacy::Client<_, http_body_util::Empty<bytes::Bytes>> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+    let mut answer = None;
+    for _ in 0..120 {
+        if let Ok(response) = client
+            .get(format!("http://{listen}/readyz").parse().expect("uri"))
+            .await
+        {
+            let status = response.status();
+            let body = http_body_util::BodyExt::collect(response.into_body())
+                .await
+                .expect("body")
+                .to_bytes();
+            answer = Some((
+                status,
+                serde_json::from_slice::<serde_json::Value>(&body).expect("json"),
+            ));
+            if status == http::StatusCode::OK {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let (status, body) = answer.expect("/readyz answered");
+    assert_eq!(status, http::StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "degraded");
+    assert_eq!(body["checks"]["directory"], "serving");
+    assert_eq!(body["checks"]["documents"], "not serving");
+}

@@ -100,7 +100,10 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
         paths.into_iter().map(|(k, v)| (k, Value::Object(v))).collect();
     for (path, summary) in [
         ("/healthz", "Tiến trình đang chạy"),
-        ("/readyz", "Mọi dịch vụ phía sau sẵn sàng phục vụ"),
+        (
+            "/readyz",
+            "Cổng sẵn sàng phục vụ; trạng thái từng dịch vụ phía sau (degraded khi có dịch vụ không trả lời)",
+        ),
         ("/openapi.json", "Tài liệu OpenAPI này"),
     ] {
         path_items.insert(
