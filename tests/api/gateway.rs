@@ -26,6 +26,7 @@ async fn health_and_readiness_answer() {
     let mut health = HealthClient::new(app.channel.clone());
     for service in [
         "",
+        vanphong_platform::server::LIVENESS,
         "vanphong.directory.v1.AuthService",
         "vanphong.directory.v1.OfficeService",
     ] {

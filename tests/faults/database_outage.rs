@@ -38,6 +38,12 @@ async fn a_database_outage_is_reported_refused_cleanly_and_recovered_from() {
     replica
         .reports(ServingStatus::NotServing, Duration::from_secs(20))
         .await;
+    // The liveness name stays serving: restarting the process would not
+    // bring the database back.
+    assert_eq!(
+        replica.health_of(vanphong_platform::server::LIVENESS).await,
+        Some(ServingStatus::Serving)
+    );
     // Deadlines long enough for the gateway's retries, whatever is left of
     // its retry budget: the answer is the refusal, not a timeout.
     let refused = register_within(&gateway, &token, DURING_OUTAGE, PROBE_DEADLINE)

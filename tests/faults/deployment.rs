@@ -132,7 +132,14 @@ impl Server {
     /// What the server's grpc.health.v1 says of it as a whole; `None` when
     /// it does not answer.
     pub async fn health(&self) -> Option<ServingStatus> {
-        let mut request = tonic::Request::new(HealthCheckRequest::default());
+        self.health_of("").await
+    }
+
+    /// The health this process reports for one health name.
+    pub async fn health_of(&self, service: &str) -> Option<ServingStatus> {
+        let mut request = tonic::Request::new(HealthCheckRequest {
+            service: service.into(),
+        });
         request.set_timeout(Duration::from_secs(2));
         let answer = HealthClient::new(self.channel()).check(request).await.ok()?;
         ServingStatus::try_from(answer.into_inner().status).ok()

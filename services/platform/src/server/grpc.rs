@@ -13,6 +13,11 @@ use super::deadline::DeadlineLayer;
 use crate::Error;
 use crate::identity::{AuthLayer, AuthState};
 
+/// A health name that answers `SERVING` as long as the process runs, for
+/// liveness probes: the other names follow the database, and restarting a
+/// server because its database is away would not bring it back.
+pub const LIVENESS: &str = "vanphong.liveness";
+
 /// The gRPC services of one server.
 #[derive(Default)]
 pub struct GrpcServices {
@@ -48,14 +53,15 @@ impl GrpcServices {
     }
 
     /// The router: the services plus `grpc.health.v1.Health` (each service
-    /// reported serving) and reflection (v1 and v1alpha), behind token
-    /// verification and deadlines.
+    /// reported serving, and [`LIVENESS`] always) and reflection (v1 and
+    /// v1alpha), behind token verification and deadlines.
     pub async fn build(
         self,
         auth: AuthState,
         max_request_time: Duration,
     ) -> Result<(axum::Router, HealthReporter), Error> {
         let (reporter, health) = tonic_health::server::health_reporter();
+        reporter.set_service_status(LIVENESS, ServingStatus::Serving).await;
         for name in &self.names {
             reporter.set_service_status(*name, ServingStatus::Serving).await;
         }

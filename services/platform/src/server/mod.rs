@@ -32,7 +32,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use admission::AdmissionLayer;
 pub use deadline::{Deadline, DeadlineLayer, parse_grpc_timeout};
-pub use grpc::GrpcServices;
+pub use grpc::{GrpcServices, LIVENESS};
 pub use metrics::{HttpMetricsLayer, RpcMetricsLayer};
 pub use shutdown::on_signals;
 pub use trace::{RequestIds, RequestTraceLayer};
