@@ -1,4 +1,5 @@
-//! A span per request, with its trace id and request id.
+//! A span per request, with its trace id and request id (health checks
+//! and metric scrapes excepted).
 
 use std::task::{Context, Poll};
 use std::time::Instant;
@@ -68,15 +69,21 @@ where
         let path = request.uri().path().to_string();
         let method = request.method().clone();
         let parent = opentelemetry::global::get_text_map_propagator(|p| p.extract(&HeaderExtractor(request.headers())));
-        let span = tracing::info_span!(
-            "request",
-            otel.name = %path,
-            otel.kind = "server",
-            http.method = %method,
-            request_id = %request_id,
-            trace_id = tracing::field::Empty,
-            caller = tracing::field::Empty,
-        );
+        let span = if is_probe(&path) {
+            // Probes and scrapes come every few seconds from every kubelet
+            // and Prometheus: as traces they would bury the requests.
+            tracing::Span::none()
+        } else {
+            tracing::info_span!(
+                "request",
+                otel.name = %path,
+                otel.kind = "server",
+                http.method = %method,
+                request_id = %request_id,
+                trace_id = tracing::field::Empty,
+                caller = tracing::field::Empty,
+            )
+        };
         let _ = span.set_parent(parent.clone());
         let trace_id = trace_id_of(&span, &parent);
         span.record("trace_id", trace_id.as_str());
@@ -118,6 +125,15 @@ where
     }
 }
 
+/// Health checks and metric scrapes, which get no span of their own (they
+/// still carry `x-trace-id` and are logged).
+fn is_probe(path: &str) -> bool {
+    matches!(
+        path,
+        "/healthz" | "/readyz" | "/metrics" | "/grpc.health.v1.Health/Check"
+    )
+}
+
 /// The span's OpenTelemetry trace id; without an OpenTelemetry subscriber,
 /// the caller's trace id or a fresh one, so every response still carries one.
 fn trace_id_of(span: &tracing::Span, parent: &opentelemetry::Context) -> String {
@@ -130,4 +146,23 @@ fn trace_id_of(span: &tracing::Span, parent: &opentelemetry::Context) -> String 
         return remote.trace_id().to_string();
     }
     Uuid::new_v4().simple().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probes_and_scrapes_are_not_traced_but_calls_are() {
+        for path in ["/healthz", "/readyz", "/metrics", "/grpc.health.v1.Health/Check"] {
+            assert!(is_probe(path), "{path}");
+        }
+        for path in [
+            "/grpc.health.v1.Health/Watch",
+            "/api/v1/documents",
+            "/vanphong.documents.v1.IncomingService/Register",
+        ] {
+            assert!(!is_probe(path), "{path}");
+        }
+    }
 }
