@@ -16,7 +16,6 @@ pub mod domain;
 mod snapshot;
 pub mod store;
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,7 +44,7 @@ pub struct DirectoryConfig {
     /// Sign-in attempts allowed per client address per minute.
     pub sign_in_attempts_per_minute: u32,
     /// Proxies whose `x-forwarded-for` names the real client.
-    pub trusted_proxies: Vec<IpAddr>,
+    pub trusted_proxies: Vec<vanphong_platform::ip_range::IpRange>,
 }
 
 /// The directory's shared state.

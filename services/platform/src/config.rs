@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use crate::db::DatabaseSettings;
 use crate::grpc_client::Addresses;
+use crate::ip_range::IpRange;
 use crate::server::ServerOptions;
 use crate::telemetry::LogFormat;
 
@@ -165,10 +166,10 @@ pub struct Options {
     /// own process.
     #[arg(long, env = "VANPHONG_REPORTING_URL", global = true)]
     pub reporting_url: Option<Addresses>,
-    /// Proxies whose X-Forwarded-For is believed, comma-separated
-    /// [default: 127.0.0.1,::1].
+    /// Proxies whose X-Forwarded-For is believed: addresses or networks
+    /// (10.0.0.0/8), comma-separated [default: 127.0.0.1,::1].
     #[arg(long, env = "VANPHONG_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
-    pub trusted_proxies: Option<Vec<IpAddr>>,
+    pub trusted_proxies: Option<Vec<IpRange>>,
     /// Code of the root office created on the first start of an empty
     /// directory [default: TU].
     #[arg(long, env = "VANPHONG_ROOT_OFFICE_CODE", global = true)]
@@ -221,7 +222,7 @@ pub struct Settings {
     pub petitions_url: Option<Addresses>,
     pub finance_url: Option<Addresses>,
     pub reporting_url: Option<Addresses>,
-    pub trusted_proxies: Vec<IpAddr>,
+    pub trusted_proxies: Vec<IpRange>,
     pub admin_password: Option<String>,
     pub root_office_code: String,
     pub root_office_name: String,
@@ -344,9 +345,12 @@ impl Options {
             petitions_url: self.petitions_url,
             finance_url: self.finance_url,
             reporting_url: self.reporting_url,
-            trusted_proxies: self
-                .trusted_proxies
-                .unwrap_or_else(|| vec![IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])]),
+            trusted_proxies: self.trusted_proxies.unwrap_or_else(|| {
+                vec![
+                    IpRange::from(IpAddr::from([127, 0, 0, 1])),
+                    IpRange::from(IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])),
+                ]
+            }),
             admin_password: self.admin_password,
             root_office_code: self.root_office_code.unwrap_or_else(|| "TU".into()),
             root_office_name: self.root_office_name.unwrap_or_else(|| "Tỉnh ủy".into()),

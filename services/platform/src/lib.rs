@@ -12,7 +12,7 @@
 //! - [`audit`]: the hash-chained audit trail, [`audit_api`] its RPCs;
 //!   [`idempotency`]: safe retries of create calls.
 //! - [`clock`], [`calendar`], [`ids`], [`text`]: time, working days, ids,
-//!   diacritic-insensitive text keys.
+//!   diacritic-insensitive text keys; [`ip_range`]: networks in settings.
 //! - [`server`]: the server builder (health, reflection, tracing, deadlines,
 //!   load shedding, graceful shutdown); [`host`]: running a backend service;
 //!   [`grpc_client`]: outgoing calls; [`people`]: asking the directory about
@@ -33,6 +33,7 @@ pub mod host;
 pub mod idempotency;
 pub mod identity;
 pub mod ids;
+pub mod ip_range;
 pub mod metrics;
 pub mod people;
 pub mod server;

@@ -12,6 +12,7 @@ use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::to_timestamp;
 use vanphong_platform::db::Tx;
 use vanphong_platform::identity::{Caller, Claims, Clearance, RoleSet};
+use vanphong_platform::ip_range::IpRange;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
 use vanphong_proto::directory::v1::auth_service_server::AuthService;
@@ -66,18 +67,15 @@ impl Subject {
 
 /// The client's address: the peer, or, behind a trusted proxy, the nearest
 /// untrusted address of `x-forwarded-for`.
-fn client_addr<T>(request: &Request<T>, trusted: &[IpAddr]) -> String {
+fn client_addr<T>(request: &Request<T>, trusted: &[IpRange]) -> String {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|range| range.contains(*ip));
     let forwarded = || -> Option<IpAddr> {
         let header = request.metadata().get("x-forwarded-for")?.to_str().ok()?;
         let hops: Vec<IpAddr> = header.split(',').filter_map(|h| h.trim().parse().ok()).collect();
-        hops.iter()
-            .rev()
-            .find(|ip| !trusted.contains(ip))
-            .or(hops.first())
-            .copied()
+        hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()).copied()
     };
     match request.remote_addr().map(|a| a.ip()) {
-        Some(peer) if trusted.contains(&peer) => forwarded().unwrap_or(peer).to_string(),
+        Some(peer) if is_trusted(&peer) => forwarded().unwrap_or(peer).to_string(),
         Some(peer) => peer.to_string(),
         None => forwarded().map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into()),
     }
@@ -476,5 +474,38 @@ impl AuthService for AuthApi {
 
     async fn who_am_i(&self, request: Request<WhoAmIRequest>) -> Result<Response<Principal>, Status> {
         Ok(Response::new(self.who_am_i_impl(request).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(peer: &str, forwarded: Option<&str>) -> Request<()> {
+        let mut request = Request::new(());
+        request
+            .extensions_mut()
+            .insert(tonic::transport::server::TcpConnectInfo {
+                local_addr: None,
+                remote_addr: Some(peer.parse().expect("peer")),
+            });
+        if let Some(chain) = forwarded {
+            request
+                .metadata_mut()
+                .insert("x-forwarded-for", chain.parse().expect("header"));
+        }
+        request
+    }
+
+    #[test]
+    fn a_trusted_network_of_proxies_passes_the_client_address_on() {
+        let trusted: Vec<IpRange> = vec!["10.0.0.0/8".parse().expect("range")];
+        // An ingress pod anywhere in the cluster network, behind another
+        // proxy of ours: the client is the nearest address outside it.
+        let request = from("10.42.3.7:51000", Some("203.113.9.8, 10.42.0.5"));
+        assert_eq!(client_addr(&request, &trusted), "203.113.9.8");
+        // A client outside cannot claim an address of its choosing.
+        let request = from("198.51.100.4:51000", Some("203.113.9.8"));
+        assert_eq!(client_addr(&request, &trusted), "198.51.100.4");
     }
 }
