@@ -131,7 +131,8 @@ async fn handle(route: &RestRoute, state: &RestState, request: Request) -> Respo
         Ok(b) => b,
         Err(_) => {
             return error_response(&tonic::Status::invalid_argument(format!(
-                "Nội dung yêu cầu quá lớn (tối đa {} MiB)",
+                "Nội dung yêu cầu quá lớn (tối đa {} MiB); tệp lớn gửi dạng byte thô qua PUT \
+                 /api/v1/documents/{{document_id}}/attachments/file",
                 MAX_BODY / 1024 / 1024
             )));
         }

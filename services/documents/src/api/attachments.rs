@@ -437,7 +437,7 @@ impl AttachmentApi {
         let attachment = self.readable(&caller, &req.document_id, &req.attachment_id).await?;
         if attachment.size > WHOLE_FILE_LIMIT {
             return Err(Error::FailedPrecondition(format!(
-                "Tệp «{}» lớn hơn {} MiB: hãy tải bằng luồng gRPC DownloadAttachment",
+                "Tệp «{}» lớn hơn {} MiB: hãy tải nguyên tệp qua GET /api/v1/documents/{{document_id}}/attachments/{{attachment_id}}/file hoặc luồng gRPC DownloadAttachment",
                 attachment.file_name,
                 (WHOLE_FILE_LIMIT + 64 * 1024) / 1024 / 1024
             )));
