@@ -540,3 +540,88 @@ async fn status_packages_update_the_senders_recipients() {
         .expect_err("not incoming");
     assert_eq!(e.code(), Code::FailedPrecondition);
 }
+
+#[tokio::test]
+async fn large_packages_travel_as_xml_files_over_rest() {
+    let app = spawn_app().await;
+    open_term(&app, "tu").await;
+    let tu_clerk = app.token("tu", Role::Clerk).await;
+    let doc = draft(
+        &app,
+        &tu_clerk,
+        CreateDraftRequest {
+            type_code: "TB".into(),
+            subject: "Thông báo kết luận kèm bản chụp hồ sơ".into(),
+            pages: 30,
+            recipients: vec![RecipientInput {
+                name: "Văn phòng Tỉnh ủy Lạng Sơn".into(),
+                organ_id: "000.00.00.H37".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await;
+    // Too large for a package in JSON: 5 MiB of scans become ~7 MiB of
+    // base64 in the XML.
+    let scan = content(5 * 1024 * 1024, 17);
+    upload(&app, &tu_clerk, &doc.id, "ban-chup.pdf", &scan).await;
+    let sent = issue(&app, "tu", &tu_clerk, &doc.id).await;
+
+    let (status, xml, headers) = app
+        .rest_bytes(
+            Method::GET,
+            &format!("/api/v1/documents/{}/edxml/file", sent.id),
+            &tu_clerk,
+            Vec::new(),
+            "application/xml",
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&xml[..xml.len().min(500)])
+    );
+    assert!(xml.len() > 6 * 1024 * 1024, "{} bytes", xml.len());
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .expect("type")
+            .starts_with("application/xml")
+    );
+    assert!(headers["content-disposition"].to_str().expect("ascii").contains(".xml"));
+    assert!(String::from_utf8_lossy(&xml).contains(NAMESPACE));
+
+    // Yên Dũng takes the file in as it came; the scan arrives whole.
+    let clerk = app.token("yendung", Role::Clerk).await;
+    let (status, body, _) = app
+        .rest_bytes(
+            Method::POST,
+            "/api/v1/documents/edxml/import/file?requestId=goi-lon-01",
+            &clerk,
+            xml.to_vec(),
+            "application/xml",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let arrived: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(arrived["status"], "STATUS_ARRIVED");
+    assert_eq!(arrived["officeId"], app.office_id("yendung").as_str());
+    let id = arrived["id"].as_str().expect("id");
+    let files = list(&app, &clerk, id).await;
+    let copy = files.iter().find(|f| f.file_name == "ban-chup.pdf").expect("the scan");
+    assert_eq!(copy.sha256, sha256_hex(&scan));
+
+    // Not a package: refused, nothing written.
+    let (status, body, _) = app
+        .rest_bytes(
+            Method::POST,
+            "/api/v1/documents/edxml/import/file?requestId=goi-hong",
+            &clerk,
+            b"<khong-phai-edxml/>".to_vec(),
+            "application/xml",
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{}", String::from_utf8_lossy(&body));
+}

@@ -1,15 +1,18 @@
-//! Attachments' bytes over plain HTTP, for clients that cannot speak gRPC
-//! streams: a scanned document of tens of MiB goes up as the raw request
-//! body and comes down as the raw response body, streamed through the
-//! documents service's `UploadAttachment` and `DownloadAttachment` without
-//! being held whole in the gateway (the JSON routes carry base64 in one
-//! message, a few MiB at most).
+//! Files over plain HTTP, for clients that cannot speak gRPC streams or
+//! carry tens of MiB as base64 in JSON (the JSON routes take a few MiB at
+//! most):
 //!
 //! - `PUT /api/v1/documents/{document_id}/attachments/file?fileName=…&sha256=…&requestId=…`
 //!   with the bytes as the body, `Content-Length` and `Content-Type`;
-//!   answers the attachment as JSON.
+//!   answers the attachment as JSON. Streamed through the documents
+//!   service's `UploadAttachment`, never held whole in the gateway.
 //! - `GET /api/v1/documents/{document_id}/attachments/{attachment_id}/file`
-//!   answers the bytes with their type, length, name and SHA-256 (`ETag`).
+//!   answers the bytes with their type, length, name and SHA-256 (`ETag`),
+//!   streamed from `DownloadAttachment`.
+//! - `GET /api/v1/documents/{document_id}/edxml/file`: the edXML package of
+//!   an outgoing document as an XML file, to hand to an outside body.
+//! - `POST /api/v1/documents/edxml/import/file?requestId=…&officeId=…` with
+//!   a received package as the body; answers the incoming document.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -18,14 +21,16 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use http::{HeaderValue, StatusCode, header};
 use prost::Message;
-use prost_reflect::{DynamicMessage, MessageDescriptor};
-use tonic::codegen::{Body as HttpBody, StdError};
+use prost_reflect::DynamicMessage;
 
 use vanphong_platform::Error;
 use vanphong_platform::text::fold;
 use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceClient;
+use vanphong_proto::documents::v1::edxml_service_client::EdxmlServiceClient;
 use vanphong_proto::documents::v1::upload_attachment_request::Part;
-use vanphong_proto::documents::v1::{Attachment, AttachmentMetadata, GetAttachmentRequest, UploadAttachmentRequest};
+use vanphong_proto::documents::v1::{
+    AttachmentMetadata, ExportEdxmlRequest, GetAttachmentRequest, ImportEdxmlRequest, UploadAttachmentRequest,
+};
 
 use super::{RestState, error_response, forward_metadata, json_response, transcode};
 use crate::upstream::Upstream;
@@ -41,27 +46,31 @@ pub const UPLOAD: &str = "/api/v1/documents/{document_id}/attachments/file";
 /// The template of the download route.
 pub const DOWNLOAD: &str = "/api/v1/documents/{document_id}/attachments/{attachment_id}/file";
 
-/// The channel to the documents service: what a generic client needs of it.
-pub trait FileChannel:
-    tonic::client::GrpcService<
-        tonic::body::Body,
-        Error: Into<StdError>,
-        ResponseBody: HttpBody<Data = Bytes, Error: Into<StdError> + Send> + Send + 'static,
-        Future: Send,
-    > + Send
-    + 'static
-{
-}
+/// Largest edXML package, as the documents service takes it.
+const PACKAGE_LIMIT: usize = 160 * 1024 * 1024;
 
-impl<T> FileChannel for T where
-    T: tonic::client::GrpcService<
-            tonic::body::Body,
-            Error: Into<StdError>,
-            ResponseBody: HttpBody<Data = Bytes, Error: Into<StdError> + Send> + Send + 'static,
-            Future: Send,
-        > + Send
-        + 'static
-{
+/// The template of the edXML export route.
+pub const EDXML_EXPORT: &str = "/api/v1/documents/{document_id}/edxml/file";
+/// The template of the edXML import route.
+pub const EDXML_IMPORT: &str = "/api/v1/documents/edxml/import/file";
+
+/// Runs `$body` with `$channel` bound to the gateway's channel to the
+/// documents service, whichever kind it is; answers UNAVAILABLE when the
+/// gateway has none.
+macro_rules! with_documents {
+    ($state:expr, $channel:ident => $body:expr) => {
+        match $state.upstreams.get(PACKAGE) {
+            Some(Upstream::Remote { channel, .. }) => {
+                let $channel = channel.clone();
+                $body
+            }
+            Some(Upstream::Local(router)) => {
+                let $channel = router.clone();
+                $body
+            }
+            None => return not_configured(),
+        }
+    };
 }
 
 fn not_configured() -> Response {
@@ -79,20 +88,9 @@ pub async fn download(state: &RestState, request: Request, document_id: String, 
     });
     call.set_timeout(state.timeout);
     forward_metadata(&parts, &mut call);
-    match state.upstreams.get(PACKAGE) {
-        Some(Upstream::Remote { channel, .. }) => {
-            stream_down(AttachmentServiceClient::new(channel.clone()), call).await
-        }
-        Some(Upstream::Local(router)) => stream_down(AttachmentServiceClient::new(router.clone()), call).await,
-        None => not_configured(),
-    }
-}
-
-async fn stream_down<T: FileChannel>(
-    mut client: AttachmentServiceClient<T>,
-    call: tonic::Request<GetAttachmentRequest>,
-) -> Response {
-    let mut stream = match client.download_attachment(call).await {
+    let answer =
+        with_documents!(state, channel => AttachmentServiceClient::new(channel).download_attachment(call).await);
+    let mut stream = match answer {
         Ok(answer) => answer.into_inner(),
         Err(status) => return error_response(&status),
     };
@@ -217,31 +215,82 @@ pub async fn upload(state: &RestState, request: Request, document_id: String) ->
     let mut call = tonic::Request::new(messages);
     call.set_timeout(state.timeout);
     forward_metadata(&parts, &mut call);
-    let answer = match state.upstreams.get(PACKAGE) {
-        Some(Upstream::Remote { channel, .. }) => {
-            AttachmentServiceClient::new(channel.clone())
-                .upload_attachment(call)
-                .await
-        }
-        Some(Upstream::Local(router)) => {
-            AttachmentServiceClient::new(router.clone())
-                .upload_attachment(call)
-                .await
-        }
-        None => return not_configured(),
-    };
+    let answer = with_documents!(state, channel => AttachmentServiceClient::new(channel).upload_attachment(call).await);
     match answer {
-        Ok(attachment) => attachment_json(state.attachment.as_ref(), &attachment.into_inner()),
+        Ok(attachment) => message_json(state, "vanphong.documents.v1.Attachment", &attachment.into_inner()),
         Err(status) => error_response(&status),
     }
 }
 
-/// The attachment in the proto3 JSON mapping, like every other answer.
-fn attachment_json(descriptor: Option<&MessageDescriptor>, attachment: &Attachment) -> Response {
-    let Some(descriptor) = descriptor else {
-        return error_response(&tonic::Status::internal("descriptor of Attachment missing"));
+/// `GET …/{document_id}/edxml/file`.
+pub async fn export_edxml(state: &RestState, request: Request, document_id: String) -> Response {
+    let (parts, _) = request.into_parts();
+    let mut call = tonic::Request::new(ExportEdxmlRequest { document_id });
+    call.set_timeout(state.timeout);
+    forward_metadata(&parts, &mut call);
+    let answer = with_documents!(state, channel => EdxmlServiceClient::new(channel)
+        .max_decoding_message_size(PACKAGE_LIMIT)
+        .export_edxml(call)
+        .await);
+    let package = match answer {
+        Ok(package) => package.into_inner(),
+        Err(status) => return error_response(&status),
     };
-    match DynamicMessage::decode(descriptor.clone(), attachment.encode_to_vec().as_slice()) {
+    let mut response = Response::new(Body::from(package.content));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/xml; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&content_disposition(&package.file_name)) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// `POST …/edxml/import/file`.
+pub async fn import_edxml(state: &RestState, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let (mut request_id, mut office_id) = (String::new(), String::new());
+    for (key, value) in transcode::form_pairs(parts.uri.query().unwrap_or_default()) {
+        match key.as_str() {
+            "requestId" | "request_id" => request_id = value,
+            "officeId" | "office_id" => office_id = value,
+            _ => {}
+        }
+    }
+    let Ok(package) = axum::body::to_bytes(body, PACKAGE_LIMIT).await else {
+        let status: tonic::Status = Error::invalid(
+            "package",
+            "TOO_LARGE",
+            format!("Gói tin edXML quá lớn (tối đa {} MiB)", PACKAGE_LIMIT / 1024 / 1024),
+        )
+        .into();
+        return error_response(&status);
+    };
+    let mut call = tonic::Request::new(ImportEdxmlRequest {
+        request_id,
+        office_id,
+        package: package.to_vec(),
+    });
+    call.set_timeout(state.timeout);
+    forward_metadata(&parts, &mut call);
+    let answer = with_documents!(state, channel => EdxmlServiceClient::new(channel)
+        .max_encoding_message_size(PACKAGE_LIMIT)
+        .import_edxml(call)
+        .await);
+    match answer {
+        Ok(document) => message_json(state, "vanphong.documents.v1.Document", &document.into_inner()),
+        Err(status) => error_response(&status),
+    }
+}
+
+/// A typed answer in the proto3 JSON mapping, like every other answer.
+fn message_json(state: &RestState, full_name: &str, message: &impl Message) -> Response {
+    let Some(descriptor) = state.pool.as_ref().and_then(|p| p.get_message_by_name(full_name)) else {
+        return error_response(&tonic::Status::internal(format!("descriptor of {full_name} missing")));
+    };
+    match DynamicMessage::decode(descriptor, message.encode_to_vec().as_slice()) {
         Ok(message) => match transcode::response_json(&message) {
             Ok(json) => {
                 let mut response = json_response(&json);

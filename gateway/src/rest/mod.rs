@@ -36,20 +36,17 @@ const MAX_BODY: usize = 2 * 1024 * 1024;
 struct RestState {
     upstreams: Upstreams,
     timeout: Duration,
-    /// What an upload through [`files`] answers (an attachment).
-    attachment: Option<prost_reflect::MessageDescriptor>,
+    /// The descriptors, for the typed answers of [`files`].
+    pool: Option<prost_reflect::DescriptorPool>,
 }
 
 /// A router with one route per REST route.
 pub fn router(routes: &[RestRoute], upstreams: Upstreams, timeout: Duration) -> axum::Router {
-    let attachment = routes
-        .iter()
-        .find(|r| r.method.full_name() == "vanphong.documents.v1.AttachmentService.PutAttachment")
-        .map(|r| r.method.output());
+    let pool = routes.first().map(|r| r.method.parent_pool().clone());
     let state = Arc::new(RestState {
         upstreams,
         timeout,
-        attachment,
+        pool,
     });
     let mut by_template: BTreeMap<String, MethodRouter> = BTreeMap::new();
     for route in routes {
@@ -73,11 +70,27 @@ pub fn router(routes: &[RestRoute], upstreams: Upstreams, timeout: Duration) -> 
         .fold(files, |router, (template, methods)| router.route(&template, methods))
 }
 
-/// The raw-bytes routes of attachments (see [`files`]).
+/// The raw-bytes routes of attachments and edXML packages (see [`files`]).
 fn files_routes(state: Arc<RestState>) -> axum::Router {
     use axum::extract::Path;
     let up = state.clone();
+    let export = state.clone();
+    let import = state.clone();
     axum::Router::new()
+        .route(
+            files::EDXML_EXPORT,
+            axum::routing::get(move |Path(document_id): Path<String>, request: Request| {
+                let state = export.clone();
+                async move { files::export_edxml(&state, request, document_id).await }
+            }),
+        )
+        .route(
+            files::EDXML_IMPORT,
+            axum::routing::post(move |request: Request| {
+                let state = import.clone();
+                async move { files::import_edxml(&state, request).await }
+            }),
+        )
         .route(
             files::UPLOAD,
             axum::routing::put(move |Path(document_id): Path<String>, request: Request| {

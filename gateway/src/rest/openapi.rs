@@ -142,7 +142,8 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
     })
 }
 
-/// The raw-bytes attachment routes, which no RPC annotation describes.
+/// The raw-bytes routes (attachments, edXML packages), which no RPC
+/// annotation describes.
 fn file_paths(path_items: &mut serde_json::Map<String, Value>) {
     let error = json!({"description": "Lỗi", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
     let param = |name: &str, place: &str, required: bool, description: &str| json!({"name": name, "in": place, "required": required, "description": description, "schema": {"type": "string"}});
@@ -177,6 +178,36 @@ fn file_paths(path_items: &mut serde_json::Map<String, Value>) {
             ],
             "responses": {
                 "200": {"description": "Nội dung tệp", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "default": error,
+            },
+        }}),
+    );
+    path_items.insert(
+        "/api/v1/documents/{document_id}/edxml/file".into(),
+        json!({"get": {
+            "operationId": "ExportEdxmlFile",
+            "tags": ["EdxmlService"],
+            "summary": "Gói tin edXML của văn bản đi dưới dạng tệp XML, để gửi cơ quan ngoài hệ thống",
+            "parameters": [param("document_id", "path", true, "Văn bản đi đã cấp số")],
+            "responses": {
+                "200": {"description": "Gói tin edXML", "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}}},
+                "default": error,
+            },
+        }}),
+    );
+    path_items.insert(
+        "/api/v1/documents/edxml/import/file".into(),
+        json!({"post": {
+            "operationId": "ImportEdxmlFile",
+            "tags": ["EdxmlService"],
+            "summary": "Tiếp nhận gói tin edXML nhận được (tệp XML) thành văn bản đến",
+            "parameters": [
+                param("requestId", "query", false, "Khóa chống trùng khi gửi lại"),
+                param("officeId", "query", false, "Đơn vị nhận; mặc định đơn vị của người gọi"),
+            ],
+            "requestBody": {"required": true, "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}}},
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/vanphong.documents.v1.Document"}}}},
                 "default": error,
             },
         }}),
