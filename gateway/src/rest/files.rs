@@ -32,7 +32,7 @@ use vanphong_proto::documents::v1::{
     AttachmentMetadata, ExportEdxmlRequest, GetAttachmentRequest, ImportEdxmlRequest, UploadAttachmentRequest,
 };
 
-use super::{RestState, error_response, forward_metadata, json_response, transcode};
+use super::{RestState, error_response, json_response, outgoing, transcode};
 use crate::upstream::Upstream;
 
 /// The proto package whose service holds the files.
@@ -82,12 +82,14 @@ fn not_configured() -> Response {
 /// `GET …/attachments/{attachment_id}/file`.
 pub async fn download(state: &RestState, request: Request, document_id: String, attachment_id: String) -> Response {
     let (parts, _) = request.into_parts();
-    let mut call = tonic::Request::new(GetAttachmentRequest {
-        document_id,
-        attachment_id,
-    });
-    call.set_timeout(state.timeout);
-    forward_metadata(&parts, &mut call);
+    let call = outgoing(
+        state,
+        &parts,
+        GetAttachmentRequest {
+            document_id,
+            attachment_id,
+        },
+    );
     let answer =
         with_documents!(state, channel => AttachmentServiceClient::new(channel).download_attachment(call).await);
     let mut stream = match answer {
@@ -212,9 +214,7 @@ pub async fn upload(state: &RestState, request: Request, document_id: String) ->
             part: Some(Part::Chunk(piece.to_vec())),
         });
     let messages = futures_util::stream::once(async move { metadata }).chain(chunks);
-    let mut call = tonic::Request::new(messages);
-    call.set_timeout(state.timeout);
-    forward_metadata(&parts, &mut call);
+    let call = outgoing(state, &parts, messages);
     let answer = with_documents!(state, channel => AttachmentServiceClient::new(channel).upload_attachment(call).await);
     match answer {
         Ok(attachment) => message_json(state, "vanphong.documents.v1.Attachment", &attachment.into_inner()),
@@ -225,9 +225,7 @@ pub async fn upload(state: &RestState, request: Request, document_id: String) ->
 /// `GET …/{document_id}/edxml/file`.
 pub async fn export_edxml(state: &RestState, request: Request, document_id: String) -> Response {
     let (parts, _) = request.into_parts();
-    let mut call = tonic::Request::new(ExportEdxmlRequest { document_id });
-    call.set_timeout(state.timeout);
-    forward_metadata(&parts, &mut call);
+    let call = outgoing(state, &parts, ExportEdxmlRequest { document_id });
     let answer = with_documents!(state, channel => EdxmlServiceClient::new(channel)
         .max_decoding_message_size(PACKAGE_LIMIT)
         .export_edxml(call)
@@ -268,13 +266,15 @@ pub async fn import_edxml(state: &RestState, request: Request) -> Response {
         .into();
         return error_response(&status);
     };
-    let mut call = tonic::Request::new(ImportEdxmlRequest {
-        request_id,
-        office_id,
-        package: package.to_vec(),
-    });
-    call.set_timeout(state.timeout);
-    forward_metadata(&parts, &mut call);
+    let call = outgoing(
+        state,
+        &parts,
+        ImportEdxmlRequest {
+            request_id,
+            office_id,
+            package: package.to_vec(),
+        },
+    );
     let answer = with_documents!(state, channel => EdxmlServiceClient::new(channel)
         .max_encoding_message_size(PACKAGE_LIMIT)
         .import_edxml(call)

@@ -109,10 +109,13 @@ fn files_routes(state: Arc<RestState>) -> axum::Router {
         )
 }
 
-/// Carries what the caller sent that the service needs to the outgoing
-/// call: the bearer token, the request id, the trace context, the chain of
-/// client addresses and the connection's details.
-fn forward_metadata<T>(parts: &http::request::Parts, call: &mut tonic::Request<T>) {
+/// The call to a service for an HTTP request: `message` with the gateway's
+/// deadline and what the caller sent that the service needs (the bearer
+/// token, the request id, the trace context, the chain of client addresses
+/// and the connection's details).
+fn outgoing<T>(state: &RestState, parts: &http::request::Parts, message: T) -> tonic::Request<T> {
+    let mut call = tonic::Request::new(message);
+    call.set_timeout(state.timeout);
     if let Some(auth) = parts.headers.get(http::header::AUTHORIZATION)
         && let Ok(value) = tonic::metadata::MetadataValue::try_from(auth.as_bytes())
     {
@@ -136,6 +139,7 @@ fn forward_metadata<T>(parts: &http::request::Parts, call: &mut tonic::Request<T
         }
         call.extensions_mut().insert(info.clone());
     }
+    call
 }
 
 async fn handle(route: &RestRoute, state: &RestState, request: Request) -> Response {
@@ -161,9 +165,7 @@ async fn handle(route: &RestRoute, state: &RestState, request: Request) -> Respo
             route.package()
         )));
     };
-    let mut call = tonic::Request::new(message);
-    call.set_timeout(state.timeout);
-    forward_metadata(&parts, &mut call);
+    let call = outgoing(state, &parts, message);
     match upstream.unary(call, &route.grpc_path(), route.method.output()).await {
         Ok(response) => match transcode::response_json(response.get_ref()) {
             Ok(json) => json_response(&json),

@@ -135,11 +135,7 @@ impl Shared {
         let mut offices = vec![office];
         if descendants {
             for below in tree.descendants_on(office, on) {
-                if !caller.may_read_period(tree, below, on, self.today()) {
-                    return Err(Error::PermissionDenied(
-                        "Chỉ lãnh đạo đơn vị mới xem được số liệu tổng hợp của các đơn vị cấp dưới".into(),
-                    ));
-                }
+                caller.ensure_read_period(tree, below, on, self.today())?;
                 offices.push(below);
             }
         }

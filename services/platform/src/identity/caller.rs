@@ -98,6 +98,24 @@ impl Caller {
         self.may_read(tree, office, today) || self.may_read(tree, office, period_end)
     }
 
+    /// [`Caller::may_read_period`] for an office whose figures are rolled up
+    /// into a parent's, or PERMISSION_DENIED saying so.
+    pub fn ensure_read_period(
+        &self,
+        tree: &OfficeTree,
+        office: Uuid,
+        period_end: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<(), Error> {
+        if self.may_read_period(tree, office, period_end, today) {
+            Ok(())
+        } else {
+            Err(Error::PermissionDenied(
+                "Chỉ lãnh đạo đơn vị mới xem được số liệu tổng hợp của các đơn vị cấp dưới".into(),
+            ))
+        }
+    }
+
     /// Only the caller's own office (or an office it succeeded).
     pub fn may_act(&self, tree: &OfficeTree, office: Uuid, on: NaiveDate) -> bool {
         tree.holder_on(office, on) == self.office_id
