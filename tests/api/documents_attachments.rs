@@ -111,6 +111,31 @@ pub(crate) async fn list(app: &TestApp, token: &str, document_id: &str) -> Vec<A
         .attachments
 }
 
+/// Sends a numbered document to its recipients.
+pub(crate) async fn dispatch(app: &TestApp, clerk: &str, id: &str) -> Document {
+    app.outgoing()
+        .dispatch(authed(DispatchRequest { document_id: id.into() }, clerk))
+        .await
+        .expect("dispatched")
+        .into_inner()
+}
+
+/// The documents that arrived at the caller's office, not yet registered.
+pub(crate) async fn arrived(app: &TestApp, token: &str) -> Vec<Document> {
+    app.queries()
+        .list_documents(authed(
+            ListDocumentsRequest {
+                statuses: vec![Status::Arrived as i32],
+                ..Default::default()
+            },
+            token,
+        ))
+        .await
+        .expect("queue")
+        .into_inner()
+        .documents
+}
+
 pub(crate) async fn open_term(app: &TestApp, slug: &str) {
     let admin = app.token(slug, Role::Admin).await;
     app.terms()
@@ -451,30 +476,10 @@ async fn files_follow_the_document_rules_and_travel_with_its_copies() {
     assert!(e.message().contains("Đã cấp số"), "{}", e.message());
 
     // Dispatched, each recipient's copy carries the file (the same blob).
-    app.outgoing()
-        .dispatch(authed(
-            DispatchRequest {
-                document_id: doc.id.clone(),
-            },
-            &clerk,
-        ))
-        .await
-        .expect("dispatched");
+    dispatch(&app, &clerk, &doc.id).await;
     for slug in ["hiephoa", "vietyen"] {
         let their_clerk = app.token(slug, Role::Clerk).await;
-        let queue = app
-            .queries()
-            .list_documents(authed(
-                ListDocumentsRequest {
-                    statuses: vec![Status::Arrived as i32],
-                    ..Default::default()
-                },
-                &their_clerk,
-            ))
-            .await
-            .expect("queue")
-            .into_inner()
-            .documents;
+        let queue = arrived(&app, &their_clerk).await;
         let copy = &queue[0];
         let attached = list(&app, &their_clerk, &copy.id).await;
         assert_eq!(attached.len(), 1, "{slug}");

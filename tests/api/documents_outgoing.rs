@@ -7,8 +7,8 @@ use vanphong_platform::identity::Role;
 use vanphong_proto::directory::v1::{CreateOfficeRequest, CreateUserRequest, NumberingConvention, OfficeKind};
 use vanphong_proto::documents::v1::{
     AnswerRecallRequest, CreateDraftRequest, CreateTermRequest, DirectRequest, DispatchRequest, Document,
-    GetDocumentRequest, IssueNumberRequest, ListDocumentsRequest, RecallRequest, RecipientInput,
-    RegisterIncomingRequest, ReviewRequest, SignRequest, Status, SubmitForReviewRequest,
+    GetDocumentRequest, IssueNumberRequest, RecallRequest, RecipientInput, RegisterIncomingRequest, ReviewRequest,
+    SignRequest, Status, SubmitForReviewRequest,
 };
 
 use crate::helpers::{TestApp, authed, spawn_app, violated_fields};
@@ -385,19 +385,7 @@ async fn a_province_document_reaches_three_districts_and_their_progress_comes_ba
     let mut copies = Vec::new();
     for slug in ["hiephoa", "vietyen", "yendung"] {
         let clerk = app.token(slug, Role::Clerk).await;
-        let queue = app
-            .queries()
-            .list_documents(authed(
-                ListDocumentsRequest {
-                    statuses: vec![Status::Arrived as i32],
-                    ..Default::default()
-                },
-                &clerk,
-            ))
-            .await
-            .expect("queue")
-            .into_inner()
-            .documents;
+        let queue = crate::documents_attachments::arrived(&app, &clerk).await;
         assert_eq!(queue.len(), 1, "{slug}");
         assert_eq!(queue[0].number_symbol, "01-CT/TU");
         assert_eq!(queue[0].sender_office_id, app.office_id("tu"));

@@ -30,7 +30,7 @@ fn incoming(number: i64, subject: &str, due_on: &str) -> RegisterIncomingRequest
     }
 }
 
-fn rows_of(content: Vec<u8>) -> Vec<Vec<String>> {
+pub(crate) fn rows_of(content: Vec<u8>) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(content)).expect("a workbook");
     let sheet = book.sheet_names()[0].clone();
     let range = book.worksheet_range(&sheet).expect("sheet");

@@ -15,6 +15,7 @@ mod documents_edxml;
 mod documents_incoming;
 mod documents_outgoing;
 mod documents_registers;
+mod documents_secrecy;
 mod finance;
 mod gateway;
 mod idempotency;

@@ -13,6 +13,7 @@ use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryS
 
 use super::Shared;
 use super::convert::{Extras, document_to_wire};
+use crate::domain::access::Reader;
 use crate::domain::kinds::{Direction, Status as DocStatus, Urgency};
 use crate::store::listing::{Cursor, Filter, Sort, list};
 
@@ -109,10 +110,7 @@ impl QueryApi {
             overdue_on: req.overdue.then_some(today),
             handler: req.assigned_to_me.then_some(caller.subject_id),
             words: query.map(|q| folded_words(&q)).unwrap_or_default(),
-            viewer: caller.subject_id,
-            viewer_clearance: i64::from(caller.clearance.level()),
-            viewer_is_clerk: caller.has_role(vanphong_platform::identity::Role::Clerk),
-            viewer_is_leader: caller.has_role(vanphong_platform::identity::Role::Leader),
+            reader: Reader::new(&caller, &snapshot.tree, today, &[office]),
             sort,
             after,
             limit,

@@ -51,7 +51,7 @@ impl RegisterApi {
     /// "Tên loại và trích yếu": the type's name, then the subject — or a
     /// placeholder for a secret document the reader may not see.
     fn summary(&self, caller: &Caller, d: &Document, named: &[Uuid]) -> String {
-        if !access::cleared_for(caller, d, named) {
+        if !access::cleared_for(caller, &self.0.snapshot().tree, self.0.today(), d, named) {
             return format!(
                 "{} (văn bản {})",
                 self.0.type_name(&d.type_code),
