@@ -2,7 +2,7 @@
 
 use vanphong_platform::config::ConfigError;
 use vanphong_platform::db::StoreError;
-use vanphong_platform::identity::KeyError;
+use vanphong_platform::identity::{CredentialError, KeyError};
 use vanphong_platform::telemetry::TelemetryError;
 
 /// Failures of the `vanphong` command, each with what to fix.
@@ -14,6 +14,8 @@ pub enum CommandError {
     Store(#[from] StoreError),
     #[error("signing keys: {0}")]
     Keys(#[from] KeyError),
+    #[error("{0}")]
+    ServiceCredential(#[from] CredentialError),
     #[error("telemetry: {0}")]
     Telemetry(#[from] TelemetryError),
     #[error("cannot listen on {addr}: {source}")]

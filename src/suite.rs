@@ -29,7 +29,7 @@ use vanphong_platform::db::Db;
 use vanphong_platform::grpc_client::{self, Addresses};
 use vanphong_platform::host::{self, Backend, Runtime};
 use vanphong_platform::identity::{
-    AuthState, TokenIssuer, TokenVerifier, load_or_create_signing_key, load_verifying_key,
+    AuthState, ServiceCredential, TokenIssuer, TokenVerifier, load_or_create_signing_key, load_verifying_key,
 };
 use vanphong_platform::server::serve;
 use vanphong_platform::tree::{Numbering, OfficeKind};
@@ -100,15 +100,16 @@ pub async fn open_database(
     Ok(db)
 }
 
-fn directory_config(settings: &Settings) -> DirectoryConfig {
-    DirectoryConfig {
+fn directory_config(settings: &Settings) -> Result<DirectoryConfig, CommandError> {
+    Ok(DirectoryConfig {
         access_token_ttl: settings.access_token_ttl,
         refresh_token_ttl: settings.refresh_token_ttl,
         password_hash_memory_kib: settings.password_hash_memory_kib,
         sign_in_free_failures: settings.sign_in_free_failures,
         sign_in_attempts_per_minute: settings.sign_in_attempts_per_minute,
         trusted_proxies: settings.trusted_proxies.clone(),
-    }
+        service_credential: ServiceCredential::load_or_create(&settings.service_credential_file)?,
+    })
 }
 
 /// The keys that verify tokens: the configured public keys and, when the
@@ -174,7 +175,7 @@ async fn start_gateway(
     let issuer = TokenIssuer::new(signing_key, deployment);
 
     let db = open_database(settings, "directory", &vanphong_gateway::directory::store::MIGRATIONS).await?;
-    let directory = Directory::open(db, clock.clone(), issuer, directory_config(settings), shutdown.clone()).await?;
+    let directory = Directory::open(db, clock.clone(), issuer, directory_config(settings)?, shutdown.clone()).await?;
     let admin_password = match (&settings.admin_password, demo) {
         (Some(p), _) => p.clone(),
         (None, true) => demo::DEMO_PASSWORD.to_string(),
@@ -239,7 +240,8 @@ async fn runtime(
     shutdown: &CancellationToken,
 ) -> Result<Runtime, CommandError> {
     let channel = grpc_client::channel("directory", &settings.directory_url);
-    let directory = vanphong_platform::directory::follow(channel, DIRECTORY_WAIT, shutdown.clone()).await?;
+    let credential = ServiceCredential::load(&settings.service_credential_file)?;
+    let directory = vanphong_platform::directory::follow(channel, credential, DIRECTORY_WAIT, shutdown.clone()).await?;
     let calendar = Arc::new(host::calendar(&settings)?);
     Ok(Runtime {
         settings: Arc::new(settings),

@@ -293,3 +293,93 @@ pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
         .map(|b| b.field_violations.iter().map(|v| v.field.clone()).collect())
         .unwrap_or_default()
 }
+
+/// Bytes sent and received as they are: for calling any method by its path,
+/// whatever its message types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RawCodec;
+
+impl tonic::codec::Codec for RawCodec {
+    type Encode = Bytes;
+    type Decode = Bytes;
+    type Encoder = RawCodec;
+    type Decoder = RawCodec;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        RawCodec
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        RawCodec
+    }
+}
+
+impl tonic::codec::Encoder for RawCodec {
+    type Item = Bytes;
+    type Error = tonic::Status;
+
+    fn encode(&mut self, item: Bytes, dst: &mut tonic::codec::EncodeBuf<'_>) -> Result<(), tonic::Status> {
+        use bytes::BufMut;
+        dst.put_slice(&item);
+        Ok(())
+    }
+}
+
+impl tonic::codec::Decoder for RawCodec {
+    type Item = Bytes;
+    type Error = tonic::Status;
+
+    fn decode(&mut self, src: &mut tonic::codec::DecodeBuf<'_>) -> Result<Option<Bytes>, tonic::Status> {
+        use bytes::Buf;
+        Ok(Some(src.copy_to_bytes(src.remaining())))
+    }
+}
+
+/// Calls `/{service}/{method}` with `body` as the encoded request (streamed
+/// as one message to client-streaming methods), and returns the first
+/// answer or the status.
+pub async fn raw_call(
+    channel: &Channel,
+    method: &prost_reflect::MethodDescriptor,
+    body: Bytes,
+    token: Option<&str>,
+) -> Result<Bytes, tonic::Status> {
+    let mut grpc = tonic::client::Grpc::new(channel.clone());
+    grpc.ready()
+        .await
+        .map_err(|e| tonic::Status::unavailable(e.to_string()))?;
+    let path: http::uri::PathAndQuery = format!("/{}/{}", method.parent_service().full_name(), method.name())
+        .parse()
+        .expect("path");
+    let authorize = |metadata: &mut tonic::metadata::MetadataMap| {
+        if let Some(token) = token {
+            metadata.insert("authorization", format!("Bearer {token}").parse().expect("header"));
+        }
+    };
+    match (method.is_client_streaming(), method.is_server_streaming()) {
+        (false, false) => {
+            let mut request = tonic::Request::new(body);
+            authorize(request.metadata_mut());
+            grpc.unary(request, path, RawCodec).await.map(|r| r.into_inner())
+        }
+        (false, true) => {
+            let mut request = tonic::Request::new(body);
+            authorize(request.metadata_mut());
+            let mut stream = grpc.server_streaming(request, path, RawCodec).await?.into_inner();
+            Ok(stream.message().await?.unwrap_or_default())
+        }
+        (true, false) => {
+            let mut request = tonic::Request::new(tokio_stream::iter(vec![body]));
+            authorize(request.metadata_mut());
+            grpc.client_streaming(request, path, RawCodec)
+                .await
+                .map(|r| r.into_inner())
+        }
+        (true, true) => {
+            let mut request = tonic::Request::new(tokio_stream::iter(vec![body]));
+            authorize(request.metadata_mut());
+            let mut stream = grpc.streaming(request, path, RawCodec).await?.into_inner();
+            Ok(stream.message().await?.unwrap_or_default())
+        }
+    }
+}

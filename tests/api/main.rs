@@ -20,6 +20,7 @@ mod finance;
 mod gateway;
 mod idempotency;
 mod metrics;
+mod no_token;
 mod offices;
 mod petitions;
 mod reporting;

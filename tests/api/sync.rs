@@ -6,7 +6,7 @@ use tokio_util::sync::CancellationToken;
 
 use vanphong_platform::directory::follow;
 use vanphong_platform::grpc_client::{self, Addresses};
-use vanphong_platform::identity::Role;
+use vanphong_platform::identity::{Role, ServiceCredential};
 use vanphong_proto::directory::v1::{MoveOfficeRequest, SignOutRequest};
 
 use crate::helpers::{authed, spawn_app};
@@ -16,7 +16,8 @@ async fn a_follower_sees_restructurings_and_revocations_as_they_happen() {
     let app = spawn_app().await;
     let stop = CancellationToken::new();
     let directory = grpc_client::channel("directory", &Addresses::from(app.addr));
-    let mut view = follow(directory, Duration::from_secs(5), stop.clone())
+    let credential = ServiceCredential::load(&app.settings.service_credential_file).expect("credential");
+    let mut view = follow(directory, credential, Duration::from_secs(5), stop.clone())
         .await
         .expect("first snapshot");
     let snapshot = view.current();

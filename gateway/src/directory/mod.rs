@@ -45,6 +45,8 @@ pub struct DirectoryConfig {
     pub sign_in_attempts_per_minute: u32,
     /// Proxies whose `x-forwarded-for` names the real client.
     pub trusted_proxies: Vec<vanphong_platform::ip_range::IpRange>,
+    /// What the suite's other servers present to follow the directory.
+    pub service_credential: vanphong_platform::identity::ServiceCredential,
 }
 
 /// The directory's shared state.

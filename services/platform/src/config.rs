@@ -114,6 +114,12 @@ pub struct Options {
     /// directory's public key here.
     #[arg(long, env = "VANPHONG_VERIFYING_KEY_FILES", global = true, value_delimiter = ',')]
     pub verifying_key_files: Option<Vec<PathBuf>>,
+    /// The suite's own credential (a random secret in a file) that its
+    /// servers present to the directory to follow its stream of offices and
+    /// revoked sessions; the gateway creates it when missing, every other
+    /// server needs the same file [default: <data-dir>/keys/service-credential].
+    #[arg(long, env = "VANPHONG_SERVICE_CREDENTIAL_FILE", global = true)]
+    pub service_credential_file: Option<PathBuf>,
     /// Access token lifetime in seconds [default: 900].
     #[arg(long, env = "VANPHONG_ACCESS_TOKEN_TTL_SECS", global = true)]
     pub access_token_ttl_secs: Option<u64>,
@@ -209,6 +215,7 @@ pub struct Settings {
     pub deployment_id: Option<String>,
     pub signing_key_file: PathBuf,
     pub verifying_key_files: Vec<PathBuf>,
+    pub service_credential_file: PathBuf,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
@@ -235,7 +242,7 @@ impl Options {
         merge_fields!(high, lower;
             data_dir, listen, database_url, database_schema, db_max_connections, db_acquire_timeout_secs,
             request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, metrics_listen, deployment_id,
-            signing_key_file, verifying_key_files, access_token_ttl_secs, refresh_token_ttl_secs,
+            signing_key_file, verifying_key_files, service_credential_file, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
             admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url, petitions_url, finance_url, reporting_url,
             attachment_max_bytes, documents_blob_store,
@@ -308,6 +315,9 @@ impl Options {
             signing_key_file: self
                 .signing_key_file
                 .unwrap_or_else(|| data_dir.join("keys").join("signing-key.pem")),
+            service_credential_file: self
+                .service_credential_file
+                .unwrap_or_else(|| data_dir.join("keys").join("service-credential")),
             listen: self.listen,
             database_url: self.database_url,
             database_schema: self.database_schema,

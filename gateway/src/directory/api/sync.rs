@@ -9,6 +9,9 @@ use tonic::{Request, Response, Status};
 use vanphong_proto::directory::v1::sync_service_server::SyncService;
 use vanphong_proto::directory::v1::{DirectorySnapshot, WatchDirectoryRequest};
 
+use vanphong_platform::Error;
+use vanphong_platform::identity::Caller;
+
 use crate::directory::Directory;
 
 pub struct SyncApi {
@@ -27,13 +30,23 @@ type SnapshotStream = Pin<Box<dyn Stream<Item = Result<DirectorySnapshot, Status
 impl SyncService for SyncApi {
     type WatchDirectoryStream = SnapshotStream;
 
-    /// Open to any caller that can reach the server: the office tree and
-    /// revoked session ids are what every server needs before it can check
-    /// a single token. Ends when the server shuts down.
+    /// Only for the suite's own servers, which present the deployment's
+    /// service credential: the stream carries the whole office tree and
+    /// every revoked session id, which no person or outside system may
+    /// follow. Ends when the server shuts down.
     async fn watch_directory(
         &self,
         request: Request<WatchDirectoryRequest>,
     ) -> Result<Response<Self::WatchDirectoryStream>, Status> {
+        if !self.dir.config.service_credential.presented_in(request.metadata()) {
+            let refusal = match Caller::of(&request) {
+                Ok(_) => {
+                    Error::PermissionDenied("Chỉ các máy chủ của hệ thống mới được theo dõi danh bạ đơn vị".into())
+                }
+                Err(_) => Error::Unauthenticated("Thiếu hoặc sai thông tin xác thực máy chủ của hệ thống".into()),
+            };
+            return Err(refusal.into());
+        }
         let known = request.into_inner().known_version;
         let mut updates = self.dir.watch_wire();
         let shutdown = self.dir.shutdown.clone();

@@ -10,13 +10,15 @@ use vanphong_proto::directory::v1::sync_service_client::SyncServiceClient;
 use super::{DirectorySnapshot, DirectoryView, channel, snapshot_from_wire};
 use crate::Error;
 use crate::grpc_client::ServiceChannel;
+use crate::identity::ServiceCredential;
 
-/// Subscribes to the directory's `WatchDirectory` stream and keeps a view
-/// current, reconnecting with backoff whenever the stream breaks. Returns
-/// once the first snapshot has arrived, or fails with `UNAVAILABLE` after
-/// `first_wait`.
+/// Subscribes to the directory's `WatchDirectory` stream (presenting the
+/// suite's `credential`) and keeps a view current, reconnecting with backoff
+/// whenever the stream breaks. Returns once the first snapshot has arrived,
+/// or fails with `UNAVAILABLE` after `first_wait`.
 pub async fn follow(
     directory: ServiceChannel,
+    credential: ServiceCredential,
     first_wait: Duration,
     shutdown: CancellationToken,
 ) -> Result<DirectoryView, Error> {
@@ -27,9 +29,9 @@ pub async fn follow(
         loop {
             let known = publisher.view().current().version;
             let mut client = SyncServiceClient::new(directory.clone());
-            let stream = client
-                .watch_directory(WatchDirectoryRequest { known_version: known })
-                .await;
+            let mut request = tonic::Request::new(WatchDirectoryRequest { known_version: known });
+            credential.attach(&mut request);
+            let stream = client.watch_directory(request).await;
             match stream {
                 Ok(response) => {
                     let mut stream = response.into_inner();
