@@ -106,6 +106,7 @@ fn directory_config(settings: &Settings) -> Result<DirectoryConfig, CommandError
         refresh_token_ttl: settings.refresh_token_ttl,
         password_hash_memory_kib: settings.password_hash_memory_kib,
         sign_in_free_failures: settings.sign_in_free_failures,
+        sign_in_free_failures_per_address: settings.sign_in_free_failures_per_address,
         sign_in_attempts_per_minute: settings.sign_in_attempts_per_minute,
         trusted_proxies: settings.trusted_proxies.clone(),
         service_credential: ServiceCredential::load_or_create(&settings.service_credential_file)?,

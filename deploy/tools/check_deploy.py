@@ -285,12 +285,19 @@ def check_overlay(overlay: str, docs: list[dict], settings: set[str], ports: dic
                 fail(f"{overlay}: {server} does not mount {needed}")
         keyfiles = {i["path"] for v in pod_spec(d).get("volumes", []) if "secret" in v
                     for i in v["secret"].get("items", [])}
-        want_keys = {"signing-key.pem", "verifying-key.pem"} if server == "gateway" else {"verifying-key.pem"}
+        # Every server verifies tokens and presents the service credential;
+        # only the gateway signs.
+        want_keys = {"verifying-key.pem", "service-credential"}
+        if server == "gateway":
+            want_keys.add("signing-key.pem")
         if keyfiles != want_keys:
             fail(f"{overlay}: {server} mounts keys {sorted(keyfiles)}, expected {sorted(want_keys)}")
         if server == "gateway" and env.get("VANPHONG_SIGNING_KEY_FILE", {}).get("value") != \
                 "/etc/vanphong/keys/signing-key.pem":
             fail(f"{overlay}: gateway does not use the mounted signing key")
+        if env.get("VANPHONG_SERVICE_CREDENTIAL_FILE", {}).get("value", config.get("VANPHONG_SERVICE_CREDENTIAL_FILE")) != \
+                "/etc/vanphong/keys/service-credential":
+            fail(f"{overlay}: {server} does not use the mounted service credential")
     ok(f"{overlay}: every server has its Deployment, listen address, metrics port, probes, limits, "
        f"worker threads, security context and keys")
 

@@ -382,3 +382,102 @@ async fn service_accounts_get_tokens_with_client_credentials() {
         .expect_err("sibling");
     assert_eq!(e.code(), Code::PermissionDenied);
 }
+
+#[tokio::test]
+async fn one_persons_failures_do_not_lock_out_colleagues_behind_the_same_address() {
+    let app = spawn_app().await;
+    let careless = app.username("hiephoa", Role::Specialist);
+    for attempt in 0..9 {
+        if attempt > 0 {
+            // Past the previous lock, so each try is really checked.
+            app.clock.advance(Duration::seconds(20));
+        }
+        let refused = app
+            .auth()
+            .sign_in(sign_in(&careless, "sai-mat-khau"))
+            .await
+            .expect_err("refused");
+        assert_eq!(refused.code(), Code::Unauthenticated, "{refused:?}");
+    }
+    // Every test client signs in from 127.0.0.1, like an office behind one
+    // address: the colleague is not held back, the careless account is.
+    let colleague = app.username("hiephoa", Role::Clerk);
+    app.auth()
+        .sign_in(sign_in(&colleague, DEMO_PASSWORD))
+        .await
+        .expect("a colleague signs in");
+    let locked = app
+        .auth()
+        .sign_in(sign_in(&careless, DEMO_PASSWORD))
+        .await
+        .expect_err("the account is locked");
+    assert_eq!(locked.code(), Code::ResourceExhausted, "{locked:?}");
+    assert!(locked.message().contains("giây"), "{}", locked.message());
+}
+
+#[tokio::test]
+async fn an_address_that_fails_for_many_accounts_is_slowed_down() {
+    let app = crate::helpers::spawn_app_with(|o| o.sign_in_free_failures_per_address = Some(8)).await;
+    let accounts = [
+        app.username("hiephoa", Role::Specialist),
+        app.username("hiephoa", Role::Leader),
+        app.username("hiephoa", Role::Accountant),
+    ];
+    for account in &accounts {
+        for _ in 0..3 {
+            let refused = app
+                .auth()
+                .sign_in(sign_in(account, "doan-mo"))
+                .await
+                .expect_err("refused");
+            assert_eq!(refused.code(), Code::Unauthenticated, "{refused:?}");
+        }
+    }
+    // Nine failures over three accounts, none of them locked on its own:
+    // the address is, for everyone behind it.
+    let locked = app
+        .auth()
+        .sign_in(sign_in(&app.username("vietyen", Role::Clerk), DEMO_PASSWORD))
+        .await
+        .expect_err("the address waits");
+    assert_eq!(locked.code(), Code::ResourceExhausted, "{locked:?}");
+}
+
+#[tokio::test]
+async fn failures_count_across_gateway_replicas() {
+    let app = spawn_app().await;
+    // A second gateway on the same directory database, as a replica.
+    let mut settings = app.settings.clone();
+    settings.listen = Some("127.0.0.1:0".parse().expect("addr"));
+    let replica = vanphong::suite::start_one(
+        "gateway",
+        &settings,
+        std::sync::Arc::new(app.clock.clone()),
+        Default::default(),
+    )
+    .await
+    .expect("replica starts");
+    let channel = tonic::transport::Channel::from_shared(format!("http://{}", replica.addr))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect");
+    let mut other = vanphong_proto::directory::v1::auth_service_client::AuthServiceClient::new(channel);
+
+    let user = app.username("yendung", Role::Leader);
+    for attempt in 0..6 {
+        let refused = if attempt % 2 == 0 {
+            app.auth().sign_in(sign_in(&user, "doan-bua")).await
+        } else {
+            other.sign_in(sign_in(&user, "doan-bua")).await
+        }
+        .expect_err("refused");
+        assert_eq!(refused.code(), Code::Unauthenticated, "attempt {attempt}: {refused:?}");
+    }
+    // Six failures spread over two replicas lock the account on both.
+    for client in [&mut app.auth(), &mut other] {
+        let locked = client.sign_in(sign_in(&user, DEMO_PASSWORD)).await.expect_err("locked");
+        assert_eq!(locked.code(), Code::ResourceExhausted, "{locked:?}");
+    }
+    replica.stop().await.expect("replica stops");
+}

@@ -32,7 +32,7 @@ use vanphong_platform::server::GrpcServices;
 use vanphong_proto::directory::v1 as wire;
 
 use domain::password::Passwords;
-use domain::throttle::SignInThrottle;
+use domain::throttle::ThrottlePolicy;
 
 /// Settings of the directory.
 #[derive(Debug, Clone)]
@@ -40,7 +40,10 @@ pub struct DirectoryConfig {
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
+    /// Failed sign-ins an account may have before waits apply.
     pub sign_in_free_failures: u32,
+    /// Failed sign-ins a client address may have before waits apply.
+    pub sign_in_free_failures_per_address: u32,
     /// Sign-in attempts allowed per client address per minute.
     pub sign_in_attempts_per_minute: u32,
     /// Proxies whose `x-forwarded-for` names the real client.
@@ -55,7 +58,7 @@ pub struct Directory {
     pub(crate) clock: SharedClock,
     pub(crate) issuer: TokenIssuer,
     pub(crate) passwords: Passwords,
-    pub(crate) throttle: SignInThrottle,
+    pub(crate) throttle: ThrottlePolicy,
     pub(crate) config: DirectoryConfig,
     pub(crate) shutdown: CancellationToken,
     publisher: DirectoryPublisher,
@@ -66,6 +69,9 @@ pub struct Directory {
 /// How often the directory checks the database for changes made by other
 /// gateway replicas.
 const POLL_INTERVAL: Duration = Duration::from_secs(2);
+
+/// Every how many polls stale sign-in counts are dropped (about 5 minutes).
+const PURGE_EVERY_TICKS: u32 = 150;
 
 impl Directory {
     /// Opens the directory on a migrated database and loads its snapshot.
@@ -80,7 +86,11 @@ impl Directory {
         let (wire, _) = watch::channel(Arc::new(wire::DirectorySnapshot::default()));
         let directory = Arc::new(Directory {
             passwords: Passwords::new(config.password_hash_memory_kib)?,
-            throttle: SignInThrottle::new(config.sign_in_free_failures, config.sign_in_attempts_per_minute),
+            throttle: ThrottlePolicy {
+                account_free_failures: config.sign_in_free_failures,
+                address_free_failures: config.sign_in_free_failures_per_address,
+                attempts_per_minute: config.sign_in_attempts_per_minute,
+            },
             db,
             clock,
             issuer,
@@ -122,12 +132,14 @@ impl Directory {
         Ok(())
     }
 
-    /// Keeps the snapshot current with changes made by other replicas.
+    /// Keeps the snapshot current with changes made by other replicas, and
+    /// now and then drops sign-in counts that hold nothing back any more.
     pub fn spawn_poller(self: &Arc<Self>) {
         let directory = Arc::clone(self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(POLL_INTERVAL);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut ticks: u32 = 0;
             loop {
                 tokio::select! {
                     _ = directory.shutdown.cancelled() => return,
@@ -135,10 +147,23 @@ impl Directory {
                         if let Err(e) = directory.reload().await {
                             tracing::warn!(error = %e, "directory reload failed");
                         }
+                        ticks = ticks.wrapping_add(1);
+                        if ticks % PURGE_EVERY_TICKS == 0
+                            && let Err(e) = directory.purge_throttle().await
+                        {
+                            tracing::warn!(error = %e, "purging sign-in counts failed");
+                        }
                     }
                 }
             }
         });
+    }
+
+    async fn purge_throttle(&self) -> Result<(), Error> {
+        let mut tx = self.db.begin_write().await?;
+        store::throttle::purge(&mut tx, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Subscribes to the wire snapshot (for `WatchDirectory`).

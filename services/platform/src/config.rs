@@ -6,7 +6,7 @@
 //! the schema of the configuration file (the same names in kebab-case).
 //! [`Options::resolve`] merges them into [`Settings`].
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -129,10 +129,15 @@ pub struct Options {
     /// Memory cost of password hashing (Argon2id), KiB [default: 19456].
     #[arg(long, env = "VANPHONG_PASSWORD_HASH_MEMORY_KIB", global = true)]
     pub password_hash_memory_kib: Option<u32>,
-    /// Failed sign-ins allowed per username or address before waits apply
-    /// [default: 5].
+    /// Failed sign-ins allowed per account (username or service client id)
+    /// before waits apply: 1 s, 2 s, 4 s … up to 15 minutes [default: 5].
     #[arg(long, env = "VANPHONG_SIGN_IN_FREE_FAILURES", global = true)]
     pub sign_in_free_failures: Option<u32>,
+    /// Failed sign-ins allowed per client address before the same waits
+    /// apply to every sign-in from it; high, because an office's people often
+    /// share one address [default: 50].
+    #[arg(long, env = "VANPHONG_SIGN_IN_FREE_FAILURES_PER_ADDRESS", global = true)]
+    pub sign_in_free_failures_per_address: Option<u32>,
     /// Sign-in attempts allowed per client address per minute [default: 120].
     #[arg(long, env = "VANPHONG_SIGN_IN_ATTEMPTS_PER_MINUTE", global = true)]
     pub sign_in_attempts_per_minute: Option<u32>,
@@ -173,7 +178,8 @@ pub struct Options {
     #[arg(long, env = "VANPHONG_REPORTING_URL", global = true)]
     pub reporting_url: Option<Addresses>,
     /// Proxies whose X-Forwarded-For is believed: addresses or networks
-    /// (10.0.0.0/8), comma-separated [default: 127.0.0.1,::1].
+    /// (10.0.0.0/8), comma-separated [default: none, so nobody's
+    /// X-Forwarded-For is believed].
     #[arg(long, env = "VANPHONG_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
     pub trusted_proxies: Option<Vec<IpRange>>,
     /// Code of the root office created on the first start of an empty
@@ -220,6 +226,7 @@ pub struct Settings {
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
     pub sign_in_free_failures: u32,
+    pub sign_in_free_failures_per_address: u32,
     pub sign_in_attempts_per_minute: u32,
     pub holidays_file: Option<PathBuf>,
     pub attachment_max_bytes: u64,
@@ -244,7 +251,7 @@ impl Options {
             request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, metrics_listen, deployment_id,
             signing_key_file, verifying_key_files, service_credential_file, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
-            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, documents_url, petitions_url, finance_url, reporting_url,
+            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, sign_in_free_failures_per_address, documents_url, petitions_url, finance_url, reporting_url,
             attachment_max_bytes, documents_blob_store,
         )
     }
@@ -344,6 +351,7 @@ impl Options {
             refresh_token_ttl: Duration::from_secs(refresh_ttl),
             password_hash_memory_kib: memory,
             sign_in_free_failures: self.sign_in_free_failures.unwrap_or(5),
+            sign_in_free_failures_per_address: self.sign_in_free_failures_per_address.unwrap_or(50),
             sign_in_attempts_per_minute: self.sign_in_attempts_per_minute.unwrap_or(120).max(1),
             holidays_file: self.holidays_file,
             attachment_max_bytes,
@@ -355,12 +363,7 @@ impl Options {
             petitions_url: self.petitions_url,
             finance_url: self.finance_url,
             reporting_url: self.reporting_url,
-            trusted_proxies: self.trusted_proxies.unwrap_or_else(|| {
-                vec![
-                    IpRange::from(IpAddr::from([127, 0, 0, 1])),
-                    IpRange::from(IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])),
-                ]
-            }),
+            trusted_proxies: self.trusted_proxies.unwrap_or_default(),
             admin_password: self.admin_password,
             root_office_code: self.root_office_code.unwrap_or_else(|| "TU".into()),
             root_office_name: self.root_office_name.unwrap_or_else(|| "Tỉnh ủy".into()),

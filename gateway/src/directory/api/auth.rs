@@ -23,7 +23,9 @@ use vanphong_proto::directory::v1::{
 
 use crate::directory::Directory;
 use crate::directory::domain::password::random_secret;
-use crate::directory::domain::throttle::{addr_key, user_key};
+use crate::directory::domain::throttle::{addr_key, client_key, user_key};
+
+use super::throttling;
 use crate::directory::store;
 use crate::directory::store::sessions::NewSession;
 
@@ -93,16 +95,6 @@ fn seconds_until(at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 }
 
 impl AuthApi {
-    fn too_many(wait: std::time::Duration) -> Error {
-        Error::ResourceExhausted {
-            message: format!(
-                "Đăng nhập quá nhiều lần. Vui lòng thử lại sau {} giây",
-                wait.as_secs().max(1)
-            ),
-            retry_after: Some(wait),
-        }
-    }
-
     fn office_name(&self, office: Uuid) -> String {
         self.dir
             .view()
@@ -249,10 +241,8 @@ impl AuthApi {
         }
         c.finish()?;
 
-        let now = self.dir.clock.now();
-        let keys = [user_key(&username), addr_key(&addr)];
-        self.dir.throttle.admit(&keys[1], now).map_err(Self::too_many)?;
-        self.dir.throttle.check(&keys, now).map_err(Self::too_many)?;
+        let (account, address) = (user_key(&username), addr_key(&addr));
+        throttling::admit(&self.dir, &account, &address).await?;
 
         let mut tx = self.dir.db.begin_read().await?;
         let found = store::users::by_username(&mut tx, &username).await?;
@@ -260,18 +250,19 @@ impl AuthApi {
         let hash = found.as_ref().map(|(_, h)| h.clone());
         let password_ok = self.dir.passwords.verify(req.password, hash).await;
         let Some((user, _)) = found.filter(|_| password_ok) else {
-            self.dir.throttle.record_failure(&keys, now);
+            throttling::record_failure(&self.dir, &account, &address).await?;
             tracing::warn!(username = %username, client = %addr, "sign-in refused");
             return Err(Error::Unauthenticated(WRONG_CREDENTIALS.into()));
         };
         if user.disabled {
-            self.dir.throttle.record_failure(&keys, now);
+            throttling::record_failure(&self.dir, &account, &address).await?;
             return Err(Error::Unauthenticated(
                 "Tài khoản đã bị khóa; liên hệ quản trị của đơn vị".into(),
             ));
         }
-        self.dir.throttle.clear(&keys[0]);
+        throttling::clear(&self.dir, &account).await?;
 
+        let now = self.dir.clock.now();
         let subject = Subject {
             id: user.id,
             name: user.username,
@@ -394,32 +385,31 @@ impl AuthApi {
         let client_id = c.text("client_id", &req.client_id, 128);
         let secret = c.text("client_secret", &req.client_secret, 512);
         c.finish()?;
-        let now = self.dir.clock.now();
-        let keys = [user_key(&format!("client:{client_id}")), addr_key(&addr)];
-        self.dir.throttle.admit(&keys[1], now).map_err(Self::too_many)?;
-        self.dir.throttle.check(&keys, now).map_err(Self::too_many)?;
+        let (account, address) = (client_key(&client_id), addr_key(&addr));
+        throttling::admit(&self.dir, &account, &address).await?;
 
         let mut tx = self.dir.db.begin_read().await?;
         let found = store::service_accounts::by_client_id(&mut tx, &client_id).await?;
         tx.commit().await?;
         let hash = found.as_ref().and_then(|(_, h)| h.clone());
         let ok = self.dir.passwords.verify(secret, hash).await;
-        let Some((account, _)) = found.filter(|(a, _)| ok && !a.disabled) else {
-            self.dir.throttle.record_failure(&keys, now);
+        let Some((found_account, _)) = found.filter(|(a, _)| ok && !a.disabled) else {
+            throttling::record_failure(&self.dir, &account, &address).await?;
             tracing::warn!(client_id = %client_id, client = %addr, "client credentials refused");
             return Err(Error::Unauthenticated(
                 "Mã hoặc khóa bí mật của hệ thống không đúng".into(),
             ));
         };
-        self.dir.throttle.clear(&keys[0]);
+        throttling::clear(&self.dir, &account).await?;
+        let now = self.dir.clock.now();
         let subject = Subject {
-            id: account.id,
-            name: account.client_id,
-            full_name: account.name,
+            id: found_account.id,
+            name: found_account.client_id,
+            full_name: found_account.name,
             service_account: true,
-            office_id: account.office_id,
-            roles: account.roles,
-            clearance: account.clearance,
+            office_id: found_account.office_id,
+            roles: found_account.roles,
+            clearance: found_account.clearance,
         };
         let expires_at = now + self.dir.config.access_token_ttl;
         let session_id = self
@@ -507,5 +497,13 @@ mod tests {
         // A client outside cannot claim an address of its choosing.
         let request = from("198.51.100.4:51000", Some("203.113.9.8"));
         assert_eq!(client_addr(&request, &trusted), "198.51.100.4");
+    }
+
+    #[test]
+    fn without_trusted_proxies_nobodys_forwarded_for_is_believed() {
+        // The default: a client on the same host claiming another address
+        // is counted as itself.
+        let request = from("127.0.0.1:51000", Some("203.113.9.8"));
+        assert_eq!(client_addr(&request, &[]), "127.0.0.1");
     }
 }

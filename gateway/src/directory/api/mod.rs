@@ -11,6 +11,7 @@ mod offices;
 mod roles;
 mod service_accounts;
 mod sync;
+mod throttling;
 mod users;
 
 use std::sync::Arc;

@@ -1,40 +1,86 @@
 //! Slowing down repeated failed sign-ins.
 //!
-//! Each username and each client address has a count of recent failures.
-//! The first few are free; after that each further failure locks the key
-//! for twice as long as the last (1 s, 2 s, 4 s … up to 15 minutes). While a
-//! key is locked every attempt is refused with the time to wait, even with
-//! the right password, so guessing gets no faster by trying harder. A
-//! success clears the username; failures are forgotten after a quiet period.
+//! Each account (username or service client id) and each client address
+//! has a count of recent failures. An account gets a few free failures;
+//! after that each further failure locks it for twice as long as the last
+//! (1 s, 2 s, 4 s … up to 15 minutes), and while it is locked every attempt
+//! is refused with the time to wait, even with the right password, so
+//! guessing gets no faster by trying harder. An address gets many more free
+//! failures before the same locks apply to it, because a whole office often
+//! signs in from behind one address: one person's typing mistakes must not
+//! lock out their colleagues. A success clears the account; failures are
+//! forgotten after a quiet period.
 //!
-//! Separately, each client address may try to sign in only so many times a
+//! Separately, each address may try to sign in only so many times a
 //! minute, right or wrong, which bounds the load one client can cause.
-//! State is per process: each gateway replica throttles on its own.
+//!
+//! The counts live in the directory's database (see
+//! `store::throttle`), so every gateway replica sees the same ones; this
+//! module only says how a count changes.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+/// Longest lock.
 const MAX_LOCK: Duration = Duration::from_secs(15 * 60);
-const FORGET_AFTER: chrono::Duration = chrono::Duration::minutes(30);
-const MAX_TRACKED: usize = 100_000;
+/// A count starts again after this long without a failure.
+pub const FORGET_AFTER: chrono::Duration = chrono::Duration::minutes(30);
+/// The window of the per-address attempt limit.
+const WINDOW: chrono::Duration = chrono::Duration::minutes(1);
 
-#[derive(Debug, Clone)]
-struct Failures {
-    count: u32,
-    last: DateTime<Utc>,
-    locked_until: DateTime<Utc>,
+/// The throttle's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    /// Failures an account may have before locks begin.
+    pub account_free_failures: u32,
+    /// Failures an address may have before locks begin (much more than an
+    /// account: many people share an office's address).
+    pub address_free_failures: u32,
+    /// Sign-in attempts an address may make per minute.
+    pub attempts_per_minute: u32,
 }
 
-/// Failure counts by key, and attempts per address in the current minute.
-#[derive(Debug)]
-pub struct SignInThrottle {
-    free_failures: u32,
-    attempts_per_minute: u32,
-    state: Mutex<HashMap<String, Failures>>,
-    attempts: Mutex<HashMap<String, (DateTime<Utc>, u32)>>,
+/// What is known of one key (an account or an address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyState {
+    pub failures: u32,
+    pub last_failure: DateTime<Utc>,
+    pub locked_until: DateTime<Utc>,
+    /// Start of the current attempt window, and the attempts in it.
+    pub window_start: DateTime<Utc>,
+    pub attempts: u32,
+}
+
+impl KeyState {
+    /// A key never seen before.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        KeyState {
+            failures: 0,
+            last_failure: now,
+            locked_until: now,
+            window_start: now,
+            attempts: 0,
+        }
+    }
+
+    /// How long the key stays locked, if it is locked at `now`; never less
+    /// than a second, so clients are told a wait they can act on.
+    pub fn lock_remaining(&self, now: DateTime<Utc>) -> Option<Duration> {
+        (self.locked_until > now).then(|| {
+            (self.locked_until - now)
+                .to_std()
+                .unwrap_or_default()
+                .max(Duration::from_secs(1))
+        })
+    }
+}
+
+/// Which kind of key a failure counts against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Account,
+    Address,
 }
 
 /// The key of a username.
@@ -42,84 +88,51 @@ pub fn user_key(username: &str) -> String {
     format!("user:{username}")
 }
 
+/// The key of a service account's client id.
+pub fn client_key(client_id: &str) -> String {
+    format!("client:{client_id}")
+}
+
 /// The key of a client address.
 pub fn addr_key(addr: &str) -> String {
     format!("addr:{addr}")
 }
 
-impl SignInThrottle {
-    pub fn new(free_failures: u32, attempts_per_minute: u32) -> Self {
-        Self {
-            free_failures,
-            attempts_per_minute: attempts_per_minute.max(1),
-            state: Mutex::new(HashMap::new()),
-            attempts: Mutex::new(HashMap::new()),
+impl ThrottlePolicy {
+    /// Counts an attempt from an address: the new state, or the wait once
+    /// the address has used up its attempts for the current minute.
+    pub fn admit(&self, state: KeyState, now: DateTime<Utc>) -> Result<KeyState, Duration> {
+        let mut next = state;
+        if now - next.window_start >= WINDOW || now < next.window_start {
+            next.window_start = now;
+            next.attempts = 0;
         }
-    }
-
-    /// Counts an attempt from `addr_key`; `Err(wait)` once the address has
-    /// used up its attempts for the current minute.
-    pub fn admit(&self, addr_key: &str, now: DateTime<Utc>) -> Result<(), Duration> {
-        let window = chrono::Duration::minutes(1);
-        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
-        if attempts.len() > MAX_TRACKED {
-            attempts.retain(|_, (start, _)| now - *start < window);
-        }
-        let entry = attempts.entry(addr_key.to_string()).or_insert((now, 0));
-        if now - entry.0 >= window {
-            *entry = (now, 0);
-        }
-        if entry.1 >= self.attempts_per_minute {
-            let wait = (entry.0 + window - now).to_std().unwrap_or_default();
+        if next.attempts >= self.attempts_per_minute.max(1) {
+            let wait = (next.window_start + WINDOW - now).to_std().unwrap_or_default();
             return Err(wait.max(Duration::from_secs(1)));
         }
-        entry.1 += 1;
-        Ok(())
+        next.attempts += 1;
+        Ok(next)
     }
 
-    /// `Err(wait)` if any of the keys is locked at `now`.
-    pub fn check(&self, keys: &[String], now: DateTime<Utc>) -> Result<(), Duration> {
-        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let wait = keys
-            .iter()
-            .filter_map(|k| state.get(k))
-            .filter(|f| f.locked_until > now)
-            .map(|f| (f.locked_until - now).to_std().unwrap_or_default())
-            .max();
-        match wait {
-            Some(wait) => Err(wait.max(Duration::from_secs(1))),
-            None => Ok(()),
+    /// The state after one more failure.
+    pub fn after_failure(&self, kind: KeyKind, state: KeyState, now: DateTime<Utc>) -> KeyState {
+        let free = match kind {
+            KeyKind::Account => self.account_free_failures,
+            KeyKind::Address => self.address_free_failures,
+        };
+        let mut next = state;
+        if now - next.last_failure >= FORGET_AFTER {
+            next.failures = 0;
         }
-    }
-
-    /// Counts a failure for every key.
-    pub fn record_failure(&self, keys: &[String], now: DateTime<Utc>) {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.len() > MAX_TRACKED {
-            state.retain(|_, f| now - f.last < FORGET_AFTER);
+        next.failures = next.failures.saturating_add(1);
+        next.last_failure = now;
+        if next.failures > free {
+            let exponent = (next.failures - free - 1).min(20);
+            let lock = Duration::from_secs(1u64 << exponent).min(MAX_LOCK);
+            next.locked_until = now + chrono::Duration::from_std(lock).unwrap_or_default();
         }
-        for key in keys {
-            let entry = state.entry(key.clone()).or_insert(Failures {
-                count: 0,
-                last: now,
-                locked_until: now,
-            });
-            if now - entry.last >= FORGET_AFTER {
-                entry.count = 0;
-            }
-            entry.count += 1;
-            entry.last = now;
-            if entry.count > self.free_failures {
-                let exponent = (entry.count - self.free_failures - 1).min(20);
-                let lock = Duration::from_secs(1u64 << exponent).min(MAX_LOCK);
-                entry.locked_until = now + chrono::Duration::from_std(lock).unwrap_or_default();
-            }
-        }
-    }
-
-    /// Forgets the failures of a key after a successful sign-in.
-    pub fn clear(&self, key: &str) {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+        next
     }
 }
 
@@ -128,58 +141,72 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    #[test]
-    fn free_failures_then_doubling_locks() {
-        let t = Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).single().expect("time");
-        let throttle = SignInThrottle::new(3, 100);
-        let keys = vec![user_key("a")];
-        for _ in 0..3 {
-            assert!(throttle.check(&keys, t).is_ok());
-            throttle.record_failure(&keys, t);
+    fn policy() -> ThrottlePolicy {
+        ThrottlePolicy {
+            account_free_failures: 3,
+            address_free_failures: 30,
+            attempts_per_minute: 3,
         }
-        assert!(throttle.check(&keys, t).is_ok(), "three free failures");
-        throttle.record_failure(&keys, t);
-        assert_eq!(throttle.check(&keys, t), Err(Duration::from_secs(1)));
-        let t2 = t + chrono::Duration::seconds(1);
-        assert!(throttle.check(&keys, t2).is_ok());
-        throttle.record_failure(&keys, t2);
-        assert_eq!(throttle.check(&keys, t2), Err(Duration::from_secs(2)));
-        throttle.clear(&keys[0]);
-        assert!(throttle.check(&keys, t2).is_ok());
+    }
+
+    fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).single().expect("time")
     }
 
     #[test]
-    fn failures_are_forgotten_after_quiet_period() {
-        let t = Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).single().expect("time");
-        let throttle = SignInThrottle::new(1, 100);
-        let keys = vec![addr_key("10.0.0.1")];
-        throttle.record_failure(&keys, t);
-        throttle.record_failure(&keys, t);
-        assert!(throttle.check(&keys, t).is_err());
+    fn free_failures_then_doubling_locks() {
+        let (p, t) = (policy(), t0());
+        let mut s = KeyState::new(t);
+        for _ in 0..3 {
+            assert_eq!(s.lock_remaining(t), None);
+            s = p.after_failure(KeyKind::Account, s, t);
+        }
+        assert_eq!(s.lock_remaining(t), None, "three free failures");
+        s = p.after_failure(KeyKind::Account, s, t);
+        assert_eq!(s.lock_remaining(t), Some(Duration::from_secs(1)));
+        let t2 = t + chrono::Duration::seconds(1);
+        assert_eq!(s.lock_remaining(t2), None);
+        s = p.after_failure(KeyKind::Account, s, t2);
+        assert_eq!(s.lock_remaining(t2), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
+    fn an_address_has_many_more_free_failures_than_an_account() {
+        let (p, t) = (policy(), t0());
+        let mut address = KeyState::new(t);
+        for _ in 0..30 {
+            address = p.after_failure(KeyKind::Address, address, t);
+        }
+        assert_eq!(address.lock_remaining(t), None);
+        address = p.after_failure(KeyKind::Address, address, t);
+        assert!(address.lock_remaining(t).is_some());
+    }
+
+    #[test]
+    fn failures_are_forgotten_after_a_quiet_period() {
+        let (p, t) = (policy(), t0());
+        let mut s = KeyState::new(t);
+        for _ in 0..5 {
+            s = p.after_failure(KeyKind::Account, s, t);
+        }
+        assert!(s.lock_remaining(t).is_some());
         let later = t + chrono::Duration::hours(1);
-        throttle.record_failure(&keys, later);
-        assert!(throttle.check(&keys, later).is_ok(), "count restarted");
+        s = p.after_failure(KeyKind::Account, s, later);
+        assert_eq!(s.failures, 1, "count restarted");
+        assert_eq!(s.lock_remaining(later), None);
     }
 
     #[test]
     fn attempts_per_address_are_capped_per_minute() {
-        let t = Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).single().expect("time");
-        let throttle = SignInThrottle::new(5, 3);
-        let addr = addr_key("10.0.0.9");
+        let (p, t) = (policy(), t0());
+        let mut s = KeyState::new(t);
         for _ in 0..3 {
-            assert!(throttle.admit(&addr, t).is_ok());
+            s = p.admit(s, t).expect("admitted");
         }
         assert_eq!(
-            throttle.admit(&addr, t + chrono::Duration::seconds(20)),
+            p.admit(s, t + chrono::Duration::seconds(20)),
             Err(Duration::from_secs(40))
         );
-        assert!(
-            throttle.admit(&addr_key("10.0.0.10"), t).is_ok(),
-            "other addresses are not affected"
-        );
-        assert!(
-            throttle.admit(&addr, t + chrono::Duration::seconds(61)).is_ok(),
-            "a new minute"
-        );
+        assert!(p.admit(s, t + chrono::Duration::seconds(61)).is_ok(), "a new minute");
     }
 }

@@ -1,10 +1,11 @@
 //! The directory's SQL: offices and their links, users, service accounts,
-//! sessions, and the version counter that tells other servers the tree or
+//! sessions, sign-in throttling counts, and the version counter that tells other servers the tree or
 //! the revocations changed.
 
 pub mod offices;
 pub mod service_accounts;
 pub mod sessions;
+pub mod throttle;
 pub mod users;
 
 use vanphong_platform::db::{Db, Migrations, StoreError, Tx, query};
@@ -12,16 +13,22 @@ use vanphong_platform::migration;
 
 /// The directory's schema, per backend.
 pub const MIGRATIONS: Migrations = Migrations {
-    sqlite: &[migration!(
-        1,
-        "directory",
-        "../../../migrations/sqlite/0001_directory.sql"
-    )],
-    postgres: &[migration!(
-        1,
-        "directory",
-        "../../../migrations/postgres/0001_directory.sql"
-    )],
+    sqlite: &[
+        migration!(1, "directory", "../../../migrations/sqlite/0001_directory.sql"),
+        migration!(
+            2,
+            "sign-in throttle",
+            "../../../migrations/sqlite/0002_sign_in_throttle.sql"
+        ),
+    ],
+    postgres: &[
+        migration!(1, "directory", "../../../migrations/postgres/0001_directory.sql"),
+        migration!(
+            2,
+            "sign-in throttle",
+            "../../../migrations/postgres/0002_sign_in_throttle.sql"
+        ),
+    ],
 };
 
 /// The current directory version.
