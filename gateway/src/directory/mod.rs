@@ -148,7 +148,7 @@ impl Directory {
                             tracing::warn!(error = %e, "directory reload failed");
                         }
                         ticks = ticks.wrapping_add(1);
-                        if ticks % PURGE_EVERY_TICKS == 0
+                        if ticks.is_multiple_of(PURGE_EVERY_TICKS)
                             && let Err(e) = directory.purge_throttle().await
                         {
                             tracing::warn!(error = %e, "purging sign-in counts failed");
