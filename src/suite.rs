@@ -63,6 +63,10 @@ pub struct RunningSuite {
     pub generated_admin_password: Option<String>,
     /// What the demo loaded, if it ran.
     pub demo: Option<DemoReport>,
+    /// Where the all-in-one suite's backend services listen, by name
+    /// ("documents" …), for callers that reach them directly (tests, tools);
+    /// empty when this process runs one server.
+    pub backends: Vec<(&'static str, SocketAddr)>,
     servers: Vec<Server>,
 }
 
@@ -285,6 +289,12 @@ pub async fn start(
     let reporting = Loopback::<Reporting>::bind().await?;
 
     let backends = vec![documents.entry(), petitions.entry(), finance.entry(), reporting.entry()];
+    let backend_addrs = vec![
+        (Documents::NAME, documents.addr),
+        (Petitions::NAME, petitions.addr),
+        (Finance::NAME, finance.addr),
+        (Reporting::NAME, reporting.addr),
+    ];
     let gateway = start_gateway(
         settings,
         clock.clone(),
@@ -332,6 +342,7 @@ pub async fn start(
         shutdown,
         generated_admin_password,
         demo: demo_report,
+        backends: backend_addrs,
         servers,
     })
 }
@@ -394,6 +405,7 @@ async fn start_backend<B: Backend>(
         shutdown,
         generated_admin_password: None,
         demo: None,
+        backends: Vec::new(),
         servers: vec![server],
     })
 }
@@ -431,6 +443,7 @@ pub async fn start_one(
                 generated_admin_password: (gateway.bootstrapped && settings.admin_password.is_none())
                     .then_some(gateway.admin_password),
                 demo: None,
+                backends: Vec::new(),
                 servers: vec![gateway.server],
             })
         }

@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use axum::body::Body;
 use futures_util::future::BoxFuture;
-use http::{HeaderValue, Request, Response};
+use http::{Request, Response};
 use tower::{Service, ServiceExt};
 
 use vanphong_platform::grpc_client::ServiceChannel;
+use vanphong_platform::server::{Deadline, grpc_timeout_value};
 use vanphong_platform::telemetry::inject_trace_headers;
 
 use crate::rest::error_response;
@@ -100,11 +101,13 @@ async fn forward(
     default_timeout: Duration,
 ) -> Response<Body> {
     let (mut parts, body) = request.into_parts();
-    if !parts.headers.contains_key("grpc-timeout")
-        && let Ok(v) = HeaderValue::from_str(&format!("{}m", default_timeout.as_millis()))
-    {
-        parts.headers.insert("grpc-timeout", v);
-    }
+    // What remains of the deadline the server's layer set (the caller's, or
+    // the gateway's own limit), so that the backend answers before it.
+    let left = parts
+        .extensions
+        .get::<Deadline>()
+        .map_or(default_timeout, |d| d.remaining().min(default_timeout));
+    parts.headers.insert("grpc-timeout", grpc_timeout_value(left));
     inject_trace_headers(&mut parts.headers);
     let request = Request::from_parts(parts, tonic::body::Body::new(body));
     // The channel balances over the backend's replicas, retries what is safe

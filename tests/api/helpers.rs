@@ -34,6 +34,8 @@ pub struct TestApp {
     pub demo: DemoReport,
     pub settings: Settings,
     pub channel: Channel,
+    /// Where each backend service listens, reached without the gateway.
+    pub backends: Vec<(&'static str, SocketAddr)>,
     suite: Option<RunningSuite>,
     _data: TempDir,
 }
@@ -122,6 +124,7 @@ async fn spawn(adjust: impl FnOnce(&mut Options), demo: suite::Demo) -> TestApp 
         demo,
         settings,
         channel,
+        backends: suite.backends.clone(),
         suite: Some(suite),
         _data: data,
     }
@@ -136,7 +139,52 @@ pub fn authed<T>(message: T, token: &str) -> tonic::Request<T> {
     request
 }
 
+/// A gateway running alone, as `vanphong serve gateway` does in a
+/// deployment where each server is its own process: a directory of its own
+/// (first admin `admin`, [`DEMO_PASSWORD`]) and whichever backends the
+/// options point it at.
+pub struct LoneGateway {
+    pub addr: SocketAddr,
+    suite: RunningSuite,
+    _data: TempDir,
+}
+
+impl Drop for LoneGateway {
+    fn drop(&mut self) {
+        self.suite.shutdown.cancel();
+    }
+}
+
+/// Starts a [`LoneGateway`]; `adjust` sets its backends' addresses and
+/// limits.
+pub async fn spawn_lone_gateway(adjust: impl FnOnce(&mut Options)) -> LoneGateway {
+    init_logging();
+    let data = tempfile::tempdir().expect("tempdir");
+    let mut options = test_options(&data);
+    options.admin_password = Some(DEMO_PASSWORD.into());
+    adjust(&mut options);
+    let settings = options.resolve().expect("settings");
+    let clock = ManualClock::new(start_time());
+    let suite = suite::start_one("gateway", &settings, Arc::new(clock), Default::default())
+        .await
+        .expect("gateway starts");
+    LoneGateway {
+        addr: suite.addr,
+        suite,
+        _data: data,
+    }
+}
+
 impl TestApp {
+    /// Where the backend service `name` ("documents" …) listens.
+    pub fn backend(&self, name: &str) -> SocketAddr {
+        self.backends
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, addr)| *addr)
+            .expect("a backend of the suite")
+    }
+
     pub fn auth(&self) -> AuthServiceClient<Channel> {
         AuthServiceClient::new(self.channel.clone())
     }

@@ -22,7 +22,7 @@ use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
 use tonic::transport::server::TcpConnectInfo;
 
-use vanphong_platform::server::RequestIds;
+use vanphong_platform::server::{Deadline, RequestIds};
 use vanphong_platform::telemetry::inject_trace_context;
 
 pub use errors::{error_response, json_response};
@@ -109,13 +109,15 @@ fn files_routes(state: Arc<RestState>) -> axum::Router {
         )
 }
 
-/// The call to a service for an HTTP request: `message` with the gateway's
-/// deadline and what the caller sent that the service needs (the bearer
+/// The call to a service for an HTTP request: `message` with what remains
+/// of the request's deadline (the caller's `grpc-timeout` or the gateway's
+/// own limit, set by the server's deadline layer) and what the caller sent that the service needs (the bearer
 /// token, the request id, the trace context, the chain of client addresses
 /// and the connection's details).
 fn outgoing<T>(state: &RestState, parts: &http::request::Parts, message: T) -> tonic::Request<T> {
+    let deadline = parts.extensions.get::<Deadline>().map(|d| d.remaining());
     let mut call = tonic::Request::new(message);
-    call.set_timeout(state.timeout);
+    call.set_timeout(deadline.map_or(state.timeout, |left| left.min(state.timeout)));
     if let Some(auth) = parts.headers.get(http::header::AUTHORIZATION)
         && let Ok(value) = tonic::metadata::MetadataValue::try_from(auth.as_bytes())
     {

@@ -75,6 +75,10 @@ pub(crate) async fn create_transfer_slip(
         .map_err(|status| match status.code() {
             tonic::Code::PermissionDenied => Error::PermissionDenied(status.message().to_string()),
             tonic::Code::Unauthenticated => Error::Unauthenticated(status.message().to_string()),
+            tonic::Code::DeadlineExceeded => Error::DeadlineExceeded(format!(
+                "Dịch vụ văn bản (documents) không lập kịp phiếu chuyển trước thời hạn: {}",
+                status.message()
+            )),
             code => {
                 tracing::warn!(
                     ?code,

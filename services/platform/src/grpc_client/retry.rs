@@ -14,8 +14,10 @@
 //!
 //! Waits grow exponentially with jitter ([`RetryPolicy::backoff`]) and stay
 //! within the caller's deadline (its `grpc-timeout`); each attempt is sent
-//! with what remains of it. When no replica can be reached at all, the
-//! caller gets `UNAVAILABLE` naming the service.
+//! with what remains of it. When the deadline passes before an answer comes
+//! (waiting for a replica to connect, or for its answer), the caller gets
+//! `DEADLINE_EXCEEDED`; when no replica can be reached at all,
+//! `UNAVAILABLE`; either names the service.
 //!
 //! Retries are throttled per channel as gRPC's retry design (gRFC A6) does
 //! ([`RetryBudget`]): when replicas that answer keep answering
@@ -33,7 +35,6 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use http::HeaderValue;
 use http_body_util::{BodyExt, Full};
 use prost_reflect::{DescriptorPool, DynamicMessage, Kind, MessageDescriptor, Value};
 use tokio::sync::Notify;
@@ -41,7 +42,7 @@ use tokio::time::Instant;
 use tonic::body::Body;
 use tower::{Service, ServiceExt};
 
-use crate::server::parse_grpc_timeout;
+use crate::server::{grpc_timeout_value, parse_grpc_timeout};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -318,30 +319,65 @@ impl<S> Retry<S> {
     }
 }
 
+/// Why an attempt brought no answer.
+#[derive(Debug)]
+enum NoAnswer {
+    /// The caller's deadline passed first (waiting for a replica, or for
+    /// the answer).
+    Deadline,
+    /// No replica could be reached, or the connection broke.
+    Unreachable(BoxError),
+}
+
+impl NoAnswer {
+    /// A failure of the inner channel: its own timer (tonic's, from the
+    /// `grpc-timeout` sent) is the deadline passing; anything else is an
+    /// unreachable replica.
+    fn of(error: BoxError) -> Self {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error.as_ref());
+        while let Some(e) = cause {
+            if e.is::<tonic::TimeoutExpired>() {
+                return NoAnswer::Deadline;
+            }
+            cause = e.source();
+        }
+        NoAnswer::Unreachable(error)
+    }
+}
+
+type Outcome = Result<http::Response<Body>, NoAnswer>;
+
 impl<S> Retry<S>
 where
     S: Service<http::Request<Body>, Response = http::Response<Body>> + Send,
     S::Future: Send,
     S::Error: Into<BoxError>,
 {
-    /// One attempt: waits for a replica (until the deadline) and sends.
-    async fn attempt(
-        &mut self,
-        request: http::Request<Body>,
-        deadline: Option<Instant>,
-    ) -> Result<http::Response<Body>, BoxError> {
-        let wait = deadline.map_or(READY_WAIT, |d| d.saturating_duration_since(Instant::now()));
-        let response = match tokio::time::timeout(wait, self.inner.ready()).await {
-            Ok(Ok(service)) => service.call(request),
-            Ok(Err(e)) => return Err(e.into()),
-            Err(_) => return Err("no replica became ready before the deadline".into()),
+    /// One attempt: waits for a replica and its answer, within the deadline
+    /// (without one, waits [`READY_WAIT`] for a replica).
+    async fn attempt(&mut self, request: http::Request<Body>, deadline: Option<Instant>) -> Outcome {
+        let attempt = async {
+            let service = match deadline {
+                Some(_) => self.inner.ready().await,
+                None => match tokio::time::timeout(READY_WAIT, self.inner.ready()).await {
+                    Ok(ready) => ready,
+                    Err(_) => return Err(NoAnswer::Unreachable("no replica became ready".into())),
+                },
+            };
+            let service = service.map_err(|e| NoAnswer::of(e.into()))?;
+            service.call(request).await.map_err(|e| NoAnswer::of(e.into()))
         };
-        response.await.map_err(Into::into)
+        match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline, attempt)
+                .await
+                .unwrap_or(Err(NoAnswer::Deadline)),
+            None => attempt.await,
+        }
     }
 
     /// Whether an attempt failed with `UNAVAILABLE` (answered so, or no
     /// answer at all), keeping the budget's books on the answers.
-    fn judge(&self, outcome: &Result<http::Response<Body>, BoxError>) -> bool {
+    fn judge(&self, outcome: &Outcome) -> bool {
         match outcome {
             Err(_) => true,
             Ok(response) if header_status(response) == Some(tonic::Code::Unavailable as i32) => {
@@ -355,11 +391,21 @@ where
         }
     }
 
-    /// The answer to give: the response, or `UNAVAILABLE` when none came.
-    fn finish(&self, outcome: Result<http::Response<Body>, BoxError>) -> http::Response<Body> {
+    /// The answer to give: the response; `DEADLINE_EXCEEDED` when the
+    /// deadline passed before one came; `UNAVAILABLE` when no replica could
+    /// be reached.
+    fn finish(&self, outcome: Outcome) -> http::Response<Body> {
         match outcome {
             Ok(response) => response,
-            Err(e) => {
+            Err(NoAnswer::Deadline) => {
+                tracing::debug!(service = %self.name, "no answer before the deadline");
+                tonic::Status::deadline_exceeded(format!(
+                    "Dịch vụ {} không trả lời trước thời hạn của yêu cầu",
+                    self.name
+                ))
+                .into_http()
+            }
+            Err(NoAnswer::Unreachable(e)) => {
                 tracing::warn!(service = %self.name, error = ?e, "no replica answered");
                 self.replica_unreachable();
                 tonic::Status::unavailable(format!(
@@ -399,15 +445,13 @@ where
             let mut parts = parts.clone();
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
-                let millis = left.as_millis().clamp(1, 99_999_999);
-                if let Ok(value) = HeaderValue::from_str(&format!("{millis}m")) {
-                    parts.headers.insert("grpc-timeout", value);
-                }
+                parts.headers.insert("grpc-timeout", grpc_timeout_value(left));
             }
             let request = http::Request::from_parts(parts, Body::new(Full::new(bytes.clone())));
             let outcome = self.attempt(request, deadline).await;
             let unavailable = self.judge(&outcome);
-            if !(unavailable && retryable && self.budget.allows_retry()) {
+            let expired = matches!(outcome, Err(NoAnswer::Deadline));
+            if expired || !(unavailable && retryable && self.budget.allows_retry()) {
                 return self.finish(outcome);
             }
             let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));

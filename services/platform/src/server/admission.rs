@@ -89,15 +89,7 @@ fn overloaded<B>(request: &Request<B>) -> Response<axum::body::Body> {
     if super::is_grpc(request.headers()) {
         return tonic::Status::unavailable(OVERLOADED).into_http();
     }
-    let body = serde_json::json!({
-        "error": {"code": 503, "status": "UNAVAILABLE", "message": OVERLOADED}
-    });
-    let mut response = Response::new(axum::body::Body::from(body.to_string()));
-    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-    response.headers_mut().insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/json"),
-    );
+    let mut response = super::json_error(StatusCode::SERVICE_UNAVAILABLE, "UNAVAILABLE", OVERLOADED);
     response
         .headers_mut()
         .insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("1"));

@@ -1,18 +1,32 @@
-//! Deadlines on gRPC requests.
+//! Deadlines on requests.
 //!
-//! The caller's `grpc-timeout` (capped by the server's own limit) bounds the
-//! handler; when it passes, the caller gets `DEADLINE_EXCEEDED` (not the
-//! `CANCELLED` "Timeout expired" that tonic would report). The deadline is
-//! put in the request's extensions so that calls the handler makes to other
-//! services carry what remains of it.
+//! The caller's `grpc-timeout` (capped by the server's own limit, which also
+//! applies when the caller sends none) bounds the request, gRPC and REST
+//! alike (REST callers may send the header too). When it passes, gRPC
+//! callers get `DEADLINE_EXCEEDED` and REST callers 504, never the
+//! `CANCELLED` "Timeout expired" of tonic's own timer: every server applies
+//! this layer around everything it serves, and answers as soon as it is
+//! polled within [`TONIC_LEAD`] of the deadline, which covers the moment by
+//! which tonic's timer (started when the request arrived, a moment before
+//! this layer saw it) may run ahead. The deadline is put in the request's
+//! extensions so that calls the handler makes to other services carry what
+//! remains of it.
 
+use std::future::Future;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use http::{Request, Response};
+use http::{HeaderValue, Request, Response, StatusCode};
 use tokio::time::Instant;
 use tower::{Layer, Service};
+
+/// How far ahead of this layer's timer tonic's own may run: it starts when
+/// the request arrives, before the layers of the server see it.
+const TONIC_LEAD: Duration = Duration::from_millis(5);
+
+/// What a caller whose deadline passed is told.
+pub const EXPIRED: &str = "Quá thời hạn xử lý yêu cầu; có thể thử lại với thời hạn dài hơn";
 
 /// When the current request must be answered.
 #[derive(Debug, Clone, Copy)]
@@ -57,12 +71,11 @@ pub struct DeadlineService<S> {
     max: Duration,
 }
 
-impl<S, B, ResBody> Service<Request<B>> for DeadlineService<S>
+impl<S, B> Service<Request<B>> for DeadlineService<S>
 where
-    S: Service<Request<B>, Response = Response<ResBody>> + Clone + Send + 'static,
+    S: Service<Request<B>, Response = Response<axum::body::Body>> + Clone + Send + 'static,
     S::Future: Send + 'static,
     B: Send + 'static,
-    ResBody: Default + Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
@@ -75,24 +88,61 @@ where
     fn call(&mut self, mut request: Request<B>) -> Self::Future {
         let ready = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, ready);
-        let timeout = request
+        let asked = request
             .headers()
             .get("grpc-timeout")
             .and_then(|v| v.to_str().ok())
-            .and_then(parse_grpc_timeout)
-            .map_or(self.max, |t| t.min(self.max));
-        request.extensions_mut().insert(Deadline(Instant::now() + timeout));
+            .and_then(parse_grpc_timeout);
+        let deadline = Instant::now() + asked.map_or(self.max, |t| t.min(self.max));
+        // tonic times only calls that carry the header.
+        let lead = if asked.is_some() { TONIC_LEAD } else { Duration::ZERO };
+        let grpc = super::is_grpc(request.headers());
+        request.extensions_mut().insert(Deadline(deadline));
         let future = inner.call(request);
         Box::pin(async move {
-            match tokio::time::timeout(timeout, future).await {
-                Ok(response) => response,
-                Err(_) => Ok(tonic::Status::deadline_exceeded(
-                    "Quá thời hạn xử lý yêu cầu; có thể thử lại với thời hạn dài hơn",
-                )
-                .into_http()),
-            }
+            let mut future = std::pin::pin!(future);
+            let mut timer = std::pin::pin!(tokio::time::sleep_until(deadline));
+            std::future::poll_fn(|cx| {
+                if let Poll::Ready(answer) = future.as_mut().poll(cx) {
+                    return Poll::Ready(answer);
+                }
+                if timer.as_mut().poll(cx).is_ready() || Instant::now() + lead >= deadline {
+                    return Poll::Ready(Ok(expired(grpc)));
+                }
+                Poll::Pending
+            })
+            .await
         })
     }
+}
+
+/// The answer to a request whose deadline passed.
+fn expired(grpc: bool) -> Response<axum::body::Body> {
+    if grpc {
+        return tonic::Status::deadline_exceeded(EXPIRED).into_http();
+    }
+    super::json_error(StatusCode::GATEWAY_TIMEOUT, "DEADLINE_EXCEEDED", EXPIRED)
+}
+
+/// A `grpc-timeout` header value for `timeout`, in the finest unit whose
+/// amount fits the header's 8 digits (rounded down, never below 1 ns).
+pub fn grpc_timeout_value(timeout: Duration) -> HeaderValue {
+    const MAX: u128 = 99_999_999;
+    let nanos = timeout.as_nanos().max(1);
+    let units: [(u128, char); 6] = [
+        (1, 'n'),
+        (1_000, 'u'),
+        (1_000_000, 'm'),
+        (1_000_000_000, 'S'),
+        (60_000_000_000, 'M'),
+        (3_600_000_000_000, 'H'),
+    ];
+    let (amount, unit) = units
+        .iter()
+        .map(|(size, unit)| (nanos / size, *unit))
+        .find(|(amount, _)| *amount <= MAX)
+        .unwrap_or((MAX, 'H'));
+    HeaderValue::from_str(&format!("{amount}{unit}")).unwrap_or(HeaderValue::from_static("99999999H"))
 }
 
 /// Parses a `grpc-timeout` header value: up to 8 digits and a unit
@@ -152,6 +202,14 @@ mod layer_tests {
         })
     }
 
+    fn grpc_request(timeout: Option<&str>) -> http::Request<()> {
+        let mut builder = http::Request::builder().header("content-type", "application/grpc");
+        if let Some(timeout) = timeout {
+            builder = builder.header("grpc-timeout", timeout);
+        }
+        builder.body(()).expect("request")
+    }
+
     fn grpc_status(response: &http::Response<axum::body::Body>) -> Option<&str> {
         response.headers().get("grpc-status").and_then(|v| v.to_str().ok())
     }
@@ -159,11 +217,7 @@ mod layer_tests {
     #[tokio::test(start_paused = true)]
     async fn the_callers_deadline_ends_a_slow_request_with_deadline_exceeded() {
         let service = DeadlineLayer::new(Duration::from_secs(30)).layer(slow_service());
-        let request = http::Request::builder()
-            .header("grpc-timeout", "100m")
-            .body(())
-            .expect("request");
-        let response = service.oneshot(request).await.expect("response");
+        let response = service.oneshot(grpc_request(Some("100m"))).await.expect("response");
         assert_eq!(grpc_status(&response), Some("4"), "DEADLINE_EXCEEDED");
     }
 
@@ -171,14 +225,63 @@ mod layer_tests {
     async fn the_server_limit_applies_without_or_above_a_deadline() {
         let service = DeadlineLayer::new(Duration::from_secs(5)).layer(slow_service());
         let started = Instant::now();
-        let response = service.clone().oneshot(http::Request::new(())).await.expect("response");
+        let response = service.clone().oneshot(grpc_request(None)).await.expect("response");
         assert_eq!(grpc_status(&response), Some("4"));
         assert_eq!(started.elapsed().as_secs(), 5);
+        let response = service.oneshot(grpc_request(Some("1H"))).await.expect("response");
+        assert_eq!(grpc_status(&response), Some("4"), "capped at the server's own limit");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rest_callers_get_504_in_json() {
+        let service = DeadlineLayer::new(Duration::from_secs(30)).layer(slow_service());
         let request = http::Request::builder()
-            .header("grpc-timeout", "1H")
+            .header("grpc-timeout", "20m")
             .body(())
             .expect("request");
         let response = service.oneshot(request).await.expect("response");
-        assert_eq!(grpc_status(&response), Some("4"), "capped at the server's own limit");
+        assert_eq!(response.status(), StatusCode::GATEWAY_TIMEOUT);
+        assert!(grpc_status(&response).is_none());
+        let body = axum::body::to_bytes(response.into_body(), 4096).await.expect("body");
+        let json: serde_json::Value = serde_json::from_slice(&body).expect("json");
+        assert_eq!(json["error"]["status"], "DEADLINE_EXCEEDED");
+    }
+
+    /// tonic's own timer starts when the request arrives, a moment before
+    /// the layer sees it, and polls the layer first when it fires: the layer
+    /// must answer then, or tonic answers `CANCELLED`.
+    #[tokio::test(start_paused = true)]
+    async fn the_layer_answers_when_tonics_earlier_timer_fires() {
+        let service = DeadlineLayer::new(Duration::from_secs(30)).layer(slow_service());
+        let tonic_timer = tokio::time::sleep(Duration::from_millis(20));
+        tokio::time::advance(Duration::from_millis(2)).await;
+        let answer = service.oneshot(grpc_request(Some("20m")));
+        let response = tokio::select! {
+            biased;
+            response = answer => response.expect("response"),
+            () = tonic_timer => panic!("tonic's timer answered: CANCELLED"),
+        };
+        assert_eq!(grpc_status(&response), Some("4"));
+    }
+
+    #[test]
+    fn timeouts_are_written_in_a_unit_that_keeps_them_exact_enough() {
+        for timeout in [
+            Duration::from_millis(1),
+            Duration::from_millis(20),
+            Duration::from_secs(30),
+            Duration::from_secs(600),
+            Duration::from_secs(100_000),
+        ] {
+            let value = grpc_timeout_value(timeout);
+            let text = value.to_str().expect("ascii");
+            assert!(text.len() <= 9, "{text}");
+            let parsed = parse_grpc_timeout(text).expect("parses");
+            assert!(
+                parsed <= timeout && timeout - parsed < timeout / 1000 + Duration::from_nanos(1),
+                "{text}"
+            );
+        }
+        assert_eq!(grpc_timeout_value(Duration::ZERO).to_str().ok(), Some("1n"));
     }
 }

@@ -8,6 +8,8 @@
 //! - [`metrics`]: every gRPC call counted and timed by service, method and
 //!   status code (plain HTTP routes are counted by a route layer of the
 //!   gateway, [`HttpMetricsLayer`]);
+//! - [`deadline`]: the caller's deadline (or the server's own limit) bounds
+//!   every request, answered `DEADLINE_EXCEEDED` / 504 when it passes;
 //! - [`admission`]: a global concurrency limit that sheds load with
 //!   `UNAVAILABLE` / 503 instead of queueing without bound (health checks are
 //!   exempt);
@@ -15,8 +17,9 @@
 //!
 //! gRPC services are assembled by [`GrpcServices`], which adds
 //! `grpc.health.v1` and reflection and wraps them in the auth layer and the
-//! [`deadline`] layer. Shutdown on SIGTERM or Ctrl-C stops accepting, lets
-//! requests in flight finish (up to a grace period), then returns.
+//! [`deadline`] layer (again, for calls made to them within the process).
+//! Shutdown on SIGTERM or Ctrl-C stops accepting, lets requests in flight
+//! finish (up to a grace period), then returns.
 
 mod admission;
 mod deadline;
@@ -31,7 +34,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 pub use admission::AdmissionLayer;
-pub use deadline::{Deadline, DeadlineLayer, parse_grpc_timeout};
+pub use deadline::{Deadline, DeadlineLayer, grpc_timeout_value, parse_grpc_timeout};
 pub use grpc::{GrpcServices, LIVENESS};
 pub use metrics::{HttpMetricsLayer, RpcMetricsLayer};
 pub use shutdown::on_signals;
@@ -84,6 +87,22 @@ pub(crate) fn is_grpc(headers: &http::HeaderMap) -> bool {
         .is_some_and(|ct| ct.starts_with("application/grpc"))
 }
 
+/// A JSON error for plain HTTP callers, shaped as the gateway's REST errors
+/// are (`{"error": {"code", "status", "message"}}`), for answers a layer
+/// gives before any route runs.
+pub(crate) fn json_error(status: http::StatusCode, code: &str, message: &str) -> http::Response<axum::body::Body> {
+    let body = serde_json::json!({
+        "error": {"code": status.as_u16(), "status": code, "message": message}
+    });
+    let mut response = http::Response::new(axum::body::Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
 /// Serves `app` on `listener` until `shutdown` is cancelled, then drains.
 pub async fn serve(
     listener: TcpListener,
@@ -102,6 +121,7 @@ pub async fn serve(
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))
         .layer(RequestTraceLayer)
         .layer(RpcMetricsLayer::new(options.name))
+        .layer(DeadlineLayer::new(options.request_timeout))
         .layer(AdmissionLayer::new(options.max_concurrent_requests))
         .serve_with_incoming_shutdown(app, incoming, shutdown.clone().cancelled_owned());
     let grace = options.shutdown_grace;

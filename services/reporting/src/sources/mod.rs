@@ -135,8 +135,9 @@ impl Sources {
     }
 }
 
-/// What a failed call means for the caller: the service's own refusals
-/// pass through with its name; anything else is `UNAVAILABLE` naming it.
+/// What a failed call means for the caller: the service's own refusals,
+/// and a deadline that passed, pass through with its name; anything else is
+/// `UNAVAILABLE` naming it.
 pub fn failure(service: Service, status: &tonic::Status) -> Error {
     let said = || format!("{}: {}", service.title(), status.message());
     match status.code() {
@@ -145,6 +146,7 @@ pub fn failure(service: Service, status: &tonic::Status) -> Error {
         tonic::Code::NotFound => Error::NotFound(said()),
         tonic::Code::FailedPrecondition => Error::FailedPrecondition(said()),
         tonic::Code::AlreadyExists => Error::AlreadyExists(said()),
+        tonic::Code::DeadlineExceeded => Error::DeadlineExceeded(said()),
         code => {
             tracing::warn!(
                 service = service.name(),
@@ -179,9 +181,14 @@ mod tests {
             matches!(&e, Error::PermissionDenied(m) if m.starts_with("Dịch vụ văn bản: ")),
             "{e:?}"
         );
-        let e = failure(Service::Petitions, &tonic::Status::deadline_exceeded("slow"));
+        let e = failure(Service::Petitions, &tonic::Status::internal("bug"));
         assert!(
             matches!(&e, Error::Unavailable(m) if m.contains("đơn thư không trả lời")),
+            "{e:?}"
+        );
+        let e = failure(Service::Petitions, &tonic::Status::deadline_exceeded("slow"));
+        assert!(
+            matches!(&e, Error::DeadlineExceeded(m) if m.starts_with("Dịch vụ tiếp công dân, xử lý đơn thư: ")),
             "{e:?}"
         );
     }

@@ -230,29 +230,70 @@ async fn retries_stay_within_the_callers_deadline() {
     }
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_replica_that_never_becomes_ready_gives_unavailable_at_the_deadline() {
-    #[derive(Clone)]
-    struct NeverReady;
-    impl Service<http::Request<Body>> for NeverReady {
-        type Response = http::Response<Body>;
-        type Error = BoxError;
-        type Future = BoxFuture<'static, Result<http::Response<Body>, BoxError>>;
-        fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
-            Poll::Pending
-        }
-        fn call(&mut self, _request: http::Request<Body>) -> Self::Future {
-            Box::pin(async { Err("not ready".into()) })
+/// A replica that never becomes ready (`Pending`), never answers a call
+/// (`Silent`), or whose connection's own timer ends the call (`Timed`).
+#[derive(Clone, Copy)]
+enum Stuck {
+    Pending,
+    Silent,
+    Timed,
+}
+
+impl Service<http::Request<Body>> for Stuck {
+    type Response = http::Response<Body>;
+    type Error = BoxError;
+    type Future = BoxFuture<'static, Result<http::Response<Body>, BoxError>>;
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        match self {
+            Stuck::Pending => Poll::Pending,
+            Stuck::Silent | Stuck::Timed => Poll::Ready(Ok(())),
         }
     }
-    let started = Instant::now();
-    let retry = Retry::new("documents", NeverReady, RetryPolicy::default(), None);
-    let response = retry
-        .oneshot(request(GET_DOCUMENT, &get_document(), Some("200m")))
-        .await
-        .expect("infallible");
-    assert_eq!(header_status(&response), Some(tonic::Code::Unavailable as i32));
-    assert_eq!(started.elapsed(), Duration::from_millis(200));
+    fn call(&mut self, request: http::Request<Body>) -> Self::Future {
+        let stuck = *self;
+        let timeout = request
+            .headers()
+            .get("grpc-timeout")
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_grpc_timeout);
+        Box::pin(async move {
+            match (stuck, timeout) {
+                (Stuck::Timed, Some(timeout)) => {
+                    tokio::time::sleep(timeout).await;
+                    Err(tonic::TimeoutExpired(()).into())
+                }
+                _ => std::future::pending().await,
+            }
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deadline_that_passes_before_an_answer_gives_deadline_exceeded() {
+    for stuck in [Stuck::Pending, Stuck::Silent, Stuck::Timed] {
+        for (path, message) in [
+            (GET_DOCUMENT, framed(&get_document())),
+            (REGISTER_INCOMING, framed(&registration(""))),
+        ] {
+            let started = Instant::now();
+            let retry = Retry::new("documents", stuck, RetryPolicy::default(), None);
+            let mut request = request(path, &get_document(), Some("200m"));
+            *request.body_mut() = Body::new(Full::new(bytes::Bytes::from(message)));
+            let response = retry.oneshot(request).await.expect("infallible");
+            assert_eq!(
+                header_status(&response),
+                Some(tonic::Code::DeadlineExceeded as i32),
+                "{path}"
+            );
+            let message = response.headers()["grpc-message"].to_str().expect("ascii");
+            assert!(message.contains("documents"), "{message}");
+            assert!(
+                started.elapsed() <= Duration::from_millis(200),
+                "{:?}",
+                started.elapsed()
+            );
+        }
+    }
 }
 
 #[tokio::test(start_paused = true)]
