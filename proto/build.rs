@@ -25,10 +25,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         compiler.encode_file_descriptor_set(),
     )?;
 
+    // Type names let the codec find a request's rules; the codec checks
+    // them on every server (see `contract`).
+    let mut config = prost_build::Config::new();
+    config.enable_type_names();
     tonic_prost_build::configure()
         .build_client(true)
         .build_server(true)
-        .compile_fds(compiler.file_descriptor_set())?;
+        .codec_path("crate::contract::CheckedCodec")
+        .compile_fds_with_config(compiler.file_descriptor_set(), config)?;
 
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());

@@ -5,12 +5,16 @@
 //! the module `<area>::v1` here, with tonic clients and servers.
 //! [`FILE_DESCRIPTOR_SET`] holds the compiled descriptors with their comments
 //! and custom options: servers publish it by reflection, and the gateway
-//! derives its REST routes and OpenAPI document from it.
+//! derives its REST routes and OpenAPI document from it. [`contract`] holds
+//! the request rules every server checks while decoding (the codec of every
+//! generated service) and the gateway publishes.
 
 /// Encoded `google.protobuf.FileDescriptorSet` of every Vanphong proto and
 /// its imports, including source comments and `vanphong.api.v1.http`
 /// options.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/vanphong_descriptor.bin"));
+
+pub mod contract;
 
 /// REST exposure options read by the gateway.
 pub mod api {

@@ -144,6 +144,15 @@ async fn bad_registrations_name_the_field_and_write_nothing() {
     bad.due_on = "2026-01-01".into();
     bad.arrival_number = 7;
     bad.urgency = 9;
+    // The contract (a date that does not exist) is checked as the request
+    // is decoded, before the service's own checks.
+    let e = app
+        .incoming()
+        .register_incoming(authed(bad.clone(), &clerk))
+        .await
+        .expect_err("invalid");
+    assert_eq!(violated_fields(&e), vec!["issued_on"]);
+    bad.issued_on = "2026-02-28".into();
     let e = app
         .incoming()
         .register_incoming(authed(bad, &clerk))
@@ -151,7 +160,7 @@ async fn bad_registrations_name_the_field_and_write_nothing() {
         .expect_err("invalid");
     let mut fields = violated_fields(&e);
     fields.sort();
-    assert_eq!(fields, vec!["arrival_number", "issued_on", "subject", "urgency"]);
+    assert_eq!(fields, vec!["arrival_number", "due_on", "subject", "urgency"]);
 
     let mut early_due = paper(2, "Hạn trước ngày văn bản");
     early_due.due_on = "2026-02-01".into();

@@ -9,6 +9,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod cli;
+mod contract;
 mod deadlines;
 mod demo;
 mod documents_attachments;

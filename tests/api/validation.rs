@@ -55,18 +55,33 @@ async fn invalid_offices_are_refused_field_by_field() {
     let admin = app.token_for("admin").await;
     let before = counts(&app, &admin).await;
 
+    // First the contract, checked as the request is decoded (formats),
+    // then the directory's own rules.
+    let bad = CreateOfficeRequest {
+        request_id: "có dấu cách".into(),
+        code: "HU HH!".into(),
+        name: "   ".into(),
+        kind: 0,
+        issuer_code: "x".repeat(40),
+        numbering: 99,
+        parent_id: "not-an-id".into(),
+        established_on: "2025-13-01".into(),
+    };
+    let e = app
+        .offices()
+        .create_office(authed(bad.clone(), &admin))
+        .await
+        .expect_err("invalid");
+    let mut fields = violated_fields(&e);
+    fields.sort();
+    assert_eq!(fields, vec!["established_on", "parent_id"]);
     let e = app
         .offices()
         .create_office(authed(
             CreateOfficeRequest {
-                request_id: "có dấu cách".into(),
-                code: "HU HH!".into(),
-                name: "   ".into(),
-                kind: 0,
-                issuer_code: "x".repeat(40),
-                numbering: 99,
-                parent_id: "not-an-id".into(),
-                established_on: "2025-13-01".into(),
+                parent_id: app.office_id("tu"),
+                established_on: "2025-12-01".into(),
+                ..bad
             },
             &admin,
         ))
@@ -76,16 +91,7 @@ async fn invalid_offices_are_refused_field_by_field() {
     fields.sort();
     assert_eq!(
         fields,
-        vec![
-            "code",
-            "established_on",
-            "issuer_code",
-            "kind",
-            "name",
-            "numbering",
-            "parent_id",
-            "request_id"
-        ]
+        vec!["code", "issuer_code", "kind", "name", "numbering", "request_id"]
     );
 
     // An unknown parent: a well-formed id that names nothing.
@@ -151,7 +157,7 @@ async fn invalid_offices_are_refused_field_by_field() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["error"]["details"][0]["fieldViolations"][0]["field"], "body");
+    assert_eq!(body["error"]["details"][0]["fieldViolations"][0]["field"], "colour");
     let (status, _, _) = app
         .rest(
             Method::GET,
@@ -214,19 +220,25 @@ async fn invalid_users_are_refused_field_by_field() {
         .expect_err("taken");
     assert_eq!(e.code(), Code::AlreadyExists);
 
-    // Without roles, and an over-long name.
+    // Without roles, and an over-long name: past the contract's 300
+    // characters it is refused as the request is decoded; past the
+    // directory's own 200, by the directory with the missing roles.
+    let roleless = |full_name: String| CreateUserRequest {
+        username: "tu.khong.vai.tro".into(),
+        full_name,
+        office_id: app.office_id("tu"),
+        password: "Mat-khau-dai-2026".into(),
+        ..Default::default()
+    };
     let e = app
         .users()
-        .create_user(authed(
-            CreateUserRequest {
-                username: "tu.khong.vai.tro".into(),
-                full_name: "Tên ".repeat(100),
-                office_id: app.office_id("tu"),
-                password: "Mat-khau-dai-2026".into(),
-                ..Default::default()
-            },
-            &admin,
-        ))
+        .create_user(authed(roleless("Tên ".repeat(100)), &admin))
+        .await
+        .expect_err("too long");
+    assert_eq!(violated_fields(&e), vec!["full_name"]);
+    let e = app
+        .users()
+        .create_user(authed(roleless("Tên ".repeat(60)), &admin))
         .await
         .expect_err("no roles");
     let mut fields = violated_fields(&e);

@@ -9,6 +9,7 @@
 
 mod errors;
 mod files;
+mod json_body;
 pub mod openapi;
 pub mod routes;
 mod transcode;

@@ -2,10 +2,11 @@
 //! descriptors and route table the gateway serves, with the proto comments as
 //! descriptions.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use prost_reflect::{FieldDescriptor, Kind, MessageDescriptor};
 use serde_json::{Value, json};
+use vanphong_proto::contract::{Rules, rules_of};
 
 use super::routes::RestRoute;
 
@@ -14,6 +15,7 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
     let mut paths: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
     let mut schemas: BTreeMap<String, Value> = BTreeMap::new();
     let mut pending: Vec<MessageDescriptor> = Vec::new();
+    let limited = Limited::new(routes);
 
     for route in routes {
         let input = route.method.input();
@@ -28,7 +30,7 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
                     "in": "path",
                     "required": true,
                     "description": comment_of_field(&field),
-                    "schema": field_schema(&field, &mut pending),
+                    "schema": field_schema(&field, &limited, &mut pending),
                 })
             })
             .collect();
@@ -50,17 +52,19 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
                 parameters.push(json!({
                     "name": field.json_name(),
                     "in": "query",
-                    "required": false,
+                    "required": rules_of(&field).required,
                     "description": comment_of_field(&field),
-                    "schema": field_schema(&field, &mut pending),
+                    "schema": field_schema(&field, &limited, &mut pending),
                 }));
             }
         }
         pending.push(output.clone());
         let service = route.method.parent_service();
+        // Service names repeat across packages (every service has its
+        // AuditService), so the id carries the package too.
         operation.insert(
             "operationId".into(),
-            json!(format!("{}_{}", service.name(), route.method.name())),
+            json!(format!("{}.{}", service.full_name(), route.method.name())),
         );
         operation.insert("tags".into(), json!([service.name()]));
         operation.insert("summary".into(), json!(first_line(&comment_of_method(route))));
@@ -91,7 +95,7 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
             continue;
         }
         schemas.insert(name.clone(), Value::Null);
-        let schema = message_schema(&message, &mut pending);
+        let schema = message_schema(&message, &limited, &mut pending);
         schemas.insert(name, schema);
     }
     schemas.insert("Error".into(), error_schema());
@@ -122,6 +126,13 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
     }
 
     file_paths(&mut path_items);
+    // The HTTP server itself refuses an over-long address (hyper's limit)
+    // before any route runs, with no body.
+    for item in path_items.values_mut() {
+        for operation in item.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+            operation["responses"]["414"] = json!({"description": "Địa chỉ yêu cầu quá dài (không có nội dung)"});
+        }
+    }
 
     json!({
         "openapi": "3.0.3",
@@ -146,7 +157,13 @@ pub fn document(routes: &[RestRoute], version: &str) -> Value {
 /// annotation describes.
 fn file_paths(path_items: &mut serde_json::Map<String, Value>) {
     let error = json!({"description": "Lỗi", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
-    let param = |name: &str, place: &str, required: bool, description: &str| json!({"name": name, "in": place, "required": required, "description": description, "schema": {"type": "string"}});
+    let param = |name: &str, place: &str, required: bool, description: &str| {
+        let mut schema = json!({"type": "string", "maxLength": 255});
+        if name.ends_with("_id") || name.ends_with("Id") && name != "requestId" {
+            schema = json!({"type": "string", "format": "uuid"});
+        }
+        json!({"name": name, "in": place, "required": required, "description": description, "schema": schema})
+    };
     path_items.insert(
         "/api/v1/documents/{document_id}/attachments/file".into(),
         json!({"put": {
@@ -177,7 +194,8 @@ fn file_paths(path_items: &mut serde_json::Map<String, Value>) {
                 param("attachment_id", "path", true, "Tệp đính kèm"),
             ],
             "responses": {
-                "200": {"description": "Nội dung tệp", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                // Served with the content type given at upload.
+                "200": {"description": "Nội dung tệp, với kiểu nội dung đã khai khi tải lên", "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
                 "default": error,
             },
         }}),
@@ -222,11 +240,53 @@ fn is_well_known(message: &MessageDescriptor) -> bool {
     message.full_name().starts_with("google.protobuf.")
 }
 
-fn message_schema(message: &MessageDescriptor, pending: &mut Vec<MessageDescriptor>) -> Value {
+/// The messages that requests hold (at any depth): their fields publish the
+/// contract's limits. Messages only ever answered do not: what the
+/// service writes there (an export's bytes, a long history) is not bound by
+/// what a request may send.
+struct Limited(HashSet<String>);
+
+impl Limited {
+    fn new(routes: &[RestRoute]) -> Limited {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<MessageDescriptor> = Vec::new();
+        if let Some(pool) = routes.first().map(|r| r.method.parent_pool().clone()) {
+            for service in pool.services() {
+                stack.extend(service.methods().map(|m| m.input()));
+            }
+        }
+        while let Some(message) = stack.pop() {
+            if !seen.insert(message.full_name().to_string()) {
+                continue;
+            }
+            for field in message.fields() {
+                if let Kind::Message(inner) = field.kind() {
+                    stack.push(inner);
+                }
+            }
+        }
+        Limited(seen)
+    }
+
+    fn rules(&self, field: &FieldDescriptor) -> Option<Rules> {
+        let parent = field.parent_message();
+        let owner = if parent.is_map_entry() {
+            parent
+                .parent_message()
+                .map(|m| m.full_name().to_string())
+                .unwrap_or_default()
+        } else {
+            parent.full_name().to_string()
+        };
+        self.0.contains(&owner).then(|| rules_of(field))
+    }
+}
+
+fn message_schema(message: &MessageDescriptor, limited: &Limited, pending: &mut Vec<MessageDescriptor>) -> Value {
     let properties: serde_json::Map<String, Value> = message
         .fields()
         .map(|field| {
-            let mut schema = field_schema(&field, pending);
+            let mut schema = field_schema(&field, limited, pending);
             let description = comment_of_field(&field);
             if !description.is_empty()
                 && let Value::Object(map) = &mut schema
@@ -236,28 +296,64 @@ fn message_schema(message: &MessageDescriptor, pending: &mut Vec<MessageDescript
             (field.json_name().to_string(), schema)
         })
         .collect();
-    json!({
+    let required: Vec<String> = message
+        .fields()
+        .filter(|f| limited.rules(f).is_some_and(|r| r.required))
+        .map(|f| f.json_name().to_string())
+        .collect();
+    let mut schema = json!({
         "type": "object",
         "description": comment_at(message.parent_file().file_descriptor_proto(), message.path()),
         "properties": properties,
-    })
+    });
+    if !required.is_empty() {
+        schema["required"] = json!(required);
+    }
+    schema
 }
 
-fn field_schema(field: &FieldDescriptor, pending: &mut Vec<MessageDescriptor>) -> Value {
+fn field_schema(field: &FieldDescriptor, limited: &Limited, pending: &mut Vec<MessageDescriptor>) -> Value {
+    let rules = limited.rules(field);
     if field.is_map() {
-        if let Kind::Message(entry) = field.kind()
-            && let Some(value) = entry.get_field_by_name("value")
-        {
-            return json!({"type": "object", "additionalProperties": kind_schema(&value, pending)});
+        let mut schema = json!({"type": "object"});
+        if let Kind::Message(entry) = field.kind() {
+            let value = entry.map_entry_value_field();
+            schema["additionalProperties"] = with_rules(kind_schema(&value, pending), &value, limited.rules(&value));
         }
-        return json!({"type": "object"});
+        if let Some(rules) = rules {
+            schema["maxProperties"] = json!(rules.max_items);
+        }
+        return schema;
     }
-    let single = kind_schema(field, pending);
+    let single = with_rules(kind_schema(field, pending), field, rules);
     if field.is_list() {
-        json!({"type": "array", "items": single})
+        let mut schema = json!({"type": "array", "items": single});
+        if let Some(rules) = rules {
+            schema["maxItems"] = json!(rules.max_items);
+        }
+        schema
     } else {
         single
     }
+}
+
+/// A single value's schema with the contract's length and format.
+fn with_rules(mut schema: Value, field: &FieldDescriptor, rules: Option<Rules>) -> Value {
+    let Some(rules) = rules else {
+        return schema;
+    };
+    match field.kind() {
+        Kind::String => {
+            schema["maxLength"] = json!(rules.max_length);
+            if let Some(format) = rules.format.openapi() {
+                schema["format"] = json!(format);
+            }
+        }
+        // Base64: four characters for every three bytes.
+        Kind::Bytes => schema["maxLength"] = json!(u64::from(rules.max_length).div_ceil(3) * 4),
+        _ => {}
+    }
+    schema
 }
 
 fn kind_schema(field: &FieldDescriptor, pending: &mut Vec<MessageDescriptor>) -> Value {

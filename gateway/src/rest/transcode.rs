@@ -3,12 +3,11 @@
 //! 64-bit integers as strings, timestamps as RFC 3339).
 
 use bytes::Bytes;
-use prost_reflect::{
-    DeserializeOptions, DynamicMessage, FieldDescriptor, Kind, MessageDescriptor, SerializeOptions, Value,
-};
+use prost_reflect::{DynamicMessage, FieldDescriptor, Kind, MessageDescriptor, SerializeOptions, Value};
 
 use vanphong_platform::Error;
 
+use super::json_body;
 use super::routes::RestRoute;
 
 /// The request message from the path, the query string and the body.
@@ -20,14 +19,7 @@ pub fn request_message(
 ) -> Result<DynamicMessage, Error> {
     let descriptor = route.method.input();
     let mut message = if route.body && !body.iter().all(u8::is_ascii_whitespace) {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let message =
-            DynamicMessage::deserialize_with_options(descriptor.clone(), &mut deserializer, &DeserializeOptions::new())
-                .map_err(|e| Error::invalid("body", "INVALID_JSON", format!("Nội dung JSON không hợp lệ: {e}")))?;
-        deserializer
-            .end()
-            .map_err(|e| Error::invalid("body", "INVALID_JSON", format!("Nội dung JSON không hợp lệ: {e}")))?;
-        message
+        json_body::parse(&descriptor, body)?
     } else {
         DynamicMessage::new(descriptor.clone())
     };

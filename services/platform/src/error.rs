@@ -9,19 +9,13 @@ use std::time::Duration;
 
 use tonic::{Code, Status};
 use tonic_types::{ErrorDetails, StatusExt};
+use vanphong_proto::contract::invalid_argument;
 
 use crate::telemetry::current_trace_id;
 
-/// One bad field of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldViolation {
-    /// The request field, as named in the proto (dotted for nested fields).
-    pub field: String,
-    /// Machine-readable reason, e.g. `REQUIRED`, `TOO_LONG`.
-    pub reason: &'static str,
-    /// What is wrong, for people (Vietnamese).
-    pub description: String,
-}
+/// One bad field of a request: the contract's violation, so that the
+/// decode-time checks and every handler's own answer alike.
+pub use vanphong_proto::contract::Violation as FieldViolation;
 
 /// Why a request failed. Each variant maps to one gRPC code.
 #[derive(Debug, thiserror::Error)]
@@ -82,22 +76,9 @@ impl Error {
     /// The gRPC status sent to the caller.
     pub fn into_status(self) -> Status {
         match self {
-            Error::InvalidArgument(violations) => {
-                let message = describe_violations(&violations);
-                let violations: Vec<tonic_types::FieldViolation> = violations
-                    .into_iter()
-                    .map(|v| {
-                        let mut wire = tonic_types::FieldViolation::new(v.field, v.description);
-                        wire.reason = v.reason.to_string();
-                        wire
-                    })
-                    .collect();
-                Status::with_error_details(
-                    Code::InvalidArgument,
-                    message,
-                    ErrorDetails::with_bad_request(violations),
-                )
-            }
+            // Bounded: the first violations and a count, whatever the
+            // request (see `vanphong_proto::contract::status`).
+            Error::InvalidArgument(violations) => invalid_argument(&violations, violations.len()),
             Error::NotFound(m) => Status::not_found(m),
             Error::AlreadyExists(m) => Status::already_exists(m),
             Error::FailedPrecondition(m) => Status::failed_precondition(m),
@@ -140,11 +121,7 @@ pub fn display_chain(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn describe_violations(violations: &[FieldViolation]) -> String {
-    let parts: Vec<String> = violations
-        .iter()
-        .map(|v| format!("{}: {}", v.field, v.description))
-        .collect();
-    format!("Dữ liệu không hợp lệ — {}", parts.join("; "))
+    vanphong_proto::contract::status::message(violations, violations.len())
 }
 
 #[cfg(test)]
@@ -177,6 +154,26 @@ mod tests {
             .collect();
         assert_eq!(fields, vec![("name", "REQUIRED"), ("code", "TOO_LONG")]);
         assert!(status.message().contains("name"));
+    }
+
+    #[test]
+    fn hundreds_of_violations_make_a_small_status() {
+        let violations = (0..600)
+            .map(|i| FieldViolation {
+                field: format!("lines[{i}].amount"),
+                reason: "OUT_OF_RANGE",
+                description: "Phải lớn hơn 0".into(),
+            })
+            .collect();
+        let status = Error::InvalidArgument(violations).into_status();
+        let details = status.get_error_details();
+        let sent = &details.bad_request().expect("bad request details").field_violations;
+        assert!(sent.len() <= 21);
+        assert!(
+            sent.last()
+                .is_some_and(|v| v.reason == "MORE_VIOLATIONS" && v.description.contains("600"))
+        );
+        assert!(status.details().len() < 8 * 1024);
     }
 
     #[test]

@@ -113,14 +113,20 @@ impl Checker {
         }
     }
 
+    /// `YYYY-MM-DD` exactly, as the contract's `date` format has it
+    /// (chrono alone would take "2026-1-1").
     fn parse_date(&mut self, field: &str, value: &str) -> NaiveDate {
-        match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
-            Ok(d) if (1900..=2200).contains(&chrono::Datelike::year(&d)) => d,
-            Ok(_) => {
+        let value = value.trim();
+        let parsed = vanphong_proto::contract::format::is_date(value)
+            .then(|| NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
+            .flatten();
+        match parsed {
+            Some(d) if (1900..=2200).contains(&chrono::Datelike::year(&d)) => d,
+            Some(_) => {
                 self.violation(field, "OUT_OF_RANGE", "Năm phải trong khoảng 1900–2200");
                 NaiveDate::MIN
             }
-            Err(_) => {
+            None => {
                 self.violation(field, "INVALID_DATE", "Ngày phải có dạng YYYY-MM-DD và có thật");
                 NaiveDate::MIN
             }
@@ -196,6 +202,7 @@ mod tests {
         let code = c.text("code", "abcdefghijkl", 10);
         let id = c.id("office_id", "not-a-uuid");
         let date = c.date("as_of", "2025-02-30");
+        c.date("from", "2026-1-1");
         assert_eq!(name, "");
         assert_eq!(code, "abcdefghijkl");
         assert!(id.is_nil());
@@ -210,7 +217,8 @@ mod tests {
                 ("name", "REQUIRED"),
                 ("code", "TOO_LONG"),
                 ("office_id", "INVALID_ID"),
-                ("as_of", "INVALID_DATE")
+                ("as_of", "INVALID_DATE"),
+                ("from", "INVALID_DATE")
             ]
         );
     }

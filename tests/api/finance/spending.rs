@@ -239,23 +239,31 @@ async fn bad_vouchers_name_the_field_and_write_nothing_and_retries_create_one() 
     let mine = allocation_line(&app, &accountant, "hiephoa", "6551").await;
     let theirs = allocation_line(&app, &app.token("vietyen", Role::Accountant).await, "vietyen", "6551").await;
 
+    // An id that is not one fails the contract, checked as the request is
+    // decoded; the service's own checks follow.
+    let bad = CreateVoucherRequest {
+        allocation_line_id: "khong-phai-ma".into(),
+        amount: -100,
+        voucher_date: "2026-03-09".into(),
+        description: " ".into(),
+        ..Default::default()
+    };
+    let e = spending(&app)
+        .create_voucher(authed(bad.clone(), &accountant))
+        .await
+        .expect_err("bad id");
+    assert_eq!(violated_fields(&e), vec!["allocation_line_id"]);
     let e = spending(&app)
         .create_voucher(authed(
             CreateVoucherRequest {
-                allocation_line_id: "khong-phai-ma".into(),
-                amount: -100,
-                voucher_date: "2026-03-09".into(),
-                description: " ".into(),
-                ..Default::default()
+                allocation_line_id: mine.id.clone(),
+                ..bad
             },
             &accountant,
         ))
         .await
         .expect_err("bad fields");
-    assert_eq!(
-        violated_fields(&e),
-        vec!["allocation_line_id", "amount", "voucher_date", "description"]
-    );
+    assert_eq!(violated_fields(&e), vec!["amount", "voucher_date", "description"]);
     assert!(e.message().contains("-100 đ"), "{}", e.message());
 
     let e = spending(&app)
