@@ -1,7 +1,8 @@
 //! What to check in each request message type, computed once from the
 //! descriptors, and the check.
 //!
-//! Only request types (the input of some RPC) are roots: the codec also
+//! `required` is published but left to the services, which check it after
+//! authentication. Only request types (the input of some RPC) are roots: the codec also
 //! decodes answers on the client side, which are never checked. A root
 //! whose rules cannot be broken by a message of its size (no required field
 //! or format anywhere inside, and the message shorter than its smallest
@@ -33,7 +34,7 @@ pub struct Contract {
 /// A request type and when it needs checking.
 pub struct Root {
     pub descriptor: MessageDescriptor,
-    /// A required field or a format somewhere inside.
+    /// A format somewhere inside.
     strict: bool,
     /// The smallest length or count limit inside.
     smallest_limit: usize,
@@ -74,7 +75,8 @@ impl Contract {
                 .filter_map(|field| {
                     let rules = rules_of(&field);
                     let nested = nested_message(&field).map(|m| m.full_name().to_string());
-                    let worth = rules.required || rules.max_length > 0 || rules.max_items > 0 || nested.is_some();
+                    let worth =
+                        rules.format != Format::Free || rules.max_length > 0 || rules.max_items > 0 || nested.is_some();
                     worth.then_some(FieldPlan { field, rules, nested })
                 })
                 .collect();
@@ -124,7 +126,7 @@ impl Contract {
                 continue;
             }
             for plan in self.messages.get(&name).into_iter().flatten() {
-                strict |= plan.rules.required || plan.rules.format != Format::Free;
+                strict |= plan.rules.format != Format::Free;
                 for limit in [plan.rules.max_length, plan.rules.max_items] {
                     if limit > 0 {
                         smallest = smallest.min(limit as usize);
@@ -151,10 +153,9 @@ impl Contract {
             } else {
                 format!("{path}.{}", field.name())
             };
-            if plan.rules.required && !message.has_field(field) {
-                found.push(&here, "REQUIRED", || "Không được để trống".into());
-                continue;
-            }
+            // `required` is published, not checked here: the service checks
+            // it after authentication, so that a caller without a token
+            // learns UNAUTHENTICATED and nothing about the request.
             if !message.has_field(field) {
                 continue;
             }
@@ -374,14 +375,13 @@ mod tests {
             fields,
             vec![
                 ("office_id", "INVALID_ID"),
-                ("subject", "REQUIRED"),
                 ("due_on", "INVALID_DATE"),
                 ("recipients", "TOO_MANY"),
                 ("recipients[7].name", "TOO_LONG"),
                 ("distribution[1]", "INVALID_ID"),
             ]
         );
-        assert_eq!(total, 6);
+        assert_eq!(total, 5);
     }
 
     #[test]
