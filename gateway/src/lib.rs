@@ -46,10 +46,19 @@ pub struct Backend {
     pub channel: vanphong_platform::grpc_client::ServiceChannel,
 }
 
+/// The full names of the services of a proto package.
+fn services_of(pool: &DescriptorPool, package: &str) -> Vec<String> {
+    pool.services()
+        .filter(|s| s.package_name() == package)
+        .map(|s| s.full_name().to_string())
+        .collect()
+}
+
 /// The gateway's whole HTTP surface: REST routes, `/openapi.json`,
 /// `/healthz`, `/readyz`, `/metrics` (when `options.metrics_route`), and
 /// gRPC (the directory's services served here, backend services
-/// forwarded). `/readyz` answers 503 until `started` is set. Every plain
+/// forwarded; reflection and `grpc.health.v1` answer for both, health from
+/// each backend's own). `/readyz` answers 503 until `started` is set. Every plain
 /// HTTP route is counted and timed by its template; gRPC calls are counted
 /// by the server's own layer.
 pub async fn app(
@@ -59,7 +68,8 @@ pub async fn app(
     options: &ServerOptions,
     started: Arc<AtomicBool>,
 ) -> Result<(axum::Router, HealthReporter), Error> {
-    let services = directory.services();
+    let pool = DescriptorPool::decode(vanphong_proto::FILE_DESCRIPTOR_SET).map_err(Error::internal)?;
+    let mut services = directory.services();
     let mut local_services: HashSet<String> = services.names().iter().map(|s| s.to_string()).collect();
     local_services.extend(
         [
@@ -69,6 +79,9 @@ pub async fn app(
         ]
         .map(String::from),
     );
+    for backend in &backends {
+        services = services.with_forwarded(services_of(&pool, &backend.package), &backend.channel);
+    }
     let (grpc, health) = services.build(auth, options.request_timeout).await?;
 
     let mut upstreams = Upstreams::new();
@@ -83,7 +96,6 @@ pub async fn app(
         );
     }
 
-    let pool = DescriptorPool::decode(vanphong_proto::FILE_DESCRIPTOR_SET).map_err(Error::internal)?;
     let routes = rest::routes::routes(&pool).map_err(Error::internal)?;
     let openapi = Arc::new(rest::openapi::document(&routes, env!("CARGO_PKG_VERSION")));
     let readiness = Arc::new(Readiness {

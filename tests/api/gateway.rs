@@ -1,17 +1,24 @@
 //! The front door: health, readiness, reflection, ids, OpenAPI, routing.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::time::Duration;
+
 use http::{Method, StatusCode};
+use prost::Message;
 use prost_reflect::DescriptorPool;
 use tonic::Code;
+use tonic::transport::Channel;
 use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
-use tonic_reflection::pb::v1::ServerReflectionRequest;
-use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
 use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
 use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+use tonic_reflection::pb::v1::{ServerReflectionRequest, ServerReflectionResponse};
 
-use crate::helpers::spawn_app;
+use vanphong_platform::grpc_client::Addresses;
+
+use crate::helpers::{spawn_app, spawn_lone_gateway};
 
 #[tokio::test]
 async fn health_and_readiness_answer() {
@@ -41,34 +48,193 @@ async fn health_and_readiness_answer() {
     }
 }
 
-#[tokio::test]
-async fn reflection_lists_the_directory_services_and_health() {
-    let app = spawn_app().await;
-    let mut reflection = ServerReflectionClient::new(app.channel.clone());
+/// Asks a server's reflection service (`version` "v1" or "v1alpha": the
+/// messages are the same on the wire) one question.
+async fn reflect(channel: &Channel, version: &str, question: MessageRequest) -> MessageResponse {
+    let mut grpc = tonic::client::Grpc::new(channel.clone());
+    grpc.ready().await.expect("ready");
+    let path = format!("/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo");
     let request = ServerReflectionRequest {
         host: String::new(),
-        message_request: Some(MessageRequest::ListServices(String::new())),
+        message_request: Some(question),
     };
-    let mut responses = reflection
-        .server_reflection_info(tokio_stream::iter([request]))
+    let codec = tonic_prost::ProstCodec::<ServerReflectionRequest, ServerReflectionResponse>::default();
+    let mut answers = grpc
+        .streaming(
+            tonic::Request::new(tokio_stream::iter([request])),
+            path.parse().expect("path"),
+            codec,
+        )
         .await
         .expect("reflection")
         .into_inner();
-    let response = responses.message().await.expect("answer").expect("one message");
-    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
-        panic!("unexpected answer {response:?}");
+    let answer = answers.message().await.expect("answer").expect("one message");
+    answer.message_response.expect("an answer")
+}
+
+/// The services a server's reflection lists.
+async fn listed(channel: &Channel, version: &str) -> BTreeSet<String> {
+    match reflect(channel, version, MessageRequest::ListServices(String::new())).await {
+        MessageResponse::ListServicesResponse(list) => list.service.into_iter().map(|s| s.name).collect(),
+        other => panic!("unexpected answer {other:?}"),
+    }
+}
+
+/// Resolves `service` by reflection as grpcurl's `describe` does: the file
+/// that defines it, then every file it imports, until its methods' messages
+/// are all known.
+async fn describe(channel: &Channel, version: &str, service: &str) -> prost_reflect::ServiceDescriptor {
+    let mut files: BTreeMap<String, prost_types::FileDescriptorProto> = BTreeMap::new();
+    let mut question = MessageRequest::FileContainingSymbol(service.to_string());
+    loop {
+        let MessageResponse::FileDescriptorResponse(found) = reflect(channel, version, question).await else {
+            panic!("{service}: no file descriptor");
+        };
+        for bytes in found.file_descriptor_proto {
+            let file = prost_types::FileDescriptorProto::decode(bytes.as_slice()).expect("a file descriptor");
+            files.insert(file.name().to_string(), file);
+        }
+        let missing = files
+            .values()
+            .flat_map(|f| f.dependency.iter())
+            .find(|d| !files.contains_key(*d))
+            .cloned();
+        match missing {
+            Some(name) => question = MessageRequest::FileByFilename(name),
+            None => break,
+        }
+    }
+    let mut pool = DescriptorPool::new();
+    pool.add_file_descriptor_protos(files.into_values())
+        .unwrap_or_else(|e| panic!("{service}: {e}"));
+    let found = pool
+        .get_service_by_name(service)
+        .unwrap_or_else(|| panic!("{service} is not in the files reflection gave"));
+    assert!(found.methods().len() > 0, "{service} has no methods");
+    found
+}
+
+/// Every `vanphong.*` service of the contracts.
+fn suite_services() -> BTreeSet<String> {
+    let pool = DescriptorPool::decode(vanphong_proto::FILE_DESCRIPTOR_SET).expect("descriptors");
+    pool.services()
+        .map(|s| s.full_name().to_string())
+        .filter(|name| name.starts_with("vanphong."))
+        .collect()
+}
+
+async fn channel_to(addr: SocketAddr) -> Channel {
+    Channel::from_shared(format!("http://{addr}"))
+        .expect("uri")
+        .connect()
+        .await
+        .expect("connect")
+}
+
+#[tokio::test]
+async fn reflection_at_the_front_door_lists_and_describes_every_service_it_forwards() {
+    let app = spawn_app().await;
+    let all = suite_services();
+    assert!(all.len() > 30, "{all:?}");
+    for version in ["v1", "v1alpha"] {
+        let names = listed(&app.channel, version).await;
+        let missing: Vec<&String> = all.difference(&names).collect();
+        assert!(missing.is_empty(), "{version}: {missing:?} not listed by the gateway");
+        assert!(names.contains("grpc.health.v1.Health"), "{version}: {names:?}");
+        for (backend, addr) in &app.backends {
+            let own = listed(&channel_to(*addr).await, version).await;
+            let missing: Vec<&String> = own.difference(&names).collect();
+            assert!(
+                missing.is_empty(),
+                "{version}: {backend} serves {missing:?}, not listed"
+            );
+        }
+        for service in &all {
+            describe(&app.channel, version, service).await;
+        }
+    }
+}
+
+async fn check(channel: &Channel, service: &str) -> Result<i32, Code> {
+    HealthClient::new(channel.clone())
+        .check(HealthCheckRequest {
+            service: service.into(),
+        })
+        .await
+        .map(|r| r.into_inner().status)
+        .map_err(|e| e.code())
+}
+
+#[tokio::test]
+async fn health_at_the_front_door_answers_for_each_backend_service_from_the_backend() {
+    let app = spawn_app().await;
+    let pool = DescriptorPool::decode(vanphong_proto::FILE_DESCRIPTOR_SET).expect("descriptors");
+    for service in suite_services() {
+        assert_eq!(
+            check(&app.channel, &service).await,
+            Ok(ServingStatus::Serving as i32),
+            "{service}"
+        );
+    }
+    assert_eq!(
+        check(&app.channel, "vanphong.documents.v1.NoSuchService").await,
+        Err(Code::NotFound)
+    );
+
+    // A gateway whose documents service answers and whose finance service
+    // is gone: each name gets its own backend's state.
+    let gone = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    let gateway = spawn_lone_gateway(|options| {
+        options.documents_url = Some(Addresses::from(app.backend("documents")));
+        options.finance_url = Some(Addresses::from(gone));
+    })
+    .await;
+    let channel = channel_to(gateway.addr).await;
+    let of = |package: &str| -> Vec<String> {
+        pool.services()
+            .filter(|s| s.package_name() == package)
+            .map(|s| s.full_name().to_string())
+            .collect()
     };
-    let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
-    for expected in [
-        "vanphong.directory.v1.AuthService",
-        "vanphong.directory.v1.OfficeService",
-        "vanphong.directory.v1.UserService",
-        "vanphong.directory.v1.ServiceAccountService",
-        "vanphong.directory.v1.SyncService",
-        "vanphong.directory.v1.AuditService",
-        "grpc.health.v1.Health",
+    for service in of("vanphong.documents.v1") {
+        assert_eq!(
+            check(&channel, &service).await,
+            Ok(ServingStatus::Serving as i32),
+            "{service}"
+        );
+    }
+    for service in of("vanphong.finance.v1") {
+        assert_eq!(
+            check(&channel, &service).await,
+            Ok(ServingStatus::NotServing as i32),
+            "{service}"
+        );
+    }
+    assert_eq!(
+        check(&channel, "vanphong.directory.v1.UserService").await,
+        Ok(ServingStatus::Serving as i32)
+    );
+
+    // Watch tells the same, and goes on.
+    for (service, expected) in [
+        ("vanphong.documents.v1.IncomingService", ServingStatus::Serving),
+        ("vanphong.finance.v1.LedgerService", ServingStatus::NotServing),
     ] {
-        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+        let mut updates = HealthClient::new(channel.clone())
+            .watch(HealthCheckRequest {
+                service: service.into(),
+            })
+            .await
+            .expect("watch")
+            .into_inner();
+        let first = tokio::time::timeout(Duration::from_secs(10), updates.message())
+            .await
+            .expect("an update in time")
+            .expect("an update")
+            .expect("not ended");
+        assert_eq!(first.status, expected as i32, "{service}");
     }
 }
 

@@ -16,7 +16,8 @@
 //! - tonic's per-connection limit with load shedding.
 //!
 //! gRPC services are assembled by [`GrpcServices`], which adds
-//! `grpc.health.v1` and reflection and wraps them in the auth layer and the
+//! `grpc.health.v1` ([`health`], which also answers for services forwarded
+//! to other servers) and reflection and wraps them in the auth layer and the
 //! [`deadline`] layer (again, for calls made to them within the process).
 //! Shutdown on SIGTERM or Ctrl-C stops accepting, lets requests in flight
 //! finish (up to a grace period), then returns.
@@ -24,6 +25,7 @@
 mod admission;
 mod deadline;
 mod grpc;
+mod health;
 mod metrics;
 mod shutdown;
 mod trace;
