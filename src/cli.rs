@@ -11,7 +11,7 @@ use vanphong_documents::Documents;
 use vanphong_finance::Finance;
 use vanphong_petitions::Petitions;
 use vanphong_platform::audit;
-use vanphong_platform::clock::SystemClock;
+use vanphong_platform::clock::{SharedClock, ShiftedClock, SystemClock};
 use vanphong_platform::config::{Options, Settings};
 use vanphong_platform::db::Migrations;
 use vanphong_platform::host::Backend;
@@ -53,6 +53,12 @@ pub enum Command {
         /// district and two commune committees, a user for each role.
         #[arg(long)]
         demo: bool,
+        /// Start the suite's clock at this moment (RFC 3339, e.g.
+        /// 2026-11-29T09:00:00+07:00) instead of now; it runs on from there.
+        /// For demonstrations and the README's walk-throughs, never in
+        /// production: every date the suite records follows it.
+        #[arg(long, value_name = "TIME")]
+        clock_start: Option<chrono::DateTime<chrono::FixedOffset>>,
     },
     /// Apply database migrations and exit (run once per release, e.g. as a
     /// Kubernetes Job, rather than by every replica).
@@ -130,7 +136,11 @@ impl Target {
 /// Runs a parsed command.
 pub async fn run(command: Command, settings: Settings) -> Result<(), CommandError> {
     match command {
-        Command::Serve { target, demo } => serve(target, demo, settings).await,
+        Command::Serve {
+            target,
+            demo,
+            clock_start,
+        } => serve(target, demo, clock_start, settings).await,
         Command::Migrate { target } => migrate(target, &settings).await,
         Command::Audit {
             command: AuditCommand::Verify { target, office },
@@ -138,7 +148,16 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), CommandErro
     }
 }
 
-async fn serve(target: Target, demo: bool, settings: Settings) -> Result<(), CommandError> {
+async fn serve(
+    target: Target,
+    demo: bool,
+    clock_start: Option<chrono::DateTime<chrono::FixedOffset>>,
+    settings: Settings,
+) -> Result<(), CommandError> {
+    let clock: SharedClock = match clock_start {
+        Some(start) => Arc::new(ShiftedClock::starting_at(start.with_timezone(&chrono::Utc))),
+        None => Arc::new(SystemClock),
+    };
     let _telemetry = telemetry::init(target.name(), &settings.log, settings.log_format)?;
     let shutdown = CancellationToken::new();
     on_signals(shutdown.clone());
@@ -152,9 +171,9 @@ async fn serve(target: Target, demo: bool, settings: Settings) -> Result<(), Com
     let running = match target {
         Target::All => {
             let demo = if demo { suite::Demo::Full } else { suite::Demo::Off };
-            suite::start(&settings, Arc::new(SystemClock), demo, shutdown).await?
+            suite::start(&settings, clock, demo, shutdown).await?
         }
-        other => suite::start_one(other.name(), &settings, Arc::new(SystemClock), shutdown).await?,
+        other => suite::start_one(other.name(), &settings, clock, shutdown).await?,
     };
     print_welcome(&running, demo);
     running.wait().await
