@@ -1,5 +1,5 @@
-//! Demo finance: Tỉnh ủy Bắc Giang's estimate for the year, approved and
-//! allocated to the three district committees; each district receives its
+//! Demo finance: Tỉnh ủy Bắc Giang's estimate for the year and each
+//! district's, approved, and the allocation to the three district committees; each district receives its
 //! funds and spends over the last few months; the communes under Hiệp Hòa
 //! collect Party dues and remit their share to the district, which collects
 //! its own and passes what it owes on to the province.
@@ -114,8 +114,47 @@ pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> R
         .await
         .map_err(call_error("approve the province's estimate"))?;
 
-    // Allocation to the three districts.
+    // Each district's estimate of the year, on the lines it spends from,
+    // approved by the province's leader before the allocation.
     let districts = ["hiephoa", "vietyen", "yendung"];
+    for slug in districts {
+        let district_accountant = sign_in(channel, &name(slug, Role::Accountant)).await?;
+        let district_estimate = budget
+            .create_estimate(authorized(
+                CreateEstimateRequest {
+                    request_id: format!("demo-du-toan-{slug}-{year}"),
+                    year,
+                    lines: PER_DISTRICT
+                        .iter()
+                        .map(|(code, amount)| EstimateLine {
+                            line_code: (*code).into(),
+                            amount: *amount,
+                            ..Default::default()
+                        })
+                        .collect(),
+                    note: format!("Dự toán chi hoạt động năm {year}"),
+                    ..Default::default()
+                },
+                &district_accountant,
+            ))
+            .await
+            .map_err(call_error(format!("create {slug}'s estimate")))?
+            .into_inner();
+        let decision = |reason: &str| EstimateDecisionRequest {
+            estimate_id: district_estimate.id.clone(),
+            reason: reason.into(),
+        };
+        budget
+            .submit_estimate(authorized(decision(""), &district_accountant))
+            .await
+            .map_err(call_error(format!("submit {slug}'s estimate")))?;
+        budget
+            .approve_estimate(authorized(decision("Đã thẩm định, thống nhất"), &leader))
+            .await
+            .map_err(call_error(format!("approve {slug}'s estimate")))?;
+    }
+
+    // Allocation to the three districts.
     budget
         .allocate(authorized(
             AllocateRequest {

@@ -487,3 +487,60 @@ async fn bad_allocations_name_the_field_and_write_nothing() {
         .expect_err("bad lines");
     assert_eq!(violated_fields(&e), vec!["lines[0].line_code", "lines[1].amount"]);
 }
+
+#[tokio::test]
+async fn supplementary_estimates_follow_the_approved_estimate_of_the_year() {
+    let app = spawn_app().await;
+    let accountant = app.token("tu", Role::Accountant).await;
+    let leader = app.token("tu", Role::Leader).await;
+    let create = |supplementary: bool, request_id: &str| CreateEstimateRequest {
+        request_id: request_id.into(),
+        year: 2026,
+        lines: vec![line("7001", 50_000_000)],
+        supplementary,
+        ..Default::default()
+    };
+
+    // Nothing to supplement before the year's estimate is approved.
+    let early = budget(&app)
+        .create_estimate(authed(create(true, "bs-som"), &accountant))
+        .await
+        .expect_err("no approved estimate yet");
+    assert_eq!(early.code(), Code::FailedPrecondition, "{early:?}");
+
+    approved_root_estimate(&app, vec![line("7001", 600_000_000)]).await;
+    let second = budget(&app)
+        .create_estimate(authed(create(false, "dt-lan-hai"), &accountant))
+        .await
+        .expect_err("one ordinary estimate a year");
+    assert_eq!(second.code(), Code::AlreadyExists, "{second:?}");
+
+    // Two supplementary estimates, each decided on its own; the approved one
+    // adds to what the province holds.
+    let first = budget(&app)
+        .create_estimate(authed(create(true, "bs-1"), &accountant))
+        .await
+        .expect("a supplementary estimate")
+        .into_inner();
+    assert!(first.supplementary);
+    let other = budget(&app)
+        .create_estimate(authed(create(true, "bs-2"), &accountant))
+        .await
+        .expect("another one")
+        .into_inner();
+    assert_ne!(first.id, other.id);
+    for step in ["submit", "approve"] {
+        let decision = EstimateDecisionRequest {
+            estimate_id: first.id.clone(),
+            reason: "Quyết định bổ sung dự toán".into(),
+        };
+        let answer = if step == "submit" {
+            budget(&app).submit_estimate(authed(decision, &accountant)).await
+        } else {
+            budget(&app).approve_estimate(authed(decision, &leader)).await
+        };
+        answer.unwrap_or_else(|e| panic!("{step}: {e:?}"));
+    }
+    let held = allocation_line(&app, &accountant, "tu", "7001").await;
+    assert_eq!(held.held, 650_000_000, "{held:?}");
+}

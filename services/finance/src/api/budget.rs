@@ -31,7 +31,10 @@ use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::budget_service_server::BudgetService;
 
 use super::{MAX_TEXT, Shared, audit, check_past_date, check_year, convert, office_or_own};
-use crate::domain::budget::{AllocationKind, EstimateStatus, EstimateStep, ensure_room, estimate_transition};
+use crate::domain::budget::{
+    AllocationKind, EstimateStatus, EstimateStep, OrdinaryEstimate, ensure_may_open_estimate, ensure_room,
+    estimate_transition,
+};
 use crate::domain::money::{self, format_vnd};
 use crate::store;
 use crate::store::budget::{AllocationRow, BalanceRow, EstimateLineRow, EstimateRow};
@@ -108,7 +111,7 @@ fn check_lines(
 fn estimate_json(e: &EstimateRow, lines: &[EstimateLineRow]) -> serde_json::Value {
     serde_json::json!({
         "id": e.id, "office_id": e.office_id, "year": e.year, "status": e.status, "note": e.note,
-        "return_reason": e.return_reason,
+        "return_reason": e.return_reason, "supplementary": e.supplementary,
         "lines": lines.iter().map(|l| serde_json::json!({"line_code": l.line_code, "amount": l.amount, "note": l.note})).collect::<Vec<_>>(),
     })
 }
@@ -162,13 +165,13 @@ impl BudgetApi {
         store::periods::state(&mut tx, office, year)
             .await?
             .ensure_not_settled()?;
-        if let Some(existing) = store::budget::find_estimate(&mut tx, office, year).await? {
-            return Err(Error::AlreadyExists(format!(
-                "Đơn vị đã có dự toán năm {year} (mã {}, {}); hãy sửa dự toán đó",
-                existing.id,
-                existing.status().label()
-            )));
-        }
+        let ordinary = store::budget::find_estimate(&mut tx, office, year)
+            .await?
+            .map(|e| OrdinaryEstimate {
+                status: e.status(),
+                id: e.id,
+            });
+        ensure_may_open_estimate(year, req.supplementary, ordinary.as_ref())?;
         let estimate = EstimateRow {
             id: vanphong_platform::ids::new_id().to_string(),
             office_id: office.to_string(),
@@ -182,6 +185,7 @@ impl BudgetApi {
             decided_by: None,
             decided_at: None,
             updated_at: to_micros(now),
+            supplementary: req.supplementary,
         };
         store::budget::insert_estimate(&mut tx, &estimate).await?;
         store::budget::set_estimate_lines(&mut tx, &estimate.id, &lines).await?;
@@ -379,7 +383,11 @@ impl BudgetApi {
                         line_code: l.line_code.clone(),
                         amount: l.amount,
                         kind: AllocationKind::Estimate.code().into(),
-                        reason: format!("Dự toán năm {year} được duyệt"),
+                        reason: if before.supplementary {
+                            format!("Dự toán bổ sung năm {year} được duyệt")
+                        } else {
+                            format!("Dự toán năm {year} được duyệt")
+                        },
                         decision_ref: reason.clone(),
                         allocated_on: format_date(today),
                         created_by: caller.subject_id.to_string(),

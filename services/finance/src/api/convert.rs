@@ -51,6 +51,7 @@ pub(crate) fn estimate(e: &EstimateRow, lines: &[EstimateLineRow], name_of: impl
         submitted_at: e.submitted_at.and_then(timestamp),
         decided_by: e.decided_by.clone().unwrap_or_default(),
         decided_at: e.decided_at.and_then(timestamp),
+        supplementary: e.supplementary,
     }
 }
 

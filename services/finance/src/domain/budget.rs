@@ -134,6 +134,36 @@ pub fn estimate_transition(step: EstimateStep, from: EstimateStatus) -> Result<E
     next.ok_or_else(|| Error::FailedPrecondition(format!("Không thể {} dự toán {}", step.label(), from.label())))
 }
 
+/// The office's ordinary estimate of a year, as far as opening another one
+/// is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrdinaryEstimate {
+    pub id: String,
+    pub status: EstimateStatus,
+}
+
+/// Whether an office may open an estimate of `year`: one ordinary estimate
+/// a year; supplementary ones (dự toán bổ sung) as many as needed, but only
+/// once the ordinary one is approved, since they add to it.
+pub fn ensure_may_open_estimate(
+    year: i32,
+    supplementary: bool,
+    ordinary: Option<&OrdinaryEstimate>,
+) -> Result<(), Error> {
+    match (supplementary, ordinary) {
+        (false, None) => Ok(()),
+        (false, Some(existing)) => Err(Error::AlreadyExists(format!(
+            "Đơn vị đã có dự toán năm {year} (mã {}, {}); hãy sửa dự toán đó, hoặc lập dự toán bổ sung khi nó đã được duyệt",
+            existing.id,
+            existing.status.label()
+        ))),
+        (true, Some(existing)) if existing.status == EstimateStatus::Approved => Ok(()),
+        (true, _) => Err(Error::FailedPrecondition(format!(
+            "Chỉ lập dự toán bổ sung khi dự toán năm {year} của đơn vị đã được duyệt"
+        ))),
+    }
+}
+
 /// The kind of a budget entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AllocationKind {
@@ -243,6 +273,34 @@ pub fn check_spending(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn one_ordinary_estimate_a_year_then_supplementary_ones_once_it_is_approved() {
+        use super::{EstimateStatus, OrdinaryEstimate, ensure_may_open_estimate};
+        use vanphong_platform::Error;
+        let draft = OrdinaryEstimate {
+            id: "e1".into(),
+            status: EstimateStatus::Submitted,
+        };
+        let approved = OrdinaryEstimate {
+            status: EstimateStatus::Approved,
+            ..draft.clone()
+        };
+        assert!(ensure_may_open_estimate(2026, false, None).is_ok());
+        assert!(matches!(
+            ensure_may_open_estimate(2026, false, Some(&approved)),
+            Err(Error::AlreadyExists(_))
+        ));
+        assert!(matches!(
+            ensure_may_open_estimate(2026, true, None),
+            Err(Error::FailedPrecondition(_))
+        ));
+        assert!(matches!(
+            ensure_may_open_estimate(2026, true, Some(&draft)),
+            Err(Error::FailedPrecondition(_))
+        ));
+        assert!(ensure_may_open_estimate(2026, true, Some(&approved)).is_ok());
+    }
+
     use super::*;
 
     fn holding(held: i64, out: i64, spent: i64, committed: i64) -> Holding {

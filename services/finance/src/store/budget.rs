@@ -22,6 +22,8 @@ pub struct EstimateRow {
     pub decided_by: Option<String>,
     pub decided_at: Option<i64>,
     pub updated_at: i64,
+    /// A supplementary estimate (dự toán bổ sung).
+    pub supplementary: bool,
 }
 
 impl EstimateRow {
@@ -39,14 +41,14 @@ pub struct EstimateLineRow {
 }
 
 const ESTIMATE_COLUMNS: &str = "id, office_id, year, status, note, return_reason, created_by, created_at, \
-     submitted_at, decided_by, decided_at, updated_at";
+     submitted_at, decided_by, decided_at, updated_at, supplementary";
 
 pub async fn insert_estimate(tx: &mut Tx, e: &EstimateRow) -> Result<(), StoreError> {
     tx.execute(
         query(
             "INSERT INTO estimates (id, office_id, year, status, note, return_reason, created_by, created_at, \
-             submitted_at, decided_by, decided_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             submitted_at, decided_by, decided_at, updated_at, supplementary) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(&e.id)
         .bind(&e.office_id)
@@ -59,7 +61,8 @@ pub async fn insert_estimate(tx: &mut Tx, e: &EstimateRow) -> Result<(), StoreEr
         .bind(e.submitted_at)
         .bind(e.decided_by.clone())
         .bind(e.decided_at)
-        .bind(e.updated_at),
+        .bind(e.updated_at)
+        .bind(e.supplementary),
     )
     .await?;
     Ok(())
@@ -91,10 +94,11 @@ pub async fn get_estimate(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<Es
         .await
 }
 
+/// The office's ordinary estimate of the year (not a supplementary one).
 pub async fn find_estimate(tx: &mut Tx, office: Uuid, year: i32) -> Result<Option<EstimateRow>, StoreError> {
     tx.fetch_optional(
         query_built(format!(
-            "SELECT {ESTIMATE_COLUMNS} FROM estimates WHERE office_id = $1 AND year = $2"
+            "SELECT {ESTIMATE_COLUMNS} FROM estimates WHERE office_id = $1 AND year = $2 AND NOT supplementary"
         ))
         .bind(office)
         .bind(year),
@@ -110,7 +114,7 @@ pub async fn list_estimates(tx: &mut Tx, offices: &[Uuid], year: i32) -> Result<
             .fetch_all(
                 query_built(format!(
                     "SELECT {ESTIMATE_COLUMNS} FROM estimates WHERE office_id = $1 AND (year = $2 OR $3) \
-                     ORDER BY year DESC"
+                     ORDER BY year DESC, supplementary, created_at"
                 ))
                 .bind(*office)
                 .bind(year)

@@ -21,10 +21,20 @@ pub static MIGRATIONS: Migrations = Migrations {
     sqlite: &[
         migration!(1, "finance", "../../migrations/sqlite/0001_finance.sql"),
         migration!(2, "dues chain", "../../migrations/sqlite/0002_dues_chain.sql"),
+        migration!(
+            3,
+            "supplementary estimates",
+            "../../migrations/sqlite/0003_supplementary_estimates.sql"
+        ),
     ],
     postgres: &[
         migration!(1, "finance", "../../migrations/postgres/0001_finance.sql"),
         migration!(2, "dues chain", "../../migrations/postgres/0002_dues_chain.sql"),
+        migration!(
+            3,
+            "supplementary estimates",
+            "../../migrations/postgres/0003_supplementary_estimates.sql"
+        ),
     ],
 };
 
