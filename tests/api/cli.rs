@@ -93,7 +93,9 @@ async fn serve_with_demo_comes_up_and_stops_on_sigterm() {
     let client: hyper_util::client::legacy::Client<_, http_body_util::Empty<bytes::Bytes>> =
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
     let mut ready = false;
-    for _ in 0..120 {
+    // Generous: the demo loads through the API, and a busy machine (or a
+    // remote PostgreSQL) makes that slow; this is a liveness check only.
+    for _ in 0..720 {
         if let Ok(response) = client
             .get(format!("http://{listen}/readyz").parse().expect("uri"))
             .await
