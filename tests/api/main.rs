@@ -25,6 +25,7 @@ mod metrics;
 mod no_token;
 mod offices;
 mod petitions;
+mod readme;
 mod reporting;
 mod sync;
 mod users;
