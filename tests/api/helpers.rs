@@ -253,7 +253,13 @@ impl TestApp {
 
     /// A direct connection to the directory's database, for tampering.
     pub async fn directory_db(&self) -> Db {
-        Db::connect(&self.settings.database_for("directory")).await.expect("db")
+        self.db("directory").await
+    }
+
+    /// A direct connection to the database of `service` ("documents" …),
+    /// for tampering.
+    pub async fn db(&self, service: &str) -> Db {
+        Db::connect(&self.settings.database_for(service)).await.expect("db")
     }
 
     /// A REST call; returns the status, the JSON body and the headers.

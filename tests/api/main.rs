@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod cli;
 mod contract;
+mod corrupt_rows;
 mod deadlines;
 mod demo;
 mod documents_attachments;

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
 use vanphong_platform::tree::{Numbering, OfficeEntry, OfficeKind, ParentLink};
 
 #[derive(sqlx::FromRow)]
@@ -33,14 +32,6 @@ struct LinkRow {
     reason: String,
 }
 
-fn parse_date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
-}
-
-fn parse_id(s: &str) -> Uuid {
-    Uuid::parse_str(s).unwrap_or_default()
-}
-
 /// Every office with its history, in code order.
 pub async fn load_all(tx: &mut Tx) -> Result<Vec<OfficeEntry>, StoreError> {
     let rows: Vec<OfficeRow> = tx
@@ -57,30 +48,34 @@ pub async fn load_all(tx: &mut Tx) -> Result<Vec<OfficeEntry>, StoreError> {
         .await?;
     let mut by_office: HashMap<String, Vec<ParentLink>> = HashMap::new();
     for link in links {
-        by_office.entry(link.office_id).or_default().push(ParentLink {
-            parent_id: link.parent_id.as_deref().map(parse_id),
-            from: parse_date(&link.effective_from),
-            to: link.effective_to.as_deref().map(parse_date),
+        let d = RowDecoder::new("office_links", &link.office_id);
+        let parent = ParentLink {
+            parent_id: d.opt_id("parent_id", link.parent_id.as_deref())?,
+            from: d.date("effective_from", &link.effective_from)?,
+            to: d.opt_date("effective_to", link.effective_to.as_deref())?,
             reason: link.reason,
-        });
+        };
+        by_office.entry(link.office_id).or_default().push(parent);
     }
-    Ok(rows
-        .into_iter()
-        .map(|row| OfficeEntry {
-            id: parse_id(&row.id),
+    let mut offices = Vec::with_capacity(rows.len());
+    for row in rows {
+        let d = RowDecoder::new("offices", &row.id);
+        offices.push(OfficeEntry {
+            id: d.id("id", &row.id)?,
             links: by_office.remove(&row.id).unwrap_or_default(),
+            kind: d.code("kind", row.kind.as_str(), OfficeKind::from_code)?,
+            numbering: d.code("numbering", row.numbering.as_str(), Numbering::from_code)?,
+            established_on: d.date("established_on", &row.established_on)?,
+            dissolved_on: d.opt_date("dissolved_on", row.dissolved_on.as_deref())?,
+            successor_id: d.opt_id("successor_id", row.successor_id.as_deref())?,
+            created_at: d.timestamp("created_at", row.created_at)?,
+            updated_at: d.timestamp("updated_at", row.updated_at)?,
             code: row.code,
             name: row.name,
-            kind: OfficeKind::from_code(&row.kind).unwrap_or(OfficeKind::Other),
             issuer_code: row.issuer_code,
-            numbering: Numbering::from_code(&row.numbering).unwrap_or(Numbering::State),
-            established_on: parse_date(&row.established_on),
-            dissolved_on: row.dissolved_on.as_deref().map(parse_date),
-            successor_id: row.successor_id.as_deref().map(parse_id),
-            created_at: from_micros(row.created_at),
-            updated_at: from_micros(row.updated_at),
-        })
-        .collect())
+        });
+    }
+    Ok(offices)
 }
 
 /// Whether an office already uses this code (codes are unique for ever).

@@ -2,8 +2,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 use vanphong_platform::identity::{Clearance, RoleSet};
 
 use crate::directory::domain::user::ServiceAccount;
@@ -25,22 +24,23 @@ struct Row {
 const COLUMNS: &str = "id, client_id, name, office_id, roles, clearance, secret_hash, disabled, created_at, updated_at";
 
 impl Row {
-    fn into_account(self) -> (ServiceAccount, Option<String>) {
-        (
+    fn into_account(self) -> Result<(ServiceAccount, Option<String>), CorruptRow> {
+        let d = RowDecoder::new("service_accounts", &self.id);
+        Ok((
             ServiceAccount {
-                id: Uuid::parse_str(&self.id).unwrap_or_default(),
+                id: d.id("id", &self.id)?,
                 client_id: self.client_id,
                 name: self.name,
-                office_id: Uuid::parse_str(&self.office_id).unwrap_or_default(),
-                roles: RoleSet::from_codes(&self.roles),
-                clearance: Clearance::from_level(self.clearance).unwrap_or_default(),
+                office_id: d.id("office_id", &self.office_id)?,
+                roles: d.code("roles", self.roles.as_str(), RoleSet::from_codes)?,
+                clearance: d.code("clearance", &self.clearance, |l| Clearance::from_level(*l))?,
                 disabled: self.disabled,
                 has_secret: self.secret_hash.is_some(),
-                created_at: from_micros(self.created_at),
-                updated_at: from_micros(self.updated_at),
+                created_at: d.timestamp("created_at", self.created_at)?,
+                updated_at: d.timestamp("updated_at", self.updated_at)?,
             },
             self.secret_hash,
-        )
+        ))
     }
 }
 
@@ -49,7 +49,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<(ServiceAccount, Option
     let row: Option<Row> = tx
         .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM service_accounts WHERE id = $1")).bind(id))
         .await?;
-    Ok(row.map(Row::into_account))
+    Ok(row.map(Row::into_account).transpose()?)
 }
 
 pub async fn by_client_id(
@@ -61,7 +61,7 @@ pub async fn by_client_id(
             query_built(format!("SELECT {COLUMNS} FROM service_accounts WHERE client_id = $1")).bind(client_id),
         )
         .await?;
-    Ok(row.map(Row::into_account))
+    Ok(row.map(Row::into_account).transpose()?)
 }
 
 pub async fn list(tx: &mut Tx, office: Uuid) -> Result<Vec<ServiceAccount>, StoreError> {
@@ -73,7 +73,10 @@ pub async fn list(tx: &mut Tx, office: Uuid) -> Result<Vec<ServiceAccount>, Stor
             .bind(office),
         )
         .await?;
-    Ok(rows.into_iter().map(|r| r.into_account().0).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| r.into_account().map(|(found, _)| found))
+        .collect::<Result<_, _>>()?)
 }
 
 pub async fn insert(tx: &mut Tx, account: &ServiceAccount) -> Result<(), StoreError> {

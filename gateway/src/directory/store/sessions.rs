@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query};
 
 /// A stored session.
 #[derive(Debug, Clone)]
@@ -26,14 +25,15 @@ struct Row {
 }
 
 impl Row {
-    fn into_session(self) -> Session {
-        Session {
-            id: Uuid::parse_str(&self.id).unwrap_or_default(),
-            subject_id: Uuid::parse_str(&self.subject_id).unwrap_or_default(),
+    fn into_session(self) -> Result<Session, CorruptRow> {
+        let d = RowDecoder::new("sessions", &self.id);
+        Ok(Session {
+            id: d.id("id", &self.id)?,
+            subject_id: d.id("subject_id", &self.subject_id)?,
             service_account: self.service_account,
-            expires_at: from_micros(self.expires_at),
+            expires_at: d.timestamp("expires_at", self.expires_at)?,
             revoked: self.revoked_at.is_some(),
-        }
+        })
     }
 }
 
@@ -73,7 +73,7 @@ pub async fn by_refresh_hash(tx: &mut Tx, hash: &str) -> Result<Option<Session>,
     let row: Option<Row> = tx
         .fetch_optional(query_session("WHERE refresh_hash = $1").bind(hash))
         .await?;
-    Ok(row.map(Row::into_session))
+    Ok(row.map(Row::into_session).transpose()?)
 }
 
 /// The session that held this refresh token before its last rotation: a
@@ -82,7 +82,7 @@ pub async fn by_previous_refresh_hash(tx: &mut Tx, hash: &str) -> Result<Option<
     let row: Option<Row> = tx
         .fetch_optional(query_session("WHERE previous_refresh_hash = $1").bind(hash))
         .await?;
-    Ok(row.map(Row::into_session))
+    Ok(row.map(Row::into_session).transpose()?)
 }
 
 fn query_session(filter: &str) -> vanphong_platform::db::Query {
@@ -150,8 +150,10 @@ pub async fn revoked_with_live_tokens(
                 .bind(now),
         )
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, at)| Uuid::parse_str(&id).ok().map(|id| (id, from_micros(at))))
-        .collect())
+    let mut revoked = Vec::with_capacity(rows.len());
+    for (id, at) in rows {
+        let d = RowDecoder::new("sessions", &id);
+        revoked.push((d.id("id", &id)?, d.timestamp("access_expires_at", at)?));
+    }
+    Ok(revoked)
 }

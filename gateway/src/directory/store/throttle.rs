@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use vanphong_platform::clock::{from_micros, to_micros};
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::clock::to_micros;
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 
 use crate::directory::domain::throttle::{FORGET_AFTER, KeyState};
 
@@ -22,18 +22,16 @@ struct Row {
 }
 
 impl Row {
-    fn into_state(self) -> (String, KeyState) {
-        let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-        (
-            self.key,
-            KeyState {
-                failures: count(self.failures),
-                last_failure: from_micros(self.last_failure_at),
-                locked_until: from_micros(self.locked_until),
-                window_start: from_micros(self.window_start),
-                attempts: count(self.attempts),
-            },
-        )
+    fn into_state(self) -> Result<(String, KeyState), CorruptRow> {
+        let d = RowDecoder::new("sign_in_throttle", &self.key);
+        let state = KeyState {
+            failures: d.int("failures", self.failures)?,
+            last_failure: d.timestamp("last_failure_at", self.last_failure_at)?,
+            locked_until: d.timestamp("locked_until", self.locked_until)?,
+            window_start: d.timestamp("window_start", self.window_start)?,
+            attempts: d.int("attempts", self.attempts)?,
+        };
+        Ok((self.key, state))
     }
 }
 
@@ -64,7 +62,7 @@ pub async fn lock(tx: &mut Tx, keys: &[&str], now: DateTime<Utc>) -> Result<Hash
         q = q.bind(*key);
     }
     let rows: Vec<Row> = tx.fetch_all(q).await?;
-    Ok(rows.into_iter().map(Row::into_state).collect())
+    Ok(rows.into_iter().map(Row::into_state).collect::<Result<_, _>>()?)
 }
 
 /// Stores a key's new state.

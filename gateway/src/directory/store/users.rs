@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 use vanphong_platform::identity::{Clearance, RoleSet};
 use vanphong_platform::text::fold;
 
@@ -28,21 +27,22 @@ const COLUMNS: &str =
     "id, office_id, username, full_name, roles, clearance, password_hash, disabled, created_at, updated_at";
 
 impl UserRow {
-    fn into_user(self) -> (User, String) {
-        (
+    fn into_user(self) -> Result<(User, String), CorruptRow> {
+        let d = RowDecoder::new("users", &self.id);
+        Ok((
             User {
-                id: Uuid::parse_str(&self.id).unwrap_or_default(),
-                office_id: Uuid::parse_str(&self.office_id).unwrap_or_default(),
+                id: d.id("id", &self.id)?,
+                office_id: d.id("office_id", &self.office_id)?,
                 username: self.username,
                 full_name: self.full_name,
-                roles: RoleSet::from_codes(&self.roles),
-                clearance: Clearance::from_level(self.clearance).unwrap_or_default(),
+                roles: d.code("roles", self.roles.as_str(), RoleSet::from_codes)?,
+                clearance: d.code("clearance", &self.clearance, |l| Clearance::from_level(*l))?,
                 disabled: self.disabled,
-                created_at: from_micros(self.created_at),
-                updated_at: from_micros(self.updated_at),
+                created_at: d.timestamp("created_at", self.created_at)?,
+                updated_at: d.timestamp("updated_at", self.updated_at)?,
             },
             self.password_hash,
-        )
+        ))
     }
 }
 
@@ -55,7 +55,7 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<(User, String)>, StoreE
     let row: Option<UserRow> = tx
         .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id))
         .await?;
-    Ok(row.map(UserRow::into_user))
+    Ok(row.map(UserRow::into_user).transpose()?)
 }
 
 /// A user by sign-in name (stored lower-case).
@@ -63,7 +63,7 @@ pub async fn by_username(tx: &mut Tx, username: &str) -> Result<Option<(User, St
     let row: Option<UserRow> = tx
         .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM users WHERE username = $1")).bind(username))
         .await?;
-    Ok(row.map(UserRow::into_user))
+    Ok(row.map(UserRow::into_user).transpose()?)
 }
 
 pub async fn insert(tx: &mut Tx, user: &User, password_hash: &str) -> Result<(), StoreError> {
@@ -158,5 +158,8 @@ pub async fn list(
         q = q.bind(after);
     }
     let rows: Vec<UserRow> = tx.fetch_all(q.bind(i64::from(limit))).await?;
-    Ok(rows.into_iter().map(|r| r.into_user().0).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| r.into_user().map(|(found, _)| found))
+        .collect::<Result<_, _>>()?)
 }

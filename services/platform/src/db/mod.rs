@@ -14,10 +14,14 @@
 //! on a lock upgrade; on PostgreSQL a normal transaction in which callers take
 //! row locks (`FOR UPDATE`, see [`Tx::for_update`]) where they read then write.
 //!
+//! Rows are turned into domain values through [`RowDecoder`]: a value that
+//! cannot be read fails the read ([`CorruptRow`]), never becomes a default.
+//!
 //! Every statement run for a request is a span of its trace (`db.query`,
 //! with the statement's text, never its values).
 
 mod connect;
+mod decode;
 mod migrate;
 mod span;
 
@@ -30,6 +34,7 @@ use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool};
 use uuid::Uuid;
 
 pub use connect::DatabaseSettings;
+pub use decode::{CorruptRow, RowDecoder};
 pub use migrate::{MigrationFile, Migrations};
 
 use crate::clock::format_date;
@@ -61,6 +66,9 @@ pub enum StoreError {
     /// Migrations could not be applied.
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored value cannot be read (see [`RowDecoder`]).
+    #[error(transparent)]
+    Corrupt(#[from] CorruptRow),
     /// Anything else: a bug or a schema mismatch.
     #[error(transparent)]
     Other(sqlx::Error),
@@ -108,8 +116,22 @@ impl From<StoreError> for crate::Error {
                 tracing::info!(error = %cause, "unique violation");
                 crate::Error::AlreadyExists("Bản ghi đã tồn tại".into())
             }
+            StoreError::Corrupt(corrupt) => corrupt.into(),
             other => crate::Error::internal(other),
         }
+    }
+}
+
+impl From<CorruptRow> for crate::Error {
+    /// `INTERNAL` (with the trace id), the row named in the log.
+    fn from(corrupt: CorruptRow) -> Self {
+        tracing::error!(
+            table = corrupt.table,
+            key = %corrupt.key,
+            column = corrupt.column,
+            "a stored row cannot be read"
+        );
+        crate::Error::internal(corrupt)
     }
 }
 

@@ -118,9 +118,15 @@ impl RoleSet {
         self.iter().map(Role::code).collect::<Vec<_>>().join(",")
     }
 
-    /// Reads the storage form; unknown codes are skipped.
-    pub fn from_codes(codes: &str) -> RoleSet {
-        codes.split(',').filter_map(|c| Role::from_code(c.trim())).collect()
+    /// Reads the storage form; `None` when a code is unknown (a corrupt
+    /// row, never a person quietly losing a role).
+    pub fn from_codes(codes: &str) -> Option<RoleSet> {
+        codes
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(Role::from_code)
+            .collect()
     }
 
     pub fn to_wire(&self) -> Vec<i32> {
@@ -212,7 +218,9 @@ mod tests {
     fn roles_round_trip_through_storage_and_wire() {
         let set: RoleSet = [Role::Leader, Role::Clerk, Role::Leader].into_iter().collect();
         assert_eq!(set.to_codes(), "clerk,leader");
-        assert_eq!(RoleSet::from_codes("clerk,leader"), set);
+        assert_eq!(RoleSet::from_codes("clerk,leader"), Some(set));
+        assert_eq!(RoleSet::from_codes(""), Some(RoleSet::default()));
+        assert_eq!(RoleSet::from_codes("clerk,chairman"), None);
         for role in Role::ALL {
             assert_eq!(Role::from_wire(role.to_wire()), Some(role));
             assert_eq!(Role::from_code(role.code()), Some(role));

@@ -1,0 +1,55 @@
+//! A row that cannot be read fails loudly: the read answers `INTERNAL` with
+//! the trace id, never a nil id, a default date or a default state. Each
+//! test damages one row directly in the database, as a bad migration, a
+//! manual fix or a newer version's code would, then reads it back.
+
+use tonic::Code;
+
+use vanphong_platform::db::{Db, query_built};
+use vanphong_platform::identity::Role;
+use vanphong_proto::directory::v1::GetUserRequest;
+
+use crate::helpers::{authed, spawn_app};
+
+/// Runs `sql` on `db`, which must change exactly one row.
+async fn tamper(db: &Db, sql: String) {
+    let mut tx = db.begin_write().await.expect("tx");
+    let changed = tx.execute(query_built(sql)).await.expect("tampered");
+    tx.commit().await.expect("commit");
+    assert_eq!(changed, 1, "one row damaged");
+}
+
+/// The answer is `INTERNAL` and carries a trace id (32 hex digits).
+#[track_caller]
+pub fn assert_internal_with_trace(status: &tonic::Status, what: &str) {
+    assert_eq!(status.code(), Code::Internal, "{what}: {status:?}");
+    let trace = status.message().rsplit(' ').next().unwrap_or_default();
+    assert!(
+        trace.len() == 32 && trace.chars().all(|c| c.is_ascii_hexdigit()),
+        "{what}: no trace id in {:?}",
+        status.message()
+    );
+}
+
+#[tokio::test]
+async fn a_users_unknown_clearance_or_role_is_an_error_not_a_default() {
+    let app = spawn_app().await;
+    let admin = app.token_for("admin").await;
+    let clerk = app.user_id("hiephoa", Role::Clerk).await;
+    let leader = app.user_id("hiephoa", Role::Leader).await;
+    let db = app.directory_db().await;
+    tamper(&db, format!("UPDATE users SET clearance = 7 WHERE id = '{clerk}'")).await;
+    tamper(
+        &db,
+        format!("UPDATE users SET roles = 'leader,chu_tich' WHERE id = '{leader}'"),
+    )
+    .await;
+    for user in [clerk, leader] {
+        let status = app
+            .users()
+            .get_user(authed(GetUserRequest { user_id: user.clone() }, &admin))
+            .await
+            .expect_err("an unreadable user is not shown");
+        assert_internal_with_trace(&status, &user);
+    }
+}
