@@ -527,6 +527,13 @@ async fn status_packages_update_the_senders_recipients() {
         .into_inner();
     assert_eq!(statuses(&after), vec!["06", "04"]);
 
+    // The province's inspector, not cleared for this Mật directive, reads
+    // the statuses in the audit trail without what the recipients wrote.
+    let inspector = app.token("tu", Role::Inspector).await;
+    let trail = crate::documents_secrecy::trail(&app, &inspector, "tu", "recipient").await;
+    assert!(!trail.is_empty() && trail.iter().all(|r| r.redacted), "{trail:?}");
+    assert!(!format!("{trail:?}").contains("Đã xử lý xong"), "{trail:?}");
+
     // A paper document has no one to report to.
     let e = edxml(&app)
         .export_edxml_status(authed(

@@ -2,18 +2,21 @@
 //! cleared for their level who are on their distribution, or whose work in
 //! the document's own office is to handle them — never by supervising the
 //! offices below: not by id, not in lists or searches, not in register
-//! books, attachments or edXML packages.
+//! books, attachments or edXML packages. Nor do readers of the audit trail
+//! read there what the document would not show them.
 
 use http::{Method, StatusCode};
 use tonic::Code;
 
 use vanphong_platform::identity::Role;
+use vanphong_proto::common::v1::{AuditRecord, ListAuditRecordsRequest, VerifyAuditRequest};
 use vanphong_proto::directory::v1::CreateUserRequest;
+use vanphong_proto::documents::v1::audit_service_client::AuditServiceClient;
 use vanphong_proto::documents::v1::edxml_service_client::EdxmlServiceClient;
 use vanphong_proto::documents::v1::register_service_client::RegisterServiceClient;
 use vanphong_proto::documents::v1::{
     CreateDraftRequest, Document, ExportEdxmlRequest, ExportRegisterRequest, FileFormat, GetAttachmentRequest,
-    GetDocumentRequest, ListAttachmentsRequest, ListDocumentsRequest, RecipientInput, RegisterBook,
+    GetDocumentRequest, ListAttachmentsRequest, ListDocumentsRequest, RecipientInput, RegisterBook, UpdateDraftRequest,
 };
 
 use crate::documents_attachments::{arrived, dispatch, download, files, issue, open_term, upload};
@@ -283,4 +286,128 @@ async fn secret_documents_below_stay_closed_to_the_leaders_above() {
         .expect("their own office's dispatched document")
         .into_inner();
     assert_eq!(theirs.subject, SUBJECT);
+}
+
+/// The documents service's audit trail of an office (about `entity`, or
+/// everything), as `token` sees it.
+pub(crate) async fn trail(app: &TestApp, token: &str, slug: &str, entity: &str) -> Vec<AuditRecord> {
+    AuditServiceClient::new(app.channel.clone())
+        .list_audit_records(authed(
+            ListAuditRecordsRequest {
+                office_id: app.office_id(slug),
+                entity: entity.into(),
+                page_size: 500,
+                ..Default::default()
+            },
+            token,
+        ))
+        .await
+        .expect("trail")
+        .into_inner()
+        .records
+}
+
+#[tokio::test]
+async fn audit_trails_show_no_secret_content_to_readers_who_may_not_read_it() {
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let admin = app.token("hiephoa", Role::Admin).await;
+    // A Mật draft whose distribution names the office's admin, renamed
+    // once, with a file; and an ordinary notice.
+    let secret = crate::documents_attachments::draft(
+        &app,
+        &clerk,
+        CreateDraftRequest {
+            type_code: "BC".into(),
+            subject: "Dự thảo báo cáo".into(),
+            secrecy: 1,
+            pages: 2,
+            distribution: vec![app.user_id("hiephoa", Role::Admin).await],
+            ..Default::default()
+        },
+    )
+    .await;
+    app.outgoing()
+        .update_draft(authed(
+            UpdateDraftRequest {
+                document_id: secret.id.clone(),
+                subject: Some(SUBJECT.into()),
+                ..Default::default()
+            },
+            &clerk,
+        ))
+        .await
+        .expect("renamed");
+    let file_name = "bien-ban-hop-kin.pdf";
+    upload(&app, &clerk, &secret.id, file_name, b"%PDF-1.4 kin").await;
+    let notice = "Thông báo lịch tiếp công dân tháng 3";
+    crate::documents_attachments::draft(
+        &app,
+        &clerk,
+        CreateDraftRequest {
+            type_code: "TB".into(),
+            subject: notice.into(),
+            pages: 1,
+            ..Default::default()
+        },
+    )
+    .await;
+
+    // The admin on the distribution reads the trail as stored.
+    let whole = trail(&app, &admin, "hiephoa", "").await;
+    let text = format!("{whole:?}");
+    assert!(text.contains(SUBJECT) && text.contains("Dự thảo báo cáo") && text.contains(file_name));
+    assert!(whole.iter().all(|r| !r.redacted));
+
+    // The province's admin (cleared higher, not on the distribution) and
+    // inspectors (not cleared) read every record, without the secret.
+    for (who, token) in [
+        ("the province's admin", app.token("tu", Role::Admin).await),
+        ("the province's inspector", app.token("tu", Role::Inspector).await),
+        ("the district's inspector", app.token("hiephoa", Role::Inspector).await),
+    ] {
+        let seen = trail(&app, &token, "hiephoa", "").await;
+        let text = format!("{seen:?}");
+        for secret_text in [SUBJECT, "Dự thảo báo cáo", file_name] {
+            assert!(!text.contains(secret_text), "{who} read «{secret_text}»: {text}");
+        }
+        assert!(text.contains(notice), "{who} reads what is not secret");
+        assert_eq!(seen.len(), whole.len(), "{who}");
+        for (view, stored) in seen.iter().zip(&whole) {
+            assert_eq!(
+                (view.seq, &view.hash, &view.prev_hash),
+                (stored.seq, &stored.hash, &stored.prev_hash),
+                "{who}: the chain as stored"
+            );
+            let about_secret = view.entity_id == secret.id || view.after_json.contains(&secret.id);
+            assert_eq!(view.redacted, about_secret, "{who}: {view:?}");
+        }
+    }
+
+    // Over REST too; and the chain still verifies.
+    let inspector = app.token("tu", Role::Inspector).await;
+    let (status, body, _) = app
+        .rest(
+            Method::GET,
+            &format!(
+                "/api/v1/documents/audit?officeId={}&pageSize=500",
+                app.office_id("hiephoa")
+            ),
+            Some(&inspector),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(!body.to_string().contains(SUBJECT), "{body}");
+    let redacted = body["records"]
+        .as_array()
+        .map(|records| records.iter().filter(|r| r["redacted"] == true).count())
+        .unwrap_or_default();
+    assert_eq!(redacted, 3, "create, rename and upload: {body}");
+    let report = AuditServiceClient::new(app.channel.clone())
+        .verify_audit(authed(VerifyAuditRequest::default(), &inspector))
+        .await
+        .expect("verified")
+        .into_inner();
+    assert!(report.intact, "{report:?}");
 }

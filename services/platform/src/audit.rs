@@ -95,6 +95,7 @@ impl AuditRow {
             trace_id: self.trace_id.clone(),
             prev_hash: self.prev_hash.clone(),
             hash: self.hash.clone(),
+            redacted: false,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! implemented once: each service's generated `AuditService` calls these.
 //!
 //! Admins and inspectors read and verify the trail of their own office and
-//! of the offices below it; nobody else does.
+//! of the offices below it; nobody else does. What each reader is shown of
+//! a record is the service's [`AuditLens`]'s to say.
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -12,8 +13,10 @@ use vanphong_proto::common::v1::{
 };
 
 use crate::Error;
-use crate::audit::{self, AuditRow};
+use crate::audit;
+use crate::audit_view::{self, AuditLens};
 use crate::db::Db;
+use crate::host::ServiceContext;
 use crate::identity::{Caller, Role};
 use crate::tree::OfficeTree;
 use crate::validate::Checker;
@@ -34,13 +37,15 @@ fn ensure_may_audit(caller: &Caller, tree: &OfficeTree, office: Uuid, today: Nai
     }
 }
 
-/// A page of an office's trail, newest first.
+/// A page of an office's trail, newest first, each record as `lens` lets
+/// the caller see it.
 pub async fn list(
     db: &Db,
     caller: &Caller,
     tree: &OfficeTree,
     today: NaiveDate,
     req: ListAuditRecordsRequest,
+    lens: &impl AuditLens,
 ) -> Result<ListAuditRecordsResponse, Error> {
     let mut c = Checker::new();
     let office = c.id("office_id", &req.office_id);
@@ -75,8 +80,12 @@ pub async fn list(
     } else {
         String::new()
     };
+    let sights = lens.sights(caller, &rows).await?;
+    if sights.len() != rows.len() {
+        return Err(Error::internal("an audit lens judged a different number of records"));
+    }
     Ok(ListAuditRecordsResponse {
-        records: rows.iter().map(AuditRow::to_wire).collect(),
+        records: rows.iter().zip(sights).map(|(r, s)| audit_view::view(r, s)).collect(),
         next_page_token,
     })
 }
@@ -111,4 +120,28 @@ pub async fn verify(
         }
     };
     Ok(audit::verify(db, &offices).await?.to_wire())
+}
+
+/// A backend service's `ListAuditRecords`, as its generated `AuditService`
+/// calls it.
+pub async fn serve_list(
+    ctx: &ServiceContext,
+    request: tonic::Request<ListAuditRecordsRequest>,
+    lens: &impl AuditLens,
+) -> Result<tonic::Response<ListAuditRecordsResponse>, tonic::Status> {
+    let caller = Caller::of(&request)?;
+    let tree = &ctx.directory.current().tree;
+    let answer = list(&ctx.db, &caller, tree, ctx.today(), request.into_inner(), lens).await?;
+    Ok(tonic::Response::new(answer))
+}
+
+/// A backend service's `VerifyAudit`.
+pub async fn serve_verify(
+    ctx: &ServiceContext,
+    request: tonic::Request<VerifyAuditRequest>,
+) -> Result<tonic::Response<VerifyAuditResponse>, tonic::Status> {
+    let caller = Caller::of(&request)?;
+    let tree = &ctx.directory.current().tree;
+    let answer = verify(&ctx.db, &caller, tree, ctx.today(), request.into_inner()).await?;
+    Ok(tonic::Response::new(answer))
 }

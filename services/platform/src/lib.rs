@@ -9,7 +9,8 @@
 //!   and tenancy rules, and the auth layer.
 //! - [`tree`]: the office tree with history; [`directory`]: each server's
 //!   live copy of it, kept current from the directory's watch stream.
-//! - [`audit`]: the hash-chained audit trail, [`audit_api`] its RPCs;
+//! - [`audit`]: the hash-chained audit trail, [`audit_api`] its RPCs,
+//!   [`audit_view`] what each reader is shown of a record;
 //!   [`idempotency`]: safe retries of create calls.
 //! - [`clock`], [`calendar`], [`ids`], [`text`]: time, working days, ids,
 //!   diacritic-insensitive text keys; [`ip_range`]: networks in settings.
@@ -22,6 +23,7 @@
 
 pub mod audit;
 pub mod audit_api;
+pub mod audit_view;
 pub mod calendar;
 pub mod clock;
 pub mod config;

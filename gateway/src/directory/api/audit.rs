@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use vanphong_platform::audit_api;
+use vanphong_platform::audit_view::AsStored;
 use vanphong_platform::identity::Caller;
 use vanphong_proto::common::v1::{
     ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest, VerifyAuditResponse,
@@ -37,6 +38,7 @@ impl AuditService for AuditApi {
             &snapshot.tree,
             self.dir.today(),
             request.into_inner(),
+            &AsStored,
         )
         .await?;
         Ok(Response::new(answer))

@@ -1,10 +1,17 @@
-//! `AuditService`: the documents service's audit trail.
+//! `AuditService`: the documents service's audit trail, whose readers see a
+//! secret document's content only if they may read the document itself.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
+use uuid::Uuid;
 
+use vanphong_platform::Error;
+use vanphong_platform::audit::AuditRow;
 use vanphong_platform::audit_api;
+use vanphong_platform::audit_view::{AuditLens, Sight};
+use vanphong_platform::db::Tx;
 use vanphong_platform::identity::Caller;
 use vanphong_proto::common::v1::{
     ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest, VerifyAuditResponse,
@@ -12,8 +19,76 @@ use vanphong_proto::common::v1::{
 use vanphong_proto::documents::v1::audit_service_server::AuditService;
 
 use super::Shared;
+use crate::domain::access;
+use crate::store;
 
 pub struct AuditApi(pub(crate) Arc<Shared>);
+
+/// The keys of a record's JSON that carry a document's content, by the kind
+/// of record: what a reader not cleared for a secret document must not see.
+fn content_keys(entity: &str) -> Option<&'static [&'static str]> {
+    match entity {
+        "document" => Some(&["subject", "refusal_reason", "cancel_reason"]),
+        "attachment" => Some(&["file_name"]),
+        "recipient" => Some(&["description"]),
+        _ => None,
+    }
+}
+
+fn id(text: &str) -> Option<Uuid> {
+    Uuid::parse_str(text).ok()
+}
+
+/// The document a record is about.
+async fn document_of(tx: &mut Tx, record: &AuditRow) -> Result<Option<Uuid>, Error> {
+    Ok(match record.entity.as_str() {
+        "document" => id(&record.entity_id),
+        "attachment" => [&record.after_json, &record.before_json]
+            .into_iter()
+            .flatten()
+            .filter_map(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+            .find_map(|json| json["document_id"].as_str().and_then(id)),
+        "recipient" => match id(&record.entity_id) {
+            Some(recipient) => store::recipients::document_of(tx, recipient).await?,
+            None => None,
+        },
+        _ => None,
+    })
+}
+
+impl AuditLens for Shared {
+    async fn sights(&self, caller: &Caller, records: &[AuditRow]) -> Result<Vec<Sight>, Error> {
+        let snapshot = self.snapshot();
+        let today = self.today();
+        let mut readable: HashMap<Uuid, bool> = HashMap::new();
+        let mut sights = Vec::with_capacity(records.len());
+        let mut tx = self.ctx.db.begin_read().await?;
+        for record in records {
+            let Some(keys) = content_keys(&record.entity) else {
+                sights.push(Sight::Whole);
+                continue;
+            };
+            // A record whose document cannot be found shows no content.
+            let mut sees = false;
+            if let Some(id) = document_of(&mut tx, record).await? {
+                sees = match readable.get(&id) {
+                    Some(known) => *known,
+                    None => {
+                        let named = store::people::distribution(&mut tx, id).await?;
+                        let found = store::documents::get(&mut tx, id).await?;
+                        let sees =
+                            found.is_some_and(|d| access::cleared_for(caller, &snapshot.tree, today, &d, &named));
+                        readable.insert(id, sees);
+                        sees
+                    }
+                };
+            }
+            sights.push(if sees { Sight::Whole } else { Sight::Without(keys) });
+        }
+        tx.commit().await?;
+        Ok(sights)
+    }
+}
 
 #[tonic::async_trait]
 impl AuditService for AuditApi {
@@ -21,19 +96,13 @@ impl AuditService for AuditApi {
         &self,
         request: Request<ListAuditRecordsRequest>,
     ) -> Result<Response<ListAuditRecordsResponse>, Status> {
-        let caller = Caller::of(&request)?;
-        let s = &self.0;
-        let answer = audit_api::list(&s.ctx.db, &caller, &s.snapshot().tree, s.today(), request.into_inner()).await?;
-        Ok(Response::new(answer))
+        audit_api::serve_list(&self.0.ctx, request, self.0.as_ref()).await
     }
 
     async fn verify_audit(
         &self,
         request: Request<VerifyAuditRequest>,
     ) -> Result<Response<VerifyAuditResponse>, Status> {
-        let caller = Caller::of(&request)?;
-        let s = &self.0;
-        let answer = audit_api::verify(&s.ctx.db, &caller, &s.snapshot().tree, s.today(), request.into_inner()).await?;
-        Ok(Response::new(answer))
+        audit_api::serve_verify(&self.0.ctx, request).await
     }
 }

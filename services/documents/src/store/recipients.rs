@@ -106,6 +106,14 @@ pub async fn by_incoming(tx: &mut Tx, incoming: Uuid) -> Result<Option<Recipient
     Ok(row.map(Row::into_recipient))
 }
 
+/// The document a recipient entry belongs to.
+pub async fn document_of(tx: &mut Tx, recipient: Uuid) -> Result<Option<Uuid>, StoreError> {
+    let found: Option<String> = tx
+        .scalar(query("SELECT document_id FROM recipients WHERE id = $1").bind(recipient))
+        .await?;
+    Ok(found.and_then(|id| Uuid::parse_str(&id).ok()))
+}
+
 /// Records where a recipient's copy went.
 pub async fn link_incoming(tx: &mut Tx, recipient: Uuid, incoming: Uuid) -> Result<(), StoreError> {
     tx.execute(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use vanphong_platform::audit_api;
-use vanphong_platform::identity::Caller;
+use vanphong_platform::audit_view::AsStored;
 use vanphong_proto::common::v1::{
     ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest, VerifyAuditResponse,
 };
@@ -22,19 +22,13 @@ impl AuditService for AuditApi {
         &self,
         request: Request<ListAuditRecordsRequest>,
     ) -> Result<Response<ListAuditRecordsResponse>, Status> {
-        let caller = Caller::of(&request)?;
-        let s = &self.0;
-        let answer = audit_api::list(&s.ctx.db, &caller, &s.snapshot().tree, s.today(), request.into_inner()).await?;
-        Ok(Response::new(answer))
+        audit_api::serve_list(&self.0.ctx, request, &AsStored).await
     }
 
     async fn verify_audit(
         &self,
         request: Request<VerifyAuditRequest>,
     ) -> Result<Response<VerifyAuditResponse>, Status> {
-        let caller = Caller::of(&request)?;
-        let s = &self.0;
-        let answer = audit_api::verify(&s.ctx.db, &caller, &s.snapshot().tree, s.today(), request.into_inner()).await?;
-        Ok(Response::new(answer))
+        audit_api::serve_verify(&self.0.ctx, request).await
     }
 }
