@@ -53,3 +53,39 @@ async fn a_users_unknown_clearance_or_role_is_an_error_not_a_default() {
         assert_internal_with_trace(&status, &user);
     }
 }
+
+#[tokio::test]
+async fn a_petitions_unknown_state_unreadable_date_or_bad_id_is_an_error_not_a_default() {
+    use crate::petitions::support::{letter, petitions, take_in};
+    use vanphong_proto::petitions::v1::GetPetitionRequest;
+
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let db = app.db("petitions").await;
+    let damaged = [
+        ("state", "'dang_bay'"),
+        ("received_on", "'02/03/2026'"),
+        ("created_by", "'khong-phai-ma'"),
+    ];
+    let mut taken = Vec::new();
+    for _ in damaged {
+        taken.push(take_in(&app, &clerk, letter("2026-03-02", "Khiếu nại chậm cấp sổ đỏ")).await);
+    }
+    for ((column, value), petition) in damaged.into_iter().zip(taken) {
+        tamper(
+            &db,
+            format!("UPDATE petitions SET {column} = {value} WHERE id = '{}'", petition.id),
+        )
+        .await;
+        let status = petitions(&app)
+            .get_petition(authed(
+                GetPetitionRequest {
+                    petition_id: petition.id.clone(),
+                },
+                &clerk,
+            ))
+            .await
+            .expect_err("an unreadable petition is not shown");
+        assert_internal_with_trace(&status, column);
+    }
+}

@@ -9,7 +9,7 @@ mod figures;
 mod flow;
 mod identity;
 mod intake;
-mod support;
+pub(crate) mod support;
 
 use vanphong_platform::identity::Role;
 use vanphong_proto::common::v1::VerifyAuditRequest;

@@ -3,9 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query};
-
-use super::petitions::date;
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
 
 /// One extension, by a written decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,16 +59,19 @@ pub async fn of(tx: &mut Tx, petition: Uuid) -> Result<Vec<Extension>, StoreErro
             .bind(petition),
         )
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Extension {
+    let key = petition.to_string();
+    let d = RowDecoder::new("petition_extensions", &key);
+    let mut extensions = Vec::with_capacity(rows.len());
+    for r in rows {
+        extensions.push(Extension {
             seq: r.seq,
+            decided_on: d.date("decided_on", &r.decided_on)?,
+            previous_due_on: d.date("previous_due_on", &r.previous_due_on)?,
+            due_on: d.date("due_on", &r.due_on)?,
             decision_number: r.decision_number,
-            decided_on: date(&r.decided_on).unwrap_or_default(),
             days: r.days,
             reason: r.reason,
-            previous_due_on: date(&r.previous_due_on).unwrap_or_default(),
-            due_on: date(&r.due_on).unwrap_or_default(),
-        })
-        .collect())
+        });
+    }
+    Ok(extensions)
 }

@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
 use vanphong_platform::ids::new_id;
 
 /// A step or note in a petition's history.
@@ -55,14 +54,17 @@ pub async fn of(tx: &mut Tx, petition: Uuid) -> Result<Vec<Event>, StoreError> {
             .bind(petition),
         )
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Event {
-            at: from_micros(r.at),
-            actor_id: Uuid::parse_str(&r.actor_id).unwrap_or_default(),
+    let key = petition.to_string();
+    let d = RowDecoder::new("petition_events", &key);
+    let mut events = Vec::with_capacity(rows.len());
+    for r in rows {
+        events.push(Event {
+            at: d.timestamp("at", r.at)?,
+            actor_id: d.id("actor_id", &r.actor_id)?,
             actor_name: r.actor_name,
             kind: r.kind,
             note: r.note,
-        })
-        .collect())
+        });
+    }
+    Ok(events)
 }

@@ -7,7 +7,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Db, Query, StoreError, Tx, Value, query_built};
+use vanphong_platform::db::{CorruptRow, Db, Query, StoreError, Tx, Value, query_built};
 
 use super::petitions::{COLUMNS, Row};
 use crate::domain::kinds::{Backlog, Kind, State};
@@ -96,7 +96,7 @@ impl Builder {
     }
 }
 
-fn petitions_of(rows: Vec<Row>) -> Vec<Petition> {
+fn petitions_of(rows: Vec<Row>) -> Result<Vec<Petition>, CorruptRow> {
     rows.into_iter().map(Row::into_petition).collect()
 }
 
@@ -147,7 +147,7 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cur
     let limit = b.arg(i64::from(filter.limit) + 1);
     b.sql
         .push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {limit}"));
-    let mut petitions = petitions_of(db.fetch_all(b.into_query()).await?);
+    let mut petitions = petitions_of(db.fetch_all(b.into_query()).await?)?;
     let next = if petitions.len() > filter.limit as usize {
         petitions.truncate(filter.limit as usize);
         petitions.last().map(|p| Cursor {
@@ -200,7 +200,7 @@ pub async fn backlog(
     };
     let limit = b.arg(i64::from(limit) + 1);
     b.sql.push_str(&format!(" ORDER BY {order}, id LIMIT {limit}"));
-    Ok(petitions_of(db.fetch_all(b.into_query()).await?))
+    Ok(petitions_of(db.fetch_all(b.into_query()).await?)?)
 }
 
 /// Every petition of one office received by `to` and not closed before
@@ -217,7 +217,7 @@ pub async fn for_period(
     );
     Ok(petitions_of(
         tx.fetch_all(query_built(sql).bind(office).bind(to).bind(from)).await?,
-    ))
+    )?)
 }
 
 /// Petitions of one office received in [from, to], in number order: the
@@ -229,7 +229,7 @@ pub async fn register(tx: &mut Tx, office: Uuid, from: NaiveDate, to: NaiveDate)
     );
     Ok(petitions_of(
         tx.fetch_all(query_built(sql).bind(office).bind(from).bind(to)).await?,
-    ))
+    )?)
 }
 
 /// Several petitions by id (those that exist).
@@ -239,7 +239,7 @@ pub async fn by_ids(tx: &mut Tx, ids: &[Uuid]) -> Result<Vec<Petition>, StoreErr
         let ps: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
         let sql = format!("SELECT {COLUMNS} FROM petitions WHERE id IN ({})", ps.join(", "));
         let q = chunk.iter().fold(query_built(sql), |q, id| q.bind(*id));
-        out.extend(petitions_of(tx.fetch_all(q).await?));
+        out.extend(petitions_of(tx.fetch_all(q).await?)?);
     }
     Ok(out)
 }

@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query, query_built};
 
 use crate::domain::duplicates::PersonKey;
 use crate::domain::petition::Petitioner;
@@ -77,10 +77,10 @@ pub async fn of_many(tx: &mut Tx, petitions: &[Uuid]) -> Result<Vec<(Uuid, Petit
         );
         let q = chunk.iter().fold(query_built(sql), |q, id| q.bind(*id));
         let rows: Vec<Row> = tx.fetch_all(q).await?;
-        out.extend(
-            rows.into_iter()
-                .map(|r| (Uuid::parse_str(&r.petition_id).unwrap_or_default(), r.into_petitioner())),
-        );
+        for r in rows {
+            let petition = RowDecoder::new("petitioners", &r.petition_id).id("petition_id", &r.petition_id)?;
+            out.push((petition, r.into_petitioner()));
+        }
     }
     Ok(out)
 }

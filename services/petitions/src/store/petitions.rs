@@ -1,10 +1,8 @@
 //! Petitions: reading and writing whole rows.
 
-use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{Query, StoreError, Tx, query_built};
+use vanphong_platform::db::{CorruptRow, Query, RowDecoder, StoreError, Tx, query_built};
 
 use crate::domain::kinds::{Authority, Channel, Complexity, Counting, Kind, Outcome, PriorStage, Resolution, State};
 use crate::domain::petition::Petition;
@@ -70,77 +68,58 @@ pub(crate) struct Row {
     updated_at: i64,
 }
 
-/// A stored id (an unreadable one, which the schema prevents, reads as nil).
-pub(crate) fn id(s: &str) -> Uuid {
-    Uuid::parse_str(s).unwrap_or_default()
-}
-
-/// A stored optional id.
-pub(crate) fn opt_id(s: Option<String>) -> Option<Uuid> {
-    s.and_then(|s| Uuid::parse_str(&s).ok())
-}
-
-/// A stored `YYYY-MM-DD` date.
-pub(crate) fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
-/// A stored optional date.
-pub(crate) fn opt_date(s: Option<String>) -> Option<NaiveDate> {
-    s.as_deref().and_then(date)
-}
-
 impl Row {
     /// The petition the row holds.
-    pub(crate) fn into_petition(self) -> Petition {
-        Petition {
-            id: id(&self.id),
-            office_id: id(&self.office_id),
-            year: i32::try_from(self.year).unwrap_or_default(),
+    pub(crate) fn into_petition(self) -> Result<Petition, CorruptRow> {
+        let d = RowDecoder::new("petitions", &self.id);
+        Ok(Petition {
+            id: d.id("id", &self.id)?,
+            office_id: d.id("office_id", &self.office_id)?,
+            year: d.int("year", self.year)?,
             number: self.number,
-            channel: Channel::from_code(&self.channel).unwrap_or(Channel::Mail),
-            received_on: date(&self.received_on).unwrap_or_default(),
-            kind: Kind::from_code(&self.kind).unwrap_or(Kind::Recommendation),
+            channel: d.code("channel", self.channel.as_str(), Channel::from_code)?,
+            received_on: d.date("received_on", &self.received_on)?,
+            kind: d.code("kind", self.kind.as_str(), Kind::from_code)?,
             subject_area_code: self.subject_area_code,
             content: self.content,
             accused: self.accused,
             anonymous: self.anonymous,
             petitioner_count: self.petitioner_count,
-            prior_stage: PriorStage::from_code(&self.prior_stage).unwrap_or(PriorStage::NotYetResolved),
-            reception_id: opt_id(self.reception_id),
+            prior_stage: d.code("prior_stage", self.prior_stage.as_str(), PriorStage::from_code)?,
+            reception_id: d.opt_id("reception_id", self.reception_id.as_deref())?,
             source_body: self.source_body,
-            state: State::from_code(&self.state).unwrap_or(State::Classifying),
-            repeat_of: opt_id(self.repeat_of),
+            state: d.code("state", self.state.as_str(), State::from_code)?,
+            repeat_of: d.opt_id("repeat_of", self.repeat_of.as_deref())?,
             repeat_count: self.repeat_count,
-            classification_due_on: date(&self.classification_due_on).unwrap_or_default(),
-            outcome: self.outcome.as_deref().and_then(Outcome::from_code),
-            classified_on: opt_date(self.classified_on),
-            classified_by: opt_id(self.classified_by),
+            classification_due_on: d.date("classification_due_on", &self.classification_due_on)?,
+            outcome: d.opt_code("outcome", self.outcome.as_deref(), Outcome::from_code)?,
+            classified_on: d.opt_date("classified_on", self.classified_on.as_deref())?,
+            classified_by: d.opt_id("classified_by", self.classified_by.as_deref())?,
             classification_note: self.classification_note,
-            authority: self.authority.as_deref().and_then(Authority::from_code),
-            handler_id: opt_id(self.handler_id),
-            accepted_on: opt_date(self.accepted_on),
-            resolution: self.resolution.as_deref().and_then(Resolution::from_code),
-            complexity: self.complexity.as_deref().and_then(Complexity::from_code),
+            authority: d.opt_code("authority", self.authority.as_deref(), Authority::from_code)?,
+            handler_id: d.opt_id("handler_id", self.handler_id.as_deref())?,
+            accepted_on: d.opt_date("accepted_on", self.accepted_on.as_deref())?,
+            resolution: d.opt_code("resolution", self.resolution.as_deref(), Resolution::from_code)?,
+            complexity: d.opt_code("complexity", self.complexity.as_deref(), Complexity::from_code)?,
             remote: self.remote,
             legal_days: self.legal_days,
-            counting: self.counting.as_deref().and_then(Counting::from_code),
+            counting: d.opt_code("counting", self.counting.as_deref(), Counting::from_code)?,
             max_extensions: self.max_extensions,
             max_extension_days: self.max_extension_days,
             extensions_used: self.extensions_used,
-            base_due_on: opt_date(self.base_due_on),
-            due_on: opt_date(self.due_on),
+            base_due_on: d.opt_date("base_due_on", self.base_due_on.as_deref())?,
+            due_on: d.opt_date("due_on", self.due_on.as_deref())?,
             result_summary: self.result_summary,
             decision_reference: self.decision_reference,
-            decision_document_id: opt_id(self.decision_document_id),
-            decided_on: opt_date(self.decided_on),
-            notified_on: opt_date(self.notified_on),
-            closed_on: opt_date(self.closed_on),
+            decision_document_id: d.opt_id("decision_document_id", self.decision_document_id.as_deref())?,
+            decided_on: d.opt_date("decided_on", self.decided_on.as_deref())?,
+            notified_on: d.opt_date("notified_on", self.notified_on.as_deref())?,
+            closed_on: d.opt_date("closed_on", self.closed_on.as_deref())?,
             closing_note: self.closing_note,
-            created_by: id(&self.created_by),
-            created_at: from_micros(self.created_at),
-            updated_at: from_micros(self.updated_at),
-        }
+            created_by: d.id("created_by", &self.created_by)?,
+            created_at: d.timestamp("created_at", self.created_at)?,
+            updated_at: d.timestamp("updated_at", self.updated_at)?,
+        })
     }
 }
 
@@ -149,7 +128,7 @@ pub async fn get(tx: &mut Tx, petition: Uuid) -> Result<Option<Petition>, StoreE
     let row: Option<Row> = tx
         .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM petitions WHERE id = $1")).bind(petition))
         .await?;
-    Ok(row.map(Row::into_petition))
+    Ok(row.map(Row::into_petition).transpose()?)
 }
 
 /// Like [`get`], locking the row for the rest of the transaction on
@@ -157,7 +136,7 @@ pub async fn get(tx: &mut Tx, petition: Uuid) -> Result<Option<Petition>, StoreE
 pub async fn get_for_update(tx: &mut Tx, petition: Uuid) -> Result<Option<Petition>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM petitions WHERE id = $1{}", tx.for_update());
     let row: Option<Row> = tx.fetch_optional(query_built(sql).bind(petition)).await?;
-    Ok(row.map(Row::into_petition))
+    Ok(row.map(Row::into_petition).transpose()?)
 }
 
 /// Binds every column but `id`, in the order of [`COLUMNS`], then the

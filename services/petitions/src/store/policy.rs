@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
 
 use crate::domain::policy::Policy;
 
@@ -14,7 +14,10 @@ pub async fn get(tx: &mut Tx) -> Result<Policy, StoreError> {
     let body: Option<String> = tx
         .scalar(query("SELECT body FROM policy WHERE id = $1").bind(KEY))
         .await?;
-    Ok(body.and_then(|b| serde_json::from_str(&b).ok()).unwrap_or_default())
+    match body {
+        Some(body) => Ok(RowDecoder::new("policy", KEY).json("body", &body)?),
+        None => Ok(Policy::default()),
+    }
 }
 
 /// Replaces the policy.

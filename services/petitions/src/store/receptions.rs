@@ -4,10 +4,8 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{Db, StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query};
 
-use super::petitions::{date, id};
 use crate::domain::figures::ReceptionFact;
 use crate::domain::reception::{Reception, Visitor};
 
@@ -29,19 +27,20 @@ struct Row {
 }
 
 impl Row {
-    fn into_reception(self) -> Reception {
-        Reception {
-            id: id(&self.id),
-            office_id: id(&self.office_id),
-            received_on: date(&self.received_on).unwrap_or_default(),
-            receiver_id: id(&self.receiver_id),
+    fn into_reception(self) -> Result<Reception, CorruptRow> {
+        let d = RowDecoder::new("receptions", &self.id);
+        Ok(Reception {
+            id: d.id("id", &self.id)?,
+            office_id: d.id("office_id", &self.office_id)?,
+            received_on: d.date("received_on", &self.received_on)?,
+            receiver_id: d.id("receiver_id", &self.receiver_id)?,
             receiver_name: self.receiver_name,
             by_leader: self.by_leader,
             visitor_count: self.visitor_count,
             content: self.content,
-            created_by: id(&self.created_by),
-            created_at: from_micros(self.created_at),
-        }
+            created_by: d.id("created_by", &self.created_by)?,
+            created_at: d.timestamp("created_at", self.created_at)?,
+        })
     }
 }
 
@@ -90,7 +89,7 @@ pub async fn get(tx: &mut Tx, reception: Uuid) -> Result<Option<Reception>, Stor
                 .bind(reception),
         )
         .await?;
-    Ok(row.map(Row::into_reception))
+    Ok(row.map(Row::into_reception).transpose()?)
 }
 
 /// The visitors of a reception, in order (protected identity).
@@ -160,7 +159,7 @@ pub async fn list(db: &Db, office: Uuid, from: NaiveDate, to: NaiveDate) -> Resu
             .bind(to),
         )
         .await?;
-    Ok(rows.into_iter().map(Row::into_reception).collect())
+    Ok(rows.into_iter().map(Row::into_reception).collect::<Result<_, _>>()?)
 }
 
 /// What the figures need of the receptions of an office in [from, to].
@@ -187,14 +186,15 @@ pub async fn facts(
             .bind(to),
         )
         .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(ReceptionFact {
-                on: date(&r.received_on)?,
-                by_leader: r.by_leader,
-                visitors: r.visitor_count,
-            })
-        })
-        .collect())
+    let key = office.to_string();
+    let d = RowDecoder::new("receptions", &key);
+    let mut facts = Vec::with_capacity(rows.len());
+    for r in rows {
+        facts.push(ReceptionFact {
+            on: d.date("received_on", &r.received_on)?,
+            by_leader: r.by_leader,
+            visitors: r.visitor_count,
+        });
+    }
+    Ok(facts)
 }

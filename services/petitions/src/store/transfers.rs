@@ -8,9 +8,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query};
-
-use super::petitions::opt_id;
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
 
 /// The slip was issued as an outgoing document.
 pub const SLIP_ISSUED: &str = "issued";
@@ -63,11 +61,13 @@ pub async fn of(tx: &mut Tx, petition: Uuid) -> Result<Option<Transfer>, StoreEr
             .bind(petition),
         )
         .await?;
-    Ok(row.map(|r| Transfer {
-        petition_id: Uuid::parse_str(&r.petition_id).unwrap_or_default(),
+    let Some(r) = row else { return Ok(None) };
+    let d = RowDecoder::new("petition_transfers", &r.petition_id);
+    Ok(Some(Transfer {
+        petition_id: d.id("petition_id", &r.petition_id)?,
+        slip_document_id: d.opt_id("slip_document_id", r.slip_document_id.as_deref())?,
         target_body: r.target_body,
         reason: r.reason,
-        slip_document_id: opt_id(r.slip_document_id),
         slip_status: r.slip_status,
     }))
 }
