@@ -89,3 +89,102 @@ async fn a_petitions_unknown_state_unreadable_date_or_bad_id_is_an_error_not_a_d
         assert_internal_with_trace(&status, column);
     }
 }
+
+#[tokio::test]
+async fn a_documents_unknown_status_bad_id_or_unreadable_date_is_an_error_not_a_default() {
+    use crate::documents_incoming::{paper, register};
+    use vanphong_proto::documents::v1::{GetDocumentRequest, ListDocumentsRequest};
+
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let db = app.db("documents").await;
+    let damaged = [
+        ("status", "'dang_xu_ly'"),
+        ("created_by", "'khong-phai-ma'"),
+        ("issued_on", "'20/02/2026'"),
+    ];
+    for (n, (column, value)) in (1..).zip(damaged) {
+        let document = register(&app, &clerk, paper(n, &format!("Công văn số {n} về chuyển đổi số"))).await;
+        tamper(
+            &db,
+            format!("UPDATE documents SET {column} = {value} WHERE id = '{}'", document.id),
+        )
+        .await;
+        let status = app
+            .queries()
+            .get_document(authed(
+                GetDocumentRequest {
+                    document_id: document.id.clone(),
+                },
+                &clerk,
+            ))
+            .await
+            .expect_err("an unreadable document is not shown");
+        assert_internal_with_trace(&status, column);
+    }
+    // Nor is one left out of, or disguised in, the office's list.
+    let status = app
+        .queries()
+        .list_documents(authed(ListDocumentsRequest::default(), &clerk))
+        .await
+        .expect_err("a list holding unreadable documents is not shown");
+    assert_internal_with_trace(&status, "list");
+}
+
+#[tokio::test]
+async fn a_reports_unknown_status_unreadable_period_bad_sections_or_policy_is_an_error_not_a_default() {
+    use crate::reporting::support::{desk, monthly, periods, reports};
+    use vanphong_proto::reporting::v1::{CreateReportRequest, GetPolicyRequest, GetReportRequest};
+
+    let app = spawn_app().await;
+    let d = desk(&app, "hiephoa").await;
+    let db = app.db("reporting").await;
+    let damaged = [
+        ("status", "'cho_duyet'"),
+        ("period_from", "'01/03/2026'"),
+        ("sections_json", "'[1, 2'"),
+        ("created_by", "'khong-phai-ma'"),
+    ];
+    let months = [(2025, 10), (2025, 11), (2025, 12), (2026, 1)];
+    for ((year, month), (column, value)) in months.into_iter().zip(damaged) {
+        let request = CreateReportRequest {
+            year,
+            ..monthly(&app, "hiephoa", month)
+        };
+        let report = reports(&app)
+            .create_report(authed(request, &d.writer))
+            .await
+            .expect("created")
+            .into_inner();
+        tamper(
+            &db,
+            format!("UPDATE reports SET {column} = {value} WHERE id = '{}'", report.id),
+        )
+        .await;
+        let status = reports(&app)
+            .get_report(authed(
+                GetReportRequest {
+                    report_id: report.id.clone(),
+                },
+                &d.writer,
+            ))
+            .await
+            .expect_err("an unreadable report is not shown");
+        assert_internal_with_trace(&status, column);
+    }
+
+    // Stored rules that no longer read are not replaced by the defaults.
+    let admin = app.token("tu", Role::Admin).await;
+    tamper(
+        &db,
+        "INSERT INTO reporting_policy (id, policy_json, updated_at) \
+         VALUES ('default', '{\"week_start\": 9, \"deadlines\": []}', 0)"
+            .into(),
+    )
+    .await;
+    let status = periods(&app)
+        .get_policy(authed(GetPolicyRequest {}, &admin))
+        .await
+        .expect_err("unreadable rules are not shown as the defaults");
+    assert_internal_with_trace(&status, "policy_json");
+}

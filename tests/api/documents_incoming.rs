@@ -13,7 +13,8 @@ use vanphong_proto::documents::v1::{
 
 use crate::helpers::{TestApp, authed, spawn_app, violated_fields};
 
-fn paper(number: i64, subject: &str) -> RegisterIncomingRequest {
+/// A paper letter from the district's people's committee.
+pub(crate) fn paper(number: i64, subject: &str) -> RegisterIncomingRequest {
     RegisterIncomingRequest {
         type_code: "CV".into(),
         subject: subject.into(),
@@ -28,7 +29,7 @@ fn paper(number: i64, subject: &str) -> RegisterIncomingRequest {
     }
 }
 
-async fn register(app: &TestApp, token: &str, request: RegisterIncomingRequest) -> Document {
+pub(crate) async fn register(app: &TestApp, token: &str, request: RegisterIncomingRequest) -> Document {
     app.incoming()
         .register_incoming(authed(request, token))
         .await

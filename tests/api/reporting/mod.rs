@@ -7,7 +7,7 @@ mod exports;
 mod flow;
 mod periods;
 mod rollup;
-mod support;
+pub(crate) mod support;
 mod unavailable;
 
 use vanphong_platform::identity::Role;

@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 use vanphong_platform::ids::new_id;
 
 /// A file attached to a document, as stored.
@@ -63,21 +62,21 @@ struct Row {
 }
 
 impl Row {
-    fn into_attachment(self) -> Attachment {
-        let parse = |s: &str| Uuid::parse_str(s).unwrap_or_default();
-        Attachment {
-            id: parse(&self.id),
-            document_id: parse(&self.document_id),
+    fn into_attachment(self) -> Result<Attachment, CorruptRow> {
+        let d = RowDecoder::new("attachments", &self.id);
+        Ok(Attachment {
+            id: d.id("id", &self.id)?,
+            document_id: d.id("document_id", &self.document_id)?,
             file_name: self.file_name,
             content_type: self.content_type,
             size: self.size,
             sha256: self.sha256,
             blob_key: self.blob_key,
             version: self.version,
-            shared_from: self.shared_from.as_deref().map(parse),
-            uploaded_by: parse(&self.uploaded_by),
-            uploaded_at: from_micros(self.uploaded_at),
-        }
+            shared_from: d.opt_id("shared_from", self.shared_from.as_deref())?,
+            uploaded_by: d.id("uploaded_by", &self.uploaded_by)?,
+            uploaded_at: d.timestamp("uploaded_at", self.uploaded_at)?,
+        })
     }
 }
 
@@ -114,7 +113,7 @@ pub async fn of_document(tx: &mut Tx, document: Uuid) -> Result<Vec<Attachment>,
             .bind(document),
         )
         .await?;
-    Ok(rows.into_iter().map(Row::into_attachment).collect())
+    Ok(rows.into_iter().map(Row::into_attachment).collect::<Result<_, _>>()?)
 }
 
 /// One attachment of a document.
@@ -128,7 +127,7 @@ pub async fn get(tx: &mut Tx, document: Uuid, attachment: Uuid) -> Result<Option
             .bind(document),
         )
         .await?;
-    Ok(row.map(Row::into_attachment))
+    Ok(row.map(Row::into_attachment).transpose()?)
 }
 
 /// Gives a copy of a document (a recipient office's incoming copy) the

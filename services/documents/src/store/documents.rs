@@ -1,10 +1,8 @@
 //! Documents: reading and writing whole rows.
 
-use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query_built};
 use vanphong_platform::identity::Clearance;
 
 use crate::domain::document::Document;
@@ -76,75 +74,64 @@ pub(crate) struct Row {
     recall_requested: bool,
 }
 
-fn id(s: &str) -> Uuid {
-    Uuid::parse_str(s).unwrap_or_default()
-}
-
-fn opt_id(s: Option<String>) -> Option<Uuid> {
-    s.and_then(|s| Uuid::parse_str(&s).ok())
-}
-
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    s.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-}
-
 impl Row {
-    pub(crate) fn into_document(self) -> Document {
-        Document {
-            id: id(&self.id),
-            office_id: id(&self.office_id),
-            direction: Direction::from_code(&self.direction).unwrap_or(Direction::Incoming),
-            status: Status::from_code(&self.status).unwrap_or(Status::Registered),
+    pub(crate) fn into_document(self) -> Result<Document, CorruptRow> {
+        let d = RowDecoder::new("documents", &self.id);
+        Ok(Document {
+            id: d.id("id", &self.id)?,
+            office_id: d.id("office_id", &self.office_id)?,
+            direction: d.code("direction", self.direction.as_str(), Direction::from_code)?,
+            status: d.code("status", self.status.as_str(), Status::from_code)?,
             type_code: self.type_code,
             subject: self.subject,
             number: self.number,
             symbol: self.symbol,
             number_symbol: self.number_symbol,
-            issued_on: date(self.issued_on),
+            issued_on: d.opt_date("issued_on", self.issued_on.as_deref())?,
             issuer_name: self.issuer_name,
             issuer_code: self.issuer_code,
             signer_name: self.signer_name,
             signer_position: self.signer_position,
-            urgency: Urgency::from_level(self.urgency).unwrap_or_default(),
-            secrecy: Clearance::from_level(self.secrecy).unwrap_or_default(),
+            urgency: d.code("urgency", &self.urgency, |l| Urgency::from_level(*l))?,
+            secrecy: d.code("secrecy", &self.secrecy, |l| Clearance::from_level(*l))?,
             pages: self.pages,
-            due_on: date(self.due_on),
-            channel: Channel::from_code(&self.channel).unwrap_or(Channel::Paper),
+            due_on: d.opt_date("due_on", self.due_on.as_deref())?,
+            channel: d.code("channel", self.channel.as_str(), Channel::from_code)?,
             electronic_id: self.electronic_id,
-            arrival_year: self.arrival_year.and_then(|y| i32::try_from(y).ok()),
+            arrival_year: self.arrival_year.map(|y| d.int("arrival_year", y)).transpose()?,
             arrival_number: self.arrival_number,
-            received_at: self.received_at.map(from_micros),
-            registered_at: self.registered_at.map(from_micros),
-            sender_office_id: opt_id(self.sender_office_id),
-            source_document_id: opt_id(self.source_document_id),
-            leader_id: opt_id(self.leader_id),
-            lead_handler_id: opt_id(self.lead_handler_id),
-            handling_deadline: date(self.handling_deadline),
+            received_at: d.opt_timestamp("received_at", self.received_at)?,
+            registered_at: d.opt_timestamp("registered_at", self.registered_at)?,
+            sender_office_id: d.opt_id("sender_office_id", self.sender_office_id.as_deref())?,
+            source_document_id: d.opt_id("source_document_id", self.source_document_id.as_deref())?,
+            leader_id: d.opt_id("leader_id", self.leader_id.as_deref())?,
+            lead_handler_id: d.opt_id("lead_handler_id", self.lead_handler_id.as_deref())?,
+            handling_deadline: d.opt_date("handling_deadline", self.handling_deadline.as_deref())?,
             direction_note: self.direction_note,
-            assigned_at: self.assigned_at.map(from_micros),
-            reply_document_id: opt_id(self.reply_document_id),
-            completed_at: self.completed_at.map(from_micros),
-            filed_at: self.filed_at.map(from_micros),
+            assigned_at: d.opt_timestamp("assigned_at", self.assigned_at)?,
+            reply_document_id: d.opt_id("reply_document_id", self.reply_document_id.as_deref())?,
+            completed_at: d.opt_timestamp("completed_at", self.completed_at)?,
+            filed_at: d.opt_timestamp("filed_at", self.filed_at)?,
             file_reference: self.file_reference,
             refusal_reason: self.refusal_reason,
-            created_by: id(&self.created_by),
-            created_at: from_micros(self.created_at),
-            updated_at: from_micros(self.updated_at),
+            created_by: d.id("created_by", &self.created_by)?,
+            created_at: d.timestamp("created_at", self.created_at)?,
+            updated_at: d.timestamp("updated_at", self.updated_at)?,
             number_label: self.number_label,
-            drafter_id: opt_id(self.drafter_id),
+            drafter_id: d.opt_id("drafter_id", self.drafter_id.as_deref())?,
             version: self.version,
-            signer_id: opt_id(self.signer_id),
+            signer_id: d.opt_id("signer_id", self.signer_id.as_deref())?,
             signing_prefix: self.signing_prefix,
-            signed_at: self.signed_at.map(from_micros),
-            numbered_at: self.numbered_at.map(from_micros),
-            dispatched_at: self.dispatched_at.map(from_micros),
-            cancelled_at: self.cancelled_at.map(from_micros),
+            signed_at: d.opt_timestamp("signed_at", self.signed_at)?,
+            numbered_at: d.opt_timestamp("numbered_at", self.numbered_at)?,
+            dispatched_at: d.opt_timestamp("dispatched_at", self.dispatched_at)?,
+            cancelled_at: d.opt_timestamp("cancelled_at", self.cancelled_at)?,
             cancel_reason: self.cancel_reason,
             drafting_unit_code: self.drafting_unit_code,
             congress: self.congress,
             series: self.series,
             recall_requested: self.recall_requested,
-        }
+        })
     }
 }
 
@@ -152,7 +139,7 @@ pub async fn get(tx: &mut Tx, document: Uuid) -> Result<Option<Document>, StoreE
     let row: Option<Row> = tx
         .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM documents WHERE id = $1")).bind(document))
         .await?;
-    Ok(row.map(Row::into_document))
+    Ok(row.map(Row::into_document).transpose()?)
 }
 
 /// Like [`get`], locking the row for the rest of the transaction on
@@ -160,7 +147,7 @@ pub async fn get(tx: &mut Tx, document: Uuid) -> Result<Option<Document>, StoreE
 pub async fn get_for_update(tx: &mut Tx, document: Uuid) -> Result<Option<Document>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1{}", tx.for_update());
     let row: Option<Row> = tx.fetch_optional(query_built(sql).bind(document)).await?;
-    Ok(row.map(Row::into_document))
+    Ok(row.map(Row::into_document).transpose()?)
 }
 
 /// An earlier registration of the same document in the office, by
@@ -185,7 +172,7 @@ pub async fn find_registered(
                 .bind(except.map(|u| u.to_string()).unwrap_or_default()),
         )
         .await?;
-    Ok(row.map(Row::into_document))
+    Ok(row.map(Row::into_document).transpose()?)
 }
 
 /// The office's document with this electronic id, whatever its state
@@ -197,7 +184,7 @@ pub async fn by_electronic_id(tx: &mut Tx, office: Uuid, electronic_id: &str) ->
     let row: Option<Row> = tx
         .fetch_optional(query_built(sql).bind(office).bind(electronic_id))
         .await?;
-    Ok(row.map(Row::into_document))
+    Ok(row.map(Row::into_document).transpose()?)
 }
 
 /// Binds every column but `id`, in the order of [`COLUMNS`], then the

@@ -187,7 +187,7 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
         .push_str(&format!(" ORDER BY {key} {order}, id {order} LIMIT {limit}"));
 
     let rows: Vec<Row> = db.fetch_all(b.into_query()).await?;
-    let mut documents: Vec<Document> = rows.into_iter().map(Row::into_document).collect();
+    let mut documents: Vec<Document> = rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?;
     let next = if documents.len() > filter.limit as usize {
         documents.truncate(filter.limit as usize);
         documents.last().map(|d| Cursor {

@@ -2,8 +2,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
 use vanphong_platform::ids::new_id;
 
 /// A step or note in a document's history.
@@ -50,7 +49,18 @@ pub async fn coordinators(tx: &mut Tx, document: Uuid) -> Result<Vec<Uuid>, Stor
                 .bind(document),
         )
         .await?;
-    Ok(rows.into_iter().filter_map(|(u,)| Uuid::parse_str(&u).ok()).collect())
+    user_ids("document_handlers", document, rows)
+}
+
+/// The user ids of rows of `table` about `document`; one unreadable id
+/// fails the read (a person silently missing from a list is never shown).
+fn user_ids(table: &'static str, document: Uuid, rows: Vec<(String,)>) -> Result<Vec<Uuid>, StoreError> {
+    let key = document.to_string();
+    let d = RowDecoder::new(table, &key);
+    Ok(rows
+        .into_iter()
+        .map(|(u,)| d.id("user_id", &u))
+        .collect::<Result<_, _>>()?)
 }
 
 /// Adds people to the distribution (those who may read it when secret).
@@ -75,7 +85,7 @@ pub async fn distribution(tx: &mut Tx, document: Uuid) -> Result<Vec<Uuid>, Stor
             query("SELECT user_id FROM document_distribution WHERE document_id = $1 ORDER BY user_id").bind(document),
         )
         .await?;
-    Ok(rows.into_iter().filter_map(|(u,)| Uuid::parse_str(&u).ok()).collect())
+    user_ids("document_distribution", document, rows)
 }
 
 pub async fn add_event(tx: &mut Tx, document: Uuid, event: &Event) -> Result<(), StoreError> {
@@ -100,6 +110,7 @@ pub async fn add_event(tx: &mut Tx, document: Uuid, event: &Event) -> Result<(),
 pub async fn events(tx: &mut Tx, document: Uuid) -> Result<Vec<Event>, StoreError> {
     #[derive(sqlx::FromRow)]
     struct Row {
+        id: String,
         at: i64,
         actor_id: String,
         actor_name: String,
@@ -109,20 +120,22 @@ pub async fn events(tx: &mut Tx, document: Uuid) -> Result<Vec<Event>, StoreErro
     let rows: Vec<Row> = tx
         .fetch_all(
             query(
-                "SELECT at, actor_id, actor_name, kind, note FROM document_events WHERE document_id = $1 \
+                "SELECT id, at, actor_id, actor_name, kind, note FROM document_events WHERE document_id = $1 \
                  ORDER BY at, id",
             )
             .bind(document),
         )
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Event {
-            at: from_micros(r.at),
-            actor_id: Uuid::parse_str(&r.actor_id).unwrap_or_default(),
+    let mut events = Vec::with_capacity(rows.len());
+    for r in rows {
+        let d = RowDecoder::new("document_events", &r.id);
+        events.push(Event {
+            at: d.timestamp("at", r.at)?,
+            actor_id: d.id("actor_id", &r.actor_id)?,
             actor_name: r.actor_name,
             kind: r.kind,
             note: r.note,
-        })
-        .collect())
+        });
+    }
+    Ok(events)
 }

@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query};
 use vanphong_platform::ids::new_id;
 
 /// A recipient as stored.
@@ -36,19 +35,19 @@ struct Row {
 }
 
 impl Row {
-    fn into_recipient(self) -> Recipient {
-        let parse = |s: &str| Uuid::parse_str(s).unwrap_or_default();
-        Recipient {
-            id: parse(&self.id),
-            document_id: parse(&self.document_id),
+    fn into_recipient(self) -> Result<Recipient, CorruptRow> {
+        let d = RowDecoder::new("recipients", &self.id);
+        Ok(Recipient {
+            id: d.id("id", &self.id)?,
+            document_id: d.id("document_id", &self.document_id)?,
             position: self.position,
-            office_id: self.office_id.as_deref().map(parse),
+            office_id: d.opt_id("office_id", self.office_id.as_deref())?,
             organ_id: self.organ_id,
             name: self.name,
             status: self.status,
-            status_at: self.status_at.map(from_micros),
-            incoming_document_id: self.incoming_document_id.as_deref().map(parse),
-        }
+            status_at: d.opt_timestamp("status_at", self.status_at)?,
+            incoming_document_id: d.opt_id("incoming_document_id", self.incoming_document_id.as_deref())?,
+        })
     }
 }
 
@@ -90,7 +89,7 @@ pub async fn of_document(tx: &mut Tx, document: Uuid) -> Result<Vec<Recipient>, 
             .bind(document),
         )
         .await?;
-    Ok(rows.into_iter().map(Row::into_recipient).collect())
+    Ok(rows.into_iter().map(Row::into_recipient).collect::<Result<_, _>>()?)
 }
 
 /// The recipient whose incoming copy this is.
@@ -103,7 +102,7 @@ pub async fn by_incoming(tx: &mut Tx, incoming: Uuid) -> Result<Option<Recipient
             .bind(incoming),
         )
         .await?;
-    Ok(row.map(Row::into_recipient))
+    Ok(row.map(Row::into_recipient).transpose()?)
 }
 
 /// The document a recipient entry belongs to.
@@ -111,7 +110,8 @@ pub async fn document_of(tx: &mut Tx, recipient: Uuid) -> Result<Option<Uuid>, S
     let found: Option<String> = tx
         .scalar(query("SELECT document_id FROM recipients WHERE id = $1").bind(recipient))
         .await?;
-    Ok(found.and_then(|id| Uuid::parse_str(&id).ok()))
+    let key = recipient.to_string();
+    Ok(RowDecoder::new("recipients", &key).opt_id("document_id", found.as_deref())?)
 }
 
 /// Records where a recipient's copy went.

@@ -4,7 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::db::{Db, StoreError, query, query_built};
+use vanphong_platform::clock::local_date;
+use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, query, query_built};
 
 use super::documents::{COLUMNS, Row};
 use crate::domain::document::Document;
@@ -27,7 +28,7 @@ pub async fn registered(
             .bind(end),
         )
         .await?;
-    Ok(rows.into_iter().map(Row::into_document).collect())
+    Ok(rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?)
 }
 
 /// Outgoing documents numbered in [start, end), in the order numbered.
@@ -48,7 +49,7 @@ pub async fn numbered(
             .bind(end),
         )
         .await?;
-    Ok(rows.into_iter().map(Row::into_document).collect())
+    Ok(rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?)
 }
 
 /// The number and symbol of documents, by id (for replies).
@@ -67,18 +68,36 @@ pub async fn number_symbols(db: &Db, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>
 
 #[derive(sqlx::FromRow)]
 struct Timing {
+    id: String,
     completed_at: Option<i64>,
     handling_deadline: Option<String>,
     due_on: Option<String>,
 }
 
+/// When a document was completed (its local day) and its deadline, the
+/// handling deadline if set, else the due date.
+struct Timed {
+    done: Option<NaiveDate>,
+    deadline: Option<NaiveDate>,
+}
+
 impl Timing {
-    fn deadline(&self) -> Option<NaiveDate> {
-        self.handling_deadline
-            .as_deref()
-            .or(self.due_on.as_deref())
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    fn read(self) -> Result<Timed, CorruptRow> {
+        let d = RowDecoder::new("documents", &self.id);
+        let deadline = match self.handling_deadline.as_deref() {
+            Some(set) => Some(d.date("handling_deadline", set)?),
+            None => d.opt_date("due_on", self.due_on.as_deref())?,
+        };
+        Ok(Timed {
+            done: d.opt_timestamp("completed_at", self.completed_at)?.map(local_date),
+            deadline,
+        })
     }
+}
+
+/// Reads every row of `rows`, failing on the first unreadable one.
+fn read_all(rows: Vec<Timing>) -> Result<Vec<Timed>, CorruptRow> {
+    rows.into_iter().map(Timing::read).collect()
 }
 
 /// The counts of one office in [start, end).
@@ -128,7 +147,7 @@ pub async fn counts(
     let completed: Vec<Timing> = db
         .fetch_all(
             query(
-                "SELECT completed_at, handling_deadline, due_on FROM documents WHERE office_id = $1 \
+                "SELECT id, completed_at, handling_deadline, due_on FROM documents WHERE office_id = $1 \
                  AND direction = 'incoming' AND completed_at >= $2 AND completed_at < $3",
             )
             .bind(office)
@@ -139,7 +158,7 @@ pub async fn counts(
     let open: Vec<Timing> = db
         .fetch_all(
             query(
-                "SELECT completed_at, handling_deadline, due_on FROM documents WHERE office_id = $1 \
+                "SELECT id, completed_at, handling_deadline, due_on FROM documents WHERE office_id = $1 \
                  AND direction = 'incoming' AND registered_at < $2 AND (completed_at IS NULL OR completed_at >= $2) \
                  AND status NOT IN ('refused', 'recalled')",
             )
@@ -147,22 +166,19 @@ pub async fn counts(
             .bind(end),
         )
         .await?;
+    let (completed, open) = (read_all(completed)?, read_all(open)?);
     let mut counts = Counts {
         received,
         issued_by_type,
         pending: open.len() as i64,
         overdue: open
             .iter()
-            .filter(|t| t.deadline().is_some_and(|d| d <= last_day))
+            .filter(|t| t.deadline.is_some_and(|d| d <= last_day))
             .count() as i64,
         ..Counts::default()
     };
     for t in &completed {
-        let done = t
-            .completed_at
-            .map(vanphong_platform::clock::from_micros)
-            .map(vanphong_platform::clock::local_date);
-        match (done, t.deadline()) {
+        match (t.done, t.deadline) {
             (Some(done), Some(deadline)) if done > deadline => counts.handled_late += 1,
             _ => counts.handled_on_time += 1,
         }

@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use vanphong_platform::clock::format_date;
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query};
 use vanphong_proto::documents::v1::Term;
 
 #[derive(sqlx::FromRow)]
@@ -18,15 +18,22 @@ struct Row {
 }
 
 impl Row {
-    fn into_wire(self) -> Term {
-        Term {
+    /// The term as the API shows it; its ids and days are checked, an
+    /// open-ended term (no `ends_on`) has an empty end.
+    fn into_wire(self) -> Result<Term, CorruptRow> {
+        let d = RowDecoder::new("terms", &self.id);
+        d.id("id", &self.id)?;
+        d.id("office_id", &self.office_id)?;
+        let starts_on = d.date("starts_on", &self.starts_on)?;
+        let ends_on = d.opt_date("ends_on", self.ends_on.as_deref())?;
+        Ok(Term {
             id: self.id,
             office_id: self.office_id,
             name: self.name,
-            starts_on: self.starts_on,
-            ends_on: self.ends_on.unwrap_or_default(),
+            starts_on: format_date(starts_on),
+            ends_on: ends_on.map(format_date).unwrap_or_default(),
             congress: self.congress,
-        }
+        })
     }
 }
 
@@ -40,7 +47,7 @@ pub async fn list(tx: &mut Tx, office: Uuid) -> Result<Vec<Term>, StoreError> {
             .bind(office),
         )
         .await?;
-    Ok(rows.into_iter().map(Row::into_wire).collect())
+    Ok(rows.into_iter().map(Row::into_wire).collect::<Result<_, _>>()?)
 }
 
 /// The term (or congress) of the office in force on `day`.
@@ -58,7 +65,7 @@ pub async fn in_force(tx: &mut Tx, office: Uuid, day: NaiveDate, congress: bool)
             .bind(day),
         )
         .await?;
-    Ok(row.map(Row::into_wire))
+    Ok(row.map(Row::into_wire).transpose()?)
 }
 
 pub async fn insert(tx: &mut Tx, term: &Term, created_at: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {

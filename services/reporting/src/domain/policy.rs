@@ -85,18 +85,18 @@ impl Policy {
         serde_json::to_string(&stored).unwrap_or_default()
     }
 
-    /// Reads the storage form; anything unreadable falls back to defaults.
-    pub fn from_json(text: &str) -> Policy {
-        let Ok(stored) = serde_json::from_str::<Stored>(text) else {
-            return Policy::default();
-        };
-        let week_start = weekday(stored.week_start).unwrap_or(Weekday::Fri);
+    /// Reads the storage form; `None` when any of it cannot be read (not
+    /// JSON, a weekday out of range, a level this version does not know):
+    /// stored rules are never quietly replaced by the defaults.
+    pub fn from_json(text: &str) -> Option<Policy> {
+        let stored = serde_json::from_str::<Stored>(text).ok()?;
+        let week_start = weekday(stored.week_start)?;
         let deadlines = stored
             .deadlines
             .into_iter()
-            .filter_map(|(k, d)| OfficeKind::from_code(&k).map(|k| (k, d)))
-            .collect();
-        Policy { week_start, deadlines }.complete()
+            .map(|(k, d)| OfficeKind::from_code(&k).map(|k| (k, d)))
+            .collect::<Option<_>>()?;
+        Some(Policy { week_start, deadlines }.complete())
     }
 }
 
@@ -158,7 +158,9 @@ mod tests {
             deadlines: vec![(OfficeKind::District, 5)],
         }
         .complete();
-        assert_eq!(Policy::from_json(&policy.to_json()), policy);
-        assert_eq!(Policy::from_json("not json"), Policy::default());
+        assert_eq!(Policy::from_json(&policy.to_json()), Some(policy));
+        assert_eq!(Policy::from_json("not json"), None);
+        assert_eq!(Policy::from_json(r#"{"week_start":9,"deadlines":[]}"#), None);
+        assert_eq!(Policy::from_json(r#"{"week_start":0,"deadlines":[["ward",3]]}"#), None);
     }
 }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use vanphong_platform::db::{Db, StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query};
 
 use crate::domain::policy::Policy;
 
@@ -13,7 +13,7 @@ pub async fn get(db: &Db) -> Result<Policy, StoreError> {
     let stored: Option<String> = db
         .scalar(query("SELECT policy_json FROM reporting_policy WHERE id = $1").bind(ROW))
         .await?;
-    Ok(stored.map_or_else(Policy::default, |json| Policy::from_json(&json)))
+    Ok(read(stored)?)
 }
 
 /// The rules in force, inside a transaction.
@@ -21,7 +21,17 @@ pub async fn get_in(tx: &mut Tx) -> Result<Policy, StoreError> {
     let stored: Option<String> = tx
         .scalar(query("SELECT policy_json FROM reporting_policy WHERE id = $1").bind(ROW))
         .await?;
-    Ok(stored.map_or_else(Policy::default, |json| Policy::from_json(&json)))
+    Ok(read(stored)?)
+}
+
+/// The stored rules, or the defaults when none are stored; stored rules
+/// that cannot be read fail the read.
+fn read(stored: Option<String>) -> Result<Policy, CorruptRow> {
+    match stored {
+        Some(json) => Policy::from_json(&json)
+            .ok_or_else(|| RowDecoder::new("reporting_policy", ROW).corrupt("policy_json", json, "reporting rules")),
+        None => Ok(Policy::default()),
+    }
 }
 
 /// Replaces the rules.

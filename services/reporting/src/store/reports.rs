@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::clock::from_micros;
-use vanphong_platform::db::{Db, StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query, query_built};
 
 use crate::domain::figures::FigureTable;
 use crate::domain::period::{Kind, Period};
@@ -54,58 +53,48 @@ struct Row {
     return_reason: String,
 }
 
-fn id(s: &str) -> Uuid {
-    Uuid::parse_str(s).unwrap_or_default()
-}
-
-fn opt_id(s: Option<String>) -> Option<Uuid> {
-    s.and_then(|s| Uuid::parse_str(&s).ok())
-}
-
-fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
-}
-
 impl Row {
-    fn into_report(self) -> Report {
-        Report {
-            id: id(&self.id),
-            office_id: id(&self.office_id),
+    fn into_report(self) -> Result<Report, CorruptRow> {
+        let d = RowDecoder::new("reports", &self.id);
+        Ok(Report {
+            id: d.id("id", &self.id)?,
+            office_id: d.id("office_id", &self.office_id)?,
             period: Period {
-                kind: Kind::from_code(&self.kind).unwrap_or(Kind::AdHoc),
-                year: i32::try_from(self.period_year).unwrap_or_default(),
-                number: u32::try_from(self.period_number).unwrap_or_default(),
-                from: date(&self.period_from),
-                to: date(&self.period_to),
+                kind: d.code("kind", self.kind.as_str(), Kind::from_code)?,
+                year: d.int("period_year", self.period_year)?,
+                number: d.int("period_number", self.period_number)?,
+                from: d.date("period_from", &self.period_from)?,
+                to: d.date("period_to", &self.period_to)?,
             },
             title: self.title,
-            status: Status::from_code(&self.status).unwrap_or(Status::Draft),
-            sections: serde_json::from_str::<BTreeMap<String, String>>(&self.sections_json).unwrap_or_default(),
+            status: d.code("status", self.status.as_str(), Status::from_code)?,
+            sections: d.json("sections_json", &self.sections_json)?,
             figures: self
                 .figures_json
-                .and_then(|f| serde_json::from_str::<FigureTable>(&f).ok()),
-            deadline: date(&self.deadline),
-            parent_office_id: opt_id(self.parent_office_id),
+                .map(|f| d.json::<FigureTable>("figures_json", &f))
+                .transpose()?,
+            deadline: d.date("deadline", &self.deadline)?,
+            parent_office_id: d.opt_id("parent_office_id", self.parent_office_id.as_deref())?,
             place: self.place,
             round: self.round,
-            created_by: id(&self.created_by),
-            created_at: from_micros(self.created_at),
-            updated_at: from_micros(self.updated_at),
-            submitted_at: self.submitted_at.map(from_micros),
-            approved_by: opt_id(self.approved_by),
-            approved_at: self.approved_at.map(from_micros),
+            created_by: d.id("created_by", &self.created_by)?,
+            created_at: d.timestamp("created_at", self.created_at)?,
+            updated_at: d.timestamp("updated_at", self.updated_at)?,
+            submitted_at: d.opt_timestamp("submitted_at", self.submitted_at)?,
+            approved_by: d.opt_id("approved_by", self.approved_by.as_deref())?,
+            approved_at: d.opt_timestamp("approved_at", self.approved_at)?,
             override_reason: self.override_reason,
-            document_id: opt_id(self.document_id),
+            document_id: d.opt_id("document_id", self.document_id.as_deref())?,
             number_symbol: self.number_symbol,
-            issued_on: self.issued_on.as_deref().map(date),
+            issued_on: d.opt_date("issued_on", self.issued_on.as_deref())?,
             signing_prefix: self.signing_prefix,
             signing_body: self.signing_body,
             signer_position: self.signer_position,
             signer_name: self.signer_name,
-            sent_at: self.sent_at.map(from_micros),
-            decided_at: self.decided_at.map(from_micros),
+            sent_at: d.opt_timestamp("sent_at", self.sent_at)?,
+            decided_at: d.opt_timestamp("decided_at", self.decided_at)?,
             return_reason: self.return_reason,
-        }
+        })
     }
 }
 
@@ -204,14 +193,14 @@ pub async fn get(tx: &mut Tx, report: Uuid) -> Result<Option<Report>, StoreError
     let row: Option<Row> = tx
         .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM reports WHERE id = $1")).bind(report))
         .await?;
-    Ok(row.map(Row::into_report))
+    Ok(row.map(Row::into_report).transpose()?)
 }
 
 /// The report, locked for a read-then-write.
 pub async fn get_for_update(tx: &mut Tx, report: Uuid) -> Result<Option<Report>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = $1{}", tx.for_update());
     let row: Option<Row> = tx.fetch_optional(query_built(sql).bind(report)).await?;
-    Ok(row.map(Row::into_report))
+    Ok(row.map(Row::into_report).transpose()?)
 }
 
 /// The office's report for a period, if there is one.
@@ -225,7 +214,7 @@ pub async fn find(tx: &mut Tx, office: Uuid, period: &Period) -> Result<Option<R
             .bind(period.key()),
         )
         .await?;
-    Ok(row.map(Row::into_report))
+    Ok(row.map(Row::into_report).transpose()?)
 }
 
 /// The reports of a period, by office.
@@ -235,9 +224,8 @@ pub async fn of_period(db: &Db, period: &Period) -> Result<BTreeMap<Uuid, Report
         .await?;
     Ok(rows
         .into_iter()
-        .map(Row::into_report)
-        .map(|r| (r.office_id, r))
-        .collect())
+        .map(|row| row.into_report().map(|r| (r.office_id, r)))
+        .collect::<Result<_, _>>()?)
 }
 
 /// Filters of a report list.
@@ -293,7 +281,7 @@ pub async fn list(db: &Db, filter: &Filter, offset: u64, limit: u32) -> Result<V
     }
     q = q.bind(i64::from(limit)).bind(i64::try_from(offset).unwrap_or(i64::MAX));
     let rows: Vec<Row> = db.fetch_all(q).await?;
-    Ok(rows.into_iter().map(Row::into_report).collect())
+    Ok(rows.into_iter().map(Row::into_report).collect::<Result<_, _>>()?)
 }
 
 /// A line of a report's history.
@@ -308,6 +296,7 @@ pub struct Event {
 
 #[derive(sqlx::FromRow)]
 struct EventRow {
+    seq: i64,
     happened_at: i64,
     actor_id: String,
     actor_name: String,
@@ -345,18 +334,21 @@ pub async fn add_event(tx: &mut Tx, report: Uuid, event: &Event) -> Result<(), S
 pub async fn events(tx: &mut Tx, report: Uuid) -> Result<Vec<Event>, StoreError> {
     let rows: Vec<EventRow> = tx
         .fetch_all(
-            query("SELECT happened_at, actor_id, actor_name, action, note FROM report_events WHERE report_id = $1 ORDER BY seq")
+            query("SELECT seq, happened_at, actor_id, actor_name, action, note FROM report_events WHERE report_id = $1 ORDER BY seq")
                 .bind(report),
         )
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Event {
-            at: from_micros(r.happened_at),
-            actor_id: id(&r.actor_id),
+    let mut events = Vec::with_capacity(rows.len());
+    for r in rows {
+        let key = format!("{report}/{}", r.seq);
+        let d = RowDecoder::new("report_events", &key);
+        events.push(Event {
+            at: d.timestamp("happened_at", r.happened_at)?,
+            actor_id: d.id("actor_id", &r.actor_id)?,
             actor_name: r.actor_name,
             action: r.action,
             note: r.note,
-        })
-        .collect())
+        });
+    }
+    Ok(events)
 }
