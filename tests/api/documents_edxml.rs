@@ -12,9 +12,9 @@ use tonic::transport::Channel;
 use vanphong_platform::identity::Role;
 use vanphong_proto::documents::v1::edxml_service_client::EdxmlServiceClient;
 use vanphong_proto::documents::v1::{
-    CreateDraftRequest, DirectRequest, DispatchRequest, Document, EdxmlPackage, ExportEdxmlRequest,
-    ExportEdxmlStatusRequest, GetAttachmentRequest, ImportEdxmlRequest, ImportEdxmlStatusRequest, ListDocumentsRequest,
-    RecipientInput, RegisterIncomingRequest, Status, SubmitToLeaderRequest,
+    CreateDraftRequest, DispatchRequest, Document, EdxmlPackage, ExportEdxmlRequest, ExportEdxmlStatusRequest,
+    GetAttachmentRequest, ImportEdxmlRequest, ImportEdxmlStatusRequest, ListDocumentsRequest, RecipientInput,
+    RegisterIncomingRequest, Status,
 };
 
 use crate::documents_attachments::{content, draft, files, issue, list, open_term, sha256_hex, upload};
@@ -443,30 +443,8 @@ async fn status_packages_update_the_senders_recipients() {
 
     // Submitted to the leader, who takes it on (it is secret: only cleared
     // people handle it); reported by REST this time.
-    let leader = app.token("yendung", Role::Leader).await;
     let leader_id = app.user_id("yendung", Role::Leader).await;
-    app.incoming()
-        .submit_to_leader(authed(
-            SubmitToLeaderRequest {
-                document_id: arrived.id.clone(),
-                leader_id: leader_id.clone(),
-                note: String::new(),
-            },
-            &clerk,
-        ))
-        .await
-        .expect("submitted");
-    app.incoming()
-        .direct(authed(
-            DirectRequest {
-                document_id: arrived.id.clone(),
-                lead_handler_id: leader_id,
-                ..Default::default()
-            },
-            &leader,
-        ))
-        .await
-        .expect("directed");
+    app.submit_and_direct("yendung", &arrived.id, &leader_id).await;
     let (status, body, _) = app
         .rest(
             Method::GET,

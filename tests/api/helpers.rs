@@ -213,6 +213,38 @@ impl TestApp {
         DocumentQueryServiceClient::new(self.channel.clone())
     }
 
+    /// Takes a registered incoming document of the office with `slug` to
+    /// handling: its clerk submits it to the office's leader, who directs
+    /// it to `lead_handler_id`.
+    pub async fn submit_and_direct(&self, slug: &str, document_id: &str, lead_handler_id: &str) {
+        use vanphong_proto::documents::v1::{DirectRequest, SubmitToLeaderRequest};
+        let clerk = self.token(slug, Role::Clerk).await;
+        let leader = self.token(slug, Role::Leader).await;
+        let leader_id = self.user_id(slug, Role::Leader).await;
+        self.incoming()
+            .submit_to_leader(authed(
+                SubmitToLeaderRequest {
+                    document_id: document_id.to_string(),
+                    leader_id,
+                    note: String::new(),
+                },
+                &clerk,
+            ))
+            .await
+            .expect("submitted");
+        self.incoming()
+            .direct(authed(
+                DirectRequest {
+                    document_id: document_id.to_string(),
+                    lead_handler_id: lead_handler_id.to_string(),
+                    ..Default::default()
+                },
+                &leader,
+            ))
+            .await
+            .expect("directed");
+    }
+
     /// The id of the demo user of `role` in the office with `slug`.
     pub async fn user_id(&self, slug: &str, role: Role) -> String {
         let token = self.token(slug, role).await;

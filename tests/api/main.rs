@@ -25,6 +25,7 @@ mod idempotency;
 mod metrics;
 mod no_token;
 mod offices;
+mod pages;
 mod petitions;
 mod readme;
 mod reporting;

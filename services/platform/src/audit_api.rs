@@ -18,6 +18,7 @@ use crate::audit_view::{self, AuditLens};
 use crate::db::Db;
 use crate::host::ServiceContext;
 use crate::identity::{Caller, Role};
+use crate::paging;
 use crate::tree::OfficeTree;
 use crate::validate::Checker;
 
@@ -74,18 +75,21 @@ pub async fn list(
         before,
     )
     .await?;
-    let next_page_token = if rows.len() > page_size as usize {
-        rows.truncate(page_size as usize);
-        rows.last().map(|r| r.seq.to_string()).unwrap_or_default()
-    } else {
-        String::new()
-    };
+    let more = rows.len() > page_size as usize;
+    rows.truncate(page_size as usize);
     let sights = lens.sights(caller, &rows).await?;
     if sights.len() != rows.len() {
         return Err(Error::internal("an audit lens judged a different number of records"));
     }
+    let mut records: Vec<_> = rows.iter().zip(sights).map(|(r, s)| audit_view::view(r, s)).collect();
+    let cut = paging::fit(&mut records);
+    let next_page_token = if more || cut {
+        records.last().map(|r| r.seq.to_string()).unwrap_or_default()
+    } else {
+        String::new()
+    };
     Ok(ListAuditRecordsResponse {
-        records: rows.iter().zip(sights).map(|(r, s)| audit_view::view(r, s)).collect(),
+        records,
         next_page_token,
     })
 }

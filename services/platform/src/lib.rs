@@ -11,7 +11,8 @@
 //!   live copy of it, kept current from the directory's watch stream.
 //! - [`audit`]: the hash-chained audit trail, [`audit_api`] its RPCs,
 //!   [`audit_view`] what each reader is shown of a record;
-//!   [`idempotency`]: safe retries of create calls.
+//!   [`idempotency`]: safe retries of create calls; [`paging`]: pages that
+//!   fit in one answer.
 //! - [`clock`], [`calendar`], [`ids`], [`text`]: time, working days, ids,
 //!   diacritic-insensitive text keys; [`ip_range`]: networks in settings.
 //! - [`server`]: the server builder (health, reflection, tracing, deadlines,
@@ -37,6 +38,7 @@ pub mod identity;
 pub mod ids;
 pub mod ip_range;
 pub mod metrics;
+pub mod paging;
 pub mod people;
 pub mod server;
 pub mod telemetry;

@@ -12,6 +12,7 @@ use vanphong_platform::clock::local_date;
 use vanphong_platform::db::Tx;
 use vanphong_platform::idempotency::{Claim, IdempotencyKey};
 use vanphong_platform::identity::{Caller, Clearance, Role};
+use vanphong_platform::paging;
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
@@ -48,7 +49,9 @@ impl Shared {
             events: store::people::events(tx, document.id).await?,
             recipients: store::recipients::of_document(tx, document.id).await?,
         };
-        Ok(document_to_wire(self, document, extras))
+        let answer = document_to_wire(self, document, extras);
+        paging::ensure_fits(&answer, "Văn bản")?;
+        Ok(answer)
     }
 }
 

@@ -6,6 +6,7 @@ use tonic::{Request, Response, Status};
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::Caller;
+use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::documents::v1 as wire;
@@ -115,12 +116,17 @@ impl QueryApi {
             after,
             limit,
         };
-        let (documents, next) = list(&s.ctx.db, &filter).await?;
+        let (mut documents, mut next) = list(&s.ctx.db, &filter).await?;
+        let mut page: Vec<_> = documents
+            .iter()
+            .map(|d| document_to_wire(s, d, Extras::default()))
+            .collect();
+        if paging::fit(&mut page) {
+            documents.truncate(page.len());
+            next = documents.last().map(|d| Cursor::after(filter.sort, d));
+        }
         Ok(wire::ListDocumentsResponse {
-            documents: documents
-                .iter()
-                .map(|d| document_to_wire(s, d, Extras::default()))
-                .collect(),
+            documents: page,
             next_page_token: next.map(|c| c.encode()).unwrap_or_default(),
         })
     }

@@ -52,6 +52,14 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The cursor of a page that ends with `last`, in `sort` order.
+    pub fn after(sort: Sort, last: &Document) -> Cursor {
+        Cursor {
+            key: sort_key(sort, last),
+            id: last.id.to_string(),
+        }
+    }
+
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }
@@ -190,10 +198,7 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
     let mut documents: Vec<Document> = rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?;
     let next = if documents.len() > filter.limit as usize {
         documents.truncate(filter.limit as usize);
-        documents.last().map(|d| Cursor {
-            key: sort_key(filter.sort, d),
-            id: d.id.to_string(),
-        })
+        documents.last().map(|d| Cursor::after(filter.sort, d))
     } else {
         None
     };

@@ -12,6 +12,7 @@ use vanphong_platform::clock::to_micros;
 use vanphong_platform::db::Tx;
 use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::paging;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::ledger_service_server::LedgerService;
@@ -364,7 +365,8 @@ impl LedgerApi {
             transactions.push(transaction_answer(&mut tx, row).await?);
         }
         tx.commit().await?;
-        let next_page_token = if more {
+        let cut = paging::fit(&mut transactions);
+        let next_page_token = if more || cut {
             transactions.last().map(|t| t.id.clone()).unwrap_or_default()
         } else {
             String::new()

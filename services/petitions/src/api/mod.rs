@@ -26,6 +26,7 @@ use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::Caller;
+use vanphong_platform::paging;
 use vanphong_platform::people::People;
 use vanphong_platform::server::GrpcServices;
 use vanphong_platform::{Error, grpc_client};
@@ -115,12 +116,14 @@ impl Shared {
             extensions: store::extensions::of(tx, petition.id).await?,
             transfer: store::transfers::of(tx, petition.id).await?,
         };
-        Ok(petition_to_wire(
+        let answer = petition_to_wire(
             petition,
             self.today(),
             area.map(|a| a.name).unwrap_or_default(),
             Some(details),
-        ))
+        );
+        paging::ensure_fits(&answer, "Đơn")?;
+        Ok(answer)
     }
 
     /// The offices a list covers: the office, and with `descendants` every

@@ -8,6 +8,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
 use vanphong_platform::identity::Caller;
+use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::petitions::v1 as wire;
@@ -137,7 +138,12 @@ pub(crate) async fn list(
         after,
         limit,
     };
-    let (petitions, next) = store::listing::list(&s.ctx.db, &filter).await?;
+    let (mut petitions, mut next) = store::listing::list(&s.ctx.db, &filter).await?;
+    let mut page = summaries(s, &petitions).await?;
+    if paging::fit(&mut page) {
+        petitions.truncate(page.len());
+        next = petitions.last().map(Cursor::after);
+    }
     if !name_words.is_empty() {
         let mut tx = s.ctx.db.begin_write().await?;
         audit::record(
@@ -160,7 +166,7 @@ pub(crate) async fn list(
         tx.commit().await?;
     }
     Ok(wire::ListPetitionsResponse {
-        petitions: summaries(s, &petitions).await?,
+        petitions: page,
         next_page_token: next.map(|c| c.encode()).unwrap_or_default(),
     })
 }
@@ -194,7 +200,7 @@ pub(crate) async fn backlog(
     let truncated = petitions.len() > limit as usize;
     petitions.truncate(limit as usize);
     let wires = summaries(s, &petitions).await?;
-    let entries = petitions
+    let mut entries: Vec<_> = petitions
         .iter()
         .zip(wires)
         .map(|(p, w)| {
@@ -209,5 +215,6 @@ pub(crate) async fn backlog(
             }
         })
         .collect();
+    let truncated = paging::fit(&mut entries) || truncated;
     Ok(wire::ListBacklogResponse { entries, truncated })
 }

@@ -22,6 +22,14 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The cursor of a page that ends with `last`.
+    pub fn after(last: &Petition) -> Cursor {
+        Cursor {
+            at: last.created_at.timestamp_micros(),
+            id: last.id.to_string(),
+        }
+    }
+
     /// The page token of the cursor.
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
@@ -150,10 +158,7 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cur
     let mut petitions = petitions_of(db.fetch_all(b.into_query()).await?)?;
     let next = if petitions.len() > filter.limit as usize {
         petitions.truncate(filter.limit as usize);
-        petitions.last().map(|p| Cursor {
-            at: p.created_at.timestamp_micros(),
-            id: p.id.to_string(),
-        })
+        petitions.last().map(Cursor::after)
     } else {
         None
     };

@@ -28,6 +28,7 @@ use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::paging;
 use vanphong_platform::people::People;
 use vanphong_platform::server::GrpcServices;
 use vanphong_proto::reporting::v1 as wire;
@@ -120,7 +121,9 @@ impl Shared {
     /// The report on the wire, with its history.
     pub async fn answer(&self, tx: &mut Tx, report: &Report) -> Result<wire::Report, Error> {
         let events = store::reports::events(tx, report.id).await?;
-        Ok(convert::report_to_wire(self, report, &events))
+        let answer = convert::report_to_wire(self, report, &events);
+        paging::ensure_fits(&answer, "Báo cáo")?;
+        Ok(answer)
     }
 
     /// Writes a changed report with its history line and audit record.

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use vanphong_platform::idempotency::{Claim, IdempotencyKey};
 use vanphong_platform::identity::Caller;
+use vanphong_platform::paging;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
 use vanphong_proto::reporting::v1 as wire;
@@ -245,10 +246,12 @@ impl ReportApi {
         let mut reports = store::reports::list(&s.ctx.db, &filter, offset, limit + 1).await?;
         let more = reports.len() > limit as usize;
         reports.truncate(limit as usize);
-        let next = offset.saturating_add(u64::from(limit));
+        let mut page: Vec<_> = reports.iter().map(|r| report_to_wire(s, r, &[])).collect();
+        let cut = paging::fit(&mut page);
+        let next = offset.saturating_add(page.len() as u64);
         Ok(wire::ListReportsResponse {
-            reports: reports.iter().map(|r| report_to_wire(s, r, &[])).collect(),
-            next_page_token: if more { next.to_string() } else { String::new() },
+            reports: page,
+            next_page_token: if more || cut { next.to_string() } else { String::new() },
         })
     }
 
