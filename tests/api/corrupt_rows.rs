@@ -188,3 +188,78 @@ async fn a_reports_unknown_status_unreadable_period_bad_sections_or_policy_is_an
         .expect_err("unreadable rules are not shown as the defaults");
     assert_internal_with_trace(&status, "policy_json");
 }
+
+#[tokio::test]
+async fn finances_unknown_status_or_policy_or_impossible_instant_is_an_error_not_a_default() {
+    use crate::finance::dues::new_cell;
+    use crate::finance::support::{allocate, approved_root_estimate, budget, dues, line};
+    use vanphong_proto::finance::v1::budget_line_service_client::BudgetLineServiceClient;
+    use vanphong_proto::finance::v1::{
+        GetEstimateRequest, ListAllocationLinesRequest, ListBudgetLinesRequest, ListPartyCellsRequest,
+    };
+
+    let app = spawn_app().await;
+    let estimate = approved_root_estimate(&app, vec![line("6551", 100_000_000)]).await;
+    allocate(&app, "vietyen", "6551", 40_000_000).await;
+    let accountant = app.token("tu", Role::Accountant).await;
+    let leader = app.token("tu", Role::Leader).await;
+    let vietyen = app.office_id("vietyen");
+    let db = app.db("finance").await;
+
+    // An estimate in a state this version does not know is not shown as a draft.
+    tamper(
+        &db,
+        format!("UPDATE estimates SET status = 'da_duyet' WHERE id = '{}'", estimate.id),
+    )
+    .await;
+    let status = budget(&app)
+        .get_estimate(authed(
+            GetEstimateRequest {
+                estimate_id: estimate.id.clone(),
+            },
+            &accountant,
+        ))
+        .await
+        .expect_err("an unreadable estimate is not shown");
+    assert_internal_with_trace(&status, "estimates.status");
+
+    // A cell with an impossible instant is not listed as created in 1970.
+    let cell = new_cell(&app, &accountant, "Chi bộ Văn phòng").await;
+    tamper(
+        &db,
+        format!(
+            "UPDATE party_cells SET created_at = {} WHERE id = '{}'",
+            i64::MAX,
+            cell.id
+        ),
+    )
+    .await;
+    let status = dues(&app)
+        .list_party_cells(authed(ListPartyCellsRequest::default(), &accountant))
+        .await
+        .expect_err("an unreadable cell is not shown");
+    assert_internal_with_trace(&status, "party_cells.created_at");
+
+    // An unknown overspending rule is not read as "refuse".
+    tamper(
+        &db,
+        "UPDATE budget_lines SET overspend = 'canh_bao' WHERE code = '6551'".into(),
+    )
+    .await;
+    let status = BudgetLineServiceClient::new(app.channel.clone())
+        .list_budget_lines(authed(ListBudgetLinesRequest::default(), &accountant))
+        .await
+        .expect_err("an unreadable budget line is not shown");
+    assert_internal_with_trace(&status, "budget_lines.overspend");
+    let status = budget(&app)
+        .list_allocation_lines(authed(
+            ListAllocationLinesRequest {
+                office_id: vietyen,
+                year: 2026,
+            },
+            &leader,
+        ))
+        .await
+        .expect_err("a line whose rule is unreadable is not shown");
+    assert_internal_with_trace(&status, "allocation line's overspend");
+}

@@ -30,7 +30,8 @@ async fn report_of(app: &TestApp, token: &str, r: DuesReportRequest) -> Result<D
         .map(Response::into_inner)
 }
 
-async fn new_cell(app: &TestApp, token: &str, name: &str) -> PartyCell {
+/// A Party cell of the caller's office.
+pub(crate) async fn new_cell(app: &TestApp, token: &str, name: &str) -> PartyCell {
     dues(app)
         .create_party_cell(authed(
             CreatePartyCellRequest {

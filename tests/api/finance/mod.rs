@@ -3,12 +3,12 @@
 //! figures, exports and tenancy — on gRPC and REST.
 
 mod budget;
-mod dues;
+pub(crate) mod dues;
 mod ledger;
 mod periods;
 mod reporting;
 mod spending;
-mod support;
+pub(crate) mod support;
 mod tenancy;
 
 use vanphong_platform::identity::Role;

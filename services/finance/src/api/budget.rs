@@ -142,7 +142,7 @@ impl BudgetApi {
         let catalogue = catalogue(&self.0).await?;
         Ok(convert::estimate(e, &lines, |code| {
             catalogue.get(code).map(|l| l.name.clone()).unwrap_or_default()
-        }))
+        })?)
     }
 
     async fn create_estimate(&self, request: Request<wire::CreateEstimateRequest>) -> Result<wire::Estimate, Error> {
@@ -165,12 +165,13 @@ impl BudgetApi {
         store::periods::state(&mut tx, office, year)
             .await?
             .ensure_not_settled()?;
-        let ordinary = store::budget::find_estimate(&mut tx, office, year)
-            .await?
-            .map(|e| OrdinaryEstimate {
-                status: e.status(),
+        let ordinary = match store::budget::find_estimate(&mut tx, office, year).await? {
+            Some(e) => Some(OrdinaryEstimate {
+                status: e.status()?,
                 id: e.id,
-            });
+            }),
+            None => None,
+        };
         ensure_may_open_estimate(year, req.supplementary, ordinary.as_ref())?;
         let estimate = EstimateRow {
             id: vanphong_platform::ids::new_id().to_string(),
@@ -213,7 +214,7 @@ impl BudgetApi {
         let estimate = store::budget::get_estimate(tx, id, lock).await?;
         let not_found = || Error::NotFound(format!("Không tìm thấy dự toán {id}"));
         let estimate = estimate.ok_or_else(not_found)?;
-        let office = store::id(&estimate.office_id);
+        let office = estimate.office()?;
         self.0.ensure_read(caller, office).map_err(|_| not_found())?;
         Ok(estimate)
     }
@@ -281,9 +282,9 @@ impl BudgetApi {
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
         let before = self.visible(&mut tx, &caller, id, true).await?;
-        let office = store::id(&before.office_id);
+        let office = before.office()?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
-        estimate_transition(EstimateStep::Edit, before.status())?;
+        estimate_transition(EstimateStep::Edit, before.status()?)?;
         let old_lines = store::budget::estimate_lines(&mut tx, &before.id).await?;
         let mut after = before.clone();
         if let Some(note) = note {
@@ -330,7 +331,7 @@ impl BudgetApi {
         let today = s.today();
         let mut tx = s.ctx.db.begin_write().await?;
         let before = self.visible(&mut tx, &caller, id, true).await?;
-        let office = store::id(&before.office_id);
+        let office = before.office()?;
         let parent = s.snapshot().tree.parent_on(office, today);
         match step {
             EstimateStep::Submit => s.ensure_act(&caller, office, &[Role::Accountant])?,
@@ -345,8 +346,8 @@ impl BudgetApi {
                 }
             }
         }
-        let year = i32::try_from(before.year).unwrap_or_default();
-        let next = estimate_transition(step, before.status())?;
+        let year = before.year()?;
+        let next = estimate_transition(step, before.status()?)?;
         store::periods::state(&mut tx, office, year)
             .await?
             .ensure_not_settled()?;
@@ -560,7 +561,7 @@ impl BudgetApi {
             .await?;
         }
         let answer = wire::AllocateResponse {
-            allocations: made.iter().map(convert::allocation).collect(),
+            allocations: made.iter().map(convert::allocation).collect::<Result<_, _>>()?,
         };
         remember!(key, tx, answer);
         tx.commit().await?;
@@ -681,7 +682,7 @@ impl BudgetApi {
             )
             .await?;
         }
-        let answer = convert::allocation(&row);
+        let answer = convert::allocation(&row)?;
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
@@ -703,7 +704,7 @@ impl BudgetApi {
         let rows = store::budget::list_allocations(&mut tx, office, year).await?;
         tx.commit().await?;
         Ok(wire::ListAllocationsResponse {
-            allocations: rows.iter().map(convert::allocation).collect(),
+            allocations: rows.iter().map(convert::allocation).collect::<Result<_, _>>()?,
         })
     }
 
@@ -754,12 +755,16 @@ pub(crate) fn execution(
         lines.push(convert::allocation_line(
             b,
             line.map(|l| l.name.clone()).unwrap_or_default(),
-            line.map(LineRow::policy).unwrap_or_default(),
-        ));
+            line.map(LineRow::policy).transpose()?.unwrap_or_default(),
+        )?);
     }
     Ok(wire::ListAllocationLinesResponse {
         lines,
-        total: Some(convert::allocation_line(&total, "Tổng cộng".into(), Default::default())),
+        total: Some(convert::allocation_line(
+            &total,
+            "Tổng cộng".into(),
+            Default::default(),
+        )?),
     })
 }
 

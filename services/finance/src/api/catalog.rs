@@ -48,7 +48,7 @@ impl CatalogApi {
         Caller::of(&request)?;
         let lines = store::catalog::list(&self.0.ctx.db, request.get_ref().include_inactive).await?;
         Ok(wire::ListBudgetLinesResponse {
-            lines: lines.iter().map(convert::line).collect(),
+            lines: lines.iter().map(convert::line).collect::<Result<_, _>>()?,
         })
     }
 
@@ -111,7 +111,7 @@ impl CatalogApi {
         )
         .await?;
         tx.commit().await?;
-        Ok(convert::line(&updated))
+        Ok(convert::line(&updated)?)
     }
 }
 

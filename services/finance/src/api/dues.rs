@@ -214,7 +214,7 @@ impl DuesApi {
             Some(serde_json::json!({"id": cell.id, "name": cell.name})),
         )
         .await?;
-        let answer = convert::cell(&cell);
+        let answer = convert::cell(&cell)?;
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
@@ -234,7 +234,7 @@ impl DuesApi {
         let cells = store::dues::list_cells(&mut tx, office).await?;
         tx.commit().await?;
         Ok(wire::ListPartyCellsResponse {
-            cells: cells.iter().map(convert::cell).collect(),
+            cells: cells.iter().map(convert::cell).collect::<Result<_, _>>()?,
         })
     }
 
@@ -374,8 +374,11 @@ impl DuesApi {
         replay_or_claim!(key, tx, now);
         let cell_key = match cell {
             Some(id) => {
-                let found = store::dues::get_cell(&mut tx, id).await?;
-                if found.is_none_or(|c| store::id(&c.office_id) != office) {
+                let found = match store::dues::get_cell(&mut tx, id).await? {
+                    Some(c) => Some(c.office()?),
+                    None => None,
+                };
+                if found != Some(office) {
                     return Err(Error::invalid(
                         "cell_id",
                         "UNKNOWN_CELL",
@@ -456,7 +459,7 @@ impl DuesApi {
             Some(collection_json(&row)),
         )
         .await?;
-        let answer = convert::collection(&row);
+        let answer = convert::collection(&row)?;
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
@@ -487,7 +490,7 @@ impl DuesApi {
         let rows = store::dues::collections(&mut tx, office, year, 1, 12).await?;
         tx.commit().await?;
         Ok(wire::ListDuesResponse {
-            collections: rows.iter().map(convert::collection).collect(),
+            collections: rows.iter().map(convert::collection).collect::<Result<_, _>>()?,
         })
     }
 
@@ -608,7 +611,7 @@ impl DuesApi {
             Some(remittance_json(&row)),
         )
         .await?;
-        let answer = convert::remittance(&row);
+        let answer = convert::remittance(&row)?;
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)

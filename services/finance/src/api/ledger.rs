@@ -30,7 +30,7 @@ pub struct LedgerApi(pub(crate) Arc<Shared>);
 pub(crate) async fn transaction_answer(tx: &mut Tx, t: &TxRow) -> Result<wire::Transaction, Error> {
     let postings = store::ledger::postings(tx, &t.id).await?;
     let reversed_by = store::ledger::reversed_by(tx, &t.id).await?;
-    Ok(convert::transaction(t, &postings, reversed_by))
+    Ok(convert::transaction(t, &postings, reversed_by)?)
 }
 
 fn transaction_json(t: &TxRow, entries: &[Entry]) -> serde_json::Value {
@@ -109,7 +109,7 @@ impl LedgerApi {
         let accounts = chart(&mut tx, office).await?;
         tx.commit().await?;
         Ok(wire::ListAccountsResponse {
-            accounts: accounts.iter().map(convert::account).collect(),
+            accounts: accounts.iter().map(convert::account).collect::<Result<_, _>>()?,
         })
     }
 
@@ -162,7 +162,7 @@ impl LedgerApi {
             Some(serde_json::json!({"code": row.code, "name": row.name, "kind": row.kind})),
         )
         .await?;
-        let answer = convert::account(&row);
+        let answer = convert::account(&row)?;
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
@@ -241,10 +241,10 @@ impl LedgerApi {
         let original = store::ledger::get_transaction(&mut tx, id)
             .await?
             .ok_or_else(not_found)?;
-        let office = store::id(&original.office_id);
+        let office = original.office()?;
         s.ensure_read(&caller, office).map_err(|_| not_found())?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
-        let kind = TxKind::from_code(&original.kind).unwrap_or(TxKind::Manual);
+        let kind = original.kind()?;
         if !kind.reversible() {
             return Err(Error::FailedPrecondition(format!(
                 "Giao dịch số {} là bút toán {} nên không đảo được bằng bút toán đảo",
@@ -262,7 +262,7 @@ impl LedgerApi {
                 original.number
             )));
         }
-        let original_date = store::date(&original.posted_on);
+        let original_date = original.posted_on()?;
         if date < original_date {
             return Err(Error::invalid(
                 "posted_on",
@@ -277,7 +277,7 @@ impl LedgerApi {
         // A voucher's spending goes back to its allocation line.
         if kind == TxKind::Voucher
             && let Some(voucher) = store::spending::voucher_of_transaction(&mut tx, &original.id).await?
-            && let Some(mut balance) = store::budget::get_balance(&mut tx, store::id(&voucher.balance_id), true).await?
+            && let Some(mut balance) = store::budget::get_balance(&mut tx, voucher.balance()?, true).await?
         {
             balance.spent = money::sub("amount", balance.spent, voucher.amount)?;
             store::budget::save_balance(&mut tx, &balance).await?;
@@ -329,8 +329,7 @@ impl LedgerApi {
         let row = store::ledger::get_transaction(&mut tx, id)
             .await?
             .ok_or_else(not_found)?;
-        s.ensure_read(&caller, store::id(&row.office_id))
-            .map_err(|_| not_found())?;
+        s.ensure_read(&caller, row.office()?).map_err(|_| not_found())?;
         let answer = transaction_answer(&mut tx, &row).await?;
         tx.commit().await?;
         Ok(answer)
@@ -410,7 +409,7 @@ fn balances_answer(
         balances.push(wire::AccountBalance {
             account_code: a.code.clone(),
             account_name: a.name.clone(),
-            kind: convert::kind_of(&a.kind).to_wire(),
+            kind: a.kind()?.to_wire(),
             debit_total: debit,
             credit_total: credit,
             balance: money::sub("balances", debit, credit)?,

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use vanphong_platform::Error;
 use vanphong_platform::clock::to_micros;
-use vanphong_platform::db::Tx;
+use vanphong_platform::db::{RowDecoder, Tx};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
@@ -24,23 +24,38 @@ pub struct PeriodsApi(pub(crate) Arc<Shared>);
 async fn fiscal_year(tx: &mut Tx, office: Uuid, year: i32) -> Result<wire::FiscalYear, Error> {
     let closed = store::periods::closed(tx, office, year).await?;
     let settled = store::periods::settled(tx, office, year).await?;
+    let key = format!("{office}/{year}");
+    let mut periods = Vec::with_capacity(12);
+    for month in 1..=12 {
+        let c = closed.iter().find(|c| c.month == i64::from(month));
+        let d = RowDecoder::new("closed_periods", &key);
+        periods.push(wire::Period {
+            month,
+            closed: c.is_some(),
+            closed_at: match c {
+                Some(c) => timestamp(&d, "closed_at", c.closed_at)?,
+                None => None,
+            },
+            closed_by: d
+                .opt_id("closed_by", c.map(|c| c.closed_by.as_str()))?
+                .map(|u| u.to_string())
+                .unwrap_or_default(),
+        });
+    }
+    let d = RowDecoder::new("settled_years", &key);
     Ok(wire::FiscalYear {
         office_id: office.to_string(),
         year,
-        periods: (1..=12)
-            .map(|month| {
-                let c = closed.iter().find(|c| c.month == i64::from(month));
-                wire::Period {
-                    month,
-                    closed: c.is_some(),
-                    closed_at: c.and_then(|c| timestamp(c.closed_at)),
-                    closed_by: c.map(|c| c.closed_by.clone()).unwrap_or_default(),
-                }
-            })
-            .collect(),
+        periods,
         settled: settled.is_some(),
-        settled_at: settled.as_ref().and_then(|s| timestamp(s.settled_at)),
-        settled_by: settled.as_ref().map(|s| s.settled_by.clone()).unwrap_or_default(),
+        settled_at: match &settled {
+            Some(s) => timestamp(&d, "settled_at", s.settled_at)?,
+            None => None,
+        },
+        settled_by: d
+            .opt_id("settled_by", settled.as_ref().map(|s| s.settled_by.as_str()))?
+            .map(|u| u.to_string())
+            .unwrap_or_default(),
         settlement_note: settled.map(|s| s.note).unwrap_or_default(),
     })
 }

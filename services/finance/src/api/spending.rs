@@ -71,7 +71,7 @@ async fn own_line(tx: &mut Tx, caller: &Caller, id: Uuid) -> Result<(BalanceRow,
             format!("Không có dòng dự toán {id}"),
         )
     })?;
-    if store::id(&balance.office_id) != caller.office_id {
+    if balance.office()? != caller.office_id {
         return Err(Error::invalid(
             "allocation_line_id",
             "NOT_OWN_OFFICE",
@@ -101,7 +101,7 @@ async fn write_voucher(
     balance: &mut BalanceRow,
     input: VoucherInput,
 ) -> Result<VoucherRow, Error> {
-    let office = store::id(&balance.office_id);
+    let office = balance.office()?;
     if i64::from(input.date.year()) != balance.year {
         return Err(Error::invalid(
             "voucher_date",
@@ -115,7 +115,7 @@ async fn write_voucher(
     }
     store::ledger::ensure_accounts(tx, office, to_micros(now)).await?;
     match store::ledger::get_account(tx, office, &input.payment_account).await? {
-        Some(a) if a.kind() == AccountKind::Asset => {}
+        Some(a) if a.kind()? == AccountKind::Asset => {}
         Some(a) => {
             return Err(Error::invalid(
                 "payment_account",
@@ -222,7 +222,7 @@ impl SpendingApi {
         let mut tx = s.ctx.db.begin_write().await?;
         replay_or_claim!(key, tx, now);
         let (mut balance, line) = own_line(&mut tx, &caller, line_id).await?;
-        let warning = check_spending(&balance.holding(), amount, line.policy(), &what(&line, balance.year))?;
+        let warning = check_spending(&balance.holding(), amount, line.policy()?, &what(&line, balance.year))?;
         let voucher = write_voucher(
             &mut tx,
             &caller,
@@ -239,7 +239,7 @@ impl SpendingApi {
             },
         )
         .await?;
-        let answer = convert::voucher(&voucher);
+        let answer = convert::voucher(&voucher)?;
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
@@ -255,9 +255,8 @@ impl SpendingApi {
         let mut tx = s.ctx.db.begin_read().await?;
         let voucher = store::spending::get_voucher(&mut tx, id).await?.ok_or_else(not_found)?;
         tx.commit().await?;
-        s.ensure_read(&caller, store::id(&voucher.office_id))
-            .map_err(|_| not_found())?;
-        Ok(convert::voucher(&voucher))
+        s.ensure_read(&caller, voucher.office()?).map_err(|_| not_found())?;
+        Ok(convert::voucher(&voucher)?)
     }
 
     async fn list_vouchers(
@@ -277,7 +276,7 @@ impl SpendingApi {
         let rows = store::spending::list_vouchers(&mut tx, office, year, line).await?;
         tx.commit().await?;
         Ok(wire::ListVouchersResponse {
-            vouchers: rows.iter().map(convert::voucher).collect(),
+            vouchers: rows.iter().map(convert::voucher).collect::<Result<_, _>>()?,
         })
     }
 
@@ -301,11 +300,11 @@ impl SpendingApi {
         let mut tx = s.ctx.db.begin_write().await?;
         replay_or_claim!(key, tx, now);
         let (mut balance, line) = own_line(&mut tx, &caller, line_id).await?;
-        let year = i32::try_from(balance.year).unwrap_or_default();
+        let year = balance.year()?;
         store::periods::state(&mut tx, caller.office_id, year)
             .await?
             .ensure_not_settled()?;
-        let warning = check_spending(&balance.holding(), amount, line.policy(), &what(&line, balance.year))?;
+        let warning = check_spending(&balance.holding(), amount, line.policy()?, &what(&line, balance.year))?;
         balance.committed = money::add("amount", balance.committed, amount)?;
         store::budget::save_balance(&mut tx, &balance).await?;
         let row = CommitmentRow {
@@ -339,7 +338,7 @@ impl SpendingApi {
             Some(commitment_json(&row)),
         )
         .await?;
-        let answer = convert::commitment(&row);
+        let answer = convert::commitment(&row)?;
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
@@ -357,7 +356,7 @@ impl SpendingApi {
         let commitment = store::spending::get_commitment(tx, id, true)
             .await?
             .ok_or_else(not_found)?;
-        let office = store::id(&commitment.office_id);
+        let office = commitment.office()?;
         self.0.ensure_read(caller, office).map_err(|_| not_found())?;
         self.0.ensure_act(caller, office, &[Role::Accountant])?;
         if commitment.status != "open" {
@@ -370,7 +369,7 @@ impl SpendingApi {
                 }
             )));
         }
-        let balance = store::budget::get_balance(tx, store::id(&commitment.balance_id), true)
+        let balance = store::budget::get_balance(tx, commitment.balance()?, true)
             .await?
             .ok_or_else(not_found)?;
         Ok((commitment, balance))
@@ -445,7 +444,7 @@ impl SpendingApi {
             Some(commitment_json(&after)),
         )
         .await?;
-        let answer = convert::voucher(&voucher);
+        let answer = convert::voucher(&voucher)?;
         remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
@@ -484,7 +483,7 @@ impl SpendingApi {
         )
         .await?;
         tx.commit().await?;
-        Ok(convert::commitment(&after))
+        Ok(convert::commitment(&after)?)
     }
 
     async fn list_commitments(
@@ -503,7 +502,7 @@ impl SpendingApi {
         let rows = store::spending::list_commitments(&mut tx, office, year).await?;
         tx.commit().await?;
         Ok(wire::ListCommitmentsResponse {
-            commitments: rows.iter().map(convert::commitment).collect(),
+            commitments: rows.iter().map(convert::commitment).collect::<Result<_, _>>()?,
         })
     }
 }

@@ -24,11 +24,12 @@ impl OverspendPolicy {
         }
     }
 
-    pub fn from_code(code: &str) -> OverspendPolicy {
-        if code == "warn" {
-            OverspendPolicy::Warn
-        } else {
-            OverspendPolicy::Refuse
+    /// `None` for a code this version does not know.
+    pub fn from_code(code: &str) -> Option<OverspendPolicy> {
+        match code {
+            "warn" => Some(OverspendPolicy::Warn),
+            "refuse" => Some(OverspendPolicy::Refuse),
+            _ => None,
         }
     }
 
@@ -181,11 +182,13 @@ impl AllocationKind {
         }
     }
 
-    pub fn from_code(code: &str) -> AllocationKind {
+    /// `None` for a code this version does not know.
+    pub fn from_code(code: &str) -> Option<AllocationKind> {
         match code {
-            "estimate" => AllocationKind::Estimate,
-            "adjustment" => AllocationKind::Adjustment,
-            _ => AllocationKind::Allocation,
+            "estimate" => Some(AllocationKind::Estimate),
+            "adjustment" => Some(AllocationKind::Adjustment),
+            "allocation" => Some(AllocationKind::Allocation),
+            _ => None,
         }
     }
 

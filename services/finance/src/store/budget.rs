@@ -3,9 +3,9 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 
-use crate::domain::budget::{EstimateStatus, Holding};
+use crate::domain::budget::{AllocationKind, EstimateStatus, Holding};
 
 /// An estimate without its lines.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -27,8 +27,22 @@ pub struct EstimateRow {
 }
 
 impl EstimateRow {
-    pub fn status(&self) -> EstimateStatus {
-        EstimateStatus::from_code(&self.status).unwrap_or(EstimateStatus::Draft)
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("estimates", &self.id)
+    }
+
+    pub fn status(&self) -> Result<EstimateStatus, CorruptRow> {
+        self.decoder()
+            .code("status", self.status.as_str(), EstimateStatus::from_code)
+    }
+
+    pub fn office(&self) -> Result<Uuid, CorruptRow> {
+        self.decoder().id("office_id", &self.office_id)
+    }
+
+    pub fn year(&self) -> Result<i32, CorruptRow> {
+        self.decoder().int("year", self.year)
     }
 }
 
@@ -168,6 +182,18 @@ pub struct AllocationRow {
     pub created_at: i64,
 }
 
+impl AllocationRow {
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("allocations", &self.id)
+    }
+
+    pub fn kind(&self) -> Result<AllocationKind, CorruptRow> {
+        self.decoder()
+            .code("kind", self.kind.as_str(), AllocationKind::from_code)
+    }
+}
+
 const ALLOCATION_COLUMNS: &str = "id, year, from_office_id, to_office_id, line_code, amount, kind, reason, \
      decision_ref, allocated_on, created_by, created_at";
 
@@ -222,6 +248,19 @@ pub struct BalanceRow {
 }
 
 impl BalanceRow {
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("budget_balances", &self.id)
+    }
+
+    pub fn office(&self) -> Result<Uuid, CorruptRow> {
+        self.decoder().id("office_id", &self.office_id)
+    }
+
+    pub fn year(&self) -> Result<i32, CorruptRow> {
+        self.decoder().int("year", self.year)
+    }
+
     pub fn holding(&self) -> Holding {
         Holding {
             held: self.held,

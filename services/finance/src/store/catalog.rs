@@ -1,6 +1,6 @@
 //! The catalogue of budget lines, and the dues rates.
 
-use vanphong_platform::db::{Db, StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query};
 
 use crate::domain::budget::OverspendPolicy;
 use crate::domain::catalog::{DEFAULT_CHAPTER, DEFAULT_CLAUSE, DEFAULT_LINES, DEFAULT_TYPE};
@@ -20,8 +20,12 @@ pub struct LineRow {
 }
 
 impl LineRow {
-    pub fn policy(&self) -> OverspendPolicy {
-        OverspendPolicy::from_code(&self.overspend)
+    pub fn policy(&self) -> Result<OverspendPolicy, CorruptRow> {
+        RowDecoder::new("budget_lines", &self.code).code(
+            "overspend",
+            self.overspend.as_str(),
+            OverspendPolicy::from_code,
+        )
     }
 
     /// "tiểu mục 6551 (Văn phòng phẩm)".

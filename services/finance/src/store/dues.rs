@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 
 /// A Party cell.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -12,6 +12,17 @@ pub struct CellRow {
     pub office_id: String,
     pub name: String,
     pub created_at: i64,
+}
+
+impl CellRow {
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("party_cells", &self.id)
+    }
+
+    pub fn office(&self) -> Result<Uuid, CorruptRow> {
+        self.decoder().id("office_id", &self.office_id)
+    }
 }
 
 pub async fn insert_cell(tx: &mut Tx, c: &CellRow, folded: &str) -> Result<(), StoreError> {
@@ -66,6 +77,13 @@ pub struct CollectionRow {
     pub transaction_id: Option<String>,
     pub created_by: String,
     pub created_at: i64,
+}
+
+impl CollectionRow {
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("dues_collections", &self.id)
+    }
 }
 
 const COLLECTION_COLUMNS: &str = "id, office_id, cell_key, year, month, members, amount, cell_share, office_share, \
@@ -153,6 +171,13 @@ pub struct RemittanceRow {
     pub created_at: i64,
     pub parent_kept_share: i64,
     pub parent_owed_share: i64,
+}
+
+impl RemittanceRow {
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("dues_remittances", &self.id)
+    }
 }
 
 const REMITTANCE_COLUMNS: &str = "id, from_office_id, to_office_id, amount, remitted_on, child_transaction_id, \

@@ -5,10 +5,10 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 
 use crate::domain::catalog::DEFAULT_ACCOUNTS;
-use crate::domain::ledger::{AccountKind, Entry, Side};
+use crate::domain::ledger::{AccountKind, Entry, Side, TxKind};
 
 /// An account of an office.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -20,8 +20,8 @@ pub struct AccountRow {
 }
 
 impl AccountRow {
-    pub fn kind(&self) -> AccountKind {
-        AccountKind::from_code(&self.kind).unwrap_or(AccountKind::Asset)
+    pub fn kind(&self) -> Result<AccountKind, CorruptRow> {
+        RowDecoder::new("accounts", &self.code).code("kind", self.kind.as_str(), AccountKind::from_code)
     }
 }
 
@@ -93,6 +93,25 @@ pub struct TxRow {
     pub source_id: Option<String>,
     pub created_by: String,
     pub created_at: i64,
+}
+
+impl TxRow {
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("ledger_transactions", &self.id)
+    }
+
+    pub fn office(&self) -> Result<Uuid, CorruptRow> {
+        self.decoder().id("office_id", &self.office_id)
+    }
+
+    pub fn posted_on(&self) -> Result<NaiveDate, CorruptRow> {
+        self.decoder().date("posted_on", &self.posted_on)
+    }
+
+    pub fn kind(&self) -> Result<TxKind, CorruptRow> {
+        self.decoder().code("kind", self.kind.as_str(), TxKind::from_code)
+    }
 }
 
 /// A posting as stored: one of debit and credit is zero.

@@ -9,9 +9,6 @@ pub mod periods;
 pub mod series;
 pub mod spending;
 
-use chrono::NaiveDate;
-use uuid::Uuid;
-
 use vanphong_platform::db::Migrations;
 use vanphong_platform::migration;
 
@@ -37,13 +34,3 @@ pub static MIGRATIONS: Migrations = Migrations {
         ),
     ],
 };
-
-/// An id read back from a row (ids are written by this service only).
-pub(crate) fn id(s: &str) -> Uuid {
-    Uuid::parse_str(s).unwrap_or_default()
-}
-
-/// A date read back from a row.
-pub(crate) fn date(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
-}

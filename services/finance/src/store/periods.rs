@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
 
 use crate::domain::period::YearState;
 
@@ -46,9 +46,14 @@ pub async fn settled(tx: &mut Tx, office: Uuid, year: i32) -> Result<Option<Sett
 pub async fn state(tx: &mut Tx, office: Uuid, year: i32) -> Result<YearState, StoreError> {
     let closed = closed(tx, office, year).await?;
     let settled = settled(tx, office, year).await?.is_some();
+    let key = format!("{office}/{year}");
+    let d = RowDecoder::new("closed_periods", &key);
     Ok(YearState {
         year,
-        closed: closed.iter().filter_map(|c| u32::try_from(c.month).ok()).collect(),
+        closed: closed
+            .iter()
+            .map(|c| d.int("month", c.month))
+            .collect::<Result<_, _>>()?,
         settled,
     })
 }

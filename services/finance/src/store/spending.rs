@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 
 /// A spending voucher.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -23,6 +23,21 @@ pub struct VoucherRow {
     pub transaction_id: String,
     pub created_by: String,
     pub created_at: i64,
+}
+
+impl VoucherRow {
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("vouchers", &self.id)
+    }
+
+    pub fn office(&self) -> Result<Uuid, CorruptRow> {
+        self.decoder().id("office_id", &self.office_id)
+    }
+
+    pub fn balance(&self) -> Result<Uuid, CorruptRow> {
+        self.decoder().id("balance_id", &self.balance_id)
+    }
 }
 
 const VOUCHER_COLUMNS: &str = "id, office_id, year, number, balance_id, line_code, amount, voucher_date, description, \
@@ -111,6 +126,21 @@ pub struct CommitmentRow {
     pub settled_at: Option<i64>,
     pub created_by: String,
     pub created_at: i64,
+}
+
+impl CommitmentRow {
+    /// Reads this row's columns.
+    pub fn decoder(&self) -> RowDecoder<'_> {
+        RowDecoder::new("commitments", &self.id)
+    }
+
+    pub fn office(&self) -> Result<Uuid, CorruptRow> {
+        self.decoder().id("office_id", &self.office_id)
+    }
+
+    pub fn balance(&self) -> Result<Uuid, CorruptRow> {
+        self.decoder().id("balance_id", &self.balance_id)
+    }
 }
 
 const COMMITMENT_COLUMNS: &str = "id, office_id, year, balance_id, line_code, amount, description, status, warning, \
