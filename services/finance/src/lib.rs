@@ -1,7 +1,7 @@
 //! The finance service (`vanphong.finance.v1`): Party budget estimates and
 //! their allocation down the office tree, controlled spending, an immutable
 //! double-entry ledger per office, membership dues, figures for reporting
-//! and spreadsheet exports (DOMAIN.md §4).
+//! and spreadsheet exports (docs/domain.md §4).
 //!
 //! Where things live:
 //! - [`domain`]: money, periods, balancing, holdings and the budget

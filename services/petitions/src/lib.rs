@@ -1,6 +1,6 @@
 //! The petitions service (`vanphong.petitions.v1`).
 //!
-//! Citizen reception and petition handling (DOMAIN.md §3): intake with
+//! Citizen reception and petition handling (docs/domain.md §3): intake with
 //! gap-free yearly numbers, duplicate detection, classification, legal
 //! deadlines from a rule table, extensions, results, withdrawal, backlog
 //! lists, protected identities, period statistics, reception records and

@@ -1,7 +1,7 @@
 //! The office tree with its history.
 //!
 //! Offices are merged, split, dissolved and re-parented with effective dates
-//! (DOMAIN.md §1), and history must stay true: a report for a past quarter
+//! (docs/domain.md §1), and history must stay true: a report for a past quarter
 //! follows the tree as it was then. Each office therefore keeps every parent
 //! link with the period it held, and every question here is asked "on" a
 //! date. The directory owns the tree; every service keeps a copy of it (see
@@ -69,7 +69,7 @@ impl OfficeKind {
     }
 }
 
-/// How an office numbers its outgoing documents (DOMAIN.md §2.2).
+/// How an office numbers its outgoing documents (docs/domain.md §2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Numbering {
     /// Per calendar year; secret documents in their own series.

@@ -2,7 +2,7 @@
 //! reports (báo cáo giao ban, định kỳ) with figures gathered from the other
 //! services and rolled up the office tree, approval up to the parent office
 //! as a BC document, completeness, and Word and spreadsheet exports
-//! (DOMAIN.md §5).
+//! (docs/domain.md §5).
 //!
 //! Where things live:
 //! - [`domain`]: periods and cut-offs, deadlines, the report's states and

@@ -2,7 +2,7 @@
 //! the offices above it); and, for a secret document, only those cleared at
 //! or above its level who are on its distribution (everyone named on it:
 //! handlers, the directing leader, the registering clerk, the drafter), or
-//! whose work in the document's own office is to handle it (DOMAIN.md §1,
+//! whose work in the document's own office is to handle it (docs/domain.md §1,
 //! §2.4). Supervising the offices below gives no way around that.
 //!
 //! The secrecy rule is [`Reader::may_read`]; the lists' SQL

@@ -1,4 +1,4 @@
-//! The default catalogue of document types (DOMAIN.md §2.1): the state
+//! The default catalogue of document types (docs/domain.md §2.1): the state
 //! types of Nghị định 30/2020 (Phụ lục III) and the Party types of
 //! Quy định 399-QĐ/TW with the codes of Hướng dẫn 36-HD/VPTW. The service
 //! inserts these once; a deployment may then edit, add or deactivate types.

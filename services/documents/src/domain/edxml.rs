@@ -176,7 +176,7 @@ fn secrecy_of(text: &str) -> Option<Clearance> {
 }
 
 /// The edXML status a receiving office reports for an incoming document in
-/// this state (QCVN 102:2016; DOMAIN.md §2.5).
+/// this state (QCVN 102:2016; docs/domain.md §2.5).
 pub fn status_code_for(status: Status) -> Option<&'static str> {
     match status {
         Status::Recalled => Some("15"),

@@ -1,4 +1,4 @@
-//! Numbers and symbols (DOMAIN.md §2.2).
+//! Numbers and symbols (docs/domain.md §2.2).
 //!
 //! - State: `Số: 05/QĐ-UBND` — number, `/`, type code, `-`, issuer code.
 //! - Party: `Số 15-NQ/TU` — number, `-`, type code, `/`, issuer code.

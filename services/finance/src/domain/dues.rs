@@ -1,4 +1,4 @@
-//! Membership dues (đảng phí, Quy định 01-QĐ/TW 2026; DOMAIN.md §4): the
+//! Membership dues (đảng phí, Quy định 01-QĐ/TW 2026; docs/domain.md §4): the
 //! shares kept at each level, and the rows of the quarterly B01/ĐP report.
 //!
 //! The official ratios were not found, so the shares are configuration
@@ -16,7 +16,7 @@
 //! default 50 %, **unconfirmed**) and owes the rest to the province, and so
 //! on; the top office keeps all it receives.
 //!
-//! What a member owes a month (Quy định 01-QĐ/TW 2026, DOMAIN.md §4): 1 %
+//! What a member owes a month (Quy định 01-QĐ/TW 2026, docs/domain.md §4): 1 %
 //! of the monthly salary, 0.5 % of a pension, 5.000 đ for a student. The
 //! percentages are rounded half up to the đồng (the rounding rule was not
 //! found).
@@ -196,7 +196,7 @@ pub struct B01Row {
 }
 
 /// The rows of B01/ĐP. The numbers 01–06, 12 and 13 are those of
-/// DOMAIN.md §4: 01 members, 02/03 collected (quarter / year to date), 04
+/// docs/domain.md §4: 01 members, 02/03 collected (quarter / year to date), 04
 /// kept = 05 by the cells + 06 by the office + 07, 12/13 remitted upward
 /// (quarter / year to date). Rows 07–11 are this deployment's reading,
 /// **unconfirmed** against the official form (only 07, the share an upper

@@ -1,4 +1,4 @@
-//! Fiscal years and their periods (DOMAIN.md §4): a fiscal year is a
+//! Fiscal years and their periods (docs/domain.md §4): a fiscal year is a
 //! calendar year in local time, closed month by month; a closed month takes
 //! no posting, and the year is settled (quyết toán) once all twelve months
 //! are closed, after which it takes nothing at all.

@@ -1,4 +1,4 @@
-//! Who may see what of a petition (DOMAIN.md §1, §3).
+//! Who may see what of a petition (docs/domain.md §1, §3).
 //!
 //! A petition is seen by its office's people and, read-only, by the leaders
 //! of the offices above; sibling offices see nothing.

@@ -1,4 +1,4 @@
-//! The default catalogue of subject areas (lĩnh vực, DOMAIN.md §3). The
+//! The default catalogue of subject areas (lĩnh vực, docs/domain.md §3). The
 //! service inserts these once; a deployment may then edit, add or
 //! deactivate areas.
 

@@ -1,4 +1,4 @@
-//! Legal deadlines (DOMAIN.md §3): the rule table that gives the time to
+//! Legal deadlines (docs/domain.md §3): the rule table that gives the time to
 //! resolve a case, counted from thụ lý, and the extensions a rule allows.
 //!
 //! The table is data: the service seeds [`default_rules`] and a deployment
@@ -68,7 +68,7 @@ fn rule(key: RuleKey, days: u32, counting: Counting, extensions: (u32, u32), sou
     }
 }
 
-/// The table the service starts with (DOMAIN.md §3).
+/// The table the service starts with (docs/domain.md §3).
 pub fn default_rules() -> Vec<DeadlineRule> {
     use Complexity::{Complex, EspeciallyComplex, Normal};
     use Counting::{CalendarDays, WorkingDays};

@@ -1,4 +1,4 @@
-//! Duplicate petitions (đơn trùng, DOMAIN.md §3): the same petitioner(s)
+//! Duplicate petitions (đơn trùng, docs/domain.md §3): the same petitioner(s)
 //! sending the same content again. Matching ignores Vietnamese diacritics,
 //! case, spacing and word order: names and content are compared as sets of
 //! folded words.

@@ -1,4 +1,4 @@
-//! The statistics of a period (DOMAIN.md §3, the report forms): cases
+//! The statistics of a period (docs/domain.md §3, the report forms): cases
 //! carried over and received, single- and multi-name; eligible for
 //! handling, by competent authority and by stage; outcomes; overdue at the
 //! end; and reception days held. Computed from the petitions themselves so

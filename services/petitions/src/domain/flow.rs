@@ -1,4 +1,4 @@
-//! The flow of a petition (DOMAIN.md §3): which step may be taken from which
+//! The flow of a petition (docs/domain.md §3): which step may be taken from which
 //! state, by whom, and where it leads.
 //!
 //! 02 phân loại xử lý → classification: 03 hướng dẫn, 04 chuyển đơn,

@@ -83,7 +83,7 @@ coded! {
 }
 
 coded! {
-    /// Where a petition stands; codes are those of DOMAIN.md §3 (02 … 11).
+    /// Where a petition stands; codes are those of docs/domain.md §3 (02 … 11).
     State => PetitionState {
         Classifying = ("02", "Phân loại xử lý", Classifying),
         Guided = ("03", "Hướng dẫn", Guided),

@@ -1,5 +1,5 @@
 //! The deployment's petition rules that the law leaves open or that were
-//! not confirmed (DOMAIN.md §3), with their defaults. Stored as data and
+//! not confirmed (docs/domain.md §3), with their defaults. Stored as data and
 //! changed by the root office's admins.
 //!
 //! - Classification within 10 days of receipt (TT 05/2021; counted here in

@@ -1,6 +1,6 @@
 //! The verified identity of a request, and what it may do to whose data.
 //!
-//! Tenancy rules (DOMAIN.md §1): people work on their own office's data;
+//! Tenancy rules (docs/domain.md §1): people work on their own office's data;
 //! leaders of a parent office may read (never change) the data of every
 //! office below it; admins manage their own office and those below; sibling
 //! offices never see each other. Records of a dissolved office belong to

@@ -1,4 +1,4 @@
-//! Roles a person holds in their office (DOMAIN.md §1), and clearance for
+//! Roles a person holds in their office (docs/domain.md §1), and clearance for
 //! secret material.
 
 use std::collections::BTreeSet;

@@ -108,7 +108,7 @@ const DOCUMENT_COLUMNS: [(&str, &str); 6] = [
     ("documents.overdue", "Trong đó: quá hạn"),
 ];
 
-/// The petition statistics (DOMAIN.md §3), in the order of the report form.
+/// The petition statistics (docs/domain.md §3), in the order of the report form.
 pub const PETITION_COLUMNS: [(&str, &str); 24] = [
     (
         "petitions.carried_over_single",

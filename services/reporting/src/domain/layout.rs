@@ -1,4 +1,4 @@
-//! How a Party report is laid out on paper (Hướng dẫn 36-HD/VPTW; DOMAIN.md
+//! How a Party report is laid out on paper (Hướng dẫn 36-HD/VPTW; docs/domain.md
 //! §5): "ĐẢNG CỘNG SẢN VIỆT NAM"; the issuing committee in capitals with an
 //! asterisk below; "Số 12-BC/HU"; the place and date line; the title
 //! "BÁO CÁO" with the subject; the body; "Nơi nhận"; the signature block

@@ -1,5 +1,5 @@
 //! A report of one office for one period: its narrative sections, its
-//! figures, and the states it moves through (DOMAIN.md §5): draft →
+//! figures, and the states it moves through (docs/domain.md §5): draft →
 //! submitted → approved by a leader → sent to the parent as a BC document
 //! → accepted or returned by the parent.
 
