@@ -10,7 +10,9 @@
 //!   services;
 //! - [`upstream`]: where calls go (this process or a backend);
 //! - [`health`]: `/healthz` and `/readyz`; `/metrics` (Prometheus text)
-//!   unless the process serves it on a listener of its own.
+//!   unless the process serves it on a listener of its own;
+//! - the web console (crate `vanphong-console`) at `/`, calling the
+//!   services through the same upstreams as the REST routes.
 
 pub mod directory;
 pub mod front_door;
@@ -54,7 +56,7 @@ fn services_of(pool: &DescriptorPool, package: &str) -> Vec<String> {
         .collect()
 }
 
-/// The gateway's whole HTTP surface: REST routes, `/openapi.json`,
+/// The gateway's whole HTTP surface: the web console at `/`, REST routes, `/openapi.json`,
 /// `/healthz`, `/readyz`, `/metrics` (when `options.metrics_route`), and
 /// gRPC (the directory's services served here, backend services
 /// forwarded; reflection and `grpc.health.v1` answer for both, health from
@@ -82,6 +84,7 @@ pub async fn app(
     for backend in &backends {
         services = services.with_forwarded(services_of(&pool, &backend.package), &backend.channel);
     }
+    let (verifier, clock) = (auth.verifier.clone(), auth.clock.clone());
     let (grpc, health) = services.build(auth, options.request_timeout).await?;
 
     let mut upstreams = Upstreams::new();
@@ -95,6 +98,17 @@ pub async fn app(
             },
         );
     }
+
+    let console = vanphong_console::router(vanphong_console::ConsoleConfig {
+        services: vanphong_console::Services {
+            directory: Upstream::Local(grpc.clone()).grpc_channel(),
+            documents: upstreams.get("vanphong.documents.v1").map(Upstream::grpc_channel),
+        },
+        verifier,
+        csrf_key: directory.config.service_credential.derive_key("console-csrf"),
+        clock,
+        timeout: options.request_timeout,
+    });
 
     let routes = rest::routes::routes(&pool).map_err(Error::internal)?;
     let openapi = Arc::new(rest::openapi::document(&routes, env!("CARGO_PKG_VERSION")));
@@ -113,7 +127,8 @@ pub async fn app(
             }),
         )
         .route("/healthz", get(health::healthz))
-        .route("/readyz", get(move || health::readyz(readiness.clone())));
+        .route("/readyz", get(move || health::readyz(readiness.clone())))
+        .merge(console);
     if options.metrics_route {
         router = router.route("/metrics", get(vanphong_platform::metrics::endpoint));
     }

@@ -111,6 +111,20 @@ impl Codec for DynamicCodec {
 }
 
 impl Upstream {
+    /// A channel to this upstream for typed clients (the console's).
+    pub fn grpc_channel(&self) -> vanphong_console::GrpcChannel {
+        use tower::ServiceExt;
+        match self {
+            Upstream::Local(router) => {
+                tower::util::BoxCloneSyncService::new(ServiceExt::<http::Request<tonic::body::Body>>::map_response(
+                    router.clone(),
+                    |response: http::Response<axum::body::Body>| response.map(tonic::body::Body::new),
+                ))
+            }
+            Upstream::Remote { channel, .. } => tower::util::BoxCloneSyncService::new(channel.clone()),
+        }
+    }
+
     /// Calls a unary RPC given its path and response type.
     pub async fn unary(
         &self,

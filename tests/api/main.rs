@@ -9,6 +9,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod cli;
+mod console;
 mod contract;
 mod corrupt_rows;
 mod deadlines;

@@ -21,10 +21,6 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
-use tonic::transport::server::TcpConnectInfo;
-
-use vanphong_platform::server::{Deadline, RequestIds};
-use vanphong_platform::telemetry::inject_trace_context;
 
 pub use errors::{error_response, json_response};
 use routes::RestRoute;
@@ -110,39 +106,10 @@ fn files_routes(state: Arc<RestState>) -> axum::Router {
         )
 }
 
-/// The call to a service for an HTTP request: `message` with what remains
-/// of the request's deadline (the caller's `grpc-timeout` or the gateway's
-/// own limit, set by the server's deadline layer) and what the caller sent that the service needs (the bearer
-/// token, the request id, the trace context, the chain of client addresses
-/// and the connection's details).
+/// The call to a service for an HTTP request (see
+/// [`vanphong_platform::grpc_client::call_for_http`]).
 fn outgoing<T>(state: &RestState, parts: &http::request::Parts, message: T) -> tonic::Request<T> {
-    let deadline = parts.extensions.get::<Deadline>().map(|d| d.remaining());
-    let mut call = tonic::Request::new(message);
-    call.set_timeout(deadline.map_or(state.timeout, |left| left.min(state.timeout)));
-    if let Some(auth) = parts.headers.get(http::header::AUTHORIZATION)
-        && let Ok(value) = tonic::metadata::MetadataValue::try_from(auth.as_bytes())
-    {
-        call.metadata_mut().insert("authorization", value);
-    }
-    if let Some(ids) = parts.extensions.get::<RequestIds>()
-        && let Ok(value) = ids.request_id.parse()
-    {
-        call.metadata_mut().insert("x-request-id", value);
-    }
-    inject_trace_context(call.metadata_mut());
-    if let Some(info) = parts.extensions.get::<TcpConnectInfo>() {
-        if let Some(peer) = info.remote_addr {
-            let chain = match parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-                Some(earlier) => format!("{earlier}, {}", peer.ip()),
-                None => peer.ip().to_string(),
-            };
-            if let Ok(value) = chain.parse() {
-                call.metadata_mut().insert("x-forwarded-for", value);
-            }
-        }
-        call.extensions_mut().insert(info.clone());
-    }
-    call
+    vanphong_platform::grpc_client::call_for_http(parts, state.timeout, message)
 }
 
 async fn handle(route: &RestRoute, state: &RestState, request: Request) -> Response {

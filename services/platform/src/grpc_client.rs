@@ -217,5 +217,41 @@ pub fn with_deadline<T>(
     request
 }
 
+/// The call to a service made on behalf of an HTTP request (the gateway's
+/// REST routes, the console): `message` with what remains of the request's
+/// deadline (set by the server's deadline layer; `limit` at most), and what
+/// the caller sent that the service needs: the bearer token, the request
+/// id, the trace context, the chain of client addresses and the
+/// connection's details.
+pub fn call_for_http<T>(parts: &http::request::Parts, limit: Duration, message: T) -> tonic::Request<T> {
+    let deadline = parts.extensions.get::<Deadline>().map(|d| d.remaining());
+    let mut call = tonic::Request::new(message);
+    call.set_timeout(deadline.map_or(limit, |left| left.min(limit)));
+    if let Some(auth) = parts.headers.get(http::header::AUTHORIZATION)
+        && let Ok(value) = tonic::metadata::MetadataValue::try_from(auth.as_bytes())
+    {
+        call.metadata_mut().insert("authorization", value);
+    }
+    if let Some(ids) = parts.extensions.get::<crate::server::RequestIds>()
+        && let Ok(value) = ids.request_id.parse()
+    {
+        call.metadata_mut().insert("x-request-id", value);
+    }
+    inject_trace_context(call.metadata_mut());
+    if let Some(info) = parts.extensions.get::<tonic::transport::server::TcpConnectInfo>() {
+        if let Some(peer) = info.remote_addr {
+            let chain = match parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+                Some(earlier) => format!("{earlier}, {}", peer.ip()),
+                None => peer.ip().to_string(),
+            };
+            if let Ok(value) = chain.parse() {
+                call.metadata_mut().insert("x-forwarded-for", value);
+            }
+        }
+        call.extensions_mut().insert(info.clone());
+    }
+    call
+}
+
 #[cfg(test)]
 mod tests;

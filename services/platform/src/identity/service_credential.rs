@@ -98,6 +98,18 @@ impl ServiceCredential {
         }
     }
 
+    /// A key for one purpose (e.g. the console's CSRF tokens), the same on
+    /// every server of the deployment and unknown outside it, without
+    /// revealing the credential itself.
+    pub fn derive_key(&self, purpose: &str) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"vanphong derived key\0");
+        hasher.update(purpose.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(self.secret.as_bytes());
+        hasher.finalize().into()
+    }
+
     /// Adds the credential to an outgoing call.
     pub fn attach<T>(&self, request: &mut tonic::Request<T>) {
         if let Ok(value) = self.secret.parse() {

@@ -1,0 +1,148 @@
+//! What people read: Vietnamese names of roles, statuses and levels;
+//! dates as dd/mm/yyyy in Vietnam's time.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use vanphong_platform::clock::local_zone;
+
+use vanphong_proto::common::v1::SecrecyLevel;
+use vanphong_proto::directory::v1::Role;
+use vanphong_proto::documents::v1::{Status, Urgency};
+
+pub use vanphong_platform::clock::local_date as today;
+
+/// `YYYY-MM-DD` as `dd/mm/yyyy`; anything else as it is.
+pub fn date(iso: &str) -> String {
+    match NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+        Ok(d) => d.format("%d/%m/%Y").to_string(),
+        Err(_) => iso.to_string(),
+    }
+}
+
+/// A timestamp as `dd/mm/yyyy HH:MM`, Vietnam time; empty when absent.
+pub fn timestamp(ts: Option<&prost_types::Timestamp>) -> String {
+    ts.and_then(|t| DateTime::<Utc>::from_timestamp(t.seconds, 0))
+        .map(|t| t.with_timezone(&local_zone()).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// The Vietnamese name of a role.
+pub fn role(role: i32) -> &'static str {
+    match Role::try_from(role).unwrap_or(Role::Unspecified) {
+        Role::Clerk => "Văn thư",
+        Role::Leader => "Lãnh đạo",
+        Role::Specialist => "Chuyên viên",
+        Role::PetitionOfficer => "Cán bộ tiếp dân",
+        Role::Accountant => "Kế toán",
+        Role::Inspector => "Kiểm tra",
+        Role::Admin => "Quản trị",
+        Role::Unspecified => "",
+    }
+}
+
+/// Roles joined for display.
+pub fn roles(roles: &[i32]) -> String {
+    roles
+        .iter()
+        .map(|r| role(*r))
+        .filter(|r| !r.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where a document stands, in the words of the office.
+pub fn status(status: i32) -> &'static str {
+    match Status::try_from(status).unwrap_or(Status::Unspecified) {
+        Status::Arrived => "Chờ vào sổ",
+        Status::Registered => "Đã vào sổ",
+        Status::Submitted => "Chờ chỉ đạo",
+        Status::Assigned => "Đã giao xử lý",
+        Status::InProgress => "Đang xử lý",
+        Status::Done => "Hoàn thành",
+        Status::Filed => "Đã lập hồ sơ",
+        Status::Refused => "Đã từ chối",
+        Status::Recalled => "Đã thu hồi",
+        Status::Draft => "Dự thảo",
+        Status::InReview => "Chờ duyệt",
+        Status::Approved => "Đã duyệt, chờ ký",
+        Status::Signed => "Đã ký, chờ cấp số",
+        Status::Numbered => "Đã cấp số, chờ phát hành",
+        Status::Dispatched => "Đã phát hành",
+        Status::Cancelled => "Đã hủy",
+        Status::Unspecified => "",
+    }
+}
+
+/// Độ khẩn.
+pub fn urgency(urgency: i32) -> &'static str {
+    match Urgency::try_from(urgency).unwrap_or(Urgency::Unspecified) {
+        Urgency::Unspecified => "Thường",
+        Urgency::Urgent => "Khẩn",
+        Urgency::VeryUrgent => "Thượng khẩn",
+        Urgency::Flash => "Hỏa tốc",
+    }
+}
+
+/// Độ mật.
+pub fn secrecy(level: i32) -> &'static str {
+    match SecrecyLevel::try_from(level).unwrap_or(SecrecyLevel::Unspecified) {
+        SecrecyLevel::Unspecified => "Thường",
+        SecrecyLevel::Confidential => "Mật",
+        SecrecyLevel::Secret => "Tối mật",
+        SecrecyLevel::TopSecret => "Tuyệt mật",
+    }
+}
+
+/// What happened to a document, by its event kind.
+pub fn event(kind: &str) -> String {
+    match kind {
+        "register" => "Vào sổ văn bản đến".into(),
+        "submit" => "Trình lãnh đạo".into(),
+        "direct" => "Lãnh đạo chỉ đạo, giao xử lý".into(),
+        "progress" => "Cập nhật tiến độ".into(),
+        "complete" => "Hoàn thành xử lý".into(),
+        "file" => "Lập hồ sơ".into(),
+        "refuse" => "Từ chối tiếp nhận".into(),
+        "arrive" => "Văn bản điện tử đến".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A file size in words.
+pub fn size(bytes: i64) -> String {
+    match bytes {
+        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)).replace('.', ","),
+        b if b >= 1024 => format!("{} KB", b / 1024),
+        b => format!("{b} byte"),
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(value: &str) -> String {
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_day_first_in_vietnam_time() {
+        assert_eq!(date("2026-03-02"), "02/03/2026");
+        assert_eq!(date(""), "");
+        // 20:30 UTC on 1 March is 03:30 on 2 March in Hà Nội.
+        let ts = prost_types::Timestamp {
+            seconds: 1_772_397_000,
+            nanos: 0,
+        };
+        assert_eq!(timestamp(Some(&ts)), "02/03/2026 03:30");
+        assert_eq!(timestamp(None), "");
+    }
+
+    #[test]
+    fn labels_are_vietnamese() {
+        assert_eq!(role(Role::Clerk as i32), "Văn thư");
+        assert_eq!(status(Status::Submitted as i32), "Chờ chỉ đạo");
+        assert_eq!(size(5 * 1024 * 1024 + 512 * 1024), "5,5 MB");
+    }
+}

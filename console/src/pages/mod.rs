@@ -1,0 +1,214 @@
+//! The pages, and what every page shares: the request's context ([`Ctx`])
+//! and the base layout ([`Layout`]).
+//!
+//! - [`sign_in`]: sign-in, sign-out (this device or everywhere);
+//! - [`home`]: "my work", per role, with counts.
+
+mod home;
+mod sign_in;
+mod work;
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use http::request::Parts;
+
+use vanphong_proto::directory::v1::{Principal, Role, WhoAmIRequest};
+
+use crate::errors::ConsoleError;
+use crate::session::Session;
+use crate::{Console, assets, csrf, format, security, session};
+
+/// Every console route, with its layers: response headers on all; the
+/// session, then the CSRF check, on the pages.
+pub fn routes(console: Arc<Console>) -> axum::Router {
+    axum::Router::new()
+        .route("/", get(home::page))
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .layer(from_fn_with_state(console.clone(), csrf::check))
+        .layer(from_fn_with_state(console.clone(), session::load))
+        .route("/assets/{version}/{file}", get(assets::serve))
+        .layer(from_fn(security::headers))
+        .with_state(console)
+}
+
+/// What a page handler knows of its request.
+pub struct Ctx {
+    console: Arc<Console>,
+    parts: Parts,
+    session: Option<Session>,
+}
+
+impl FromRequestParts<Arc<Console>> for Ctx {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, console: &Arc<Console>) -> Result<Self, Infallible> {
+        Ok(Ctx {
+            console: console.clone(),
+            session: parts.extensions.get::<Session>().cloned(),
+            parts: parts.clone(),
+        })
+    }
+}
+
+impl Ctx {
+    /// A call to a service for this request: the signed-in person's token
+    /// (none before sign-in), the request id, the deadline, the client.
+    pub fn call<T>(&self, message: T) -> tonic::Request<T> {
+        let mut call = vanphong_platform::grpc_client::call_for_http(&self.parts, self.console.timeout, message);
+        call.metadata_mut().remove("authorization");
+        if let Some(session) = &self.session
+            && let Ok(value) = format!("Bearer {}", session.access).parse()
+        {
+            call.metadata_mut().insert("authorization", value);
+        }
+        call
+    }
+
+    /// The session, or the way to the sign-in page (and back here).
+    pub fn session(&self) -> Result<&Session, ConsoleError> {
+        self.session.as_ref().ok_or_else(|| ConsoleError::SignInNeeded {
+            next: self
+                .parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into()),
+        })
+    }
+
+    pub fn services(&self) -> &crate::Services {
+        &self.console.services
+    }
+
+    /// Today in Vietnam, by the suite's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        format::today(self.console.clock.now())
+    }
+
+    /// Whether cookies set now should be Secure.
+    pub fn secure(&self) -> bool {
+        session::secure(&self.parts.headers)
+    }
+
+    pub fn csrf(&self) -> &csrf::CsrfKey {
+        &self.console.csrf
+    }
+
+    /// Who is signed in, as the directory knows them now (a revoked
+    /// session ends here, sending the person to sign in again).
+    pub async fn me(&self) -> Result<Me, ConsoleError> {
+        let session = self.session()?;
+        let principal = self
+            .services()
+            .auth()
+            .who_am_i(self.call(WhoAmIRequest {}))
+            .await?
+            .into_inner();
+        Ok(Me {
+            csrf: self.console.csrf.for_session(&session.claims.sid.to_string()),
+            principal,
+        })
+    }
+}
+
+/// The signed-in person, and the anti-forgery token of their forms.
+pub struct Me {
+    pub principal: Principal,
+    pub csrf: String,
+}
+
+impl Me {
+    pub fn has(&self, role: Role) -> bool {
+        self.principal.roles.contains(&(role as i32))
+    }
+
+    /// Whether the person works on incoming documents.
+    pub fn works_on_documents(&self) -> bool {
+        [Role::Clerk, Role::Leader, Role::Specialist]
+            .iter()
+            .any(|r| self.has(*r))
+    }
+
+    /// The base layout of a page of theirs; `active` is the nav entry.
+    pub fn layout(&self, title: impl Into<String>, active: &str) -> Layout {
+        let mut nav = vec![NavItem::new("/", "Việc của tôi", active)];
+        if self.works_on_documents() {
+            nav.push(NavItem::new("/documents", "Văn bản đến", active));
+        }
+        Layout {
+            title: title.into(),
+            assets: assets::version(),
+            user: Some(UserBar {
+                full_name: self.principal.full_name.clone(),
+                username: self.principal.name.clone(),
+                office_name: self.principal.office_name.clone(),
+                roles: format::roles(&self.principal.roles),
+            }),
+            csrf: self.csrf.clone(),
+            nav,
+        }
+    }
+}
+
+/// What the base template (`base.html`) shows around every page.
+pub struct Layout {
+    pub title: String,
+    /// The version segment of asset paths.
+    pub assets: &'static str,
+    /// The header's person, office and roles; none before sign-in.
+    pub user: Option<UserBar>,
+    /// The anti-forgery token of the page's forms.
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Layout {
+    /// The layout of a page seen without a session (sign-in, errors).
+    pub fn bare(title: impl Into<String>) -> Self {
+        Layout {
+            title: title.into(),
+            assets: assets::version(),
+            user: None,
+            csrf: String::new(),
+            nav: Vec::new(),
+        }
+    }
+
+    /// The htmx file's path.
+    pub fn htmx(&self) -> String {
+        format!("/assets/{}/htmx.min.js", self.assets)
+    }
+
+    /// The stylesheet's path.
+    pub fn css(&self) -> String {
+        format!("/assets/{}/console.css", self.assets)
+    }
+}
+
+pub struct UserBar {
+    pub full_name: String,
+    pub username: String,
+    pub office_name: String,
+    pub roles: String,
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+impl NavItem {
+    fn new(href: &'static str, label: &'static str, active: &str) -> Self {
+        NavItem {
+            href,
+            label,
+            active: href == active,
+        }
+    }
+}

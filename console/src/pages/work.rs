@@ -1,0 +1,173 @@
+//! "My work": the views of the incoming documents a person has to act on,
+//! each one a query of the documents service's `ListDocuments` (the home
+//! page counts them, the queue lists them, so the two always agree).
+
+use chrono::{Days, NaiveDate};
+
+use vanphong_proto::directory::v1::Role;
+use vanphong_proto::documents::v1::{Direction, Document, ListDocumentsRequest, SortBy, Status};
+
+use super::{Ctx, Me};
+use crate::errors::ConsoleError;
+
+/// Days ahead that count as "due soon" (today included).
+const DUE_SOON_DAYS: u64 = 3;
+
+/// Most documents one view lists (the service's largest page).
+pub const PAGE: i32 = 500;
+
+/// A view of the incoming documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// Arrived electronically, waiting for the clerk to register them.
+    ToRegister,
+    /// Registered, not yet submitted to a leader.
+    Registered,
+    /// Submitted, waiting for a leader's direction.
+    AwaitingDirection,
+    /// The person leads or coordinates their handling.
+    AssignedToMe,
+    /// Assigned to the person, deadline within a few days.
+    DueSoon,
+    /// Past their deadline and not done (the office's, for leaders and clerks).
+    Overdue,
+}
+
+impl View {
+    pub fn slug(self) -> &'static str {
+        match self {
+            View::ToRegister => "to-register",
+            View::Registered => "registered",
+            View::AwaitingDirection => "awaiting-direction",
+            View::AssignedToMe => "assigned",
+            View::DueSoon => "due-soon",
+            View::Overdue => "overdue",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            View::ToRegister => "Chờ vào sổ",
+            View::Registered => "Đã vào sổ, chưa trình",
+            View::AwaitingDirection => "Chờ chỉ đạo",
+            View::AssignedToMe => "Được giao cho tôi",
+            View::DueSoon => "Sắp đến hạn",
+            View::Overdue => "Quá hạn",
+        }
+    }
+
+    /// What the view tells its reader.
+    pub fn hint(self) -> &'static str {
+        match self {
+            View::ToRegister => "Văn bản điện tử đã đến, cần vào sổ",
+            View::Registered => "Cần trình lãnh đạo cho ý kiến chỉ đạo",
+            View::AwaitingDirection => "Văn bản đã trình, cần lãnh đạo giao xử lý",
+            View::AssignedToMe => "Văn bản tôi chủ trì hoặc phối hợp xử lý",
+            View::DueSoon => "Hạn xử lý trong 3 ngày tới",
+            View::Overdue => "Đã quá hạn mà chưa hoàn thành",
+        }
+    }
+
+    /// Whether a count in this view asks for attention (a warning colour).
+    pub fn urgent(self) -> bool {
+        matches!(self, View::DueSoon | View::Overdue)
+    }
+
+    /// The views that are the person's work, by their roles.
+    pub fn of(me: &Me) -> Vec<View> {
+        let mut views = Vec::new();
+        if me.has(Role::Clerk) {
+            views.extend([View::ToRegister, View::Registered]);
+        }
+        if me.has(Role::Leader) {
+            views.push(View::AwaitingDirection);
+        }
+        if me.has(Role::Specialist) || me.has(Role::Leader) {
+            views.extend([View::AssignedToMe, View::DueSoon]);
+        }
+        if me.works_on_documents() {
+            views.push(View::Overdue);
+        }
+        views
+    }
+
+    /// The query of the view (for `me`: overdue is the office's for clerks
+    /// and leaders, one's own for specialists).
+    pub fn request(self, me: &Me) -> ListDocumentsRequest {
+        let statuses = |s: &[Status]| s.iter().map(|s| *s as i32).collect();
+        let mut request = ListDocumentsRequest {
+            direction: Direction::Incoming as i32,
+            page_size: PAGE,
+            ..Default::default()
+        };
+        match self {
+            View::ToRegister => request.statuses = statuses(&[Status::Arrived]),
+            View::Registered => request.statuses = statuses(&[Status::Registered]),
+            View::AwaitingDirection => request.statuses = statuses(&[Status::Submitted]),
+            View::AssignedToMe | View::DueSoon => {
+                request.assigned_to_me = true;
+                request.statuses = statuses(&[Status::Assigned, Status::InProgress]);
+                request.sort = SortBy::Deadline as i32;
+            }
+            View::Overdue => {
+                request.overdue = true;
+                request.assigned_to_me = !(me.has(Role::Clerk) || me.has(Role::Leader));
+                request.sort = SortBy::Deadline as i32;
+            }
+        }
+        request
+    }
+
+    /// Whether a listed document belongs to the view (the due-soon window
+    /// is applied here; the service's filters did the rest).
+    pub fn keeps(self, document: &Document, today: NaiveDate) -> bool {
+        match self {
+            View::DueSoon => deadline(document).is_some_and(|d| {
+                !document.overdue
+                    && d >= today
+                    && today
+                        .checked_add_days(Days::new(DUE_SOON_DAYS))
+                        .is_some_and(|end| d < end)
+            }),
+            _ => true,
+        }
+    }
+}
+
+/// The handling deadline set by the leader, or else the issuer's.
+pub fn deadline(document: &Document) -> Option<NaiveDate> {
+    let leader = document
+        .handling
+        .as_ref()
+        .map(|h| h.deadline.as_str())
+        .unwrap_or_default();
+    let text = if leader.is_empty() { &document.due_on } else { leader };
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// A view's documents, and whether there are more than one page shows.
+pub struct Listed {
+    pub documents: Vec<Document>,
+    pub more: bool,
+}
+
+/// Lists a view (optionally narrowed by words, without diacritics).
+pub async fn list(ctx: &Ctx, me: &Me, view: View, query: &str) -> Result<Listed, ConsoleError> {
+    let mut request = view.request(me);
+    request.query = query.trim().to_string();
+    let response = ctx
+        .services()
+        .queries()?
+        .list_documents(ctx.call(request))
+        .await?
+        .into_inner();
+    let today = ctx.today();
+    Ok(Listed {
+        more: !response.next_page_token.is_empty(),
+        documents: response
+            .documents
+            .into_iter()
+            .filter(|d| view.keeps(d, today))
+            .collect(),
+    })
+}

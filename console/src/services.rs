@@ -1,0 +1,57 @@
+//! The channels to the services, and the calls the console makes for a
+//! browser's request: the person's token, the request's id, what remains
+//! of its deadline and the client's address, as the REST routes send them.
+
+use std::convert::Infallible;
+
+use tower::util::BoxCloneSyncService;
+
+use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
+use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
+use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceClient;
+use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryServiceClient;
+use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
+
+use crate::errors::ConsoleError;
+
+/// A gRPC channel to one service, whatever is behind it (this process or
+/// a balanced, retrying channel to other processes). Failures come back as
+/// gRPC statuses in the response, never as the service's error.
+pub type GrpcChannel =
+    BoxCloneSyncService<http::Request<tonic::body::Body>, http::Response<tonic::body::Body>, Infallible>;
+
+/// The services the console calls. Every call is built whole by
+/// [`crate::pages::Ctx::call`].
+#[derive(Clone)]
+pub struct Services {
+    /// Sign-in, sessions, people (`vanphong.directory.v1`).
+    pub directory: GrpcChannel,
+    /// Documents (`vanphong.documents.v1`), when this gateway has them.
+    pub documents: Option<GrpcChannel>,
+}
+
+impl Services {
+    pub fn auth(&self) -> AuthServiceClient<GrpcChannel> {
+        AuthServiceClient::new(self.directory.clone())
+    }
+
+    pub fn users(&self) -> UserServiceClient<GrpcChannel> {
+        UserServiceClient::new(self.directory.clone())
+    }
+
+    fn documents_channel(&self) -> Result<GrpcChannel, ConsoleError> {
+        self.documents.clone().ok_or(ConsoleError::NotConfigured("văn bản"))
+    }
+
+    pub fn queries(&self) -> Result<DocumentQueryServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(DocumentQueryServiceClient::new(self.documents_channel()?))
+    }
+
+    pub fn incoming(&self) -> Result<IncomingServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(IncomingServiceClient::new(self.documents_channel()?))
+    }
+
+    pub fn attachments(&self) -> Result<AttachmentServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(AttachmentServiceClient::new(self.documents_channel()?))
+    }
+}

@@ -1,0 +1,290 @@
+//! The web console over plain HTTP, as a browser without JavaScript uses
+//! it: security headers, sign-in (wrong password, throttling in words),
+//! the session's cookies and their refresh, CSRF on every POST, sign-out.
+//! (tests/browser drives a real browser through the same pages.)
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode, header};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+use vanphong::demo::DEMO_PASSWORD;
+use vanphong_platform::identity::Role;
+use vanphong_proto::directory::v1::WhoAmIRequest;
+
+use crate::helpers::{TestApp, authed, spawn_app, spawn_app_with};
+
+/// A browser's part that matters here: cookies, forms, redirects seen.
+pub struct WebClient {
+    base: String,
+    pub cookies: BTreeMap<String, String>,
+}
+
+/// An answer: status, headers, body as text.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The value of the first hidden `csrf` field of the page.
+    pub fn csrf(&self) -> String {
+        let marker = "name=\"csrf\" value=\"";
+        let start = self.body.find(marker).expect("a csrf field") + marker.len();
+        let end = self.body[start..].find('"').expect("end of value");
+        self.body[start..start + end].to_string()
+    }
+}
+
+impl WebClient {
+    pub fn new(app: &TestApp) -> Self {
+        WebClient {
+            base: format!("http://{}", app.addr),
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    pub async fn request(&mut self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Page {
+        let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(format!("{}{path}", self.base));
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header(header::COOKIE, jar.join("; "));
+        }
+        if let Some(ct) = content_type {
+            request = request.header(header::CONTENT_TYPE, ct);
+        }
+        let response = client
+            .request(request.body(Full::new(Bytes::from(body))).expect("request"))
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for value in headers.get_all(header::SET_COOKIE) {
+            let text = value.to_str().expect("cookie");
+            let (pair, attributes) = text.split_once(';').unwrap_or((text, ""));
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if value.is_empty() || attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.into(), value.into());
+            }
+        }
+        let body = response.into_body().collect().await.expect("body").to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        self.request(Method::GET, path, None, Vec::new()).await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.request(
+            Method::POST,
+            path,
+            Some("application/x-www-form-urlencoded"),
+            body.into_bytes(),
+        )
+        .await
+    }
+
+    /// Signs in through the form; returns the answer to the POST.
+    pub async fn sign_in(&mut self, username: &str, password: &str) -> Page {
+        let form = self.get("/sign-in").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+        let csrf = form.csrf();
+        self.post_form(
+            "/sign-in",
+            &[
+                ("csrf", &csrf),
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_content_security_policy_and_ask_for_sign_in() {
+    let app = spawn_app().await;
+    let mut web = WebClient::new(&app);
+    let home = web.get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location(), "/sign-in?next=%2F");
+    let form = web.get("/sign-in").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csp = form.headers[header::CONTENT_SECURITY_POLICY].to_str().expect("csp");
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(form.headers[header::X_FRAME_OPTIONS], "DENY");
+    assert_eq!(form.headers[header::REFERRER_POLICY], "same-origin");
+    assert_eq!(form.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(form.body.contains("lang=\"vi\"") && form.body.contains("Đăng nhập"));
+    assert!(
+        !form.body.contains("<script>") && !form.body.contains("style="),
+        "no inline script or style"
+    );
+
+    // The vendored htmx is served under its versioned path, cached long.
+    let end = form.body.find("/htmx.min.js").expect("htmx path") + "/htmx.min.js".len();
+    let start = form.body[..end].rfind('"').expect("start") + 1;
+    let htmx = web.get(&form.body[start..end]).await;
+    assert_eq!(htmx.status, StatusCode::OK);
+    assert!(
+        htmx.headers[header::CACHE_CONTROL]
+            .to_str()
+            .expect("cc")
+            .contains("immutable")
+    );
+    assert!(htmx.body.contains("htmx"), "the htmx file");
+    assert_eq!(web.get("/assets/old/htmx.min.js").await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_clerk_signs_in_sees_their_work_and_signs_out() {
+    let app = spawn_app().await;
+    let mut web = WebClient::new(&app);
+    let username = app.username("hiephoa", Role::Clerk);
+    let signed_in = web.sign_in(&username, DEMO_PASSWORD).await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{}", signed_in.body);
+    assert_eq!(signed_in.location(), "/");
+    let cookies: Vec<&str> = signed_in
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    for name in ["vp_access=", "vp_refresh="] {
+        let cookie = cookies.iter().find(|c| c.starts_with(name)).expect(name);
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"));
+        assert!(!cookie.contains("Secure"), "plain HTTP here");
+    }
+    let access = web.cookies["vp_access"].clone();
+
+    let home = web.get("/").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(home.body.contains("Việc của tôi"));
+    assert!(home.body.contains("Huyện ủy Hiệp Hòa"), "the office's name");
+    assert!(home.body.contains("Chờ vào sổ") && home.body.contains("Văn thư"));
+
+    // A POST without the form's token is refused and changes nothing.
+    let forged = web.post_form("/sign-out", &[]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.body.contains("Yêu cầu bị từ chối"));
+    let wrong = web.post_form("/sign-out", &[("csrf", "bm90LXRoZS10b2tlbg")]).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_eq!(web.get("/").await.status, StatusCode::OK, "still signed in");
+
+    let csrf = home.csrf();
+    let out = web.post_form("/sign-out", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.location(), "/sign-in?m=signed_out");
+    assert!(!web.cookies.contains_key("vp_access"), "cookies cleared");
+    // The session is revoked for every client, not only this browser.
+    let refused = app
+        .auth()
+        .who_am_i(authed(WhoAmIRequest {}, &access))
+        .await
+        .expect_err("revoked");
+    assert_eq!(refused.code(), tonic::Code::Unauthenticated);
+    let page = web.get("/sign-in?m=signed_out").await;
+    assert!(page.body.contains("Bạn đã đăng xuất."));
+}
+
+#[tokio::test]
+async fn sign_in_says_what_is_wrong_in_words_and_keeps_the_username() {
+    let app = spawn_app_with(|o| o.sign_in_free_failures = Some(2)).await;
+    let mut web = WebClient::new(&app);
+    let username = app.username("hiephoa", Role::Leader);
+    let wrong = web.sign_in(&username, "sai-mat-khau").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong.body.contains("Tên đăng nhập hoặc mật khẩu không đúng"),
+        "{}",
+        wrong.body
+    );
+    assert!(wrong.body.contains(&format!("value=\"{username}\"")), "username kept");
+    assert!(!wrong.body.contains("sai-mat-khau"), "the password is never sent back");
+
+    let mut last = wrong;
+    for _ in 0..3 {
+        last = web.sign_in(&username, "sai-mat-khau").await;
+    }
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS, "{}", last.body);
+    assert!(last.body.contains("Vui lòng thử lại sau"), "{}", last.body);
+    assert!(last.body.contains("tạm dừng đăng nhập"), "{}", last.body);
+
+    // Without the form's token, nothing is even tried.
+    let forged = web
+        .post_form("/sign-in", &[("username", &username), ("password", DEMO_PASSWORD)])
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_session_is_refreshed_before_it_expires_and_everywhere_signs_out_all() {
+    let app = spawn_app().await;
+    let username = app.username("hiephoa", Role::Specialist);
+    let mut web = WebClient::new(&app);
+    assert_eq!(
+        web.sign_in(&username, DEMO_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut other_device = WebClient::new(&app);
+    assert_eq!(
+        other_device.sign_in(&username, DEMO_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let (access, refresh) = (web.cookies["vp_access"].clone(), web.cookies["vp_refresh"].clone());
+
+    // 14 minutes on, the 15-minute access token is about to expire: the
+    // next page trades the refresh token and sets new cookies.
+    app.clock.advance(chrono::Duration::minutes(14));
+    let home = web.get("/").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert_ne!(web.cookies["vp_access"], access, "a new access token");
+    assert_ne!(web.cookies["vp_refresh"], refresh, "a new refresh token");
+    // Past the old token's expiry the page still works.
+    app.clock.advance(chrono::Duration::minutes(5));
+    assert_eq!(web.get("/").await.status, StatusCode::OK);
+
+    let csrf = web.get("/").await.csrf();
+    let out = web
+        .post_form("/sign-out", &[("csrf", &csrf), ("everywhere", "1")])
+        .await;
+    assert_eq!(out.location(), "/sign-in?m=signed_out_all");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let elsewhere = other_device.get("/").await;
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::SEE_OTHER,
+        "the other device is signed out too"
+    );
+    assert!(elsewhere.location().starts_with("/sign-in"), "{}", elsewhere.location());
+}
