@@ -263,3 +263,46 @@ async fn finances_unknown_status_or_policy_or_impossible_instant_is_an_error_not
         .expect_err("a line whose rule is unreadable is not shown");
     assert_internal_with_trace(&status, "allocation line's overspend");
 }
+
+#[tokio::test]
+async fn an_audit_records_impossible_instant_is_an_error_not_1970() {
+    use vanphong_proto::common::v1::ListAuditRecordsRequest;
+    use vanphong_proto::directory::v1::UpdateOfficeRequest;
+    use vanphong_proto::directory::v1::audit_service_client::AuditServiceClient;
+
+    let app = spawn_app().await;
+    let admin = app.token("tu", Role::Admin).await;
+    let office = app.office_id("yendung");
+    app.offices()
+        .update_office(authed(
+            UpdateOfficeRequest {
+                office_id: office.clone(),
+                name: Some("Thị ủy Yên Dũng".into()),
+                ..Default::default()
+            },
+            &admin,
+        ))
+        .await
+        .expect("renamed");
+    tamper(
+        &app.directory_db().await,
+        format!(
+            "UPDATE audit_records SET recorded_at = {} WHERE id = (SELECT id FROM audit_records \
+             WHERE entity = 'office' AND entity_id = '{office}' ORDER BY seq DESC LIMIT 1)",
+            i64::MAX
+        ),
+    )
+    .await;
+    let status = AuditServiceClient::new(app.channel.clone())
+        .list_audit_records(authed(
+            ListAuditRecordsRequest {
+                office_id: office,
+                entity: "office".into(),
+                ..Default::default()
+            },
+            &admin,
+        ))
+        .await
+        .expect_err("an unreadable audit record is not shown");
+    assert_internal_with_trace(&status, "audit_records.recorded_at");
+}

@@ -14,8 +14,8 @@ use uuid::Uuid;
 
 use vanphong_proto::common::v1 as wire;
 
-use crate::clock::{from_micros, to_micros, to_timestamp};
-use crate::db::{Db, StoreError, Tx, query, query_built};
+use crate::clock::{to_micros, to_timestamp};
+use crate::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query, query_built};
 use crate::identity::Caller;
 use crate::ids::new_id;
 use crate::telemetry::current_trace_id;
@@ -79,12 +79,16 @@ impl AuditRow {
         hex(&Sha256::digest(canonical.to_string().as_bytes()))
     }
 
-    pub fn to_wire(&self) -> wire::AuditRecord {
-        wire::AuditRecord {
+    /// The record on the wire; an unreadable instant fails (the record is
+    /// never shown as written in 1970).
+    pub fn to_wire(&self) -> Result<wire::AuditRecord, CorruptRow> {
+        let key = format!("{}/{}", self.office_id, self.seq);
+        let recorded_at = RowDecoder::new("audit_records", &key).timestamp("recorded_at", self.recorded_at)?;
+        Ok(wire::AuditRecord {
             office_id: self.office_id.clone(),
             seq: self.seq,
             id: self.id.clone(),
-            recorded_at: Some(to_timestamp(from_micros(self.recorded_at))),
+            recorded_at: Some(to_timestamp(recorded_at)),
             actor_user_id: self.actor_user_id.clone(),
             actor_office_id: self.actor_office_id.clone(),
             entity: self.entity.clone(),
@@ -96,7 +100,7 @@ impl AuditRow {
             prev_hash: self.prev_hash.clone(),
             hash: self.hash.clone(),
             redacted: false,
-        }
+        })
     }
 }
 
@@ -228,7 +232,12 @@ pub async fn chained_offices(db: &Db) -> Result<Vec<Uuid>, StoreError> {
             "SELECT office_id FROM audit_heads UNION SELECT office_id FROM audit_records ORDER BY 1",
         ))
         .await?;
-    Ok(ids.into_iter().filter_map(|(id,)| Uuid::parse_str(&id).ok()).collect())
+    // An office whose id does not read fails the listing: skipping it would
+    // leave its chain unverified without a word.
+    Ok(ids
+        .into_iter()
+        .map(|(id,)| RowDecoder::new("audit_records", &id).id("office_id", &id))
+        .collect::<Result<_, _>>()?)
 }
 
 const VERIFY_BATCH: i64 = 1000;

@@ -81,7 +81,11 @@ pub async fn list(
     if sights.len() != rows.len() {
         return Err(Error::internal("an audit lens judged a different number of records"));
     }
-    let mut records: Vec<_> = rows.iter().zip(sights).map(|(r, s)| audit_view::view(r, s)).collect();
+    let mut records: Vec<_> = rows
+        .iter()
+        .zip(sights)
+        .map(|(r, s)| audit_view::view(r, s))
+        .collect::<Result<_, _>>()?;
     let cut = paging::fit(&mut records);
     let next_page_token = if more || cut {
         records.last().map(|r| r.seq.to_string()).unwrap_or_default()

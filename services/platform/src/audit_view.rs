@@ -17,6 +17,7 @@ use vanphong_proto::common::v1 as wire;
 
 use crate::Error;
 use crate::audit::AuditRow;
+use crate::db::CorruptRow;
 use crate::identity::Caller;
 
 /// What is shown in place of a hidden value.
@@ -47,14 +48,14 @@ impl AuditLens for AsStored {
 }
 
 /// The record as the reader may see it.
-pub fn view(record: &AuditRow, sight: Sight) -> wire::AuditRecord {
-    let mut shown = record.to_wire();
+pub fn view(record: &AuditRow, sight: Sight) -> Result<wire::AuditRecord, CorruptRow> {
+    let mut shown = record.to_wire()?;
     if let Sight::Without(keys) = sight {
         shown.before_json = without(&shown.before_json, keys);
         shown.after_json = without(&shown.after_json, keys);
         shown.redacted = true;
     }
-    shown
+    Ok(shown)
 }
 
 /// The JSON with the values of `keys` hidden; anything but an object is
@@ -104,11 +105,11 @@ mod tests {
     #[test]
     fn hidden_keys_lose_their_values_and_the_hashes_stay() {
         let stored = row(r#"{"subject":"Mật","secrecy":1}"#);
-        let whole = view(&stored, Sight::Whole);
+        let whole = view(&stored, Sight::Whole).expect("readable");
         assert!(!whole.redacted);
         assert_eq!(whole.after_json, stored.after_json.clone().unwrap_or_default());
 
-        let shown = view(&stored, Sight::Without(&["subject", "absent"]));
+        let shown = view(&stored, Sight::Without(&["subject", "absent"])).expect("readable");
         assert!(shown.redacted);
         let after: Json = serde_json::from_str(&shown.after_json).expect("json");
         assert_eq!(after["subject"], HIDDEN);
@@ -117,7 +118,7 @@ mod tests {
         assert_eq!(shown.before_json, "");
         assert_eq!((shown.hash.as_str(), shown.prev_hash.as_str()), ("h", "p"));
 
-        let odd = view(&row("[\"Mật\"]"), Sight::Without(&["subject"]));
+        let odd = view(&row("[\"Mật\"]"), Sight::Without(&["subject"])).expect("readable");
         assert_eq!(odd.after_json, format!("\"{HIDDEN}\""));
     }
 }
