@@ -91,6 +91,38 @@ async fn a_petitions_unknown_state_unreadable_date_or_bad_id_is_an_error_not_a_d
 }
 
 #[tokio::test]
+async fn an_unreadable_deadline_rule_is_an_error_not_left_out() {
+    use crate::petitions::support::catalog;
+    use vanphong_proto::petitions::v1::ListDeadlineRulesRequest;
+
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let rules = catalog(&app)
+        .list_deadline_rules(authed(ListDeadlineRulesRequest {}, &clerk))
+        .await
+        .expect("rules")
+        .into_inner()
+        .rules;
+    assert!(!rules.is_empty());
+    // Every rule of one kind gets a negative number of days.
+    let db = app.db("petitions").await;
+    let mut tx = db.begin_write().await.expect("tx");
+    let changed = tx
+        .execute(query_built(
+            "UPDATE deadline_rules SET days = -5 WHERE kind = (SELECT MIN(kind) FROM deadline_rules)".into(),
+        ))
+        .await
+        .expect("tampered");
+    tx.commit().await.expect("commit");
+    assert!(changed >= 1, "rules damaged");
+    let status = catalog(&app)
+        .list_deadline_rules(authed(ListDeadlineRulesRequest {}, &clerk))
+        .await
+        .expect_err("a table with an unreadable rule is not shown without it");
+    assert_internal_with_trace(&status, "deadline_rules.days");
+}
+
+#[tokio::test]
 async fn a_documents_unknown_status_bad_id_or_unreadable_date_is_an_error_not_a_default() {
     use crate::documents_incoming::{paper, register};
     use vanphong_proto::documents::v1::{GetDocumentRequest, ListDocumentsRequest};

@@ -1,6 +1,6 @@
 //! The catalogue of subject areas and the deadline table.
 
-use vanphong_platform::db::{Db, StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query};
 
 use crate::domain::catalog::DEFAULT_AREAS;
 use crate::domain::deadline::{DeadlineRule, RuleKey, default_rules};
@@ -82,18 +82,22 @@ struct RuleRow {
 }
 
 impl RuleRow {
-    fn into_rule(self) -> Option<DeadlineRule> {
-        Some(DeadlineRule {
+    /// The rule; one that does not read fails the table (a dropped rule
+    /// would leave its petitions on another rule's legal deadline).
+    fn into_rule(self) -> Result<DeadlineRule, CorruptRow> {
+        let key = format!("{}/{}/{}/{}", self.kind, self.resolution, self.complexity, self.remote);
+        let d = RowDecoder::new("deadline_rules", &key);
+        Ok(DeadlineRule {
             key: RuleKey::new(
-                Kind::from_code(&self.kind)?,
-                Resolution::from_code(&self.resolution)?,
-                Complexity::from_code(&self.complexity)?,
+                d.code("kind", self.kind.as_str(), Kind::from_code)?,
+                d.code("resolution", self.resolution.as_str(), Resolution::from_code)?,
+                d.code("complexity", self.complexity.as_str(), Complexity::from_code)?,
                 self.remote,
             ),
-            days: u32::try_from(self.days).ok()?,
-            counting: Counting::from_code(&self.counting)?,
-            max_extensions: u32::try_from(self.max_extensions).ok()?,
-            max_extension_days: u32::try_from(self.max_extension_days).ok()?,
+            days: d.int("days", self.days)?,
+            counting: d.code("counting", self.counting.as_str(), Counting::from_code)?,
+            max_extensions: d.int("max_extensions", self.max_extensions)?,
+            max_extension_days: d.int("max_extension_days", self.max_extension_days)?,
             source: self.source,
         })
     }
@@ -110,7 +114,7 @@ pub async fn rules(tx: &mut Tx) -> Result<Vec<DeadlineRule>, StoreError> {
              source FROM deadline_rules ORDER BY kind, resolution, remote, complexity",
         ))
         .await?;
-    Ok(rows.into_iter().filter_map(RuleRow::into_rule).collect())
+    Ok(rows.into_iter().map(RuleRow::into_rule).collect::<Result<_, _>>()?)
 }
 
 /// The row of the deadline table with exactly this key.
@@ -127,7 +131,7 @@ pub async fn rule(tx: &mut Tx, key: RuleKey) -> Result<Option<DeadlineRule>, Sto
             .bind(key.remote),
         )
         .await?;
-    Ok(row.and_then(RuleRow::into_rule))
+    Ok(row.map(RuleRow::into_rule).transpose()?)
 }
 
 /// Inserts a rule; with `replace`, changes an existing one too.

@@ -131,5 +131,8 @@ pub async fn petitions_of_people(
     );
     let q = args.into_iter().fold(query_built(sql), |q, a| q.bind(a));
     let rows: Vec<(String,)> = tx.fetch_all(q).await?;
-    Ok(rows.into_iter().filter_map(|(id,)| Uuid::parse_str(&id).ok()).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(id,)| RowDecoder::new("petitions", &id).id("id", &id))
+        .collect::<Result<_, _>>()?)
 }

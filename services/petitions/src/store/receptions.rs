@@ -143,7 +143,12 @@ pub async fn petitions(tx: &mut Tx, reception: Uuid) -> Result<Vec<Uuid>, StoreE
                 .bind(reception),
         )
         .await?;
-    Ok(rows.into_iter().filter_map(|(p,)| Uuid::parse_str(&p).ok()).collect())
+    let key = reception.to_string();
+    let d = RowDecoder::new("reception_petitions", &key);
+    Ok(rows
+        .into_iter()
+        .map(|(p,)| d.id("petition_id", &p))
+        .collect::<Result<_, _>>()?)
 }
 
 /// Receptions of an office in [from, to], oldest first.
