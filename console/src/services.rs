@@ -9,6 +9,7 @@ use tower::util::BoxCloneSyncService;
 use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
 use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
 use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceClient;
+use vanphong_proto::documents::v1::catalog_service_client::CatalogServiceClient;
 use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryServiceClient;
 use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
 
@@ -49,6 +50,10 @@ impl Services {
 
     pub fn incoming(&self) -> Result<IncomingServiceClient<GrpcChannel>, ConsoleError> {
         Ok(IncomingServiceClient::new(self.documents_channel()?))
+    }
+
+    pub fn catalog(&self) -> Result<CatalogServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(CatalogServiceClient::new(self.documents_channel()?))
     }
 
     pub fn attachments(&self) -> Result<AttachmentServiceClient<GrpcChannel>, ConsoleError> {

@@ -288,3 +288,218 @@ async fn the_session_is_refreshed_before_it_expires_and_everywhere_signs_out_all
     );
     assert!(elsewhere.location().starts_with("/sign-in"), "{}", elsewhere.location());
 }
+
+/// A multipart body with the fields (in order) and one file.
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----vanphong-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
+    if let Some((name, file_name, content)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The id in a `/documents/{id}?m=…` location.
+fn document_id(location: &str) -> String {
+    location
+        .trim_start_matches("/documents/")
+        .split('?')
+        .next()
+        .expect("id")
+        .to_string()
+}
+
+#[tokio::test]
+async fn an_incoming_document_goes_from_registration_with_its_scan_to_done_in_the_console() {
+    let app = spawn_app().await;
+    let mut clerk = WebClient::new(&app);
+    clerk
+        .sign_in(&app.username("hiephoa", Role::Clerk), DEMO_PASSWORD)
+        .await;
+
+    // The registration form: types to choose, a request id that makes a
+    // repeated submission harmless.
+    let form = clerk.get("/documents/new").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.body.contains("Vào sổ văn bản đến") && form.body.contains("value=\"CV\""));
+    let csrf = form.csrf();
+    let fields = |subject: &'static str, number: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("request_id", format!("console-test-{number}")),
+            ("type_code", "CV".into()),
+            ("issuer_name", "Tỉnh ủy Bắc Giang".into()),
+            ("number", number.into()),
+            ("symbol", "CV/TU".into()),
+            ("issued_on", "2026-02-27".into()),
+            ("subject", subject.into()),
+            ("urgency", "0".into()),
+            ("secrecy", "0".into()),
+            ("pages", "2".into()),
+        ]
+    };
+    // Refused with the service's words next to the field, values kept.
+    let bad = fields("", "4711");
+    let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (ct, body) = multipart(&pairs, None);
+    let refused = clerk.request(Method::POST, "/documents", Some(&ct), body).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.body.contains("class=\"field-error\""), "{}", refused.body);
+    assert!(refused.body.contains("value=\"4711\""), "the number is kept");
+
+    let good = fields("V/v triển khai chuyển đổi số trong cơ quan Đảng", "4712");
+    let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let scan = b"%PDF-1.4 the scanner's copy".repeat(1000);
+    let (ct, body) = multipart(&pairs, Some(("scan", "Công văn 4712.pdf", &scan)));
+    let registered = clerk.request(Method::POST, "/documents", Some(&ct), body).await;
+    assert_eq!(registered.status, StatusCode::SEE_OTHER, "{}", registered.body);
+    assert!(
+        registered.location().ends_with("?m=registered"),
+        "{}",
+        registered.location()
+    );
+    let id = document_id(registered.location());
+    let page = clerk.get(&format!("/documents/{id}?m=registered")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Đã vào sổ văn bản đến.") && page.body.contains("Công văn 4712.pdf"));
+    assert!(
+        page.body.contains("4712/CV/TU") || page.body.contains("4712-CV/TU"),
+        "{}",
+        page.body
+    );
+
+    // The scan comes back as it went up.
+    let start = page
+        .body
+        .find(&format!("/documents/{id}/attachments/"))
+        .expect("download link");
+    let end = start + page.body[start..].find('"').expect("end");
+    let link = page.body[start..end].to_string();
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let jar: Vec<String> = clerk.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let download = client
+        .request(
+            http::Request::get(format!("http://{}{link}", app.addr))
+                .header(header::COOKIE, jar.join("; "))
+                .body(Full::new(Bytes::new()))
+                .expect("request"),
+        )
+        .await
+        .expect("download");
+    assert_eq!(download.status(), StatusCode::OK);
+    assert!(
+        download.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .expect("cd")
+            .starts_with("attachment")
+    );
+    let bytes = download.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(bytes.as_ref(), scan.as_slice());
+
+    // Submitted to the leader picked by name.
+    let leader_id = app.user_id("hiephoa", Role::Leader).await;
+    assert!(
+        page.body.contains(&format!("<option value=\"{leader_id}\"")),
+        "the leader is offered"
+    );
+    let submitted = clerk
+        .post_form(
+            &format!("/documents/{id}/submit"),
+            &[
+                ("csrf", &page.csrf()),
+                ("leader_id", &leader_id),
+                ("note", "Kính trình"),
+            ],
+        )
+        .await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.body);
+
+    // The leader sees it awaiting direction and directs a specialist.
+    let mut leader = WebClient::new(&app);
+    leader
+        .sign_in(&app.username("hiephoa", Role::Leader), DEMO_PASSWORD)
+        .await;
+    let queue = leader.get("/documents?view=awaiting-direction").await;
+    assert!(queue.body.contains(&format!("/documents/{id}")), "{}", queue.body);
+    let specialist_id = app.user_id("hiephoa", Role::Specialist).await;
+    let doc = leader.get(&format!("/documents/{id}")).await;
+    assert!(doc.body.contains("Chỉ đạo, giao xử lý"));
+    let people = leader
+        .get(&format!(
+            "/people?office_id={}&role=specialist&q=chuyen%20vien",
+            app.office_id("hiephoa")
+        ))
+        .await;
+    assert_eq!(people.status, StatusCode::OK);
+    // A deadline before the document's date is refused, the note kept.
+    let early = leader
+        .post_form(
+            &format!("/documents/{id}/direct"),
+            &[
+                ("csrf", &doc.csrf()),
+                ("lead_handler_id", &specialist_id),
+                ("deadline", "2026-01-01"),
+                ("note", "Đồng chí tham mưu"),
+            ],
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::BAD_REQUEST, "{}", early.body);
+    assert!(early.body.contains("Đồng chí tham mưu"), "the note is kept");
+    let directed = leader
+        .post_form(
+            &format!("/documents/{id}/direct"),
+            &[
+                ("csrf", &doc.csrf()),
+                ("lead_handler_id", &specialist_id),
+                ("deadline", "2026-03-20"),
+                ("note", "Đồng chí tham mưu"),
+            ],
+        )
+        .await;
+    assert_eq!(directed.status, StatusCode::SEE_OTHER, "{}", directed.body);
+
+    // The specialist finds it assigned, with the names, and completes it.
+    let mut specialist = WebClient::new(&app);
+    specialist
+        .sign_in(&app.username("hiephoa", Role::Specialist), DEMO_PASSWORD)
+        .await;
+    let home = specialist.get("/").await;
+    assert!(home.body.contains("Được giao cho tôi"));
+    let doc = specialist.get(&format!("/documents/{id}")).await;
+    assert!(doc.body.contains("20/03/2026"), "the deadline, day first");
+    assert!(!doc.body.contains(&format!(">{specialist_id}<")), "a name, not an id");
+    let done = specialist
+        .post_form(
+            &format!("/documents/{id}/complete"),
+            &[("csrf", &doc.csrf()), ("note", "Đã tham mưu văn bản triển khai")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let page = specialist.get(&format!("/documents/{id}")).await;
+    assert!(page.body.contains("Hoàn thành"), "{}", page.body);
+
+    // A sibling district's clerk gets the console's not-found page.
+    let mut sibling = WebClient::new(&app);
+    sibling
+        .sign_in(&app.username("vietyen", Role::Clerk), DEMO_PASSWORD)
+        .await;
+    let hidden = sibling.get(&format!("/documents/{id}")).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert!(hidden.body.contains("Không tìm thấy"), "{}", hidden.body);
+    let hidden = sibling.get(&link).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(sibling.get("/documents/not-an-id").await.status, StatusCode::NOT_FOUND);
+}

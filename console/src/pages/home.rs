@@ -27,6 +27,8 @@ struct HomePage {
     cards: Vec<Card>,
     /// Whether the person has no work the console shows yet.
     no_documents: bool,
+    /// Clerks register what arrives on paper.
+    can_register: bool,
 }
 
 /// `GET /`: the counts of every view that is the person's work.
@@ -50,6 +52,7 @@ pub async fn page(ctx: Ctx) -> Result<Html<String>, ConsoleError> {
         full_name: me.principal.full_name.clone(),
         office_name: me.principal.office_name.clone(),
         no_documents: !me.works_on_documents(),
+        can_register: me.has(vanphong_proto::directory::v1::Role::Clerk),
         cards,
     };
     Ok(Html(page.render()?))

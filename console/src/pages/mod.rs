@@ -2,16 +2,24 @@
 //! and the base layout ([`Layout`]).
 //!
 //! - [`sign_in`]: sign-in, sign-out (this device or everywhere);
-//! - [`home`]: "my work", per role, with counts.
+//! - [`home`]: "my work", per role, with counts;
+//! - [`documents`]: the incoming queue, a document's page and its actions;
+//! - [`register`]: registering a paper document with its scan;
+//! - [`people`]: names beside ids, pickers of people;
+//! - [`work`]: the views of "my work"; [`form`]: reading forms.
 
+mod documents;
+mod form;
 mod home;
+mod people;
+mod register;
 mod sign_in;
 mod work;
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use http::request::Parts;
@@ -29,6 +37,17 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/", get(home::page))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/people", get(people::options))
+        .route("/documents", get(documents::queue).post(register::submit))
+        .route("/documents/new", get(register::form))
+        .route("/documents/{id}", get(documents::page))
+        .route("/documents/{id}/register", post(documents::register_arrived))
+        .route("/documents/{id}/submit", post(documents::submit))
+        .route("/documents/{id}/direct", post(documents::direct))
+        .route("/documents/{id}/progress", post(documents::progress))
+        .route("/documents/{id}/complete", post(documents::complete))
+        .route("/documents/{id}/attachments/{attachment_id}", get(documents::download))
+        .layer(DefaultBodyLimit::max(register::MAX_SCAN + 1024 * 1024))
         .layer(from_fn_with_state(console.clone(), csrf::check))
         .layer(from_fn_with_state(console.clone(), session::load))
         .route("/assets/{version}/{file}", get(assets::serve))

@@ -31,9 +31,21 @@ pub enum View {
     DueSoon,
     /// Past their deadline and not done (the office's, for leaders and clerks).
     Overdue,
+    /// Every incoming document of the office.
+    All,
 }
 
 impl View {
+    pub const EVERY: [View; 7] = [
+        View::ToRegister,
+        View::Registered,
+        View::AwaitingDirection,
+        View::AssignedToMe,
+        View::DueSoon,
+        View::Overdue,
+        View::All,
+    ];
+
     pub fn slug(self) -> &'static str {
         match self {
             View::ToRegister => "to-register",
@@ -42,7 +54,12 @@ impl View {
             View::AssignedToMe => "assigned",
             View::DueSoon => "due-soon",
             View::Overdue => "overdue",
+            View::All => "all",
         }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<View> {
+        View::EVERY.into_iter().find(|v| v.slug() == slug)
     }
 
     pub fn title(self) -> &'static str {
@@ -53,6 +70,7 @@ impl View {
             View::AssignedToMe => "Được giao cho tôi",
             View::DueSoon => "Sắp đến hạn",
             View::Overdue => "Quá hạn",
+            View::All => "Tất cả văn bản đến",
         }
     }
 
@@ -65,6 +83,7 @@ impl View {
             View::AssignedToMe => "Văn bản tôi chủ trì hoặc phối hợp xử lý",
             View::DueSoon => "Hạn xử lý trong 3 ngày tới",
             View::Overdue => "Đã quá hạn mà chưa hoàn thành",
+            View::All => "Mọi văn bản đến của đơn vị",
         }
     }
 
@@ -114,6 +133,7 @@ impl View {
                 request.assigned_to_me = !(me.has(Role::Clerk) || me.has(Role::Leader));
                 request.sort = SortBy::Deadline as i32;
             }
+            View::All => {}
         }
         request
     }

@@ -1,0 +1,480 @@
+//! Incoming documents: the queue (the views of "my work", searchable), a
+//! document's page (its details with names beside ids, history,
+//! attachments), and what people do there: register one that arrived,
+//! submit it to a leader, direct it, report progress, complete it. Each
+//! action is a plain form POST that calls the documents service and comes
+//! back to the page; a refusal is shown on the page with the service's
+//! words, what was typed kept.
+
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Path, Query};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::{HeaderValue, StatusCode, header};
+use serde::Deserialize;
+
+use vanphong_proto::directory::v1::{Role, User};
+use vanphong_proto::documents::v1::{
+    AddProgressRequest, CompleteRequest, DirectRequest, Document, GetAttachmentRequest, GetDocumentRequest,
+    ListAttachmentsRequest, RegisterIncomingRequest, Status, SubmitToLeaderRequest,
+};
+
+use super::form::{FormData, Refusal};
+use super::people::{self, Person};
+use super::work::{self, View};
+use super::{Ctx, Layout, Me};
+use crate::errors::ConsoleError;
+use crate::format;
+
+/// A row of the queue.
+struct Row {
+    id: String,
+    arrival: String,
+    number_symbol: String,
+    subject: String,
+    issuer: String,
+    received: String,
+    deadline: String,
+    status: &'static str,
+    overdue: bool,
+}
+
+fn arrival(d: &Document) -> String {
+    if d.arrival_number > 0 {
+        format!("{}/{}", d.arrival_number, d.arrival_year)
+    } else {
+        String::new()
+    }
+}
+
+impl Row {
+    fn of(d: &Document) -> Self {
+        Row {
+            id: d.id.clone(),
+            arrival: arrival(d),
+            number_symbol: d.number_symbol.clone(),
+            subject: d.subject.clone(),
+            issuer: d.issuer_name.clone(),
+            received: format::timestamp(d.received_at.as_ref()),
+            deadline: work::deadline(d)
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+            status: format::status(d.status),
+            overdue: d.overdue,
+        }
+    }
+}
+
+struct Tab {
+    href: String,
+    title: &'static str,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct QueuePage {
+    layout: Layout,
+    heading: &'static str,
+    tabs: Vec<Tab>,
+    view: &'static str,
+    q: String,
+    rows: Vec<Row>,
+    more: bool,
+    can_register: bool,
+}
+
+#[derive(Deserialize)]
+pub struct QueueQuery {
+    view: Option<String>,
+    #[serde(default)]
+    q: String,
+}
+
+/// `GET /documents?view=…&q=…`: one view of the incoming documents.
+pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<String>, ConsoleError> {
+    let me = ctx.me().await?;
+    let mut views = View::of(&me);
+    views.push(View::All);
+    let view = query
+        .view
+        .as_deref()
+        .and_then(View::from_slug)
+        .unwrap_or(if query.q.trim().is_empty() { views[0] } else { View::All });
+    let listed = work::list(&ctx, &me, view, &query.q).await?;
+    let q_part = if query.q.trim().is_empty() {
+        String::new()
+    } else {
+        format!("&q={}", format::url_encode(query.q.trim()))
+    };
+    let page = QueuePage {
+        layout: me.layout("Văn bản đến", "/documents"),
+        heading: view.title(),
+        tabs: views
+            .iter()
+            .map(|v| Tab {
+                href: format!("/documents?view={}{q_part}", v.slug()),
+                title: v.title(),
+                current: *v == view,
+            })
+            .collect(),
+        view: view.slug(),
+        q: query.q.trim().to_string(),
+        rows: listed.documents.iter().map(Row::of).collect(),
+        more: listed.more,
+        can_register: me.has(Role::Clerk),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// A line of the document's history.
+struct EventLine {
+    at: String,
+    what: String,
+    who: String,
+    note: String,
+}
+
+struct AttachmentLine {
+    href: String,
+    name: String,
+    size: String,
+    at: String,
+}
+
+/// Which forms the page offers, by the document's status and the person's
+/// roles (the service decides whether each is allowed).
+#[derive(Default)]
+struct Actions {
+    register: bool,
+    submit: bool,
+    direct: bool,
+    handle: bool,
+}
+
+#[derive(Template)]
+#[template(path = "document.html")]
+struct DocumentPage {
+    layout: Layout,
+    id: String,
+    office_id: String,
+    title: String,
+    subject: String,
+    number_symbol: String,
+    type_name: String,
+    issuer: String,
+    issued_on: String,
+    signer: String,
+    arrival: String,
+    received: String,
+    status: &'static str,
+    urgency: &'static str,
+    secrecy: &'static str,
+    pages: i32,
+    due_on: String,
+    overdue: bool,
+    leader: String,
+    lead_handler: String,
+    coordinators: String,
+    handling_deadline: String,
+    direction_note: String,
+    events: Vec<EventLine>,
+    attachments: Vec<AttachmentLine>,
+    actions: Actions,
+    leaders: Vec<Person>,
+    handlers: Vec<Person>,
+    coordinator_choices: Vec<Person>,
+    notice: Option<&'static str>,
+    refusal: Option<Refusal>,
+    /// What the refused form had, to fill it again.
+    kept: FormData,
+}
+
+impl DocumentPage {
+    /// A field's error, for the template.
+    fn error(&self, field: &str) -> String {
+        self.refusal.as_ref().map(|r| r.about(field)).unwrap_or_default()
+    }
+
+    fn kept(&self, field: &str) -> String {
+        self.kept.get(field)
+    }
+}
+
+fn notice(m: Option<&str>) -> Option<&'static str> {
+    match m? {
+        "registered" => Some("Đã vào sổ văn bản đến."),
+        "scan-failed" => Some("Đã vào sổ văn bản, nhưng chưa tải được bản quét; vui lòng thử tải lại."),
+        "submitted" => Some("Đã trình lãnh đạo."),
+        "directed" => Some("Đã giao xử lý."),
+        "progress" => Some("Đã cập nhật tiến độ."),
+        "completed" => Some("Đã hoàn thành xử lý văn bản."),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    m: Option<String>,
+}
+
+/// `GET /documents/{id}`.
+pub async fn page(ctx: Ctx, Path(id): Path<String>, Query(query): Query<PageQuery>) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let page = render_page(&ctx, &me, &id, notice(query.m.as_deref()), None, FormData(Vec::new())).await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+async fn render_page(
+    ctx: &Ctx,
+    me: &Me,
+    id: &str,
+    notice: Option<&'static str>,
+    refusal: Option<Refusal>,
+    kept: FormData,
+) -> Result<DocumentPage, ConsoleError> {
+    let document = get(ctx, id).await?;
+    let attachments = ctx
+        .services()
+        .attachments()?
+        .list_attachments(ctx.call(ListAttachmentsRequest {
+            document_id: document.id.clone(),
+        }))
+        .await?
+        .into_inner()
+        .attachments;
+    let people: Vec<User> = people::of_office(ctx, &document.office_id, "").await?;
+    let handling = document.handling.clone().unwrap_or_default();
+    let me_id = me.principal.subject_id.as_str();
+    let status = Status::try_from(document.status).unwrap_or(Status::Unspecified);
+    let handles = handling.lead_handler_id == me_id || handling.coordinator_ids.iter().any(|c| c == me_id);
+    let actions = Actions {
+        register: status == Status::Arrived && me.has(Role::Clerk),
+        submit: status == Status::Registered && me.has(Role::Clerk),
+        direct: status == Status::Submitted && me.has(Role::Leader),
+        handle: matches!(status, Status::Assigned | Status::InProgress) && handles,
+    };
+    let kept_lead = kept.all("lead_handler_id");
+    let kept_coordinators = kept.all("coordinator_ids");
+    let kept_leader = kept.all("leader_id");
+    Ok(DocumentPage {
+        layout: me.layout(
+            if document.number_symbol.is_empty() {
+                "Văn bản".to_string()
+            } else {
+                format!("Văn bản {}", document.number_symbol)
+            },
+            "/documents",
+        ),
+        id: document.id.clone(),
+        office_id: document.office_id.clone(),
+        title: if document.number_symbol.is_empty() {
+            "Văn bản đến".into()
+        } else {
+            format!("Văn bản đến số {}", document.number_symbol)
+        },
+        subject: document.subject.clone(),
+        number_symbol: document.number_symbol.clone(),
+        type_name: document.type_name.clone(),
+        issuer: document.issuer_name.clone(),
+        issued_on: format::date(&document.issued_on),
+        signer: [document.signer_position.as_str(), document.signer_name.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" "),
+        arrival: arrival(&document),
+        received: format::timestamp(document.received_at.as_ref()),
+        status: format::status(document.status),
+        urgency: format::urgency(document.urgency),
+        secrecy: format::secrecy(document.secrecy),
+        pages: document.pages,
+        due_on: format::date(&document.due_on),
+        overdue: document.overdue,
+        leader: people::name_of(&people, &handling.leader_id),
+        lead_handler: people::name_of(&people, &handling.lead_handler_id),
+        coordinators: handling
+            .coordinator_ids
+            .iter()
+            .map(|c| people::name_of(&people, c))
+            .collect::<Vec<_>>()
+            .join(", "),
+        handling_deadline: format::date(&handling.deadline),
+        direction_note: handling.note.clone(),
+        events: document
+            .events
+            .iter()
+            .rev()
+            .map(|e| EventLine {
+                at: format::timestamp(e.at.as_ref()),
+                what: format::event(&e.kind),
+                who: if e.actor_name.is_empty() {
+                    people::name_of(&people, &e.actor_id)
+                } else {
+                    e.actor_name.clone()
+                },
+                note: e.note.clone(),
+            })
+            .collect(),
+        attachments: attachments
+            .iter()
+            .map(|a| AttachmentLine {
+                href: format!("/documents/{}/attachments/{}", document.id, a.id),
+                name: a.file_name.clone(),
+                size: format::size(a.size),
+                at: format::timestamp(a.uploaded_at.as_ref()),
+            })
+            .collect(),
+        leaders: people::choices(&people, Some(Role::Leader), false, &kept_leader),
+        handlers: people::choices(&people, Some(Role::Specialist), true, &kept_lead),
+        coordinator_choices: people::choices(&people, Some(Role::Specialist), true, &kept_coordinators),
+        actions,
+        notice,
+        refusal,
+        kept,
+    })
+}
+
+/// A document by id; a malformed id is simply not found.
+async fn get(ctx: &Ctx, id: &str) -> Result<Document, ConsoleError> {
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(ConsoleError::NotFound);
+    }
+    let answer = ctx
+        .services()
+        .queries()?
+        .get_document(ctx.call(GetDocumentRequest {
+            document_id: id.to_string(),
+        }))
+        .await;
+    match answer {
+        Ok(document) => Ok(document.into_inner()),
+        // Another office's document: to this person it does not exist.
+        Err(status) if status.code() == tonic::Code::PermissionDenied => Err(ConsoleError::NotFound),
+        Err(status) => Err(status.into()),
+    }
+}
+
+/// The answer to an action: back to the page with `done`, or the page with
+/// the service's refusal and what was typed.
+async fn after(
+    ctx: &Ctx,
+    id: &str,
+    form: FormData,
+    result: Result<tonic::Response<Document>, tonic::Status>,
+    done: &str,
+) -> Result<Response, ConsoleError> {
+    match result {
+        Ok(answer) => Ok(Redirect::to(&format!("/documents/{}?m={done}", answer.into_inner().id)).into_response()),
+        Err(status) if Refusal::shown_on_form(&status) => {
+            let me = ctx.me().await?;
+            let page = render_page(ctx, &me, id, None, Some(Refusal::of(&status)), form).await?;
+            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+        Err(status) if status.code() == tonic::Code::PermissionDenied => Err(ConsoleError::Service(status)),
+        Err(status) => Err(status.into()),
+    }
+}
+
+/// `POST /documents/{id}/register`: registers a document that arrived
+/// electronically.
+pub async fn register_arrived(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = RegisterIncomingRequest {
+        request_id: form.get("request_id"),
+        arrived_document_id: id.clone(),
+        ..Default::default()
+    };
+    let result = ctx.services().incoming()?.register_incoming(ctx.call(request)).await;
+    after(&ctx, &id, form, result, "registered").await
+}
+
+/// `POST /documents/{id}/submit`: to the leader picked.
+pub async fn submit(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = SubmitToLeaderRequest {
+        document_id: id.clone(),
+        leader_id: form.get("leader_id"),
+        note: form.get("note"),
+    };
+    let result = ctx.services().incoming()?.submit_to_leader(ctx.call(request)).await;
+    after(&ctx, &id, form, result, "submitted").await
+}
+
+/// `POST /documents/{id}/direct`: who leads, who coordinates, by when.
+pub async fn direct(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = DirectRequest {
+        document_id: id.clone(),
+        lead_handler_id: form.get("lead_handler_id"),
+        coordinator_ids: form.all("coordinator_ids"),
+        deadline: form.get("deadline"),
+        note: form.get("note"),
+    };
+    let result = ctx.services().incoming()?.direct(ctx.call(request)).await;
+    after(&ctx, &id, form, result, "directed").await
+}
+
+/// `POST /documents/{id}/progress`.
+pub async fn progress(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = AddProgressRequest {
+        document_id: id.clone(),
+        note: form.get("note"),
+    };
+    let result = ctx.services().incoming()?.add_progress(ctx.call(request)).await;
+    after(&ctx, &id, form, result, "progress").await
+}
+
+/// `POST /documents/{id}/complete`.
+pub async fn complete(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = CompleteRequest {
+        document_id: id.clone(),
+        note: form.get("note"),
+        ..Default::default()
+    };
+    let result = ctx.services().incoming()?.complete(ctx.call(request)).await;
+    after(&ctx, &id, form, result, "completed").await
+}
+
+/// `GET /documents/{id}/attachments/{attachment_id}`: the file, streamed
+/// from the documents service, as a download.
+pub async fn download(ctx: Ctx, Path((id, attachment_id)): Path<(String, String)>) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    if uuid::Uuid::parse_str(&id).is_err() || uuid::Uuid::parse_str(&attachment_id).is_err() {
+        return Err(ConsoleError::NotFound);
+    }
+    let call = ctx.call(GetAttachmentRequest {
+        document_id: id,
+        attachment_id,
+    });
+    let mut stream = match ctx.services().attachments()?.download_attachment(call).await {
+        Ok(answer) => answer.into_inner(),
+        Err(status) if status.code() == tonic::Code::PermissionDenied => return Err(ConsoleError::NotFound),
+        Err(status) => return Err(status.into()),
+    };
+    let first = stream.message().await?.ok_or(ConsoleError::NotFound)?;
+    let attachment = first.attachment.ok_or(ConsoleError::NotFound)?;
+    let head = futures_util::stream::once(async move { Ok::<Bytes, tonic::Status>(Bytes::from(first.chunk)) });
+    let rest = stream.map(|m| m.map(|m| Bytes::from(m.chunk)));
+    let mut response = Response::new(Body::from_stream(head.chain(rest)));
+    let headers = response.headers_mut();
+    let content_type = HeaderValue::from_str(&attachment.content_type)
+        .ok()
+        .filter(|_| !attachment.content_type.is_empty())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(attachment.size.max(0) as u64));
+    let disposition = format!(
+        "attachment; filename=\"tep-dinh-kem\"; filename*=UTF-8''{}",
+        format::url_encode(&attachment.file_name).replace('+', "%20")
+    );
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
