@@ -11,6 +11,7 @@ use vanphong_documents::Documents;
 use vanphong_finance::Finance;
 use vanphong_petitions::Petitions;
 use vanphong_platform::audit;
+use vanphong_platform::audit_anchor::{Anchoring, AuditKey};
 use vanphong_platform::clock::{SharedClock, ShiftedClock, SystemClock};
 use vanphong_platform::config::{Options, Settings};
 use vanphong_platform::db::Migrations;
@@ -75,7 +76,9 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute every hash chain and report the first broken link of each.
+    /// Recompute every hash chain, hold it against its checkpoints signed
+    /// with the audit key (--audit-key-file: the private key, or only its
+    /// public half `audit-key.pub.pem`), and report where each breaks.
     /// Exits with status 3 if any chain is broken.
     Verify {
         #[arg(value_enum, default_value_t = Target::All)]
@@ -225,6 +228,7 @@ async fn migrate(target: Target, settings: &Settings) -> Result<(), CommandError
 
 async fn verify_audit(target: Target, office: Option<Uuid>, settings: &Settings) -> Result<(), CommandError> {
     let _telemetry = telemetry::init("audit", &settings.log, settings.log_format)?;
+    let key = Arc::new(AuditKey::load_for_verifying(&settings.audit_key_file)?);
     let mut broken = 0;
     for (service, migrations) in target.databases() {
         let db = suite::open_database(settings, service, migrations).await?;
@@ -232,7 +236,11 @@ async fn verify_audit(target: Target, office: Option<Uuid>, settings: &Settings)
             Some(o) => vec![o],
             None => audit::chained_offices(&db).await?,
         };
-        let report = audit::verify(&db, &offices).await?;
+        let anchoring = Anchoring {
+            chain: service,
+            key: key.clone(),
+        };
+        let report = audit::verify(&db, &anchoring, &offices, chrono::Utc::now()).await?;
         println!(
             "{service}: {} chuỗi, {} bản ghi đã kiểm tra — {}",
             report.chains_checked,

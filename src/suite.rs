@@ -23,6 +23,7 @@ use vanphong_gateway::directory::bootstrap::{self, FirstAdmin, RootOffice};
 use vanphong_gateway::directory::{Directory, DirectoryConfig};
 use vanphong_petitions::Petitions;
 use vanphong_platform::Error;
+use vanphong_platform::audit_anchor::AuditKey;
 use vanphong_platform::clock::SharedClock;
 use vanphong_platform::config::Settings;
 use vanphong_platform::db::Db;
@@ -114,6 +115,8 @@ fn directory_config(settings: &Settings) -> Result<DirectoryConfig, CommandError
         sign_in_attempts_per_minute: settings.sign_in_attempts_per_minute,
         trusted_proxies: settings.trusted_proxies.clone(),
         service_credential: ServiceCredential::load_or_create(&settings.service_credential_file)?,
+        audit_key: Arc::new(AuditKey::load_or_create(&settings.audit_key_file)?),
+        audit_checkpoint_interval: settings.audit_checkpoint_interval,
     })
 }
 
@@ -248,7 +251,14 @@ async fn runtime(
     let credential = ServiceCredential::load(&settings.service_credential_file)?;
     let directory = vanphong_platform::directory::follow(channel, credential, DIRECTORY_WAIT, shutdown.clone()).await?;
     let calendar = Arc::new(host::calendar(&settings)?);
+    let audit_key = Arc::new(AuditKey::load(&settings.audit_key_file).map_err(|e| {
+        vanphong_platform::config::ConfigError::Invalid(format!(
+            "{e}; every server needs the deployment's audit key, which the gateway creates \
+             (--audit-key-file / VANPHONG_AUDIT_KEY_FILE)"
+        ))
+    })?);
     Ok(Runtime {
+        audit_key,
         settings: Arc::new(settings),
         clock,
         verifier,

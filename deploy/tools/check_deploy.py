@@ -285,9 +285,9 @@ def check_overlay(overlay: str, docs: list[dict], settings: set[str], ports: dic
                 fail(f"{overlay}: {server} does not mount {needed}")
         keyfiles = {i["path"] for v in pod_spec(d).get("volumes", []) if "secret" in v
                     for i in v["secret"].get("items", [])}
-        # Every server verifies tokens and presents the service credential;
-        # only the gateway signs.
-        want_keys = {"verifying-key.pem", "service-credential"}
+        # Every server verifies tokens, presents the service credential and
+        # signs its audit checkpoints; only the gateway signs tokens.
+        want_keys = {"verifying-key.pem", "service-credential", "audit-key.pem"}
         if server == "gateway":
             want_keys.add("signing-key.pem")
         if keyfiles != want_keys:
@@ -298,6 +298,9 @@ def check_overlay(overlay: str, docs: list[dict], settings: set[str], ports: dic
         if env.get("VANPHONG_SERVICE_CREDENTIAL_FILE", {}).get("value", config.get("VANPHONG_SERVICE_CREDENTIAL_FILE")) != \
                 "/etc/vanphong/keys/service-credential":
             fail(f"{overlay}: {server} does not use the mounted service credential")
+        if env.get("VANPHONG_AUDIT_KEY_FILE", {}).get("value", config.get("VANPHONG_AUDIT_KEY_FILE")) != \
+                "/etc/vanphong/keys/audit-key.pem":
+            fail(f"{overlay}: {server} does not use the mounted audit key")
     ok(f"{overlay}: every server has its Deployment, listen address, metrics port, probes, limits, "
        f"worker threads, security context and keys")
 

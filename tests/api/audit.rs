@@ -3,13 +3,14 @@
 use http::{Method, StatusCode};
 use tonic::Code;
 
-use vanphong_platform::db::query;
+use vanphong_platform::db::{Db, Query, query};
 use vanphong_platform::identity::Role;
-use vanphong_proto::common::v1::{ListAuditRecordsRequest, VerifyAuditRequest};
+use vanphong_platform::{audit, audit_anchor};
+use vanphong_proto::common::v1::{ListAuditRecordsRequest, VerifyAuditRequest, VerifyAuditResponse};
 use vanphong_proto::directory::v1::UpdateOfficeRequest;
 use vanphong_proto::directory::v1::audit_service_client::AuditServiceClient;
 
-use crate::helpers::{authed, spawn_app};
+use crate::helpers::{TestApp, authed, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn every_change_is_recorded_with_who_and_before_after() {
@@ -69,11 +70,7 @@ async fn verification_finds_an_altered_and_a_removed_record() {
     let app = spawn_app().await;
     let inspector = app.token("tu", Role::Inspector).await;
     let mut audit = AuditServiceClient::new(app.channel.clone());
-    let report = audit
-        .verify_audit(authed(VerifyAuditRequest::default(), &inspector))
-        .await
-        .expect("verify")
-        .into_inner();
+    let report = verify_all(&app, &inspector).await;
     assert!(report.intact, "{report:?}");
     assert_eq!(report.chains_checked, 6);
     assert!(report.records_checked > 42);
@@ -81,21 +78,15 @@ async fn verification_finds_an_altered_and_a_removed_record() {
     // Someone with database access rewrites who a user was.
     let hiephoa = app.office_id("hiephoa");
     let db = app.directory_db().await;
-    let mut tx = db.begin_write().await.expect("tx");
-    tx.execute(
+    tamper(
+        &db,
         query("UPDATE audit_records SET after_json = $1 WHERE office_id = $2 AND seq = 3")
             .bind(r#"{"username":"ke.gia.mao"}"#)
             .bind(&hiephoa),
     )
-    .await
-    .expect("tamper");
-    tx.commit().await.expect("commit");
+    .await;
 
-    let report = audit
-        .verify_audit(authed(VerifyAuditRequest::default(), &inspector))
-        .await
-        .expect("verify")
-        .into_inner();
+    let report = verify_all(&app, &inspector).await;
     assert!(!report.intact);
     assert_eq!(report.broken.len(), 1);
     assert_eq!(report.broken[0].office_id, hiephoa);
@@ -103,20 +94,12 @@ async fn verification_finds_an_altered_and_a_removed_record() {
 
     // … and someone removes a record of another office.
     let bacly = app.office_id("bacly");
-    let mut tx = db.begin_write().await.expect("tx");
-    tx.execute(query("DELETE FROM audit_records WHERE office_id = $1 AND seq = 2").bind(&bacly))
-        .await
-        .expect("remove");
-    tx.commit().await.expect("commit");
-    let (status, body, _) = app
-        .rest(
-            Method::POST,
-            "/api/v1/directory/audit/verify",
-            Some(&inspector),
-            Some(serde_json::json!({ "officeId": bacly })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    tamper(
+        &db,
+        query("DELETE FROM audit_records WHERE office_id = $1 AND seq = 2").bind(&bacly),
+    )
+    .await;
+    let body = verify_by_rest(&app, "/api/v1/directory/audit/verify", &inspector, &bacly).await;
     assert_eq!(body["intact"], false);
     assert_eq!(body["broken"][0]["seq"], "2");
     assert!(
@@ -128,14 +111,12 @@ async fn verification_finds_an_altered_and_a_removed_record() {
 
     // Removing the newest record is caught by the chain's head.
     let yendung = app.office_id("yendung");
-    let mut tx = db.begin_write().await.expect("tx");
-    tx.execute(
+    tamper(
+        &db,
         query("DELETE FROM audit_records WHERE office_id = $1 AND seq = (SELECT MAX(seq) FROM audit_records WHERE office_id = $1)")
             .bind(&yendung),
     )
-    .await
-    .expect("remove newest");
-    tx.commit().await.expect("commit");
+    .await;
     let report = audit
         .verify_audit(authed(
             VerifyAuditRequest {
@@ -156,4 +137,168 @@ async fn verification_finds_an_altered_and_a_removed_record() {
         .await
         .expect_err("clerk");
     assert_eq!(e.code(), Code::PermissionDenied);
+}
+
+/// A change made straight in the database, as someone with write access
+/// to it would.
+pub(crate) async fn tamper(db: &Db, change: Query) {
+    let mut tx = db.begin_write().await.expect("tx");
+    tx.execute(change).await.expect("tamper");
+    tx.commit().await.expect("commit");
+}
+
+/// `VerifyAudit` of every chain the caller may read, through gRPC.
+async fn verify_all(app: &TestApp, token: &str) -> VerifyAuditResponse {
+    AuditServiceClient::new(app.channel.clone())
+        .verify_audit(authed(VerifyAuditRequest::default(), token))
+        .await
+        .expect("verify")
+        .into_inner()
+}
+
+/// `POST …/audit/verify` of one office, through REST; the JSON answer.
+async fn verify_by_rest(app: &TestApp, path: &str, token: &str, office: &str) -> serde_json::Value {
+    let (status, body, _) = app
+        .rest(
+            Method::POST,
+            path,
+            Some(token),
+            Some(serde_json::json!({ "officeId": office })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// What someone who can write the database but not read the audit key does
+/// to hide an edit: rewrites record `seq` of `office`'s chain with
+/// `after_json`, recomputes every later hash and the head, so that the chain
+/// is consistent again.
+pub(crate) async fn rewrite_and_recompute(db: &Db, office: &str, seq: i64, after_json: &str) {
+    let office_id = uuid::Uuid::parse_str(office).expect("office id");
+    let mut rows = audit::list(db, office_id, None, None, 100_000, None)
+        .await
+        .expect("rows");
+    rows.reverse();
+    let mut tx = db.begin_write().await.expect("tx");
+    let mut prev = rows[0].prev_hash.clone();
+    for row in &mut rows {
+        if row.seq == seq {
+            row.after_json = Some(after_json.to_string());
+        }
+        row.prev_hash = prev.clone();
+        row.hash = row.expected_hash();
+        prev = row.hash.clone();
+        tx.execute(
+            query(
+                "UPDATE audit_records SET after_json = $1, prev_hash = $2, hash = $3 WHERE office_id = $4 AND seq = $5",
+            )
+            .bind(row.after_json.clone())
+            .bind(&row.prev_hash)
+            .bind(&row.hash)
+            .bind(office)
+            .bind(row.seq),
+        )
+        .await
+        .expect("rewrite");
+    }
+    tx.execute(
+        query("UPDATE audit_heads SET hash = $1 WHERE office_id = $2")
+            .bind(&prev)
+            .bind(office),
+    )
+    .await
+    .expect("head");
+    tx.commit().await.expect("commit");
+}
+
+#[tokio::test]
+async fn a_recomputed_chain_no_longer_matches_its_signed_checkpoints() {
+    let app = spawn_app().await;
+    let inspector = app.token("tu", Role::Inspector).await;
+    let mut audit = AuditServiceClient::new(app.channel.clone());
+    // Verifying an intact trail signs a checkpoint of each chain's head.
+    let report = verify_all(&app, &inspector).await;
+    assert!(report.intact, "{report:?}");
+    let hiephoa = app.office_id("hiephoa");
+    let db = app.directory_db().await;
+    let checkpoints = audit_anchor::checkpoints(&db, uuid::Uuid::parse_str(&hiephoa).expect("id"))
+        .await
+        .expect("checkpoints");
+    assert!(!checkpoints.is_empty(), "verifying signed a checkpoint");
+
+    // A database writer rewrites who a user was and recomputes the chain:
+    // the chain is consistent, and the plain recomputation cannot tell.
+    rewrite_and_recompute(&db, &hiephoa, 3, r#"{"username":"ke.gia.mao"}"#).await;
+    let report = verify_all(&app, &inspector).await;
+    assert!(!report.intact);
+    assert_eq!(report.broken.len(), 1, "{report:?}");
+    assert_eq!(report.broken[0].office_id, hiephoa);
+    assert!(report.broken[0].reason.contains("đã bị tính lại"), "{report:?}");
+    assert!(report.broken[0].reason.contains("từ số 1 đến"), "{report:?}");
+
+    // Rewriting the checkpoint as well breaks its signature.
+    let head: (i64, String) = db
+        .fetch_optional(query("SELECT seq, hash FROM audit_heads WHERE office_id = $1").bind(&hiephoa))
+        .await
+        .expect("head")
+        .expect("a head");
+    tamper(
+        &db,
+        query("UPDATE audit_checkpoints SET hash = $1 WHERE office_id = $2 AND seq = $3")
+            .bind(&head.1)
+            .bind(&hiephoa)
+            .bind(head.0),
+    )
+    .await;
+    let body = verify_by_rest(&app, "/api/v1/directory/audit/verify", &inspector, &hiephoa).await;
+    assert_eq!(body["intact"], false);
+    let reasons: Vec<&str> = body["broken"]
+        .as_array()
+        .expect("broken")
+        .iter()
+        .filter_map(|b| b["reason"].as_str())
+        .collect();
+    assert!(reasons.iter().any(|r| r.contains("chữ ký không hợp lệ")), "{body}");
+
+    // Other offices' chains are untouched and still verify.
+    let report = audit
+        .verify_audit(authed(
+            VerifyAuditRequest {
+                office_id: app.office_id("bacly"),
+            },
+            &inspector,
+        ))
+        .await
+        .expect("verify")
+        .into_inner();
+    assert!(report.intact, "{report:?}");
+}
+
+#[tokio::test]
+async fn every_chain_is_checkpointed_in_the_background() {
+    let app = spawn_app_with(|o| o.audit_checkpoint_interval_secs = Some(1)).await;
+    let db = app.directory_db().await;
+    let tu = uuid::Uuid::parse_str(&app.office_id("tu")).expect("id");
+    let key = audit_anchor::AuditKey::load_for_verifying(&app.settings.audit_key_file).expect("key");
+    let mut anchored = false;
+    for _ in 0..100 {
+        let head: Option<(i64, String)> = db
+            .fetch_optional(query("SELECT seq, hash FROM audit_heads WHERE office_id = $1").bind(tu.to_string()))
+            .await
+            .expect("head");
+        let checkpoints = audit_anchor::checkpoints(&db, tu).await.expect("checkpoints");
+        if let (Some((seq, hash)), Some(last)) = (head, checkpoints.last())
+            && last.seq == seq
+        {
+            assert_eq!(last.hash, hash);
+            assert!(last.is_signed_by(key.verifying_key(), "directory"));
+            anchored = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(anchored, "the directory's chain head was never checkpointed");
+    // The key is a file of the data folder, not a row of any database.
+    assert!(app.settings.audit_key_file.exists());
 }

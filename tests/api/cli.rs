@@ -185,3 +185,27 @@ async fn a_gateway_stays_ready_when_a_backend_is_down_and_says_which() {
     assert_eq!(body["checks"]["directory"], "serving");
     assert_eq!(body["checks"]["documents"], "not serving");
 }
+
+#[tokio::test]
+async fn audit_verify_command_catches_a_recomputed_chain_with_only_the_public_key() {
+    let app = spawn_app().await;
+    // Verified intact once, every chain gets a signed checkpoint.
+    let out = run(&app.settings, &["audit", "verify", "gateway"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let tu = app.office_id("tu");
+    let db = app.directory_db().await;
+    crate::audit::rewrite_and_recompute(&db, &tu, 1, r#"{"name":"Ủy ban giả"}"#).await;
+
+    // An auditor given only the public half of the audit key.
+    let public = vanphong_platform::identity::public_key_path(&app.settings.audit_key_file);
+    let public = public.to_str().expect("utf-8 path");
+    let out = run(
+        &app.settings,
+        &["audit", "verify", "gateway", "--audit-key-file", public],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains(&tu), "{report}");
+    assert!(report.contains("đã bị tính lại"), "{report}");
+}

@@ -24,6 +24,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 use vanphong_platform::Error;
+use vanphong_platform::audit_anchor::Anchoring;
 use vanphong_platform::clock::{SharedClock, local_date};
 use vanphong_platform::db::Db;
 use vanphong_platform::directory::{self as view, DirectoryPublisher, DirectorySnapshot, DirectoryView};
@@ -50,6 +51,10 @@ pub struct DirectoryConfig {
     pub trusted_proxies: Vec<vanphong_platform::ip_range::IpRange>,
     /// What the suite's other servers present to follow the directory.
     pub service_credential: vanphong_platform::identity::ServiceCredential,
+    /// The deployment's audit key, which signs the directory's checkpoints.
+    pub audit_key: Arc<vanphong_platform::audit_anchor::AuditKey>,
+    /// How often the directory's audit chains are checkpointed.
+    pub audit_checkpoint_interval: Duration,
 }
 
 /// The directory's shared state.
@@ -104,6 +109,14 @@ impl Directory {
         Ok(directory)
     }
 
+    /// The directory's audit chain name and the key that anchors it.
+    pub fn anchoring(&self) -> Anchoring {
+        Anchoring {
+            chain: "directory",
+            key: self.config.audit_key.clone(),
+        }
+    }
+
     /// The live snapshot, for this process's own token checks.
     pub fn view(&self) -> DirectoryView {
         self.publisher.view()
@@ -132,9 +145,17 @@ impl Directory {
         Ok(())
     }
 
-    /// Keeps the snapshot current with changes made by other replicas, and
-    /// now and then drops sign-in counts that hold nothing back any more.
+    /// Keeps the snapshot current with changes made by other replicas, now
+    /// and then drops sign-in counts that hold nothing back any more, and
+    /// signs checkpoints of the directory's audit chains.
     pub fn spawn_poller(self: &Arc<Self>) {
+        vanphong_platform::audit_anchor::spawn_anchoring(
+            self.db.clone(),
+            self.anchoring(),
+            self.clock.clone(),
+            self.config.audit_checkpoint_interval,
+            self.shutdown.clone(),
+        );
         let directory = Arc::clone(self);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(POLL_INTERVAL);

@@ -5,7 +5,10 @@
 //! and after, as JSON. Records form one hash chain per office: each record's
 //! SHA-256 covers its content and the previous record's hash, and a head row
 //! remembers the chain's end. [`verify`] recomputes the chains and reports,
-//! per office, the first record that was altered, removed or re-linked.
+//! per office, the first record that was altered, removed or re-linked, and
+//! holds each chain against its signed checkpoints ([`crate::audit_anchor`])
+//! so that a chain rewritten and recomputed by someone who can write the
+//! database is caught too.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
@@ -14,11 +17,16 @@ use uuid::Uuid;
 
 use vanphong_proto::common::v1 as wire;
 
+use crate::audit_anchor::{self, Anchoring, Checkpoint};
 use crate::clock::{to_micros, to_timestamp};
 use crate::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query, query_built};
 use crate::identity::Caller;
 use crate::ids::new_id;
 use crate::telemetry::current_trace_id;
+
+/// The columns of an [`AuditRow`], from `audit_records`.
+const SELECT_ROW: &str = "SELECT office_id, seq, id, recorded_at, actor_user_id, actor_office_id, entity, entity_id, \
+     action, before_json, after_json, trace_id, prev_hash, hash FROM audit_records";
 
 /// `prev_hash` of the first record of every chain.
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -242,39 +250,105 @@ pub async fn chained_offices(db: &Db) -> Result<Vec<Uuid>, StoreError> {
 
 const VERIFY_BATCH: i64 = 1000;
 
-/// Recomputes the chains of the given offices.
-pub async fn verify(db: &Db, offices: &[Uuid]) -> Result<VerifyReport, StoreError> {
+/// Recomputes the chains of the given offices and holds each against its
+/// signed checkpoints; a chain found intact gets a new checkpoint at its end
+/// when `anchoring`'s key can sign.
+pub async fn verify(
+    db: &Db,
+    anchoring: &Anchoring,
+    offices: &[Uuid],
+    now: DateTime<Utc>,
+) -> Result<VerifyReport, StoreError> {
     let mut report = VerifyReport::default();
     for office in offices {
         report.chains_checked += 1;
-        if let Some(broken) = verify_chain(db, *office, &mut report.records_checked).await? {
-            report.broken.push(broken);
+        let (valid, forged) = audit_anchor::checked_checkpoints(db, anchoring, *office).await?;
+        if let Some(first) = forged.first() {
+            let others = match forged.len() {
+                1 => String::new(),
+                n => format!(" (và {} điểm neo khác)", n - 1),
+            };
+            report.broken.push(BrokenLink {
+                office_id: *office,
+                seq: first.seq,
+                reason: format!(
+                    "Điểm neo đã ký của bản ghi số {}{others} có chữ ký không hợp lệ: bị giả mạo, bị sửa hoặc ký bằng khóa khác",
+                    first.seq
+                ),
+            });
+        }
+        match verify_chain(db, *office, None, &valid, &mut report.records_checked).await? {
+            Err(broken) => report.broken.push(broken),
+            Ok(end) => {
+                audit_anchor::sign_end(db, anchoring, *office, &end, valid.last(), now).await?;
+            }
         }
     }
     Ok(report)
 }
 
-async fn verify_chain(db: &Db, office: Uuid, checked: &mut i64) -> Result<Option<BrokenLink>, StoreError> {
+/// Where a chain that verified ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainEnd {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// Verifies one office's chain up to its head: from `start` (a valid
+/// checkpoint, whose record must still hash to it) or from the first record,
+/// and against `checkpoints` (valid ones, oldest first): each record they
+/// cover must still hash to what was signed, even when the chain was
+/// recomputed to be consistent. The head is read first, so records appended
+/// meanwhile are not mistaken for damage.
+pub async fn verify_chain(
+    db: &Db,
+    office: Uuid,
+    start: Option<&Checkpoint>,
+    checkpoints: &[Checkpoint],
+    checked: &mut i64,
+) -> Result<Result<ChainEnd, BrokenLink>, StoreError> {
     let office_id = office.to_string();
     let broken = |seq: i64, reason: String| {
-        Ok(Some(BrokenLink {
+        Ok(Err(BrokenLink {
             office_id: office,
             seq,
             reason,
         }))
     };
+    let head: Option<Head> = db
+        .fetch_optional(query("SELECT seq, hash FROM audit_heads WHERE office_id = $1").bind(&office_id))
+        .await?;
+    let up_to = head.as_ref().map_or(i64::MAX, |h| h.seq);
     let mut last_seq = 0_i64;
     let mut last_hash = GENESIS.to_string();
+    if let Some(start) = start {
+        let row: Option<AuditRow> = db
+            .fetch_optional(
+                query_built(format!("{SELECT_ROW} WHERE office_id = $1 AND seq = $2"))
+                    .bind(&office_id)
+                    .bind(start.seq),
+            )
+            .await?;
+        match row {
+            Some(row) if row.hash == start.hash && row.expected_hash() == start.hash => {}
+            Some(_) => return broken(start.seq, recomputed(None, start)),
+            None => return broken(start.seq, fewer_than_signed(start, 0)),
+        }
+        last_seq = start.seq;
+        last_hash = start.hash.clone();
+    }
+    let mut pending: std::collections::VecDeque<&Checkpoint> =
+        checkpoints.iter().filter(|c| c.seq > last_seq).collect();
+    let mut matched: Option<&Checkpoint> = start;
     loop {
         let rows: Vec<AuditRow> = db
             .fetch_all(
-                query(
-                    "SELECT office_id, seq, id, recorded_at, actor_user_id, actor_office_id, entity, entity_id, \
-                     action, before_json, after_json, trace_id, prev_hash, hash \
-                     FROM audit_records WHERE office_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-                )
+                query_built(format!(
+                    "{SELECT_ROW} WHERE office_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4"
+                ))
                 .bind(&office_id)
                 .bind(last_seq)
+                .bind(up_to)
                 .bind(VERIFY_BATCH),
             )
             .await?;
@@ -293,16 +367,25 @@ async fn verify_chain(db: &Db, office: Uuid, checked: &mut i64) -> Result<Option
             if row.expected_hash() != row.hash {
                 return broken(row.seq, "Nội dung bản ghi đã bị sửa".into());
             }
+            while let Some(checkpoint) = pending.pop_front_if(|c| c.seq == row.seq) {
+                if checkpoint.hash != row.hash {
+                    return broken(row.seq, recomputed(matched, checkpoint));
+                }
+                matched = Some(checkpoint);
+            }
             last_seq = row.seq;
             last_hash = row.hash;
         }
     }
-    let head: Option<Head> = db
-        .fetch_optional(query("SELECT seq, hash FROM audit_heads WHERE office_id = $1").bind(&office_id))
-        .await?;
+    if let Some(checkpoint) = pending.front() {
+        return broken(last_seq + 1, fewer_than_signed(checkpoint, last_seq));
+    }
     match head {
         None if last_seq > 0 => broken(last_seq, "Mất điểm cuối của chuỗi nhật ký".into()),
-        None => Ok(None),
+        None => Ok(Ok(ChainEnd {
+            seq: last_seq,
+            hash: last_hash,
+        })),
         Some(head) if head.seq > last_seq => broken(
             last_seq + 1,
             format!("Các bản ghi từ số {} đến {} đã bị xóa", last_seq + 1, head.seq),
@@ -310,8 +393,32 @@ async fn verify_chain(db: &Db, office: Uuid, checked: &mut i64) -> Result<Option
         Some(head) if head.seq != last_seq || head.hash != last_hash => {
             broken(last_seq, "Điểm cuối của chuỗi nhật ký không khớp".into())
         }
-        Some(_) => Ok(None),
+        Some(_) => Ok(Ok(ChainEnd {
+            seq: last_seq,
+            hash: last_hash,
+        })),
     }
+}
+
+/// Why a consistent chain no longer matches `checkpoint`, the last one that
+/// matched being `matched`.
+fn recomputed(matched: Option<&Checkpoint>, checkpoint: &Checkpoint) -> String {
+    let from = matched.map_or(1, |m| m.seq + 1);
+    format!(
+        "Chuỗi nhật ký đã bị tính lại: bản ghi số {} không còn khớp với điểm neo đã ký lúc {}; \
+         ít nhất một bản ghi từ số {from} đến {} đã bị sửa",
+        checkpoint.seq,
+        checkpoint.signed_at_text(),
+        checkpoint.seq
+    )
+}
+
+fn fewer_than_signed(checkpoint: &Checkpoint, last_seq: i64) -> String {
+    format!(
+        "Thiếu bản ghi: điểm neo đã ký lúc {} ghi nhận {} bản ghi, chuỗi chỉ còn {last_seq}",
+        checkpoint.signed_at_text(),
+        checkpoint.seq
+    )
 }
 
 /// A page of one office's trail, newest first.
@@ -323,10 +430,7 @@ pub async fn list(
     limit: u32,
     before_seq: Option<i64>,
 ) -> Result<Vec<AuditRow>, StoreError> {
-    let mut sql = String::from(
-        "SELECT office_id, seq, id, recorded_at, actor_user_id, actor_office_id, entity, entity_id, action, \
-         before_json, after_json, trace_id, prev_hash, hash FROM audit_records WHERE office_id = $1 AND seq < $2",
-    );
+    let mut sql = format!("{SELECT_ROW} WHERE office_id = $1 AND seq < $2");
     let mut next = 3;
     if entity.is_some() {
         sql.push_str(&format!(" AND entity = ${next}"));

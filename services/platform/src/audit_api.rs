@@ -5,7 +5,7 @@
 //! of the offices below it; nobody else does. What each reader is shown of
 //! a record is the service's [`AuditLens`]'s to say.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use vanphong_proto::common::v1::{
@@ -14,7 +14,9 @@ use vanphong_proto::common::v1::{
 
 use crate::Error;
 use crate::audit;
+use crate::audit_anchor::Anchoring;
 use crate::audit_view::{self, AuditLens};
+use crate::clock::local_date;
 use crate::db::Db;
 use crate::host::ServiceContext;
 use crate::identity::{Caller, Role};
@@ -98,14 +100,17 @@ pub async fn list(
     })
 }
 
-/// Verifies one office's chain, or every chain the caller may read.
+/// Verifies one office's chain, or every chain the caller may read, against
+/// its signed checkpoints.
 pub async fn verify(
     db: &Db,
+    anchoring: &Anchoring,
     caller: &Caller,
     tree: &OfficeTree,
-    today: NaiveDate,
+    now: DateTime<Utc>,
     req: VerifyAuditRequest,
 ) -> Result<VerifyAuditResponse, Error> {
+    let today = local_date(now);
     let mut c = Checker::new();
     let office = c.optional_id("office_id", &req.office_id);
     c.finish()?;
@@ -127,7 +132,7 @@ pub async fn verify(
                 .collect()
         }
     };
-    Ok(audit::verify(db, &offices).await?.to_wire())
+    Ok(audit::verify(db, anchoring, &offices, now).await?.to_wire())
 }
 
 /// A backend service's `ListAuditRecords`, as its generated `AuditService`
@@ -150,6 +155,14 @@ pub async fn serve_verify(
 ) -> Result<tonic::Response<VerifyAuditResponse>, tonic::Status> {
     let caller = Caller::of(&request)?;
     let tree = &ctx.directory.current().tree;
-    let answer = verify(&ctx.db, &caller, tree, ctx.today(), request.into_inner()).await?;
+    let answer = verify(
+        &ctx.db,
+        &ctx.anchoring,
+        &caller,
+        tree,
+        ctx.clock.now(),
+        request.into_inner(),
+    )
+    .await?;
     Ok(tonic::Response::new(answer))
 }

@@ -120,6 +120,17 @@ pub struct Options {
     /// server needs the same file [default: <data-dir>/keys/service-credential].
     #[arg(long, env = "VANPHONG_SERVICE_CREDENTIAL_FILE", global = true)]
     pub service_credential_file: Option<PathBuf>,
+    /// Ed25519 private key (PKCS#8 PEM) that signs the audit chains'
+    /// checkpoints and auditors' exports; kept out of the databases so that
+    /// someone who can write a database cannot re-sign a rewritten trail.
+    /// The gateway creates it when missing; every server needs the same file
+    /// [default: <data-dir>/keys/audit-key.pem].
+    #[arg(long, env = "VANPHONG_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<PathBuf>,
+    /// Seconds between signed checkpoints of every audit chain's head
+    /// [default: 3600].
+    #[arg(long, env = "VANPHONG_AUDIT_CHECKPOINT_INTERVAL_SECS", global = true)]
+    pub audit_checkpoint_interval_secs: Option<u64>,
     /// Access token lifetime in seconds [default: 900].
     #[arg(long, env = "VANPHONG_ACCESS_TOKEN_TTL_SECS", global = true)]
     pub access_token_ttl_secs: Option<u64>,
@@ -222,6 +233,8 @@ pub struct Settings {
     pub signing_key_file: PathBuf,
     pub verifying_key_files: Vec<PathBuf>,
     pub service_credential_file: PathBuf,
+    pub audit_key_file: PathBuf,
+    pub audit_checkpoint_interval: Duration,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
@@ -252,7 +265,7 @@ impl Options {
             signing_key_file, verifying_key_files, service_credential_file, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
             admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, sign_in_free_failures_per_address, documents_url, petitions_url, finance_url, reporting_url,
-            attachment_max_bytes, documents_blob_store,
+            attachment_max_bytes, documents_blob_store, audit_key_file, audit_checkpoint_interval_secs,
         )
     }
 
@@ -325,6 +338,14 @@ impl Options {
             service_credential_file: self
                 .service_credential_file
                 .unwrap_or_else(|| data_dir.join("keys").join("service-credential")),
+            audit_key_file: self
+                .audit_key_file
+                .unwrap_or_else(|| data_dir.join("keys").join("audit-key.pem")),
+            audit_checkpoint_interval: Duration::from_secs(positive(
+                "audit-checkpoint-interval-secs",
+                self.audit_checkpoint_interval_secs,
+                3600,
+            )?),
             listen: self.listen,
             database_url: self.database_url,
             database_schema: self.database_schema,

@@ -18,6 +18,7 @@ use tonic_health::ServingStatus;
 use tonic_health::server::HealthReporter;
 
 use crate::Error;
+use crate::audit_anchor::{Anchoring, AuditKey};
 use crate::calendar::WorkingCalendar;
 use crate::clock::{SharedClock, local_date};
 use crate::config::Settings;
@@ -36,6 +37,9 @@ pub struct ServiceContext {
     pub calendar: Arc<WorkingCalendar>,
     pub settings: Arc<Settings>,
     pub shutdown: CancellationToken,
+    /// This service's audit chain name and the key that signs its
+    /// checkpoints.
+    pub anchoring: Anchoring,
 }
 
 impl ServiceContext {
@@ -67,6 +71,8 @@ pub struct Runtime {
     pub directory: DirectoryView,
     pub calendar: Arc<WorkingCalendar>,
     pub shutdown: CancellationToken,
+    /// The deployment's audit key (never in a database).
+    pub audit_key: Arc<AuditKey>,
 }
 
 /// Opens a service's database and applies its migrations.
@@ -89,7 +95,12 @@ pub async fn start<B: Backend>(
         calendar: runtime.calendar.clone(),
         settings: runtime.settings.clone(),
         shutdown: runtime.shutdown.clone(),
+        anchoring: Anchoring {
+            chain: B::NAME,
+            key: runtime.audit_key.clone(),
+        },
     };
+    let anchoring = context.anchoring.clone();
     let services = B::services(context).await?;
     let names: Vec<&'static str> = services.names().to_vec();
     let auth = AuthState {
@@ -103,6 +114,13 @@ pub async fn start<B: Backend>(
     };
     let (router, health) = services.build(auth, options.request_timeout).await?;
     watch_database(db.clone(), health, names, runtime.shutdown.clone());
+    crate::audit_anchor::spawn_anchoring(
+        db.clone(),
+        anchoring,
+        runtime.clock.clone(),
+        runtime.settings.audit_checkpoint_interval,
+        runtime.shutdown.clone(),
+    );
     crate::idempotency::spawn_purger(db, runtime.clock.clone(), runtime.shutdown.clone());
     let shutdown = runtime.shutdown.clone();
     tracing::info!(service = B::NAME, addr = ?listener.local_addr().ok(), "service listening");

@@ -9,7 +9,8 @@
 //!   and tenancy rules, and the auth layer.
 //! - [`tree`]: the office tree with history; [`directory`]: each server's
 //!   live copy of it, kept current from the directory's watch stream.
-//! - [`audit`]: the hash-chained audit trail, [`audit_api`] its RPCs,
+//! - [`audit`]: the hash-chained audit trail, [`audit_anchor`] its signed
+//!   checkpoints (the anchor outside the database), [`audit_api`] its RPCs,
 //!   [`audit_view`] what each reader is shown of a record;
 //!   [`idempotency`]: safe retries of create calls; [`paging`]: pages that
 //!   fit in one answer.
@@ -23,6 +24,7 @@
 //!   counted and timed, for Prometheus (`/metrics`) and OTLP.
 
 pub mod audit;
+pub mod audit_anchor;
 pub mod audit_api;
 pub mod audit_view;
 pub mod calendar;

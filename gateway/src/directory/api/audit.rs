@@ -52,9 +52,10 @@ impl AuditService for AuditApi {
         let snapshot = self.dir.view().current();
         let answer = audit_api::verify(
             &self.dir.db,
+            &self.dir.anchoring(),
             &caller,
             &snapshot.tree,
-            self.dir.today(),
+            self.dir.clock.now(),
             request.into_inner(),
         )
         .await?;

@@ -39,16 +39,26 @@ macro_rules! migration {
 }
 
 const PLATFORM: Migrations = Migrations {
-    sqlite: &[crate::migration!(
-        1,
-        "audit and idempotency",
-        "../../migrations/sqlite/0001_platform.sql"
-    )],
-    postgres: &[crate::migration!(
-        1,
-        "audit and idempotency",
-        "../../migrations/postgres/0001_platform.sql"
-    )],
+    sqlite: &[
+        crate::migration!(1, "audit and idempotency", "../../migrations/sqlite/0001_platform.sql"),
+        crate::migration!(
+            2,
+            "audit checkpoints",
+            "../../migrations/sqlite/0002_audit_checkpoints.sql"
+        ),
+    ],
+    postgres: &[
+        crate::migration!(
+            1,
+            "audit and idempotency",
+            "../../migrations/postgres/0001_platform.sql"
+        ),
+        crate::migration!(
+            2,
+            "audit checkpoints",
+            "../../migrations/postgres/0002_audit_checkpoints.sql"
+        ),
+    ],
 };
 
 const PLATFORM_TABLE: &str = "_vanphong_platform_migrations";

@@ -46,9 +46,8 @@ pub fn load_or_create_signing_key(path: &Path) -> Result<SigningKey, KeyError> {
         path: path.to_path_buf(),
         message,
     };
-    match std::fs::read_to_string(path) {
-        Ok(pem) => SigningKey::from_pkcs8_pem(&pem).map_err(|e| format(e.to_string())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    match load_signing_key(path) {
+        Err(KeyError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             let mut seed = [0u8; 32];
             getrandom::fill(&mut seed).map_err(|e| KeyError::Random(e.to_string()))?;
             let key = SigningKey::from_bytes(&seed);
@@ -66,8 +65,21 @@ pub fn load_or_create_signing_key(path: &Path) -> Result<SigningKey, KeyError> {
             write_public_key(&public_key_path(path), &key.verifying_key())?;
             Ok(key)
         }
-        Err(e) => Err(io(e)),
+        other => other,
     }
+}
+
+/// Loads a private key that must already exist (a server that is handed
+/// the key rather than creating it).
+pub fn load_signing_key(path: &Path) -> Result<SigningKey, KeyError> {
+    let pem = std::fs::read_to_string(path).map_err(|source| KeyError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    SigningKey::from_pkcs8_pem(&pem).map_err(|e| KeyError::Format {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
 }
 
 /// Where the public half of a private key file is written:

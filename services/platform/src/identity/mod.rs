@@ -11,7 +11,10 @@ mod service_credential;
 mod token;
 
 pub use caller::Caller;
-pub use keys::{KeyError, key_id, load_or_create_signing_key, load_verifying_key, public_key_path, write_public_key};
+pub use keys::{
+    KeyError, key_id, load_or_create_signing_key, load_signing_key, load_verifying_key, public_key_path,
+    write_public_key,
+};
 pub use layer::{AuthLayer, AuthState};
 pub use role::{Clearance, Role, RoleSet};
 pub use service_credential::{CredentialError, HEADER as SERVICE_CREDENTIAL_HEADER, ServiceCredential};
