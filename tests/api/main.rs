@@ -4,6 +4,9 @@
 //! in schemas of its own) and the demo data, then talks to it over gRPC and
 //! REST like any client.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod helpers;
 
 mod audit;

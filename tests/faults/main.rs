@@ -23,6 +23,9 @@
 //! as `.ci/run` does. With `VANPHONG_FAULT_TESTS=1` a missing prerequisite
 //! fails the tests; without it they are skipped, saying why.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod clients;
 mod cluster;
 mod database_outage;

@@ -11,6 +11,9 @@
 //! suite of `tests/api`. SQLite in a temporary folder, or PostgreSQL in
 //! schemas of their own when `VANPHONG_TEST_DATABASE_URL` is set.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod collector;
 mod processes;
 
