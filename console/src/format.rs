@@ -103,7 +103,11 @@ pub fn event(kind: &str) -> String {
         "complete" => "Hoàn thành xử lý".into(),
         "file" => "Lập hồ sơ".into(),
         "refuse" => "Từ chối tiếp nhận".into(),
-        "arrive" => "Văn bản điện tử đến".into(),
+        "arrive" | "arrived" => "Văn bản điện tử đến".into(),
+        "attach" => "Đính kèm tệp".into(),
+        "recall" | "recall_requested" => "Nơi gửi đề nghị thu hồi".into(),
+        "recall_accepted" | "recalled" => "Đồng ý thu hồi".into(),
+        "recall_refused" => "Từ chối thu hồi".into(),
         other => other.to_string(),
     }
 }

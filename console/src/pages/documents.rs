@@ -311,10 +311,12 @@ async fn render_page(
             .map(|e| EventLine {
                 at: format::timestamp(e.at.as_ref()),
                 what: format::event(&e.kind),
-                who: if e.actor_name.is_empty() {
-                    people::name_of(&people, &e.actor_id)
-                } else {
-                    e.actor_name.clone()
+                // The person's full name when the office's people are
+                // known to the reader, else the name the event carries.
+                who: match people.iter().find(|u| u.id == e.actor_id) {
+                    Some(person) => person.full_name.clone(),
+                    None if e.actor_name.is_empty() => e.actor_id.clone(),
+                    None => e.actor_name.clone(),
                 },
                 note: e.note.clone(),
             })

@@ -1,0 +1,276 @@
+//! The console in a real browser: Debian's chromium, headless, driven by
+//! chromedriver over WebDriver, against a suite started in this process
+//! (SQLite, or PostgreSQL when `VANPHONG_TEST_DATABASE_URL` is set), as
+//! the offices' people would use it.
+//!
+//! Without chromedriver and chromium these tests FAIL, unless
+//! `VANPHONG_BROWSER_TESTS=skip` says to skip them (`.ci/run` installs
+//! both). Screenshots go to `target/console-screenshots/`.
+
+#[allow(dead_code)]
+#[path = "../api/helpers.rs"]
+mod helpers;
+mod webdriver;
+
+use std::path::PathBuf;
+
+use vanphong::demo::DEMO_PASSWORD;
+use vanphong_platform::identity::Role;
+
+use helpers::{TestApp, spawn_app};
+use webdriver::{Driver, Session};
+
+/// The two screens every page must work on.
+const SCREENS: [(u32, u32, bool); 2] = [(1366, 768, false), (390, 844, true)];
+
+/// chromedriver and chromium, or `None` when told to skip.
+fn browser() -> Option<(String, String)> {
+    match webdriver::installed() {
+        Some(found) => Some(found),
+        None if std::env::var("VANPHONG_BROWSER_TESTS").as_deref() == Ok("skip") => {
+            eprintln!("browser tests skipped: VANPHONG_BROWSER_TESTS=skip and no chromedriver");
+            None
+        }
+        None => panic!(
+            "chromium and chromedriver are needed (apt-get install chromium chromium-driver); \
+             set VANPHONG_BROWSER_TESTS=skip to skip these tests"
+        ),
+    }
+}
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+/// Saves what the browser shows, at each screen size, as `<name>-<w>x<h>.png`.
+async fn shoot(browser: &Session<'_>, name: &str) {
+    let url = browser.url().await;
+    for (width, height, mobile) in SCREENS {
+        browser.viewport(width, height, mobile).await;
+        browser.goto(&url).await;
+        let png = browser.screenshot().await;
+        assert!(png.starts_with(b"\x89PNG"), "a PNG");
+        std::fs::write(screenshots().join(format!("{name}-{width}x{height}.png")), png).expect("write");
+    }
+    browser.viewport(1366, 768, false).await;
+    browser.goto(&url).await;
+}
+
+fn base(app: &TestApp) -> String {
+    format!("http://{}", app.addr)
+}
+
+async fn sign_in(browser: &Session<'_>, app: &TestApp, username: &str) {
+    browser.delete_cookies().await;
+    browser.goto(&format!("{}/sign-in", base(app))).await;
+    browser.find("#username").await.type_text(username).await;
+    browser.find("#password").await.type_text(DEMO_PASSWORD).await;
+    browser
+        .find("form[action='/sign-in'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| !u.contains("/sign-in")).await;
+}
+
+fn full_name(app: &TestApp, slug: &str, role: Role) -> String {
+    app.demo
+        .office(slug)
+        .expect("office")
+        .users
+        .iter()
+        .find(|u| u.role == role)
+        .expect("user")
+        .full_name
+        .to_string()
+}
+
+#[tokio::test]
+async fn each_demo_role_signs_in_and_sees_their_home() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = spawn_app().await;
+    let driver = Driver::start(&chromedriver).await;
+    let browser = driver.session(&chromium).await;
+
+    browser.goto(&format!("{}/", base(&app))).await;
+    browser.wait_for_url(|u| u.contains("/sign-in")).await;
+    assert_eq!(browser.text("h1").await, "Văn phòng số");
+    shoot(&browser, "sign-in").await;
+
+    let roles = [
+        (Role::Clerk, "vanthu", Some("Chờ vào sổ")),
+        (Role::Leader, "lanhdao", Some("Chờ chỉ đạo")),
+        (Role::Specialist, "chuyenvien", Some("Được giao cho tôi")),
+        (Role::PetitionOfficer, "tiepdan", None),
+        (Role::Accountant, "ketoan", None),
+        (Role::Inspector, "kiemtra", None),
+        (Role::Admin, "quantri", None),
+    ];
+    for (role, slug, card) in roles {
+        let username = app.username("hiephoa", role);
+        sign_in(&browser, &app, &username).await;
+        assert_eq!(browser.text("main h1").await, "Việc của tôi");
+        let header = browser.text("header.top").await;
+        assert!(header.contains("Huyện ủy Hiệp Hòa"), "{header}");
+        assert!(header.contains(&full_name(&app, "hiephoa", role)), "{header}");
+        let main = browser.text("main").await;
+        match card {
+            Some(card) => assert!(main.contains(card), "{slug}: {main}"),
+            None => assert!(main.contains("chưa có trên giao diện web"), "{slug}: {main}"),
+        }
+        shoot(&browser, &format!("home-{slug}")).await;
+    }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_completes() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = spawn_app().await;
+    let driver = Driver::start(&chromedriver).await;
+    let browser = driver.session(&chromium).await;
+    let scan_dir = tempfile::tempdir().expect("tempdir");
+    let scan = scan_dir.path().join("cong-van-2208.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n% the scanner's copy\n".repeat(200)).expect("scan");
+
+    // The clerk registers a paper document with its scan.
+    sign_in(&browser, &app, &app.username("hiephoa", Role::Clerk)).await;
+    browser.find("a[href='/documents/new']").await.click().await;
+    shoot(&browser, "register-form").await;
+    browser.find("#type_code option[value='CV']").await.click().await;
+    browser.find("#issuer_name").await.type_text("Tỉnh ủy Bắc Giang").await;
+    browser.find("#number").await.type_text("2208").await;
+    browser.find("#symbol").await.type_text("CV/TU").await;
+    browser
+        .script("document.getElementById('issued_on').value = '2026-02-27'")
+        .await;
+    browser
+        .find("#subject")
+        .await
+        .type_text("V/v triển khai chuyển đổi số trong các cơ quan Đảng")
+        .await;
+    browser
+        .find("#scan")
+        .await
+        .type_text(scan.to_str().expect("path"))
+        .await;
+    browser
+        .find("form[action='/documents'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    let url = browser.wait_for_url(|u| u.contains("?m=registered")).await;
+    let document_url = url.split('?').next().expect("url").to_string();
+    assert!(browser.text(".notice").await.contains("Đã vào sổ"));
+    assert!(browser.text("main").await.contains("cong-van-2208.pdf"));
+
+    // … and submits it to the leader, picked by name.
+    let leader = full_name(&app, "hiephoa", Role::Leader);
+    browser
+        .find_xpath(&format!("//select[@id='leader_id']/option[contains(., '{leader}')]"))
+        .await
+        .click()
+        .await;
+    browser
+        .find("form[action$='/submit'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=submitted")).await;
+
+    // A POST without its token is refused, and nothing changes.
+    browser
+        .script("document.querySelectorAll('input[name=csrf]').forEach(e => e.remove()); document.querySelector('form[action=\"/sign-out\"]').submit()")
+        .await;
+    browser.wait_for_url(|u| u.ends_with("/sign-out")).await;
+    assert_eq!(browser.text("main h1").await, "Yêu cầu bị từ chối");
+    browser.goto(&format!("{}/", base(&app))).await;
+    assert_eq!(browser.text("main h1").await, "Việc của tôi", "still signed in");
+
+    // The leader finds it awaiting direction and directs a specialist,
+    // found by typing the name without diacritics.
+    sign_in(&browser, &app, &app.username("hiephoa", Role::Leader)).await;
+    browser
+        .find("a[href='/documents?view=awaiting-direction']")
+        .await
+        .click()
+        .await;
+    browser
+        .find(&format!("a[href='{}']", document_url.trim_start_matches(&base(&app))))
+        .await
+        .click()
+        .await;
+    let specialist = full_name(&app, "hiephoa", Role::Specialist);
+    let folded = vanphong_platform::text::fold(&specialist);
+    browser.find("#lead-search").await.type_text(&folded).await;
+    // htmx asks the console for the people matching the words typed.
+    let mut options = String::new();
+    for _ in 0..100 {
+        options = browser.text("#lead_handler_id").await;
+        if !options.contains(&leader) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(options.contains(&specialist), "{options}");
+    assert!(!options.contains(&leader), "narrowed to the name typed: {options}");
+    browser
+        .find_xpath(&format!(
+            "//select[@id='lead_handler_id']/option[contains(., '{specialist}')]"
+        ))
+        .await
+        .click()
+        .await;
+    browser
+        .script("document.getElementById('deadline').value = '2026-03-20'")
+        .await;
+    browser
+        .find("#direct-note")
+        .await
+        .type_text("Đồng chí tham mưu triển khai")
+        .await;
+    browser
+        .find("form[action$='/direct'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=directed")).await;
+    assert_eq!(browser.text("#lead-handler").await, specialist);
+
+    // The specialist sees it assigned, and completes it.
+    sign_in(&browser, &app, &app.username("hiephoa", Role::Specialist)).await;
+    browser.find("a[href='/documents?view=assigned']").await.click().await;
+    browser
+        .find(&format!("a[href='{}']", document_url.trim_start_matches(&base(&app))))
+        .await
+        .click()
+        .await;
+    shoot(&browser, "document-assigned").await;
+    browser
+        .find("#complete-note")
+        .await
+        .type_text("Đã tham mưu kế hoạch triển khai")
+        .await;
+    browser
+        .find("form[action$='/complete'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=completed")).await;
+    assert_eq!(browser.text("#status").await, "Hoàn thành");
+    browser.goto(&format!("{}/documents?view=all", base(&app))).await;
+    shoot(&browser, "documents-all").await;
+
+    // A sibling district's clerk following the link finds nothing.
+    sign_in(&browser, &app, &app.username("vietyen", Role::Clerk)).await;
+    browser.goto(&document_url).await;
+    assert_eq!(browser.text("main h1").await, "Không tìm thấy");
+    shoot(&browser, "not-found").await;
+    browser.close().await;
+}
