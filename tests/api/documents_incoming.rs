@@ -618,3 +618,37 @@ async fn lists_page_without_gaps_or_repeats() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_page_token_from_another_order_or_tampered_is_refused() {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    let app = spawn_app().await;
+    let clerk = app.token("vietyen", Role::Clerk).await;
+    for n in 1..=3 {
+        register(&app, &clerk, paper(n, &format!("Văn bản {n}"))).await;
+    }
+    let list = |sort: i32, page_token: String| {
+        let mut client = app.queries();
+        let request = authed(
+            ListDocumentsRequest {
+                page_size: 1,
+                page_token,
+                sort,
+                ..Default::default()
+            },
+            &clerk,
+        );
+        async move { client.list_documents(request).await }
+    };
+    // The deadline order's token carries a date; the newest-first order
+    // would have read it as 0 and listed nothing.
+    let by_deadline = list(3, String::new()).await.expect("first page").into_inner();
+    assert!(!by_deadline.next_page_token.is_empty());
+    let forged = URL_SAFE_NO_PAD.encode(br#"{"key":"1","id":"not-an-id"}"#);
+    for token in [by_deadline.next_page_token, forged] {
+        let e = list(0, token).await.expect_err("a token this list did not issue");
+        assert_eq!(violated_fields(&e), vec!["page_token"], "{e:?}");
+    }
+}

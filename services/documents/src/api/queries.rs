@@ -87,7 +87,7 @@ impl QueryApi {
         let after = if req.page_token.is_empty() {
             None
         } else {
-            let cursor = Cursor::decode(&req.page_token);
+            let cursor = Cursor::decode(&req.page_token, sort);
             if cursor.is_none() {
                 c.violation("page_token", "INVALID_FORMAT", "Mã trang không hợp lệ");
             }

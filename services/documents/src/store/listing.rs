@@ -64,8 +64,21 @@ impl Cursor {
         URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
     }
 
-    pub fn decode(token: &str) -> Option<Cursor> {
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).ok()?).ok()
+    /// The cursor of a page token issued for a list in `sort` order;
+    /// `None` for anything else (another order's token, a tampered one),
+    /// so nothing odd reaches the query.
+    pub fn decode(token: &str, sort: Sort) -> Option<Cursor> {
+        let cursor: Cursor = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
+        Uuid::parse_str(&cursor.id).ok()?;
+        if !sort.key_is_text() {
+            cursor.key.parse::<i64>().ok()?;
+        }
+        Some(cursor)
+    }
+
+    /// The numeric sort key (checked by [`Cursor::decode`]).
+    fn number(&self) -> i64 {
+        self.key.parse().unwrap_or_default()
     }
 }
 
@@ -185,7 +198,7 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
         let k = if filter.sort.key_is_text() {
             b.arg(after.key.as_str())
         } else {
-            b.arg(after.key.parse::<i64>().unwrap_or_default())
+            b.arg(after.number())
         };
         let i = b.arg(after.id.as_str());
         b.and(&format!("({key} {op} {k} OR ({key} = {k} AND id {op} {i}))"));
