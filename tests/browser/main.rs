@@ -7,6 +7,9 @@
 //! `VANPHONG_BROWSER_TESTS=skip` says to skip them (`.ci/run` installs
 //! both). Screenshots go to `target/console-screenshots/`.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
