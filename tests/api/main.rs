@@ -27,6 +27,7 @@ mod finance;
 mod gateway;
 mod idempotency;
 mod metrics;
+mod migrations;
 mod no_token;
 mod offices;
 mod pages;
