@@ -12,6 +12,7 @@ use vanphong_finance::Finance;
 use vanphong_petitions::Petitions;
 use vanphong_platform::audit;
 use vanphong_platform::audit_anchor::{Anchoring, AuditKey};
+use vanphong_platform::audit_state::StoredState;
 use vanphong_platform::clock::{SharedClock, ShiftedClock, SystemClock};
 use vanphong_platform::config::{Options, Settings};
 use vanphong_platform::db::Migrations;
@@ -118,13 +119,18 @@ impl Target {
         }
     }
 
-    /// The databases of the target: (service, migrations).
-    fn databases(self) -> Vec<(&'static str, &'static Migrations)> {
-        let directory = ("directory", &vanphong_gateway::directory::store::MIGRATIONS);
-        let documents = ("documents", Documents::migrations());
-        let petitions = ("petitions", Petitions::migrations());
-        let finance = ("finance", Finance::migrations());
-        let reporting = ("reporting", Reporting::migrations());
+    /// The databases of the target: (service, migrations, its entities as
+    /// its audit records describe them).
+    fn databases(self) -> Vec<(&'static str, &'static Migrations, &'static dyn StoredState)> {
+        let directory: (_, _, &'static dyn StoredState) = (
+            "directory",
+            &vanphong_gateway::directory::store::MIGRATIONS,
+            &vanphong_gateway::directory::api::audit::States,
+        );
+        let documents = ("documents", Documents::migrations(), Documents::audit_states());
+        let petitions = ("petitions", Petitions::migrations(), Petitions::audit_states());
+        let finance = ("finance", Finance::migrations(), Finance::audit_states());
+        let reporting = ("reporting", Reporting::migrations(), Reporting::audit_states());
         match self {
             Target::All => vec![directory, documents, petitions, finance, reporting],
             Target::Gateway => vec![directory],
@@ -218,7 +224,7 @@ fn print_welcome(running: &suite::RunningSuite, demo: bool) {
 
 async fn migrate(target: Target, settings: &Settings) -> Result<(), CommandError> {
     let _telemetry = telemetry::init("migrate", &settings.log, settings.log_format)?;
-    for (service, migrations) in target.databases() {
+    for (service, migrations, _) in target.databases() {
         let db = suite::open_database(settings, service, migrations).await?;
         db.close().await;
         println!("{service}: migrations applied");
@@ -230,7 +236,7 @@ async fn verify_audit(target: Target, office: Option<Uuid>, settings: &Settings)
     let _telemetry = telemetry::init("audit", &settings.log, settings.log_format)?;
     let key = Arc::new(AuditKey::load_for_verifying(&settings.audit_key_file)?);
     let mut broken = 0;
-    for (service, migrations) in target.databases() {
+    for (service, migrations, states) in target.databases() {
         let db = suite::open_database(settings, service, migrations).await?;
         let offices = match office {
             Some(o) => vec![o],
@@ -240,7 +246,7 @@ async fn verify_audit(target: Target, office: Option<Uuid>, settings: &Settings)
             chain: service,
             key: key.clone(),
         };
-        let report = audit::verify(&db, &anchoring, &offices, chrono::Utc::now()).await?;
+        let report = audit::verify(&db, &anchoring, states, &offices, chrono::Utc::now()).await?;
         println!(
             "{service}: {} chuỗi, {} bản ghi đã kiểm tra — {}",
             report.chains_checked,

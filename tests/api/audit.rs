@@ -302,3 +302,60 @@ async fn every_chain_is_checkpointed_in_the_background() {
     // The key is a file of the data folder, not a row of any database.
     assert!(app.settings.audit_key_file.exists());
 }
+
+#[tokio::test]
+async fn a_row_edited_straight_in_the_database_no_longer_matches_its_last_record() {
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let inspector = app.token("tu", Role::Inspector).await;
+    let hiephoa = app.office_id("hiephoa");
+    let document = crate::documents_incoming::register(
+        &app,
+        &clerk,
+        crate::documents_incoming::paper(7, "Về kế hoạch tổ chức hội nghị"),
+    )
+    .await;
+    let body = verify_by_rest(&app, "/api/v1/documents/audit/verify", &inspector, &hiephoa).await;
+    assert_eq!(body["intact"], true, "{body}");
+
+    // Someone changes the document's subject in the database, no record.
+    tamper(
+        &app.db("documents").await,
+        query("UPDATE documents SET subject = $1 WHERE id = $2")
+            .bind("Về việc khác hẳn")
+            .bind(&document.id),
+    )
+    .await;
+    let body = verify_by_rest(&app, "/api/v1/documents/audit/verify", &inspector, &hiephoa).await;
+    assert_eq!(body["intact"], false, "{body}");
+    let reason = body["broken"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains(&document.id), "{body}");
+    assert!(reason.contains("sửa trực tiếp"), "{body}");
+
+    // The same holds for the directory's people, and from the command line.
+    let clerk_id = app.user_id("hiephoa", Role::Clerk).await;
+    tamper(
+        &app.directory_db().await,
+        query("UPDATE users SET full_name = $1 WHERE id = $2")
+            .bind("Người Khác")
+            .bind(&clerk_id),
+    )
+    .await;
+    let report = verify_all(&app, &inspector).await;
+    assert!(!report.intact);
+    assert!(
+        report
+            .broken
+            .iter()
+            .any(|b| b.office_id == hiephoa && b.reason.contains(&clerk_id)),
+        "{report:?}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vanphong"))
+        .args(["audit", "verify", "documents", "--log", "error", "--data-dir"])
+        .arg(&app.settings.data_dir)
+        .args(crate::cli::database_args(&app.settings))
+        .output()
+        .expect("vanphong runs");
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&document.id));
+}

@@ -16,14 +16,21 @@ fn vanphong(settings: &Settings, args: &[&str]) -> Command {
         .arg(&settings.data_dir)
         .arg("--log")
         .arg("error");
-    if let Some(url) = &settings.database_url {
-        command
-            .arg("--database-url")
-            .arg(url)
-            .arg("--database-schema-prefix")
-            .arg(&settings.database_schema_prefix);
-    }
+    command.args(database_args(settings));
     command
+}
+
+/// The flags that point the command at the test's databases.
+pub(crate) fn database_args(settings: &Settings) -> Vec<String> {
+    match &settings.database_url {
+        Some(url) => vec![
+            "--database-url".into(),
+            url.clone(),
+            "--database-schema-prefix".into(),
+            settings.database_schema_prefix.clone(),
+        ],
+        None => Vec::new(),
+    }
 }
 
 fn run(settings: &Settings, args: &[&str]) -> Output {

@@ -33,6 +33,10 @@ impl Backend for Finance {
         &store::MIGRATIONS
     }
 
+    fn audit_states() -> &'static dyn vanphong_platform::audit_state::StoredState {
+        &api::audit::States
+    }
+
     async fn services(context: ServiceContext) -> Result<GrpcServices, Error> {
         api::services(context).await
     }

@@ -17,7 +17,9 @@ use uuid::Uuid;
 
 use vanphong_proto::common::v1 as wire;
 
+use crate::Error;
 use crate::audit_anchor::{self, Anchoring, Checkpoint};
+use crate::audit_state::{self, StoredState};
 use crate::clock::{to_micros, to_timestamp};
 use crate::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query, query_built};
 use crate::identity::Caller;
@@ -250,15 +252,17 @@ pub async fn chained_offices(db: &Db) -> Result<Vec<Uuid>, StoreError> {
 
 const VERIFY_BATCH: i64 = 1000;
 
-/// Recomputes the chains of the given offices and holds each against its
-/// signed checkpoints; a chain found intact gets a new checkpoint at its end
-/// when `anchoring`'s key can sign.
+/// Recomputes the chains of the given offices, holds each against its
+/// signed checkpoints and the latest record of each entity against the
+/// entity as stored (`states`); a chain found intact gets a new checkpoint
+/// at its end when `anchoring`'s key can sign.
 pub async fn verify(
     db: &Db,
     anchoring: &Anchoring,
+    states: &dyn StoredState,
     offices: &[Uuid],
     now: DateTime<Utc>,
-) -> Result<VerifyReport, StoreError> {
+) -> Result<VerifyReport, Error> {
     let mut report = VerifyReport::default();
     for office in offices {
         report.chains_checked += 1;
@@ -281,6 +285,7 @@ pub async fn verify(
             Err(broken) => report.broken.push(broken),
             Ok(end) => {
                 audit_anchor::sign_end(db, anchoring, *office, &end, valid.last(), now).await?;
+                report.broken.extend(audit_state::check(db, states, *office).await?);
             }
         }
     }

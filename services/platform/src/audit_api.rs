@@ -15,6 +15,7 @@ use vanphong_proto::common::v1::{
 use crate::Error;
 use crate::audit;
 use crate::audit_anchor::Anchoring;
+use crate::audit_state::StoredState;
 use crate::audit_view::{self, AuditLens};
 use crate::clock::local_date;
 use crate::db::Db;
@@ -105,6 +106,7 @@ pub async fn list(
 pub async fn verify(
     db: &Db,
     anchoring: &Anchoring,
+    states: &dyn StoredState,
     caller: &Caller,
     tree: &OfficeTree,
     now: DateTime<Utc>,
@@ -132,7 +134,7 @@ pub async fn verify(
                 .collect()
         }
     };
-    Ok(audit::verify(db, anchoring, &offices, now).await?.to_wire())
+    Ok(audit::verify(db, anchoring, states, &offices, now).await?.to_wire())
 }
 
 /// A backend service's `ListAuditRecords`, as its generated `AuditService`
@@ -158,6 +160,7 @@ pub async fn serve_verify(
     let answer = verify(
         &ctx.db,
         &ctx.anchoring,
+        ctx.audit_states,
         &caller,
         tree,
         ctx.clock.now(),

@@ -19,6 +19,7 @@ use tonic_health::server::HealthReporter;
 
 use crate::Error;
 use crate::audit_anchor::{Anchoring, AuditKey};
+use crate::audit_state::{StoredState, Unchecked};
 use crate::calendar::WorkingCalendar;
 use crate::clock::{SharedClock, local_date};
 use crate::config::Settings;
@@ -40,6 +41,8 @@ pub struct ServiceContext {
     /// This service's audit chain name and the key that signs its
     /// checkpoints.
     pub anchoring: Anchoring,
+    /// Its entities as their audit records describe them.
+    pub audit_states: &'static dyn StoredState,
 }
 
 impl ServiceContext {
@@ -57,6 +60,11 @@ pub trait Backend {
     const PACKAGE: &'static str;
     /// Its schema.
     fn migrations() -> &'static Migrations;
+    /// Its entities as its audit records describe them, so that `VerifyAudit`
+    /// catches a row edited straight in the database.
+    fn audit_states() -> &'static dyn StoredState {
+        &Unchecked
+    }
     /// Its gRPC services (after any start-up work, such as seeding
     /// catalogues).
     fn services(context: ServiceContext) -> impl std::future::Future<Output = Result<GrpcServices, Error>> + Send;
@@ -99,6 +107,7 @@ pub async fn start<B: Backend>(
             chain: B::NAME,
             key: runtime.audit_key.clone(),
         },
+        audit_states: B::audit_states(),
     };
     let anchoring = context.anchoring.clone();
     let services = B::services(context).await?;

@@ -10,7 +10,8 @@
 //! - [`tree`]: the office tree with history; [`directory`]: each server's
 //!   live copy of it, kept current from the directory's watch stream.
 //! - [`audit`]: the hash-chained audit trail, [`audit_anchor`] its signed
-//!   checkpoints (the anchor outside the database), [`audit_api`] its RPCs,
+//!   checkpoints (the anchor outside the database), [`audit_state`] records
+//!   held against the rows they describe, [`audit_api`] its RPCs,
 //!   [`audit_view`] what each reader is shown of a record;
 //!   [`idempotency`]: safe retries of create calls; [`paging`]: pages that
 //!   fit in one answer.
@@ -26,6 +27,7 @@
 pub mod audit;
 pub mod audit_anchor;
 pub mod audit_api;
+pub mod audit_state;
 pub mod audit_view;
 pub mod calendar;
 pub mod clock;

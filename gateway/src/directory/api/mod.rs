@@ -3,7 +3,7 @@
 //! work in one transaction together with the audit record (and, for create
 //! calls, the idempotency key), and only then answers.
 
-mod audit;
+pub mod audit;
 pub(crate) mod audited;
 mod auth;
 pub mod convert;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use vanphong_platform::Error;
 use vanphong_platform::audit::AuditRow;
 use vanphong_platform::audit_api;
+use vanphong_platform::audit_state::{StateFuture, StoredState};
 use vanphong_platform::audit_view::{AuditLens, Sight};
 use vanphong_platform::db::Tx;
 use vanphong_platform::identity::Caller;
@@ -21,6 +22,23 @@ use vanphong_proto::documents::v1::audit_service_server::AuditService;
 use super::Shared;
 use crate::domain::access;
 use crate::store;
+
+/// Documents as their audit records describe them: every change to a
+/// document is recorded with the whole document (`Document::audit_json`).
+pub struct States;
+
+impl StoredState for States {
+    fn kinds(&self) -> &'static [&'static str] {
+        &["document"]
+    }
+
+    fn load<'a>(&'a self, tx: &'a mut Tx, _kind: &'a str, id: &'a str) -> StateFuture<'a> {
+        Box::pin(async move {
+            let Some(id) = self::id(id) else { return Ok(None) };
+            Ok(store::documents::get(tx, id).await?.map(|d| d.audit_json()))
+        })
+    }
+}
 
 pub struct AuditApi(pub(crate) Arc<Shared>);
 

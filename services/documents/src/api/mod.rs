@@ -1,7 +1,7 @@
 //! The documents service's gRPC services and what they share.
 
 mod attachments;
-mod audit;
+pub(crate) mod audit;
 mod catalog;
 mod convert;
 mod edxml;

@@ -108,7 +108,7 @@ fn check_lines(
     Ok(out)
 }
 
-fn estimate_json(e: &EstimateRow, lines: &[EstimateLineRow]) -> serde_json::Value {
+pub(crate) fn estimate_json(e: &EstimateRow, lines: &[EstimateLineRow]) -> serde_json::Value {
     serde_json::json!({
         "id": e.id, "office_id": e.office_id, "year": e.year, "status": e.status, "note": e.note,
         "return_reason": e.return_reason, "supplementary": e.supplementary,

@@ -33,7 +33,7 @@ pub(crate) async fn transaction_answer(tx: &mut Tx, t: &TxRow) -> Result<wire::T
     Ok(convert::transaction(t, &postings, reversed_by)?)
 }
 
-fn transaction_json(t: &TxRow, entries: &[Entry]) -> serde_json::Value {
+pub(crate) fn transaction_json(t: &TxRow, entries: &[Entry]) -> serde_json::Value {
     serde_json::json!({
         "id": t.id, "office_id": t.office_id, "number": t.number, "posted_on": t.posted_on,
         "description": t.description, "kind": t.kind, "reverses_id": t.reverses_id, "source_id": t.source_id,

@@ -46,7 +46,7 @@ macro_rules! grpc_delegate {
     };
 }
 
-mod audit;
+pub(crate) mod audit;
 mod budget;
 mod catalog;
 mod convert;

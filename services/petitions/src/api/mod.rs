@@ -2,7 +2,7 @@
 //! petition the caller may see, answering with it (identity shown only to
 //! those who may see it, each view audited), and the offices a list covers.
 
-mod audit;
+pub(crate) mod audit;
 mod catalog;
 mod convert;
 mod duplicates;

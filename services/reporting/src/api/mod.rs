@@ -9,7 +9,7 @@
 //! - [`convert`]: answers on the wire; [`checks`]: request fields.
 
 mod approval;
-mod audit;
+pub(crate) mod audit;
 mod checks;
 mod completeness;
 mod convert;

@@ -205,7 +205,8 @@ impl Report {
             "status": self.status.code(),
             "sections": self.sections,
             "figures_total": self.figures.as_ref().map(|f| &f.total.values),
-            "figures_gathered_at": self.figures.as_ref().map(|f| f.gathered_at.to_rfc3339()),
+            // Microseconds, as both databases keep time.
+            "figures_gathered_at": self.figures.as_ref().map(|f| f.gathered_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
             "deadline": self.deadline,
             "parent_office_id": self.parent_office_id,
             "round": self.round,
