@@ -469,3 +469,21 @@ pub async fn raw_call(
         }
     }
 }
+
+/// The first sheet of an XLSX file as stored: a number cell reads as
+/// `Data::Float`, text as `Data::String`.
+pub fn spreadsheet_cells(content: Vec<u8>) -> Vec<Vec<calamine::Data>> {
+    use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(content)).expect("a workbook");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("sheet");
+    range.rows().map(<[calamine::Data]>::to_vec).collect()
+}
+
+/// The first sheet of an XLSX file, each cell as text.
+pub fn spreadsheet_text(content: Vec<u8>) -> Vec<Vec<String>> {
+    spreadsheet_cells(content)
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}

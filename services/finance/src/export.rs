@@ -1,76 +1,57 @@
 //! XLSX workbooks: budget execution by line, and the B01/ĐP dues report.
-//! Headings are Vietnamese; amounts are written the Vietnamese way
-//! (`1.234.567 đ`), as right-aligned text so they read the same in every
-//! spreadsheet program whatever its locale.
+//! Headings are Vietnamese; amounts and counts are number cells in whole
+//! đồng (shown `1.234.567` through the platform's `#,##0` format, so they
+//! sum in any spreadsheet), the execution rate a percentage cell.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 
 use vanphong_platform::Error;
+use vanphong_platform::xlsx::{Styles, failed};
 use vanphong_proto::finance::v1 as wire;
 
-use crate::domain::money::{format_percent, format_vnd, group_thousands};
-
 /// The MIME type of an XLSX file.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX: &str = vanphong_platform::xlsx::CONTENT_TYPE;
 
-/// Headings of the budget execution sheet.
-pub const EXECUTION_HEADINGS: [&str; 9] = [
-    "STT",
-    "Tiểu mục",
-    "Nội dung",
-    "Dự toán được giao",
-    "Đã phân bổ cho cấp dưới",
-    "Đã chi",
-    "Đã cam kết",
-    "Còn lại",
-    "Tỷ lệ thực hiện",
+/// Headings of the budget execution sheet, with their widths.
+pub const EXECUTION_HEADINGS: [(&str, f64); 9] = [
+    ("STT", 6.0),
+    ("Tiểu mục", 10.0),
+    ("Nội dung", 40.0),
+    ("Dự toán được giao", 20.0),
+    ("Đã phân bổ cho cấp dưới", 22.0),
+    ("Đã chi", 20.0),
+    ("Đã cam kết", 18.0),
+    ("Còn lại", 20.0),
+    ("Tỷ lệ thực hiện", 14.0),
 ];
-
-fn failed(e: XlsxError) -> Error {
-    Error::internal(e)
-}
-
-struct Styles {
-    title: Format,
-    heading: Format,
-    text: Format,
-    amount: Format,
-    total: Format,
-}
-
-fn styles() -> Styles {
-    let cell = Format::new().set_border(FormatBorder::Thin);
-    Styles {
-        title: Format::new().set_bold().set_align(FormatAlign::Center),
-        heading: cell
-            .clone()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter),
-        text: cell.clone().set_text_wrap(),
-        amount: cell.clone().set_align(FormatAlign::Right),
-        total: cell.set_bold().set_align(FormatAlign::Right),
-    }
-}
-
-fn header(
-    sheet: &mut Worksheet,
-    s: &Styles,
-    office: &str,
-    title: &str,
-    subtitle: &str,
-    last_col: u16,
-) -> Result<(), XlsxError> {
-    sheet.merge_range(0, 0, 0, last_col, "ĐẢNG CỘNG SẢN VIỆT NAM", &s.title)?;
-    sheet.merge_range(1, 0, 1, last_col, office, &s.title)?;
-    sheet.merge_range(3, 0, 3, last_col, title, &s.title)?;
-    sheet.merge_range(4, 0, 4, last_col, subtitle, &s.title)?;
-    Ok(())
-}
 
 /// The first row of data (after the header block and the headings row).
 pub const FIRST_DATA_ROW: u32 = 7;
+
+/// One allocation line on `row`: its number (none on the total row), code,
+/// name, amounts and execution rate.
+fn write_line(
+    sheet: &mut Worksheet,
+    s: &Styles,
+    row: u32,
+    number: Option<usize>,
+    l: &wire::AllocationLine,
+    total: bool,
+) -> Result<(), XlsxError> {
+    let amount = if total { &s.total } else { &s.number };
+    match number {
+        Some(n) => sheet.write_number_with_format(row, 0, n as f64, &s.number)?,
+        None => sheet.write_string_with_format(row, 0, "", &s.text)?,
+    };
+    sheet.write_string_with_format(row, 1, &l.line_code, &s.text)?;
+    sheet.write_string_with_format(row, 2, &l.line_name, &s.text)?;
+    let amounts = [l.held, l.allocated_out, l.spent, l.committed, l.remaining];
+    for (col, value) in (3_u16..).zip(amounts) {
+        sheet.write_number_with_format(row, col, value as f64, amount)?;
+    }
+    sheet.write_number_with_format(row, 8, l.executed_basis_points as f64 / 10_000.0, &s.percent)?;
+    Ok(())
+}
 
 /// Thực hiện dự toán theo tiểu mục: one row per allocation line, then the
 /// total.
@@ -80,54 +61,28 @@ pub fn budget_execution(
     lines: &[wire::AllocationLine],
     total: &wire::AllocationLine,
 ) -> Result<Vec<u8>, Error> {
-    let s = styles();
+    let s = Styles::default();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("Thực hiện dự toán").map_err(failed)?;
     let last = (EXECUTION_HEADINGS.len() - 1) as u16;
-    header(
+    let title = format!("BÁO CÁO TÌNH HÌNH THỰC HIỆN DỰ TOÁN NĂM {year}");
+    s.title_block(
         sheet,
-        &s,
-        office,
-        &format!("BÁO CÁO TÌNH HÌNH THỰC HIỆN DỰ TOÁN NĂM {year}"),
-        "Đơn vị tính: đồng",
+        &["ĐẢNG CỘNG SẢN VIỆT NAM", office, "", &title, "Đơn vị tính: đồng"],
         last,
     )
     .map_err(failed)?;
-    for (col, heading) in EXECUTION_HEADINGS.iter().enumerate() {
-        sheet
-            .write_string_with_format(FIRST_DATA_ROW - 1, col as u16, *heading, &s.heading)
-            .map_err(failed)?;
-    }
-    for (col, width) in [6, 10, 40, 20, 22, 20, 18, 20, 14].iter().enumerate() {
-        sheet.set_column_width(col as u16, *width).map_err(failed)?;
-    }
+    s.headings(sheet, FIRST_DATA_ROW - 1, &EXECUTION_HEADINGS)
+        .map_err(failed)?;
     let mut row = FIRST_DATA_ROW;
-    let write_line = |sheet: &mut Worksheet, row: u32, number: String, l: &wire::AllocationLine, fmt: &Format| {
-        let cells = [
-            number,
-            l.line_code.clone(),
-            l.line_name.clone(),
-            format_vnd(l.held),
-            format_vnd(l.allocated_out),
-            format_vnd(l.spent),
-            format_vnd(l.committed),
-            format_vnd(l.remaining),
-            format_percent(l.executed_basis_points),
-        ];
-        for (col, value) in cells.into_iter().enumerate() {
-            let f = if col == 2 { &s.text } else { fmt };
-            sheet.write_string_with_format(row, col as u16, value, f)?;
-        }
-        Ok::<(), XlsxError>(())
-    };
     for (i, l) in lines.iter().enumerate() {
-        write_line(sheet, row, (i + 1).to_string(), l, &s.amount).map_err(failed)?;
+        write_line(sheet, &s, row, Some(i + 1), l, false).map_err(failed)?;
         row += 1;
     }
     let mut total = total.clone();
     total.line_name = "Tổng cộng".into();
-    write_line(sheet, row, String::new(), &total, &s.total).map_err(failed)?;
+    write_line(sheet, &s, row, None, &total, true).map_err(failed)?;
     book.save_to_buffer().map_err(failed)
 }
 
@@ -142,46 +97,40 @@ pub fn quarter_label(year: i32, quarter: i32) -> String {
     format!("Quý {roman} năm {year}")
 }
 
-/// Báo cáo thu, nộp đảng phí, mẫu B01/ĐP.
+/// Báo cáo thu, nộp đảng phí, mẫu B01/ĐP: row 01 counts members, the
+/// others are amounts in đồng.
 pub fn dues_report(report: &wire::DuesReport) -> Result<Vec<u8>, Error> {
-    let s = styles();
+    let s = Styles::default();
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("B01-ĐP").map_err(failed)?;
-    header(
+    s.title_block(
         sheet,
-        &s,
-        &report.office_name,
-        "BÁO CÁO THU, NỘP ĐẢNG PHÍ (Mẫu B01/ĐP)",
-        &quarter_label(report.year, report.quarter),
+        &[
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            &report.office_name,
+            "",
+            "BÁO CÁO THU, NỘP ĐẢNG PHÍ (Mẫu B01/ĐP)",
+            &quarter_label(report.year, report.quarter),
+            "Đơn vị tính: đồng",
+        ],
         2,
     )
     .map_err(failed)?;
-    for (col, (heading, width)) in [("Mã số", 8), ("Chỉ tiêu", 45), ("Số liệu", 22)]
-        .into_iter()
-        .enumerate()
-    {
+    s.headings(
+        sheet,
+        FIRST_DATA_ROW - 1,
+        &[("Mã số", 8.0), ("Chỉ tiêu", 45.0), ("Số liệu", 22.0)],
+    )
+    .map_err(failed)?;
+    for (row, r) in (FIRST_DATA_ROW..).zip(&report.rows) {
         sheet
-            .write_string_with_format(FIRST_DATA_ROW - 1, col as u16, heading, &s.heading)
-            .map_err(failed)?;
-        sheet.set_column_width(col as u16, width).map_err(failed)?;
-    }
-    for (i, r) in report.rows.iter().enumerate() {
-        let row = FIRST_DATA_ROW + i as u32;
-        let value = if r.number == "01" {
-            group_thousands(r.value)
-        } else {
-            format_vnd(r.value)
-        };
-        sheet
-            .write_string_with_format(row, 0, &r.number, &s.amount)
+            .write_string_with_format(row, 0, &r.number, &s.text)
             .map_err(failed)?;
         sheet
             .write_string_with_format(row, 1, &r.label, &s.text)
             .map_err(failed)?;
-        sheet
-            .write_string_with_format(row, 2, value, &s.amount)
-            .map_err(failed)?;
+        s.number(sheet, row, 2, r.value).map_err(failed)?;
     }
     book.save_to_buffer().map_err(failed)
 }
@@ -205,7 +154,7 @@ mod tests {
     }
 
     #[test]
-    fn execution_sheet_reads_back_with_vietnamese_amounts() {
+    fn execution_sheet_holds_amounts_as_numbers() {
         let line = wire::AllocationLine {
             line_code: "6551".into(),
             line_name: "Văn phòng phẩm".into(),
@@ -225,14 +174,15 @@ mod tests {
             .iter()
             .find(|r| r.first().is_some_and(|c| c == "STT"))
             .expect("headings");
-        assert_eq!(headings, &EXECUTION_HEADINGS.map(String::from).to_vec());
+        assert_eq!(headings, &EXECUTION_HEADINGS.map(|(h, _)| h.to_string()).to_vec());
         let data = rows
             .iter()
             .find(|r| r.get(1).is_some_and(|c| c == "6551"))
             .expect("line");
-        assert_eq!(data[3], "12.000.000 đ");
-        assert_eq!(data[5], "3.456.789 đ");
-        assert_eq!(data[8], "28,81%");
+        // Numbers, not text: calamine reads them back as numbers.
+        assert_eq!(data[3], "12000000");
+        assert_eq!(data[5], "3456789");
+        assert_eq!(data[8], "0.2881");
         assert!(rows.iter().any(|r| r.get(2).is_some_and(|c| c == "Tổng cộng")));
     }
 }

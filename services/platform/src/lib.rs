@@ -22,7 +22,8 @@
 //!   [`grpc_client`]: outgoing calls; [`people`]: asking the directory about
 //!   users on a caller's behalf;
 //!   [`telemetry`]: logs and OpenTelemetry traces; [`metrics`]: calls
-//!   counted and timed, for Prometheus (`/metrics`) and OTLP.
+//!   counted and timed, for Prometheus (`/metrics`) and OTLP; [`xlsx`]: the
+//!   one way spreadsheets are written (numbers stay numbers).
 
 pub mod audit;
 pub mod audit_anchor;
@@ -49,5 +50,6 @@ pub mod telemetry;
 pub mod text;
 pub mod tree;
 pub mod validate;
+pub mod xlsx;
 
 pub use error::Error;

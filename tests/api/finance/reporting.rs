@@ -8,7 +8,7 @@ use vanphong_proto::finance::v1::{
 };
 
 use super::support::{
-    allocate, allocation_line, approved_root_estimate, dues, exports, figures, line, sheet, spending,
+    allocate, allocation_line, approved_root_estimate, dues, exports, figures, line, sheet, spending, typed_sheet,
 };
 use crate::helpers::{authed, spawn_app};
 
@@ -157,8 +157,19 @@ async fn figures_roll_up_the_tree_and_the_execution_sheet_reads_back() {
         .expect("xlsx")
         .into_inner();
     assert!(file.file_name.ends_with(".xlsx"));
+    let typed = typed_sheet(file.content.clone());
     let rows = sheet(file.content);
     assert!(rows.iter().any(|r| r.iter().any(|c| c == "Huyện ủy Hiệp Hòa")));
+    let line = typed
+        .iter()
+        .find(|r| matches!(r.get(1), Some(calamine::Data::String(code)) if code == "6551"))
+        .expect("6551");
+    for (col, cell) in line.iter().enumerate().skip(3) {
+        assert!(
+            matches!(cell, calamine::Data::Float(_)),
+            "column {col} is a number cell: {cell:?}"
+        );
+    }
     let headings = rows
         .iter()
         .find(|r| r.first().is_some_and(|c| c == "STT"))
@@ -170,11 +181,13 @@ async fn figures_roll_up_the_tree_and_the_execution_sheet_reads_back() {
         .find(|r| r.get(1).is_some_and(|c| c == "6551"))
         .expect("6551");
     assert_eq!(paper[2], "Văn phòng phẩm");
-    assert_eq!(paper[3], "4.000.000 đ");
-    assert_eq!(paper[4], "1.000.000 đ");
-    assert_eq!(paper[5], "600.000 đ");
-    assert_eq!(paper[7], "2.400.000 đ");
-    assert_eq!(paper[8], "20,00%");
+    // Amounts are number cells (they sum in a spreadsheet), the rate a
+    // fraction shown as a percentage.
+    assert_eq!(paper[3], "4000000");
+    assert_eq!(paper[4], "1000000");
+    assert_eq!(paper[5], "600000");
+    assert_eq!(paper[7], "2400000");
+    assert_eq!(paper[8], "0.2");
     let (status, body, _) = app
         .rest(
             Method::GET,

@@ -1,9 +1,6 @@
 //! Clients and fixtures shared by the finance tests: a budget approved at
 //! the province and allocated to a district, ready to spend.
 
-use std::io::Cursor;
-
-use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use tonic::transport::Channel;
 
 use vanphong_platform::identity::Role;
@@ -177,11 +174,10 @@ pub fn balance_of(b: &GetBalancesResponse, code: &str) -> i64 {
 
 /// The cells of a spreadsheet's first sheet, as text.
 pub fn sheet(content: Vec<u8>) -> Vec<Vec<String>> {
-    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(content)).expect("a workbook");
-    let name = book.sheet_names()[0].clone();
-    let range = book.worksheet_range(&name).expect("sheet");
-    range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect()
+    crate::helpers::spreadsheet_text(content)
+}
+
+/// The first sheet's cells as stored (see [`crate::helpers::spreadsheet_cells`]).
+pub fn typed_sheet(content: Vec<u8>) -> Vec<Vec<calamine::Data>> {
+    crate::helpers::spreadsheet_cells(content)
 }

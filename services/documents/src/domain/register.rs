@@ -1,8 +1,10 @@
 //! Register books (Nghị định 30/2020, Phụ lục IV): their columns, exactly
 //! as the decree names them, and their rendering as XLSX or CSV. Dates are
-//! written dd/mm/yyyy.
+//! written dd/mm/yyyy; counts (số đến, số lượng bản) are number cells.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{Format, Workbook};
+
+use vanphong_platform::xlsx::Styles;
 
 /// Which book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +73,18 @@ impl Book {
     }
 }
 
+impl Book {
+    /// The columns that hold counts (số đến, số lượng bản): number cells in
+    /// a spreadsheet, so they sort and sum as numbers.
+    fn count_columns(self) -> &'static [usize] {
+        match self {
+            Book::Incoming => &[1],
+            Book::Outgoing => &[6],
+            Book::Handling => &[0],
+        }
+    }
+}
+
 /// A filled-in book: one row of text cells per document.
 #[derive(Debug, Clone)]
 pub struct Register {
@@ -108,34 +122,30 @@ impl Register {
     /// headings on row 4.
     pub fn to_xlsx(&self) -> Result<Vec<u8>, RenderError> {
         let error = |e: rust_xlsxwriter::XlsxError| RenderError(e.to_string());
+        let s = Styles::default();
         let mut workbook = Workbook::new();
         let sheet = workbook.add_worksheet();
         sheet.set_name(sheet_name(self.book)).map_err(error)?;
         let title = Format::new().set_bold().set_font_size(14);
-        let heading = Format::new()
-            .set_bold()
-            .set_text_wrap()
-            .set_align(FormatAlign::Center)
-            .set_align(FormatAlign::VerticalCenter)
-            .set_border(FormatBorder::Thin);
-        let cell = Format::new().set_text_wrap().set_border(FormatBorder::Thin);
         sheet
             .write_string_with_format(0, 0, self.book.title(), &title)
             .map_err(error)?;
         sheet.write_string(1, 0, &self.office_name).map_err(error)?;
         sheet.write_string(2, 0, &self.period).map_err(error)?;
-        for (c, h) in self.book.headings().iter().enumerate() {
-            let col = u16::try_from(c).unwrap_or(u16::MAX);
-            sheet.write_string_with_format(3, col, *h, &heading).map_err(error)?;
-            sheet
-                .set_column_width(col, if c == 0 || c == 1 { 14 } else { 24 })
-                .map_err(error)?;
-        }
-        for (r, row) in self.rows.iter().enumerate() {
-            let line = u32::try_from(r + 4).unwrap_or(u32::MAX);
+        let columns: Vec<(&str, f64)> = (0..)
+            .zip(self.book.headings())
+            .map(|(c, h)| (*h, if c < 2 { 14.0 } else { 24.0 }))
+            .collect();
+        s.headings(sheet, 3, &columns).map_err(error)?;
+        let counts = self.book.count_columns();
+        for (line, row) in (4_u32..).zip(&self.rows) {
             for (c, value) in row.iter().enumerate() {
                 let col = u16::try_from(c).unwrap_or(u16::MAX);
-                sheet.write_string_with_format(line, col, value, &cell).map_err(error)?;
+                match value.parse::<i64>() {
+                    Ok(count) if counts.contains(&c) => s.number(sheet, line, col, count),
+                    _ => sheet.write_string_with_format(line, col, value, &s.text).map(|_| ()),
+                }
+                .map_err(error)?;
             }
         }
         workbook.save_to_buffer().map_err(error)
