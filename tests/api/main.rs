@@ -28,6 +28,7 @@ mod gateway;
 mod idempotency;
 mod metrics;
 mod migrations;
+mod names;
 mod no_token;
 mod offices;
 mod pages;

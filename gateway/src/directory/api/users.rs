@@ -108,12 +108,15 @@ impl UserApi {
             updated_at: now,
         };
         store::users::insert(&mut tx, &user, &hash).await?;
+        // Every server shows the new person's name: the snapshot changes.
+        store::bump_version(&mut tx).await?;
         record_change(&mut tx, &caller, now, None, &user, "create").await?;
         let response = user_to_wire(&user);
         if let Some(key) = &key {
             key.complete(&mut tx, &response).await?;
         }
         tx.commit().await?;
+        self.dir.reload().await?;
         Ok(response)
     }
 
@@ -250,9 +253,11 @@ impl UserApi {
         store::users::update(&mut tx, &after).await?;
         let revoke =
             (after.disabled && !before.disabled) || after.roles != before.roles || after.clearance < before.clearance;
-        if revoke && store::sessions::revoke_all_of(&mut tx, after.id, now).await? > 0 {
-            store::bump_version(&mut tx).await?;
+        if revoke {
+            store::sessions::revoke_all_of(&mut tx, after.id, now).await?;
         }
+        // Names, roles and the disabled flag are in the snapshot.
+        store::bump_version(&mut tx).await?;
         record_change(&mut tx, &caller, now, Some(&before), &after, "update").await?;
         tx.commit().await?;
         self.dir.reload().await?;

@@ -58,6 +58,17 @@ pub async fn get(tx: &mut Tx, id: Uuid) -> Result<Option<(User, String)>, StoreE
     Ok(row.map(UserRow::into_user).transpose()?)
 }
 
+/// Every user ever recorded, for the snapshot the suite's servers follow.
+pub async fn load_all(tx: &mut Tx) -> Result<Vec<User>, StoreError> {
+    let rows: Vec<UserRow> = tx
+        .fetch_all(query_built(format!("SELECT {COLUMNS} FROM users ORDER BY id")))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| r.into_user().map(|(found, _)| found))
+        .collect::<Result<_, _>>()?)
+}
+
 /// A user by sign-in name (stored lower-case).
 pub async fn by_username(tx: &mut Tx, username: &str) -> Result<Option<(User, String)>, StoreError> {
     let row: Option<UserRow> = tx

@@ -24,7 +24,11 @@ pub struct Extras {
 }
 
 pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::Document {
+    let snapshot = shared.snapshot();
     let handling = d.lead_handler_id.map(|lead| wire::Handling {
+        leader_name: snapshot.optional_person_name(d.leader_id),
+        lead_handler_name: snapshot.person_name(lead),
+        coordinator_names: extras.coordinators.iter().map(|c| snapshot.person_name(*c)).collect(),
         leader_id: id(d.leader_id),
         lead_handler_id: lead.to_string(),
         coordinator_ids: extras.coordinators.iter().map(Uuid::to_string).collect(),
@@ -105,5 +109,10 @@ pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::
             .collect(),
         cancel_reason: d.cancel_reason.clone(),
         recall_requested: d.recall_requested,
+        office_name: snapshot.office_name(d.office_id),
+        sender_office_name: snapshot.optional_office_name(d.sender_office_id),
+        drafter_name: snapshot.optional_person_name(d.drafter_id),
+        registered_by_id: id(d.registered_by),
+        registered_by_name: snapshot.optional_person_name(d.registered_by),
     }
 }

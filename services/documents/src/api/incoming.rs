@@ -307,6 +307,7 @@ impl IncomingApi {
         document.arrival_number = Some(store::series::next_number(&mut tx, office, &incoming_series(year)).await?);
         document.arrival_year = Some(year);
         document.registered_at = Some(now);
+        document.registered_by = Some(caller.subject_id);
         document.status = DocStatus::Registered;
         document.updated_at = now;
         if let Some(before) = &before {

@@ -36,6 +36,8 @@ pub struct Document {
     pub arrival_number: Option<i64>,
     pub received_at: Option<DateTime<Utc>>,
     pub registered_at: Option<DateTime<Utc>>,
+    /// The clerk who registered it (gave its incoming number).
+    pub registered_by: Option<Uuid>,
     pub sender_office_id: Option<Uuid>,
     pub source_document_id: Option<Uuid>,
     pub leader_id: Option<Uuid>,
@@ -108,6 +110,7 @@ impl Document {
             arrival_number: None,
             received_at: None,
             registered_at: None,
+            registered_by: None,
             sender_office_id: None,
             source_document_id: None,
             leader_id: None,

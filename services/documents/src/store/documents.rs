@@ -15,7 +15,7 @@ pub(crate) const COLUMNS: &str = "id, office_id, direction, status, type_code, s
      leader_id, lead_handler_id, handling_deadline, direction_note, assigned_at, reply_document_id, completed_at, \
      filed_at, file_reference, refusal_reason, created_by, created_at, updated_at, number_label, drafter_id, version, \
      signer_id, signing_prefix, signed_at, numbered_at, dispatched_at, cancelled_at, cancel_reason, \
-     drafting_unit_code, congress, series, recall_requested";
+     drafting_unit_code, congress, series, recall_requested, registered_by";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct Row {
@@ -43,6 +43,7 @@ pub(crate) struct Row {
     arrival_number: Option<i64>,
     received_at: Option<i64>,
     registered_at: Option<i64>,
+    registered_by: Option<String>,
     sender_office_id: Option<String>,
     source_document_id: Option<String>,
     leader_id: Option<String>,
@@ -102,6 +103,7 @@ impl Row {
             arrival_number: self.arrival_number,
             received_at: d.opt_timestamp("received_at", self.received_at)?,
             registered_at: d.opt_timestamp("registered_at", self.registered_at)?,
+            registered_by: d.opt_id("registered_by", self.registered_by.as_deref())?,
             sender_office_id: d.opt_id("sender_office_id", self.sender_office_id.as_deref())?,
             source_document_id: d.opt_id("source_document_id", self.source_document_id.as_deref())?,
             leader_id: d.opt_id("leader_id", self.leader_id.as_deref())?,
@@ -242,6 +244,7 @@ fn bind_fields(q: vanphong_platform::db::Query, d: &Document) -> vanphong_platfo
         .bind(d.congress)
         .bind(d.series.clone())
         .bind(d.recall_requested)
+        .bind(d.registered_by)
         .bind(d.duplicate_key())
         .bind(d.search_text())
 }

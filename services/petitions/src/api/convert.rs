@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use vanphong_platform::clock::{format_date, to_timestamp};
+use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_proto::petitions::v1 as wire;
 
 use crate::domain::kinds::{Complexity, Resolution};
@@ -53,9 +54,15 @@ fn redacted() -> wire::Petitioner {
     }
 }
 
-/// A petition on the wire; without `details` (lists), no petitioners nor
-/// history.
-pub fn petition_to_wire(p: &Petition, today: NaiveDate, area_name: String, details: Option<Details>) -> wire::Petition {
+/// A petition on the wire, with the names of its office and officers from
+/// `names`; without `details` (lists), no petitioners nor history.
+pub fn petition_to_wire(
+    p: &Petition,
+    today: NaiveDate,
+    names: &DirectorySnapshot,
+    area_name: String,
+    details: Option<Details>,
+) -> wire::Petition {
     let details = details.unwrap_or_default();
     let (petitioners, identity_redacted) = match (&details.petitioners, p.anonymous) {
         (_, true) => (Vec::new(), false),
@@ -69,11 +76,13 @@ pub fn petition_to_wire(p: &Petition, today: NaiveDate, area_name: String, detai
         outcome: o.to_wire(),
         classified_on: date(p.classified_on),
         classified_by: id(p.classified_by),
+        classified_by_name: names.optional_person_name(p.classified_by),
         note: p.classification_note.clone(),
         competent_authority: p.authority.map(|a| a.to_wire()).unwrap_or_default(),
     });
     let resolving = p.handler_id.map(|handler| wire::Resolving {
         handler_id: handler.to_string(),
+        handler_name: names.person_name(handler),
         accepted_on: date(p.accepted_on),
         resolution: p.resolution.unwrap_or(Resolution::First).to_wire(),
         complexity: p.complexity.unwrap_or(Complexity::Normal).to_wire(),
@@ -158,5 +167,8 @@ pub fn petition_to_wire(p: &Petition, today: NaiveDate, area_name: String, detai
             .collect(),
         created_at: Some(to_timestamp(p.created_at)),
         updated_at: Some(to_timestamp(p.updated_at)),
+        office_name: names.office_name(p.office_id),
+        received_by_id: p.created_by.to_string(),
+        received_by_name: names.person_name(p.created_by),
     }
 }

@@ -119,6 +119,7 @@ impl Shared {
         let answer = petition_to_wire(
             petition,
             self.today(),
+            &self.snapshot(),
             area.map(|a| a.name).unwrap_or_default(),
             Some(details),
         );

@@ -51,11 +51,12 @@ pub(crate) async fn summaries(s: &Shared, petitions: &[Petition]) -> Result<Vec<
         .map(|a| (a.code, a.name))
         .collect();
     let today = s.today();
+    let snapshot = s.snapshot();
     Ok(petitions
         .iter()
         .map(|p| {
             let area = names.get(&p.subject_area_code).cloned().unwrap_or_default();
-            petition_to_wire(p, today, area, None)
+            petition_to_wire(p, today, &snapshot, area, None)
         })
         .collect())
 }

@@ -1,5 +1,6 @@
-//! Each server's copy of the directory: the office tree with its history and
-//! the revoked sessions, kept current so that authorization needs no call per
+//! Each server's copy of the directory: the office tree with its history, the
+//! people (names, offices, roles) and the revoked sessions, kept current so
+//! that authorization and the names shown beside ids need no call per
 //! request.
 //!
 //! The directory (in the gateway process) publishes snapshots; other servers
@@ -9,7 +10,7 @@
 mod follow;
 mod wire;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tokio::sync::watch;
@@ -18,7 +19,19 @@ use uuid::Uuid;
 pub use follow::follow;
 pub use wire::snapshot_from_wire;
 
+use crate::identity::RoleSet;
 use crate::tree::OfficeTree;
+
+/// A user as every server knows them: enough to show their name beside
+/// their id and to say where they work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: Uuid,
+    pub full_name: String,
+    pub office_id: Uuid,
+    pub roles: RoleSet,
+    pub disabled: bool,
+}
 
 /// The directory at one version.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +40,7 @@ pub struct DirectorySnapshot {
     pub version: i64,
     pub tree: OfficeTree,
     revoked: HashSet<Uuid>,
+    people: HashMap<Uuid, Person>,
 }
 
 impl DirectorySnapshot {
@@ -35,7 +49,45 @@ impl DirectorySnapshot {
             version,
             tree,
             revoked: revoked.into_iter().collect(),
+            people: HashMap::new(),
         }
+    }
+
+    /// The same snapshot knowing these people.
+    pub fn with_people(mut self, people: impl IntoIterator<Item = Person>) -> Self {
+        self.people = people.into_iter().map(|p| (p.id, p)).collect();
+        self
+    }
+
+    /// The user with this id, if the directory has ever recorded them.
+    pub fn person(&self, id: Uuid) -> Option<&Person> {
+        self.people.get(&id)
+    }
+
+    /// The user's full name, or "" for an id the directory does not know
+    /// (a wire field beside an id stays empty rather than failing a read).
+    pub fn person_name(&self, id: Uuid) -> String {
+        self.person(id).map(|p| p.full_name.clone()).unwrap_or_default()
+    }
+
+    /// The full name beside an optional id ("" when there is none).
+    pub fn optional_person_name(&self, id: Option<Uuid>) -> String {
+        id.map(|i| self.person_name(i)).unwrap_or_default()
+    }
+
+    /// The office's name, or "" for an id the directory does not know.
+    pub fn office_name(&self, id: Uuid) -> String {
+        self.tree.get(id).map(|o| o.name.clone()).unwrap_or_default()
+    }
+
+    /// The office name beside an optional id ("" when there is none).
+    pub fn optional_office_name(&self, id: Option<Uuid>) -> String {
+        id.map(|i| self.office_name(i)).unwrap_or_default()
+    }
+
+    /// Every known person of `office`, in no particular order.
+    pub fn people_of(&self, office: Uuid) -> impl Iterator<Item = &Person> {
+        self.people.values().filter(move |p| p.office_id == office)
     }
 
     /// Whether tokens of this session must be refused.

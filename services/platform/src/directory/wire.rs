@@ -5,7 +5,8 @@ use uuid::Uuid;
 
 use vanphong_proto::directory::v1 as wire;
 
-use super::DirectorySnapshot;
+use super::{DirectorySnapshot, Person};
+use crate::identity::{Role, RoleSet};
 use crate::tree::{Numbering, OfficeEntry, OfficeKind, OfficeTree, ParentLink};
 
 /// The snapshot as the directory sent it; an error names the first entry
@@ -21,11 +22,27 @@ pub fn snapshot_from_wire(snapshot: wire::DirectorySnapshot) -> Result<Directory
         .iter()
         .map(|r| parse_id(&r.session_id, "revoked session"))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(DirectorySnapshot::new(
-        snapshot.version,
-        OfficeTree::new(offices),
-        revoked,
-    ))
+    let people = snapshot
+        .people
+        .into_iter()
+        .map(person_from_wire)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DirectorySnapshot::new(snapshot.version, OfficeTree::new(offices), revoked).with_people(people))
+}
+
+fn person_from_wire(person: wire::DirectoryPerson) -> Result<Person, String> {
+    let roles = person
+        .roles
+        .iter()
+        .map(|r| Role::from_wire(*r).ok_or_else(|| format!("bad role {r} of user {}", person.id)))
+        .collect::<Result<RoleSet, String>>()?;
+    Ok(Person {
+        id: parse_id(&person.id, "user")?,
+        office_id: parse_id(&person.office_id, "user's office")?,
+        full_name: person.full_name,
+        roles,
+        disabled: person.disabled,
+    })
 }
 
 fn office_from_wire(office: wire::Office) -> Result<OfficeEntry, String> {

@@ -130,6 +130,7 @@ fn opt_id(id: Option<Uuid>) -> String {
 
 /// A report with its history (pass no events for list entries).
 pub fn report_to_wire(s: &Shared, r: &Report, events: &[Event]) -> wire::Report {
+    let snapshot = s.snapshot();
     wire::Report {
         id: r.id.to_string(),
         office_id: r.office_id.to_string(),
@@ -155,6 +156,8 @@ pub fn report_to_wire(s: &Shared, r: &Report, events: &[Event]) -> wire::Report 
         updated_at: Some(to_timestamp(r.updated_at)),
         submitted_at: r.submitted_at.map(to_timestamp),
         approved_by: opt_id(r.approved_by),
+        created_by_name: snapshot.person_name(r.created_by),
+        approved_by_name: snapshot.optional_person_name(r.approved_by),
         approved_at: r.approved_at.map(to_timestamp),
         override_reason: r.override_reason.clone(),
         document_id: opt_id(r.document_id),
