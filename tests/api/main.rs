@@ -32,6 +32,7 @@ mod names;
 mod no_token;
 mod offices;
 mod pages;
+mod people;
 mod petitions;
 mod readme;
 mod reporting;

@@ -8,6 +8,7 @@ pub(crate) mod audited;
 mod auth;
 pub mod convert;
 mod offices;
+mod people;
 mod roles;
 mod service_accounts;
 mod sync;

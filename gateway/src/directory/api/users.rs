@@ -16,12 +16,13 @@ use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
 use vanphong_proto::directory::v1::user_service_server::UserService;
 use vanphong_proto::directory::v1::{
-    CreateUserRequest, GetUserRequest, ListUsersRequest, ListUsersResponse, SetPasswordRequest, SetPasswordResponse,
-    UpdateUserRequest, User as WireUser,
+    CreateUserRequest, GetUserRequest, ListPeopleRequest, ListPeopleResponse, ListUsersRequest, ListUsersResponse,
+    SetPasswordRequest, SetPasswordResponse, UpdateUserRequest, User as WireUser,
 };
 
 use super::audited::record_change;
 use super::convert::user_to_wire;
+use super::people;
 use super::roles::{check_clearance, check_roles, ensure_may_grant};
 use crate::directory::Directory;
 use crate::directory::domain::password::check_new_password;
@@ -41,9 +42,7 @@ impl UserApi {
 /// Whether the caller may see the people of `office`: its own, or below it
 /// for leaders and admins.
 fn may_see_people(dir: &Directory, caller: &Caller, office: Uuid) -> bool {
-    let snapshot = dir.view().current();
-    let today = dir.today();
-    caller.may_read(&snapshot.tree, office, today) || caller.may_administer(&snapshot.tree, office, today)
+    people::may_see_people(&dir.view().current(), caller, office, dir.today())
 }
 
 async fn load_user(tx: &mut Tx, id: Uuid) -> Result<User, Error> {
@@ -161,26 +160,13 @@ impl UserApi {
         };
         c.finish()?;
 
-        let snapshot = self.dir.view().current();
-        let today = self.dir.today();
-        if snapshot.tree.get(office).is_none() {
-            return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
-        }
-        if !may_see_people(&self.dir, &caller, office) {
-            return Err(Error::PermissionDenied(
-                "Bạn không có quyền xem người dùng của đơn vị này".into(),
-            ));
-        }
-        let mut offices = vec![office];
-        if req.include_descendants {
-            offices.extend(
-                snapshot
-                    .tree
-                    .descendants_on(office, today)
-                    .into_iter()
-                    .filter(|o| may_see_people(&self.dir, &caller, *o)),
-            );
-        }
+        let offices = people::visible_offices(
+            &self.dir.view().current(),
+            &caller,
+            office,
+            req.include_descendants,
+            self.dir.today(),
+        )?;
         let mut tx = self.dir.db.begin_read().await?;
         let mut users =
             store::users::list(&mut tx, &offices, query.as_deref(), after.as_deref(), page_size + 1).await?;
@@ -344,6 +330,12 @@ impl UserService for UserApi {
 
     async fn update_user(&self, request: Request<UpdateUserRequest>) -> Result<Response<WireUser>, Status> {
         Ok(Response::new(self.update(request).await?))
+    }
+
+    async fn list_people(&self, request: Request<ListPeopleRequest>) -> Result<Response<ListPeopleResponse>, Status> {
+        let caller = Caller::of(&request).map_err(Status::from)?;
+        let answer = people::list(&self.dir.view().current(), &caller, self.dir.today(), request.get_ref())?;
+        Ok(Response::new(answer))
     }
 
     async fn set_password(
