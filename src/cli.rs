@@ -12,7 +12,9 @@ use vanphong_finance::Finance;
 use vanphong_petitions::Petitions;
 use vanphong_platform::audit;
 use vanphong_platform::audit_anchor::{Anchoring, AuditKey};
+use vanphong_platform::audit_export;
 use vanphong_platform::audit_state::StoredState;
+use vanphong_platform::audit_view::Sight;
 use vanphong_platform::clock::{SharedClock, ShiftedClock, SystemClock};
 use vanphong_platform::config::{Options, Settings};
 use vanphong_platform::db::Migrations;
@@ -88,6 +90,38 @@ pub enum AuditCommand {
         #[arg(long)]
         office: Option<Uuid>,
     },
+    /// Write an auditor's export: one office's audit records of a period
+    /// (local dates, both included) from one service's database, with a
+    /// signed checkpoint of the last one and the audit public key, the file
+    /// signed with the audit key (its private half is needed). Refused if
+    /// the chain does not verify.
+    Export {
+        /// The service whose trail to export.
+        #[arg(value_enum)]
+        target: Target,
+        #[arg(long)]
+        office: Uuid,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Where to write the file (default: its own name, in the current
+        /// folder).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// Check an auditor's export offline: the file's signature, the chain
+    /// links and hashes of its records, and its signed checkpoint. Exits
+    /// with status 3 if anything does not hold.
+    VerifyExport {
+        file: std::path::PathBuf,
+        /// The audit public key (PEM) the file must be signed with; without
+        /// it, the key in the file is used and its id printed to compare.
+        #[arg(long, value_name = "PEM")]
+        public_key: Option<std::path::PathBuf>,
+    },
 }
 
 /// A server of the suite.
@@ -151,9 +185,17 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), CommandErro
             clock_start,
         } => serve(target, demo, clock_start, settings).await,
         Command::Migrate { target } => migrate(target, &settings).await,
-        Command::Audit {
-            command: AuditCommand::Verify { target, office },
-        } => verify_audit(target, office, &settings).await,
+        Command::Audit { command } => match command {
+            AuditCommand::Verify { target, office } => verify_audit(target, office, &settings).await,
+            AuditCommand::Export {
+                target,
+                office,
+                from,
+                to,
+                out,
+            } => export_audit(target, office, (from, to), out, &settings).await,
+            AuditCommand::VerifyExport { file, public_key } => verify_export(&file, public_key.as_deref()),
+        },
     }
 }
 
@@ -265,6 +307,89 @@ async fn verify_audit(target: Target, office: Option<Uuid>, settings: &Settings)
     }
     if broken > 0 {
         return Err(CommandError::AuditBroken(broken));
+    }
+    Ok(())
+}
+
+async fn export_audit(
+    target: Target,
+    office: Uuid,
+    (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+    out: Option<std::path::PathBuf>,
+    settings: &Settings,
+) -> Result<(), CommandError> {
+    let _telemetry = telemetry::init("audit", &settings.log, settings.log_format)?;
+    let [(service, migrations, states)] = target.databases()[..] else {
+        return Err(CommandError::Usage(
+            "audit export reads one service: gateway, documents, petitions, finance or reporting".into(),
+        ));
+    };
+    if from > to {
+        return Err(CommandError::Usage("--to must not be before --from".into()));
+    }
+    let anchoring = Anchoring {
+        chain: service,
+        key: Arc::new(AuditKey::load(&settings.audit_key_file)?),
+    };
+    let db = suite::open_database(settings, service, migrations).await?;
+    let now = chrono::Utc::now();
+    let sealed = async {
+        let gathered = audit_export::gather(&db, &anchoring, states, office, from, to, now).await?;
+        // The command runs on the database itself: nothing is hidden.
+        let sights = vec![Sight::Whole; gathered.records.len()];
+        let sealed = audit_export::seal(&gathered, &sights, &anchoring, "cli", now)?;
+        Ok::<_, vanphong_platform::Error>((sealed, gathered.records.len()))
+    }
+    .await;
+    db.close().await;
+    let (sealed, count) = sealed?;
+    let path = out.unwrap_or_else(|| std::path::PathBuf::from(&sealed.file_name));
+    std::fs::write(&path, &sealed.content).map_err(|source| CommandError::File {
+        path: path.clone(),
+        source,
+    })?;
+    println!(
+        "Đã xuất {count} bản ghi nhật ký ({service}) vào {} — exported, signed with audit key {}",
+        path.display(),
+        anchoring.key.id()
+    );
+    Ok(())
+}
+
+fn verify_export(file: &std::path::Path, public_key: Option<&std::path::Path>) -> Result<(), CommandError> {
+    let content = std::fs::read(file).map_err(|source| CommandError::File {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let trusted = public_key.map(AuditKey::load_for_verifying).transpose()?;
+    let verified = audit_export::verify_file(&content, trusted.as_ref().map(AuditKey::verifying_key))
+        .map_err(CommandError::ExportBroken)?;
+    let export = &verified.export;
+    println!(
+        "Tệp xuất nhật ký nguyên vẹn — the audit export is intact.\n  \
+         Dịch vụ (service): {}\n  Đơn vị (office): {}\n  Thời kỳ (period): {} – {}\n  \
+         Bản ghi (records): {} (số {} đến {}, {} bản ghi đã ẩn bớt nội dung / redacted)\n  \
+         Điểm neo đã ký (signed checkpoint): bản ghi số {}",
+        export.service,
+        export.office_id,
+        export.from,
+        export.to,
+        export.records.len(),
+        export.previous.seq + 1,
+        export.previous.seq + export.records.len() as i64,
+        verified.redacted,
+        export.checkpoint.as_ref().map_or(0, |c| c.seq),
+    );
+    match trusted {
+        Some(_) => println!(
+            "  Ký bằng khóa được chỉ định (signed by the given key): {}",
+            verified.key_id
+        ),
+        None => println!(
+            "  Ký bằng khóa trong tệp (signed by the key it carries): {} — \
+             đối chiếu với khóa nhật ký của đơn vị / compare with the deployment's audit key",
+            verified.key_id
+        ),
     }
     Ok(())
 }

@@ -30,4 +30,14 @@ pub enum CommandError {
     Demo(String),
     #[error("the audit trail is broken in {0} chain(s)")]
     AuditBroken(usize),
+    #[error("tệp xuất nhật ký KHÔNG nguyên vẹn — the audit export does not hold: {0}")]
+    ExportBroken(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{}: {source}", path.display())]
+    File {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }

@@ -35,6 +35,10 @@ fn main() -> ExitCode {
             eprintln!("vanphong: the audit trail is broken in {n} chain(s)");
             ExitCode::from(3)
         }
+        Err(e @ CommandError::ExportBroken(_)) => {
+            eprintln!("vanphong: {e}");
+            ExitCode::from(3)
+        }
         Err(e) => {
             eprintln!("vanphong: {}", display_chain(&e));
             ExitCode::FAILURE

@@ -6,9 +6,13 @@ use tonic::Code;
 use vanphong_platform::db::{Db, Query, query};
 use vanphong_platform::identity::Role;
 use vanphong_platform::{audit, audit_anchor};
-use vanphong_proto::common::v1::{ListAuditRecordsRequest, VerifyAuditRequest, VerifyAuditResponse};
+use vanphong_proto::common::v1::{
+    AuditExportFile, ExportAuditRecordsRequest, ListAuditRecordsRequest, VerifyAuditRequest, VerifyAuditResponse,
+};
 use vanphong_proto::directory::v1::UpdateOfficeRequest;
 use vanphong_proto::directory::v1::audit_service_client::AuditServiceClient;
+use vanphong_proto::documents::v1::CreateDraftRequest;
+use vanphong_proto::documents::v1::audit_service_client::AuditServiceClient as DocumentsAuditClient;
 
 use crate::helpers::{TestApp, authed, spawn_app, spawn_app_with};
 
@@ -358,4 +362,166 @@ async fn a_row_edited_straight_in_the_database_no_longer_matches_its_last_record
         .expect("vanphong runs");
     assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&document.id));
+}
+
+/// `ExportAuditRecords` of the documents service for `office`, over every
+/// day a test runs on.
+async fn export_documents(app: &TestApp, token: &str, office: &str) -> Result<AuditExportFile, tonic::Status> {
+    DocumentsAuditClient::new(app.channel.clone())
+        .export_audit_records(authed(
+            ExportAuditRecordsRequest {
+                office_id: office.into(),
+                from: "2000-01-01".into(),
+                to: "2099-12-31".into(),
+            },
+            token,
+        ))
+        .await
+        .map(tonic::Response::into_inner)
+}
+
+/// `vanphong audit verify-export` of `content`, with the public half of
+/// the test's audit key.
+pub(crate) fn verify_export(app: &TestApp, content: &[u8]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("export.json");
+    std::fs::write(&file, content).expect("written");
+    let public = vanphong_platform::identity::public_key_path(&app.settings.audit_key_file);
+    crate::cli::run(
+        &app.settings,
+        &[
+            "audit",
+            "verify-export",
+            file.to_str().expect("utf-8"),
+            "--public-key",
+            public.to_str().expect("utf-8"),
+        ],
+    )
+}
+
+#[tokio::test]
+async fn an_inspectors_export_verifies_offline_and_any_change_to_it_shows() {
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let inspector = app.token("tu", Role::Inspector).await;
+    let hiephoa = app.office_id("hiephoa");
+    // A Mật draft the province's inspector may not read, and a notice.
+    let subject = "Phương án nhân sự kín";
+    let secret = crate::documents_attachments::draft(
+        &app,
+        &clerk,
+        CreateDraftRequest {
+            type_code: "BC".into(),
+            subject: subject.into(),
+            secrecy: 1,
+            pages: 2,
+            ..Default::default()
+        },
+    )
+    .await;
+    let notice = crate::documents_incoming::register(
+        &app,
+        &clerk,
+        crate::documents_incoming::paper(7, "Về kế hoạch tổ chức hội nghị"),
+    )
+    .await;
+
+    let file = export_documents(&app, &inspector, &hiephoa).await.expect("exported");
+    assert_eq!(file.content_type, "application/json");
+    assert!(file.file_name.ends_with(".json"), "{}", file.file_name);
+    let out = verify_export(&app, &file.content);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        summary.contains("nguyên vẹn") && summary.contains("intact"),
+        "{summary}"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&file.content).expect("json");
+    let records = json["export"]["records"].as_array().expect("records");
+    assert_eq!(records.len(), 2, "{json}");
+    assert_eq!(json["export"]["service"], "documents");
+    assert_eq!(json["export"]["office_id"], hiephoa);
+    let text = String::from_utf8_lossy(&file.content);
+    assert!(!text.contains(subject), "the secret subject is hidden");
+    assert!(text.contains(&notice.id) && text.contains(&secret.id));
+    assert_eq!(records.iter().filter(|r| r["redacted"] == true).count(), 1);
+
+    // One character changed: the file's signature no longer holds.
+    let changed = text.replacen("hội nghị", "hội thảo", 1);
+    assert_ne!(changed, text);
+    let out = verify_export(&app, changed.as_bytes());
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Chữ ký của tệp"));
+    // A record left out fails too.
+    let mut shorter = json.clone();
+    shorter["export"]["records"].as_array_mut().expect("records").remove(0);
+    let out = verify_export(&app, &serde_json::to_vec(&shorter).expect("json"));
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("không"));
+
+    // The export is itself recorded; and a clerk may not export.
+    let exports = DocumentsAuditClient::new(app.channel.clone())
+        .list_audit_records(authed(
+            ListAuditRecordsRequest {
+                office_id: hiephoa.clone(),
+                entity: "audit_export".into(),
+                ..Default::default()
+            },
+            &inspector,
+        ))
+        .await
+        .expect("records")
+        .into_inner()
+        .records;
+    assert_eq!(exports.len(), 1);
+    assert_eq!(exports[0].actor_user_id, app.user_id("tu", Role::Inspector).await);
+    let e = export_documents(&app, &clerk, &hiephoa).await.expect_err("clerk");
+    assert_eq!(e.code(), Code::PermissionDenied);
+
+    // The directory's trail over REST; the file verifies with the key it
+    // carries, whose id is printed.
+    let (status, body, _) = app
+        .rest(
+            Method::GET,
+            &format!("/api/v1/directory/audit/export?officeId={hiephoa}&from=2000-01-01&to=2099-12-31"),
+            Some(&inspector),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    use base64::Engine;
+    let content = base64::engine::general_purpose::STANDARD
+        .decode(body["content"].as_str().expect("content"))
+        .expect("base64");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("directory.json");
+    std::fs::write(&path, &content).expect("written");
+    let out = crate::cli::run(
+        &app.settings,
+        &["audit", "verify-export", path.to_str().expect("utf-8")],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = audit_anchor::AuditKey::load_for_verifying(&app.settings.audit_key_file).expect("key");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(key.id()));
+
+    // A period backwards is refused naming the field; a broken chain is
+    // not exported.
+    let (status, body, _) = app
+        .rest(
+            Method::GET,
+            &format!("/api/v1/directory/audit/export?officeId={hiephoa}&from=2026-02-01&to=2026-01-01"),
+            Some(&inspector),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("\"to\""), "{body}");
+    tamper(
+        &app.db("documents").await,
+        query("UPDATE audit_records SET action = 'delete' WHERE office_id = $1 AND seq = 1").bind(&hiephoa),
+    )
+    .await;
+    let e = export_documents(&app, &inspector, &hiephoa).await.expect_err("broken");
+    assert_eq!(e.code(), Code::FailedPrecondition);
+    assert!(e.message().contains("không nguyên vẹn"), "{}", e.message());
 }

@@ -33,7 +33,7 @@ pub(crate) fn database_args(settings: &Settings) -> Vec<String> {
     }
 }
 
-fn run(settings: &Settings, args: &[&str]) -> Output {
+pub(crate) fn run(settings: &Settings, args: &[&str]) -> Output {
     vanphong(settings, args).output().expect("vanphong runs")
 }
 
@@ -215,4 +215,68 @@ async fn audit_verify_command_catches_a_recomputed_chain_with_only_the_public_ke
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(report.contains(&tu), "{report}");
     assert!(report.contains("đã bị tính lại"), "{report}");
+}
+
+#[tokio::test]
+async fn audit_export_command_writes_a_file_that_verifies_only_with_its_key() {
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("tu.json");
+    let tu = app.office_id("tu");
+    let out = run(
+        &app.settings,
+        &[
+            "audit",
+            "export",
+            "gateway",
+            "--office",
+            &tu,
+            "--from",
+            "2000-01-01",
+            "--to",
+            "2099-12-31",
+            "--out",
+            file.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let content = std::fs::read(&file).expect("the file was written");
+    let json: serde_json::Value = serde_json::from_slice(&content).expect("json");
+    assert_eq!(json["export"]["service"], "directory");
+    assert!(!json["export"]["records"].as_array().expect("records").is_empty());
+    let out = crate::audit::verify_export(&app, &content);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Checked against another deployment's key, the file is refused.
+    let other = dir.path().join("other-key.pem");
+    vanphong_platform::audit_anchor::AuditKey::load_or_create(&other).expect("another key");
+    let out = run(
+        &app.settings,
+        &[
+            "audit",
+            "verify-export",
+            file.to_str().expect("utf-8"),
+            "--public-key",
+            other.to_str().expect("utf-8"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("khóa"));
+
+    // An export covers one service's trail.
+    let out = run(
+        &app.settings,
+        &[
+            "audit",
+            "export",
+            "all",
+            "--office",
+            &tu,
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+        ],
+    );
+    assert!(!out.status.success());
 }

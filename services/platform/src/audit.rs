@@ -31,7 +31,7 @@ const SELECT_ROW: &str = "SELECT office_id, seq, id, recorded_at, actor_user_id,
      action, before_json, after_json, trace_id, prev_hash, hash FROM audit_records";
 
 /// `prev_hash` of the first record of every chain.
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// One change to record.
 #[derive(Debug, Clone)]
@@ -50,7 +50,7 @@ pub struct Change {
 }
 
 /// A stored audit record.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct AuditRow {
     pub office_id: String,
     pub seq: i64,
@@ -456,4 +456,47 @@ pub async fn list(
         q = q.bind(e);
     }
     db.fetch_all(q.bind(i64::from(limit))).await
+}
+
+/// The first and last `seq` of the records of `office` recorded in
+/// `[from, until)` (microseconds), if any.
+pub async fn seq_range(db: &Db, office: Uuid, from: i64, until: i64) -> Result<Option<(i64, i64)>, StoreError> {
+    let (first, last): (Option<i64>, Option<i64>) = db
+        .fetch_optional(
+            query(
+                "SELECT MIN(seq), MAX(seq) FROM audit_records \
+                 WHERE office_id = $1 AND recorded_at >= $2 AND recorded_at < $3",
+            )
+            .bind(office.to_string())
+            .bind(from)
+            .bind(until),
+        )
+        .await?
+        .unwrap_or((None, None));
+    Ok(first.zip(last))
+}
+
+/// The last record of `office` recorded before `until` (microseconds).
+pub async fn last_before(db: &Db, office: Uuid, until: i64) -> Result<Option<AuditRow>, StoreError> {
+    db.fetch_optional(
+        query_built(format!(
+            "{SELECT_ROW} WHERE office_id = $1 AND recorded_at < $2 ORDER BY seq DESC LIMIT 1"
+        ))
+        .bind(office.to_string())
+        .bind(until),
+    )
+    .await
+}
+
+/// The records of `office` numbered `first` to `last`, in order.
+pub async fn between(db: &Db, office: Uuid, first: i64, last: i64) -> Result<Vec<AuditRow>, StoreError> {
+    db.fetch_all(
+        query_built(format!(
+            "{SELECT_ROW} WHERE office_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq"
+        ))
+        .bind(office.to_string())
+        .bind(first)
+        .bind(last),
+    )
+    .await
 }

@@ -1,5 +1,5 @@
-//! The audit RPCs every service offers (`ListAuditRecords`, `VerifyAudit`),
-//! implemented once: each service's generated `AuditService` calls these.
+//! The audit RPCs every service offers (`ListAuditRecords`, `VerifyAudit`,
+//! `ExportAuditRecords`), implemented once: each service's generated `AuditService` calls these.
 //!
 //! Admins and inspectors read and verify the trail of their own office and
 //! of the offices below it; nobody else does. What each reader is shown of
@@ -9,12 +9,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use vanphong_proto::common::v1::{
-    ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest, VerifyAuditResponse,
+    AuditExportFile, ExportAuditRecordsRequest, ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest,
+    VerifyAuditResponse,
 };
 
 use crate::Error;
-use crate::audit;
+use crate::audit::{self, Change};
 use crate::audit_anchor::Anchoring;
+use crate::audit_export;
 use crate::audit_state::StoredState;
 use crate::audit_view::{self, AuditLens};
 use crate::clock::local_date;
@@ -137,6 +139,63 @@ pub async fn verify(
     Ok(audit::verify(db, anchoring, states, &offices, now).await?.to_wire())
 }
 
+/// An auditor's export of one office's records for a period
+/// ([`audit_export`]), for those who may list them, each record as `lens`
+/// lets the caller see it; the export itself is recorded in the trail.
+#[allow(clippy::too_many_arguments)]
+pub async fn export(
+    db: &Db,
+    anchoring: &Anchoring,
+    states: &dyn StoredState,
+    caller: &Caller,
+    tree: &OfficeTree,
+    now: DateTime<Utc>,
+    req: ExportAuditRecordsRequest,
+    lens: &impl AuditLens,
+) -> Result<AuditExportFile, Error> {
+    let mut c = Checker::new();
+    let office = c.id("office_id", &req.office_id);
+    let from = c.date("from", &req.from);
+    let to = c.date("to", &req.to);
+    if c.is_clean() && from > to {
+        c.violation("to", "OUT_OF_RANGE", "Ngày kết thúc không được trước ngày bắt đầu");
+    }
+    c.finish()?;
+    ensure_may_audit(caller, tree, office, local_date(now))?;
+    let gathered = audit_export::gather(db, anchoring, states, office, from, to, now).await?;
+    let sights = lens.sights(caller, &gathered.records).await?;
+    let sealed = audit_export::seal(&gathered, &sights, anchoring, &caller.subject_id.to_string(), now)?;
+    let mut tx = db.begin_write().await?;
+    audit::record(
+        &mut tx,
+        caller,
+        now,
+        Change {
+            office_id: office,
+            entity: "audit_export",
+            entity_id: sealed.file_name.clone(),
+            action: "export",
+            before: None,
+            after: Some(serde_json::json!({
+                "service": anchoring.chain,
+                "from": req.from,
+                "to": req.to,
+                "records": gathered.records.len(),
+                "first_seq": gathered.records.first().map(|r| r.seq),
+                "last_seq": gathered.records.last().map(|r| r.seq),
+                "sha256": sealed.sha256,
+            })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(AuditExportFile {
+        file_name: sealed.file_name,
+        content_type: audit_export::CONTENT_TYPE.into(),
+        content: sealed.content,
+    })
+}
+
 /// A backend service's `ListAuditRecords`, as its generated `AuditService`
 /// calls it.
 pub async fn serve_list(
@@ -165,6 +224,28 @@ pub async fn serve_verify(
         tree,
         ctx.clock.now(),
         request.into_inner(),
+    )
+    .await?;
+    Ok(tonic::Response::new(answer))
+}
+
+/// A backend service's `ExportAuditRecords`.
+pub async fn serve_export(
+    ctx: &ServiceContext,
+    request: tonic::Request<ExportAuditRecordsRequest>,
+    lens: &impl AuditLens,
+) -> Result<tonic::Response<AuditExportFile>, tonic::Status> {
+    let caller = Caller::of(&request)?;
+    let tree = &ctx.directory.current().tree;
+    let answer = export(
+        &ctx.db,
+        &ctx.anchoring,
+        ctx.audit_states,
+        &caller,
+        tree,
+        ctx.clock.now(),
+        request.into_inner(),
+        lens,
     )
     .await?;
     Ok(tonic::Response::new(answer))

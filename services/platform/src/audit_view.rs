@@ -49,13 +49,23 @@ impl AuditLens for AsStored {
 
 /// The record as the reader may see it.
 pub fn view(record: &AuditRow, sight: Sight) -> Result<wire::AuditRecord, CorruptRow> {
-    let mut shown = record.to_wire()?;
-    if let Sight::Without(keys) = sight {
-        shown.before_json = without(&shown.before_json, keys);
-        shown.after_json = without(&shown.after_json, keys);
-        shown.redacted = true;
-    }
+    let mut seen = record.clone();
+    let redacted = redact(&mut seen, sight);
+    let mut shown = seen.to_wire()?;
+    shown.redacted = redacted;
     Ok(shown)
+}
+
+/// The record as stored with what `sight` hides hidden; whether anything
+/// was (the hashes stay those of the record as stored).
+pub fn redact(record: &mut AuditRow, sight: Sight) -> bool {
+    let Sight::Without(keys) = sight else {
+        return false;
+    };
+    for json in [&mut record.before_json, &mut record.after_json].into_iter().flatten() {
+        *json = without(json, keys);
+    }
+    true
 }
 
 /// The JSON with the values of `keys` hidden; anything but an object is

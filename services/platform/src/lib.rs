@@ -28,6 +28,7 @@
 pub mod audit;
 pub mod audit_anchor;
 pub mod audit_api;
+pub mod audit_export;
 pub mod audit_state;
 pub mod audit_view;
 pub mod calendar;

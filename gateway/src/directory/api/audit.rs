@@ -10,7 +10,8 @@ use vanphong_platform::audit_view::AsStored;
 use vanphong_platform::db::Tx;
 use vanphong_platform::identity::Caller;
 use vanphong_proto::common::v1::{
-    ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest, VerifyAuditResponse,
+    AuditExportFile, ExportAuditRecordsRequest, ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest,
+    VerifyAuditResponse,
 };
 use vanphong_proto::directory::v1::audit_service_server::AuditService;
 
@@ -89,6 +90,26 @@ impl AuditService for AuditApi {
             &snapshot.tree,
             self.dir.clock.now(),
             request.into_inner(),
+        )
+        .await?;
+        Ok(Response::new(answer))
+    }
+
+    async fn export_audit_records(
+        &self,
+        request: Request<ExportAuditRecordsRequest>,
+    ) -> Result<Response<AuditExportFile>, Status> {
+        let caller = Caller::of(&request)?;
+        let snapshot = self.dir.view().current();
+        let answer = audit_api::export(
+            &self.dir.db,
+            &self.dir.anchoring(),
+            &States,
+            &caller,
+            &snapshot.tree,
+            self.dir.clock.now(),
+            request.into_inner(),
+            &AsStored,
         )
         .await?;
         Ok(Response::new(answer))

@@ -15,7 +15,8 @@ use vanphong_platform::audit_view::{AuditLens, Sight};
 use vanphong_platform::db::Tx;
 use vanphong_platform::identity::Caller;
 use vanphong_proto::common::v1::{
-    ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest, VerifyAuditResponse,
+    AuditExportFile, ExportAuditRecordsRequest, ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest,
+    VerifyAuditResponse,
 };
 use vanphong_proto::documents::v1::audit_service_server::AuditService;
 
@@ -122,5 +123,12 @@ impl AuditService for AuditApi {
         request: Request<VerifyAuditRequest>,
     ) -> Result<Response<VerifyAuditResponse>, Status> {
         audit_api::serve_verify(&self.0.ctx, request).await
+    }
+
+    async fn export_audit_records(
+        &self,
+        request: Request<ExportAuditRecordsRequest>,
+    ) -> Result<Response<AuditExportFile>, Status> {
+        audit_api::serve_export(&self.0.ctx, request, self.0.as_ref()).await
     }
 }

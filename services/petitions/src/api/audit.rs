@@ -12,7 +12,8 @@ use vanphong_platform::audit_state::{StateFuture, StoredState};
 use vanphong_platform::audit_view::AsStored;
 use vanphong_platform::db::Tx;
 use vanphong_proto::common::v1::{
-    ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest, VerifyAuditResponse,
+    AuditExportFile, ExportAuditRecordsRequest, ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest,
+    VerifyAuditResponse,
 };
 use vanphong_proto::petitions::v1::audit_service_server::AuditService;
 
@@ -54,5 +55,12 @@ impl AuditService for AuditApi {
         request: Request<VerifyAuditRequest>,
     ) -> Result<Response<VerifyAuditResponse>, Status> {
         audit_api::serve_verify(&self.0.ctx, request).await
+    }
+
+    async fn export_audit_records(
+        &self,
+        request: Request<ExportAuditRecordsRequest>,
+    ) -> Result<Response<AuditExportFile>, Status> {
+        audit_api::serve_export(&self.0.ctx, request, &AsStored).await
     }
 }
