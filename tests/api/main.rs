@@ -26,6 +26,7 @@ mod documents_secrecy;
 mod finance;
 mod gateway;
 mod idempotency;
+mod lookups;
 mod metrics;
 mod migrations;
 mod names;

@@ -67,6 +67,20 @@ impl Checker {
         }
     }
 
+    /// A number of a yearly series as written, "14/2026" (số đơn, số đến),
+    /// or absent when empty.
+    pub fn optional_number_of_year(&mut self, field: &str, value: &str) -> Option<(i64, i32)> {
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let parsed = parse_number_of_year(trimmed);
+        if parsed.is_none() {
+            self.violation(field, "INVALID_FORMAT", "Số phải viết dạng số/năm, ví dụ 14/2026");
+        }
+        parsed
+    }
+
     /// A required id (UUID).
     pub fn id(&mut self, field: &str, value: &str) -> Uuid {
         if value.trim().is_empty() {
@@ -191,6 +205,19 @@ impl Checker {
     }
 }
 
+/// "14/2026" as (14, 2026); `None` unless it is a positive number, a slash
+/// and a four-digit year (spaces around the slash allowed).
+pub fn parse_number_of_year(value: &str) -> Option<(i64, i32)> {
+    let (number, year) = value.split_once('/')?;
+    let (number, year) = (number.trim(), year.trim());
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if !digits(number) || !digits(year) || year.len() != 4 || number.len() > 12 {
+        return None;
+    }
+    let number: i64 = number.parse().ok()?;
+    (number > 0).then_some((number, year.parse().ok()?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +267,15 @@ mod tests {
         assert!(c.is_clean());
         c.request_id("has space");
         assert!(!c.is_clean());
+    }
+
+    #[test]
+    fn numbers_of_a_year_read_as_written() {
+        assert_eq!(super::parse_number_of_year("14/2026"), Some((14, 2026)));
+        assert_eq!(super::parse_number_of_year("14 / 2026"), Some((14, 2026)));
+        assert_eq!(super::parse_number_of_year("0/2026"), None);
+        assert_eq!(super::parse_number_of_year("14/26"), None);
+        assert_eq!(super::parse_number_of_year("14-NQ/TU"), None);
+        assert_eq!(super::parse_number_of_year("-1/2026"), None);
     }
 }

@@ -8,7 +8,7 @@ use vanphong_platform::Error;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
-use vanphong_platform::validate::Checker;
+use vanphong_platform::validate::{Checker, parse_number_of_year};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryService;
 
@@ -16,7 +16,7 @@ use super::Shared;
 use super::convert::{Extras, document_to_wire};
 use crate::domain::access::Reader;
 use crate::domain::kinds::{Direction, Status as DocStatus, Urgency};
-use crate::store::listing::{Cursor, Filter, Sort, list};
+use crate::store::listing::{Cursor, Filter, NumberLookup, Sort, list};
 
 pub struct QueryApi(pub(crate) Arc<Shared>);
 
@@ -73,6 +73,10 @@ impl QueryApi {
             c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
         }
         let query = c.optional_text("query", &req.query, 200);
+        let number = c.optional_text("number", &req.number, 100).map(|n| NumberLookup {
+            folded: NumberLookup::fold(&n),
+            arrival: parse_number_of_year(&n),
+        });
         let sort = match wire::SortBy::try_from(req.sort) {
             Ok(wire::SortBy::Unspecified) => Sort::Newest,
             Ok(wire::SortBy::Oldest) => Sort::Oldest,
@@ -111,6 +115,7 @@ impl QueryApi {
             overdue_on: req.overdue.then_some(today),
             handler: req.assigned_to_me.then_some(caller.subject_id),
             words: query.map(|q| folded_words(&q)).unwrap_or_default(),
+            number,
             reader: Reader::new(&caller, &snapshot.tree, today, &[office]),
             sort,
             after,

@@ -99,11 +99,38 @@ pub struct Filter {
     pub handler: Option<Uuid>,
     /// Folded words that must all appear (as word prefixes).
     pub words: Vec<String>,
+    /// A number as written: see [`NumberLookup`].
+    pub number: Option<NumberLookup>,
     /// Who is looking: secret documents they may not read are left out.
     pub reader: Reader,
     pub sort: Sort,
     pub after: Option<Cursor>,
     pub limit: u32,
+}
+
+/// A document looked up by a number as someone wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberLookup {
+    /// The number and symbol folded by [`NumberLookup::fold`].
+    pub folded: String,
+    /// The incoming number and year, when the text reads "12/2026".
+    pub arrival: Option<(i64, i32)>,
+}
+
+impl NumberLookup {
+    /// Lower case with Đ read as D and no spaces: how "05/QĐ-UBND",
+    /// "05/qd-ubnd" and "05 / QĐ-UBND" compare equal. The query folds the
+    /// stored number_symbol the same way (ASCII lower-casing suffices once
+    /// Đ is replaced: symbols are Latin capitals).
+    pub fn fold(text: &str) -> String {
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                'Đ' | 'đ' => 'd',
+                c => c.to_ascii_lowercase(),
+            })
+            .collect()
+    }
 }
 
 /// Builds `WHERE` clauses with placeholders numbered in order of use.
@@ -171,6 +198,18 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
         b.and(&format!(
             "EXISTS (SELECT 1 FROM document_handlers h WHERE h.document_id = documents.id AND h.user_id = {p})"
         ));
+    }
+    if let Some(lookup) = &filter.number {
+        let folded = b.arg(lookup.folded.as_str());
+        let symbol = format!("REPLACE(LOWER(REPLACE(REPLACE(number_symbol, 'Đ', 'd'), 'đ', 'd')), ' ', '') = {folded}");
+        match lookup.arrival {
+            Some((number, year)) => {
+                let n = b.arg(number);
+                let y = b.arg(i64::from(year));
+                b.and(&format!("({symbol} OR (arrival_number = {n} AND arrival_year = {y}))"));
+            }
+            None => b.and(&symbol),
+        }
     }
     if !filter.words.is_empty() {
         match db.backend() {

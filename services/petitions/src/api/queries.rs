@@ -98,6 +98,7 @@ pub(crate) async fn list(
     }
     let query = c.optional_text("query", &req.query, 200);
     let name = c.optional_text("petitioner_name", &req.petitioner_name, 200);
+    let number = c.optional_number_of_year("number", &req.number);
     let limit = c.page_size("page_size", req.page_size, 50, 500);
     let after = if req.page_token.is_empty() {
         None
@@ -136,6 +137,7 @@ pub(crate) async fn list(
         words: query.as_deref().map(folded_words).unwrap_or_default(),
         name_words: name_words.clone(),
         handler,
+        number,
         after,
         limit,
     };

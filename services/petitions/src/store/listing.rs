@@ -59,6 +59,8 @@ pub struct Filter {
     pub name_words: Vec<String>,
     /// Only petitions this user handles.
     pub handler: Option<Uuid>,
+    /// Only the petition of this number and year.
+    pub number: Option<(i64, i32)>,
     pub after: Option<Cursor>,
     pub limit: u32,
 }
@@ -146,6 +148,11 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cur
     if let Some(handler) = filter.handler {
         let p = b.arg(handler);
         b.and(&format!("handler_id = {p}"));
+    }
+    if let Some((number, year)) = filter.number {
+        let n = b.arg(number);
+        let y = b.arg(i64::from(year));
+        b.and(&format!("number = {n} AND year = {y}"));
     }
     if let Some(after) = &filter.after {
         let at = b.arg(after.at);
