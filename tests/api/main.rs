@@ -29,6 +29,7 @@ mod idempotency;
 mod lookups;
 mod metrics;
 mod migrations;
+mod my_work;
 mod names;
 mod no_token;
 mod offices;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use vanphong_platform::Error;
-use vanphong_platform::identity::Caller;
+use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::{Checker, parse_number_of_year};
@@ -16,6 +16,7 @@ use super::Shared;
 use super::convert::{Extras, document_to_wire};
 use crate::domain::access::Reader;
 use crate::domain::kinds::{Direction, Status as DocStatus, Urgency};
+use crate::store;
 use crate::store::listing::{Cursor, Filter, NumberLookup, Sort, list};
 
 pub struct QueryApi(pub(crate) Arc<Shared>);
@@ -32,6 +33,44 @@ impl QueryApi {
         let answer = s.answer(&mut tx, &document).await?;
         tx.commit().await?;
         Ok(answer)
+    }
+
+    /// `GetMyWork`: the caller's counts in their own office; counts of work
+    /// their roles do not do are 0.
+    async fn my_work(&self, request: Request<wire::GetMyWorkRequest>) -> Result<wire::MyDocumentWork, Error> {
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let days = if req.due_within_days == 0 {
+            3
+        } else {
+            req.due_within_days
+        };
+        if !(1..=30).contains(&days) {
+            c.violation("due_within_days", "OUT_OF_RANGE", "Số ngày phải từ 1 đến 30");
+        }
+        c.finish()?;
+        let today = self.0.today();
+        let soon = today + chrono::Days::new(u64::try_from(days).unwrap_or(3));
+        let n = store::work::counts(&self.0.ctx.db, caller.office_id, caller.subject_id, today, soon).await?;
+        let clerk = caller.has_role(Role::Clerk);
+        let leader = caller.has_role(Role::Leader);
+        let only = |allowed: bool, value: i64| if allowed { value } else { 0 };
+        Ok(wire::MyDocumentWork {
+            office_id: caller.office_id.to_string(),
+            to_register: only(clerk, n.to_register),
+            to_submit: only(clerk, n.to_submit),
+            awaiting_my_direction: n.awaiting_direction,
+            assigned_as_lead: n.as_lead,
+            assigned_as_coordinator: n.as_coordinator,
+            due_soon: n.due_soon,
+            overdue: n.overdue,
+            returned_to_me: n.returned,
+            awaiting_approval: only(leader, n.in_review),
+            awaiting_signature: only(leader, n.approved),
+            to_number: only(clerk, n.signed),
+            to_dispatch: only(clerk, n.numbered),
+        })
     }
 
     async fn list(&self, request: Request<wire::ListDocumentsRequest>) -> Result<wire::ListDocumentsResponse, Error> {
@@ -144,6 +183,13 @@ impl DocumentQueryService for QueryApi {
         request: Request<wire::GetDocumentRequest>,
     ) -> Result<Response<wire::Document>, Status> {
         Ok(Response::new(self.get(request).await?))
+    }
+
+    async fn get_my_work(
+        &self,
+        request: Request<wire::GetMyWorkRequest>,
+    ) -> Result<Response<wire::MyDocumentWork>, Status> {
+        Ok(Response::new(self.my_work(request).await?))
     }
 
     async fn list_documents(

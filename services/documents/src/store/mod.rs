@@ -9,6 +9,7 @@ pub mod recipients;
 pub mod reports;
 pub mod series;
 pub mod terms;
+pub mod work;
 
 use vanphong_platform::db::Migrations;
 use vanphong_platform::migration;

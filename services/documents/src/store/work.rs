@@ -1,0 +1,82 @@
+//! Counting what waits for one person in their office's documents.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::db::{Db, StoreError, query_built};
+
+/// The counts of [`counts`], in the order of its query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkCounts {
+    pub to_register: i64,
+    pub to_submit: i64,
+    pub awaiting_direction: i64,
+    pub as_lead: i64,
+    pub as_coordinator: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+    pub returned: i64,
+    pub in_review: i64,
+    pub approved: i64,
+    pub signed: i64,
+    pub numbered: i64,
+}
+
+type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// The counts for `person` in `office`: deadlines from `today` to `soon`
+/// (inclusive) are due soon, before `today` overdue.
+pub async fn counts(
+    db: &Db,
+    office: Uuid,
+    person: Uuid,
+    today: NaiveDate,
+    soon: NaiveDate,
+) -> Result<WorkCounts, StoreError> {
+    // Placeholders first appear in ascending order (SQLite numbers them so).
+    const OPEN: &str = "status IN ('assigned', 'in_progress')";
+    let mine = "(lead_handler_id = $1 OR EXISTS (SELECT 1 FROM document_handlers h \
+                WHERE h.document_id = documents.id AND h.user_id = $1))";
+    let deadline = "COALESCE(handling_deadline, due_on)";
+    let count = |condition: String| format!("COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)");
+    let columns = [
+        count("status = 'submitted' AND leader_id = $1".into()),
+        count(format!("{OPEN} AND lead_handler_id = $1")),
+        count(format!(
+            "{OPEN} AND EXISTS (SELECT 1 FROM document_handlers h WHERE h.document_id = documents.id \
+             AND h.user_id = $1 AND NOT h.lead)"
+        )),
+        count(format!("{OPEN} AND {mine} AND {deadline} >= $2 AND {deadline} <= $3")),
+        count(format!("{OPEN} AND {mine} AND {deadline} < $2")),
+        count(
+            "status = 'draft' AND drafter_id = $1 AND (SELECT e.kind FROM document_events e \
+             WHERE e.document_id = documents.id ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'return'"
+                .into(),
+        ),
+        count("direction = 'incoming' AND status = 'arrived'".into()),
+        count("direction = 'incoming' AND status = 'registered'".into()),
+        count("status = 'in_review'".into()),
+        count("status = 'approved'".into()),
+        count("status = 'signed'".into()),
+        count("status = 'numbered'".into()),
+    ];
+    let sql = format!("SELECT {} FROM documents WHERE office_id = $4", columns.join(", "));
+    let row: Option<Row> = db
+        .fetch_optional(query_built(sql).bind(person).bind(today).bind(soon).bind(office))
+        .await?;
+    let r = row.unwrap_or_default();
+    Ok(WorkCounts {
+        awaiting_direction: r.0,
+        as_lead: r.1,
+        as_coordinator: r.2,
+        due_soon: r.3,
+        overdue: r.4,
+        returned: r.5,
+        to_register: r.6,
+        to_submit: r.7,
+        in_review: r.8,
+        approved: r.9,
+        signed: r.10,
+        numbered: r.11,
+    })
+}

@@ -1,0 +1,97 @@
+//! "My work": each service counts what waits for the caller, from their
+//! identity.
+
+use chrono::Duration;
+use http::{Method, StatusCode};
+
+use vanphong_platform::identity::Role;
+use vanphong_proto::documents::v1::{DirectRequest, GetMyWorkRequest, MyDocumentWork, SubmitToLeaderRequest};
+
+use crate::documents_incoming::{paper, register};
+use crate::helpers::{TestApp, authed, spawn_app, violated_fields};
+
+async fn documents_work(app: &TestApp, token: &str) -> MyDocumentWork {
+    app.queries()
+        .get_my_work(authed(GetMyWorkRequest::default(), token))
+        .await
+        .expect("counted")
+        .into_inner()
+}
+
+#[tokio::test]
+async fn documents_count_each_persons_work_from_registration_to_deadline() {
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let leader = app.token("hiephoa", Role::Leader).await;
+    let specialist = app.token("hiephoa", Role::Specialist).await;
+    let officer = app.token("hiephoa", Role::PetitionOfficer).await;
+    let first = register(&app, &clerk, paper(11, "Công văn thứ nhất")).await;
+    register(&app, &clerk, paper(12, "Công văn thứ hai")).await;
+    assert_eq!(documents_work(&app, &clerk).await.to_submit, 2);
+    assert_eq!(
+        documents_work(&app, &specialist).await.to_submit,
+        0,
+        "not a clerk's desk"
+    );
+
+    app.incoming()
+        .submit_to_leader(authed(
+            SubmitToLeaderRequest {
+                document_id: first.id.clone(),
+                leader_id: app.user_id("hiephoa", Role::Leader).await,
+                note: String::new(),
+            },
+            &clerk,
+        ))
+        .await
+        .expect("submitted");
+    assert_eq!(documents_work(&app, &clerk).await.to_submit, 1);
+    assert_eq!(documents_work(&app, &leader).await.awaiting_my_direction, 1);
+
+    app.incoming()
+        .direct(authed(
+            DirectRequest {
+                document_id: first.id.clone(),
+                lead_handler_id: app.user_id("hiephoa", Role::Specialist).await,
+                coordinator_ids: vec![app.user_id("hiephoa", Role::PetitionOfficer).await],
+                deadline: "2026-03-04".into(),
+                note: String::new(),
+            },
+            &leader,
+        ))
+        .await
+        .expect("directed");
+    let lead = documents_work(&app, &specialist).await;
+    assert_eq!((lead.assigned_as_lead, lead.assigned_as_coordinator), (1, 0));
+    assert_eq!((lead.due_soon, lead.overdue), (1, 0));
+    let coordinator = documents_work(&app, &officer).await;
+    assert_eq!(
+        (coordinator.assigned_as_lead, coordinator.assigned_as_coordinator),
+        (0, 1)
+    );
+    assert_eq!(documents_work(&app, &leader).await.awaiting_my_direction, 0);
+
+    // Past the deadline.
+    app.clock.advance(Duration::days(5));
+    let specialist = app.token("hiephoa", Role::Specialist).await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let late = documents_work(&app, &specialist).await;
+    assert_eq!((late.due_soon, late.overdue), (0, 1));
+
+    // Over REST, and another office counts its own.
+    let (status, body, _) = app
+        .rest(Method::GET, "/api/v1/documents/my-work", Some(&specialist), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["overdue"], "1");
+    assert_eq!(body["officeId"], app.office_id("hiephoa"));
+    let sibling = app.token("vietyen", Role::Specialist).await;
+    assert_eq!(documents_work(&app, &sibling).await.overdue, 0);
+
+    let bad = app
+        .queries()
+        .get_my_work(authed(GetMyWorkRequest { due_within_days: 99 }, &clerk))
+        .await
+        .expect_err("refused");
+    assert_eq!(violated_fields(&bad), vec!["due_within_days"]);
+}
