@@ -6,9 +6,11 @@ use http::{Method, StatusCode};
 
 use vanphong_platform::identity::Role;
 use vanphong_proto::documents::v1::{DirectRequest, GetMyWorkRequest, MyDocumentWork, SubmitToLeaderRequest};
+use vanphong_proto::petitions::v1::{GetMyWorkRequest as PetitionWorkRequest, MyPetitionWork};
 
 use crate::documents_incoming::{paper, register};
 use crate::helpers::{TestApp, authed, spawn_app, violated_fields};
+use crate::petitions::support::{accept, letter, office, petitions, take_in};
 
 async fn documents_work(app: &TestApp, token: &str) -> MyDocumentWork {
     app.queries()
@@ -94,4 +96,46 @@ async fn documents_count_each_persons_work_from_registration_to_deadline() {
         .await
         .expect_err("refused");
     assert_eq!(violated_fields(&bad), vec!["due_within_days"]);
+}
+
+async fn petitions_work(app: &TestApp, token: &str) -> MyPetitionWork {
+    petitions(app)
+        .get_my_work(authed(PetitionWorkRequest::default(), token))
+        .await
+        .expect("counted")
+        .into_inner()
+}
+
+#[tokio::test]
+async fn petitions_count_what_to_classify_and_each_handlers_cases_and_deadlines() {
+    let app = spawn_app().await;
+    let o = office(&app, "hiephoa").await;
+    take_in(&app, &o.officer, letter("2026-03-02", "Khiếu nại thứ nhất")).await;
+    let second = take_in(&app, &o.officer, letter("2026-03-02", "Khiếu nại thứ hai")).await;
+    let officer = petitions_work(&app, &o.officer).await;
+    assert_eq!((officer.to_classify, officer.assigned_to_me), (2, 0));
+    assert_eq!(
+        petitions_work(&app, &o.specialist).await.to_classify,
+        0,
+        "not their desk"
+    );
+
+    accept(&app, &o.leader, &second.id, &o.specialist_id, |_| {}).await;
+    assert_eq!(petitions_work(&app, &o.officer).await.to_classify, 1);
+    let handler = petitions_work(&app, &o.specialist).await;
+    assert_eq!((handler.assigned_to_me, handler.overdue), (1, 0));
+
+    // Months later every deadline has passed.
+    app.clock.advance(Duration::days(150));
+    let o = office(&app, "hiephoa").await;
+    assert_eq!(petitions_work(&app, &o.specialist).await.overdue, 1);
+    assert_eq!(petitions_work(&app, &o.officer).await.overdue, 2);
+    let (status, body, _) = app
+        .rest(Method::GET, "/api/v1/petitions/my-work", Some(&o.leader), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["overdue"], "2");
+    assert_eq!(body["toClassify"], "1");
+    let sibling = app.token("vietyen", Role::PetitionOfficer).await;
+    assert_eq!(petitions_work(&app, &sibling).await.overdue, 0);
 }

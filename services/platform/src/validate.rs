@@ -163,6 +163,12 @@ impl Checker {
         Some(value.to_string())
     }
 
+    /// A number of days ahead ("due within"): 0 means `default`; otherwise
+    /// 1..=`max`, as for a page size.
+    pub fn days_ahead(&mut self, field: &str, value: i32, default: u32, max: u32) -> u32 {
+        self.page_size(field, value, default, max)
+    }
+
     /// A page size: 0 means `default`; otherwise 1..=`max`.
     pub fn page_size(&mut self, field: &str, value: i32, default: u32, max: u32) -> u32 {
         match value {

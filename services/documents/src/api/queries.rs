@@ -41,17 +41,10 @@ impl QueryApi {
         let caller = Caller::of(&request)?;
         let req = request.into_inner();
         let mut c = Checker::new();
-        let days = if req.due_within_days == 0 {
-            3
-        } else {
-            req.due_within_days
-        };
-        if !(1..=30).contains(&days) {
-            c.violation("due_within_days", "OUT_OF_RANGE", "Số ngày phải từ 1 đến 30");
-        }
+        let days = c.days_ahead("due_within_days", req.due_within_days, 3, 30);
         c.finish()?;
         let today = self.0.today();
-        let soon = today + chrono::Days::new(u64::try_from(days).unwrap_or(3));
+        let soon = today + chrono::Days::new(u64::from(days));
         let n = store::work::counts(&self.0.ctx.db, caller.office_id, caller.subject_id, today, soon).await?;
         let clerk = caller.has_role(Role::Clerk);
         let leader = caller.has_role(Role::Leader);

@@ -107,6 +107,13 @@ impl PetitionService for PetitionApi {
         Ok(Response::new(steps::withdraw(&self.0, request).await?))
     }
 
+    async fn get_my_work(
+        &self,
+        request: Request<wire::GetMyWorkRequest>,
+    ) -> Result<Response<wire::MyPetitionWork>, Status> {
+        Ok(Response::new(queries::my_work(&self.0, request).await?))
+    }
+
     async fn list_backlog(
         &self,
         request: Request<wire::ListBacklogRequest>,

@@ -7,7 +7,7 @@ use tonic::Request;
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
-use vanphong_platform::identity::Caller;
+use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::Checker;
@@ -59,6 +59,30 @@ pub(crate) async fn summaries(s: &Shared, petitions: &[Petition]) -> Result<Vec<
             petition_to_wire(p, today, &snapshot, area, None)
         })
         .collect())
+}
+
+/// `GetMyWork`: the caller's counts in their own office; petition officers
+/// and leaders classify and watch every open case's deadline.
+pub(crate) async fn my_work(
+    s: &Shared,
+    request: Request<wire::GetMyWorkRequest>,
+) -> Result<wire::MyPetitionWork, Error> {
+    let caller = Caller::of(&request)?;
+    let req = request.into_inner();
+    let mut c = Checker::new();
+    let days = c.days_ahead("due_within_days", req.due_within_days, 3, 30);
+    c.finish()?;
+    let today = s.today();
+    let soon = today + chrono::Days::new(u64::from(days));
+    let desk = caller.has_role(Role::PetitionOfficer) || caller.has_role(Role::Leader);
+    let n = store::work::counts(&s.ctx.db, caller.office_id, caller.subject_id, desk, today, soon).await?;
+    Ok(wire::MyPetitionWork {
+        office_id: caller.office_id.to_string(),
+        to_classify: if desk { n.to_classify } else { 0 },
+        assigned_to_me: n.assigned,
+        due_soon: n.due_soon,
+        overdue: n.overdue,
+    })
 }
 
 /// `ListPetitions`.

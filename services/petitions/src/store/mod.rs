@@ -12,6 +12,7 @@ pub mod policy;
 pub mod receptions;
 pub mod series;
 pub mod transfers;
+pub mod work;
 
 use vanphong_platform::db::Migrations;
 use vanphong_platform::migration;

@@ -1,0 +1,54 @@
+//! Counting what waits for one person among their office's open petitions.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::db::{Db, StoreError, query_built};
+
+/// The counts of [`counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkCounts {
+    pub to_classify: i64,
+    pub assigned: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
+/// The counts for `person` in `office`; with `whole_office`, deadlines
+/// count over every open petition of the office, not only theirs.
+/// Deadlines from `today` to `soon` (inclusive) are due soon, before
+/// `today` overdue.
+pub async fn counts(
+    db: &Db,
+    office: Uuid,
+    person: Uuid,
+    whole_office: bool,
+    today: NaiveDate,
+    soon: NaiveDate,
+) -> Result<WorkCounts, StoreError> {
+    // Placeholders first appear in ascending order (SQLite numbers them so).
+    let sql = "SELECT \
+        COALESCE(SUM(CASE WHEN state IN ('02', '07') THEN 1 ELSE 0 END), 0), \
+        COALESCE(SUM(CASE WHEN handler_id = $1 THEN 1 ELSE 0 END), 0), \
+        COALESCE(SUM(CASE WHEN (handler_id = $1 OR $2) AND current_due_on >= $3 AND current_due_on <= $4 \
+            THEN 1 ELSE 0 END), 0), \
+        COALESCE(SUM(CASE WHEN (handler_id = $1 OR $2) AND current_due_on < $3 THEN 1 ELSE 0 END), 0) \
+        FROM petitions WHERE office_id = $5 AND closed_on IS NULL";
+    let row: Option<(i64, i64, i64, i64)> = db
+        .fetch_optional(
+            query_built(sql.to_string())
+                .bind(person)
+                .bind(whole_office)
+                .bind(today)
+                .bind(soon)
+                .bind(office),
+        )
+        .await?;
+    let (to_classify, assigned, due_soon, overdue) = row.unwrap_or_default();
+    Ok(WorkCounts {
+        to_classify,
+        assigned,
+        due_soon,
+        overdue,
+    })
+}
