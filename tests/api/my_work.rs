@@ -7,10 +7,12 @@ use http::{Method, StatusCode};
 use vanphong_platform::identity::Role;
 use vanphong_proto::documents::v1::{DirectRequest, GetMyWorkRequest, MyDocumentWork, SubmitToLeaderRequest};
 use vanphong_proto::petitions::v1::{GetMyWorkRequest as PetitionWorkRequest, MyPetitionWork};
+use vanphong_proto::reporting::v1::{GetMyWorkRequest as ReportWorkRequest, MyReportWork};
 
 use crate::documents_incoming::{paper, register};
 use crate::helpers::{TestApp, authed, spawn_app, violated_fields};
 use crate::petitions::support::{accept, letter, office, petitions, take_in};
+use crate::reporting::support::{approved, desk, drafted, reports, sent, submitted, term};
 
 async fn documents_work(app: &TestApp, token: &str) -> MyDocumentWork {
     app.queries()
@@ -138,4 +140,51 @@ async fn petitions_count_what_to_classify_and_each_handlers_cases_and_deadlines(
     assert_eq!(body["toClassify"], "1");
     let sibling = app.token("vietyen", Role::PetitionOfficer).await;
     assert_eq!(petitions_work(&app, &sibling).await.overdue, 0);
+}
+
+async fn reports_work(app: &TestApp, token: &str) -> MyReportWork {
+    reports(app)
+        .get_my_work(authed(ReportWorkRequest::default(), token))
+        .await
+        .expect("counted")
+        .into_inner()
+}
+
+#[tokio::test]
+async fn reports_count_drafts_approvals_sending_and_the_childrens_reports_to_accept() {
+    let app = spawn_app().await;
+    term(&app, "vietyen").await;
+    let d = desk(&app, "vietyen").await;
+    let report = drafted(&app, "vietyen", 2, &d).await;
+    assert_eq!(reports_work(&app, &d.writer).await.drafts_to_submit, 1);
+    assert_eq!(
+        reports_work(&app, &d.leader).await.drafts_to_submit,
+        0,
+        "not their draft"
+    );
+
+    submitted(&app, &report.id, &d).await;
+    assert_eq!(reports_work(&app, &d.writer).await.drafts_to_submit, 0);
+    assert_eq!(reports_work(&app, &d.leader).await.to_approve, 1);
+    assert_eq!(reports_work(&app, &d.writer).await.to_approve, 0, "leaders approve");
+
+    approved(&app, &report.id, &d).await;
+    assert_eq!(reports_work(&app, &d.clerk).await.to_send, 1);
+    let province_leader = app.token("tu", Role::Leader).await;
+    assert_eq!(reports_work(&app, &province_leader).await.children_to_accept, 0);
+
+    sent(&app, &report.id, &d).await;
+    let mine = reports_work(&app, &d.leader).await;
+    assert_eq!(
+        (mine.to_approve, mine.to_send, mine.due_soon, mine.overdue),
+        (0, 0, 0, 0)
+    );
+    assert_eq!(reports_work(&app, &province_leader).await.children_to_accept, 1);
+    let (status, body, _) = app
+        .rest(Method::GET, "/api/v1/reports/my-work", Some(&province_leader), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["childrenToAccept"], "1");
+    let sibling = app.token("yendung", Role::Leader).await;
+    assert_eq!(reports_work(&app, &sibling).await.children_to_accept, 0);
 }

@@ -8,7 +8,7 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use vanphong_platform::idempotency::{Claim, IdempotencyKey};
-use vanphong_platform::identity::Caller;
+use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
@@ -346,6 +346,36 @@ impl ReportApi {
     }
 }
 
+impl ReportApi {
+    /// `GetMyWork`: the caller's counts; approving and accepting are
+    /// leaders' work, sending clerks' and leaders'.
+    async fn my_work(&self, request: Request<wire::GetMyWorkRequest>) -> Result<wire::MyReportWork, Error> {
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let days = c.days_ahead("due_within_days", req.due_within_days, 3, 30);
+        c.finish()?;
+        let today = self.0.today();
+        let soon = today + chrono::Days::new(u64::from(days));
+        let n = store::work::counts(&self.0.ctx.db, caller.office_id, caller.subject_id, today, soon).await?;
+        let leader = caller.has_role(Role::Leader);
+        let only = |value: i64| if leader { value } else { 0 };
+        Ok(wire::MyReportWork {
+            office_id: caller.office_id.to_string(),
+            drafts_to_submit: n.drafts,
+            to_approve: only(n.submitted),
+            to_send: if leader || caller.has_role(Role::Clerk) {
+                n.approved
+            } else {
+                0
+            },
+            children_to_accept: only(n.children_sent),
+            due_soon: n.due_soon,
+            overdue: n.overdue,
+        })
+    }
+}
+
 #[tonic::async_trait]
 impl ReportService for ReportApi {
     async fn create_report(
@@ -357,6 +387,13 @@ impl ReportService for ReportApi {
 
     async fn get_report(&self, request: Request<wire::GetReportRequest>) -> Result<Response<wire::Report>, Status> {
         Ok(Response::new(self.get(request).await?))
+    }
+
+    async fn get_my_work(
+        &self,
+        request: Request<wire::GetMyWorkRequest>,
+    ) -> Result<Response<wire::MyReportWork>, Status> {
+        Ok(Response::new(self.my_work(request).await?))
     }
 
     async fn list_reports(

@@ -3,6 +3,7 @@
 
 pub mod policy;
 pub mod reports;
+pub mod work;
 
 use vanphong_platform::db::Migrations;
 use vanphong_platform::migration;

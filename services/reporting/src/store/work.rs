@@ -1,0 +1,54 @@
+//! Counting what waits for one person in reports.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use vanphong_platform::db::{Db, StoreError, query_built};
+
+/// The counts of [`counts`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkCounts {
+    pub drafts: i64,
+    pub submitted: i64,
+    pub approved: i64,
+    pub children_sent: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
+}
+
+/// The counts for `person` of `office`: deadlines from `today` to `soon`
+/// (inclusive) are due soon, before `today` overdue.
+pub async fn counts(
+    db: &Db,
+    office: Uuid,
+    person: Uuid,
+    today: NaiveDate,
+    soon: NaiveDate,
+) -> Result<WorkCounts, StoreError> {
+    // Placeholders first appear in ascending order (SQLite numbers them so).
+    const UNSENT: &str = "status IN ('draft', 'submitted', 'approved', 'returned')";
+    let sql = format!(
+        "SELECT \
+         COALESCE(SUM(CASE WHEN office_id = $1 AND status IN ('draft', 'returned') AND created_by = $2 \
+             THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN office_id = $1 AND status = 'submitted' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN office_id = $1 AND status = 'approved' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN parent_office_id = $1 AND status = 'sent' THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN office_id = $1 AND {UNSENT} AND deadline >= $3 AND deadline <= $4 \
+             THEN 1 ELSE 0 END), 0), \
+         COALESCE(SUM(CASE WHEN office_id = $1 AND {UNSENT} AND deadline < $3 THEN 1 ELSE 0 END), 0) \
+         FROM reports WHERE office_id = $1 OR parent_office_id = $1"
+    );
+    let row: Option<(i64, i64, i64, i64, i64, i64)> = db
+        .fetch_optional(query_built(sql).bind(office).bind(person).bind(today).bind(soon))
+        .await?;
+    let (drafts, submitted, approved, children_sent, due_soon, overdue) = row.unwrap_or_default();
+    Ok(WorkCounts {
+        drafts,
+        submitted,
+        approved,
+        children_sent,
+        due_soon,
+        overdue,
+    })
+}
