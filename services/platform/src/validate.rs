@@ -163,12 +163,6 @@ impl Checker {
         Some(value.to_string())
     }
 
-    /// A number of days ahead ("due within"): 0 means `default`; otherwise
-    /// 1..=`max`, as for a page size.
-    pub fn days_ahead(&mut self, field: &str, value: i32, default: u32, max: u32) -> u32 {
-        self.page_size(field, value, default, max)
-    }
-
     /// A page size: 0 means `default`; otherwise 1..=`max`.
     pub fn page_size(&mut self, field: &str, value: i32, default: u32, max: u32) -> u32 {
         match value {
@@ -209,6 +203,16 @@ impl Checker {
             Err(Error::InvalidArgument(self.violations))
         }
     }
+}
+
+/// The last day a deadline counts as due soon for "my work" counts:
+/// `due_within_days` days after `today` (0 means 3; at most 30), or
+/// INVALID_ARGUMENT naming `due_within_days`.
+pub fn due_soon_until(due_within_days: i32, today: NaiveDate) -> Result<NaiveDate, Error> {
+    let mut c = Checker::new();
+    let days = c.page_size("due_within_days", due_within_days, 3, 30);
+    c.finish()?;
+    Ok(today + chrono::Days::new(u64::from(days)))
 }
 
 /// "14/2026" as (14, 2026); `None` unless it is a positive number, a slash

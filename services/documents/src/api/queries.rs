@@ -8,7 +8,7 @@ use vanphong_platform::Error;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
-use vanphong_platform::validate::{Checker, parse_number_of_year};
+use vanphong_platform::validate::{Checker, due_soon_until, parse_number_of_year};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryService;
 
@@ -39,12 +39,8 @@ impl QueryApi {
     /// their roles do not do are 0.
     async fn my_work(&self, request: Request<wire::GetMyWorkRequest>) -> Result<wire::MyDocumentWork, Error> {
         let caller = Caller::of(&request)?;
-        let req = request.into_inner();
-        let mut c = Checker::new();
-        let days = c.days_ahead("due_within_days", req.due_within_days, 3, 30);
-        c.finish()?;
         let today = self.0.today();
-        let soon = today + chrono::Days::new(u64::from(days));
+        let soon = due_soon_until(request.get_ref().due_within_days, today)?;
         let n = store::work::counts(&self.0.ctx.db, caller.office_id, caller.subject_id, today, soon).await?;
         let clerk = caller.has_role(Role::Clerk);
         let leader = caller.has_role(Role::Leader);

@@ -10,7 +10,7 @@ use vanphong_platform::clock::format_date;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
-use vanphong_platform::validate::Checker;
+use vanphong_platform::validate::{Checker, due_soon_until};
 use vanphong_proto::petitions::v1 as wire;
 
 use super::Shared;
@@ -68,12 +68,8 @@ pub(crate) async fn my_work(
     request: Request<wire::GetMyWorkRequest>,
 ) -> Result<wire::MyPetitionWork, Error> {
     let caller = Caller::of(&request)?;
-    let req = request.into_inner();
-    let mut c = Checker::new();
-    let days = c.days_ahead("due_within_days", req.due_within_days, 3, 30);
-    c.finish()?;
     let today = s.today();
-    let soon = today + chrono::Days::new(u64::from(days));
+    let soon = due_soon_until(request.get_ref().due_within_days, today)?;
     let desk = caller.has_role(Role::PetitionOfficer) || caller.has_role(Role::Leader);
     let n = store::work::counts(&s.ctx.db, caller.office_id, caller.subject_id, desk, today, soon).await?;
     Ok(wire::MyPetitionWork {
