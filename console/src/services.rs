@@ -12,6 +12,10 @@ use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceC
 use vanphong_proto::documents::v1::catalog_service_client::CatalogServiceClient;
 use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryServiceClient;
 use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
+use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
+use vanphong_proto::documents::v1::register_service_client::RegisterServiceClient;
+use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
+use vanphong_proto::reporting::v1::report_service_client::ReportServiceClient;
 
 use crate::errors::ConsoleError;
 
@@ -29,6 +33,12 @@ pub struct Services {
     pub directory: GrpcChannel,
     /// Documents (`vanphong.documents.v1`), when this gateway has them.
     pub documents: Option<GrpcChannel>,
+    /// Petitions (`vanphong.petitions.v1`), when this gateway has them.
+    pub petitions: Option<GrpcChannel>,
+    /// Reports (`vanphong.reporting.v1`), when this gateway has them.
+    pub reporting: Option<GrpcChannel>,
+    /// Finance (`vanphong.finance.v1`), when this gateway has it.
+    pub finance: Option<GrpcChannel>,
 }
 
 impl Services {
@@ -58,5 +68,23 @@ impl Services {
 
     pub fn attachments(&self) -> Result<AttachmentServiceClient<GrpcChannel>, ConsoleError> {
         Ok(AttachmentServiceClient::new(self.documents_channel()?))
+    }
+
+    pub fn outgoing(&self) -> Result<OutgoingServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(OutgoingServiceClient::new(self.documents_channel()?))
+    }
+
+    pub fn registers(&self) -> Result<RegisterServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(RegisterServiceClient::new(self.documents_channel()?))
+    }
+
+    pub fn petitions(&self) -> Result<PetitionServiceClient<GrpcChannel>, ConsoleError> {
+        let channel = self.petitions.clone().ok_or(ConsoleError::NotConfigured("tiếp dân"))?;
+        Ok(PetitionServiceClient::new(channel))
+    }
+
+    pub fn reports(&self) -> Result<ReportServiceClient<GrpcChannel>, ConsoleError> {
+        let channel = self.reporting.clone().ok_or(ConsoleError::NotConfigured("báo cáo"))?;
+        Ok(ReportServiceClient::new(channel))
     }
 }

@@ -103,6 +103,9 @@ pub async fn app(
         services: vanphong_console::Services {
             directory: Upstream::Local(grpc.clone()).grpc_channel(),
             documents: upstreams.get("vanphong.documents.v1").map(Upstream::grpc_channel),
+            petitions: upstreams.get("vanphong.petitions.v1").map(Upstream::grpc_channel),
+            reporting: upstreams.get("vanphong.reporting.v1").map(Upstream::grpc_channel),
+            finance: upstreams.get("vanphong.finance.v1").map(Upstream::grpc_channel),
         },
         verifier,
         csrf_key: directory.config.service_credential.derive_key("console-csrf"),
