@@ -1,0 +1,33 @@
+//! Official documents presented in their legal format as PDF, for the
+//! documents and reporting services (docs/domain.md §2.7).
+//!
+//! - [`font`]: the typeface shipped with the project (Liberation Serif,
+//!   metrically Times New Roman, every Vietnamese letter);
+//! - [`layout`]: setting lines of text on A4 pages, wrapping, justifying,
+//!   flowing onto new pages;
+//! - [`official`]: an outgoing document laid out in the state (NĐ 30) or
+//!   Party (HD 36) format, with its signature fields;
+//! - [`writer`]: laid-out pages to PDF bytes, fonts subset and embedded.
+
+pub mod font;
+pub mod layout;
+pub mod official;
+pub mod writer;
+
+pub use official::{Convention, OfficialDocument, render};
+
+/// What can go wrong making a PDF.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The shipped typeface could not be read or subset.
+    #[error("font: {0}")]
+    Font(String),
+    /// The text has a character the typeface cannot print.
+    #[error("the character {0:?} cannot be printed in the document's typeface")]
+    MissingGlyph(char),
+    /// The document cannot be laid out as given.
+    #[error("layout: {0}")]
+    Layout(String),
+    #[error("writing the PDF: {0}")]
+    Write(String),
+}
