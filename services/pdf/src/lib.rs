@@ -7,14 +7,21 @@
 //!   flowing onto new pages;
 //! - [`official`]: an outgoing document laid out in the state (NĐ 30) or
 //!   Party (HD 36) format, with its signature fields;
-//! - [`writer`]: laid-out pages to PDF bytes, fonts subset and embedded.
+//! - [`writer`]: laid-out pages to PDF bytes, fonts subset and embedded;
+//! - [`parse`]: what signing and verifying read back from a PDF;
+//! - [`sign`]: signers, the CMS signature, the signed revision, the demo CA;
+//! - [`verify`]: checking the signatures of a PDF that arrives.
 
 pub mod font;
 pub mod layout;
 pub mod official;
+pub mod parse;
+pub mod sign;
+pub mod verify;
 pub mod writer;
 
 pub use official::{Convention, OfficialDocument, render};
+pub use verify::verify as verify_signatures;
 
 /// What can go wrong making a PDF.
 #[derive(Debug, thiserror::Error)]
@@ -30,4 +37,21 @@ pub enum Error {
     Layout(String),
     #[error("writing the PDF: {0}")]
     Write(String),
+    /// A PDF that is not as this crate expects.
+    #[error("malformed PDF: {0}")]
+    Malformed(String),
+    /// A PDF construct this crate does not handle.
+    #[error("unsupported PDF: {0}")]
+    Unsupported(String),
+    /// A signing key or certificate that cannot be used.
+    #[error("signing key: {0}")]
+    Key(String),
+    /// The field was signed already.
+    #[error("the signature field {0:?} is already signed")]
+    AlreadySigned(String),
+    #[error("no signature field {0:?}")]
+    NoField(String),
+    /// ASN.1 encoding or decoding (certificates, CMS).
+    #[error("ASN.1: {0}")]
+    Der(#[from] der::Error),
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use pdf_writer::types::{CidFontType, FieldType, FontFlags, SystemInfo};
-use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
+use pdf_writer::{Chunk, Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 use std::io::Write;
 use subsetter::GlyphRemapper;
 
@@ -62,7 +62,64 @@ struct FaceUse {
     text: BTreeMap<u16, char>,
 }
 
-fn compress(data: &[u8]) -> Result<Vec<u8>, Error> {
+/// The faces a set of content streams shows text in, each to be embedded
+/// as a subset of the glyphs used. Text is shown through it so the glyph
+/// codes and the subsets agree.
+#[derive(Default)]
+pub struct FontSubsets {
+    uses: BTreeMap<Style, FaceUse>,
+}
+
+impl FontSubsets {
+    /// Shows `text` with its baseline starting at (x, y).
+    pub fn show(&mut self, content: &mut Content, style: Style, size: f32, x: f32, y: f32, text: &str) -> Result<(), Error> {
+        let face = typeface(style)?;
+        let used = self.uses.entry(style).or_insert_with(|| FaceUse {
+            remapper: GlyphRemapper::new(),
+            text: BTreeMap::new(),
+        });
+        let mut codes = Vec::with_capacity(text.len() * 2);
+        for glyph in face.shape(text)? {
+            let new = used.remapper.remap(glyph.id);
+            used.text.entry(new).or_insert(glyph.text);
+            codes.extend_from_slice(&new.to_be_bytes());
+        }
+        let resource = font_resource(style);
+        content
+            .begin_text()
+            .set_font(Name(resource.as_bytes()), size)
+            .set_text_matrix([1.0, 0.0, 0.0, 1.0, x, y])
+            .show(Str(&codes))
+            .end_text();
+        Ok(())
+    }
+
+    /// The object each used face will be written as, allocated now so the
+    /// resources can name them before the fonts are written.
+    pub fn allocate(&self, alloc: &mut impl FnMut() -> Ref) -> BTreeMap<Style, Ref> {
+        self.uses.keys().map(|style| (*style, alloc())).collect()
+    }
+
+    /// Names each face in a resource dictionary's `/Font`.
+    pub fn name_in(fonts: &mut pdf_writer::writers::Resources<'_>, ids: &BTreeMap<Style, Ref>) {
+        let mut dict = fonts.fonts();
+        for (style, id) in ids {
+            let resource = font_resource(*style);
+            dict.pair(Name(resource.as_bytes()), *id);
+        }
+    }
+
+    /// Writes the subsets as the objects `ids` allocated.
+    pub fn write(&self, chunk: &mut Chunk, ids: &BTreeMap<Style, Ref>, alloc: &mut impl FnMut() -> Ref) -> Result<(), Error> {
+        for (style, used) in &self.uses {
+            let id = *ids.get(style).ok_or_else(|| Error::Write("font not allocated".into()))?;
+            write_font(chunk, *style, used, id, alloc)?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn compress(data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut encoder = ZlibEncoder::new(Vec::new(), Compression::best());
     encoder.write_all(data).map_err(|e| Error::Write(e.to_string()))?;
     encoder.finish().map_err(|e| Error::Write(e.to_string()))
@@ -100,7 +157,7 @@ pub fn write(pages: &[Page], fields: &[FieldSpec], metadata: &Metadata) -> Resul
     let field_ids: Vec<Ref> = fields.iter().map(|_| alloc()).collect();
 
     // Content streams first: they decide which glyphs each face needs.
-    let mut uses: BTreeMap<Style, FaceUse> = BTreeMap::new();
+    let mut fonts = FontSubsets::default();
     let mut contents = Vec::with_capacity(pages.len());
     for page in pages {
         let mut content = Content::new();
@@ -113,24 +170,7 @@ pub fn write(pages: &[Page], fields: &[FieldSpec], metadata: &Metadata) -> Resul
                     size,
                     text,
                 } => {
-                    let face = typeface(*style)?;
-                    let used = uses.entry(*style).or_insert_with(|| FaceUse {
-                        remapper: GlyphRemapper::new(),
-                        text: BTreeMap::new(),
-                    });
-                    let mut codes = Vec::with_capacity(text.len() * 2);
-                    for glyph in face.shape(text)? {
-                        let new = used.remapper.remap(glyph.id);
-                        used.text.entry(new).or_insert(glyph.text);
-                        codes.extend_from_slice(&new.to_be_bytes());
-                    }
-                    let resource = font_resource(*style);
-                    content
-                        .begin_text()
-                        .set_font(Name(resource.as_bytes()), *size)
-                        .set_text_matrix([1.0, 0.0, 0.0, 1.0, *x, *y])
-                        .show(Str(&codes))
-                        .end_text();
+                    fonts.show(&mut content, *style, *size, *x, *y, text)?;
                 }
                 Item::Rule { x1, y1, x2, y2, width } => {
                     content
@@ -160,10 +200,7 @@ pub fn write(pages: &[Page], fields: &[FieldSpec], metadata: &Metadata) -> Resul
         info.author(TextStr(&metadata.author));
         info.producer(TextStr("Vanphong"));
     }
-    let mut font_ids: BTreeMap<Style, Ref> = BTreeMap::new();
-    for style in uses.keys() {
-        font_ids.insert(*style, alloc());
-    }
+    let font_ids = fonts.allocate(&mut alloc);
     for (i, page_id) in page_ids.iter().enumerate() {
         let mut page = pdf.page(*page_id);
         page.media_box(Rect::new(0.0, 0.0, A4.0, A4.1));
@@ -179,12 +216,7 @@ pub fn write(pages: &[Page], fields: &[FieldSpec], metadata: &Metadata) -> Resul
             page.annotations(annots);
         }
         let mut resources = page.resources();
-        let mut fonts = resources.fonts();
-        for (style, id) in &font_ids {
-            let resource = font_resource(*style);
-            fonts.pair(Name(resource.as_bytes()), *id);
-        }
-        fonts.finish();
+        FontSubsets::name_in(&mut resources, &font_ids);
         resources.finish();
         page.finish();
     }
@@ -214,9 +246,7 @@ pub fn write(pages: &[Page], fields: &[FieldSpec], metadata: &Metadata) -> Resul
         });
     }
 
-    for (style, used) in &uses {
-        write_font(&mut pdf, *style, used, font_ids[style], &mut alloc)?;
-    }
+    fonts.write(&mut pdf, &font_ids, &mut alloc)?;
 
     Ok(Written {
         bytes: pdf.finish(),
@@ -227,7 +257,7 @@ pub fn write(pages: &[Page], fields: &[FieldSpec], metadata: &Metadata) -> Resul
 
 /// One face as a Type 0 font over a CID TrueType subset.
 fn write_font(
-    pdf: &mut Pdf,
+    pdf: &mut Chunk,
     style: Style,
     used: &FaceUse,
     type0_id: Ref,

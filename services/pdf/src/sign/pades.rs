@@ -1,0 +1,392 @@
+//! Signing one of a document's signature fields: a new revision appended
+//! to the file (an incremental update, so earlier signatures stay valid)
+//! holding the signature dictionary, the field's visible appearance and
+//! the CMS signature over every byte but the signature itself.
+
+use chrono::{DateTime, FixedOffset};
+use pdf_writer::{Chunk, Content, Finish, Rect, Ref};
+use sha2::{Digest, Sha256};
+
+use super::{Signer, cms, common_name};
+use crate::Error;
+use crate::font::{Style, typeface};
+use crate::parse::{self, Trailer};
+use crate::writer::{FontSubsets, compress};
+
+/// Room reserved for the CMS signature, in bytes: a chain of three RSA
+/// 4096 certificates fits with margin.
+const SIGNATURE_ROOM: usize = 16 * 1024;
+/// The byte range as first written, rewritten in place at the same length.
+const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
+
+/// What the signature shows on the page.
+#[derive(Clone, Debug)]
+pub enum Mark {
+    /// The signer's signature: their name, set as a signature.
+    Signature { signer: String },
+    /// The issuing body's seal, in red, with the body's name and the
+    /// signing time (docs/domain.md §2.7).
+    Seal { body: String },
+}
+
+/// One signing of one field.
+pub struct Signing<'a> {
+    /// The field's name ("signer", "issuer").
+    pub field: &'a str,
+    pub signer: &'a dyn Signer,
+    /// When it is signed, in Vietnam's time zone.
+    pub time: DateTime<FixedOffset>,
+    /// Why: "Ký ban hành", "Đóng dấu phát hành" …
+    pub reason: String,
+    pub location: String,
+    pub mark: Mark,
+}
+
+/// A PDF date: D:YYYYMMDDHHmmSS+07'00'.
+pub fn pdf_date(time: &DateTime<FixedOffset>) -> String {
+    let offset = time.offset().local_minus_utc();
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.abs();
+    format!(
+        "D:{}{sign}{:02}'{:02}'",
+        time.format("%Y%m%d%H%M%S"),
+        offset / 3600,
+        (offset % 3600) / 60
+    )
+}
+
+/// A PDF text string in UTF-16BE, written as hex.
+fn text_string(text: &str) -> String {
+    let mut hex = String::from("<FEFF");
+    for unit in text.encode_utf16() {
+        hex.push_str(&format!("{unit:04X}"));
+    }
+    hex.push('>');
+    hex
+}
+
+/// The `[x1 y1 x2 y2]` of a dictionary's `/Rect`.
+fn rect_of(dict: &str) -> Result<[f32; 4], Error> {
+    let at = dict.find("/Rect").ok_or_else(|| Error::Malformed("field without /Rect".into()))?;
+    let open = dict[at..].find('[').map(|i| at + i + 1);
+    let close = dict[at..].find(']').map(|i| at + i);
+    let (Some(open), Some(close)) = (open, close) else {
+        return Err(Error::Malformed("field /Rect".into()));
+    };
+    let numbers: Vec<f32> = dict[open..close]
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    match numbers.as_slice() {
+        [a, b, c, d] => Ok([*a, *b, *c, *d]),
+        _ => Err(Error::Malformed("field /Rect".into())),
+    }
+}
+
+/// The field's object number and dictionary, found through the form's
+/// `/Fields` by its name.
+fn find_field(
+    pdf: &[u8],
+    offsets: &std::collections::BTreeMap<u64, u64>,
+    catalog: &str,
+    name: &str,
+) -> Result<(u64, String), Error> {
+    let at = catalog.find("/Fields").ok_or_else(|| Error::NoField(name.into()))?;
+    let open = catalog[at..].find('[').map(|i| at + i + 1).ok_or_else(|| Error::NoField(name.into()))?;
+    let close = catalog[open..].find(']').map(|i| open + i).ok_or_else(|| Error::NoField(name.into()))?;
+    let words: Vec<&str> = catalog[open..close].split_whitespace().collect();
+    for reference in words.chunks(3) {
+        let Some(number) = reference.first().and_then(|n| n.parse::<u64>().ok()) else { continue };
+        let dict = parse::object_dict(pdf, offsets, number)?;
+        if dict.contains(&format!("/T ({name})")) {
+            return Ok((number, dict));
+        }
+    }
+    Err(Error::NoField(name.into()))
+}
+
+/// The appearance of the mark in a box of `width` × `height`.
+fn appearance(mark: &Mark, width: f32, height: f32, time: &DateTime<FixedOffset>, fonts: &mut FontSubsets) -> Result<Vec<u8>, Error> {
+    let mut content = Content::new();
+    match mark {
+        Mark::Signature { signer } => {
+            // Dark blue ink, the name as signed, a stroke under it.
+            content.set_fill_rgb(0.05, 0.15, 0.55).set_stroke_rgb(0.05, 0.15, 0.55);
+            let size = fit_size(Style::BoldItalic, signer, width * 0.9, 16.0)?;
+            let w = typeface(Style::BoldItalic)?.width(signer, size)?;
+            let y = height * 0.5;
+            fonts.show(&mut content, Style::BoldItalic, size, (width - w) / 2.0, y, signer)?;
+            content
+                .set_line_width(0.9)
+                .move_to((width - w) / 2.0, y - 5.0)
+                .cubic_to(width * 0.4, y - 12.0, width * 0.6, y + 2.0, (width + w) / 2.0, y - 7.0)
+                .stroke();
+            let note = "Đã ký số";
+            let nw = typeface(Style::Italic)?.width(note, 7.0)?;
+            fonts.show(&mut content, Style::Italic, 7.0, (width - nw) / 2.0, 3.0, note)?;
+        }
+        Mark::Seal { body } => {
+            // Red rings, a star, the body's name and the signing time.
+            let (cx, cy) = (width / 2.0, height / 2.0);
+            let r = width.min(height) / 2.0 - 1.0;
+            content.set_stroke_rgb(0.85, 0.05, 0.05).set_fill_rgb(0.85, 0.05, 0.05);
+            circle(&mut content, cx, cy, r, 2.2);
+            circle(&mut content, cx, cy, r * 0.72, 0.9);
+            star(&mut content, cx, cy + r * 0.05, r * 0.22);
+            let name = body.to_uppercase();
+            let size = fit_size(Style::Bold, &name, r * 1.3, 7.0)?;
+            let nw = typeface(Style::Bold)?.width(&name, size)?;
+            fonts.show(&mut content, Style::Bold, size, cx - nw / 2.0, cy + r * 0.38, &name)?;
+            let when = time.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            let size = fit_size(Style::Regular, &when, r * 1.35, 6.0)?;
+            let tw = typeface(Style::Regular)?.width(&when, size)?;
+            fonts.show(&mut content, Style::Regular, size, cx - tw / 2.0, cy - r * 0.45, &when)?;
+        }
+    }
+    Ok(content.finish().into_vec())
+}
+
+/// The largest size up to `max` at which `text` fits `width`.
+fn fit_size(style: Style, text: &str, width: f32, max: f32) -> Result<f32, Error> {
+    let at_one = typeface(style)?.width(text, 1.0)?;
+    if at_one <= 0.0 {
+        return Ok(max);
+    }
+    Ok((width / at_one).min(max))
+}
+
+fn circle(content: &mut Content, cx: f32, cy: f32, r: f32, width: f32) {
+    // Four Bézier quarters.
+    let k = 0.552_284_8 * r;
+    content
+        .set_line_width(width)
+        .move_to(cx + r, cy)
+        .cubic_to(cx + r, cy + k, cx + k, cy + r, cx, cy + r)
+        .cubic_to(cx - k, cy + r, cx - r, cy + k, cx - r, cy)
+        .cubic_to(cx - r, cy - k, cx - k, cy - r, cx, cy - r)
+        .cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy)
+        .stroke();
+}
+
+fn star(content: &mut Content, cx: f32, cy: f32, r: f32) {
+    let point = |i: usize, radius: f32| {
+        let angle = std::f32::consts::FRAC_PI_2 + i as f32 * std::f32::consts::PI / 5.0;
+        (cx + radius * angle.cos(), cy + radius * angle.sin())
+    };
+    let (x, y) = point(0, r);
+    content.move_to(x, y);
+    for i in 1..10 {
+        let (x, y) = point(i, if i % 2 == 0 { r } else { r * 0.4 });
+        content.line_to(x, y);
+    }
+    content.close_path().fill_nonzero();
+}
+
+/// One object of the new revision, as bytes.
+struct Object {
+    number: u64,
+    bytes: Vec<u8>,
+}
+
+/// The objects a chunk holds, split at their `N 0 obj` headers.
+fn split_chunk(chunk: &Chunk) -> Vec<Object> {
+    let bytes = chunk.as_bytes();
+    let mut starts: Vec<(usize, u64)> = Vec::new();
+    for reference in chunk.refs() {
+        let header = format!("{} 0 obj", reference.get());
+        let mut from = 0;
+        while let Some(p) = bytes[from..].windows(header.len()).position(|w| w == header.as_bytes()) {
+            let at = from + p;
+            if at == 0 || bytes[at - 1] == b'\n' {
+                starts.push((at, reference.get() as u64));
+                break;
+            }
+            from = at + 1;
+        }
+    }
+    starts.sort();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, (at, number))| {
+            let end = starts.get(i + 1).map(|(next, _)| *next).unwrap_or(bytes.len());
+            Object {
+                number: *number,
+                bytes: bytes[*at..end].to_vec(),
+            }
+        })
+        .collect()
+}
+
+/// Signs the named field: returns the PDF with one more revision.
+pub async fn sign(pdf: &[u8], signing: Signing<'_>) -> Result<Vec<u8>, Error> {
+    let trailer = Trailer::read(pdf)?;
+    let offsets = parse::object_offsets(pdf)?;
+    let root = trailer.root()?;
+    let catalog = parse::object_dict(pdf, &offsets, root)?;
+    let (field_number, field) = find_field(pdf, &offsets, &catalog, signing.field)?;
+    if field.contains("/V ") {
+        return Err(Error::AlreadySigned(signing.field.into()));
+    }
+    let [x1, y1, x2, y2] = rect_of(&field)?;
+    let (width, height) = ((x2 - x1).abs(), (y2 - y1).abs());
+
+    let mut next = trailer.size()? as i32;
+    let mut alloc = || {
+        let r = Ref::new(next);
+        next += 1;
+        r
+    };
+    let sig_id = alloc();
+    let ap_id = alloc();
+
+    let mut fonts = FontSubsets::default();
+    let drawing = appearance(&signing.mark, width, height, &signing.time, &mut fonts)?;
+    let font_ids = fonts.allocate(&mut alloc);
+    let mut chunk = Chunk::new();
+    let compressed = compress(&drawing)?;
+    {
+        let mut form = chunk.form_xobject(ap_id, &compressed);
+        form.filter(pdf_writer::Filter::FlateDecode);
+        form.bbox(Rect::new(0.0, 0.0, width, height));
+        let mut resources = form.resources();
+        FontSubsets::name_in(&mut resources, &font_ids);
+        resources.finish();
+        form.finish();
+    }
+    fonts.write(&mut chunk, &font_ids, &mut alloc)?;
+    let size = next as u64;
+
+    // The signature dictionary, its byte range and contents written as
+    // placeholders of their final length.
+    let cert = signing
+        .signer
+        .chain()
+        .first()
+        .ok_or_else(|| Error::Key("no certificate".into()))?;
+    let contents_placeholder = "0".repeat(SIGNATURE_ROOM * 2);
+    let sig_dict = format!(
+        "{} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange {BYTE_RANGE_PLACEHOLDER} /Contents <{contents_placeholder}> /M ({}) /Name {} /Reason {} /Location {} >>\nendobj\n",
+        sig_id.get(),
+        pdf_date(&signing.time),
+        text_string(&common_name(cert)),
+        text_string(&signing.reason),
+        text_string(&signing.location),
+    );
+    let widget = format!(
+        "{field_number} 0 obj\n{} /V {} 0 R /AP << /N {} 0 R >> >>\nendobj\n",
+        field.trim_end().trim_end_matches(">>").trim_end(),
+        sig_id.get(),
+        ap_id.get()
+    );
+    let catalog = if catalog.contains("/SigFlags") {
+        catalog
+    } else {
+        catalog.replacen("/AcroForm <<", "/AcroForm << /SigFlags 3", 1)
+    };
+    let catalog_object = format!("{root} 0 obj\n{catalog}\nendobj\n");
+
+    let mut objects = vec![
+        Object {
+            number: sig_id.get() as u64,
+            bytes: sig_dict.into_bytes(),
+        },
+        Object {
+            number: field_number,
+            bytes: widget.into_bytes(),
+        },
+        Object {
+            number: root,
+            bytes: catalog_object.into_bytes(),
+        },
+    ];
+    objects.extend(split_chunk(&chunk));
+
+    let mut out = pdf.to_vec();
+    if !out.ends_with(b"\n") {
+        out.push(b'\n');
+    }
+    let mut entries: Vec<(u64, usize)> = Vec::with_capacity(objects.len());
+    for object in &objects {
+        entries.push((object.number, out.len()));
+        out.extend_from_slice(&object.bytes);
+        if !object.bytes.ends_with(b"\n") {
+            out.push(b'\n');
+        }
+    }
+    entries.sort();
+    let xref_at = out.len();
+    out.extend_from_slice(b"xref\n");
+    let mut i = 0;
+    while i < entries.len() {
+        let mut j = i;
+        while j + 1 < entries.len() && entries[j + 1].0 == entries[j].0 + 1 {
+            j += 1;
+        }
+        out.extend_from_slice(format!("{} {}\n", entries[i].0, j - i + 1).as_bytes());
+        for (_, offset) in &entries[i..=j] {
+            out.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+        }
+        i = j + 1;
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {size} /Root {root} 0 R{} /Prev {} >>\nstartxref\n{xref_at}\n%%EOF\n",
+            trailer.carried_entries(),
+            trailer.startxref
+        )
+        .as_bytes(),
+    );
+
+    // Fill in the byte range, then sign what it covers.
+    let sig_entry = entries
+        .iter()
+        .find(|(n, _)| *n == sig_id.get() as u64)
+        .map(|(_, at)| *at)
+        .ok_or_else(|| Error::Write("signature object".into()))?;
+    let find_after = |needle: &[u8]| {
+        out[sig_entry..]
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|p| sig_entry + p)
+    };
+    let range_at = find_after(BYTE_RANGE_PLACEHOLDER.as_bytes()).ok_or_else(|| Error::Write("byte range".into()))?;
+    let contents_at = find_after(b"/Contents <").ok_or_else(|| Error::Write("contents".into()))? + "/Contents ".len();
+    let contents_end = contents_at + SIGNATURE_ROOM * 2 + 2;
+    let range = format!(
+        "[0 {contents_at} {contents_end} {}",
+        out.len() - contents_end
+    );
+    let padded = format!("{range:<width$}]", width = BYTE_RANGE_PLACEHOLDER.len() - 1);
+    out[range_at..range_at + padded.len()].copy_from_slice(padded.as_bytes());
+
+    let mut hasher = Sha256::new();
+    hasher.update(&out[..contents_at]);
+    hasher.update(&out[contents_end..]);
+    let digest = hasher.finalize();
+    let signature = cms::sign_digest(&digest, signing.signer).await?;
+    if signature.len() > SIGNATURE_ROOM {
+        return Err(Error::Key("the signature is larger than the room reserved for it".into()));
+    }
+    let hex: String = signature.iter().map(|b| format!("{b:02X}")).collect();
+    out[contents_at + 1..contents_at + 1 + hex.len()].copy_from_slice(hex.as_bytes());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dates_carry_vietnam_time_zone() {
+        let tz = FixedOffset::east_opt(7 * 3600).unwrap();
+        let t = tz.with_ymd_and_hms(2026, 3, 5, 9, 12, 30).unwrap();
+        assert_eq!(pdf_date(&t), "D:20260305091230+07'00'");
+    }
+
+    #[test]
+    fn text_strings_are_utf16_with_a_byte_order_mark() {
+        assert_eq!(text_string("Ký"), "<FEFF004B00FD>");
+    }
+}

@@ -1,0 +1,256 @@
+//! Signing rendered documents with the demo CA, checked by a third-party
+//! verifier (`pdfsig` from poppler-utils, trusting the demo root through
+//! an NSS database made with `certutil` from libnss3-tools).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
+
+use chrono::{FixedOffset, TimeZone};
+use der::EncodePem;
+use vanphong_pdf::official::{ISSUER_FIELD, SIGNER_FIELD};
+use vanphong_pdf::sign::ca::{DemoCa, Holder};
+use vanphong_pdf::sign::pades::{self, Mark, Signing};
+use vanphong_pdf::{Convention, OfficialDocument, render};
+
+fn required() -> bool {
+    std::env::var("VANPHONG_PDF_TOOLS").as_deref() == Ok("required")
+}
+
+fn have(tool: &str) -> bool {
+    let ok = Command::new(tool).arg("-h").output().is_ok();
+    if !ok {
+        assert!(!required(), "{tool} is required (VANPHONG_PDF_TOOLS=required) but not installed");
+        eprintln!("PDF TOOL TESTS NOT RUN: {tool} is not installed");
+    }
+    ok
+}
+
+fn document() -> OfficialDocument {
+    OfficialDocument {
+        convention: Convention::Party,
+        superior: "Đảng bộ tỉnh Bắc Giang".into(),
+        issuer: "Tỉnh ủy".into(),
+        number_symbol: "15-NQ/TU".into(),
+        place: "Bắc Giang".into(),
+        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5),
+        type_name: "Nghị quyết".into(),
+        subject: "về đẩy mạnh chuyển đổi số".into(),
+        body: vec!["Ban Thường vụ Tỉnh ủy quyết nghị.".into()],
+        authority: vec!["T/M Ban Thường vụ".into(), "Bí thư".into()],
+        signer_name: "Nguyễn Văn An".into(),
+        recipients: vec!["Lưu Văn phòng Tỉnh ủy".into()],
+    }
+}
+
+/// An NSS database trusting the demo root, for pdfsig.
+fn nss_trusting(dir: &Path, ca: &DemoCa) -> Option<PathBuf> {
+    if !have("certutil") {
+        return None;
+    }
+    let db = dir.join("nss");
+    let _ = std::fs::remove_dir_all(&db);
+    std::fs::create_dir_all(&db).unwrap();
+    let pem = ca.root.to_pem(der::pem::LineEnding::LF).unwrap();
+    let root = dir.join("demo-root.pem");
+    std::fs::write(&root, pem).unwrap();
+    let db_arg = format!("sql:{}", db.display());
+    let st = Command::new("certutil").args(["-N", "-d", &db_arg, "--empty-password"]).status().unwrap();
+    assert!(st.success());
+    let st = Command::new("certutil")
+        .args(["-A", "-d", &db_arg, "-n", "vanphong-demo-root", "-t", "CT,C,C", "-a", "-i"])
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    Some(db)
+}
+
+async fn signed_twice(ca: &DemoCa) -> Vec<u8> {
+    let tz = FixedOffset::east_opt(7 * 3600).unwrap();
+    let now = SystemTime::now() - std::time::Duration::from_secs(3600);
+    let person = ca.signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, now).unwrap();
+    let office = ca.signer("Tỉnh ủy Bắc Giang", "Tỉnh ủy Bắc Giang", Holder::Office, now).unwrap();
+    let rendered = render(&document()).unwrap();
+    let once = pades::sign(
+        &rendered.bytes,
+        Signing {
+            field: SIGNER_FIELD,
+            signer: &person,
+            time: tz.from_utc_datetime(&chrono::Utc::now().naive_utc()),
+            reason: "Ký ban hành".into(),
+            location: "Bắc Giang".into(),
+            mark: Mark::Signature { signer: "Nguyễn Văn An".into() },
+        },
+    )
+    .await
+    .unwrap();
+    pades::sign(
+        &once,
+        Signing {
+            field: ISSUER_FIELD,
+            signer: &office,
+            time: tz.from_utc_datetime(&chrono::Utc::now().naive_utc()),
+            reason: "Phát hành".into(),
+            location: "Bắc Giang".into(),
+            mark: Mark::Seal { body: "Tỉnh ủy Bắc Giang".into() },
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn pdfsig_finds_two_valid_signatures_chained_to_the_demo_root() {
+    let ca = DemoCa::new("Vanphong Demo Root CA", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap();
+    let signed = signed_twice(&ca).await;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join("signed-resolution.pdf");
+    std::fs::write(&path, &signed).unwrap();
+    if !have("pdfsig") {
+        return;
+    }
+    let Some(db) = nss_trusting(&dir, &ca) else { return };
+    let out = Command::new("pdfsig").arg("-nssdir").arg(format!("sql:{}", db.display())).arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(text.matches("Signature Validation: Signature is Valid.").count(), 2, "{text}");
+    assert_eq!(text.matches("Certificate Validation: Certificate is Trusted.").count(), 2, "{text}");
+    assert!(text.contains("Nguyễn Văn An") || text.contains("Nguy"), "{text}");
+}
+
+#[tokio::test]
+async fn pdfsig_reports_a_document_altered_after_signing() {
+    let ca = DemoCa::new("Vanphong Demo Root CA", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap();
+    let mut signed = signed_twice(&ca).await;
+    // Change one byte inside the first revision's page content.
+    let at = signed.windows(6).position(|w| w == b"stream").unwrap() + 20;
+    signed[at] ^= 0x01;
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join("altered-resolution.pdf");
+    std::fs::write(&path, &signed).unwrap();
+    if !have("pdfsig") {
+        return;
+    }
+    let out = Command::new("pdfsig").arg(&path).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("Signature is Invalid") || text.contains("Digest Mismatch"), "{text}");
+    assert!(!text.contains("Signature Validation: Signature is Valid."), "{text}");
+}
+
+mod ours {
+    use super::*;
+    use vanphong_pdf::verify::{Verdict, verify};
+
+    fn ca() -> DemoCa {
+        DemoCa::new("Vanphong Demo Root CA", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap()
+    }
+
+    #[tokio::test]
+    async fn two_signatures_under_the_trusted_root_are_valid() {
+        let ca = ca();
+        let signed = signed_twice(&ca).await;
+        let result = verify(&signed, std::slice::from_ref(&ca.root));
+        assert_eq!(result.verdict, Verdict::Valid, "{result:?}");
+        let names: Vec<&str> = result.signatures.iter().map(|s| s.signer.as_str()).collect();
+        assert_eq!(names, vec!["Nguyễn Văn An", "Tỉnh ủy Bắc Giang"]);
+        assert!(result.signatures.iter().all(|s| s.intact && s.trusted && s.signed_at.is_some()));
+    }
+
+    #[tokio::test]
+    async fn a_byte_changed_inside_the_signed_range_is_invalid() {
+        let ca = ca();
+        let mut signed = signed_twice(&ca).await;
+        let at = signed.windows(6).position(|w| w == b"stream").unwrap() + 20;
+        signed[at] ^= 0x01;
+        let result = verify(&signed, std::slice::from_ref(&ca.root));
+        let Verdict::Invalid(reason) = &result.verdict else { panic!("{result:?}") };
+        assert!(reason.contains("thay đổi"), "{reason}");
+        assert!(result.signatures.iter().all(|s| !s.intact));
+    }
+
+    #[tokio::test]
+    async fn content_appended_after_the_last_signature_is_flagged() {
+        let ca = ca();
+        let mut signed = signed_twice(&ca).await;
+        signed.extend_from_slice(b"1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n");
+        let result = verify(&signed, std::slice::from_ref(&ca.root));
+        assert!(result.changed_after_signing);
+        assert!(matches!(result.verdict, Verdict::Invalid(_)));
+        // Each signature on its own is still intact.
+        assert!(result.signatures.iter().all(|s| s.intact));
+    }
+
+    #[tokio::test]
+    async fn a_signature_from_an_unknown_ca_is_not_trusted() {
+        let ca = ca();
+        let other = DemoCa::new("Another Root", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap();
+        let signed = signed_twice(&ca).await;
+        let result = verify(&signed, std::slice::from_ref(&other.root));
+        let Verdict::Invalid(reason) = &result.verdict else { panic!("{result:?}") };
+        assert!(reason.contains("tin cậy"), "{reason}");
+        assert!(result.signatures.iter().all(|s| s.intact && !s.trusted));
+    }
+
+    #[test]
+    fn an_unsigned_document_says_so() {
+        let rendered = render(&document()).unwrap();
+        assert_eq!(verify(&rendered.bytes, &[]).verdict, Verdict::Unsigned);
+    }
+
+    #[tokio::test]
+    async fn a_field_signs_once() {
+        let ca = ca();
+        let signed = signed_twice(&ca).await;
+        let person = ca.signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, SystemTime::now()).unwrap();
+        let again = pades::sign(
+            &signed,
+            Signing {
+                field: SIGNER_FIELD,
+                signer: &person,
+                time: chrono::Utc::now().fixed_offset(),
+                reason: "Ký lại".into(),
+                location: "Bắc Giang".into(),
+                mark: Mark::Signature { signer: "Nguyễn Văn An".into() },
+            },
+        )
+        .await;
+        assert!(matches!(again, Err(vanphong_pdf::Error::AlreadySigned(_))));
+    }
+}
+
+mod rsa_keys {
+    use super::*;
+    use vanphong_pdf::sign::{SoftwareKey, SoftwareSigner, certificate};
+    use vanphong_pdf::verify::{Verdict, anchor, verify};
+
+    #[tokio::test]
+    async fn an_rsa_signature_of_a_national_style_pki_signs_and_verifies() {
+        use rsa::pkcs8::DecodePrivateKey;
+        let key = rsa::PrivateKey::from_pkcs8_pem(include_str!("fixtures/rsa-signer.key")).unwrap();
+        let cert = anchor(include_bytes!("fixtures/rsa-signer.pem")).unwrap();
+        let root = anchor(include_bytes!("fixtures/rsa-root.pem")).unwrap();
+        let signer = SoftwareSigner::new(
+            SoftwareKey::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(key))),
+            vec![certificate(&der::Encode::to_der(&cert).unwrap()).unwrap()],
+        )
+        .unwrap();
+        let rendered = render(&document()).unwrap();
+        let signed = pades::sign(
+            &rendered.bytes,
+            Signing {
+                field: SIGNER_FIELD,
+                signer: &signer,
+                time: chrono::Utc::now().fixed_offset(),
+                reason: "Ký ban hành".into(),
+                location: "Bắc Giang".into(),
+                mark: Mark::Signature { signer: "Trần Văn Bình".into() },
+            },
+        )
+        .await
+        .unwrap();
+        let result = verify(&signed, std::slice::from_ref(&root));
+        assert_eq!(result.verdict, Verdict::Valid, "{result:?}");
+        assert_eq!(result.signatures[0].signer, "Trần Văn Bình");
+    }
+}
