@@ -6,28 +6,16 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use vanphong_pdf::official::{ISSUER_FIELD, SIGNER_FIELD};
 use vanphong_pdf::sign::ca::{DemoCa, Holder};
-use vanphong_pdf::sign::pades::{self, Mark, Signing};
+use vanphong_pdf::sign::pades::{self, Issuers};
 use vanphong_pdf::{Convention, OfficialDocument, render, verify};
 
 fn document() -> OfficialDocument {
-    OfficialDocument {
-        convention: Convention::Party,
-        superior: "Đảng bộ tỉnh Bắc Giang".into(),
-        issuer: "Tỉnh ủy".into(),
-        number_symbol: "15-NQ/TU".into(),
-        place: "Bắc Giang".into(),
-        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5),
-        type_name: "Nghị quyết".into(),
-        subject: "về đẩy mạnh chuyển đổi số trong các cơ quan đảng".into(),
-        body: (1..=30)
-            .map(|i| format!("{i}. Các cấp ủy, tổ chức đảng quán triệt và tổ chức thực hiện nghiêm túc, hiệu quả nội dung nghị quyết này trong phạm vi được giao."))
-            .collect(),
-        authority: vec!["T/M Ban Thường vụ".into(), "Bí thư".into()],
-        signer_name: "Nguyễn Văn An".into(),
-        recipients: vec!["Ban Bí thư".into(), "Các huyện ủy".into(), "Lưu Văn phòng Tỉnh ủy".into()],
-    }
+    let mut doc = OfficialDocument::example(Convention::Party);
+    doc.body = (1..=30)
+        .map(|i| format!("{i}. Các cấp ủy, tổ chức đảng quán triệt và tổ chức thực hiện nghiêm túc, hiệu quả nội dung nghị quyết này trong phạm vi được giao."))
+        .collect();
+    doc
 }
 
 fn report(step: &str, mut times: Vec<Duration>) {
@@ -41,30 +29,28 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let now = SystemTime::now() - Duration::from_secs(3600);
     let ca = DemoCa::new("Vanphong Demo Root CA", now, 10).unwrap();
-    let person = ca.signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, now).unwrap();
-    let office = ca.signer("Tỉnh ủy Bắc Giang", "Tỉnh ủy Bắc Giang", Holder::Office, now).unwrap();
+    let person = ca
+        .signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, now)
+        .unwrap();
+    let office = ca
+        .signer("Tỉnh ủy Bắc Giang", "Tỉnh ủy Bắc Giang", Holder::Office, now)
+        .unwrap();
     let doc = document();
+    let issuers = Issuers {
+        person: &person,
+        person_name: "Nguyễn Văn An",
+        body: &office,
+        body_name: "Tỉnh ủy Bắc Giang",
+        location: "Bắc Giang",
+    };
     let (mut render_t, mut sign_t, mut verify_t, mut total_t) = (vec![], vec![], vec![], vec![]);
     let mut size = 0;
     for _ in 0..runs {
         let start = Instant::now();
         let rendered = render(&doc).unwrap();
         let rendered_at = Instant::now();
-        let signed = runtime.block_on(async {
-            let time = chrono::Utc::now().fixed_offset();
-            let once = pades::sign(
-                &rendered.bytes,
-                Signing { field: SIGNER_FIELD, signer: &person, time, reason: "Ký ban hành".into(), location: "Bắc Giang".into(), mark: Mark::Signature { signer: "Nguyễn Văn An".into() } },
-            )
-            .await
-            .unwrap();
-            pades::sign(
-                &once,
-                Signing { field: ISSUER_FIELD, signer: &office, time, reason: "Phát hành".into(), location: "Bắc Giang".into(), mark: Mark::Seal { body: "Tỉnh ủy Bắc Giang".into() } },
-            )
-            .await
-            .unwrap()
-        });
+        let time = chrono::Utc::now().fixed_offset();
+        let signed = runtime.block_on(pades::issue(&rendered.bytes, &issuers, time)).unwrap();
         let signed_at = Instant::now();
         let result = verify::verify(&signed, std::slice::from_ref(&ca.root));
         assert_eq!(result.verdict, verify::Verdict::Valid);
@@ -75,7 +61,11 @@ fn main() {
         verify_t.push(verified_at - signed_at);
         total_t.push(signed_at - start);
     }
-    println!("{runs} documents of {} pages, {} KiB signed", render(&doc).unwrap().pages, size / 1024);
+    println!(
+        "{runs} documents of {} pages, {} KiB signed",
+        render(&doc).unwrap().pages,
+        size / 1024
+    );
     report("render", render_t);
     report("sign (signer + seal)", sign_t);
     report("render + sign", total_t);

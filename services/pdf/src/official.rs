@@ -54,6 +54,34 @@ pub struct OfficialDocument {
     pub recipients: Vec<String>,
 }
 
+impl OfficialDocument {
+    /// A resolution of Tỉnh ủy Bắc Giang in the given format: the demo's,
+    /// the tests' and the benchmark's sample document.
+    pub fn example(convention: Convention) -> OfficialDocument {
+        OfficialDocument {
+            convention,
+            superior: "Đảng bộ tỉnh Bắc Giang".into(),
+            issuer: "Tỉnh ủy".into(),
+            number_symbol: "15-NQ/TU".into(),
+            place: "Bắc Giang".into(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 5),
+            type_name: "Nghị quyết".into(),
+            subject: "về đẩy mạnh chuyển đổi số trong các cơ quan đảng".into(),
+            body: vec![
+                "Căn cứ Điều lệ Đảng; Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2025 - 2030;".into(),
+                "Ban Thường vụ Tỉnh ủy quyết nghị đẩy mạnh chuyển đổi số trong hoạt động của các cơ quan đảng, bảo đảm đồng bộ, thống nhất và an toàn thông tin.".into(),
+            ],
+            authority: vec!["T/M Ban Thường vụ".into(), "Bí thư".into()],
+            signer_name: "Nguyễn Văn An".into(),
+            recipients: vec![
+                "Ban Bí thư Trung ương Đảng".into(),
+                "Các huyện ủy, thành ủy".into(),
+                "Lưu Văn phòng Tỉnh ủy".into(),
+            ],
+        }
+    }
+}
+
 /// The rendered document: the PDF, with a signature field "signer" in the
 /// signature block and "issuer" where the seal goes.
 pub type Rendered = Written;
@@ -413,7 +441,7 @@ mod tests {
 
     #[test]
     fn number_lines_follow_each_convention() {
-        let mut doc = sample(Convention::State);
+        let mut doc = OfficialDocument::example(Convention::State);
         doc.number_symbol = "05/QĐ-UBND".into();
         assert_eq!(number_line(&doc), "Số: 05/QĐ-UBND");
         doc.convention = Convention::Party;
@@ -429,7 +457,7 @@ mod tests {
 
     #[test]
     fn the_signature_fields_sit_in_the_signature_block_the_seal_over_its_left_third() {
-        let rendered = render(&sample(Convention::Party)).unwrap();
+        let rendered = render(&OfficialDocument::example(Convention::Party)).unwrap();
         let signer = rendered.fields.iter().find(|f| f.name == SIGNER_FIELD).unwrap();
         let seal = rendered.fields.iter().find(|f| f.name == ISSUER_FIELD).unwrap();
         let overlap = seal.rect[2] - signer.rect[0];
@@ -437,22 +465,5 @@ mod tests {
         assert!((overlap - width / 3.0).abs() < 0.5);
         assert!(seal.rect[0] < signer.rect[0]);
         assert!(rendered.bytes.starts_with(b"%PDF-1.7"));
-    }
-
-    pub(crate) fn sample(convention: Convention) -> OfficialDocument {
-        OfficialDocument {
-            convention,
-            superior: "Đảng bộ tỉnh Bắc Giang".into(),
-            issuer: "Tỉnh ủy".into(),
-            number_symbol: "15-NQ/TU".into(),
-            place: "Bắc Giang".into(),
-            date: NaiveDate::from_ymd_opt(2026, 3, 5),
-            type_name: "Nghị quyết".into(),
-            subject: "về phát triển kinh tế số".into(),
-            body: vec!["Nội dung.".into()],
-            authority: vec!["T/M Ban Thường vụ".into(), "Bí thư".into()],
-            signer_name: "Nguyễn Văn An".into(),
-            recipients: vec!["Ban Bí thư".into(), "Lưu Văn phòng Tỉnh ủy".into()],
-        }
     }
 }

@@ -34,7 +34,11 @@ fn integer_at(bytes: &[u8], mut at: usize) -> Option<(u64, usize)> {
     while bytes.get(at).is_some_and(u8::is_ascii_digit) {
         at += 1;
     }
-    std::str::from_utf8(bytes.get(start..at)?).ok()?.parse().ok().map(|n| (n, at))
+    std::str::from_utf8(bytes.get(start..at)?)
+        .ok()?
+        .parse()
+        .ok()
+        .map(|n| (n, at))
 }
 
 /// The value of `/Key` in a dictionary's text when it is an integer or an
@@ -191,11 +195,15 @@ pub fn signatures(pdf: &[u8]) -> Vec<FoundSignature> {
         // The contents are the hex string the byte range leaves out.
         let gap_start = numbers[1] as usize;
         let gap_end = numbers[2] as usize;
-        let Some(gap) = pdf.get(gap_start..gap_end) else { continue };
+        let Some(gap) = pdf.get(gap_start..gap_end) else {
+            continue;
+        };
         if gap.first() != Some(&b'<') || gap.last() != Some(&b'>') {
             continue;
         }
-        let Some(contents) = hex_decode(&gap[1..gap.len() - 1]) else { continue };
+        let Some(contents) = hex_decode(&gap[1..gap.len() - 1]) else {
+            continue;
+        };
         // The dictionary: from its "<<" before to its ">>" after.
         let dict_start = rfind(&pdf[..at.min(gap_start)], b"obj").unwrap_or(0);
         let dict_end = find(pdf, b"endobj", gap_end).unwrap_or(pdf.len());
@@ -228,7 +236,9 @@ pub fn revision_ends(pdf: &[u8]) -> Vec<u64> {
     let mut from = 0;
     while let Some(at) = find(pdf, b"startxref", from) {
         from = at + 9;
-        let Some((_, after)) = integer_at(pdf, at + 9) else { continue };
+        let Some((_, after)) = integer_at(pdf, at + 9) else {
+            continue;
+        };
         let mut end = after;
         while pdf.get(end).is_some_and(|b| b.is_ascii_whitespace()) {
             end += 1;

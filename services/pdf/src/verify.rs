@@ -180,9 +180,10 @@ fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> Sig
     hasher.update(first);
     hasher.update(second);
     let digest = hasher.finalize();
-    let message_digest = cms::attribute_value(info, ATTR_MESSAGE_DIGEST)
-        .and_then(|v| v.decode_as::<der::asn1::OctetString>().ok());
-    let content_type = cms::attribute_value(info, ATTR_CONTENT_TYPE).and_then(|v| v.decode_as::<ObjectIdentifier>().ok());
+    let message_digest =
+        cms::attribute_value(info, ATTR_MESSAGE_DIGEST).and_then(|v| v.decode_as::<der::asn1::OctetString>().ok());
+    let content_type =
+        cms::attribute_value(info, ATTR_CONTENT_TYPE).and_then(|v| v.decode_as::<ObjectIdentifier>().ok());
     let attrs_der = info.signed_attrs.as_ref().and_then(|a| a.to_der().ok());
     match (message_digest, attrs_der) {
         (Some(md), Some(attrs)) if md.as_bytes() == digest.as_slice() && content_type == Some(ID_DATA) => {
@@ -210,7 +211,8 @@ fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> Sig
 fn identifies(sid: &cms::SignerId, cert: &Certificate) -> bool {
     match sid {
         cms::SignerId::IssuerAndSerialNumber(isn) => {
-            isn.issuer == *cert.tbs_certificate().issuer() && isn.serial_number == *cert.tbs_certificate().serial_number()
+            isn.issuer == *cert.tbs_certificate().issuer()
+                && isn.serial_number == *cert.tbs_certificate().serial_number()
         }
         cms::SignerId::SubjectKeyIdentifier(ski) => cert
             .tbs_certificate()
@@ -242,7 +244,9 @@ fn verify_signature(cert: &Certificate, algorithm: ObjectIdentifier, message: &[
         ) else {
             return false;
         };
-        return rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key).verify(message, &sig).is_ok();
+        return rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key)
+            .verify(message, &sig)
+            .is_ok();
     }
     false
 }

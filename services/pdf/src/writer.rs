@@ -72,7 +72,15 @@ pub struct FontSubsets {
 
 impl FontSubsets {
     /// Shows `text` with its baseline starting at (x, y).
-    pub fn show(&mut self, content: &mut Content, style: Style, size: f32, x: f32, y: f32, text: &str) -> Result<(), Error> {
+    pub fn show(
+        &mut self,
+        content: &mut Content,
+        style: Style,
+        size: f32,
+        x: f32,
+        y: f32,
+        text: &str,
+    ) -> Result<(), Error> {
         let face = typeface(style)?;
         let used = self.uses.entry(style).or_insert_with(|| FaceUse {
             remapper: GlyphRemapper::new(),
@@ -110,9 +118,16 @@ impl FontSubsets {
     }
 
     /// Writes the subsets as the objects `ids` allocated.
-    pub fn write(&self, chunk: &mut Chunk, ids: &BTreeMap<Style, Ref>, alloc: &mut impl FnMut() -> Ref) -> Result<(), Error> {
+    pub fn write(
+        &self,
+        chunk: &mut Chunk,
+        ids: &BTreeMap<Style, Ref>,
+        alloc: &mut impl FnMut() -> Ref,
+    ) -> Result<(), Error> {
         for (style, used) in &self.uses {
-            let id = *ids.get(style).ok_or_else(|| Error::Write("font not allocated".into()))?;
+            let id = *ids
+                .get(style)
+                .ok_or_else(|| Error::Write("font not allocated".into()))?;
             write_font(chunk, *style, used, id, alloc)?;
         }
         Ok(())

@@ -48,24 +48,7 @@ fn body() -> Vec<String> {
 
 #[test]
 fn a_party_resolution_prints_its_header_number_date_and_authority() {
-    let doc = OfficialDocument {
-        convention: Convention::Party,
-        superior: "Đảng bộ tỉnh Bắc Giang".into(),
-        issuer: "Tỉnh ủy".into(),
-        number_symbol: "15-NQ/TU".into(),
-        place: "Bắc Giang".into(),
-        date: NaiveDate::from_ymd_opt(2026, 3, 5),
-        type_name: "Nghị quyết".into(),
-        subject: "về đẩy mạnh chuyển đổi số trong các cơ quan đảng".into(),
-        body: body(),
-        authority: vec!["T/M Ban Thường vụ".into(), "Bí thư".into()],
-        signer_name: "Nguyễn Văn An".into(),
-        recipients: vec![
-            "Ban Bí thư Trung ương Đảng".into(),
-            "Các huyện ủy, thành ủy".into(),
-            "Lưu Văn phòng Tỉnh ủy".into(),
-        ],
-    };
+    let doc = OfficialDocument::example(Convention::Party);
     let rendered = render(&doc).unwrap();
     let Some(text) = text_of(&rendered.bytes, "party-resolution") else {
         return;

@@ -9,9 +9,9 @@ use std::time::SystemTime;
 
 use chrono::{FixedOffset, TimeZone};
 use der::EncodePem;
-use vanphong_pdf::official::{ISSUER_FIELD, SIGNER_FIELD};
+use vanphong_pdf::official::SIGNER_FIELD;
 use vanphong_pdf::sign::ca::{DemoCa, Holder};
-use vanphong_pdf::sign::pades::{self, Mark, Signing};
+use vanphong_pdf::sign::pades::{self, Issuers, Mark, Signing};
 use vanphong_pdf::{Convention, OfficialDocument, render};
 
 fn required() -> bool {
@@ -21,27 +21,17 @@ fn required() -> bool {
 fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("-h").output().is_ok();
     if !ok {
-        assert!(!required(), "{tool} is required (VANPHONG_PDF_TOOLS=required) but not installed");
+        assert!(
+            !required(),
+            "{tool} is required (VANPHONG_PDF_TOOLS=required) but not installed"
+        );
         eprintln!("PDF TOOL TESTS NOT RUN: {tool} is not installed");
     }
     ok
 }
 
 fn document() -> OfficialDocument {
-    OfficialDocument {
-        convention: Convention::Party,
-        superior: "Đảng bộ tỉnh Bắc Giang".into(),
-        issuer: "Tỉnh ủy".into(),
-        number_symbol: "15-NQ/TU".into(),
-        place: "Bắc Giang".into(),
-        date: chrono::NaiveDate::from_ymd_opt(2026, 3, 5),
-        type_name: "Nghị quyết".into(),
-        subject: "về đẩy mạnh chuyển đổi số".into(),
-        body: vec!["Ban Thường vụ Tỉnh ủy quyết nghị.".into()],
-        authority: vec!["T/M Ban Thường vụ".into(), "Bí thư".into()],
-        signer_name: "Nguyễn Văn An".into(),
-        recipients: vec!["Lưu Văn phòng Tỉnh ủy".into()],
-    }
+    OfficialDocument::example(Convention::Party)
 }
 
 /// An NSS database trusting the demo root, for pdfsig.
@@ -56,10 +46,23 @@ fn nss_trusting(dir: &Path, ca: &DemoCa) -> Option<PathBuf> {
     let root = dir.join("demo-root.pem");
     std::fs::write(&root, pem).unwrap();
     let db_arg = format!("sql:{}", db.display());
-    let st = Command::new("certutil").args(["-N", "-d", &db_arg, "--empty-password"]).status().unwrap();
+    let st = Command::new("certutil")
+        .args(["-N", "-d", &db_arg, "--empty-password"])
+        .status()
+        .unwrap();
     assert!(st.success());
     let st = Command::new("certutil")
-        .args(["-A", "-d", &db_arg, "-n", "vanphong-demo-root", "-t", "CT,C,C", "-a", "-i"])
+        .args([
+            "-A",
+            "-d",
+            &db_arg,
+            "-n",
+            "vanphong-demo-root",
+            "-t",
+            "CT,C,C",
+            "-a",
+            "-i",
+        ])
         .arg(&root)
         .status()
         .unwrap();
@@ -70,32 +73,24 @@ fn nss_trusting(dir: &Path, ca: &DemoCa) -> Option<PathBuf> {
 async fn signed_twice(ca: &DemoCa) -> Vec<u8> {
     let tz = FixedOffset::east_opt(7 * 3600).unwrap();
     let now = SystemTime::now() - std::time::Duration::from_secs(3600);
-    let person = ca.signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, now).unwrap();
-    let office = ca.signer("Tỉnh ủy Bắc Giang", "Tỉnh ủy Bắc Giang", Holder::Office, now).unwrap();
+    let person = ca
+        .signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, now)
+        .unwrap();
+    let office = ca
+        .signer("Tỉnh ủy Bắc Giang", "Tỉnh ủy Bắc Giang", Holder::Office, now)
+        .unwrap();
     let rendered = render(&document()).unwrap();
-    let once = pades::sign(
+    let issuers = Issuers {
+        person: &person,
+        person_name: "Nguyễn Văn An",
+        body: &office,
+        body_name: "Tỉnh ủy Bắc Giang",
+        location: "Bắc Giang",
+    };
+    pades::issue(
         &rendered.bytes,
-        Signing {
-            field: SIGNER_FIELD,
-            signer: &person,
-            time: tz.from_utc_datetime(&chrono::Utc::now().naive_utc()),
-            reason: "Ký ban hành".into(),
-            location: "Bắc Giang".into(),
-            mark: Mark::Signature { signer: "Nguyễn Văn An".into() },
-        },
-    )
-    .await
-    .unwrap();
-    pades::sign(
-        &once,
-        Signing {
-            field: ISSUER_FIELD,
-            signer: &office,
-            time: tz.from_utc_datetime(&chrono::Utc::now().naive_utc()),
-            reason: "Phát hành".into(),
-            location: "Bắc Giang".into(),
-            mark: Mark::Seal { body: "Tỉnh ủy Bắc Giang".into() },
-        },
+        &issuers,
+        tz.from_utc_datetime(&chrono::Utc::now().naive_utc()),
     )
     .await
     .unwrap()
@@ -103,7 +98,12 @@ async fn signed_twice(ca: &DemoCa) -> Vec<u8> {
 
 #[tokio::test]
 async fn pdfsig_finds_two_valid_signatures_chained_to_the_demo_root() {
-    let ca = DemoCa::new("Vanphong Demo Root CA", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap();
+    let ca = DemoCa::new(
+        "Vanphong Demo Root CA",
+        SystemTime::now() - std::time::Duration::from_secs(86400),
+        10,
+    )
+    .unwrap();
     let signed = signed_twice(&ca).await;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join("signed-resolution.pdf");
@@ -112,16 +112,34 @@ async fn pdfsig_finds_two_valid_signatures_chained_to_the_demo_root() {
         return;
     }
     let Some(db) = nss_trusting(&dir, &ca) else { return };
-    let out = Command::new("pdfsig").arg("-nssdir").arg(format!("sql:{}", db.display())).arg(&path).output().unwrap();
+    let out = Command::new("pdfsig")
+        .arg("-nssdir")
+        .arg(format!("sql:{}", db.display()))
+        .arg(&path)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(text.matches("Signature Validation: Signature is Valid.").count(), 2, "{text}");
-    assert_eq!(text.matches("Certificate Validation: Certificate is Trusted.").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("Signature Validation: Signature is Valid.").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("Certificate Validation: Certificate is Trusted.").count(),
+        2,
+        "{text}"
+    );
     assert!(text.contains("Nguyễn Văn An") || text.contains("Nguy"), "{text}");
 }
 
 #[tokio::test]
 async fn pdfsig_reports_a_document_altered_after_signing() {
-    let ca = DemoCa::new("Vanphong Demo Root CA", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap();
+    let ca = DemoCa::new(
+        "Vanphong Demo Root CA",
+        SystemTime::now() - std::time::Duration::from_secs(86400),
+        10,
+    )
+    .unwrap();
     let mut signed = signed_twice(&ca).await;
     // Change one byte inside the first revision's page content.
     let at = signed.windows(6).position(|w| w == b"stream").unwrap() + 20;
@@ -134,7 +152,10 @@ async fn pdfsig_reports_a_document_altered_after_signing() {
     }
     let out = Command::new("pdfsig").arg(&path).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(text.contains("Signature is Invalid") || text.contains("Digest Mismatch"), "{text}");
+    assert!(
+        text.contains("Signature is Invalid") || text.contains("Digest Mismatch"),
+        "{text}"
+    );
     assert!(!text.contains("Signature Validation: Signature is Valid."), "{text}");
 }
 
@@ -143,7 +164,12 @@ mod ours {
     use vanphong_pdf::verify::{Verdict, verify};
 
     fn ca() -> DemoCa {
-        DemoCa::new("Vanphong Demo Root CA", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap()
+        DemoCa::new(
+            "Vanphong Demo Root CA",
+            SystemTime::now() - std::time::Duration::from_secs(86400),
+            10,
+        )
+        .unwrap()
     }
 
     #[tokio::test]
@@ -154,7 +180,12 @@ mod ours {
         assert_eq!(result.verdict, Verdict::Valid, "{result:?}");
         let names: Vec<&str> = result.signatures.iter().map(|s| s.signer.as_str()).collect();
         assert_eq!(names, vec!["Nguyễn Văn An", "Tỉnh ủy Bắc Giang"]);
-        assert!(result.signatures.iter().all(|s| s.intact && s.trusted && s.signed_at.is_some()));
+        assert!(
+            result
+                .signatures
+                .iter()
+                .all(|s| s.intact && s.trusted && s.signed_at.is_some())
+        );
     }
 
     #[tokio::test]
@@ -164,7 +195,9 @@ mod ours {
         let at = signed.windows(6).position(|w| w == b"stream").unwrap() + 20;
         signed[at] ^= 0x01;
         let result = verify(&signed, std::slice::from_ref(&ca.root));
-        let Verdict::Invalid(reason) = &result.verdict else { panic!("{result:?}") };
+        let Verdict::Invalid(reason) = &result.verdict else {
+            panic!("{result:?}")
+        };
         assert!(reason.contains("thay đổi"), "{reason}");
         assert!(result.signatures.iter().all(|s| !s.intact));
     }
@@ -184,10 +217,17 @@ mod ours {
     #[tokio::test]
     async fn a_signature_from_an_unknown_ca_is_not_trusted() {
         let ca = ca();
-        let other = DemoCa::new("Another Root", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap();
+        let other = DemoCa::new(
+            "Another Root",
+            SystemTime::now() - std::time::Duration::from_secs(86400),
+            10,
+        )
+        .unwrap();
         let signed = signed_twice(&ca).await;
         let result = verify(&signed, std::slice::from_ref(&other.root));
-        let Verdict::Invalid(reason) = &result.verdict else { panic!("{result:?}") };
+        let Verdict::Invalid(reason) = &result.verdict else {
+            panic!("{result:?}")
+        };
         assert!(reason.contains("tin cậy"), "{reason}");
         assert!(result.signatures.iter().all(|s| s.intact && !s.trusted));
     }
@@ -202,7 +242,9 @@ mod ours {
     async fn a_field_signs_once() {
         let ca = ca();
         let signed = signed_twice(&ca).await;
-        let person = ca.signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, SystemTime::now()).unwrap();
+        let person = ca
+            .signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, SystemTime::now())
+            .unwrap();
         let again = pades::sign(
             &signed,
             Signing {
@@ -211,7 +253,9 @@ mod ours {
                 time: chrono::Utc::now().fixed_offset(),
                 reason: "Ký lại".into(),
                 location: "Bắc Giang".into(),
-                mark: Mark::Signature { signer: "Nguyễn Văn An".into() },
+                mark: Mark::Signature {
+                    signer: "Nguyễn Văn An".into(),
+                },
             },
         )
         .await;
@@ -244,7 +288,9 @@ mod rsa_keys {
                 time: chrono::Utc::now().fixed_offset(),
                 reason: "Ký ban hành".into(),
                 location: "Bắc Giang".into(),
-                mark: Mark::Signature { signer: "Trần Văn Bình".into() },
+                mark: Mark::Signature {
+                    signer: "Trần Văn Bình".into(),
+                },
             },
         )
         .await

@@ -156,13 +156,25 @@ impl DemoCa {
     }
 
     /// A ready signer for `common_name`, its chain ending at the root.
-    pub fn signer(&self, common_name: &str, organization: &str, holder: Holder, from: SystemTime) -> Result<SoftwareSigner, Error> {
+    pub fn signer(
+        &self,
+        common_name: &str,
+        organization: &str,
+        holder: Holder,
+        from: SystemTime,
+    ) -> Result<SoftwareSigner, Error> {
         let (key, cert) = self.issue(common_name, organization, holder, from, 5)?;
         SoftwareSigner::new(SoftwareKey::EcdsaP256(key), vec![cert, self.root.clone()])
     }
 }
 
-fn build(profile: Profile, subject_key: &SigningKey, issuer_key: &SigningKey, from: SystemTime, years: u64) -> Result<Certificate, Error> {
+fn build(
+    profile: Profile,
+    subject_key: &SigningKey,
+    issuer_key: &SigningKey,
+    from: SystemTime,
+    years: u64,
+) -> Result<Certificate, Error> {
     let not_before = Time::try_from(from)?;
     let not_after = Time::try_from(from + Duration::from_secs(years * 365 * 24 * 3600))?;
     let spki = SubjectPublicKeyInfo::from_key(subject_key.verifying_key()).map_err(|e| Error::Key(e.to_string()))?;

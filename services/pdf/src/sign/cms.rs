@@ -18,9 +18,9 @@ use x509_cert::spki::AlgorithmIdentifierOwned;
 
 use super::{Algorithm, Signer};
 
+use crate::Error;
 pub use cms::cert::CertificateChoices as CertificateChoice;
 pub use cms::signed_data::SignerIdentifier as SignerId;
-use crate::Error;
 
 pub const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 pub const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
@@ -31,8 +31,7 @@ pub const RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.8
 pub const ATTR_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
 pub const ATTR_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 pub const ATTR_SIGNING_TIME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.5");
-pub const ATTR_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+pub const ATTR_SIGNING_CERTIFICATE_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 
 /// ESSCertIDv2 with the default hash (SHA-256) and no issuer serial.
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
@@ -73,7 +72,10 @@ pub async fn sign_digest(digest: &[u8], signer: &dyn Signer) -> Result<Vec<u8>, 
     };
     let signed_attrs = SetOfVec::try_from(vec![
         attribute(ATTR_CONTENT_TYPE, Any::encode_from(&ID_DATA)?)?,
-        attribute(ATTR_MESSAGE_DIGEST, Any::encode_from(&OctetString::new(digest.to_vec())?)?)?,
+        attribute(
+            ATTR_MESSAGE_DIGEST,
+            Any::encode_from(&OctetString::new(digest.to_vec())?)?,
+        )?,
         attribute(ATTR_SIGNING_CERTIFICATE_V2, Any::encode_from(&signing_certificate)?)?,
     ])?;
     // The signature covers the attributes encoded as a SET OF.

@@ -67,12 +67,18 @@ impl SoftwareSigner {
         let public = match &key {
             SoftwareKey::EcdsaP256(k) => {
                 use p256::pkcs8::EncodePublicKey;
-                k.verifying_key().to_public_key_der().map_err(|e| Error::Key(e.to_string()))?.into_vec()
+                k.verifying_key()
+                    .to_public_key_der()
+                    .map_err(|e| Error::Key(e.to_string()))?
+                    .into_vec()
             }
             SoftwareKey::Rsa(k) => {
                 use rsa::pkcs8::EncodePublicKey;
                 let public: rsa::PublicKey = k.as_ref().as_ref().into();
-                public.to_public_key_der().map_err(|e| Error::Key(e.to_string()))?.into_vec()
+                public
+                    .to_public_key_der()
+                    .map_err(|e| Error::Key(e.to_string()))?
+                    .into_vec()
             }
         };
         if public != spki {

@@ -67,7 +67,9 @@ fn text_string(text: &str) -> String {
 
 /// The `[x1 y1 x2 y2]` of a dictionary's `/Rect`.
 fn rect_of(dict: &str) -> Result<[f32; 4], Error> {
-    let at = dict.find("/Rect").ok_or_else(|| Error::Malformed("field without /Rect".into()))?;
+    let at = dict
+        .find("/Rect")
+        .ok_or_else(|| Error::Malformed("field without /Rect".into()))?;
     let open = dict[at..].find('[').map(|i| at + i + 1);
     let close = dict[at..].find(']').map(|i| at + i);
     let (Some(open), Some(close)) = (open, close) else {
@@ -92,11 +94,19 @@ fn find_field(
     name: &str,
 ) -> Result<(u64, String), Error> {
     let at = catalog.find("/Fields").ok_or_else(|| Error::NoField(name.into()))?;
-    let open = catalog[at..].find('[').map(|i| at + i + 1).ok_or_else(|| Error::NoField(name.into()))?;
-    let close = catalog[open..].find(']').map(|i| open + i).ok_or_else(|| Error::NoField(name.into()))?;
+    let open = catalog[at..]
+        .find('[')
+        .map(|i| at + i + 1)
+        .ok_or_else(|| Error::NoField(name.into()))?;
+    let close = catalog[open..]
+        .find(']')
+        .map(|i| open + i)
+        .ok_or_else(|| Error::NoField(name.into()))?;
     let words: Vec<&str> = catalog[open..close].split_whitespace().collect();
     for reference in words.chunks(3) {
-        let Some(number) = reference.first().and_then(|n| n.parse::<u64>().ok()) else { continue };
+        let Some(number) = reference.first().and_then(|n| n.parse::<u64>().ok()) else {
+            continue;
+        };
         let dict = parse::object_dict(pdf, offsets, number)?;
         if dict.contains(&format!("/T ({name})")) {
             return Ok((number, dict));
@@ -106,7 +116,13 @@ fn find_field(
 }
 
 /// The appearance of the mark in a box of `width` × `height`.
-fn appearance(mark: &Mark, width: f32, height: f32, time: &DateTime<FixedOffset>, fonts: &mut FontSubsets) -> Result<Vec<u8>, Error> {
+fn appearance(
+    mark: &Mark,
+    width: f32,
+    height: f32,
+    time: &DateTime<FixedOffset>,
+    fonts: &mut FontSubsets,
+) -> Result<Vec<u8>, Error> {
     let mut content = Content::new();
     match mark {
         Mark::Signature { signer } => {
@@ -353,10 +369,7 @@ pub async fn sign(pdf: &[u8], signing: Signing<'_>) -> Result<Vec<u8>, Error> {
     let range_at = find_after(BYTE_RANGE_PLACEHOLDER.as_bytes()).ok_or_else(|| Error::Write("byte range".into()))?;
     let contents_at = find_after(b"/Contents <").ok_or_else(|| Error::Write("contents".into()))? + "/Contents ".len();
     let contents_end = contents_at + SIGNATURE_ROOM * 2 + 2;
-    let range = format!(
-        "[0 {contents_at} {contents_end} {}",
-        out.len() - contents_end
-    );
+    let range = format!("[0 {contents_at} {contents_end} {}", out.len() - contents_end);
     let padded = format!("{range:<width$}]", width = BYTE_RANGE_PLACEHOLDER.len() - 1);
     out[range_at..range_at + padded.len()].copy_from_slice(padded.as_bytes());
 
@@ -366,11 +379,56 @@ pub async fn sign(pdf: &[u8], signing: Signing<'_>) -> Result<Vec<u8>, Error> {
     let digest = hasher.finalize();
     let signature = cms::sign_digest(&digest, signing.signer).await?;
     if signature.len() > SIGNATURE_ROOM {
-        return Err(Error::Key("the signature is larger than the room reserved for it".into()));
+        return Err(Error::Key(
+            "the signature is larger than the room reserved for it".into(),
+        ));
     }
     let hex: String = signature.iter().map(|b| format!("{b:02X}")).collect();
     out[contents_at + 1..contents_at + 1 + hex.len()].copy_from_slice(hex.as_bytes());
     Ok(out)
+}
+
+/// Who issues a document: the person who signs it and the body whose
+/// seal it carries, with the names the marks show.
+pub struct Issuers<'a> {
+    pub person: &'a dyn Signer,
+    pub person_name: &'a str,
+    pub body: &'a dyn Signer,
+    pub body_name: &'a str,
+    pub location: &'a str,
+}
+
+/// Signs a rendered document as its signer, then seals it as the issuing
+/// body: the two signatures an issued document carries.
+pub async fn issue(pdf: &[u8], issuers: &Issuers<'_>, time: DateTime<FixedOffset>) -> Result<Vec<u8>, Error> {
+    let signed = sign(
+        pdf,
+        Signing {
+            field: crate::official::SIGNER_FIELD,
+            signer: issuers.person,
+            time,
+            reason: "Ký ban hành".into(),
+            location: issuers.location.into(),
+            mark: Mark::Signature {
+                signer: issuers.person_name.into(),
+            },
+        },
+    )
+    .await?;
+    sign(
+        &signed,
+        Signing {
+            field: crate::official::ISSUER_FIELD,
+            signer: issuers.body,
+            time,
+            reason: "Phát hành".into(),
+            location: issuers.location.into(),
+            mark: Mark::Seal {
+                body: issuers.body_name.into(),
+            },
+        },
+    )
+    .await
 }
 
 #[cfg(test)]
