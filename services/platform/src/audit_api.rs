@@ -1,9 +1,15 @@
 //! The audit RPCs every service offers (`ListAuditRecords`, `VerifyAudit`,
-//! `ExportAuditRecords`), implemented once: each service's generated `AuditService` calls these.
+//! `ExportAuditRecords`), implemented once: [`AuditApi`] implements every
+//! service's generated `AuditService` over an [`AuditHost`]; a service keeps
+//! only what really differs, its [`StoredState`] and, where some readers
+//! must not see all of a record, its [`AuditLens`].
 //!
 //! Admins and inspectors read and verify the trail of their own office and
 //! of the offices below it; nobody else does. What each reader is shown of
 //! a record is the service's [`AuditLens`]'s to say.
+
+use std::future::Future;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -18,9 +24,10 @@ use crate::audit::{self, Change};
 use crate::audit_anchor::Anchoring;
 use crate::audit_export;
 use crate::audit_state::StoredState;
-use crate::audit_view::{self, AuditLens};
+use crate::audit_view::{self, AsStored, AuditLens};
 use crate::clock::local_date;
 use crate::db::Db;
+use crate::directory::DirectorySnapshot;
 use crate::host::ServiceContext;
 use crate::identity::{Caller, Role};
 use crate::paging;
@@ -46,13 +53,15 @@ fn ensure_may_audit(caller: &Caller, tree: &OfficeTree, office: Uuid, today: Nai
 /// A page of an office's trail, newest first, each record as `lens` lets
 /// the caller see it.
 pub async fn list(
-    db: &Db,
+    host: &impl AuditHost,
     caller: &Caller,
-    tree: &OfficeTree,
-    today: NaiveDate,
     req: ListAuditRecordsRequest,
     lens: &impl AuditLens,
 ) -> Result<ListAuditRecordsResponse, Error> {
+    let db = host.db();
+    let snapshot = host.tree();
+    let tree = &snapshot.tree;
+    let today = local_date(host.now());
     let mut c = Checker::new();
     let office = c.id("office_id", &req.office_id);
     let entity = c.optional_text("entity", &req.entity, 64);
@@ -106,14 +115,13 @@ pub async fn list(
 /// Verifies one office's chain, or every chain the caller may read, against
 /// its signed checkpoints.
 pub async fn verify(
-    db: &Db,
-    anchoring: &Anchoring,
-    states: &dyn StoredState,
+    host: &impl AuditHost,
     caller: &Caller,
-    tree: &OfficeTree,
-    now: DateTime<Utc>,
     req: VerifyAuditRequest,
 ) -> Result<VerifyAuditResponse, Error> {
+    let (db, now) = (host.db(), host.now());
+    let snapshot = host.tree();
+    let tree = &snapshot.tree;
     let today = local_date(now);
     let mut c = Checker::new();
     let office = c.optional_id("office_id", &req.office_id);
@@ -136,23 +144,21 @@ pub async fn verify(
                 .collect()
         }
     };
-    Ok(audit::verify(db, anchoring, states, &offices, now).await?.to_wire())
+    Ok(audit::verify(db, &host.anchoring(), host.states(), &offices, now)
+        .await?
+        .to_wire())
 }
 
 /// An auditor's export of one office's records for a period
 /// ([`audit_export`]), for those who may list them, each record as `lens`
 /// lets the caller see it; the export itself is recorded in the trail.
-#[allow(clippy::too_many_arguments)]
 pub async fn export(
-    db: &Db,
-    anchoring: &Anchoring,
-    states: &dyn StoredState,
+    host: &impl AuditHost,
     caller: &Caller,
-    tree: &OfficeTree,
-    now: DateTime<Utc>,
     req: ExportAuditRecordsRequest,
     lens: &impl AuditLens,
 ) -> Result<AuditExportFile, Error> {
+    let (db, now, anchoring) = (host.db(), host.now(), &host.anchoring());
     let mut c = Checker::new();
     let office = c.id("office_id", &req.office_id);
     let from = c.date("from", &req.from);
@@ -161,8 +167,8 @@ pub async fn export(
         c.violation("to", "OUT_OF_RANGE", "Ngày kết thúc không được trước ngày bắt đầu");
     }
     c.finish()?;
-    ensure_may_audit(caller, tree, office, local_date(now))?;
-    let gathered = audit_export::gather(db, anchoring, states, office, from, to, now).await?;
+    ensure_may_audit(caller, &host.tree().tree, office, local_date(now))?;
+    let gathered = audit_export::gather(db, anchoring, host.states(), office, from, to, now).await?;
     let sights = lens.sights(caller, &gathered.records).await?;
     let sealed = audit_export::seal(&gathered, &sights, anchoring, &caller.subject_id.to_string(), now)?;
     let mut tx = db.begin_write().await?;
@@ -196,57 +202,119 @@ pub async fn export(
     })
 }
 
-/// A backend service's `ListAuditRecords`, as its generated `AuditService`
-/// calls it.
-pub async fn serve_list(
-    ctx: &ServiceContext,
-    request: tonic::Request<ListAuditRecordsRequest>,
-    lens: &impl AuditLens,
-) -> Result<tonic::Response<ListAuditRecordsResponse>, tonic::Status> {
-    let caller = Caller::of(&request)?;
-    let tree = &ctx.directory.current().tree;
-    let answer = list(&ctx.db, &caller, tree, ctx.today(), request.into_inner(), lens).await?;
-    Ok(tonic::Response::new(answer))
+/// What the audit RPCs need of the server that hosts them: its database,
+/// its chain and signing key, its entities as their records describe them,
+/// the office tree and the time. Every backend's [`ServiceContext`]
+/// provides it; the directory provides its own.
+pub trait AuditHost: Send + Sync + 'static {
+    /// The database holding the trail.
+    fn db(&self) -> &Db;
+    /// The chain name and the key signing its checkpoints.
+    fn anchoring(&self) -> Anchoring;
+    /// The entities checked against their latest record.
+    fn states(&self) -> &dyn StoredState;
+    /// The office tree as of now.
+    fn tree(&self) -> Arc<DirectorySnapshot>;
+    /// The current time.
+    fn now(&self) -> DateTime<Utc>;
 }
 
-/// A backend service's `VerifyAudit`.
-pub async fn serve_verify(
-    ctx: &ServiceContext,
-    request: tonic::Request<VerifyAuditRequest>,
-) -> Result<tonic::Response<VerifyAuditResponse>, tonic::Status> {
-    let caller = Caller::of(&request)?;
-    let tree = &ctx.directory.current().tree;
-    let answer = verify(
-        &ctx.db,
-        &ctx.anchoring,
-        ctx.audit_states,
-        &caller,
-        tree,
-        ctx.clock.now(),
-        request.into_inner(),
-    )
-    .await?;
-    Ok(tonic::Response::new(answer))
+impl AuditHost for ServiceContext {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn anchoring(&self) -> Anchoring {
+        self.anchoring.clone()
+    }
+
+    fn states(&self) -> &dyn StoredState {
+        self.audit_states
+    }
+
+    fn tree(&self) -> Arc<DirectorySnapshot> {
+        self.directory.current()
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
 }
 
-/// A backend service's `ExportAuditRecords`.
-pub async fn serve_export(
-    ctx: &ServiceContext,
-    request: tonic::Request<ExportAuditRecordsRequest>,
-    lens: &impl AuditLens,
-) -> Result<tonic::Response<AuditExportFile>, tonic::Status> {
-    let caller = Caller::of(&request)?;
-    let tree = &ctx.directory.current().tree;
-    let answer = export(
-        &ctx.db,
-        &ctx.anchoring,
-        ctx.audit_states,
-        &caller,
-        tree,
-        ctx.clock.now(),
-        request.into_inner(),
-        lens,
-    )
-    .await?;
-    Ok(tonic::Response::new(answer))
+/// The `AuditService` of every server, written once: `host` gives the trail,
+/// `lens` what each reader sees of it ([`AsStored`] unless a service hides
+/// something). Each service's generated `AuditService` trait is implemented
+/// for it below, so a service registers `AuditServiceServer::new(AuditApi::new(..))`.
+pub struct AuditApi<H, L = AsStored> {
+    host: Arc<H>,
+    lens: Arc<L>,
 }
+
+impl<H: AuditHost> AuditApi<H, AsStored> {
+    /// The audit RPCs of a server whose records every audit reader sees
+    /// whole.
+    pub fn new(host: Arc<H>) -> Self {
+        Self::with_lens(host, Arc::new(AsStored))
+    }
+}
+
+impl<H: AuditHost, L: AuditLens + Send + 'static> AuditApi<H, L> {
+    /// The audit RPCs of a server whose `lens` hides parts of some records.
+    pub fn with_lens(host: Arc<H>, lens: Arc<L>) -> Self {
+        Self { host, lens }
+    }
+}
+
+/// One audit RPC for its verified caller: the answer, or the refusal as a
+/// gRPC status.
+async fn serve<Req, Res, F>(
+    request: tonic::Request<Req>,
+    call: impl FnOnce(Caller, Req) -> F,
+) -> Result<tonic::Response<Res>, tonic::Status>
+where
+    F: Future<Output = Result<Res, Error>>,
+{
+    let caller = Caller::of(&request)?;
+    Ok(tonic::Response::new(call(caller, request.into_inner()).await?))
+}
+
+/// Implements each named generated `AuditService` trait (one per proto
+/// package, identical but for the package) for [`AuditApi`].
+macro_rules! audit_services {
+    ($($service:path),+ $(,)?) => {$(
+        #[tonic::async_trait]
+        impl<H: AuditHost, L: AuditLens + Send + 'static> $service for AuditApi<H, L> {
+            async fn list_audit_records(
+                &self,
+                request: tonic::Request<ListAuditRecordsRequest>,
+            ) -> Result<tonic::Response<ListAuditRecordsResponse>, tonic::Status> {
+                let (host, lens) = (self.host.as_ref(), self.lens.as_ref());
+                serve(request, |caller, req| async move { list(host, &caller, req, lens).await }).await
+            }
+
+            async fn verify_audit(
+                &self,
+                request: tonic::Request<VerifyAuditRequest>,
+            ) -> Result<tonic::Response<VerifyAuditResponse>, tonic::Status> {
+                let host = self.host.as_ref();
+                serve(request, |caller, req| async move { verify(host, &caller, req).await }).await
+            }
+
+            async fn export_audit_records(
+                &self,
+                request: tonic::Request<ExportAuditRecordsRequest>,
+            ) -> Result<tonic::Response<AuditExportFile>, tonic::Status> {
+                let (host, lens) = (self.host.as_ref(), self.lens.as_ref());
+                serve(request, |caller, req| async move { export(host, &caller, req, lens).await }).await
+            }
+        }
+    )+};
+}
+
+audit_services!(
+    vanphong_proto::directory::v1::audit_service_server::AuditService,
+    vanphong_proto::documents::v1::audit_service_server::AuditService,
+    vanphong_proto::petitions::v1::audit_service_server::AuditService,
+    vanphong_proto::finance::v1::audit_service_server::AuditService,
+    vanphong_proto::reporting::v1::audit_service_server::AuditService,
+);

@@ -1,19 +1,16 @@
-//! `AuditService`: the directory's audit trail.
+//! The directory's audit trail: its entities as their records describe
+//! them, and the directory as the [`AuditHost`] of the platform's
+//! `AuditApi`, which serves its `AuditService`.
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use chrono::{DateTime, Utc};
 
-use vanphong_platform::audit_api;
+use vanphong_platform::audit_anchor::Anchoring;
+use vanphong_platform::audit_api::AuditHost;
 use vanphong_platform::audit_state::{StateFuture, StoredState};
-use vanphong_platform::audit_view::AsStored;
-use vanphong_platform::db::Tx;
-use vanphong_platform::identity::Caller;
-use vanphong_proto::common::v1::{
-    AuditExportFile, ExportAuditRecordsRequest, ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest,
-    VerifyAuditResponse,
-};
-use vanphong_proto::directory::v1::audit_service_server::AuditService;
+use vanphong_platform::db::{Db, Tx};
+use vanphong_platform::directory::DirectorySnapshot;
 
 use super::convert::office_audit_json;
 use crate::directory::{Directory, store};
@@ -46,72 +43,26 @@ impl StoredState for States {
     }
 }
 
-pub struct AuditApi {
-    dir: Arc<Directory>,
-}
-
-impl AuditApi {
-    pub fn new(dir: Arc<Directory>) -> Self {
-        Self { dir }
-    }
-}
-
-#[tonic::async_trait]
-impl AuditService for AuditApi {
-    async fn list_audit_records(
-        &self,
-        request: Request<ListAuditRecordsRequest>,
-    ) -> Result<Response<ListAuditRecordsResponse>, Status> {
-        let caller = Caller::of(&request)?;
-        let snapshot = self.dir.view().current();
-        let answer = audit_api::list(
-            &self.dir.db,
-            &caller,
-            &snapshot.tree,
-            self.dir.today(),
-            request.into_inner(),
-            &AsStored,
-        )
-        .await?;
-        Ok(Response::new(answer))
+/// The directory hosts its own trail: the platform's `AuditApi` serves it
+/// over the directory's database, chain and office tree.
+impl AuditHost for Directory {
+    fn db(&self) -> &Db {
+        &self.db
     }
 
-    async fn verify_audit(
-        &self,
-        request: Request<VerifyAuditRequest>,
-    ) -> Result<Response<VerifyAuditResponse>, Status> {
-        let caller = Caller::of(&request)?;
-        let snapshot = self.dir.view().current();
-        let answer = audit_api::verify(
-            &self.dir.db,
-            &self.dir.anchoring(),
-            &States,
-            &caller,
-            &snapshot.tree,
-            self.dir.clock.now(),
-            request.into_inner(),
-        )
-        .await?;
-        Ok(Response::new(answer))
+    fn anchoring(&self) -> Anchoring {
+        Directory::anchoring(self)
     }
 
-    async fn export_audit_records(
-        &self,
-        request: Request<ExportAuditRecordsRequest>,
-    ) -> Result<Response<AuditExportFile>, Status> {
-        let caller = Caller::of(&request)?;
-        let snapshot = self.dir.view().current();
-        let answer = audit_api::export(
-            &self.dir.db,
-            &self.dir.anchoring(),
-            &States,
-            &caller,
-            &snapshot.tree,
-            self.dir.clock.now(),
-            request.into_inner(),
-            &AsStored,
-        )
-        .await?;
-        Ok(Response::new(answer))
+    fn states(&self) -> &dyn StoredState {
+        &States
+    }
+
+    fn tree(&self) -> Arc<DirectorySnapshot> {
+        self.view().current()
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 }

@@ -17,6 +17,7 @@ mod users;
 
 use std::sync::Arc;
 
+use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::server::GrpcServices;
 use vanphong_proto::directory::v1::audit_service_server::AuditServiceServer;
 use vanphong_proto::directory::v1::auth_service_server::AuthServiceServer;
@@ -37,5 +38,5 @@ pub fn services(directory: &Arc<Directory>) -> GrpcServices {
             service_accounts::ServiceAccountApi::new(directory.clone()),
         ))
         .with_service(SyncServiceServer::new(sync::SyncApi::new(directory.clone())))
-        .with_service(AuditServiceServer::new(audit::AuditApi::new(directory.clone())))
+        .with_service(AuditServiceServer::new(AuditApi::new(directory.clone())))
 }

@@ -1,24 +1,18 @@
-//! `AuditService`: the documents service's audit trail, whose readers see a
-//! secret document's content only if they may read the document itself.
+//! What the documents service's audit trail differs in (the audit RPCs
+//! themselves are the platform's `AuditApi`): its entities as their records
+//! describe them, and its lens, by which readers see a secret document's
+//! content only if they may read the document itself.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::AuditRow;
-use vanphong_platform::audit_api;
 use vanphong_platform::audit_state::{StateFuture, StoredState};
 use vanphong_platform::audit_view::{AuditLens, Sight};
 use vanphong_platform::db::Tx;
 use vanphong_platform::identity::Caller;
-use vanphong_proto::common::v1::{
-    AuditExportFile, ExportAuditRecordsRequest, ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest,
-    VerifyAuditResponse,
-};
-use vanphong_proto::documents::v1::audit_service_server::AuditService;
 
 use super::Shared;
 use crate::domain::access;
@@ -40,8 +34,6 @@ impl StoredState for States {
         })
     }
 }
-
-pub struct AuditApi(pub(crate) Arc<Shared>);
 
 /// The keys of a record's JSON that carry a document's content, by the kind
 /// of record: what a reader not cleared for a secret document must not see.
@@ -106,29 +98,5 @@ impl AuditLens for Shared {
         }
         tx.commit().await?;
         Ok(sights)
-    }
-}
-
-#[tonic::async_trait]
-impl AuditService for AuditApi {
-    async fn list_audit_records(
-        &self,
-        request: Request<ListAuditRecordsRequest>,
-    ) -> Result<Response<ListAuditRecordsResponse>, Status> {
-        audit_api::serve_list(&self.0.ctx, request, self.0.as_ref()).await
-    }
-
-    async fn verify_audit(
-        &self,
-        request: Request<VerifyAuditRequest>,
-    ) -> Result<Response<VerifyAuditResponse>, Status> {
-        audit_api::serve_verify(&self.0.ctx, request).await
-    }
-
-    async fn export_audit_records(
-        &self,
-        request: Request<ExportAuditRecordsRequest>,
-    ) -> Result<Response<AuditExportFile>, Status> {
-        audit_api::serve_export(&self.0.ctx, request, self.0.as_ref()).await
     }
 }

@@ -18,6 +18,7 @@ use std::sync::{Arc, RwLock};
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
@@ -129,5 +130,8 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
             .max_decoding_message_size(edxml::MAX_PACKAGE_BYTES)
             .max_encoding_message_size(edxml::MAX_PACKAGE_BYTES),
         )
-        .with_service(AuditServiceServer::new(audit::AuditApi(shared))))
+        .with_service(AuditServiceServer::new(AuditApi::with_lens(
+            Arc::new(shared.ctx.clone()),
+            shared,
+        ))))
 }

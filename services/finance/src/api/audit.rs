@@ -1,20 +1,10 @@
-//! `AuditService`: the finance service's audit trail.
+//! The finance service's entities as its audit trail records them, so that
+//! `VerifyAudit` catches a transaction or an estimate edited straight in the
+//! database; the audit RPCs themselves are the platform's `AuditApi`.
 
-use std::sync::Arc;
-
-use tonic::{Request, Response, Status};
-
-use vanphong_platform::audit_api;
 use vanphong_platform::audit_state::{StateFuture, StoredState};
-use vanphong_platform::audit_view::AsStored;
 use vanphong_platform::db::Tx;
-use vanphong_proto::common::v1::{
-    AuditExportFile, ExportAuditRecordsRequest, ListAuditRecordsRequest, ListAuditRecordsResponse, VerifyAuditRequest,
-    VerifyAuditResponse,
-};
-use vanphong_proto::finance::v1::audit_service_server::AuditService;
 
-use super::Shared;
 use crate::store;
 
 /// The books as their audit records describe them: every posted
@@ -51,31 +41,5 @@ impl StoredState for States {
                 _ => Ok(None),
             }
         })
-    }
-}
-
-pub struct AuditApi(pub(crate) Arc<Shared>);
-
-#[tonic::async_trait]
-impl AuditService for AuditApi {
-    async fn list_audit_records(
-        &self,
-        request: Request<ListAuditRecordsRequest>,
-    ) -> Result<Response<ListAuditRecordsResponse>, Status> {
-        audit_api::serve_list(&self.0.ctx, request, &AsStored).await
-    }
-
-    async fn verify_audit(
-        &self,
-        request: Request<VerifyAuditRequest>,
-    ) -> Result<Response<VerifyAuditResponse>, Status> {
-        audit_api::serve_verify(&self.0.ctx, request).await
-    }
-
-    async fn export_audit_records(
-        &self,
-        request: Request<ExportAuditRecordsRequest>,
-    ) -> Result<Response<AuditExportFile>, Status> {
-        audit_api::serve_export(&self.0.ctx, request, &AsStored).await
     }
 }

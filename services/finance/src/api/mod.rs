@@ -64,6 +64,7 @@ use uuid::Uuid;
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
+use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
@@ -275,5 +276,5 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(DuesServiceServer::new(dues::DuesApi(shared.clone())))
         .with_service(FiguresServiceServer::new(figures::FiguresApi(shared.clone())))
         .with_service(ExportServiceServer::new(exports::ExportApi(shared.clone())))
-        .with_service(AuditServiceServer::new(audit::AuditApi(shared))))
+        .with_service(AuditServiceServer::new(AuditApi::new(Arc::new(shared.ctx.clone())))))
 }

@@ -21,6 +21,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use vanphong_platform::audit::Change;
+use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::calendar::WorkingCalendar;
 use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
@@ -200,5 +201,5 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(PetitionServiceServer::new(petitions::PetitionApi(shared.clone())))
         .with_service(PetitionCatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(ReceptionServiceServer::new(receptions::ReceptionApi(shared.clone())))
-        .with_service(AuditServiceServer::new(audit::AuditApi(shared))))
+        .with_service(AuditServiceServer::new(AuditApi::new(Arc::new(shared.ctx.clone())))))
 }

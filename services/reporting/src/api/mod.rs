@@ -24,6 +24,7 @@ use uuid::Uuid;
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::Change;
+use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
@@ -185,5 +186,5 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(ApprovalServiceServer::new(approval::ApprovalApi(shared.clone())))
         .with_service(PeriodServiceServer::new(periods::PeriodApi(shared.clone())))
         .with_service(ExportServiceServer::new(exports::ExportApi(shared.clone())))
-        .with_service(AuditServiceServer::new(audit::AuditApi(shared))))
+        .with_service(AuditServiceServer::new(AuditApi::new(Arc::new(shared.ctx.clone())))))
 }
