@@ -34,6 +34,10 @@ pub enum ConsoleError {
     /// This gateway has no channel to the service (named in Vietnamese).
     #[error("service {0} not configured")]
     NotConfigured(&'static str),
+    /// An outgoing document asked for at the incoming document's page:
+    /// the handler sends the person to its own page.
+    #[error("outgoing document")]
+    Outgoing,
     /// A template failed to render.
     #[error("template: {0}")]
     Template(#[from] askama::Error),
@@ -57,7 +61,7 @@ impl ConsoleError {
                 "Yêu cầu bị từ chối",
                 "Biểu mẫu đã cũ hoặc không do trang này gửi. Vui lòng tải lại trang rồi thử lại.".into(),
             ),
-            ConsoleError::NotFound => not_found(),
+            ConsoleError::NotFound | ConsoleError::Outgoing => not_found(),
             ConsoleError::TooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Nội dung quá lớn",

@@ -108,7 +108,34 @@ pub fn event(kind: &str) -> String {
         "recall" | "recall_requested" => "Nơi gửi đề nghị thu hồi".into(),
         "recall_accepted" | "recalled" => "Đồng ý thu hồi".into(),
         "recall_refused" => "Từ chối thu hồi".into(),
+        "create" => "Tạo dự thảo".into(),
+        "edit" => "Sửa dự thảo".into(),
+        "submit_for_review" => "Trình duyệt dự thảo".into(),
+        "approve" => "Lãnh đạo duyệt".into(),
+        "return" => "Trả lại dự thảo".into(),
+        "sign" => "Ký ban hành".into(),
+        "number" => "Cấp số".into(),
+        "dispatch" => "Phát hành".into(),
+        "cancel" => "Hủy văn bản".into(),
         other => other.to_string(),
+    }
+}
+
+/// What a recipient did with an outgoing document, by its edXML status
+/// code (docs/domain.md §2.5); empty before dispatch.
+pub fn recipient_status(code: &str) -> &'static str {
+    match code {
+        "" => "Chưa gửi",
+        "01" => "Đã đến",
+        "02" => "Từ chối tiếp nhận",
+        "03" => "Đã vào sổ",
+        "04" => "Đã giao xử lý",
+        "05" => "Đang xử lý",
+        "06" => "Hoàn thành",
+        "13" => "Đề nghị thu hồi",
+        "15" => "Đồng ý thu hồi",
+        "16" => "Từ chối thu hồi",
+        _ => "Đã gửi",
     }
 }
 
@@ -119,6 +146,17 @@ pub fn size(bytes: i64) -> String {
         b if b >= 1024 => format!("{} KB", b / 1024),
         b => format!("{b} byte"),
     }
+}
+
+/// The `Content-Disposition` of a download named `name` (any letters,
+/// RFC 5987), with `fallback` for clients that read only ASCII names.
+pub fn attachment(fallback: &str, name: &str) -> Option<http::HeaderValue> {
+    let ascii: String = fallback
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';'))
+        .collect();
+    let encoded = url_encode(name).replace('+', "%20");
+    http::HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")).ok()
 }
 
 /// Percent-encodes a query value.

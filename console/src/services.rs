@@ -7,6 +7,7 @@ use std::convert::Infallible;
 use tower::util::BoxCloneSyncService;
 
 use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
+use vanphong_proto::directory::v1::office_service_client::OfficeServiceClient;
 use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
 use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceClient;
 use vanphong_proto::documents::v1::catalog_service_client::CatalogServiceClient;
@@ -44,6 +45,10 @@ pub struct Services {
 impl Services {
     pub fn auth(&self) -> AuthServiceClient<GrpcChannel> {
         AuthServiceClient::new(self.directory.clone())
+    }
+
+    pub fn offices(&self) -> OfficeServiceClient<GrpcChannel> {
+        OfficeServiceClient::new(self.directory.clone())
     }
 
     pub fn users(&self) -> UserServiceClient<GrpcChannel> {

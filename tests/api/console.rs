@@ -290,7 +290,7 @@ async fn the_session_is_refreshed_before_it_expires_and_everywhere_signs_out_all
 }
 
 /// A multipart body with the fields (in order) and one file.
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
+pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> (String, Vec<u8>) {
     let boundary = "----vanphong-test-boundary";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -477,7 +477,7 @@ async fn an_incoming_document_goes_from_registration_with_its_scan_to_done_in_th
         .sign_in(&app.username("hiephoa", Role::Specialist), DEMO_PASSWORD)
         .await;
     let home = specialist.get("/").await;
-    assert!(home.body.contains("Được giao cho tôi"));
+    assert!(home.body.contains("Tôi chủ trì xử lý"));
     let doc = specialist.get(&format!("/documents/{id}")).await;
     assert!(doc.body.contains("20/03/2026"), "the deadline, day first");
     assert!(!doc.body.contains(&format!(">{specialist_id}<")), "a name, not an id");

@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod cli;
 mod console;
+mod console_documents;
 mod contract;
 mod corrupt_rows;
 mod deadlines;

@@ -15,6 +15,7 @@
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;
+mod outgoing;
 mod webdriver;
 
 use std::path::PathBuf;
@@ -113,9 +114,9 @@ async fn each_demo_role_signs_in_and_sees_their_home() {
     let roles = [
         (Role::Clerk, "vanthu", Some("Chờ vào sổ")),
         (Role::Leader, "lanhdao", Some("Chờ chỉ đạo")),
-        (Role::Specialist, "chuyenvien", Some("Được giao cho tôi")),
-        (Role::PetitionOfficer, "tiepdan", None),
-        (Role::Accountant, "ketoan", None),
+        (Role::Specialist, "chuyenvien", Some("Tôi chủ trì xử lý")),
+        (Role::PetitionOfficer, "tiepdan", Some("Đơn chờ phân loại")),
+        (Role::Accountant, "ketoan", Some("Báo cáo cần hoàn thiện")),
         (Role::Inspector, "kiemtra", None),
         (Role::Admin, "quantri", None),
     ];

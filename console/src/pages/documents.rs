@@ -1,4 +1,5 @@
-//! Incoming documents: the queue (the views of "my work", searchable), a
+//! Incoming documents: the queue (the views of "my work", searchable by
+//! number or words, paged with the page in the URL), a
 //! document's page (its details with names beside ids, history,
 //! attachments), and what people do there: register one that arrived,
 //! submit it to a leader, direct it, report progress, complete it. Each
@@ -17,7 +18,7 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::{Role, User};
 use vanphong_proto::documents::v1::{
-    AddProgressRequest, CompleteRequest, DirectRequest, Document, GetAttachmentRequest, GetDocumentRequest,
+    AddProgressRequest, CompleteRequest, DirectRequest, Direction, Document, GetAttachmentRequest, GetDocumentRequest,
     ListAttachmentsRequest, RegisterIncomingRequest, Status, SubmitToLeaderRequest,
 };
 
@@ -30,7 +31,8 @@ use crate::format;
 
 /// A row of the queue.
 struct Row {
-    id: String,
+    /// The document's page (an outgoing one's is under /outgoing).
+    href: String,
     arrival: String,
     number_symbol: String,
     subject: String,
@@ -51,12 +53,17 @@ fn arrival(d: &Document) -> String {
 
 impl Row {
     fn of(d: &Document) -> Self {
+        let outgoing = d.direction == Direction::Outgoing as i32;
         Row {
-            id: d.id.clone(),
+            href: format!("/{}/{}", if outgoing { "outgoing" } else { "documents" }, d.id),
             arrival: arrival(d),
             number_symbol: d.number_symbol.clone(),
             subject: d.subject.clone(),
-            issuer: d.issuer_name.clone(),
+            issuer: if outgoing {
+                format!("Văn bản đi · {}", d.drafter_name)
+            } else {
+                d.issuer_name.clone()
+            },
             received: format::timestamp(d.received_at.as_ref()),
             deadline: work::deadline(d)
                 .map(|d| d.format("%d/%m/%Y").to_string())
@@ -67,10 +74,11 @@ impl Row {
     }
 }
 
-struct Tab {
-    href: String,
-    title: &'static str,
-    current: bool,
+/// A tab of a list: another view.
+pub struct Tab {
+    pub href: String,
+    pub title: &'static str,
+    pub current: bool,
 }
 
 #[derive(Template)]
@@ -82,7 +90,10 @@ struct QueuePage {
     view: &'static str,
     q: String,
     rows: Vec<Row>,
-    more: bool,
+    /// The next page's link, when there is one; the first page's, when
+    /// this is not the first.
+    next: Option<String>,
+    first: Option<String>,
     can_register: bool,
 }
 
@@ -91,23 +102,38 @@ pub struct QueueQuery {
     view: Option<String>,
     #[serde(default)]
     q: String,
+    /// The page's token, kept in the URL so a page can be bookmarked.
+    #[serde(default)]
+    page: String,
 }
 
-/// `GET /documents?view=…&q=…`: one view of the incoming documents.
+/// `GET /documents?view=…&q=…&page=…`: one page of a view of the incoming
+/// documents, or of a search of all of them by number or words.
 pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<String>, ConsoleError> {
     let me = ctx.me().await?;
     let mut views = View::of(&me);
-    views.push(View::All);
+    views.extend([View::All, View::Search]);
     let view = query
         .view
         .as_deref()
         .and_then(View::from_slug)
-        .unwrap_or(if query.q.trim().is_empty() { views[0] } else { View::All });
-    let listed = work::list(&ctx, &me, view, &query.q).await?;
+        .unwrap_or(if query.q.trim().is_empty() {
+            views[0]
+        } else {
+            View::Search
+        });
+    let listed = work::list(&ctx, &me, view, &query.q, &query.page).await?;
     let q_part = if query.q.trim().is_empty() {
         String::new()
     } else {
         format!("&q={}", format::url_encode(query.q.trim()))
+    };
+    let link = |page: &str| {
+        let mut href = format!("/documents?view={}{q_part}", view.slug());
+        if !page.is_empty() {
+            href.push_str(&format!("&page={}", format::url_encode(page)));
+        }
+        href
     };
     let page = QueuePage {
         layout: me.layout("Văn bản đến", "/documents"),
@@ -123,25 +149,73 @@ pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<Str
         view: view.slug(),
         q: query.q.trim().to_string(),
         rows: listed.documents.iter().map(Row::of).collect(),
-        more: listed.more,
+        next: (!listed.next.is_empty()).then(|| link(&listed.next)),
+        first: (!query.page.is_empty()).then(|| link("")),
         can_register: me.has(Role::Clerk),
     };
     Ok(Html(page.render()?))
 }
 
 /// A line of the document's history.
-struct EventLine {
-    at: String,
-    what: String,
-    who: String,
-    note: String,
+pub struct EventLine {
+    pub at: String,
+    pub what: String,
+    pub who: String,
+    pub note: String,
 }
 
-struct AttachmentLine {
-    href: String,
-    name: String,
-    size: String,
-    at: String,
+/// The document's history, latest first: each actor by their full name
+/// when among `people` (the office's, known to the reader), else by the
+/// name the event carries.
+pub fn history(document: &Document, people: &[User]) -> Vec<EventLine> {
+    document
+        .events
+        .iter()
+        .rev()
+        .map(|e| EventLine {
+            at: format::timestamp(e.at.as_ref()),
+            what: format::event(&e.kind),
+            who: match people.iter().find(|u| u.id == e.actor_id) {
+                Some(person) => person.full_name.clone(),
+                None if e.actor_name.is_empty() => e.actor_id.clone(),
+                None => e.actor_name.clone(),
+            },
+            note: e.note.clone(),
+        })
+        .collect()
+}
+
+/// An attached file, downloaded through the console.
+pub struct AttachmentLine {
+    pub href: String,
+    pub name: String,
+    pub size: String,
+    /// Outgoing: the draft's version it belongs to.
+    pub version: i32,
+    pub at: String,
+}
+
+/// The document's files, as listed by the documents service.
+pub async fn attachments(ctx: &Ctx, document_id: &str) -> Result<Vec<AttachmentLine>, ConsoleError> {
+    let listed = ctx
+        .services()
+        .attachments()?
+        .list_attachments(ctx.call(ListAttachmentsRequest {
+            document_id: document_id.to_string(),
+        }))
+        .await?
+        .into_inner()
+        .attachments;
+    Ok(listed
+        .iter()
+        .map(|a| AttachmentLine {
+            href: format!("/documents/{document_id}/attachments/{}", a.id),
+            name: a.file_name.clone(),
+            size: format::size(a.size),
+            version: a.version,
+            at: format::timestamp(a.uploaded_at.as_ref()),
+        })
+        .collect())
 }
 
 /// Which forms the page offers, by the document's status and the person's
@@ -223,7 +297,10 @@ pub struct PageQuery {
 /// `GET /documents/{id}`.
 pub async fn page(ctx: Ctx, Path(id): Path<String>, Query(query): Query<PageQuery>) -> Result<Response, ConsoleError> {
     let me = ctx.me().await?;
-    let page = render_page(&ctx, &me, &id, notice(query.m.as_deref()), None, FormData(Vec::new())).await?;
+    let page = match render_page(&ctx, &me, &id, notice(query.m.as_deref()), None, FormData(Vec::new())).await {
+        Err(ConsoleError::Outgoing) => return Ok(Redirect::to(&format!("/outgoing/{id}")).into_response()),
+        page => page?,
+    };
     Ok(Html(page.render()?).into_response())
 }
 
@@ -236,15 +313,10 @@ async fn render_page(
     kept: FormData,
 ) -> Result<DocumentPage, ConsoleError> {
     let document = get(ctx, id).await?;
-    let attachments = ctx
-        .services()
-        .attachments()?
-        .list_attachments(ctx.call(ListAttachmentsRequest {
-            document_id: document.id.clone(),
-        }))
-        .await?
-        .into_inner()
-        .attachments;
+    if document.direction == Direction::Outgoing as i32 {
+        return Err(ConsoleError::Outgoing);
+    }
+    let attachments = attachments(ctx, &document.id).await?;
     let people: Vec<User> = people::of_office(ctx, &document.office_id, "").await?;
     let handling = document.handling.clone().unwrap_or_default();
     let me_id = me.principal.subject_id.as_str();
@@ -304,32 +376,8 @@ async fn render_page(
             .join(", "),
         handling_deadline: format::date(&handling.deadline),
         direction_note: handling.note.clone(),
-        events: document
-            .events
-            .iter()
-            .rev()
-            .map(|e| EventLine {
-                at: format::timestamp(e.at.as_ref()),
-                what: format::event(&e.kind),
-                // The person's full name when the office's people are
-                // known to the reader, else the name the event carries.
-                who: match people.iter().find(|u| u.id == e.actor_id) {
-                    Some(person) => person.full_name.clone(),
-                    None if e.actor_name.is_empty() => e.actor_id.clone(),
-                    None => e.actor_name.clone(),
-                },
-                note: e.note.clone(),
-            })
-            .collect(),
-        attachments: attachments
-            .iter()
-            .map(|a| AttachmentLine {
-                href: format!("/documents/{}/attachments/{}", document.id, a.id),
-                name: a.file_name.clone(),
-                size: format::size(a.size),
-                at: format::timestamp(a.uploaded_at.as_ref()),
-            })
-            .collect(),
+        events: history(&document, &people),
+        attachments,
         leaders: people::choices(&people, Some(Role::Leader), false, &kept_leader),
         handlers: people::choices(&people, Some(Role::Specialist), true, &kept_lead),
         coordinator_choices: people::choices(&people, Some(Role::Specialist), true, &kept_coordinators),
@@ -341,7 +389,7 @@ async fn render_page(
 }
 
 /// A document by id; a malformed id is simply not found.
-async fn get(ctx: &Ctx, id: &str) -> Result<Document, ConsoleError> {
+pub async fn get(ctx: &Ctx, id: &str) -> Result<Document, ConsoleError> {
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ConsoleError::NotFound);
     }
@@ -360,6 +408,23 @@ async fn get(ctx: &Ctx, id: &str) -> Result<Document, ConsoleError> {
     }
 }
 
+/// What the service answered to an action on a document whose page is
+/// under `base`: the way back to the page, with `done` (303), or the
+/// refusal to show on the page the person can fix; else an error page.
+pub fn answered(
+    result: Result<tonic::Response<Document>, tonic::Status>,
+    base: &str,
+    done: &str,
+) -> Result<Result<Response, Refusal>, ConsoleError> {
+    match result {
+        Ok(answer) => Ok(Ok(
+            Redirect::to(&format!("{base}/{}?m={done}", answer.into_inner().id)).into_response()
+        )),
+        Err(status) if Refusal::shown_on_form(&status) => Ok(Err(Refusal::of(&status))),
+        Err(status) => Err(status.into()),
+    }
+}
+
 /// The answer to an action: back to the page with `done`, or the page with
 /// the service's refusal and what was typed.
 async fn after(
@@ -369,15 +434,13 @@ async fn after(
     result: Result<tonic::Response<Document>, tonic::Status>,
     done: &str,
 ) -> Result<Response, ConsoleError> {
-    match result {
-        Ok(answer) => Ok(Redirect::to(&format!("/documents/{}?m={done}", answer.into_inner().id)).into_response()),
-        Err(status) if Refusal::shown_on_form(&status) => {
+    match answered(result, "/documents", done)? {
+        Ok(redirect) => Ok(redirect),
+        Err(refusal) => {
             let me = ctx.me().await?;
-            let page = render_page(ctx, &me, id, None, Some(Refusal::of(&status)), form).await?;
+            let page = render_page(ctx, &me, id, None, Some(refusal), form).await?;
             Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
         }
-        Err(status) if status.code() == tonic::Code::PermissionDenied => Err(ConsoleError::Service(status)),
-        Err(status) => Err(status.into()),
     }
 }
 
@@ -471,11 +534,7 @@ pub async fn download(ctx: Ctx, Path((id, attachment_id)): Path<(String, String)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(attachment.size.max(0) as u64));
-    let disposition = format!(
-        "attachment; filename=\"tep-dinh-kem\"; filename*=UTF-8''{}",
-        format::url_encode(&attachment.file_name).replace('+', "%20")
-    );
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
+    if let Some(value) = format::attachment("tep-dinh-kem", &attachment.file_name) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)

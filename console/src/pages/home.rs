@@ -1,21 +1,37 @@
 //! The home page: the person's work, per role, with counts, each leading to
-//! its list.
+//! its list. The counts are the services' own (`GetMyWork` of documents,
+//! petitions and reports, counted from the caller's identity); a service
+//! that does not answer leaves its section saying so, the rest is shown.
 
 use askama::Template;
 use axum::response::Html;
 
-use super::work::{self, View};
-use super::{Ctx, Layout};
+use vanphong_proto::directory::v1::Role;
+use vanphong_proto::documents::v1::{GetMyWorkRequest, MyDocumentWork};
+use vanphong_proto::petitions::v1::{GetMyWorkRequest as PetitionWorkRequest, MyPetitionWork};
+use vanphong_proto::reporting::v1::{GetMyWorkRequest as ReportWorkRequest, MyReportWork};
+
+use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 
 /// One count of the home page.
 struct Card {
     title: &'static str,
     hint: &'static str,
-    count: String,
-    href: String,
+    count: i64,
+    href: &'static str,
     /// Some to do that asks for attention.
     alert: bool,
+}
+
+/// Cards of one service.
+struct Section {
+    heading: &'static str,
+    /// The section's own list, for "see all".
+    href: &'static str,
+    cards: Vec<Card>,
+    /// The service did not answer: no counts to show.
+    unavailable: bool,
 }
 
 #[derive(Template)]
@@ -24,36 +40,284 @@ struct HomePage {
     layout: Layout,
     full_name: String,
     office_name: String,
-    cards: Vec<Card>,
-    /// Whether the person has no work the console shows yet.
-    no_documents: bool,
+    sections: Vec<Section>,
     /// Clerks register what arrives on paper.
     can_register: bool,
+    /// Those who draft outgoing documents.
+    can_draft: bool,
 }
 
-/// `GET /`: the counts of every view that is the person's work.
+/// A card, shown when the role does that work (`shown`).
+fn card(shown: bool, count: i64, title: &'static str, hint: &'static str, href: &'static str) -> Option<Card> {
+    shown.then_some(Card {
+        title,
+        hint,
+        count,
+        href,
+        alert: false,
+    })
+}
+
+/// A card that asks for attention when its count is not zero.
+fn urgent(shown: bool, count: i64, title: &'static str, hint: &'static str, href: &'static str) -> Option<Card> {
+    card(shown, count, title, hint, href).map(|c| Card { alert: count > 0, ..c })
+}
+
+/// Documents: incoming to register, direct, handle; outgoing to approve,
+/// sign, number, dispatch; drafts returned.
+fn document_cards(me: &Me, w: &MyDocumentWork) -> Vec<Card> {
+    let clerk = me.has(Role::Clerk);
+    let leader = me.has(Role::Leader);
+    let handles = leader || me.has(Role::Specialist);
+    [
+        card(
+            clerk,
+            w.to_register,
+            "Chờ vào sổ",
+            "Văn bản điện tử đã đến, cần vào sổ",
+            "/documents?view=to-register",
+        ),
+        card(
+            clerk,
+            w.to_submit,
+            "Đã vào sổ, chưa trình",
+            "Cần trình lãnh đạo cho ý kiến chỉ đạo",
+            "/documents?view=registered",
+        ),
+        card(
+            leader,
+            w.awaiting_my_direction,
+            "Chờ chỉ đạo",
+            "Văn bản trình tôi, cần giao xử lý",
+            "/documents?view=awaiting-direction",
+        ),
+        card(
+            handles,
+            w.assigned_as_lead,
+            "Tôi chủ trì xử lý",
+            "Văn bản được giao tôi chủ trì",
+            "/documents?view=assigned",
+        ),
+        card(
+            handles,
+            w.assigned_as_coordinator,
+            "Tôi phối hợp xử lý",
+            "Văn bản tôi được giao phối hợp",
+            "/documents?view=assigned",
+        ),
+        urgent(
+            handles,
+            w.due_soon,
+            "Sắp đến hạn",
+            "Văn bản tôi xử lý, hạn trong 3 ngày tới",
+            "/documents?view=due-soon",
+        ),
+        urgent(
+            handles,
+            w.overdue,
+            "Quá hạn",
+            "Văn bản tôi xử lý đã quá hạn",
+            "/documents?view=overdue",
+        ),
+        urgent(
+            me.drafts() || w.returned_to_me > 0,
+            w.returned_to_me,
+            "Dự thảo bị trả lại",
+            "Dự thảo của tôi lãnh đạo trả lại để sửa",
+            "/outgoing?view=returned",
+        ),
+        card(
+            leader,
+            w.awaiting_approval,
+            "Chờ duyệt",
+            "Dự thảo văn bản đi trình duyệt",
+            "/outgoing?view=in-review",
+        ),
+        card(
+            leader,
+            w.awaiting_signature,
+            "Chờ ký",
+            "Văn bản đi đã duyệt, chờ ký ban hành",
+            "/outgoing?view=to-sign",
+        ),
+        card(
+            clerk,
+            w.to_number,
+            "Chờ cấp số",
+            "Văn bản đi đã ký, cần cấp số",
+            "/outgoing?view=to-number",
+        ),
+        card(
+            clerk,
+            w.to_dispatch,
+            "Chờ phát hành",
+            "Văn bản đi đã cấp số, cần phát hành",
+            "/outgoing?view=to-dispatch",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Petitions: to classify, assigned, deadlines.
+fn petition_cards(me: &Me, w: &MyPetitionWork) -> Vec<Card> {
+    let office = me.has(Role::PetitionOfficer) || me.has(Role::Leader);
+    let handles = office || w.assigned_to_me > 0;
+    [
+        card(
+            office,
+            w.to_classify,
+            "Đơn chờ phân loại",
+            "Đơn đã tiếp nhận, cần phân loại, xử lý",
+            "/petitions?view=to-classify",
+        ),
+        card(
+            handles,
+            w.assigned_to_me,
+            "Đơn được giao cho tôi",
+            "Vụ việc tôi được giao giải quyết",
+            "/petitions?view=assigned",
+        ),
+        urgent(
+            handles,
+            w.due_soon,
+            "Đơn sắp đến hạn",
+            "Hạn giải quyết trong 3 ngày tới",
+            "/petitions?view=due-soon",
+        ),
+        urgent(
+            handles,
+            w.overdue,
+            "Đơn quá hạn",
+            "Đã quá hạn giải quyết",
+            "/petitions?view=overdue",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Reports: drafts, approval, sending, those of the offices below.
+fn report_cards(me: &Me, w: &MyReportWork) -> Vec<Card> {
+    let leader = me.has(Role::Leader);
+    let sends = leader || me.has(Role::Clerk);
+    let writes = me.writes_reports() || w.drafts_to_submit > 0;
+    [
+        card(
+            writes,
+            w.drafts_to_submit,
+            "Báo cáo cần hoàn thiện",
+            "Báo cáo tôi đang soạn hoặc bị trả lại",
+            "/reports?view=drafts",
+        ),
+        card(
+            leader,
+            w.to_approve,
+            "Báo cáo chờ duyệt",
+            "Báo cáo của đơn vị trình duyệt",
+            "/reports?view=to-approve",
+        ),
+        card(
+            sends,
+            w.to_send,
+            "Báo cáo chờ gửi",
+            "Đã duyệt, cần gửi cấp trên",
+            "/reports?view=to-send",
+        ),
+        card(
+            leader,
+            w.children_to_accept,
+            "Báo cáo cấp dưới gửi lên",
+            "Cần tiếp nhận hoặc trả lại",
+            "/reports?view=to-accept",
+        ),
+        urgent(
+            writes || sends,
+            w.due_soon,
+            "Báo cáo sắp đến hạn",
+            "Chưa gửi, hạn trong 3 ngày tới",
+            "/reports?view=due-soon",
+        ),
+        urgent(
+            writes || sends,
+            w.overdue,
+            "Báo cáo quá hạn",
+            "Chưa gửi mà đã quá hạn",
+            "/reports?view=overdue",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// A section from a service's answer; a service that failed or is not
+/// configured leaves the section saying its counts are unavailable.
+fn section<T>(
+    heading: &'static str,
+    href: &'static str,
+    answer: Result<T, ConsoleError>,
+    cards: impl FnOnce(&T) -> Vec<Card>,
+) -> Result<Option<Section>, ConsoleError> {
+    let (cards, unavailable) = match answer {
+        Ok(work) => (cards(&work), false),
+        // An ended session is the sign-in page, not a missing count.
+        Err(ConsoleError::Service(status)) if status.code() == tonic::Code::Unauthenticated => {
+            return Err(ConsoleError::Service(status));
+        }
+        Err(error) => {
+            tracing::warn!(%error, section = heading, "my work not counted");
+            (Vec::new(), true)
+        }
+    };
+    Ok((unavailable || !cards.is_empty()).then_some(Section {
+        heading,
+        href,
+        cards,
+        unavailable,
+    }))
+}
+
+/// `GET /`: the person's counts, one section per service that has work
+/// for their roles.
 pub async fn page(ctx: Ctx) -> Result<Html<String>, ConsoleError> {
     let me = ctx.me().await?;
-    let views = View::of(&me);
-    let mut cards = Vec::with_capacity(views.len());
-    for view in views {
-        let listed = work::list(&ctx, &me, view, "").await?;
-        let n = listed.documents.len();
-        cards.push(Card {
-            title: view.title(),
-            hint: view.hint(),
-            count: if listed.more { format!("{n}+") } else { n.to_string() },
-            href: format!("/documents?view={}", view.slug()),
-            alert: view.urgent() && n > 0,
-        });
+    let documents = async {
+        let call = ctx.call(GetMyWorkRequest::default());
+        Ok::<_, ConsoleError>(ctx.services().queries()?.get_my_work(call).await?.into_inner())
+    };
+    let petitions = async {
+        let call = ctx.call(PetitionWorkRequest::default());
+        Ok::<_, ConsoleError>(ctx.services().petitions()?.get_my_work(call).await?.into_inner())
+    };
+    let reports = async {
+        let call = ctx.call(ReportWorkRequest::default());
+        Ok::<_, ConsoleError>(ctx.services().reports()?.get_my_work(call).await?.into_inner())
+    };
+    let (documents, petitions, reports) = tokio::join!(documents, petitions, reports);
+    let mut sections = [
+        section("Văn bản", "/documents?view=all", documents, |w| {
+            document_cards(&me, w)
+        })?,
+        section("Đơn thư, tiếp công dân", "/petitions", petitions, |w| {
+            petition_cards(&me, w)
+        })?,
+        section("Báo cáo", "/reports", reports, |w| report_cards(&me, w))?,
+    ];
+    // A petition officer's first work is the petitions.
+    if me.has(Role::PetitionOfficer) && !me.works_on_documents() {
+        sections.swap(0, 1);
     }
+    let sections = sections.into_iter().flatten().collect();
     let page = HomePage {
         layout: me.layout("Việc của tôi", "/"),
         full_name: me.principal.full_name.clone(),
         office_name: me.principal.office_name.clone(),
-        no_documents: !me.works_on_documents(),
-        can_register: me.has(vanphong_proto::directory::v1::Role::Clerk),
-        cards,
+        can_register: me.has(Role::Clerk),
+        can_draft: me.drafts(),
+        sections,
     };
     Ok(Html(page.render()?))
 }

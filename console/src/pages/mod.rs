@@ -5,14 +5,20 @@
 //! - [`home`]: "my work", per role, with counts;
 //! - [`documents`]: the incoming queue, a document's page and its actions;
 //! - [`register`]: registering a paper document with its scan;
+//! - [`outgoing`]: outgoing documents, from the draft to dispatch and recall;
+//! - [`registers`]: the register books as spreadsheets, for a period;
 //! - [`people`]: names beside ids, pickers of people;
-//! - [`work`]: the views of "my work"; [`form`]: reading forms.
+//! - [`work`]: the views of "my work"; [`form`]: reading forms;
+//!   [`choices`]: what selects offer.
 
+mod choices;
 mod documents;
 mod form;
 mod home;
+mod outgoing;
 mod people;
 mod register;
+mod registers;
 mod sign_in;
 mod work;
 
@@ -47,6 +53,18 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/documents/{id}/progress", post(documents::progress))
         .route("/documents/{id}/complete", post(documents::complete))
         .route("/documents/{id}/attachments/{attachment_id}", get(documents::download))
+        .route("/outgoing", get(outgoing::list).post(outgoing::create))
+        .route("/outgoing/new", get(outgoing::new))
+        .route("/outgoing/{id}", get(outgoing::page))
+        .route("/outgoing/{id}/edit", post(outgoing::edit))
+        .route("/outgoing/{id}/submit", post(outgoing::submit))
+        .route("/outgoing/{id}/review", post(outgoing::review))
+        .route("/outgoing/{id}/sign", post(outgoing::sign))
+        .route("/outgoing/{id}/number", post(outgoing::number_document))
+        .route("/outgoing/{id}/dispatch", post(outgoing::dispatch))
+        .route("/outgoing/{id}/recall", post(outgoing::recall))
+        .route("/registers", get(registers::form))
+        .route("/registers/download", get(registers::download))
         .layer(DefaultBodyLimit::max(register::MAX_SCAN + 1024 * 1024))
         .layer(from_fn_with_state(console.clone(), csrf::check))
         .layer(from_fn_with_state(console.clone(), session::load))
@@ -153,11 +171,45 @@ impl Me {
             .any(|r| self.has(*r))
     }
 
+    /// Whether the person drafts outgoing documents (the documents
+    /// service's roles for drafting).
+    pub fn drafts(&self) -> bool {
+        [Role::Specialist, Role::Clerk, Role::Leader, Role::PetitionOfficer]
+            .iter()
+            .any(|r| self.has(*r))
+    }
+
+    /// Whether the person writes reports of their office.
+    pub fn writes_reports(&self) -> bool {
+        [
+            Role::Specialist,
+            Role::Clerk,
+            Role::Leader,
+            Role::PetitionOfficer,
+            Role::Accountant,
+        ]
+        .iter()
+        .any(|r| self.has(*r))
+    }
+
+    /// Whether the person may download the register books.
+    pub fn reads_registers(&self) -> bool {
+        [Role::Clerk, Role::Leader, Role::Inspector]
+            .iter()
+            .any(|r| self.has(*r))
+    }
+
     /// The base layout of a page of theirs; `active` is the nav entry.
     pub fn layout(&self, title: impl Into<String>, active: &str) -> Layout {
         let mut nav = vec![NavItem::new("/", "Việc của tôi", active)];
         if self.works_on_documents() {
             nav.push(NavItem::new("/documents", "Văn bản đến", active));
+        }
+        if self.drafts() {
+            nav.push(NavItem::new("/outgoing", "Văn bản đi", active));
+        }
+        if self.reads_registers() {
+            nav.push(NavItem::new("/registers", "Sổ văn bản", active));
         }
         Layout {
             title: title.into(),

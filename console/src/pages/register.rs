@@ -13,30 +13,19 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use http::StatusCode;
 use sha2::{Digest, Sha256};
 
-use vanphong_proto::common::v1::SecrecyLevel;
 use vanphong_proto::documents::v1::upload_attachment_request::Part;
-use vanphong_proto::documents::v1::{
-    AttachmentMetadata, Channel, DocumentType, ListDocumentTypesRequest, RegisterIncomingRequest,
-    UploadAttachmentRequest, Urgency,
-};
+use vanphong_proto::documents::v1::{AttachmentMetadata, Channel, RegisterIncomingRequest, UploadAttachmentRequest};
 
-use super::form::Refusal;
+use super::choices::{self, Choice};
+use super::form::{FormData, Refusal};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
-use crate::format;
 
 /// Largest scan taken (the documents service's default limit).
 pub const MAX_SCAN: usize = 50 * 1024 * 1024;
 
 /// Largest piece of a scan sent in one upload message.
 const CHUNK: usize = 1024 * 1024;
-
-/// A choice of a select.
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
-}
 
 #[derive(Template)]
 #[template(path = "register.html")]
@@ -60,59 +49,19 @@ impl RegisterPage {
     }
 }
 
-fn choices(options: &[(String, String)], current: &str) -> Vec<Choice> {
-    options
-        .iter()
-        .map(|(value, label)| Choice {
-            value: value.clone(),
-            label: label.clone(),
-            selected: value == current,
-        })
-        .collect()
-}
-
 async fn form_page(
     ctx: &Ctx,
     me: &Me,
     values: HashMap<String, String>,
     refusal: Option<Refusal>,
 ) -> Result<RegisterPage, ConsoleError> {
-    let types: Vec<DocumentType> = ctx
-        .services()
-        .catalog()?
-        .list_document_types(ctx.call(ListDocumentTypesRequest::default()))
-        .await?
-        .into_inner()
-        .types;
-    let type_options: Vec<(String, String)> = types
-        .iter()
-        .map(|t| (t.code.clone(), format!("{} ({})", t.name, t.code)))
-        .collect();
-    let urgencies: Vec<(String, String)> = [
-        Urgency::Unspecified,
-        Urgency::Urgent,
-        Urgency::VeryUrgent,
-        Urgency::Flash,
-    ]
-    .iter()
-    .map(|u| ((*u as i32).to_string(), format::urgency(*u as i32).to_string()))
-    .collect();
-    let secrecies: Vec<(String, String)> = [
-        SecrecyLevel::Unspecified,
-        SecrecyLevel::Confidential,
-        SecrecyLevel::Secret,
-        SecrecyLevel::TopSecret,
-    ]
-    .iter()
-    .map(|s| ((*s as i32).to_string(), format::secrecy(*s as i32).to_string()))
-    .collect();
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     Ok(RegisterPage {
         layout: me.layout("Vào sổ văn bản đến", "/documents"),
         csrf: me.csrf.clone(),
-        types: choices(&type_options, &get("type_code")),
-        urgencies: choices(&urgencies, &get("urgency")),
-        secrecies: choices(&secrecies, &get("secrecy")),
+        types: choices::document_types(ctx, &get("type_code")).await?,
+        urgencies: choices::urgencies(&get("urgency")),
+        secrecies: choices::secrecies(&get("secrecy")),
         values,
         refusal,
     })
@@ -128,21 +77,21 @@ pub async fn form(ctx: Ctx) -> Result<Html<String>, ConsoleError> {
     Ok(Html(form_page(&ctx, &me, values, None).await?.render()?))
 }
 
-/// A scan as posted.
-struct Scan {
-    file_name: String,
-    content_type: String,
-    content: Vec<u8>,
+/// A file as posted (a scan, a draft's text).
+pub struct Scan {
+    pub file_name: String,
+    pub content_type: String,
+    pub content: Vec<u8>,
 }
 
-/// `POST /documents`: registers, uploads the scan, goes to the document.
-pub async fn submit(ctx: Ctx, mut multipart: Multipart) -> Result<Response, ConsoleError> {
-    let me = ctx.me().await?;
-    let mut values: HashMap<String, String> = HashMap::new();
+/// Reads a multipart form: its fields in order (repeated names kept), and
+/// the file posted as `file_field`, if one was chosen.
+pub async fn read_upload(mut multipart: Multipart, file_field: &str) -> Result<(FormData, Option<Scan>), ConsoleError> {
+    let mut fields = Vec::new();
     let mut scan = None;
     while let Some(field) = multipart.next_field().await.map_err(|_| ConsoleError::BadUpload)? {
         let name = field.name().unwrap_or_default().to_string();
-        if name == "scan" {
+        if name == file_field {
             let file_name = field.file_name().unwrap_or_default().to_string();
             let content_type = field.content_type().unwrap_or("application/octet-stream").to_string();
             let content = field.bytes().await.map_err(|_| ConsoleError::TooLarge)?;
@@ -155,9 +104,17 @@ pub async fn submit(ctx: Ctx, mut multipart: Multipart) -> Result<Response, Cons
             }
         } else if name != crate::csrf::FIELD {
             let text = field.text().await.map_err(|_| ConsoleError::BadUpload)?;
-            values.insert(name, text.trim().to_string());
+            fields.push((name, text.trim().to_string()));
         }
     }
+    Ok((FormData(fields), scan))
+}
+
+/// `POST /documents`: registers, uploads the scan, goes to the document.
+pub async fn submit(ctx: Ctx, multipart: Multipart) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let (form, scan) = read_upload(multipart, "scan").await?;
+    let values: HashMap<String, String> = form.0.into_iter().collect();
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let number = |k: &str| -> Result<i64, Refusal> {
         let text = get(k);
@@ -219,7 +176,7 @@ async fn refused(
 
 /// Streams the scan to the documents service: its metadata (size, SHA-256)
 /// first, then its content in pieces.
-async fn upload(ctx: &Ctx, document_id: &str, request_id: &str, scan: Scan) -> Result<(), tonic::Status> {
+pub async fn upload(ctx: &Ctx, document_id: &str, request_id: &str, scan: Scan) -> Result<(), tonic::Status> {
     let sha256: String = Sha256::digest(&scan.content)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -1,6 +1,7 @@
 //! "My work": the views of the incoming documents a person has to act on,
 //! each one a query of the documents service's `ListDocuments` (the home
-//! page counts them, the queue lists them, so the two always agree).
+//! page's cards, counted by `GetMyWork`, lead to them), and the search of
+//! the documents by number or words, one page at a time.
 
 use chrono::{Days, NaiveDate};
 
@@ -13,8 +14,8 @@ use crate::errors::ConsoleError;
 /// Days ahead that count as "due soon" (today included).
 const DUE_SOON_DAYS: u64 = 3;
 
-/// Most documents one view lists (the service's largest page).
-pub const PAGE: i32 = 500;
+/// Documents on one page of a list.
+pub const PAGE: i32 = 50;
 
 /// A view of the incoming documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,10 +34,12 @@ pub enum View {
     Overdue,
     /// Every incoming document of the office.
     All,
+    /// Every document of the office, incoming and outgoing (a search).
+    Search,
 }
 
 impl View {
-    pub const EVERY: [View; 7] = [
+    pub const EVERY: [View; 8] = [
         View::ToRegister,
         View::Registered,
         View::AwaitingDirection,
@@ -44,6 +47,7 @@ impl View {
         View::DueSoon,
         View::Overdue,
         View::All,
+        View::Search,
     ];
 
     pub fn slug(self) -> &'static str {
@@ -55,6 +59,7 @@ impl View {
             View::DueSoon => "due-soon",
             View::Overdue => "overdue",
             View::All => "all",
+            View::Search => "search",
         }
     }
 
@@ -71,25 +76,8 @@ impl View {
             View::DueSoon => "Sắp đến hạn",
             View::Overdue => "Quá hạn",
             View::All => "Tất cả văn bản đến",
+            View::Search => "Mọi văn bản (đến và đi)",
         }
-    }
-
-    /// What the view tells its reader.
-    pub fn hint(self) -> &'static str {
-        match self {
-            View::ToRegister => "Văn bản điện tử đã đến, cần vào sổ",
-            View::Registered => "Cần trình lãnh đạo cho ý kiến chỉ đạo",
-            View::AwaitingDirection => "Văn bản đã trình, cần lãnh đạo giao xử lý",
-            View::AssignedToMe => "Văn bản tôi chủ trì hoặc phối hợp xử lý",
-            View::DueSoon => "Hạn xử lý trong 3 ngày tới",
-            View::Overdue => "Đã quá hạn mà chưa hoàn thành",
-            View::All => "Mọi văn bản đến của đơn vị",
-        }
-    }
-
-    /// Whether a count in this view asks for attention (a warning colour).
-    pub fn urgent(self) -> bool {
-        matches!(self, View::DueSoon | View::Overdue)
     }
 
     /// The views that are the person's work, by their roles.
@@ -134,6 +122,7 @@ impl View {
                 request.sort = SortBy::Deadline as i32;
             }
             View::All => {}
+            View::Search => request.direction = Direction::Unspecified as i32,
         }
         request
     }
@@ -165,29 +154,65 @@ pub fn deadline(document: &Document) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-/// A view's documents, and whether there are more than one page shows.
+/// A page of a list, and the token of the next one ("" on the last).
 pub struct Listed {
     pub documents: Vec<Document>,
-    pub more: bool,
+    pub next: String,
 }
 
-/// Lists a view (optionally narrowed by words, without diacritics).
-pub async fn list(ctx: &Ctx, me: &Me, view: View, query: &str) -> Result<Listed, ConsoleError> {
-    let mut request = view.request(me);
-    request.query = query.trim().to_string();
+/// Whether words typed in a search are a document's number ("15-NQ/TU",
+/// "05/QĐ-UBND", "12/2026"), to look up as one before searching words.
+fn looks_like_number(query: &str) -> bool {
+    query.chars().any(|c| c.is_ascii_digit()) && !query.chars().any(char::is_whitespace)
+}
+
+/// One page of the documents `request` asks for, narrowed by what was
+/// typed: a number as written (number and symbol, or incoming number and
+/// year), else words without diacritics; `page` is the token of the page.
+pub async fn fetch(
+    ctx: &Ctx,
+    mut request: ListDocumentsRequest,
+    query: &str,
+    page: &str,
+) -> Result<Listed, ConsoleError> {
+    let query = query.trim();
+    if page.is_empty() && looks_like_number(query) {
+        let by_number = ListDocumentsRequest {
+            number: query.to_string(),
+            page_size: 500,
+            ..request.clone()
+        };
+        let found = ctx
+            .services()
+            .queries()?
+            .list_documents(ctx.call(by_number))
+            .await?
+            .into_inner();
+        if !found.documents.is_empty() {
+            return Ok(Listed {
+                documents: found.documents,
+                next: String::new(),
+            });
+        }
+    }
+    request.query = query.to_string();
+    request.page_token = page.to_string();
     let response = ctx
         .services()
         .queries()?
         .list_documents(ctx.call(request))
         .await?
         .into_inner();
-    let today = ctx.today();
     Ok(Listed {
-        more: !response.next_page_token.is_empty(),
-        documents: response
-            .documents
-            .into_iter()
-            .filter(|d| view.keeps(d, today))
-            .collect(),
+        documents: response.documents,
+        next: response.next_page_token,
     })
+}
+
+/// One page of a view (optionally narrowed by what was typed).
+pub async fn list(ctx: &Ctx, me: &Me, view: View, query: &str, page: &str) -> Result<Listed, ConsoleError> {
+    let mut listed = fetch(ctx, view.request(me), query, page).await?;
+    let today = ctx.today();
+    listed.documents.retain(|d| view.keeps(d, today));
+    Ok(listed)
 }

@@ -1,0 +1,169 @@
+//! Outgoing documents, register books and search in a real browser: the
+//! province drafts a document to a district picked by name, its leader
+//! approves and signs it, its clerk numbers and dispatches it; the
+//! district's clerk finds it on their home page and registers it; the
+//! province sees the receipt. Then the register books' form and a search
+//! without diacritics.
+
+use vanphong_platform::identity::Role;
+use vanphong_proto::documents::v1::CreateTermRequest;
+
+use super::{base, browser, full_name, shoot, sign_in};
+use crate::helpers::{authed, spawn_app};
+use crate::webdriver::Driver;
+
+const SUBJECT: &str = "V/v hướng dẫn tổng kết công tác chuyển đổi số năm 2025";
+
+#[tokio::test]
+async fn a_province_document_is_drafted_signed_dispatched_and_the_district_registers_it() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = spawn_app().await;
+    // Party numbering counts within the committee's term.
+    app.terms()
+        .create_term(authed(
+            CreateTermRequest {
+                office_id: app.office_id("tu"),
+                name: "Nhiệm kỳ 2025–2030".into(),
+                starts_on: "2025-10-16".into(),
+                ..Default::default()
+            },
+            &app.token("tu", Role::Admin).await,
+        ))
+        .await
+        .expect("term");
+    let driver = Driver::start(&chromedriver).await;
+    let browser = driver.session(&chromium).await;
+    let files = tempfile::tempdir().expect("tempdir");
+    let draft_file = files.path().join("du-thao-huong-dan.pdf");
+    std::fs::write(&draft_file, b"%PDF-1.4\n% du thao\n".repeat(100)).expect("file");
+
+    // The province's specialist drafts it, the district picked by name.
+    sign_in(&browser, &app, &app.username("tu", Role::Specialist)).await;
+    assert!(browser.text("main").await.contains("Dự thảo bị trả lại"));
+    browser.find("a[href='/outgoing/new']").await.click().await;
+    shoot(&browser, "outgoing-new").await;
+    browser.find("#type_code option[value='CV']").await.click().await;
+    browser.find("#subject").await.type_text(SUBJECT).await;
+    browser.find("#urgency option[value='1']").await.click().await;
+    browser
+        .find_xpath("//label[contains(., 'Huyện ủy Hiệp Hòa')]/input")
+        .await
+        .click()
+        .await;
+    browser
+        .find("#outside_recipients")
+        .await
+        .type_text("Ban Tuyên giáo Trung ương")
+        .await;
+    browser
+        .find("#file")
+        .await
+        .type_text(draft_file.to_str().expect("path"))
+        .await;
+    browser
+        .find("form[action='/outgoing'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    let url = browser.wait_for_url(|u| u.contains("?m=drafted")).await;
+    let document_url = url.split('?').next().expect("url").to_string();
+    let path = document_url.trim_start_matches(&base(&app)).to_string();
+    assert!(browser.text("#recipients").await.contains("Huyện ủy Hiệp Hòa"));
+    assert!(browser.text("main").await.contains("du-thao-huong-dan.pdf"));
+    let leader = full_name(&app, "tu", Role::Leader);
+    browser
+        .find_xpath(&format!("//select[@id='leader_id']/option[contains(., '{leader}')]"))
+        .await
+        .click()
+        .await;
+    browser
+        .find("form[action$='/submit'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=submitted")).await;
+
+    // The leader finds it awaiting approval, approves and signs it.
+    sign_in(&browser, &app, &app.username("tu", Role::Leader)).await;
+    shoot(&browser, "home-leader-outgoing").await;
+    browser.find("a[href='/outgoing?view=in-review']").await.click().await;
+    browser.find(&format!("a[href='{path}']")).await.click().await;
+    shoot(&browser, "outgoing-review").await;
+    browser.find("button[name=decision][value=approve]").await.click().await;
+    browser.wait_for_url(|u| u.contains("?m=approved")).await;
+    browser.find("#signing_prefix option[value='T/M']").await.click().await;
+    browser.find("#signer_position").await.type_text("Bí thư").await;
+    browser
+        .find("form[action$='/sign'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=signed")).await;
+    assert!(browser.text("#signer").await.contains(&leader));
+
+    // The clerk numbers and dispatches it.
+    sign_in(&browser, &app, &app.username("tu", Role::Clerk)).await;
+    browser.find("a[href='/outgoing?view=to-number']").await.click().await;
+    browser.find(&format!("a[href='{path}']")).await.click().await;
+    browser
+        .find("form[action$='/number'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=numbered")).await;
+    let number = browser.text("#number-label").await;
+    assert!(number.contains("CV/TU"), "{number}");
+    browser
+        .find("form[action$='/dispatch'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=dispatched")).await;
+    assert_eq!(browser.text("#status").await, "Đã phát hành");
+    shoot(&browser, "outgoing-dispatched").await;
+
+    // The district's clerk finds it on the home page, and registers it.
+    sign_in(&browser, &app, &app.username("hiephoa", Role::Clerk)).await;
+    browser
+        .find("a[href='/documents?view=to-register']")
+        .await
+        .click()
+        .await;
+    browser
+        .find_xpath(&format!("//a[contains(., '{SUBJECT}')]"))
+        .await
+        .click()
+        .await;
+    browser
+        .find("form[action$='/register'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=registered")).await;
+
+    // The province sees the district's receipt.
+    sign_in(&browser, &app, &app.username("tu", Role::Clerk)).await;
+    browser.goto(&document_url).await;
+    let recipients = browser.text("#recipients").await;
+    assert!(recipients.contains("Đã vào sổ"), "{recipients}");
+    shoot(&browser, "outgoing-receipt").await;
+
+    // The register books, for a period picked with two dates.
+    browser.find("nav a[href='/registers']").await.click().await;
+    assert_eq!(browser.text("main h1").await, "Sổ văn bản");
+    shoot(&browser, "registers").await;
+
+    // A search without diacritics finds the document in the outgoing list.
+    browser
+        .goto(&format!("{}/outgoing?view=all&q=chuyen+doi+so", base(&app)))
+        .await;
+    assert!(browser.text("main table").await.contains(SUBJECT));
+    browser.find("#top-search").await.type_text(&number).await;
+    browser.script("document.querySelector('form.search').submit()").await;
+    browser.wait_for_url(|u| u.contains("/documents?q=")).await;
+    assert!(browser.text("main table").await.contains(SUBJECT));
+    shoot(&browser, "documents-search").await;
+    browser.close().await;
+}
