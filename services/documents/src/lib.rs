@@ -5,8 +5,9 @@
 //! Where things live:
 //! - [`domain`]: kinds and states, the incoming flow, the catalogue's
 //!   defaults, numbers and symbols, who may see what — no I/O;
-//! - [`store`]: the SQL (documents, number series, people named on
-//!   documents, history, listing and search, catalogue);
+//! - [`store`]: the SQL (documents, people named on documents, history,
+//!   listing and search, catalogue); numbers come from the platform's
+//!   `number_series`;
 //! - [`blob`]: where attachments' content is kept (a local folder or
 //!   S3-compatible object storage);
 //! - [`api`]: the gRPC services, which validate, authorize, and make each

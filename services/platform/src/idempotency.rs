@@ -145,25 +145,15 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::db::{DatabaseSettings, Migrations};
+    use crate::db::{Migrations, scratch};
 
     #[tokio::test]
     async fn keys_are_claimed_replayed_and_forgotten_after_retention() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let db = Db::connect(&DatabaseSettings {
-            url: format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
-            schema: None,
-            max_connections: 2,
-            acquire_timeout: std::time::Duration::from_secs(5),
-        })
-        .await
-        .expect("db");
-        db.migrate(&Migrations {
+        let (_dir, db) = scratch(&Migrations {
             sqlite: &[],
             postgres: &[],
         })
-        .await
-        .expect("migrate");
+        .await;
         let caller = Caller::system(uuid::Uuid::now_v7());
         let request = prost_types::Timestamp { seconds: 1, nanos: 0 };
         let key = IdempotencyKey::new(&caller, "Test", Some("k"), &request).expect("key");

@@ -14,7 +14,8 @@
 //!   held against the rows they describe, [`audit_api`] its RPCs,
 //!   [`audit_view`] what each reader is shown of a record;
 //!   [`idempotency`]: safe retries of create calls; [`paging`]: pages that
-//!   fit in one answer.
+//!   fit in one answer; [`number_series`]: gap-free numbers per office,
+//!   scope and year or term.
 //! - [`clock`], [`calendar`], [`ids`], [`text`]: time, working days, ids,
 //!   diacritic-insensitive text keys; [`ip_range`]: networks in settings.
 //! - [`server`]: the server builder (health, reflection, tracing, deadlines,
@@ -44,6 +45,7 @@ pub mod identity;
 pub mod ids;
 pub mod ip_range;
 pub mod metrics;
+pub mod number_series;
 pub mod paging;
 pub mod people;
 pub mod server;

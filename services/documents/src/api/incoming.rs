@@ -304,7 +304,8 @@ impl IncomingApi {
         };
         ensure_not_registered(&mut tx, &document).await?;
         let year = today.year();
-        document.arrival_number = Some(store::series::next_number(&mut tx, office, &incoming_series(year)).await?);
+        document.arrival_number =
+            Some(vanphong_platform::number_series::next_number(&mut tx, office, &incoming_series(year)).await?);
         document.arrival_year = Some(year);
         document.registered_at = Some(now);
         document.registered_by = Some(caller.subject_id);

@@ -444,7 +444,7 @@ impl OutgoingApi {
                 }
             }
         };
-        let number = store::series::next_number(&mut tx, document.office_id, &series).await?;
+        let number = vanphong_platform::number_series::next_number(&mut tx, document.office_id, &series).await?;
         let before = document.clone();
         let mut after = document;
         let symbol = numbering::symbol(convention, &after.type_code, &issuer_code, &after.drafting_unit_code);

@@ -7,7 +7,6 @@ pub mod listing;
 pub mod people;
 pub mod recipients;
 pub mod reports;
-pub mod series;
 pub mod terms;
 pub mod work;
 

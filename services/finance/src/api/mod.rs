@@ -245,7 +245,7 @@ pub(crate) async fn post(
             ));
         }
     }
-    let number = store::series::next_number(tx, t.office, &format!("tx:{year}")).await?;
+    let number = vanphong_platform::number_series::next_number(tx, t.office, &format!("tx:{year}")).await?;
     let row = TxRow {
         id: vanphong_platform::ids::new_id().to_string(),
         office_id: t.office.to_string(),

@@ -137,7 +137,7 @@ async fn write_voucher(
     balance.spent = money::add("amount", balance.spent, input.amount)?;
     let year = input.date.year();
     let id = vanphong_platform::ids::new_id().to_string();
-    let number = store::series::next_number(tx, office, &format!("voucher:{year}")).await?;
+    let number = vanphong_platform::number_series::next_number(tx, office, &format!("voucher:{year}")).await?;
     let entries = vec![
         Entry {
             line_code: Some(balance.line_code.clone()),

@@ -6,7 +6,6 @@ pub mod dues;
 pub mod figures;
 pub mod ledger;
 pub mod periods;
-pub mod series;
 pub mod spending;
 
 use vanphong_platform::db::Migrations;

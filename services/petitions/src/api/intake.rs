@@ -8,6 +8,7 @@ use uuid::Uuid;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::idempotency::{Claim, IdempotencyKey};
 use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::number_series;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
 use vanphong_proto::petitions::v1 as wire;
@@ -18,9 +19,8 @@ use super::steps::event;
 use crate::domain::deadline::add_days;
 use crate::domain::duplicates::PersonKey;
 use crate::domain::kinds::{AnonymousRule, Channel, Kind, Outcome, PriorStage, State, or_default};
-use crate::domain::petition::{Petition, Petitioner};
+use crate::domain::petition::{Petition, Petitioner, petition_series};
 use crate::store;
-use crate::store::series::petition_series;
 
 /// Longest content, names and notes, in characters.
 pub(crate) const MAX_CONTENT: usize = 10_000;
@@ -236,7 +236,7 @@ pub(crate) async fn create(
     }
     let policy = store::policy::get(&mut tx).await?;
     let year = today.year();
-    let number = store::series::next_number(&mut tx, new.office, &petition_series(year)).await?;
+    let number = number_series::next_number(&mut tx, new.office, &petition_series(year)).await?;
     let mut petition = Petition {
         id: ids::new_id(),
         office_id: new.office,

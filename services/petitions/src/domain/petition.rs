@@ -9,6 +9,12 @@ use vanphong_platform::text::folded_words;
 
 use super::kinds::{Authority, Channel, Complexity, Counting, Kind, Outcome, PriorStage, Resolution, State};
 
+/// The number series of an office's petitions of `year`: petitions are
+/// numbered from 1 each year.
+pub fn petition_series(year: i32) -> String {
+    format!("pet:{year}")
+}
+
 /// One person who signed a petition: protected identity.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Petitioner {

@@ -1,5 +1,5 @@
 //! The petitions service's SQL: petitions and their petitioners, history,
-//! extensions and transfers; number series; listing, backlog and period
+//! extensions and transfers; listing, backlog and period
 //! queries; receptions; the catalogue, deadline table and policy.
 
 pub mod catalog;
@@ -10,7 +10,6 @@ pub mod petitioners;
 pub mod petitions;
 pub mod policy;
 pub mod receptions;
-pub mod series;
 pub mod transfers;
 pub mod work;
 

@@ -97,3 +97,20 @@ impl Db {
         Ok(())
     }
 }
+
+/// A fresh SQLite database in a temporary folder with the platform's tables
+/// and `service`'s, for unit tests; the folder lives as long as the guard.
+#[cfg(test)]
+pub(crate) async fn scratch(service: &Migrations) -> (tempfile::TempDir, Db) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = Db::connect(&super::DatabaseSettings {
+        url: format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display()),
+        schema: None,
+        max_connections: 2,
+        acquire_timeout: std::time::Duration::from_secs(5),
+    })
+    .await
+    .expect("db");
+    db.migrate(service).await.expect("migrate");
+    (dir, db)
+}

@@ -35,6 +35,8 @@ use uuid::Uuid;
 
 pub use connect::DatabaseSettings;
 pub use decode::{CorruptRow, RowDecoder};
+#[cfg(test)]
+pub(crate) use migrate::scratch;
 pub use migrate::{MigrationFile, Migrations};
 
 use crate::clock::format_date;

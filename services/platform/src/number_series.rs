@@ -1,0 +1,83 @@
+//! Gap-free number series, for every service that numbers what it records
+//! (incoming and outgoing documents, petitions, transactions, vouchers):
+//! docs/domain.md §2.2.
+//!
+//! A series is named by its scope and period, as the service spells it
+//! (`in:2026`, `pet:2026`, `tx:2026`, a term's series …), and runs per
+//! office from 1. The next number is taken by incrementing the series' row
+//! inside the transaction that uses it: concurrent transactions wait on
+//! that row, and a transaction that rolls back gives its number back with
+//! it, so numbers are neither skipped nor repeated.
+//!
+//! Each numbering service keeps the `number_series` table (`office_id`,
+//! `series`, `last_number`, keyed by the first two) in its own schema,
+//! created by its first migration; only the code is shared.
+
+use uuid::Uuid;
+
+use crate::db::{StoreError, Tx, query};
+
+/// The next number of `series` in `office`, starting at 1.
+pub async fn next_number(tx: &mut Tx, office: Uuid, series: &str) -> Result<i64, StoreError> {
+    tx.execute(
+        query(
+            "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 0) \
+             ON CONFLICT (office_id, series) DO NOTHING",
+        )
+        .bind(office)
+        .bind(series),
+    )
+    .await?;
+    let next = tx
+        .scalar::<i64>(
+            query(
+                "UPDATE number_series SET last_number = last_number + 1 WHERE office_id = $1 AND series = $2 \
+                 RETURNING last_number",
+            )
+            .bind(office)
+            .bind(series),
+        )
+        .await?;
+    Ok(next.unwrap_or(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{MigrationFile, Migrations, scratch};
+
+    /// The table as the numbering services' first migrations create it.
+    const TABLE: Migrations = Migrations {
+        sqlite: &[MigrationFile {
+            version: 1,
+            description: "number series",
+            sql: "CREATE TABLE number_series (office_id TEXT NOT NULL, series TEXT NOT NULL, \
+                  last_number INTEGER NOT NULL, PRIMARY KEY (office_id, series));",
+        }],
+        postgres: &[],
+    };
+
+    #[tokio::test]
+    async fn numbers_run_per_office_and_series_and_a_rollback_gives_its_number_back() {
+        let (_dir, db) = scratch(&TABLE).await;
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+
+        let mut tx = db.begin_write().await.expect("tx");
+        assert_eq!(next_number(&mut tx, a, "in:2026").await.expect("next"), 1);
+        assert_eq!(next_number(&mut tx, a, "in:2026").await.expect("next"), 2);
+        assert_eq!(next_number(&mut tx, a, "in:2027").await.expect("next"), 1);
+        assert_eq!(next_number(&mut tx, b, "in:2026").await.expect("next"), 1);
+        tx.commit().await.expect("commit");
+
+        let mut tx = db.begin_write().await.expect("tx");
+        assert_eq!(next_number(&mut tx, a, "in:2026").await.expect("next"), 3);
+        drop(tx);
+
+        let mut tx = db.begin_write().await.expect("tx");
+        assert_eq!(
+            next_number(&mut tx, a, "in:2026").await.expect("next"),
+            3,
+            "the rolled-back number is given again"
+        );
+    }
+}
