@@ -29,6 +29,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as it came (a download).
+    pub bytes: Bytes,
 }
 
 impl Page {
@@ -89,6 +91,7 @@ impl WebClient {
             status,
             headers,
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body,
         }
     }
 

@@ -12,7 +12,7 @@ use vanphong_proto::documents::v1::{Channel, GetMyWorkRequest, RegisterIncomingR
 
 use crate::console::{Page, WebClient, multipart};
 use crate::documents_attachments::open_term;
-use crate::helpers::{TestApp, authed, spawn_app};
+use crate::helpers::{TestApp, authed, spawn_app, spreadsheet_text};
 
 async fn signed_in(app: &TestApp, slug: &str, role: Role) -> WebClient {
     let mut web = WebClient::new(app);
@@ -77,7 +77,7 @@ async fn home_shows_each_role_the_counts_of_its_services_my_work() {
     // Petition officers and accountants have their own cards now.
     let officer = signed_in(&app, "hiephoa", Role::PetitionOfficer).await.get("/").await;
     assert!(card_count(&officer, "Đơn chờ phân loại").is_some(), "{}", officer.body);
-    assert!(officer.body.contains("href=\"/petitions?view=to-classify\""));
+    assert!(officer.body.contains("href=\"/petitions?view=open\""));
     assert!(!officer.body.contains("chưa có trên giao diện web"));
     let accountant = signed_in(&app, "hiephoa", Role::Accountant).await.get("/").await;
     assert!(
@@ -319,6 +319,28 @@ async fn an_outgoing_document_goes_from_draft_to_dispatch_receipt_and_recall_in_
     let doc = leader.get(&format!("/outgoing/{id}?m=recalled")).await;
     assert!(doc.body.contains("Đề nghị thu hồi"), "{}", doc.body);
 
+    // The district answers: refusing needs a reason; it agrees.
+    let copy_page = district.get(&format!("/documents/{copy}")).await;
+    assert!(copy_page.body.contains("Nơi gửi đề nghị thu hồi"), "{}", copy_page.body);
+    let silent = district
+        .post_form(
+            &format!("/documents/{copy}/recall"),
+            &[("csrf", &copy_page.csrf()), ("answer", "refuse"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(silent.status, StatusCode::BAD_REQUEST, "{}", silent.body);
+    let accepted = district
+        .post_form(
+            &format!("/documents/{copy}/recall"),
+            &[("csrf", &copy_page.csrf()), ("answer", "accept"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let copy_page = district.get(accepted.location()).await;
+    assert!(copy_page.body.contains("Đã thu hồi"), "{}", copy_page.body);
+    let doc = leader.get(&format!("/outgoing/{id}")).await;
+    assert!(doc.body.contains("Đồng ý thu hồi"), "{}", doc.body);
+
     // Another office's outgoing document is not found.
     let mut sibling = signed_in(&app, "vietyen", Role::Clerk).await;
     assert_eq!(
@@ -330,6 +352,23 @@ async fn an_outgoing_document_goes_from_draft_to_dispatch_receipt_and_recall_in_
 #[tokio::test]
 async fn register_books_download_as_xlsx_named_in_vietnamese_for_the_dates_picked() {
     let app = spawn_app().await;
+    app.incoming()
+        .register_incoming(authed(
+            RegisterIncomingRequest {
+                request_id: "register-book-row".into(),
+                type_code: "CV".into(),
+                subject: "Về việc kiểm kê sổ văn bản quý I".into(),
+                number: 77,
+                symbol: "CV/TU".into(),
+                issued_on: "2026-02-27".into(),
+                issuer_name: "Tỉnh ủy Bắc Giang".into(),
+                channel: Channel::Paper as i32,
+                ..Default::default()
+            },
+            &app.token("hiephoa", Role::Clerk).await,
+        ))
+        .await
+        .expect("registered");
     let mut clerk = signed_in(&app, "hiephoa", Role::Clerk).await;
     let form = clerk.get("/registers").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
@@ -354,6 +393,14 @@ async fn register_books_download_as_xlsx_named_in_vietnamese_for_the_dates_picke
         "{disposition}"
     );
     assert!(disposition.contains("01-01-2026") && disposition.contains("31-03-2026"));
+    let cells = spreadsheet_text(file.bytes.to_vec());
+    assert!(
+        cells
+            .iter()
+            .flatten()
+            .any(|c| c.contains("Về việc kiểm kê sổ văn bản quý I")),
+        "the document registered is in the book"
+    );
 
     // Dates the wrong way round: the form again, with the service's words.
     let refused = clerk

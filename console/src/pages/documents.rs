@@ -18,8 +18,8 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::{Role, User};
 use vanphong_proto::documents::v1::{
-    AddProgressRequest, CompleteRequest, DirectRequest, Direction, Document, GetAttachmentRequest, GetDocumentRequest,
-    ListAttachmentsRequest, RegisterIncomingRequest, Status, SubmitToLeaderRequest,
+    AddProgressRequest, AnswerRecallRequest, CompleteRequest, DirectRequest, Direction, Document, GetAttachmentRequest,
+    GetDocumentRequest, ListAttachmentsRequest, RegisterIncomingRequest, Status, SubmitToLeaderRequest,
 };
 
 use super::form::{FormData, Refusal};
@@ -222,6 +222,8 @@ pub async fn attachments(ctx: &Ctx, document_id: &str) -> Result<Vec<AttachmentL
 /// roles (the service decides whether each is allowed).
 #[derive(Default)]
 struct Actions {
+    /// Its sender asked for it back: accept or refuse.
+    answer_recall: bool,
     register: bool,
     submit: bool,
     direct: bool,
@@ -285,6 +287,8 @@ fn notice(m: Option<&str>) -> Option<&'static str> {
         "directed" => Some("Đã giao xử lý."),
         "progress" => Some("Đã cập nhật tiến độ."),
         "completed" => Some("Đã hoàn thành xử lý văn bản."),
+        "recall-accepted" => Some("Đã đồng ý trả lại văn bản cho nơi gửi."),
+        "recall-refused" => Some("Đã từ chối thu hồi; nơi gửi được báo lý do."),
         _ => None,
     }
 }
@@ -323,6 +327,7 @@ async fn render_page(
     let status = Status::try_from(document.status).unwrap_or(Status::Unspecified);
     let handles = handling.lead_handler_id == me_id || handling.coordinator_ids.iter().any(|c| c == me_id);
     let actions = Actions {
+        answer_recall: document.recall_requested && (me.has(Role::Clerk) || me.has(Role::Leader)),
         register: status == Status::Arrived && me.has(Role::Clerk),
         submit: status == Status::Registered && me.has(Role::Clerk),
         direct: status == Status::Submitted && me.has(Role::Leader),
@@ -481,6 +486,21 @@ pub async fn direct(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<
     };
     let result = ctx.services().incoming()?.direct(ctx.call(request)).await;
     after(&ctx, &id, form, result, "directed").await
+}
+
+/// `POST /documents/{id}/recall`: the answer to its sender's request to
+/// take it back (the button pressed says which; refusing needs a reason).
+pub async fn answer_recall(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let accept = form.get("answer") == "accept";
+    let request = AnswerRecallRequest {
+        document_id: id.clone(),
+        accept,
+        reason: form.get("reason"),
+    };
+    let result = ctx.services().outgoing()?.answer_recall(ctx.call(request)).await;
+    let done = if accept { "recall-accepted" } else { "recall-refused" };
+    after(&ctx, &id, form, result, done).await
 }
 
 /// `POST /documents/{id}/progress`.

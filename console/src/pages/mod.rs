@@ -51,6 +51,7 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/documents/{id}/submit", post(documents::submit))
         .route("/documents/{id}/direct", post(documents::direct))
         .route("/documents/{id}/progress", post(documents::progress))
+        .route("/documents/{id}/recall", post(documents::answer_recall))
         .route("/documents/{id}/complete", post(documents::complete))
         .route("/documents/{id}/attachments/{attachment_id}", get(documents::download))
         .route("/outgoing", get(outgoing::list).post(outgoing::create))
