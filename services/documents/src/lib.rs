@@ -18,27 +18,4 @@ pub mod blob;
 pub mod domain;
 pub mod store;
 
-use vanphong_platform::Error;
-use vanphong_platform::db::Migrations;
-use vanphong_platform::host::{Backend, ServiceContext};
-use vanphong_platform::server::GrpcServices;
-
-/// The documents service, as run by the suite or `vanphong serve documents`.
-pub struct Documents;
-
-impl Backend for Documents {
-    const NAME: &'static str = "documents";
-    const PACKAGE: &'static str = "vanphong.documents.v1";
-
-    fn migrations() -> &'static Migrations {
-        &store::MIGRATIONS
-    }
-
-    fn audit_states() -> &'static dyn vanphong_platform::audit_state::StoredState {
-        &api::audit::States
-    }
-
-    async fn services(context: ServiceContext) -> Result<GrpcServices, Error> {
-        api::services(context).await
-    }
-}
+vanphong_platform::backend!(Documents, "documents");

@@ -17,27 +17,4 @@ pub mod domain;
 pub mod export;
 pub mod store;
 
-use vanphong_platform::Error;
-use vanphong_platform::db::Migrations;
-use vanphong_platform::host::{Backend, ServiceContext};
-use vanphong_platform::server::GrpcServices;
-
-/// The finance service, as run by the suite or `vanphong serve finance`.
-pub struct Finance;
-
-impl Backend for Finance {
-    const NAME: &'static str = "finance";
-    const PACKAGE: &'static str = "vanphong.finance.v1";
-
-    fn migrations() -> &'static Migrations {
-        &store::MIGRATIONS
-    }
-
-    fn audit_states() -> &'static dyn vanphong_platform::audit_state::StoredState {
-        &api::audit::States
-    }
-
-    async fn services(context: ServiceContext) -> Result<GrpcServices, Error> {
-        api::services(context).await
-    }
-}
+vanphong_platform::backend!(Finance, "finance");

@@ -21,27 +21,4 @@ pub mod domain;
 pub mod export;
 pub mod store;
 
-use vanphong_platform::Error;
-use vanphong_platform::db::Migrations;
-use vanphong_platform::host::{Backend, ServiceContext};
-use vanphong_platform::server::GrpcServices;
-
-/// The petitions service, as run by the suite or `vanphong serve petitions`.
-pub struct Petitions;
-
-impl Backend for Petitions {
-    const NAME: &'static str = "petitions";
-    const PACKAGE: &'static str = "vanphong.petitions.v1";
-
-    fn migrations() -> &'static Migrations {
-        &store::MIGRATIONS
-    }
-
-    fn audit_states() -> &'static dyn vanphong_platform::audit_state::StoredState {
-        &api::audit::States
-    }
-
-    async fn services(context: ServiceContext) -> Result<GrpcServices, Error> {
-        api::services(context).await
-    }
-}
+vanphong_platform::backend!(Petitions, "petitions");

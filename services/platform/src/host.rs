@@ -1,7 +1,8 @@
 //! Running a backend service: one process's worth of one service.
 //!
 //! A service crate implements [`Backend`] (its name, proto package,
-//! migrations and gRPC services). [`start`] opens and migrates its database,
+//! migrations and gRPC services), in one line through
+//! [`backend!`](crate::backend). [`start`] opens and migrates its database,
 //! builds its servers behind token verification and deadlines, reports
 //! health (`NOT_SERVING` while its database does not answer), and serves
 //! until shutdown. The all-in-one suite starts every backend through here
@@ -68,6 +69,39 @@ pub trait Backend {
     /// Its gRPC services (after any start-up work, such as seeding
     /// catalogues).
     fn services(context: ServiceContext) -> impl std::future::Future<Output = Result<GrpcServices, Error>> + Send;
+}
+
+/// Declares a service crate's [`Backend`], the unit struct `$backend` named
+/// `$name` with proto package `vanphong.$name.v1`, from the three items
+/// every service crate has in the same place: `store::MIGRATIONS` (its
+/// schema), `api::audit::States` (its [`StoredState`]) and `api::services`
+/// (its gRPC services from a [`ServiceContext`]). One line per crate:
+/// `vanphong_platform::backend!(Documents, "documents");`.
+#[macro_export]
+macro_rules! backend {
+    ($backend:ident, $name:literal) => {
+        #[doc = concat!("The ", $name, " service, as run by the suite or `vanphong serve ", $name, "`.")]
+        pub struct $backend;
+
+        impl $crate::host::Backend for $backend {
+            const NAME: &'static str = $name;
+            const PACKAGE: &'static str = concat!("vanphong.", $name, ".v1");
+
+            fn migrations() -> &'static $crate::db::Migrations {
+                &crate::store::MIGRATIONS
+            }
+
+            fn audit_states() -> &'static dyn $crate::audit_state::StoredState {
+                &crate::api::audit::States
+            }
+
+            async fn services(
+                context: $crate::host::ServiceContext,
+            ) -> Result<$crate::server::GrpcServices, $crate::Error> {
+                crate::api::services(context).await
+            }
+        }
+    };
 }
 
 /// What every backend of a process shares.

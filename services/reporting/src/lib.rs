@@ -20,27 +20,4 @@ pub mod export;
 pub mod sources;
 pub mod store;
 
-use vanphong_platform::Error;
-use vanphong_platform::db::Migrations;
-use vanphong_platform::host::{Backend, ServiceContext};
-use vanphong_platform::server::GrpcServices;
-
-/// The reporting service, as run by the suite or `vanphong serve reporting`.
-pub struct Reporting;
-
-impl Backend for Reporting {
-    const NAME: &'static str = "reporting";
-    const PACKAGE: &'static str = "vanphong.reporting.v1";
-
-    fn migrations() -> &'static Migrations {
-        &store::MIGRATIONS
-    }
-
-    fn audit_states() -> &'static dyn vanphong_platform::audit_state::StoredState {
-        &api::audit::States
-    }
-
-    async fn services(context: ServiceContext) -> Result<GrpcServices, Error> {
-        api::services(context).await
-    }
-}
+vanphong_platform::backend!(Reporting, "reporting");
