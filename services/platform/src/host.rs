@@ -77,6 +77,9 @@ pub trait Backend {
 /// schema), `api::audit::States` (its [`StoredState`]) and `api::services`
 /// (its gRPC services from a [`ServiceContext`]). One line per crate:
 /// `vanphong_platform::backend!(Documents, "documents");`.
+// `crate::` (not `$crate::`) on purpose: the three items are the calling
+// crate's.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! backend {
     ($backend:ident, $name:literal) => {
