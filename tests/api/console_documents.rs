@@ -347,6 +347,41 @@ async fn an_outgoing_document_goes_from_draft_to_dispatch_receipt_and_recall_in_
         sibling.get(&format!("/outgoing/{id}")).await.status,
         StatusCode::NOT_FOUND
     );
+
+    // A draft no longer wanted is cancelled by the leader, with a reason.
+    let form = specialist.get("/outgoing/new").await;
+    let fields = [
+        ("csrf", form.csrf()),
+        ("request_id", "console-out-cancelled".to_string()),
+        ("type_code", "CV".to_string()),
+        ("subject", "V/v dự thảo không còn cần ban hành".to_string()),
+    ];
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (ct, body) = multipart(&pairs, None);
+    let created = specialist.request(Method::POST, "/outgoing", Some(&ct), body).await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let other = outgoing_id(created.location());
+    let doc = leader.get(&format!("/outgoing/{other}")).await;
+    assert!(doc.body.contains("Hủy văn bản"), "{}", doc.body);
+    let silent = leader
+        .post_form(
+            &format!("/outgoing/{other}/cancel"),
+            &[("csrf", &doc.csrf()), ("cancel_reason", "")],
+        )
+        .await;
+    assert_eq!(silent.status, StatusCode::BAD_REQUEST, "{}", silent.body);
+    let cancelled = leader
+        .post_form(
+            &format!("/outgoing/{other}/cancel"),
+            &[
+                ("csrf", &doc.csrf()),
+                ("cancel_reason", "Đã lồng ghép vào văn bản khác"),
+            ],
+        )
+        .await;
+    assert_eq!(cancelled.status, StatusCode::SEE_OTHER, "{}", cancelled.body);
+    let doc = leader.get(cancelled.location()).await;
+    assert!(doc.body.contains("Đã hủy văn bản.") && doc.body.contains("Đã lồng ghép vào văn bản khác"));
 }
 
 #[tokio::test]

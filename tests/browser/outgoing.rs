@@ -89,6 +89,7 @@ async fn a_province_document_is_drafted_signed_dispatched_and_the_district_regis
     sign_in(&browser, &app, &app.username("tu", Role::Leader)).await;
     shoot(&browser, "home-leader-outgoing").await;
     browser.find("a[href='/outgoing?view=in-review']").await.click().await;
+    shoot(&browser, "outgoing-list").await;
     browser.find(&format!("a[href='{path}']")).await.click().await;
     shoot(&browser, "outgoing-review").await;
     browser.find("button[name=decision][value=approve]").await.click().await;

@@ -64,6 +64,7 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/outgoing/{id}/number", post(outgoing::number_document))
         .route("/outgoing/{id}/dispatch", post(outgoing::dispatch))
         .route("/outgoing/{id}/recall", post(outgoing::recall))
+        .route("/outgoing/{id}/cancel", post(outgoing::cancel))
         .route("/registers", get(registers::form))
         .route("/registers/download", get(registers::download))
         .layer(DefaultBodyLimit::max(register::MAX_SCAN + 1024 * 1024))

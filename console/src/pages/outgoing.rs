@@ -15,8 +15,9 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::{ListOfficesRequest, NumberingConvention, Office, Role};
 use vanphong_proto::documents::v1::{
-    CreateDraftRequest, Direction, DispatchRequest, Document, IssueNumberRequest, ListDocumentsRequest, RecallRequest,
-    RecipientInput, Recipients, ReviewRequest, SignRequest, Status, SubmitForReviewRequest, UpdateDraftRequest,
+    CancelRequest, CreateDraftRequest, Direction, DispatchRequest, Document, IssueNumberRequest, ListDocumentsRequest,
+    RecallRequest, RecipientInput, Recipients, ReviewRequest, SignRequest, Status, SubmitForReviewRequest,
+    UpdateDraftRequest,
 };
 
 use super::choices::{self, Choice};
@@ -390,6 +391,8 @@ struct Actions {
     number: bool,
     dispatch: bool,
     recall: bool,
+    /// Leaders and clerks cancel it (it keeps its number, marked cancelled).
+    cancel: bool,
 }
 
 #[derive(Template)]
@@ -413,6 +416,7 @@ struct DocumentPage {
     numbered: String,
     dispatched: String,
     returned_note: String,
+    cancel_reason: String,
     edit_subject: String,
     recipients: Vec<RecipientLine>,
     attachments: Vec<AttachmentLine>,
@@ -453,6 +457,7 @@ fn notice(m: Option<&str>) -> Option<&'static str> {
         "numbered" => Some("Đã cấp số."),
         "dispatched" => Some("Đã phát hành văn bản đến nơi nhận."),
         "recalled" => Some("Đã đề nghị nơi nhận trả lại văn bản."),
+        "cancelled" => Some("Đã hủy văn bản."),
         _ => None,
     }
 }
@@ -513,6 +518,7 @@ async fn render_page(
         number: status == Status::Signed && clerk,
         dispatch: status == Status::Numbered && clerk,
         recall: status == Status::Dispatched && leader,
+        cancel: !matches!(status, Status::Cancelled | Status::Unspecified) && (leader || clerk),
     };
     let offices = if actions.edit {
         other_offices(ctx, &d.office_id).await?
@@ -605,6 +611,7 @@ async fn render_page(
         numbered: time(&d.numbered_at),
         dispatched: time(&d.dispatched_at),
         returned_note,
+        cancel_reason: d.cancel_reason.clone(),
         edit_subject,
         recipients: d
             .recipients
@@ -744,6 +751,17 @@ pub async fn dispatch(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Resul
     };
     let result = ctx.services().outgoing()?.dispatch(ctx.call(request)).await;
     after(&ctx, &id, form, result, "dispatched").await
+}
+
+/// `POST /outgoing/{id}/cancel`, with its reason.
+pub async fn cancel(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = CancelRequest {
+        document_id: id.clone(),
+        reason: form.get("cancel_reason"),
+    };
+    let result = ctx.services().outgoing()?.cancel(ctx.call(request)).await;
+    after(&ctx, &id, form, result, "cancelled").await
 }
 
 /// `POST /outgoing/{id}/recall`: asks every recipient to give it back.
