@@ -2,8 +2,8 @@
 //! province drafts a document to a district picked by name, its leader
 //! approves and signs it, its clerk numbers and dispatches it; the
 //! district's clerk finds it on their home page and registers it; the
-//! province sees the receipt. Then the register books' form and a search
-//! without diacritics.
+//! province sees the receipt, recalls it, and the district agrees. Then
+//! the register books' form and a search without diacritics.
 
 use vanphong_platform::identity::Role;
 use vanphong_proto::documents::v1::CreateTermRequest;
@@ -143,6 +143,7 @@ async fn a_province_document_is_drafted_signed_dispatched_and_the_district_regis
         .click()
         .await;
     browser.wait_for_url(|u| u.contains("?m=registered")).await;
+    let copy_url = browser.url().await.split('?').next().expect("url").to_string();
 
     // The province sees the district's receipt.
     sign_in(&browser, &app, &app.username("tu", Role::Clerk)).await;
@@ -150,6 +151,31 @@ async fn a_province_document_is_drafted_signed_dispatched_and_the_district_regis
     let recipients = browser.text("#recipients").await;
     assert!(recipients.contains("Đã vào sổ"), "{recipients}");
     shoot(&browser, "outgoing-receipt").await;
+
+    // The province's leader recalls it; the district's clerk agrees.
+    sign_in(&browser, &app, &app.username("tu", Role::Leader)).await;
+    browser.goto(&document_url).await;
+    browser
+        .find("#recall-reason")
+        .await
+        .type_text("Ban hành nhầm đối tượng")
+        .await;
+    browser
+        .find("form[action$='/recall'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=recalled")).await;
+    sign_in(&browser, &app, &app.username("hiephoa", Role::Clerk)).await;
+    browser.goto(&copy_url).await;
+    assert!(browser.text("#recall").await.contains("Nơi gửi đề nghị thu hồi"));
+    shoot(&browser, "document-recall").await;
+    browser.find("button[name=answer][value=accept]").await.click().await;
+    browser.wait_for_url(|u| u.contains("?m=recall-accepted")).await;
+    assert_eq!(browser.text("#status").await, "Đã thu hồi");
+    sign_in(&browser, &app, &app.username("tu", Role::Clerk)).await;
+    browser.goto(&document_url).await;
+    assert!(browser.text("#recipients").await.contains("Đồng ý thu hồi"));
 
     // The register books, for a period picked with two dates.
     browser.find("nav a[href='/registers']").await.click().await;
