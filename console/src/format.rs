@@ -105,6 +105,7 @@ pub fn event(kind: &str) -> String {
         "refuse" => "Từ chối tiếp nhận".into(),
         "arrive" | "arrived" => "Văn bản điện tử đến".into(),
         "attach" => "Đính kèm tệp".into(),
+        "signature_invalid" => "Chữ ký số không hợp lệ".into(),
         "recall" | "recall_requested" => "Nơi gửi đề nghị thu hồi".into(),
         "recall_accepted" | "recalled" => "Đồng ý thu hồi".into(),
         "recall_refused" => "Từ chối thu hồi".into(),
@@ -136,6 +137,19 @@ pub fn recipient_status(code: &str) -> &'static str {
         "15" => "Đồng ý thu hồi",
         "16" => "Từ chối thu hồi",
         _ => "Đã gửi",
+    }
+}
+
+/// What a PDF's digital signatures came to, in a few words: "Chữ ký số
+/// hợp lệ: Nguyễn Văn An, Tỉnh ủy Bắc Giang", or why not.
+pub fn signature_check(check: &vanphong_proto::documents::v1::SignatureCheck) -> String {
+    use vanphong_proto::documents::v1::SignatureVerdict;
+    let signers: Vec<&str> = check.signatures.iter().map(|s| s.signer.as_str()).collect();
+    match check.verdict() {
+        SignatureVerdict::Valid => format!("Chữ ký số hợp lệ: {}", signers.join(", ")),
+        SignatureVerdict::Invalid => format!("Chữ ký số không hợp lệ: {}", check.reason),
+        SignatureVerdict::Unsigned => "Không có chữ ký số".into(),
+        SignatureVerdict::Unspecified => String::new(),
     }
 }
 

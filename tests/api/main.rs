@@ -24,6 +24,7 @@ mod documents_incoming;
 mod documents_outgoing;
 mod documents_registers;
 mod documents_secrecy;
+mod documents_signatures;
 mod finance;
 mod gateway;
 mod idempotency;

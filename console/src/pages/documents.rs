@@ -19,7 +19,8 @@ use serde::Deserialize;
 use vanphong_proto::directory::v1::{Role, User};
 use vanphong_proto::documents::v1::{
     AddProgressRequest, AnswerRecallRequest, CompleteRequest, DirectRequest, Direction, Document, GetAttachmentRequest,
-    GetDocumentRequest, ListAttachmentsRequest, RegisterIncomingRequest, Status, SubmitToLeaderRequest,
+    GetDocumentRequest, ListAttachmentsRequest, RegisterIncomingRequest, SignatureVerdict, Status,
+    SubmitToLeaderRequest,
 };
 
 use super::form::{FormData, Refusal};
@@ -193,6 +194,10 @@ pub struct AttachmentLine {
     /// Outgoing: the draft's version it belongs to.
     pub version: i32,
     pub at: String,
+    /// What the file's digital signatures came to; empty for other files.
+    pub signature: String,
+    /// The signatures do not hold: shown as a warning.
+    pub signature_bad: bool,
 }
 
 /// The document's files, as listed by the documents service.
@@ -214,6 +219,15 @@ pub async fn attachments(ctx: &Ctx, document_id: &str) -> Result<Vec<AttachmentL
             size: format::size(a.size),
             version: a.version,
             at: format::timestamp(a.uploaded_at.as_ref()),
+            signature: a
+                .signature_check
+                .as_ref()
+                .map(format::signature_check)
+                .unwrap_or_default(),
+            signature_bad: a
+                .signature_check
+                .as_ref()
+                .is_some_and(|c| c.verdict() == SignatureVerdict::Invalid),
         })
         .collect())
 }

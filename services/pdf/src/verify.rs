@@ -303,6 +303,50 @@ fn chain_to_anchor(
     Err("chuỗi chứng thư số quá dài".into())
 }
 
+/// The roots a deployment trusts: the national PKI's roots, configured as
+/// data (a PEM file of certificates), never built in.
+#[derive(Clone, Debug, Default)]
+pub struct TrustAnchors(Vec<Certificate>);
+
+impl TrustAnchors {
+    pub fn new(certificates: Vec<Certificate>) -> Self {
+        TrustAnchors(certificates)
+    }
+
+    /// Every certificate of a PEM bundle.
+    pub fn from_pem_bundle(text: &str) -> Result<Self, crate::Error> {
+        use der::DecodePem;
+        const END: &str = "-----END CERTIFICATE-----";
+        let mut certificates = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("-----BEGIN CERTIFICATE-----") {
+            let Some(end) = rest[start..].find(END).map(|e| start + e + END.len()) else {
+                return Err(crate::Error::Malformed("a certificate without its END line".into()));
+            };
+            certificates.push(Certificate::from_pem(rest[start..end].as_bytes())?);
+            rest = &rest[end..];
+        }
+        Ok(TrustAnchors(certificates))
+    }
+
+    /// The file's roots; none when the file does not exist.
+    pub fn load(path: &std::path::Path) -> Result<Self, crate::Error> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_pem_bundle(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustAnchors::default()),
+            Err(e) => Err(crate::Error::Key(format!("{}: {e}", path.display()))),
+        }
+    }
+
+    pub fn certificates(&self) -> &[Certificate] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 /// A trust anchor from PEM or DER bytes.
 pub fn anchor(bytes: &[u8]) -> Result<Certificate, crate::Error> {
     use der::DecodePem;

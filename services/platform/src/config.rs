@@ -161,6 +161,12 @@ pub struct Options {
     /// `AWS_*` variables) [default: local].
     #[arg(long, env = "VANPHONG_DOCUMENTS_BLOB_STORE", global = true, value_enum)]
     pub documents_blob_store: Option<BlobStoreKind>,
+    /// Roots trusted when checking the digital signatures of documents that
+    /// arrive: a PEM file of certificates (the national PKI's roots)
+    /// [default: <data-dir>/keys/trust-anchors.pem; none trusted when it
+    /// does not exist]. Read when the documents service starts.
+    #[arg(long, env = "VANPHONG_TRUST_ANCHORS_FILE", global = true)]
+    pub trust_anchors_file: Option<PathBuf>,
     /// Public-holiday calendar (TOML) replacing the built-in Vietnamese one.
     #[arg(long, env = "VANPHONG_HOLIDAYS_FILE", global = true)]
     pub holidays_file: Option<PathBuf>,
@@ -235,6 +241,7 @@ pub struct Settings {
     pub service_credential_file: PathBuf,
     pub audit_key_file: PathBuf,
     pub audit_checkpoint_interval: Duration,
+    pub trust_anchors_file: PathBuf,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
@@ -265,7 +272,7 @@ impl Options {
             signing_key_file, verifying_key_files, service_credential_file, access_token_ttl_secs, refresh_token_ttl_secs,
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
             admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, sign_in_free_failures_per_address, documents_url, petitions_url, finance_url, reporting_url,
-            attachment_max_bytes, documents_blob_store, audit_key_file, audit_checkpoint_interval_secs,
+            attachment_max_bytes, documents_blob_store, audit_key_file, audit_checkpoint_interval_secs, trust_anchors_file,
         )
     }
 
@@ -341,6 +348,9 @@ impl Options {
             audit_key_file: self
                 .audit_key_file
                 .unwrap_or_else(|| data_dir.join("keys").join("audit-key.pem")),
+            trust_anchors_file: self
+                .trust_anchors_file
+                .unwrap_or_else(|| data_dir.join("keys").join("trust-anchors.pem")),
             audit_checkpoint_interval: Duration::from_secs(positive(
                 "audit-checkpoint-interval-secs",
                 self.audit_checkpoint_interval_secs,

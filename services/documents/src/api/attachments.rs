@@ -35,8 +35,10 @@ use super::flow::event;
 use crate::blob::{BlobStore, hex, sha256_hex};
 use crate::domain::document::Document;
 use crate::domain::kinds::{Direction, Status as DocStatus};
+use crate::domain::signature::{SignatureCheck, SignatureVerdict, is_pdf};
 use crate::store;
 use crate::store::attachments::Attachment;
+use vanphong_pdf::verify::TrustAnchors;
 
 pub struct AttachmentApi {
     pub(crate) shared: Arc<Shared>,
@@ -112,7 +114,59 @@ pub(crate) fn attachment_to_wire(a: &Attachment) -> wire::Attachment {
         version: i32::try_from(a.version).unwrap_or(i32::MAX),
         uploaded_by: a.uploaded_by.to_string(),
         uploaded_at: Some(to_timestamp(a.uploaded_at)),
+        signature_check: a.signature.as_ref().map(|c| signature_to_wire(c, a.uploaded_at)),
     }
+}
+
+fn signature_to_wire(check: &SignatureCheck, at: chrono::DateTime<chrono::Utc>) -> wire::SignatureCheck {
+    let verdict = match check.verdict {
+        SignatureVerdict::Valid => wire::SignatureVerdict::Valid,
+        SignatureVerdict::Invalid => wire::SignatureVerdict::Invalid,
+        SignatureVerdict::Unsigned => wire::SignatureVerdict::Unsigned,
+    };
+    wire::SignatureCheck {
+        verdict: verdict as i32,
+        reason: check.reason.clone(),
+        signatures: check
+            .signers
+            .iter()
+            .map(|s| wire::SignatureSigner {
+                signer: s.signer.clone(),
+                signed_at: s.signed_at.clone(),
+                intact: s.intact,
+                trusted: s.trusted,
+            })
+            .collect(),
+        checked_at: Some(to_timestamp(at)),
+    }
+}
+
+/// Checks a stored file's digital signatures when it is a PDF, off the
+/// async threads (hashing a large file takes a while).
+pub(crate) async fn check_signatures(content: Bytes, anchors: Arc<TrustAnchors>) -> Option<SignatureCheck> {
+    if !is_pdf(&content) {
+        return None;
+    }
+    tokio::task::spawn_blocking(move || SignatureCheck::of(&content, &anchors))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// The history line that flags a file whose signatures do not hold.
+pub(crate) fn signature_event(
+    caller: &Caller,
+    now: chrono::DateTime<chrono::Utc>,
+    file_name: &str,
+    check: Option<&SignatureCheck>,
+) -> Option<crate::store::people::Event> {
+    let check = check.filter(|c| c.verdict == SignatureVerdict::Invalid)?;
+    Some(event(
+        caller,
+        now,
+        "signature_invalid",
+        &format!("{file_name}: {}", check.reason),
+    ))
 }
 
 /// An upload's metadata, checked.
@@ -230,8 +284,14 @@ impl AttachmentApi {
     /// Records stored content as an attachment, in one transaction with
     /// its history line and audit record; forgets the content if that
     /// fails or the request is a retry.
-    async fn record(&self, caller: &Caller, declared: &Declared, key: String) -> Result<wire::Attachment, Error> {
-        let result = self.record_row(caller, declared, &key).await;
+    async fn record(
+        &self,
+        caller: &Caller,
+        declared: &Declared,
+        key: String,
+        signature: Option<SignatureCheck>,
+    ) -> Result<wire::Attachment, Error> {
+        let result = self.record_row(caller, declared, &key, signature).await;
         match &result {
             Ok((_, true)) => {}
             Ok((_, false)) | Err(_) => self.blobs.forget(&key).await,
@@ -245,6 +305,7 @@ impl AttachmentApi {
         caller: &Caller,
         declared: &Declared,
         key: &str,
+        signature: Option<SignatureCheck>,
     ) -> Result<(wire::Attachment, bool), Error> {
         let s = &self.shared;
         let now = s.ctx.clock.now();
@@ -280,6 +341,7 @@ impl AttachmentApi {
             shared_from: None,
             uploaded_by: caller.subject_id,
             uploaded_at: now,
+            signature,
         };
         store::attachments::insert(&mut tx, &attachment).await?;
         store::people::add_event(
@@ -288,6 +350,9 @@ impl AttachmentApi {
             &event(caller, now, "attach", &attachment.file_name),
         )
         .await?;
+        if let Some(flag) = signature_event(caller, now, &attachment.file_name, attachment.signature.as_ref()) {
+            store::people::add_event(&mut tx, document.id, &flag).await?;
+        }
         audit::record(
             &mut tx,
             caller,
@@ -339,6 +404,8 @@ impl AttachmentApi {
         let mut writer = self.blobs.writer(&key).await?;
         let mut hasher = Sha256::new();
         let mut received: i64 = 0;
+        // The first bytes, to know a PDF (whose signatures are checked).
+        let mut head: Vec<u8> = Vec::with_capacity(5);
         let outcome: Result<(), Error> = async {
             while let Some(message) = stream.message().await.map_err(stream_broken)? {
                 match message.part {
@@ -350,6 +417,8 @@ impl AttachmentApi {
                             return Err(wrong_length(declared.size, received));
                         }
                         hasher.update(&chunk);
+                        let wanted = 5usize.saturating_sub(head.len()).min(chunk.len());
+                        head.extend_from_slice(&chunk[..wanted]);
                         writer.write(&chunk).await?;
                     }
                     Some(Part::Metadata(_)) => {
@@ -377,7 +446,18 @@ impl AttachmentApi {
             return Err(e);
         }
         writer.finish().await?;
-        self.record(&caller, &declared, key).await
+        let signature = if is_pdf(&head) {
+            match self.blobs.read(&key).await {
+                Ok(content) => check_signatures(content, self.shared.anchors.clone()).await,
+                Err(e) => {
+                    self.blobs.forget(&key).await;
+                    return Err(e);
+                }
+            }
+        } else {
+            None
+        };
+        self.record(&caller, &declared, key, signature).await
     }
 
     async fn put(&self, request: Request<wire::PutAttachmentRequest>) -> Result<wire::Attachment, Error> {
@@ -413,8 +493,10 @@ impl AttachmentApi {
         c.finish()?;
         self.attachable(&caller, declared.document_id).await?;
         let key = BlobStore::new_key();
-        self.blobs.put(&key, Bytes::from(req.content)).await?;
-        self.record(&caller, &declared, key).await
+        let content = Bytes::from(req.content);
+        let signature = check_signatures(content.clone(), self.shared.anchors.clone()).await;
+        self.blobs.put(&key, content).await?;
+        self.record(&caller, &declared, key, signature).await
     }
 
     /// The attachment, if the caller may read its document.

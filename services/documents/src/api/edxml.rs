@@ -22,7 +22,7 @@ use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::edxml_service_server::EdxmlService;
 
 use super::Shared;
-use super::attachments::{check_content_type, check_file_name};
+use super::attachments::{check_content_type, check_file_name, check_signatures, signature_event};
 use super::flow::{change, event};
 use crate::blob::{BlobStore, sha256_hex};
 use crate::domain::document::Document;
@@ -31,8 +31,13 @@ use crate::domain::flow::Step as _;
 use crate::domain::incoming::Action as IncomingAction;
 use crate::domain::kinds::{Channel, Direction, Status as DocStatus};
 use crate::domain::numbering::number_symbol;
+use crate::domain::signature::SignatureCheck;
 use crate::store;
 use crate::store::attachments::Attachment;
+
+/// A file of an imported package: its blob key, its content, and what
+/// its digital signatures came to.
+type StoredFile<'a> = (String, &'a PackedFile, Option<SignatureCheck>);
 
 pub struct EdxmlApi {
     pub(crate) shared: Arc<Shared>,
@@ -300,14 +305,16 @@ impl EdxmlApi {
 
         // The files go to the blob store first; if anything below fails
         // they are forgotten again.
-        let mut stored: Vec<(String, &PackedFile)> = Vec::new();
+        let mut stored: Vec<StoredFile> = Vec::new();
         for file in &package.files {
             let key = BlobStore::new_key();
-            if let Err(e) = self.blobs.put(&key, Bytes::from(file.content.clone())).await {
+            let content = Bytes::from(file.content.clone());
+            let signature = check_signatures(content.clone(), self.shared.anchors.clone()).await;
+            if let Err(e) = self.blobs.put(&key, content).await {
                 self.forget(&stored).await;
                 return Err(e);
             }
-            stored.push((key, file));
+            stored.push((key, file, signature));
         }
         let result = self
             .record_import(&caller, office, &package, type_code, &stored, idempotency)
@@ -325,8 +332,8 @@ impl EdxmlApi {
         }
     }
 
-    async fn forget(&self, stored: &[(String, &PackedFile)]) {
-        for (key, _) in stored {
+    async fn forget(&self, stored: &[StoredFile<'_>]) {
+        for (key, _, _) in stored {
             self.blobs.forget(key).await;
         }
     }
@@ -339,7 +346,7 @@ impl EdxmlApi {
         office: Uuid,
         package: &DocumentPackage,
         type_code: String,
-        stored: &[(String, &PackedFile)],
+        stored: &[StoredFile<'_>],
         idempotency: Option<IdempotencyKey>,
     ) -> Result<(wire::Document, bool), Error> {
         let s = &self.shared;
@@ -381,7 +388,7 @@ impl EdxmlApi {
         store::people::add_distribution(&mut tx, d.id, &[caller.subject_id]).await?;
         store::people::add_event(&mut tx, d.id, &event(caller, now, "arrive", &d.issuer_name)).await?;
         audit::record(&mut tx, caller, now, change(None, &d, "arrive")).await?;
-        for (key, file) in stored {
+        for (key, file, signature) in stored {
             let attachment = Attachment {
                 id: ids::new_id(),
                 document_id: d.id,
@@ -394,8 +401,12 @@ impl EdxmlApi {
                 shared_from: None,
                 uploaded_by: caller.subject_id,
                 uploaded_at: now,
+                signature: signature.clone(),
             };
             store::attachments::insert(&mut tx, &attachment).await?;
+            if let Some(flag) = signature_event(caller, now, &attachment.file_name, attachment.signature.as_ref()) {
+                store::people::add_event(&mut tx, d.id, &flag).await?;
+            }
             audit::record(
                 &mut tx,
                 caller,

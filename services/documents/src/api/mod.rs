@@ -40,6 +40,7 @@ use crate::blob::BlobStore;
 use crate::domain::access;
 use crate::domain::document::Document;
 use crate::store;
+use vanphong_pdf::verify::TrustAnchors;
 
 /// What every handler shares.
 pub(crate) struct Shared {
@@ -47,6 +48,8 @@ pub(crate) struct Shared {
     pub people: People,
     /// Names of document types by code, for answers.
     type_names: RwLock<HashMap<String, String>>,
+    /// The roots trusted when checking the signatures of stored PDFs.
+    pub anchors: Arc<TrustAnchors>,
 }
 
 impl Shared {
@@ -102,10 +105,22 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
     store::catalog::ensure_defaults(&ctx.db).await?;
     let people = People::new(grpc_client::channel("directory", &ctx.settings.directory_url));
     let blobs = Arc::new(BlobStore::open(&ctx.settings)?);
+    let anchors = TrustAnchors::load(&ctx.settings.trust_anchors_file).map_err(|e| {
+        Error::Unavailable(format!(
+            "Không đọc được danh sách chứng thư gốc tin cậy {}: {e}",
+            ctx.settings.trust_anchors_file.display()
+        ))
+    })?;
+    tracing::info!(
+        file = %ctx.settings.trust_anchors_file.display(),
+        roots = anchors.certificates().len(),
+        "trust anchors for digital signatures"
+    );
     let shared = Arc::new(Shared {
         ctx,
         people,
         type_names: RwLock::new(HashMap::new()),
+        anchors: Arc::new(anchors),
     });
     shared.refresh_type_names().await?;
     Ok(GrpcServices::new()

@@ -1,5 +1,6 @@
 //! The rules of documents, free of I/O: kinds and states, the incoming flow,
-//! the catalogue's defaults, numbers and symbols, and who may see what.
+//! the catalogue's defaults, numbers and symbols, who may see what, and
+//! what the digital signatures of a file came to.
 
 pub mod access;
 pub mod catalog;
@@ -11,3 +12,4 @@ pub mod kinds;
 pub mod numbering;
 pub mod outgoing;
 pub mod register;
+pub mod signature;

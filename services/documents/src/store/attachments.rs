@@ -7,6 +7,8 @@ use uuid::Uuid;
 use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 use vanphong_platform::ids::new_id;
 
+use crate::domain::signature::{Detail, SignatureCheck, SignatureVerdict};
+
 /// A file attached to a document, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attachment {
@@ -25,6 +27,8 @@ pub struct Attachment {
     pub shared_from: Option<Uuid>,
     pub uploaded_by: Uuid,
     pub uploaded_at: DateTime<Utc>,
+    /// For a PDF: its digital signatures as checked when stored.
+    pub signature: Option<SignatureCheck>,
 }
 
 impl Attachment {
@@ -39,12 +43,13 @@ impl Attachment {
             "sha256": self.sha256,
             "version": self.version,
             "shared_from": self.shared_from,
+            "signature_verdict": self.signature.as_ref().map(|c| c.verdict.code()),
         })
     }
 }
 
 const COLUMNS: &str = "id, document_id, file_name, content_type, size, sha256, blob_key, version, shared_from, \
-     uploaded_by, uploaded_at";
+     uploaded_by, uploaded_at, signature_verdict, signature_detail";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -59,6 +64,8 @@ struct Row {
     shared_from: Option<String>,
     uploaded_by: String,
     uploaded_at: i64,
+    signature_verdict: Option<String>,
+    signature_detail: Option<String>,
 }
 
 impl Row {
@@ -76,6 +83,22 @@ impl Row {
             shared_from: d.opt_id("shared_from", self.shared_from.as_deref())?,
             uploaded_by: d.id("uploaded_by", &self.uploaded_by)?,
             uploaded_at: d.timestamp("uploaded_at", self.uploaded_at)?,
+            signature: match d.opt_code(
+                "signature_verdict",
+                self.signature_verdict.as_deref(),
+                SignatureVerdict::from_code,
+            )? {
+                Some(verdict) => {
+                    let detail: Detail =
+                        d.json("signature_detail", self.signature_detail.as_deref().unwrap_or("null"))?;
+                    Some(SignatureCheck {
+                        verdict,
+                        reason: detail.reason,
+                        signers: detail.signers,
+                    })
+                }
+                None => None,
+            },
         })
     }
 }
@@ -85,7 +108,8 @@ pub async fn insert(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
     tx.execute(
         query(
             "INSERT INTO attachments (id, document_id, file_name, content_type, size, sha256, blob_key, version, \
-             shared_from, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             shared_from, uploaded_by, uploaded_at, signature_verdict, signature_detail) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(a.id)
         .bind(a.document_id)
@@ -97,7 +121,14 @@ pub async fn insert(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
         .bind(a.version)
         .bind(a.shared_from)
         .bind(a.uploaded_by)
-        .bind(a.uploaded_at),
+        .bind(a.uploaded_at)
+        .bind(a.signature.as_ref().map(|c| c.verdict.code()))
+        // A plain struct of strings and booleans always serialises.
+        .bind(
+            a.signature
+                .as_ref()
+                .and_then(|c| serde_json::to_string(&c.detail()).ok()),
+        ),
     )
     .await?;
     Ok(())

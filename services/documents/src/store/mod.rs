@@ -20,11 +20,21 @@ pub static MIGRATIONS: Migrations = Migrations {
         migration!(2, "outgoing", "../../migrations/sqlite/0002_outgoing.sql"),
         migration!(3, "attachments", "../../migrations/sqlite/0003_attachments.sql"),
         migration!(4, "registered_by", "../../migrations/sqlite/0004_registered_by.sql"),
+        migration!(
+            5,
+            "signature_checks",
+            "../../migrations/sqlite/0005_signature_checks.sql"
+        ),
     ],
     postgres: &[
         migration!(1, "documents", "../../migrations/postgres/0001_documents.sql"),
         migration!(2, "outgoing", "../../migrations/postgres/0002_outgoing.sql"),
         migration!(3, "attachments", "../../migrations/postgres/0003_attachments.sql"),
         migration!(4, "registered_by", "../../migrations/postgres/0004_registered_by.sql"),
+        migration!(
+            5,
+            "signature_checks",
+            "../../migrations/postgres/0005_signature_checks.sql"
+        ),
     ],
 };
