@@ -123,7 +123,6 @@ async fn an_arriving_pdf_shows_whether_its_signatures_hold() {
         .get_document(authed(
             GetDocumentRequest {
                 document_id: doc.id.clone(),
-                ..Default::default()
             },
             &clerk,
         ))

@@ -323,7 +323,7 @@ impl TrustAnchors {
             let Some(end) = rest[start..].find(END).map(|e| start + e + END.len()) else {
                 return Err(crate::Error::Malformed("a certificate without its END line".into()));
             };
-            certificates.push(Certificate::from_pem(rest[start..end].as_bytes())?);
+            certificates.push(Certificate::from_pem(&rest.as_bytes()[start..end])?);
             rest = &rest[end..];
         }
         Ok(TrustAnchors(certificates))
