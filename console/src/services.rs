@@ -15,7 +15,11 @@ use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryS
 use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
 use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
 use vanphong_proto::documents::v1::register_service_client::RegisterServiceClient;
+use vanphong_proto::finance::v1::budget_service_client::BudgetServiceClient;
+use vanphong_proto::finance::v1::ledger_service_client::LedgerServiceClient;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
+use vanphong_proto::reporting::v1::approval_service_client::ApprovalServiceClient;
+use vanphong_proto::reporting::v1::export_service_client::ExportServiceClient as ReportExportServiceClient;
 use vanphong_proto::reporting::v1::report_service_client::ReportServiceClient;
 
 use crate::errors::ConsoleError;
@@ -89,7 +93,30 @@ impl Services {
     }
 
     pub fn reports(&self) -> Result<ReportServiceClient<GrpcChannel>, ConsoleError> {
-        let channel = self.reporting.clone().ok_or(ConsoleError::NotConfigured("báo cáo"))?;
-        Ok(ReportServiceClient::new(channel))
+        Ok(ReportServiceClient::new(self.reporting_channel()?))
+    }
+
+    fn reporting_channel(&self) -> Result<GrpcChannel, ConsoleError> {
+        self.reporting.clone().ok_or(ConsoleError::NotConfigured("báo cáo"))
+    }
+
+    pub fn report_approval(&self) -> Result<ApprovalServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(ApprovalServiceClient::new(self.reporting_channel()?))
+    }
+
+    pub fn report_exports(&self) -> Result<ReportExportServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(ReportExportServiceClient::new(self.reporting_channel()?))
+    }
+
+    fn finance_channel(&self) -> Result<GrpcChannel, ConsoleError> {
+        self.finance.clone().ok_or(ConsoleError::NotConfigured("tài chính"))
+    }
+
+    pub fn budget(&self) -> Result<BudgetServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(BudgetServiceClient::new(self.finance_channel()?))
+    }
+
+    pub fn ledger(&self) -> Result<LedgerServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(LedgerServiceClient::new(self.finance_channel()?))
     }
 }
