@@ -43,6 +43,25 @@ pub enum ConsoleError {
     Template(#[from] askama::Error),
 }
 
+impl ConsoleError {
+    /// A service's answer to a record asked for by id: another office's
+    /// record is, to this person, one that does not exist.
+    pub fn unseen(status: tonic::Status) -> Self {
+        if status.code() == Code::PermissionDenied {
+            ConsoleError::NotFound
+        } else {
+            ConsoleError::Service(status)
+        }
+    }
+
+    /// An id from a URL: anything but a UUID is simply not found.
+    pub fn check_id(id: &str) -> Result<(), Self> {
+        uuid::Uuid::parse_str(id)
+            .map(|_| ())
+            .map_err(|_| ConsoleError::NotFound)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {

@@ -173,6 +173,24 @@ pub fn attachment(fallback: &str, name: &str) -> Option<http::HeaderValue> {
     http::HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")).ok()
 }
 
+/// A whole number with dots between thousands: `1.234.567`.
+pub fn number(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if value < 0 { format!("-{out}") } else { out }
+}
+
+/// An amount of đồng as people write it: `48.000.000 đ`.
+pub fn money(value: i64) -> String {
+    format!("{} đ", number(value))
+}
+
 /// Percent-encodes a query value.
 pub fn url_encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
@@ -200,5 +218,8 @@ mod tests {
         assert_eq!(role(Role::Clerk as i32), "Văn thư");
         assert_eq!(status(Status::Submitted as i32), "Chờ chỉ đạo");
         assert_eq!(size(5 * 1024 * 1024 + 512 * 1024), "5,5 MB");
+        assert_eq!(money(48_000_000), "48.000.000 đ");
+        assert_eq!(number(-1_234), "-1.234");
+        assert_eq!(number(999), "999");
     }
 }

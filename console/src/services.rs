@@ -17,6 +17,7 @@ use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClien
 use vanphong_proto::documents::v1::register_service_client::RegisterServiceClient;
 use vanphong_proto::finance::v1::budget_service_client::BudgetServiceClient;
 use vanphong_proto::finance::v1::ledger_service_client::LedgerServiceClient;
+use vanphong_proto::petitions::v1::petition_catalog_service_client::PetitionCatalogServiceClient;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 use vanphong_proto::reporting::v1::approval_service_client::ApprovalServiceClient;
 use vanphong_proto::reporting::v1::export_service_client::ExportServiceClient as ReportExportServiceClient;
@@ -87,9 +88,16 @@ impl Services {
         Ok(RegisterServiceClient::new(self.documents_channel()?))
     }
 
+    fn petitions_channel(&self) -> Result<GrpcChannel, ConsoleError> {
+        self.petitions.clone().ok_or(ConsoleError::NotConfigured("tiếp dân"))
+    }
+
     pub fn petitions(&self) -> Result<PetitionServiceClient<GrpcChannel>, ConsoleError> {
-        let channel = self.petitions.clone().ok_or(ConsoleError::NotConfigured("tiếp dân"))?;
-        Ok(PetitionServiceClient::new(channel))
+        Ok(PetitionServiceClient::new(self.petitions_channel()?))
+    }
+
+    pub fn petition_catalog(&self) -> Result<PetitionCatalogServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(PetitionCatalogServiceClient::new(self.petitions_channel()?))
     }
 
     pub fn reports(&self) -> Result<ReportServiceClient<GrpcChannel>, ConsoleError> {

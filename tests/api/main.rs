@@ -14,6 +14,8 @@ mod auth;
 mod cli;
 mod console;
 mod console_documents;
+mod console_petitions;
+mod console_reports;
 mod contract;
 mod corrupt_rows;
 mod deadlines;

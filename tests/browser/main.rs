@@ -16,6 +16,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 mod outgoing;
+mod petitions_reports;
 mod webdriver;
 
 use std::path::PathBuf;

@@ -97,3 +97,51 @@ impl Refusal {
         )
     }
 }
+
+/// The query of a page reached after a step: `?m=…` names what was done,
+/// for the page's notice.
+#[derive(serde::Deserialize)]
+pub struct Done {
+    pub m: Option<String>,
+}
+
+/// A form shown again after a refusal: the service's words and what was
+/// typed, for the template's `filled.error(..)` and `filled.kept(..)`.
+pub struct Filled {
+    pub refusal: Option<Refusal>,
+    pub kept: FormData,
+}
+
+impl Filled {
+    pub fn new(refusal: Option<Refusal>, kept: FormData) -> Self {
+        Filled { refusal, kept }
+    }
+
+    /// A form shown for the first time.
+    pub fn empty() -> Self {
+        Filled::new(None, FormData(Vec::new()))
+    }
+
+    /// What was said about `field`, if anything.
+    pub fn error(&self, field: &str) -> String {
+        self.refusal.as_ref().map(|r| r.about(field)).unwrap_or_default()
+    }
+
+    /// What was typed in `field`.
+    pub fn kept(&self, field: &str) -> String {
+        self.kept.get(field)
+    }
+}
+
+/// The HTTP status of a page showing a service's refusal of its form, or
+/// none when the refusal is for the error page instead (a step the person
+/// may not take is shown on the page, as forbidden).
+pub fn shown_status(status: &tonic::Status) -> Option<http::StatusCode> {
+    if status.code() == tonic::Code::PermissionDenied {
+        Some(http::StatusCode::FORBIDDEN)
+    } else if Refusal::shown_on_form(status) {
+        Some(http::StatusCode::BAD_REQUEST)
+    } else {
+        None
+    }
+}

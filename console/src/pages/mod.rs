@@ -8,17 +8,22 @@
 //! - [`outgoing`]: outgoing documents, from the draft to dispatch and recall;
 //! - [`registers`]: the register books as spreadsheets, for a period;
 //! - [`people`]: names beside ids, pickers of people;
+//! - [`petitions`]: petitions from intake to closing;
+//! - [`reports`]: periodic reports, their approval and files;
 //! - [`work`]: the views of "my work"; [`form`]: reading forms;
-//!   [`choices`]: what selects offer.
+//!   [`choices`]: what selects offer; [`files`]: downloads.
 
 mod choices;
 mod documents;
+mod files;
 mod form;
 mod home;
 mod outgoing;
 mod people;
+mod petitions;
 mod register;
 mod registers;
+mod reports;
 mod sign_in;
 mod work;
 
@@ -67,6 +72,14 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/outgoing/{id}/cancel", post(outgoing::cancel))
         .route("/registers", get(registers::form))
         .route("/registers/download", get(registers::download))
+        .route("/petitions", get(petitions::list).post(petitions::create))
+        .route("/petitions/new", get(petitions::new))
+        .route("/petitions/{id}", get(petitions::page))
+        .route("/petitions/{id}/duplicates", get(petitions::duplicates))
+        .route("/petitions/{id}/{action}", post(petitions::step))
+        .route("/reports", get(reports::list).post(reports::create))
+        .route("/reports/{id}", get(reports::page))
+        .route("/reports/{id}/{action}", get(reports::download).post(reports::step))
         .layer(DefaultBodyLimit::max(register::MAX_SCAN + 1024 * 1024))
         .layer(from_fn_with_state(console.clone(), csrf::check))
         .layer(from_fn_with_state(console.clone(), session::load))
@@ -212,6 +225,18 @@ impl Me {
         }
         if self.reads_registers() {
             nav.push(NavItem::new("/registers", "Sổ văn bản", active));
+        }
+        if [Role::PetitionOfficer, Role::Leader, Role::Specialist, Role::Clerk]
+            .iter()
+            .any(|r| self.has(*r))
+        {
+            nav.push(NavItem::new("/petitions", "Đơn thư", active));
+        }
+        if [Role::Specialist, Role::Clerk, Role::Leader, Role::Inspector]
+            .iter()
+            .any(|r| self.has(*r))
+        {
+            nav.push(NavItem::new("/reports", "Báo cáo", active));
         }
         Layout {
             title: title.into(),

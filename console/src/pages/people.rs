@@ -55,6 +55,26 @@ pub fn name_of(people: &[User], id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
+/// Who took a step, for a record's history: the person's full name when
+/// the reader may see the people of `office_id` (or is of the same office
+/// as the actor), else the name the step carries.
+pub async fn actor_names(ctx: &Ctx, office_id: &str, my_office_id: &str) -> Result<Vec<User>, ConsoleError> {
+    let mut people = of_office(ctx, office_id, "").await?;
+    if my_office_id != office_id {
+        people.extend(of_office(ctx, my_office_id, "").await?);
+    }
+    Ok(people)
+}
+
+/// The full name of `actor_id` among `people`, else `fallback`.
+pub fn actor(people: &[User], actor_id: &str, fallback: &str) -> String {
+    people
+        .iter()
+        .find(|u| u.id == actor_id)
+        .map(|u| u.full_name.clone())
+        .unwrap_or_else(|| fallback.to_string())
+}
+
 /// The people a picker offers: those with `role` first (all of them when
 /// `role` is none), then the rest when `everyone`.
 pub fn choices(people: &[User], role: Option<Role>, everyone: bool, selected: &[String]) -> Vec<Person> {

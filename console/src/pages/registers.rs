@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::Datelike;
-use http::{HeaderValue, StatusCode, header};
+use http::StatusCode;
 use serde::Deserialize;
 
 use vanphong_proto::documents::v1::{ExportRegisterRequest, FileFormat, RegisterBook};
@@ -113,13 +113,10 @@ pub async fn download(ctx: Ctx, Query(period): Query<Period>) -> Result<Response
         format::date(&period.from).replace('/', "-"),
         format::date(&period.to).replace('/', "-")
     );
-    let mut response = file.content.into_response();
-    let headers = response.headers_mut();
-    let content_type =
-        HeaderValue::from_str(&file.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    headers.insert(header::CONTENT_TYPE, content_type);
-    if let Some(value) = format::attachment(&file.file_name, &name) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(super::files::download(
+        &file.file_name,
+        &name,
+        &file.content_type,
+        file.content,
+    ))
 }

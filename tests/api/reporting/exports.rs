@@ -9,13 +9,11 @@ use calamine::{Data, Reader, Xlsx};
 use http::{Method, StatusCode};
 use tonic::Code;
 
-use vanphong_proto::reporting::v1::{
-    ApproveReportRequest, ExportReportRequest, Report, SectionInput, UpdateSectionsRequest,
-};
+use vanphong_proto::reporting::v1::{ExportReportRequest, Report, SectionInput, UpdateSectionsRequest};
 use vanphong_reporting::export::docx::paragraphs;
 use vanphong_reporting::export::xlsx::{CODES_ROW, FIRST_DATA_ROW, SHEET};
 
-use super::support::{approval, approve, desk, drafted, exports, receive_documents, reports, sent, submitted, term};
+use super::support::{approved_early, desk, drafted, exports, receive_documents, reports, sent, submitted, term};
 use crate::helpers::{TestApp, authed, spawn_app};
 
 /// Hiệp Hòa's March report, written, with figures, approved and sent.
@@ -47,16 +45,7 @@ async fn sent_report(app: &TestApp) -> Report {
         .await
         .expect("written");
     submitted(app, &report.id, &d).await;
-    approval(app)
-        .approve_report(authed(
-            ApproveReportRequest {
-                override_reason: "Các xã đã báo cáo bằng văn bản giấy".into(),
-                ..approve(&report.id)
-            },
-            &d.leader,
-        ))
-        .await
-        .expect("approved");
+    approved_early(app, &report.id, &d).await;
     sent(app, &report.id, &d).await
 }
 

@@ -227,3 +227,31 @@ pub fn assert_totals_are_sums(report: &Report) {
         );
     }
 }
+
+/// A monthly report of the office sent upward, approved before its
+/// children's reports with a recorded reason (the office's committee term
+/// created first, for numbering).
+pub async fn sent_early(app: &TestApp, slug: &str, month: i32) -> Report {
+    term(app, slug).await;
+    let d = desk(app, slug).await;
+    let report = drafted(app, slug, month, &d).await;
+    submitted(app, &report.id, &d).await;
+    approved_early(app, &report.id, &d).await;
+    sent(app, &report.id, &d).await
+}
+
+/// Approved by the office's leader before its children's reports, with a
+/// recorded reason.
+pub async fn approved_early(app: &TestApp, id: &str, d: &Desk) -> Report {
+    approval(app)
+        .approve_report(authed(
+            ApproveReportRequest {
+                override_reason: "Các xã đã báo cáo bằng văn bản giấy".into(),
+                ..approve(id)
+            },
+            &d.leader,
+        ))
+        .await
+        .expect("approved")
+        .into_inner()
+}

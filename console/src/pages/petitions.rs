@@ -1,0 +1,1037 @@
+//! Petitions (đơn thư, docs/domain.md §3): the list (search by the
+//! petition's number or by words without diacritics, the backlogs due
+//! soon, overdue and long-running), intake with several petitioners or
+//! none (anonymous), the duplicate candidates beside the new petition
+//! before it is classified, and the petition's page with its deadlines,
+//! history and every step to closing. The petitions service decides who
+//! may take each step and what the petitioners' identity shows; the page
+//! offers the forms the flow allows and shows the service's refusals.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use http::StatusCode;
+use serde::Deserialize;
+
+use vanphong_proto::directory::v1::Role;
+use vanphong_proto::petitions::v1::{
+    AcceptPetitionRequest, AddNoteRequest, BacklogKind, ClassifyPetitionRequest, ClosePetitionRequest,
+    CreatePetitionRequest, DeadlineRule, DuplicateCandidate, ExtendDeadlineRequest, GetPetitionRequest,
+    LinkRepeatRequest, ListBacklogRequest, ListDeadlineRulesRequest, ListDuplicateCandidatesRequest,
+    ListPetitionsRequest, ListSubjectAreasRequest, NotifyPetitionerRequest, Petition, PetitionState, Petitioner,
+    RecordResultRequest, RejectPetitionRequest, WithdrawPetitionRequest,
+};
+
+use super::choices::{self, Choice};
+use super::form::{Done, Filled, FormData, Refusal, shown_status};
+use super::people::{self, Person};
+use super::{Ctx, Layout, Me};
+use crate::errors::ConsoleError;
+use crate::format;
+
+/// Most petitions listed on one page.
+const PAGE: i32 = 200;
+
+/// Petitioner rows the intake form starts with, and adds each time.
+const PETITIONER_ROWS: usize = 2;
+
+/// The lists of the petitions page.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Open,
+    ToClassify,
+    Assigned,
+    DueSoon,
+    Overdue,
+    LongRunning,
+    All,
+}
+
+impl View {
+    const EVERY: [View; 7] = [
+        View::Open,
+        View::ToClassify,
+        View::Assigned,
+        View::DueSoon,
+        View::Overdue,
+        View::LongRunning,
+        View::All,
+    ];
+
+    fn slug(self) -> &'static str {
+        match self {
+            View::Open => "open",
+            View::ToClassify => "to-classify",
+            View::Assigned => "assigned",
+            View::DueSoon => "due-soon",
+            View::Overdue => "overdue",
+            View::LongRunning => "long-running",
+            View::All => "all",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            View::Open => "Đang giải quyết",
+            View::ToClassify => "Chờ phân loại",
+            View::Assigned => "Được giao cho tôi",
+            View::DueSoon => "Sắp đến hạn",
+            View::Overdue => "Quá hạn",
+            View::LongRunning => "Tồn đọng, kéo dài",
+            View::All => "Tất cả",
+        }
+    }
+
+    fn backlog(self) -> Option<BacklogKind> {
+        match self {
+            View::DueSoon => Some(BacklogKind::DueSoon),
+            View::Overdue => Some(BacklogKind::Overdue),
+            View::LongRunning => Some(BacklogKind::LongRunning),
+            View::Open | View::ToClassify | View::Assigned | View::All => None,
+        }
+    }
+}
+
+/// A petition's kind, in Vietnamese.
+fn kind(kind: i32) -> &'static str {
+    match kind {
+        1 => "Khiếu nại",
+        2 => "Tố cáo",
+        3 => "Kiến nghị, phản ánh",
+        _ => "",
+    }
+}
+
+/// How it reached the office.
+fn channel(channel: i32) -> &'static str {
+    match channel {
+        1 => "Trực tiếp tại buổi tiếp công dân",
+        2 => "Qua bưu điện",
+        3 => "Cơ quan khác chuyển đến",
+        4 => "Gửi điện tử",
+        _ => "",
+    }
+}
+
+/// A step of a petition's history.
+fn event(kind: &str) -> String {
+    match kind {
+        "intake" => "Tiếp nhận đơn".into(),
+        "classify" => "Phân loại xử lý".into(),
+        "accept" => "Thụ lý giải quyết".into(),
+        "reject" => "Không đủ điều kiện thụ lý".into(),
+        "extend" => "Gia hạn giải quyết".into(),
+        "note" => "Ghi kết quả xác minh".into(),
+        "result" => "Ra kết quả giải quyết".into(),
+        "notify" => "Thông báo kết quả cho người gửi đơn".into(),
+        "close" => "Kết thúc vụ việc".into(),
+        "withdraw" => "Rút đơn".into(),
+        "link_repeat" => "Gộp là đơn trùng của vụ việc trước".into(),
+        "repeat_linked" => "Nhận thêm đơn trùng (nhiều lần)".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a petition is one a person may still work on.
+fn open(p: &Petition) -> bool {
+    p.closed_on.is_empty()
+        && matches!(
+            PetitionState::try_from(p.state).unwrap_or(PetitionState::Unspecified),
+            PetitionState::Classifying | PetitionState::Considering | PetitionState::Accepted | PetitionState::Resolved
+        )
+}
+
+/// Whether `person` handles the petition.
+fn handled_by(p: &Petition, person: &str) -> bool {
+    p.resolving
+        .as_ref()
+        .is_some_and(|r| !person.is_empty() && r.handler_id == person)
+}
+
+/// Who a petition is from, as the service shows it to the reader.
+fn from_whom(p: &Petition) -> String {
+    if p.anonymous {
+        "Nặc danh".into()
+    } else if p.identity_redacted {
+        format!("{} người đứng tên (danh tính được bảo vệ)", p.petitioner_count.max(1))
+    } else if p.petitioners.is_empty() {
+        format!("{} người đứng tên", p.petitioner_count.max(1))
+    } else {
+        p.petitioners
+            .iter()
+            .map(|x| x.full_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A row of the list.
+struct Row {
+    id: String,
+    number: String,
+    received: String,
+    kind: &'static str,
+    content: String,
+    from: String,
+    state: String,
+    handler: String,
+    due: String,
+    days_left: Option<i32>,
+    overdue: bool,
+}
+
+impl Row {
+    fn of(p: &Petition, days_left: Option<i32>) -> Self {
+        Row {
+            id: p.id.clone(),
+            number: p.number_label.clone(),
+            received: format::date(&p.received_on),
+            kind: kind(p.kind),
+            content: excerpt(&p.content),
+            from: from_whom(p),
+            state: format!("{} ({})", p.state_name, p.state_code),
+            handler: p.resolving.as_ref().map(|r| r.handler_name.clone()).unwrap_or_default(),
+            due: format::date(&p.current_due_on),
+            days_left,
+            overdue: p.overdue,
+        }
+    }
+}
+
+fn excerpt(text: &str) -> String {
+    const LENGTH: usize = 140;
+    if text.chars().count() <= LENGTH {
+        text.to_string()
+    } else {
+        text.chars().take(LENGTH).chain(std::iter::once('…')).collect()
+    }
+}
+
+struct Tab {
+    href: String,
+    title: &'static str,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "petitions.html")]
+struct ListPage {
+    layout: Layout,
+    heading: &'static str,
+    tabs: Vec<Tab>,
+    q: String,
+    name: String,
+    rows: Vec<Row>,
+    more: bool,
+    can_intake: bool,
+    refusal: Option<Refusal>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    view: Option<String>,
+    #[serde(default)]
+    q: String,
+    /// Words of a petitioner's name (for those who may see identities).
+    #[serde(default)]
+    name: String,
+}
+
+/// Whether the words typed are a petition's number ("14/2026").
+fn is_number(q: &str) -> bool {
+    q.split_once('/').is_some_and(|(n, y)| {
+        !n.trim().is_empty()
+            && n.trim().chars().all(|c| c.is_ascii_digit())
+            && y.trim().len() == 4
+            && y.trim().chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// `GET /petitions?view=…&q=…&name=…`: one list of the office's petitions.
+pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let q = query.q.trim().to_string();
+    let name = query.name.trim().to_string();
+    let searching = !q.is_empty() || !name.is_empty();
+    let view = View::EVERY
+        .into_iter()
+        .find(|v| Some(v.slug()) == query.view.as_deref())
+        .unwrap_or(if searching { View::All } else { View::Open });
+    let client = ctx.services().petitions()?;
+    let mut refusal = None;
+    let (rows, more) = match view.backlog() {
+        Some(backlog) => {
+            let request = ListBacklogRequest {
+                kind: backlog as i32,
+                page_size: PAGE,
+                ..Default::default()
+            };
+            let answer = client.clone().list_backlog(ctx.call(request)).await?.into_inner();
+            let rows = answer
+                .entries
+                .iter()
+                .filter_map(|e| e.petition.as_ref().map(|p| Row::of(p, Some(e.days_left))))
+                .collect();
+            (rows, answer.truncated)
+        }
+        None => {
+            let mut request = ListPetitionsRequest {
+                page_size: PAGE,
+                petitioner_name: name.clone(),
+                ..Default::default()
+            };
+            if is_number(&q) {
+                request.number = q.clone();
+            } else {
+                request.query = q.clone();
+            }
+            let states: &[PetitionState] = match view {
+                View::ToClassify => &[PetitionState::Classifying, PetitionState::Considering],
+                View::Open | View::Assigned => &[
+                    PetitionState::Classifying,
+                    PetitionState::Considering,
+                    PetitionState::Accepted,
+                    PetitionState::Resolved,
+                ],
+                _ => &[],
+            };
+            request.states = states.iter().map(|s| *s as i32).collect();
+            match client.clone().list_petitions(ctx.call(request)).await {
+                Ok(answer) => {
+                    let answer = answer.into_inner();
+                    let rows = answer
+                        .petitions
+                        .iter()
+                        .filter(|p| view == View::All || open(p))
+                        .filter(|p| view != View::Assigned || handled_by(p, &me.principal.subject_id))
+                        .map(|p| Row::of(p, None))
+                        .collect();
+                    (rows, !answer.next_page_token.is_empty())
+                }
+                Err(status) if shown_status(&status).is_some() => {
+                    refusal = Some(Refusal::of(&status));
+                    (Vec::new(), false)
+                }
+                Err(status) => return Err(status.into()),
+            }
+        }
+    };
+    let mut keep = String::new();
+    if !q.is_empty() {
+        keep.push_str(&format!("&q={}", format::url_encode(&q)));
+    }
+    if !name.is_empty() {
+        keep.push_str(&format!("&name={}", format::url_encode(&name)));
+    }
+    let page = ListPage {
+        layout: me.layout("Đơn thư", "/petitions"),
+        heading: view.title(),
+        tabs: View::EVERY
+            .iter()
+            .map(|v| Tab {
+                href: if v.backlog().is_some() {
+                    format!("/petitions?view={}", v.slug())
+                } else {
+                    format!("/petitions?view={}{keep}", v.slug())
+                },
+                title: v.title(),
+                current: *v == view,
+            })
+            .collect(),
+        q,
+        name,
+        rows,
+        more,
+        can_intake: me.has(Role::PetitionOfficer) || me.has(Role::Leader) || me.has(Role::Clerk),
+        refusal,
+    };
+    let status = if page.refusal.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+fn numbered(labels: &[(i32, &str)]) -> Vec<(String, String)> {
+    labels.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect()
+}
+
+/// One petitioner row of the intake form.
+struct PetitionerRow {
+    index: usize,
+    full_name: String,
+    id_number: String,
+    address: String,
+    phone: String,
+}
+
+#[derive(Template)]
+#[template(path = "petition_new.html")]
+struct IntakePage {
+    layout: Layout,
+    values: HashMap<String, String>,
+    petitioners: Vec<PetitionerRow>,
+    kinds: Vec<Choice>,
+    channels: Vec<Choice>,
+    areas: Vec<Choice>,
+    stages: Vec<Choice>,
+    refusal: Option<Refusal>,
+}
+
+impl IntakePage {
+    fn value(&self, field: &str) -> String {
+        self.values.get(field).cloned().unwrap_or_default()
+    }
+
+    fn error(&self, field: &str) -> String {
+        self.refusal.as_ref().map(|r| r.about(field)).unwrap_or_default()
+    }
+
+    /// What the service said about the petitioners (any of them).
+    fn petitioners_error(&self) -> String {
+        self.refusal
+            .as_ref()
+            .map(|r| {
+                r.fields
+                    .iter()
+                    .filter(|(f, _)| f.starts_with("petitioners"))
+                    .map(|(_, m)| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default()
+    }
+}
+
+async fn intake_page(
+    ctx: &Ctx,
+    me: &Me,
+    values: HashMap<String, String>,
+    rows: usize,
+    refusal: Option<Refusal>,
+) -> Result<IntakePage, ConsoleError> {
+    let areas = ctx
+        .services()
+        .petition_catalog()?
+        .list_subject_areas(ctx.call(ListSubjectAreasRequest::default()))
+        .await?
+        .into_inner()
+        .areas;
+    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let mut area_options = vec![(String::new(), "— Chọn lĩnh vực —".to_string())];
+    area_options.extend(areas.iter().map(|a| (a.code.clone(), a.name.clone())));
+    let petitioners = (0..rows)
+        .map(|i| PetitionerRow {
+            index: i,
+            full_name: get(&format!("p{i}_name")),
+            id_number: get(&format!("p{i}_id_number")),
+            address: get(&format!("p{i}_address")),
+            phone: get(&format!("p{i}_phone")),
+        })
+        .collect();
+    Ok(IntakePage {
+        layout: me.layout("Tiếp nhận đơn", "/petitions"),
+        kinds: choices::of(
+            numbered(&[(1, "Khiếu nại"), (2, "Tố cáo"), (3, "Kiến nghị, phản ánh")]),
+            &[get("kind")],
+        ),
+        channels: choices::of(
+            numbered(&[
+                (1, "Trực tiếp tại buổi tiếp công dân"),
+                (2, "Qua bưu điện"),
+                (3, "Cơ quan khác chuyển đến"),
+                (4, "Gửi điện tử"),
+            ]),
+            &[get("channel")],
+        ),
+        areas: choices::of(area_options, &[get("subject_area_code")]),
+        stages: choices::of(
+            numbered(&[
+                (1, "Chưa được giải quyết"),
+                (2, "Đã được giải quyết lần đầu"),
+                (3, "Đã được giải quyết nhiều lần"),
+            ]),
+            &[get("prior_stage")],
+        ),
+        values,
+        petitioners,
+        refusal,
+    })
+}
+
+/// `GET /petitions/new`: an empty intake form with the request id that
+/// makes its submission safe to repeat.
+pub async fn new(ctx: Ctx) -> Result<Html<String>, ConsoleError> {
+    let me = ctx.me().await?;
+    let mut values = HashMap::new();
+    values.insert("request_id".to_string(), uuid::Uuid::new_v4().to_string());
+    values.insert("received_on".to_string(), ctx.today().format("%Y-%m-%d").to_string());
+    values.insert("channel".to_string(), "1".to_string());
+    Ok(Html(
+        intake_page(&ctx, &me, values, PETITIONER_ROWS, None).await?.render()?,
+    ))
+}
+
+/// `POST /petitions`: takes the petition in; with earlier petitions that
+/// may be the same case, to them side by side before classifying.
+pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let values: HashMap<String, String> = form
+        .0
+        .iter()
+        .filter(|(k, _)| k != crate::csrf::FIELD)
+        .map(|(k, v)| (k.clone(), v.trim().to_string()))
+        .collect();
+    let get = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let rows = get("rows").parse::<usize>().unwrap_or(PETITIONER_ROWS).clamp(1, 50);
+    if !get("add").is_empty() {
+        // "Thêm người đứng tên": the same form with one more row.
+        let page = intake_page(&ctx, &me, values, rows + 1, None).await?;
+        return Ok(Html(page.render()?).into_response());
+    }
+    let anonymous = !get("anonymous").is_empty();
+    let petitioners: Vec<Petitioner> = if anonymous {
+        Vec::new()
+    } else {
+        (0..rows)
+            .map(|i| Petitioner {
+                full_name: get(&format!("p{i}_name")),
+                id_number: get(&format!("p{i}_id_number")),
+                address: get(&format!("p{i}_address")),
+                phone: get(&format!("p{i}_phone")),
+                redacted: false,
+            })
+            .filter(|p| {
+                ![&p.full_name, &p.id_number, &p.address, &p.phone]
+                    .iter()
+                    .all(|s| s.is_empty())
+            })
+            .collect()
+    };
+    let number = |k: &str| get(k).parse::<i32>().unwrap_or(0);
+    let request = CreatePetitionRequest {
+        request_id: get("request_id"),
+        channel: number("channel"),
+        received_on: get("received_on"),
+        kind: number("kind"),
+        subject_area_code: get("subject_area_code"),
+        content: get("content"),
+        accused: get("accused"),
+        anonymous,
+        petitioners,
+        prior_stage: number("prior_stage"),
+        source_body: get("source_body"),
+        ..Default::default()
+    };
+    match ctx.services().petitions()?.create_petition(ctx.call(request)).await {
+        Ok(answer) => {
+            let answer = answer.into_inner();
+            let id = answer.petition.map(|p| p.id).unwrap_or_default();
+            if answer.duplicate_candidates.is_empty() {
+                Ok(Redirect::to(&format!("/petitions/{id}?m=created")).into_response())
+            } else {
+                Ok(Redirect::to(&format!("/petitions/{id}/duplicates")).into_response())
+            }
+        }
+        Err(status) if shown_status(&status).is_some() => {
+            let page = intake_page(&ctx, &me, values, rows, Some(Refusal::of(&status))).await?;
+            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+        Err(status) => Err(status.into()),
+    }
+}
+
+/// A petition by id; a malformed id, or another office's, is not found.
+async fn get(ctx: &Ctx, id: &str) -> Result<Petition, ConsoleError> {
+    ConsoleError::check_id(id)?;
+    let request = GetPetitionRequest {
+        petition_id: id.to_string(),
+    };
+    let answer = ctx.services().petitions()?.get_petition(ctx.call(request)).await;
+    Ok(answer.map_err(ConsoleError::unseen)?.into_inner())
+}
+
+/// A duplicate candidate as shown beside the new petition.
+struct Candidate {
+    id: String,
+    number: String,
+    received: String,
+    state: String,
+    excerpt: String,
+    score: String,
+    petitioner_score: String,
+    content_score: String,
+}
+
+fn percent(score: f64) -> String {
+    format!("{:.0}%", (score * 100.0).clamp(0.0, 100.0))
+}
+
+impl Candidate {
+    fn of(c: &DuplicateCandidate) -> Self {
+        let state = PetitionState::try_from(c.state).unwrap_or(PetitionState::Unspecified);
+        Candidate {
+            id: c.petition_id.clone(),
+            number: c.number_label.clone(),
+            received: format::date(&c.received_on),
+            state: state_label(state).to_string(),
+            excerpt: c.content_excerpt.clone(),
+            score: percent(c.score),
+            petitioner_score: percent(c.petitioner_score),
+            content_score: percent(c.content_score),
+        }
+    }
+}
+
+/// A state's name, where only the state is known (the petition itself
+/// carries the service's name).
+fn state_label(state: PetitionState) -> &'static str {
+    match state {
+        PetitionState::Classifying => "Phân loại xử lý (02)",
+        PetitionState::Guided => "Hướng dẫn (03)",
+        PetitionState::Transferred => "Chuyển đơn (04)",
+        PetitionState::Urged => "Đôn đốc (05)",
+        PetitionState::Filed => "Lưu đơn (06)",
+        PetitionState::Considering => "Xem xét thụ lý (07)",
+        PetitionState::Accepted => "Thụ lý giải quyết (08)",
+        PetitionState::NotEligible => "Không đủ điều kiện thụ lý (09)",
+        PetitionState::Resolved => "Ra kết quả (10)",
+        PetitionState::Withdrawn => "Rút đơn, đình chỉ (11)",
+        PetitionState::Unspecified => "",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "petition_duplicates.html")]
+struct DuplicatesPage {
+    layout: Layout,
+    petition: Summary,
+    candidates: Vec<Candidate>,
+    can_link: bool,
+    refusal: Option<Refusal>,
+}
+
+/// What the duplicates page shows of the new petition.
+struct Summary {
+    id: String,
+    number: String,
+    received: String,
+    kind: &'static str,
+    from: String,
+    content: String,
+}
+
+/// `GET /petitions/{id}/duplicates`: the new petition beside the earlier
+/// ones that may be the same case, to link it as a repeat or go on.
+pub async fn duplicates(ctx: Ctx, Path(id): Path<String>) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let page = duplicates_page(&ctx, &me, &id, None).await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+async fn duplicates_page(
+    ctx: &Ctx,
+    me: &Me,
+    id: &str,
+    refusal: Option<Refusal>,
+) -> Result<DuplicatesPage, ConsoleError> {
+    let petition = get(ctx, id).await?;
+    let candidates = ctx
+        .services()
+        .petitions()?
+        .list_duplicate_candidates(ctx.call(ListDuplicateCandidatesRequest {
+            petition_id: petition.id.clone(),
+        }))
+        .await?
+        .into_inner()
+        .candidates;
+    Ok(DuplicatesPage {
+        layout: me.layout(format!("Đơn trùng? · Đơn số {}", petition.number_label), "/petitions"),
+        can_link: petition.state == PetitionState::Classifying as i32 && petition.closed_on.is_empty(),
+        petition: Summary {
+            id: petition.id.clone(),
+            number: petition.number_label.clone(),
+            received: format::date(&petition.received_on),
+            kind: kind(petition.kind),
+            from: from_whom(&petition),
+            content: petition.content.clone(),
+        },
+        candidates: candidates.iter().map(Candidate::of).collect(),
+        refusal,
+    })
+}
+
+/// A line of the petition's history.
+struct EventLine {
+    at: String,
+    what: String,
+    who: String,
+    note: String,
+}
+
+/// A rule of the deadline table, for the petition's kind.
+struct RuleLine {
+    what: String,
+    days: String,
+    source: String,
+}
+
+fn rule_line(rule: &DeadlineRule) -> RuleLine {
+    let resolution = match rule.resolution {
+        2 => "Giải quyết lần hai",
+        _ => "Giải quyết lần đầu",
+    };
+    let complexity = match rule.complexity {
+        2 => ", vụ việc phức tạp",
+        3 => ", vụ việc đặc biệt phức tạp",
+        _ => "",
+    };
+    let remote = if rule.remote { ", vùng sâu, vùng xa" } else { "" };
+    let counting = if rule.counting == 2 {
+        "ngày làm việc"
+    } else {
+        "ngày"
+    };
+    let extensions = if rule.max_extensions > 0 {
+        format!(
+            "; gia hạn tối đa {} lần, mỗi lần không quá {} ngày",
+            rule.max_extensions, rule.max_extension_days
+        )
+    } else {
+        String::new()
+    };
+    RuleLine {
+        what: format!("{resolution}{complexity}{remote}"),
+        days: format!("{} {counting}{extensions}", rule.days),
+        source: rule.source.clone(),
+    }
+}
+
+/// Which forms the page offers, by the petition's state and the person's
+/// roles or handling (the flow of docs/domain.md §3; the service decides).
+#[derive(Default)]
+struct Actions {
+    classify: bool,
+    consider: bool,
+    resolve: bool,
+    note: bool,
+    finish: bool,
+    withdraw: bool,
+}
+
+#[derive(Template)]
+#[template(path = "petition.html")]
+struct PetitionPage {
+    layout: Layout,
+    p: Petition,
+    kind: &'static str,
+    channel: &'static str,
+    received: String,
+    classification_due: String,
+    current_due: String,
+    base_due: String,
+    accepted_on: String,
+    handler: String,
+    classification: String,
+    classified_by: String,
+    notified: String,
+    closed: String,
+    petitioners: Vec<Petitioner>,
+    events: Vec<EventLine>,
+    rules: Vec<RuleLine>,
+    extensions: Vec<String>,
+    actions: Actions,
+    people: Vec<Person>,
+    notice: Option<&'static str>,
+    filled: Filled,
+    today: String,
+}
+
+impl PetitionPage {
+    /// Whether the kept outcome (or the default, accept) is `value`.
+    fn outcome_is(&self, value: &str) -> bool {
+        let kept = self.filled.kept("outcome");
+        if kept.is_empty() { value == "1" } else { kept == value }
+    }
+}
+
+fn notice(m: Option<&str>) -> Option<&'static str> {
+    match m? {
+        "created" => Some("Đã tiếp nhận đơn và cấp số đơn."),
+        "not-repeat" => Some("Đơn được xử lý như một vụ việc mới."),
+        "link-repeat" => Some("Đã gộp đơn vào vụ việc trước (đơn trùng)."),
+        "classify" => Some("Đã phân loại đơn."),
+        "accept" => Some("Đã thụ lý giải quyết."),
+        "reject" => Some("Đã kết luận đơn không đủ điều kiện thụ lý."),
+        "extend" => Some("Đã gia hạn giải quyết."),
+        "note" => Some("Đã ghi kết quả xác minh."),
+        "result" => Some("Đã ghi kết quả giải quyết."),
+        "notify" => Some("Đã ghi nhận việc thông báo kết quả cho người gửi đơn."),
+        "close" => Some("Đã kết thúc vụ việc."),
+        "withdraw" => Some("Đã ghi nhận việc rút đơn."),
+        _ => None,
+    }
+}
+
+/// `GET /petitions/{id}`.
+pub async fn page(ctx: Ctx, Path(id): Path<String>, Query(query): Query<Done>) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let page = petition_page(&ctx, &me, &id, notice(query.m.as_deref()), Filled::empty()).await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+async fn petition_page(
+    ctx: &Ctx,
+    me: &Me,
+    id: &str,
+    notice: Option<&'static str>,
+    filled: Filled,
+) -> Result<PetitionPage, ConsoleError> {
+    let p = get(ctx, id).await?;
+    let state = PetitionState::try_from(p.state).unwrap_or(PetitionState::Unspecified);
+    let resolving = p.resolving.clone().unwrap_or_default();
+    let classification = p.classification.clone().unwrap_or_default();
+    let handles = handled_by(&p, &me.principal.subject_id);
+    let officer = me.has(Role::PetitionOfficer) || me.has(Role::Leader);
+    let is_open = p.closed_on.is_empty();
+    let actions = Actions {
+        classify: is_open && state == PetitionState::Classifying && officer,
+        consider: is_open && state == PetitionState::Considering && officer,
+        resolve: is_open && state == PetitionState::Accepted && (me.has(Role::Leader) || handles),
+        note: is_open
+            && matches!(state, PetitionState::Considering | PetitionState::Accepted)
+            && (me.has(Role::Leader) || handles),
+        finish: is_open && state == PetitionState::Resolved && (officer || handles),
+        withdraw: open(&p) && (officer || me.has(Role::Clerk) || handles),
+    };
+    let rules = if actions.classify || actions.consider {
+        let mut rules: Vec<DeadlineRule> = ctx
+            .services()
+            .petition_catalog()?
+            .list_deadline_rules(ctx.call(ListDeadlineRulesRequest {}))
+            .await?
+            .into_inner()
+            .rules
+            .into_iter()
+            .filter(|r| r.kind == p.kind)
+            .collect();
+        rules.sort_by_key(|r| (r.resolution, r.remote, r.complexity));
+        rules.iter().map(rule_line).collect()
+    } else {
+        Vec::new()
+    };
+    let users = people::actor_names(ctx, &p.office_id, &me.principal.office_id).await?;
+    let people = if actions.classify || actions.consider {
+        people::choices(&users, Some(Role::Specialist), true, &filled.kept.all("handler_id"))
+    } else {
+        Vec::new()
+    };
+    Ok(PetitionPage {
+        layout: me.layout(format!("Đơn số {}", p.number_label), "/petitions"),
+        kind: kind(p.kind),
+        channel: channel(p.channel),
+        received: format::date(&p.received_on),
+        classification_due: format::date(&p.classification_due_on),
+        current_due: format::date(&p.current_due_on),
+        base_due: format::date(&resolving.base_due_on),
+        accepted_on: format::date(&resolving.accepted_on),
+        handler: resolving.handler_name.clone(),
+        classification: if classification.outcome == 0 {
+            String::new()
+        } else {
+            match classification.outcome {
+                1 => "Thụ lý giải quyết",
+                2 => "Xem xét thụ lý",
+                3 => "Chuyển đơn",
+                4 => "Hướng dẫn",
+                5 => "Đôn đốc",
+                _ => "Lưu đơn",
+            }
+            .to_string()
+        },
+        classified_by: classification.classified_by_name.clone(),
+        notified: format::date(&p.notified_on),
+        closed: format::date(&p.closed_on),
+        petitioners: p.petitioners.clone(),
+        events: p
+            .events
+            .iter()
+            .rev()
+            .map(|e| EventLine {
+                at: format::timestamp(e.at.as_ref()),
+                what: event(&e.kind),
+                who: people::actor(&users, &e.actor_id, &e.actor_name),
+                note: e.note.clone(),
+            })
+            .collect(),
+        rules,
+        extensions: resolving
+            .extensions
+            .iter()
+            .map(|x| {
+                format!(
+                    "Lần {}: {} ngày theo quyết định {} ngày {}, hạn từ {} thành {}",
+                    x.seq,
+                    x.days,
+                    x.decision_number,
+                    format::date(&x.decided_on),
+                    format::date(&x.previous_due_on),
+                    format::date(&x.due_on)
+                )
+            })
+            .collect(),
+        actions,
+        people,
+        notice,
+        filled,
+        today: ctx.today().format("%Y-%m-%d").to_string(),
+        p,
+    })
+}
+
+/// The request an action's form makes, by the action's name in the path.
+fn request_of(ctx: &Ctx, id: &str, action: &str, f: &FormData) -> Option<StepCall> {
+    let petition_id = id.to_string();
+    let number = |k: &str| f.get(k).parse::<i32>().unwrap_or(0);
+    Some(match action {
+        "link-repeat" => StepCall::LinkRepeat(ctx.call(LinkRepeatRequest {
+            petition_id,
+            case_id: f.get("case_id"),
+            note: f.get("note"),
+        })),
+        "classify" => StepCall::Classify(ctx.call(ClassifyPetitionRequest {
+            petition_id,
+            outcome: number("outcome"),
+            note: f.get("note"),
+            competent_authority: number("competent_authority"),
+            handler_id: f.get("handler_id"),
+            transfer_to: f.get("transfer_to"),
+            accepted_on: f.get("accepted_on"),
+            resolution: number("resolution"),
+            complexity: number("complexity"),
+            remote: !f.get("remote").is_empty(),
+        })),
+        "accept" => StepCall::Accept(ctx.call(AcceptPetitionRequest {
+            petition_id,
+            handler_id: f.get("handler_id"),
+            accepted_on: f.get("accepted_on"),
+            resolution: number("resolution"),
+            complexity: number("complexity"),
+            remote: !f.get("remote").is_empty(),
+            note: f.get("note"),
+        })),
+        "reject" => StepCall::Reject(ctx.call(RejectPetitionRequest {
+            petition_id,
+            reason: f.get("reason"),
+        })),
+        "extend" => StepCall::Extend(ctx.call(ExtendDeadlineRequest {
+            petition_id,
+            decision_number: f.get("decision_number"),
+            decided_on: f.get("decided_on"),
+            days: number("days"),
+            reason: f.get("reason"),
+        })),
+        "note" => StepCall::Note(ctx.call(AddNoteRequest {
+            petition_id,
+            note: f.get("note"),
+        })),
+        "result" => StepCall::Result(ctx.call(RecordResultRequest {
+            petition_id,
+            summary: f.get("summary"),
+            decision_reference: f.get("decision_reference"),
+            decided_on: f.get("decided_on"),
+            ..Default::default()
+        })),
+        "notify" => StepCall::Notify(ctx.call(NotifyPetitionerRequest {
+            petition_id,
+            notified_on: f.get("notified_on"),
+            note: f.get("note"),
+        })),
+        "close" => StepCall::Close(ctx.call(ClosePetitionRequest {
+            petition_id,
+            note: f.get("note"),
+        })),
+        "withdraw" => StepCall::Withdraw(ctx.call(WithdrawPetitionRequest {
+            petition_id,
+            note: f.get("note"),
+            withdrawn_on: f.get("withdrawn_on"),
+        })),
+        _ => return None,
+    })
+}
+
+/// One step's call to the petitions service.
+enum StepCall {
+    LinkRepeat(tonic::Request<LinkRepeatRequest>),
+    Classify(tonic::Request<ClassifyPetitionRequest>),
+    Accept(tonic::Request<AcceptPetitionRequest>),
+    Reject(tonic::Request<RejectPetitionRequest>),
+    Extend(tonic::Request<ExtendDeadlineRequest>),
+    Note(tonic::Request<AddNoteRequest>),
+    Result(tonic::Request<RecordResultRequest>),
+    Notify(tonic::Request<NotifyPetitionerRequest>),
+    Close(tonic::Request<ClosePetitionRequest>),
+    Withdraw(tonic::Request<WithdrawPetitionRequest>),
+}
+
+/// `POST /petitions/{id}/{action}`: one step of the flow; back to the
+/// petition, or its page with the service's refusal and what was typed.
+pub async fn step(
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    ConsoleError::check_id(&id)?;
+    if action == "not-repeat" {
+        return Ok(Redirect::to(&format!("/petitions/{id}?m=not-repeat")).into_response());
+    }
+    let call = request_of(&ctx, &id, &action, &form).ok_or(ConsoleError::NotFound)?;
+    let mut client = ctx.services().petitions()?;
+    let result = match call {
+        StepCall::LinkRepeat(r) => client.link_repeat(r).await,
+        StepCall::Classify(r) => client.classify_petition(r).await,
+        StepCall::Accept(r) => client.accept_petition(r).await,
+        StepCall::Reject(r) => client.reject_petition(r).await,
+        StepCall::Extend(r) => client.extend_deadline(r).await,
+        StepCall::Note(r) => client.add_note(r).await,
+        StepCall::Result(r) => client.record_result(r).await,
+        StepCall::Notify(r) => client.notify_petitioner(r).await,
+        StepCall::Close(r) => client.close_petition(r).await,
+        StepCall::Withdraw(r) => client.withdraw_petition(r).await,
+    };
+    let status = match result {
+        Ok(_) => return Ok(Redirect::to(&format!("/petitions/{id}?m={action}")).into_response()),
+        Err(status) => status,
+    };
+    let Some(code) = shown_status(&status) else {
+        return Err(status.into());
+    };
+    let me = ctx.me().await?;
+    let refusal = Some(Refusal::of(&status));
+    let html = if action == "link-repeat" {
+        duplicates_page(&ctx, &me, &id, refusal).await?.render()?
+    } else {
+        petition_page(&ctx, &me, &id, None, Filled::new(refusal, form))
+            .await?
+            .render()?
+    };
+    Ok((code, Html(html)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_told_from_words() {
+        assert!(is_number("14/2026"));
+        assert!(is_number(" 3 / 2026"));
+        assert!(!is_number("dat dai"));
+        assert!(!is_number("14/26"));
+        assert!(!is_number("/2026"));
+    }
+}

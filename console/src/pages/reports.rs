@@ -1,0 +1,547 @@
+//! Reports (báo cáo định kỳ, docs/domain.md §5): the office's reports of a
+//! reporting year (with the offices below for leaders), starting one for a
+//! period, a report's page with its sections and figures, the steps of its
+//! approval (submit, reopen, approve, send; accept or return at the
+//! parent), and its Word and spreadsheet files as downloads. The
+//! reporting service decides who may take each step.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use http::StatusCode;
+use serde::Deserialize;
+
+use vanphong_proto::directory::v1::Role;
+use vanphong_proto::reporting::v1::{
+    AcceptReportRequest, ApproveReportRequest, CreateReportRequest, ExportReportRequest, FigureTable, GetReportRequest,
+    ListReportsRequest, RefreshFiguresRequest, ReopenReportRequest, Report, ReportStatus, ReturnReportRequest,
+    SectionInput, SendReportRequest, SubmitReportRequest, UpdateSectionsRequest,
+};
+
+use super::form::{Done, Filled, FormData, Refusal, shown_status};
+use super::people;
+use super::{Ctx, Layout, Me};
+use crate::errors::ConsoleError;
+use crate::format;
+
+/// Where a report stands, in the office's words.
+fn status(status: i32) -> &'static str {
+    match ReportStatus::try_from(status).unwrap_or(ReportStatus::Unspecified) {
+        ReportStatus::Draft => "Đang soạn",
+        ReportStatus::Submitted => "Chờ lãnh đạo duyệt",
+        ReportStatus::Approved => "Đã duyệt, chờ gửi",
+        ReportStatus::Sent => "Đã gửi cấp trên",
+        ReportStatus::Accepted => "Cấp trên đã tiếp nhận",
+        ReportStatus::Returned => "Cấp trên trả lại",
+        ReportStatus::Unspecified => "",
+    }
+}
+
+/// The kinds of period, as the create form offers them.
+const KINDS: [(i32, &str); 6] = [
+    (1, "Tuần"),
+    (2, "Tháng"),
+    (3, "Quý"),
+    (4, "Sáu tháng"),
+    (5, "Chín tháng"),
+    (6, "Năm"),
+];
+
+/// What happened to a report.
+fn event(action: &str) -> String {
+    match action {
+        "create" => "Tạo báo cáo".into(),
+        "sections" => "Cập nhật nội dung".into(),
+        "figures" => "Cập nhật số liệu".into(),
+        "submit" => "Trình lãnh đạo".into(),
+        "reopen" => "Lãnh đạo trả lại để sửa".into(),
+        "approve" => "Lãnh đạo duyệt, ký".into(),
+        "send" => "Gửi cấp trên".into(),
+        "accept" => "Cấp trên tiếp nhận".into(),
+        "return" => "Cấp trên trả lại".into(),
+        "document" => "Lập văn bản báo cáo (BC) để ký, gửi".into(),
+        other => other.to_string(),
+    }
+}
+
+/// A row of the list.
+struct Row {
+    id: String,
+    office: String,
+    period: String,
+    title: String,
+    deadline: String,
+    status: &'static str,
+    late: bool,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ListPage {
+    layout: Layout,
+    year: i32,
+    heading: &'static str,
+    /// The views: link, title, current.
+    tabs: Vec<(String, &'static str, bool)>,
+    below: bool,
+    /// Leaders may add the offices below.
+    leader: bool,
+    /// Makes the create form safe to submit twice.
+    request_id: String,
+    rows: Vec<Row>,
+    kinds: Vec<(i32, &'static str)>,
+    /// The kind the create form shows chosen (monthly unless kept).
+    kind: String,
+    can_write: bool,
+    filled: Filled,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    year: Option<i32>,
+    /// One of [`VIEWS`]: the reports waiting for a step, of every year.
+    view: Option<String>,
+    /// Also the offices below (leaders).
+    #[serde(default)]
+    below: String,
+}
+
+/// The lists of "my work" in reports (the home page's cards): slug,
+/// title, statuses; the deadline views take every unsent report.
+const VIEWS: [(&str, &str, &[ReportStatus]); 6] = [
+    (
+        "drafts",
+        "Đang soạn, bị trả lại",
+        &[ReportStatus::Draft, ReportStatus::Returned],
+    ),
+    ("to-approve", "Chờ duyệt", &[ReportStatus::Submitted]),
+    ("to-send", "Chờ gửi", &[ReportStatus::Approved]),
+    ("to-accept", "Cấp dưới gửi lên", &[ReportStatus::Sent]),
+    ("due-soon", "Sắp đến hạn", &UNSENT),
+    ("overdue", "Quá hạn", &UNSENT),
+];
+
+const UNSENT: [ReportStatus; 4] = [
+    ReportStatus::Draft,
+    ReportStatus::Submitted,
+    ReportStatus::Approved,
+    ReportStatus::Returned,
+];
+
+/// Days ahead a deadline counts as due soon (as the home page counts).
+const DUE_SOON_DAYS: i64 = 3;
+
+/// `GET /reports?year=…&below=1` (or `?view=…`): the reports of a
+/// reporting year, or those waiting for a step.
+pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let page = list_page(&ctx, &me, query, Filled::empty()).await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Result<ListPage, ConsoleError> {
+    use chrono::Datelike;
+    let view = VIEWS.iter().find(|v| Some(v.0) == query.view.as_deref());
+    let year = query.year.unwrap_or_else(|| ctx.today().year());
+    let to_accept = view.is_some_and(|v| v.0 == "to-accept");
+    let below = (to_accept || !query.below.is_empty()) && me.has(Role::Leader);
+    let request = ListReportsRequest {
+        year: if view.is_some() { 0 } else { year },
+        include_descendants: below,
+        statuses: view
+            .map(|v| v.2.iter().map(|s| *s as i32).collect())
+            .unwrap_or_default(),
+        page_size: 200,
+        ..Default::default()
+    };
+    let today = ctx.today();
+    let soon = (today + chrono::Duration::days(DUE_SOON_DAYS))
+        .format("%Y-%m-%d")
+        .to_string();
+    let today = today.format("%Y-%m-%d").to_string();
+    let reports = ctx
+        .services()
+        .reports()?
+        .list_reports(ctx.call(request))
+        .await?
+        .into_inner()
+        .reports;
+    let unsent = |r: &Report| UNSENT.iter().any(|s| *s as i32 == r.status);
+    let shown = |r: &&Report| match view.map(|v| v.0) {
+        Some("to-accept") => r.parent_office_id == me.principal.office_id,
+        Some("due-soon") => unsent(r) && r.deadline >= today && r.deadline <= soon,
+        Some("overdue") => unsent(r) && !r.deadline.is_empty() && r.deadline < today,
+        Some(_) => r.office_id == me.principal.office_id,
+        None => true,
+    };
+    Ok(ListPage {
+        layout: me.layout("Báo cáo", "/reports"),
+        year,
+        below,
+        leader: me.has(Role::Leader),
+        request_id: Some(filled.kept("request_id"))
+            .filter(|r| !r.is_empty())
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        heading: view.map(|v| v.1).unwrap_or("Theo năm báo cáo"),
+        tabs: VIEWS
+            .iter()
+            .map(|v| (format!("/reports?view={}", v.0), v.1, Some(v) == view))
+            .collect(),
+        rows: reports
+            .iter()
+            .filter(shown)
+            .map(|r| Row {
+                id: r.id.clone(),
+                office: r.office_name.clone(),
+                period: r.period.as_ref().map(|p| p.label.clone()).unwrap_or_default(),
+                title: r.title.clone(),
+                deadline: format::date(&r.deadline),
+                status: status(r.status),
+                late: unsent(r) && !r.deadline.is_empty() && r.deadline < today,
+            })
+            .collect(),
+        kinds: KINDS.to_vec(),
+        kind: Some(filled.kept("kind"))
+            .filter(|k| !k.is_empty())
+            .unwrap_or_else(|| "2".into()),
+        can_write: [Role::Specialist, Role::Clerk, Role::Leader].iter().any(|r| me.has(*r)),
+        filled,
+    })
+}
+
+/// `POST /reports`: starts the office's report of a period.
+pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let number = |k: &str| form.get(k).parse::<i32>().unwrap_or(0);
+    let request = CreateReportRequest {
+        request_id: form.get("request_id"),
+        kind: number("kind"),
+        year: number("year"),
+        number: number("number"),
+        ..Default::default()
+    };
+    match ctx.services().reports()?.create_report(ctx.call(request)).await {
+        Ok(report) => Ok(Redirect::to(&format!("/reports/{}?m=created", report.into_inner().id)).into_response()),
+        Err(status) if shown_status(&status).is_some() => {
+            let query = ListQuery {
+                year: Some(number("year")).filter(|y| *y > 0),
+                view: None,
+                below: String::new(),
+            };
+            let page = list_page(&ctx, &me, query, Filled::new(Some(Refusal::of(&status)), form)).await?;
+            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+        Err(status) => Err(status.into()),
+    }
+}
+
+/// A section as the editor shows it.
+struct SectionView {
+    code: String,
+    title: String,
+    text: String,
+}
+
+/// The figures as a table of text, money formatted Vietnamese-style.
+struct Figures {
+    groups: Vec<(String, usize)>,
+    headings: Vec<String>,
+    rows: Vec<(String, Vec<String>, String)>,
+    total: Vec<String>,
+    total_percent: String,
+    gathered: String,
+}
+
+fn figures(table: &FigureTable) -> Figures {
+    let mut groups: Vec<(String, usize)> = Vec::new();
+    for column in &table.columns {
+        match groups.last_mut() {
+            Some((label, span)) if *label == column.group_label => *span += 1,
+            _ => groups.push((column.group_label.clone(), 1)),
+        }
+    }
+    let cells = |values: &std::collections::HashMap<String, i64>| {
+        table
+            .columns
+            .iter()
+            .map(|c| {
+                let value = values.get(&c.code).copied().unwrap_or(0);
+                if c.money {
+                    format::money(value)
+                } else {
+                    format::number(value)
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let total = table.total.clone().unwrap_or_default();
+    Figures {
+        groups,
+        headings: table.columns.iter().map(|c| c.label.clone()).collect(),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| (r.office_name.clone(), cells(&r.values), r.executed_percent.clone()))
+            .collect(),
+        total: cells(&total.values),
+        total_percent: total.executed_percent.clone(),
+        gathered: format::timestamp(table.gathered_at.as_ref()),
+    }
+}
+
+/// Which forms the page offers, by the report's status and the person's
+/// roles (the service decides).
+#[derive(Default)]
+struct Actions {
+    edit: bool,
+    submit: bool,
+    reopen: bool,
+    approve: bool,
+    send: bool,
+    decide: bool,
+}
+
+struct EventLine {
+    at: String,
+    what: String,
+    who: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    layout: Layout,
+    r: Report,
+    status: &'static str,
+    period: String,
+    deadline: String,
+    sent: String,
+    sections: Vec<SectionView>,
+    figures: Option<Figures>,
+    events: Vec<EventLine>,
+    actions: Actions,
+    notice: Option<&'static str>,
+    filled: Filled,
+}
+
+fn notice(m: Option<&str>) -> Option<&'static str> {
+    match m? {
+        "created" => Some("Đã tạo báo cáo."),
+        "sections" => Some("Đã lưu nội dung báo cáo."),
+        "refresh" => Some("Đã cập nhật số liệu từ các phân hệ."),
+        "submit" => Some("Đã trình lãnh đạo."),
+        "reopen" => Some("Đã trả lại để sửa."),
+        "approve" => Some("Đã duyệt báo cáo."),
+        "send" => Some("Đã gửi báo cáo lên cấp trên."),
+        "accept" => Some("Đã tiếp nhận báo cáo."),
+        "return" => Some("Đã trả lại báo cáo cho cấp dưới."),
+        _ => None,
+    }
+}
+
+/// `GET /reports/{id}`.
+pub async fn page(ctx: Ctx, Path(id): Path<String>, Query(query): Query<Done>) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let page = report_page(&ctx, &me, &id, notice(query.m.as_deref()), Filled::empty()).await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+/// A report by id; a malformed id, or one the person may not read, is not
+/// found.
+async fn get(ctx: &Ctx, id: &str) -> Result<Report, ConsoleError> {
+    ConsoleError::check_id(id)?;
+    let request = GetReportRequest {
+        report_id: id.to_string(),
+    };
+    let answer = ctx.services().reports()?.get_report(ctx.call(request)).await;
+    Ok(answer.map_err(ConsoleError::unseen)?.into_inner())
+}
+
+async fn report_page(
+    ctx: &Ctx,
+    me: &Me,
+    id: &str,
+    notice: Option<&'static str>,
+    filled: Filled,
+) -> Result<ReportPage, ConsoleError> {
+    let r = get(ctx, id).await?;
+    let state = ReportStatus::try_from(r.status).unwrap_or(ReportStatus::Unspecified);
+    let own = r.office_id == me.principal.office_id;
+    let writer = [Role::Specialist, Role::Clerk, Role::Leader].iter().any(|x| me.has(*x));
+    let editable = matches!(state, ReportStatus::Draft | ReportStatus::Returned);
+    let actions = Actions {
+        edit: own && editable && writer,
+        submit: own && editable && writer,
+        reopen: own && state == ReportStatus::Submitted && me.has(Role::Leader),
+        approve: own && state == ReportStatus::Submitted && me.has(Role::Leader),
+        send: own && state == ReportStatus::Approved && me.has(Role::Clerk),
+        decide: !own
+            && state == ReportStatus::Sent
+            && me.has(Role::Leader)
+            && r.parent_office_id == me.principal.office_id,
+    };
+    let users = people::actor_names(ctx, &r.office_id, &me.principal.office_id).await?;
+    let sections = r
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            code: s.code.clone(),
+            title: s.title.clone(),
+            text: {
+                if filled.kept.0.is_empty() {
+                    s.text.clone()
+                } else {
+                    filled.kept(&format!("section_{}", s.code))
+                }
+            },
+        })
+        .collect();
+    Ok(ReportPage {
+        layout: me.layout(r.title.clone(), "/reports"),
+        status: status(r.status),
+        period: r
+            .period
+            .as_ref()
+            .map(|p| format!("{} ({} – {})", p.label, format::date(&p.from), format::date(&p.to)))
+            .unwrap_or_default(),
+        deadline: format::date(&r.deadline),
+        sent: format::timestamp(r.sent_at.as_ref()),
+        sections,
+        figures: r.figures.as_ref().map(figures),
+        events: r
+            .events
+            .iter()
+            .rev()
+            .map(|e| EventLine {
+                at: format::timestamp(e.at.as_ref()),
+                what: event(&e.action),
+                who: people::actor(&users, &e.actor_id, &e.actor_name),
+                // The BC document's id says nothing to a person.
+                note: if uuid::Uuid::parse_str(&e.note).is_ok() {
+                    String::new()
+                } else {
+                    e.note.clone()
+                },
+            })
+            .collect(),
+        actions,
+        notice,
+        filled,
+        r,
+    })
+}
+
+/// `POST /reports/{id}/{action}`: one step; back to the report, or its page
+/// with the service's refusal and what was typed.
+pub async fn step(
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    ConsoleError::check_id(&id)?;
+    let report_id = id.clone();
+    let services = ctx.services();
+    let result = match action.as_str() {
+        "sections" => {
+            let sections = form
+                .0
+                .iter()
+                .filter_map(|(k, v)| {
+                    k.strip_prefix("section_").map(|code| SectionInput {
+                        code: code.to_string(),
+                        text: v.trim().to_string(),
+                    })
+                })
+                .collect();
+            let request = UpdateSectionsRequest {
+                report_id,
+                sections,
+                title: form.get("title"),
+            };
+            services.reports()?.update_sections(ctx.call(request)).await
+        }
+        "refresh" => {
+            let request = RefreshFiguresRequest { report_id };
+            services.reports()?.refresh_figures(ctx.call(request)).await
+        }
+        "submit" => {
+            let request = SubmitReportRequest {
+                report_id,
+                note: form.get("note"),
+            };
+            services.report_approval()?.submit_report(ctx.call(request)).await
+        }
+        "reopen" => {
+            let request = ReopenReportRequest {
+                report_id,
+                reason: form.get("reason"),
+            };
+            services.report_approval()?.reopen_report(ctx.call(request)).await
+        }
+        "approve" => {
+            let request = ApproveReportRequest {
+                report_id,
+                signer_position: form.get("signer_position"),
+                signing_body: form.get("signing_body"),
+                override_reason: form.get("override_reason"),
+                note: form.get("note"),
+            };
+            services.report_approval()?.approve_report(ctx.call(request)).await
+        }
+        "send" => {
+            let request = SendReportRequest { report_id };
+            services.report_approval()?.send_report(ctx.call(request)).await
+        }
+        "accept" => {
+            let request = AcceptReportRequest {
+                report_id,
+                note: form.get("note"),
+            };
+            services.report_approval()?.accept_report(ctx.call(request)).await
+        }
+        "return" => {
+            let request = ReturnReportRequest {
+                report_id,
+                reason: form.get("reason"),
+            };
+            services.report_approval()?.return_report(ctx.call(request)).await
+        }
+        _ => return Err(ConsoleError::NotFound),
+    };
+    let status = match result {
+        Ok(_) => return Ok(Redirect::to(&format!("/reports/{id}?m={action}")).into_response()),
+        Err(status) => status,
+    };
+    let Some(code) = shown_status(&status) else {
+        return Err(status.into());
+    };
+    let me = ctx.me().await?;
+    let page = report_page(&ctx, &me, &id, None, Filled::new(Some(Refusal::of(&status)), form)).await?;
+    Ok((code, Html(page.render()?)).into_response())
+}
+
+/// `GET /reports/{id}/{file}` with `file` `docx` or `xlsx`: the report as
+/// a Word document, or its figures as a spreadsheet, downloaded under the
+/// service's (Vietnamese) file name.
+pub async fn download(ctx: Ctx, Path((id, file)): Path<(String, String)>) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    ConsoleError::check_id(&id)?;
+    let request = ctx.call(ExportReportRequest { report_id: id });
+    let mut client = ctx.services().report_exports()?;
+    let answer = match file.as_str() {
+        "docx" => client.export_report_document(request).await,
+        "xlsx" => client.export_report_figures(request).await,
+        _ => return Err(ConsoleError::NotFound),
+    };
+    let exported = answer.map_err(ConsoleError::unseen)?.into_inner();
+    // The service's name has Vietnamese letters; without them for old clients.
+    let fallback = vanphong_platform::text::fold(&exported.file_name).replace(' ', "-");
+    Ok(super::files::download(
+        &fallback,
+        &exported.file_name,
+        &exported.content_type,
+        exported.content,
+    ))
+}
