@@ -20,7 +20,8 @@
 //!   diacritic-insensitive text keys; [`ip_range`]: networks in settings.
 //! - [`server`]: the server builder (health, reflection, tracing, deadlines,
 //!   load shedding, graceful shutdown); [`host`]: running a backend service;
-//!   [`grpc_client`]: outgoing calls; [`people`]: asking the directory about
+//!   [`delegate`]: gRPC entry points by delegation; [`grpc_client`]:
+//!   outgoing calls; [`people`]: asking the directory about
 //!   users on a caller's behalf;
 //!   [`telemetry`]: logs and OpenTelemetry traces; [`metrics`]: calls
 //!   counted and timed, for Prometheus (`/metrics`) and OTLP; [`xlsx`]: the
@@ -36,6 +37,7 @@ pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod delegate;
 pub mod directory;
 pub mod error;
 pub mod grpc_client;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
@@ -444,26 +444,13 @@ impl AuthApi {
     }
 }
 
-#[tonic::async_trait]
-impl AuthService for AuthApi {
-    async fn sign_in(&self, request: Request<SignInRequest>) -> Result<Response<TokenResponse>, Status> {
-        Ok(Response::new(self.sign_in_impl(request).await?))
-    }
-
-    async fn refresh(&self, request: Request<RefreshRequest>) -> Result<Response<TokenResponse>, Status> {
-        Ok(Response::new(self.refresh_impl(request).await?))
-    }
-
-    async fn sign_out(&self, request: Request<SignOutRequest>) -> Result<Response<SignOutResponse>, Status> {
-        Ok(Response::new(self.sign_out_impl(request).await?))
-    }
-
-    async fn issue_token(&self, request: Request<IssueTokenRequest>) -> Result<Response<TokenResponse>, Status> {
-        Ok(Response::new(self.issue_token_impl(request).await?))
-    }
-
-    async fn who_am_i(&self, request: Request<WhoAmIRequest>) -> Result<Response<Principal>, Status> {
-        Ok(Response::new(self.who_am_i_impl(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl AuthService for AuthApi {
+        sign_in(SignInRequest) -> TokenResponse = Self::sign_in_impl;
+        refresh(RefreshRequest) -> TokenResponse = Self::refresh_impl;
+        sign_out(SignOutRequest) -> SignOutResponse = Self::sign_out_impl;
+        issue_token(IssueTokenRequest) -> TokenResponse = Self::issue_token_impl;
+        who_am_i(WhoAmIRequest) -> Principal = Self::who_am_i_impl;
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::db::Tx;
@@ -194,33 +194,11 @@ impl ServiceAccountApi {
     }
 }
 
-#[tonic::async_trait]
-impl ServiceAccountService for ServiceAccountApi {
-    async fn create_service_account(
-        &self,
-        request: Request<CreateServiceAccountRequest>,
-    ) -> Result<Response<WireAccount>, Status> {
-        Ok(Response::new(self.create(request).await?))
-    }
-
-    async fn issue_service_account_secret(
-        &self,
-        request: Request<IssueServiceAccountSecretRequest>,
-    ) -> Result<Response<IssueServiceAccountSecretResponse>, Status> {
-        Ok(Response::new(self.issue_secret(request).await?))
-    }
-
-    async fn list_service_accounts(
-        &self,
-        request: Request<ListServiceAccountsRequest>,
-    ) -> Result<Response<ListServiceAccountsResponse>, Status> {
-        Ok(Response::new(self.list(request).await?))
-    }
-
-    async fn update_service_account(
-        &self,
-        request: Request<UpdateServiceAccountRequest>,
-    ) -> Result<Response<WireAccount>, Status> {
-        Ok(Response::new(self.update(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl ServiceAccountService for ServiceAccountApi {
+        create_service_account(CreateServiceAccountRequest) -> WireAccount = Self::create;
+        issue_service_account_secret(IssueServiceAccountSecretRequest) -> IssueServiceAccountSecretResponse = Self::issue_secret;
+        list_service_accounts(ListServiceAccountsRequest) -> ListServiceAccountsResponse = Self::list;
+        update_service_account(UpdateServiceAccountRequest) -> WireAccount = Self::update;
     }
 }

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
@@ -587,33 +587,11 @@ impl EdxmlApi {
     }
 }
 
-#[tonic::async_trait]
-impl EdxmlService for EdxmlApi {
-    async fn export_edxml(
-        &self,
-        request: Request<wire::ExportEdxmlRequest>,
-    ) -> Result<Response<wire::EdxmlPackage>, Status> {
-        Ok(Response::new(self.export_document(request).await?))
-    }
-
-    async fn import_edxml(
-        &self,
-        request: Request<wire::ImportEdxmlRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.import_document(request).await?))
-    }
-
-    async fn export_edxml_status(
-        &self,
-        request: Request<wire::ExportEdxmlStatusRequest>,
-    ) -> Result<Response<wire::EdxmlPackage>, Status> {
-        Ok(Response::new(self.export_status(request).await?))
-    }
-
-    async fn import_edxml_status(
-        &self,
-        request: Request<wire::ImportEdxmlStatusRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.import_status(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl EdxmlService for EdxmlApi {
+        export_edxml(wire::ExportEdxmlRequest) -> wire::EdxmlPackage = Self::export_document;
+        import_edxml(wire::ImportEdxmlRequest) -> wire::Document = Self::import_document;
+        export_edxml_status(wire::ExportEdxmlStatusRequest) -> wire::EdxmlPackage = Self::export_status;
+        import_edxml_status(wire::ImportEdxmlStatusRequest) -> wire::Document = Self::import_status;
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit;
@@ -587,42 +587,14 @@ fn ensure_cleared(
     Ok(())
 }
 
-#[tonic::async_trait]
-impl IncomingService for IncomingApi {
-    async fn register_incoming(
-        &self,
-        request: Request<wire::RegisterIncomingRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.register_document(request).await?))
-    }
-
-    async fn submit_to_leader(
-        &self,
-        request: Request<wire::SubmitToLeaderRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.submit_document(request).await?))
-    }
-
-    async fn direct(&self, request: Request<wire::DirectRequest>) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.direct_document(request).await?))
-    }
-
-    async fn add_progress(
-        &self,
-        request: Request<wire::AddProgressRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.record_progress(request).await?))
-    }
-
-    async fn complete(&self, request: Request<wire::CompleteRequest>) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.complete_document(request).await?))
-    }
-
-    async fn file(&self, request: Request<wire::FileRequest>) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.file_document(request).await?))
-    }
-
-    async fn refuse(&self, request: Request<wire::RefuseRequest>) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.refuse_document(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl IncomingService for IncomingApi {
+        register_incoming(wire::RegisterIncomingRequest) -> wire::Document = Self::register_document;
+        submit_to_leader(wire::SubmitToLeaderRequest) -> wire::Document = Self::submit_document;
+        direct(wire::DirectRequest) -> wire::Document = Self::direct_document;
+        add_progress(wire::AddProgressRequest) -> wire::Document = Self::record_progress;
+        complete(wire::CompleteRequest) -> wire::Document = Self::complete_document;
+        file(wire::FileRequest) -> wire::Document = Self::file_document;
+        refuse(wire::RefuseRequest) -> wire::Document = Self::refuse_document;
     }
 }

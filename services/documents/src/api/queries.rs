@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::{Caller, Role};
@@ -165,26 +165,10 @@ impl QueryApi {
     }
 }
 
-#[tonic::async_trait]
-impl DocumentQueryService for QueryApi {
-    async fn get_document(
-        &self,
-        request: Request<wire::GetDocumentRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.get(request).await?))
-    }
-
-    async fn get_my_work(
-        &self,
-        request: Request<wire::GetMyWorkRequest>,
-    ) -> Result<Response<wire::MyDocumentWork>, Status> {
-        Ok(Response::new(self.my_work(request).await?))
-    }
-
-    async fn list_documents(
-        &self,
-        request: Request<wire::ListDocumentsRequest>,
-    ) -> Result<Response<wire::ListDocumentsResponse>, Status> {
-        Ok(Response::new(self.list(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl DocumentQueryService for QueryApi {
+        get_document(wire::GetDocumentRequest) -> wire::Document = Self::get;
+        get_my_work(wire::GetMyWorkRequest) -> wire::MyDocumentWork = Self::my_work;
+        list_documents(wire::ListDocumentsRequest) -> wire::ListDocumentsResponse = Self::list;
     }
 }

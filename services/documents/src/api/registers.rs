@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -337,19 +337,9 @@ fn progress(d: &Document) -> String {
     }
 }
 
-#[tonic::async_trait]
-impl RegisterService for RegisterApi {
-    async fn export_register(
-        &self,
-        request: Request<wire::ExportRegisterRequest>,
-    ) -> Result<Response<wire::ExportFile>, Status> {
-        Ok(Response::new(self.export(request).await?))
-    }
-
-    async fn get_document_figures(
-        &self,
-        request: Request<wire::GetDocumentFiguresRequest>,
-    ) -> Result<Response<wire::DocumentFiguresResponse>, Status> {
-        Ok(Response::new(self.figures(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl RegisterService for RegisterApi {
+        export_register(wire::ExportRegisterRequest) -> wire::ExportFile = Self::export;
+        get_document_figures(wire::GetDocumentFiguresRequest) -> wire::DocumentFiguresResponse = Self::figures;
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
@@ -104,16 +104,9 @@ impl TermApi {
     }
 }
 
-#[tonic::async_trait]
-impl TermService for TermApi {
-    async fn create_term(&self, request: Request<wire::CreateTermRequest>) -> Result<Response<wire::Term>, Status> {
-        Ok(Response::new(self.create(request).await?))
-    }
-
-    async fn list_terms(
-        &self,
-        request: Request<wire::ListTermsRequest>,
-    ) -> Result<Response<wire::ListTermsResponse>, Status> {
-        Ok(Response::new(self.list(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl TermService for TermApi {
+        create_term(wire::CreateTermRequest) -> wire::Term = Self::create;
+        list_terms(wire::ListTermsRequest) -> wire::ListTermsResponse = Self::list;
     }
 }

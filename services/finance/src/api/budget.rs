@@ -768,18 +768,18 @@ pub(crate) fn execution(
     })
 }
 
-grpc_delegate! {
+vanphong_platform::grpc_delegate! {
     impl BudgetService for BudgetApi {
-        create_estimate(wire::CreateEstimateRequest) -> wire::Estimate = create_estimate;
-        get_estimate(wire::GetEstimateRequest) -> wire::Estimate = get_estimate;
-        list_estimates(wire::ListEstimatesRequest) -> wire::ListEstimatesResponse = list_estimates;
-        set_estimate_lines(wire::SetEstimateLinesRequest) -> wire::Estimate = set_lines;
-        submit_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = decide(EstimateStep::Submit);
-        approve_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = decide(EstimateStep::Approve);
-        return_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = decide(EstimateStep::Return);
-        allocate(wire::AllocateRequest) -> wire::AllocateResponse = allocate;
-        adjust_allocation(wire::AdjustAllocationRequest) -> wire::Allocation = adjust;
-        list_allocations(wire::ListAllocationsRequest) -> wire::ListAllocationsResponse = list_allocations;
-        list_allocation_lines(wire::ListAllocationLinesRequest) -> wire::ListAllocationLinesResponse = list_lines;
+        create_estimate(wire::CreateEstimateRequest) -> wire::Estimate = Self::create_estimate;
+        get_estimate(wire::GetEstimateRequest) -> wire::Estimate = Self::get_estimate;
+        list_estimates(wire::ListEstimatesRequest) -> wire::ListEstimatesResponse = Self::list_estimates;
+        set_estimate_lines(wire::SetEstimateLinesRequest) -> wire::Estimate = Self::set_lines;
+        submit_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = Self::decide(EstimateStep::Submit);
+        approve_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = Self::decide(EstimateStep::Approve);
+        return_estimate(wire::EstimateDecisionRequest) -> wire::Estimate = Self::decide(EstimateStep::Return);
+        allocate(wire::AllocateRequest) -> wire::AllocateResponse = Self::allocate;
+        adjust_allocation(wire::AdjustAllocationRequest) -> wire::Allocation = Self::adjust;
+        list_allocations(wire::ListAllocationsRequest) -> wire::ListAllocationsResponse = Self::list_allocations;
+        list_allocation_lines(wire::ListAllocationLinesRequest) -> wire::ListAllocationLinesResponse = Self::list_lines;
     }
 }

@@ -115,9 +115,9 @@ impl CatalogApi {
     }
 }
 
-grpc_delegate! {
+vanphong_platform::grpc_delegate! {
     impl BudgetLineService for CatalogApi {
-        list_budget_lines(wire::ListBudgetLinesRequest) -> wire::ListBudgetLinesResponse = list;
-        upsert_budget_line(wire::UpsertBudgetLineRequest) -> wire::BudgetLine = upsert;
+        list_budget_lines(wire::ListBudgetLinesRequest) -> wire::ListBudgetLinesResponse = Self::list;
+        upsert_budget_line(wire::UpsertBudgetLineRequest) -> wire::BudgetLine = Self::upsert;
     }
 }

@@ -644,16 +644,16 @@ fn rates_answer(office: Option<Uuid>, rates: Rates, overridden: bool) -> wire::D
     }
 }
 
-grpc_delegate! {
+vanphong_platform::grpc_delegate! {
     impl DuesService for DuesApi {
-        create_party_cell(wire::CreatePartyCellRequest) -> wire::PartyCell = create_cell;
-        list_party_cells(wire::ListPartyCellsRequest) -> wire::ListPartyCellsResponse = list_cells;
-        get_dues_rates(wire::GetDuesRatesRequest) -> wire::DuesRates = get_rates;
-        set_dues_rates(wire::SetDuesRatesRequest) -> wire::DuesRates = set_rates;
-        calculate_dues(wire::CalculateDuesRequest) -> wire::DuesCalculation = calculate;
-        record_dues(wire::RecordDuesRequest) -> wire::DuesCollection = record;
-        list_dues(wire::ListDuesRequest) -> wire::ListDuesResponse = list;
-        remit_dues(wire::RemitDuesRequest) -> wire::DuesRemittance = remit;
-        get_dues_report(wire::DuesReportRequest) -> wire::DuesReport = get_report;
+        create_party_cell(wire::CreatePartyCellRequest) -> wire::PartyCell = Self::create_cell;
+        list_party_cells(wire::ListPartyCellsRequest) -> wire::ListPartyCellsResponse = Self::list_cells;
+        get_dues_rates(wire::GetDuesRatesRequest) -> wire::DuesRates = Self::get_rates;
+        set_dues_rates(wire::SetDuesRatesRequest) -> wire::DuesRates = Self::set_rates;
+        calculate_dues(wire::CalculateDuesRequest) -> wire::DuesCalculation = Self::calculate;
+        record_dues(wire::RecordDuesRequest) -> wire::DuesCollection = Self::record;
+        list_dues(wire::ListDuesRequest) -> wire::ListDuesResponse = Self::list;
+        remit_dues(wire::RemitDuesRequest) -> wire::DuesRemittance = Self::remit;
+        get_dues_report(wire::DuesReportRequest) -> wire::DuesReport = Self::get_report;
     }
 }

@@ -73,9 +73,9 @@ impl ExportApi {
     }
 }
 
-grpc_delegate! {
+vanphong_platform::grpc_delegate! {
     impl ExportService for ExportApi {
-        export_budget_execution(wire::ExportBudgetExecutionRequest) -> wire::ExportFile = execution;
-        export_dues_report(wire::ExportDuesReportRequest) -> wire::ExportFile = dues;
+        export_budget_execution(wire::ExportBudgetExecutionRequest) -> wire::ExportFile = Self::execution;
+        export_dues_report(wire::ExportDuesReportRequest) -> wire::ExportFile = Self::dues;
     }
 }

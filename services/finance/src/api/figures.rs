@@ -93,8 +93,8 @@ impl FiguresApi {
     }
 }
 
-grpc_delegate! {
+vanphong_platform::grpc_delegate! {
     impl FiguresService for FiguresApi {
-        get_finance_figures(wire::FinanceFiguresRequest) -> wire::FinanceFigures = figures;
+        get_finance_figures(wire::FinanceFiguresRequest) -> wire::FinanceFigures = Self::figures;
     }
 }

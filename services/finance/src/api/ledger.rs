@@ -424,14 +424,14 @@ fn balances_answer(
     })
 }
 
-grpc_delegate! {
+vanphong_platform::grpc_delegate! {
     impl LedgerService for LedgerApi {
-        list_accounts(wire::ListAccountsRequest) -> wire::ListAccountsResponse = list_accounts;
-        create_account(wire::CreateAccountRequest) -> wire::Account = create_account;
-        post_transaction(wire::PostTransactionRequest) -> wire::Transaction = post_transaction;
-        reverse_transaction(wire::ReverseTransactionRequest) -> wire::Transaction = reverse;
-        get_transaction(wire::GetTransactionRequest) -> wire::Transaction = get_transaction;
-        list_transactions(wire::ListTransactionsRequest) -> wire::ListTransactionsResponse = list_transactions;
-        get_balances(wire::GetBalancesRequest) -> wire::GetBalancesResponse = balances;
+        list_accounts(wire::ListAccountsRequest) -> wire::ListAccountsResponse = Self::list_accounts;
+        create_account(wire::CreateAccountRequest) -> wire::Account = Self::create_account;
+        post_transaction(wire::PostTransactionRequest) -> wire::Transaction = Self::post_transaction;
+        reverse_transaction(wire::ReverseTransactionRequest) -> wire::Transaction = Self::reverse;
+        get_transaction(wire::GetTransactionRequest) -> wire::Transaction = Self::get_transaction;
+        list_transactions(wire::ListTransactionsRequest) -> wire::ListTransactionsResponse = Self::list_transactions;
+        get_balances(wire::GetBalancesRequest) -> wire::GetBalancesResponse = Self::balances;
     }
 }

@@ -24,28 +24,6 @@ macro_rules! remember {
     };
 }
 
-/// Implements a tonic service trait for a handler whose inherent methods
-/// do the work and return `Result<T, Error>`: each RPC calls its method
-/// (with any extra arguments given) and wraps the answer, so the turning
-/// of answers into `Response` and errors into `Status` is written once.
-macro_rules! grpc_delegate {
-    (impl $service:ident for $api:ident {
-        $( $rpc:ident($request:ty) -> $response:ty = $method:ident $( ( $($arg:expr),* ) )?; )*
-    }) => {
-        #[tonic::async_trait]
-        impl $service for $api {
-            $(
-                async fn $rpc(
-                    &self,
-                    request: tonic::Request<$request>,
-                ) -> Result<tonic::Response<$response>, tonic::Status> {
-                    Ok(tonic::Response::new($api::$method(self, request $($(, $arg)*)?).await?))
-                }
-            )*
-        }
-    };
-}
-
 pub(crate) mod audit;
 mod budget;
 mod catalog;

@@ -150,10 +150,10 @@ impl PeriodsApi {
     }
 }
 
-grpc_delegate! {
+vanphong_platform::grpc_delegate! {
     impl FiscalYearService for PeriodsApi {
-        get_fiscal_year(wire::GetFiscalYearRequest) -> wire::FiscalYear = get;
-        close_period(wire::ClosePeriodRequest) -> wire::FiscalYear = close;
-        settle_year(wire::SettleYearRequest) -> wire::FiscalYear = settle;
+        get_fiscal_year(wire::GetFiscalYearRequest) -> wire::FiscalYear = Self::get;
+        close_period(wire::ClosePeriodRequest) -> wire::FiscalYear = Self::close;
+        settle_year(wire::SettleYearRequest) -> wire::FiscalYear = Self::settle;
     }
 }

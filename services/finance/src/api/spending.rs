@@ -507,14 +507,14 @@ impl SpendingApi {
     }
 }
 
-grpc_delegate! {
+vanphong_platform::grpc_delegate! {
     impl SpendingService for SpendingApi {
-        create_voucher(wire::CreateVoucherRequest) -> wire::Voucher = create_voucher;
-        get_voucher(wire::GetVoucherRequest) -> wire::Voucher = get_voucher;
-        list_vouchers(wire::ListVouchersRequest) -> wire::ListVouchersResponse = list_vouchers;
-        create_commitment(wire::CreateCommitmentRequest) -> wire::Commitment = create_commitment;
-        post_commitment(wire::PostCommitmentRequest) -> wire::Voucher = post_commitment;
-        release_commitment(wire::ReleaseCommitmentRequest) -> wire::Commitment = release;
-        list_commitments(wire::ListCommitmentsRequest) -> wire::ListCommitmentsResponse = list_commitments;
+        create_voucher(wire::CreateVoucherRequest) -> wire::Voucher = Self::create_voucher;
+        get_voucher(wire::GetVoucherRequest) -> wire::Voucher = Self::get_voucher;
+        list_vouchers(wire::ListVouchersRequest) -> wire::ListVouchersResponse = Self::list_vouchers;
+        create_commitment(wire::CreateCommitmentRequest) -> wire::Commitment = Self::create_commitment;
+        post_commitment(wire::PostCommitmentRequest) -> wire::Voucher = Self::post_commitment;
+        release_commitment(wire::ReleaseCommitmentRequest) -> wire::Commitment = Self::release;
+        list_commitments(wire::ListCommitmentsRequest) -> wire::ListCommitmentsResponse = Self::list_commitments;
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
@@ -315,33 +315,11 @@ impl ReceptionApi {
     }
 }
 
-#[tonic::async_trait]
-impl ReceptionService for ReceptionApi {
-    async fn create_reception(
-        &self,
-        request: Request<wire::CreateReceptionRequest>,
-    ) -> Result<Response<wire::Reception>, Status> {
-        Ok(Response::new(self.create(request).await?))
-    }
-
-    async fn get_reception(
-        &self,
-        request: Request<wire::GetReceptionRequest>,
-    ) -> Result<Response<wire::Reception>, Status> {
-        Ok(Response::new(self.get(request).await?))
-    }
-
-    async fn list_receptions(
-        &self,
-        request: Request<wire::ListReceptionsRequest>,
-    ) -> Result<Response<wire::ListReceptionsResponse>, Status> {
-        Ok(Response::new(self.list(request).await?))
-    }
-
-    async fn check_reception_duty(
-        &self,
-        request: Request<wire::CheckReceptionDutyRequest>,
-    ) -> Result<Response<wire::CheckReceptionDutyResponse>, Status> {
-        Ok(Response::new(self.duty(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl ReceptionService for ReceptionApi {
+        create_reception(wire::CreateReceptionRequest) -> wire::Reception = Self::create;
+        get_reception(wire::GetReceptionRequest) -> wire::Reception = Self::get;
+        list_receptions(wire::ListReceptionsRequest) -> wire::ListReceptionsResponse = Self::list;
+        check_reception_duty(wire::CheckReceptionDutyRequest) -> wire::CheckReceptionDutyResponse = Self::duty;
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::idempotency::{Claim, IdempotencyKey};
@@ -372,51 +372,14 @@ impl ReportApi {
     }
 }
 
-#[tonic::async_trait]
-impl ReportService for ReportApi {
-    async fn create_report(
-        &self,
-        request: Request<wire::CreateReportRequest>,
-    ) -> Result<Response<wire::Report>, Status> {
-        Ok(Response::new(self.create(request).await?))
-    }
-
-    async fn get_report(&self, request: Request<wire::GetReportRequest>) -> Result<Response<wire::Report>, Status> {
-        Ok(Response::new(self.get(request).await?))
-    }
-
-    async fn get_my_work(
-        &self,
-        request: Request<wire::GetMyWorkRequest>,
-    ) -> Result<Response<wire::MyReportWork>, Status> {
-        Ok(Response::new(self.my_work(request).await?))
-    }
-
-    async fn list_reports(
-        &self,
-        request: Request<wire::ListReportsRequest>,
-    ) -> Result<Response<wire::ListReportsResponse>, Status> {
-        Ok(Response::new(self.list(request).await?))
-    }
-
-    async fn update_sections(
-        &self,
-        request: Request<wire::UpdateSectionsRequest>,
-    ) -> Result<Response<wire::Report>, Status> {
-        Ok(Response::new(self.write_sections(request).await?))
-    }
-
-    async fn refresh_figures(
-        &self,
-        request: Request<wire::RefreshFiguresRequest>,
-    ) -> Result<Response<wire::Report>, Status> {
-        Ok(Response::new(self.refresh(request).await?))
-    }
-
-    async fn preview_figures(
-        &self,
-        request: Request<wire::PreviewFiguresRequest>,
-    ) -> Result<Response<wire::FigureTable>, Status> {
-        Ok(Response::new(self.preview(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl ReportService for ReportApi {
+        create_report(wire::CreateReportRequest) -> wire::Report = Self::create;
+        get_report(wire::GetReportRequest) -> wire::Report = Self::get;
+        get_my_work(wire::GetMyWorkRequest) -> wire::MyReportWork = Self::my_work;
+        list_reports(wire::ListReportsRequest) -> wire::ListReportsResponse = Self::list;
+        update_sections(wire::UpdateSectionsRequest) -> wire::Report = Self::write_sections;
+        refresh_figures(wire::RefreshFiguresRequest) -> wire::Report = Self::refresh;
+        preview_figures(wire::PreviewFiguresRequest) -> wire::FigureTable = Self::preview;
     }
 }
