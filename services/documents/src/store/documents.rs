@@ -161,9 +161,18 @@ pub async fn find_registered(
     electronic_id: Option<&str>,
     except: Option<Uuid>,
 ) -> Result<Option<Document>, StoreError> {
+    // One lookup per key, each written with its unique partial index's own
+    // condition (`… IS NOT NULL AND status <> 'refused'`) so that SQLite
+    // uses the index instead of reading the office's every document (an OR
+    // of the two keys, or `status NOT IN (…)`, hides the indexes from it).
     let sql = format!(
-        "SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND status NOT IN ('refused', 'arrived') \
-         AND (duplicate_key = $2 OR electronic_id = $3) AND id <> $4 LIMIT 1"
+        "SELECT {COLUMNS} FROM (\
+         SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND duplicate_key = $2 \
+         AND duplicate_key IS NOT NULL AND status <> 'refused' AND status <> 'arrived' AND id <> $4 \
+         UNION ALL \
+         SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND electronic_id = $3 \
+         AND electronic_id IS NOT NULL AND status <> 'refused' AND status <> 'arrived' AND id <> $4\
+         ) AS found LIMIT 1"
     );
     let row: Option<Row> = tx
         .fetch_optional(
