@@ -166,7 +166,7 @@ pub struct FoundSignature {
 impl FoundSignature {
     /// Where the signed bytes end: the end of the revision it signed.
     pub fn covered_end(&self) -> u64 {
-        self.byte_range[2] + self.byte_range[3]
+        self.byte_range[2].saturating_add(self.byte_range[3])
     }
 }
 

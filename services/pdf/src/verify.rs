@@ -138,10 +138,14 @@ fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> Sig
         problems: Vec::new(),
     };
     let [start, first_len, second_start, second_len] = found.byte_range;
-    let ranges = (
-        pdf.get(start as usize..(start + first_len) as usize),
-        pdf.get(second_start as usize..(second_start + second_len) as usize),
-    );
+    // The numbers come from the file: an absurd range is refused, never
+    // trusted to add up.
+    let slice = |from: u64, len: u64| {
+        let from = usize::try_from(from).ok()?;
+        let to = from.checked_add(usize::try_from(len).ok()?)?;
+        pdf.get(from..to)
+    };
+    let ranges = (slice(start, first_len), slice(second_start, second_len));
     let (Some(first), Some(second)) = ranges else {
         report.problems.push("phạm vi ký vượt ra ngoài tệp".into());
         return report;

@@ -300,3 +300,75 @@ mod rsa_keys {
         assert_eq!(result.signatures[0].signer, "Trần Văn Bình");
     }
 }
+
+mod hostile_input {
+    use super::*;
+    use vanphong_pdf::verify::verify;
+
+    /// A small deterministic generator, so a failure can be replayed.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            self.0 >> 33
+        }
+    }
+
+    #[tokio::test]
+    async fn damaged_and_forged_pdfs_are_judged_never_panic() {
+        let ca = DemoCa::new("Root", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap();
+        let signed = signed_twice(&ca).await;
+        let mut rng = Lcg(7);
+        // The signature values themselves are outside what is signed: a
+        // change there (in the zero padding after the CMS) may leave the
+        // document valid, as any verifier would.
+        let unsigned: Vec<std::ops::Range<usize>> = vanphong_pdf::parse::signatures(&signed)
+            .iter()
+            .map(|s| s.byte_range[1] as usize..s.byte_range[2] as usize)
+            .collect();
+        // Random bytes changed, cut short, or dictionaries with absurd ranges.
+        for round in 0..300 {
+            let mut pdf = signed.clone();
+            let mut may_stay_valid = false;
+            match round % 3 {
+                0 => {
+                    for _ in 0..(1 + rng.next() % 8) {
+                        let at = (rng.next() as usize) % pdf.len();
+                        may_stay_valid |= unsigned.iter().any(|r| r.contains(&at));
+                        pdf[at] = rng.next() as u8;
+                    }
+                }
+                1 => pdf.truncate((rng.next() as usize) % pdf.len()),
+                _ => {
+                    let numbers: Vec<String> = (0..4)
+                        .map(|_| match rng.next() % 3 {
+                            0 => u64::MAX.to_string(),
+                            1 => (rng.next() % 200_000).to_string(),
+                            _ => "-1".into(),
+                        })
+                        .collect();
+                    pdf.extend_from_slice(
+                        format!(
+                            "\n9 0 obj << /ByteRange [{}] /Contents <3082ZZ> /M (D:2026) >> endobj\n",
+                            numbers.join(" ")
+                        )
+                        .as_bytes(),
+                    );
+                }
+            }
+            let result = verify(&pdf, std::slice::from_ref(&ca.root));
+            if !may_stay_valid && pdf != signed {
+                assert_ne!(result.verdict, vanphong_pdf::verify::Verdict::Valid, "round {round}");
+            }
+        }
+        // Not a PDF at all.
+        for len in [0usize, 1, 10, 1000] {
+            let junk: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+            let _ = verify(&junk, &[]);
+        }
+    }
+}
