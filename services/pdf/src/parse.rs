@@ -170,11 +170,19 @@ impl FoundSignature {
     }
 }
 
-/// Every signature dictionary in the file, in the order they appear.
+/// The most signatures a document is expected to carry; a file with more
+/// is judged without reading the rest (each one costs a pass over the file).
+pub const MAX_SIGNATURES: usize = 32;
+
+/// Every signature dictionary in the file, in the order they appear; at
+/// most one more than [`MAX_SIGNATURES`].
 pub fn signatures(pdf: &[u8]) -> Vec<FoundSignature> {
     let mut found = Vec::new();
     let mut from = 0;
     while let Some(at) = find(pdf, b"/ByteRange", from) {
+        if found.len() > MAX_SIGNATURES {
+            break;
+        }
         from = at + 10;
         let Some(open) = find(pdf, b"[", at) else { break };
         let mut numbers = [0u64; 4];

@@ -65,6 +65,16 @@ pub fn verify(pdf: &[u8], anchors: &[Certificate]) -> Verification {
             changed_after_signing: false,
         };
     }
+    if found.len() > parse::MAX_SIGNATURES {
+        return Verification {
+            verdict: Verdict::Invalid(format!(
+                "Tệp có hơn {} chữ ký số, không kiểm tra được",
+                parse::MAX_SIGNATURES
+            )),
+            signatures: Vec::new(),
+            changed_after_signing: false,
+        };
+    }
     let signatures: Vec<SignatureReport> = found.iter().map(|s| check_one(pdf, s, anchors)).collect();
     let changed_after_signing = changed_after(pdf, &found);
     let mut reasons: Vec<String> = Vec::new();

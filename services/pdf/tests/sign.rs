@@ -365,6 +365,18 @@ mod hostile_input {
                 assert_ne!(result.verdict, vanphong_pdf::verify::Verdict::Valid, "round {round}");
             }
         }
+        // Thousands of signature dictionaries: judged at once, not read.
+        let real = &vanphong_pdf::parse::signatures(&signed)[0].byte_range;
+        let forged = format!("<< /ByteRange [0 {} {} {}] >>\n", real[1], real[2], real[3]);
+        let mut many = signed.clone();
+        for _ in 0..5000 {
+            many.extend_from_slice(forged.as_bytes());
+        }
+        let result = verify(&many, std::slice::from_ref(&ca.root));
+        let vanphong_pdf::verify::Verdict::Invalid(reason) = result.verdict else {
+            panic!("many signatures")
+        };
+        assert!(reason.contains("chữ ký số"), "{reason}");
         // Not a PDF at all.
         for len in [0usize, 1, 10, 1000] {
             let junk: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
