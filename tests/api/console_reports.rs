@@ -190,3 +190,24 @@ async fn a_district_report_is_written_approved_sent_and_returned_in_the_console(
 async fn leader_csrf(leader: &mut WebClient) -> String {
     leader.get("/reports").await.csrf()
 }
+
+#[tokio::test]
+async fn an_accountant_reads_the_estimates_and_balances_in_vietnamese_amounts() {
+    use crate::finance::support::{approved_root_estimate, line};
+    let app = spawn_app().await;
+    approved_root_estimate(&app, vec![line("6551", 48_000_000), line("6701", 1_250_000)]).await;
+    let mut accountant = WebClient::new(&app);
+    accountant
+        .sign_in(&app.username("tu", Role::Accountant), DEMO_PASSWORD)
+        .await;
+    let page = accountant.get("/finance?year=2026").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("href=\"/finance\""), "in the menu");
+    assert!(
+        page.body.contains("Đã duyệt") && page.body.contains("48.000.000 đ"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("49.250.000 đ"), "the total: {}", page.body);
+    assert!(page.body.contains("id=\"balances\"") && page.body.contains("02/03/2026"));
+}

@@ -189,5 +189,12 @@ async fn a_petition_goes_from_intake_to_closing_and_the_province_accepts_a_repor
     browser.wait_for_url(|u| u.contains("?m=accept")).await;
     assert_eq!(browser.text("#status").await, "Cấp trên đã tiếp nhận");
     shoot(&browser, "report-accepted").await;
+
+    // The province's accountant reads the balances, amounts in đồng.
+    sign_in(&browser, &app, &app.username("tu", Role::Accountant)).await;
+    browser.find("nav a[href='/finance']").await.click().await;
+    browser.wait_for_url(|u| u.ends_with("/finance")).await;
+    assert!(browser.text("#balances").await.contains("0 đ"));
+    shoot(&browser, "finance").await;
     browser.close().await;
 }

@@ -10,12 +10,14 @@
 //! - [`people`]: names beside ids, pickers of people;
 //! - [`petitions`]: petitions from intake to closing;
 //! - [`reports`]: periodic reports, their approval and files;
+//! - [`finance`]: estimates and account balances, read only;
 //! - [`work`]: the views of "my work"; [`form`]: reading forms;
 //!   [`choices`]: what selects offer; [`files`]: downloads.
 
 mod choices;
 mod documents;
 mod files;
+mod finance;
 mod form;
 mod home;
 mod outgoing;
@@ -77,6 +79,7 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/petitions/{id}", get(petitions::page))
         .route("/petitions/{id}/duplicates", get(petitions::duplicates))
         .route("/petitions/{id}/{action}", post(petitions::step))
+        .route("/finance", get(finance::page))
         .route("/reports", get(reports::list).post(reports::create))
         .route("/reports/{id}", get(reports::page))
         .route("/reports/{id}/{action}", get(reports::download).post(reports::step))
@@ -237,6 +240,9 @@ impl Me {
             .any(|r| self.has(*r))
         {
             nav.push(NavItem::new("/reports", "Báo cáo", active));
+        }
+        if self.has(Role::Accountant) || self.has(Role::Leader) {
+            nav.push(NavItem::new("/finance", "Tài chính", active));
         }
         Layout {
             title: title.into(),
