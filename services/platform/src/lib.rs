@@ -13,6 +13,7 @@
 //!   checkpoints (the anchor outside the database), [`audit_state`] records
 //!   held against the rows they describe, [`audit_api`] its RPCs,
 //!   [`audit_view`] what each reader is shown of a record;
+//!   [`history`]: a record's steps and notes, oldest first;
 //!   [`idempotency`]: safe retries of create calls; [`paging`]: pages that
 //!   fit in one answer; [`number_series`]: gap-free numbers per office,
 //!   scope and year or term.
@@ -41,6 +42,7 @@ pub mod delegate;
 pub mod directory;
 pub mod error;
 pub mod grpc_client;
+pub mod history;
 pub mod host;
 pub mod idempotency;
 pub mod identity;

@@ -3,17 +3,15 @@
 use uuid::Uuid;
 
 use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
-use vanphong_platform::ids::new_id;
+use vanphong_platform::history::History;
 
-/// A step or note in a document's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Event {
-    pub at: chrono::DateTime<chrono::Utc>,
-    pub actor_id: Uuid,
-    pub actor_name: String,
-    pub kind: String,
-    pub note: String,
-}
+pub use vanphong_platform::history::Event;
+
+/// A document's history, through the platform's [`History`].
+const DOCUMENTS: History = History {
+    table: "document_events",
+    owner: "document_id",
+};
 
 /// Replaces the handlers: the lead and the coordinators.
 pub async fn set_handlers(tx: &mut Tx, document: Uuid, lead: Uuid, coordinators: &[Uuid]) -> Result<(), StoreError> {
@@ -88,54 +86,12 @@ pub async fn distribution(tx: &mut Tx, document: Uuid) -> Result<Vec<Uuid>, Stor
     user_ids("document_distribution", document, rows)
 }
 
+/// Appends an entry to the document's history.
 pub async fn add_event(tx: &mut Tx, document: Uuid, event: &Event) -> Result<(), StoreError> {
-    tx.execute(
-        query(
-            "INSERT INTO document_events (id, document_id, at, actor_id, actor_name, kind, note) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(new_id())
-        .bind(document)
-        .bind(event.at)
-        .bind(event.actor_id)
-        .bind(&event.actor_name)
-        .bind(&event.kind)
-        .bind(&event.note),
-    )
-    .await?;
-    Ok(())
+    DOCUMENTS.add(tx, document, event).await
 }
 
 /// The history, oldest first.
 pub async fn events(tx: &mut Tx, document: Uuid) -> Result<Vec<Event>, StoreError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: String,
-        at: i64,
-        actor_id: String,
-        actor_name: String,
-        kind: String,
-        note: String,
-    }
-    let rows: Vec<Row> = tx
-        .fetch_all(
-            query(
-                "SELECT id, at, actor_id, actor_name, kind, note FROM document_events WHERE document_id = $1 \
-                 ORDER BY at, id",
-            )
-            .bind(document),
-        )
-        .await?;
-    let mut events = Vec::with_capacity(rows.len());
-    for r in rows {
-        let d = RowDecoder::new("document_events", &r.id);
-        events.push(Event {
-            at: d.timestamp("at", r.at)?,
-            actor_id: d.id("actor_id", &r.actor_id)?,
-            actor_name: r.actor_name,
-            kind: r.kind,
-            note: r.note,
-        });
-    }
-    Ok(events)
+    DOCUMENTS.of(tx, document).await
 }

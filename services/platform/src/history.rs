@@ -1,0 +1,86 @@
+//! The history of a record (a document's, a petition's): who did which step
+//! when, with a note, oldest first. Each service keeps it in its own table
+//! (`<record>_events`: `id`, the owner's id column, `at`, `actor_id`,
+//! `actor_name`, `kind`, `note`) and reads and writes it through one
+//! [`History`].
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::db::{RowDecoder, StoreError, Tx, query_built};
+use crate::ids::new_id;
+
+/// A step or note in a record's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub actor_id: Uuid,
+    pub actor_name: String,
+    pub kind: String,
+    pub note: String,
+}
+
+/// Where a service keeps one kind of record's history: fixed names from the
+/// source, never input.
+#[derive(Debug, Clone, Copy)]
+pub struct History {
+    /// The table (`document_events`).
+    pub table: &'static str,
+    /// Its column holding the record's id (`document_id`).
+    pub owner: &'static str,
+}
+
+impl History {
+    /// Appends an entry to the history of `owner`.
+    pub async fn add(&self, tx: &mut Tx, owner: Uuid, event: &Event) -> Result<(), StoreError> {
+        tx.execute(
+            query_built(format!(
+                "INSERT INTO {} (id, {}, at, actor_id, actor_name, kind, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                self.table, self.owner
+            ))
+            .bind(new_id())
+            .bind(owner)
+            .bind(event.at)
+            .bind(event.actor_id)
+            .bind(&event.actor_name)
+            .bind(&event.kind)
+            .bind(&event.note),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The history of `owner`, oldest first.
+    pub async fn of(&self, tx: &mut Tx, owner: Uuid) -> Result<Vec<Event>, StoreError> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: String,
+            at: i64,
+            actor_id: String,
+            actor_name: String,
+            kind: String,
+            note: String,
+        }
+        let rows: Vec<Row> = tx
+            .fetch_all(
+                query_built(format!(
+                    "SELECT id, at, actor_id, actor_name, kind, note FROM {} WHERE {} = $1 ORDER BY at, id",
+                    self.table, self.owner
+                ))
+                .bind(owner),
+            )
+            .await?;
+        let mut events = Vec::with_capacity(rows.len());
+        for r in rows {
+            let d = RowDecoder::new(self.table, &r.id);
+            events.push(Event {
+                at: d.timestamp("at", r.at)?,
+                actor_id: d.id("actor_id", &r.actor_id)?,
+                actor_name: r.actor_name,
+                kind: r.kind,
+                note: r.note,
+            });
+        }
+        Ok(events)
+    }
+}
