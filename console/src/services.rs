@@ -15,8 +15,12 @@ use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryS
 use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
 use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
 use vanphong_proto::documents::v1::register_service_client::RegisterServiceClient;
+use vanphong_proto::finance::v1::budget_line_service_client::BudgetLineServiceClient;
 use vanphong_proto::finance::v1::budget_service_client::BudgetServiceClient;
+use vanphong_proto::finance::v1::dues_service_client::DuesServiceClient;
+use vanphong_proto::finance::v1::export_service_client::ExportServiceClient as FinanceExportServiceClient;
 use vanphong_proto::finance::v1::ledger_service_client::LedgerServiceClient;
+use vanphong_proto::finance::v1::spending_service_client::SpendingServiceClient;
 use vanphong_proto::petitions::v1::petition_catalog_service_client::PetitionCatalogServiceClient;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 use vanphong_proto::reporting::v1::approval_service_client::ApprovalServiceClient;
@@ -126,5 +130,21 @@ impl Services {
 
     pub fn ledger(&self) -> Result<LedgerServiceClient<GrpcChannel>, ConsoleError> {
         Ok(LedgerServiceClient::new(self.finance_channel()?))
+    }
+
+    pub fn budget_lines(&self) -> Result<BudgetLineServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(BudgetLineServiceClient::new(self.finance_channel()?))
+    }
+
+    pub fn spending(&self) -> Result<SpendingServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(SpendingServiceClient::new(self.finance_channel()?))
+    }
+
+    pub fn dues(&self) -> Result<DuesServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(DuesServiceClient::new(self.finance_channel()?))
+    }
+
+    pub fn finance_exports(&self) -> Result<FinanceExportServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(FinanceExportServiceClient::new(self.finance_channel()?))
     }
 }

@@ -14,6 +14,7 @@ mod auth;
 mod cli;
 mod console;
 mod console_documents;
+mod console_finance;
 mod console_petitions;
 mod console_reports;
 mod contract;

@@ -12,6 +12,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod finance;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
 mod helpers;

@@ -10,7 +10,8 @@
 //! - [`people`]: names beside ids, pickers of people;
 //! - [`petitions`]: petitions from intake to closing;
 //! - [`reports`]: periodic reports, their approval and files;
-//! - [`finance`]: estimates and account balances, read only;
+//! - [`finance`]: estimates, allocation, vouchers and commitments, the
+//!   books, Party dues;
 //! - [`work`]: the views of "my work"; [`form`]: reading forms;
 //!   [`choices`]: what selects offer; [`files`]: downloads.
 
@@ -79,7 +80,37 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/petitions/{id}", get(petitions::page))
         .route("/petitions/{id}/duplicates", get(petitions::duplicates))
         .route("/petitions/{id}/{action}", post(petitions::step))
-        .route("/finance", get(finance::page))
+        .route("/finance", get(finance::estimates::page))
+        .route("/finance/estimates", post(finance::estimates::create))
+        .route("/finance/estimates/total", post(finance::estimates::total))
+        .route("/finance/estimates/{id}", get(finance::estimates::estimate))
+        .route("/finance/estimates/{id}/{action}", post(finance::estimates::step))
+        .route(
+            "/finance/allocation",
+            get(finance::allocation::page).post(finance::allocation::allocate),
+        )
+        .route(
+            "/finance/allocation/remaining",
+            post(finance::allocation::remaining_part),
+        )
+        .route("/finance/allocation/adjust", post(finance::allocation::adjust))
+        .route(
+            "/finance/allocation/execution.xlsx",
+            get(finance::allocation::execution),
+        )
+        .route("/finance/spending", get(finance::spending::page))
+        .route("/finance/vouchers", post(finance::spending::create_voucher))
+        .route("/finance/vouchers/{id}", get(finance::spending::voucher))
+        .route("/finance/commitments", post(finance::spending::create_commitment))
+        .route(
+            "/finance/commitments/{id}/{action}",
+            post(finance::spending::commitment_step),
+        )
+        .route("/finance/ledger", get(finance::ledger::page))
+        .route("/finance/dues", get(finance::dues::page).post(finance::dues::record))
+        .route("/finance/dues/remit", post(finance::dues::remit))
+        .route("/finance/dues/cells", post(finance::dues::create_cell))
+        .route("/finance/dues/b01.xlsx", get(finance::dues::b01))
         .route("/reports", get(reports::list).post(reports::create))
         .route("/reports/{id}", get(reports::page))
         .route("/reports/{id}/{action}", get(reports::download).post(reports::step))
