@@ -579,6 +579,11 @@ async fn dues_are_collected_remitted_and_reported_and_the_books_show_them() {
         "{}",
         page.body
     );
+    assert!(
+        page.body.contains("38 người"),
+        "B01/ĐP's members are people: {}",
+        page.body
+    );
 
     let remit = |amount: &str, request: &str| {
         vec![
@@ -624,4 +629,75 @@ async fn dues_are_collected_remitted_and_reported_and_the_books_show_them() {
     let wrong = accountant.get("/finance/ledger?from=2026%2F01%2F01").await;
     assert_eq!(wrong.status, StatusCode::OK);
     assert!(wrong.body.contains("ngày/tháng/năm"), "{}", wrong.body);
+}
+
+#[tokio::test]
+async fn a_district_estimate_is_returned_with_its_reason_by_the_province_and_sent_again() {
+    let app = spawn_app().await;
+    let mut accountant = signed_in(&app, "hiephoa", Role::Accountant).await;
+    let csrf = accountant.get("/finance").await.csrf();
+    let created = send(
+        &mut accountant,
+        "/finance/estimates",
+        vec![
+            ("csrf", csrf.clone()),
+            ("request_id", "district-estimate".into()),
+            ("year", "2026".into()),
+            ("rows", "1".into()),
+            ("line_code_0", "6551".into()),
+            ("amount_0", "60.000.000".into()),
+        ],
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
+    let url = format!("/finance/estimates/{}", id_in(created.location(), "estimates"));
+    let submitted = send(&mut accountant, &format!("{url}/submit"), vec![("csrf", csrf.clone())]).await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER, "{}", submitted.body);
+    // The district's own leader does not decide on it.
+    let mut own_leader = signed_in(&app, "hiephoa", Role::Leader).await;
+    assert!(!own_leader.get(&url).await.body.contains(&format!("{url}/approve")));
+
+    // The province's leader finds it among the offices' below, and returns it.
+    let mut province = signed_in(&app, "tu", Role::Leader).await;
+    let list = province.get("/finance?year=2026").await;
+    assert!(
+        list.body.contains(&url) && list.body.contains("Huyện ủy Hiệp Hòa"),
+        "{}",
+        list.body
+    );
+    let pcsrf = list.csrf();
+    let returned = send(
+        &mut province,
+        &format!("{url}/return"),
+        vec![
+            ("csrf", pcsrf),
+            ("reason", "Văn phòng phẩm vượt định mức, đề nghị giảm".into()),
+        ],
+    )
+    .await;
+    assert_eq!(returned.status, StatusCode::SEE_OTHER, "{}", returned.body);
+
+    // The district reads why, changes the line and sends it again.
+    let page = accountant.get(&url).await;
+    assert!(
+        page.body.contains("Bị trả lại") && page.body.contains("vượt định mức"),
+        "{}",
+        page.body
+    );
+    let changed = send(
+        &mut accountant,
+        &format!("{url}/lines"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("rows", "1".into()),
+            ("line_code_0", "6551".into()),
+            ("amount_0", "48.000.000".into()),
+        ],
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let again = send(&mut accountant, &format!("{url}/submit"), vec![("csrf", csrf)]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let page = accountant.get(&url).await;
+    assert!(page.body.contains("Đã trình cấp trên") && page.body.contains("48.000.000 đ"));
 }

@@ -3,8 +3,9 @@
 //! approves it, the accountant allocates to a district picked by name
 //! (what remains shown as it is typed); the district's accountant posts a
 //! voucher over the line and reads why it is refused, then one within it;
-//! a sibling district's accountant following that voucher's link gets the
-//! console's "not found" page.
+//! the books, dues and what remains are read on both screens; a sibling
+//! district's accountant following that voucher's link gets the console's
+//! "not found" page.
 
 use std::time::Duration;
 
@@ -151,6 +152,28 @@ async fn an_accountant_posts_a_voucher_that_is_refused_over_the_line() {
     assert_eq!(browser.text("#amount").await, "12.500.000 đ");
     assert!(browser.text("#voucher").await.contains("Công ty Thiết bị Bắc Giang"));
     shoot(&browser, "finance-voucher").await;
+
+    // The books and the dues, read on both screens.
+    browser.find("ul.tabs a[href='/finance/ledger']").await.click().await;
+    browser.wait_for_url(|u| u.ends_with("/finance/ledger")).await;
+    let journal = browser.text("#journal").await;
+    assert!(
+        journal.contains("Chứng từ chi") && journal.contains("12.500.000 đ"),
+        "{journal}"
+    );
+    shoot(&browser, "finance-ledger").await;
+    browser.find("ul.tabs a[href='/finance/dues']").await.click().await;
+    browser.wait_for_url(|u| u.ends_with("/finance/dues")).await;
+    assert!(browser.text("#b01").await.contains("B01/ĐP"));
+    shoot(&browser, "finance-dues").await;
+    browser
+        .find("ul.tabs a[href='/finance/allocation']")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.ends_with("/finance/allocation")).await;
+    assert!(browser.text("#holdings").await.contains("35.500.000 đ"), "what remains");
+    shoot(&browser, "finance-holdings").await;
 
     // A sibling district's accountant following the link finds nothing.
     sign_in(&browser, &app, &app.username("vietyen", Role::Accountant)).await;

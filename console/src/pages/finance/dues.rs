@@ -20,6 +20,9 @@ use crate::format;
 use crate::pages::form::{Filled, FormData, Refusal, shown_status};
 use crate::pages::{Ctx, Layout, Me};
 
+/// The row of B01/ĐP that counts members (the others are amounts).
+const MEMBERS_ROW: &str = "01";
+
 /// A month's collection as the list shows it.
 struct CollectionRow {
     month: String,
@@ -178,7 +181,15 @@ async fn dues_page(
         report: report
             .rows
             .iter()
-            .map(|r| (r.number.clone(), r.label.clone(), format::money(r.value)))
+            .map(|r| {
+                // Mã số 01 of the form counts members; the rest are đồng.
+                let value = if r.number == MEMBERS_ROW {
+                    format!("{} người", format::number(r.value))
+                } else {
+                    format::money(r.value)
+                };
+                (r.number.clone(), r.label.clone(), value)
+            })
             .collect(),
         outstanding: format::money(report.outstanding),
         notice,
