@@ -17,6 +17,8 @@
 //!   [`idempotency`]: safe retries of create calls; [`paging`]: pages that
 //!   fit in one answer; [`number_series`]: gap-free numbers per office,
 //!   scope and year or term.
+//! - [`coded`]: closed vocabularies (stored code ⇄ domain enum ⇄ wire
+//!   number), declared once.
 //! - [`clock`], [`calendar`], [`ids`], [`text`]: time, working days, ids,
 //!   diacritic-insensitive text keys; [`ip_range`]: networks in settings.
 //! - [`server`]: the server builder (health, reflection, tracing, deadlines,
@@ -36,6 +38,7 @@ pub mod audit_state;
 pub mod audit_view;
 pub mod calendar;
 pub mod clock;
+pub mod coded;
 pub mod config;
 pub mod db;
 pub mod delegate;

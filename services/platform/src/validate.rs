@@ -195,6 +195,13 @@ impl Checker {
         }
     }
 
+    /// A required value of a domain vocabulary mapped to its wire enum
+    /// ([`crate::wire_enum`]): unspecified and unknown numbers are
+    /// violations (as [`Checker::known_enum`]), `fallback` stands in.
+    pub fn wire<T: crate::coded::Wire>(&mut self, field: &str, value: i32, fallback: T) -> T {
+        self.known_enum(field, value, |v| T::from_wire(v).ok(), fallback)
+    }
+
     /// Ends validation: an error listing every violation, or `Ok`.
     pub fn finish(self) -> Result<(), Error> {
         if self.violations.is_empty() {

@@ -8,18 +8,18 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
+use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::catalog_service_server::CatalogService;
-use vanphong_proto::documents::v1::{
-    DocumentType, ListDocumentTypesRequest, ListDocumentTypesResponse, UpsertDocumentTypeRequest,
-};
+use vanphong_proto::documents::v1::{ListDocumentTypesRequest, ListDocumentTypesResponse, UpsertDocumentTypeRequest};
 
 use super::Shared;
+use crate::domain::catalog::DocumentType;
 use crate::store;
 
 pub struct CatalogApi(pub(crate) Arc<Shared>);
 
 impl CatalogApi {
-    async fn upsert(&self, request: Request<UpsertDocumentTypeRequest>) -> Result<DocumentType, Error> {
+    async fn upsert(&self, request: Request<UpsertDocumentTypeRequest>) -> Result<wire::DocumentType, Error> {
         let caller = Caller::of(&request)?;
         let s = &self.0;
         let snapshot = s.snapshot();
@@ -73,7 +73,7 @@ impl CatalogApi {
         .await?;
         tx.commit().await?;
         s.refresh_type_names().await?;
-        Ok(updated)
+        Ok(updated.into())
     }
 }
 
@@ -87,13 +87,15 @@ impl CatalogService for CatalogApi {
         let types = store::catalog::list(&self.0.ctx.db, request.get_ref().include_inactive)
             .await
             .map_err(Error::from)?;
-        Ok(Response::new(ListDocumentTypesResponse { types }))
+        Ok(Response::new(ListDocumentTypesResponse {
+            types: types.into_iter().map(wire::DocumentType::from).collect(),
+        }))
     }
 
     async fn upsert_document_type(
         &self,
         request: Request<UpsertDocumentTypeRequest>,
-    ) -> Result<Response<DocumentType>, Status> {
+    ) -> Result<Response<wire::DocumentType>, Status> {
         Ok(Response::new(self.upsert(request).await?))
     }
 }

@@ -1,4 +1,6 @@
-//! Documents to wire messages.
+//! Documents to wire messages, and the domain's vocabularies and records
+//! to their wire forms (the only place the documents' protobuf types meet
+//! the domain's).
 
 use uuid::Uuid;
 
@@ -6,9 +8,56 @@ use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_proto::documents::v1 as wire;
 
 use super::Shared;
+use crate::domain::catalog::DocumentType;
 use crate::domain::document::Document;
+use crate::domain::kinds::{Channel, Direction, Status, Urgency};
+use crate::domain::term::Term;
 use crate::store::people::Event;
 use crate::store::recipients::Recipient;
+
+vanphong_platform::wire_enum!(Direction => wire::Direction { Incoming, Outgoing });
+vanphong_platform::wire_enum!(Channel => wire::Channel { Paper, Electronic });
+vanphong_platform::wire_enum!(Status => wire::Status {
+    Arrived, Registered, Submitted, Assigned, InProgress, Done, Filed, Refused, Recalled,
+    Draft, InReview, Approved, Signed, Numbered, Dispatched, Cancelled,
+});
+
+/// On the wire, urgency is its level: unspecified (0) is ordinary.
+impl Urgency {
+    pub fn from_wire(value: i32) -> Option<Self> {
+        Urgency::from_level(i64::from(value))
+    }
+
+    pub fn to_wire(self) -> i32 {
+        self.level() as i32
+    }
+}
+
+impl From<DocumentType> for wire::DocumentType {
+    fn from(t: DocumentType) -> Self {
+        wire::DocumentType {
+            code: t.code,
+            name: t.name,
+            state: t.state,
+            party: t.party,
+            active: t.active,
+        }
+    }
+}
+
+impl From<Term> for wire::Term {
+    /// An open-ended term (no end) has an empty `ends_on`.
+    fn from(t: Term) -> Self {
+        wire::Term {
+            id: t.id.to_string(),
+            office_id: t.office_id.to_string(),
+            name: t.name,
+            starts_on: format_date(t.starts_on),
+            ends_on: t.ends_on.map(format_date).unwrap_or_default(),
+            congress: t.congress,
+        }
+    }
+}
 
 fn id(value: Option<Uuid>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()

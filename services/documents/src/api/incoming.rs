@@ -126,7 +126,7 @@ fn check_new(
     let channel = if req.channel == 0 {
         Channel::Paper
     } else {
-        Channel::from_wire(req.channel).unwrap_or_else(|| {
+        Channel::from_wire(req.channel).unwrap_or_else(|_| {
             c.violation("channel", "UNKNOWN_VALUE", "Kênh tiếp nhận không hợp lệ");
             Channel::Paper
         })

@@ -438,9 +438,9 @@ impl OutgoingApi {
                     ))
                 })?;
                 if document.congress {
-                    numbering::congress_series(&term.id)
+                    numbering::congress_series(&term.id.to_string())
                 } else {
-                    numbering::party_series(&term.id, &document.type_code)
+                    numbering::party_series(&term.id.to_string(), &document.type_code)
                 }
             }
         };

@@ -69,7 +69,7 @@ impl QueryApi {
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
         let direction = (req.direction != 0).then(|| {
-            Direction::from_wire(req.direction).unwrap_or_else(|| {
+            Direction::from_wire(req.direction).unwrap_or_else(|_| {
                 c.violation("direction", "UNKNOWN_VALUE", "Hướng văn bản không hợp lệ");
                 Direction::Incoming
             })
@@ -79,7 +79,7 @@ impl QueryApi {
             .iter()
             .enumerate()
             .filter_map(|(i, v)| {
-                let status = DocStatus::from_wire(*v);
+                let status = DocStatus::from_wire(*v).ok();
                 if status.is_none() {
                     c.violation(&format!("statuses[{i}]"), "UNKNOWN_VALUE", "Trạng thái không hợp lệ");
                 }

@@ -15,6 +15,7 @@ use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::term_service_server::TermService;
 
 use super::Shared;
+use crate::domain::term::Term;
 use crate::store;
 
 pub struct TermApi(pub(crate) Arc<Shared>);
@@ -43,25 +44,24 @@ impl TermApi {
         {
             return Ok(previous);
         }
-        let overlapping = store::terms::list(&mut tx, office).await?.into_iter().find(|t| {
-            t.congress == req.congress
-                && t.starts_on.as_str() <= ends.map(format_date).as_deref().unwrap_or("9999-12-31")
-                && (t.ends_on.is_empty() || t.ends_on >= format_date(starts))
-        });
+        let overlapping = store::terms::list(&mut tx, office)
+            .await?
+            .into_iter()
+            .find(|t| t.overlaps(req.congress, starts, ends));
         if let Some(t) = overlapping {
             return Err(Error::FailedPrecondition(format!(
                 "Trùng thời gian với «{}» ({} – {})",
                 t.name,
-                t.starts_on,
-                if t.ends_on.is_empty() { "nay" } else { &t.ends_on }
+                format_date(t.starts_on),
+                t.ends_on.map(format_date).unwrap_or_else(|| "nay".into())
             )));
         }
-        let term = wire::Term {
-            id: ids::new_id().to_string(),
-            office_id: office.to_string(),
+        let term = Term {
+            id: ids::new_id(),
+            office_id: office,
             name,
-            starts_on: format_date(starts),
-            ends_on: ends.map(format_date).unwrap_or_default(),
+            starts_on: starts,
+            ends_on: ends,
             congress: req.congress,
         };
         store::terms::insert(&mut tx, &term, now).await?;
@@ -72,15 +72,19 @@ impl TermApi {
             Change {
                 office_id: office,
                 entity: "term",
-                entity_id: term.id.clone(),
+                entity_id: term.id.to_string(),
                 action: "create",
                 before: None,
                 after: Some(serde_json::json!({
-                    "name": term.name, "starts_on": term.starts_on, "ends_on": term.ends_on, "congress": term.congress,
+                    "name": term.name,
+                    "starts_on": format_date(term.starts_on),
+                    "ends_on": term.ends_on.map(format_date).unwrap_or_default(),
+                    "congress": term.congress,
                 })),
             },
         )
         .await?;
+        let term = wire::Term::from(term);
         if let Some(key) = &key {
             key.complete(&mut tx, &term).await?;
         }
@@ -100,7 +104,9 @@ impl TermApi {
         let mut tx = s.ctx.db.begin_read().await?;
         let terms = store::terms::list(&mut tx, office).await?;
         tx.commit().await?;
-        Ok(wire::ListTermsResponse { terms })
+        Ok(wire::ListTermsResponse {
+            terms: terms.into_iter().map(wire::Term::from).collect(),
+        })
     }
 }
 

@@ -3,6 +3,19 @@
 //! Quy định 399-QĐ/TW with the codes of Hướng dẫn 36-HD/VPTW. The service
 //! inserts these once; a deployment may then edit, add or deactivate types.
 
+/// A type of the catalogue as a deployment keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentType {
+    pub code: String,
+    pub name: String,
+    /// Used by offices numbering as the state does (Nghị định 30/2020).
+    pub state: bool,
+    /// Used by Party offices (Quy định 399-QĐ/TW).
+    pub party: bool,
+    /// Offered for new documents.
+    pub active: bool,
+}
+
 /// A type of the default catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DefaultType {

@@ -1,5 +1,5 @@
 //! The rules of documents, free of I/O: kinds and states, the incoming flow,
-//! the catalogue's defaults, numbers and symbols, who may see what, and
+//! the catalogue and its defaults, committee terms, numbers and symbols, who may see what, and
 //! what the digital signatures of a file came to.
 
 pub mod access;
@@ -13,3 +13,4 @@ pub mod numbering;
 pub mod outgoing;
 pub mod register;
 pub mod signature;
+pub mod term;

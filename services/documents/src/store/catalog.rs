@@ -1,9 +1,8 @@
 //! The catalogue of document types.
 
 use vanphong_platform::db::{Db, StoreError, Tx, query};
-use vanphong_proto::documents::v1::DocumentType;
 
-use crate::domain::catalog::DEFAULT_TYPES;
+use crate::domain::catalog::{DEFAULT_TYPES, DocumentType};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -15,7 +14,7 @@ struct Row {
 }
 
 impl Row {
-    fn into_wire(self) -> DocumentType {
+    fn into_type(self) -> DocumentType {
         DocumentType {
             code: self.code,
             name: self.name,
@@ -57,14 +56,14 @@ pub async fn list(db: &Db, include_inactive: bool) -> Result<Vec<DocumentType>, 
             .bind(include_inactive),
         )
         .await?;
-    Ok(rows.into_iter().map(Row::into_wire).collect())
+    Ok(rows.into_iter().map(Row::into_type).collect())
 }
 
 pub async fn get(tx: &mut Tx, code: &str) -> Result<Option<DocumentType>, StoreError> {
     let row: Option<Row> = tx
         .fetch_optional(query("SELECT code, name, state, party, active FROM document_types WHERE code = $1").bind(code))
         .await?;
-    Ok(row.map(Row::into_wire))
+    Ok(row.map(Row::into_type))
 }
 
 /// Adds a type at the end of the list, or changes an existing one.

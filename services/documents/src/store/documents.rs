@@ -6,7 +6,7 @@ use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query_built}
 use vanphong_platform::identity::Clearance;
 
 use crate::domain::document::Document;
-use crate::domain::kinds::{Channel, Direction, Status, Urgency};
+use crate::domain::kinds::Urgency;
 
 /// Every column, in the order of [`Row`].
 pub(crate) const COLUMNS: &str = "id, office_id, direction, status, type_code, subject, number, symbol, number_symbol, \
@@ -81,8 +81,8 @@ impl Row {
         Ok(Document {
             id: d.id("id", &self.id)?,
             office_id: d.id("office_id", &self.office_id)?,
-            direction: d.code("direction", self.direction.as_str(), Direction::from_code)?,
-            status: d.code("status", self.status.as_str(), Status::from_code)?,
+            direction: d.coded("direction", &self.direction)?,
+            status: d.coded("status", &self.status)?,
             type_code: self.type_code,
             subject: self.subject,
             number: self.number,
@@ -97,7 +97,7 @@ impl Row {
             secrecy: d.code("secrecy", &self.secrecy, |l| Clearance::from_level(*l))?,
             pages: self.pages,
             due_on: d.opt_date("due_on", self.due_on.as_deref())?,
-            channel: d.code("channel", self.channel.as_str(), Channel::from_code)?,
+            channel: d.coded("channel", &self.channel)?,
             electronic_id: self.electronic_id,
             arrival_year: self.arrival_year.map(|y| d.int("arrival_year", y)).transpose()?,
             arrival_number: self.arrival_number,

@@ -5,7 +5,8 @@ use uuid::Uuid;
 
 use vanphong_platform::clock::format_date;
 use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query};
-use vanphong_proto::documents::v1::Term;
+
+use crate::domain::term::Term;
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -18,20 +19,15 @@ struct Row {
 }
 
 impl Row {
-    /// The term as the API shows it; its ids and days are checked, an
-    /// open-ended term (no `ends_on`) has an empty end.
-    fn into_wire(self) -> Result<Term, CorruptRow> {
+    /// The term, its ids and days checked.
+    fn into_term(self) -> Result<Term, CorruptRow> {
         let d = RowDecoder::new("terms", &self.id);
-        d.id("id", &self.id)?;
-        d.id("office_id", &self.office_id)?;
-        let starts_on = d.date("starts_on", &self.starts_on)?;
-        let ends_on = d.opt_date("ends_on", self.ends_on.as_deref())?;
         Ok(Term {
-            id: self.id,
-            office_id: self.office_id,
+            id: d.id("id", &self.id)?,
+            office_id: d.id("office_id", &self.office_id)?,
+            starts_on: d.date("starts_on", &self.starts_on)?,
+            ends_on: d.opt_date("ends_on", self.ends_on.as_deref())?,
             name: self.name,
-            starts_on: format_date(starts_on),
-            ends_on: ends_on.map(format_date).unwrap_or_default(),
             congress: self.congress,
         })
     }
@@ -47,7 +43,7 @@ pub async fn list(tx: &mut Tx, office: Uuid) -> Result<Vec<Term>, StoreError> {
             .bind(office),
         )
         .await?;
-    Ok(rows.into_iter().map(Row::into_wire).collect::<Result<_, _>>()?)
+    Ok(rows.into_iter().map(Row::into_term).collect::<Result<_, _>>()?)
 }
 
 /// The term (or congress) of the office in force on `day`.
@@ -65,7 +61,7 @@ pub async fn in_force(tx: &mut Tx, office: Uuid, day: NaiveDate, congress: bool)
             .bind(day),
         )
         .await?;
-    Ok(row.map(Row::into_wire).transpose()?)
+    Ok(row.map(Row::into_term).transpose()?)
 }
 
 pub async fn insert(tx: &mut Tx, term: &Term, created_at: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
@@ -74,11 +70,11 @@ pub async fn insert(tx: &mut Tx, term: &Term, created_at: chrono::DateTime<chron
             "INSERT INTO terms (id, office_id, name, starts_on, ends_on, congress, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(&term.id)
-        .bind(&term.office_id)
+        .bind(term.id)
+        .bind(term.office_id)
         .bind(&term.name)
-        .bind(&term.starts_on)
-        .bind((!term.ends_on.is_empty()).then(|| term.ends_on.clone()))
+        .bind(term.starts_on)
+        .bind(term.ends_on)
         .bind(term.congress)
         .bind(created_at),
     )

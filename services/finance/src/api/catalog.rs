@@ -70,7 +70,7 @@ impl CatalogApi {
         let chapter = digits(&mut c, "line.chapter", &l.chapter, 3, false);
         let type_code = digits(&mut c, "line.type_code", &l.type_code, 3, false);
         let clause_code = digits(&mut c, "line.clause_code", &l.clause_code, 3, false);
-        let overspend = OverspendPolicy::from_wire(l.overspend).unwrap_or_else(|| {
+        let overspend = OverspendPolicy::from_wire_or(l.overspend, OverspendPolicy::Refuse).unwrap_or_else(|_| {
             c.violation("line.overspend", "UNKNOWN_VALUE", "Chính sách chi vượt không hợp lệ");
             OverspendPolicy::Refuse
         });

@@ -1,4 +1,4 @@
-//! Stored rows to wire messages. Every id, date, instant, number and code
+//! The domain's vocabularies and stored rows to wire messages. Every id, date, instant, number and code
 //! of a row is read through its [`RowDecoder`]: a value that cannot be read
 //! fails the answer (`INTERNAL`), never reaches the wire as a default.
 
@@ -6,12 +6,22 @@ use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_platform::db::{CorruptRow, RowDecoder};
 use vanphong_proto::finance::v1 as wire;
 
-use crate::domain::budget::OverspendPolicy;
+use crate::domain::budget::{AllocationKind, EstimateStatus, OverspendPolicy};
+use crate::domain::dues::MemberCategory;
+use crate::domain::ledger::{AccountKind, Side, TxKind};
 use crate::store::budget::{AllocationRow, BalanceRow, EstimateLineRow, EstimateRow};
 use crate::store::catalog::LineRow;
 use crate::store::dues::{CellRow, CollectionRow, RemittanceRow};
 use crate::store::ledger::{AccountRow, PostingRow, TxRow};
 use crate::store::spending::{CommitmentRow, VoucherRow};
+
+vanphong_platform::wire_enum!(Side => wire::Side { Debit, Credit });
+vanphong_platform::wire_enum!(AccountKind => wire::AccountKind { Asset, Liability, Revenue, Expense, Equity });
+vanphong_platform::wire_enum!(TxKind => wire::TransactionKind { Manual, Voucher, Reversal, Dues, Remittance });
+vanphong_platform::wire_enum!(MemberCategory => wire::MemberCategory { Salaried, Pensioner, Student });
+vanphong_platform::wire_enum!(OverspendPolicy => wire::OverspendPolicy { Refuse, Warn });
+vanphong_platform::wire_enum!(EstimateStatus => wire::EstimateStatus { Draft, Submitted, Approved, Returned });
+vanphong_platform::wire_enum!(AllocationKind => wire::AllocationKind { Estimate, Allocation, Adjustment });
 
 /// An instant column on the wire.
 pub(crate) fn timestamp(

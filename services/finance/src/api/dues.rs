@@ -131,12 +131,7 @@ fn check_member_dues(c: &mut Checker, field: &str, members: &[wire::MemberDues])
     let mut lines = Vec::with_capacity(members.len());
     for (i, m) in members.iter().enumerate() {
         let name = c.text(&format!("{field}[{i}].name"), &m.name, 200);
-        let category = c.known_enum(
-            &format!("{field}[{i}].category"),
-            m.category,
-            MemberCategory::from_wire,
-            MemberCategory::Student,
-        );
+        let category = c.wire(&format!("{field}[{i}].category"), m.category, MemberCategory::Student);
         let income = if category.needs_income() {
             money::positive(c, &format!("{field}[{i}].monthly_income"), m.monthly_income)
         } else {

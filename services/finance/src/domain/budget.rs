@@ -4,99 +4,30 @@
 //! remains unless its policy accepts overspending (with a warning).
 
 use vanphong_platform::Error;
-use vanphong_proto::finance::v1 as wire;
 
 use super::money::{self, format_vnd};
 
-/// What happens to spending beyond what remains on a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OverspendPolicy {
-    #[default]
-    Refuse,
-    Warn,
-}
-
-impl OverspendPolicy {
-    pub fn code(self) -> &'static str {
-        match self {
-            OverspendPolicy::Refuse => "refuse",
-            OverspendPolicy::Warn => "warn",
-        }
-    }
-
-    /// `None` for a code this version does not know.
-    pub fn from_code(code: &str) -> Option<OverspendPolicy> {
-        match code {
-            "warn" => Some(OverspendPolicy::Warn),
-            "refuse" => Some(OverspendPolicy::Refuse),
-            _ => None,
-        }
-    }
-
-    /// Unspecified on the wire means refuse.
-    pub fn from_wire(value: i32) -> Option<OverspendPolicy> {
-        match wire::OverspendPolicy::try_from(value).ok()? {
-            wire::OverspendPolicy::Unspecified | wire::OverspendPolicy::Refuse => Some(OverspendPolicy::Refuse),
-            wire::OverspendPolicy::Warn => Some(OverspendPolicy::Warn),
-        }
-    }
-
-    pub fn to_wire(self) -> i32 {
-        (match self {
-            OverspendPolicy::Refuse => wire::OverspendPolicy::Refuse,
-            OverspendPolicy::Warn => wire::OverspendPolicy::Warn,
-        }) as i32
+vanphong_platform::coded! {
+    /// What happens to spending beyond what remains on a line.
+    #[derive(Default)]
+    pub enum OverspendPolicy {
+        #[default]
+        Refuse = "refuse",
+        Warn = "warn",
     }
 }
 
-/// Where an estimate stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EstimateStatus {
-    Draft,
-    Submitted,
-    Approved,
-    Returned,
+vanphong_platform::coded! {
+    /// Where an estimate stands.
+    pub enum EstimateStatus {
+        Draft = ("draft", "đang lập"),
+        Submitted = ("submitted", "đã trình cấp trên"),
+        Approved = ("approved", "đã được duyệt"),
+        Returned = ("returned", "bị trả lại"),
+    }
 }
 
 impl EstimateStatus {
-    pub const ALL: [EstimateStatus; 4] = [
-        EstimateStatus::Draft,
-        EstimateStatus::Submitted,
-        EstimateStatus::Approved,
-        EstimateStatus::Returned,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            EstimateStatus::Draft => "draft",
-            EstimateStatus::Submitted => "submitted",
-            EstimateStatus::Approved => "approved",
-            EstimateStatus::Returned => "returned",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<EstimateStatus> {
-        Self::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            EstimateStatus::Draft => "đang lập",
-            EstimateStatus::Submitted => "đã trình cấp trên",
-            EstimateStatus::Approved => "đã được duyệt",
-            EstimateStatus::Returned => "bị trả lại",
-        }
-    }
-
-    pub fn to_wire(self) -> i32 {
-        (match self {
-            EstimateStatus::Draft => wire::EstimateStatus::Draft,
-            EstimateStatus::Submitted => wire::EstimateStatus::Submitted,
-            EstimateStatus::Approved => wire::EstimateStatus::Approved,
-            EstimateStatus::Returned => wire::EstimateStatus::Returned,
-        }) as i32
-    }
-
     /// Whether its lines may still change.
     pub fn editable(self) -> bool {
         matches!(self, EstimateStatus::Draft | EstimateStatus::Returned)
@@ -165,39 +96,12 @@ pub fn ensure_may_open_estimate(
     }
 }
 
-/// The kind of a budget entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AllocationKind {
-    Estimate,
-    Allocation,
-    Adjustment,
-}
-
-impl AllocationKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            AllocationKind::Estimate => "estimate",
-            AllocationKind::Allocation => "allocation",
-            AllocationKind::Adjustment => "adjustment",
-        }
-    }
-
-    /// `None` for a code this version does not know.
-    pub fn from_code(code: &str) -> Option<AllocationKind> {
-        match code {
-            "estimate" => Some(AllocationKind::Estimate),
-            "adjustment" => Some(AllocationKind::Adjustment),
-            "allocation" => Some(AllocationKind::Allocation),
-            _ => None,
-        }
-    }
-
-    pub fn to_wire(self) -> i32 {
-        (match self {
-            AllocationKind::Estimate => wire::AllocationKind::Estimate,
-            AllocationKind::Allocation => wire::AllocationKind::Allocation,
-            AllocationKind::Adjustment => wire::AllocationKind::Adjustment,
-        }) as i32
+vanphong_platform::coded! {
+    /// The kind of a budget entry.
+    pub enum AllocationKind {
+        Estimate = "estimate",
+        Allocation = "allocation",
+        Adjustment = "adjustment",
     }
 }
 

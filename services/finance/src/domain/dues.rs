@@ -23,7 +23,6 @@
 
 use vanphong_platform::Error;
 use vanphong_platform::validate::Checker;
-use vanphong_proto::finance::v1 as wire;
 
 use super::money;
 
@@ -131,16 +130,6 @@ pub enum MemberCategory {
 pub const STUDENT_DUES: i64 = 5_000;
 
 impl MemberCategory {
-    /// The category named in a request; `None` when unspecified or unknown.
-    pub fn from_wire(value: i32) -> Option<MemberCategory> {
-        match wire::MemberCategory::try_from(value).ok()? {
-            wire::MemberCategory::Unspecified => None,
-            wire::MemberCategory::Salaried => Some(MemberCategory::Salaried),
-            wire::MemberCategory::Pensioner => Some(MemberCategory::Pensioner),
-            wire::MemberCategory::Student => Some(MemberCategory::Student),
-        }
-    }
-
     /// Whether the dues depend on the member's income.
     pub fn needs_income(self) -> bool {
         !matches!(self, MemberCategory::Student)

@@ -3,7 +3,6 @@
 //! is the same postings with the sides swapped.
 
 use vanphong_platform::Error;
-use vanphong_proto::finance::v1 as wire;
 
 use super::money::{format_vnd, sum};
 
@@ -15,21 +14,6 @@ pub enum Side {
 }
 
 impl Side {
-    pub fn from_wire(value: i32) -> Option<Side> {
-        match wire::Side::try_from(value).ok()? {
-            wire::Side::Unspecified => None,
-            wire::Side::Debit => Some(Side::Debit),
-            wire::Side::Credit => Some(Side::Credit),
-        }
-    }
-
-    pub fn to_wire(self) -> i32 {
-        (match self {
-            Side::Debit => wire::Side::Debit,
-            Side::Credit => wire::Side::Credit,
-        }) as i32
-    }
-
     pub fn opposite(self) -> Side {
         match self {
             Side::Debit => Side::Credit,
@@ -38,104 +22,29 @@ impl Side {
     }
 }
 
-/// The kind of an account, which says on which side it normally grows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountKind {
-    Asset,
-    Liability,
-    Revenue,
-    Expense,
-    Equity,
-}
-
-impl AccountKind {
-    pub const ALL: [AccountKind; 5] = [
-        AccountKind::Asset,
-        AccountKind::Liability,
-        AccountKind::Revenue,
-        AccountKind::Expense,
-        AccountKind::Equity,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            AccountKind::Asset => "asset",
-            AccountKind::Liability => "liability",
-            AccountKind::Revenue => "revenue",
-            AccountKind::Expense => "expense",
-            AccountKind::Equity => "equity",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<AccountKind> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
-
-    pub fn from_wire(value: i32) -> Option<AccountKind> {
-        match wire::AccountKind::try_from(value).ok()? {
-            wire::AccountKind::Unspecified => None,
-            wire::AccountKind::Asset => Some(AccountKind::Asset),
-            wire::AccountKind::Liability => Some(AccountKind::Liability),
-            wire::AccountKind::Revenue => Some(AccountKind::Revenue),
-            wire::AccountKind::Expense => Some(AccountKind::Expense),
-            wire::AccountKind::Equity => Some(AccountKind::Equity),
-        }
-    }
-
-    pub fn to_wire(self) -> i32 {
-        (match self {
-            AccountKind::Asset => wire::AccountKind::Asset,
-            AccountKind::Liability => wire::AccountKind::Liability,
-            AccountKind::Revenue => wire::AccountKind::Revenue,
-            AccountKind::Expense => wire::AccountKind::Expense,
-            AccountKind::Equity => wire::AccountKind::Equity,
-        }) as i32
+vanphong_platform::coded! {
+    /// The kind of an account, which says on which side it normally grows.
+    pub enum AccountKind {
+        Asset = "asset",
+        Liability = "liability",
+        Revenue = "revenue",
+        Expense = "expense",
+        Equity = "equity",
     }
 }
 
-/// What made a transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TxKind {
-    Manual,
-    Voucher,
-    Reversal,
-    Dues,
-    Remittance,
+vanphong_platform::coded! {
+    /// What made a transaction.
+    pub enum TxKind {
+        Manual = "manual",
+        Voucher = "voucher",
+        Reversal = "reversal",
+        Dues = "dues",
+        Remittance = "remittance",
+    }
 }
 
 impl TxKind {
-    pub const ALL: [TxKind; 5] = [
-        TxKind::Manual,
-        TxKind::Voucher,
-        TxKind::Reversal,
-        TxKind::Dues,
-        TxKind::Remittance,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            TxKind::Manual => "manual",
-            TxKind::Voucher => "voucher",
-            TxKind::Reversal => "reversal",
-            TxKind::Dues => "dues",
-            TxKind::Remittance => "remittance",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<TxKind> {
-        Self::ALL.into_iter().find(|k| k.code() == code)
-    }
-
-    pub fn to_wire(self) -> i32 {
-        (match self {
-            TxKind::Manual => wire::TransactionKind::Manual,
-            TxKind::Voucher => wire::TransactionKind::Voucher,
-            TxKind::Reversal => wire::TransactionKind::Reversal,
-            TxKind::Dues => wire::TransactionKind::Dues,
-            TxKind::Remittance => wire::TransactionKind::Remittance,
-        }) as i32
-    }
-
     /// Whether a reversal may be posted against it here. Dues and
     /// remittances carry records of their own and are not reversed by a
     /// bare ledger entry; a reversal is not reversed again.

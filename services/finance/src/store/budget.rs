@@ -33,8 +33,7 @@ impl EstimateRow {
     }
 
     pub fn status(&self) -> Result<EstimateStatus, CorruptRow> {
-        self.decoder()
-            .code("status", self.status.as_str(), EstimateStatus::from_code)
+        self.decoder().coded("status", &self.status)
     }
 
     pub fn office(&self) -> Result<Uuid, CorruptRow> {
@@ -189,8 +188,7 @@ impl AllocationRow {
     }
 
     pub fn kind(&self) -> Result<AllocationKind, CorruptRow> {
-        self.decoder()
-            .code("kind", self.kind.as_str(), AllocationKind::from_code)
+        self.decoder().coded("kind", &self.kind)
     }
 }
 

@@ -21,11 +21,7 @@ pub struct LineRow {
 
 impl LineRow {
     pub fn policy(&self) -> Result<OverspendPolicy, CorruptRow> {
-        RowDecoder::new("budget_lines", &self.code).code(
-            "overspend",
-            self.overspend.as_str(),
-            OverspendPolicy::from_code,
-        )
+        RowDecoder::new("budget_lines", &self.code).coded("overspend", &self.overspend)
     }
 
     /// "tiểu mục 6551 (Văn phòng phẩm)".

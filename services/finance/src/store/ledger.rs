@@ -21,7 +21,7 @@ pub struct AccountRow {
 
 impl AccountRow {
     pub fn kind(&self) -> Result<AccountKind, CorruptRow> {
-        RowDecoder::new("accounts", &self.code).code("kind", self.kind.as_str(), AccountKind::from_code)
+        RowDecoder::new("accounts", &self.code).coded("kind", &self.kind)
     }
 }
 
@@ -110,7 +110,7 @@ impl TxRow {
     }
 
     pub fn kind(&self) -> Result<TxKind, CorruptRow> {
-        self.decoder().code("kind", self.kind.as_str(), TxKind::from_code)
+        self.decoder().coded("kind", &self.kind)
     }
 }
 

@@ -17,7 +17,7 @@ use vanphong_proto::petitions::v1::petition_catalog_service_server::PetitionCata
 
 use super::Shared;
 use crate::domain::deadline::{DeadlineRule, MAX_RULE_DAYS, RuleKey};
-use crate::domain::kinds::{AnonymousRule, Complexity, Counting, Kind, Resolution, or_default};
+use crate::domain::kinds::{AnonymousRule, Complexity, Counting, Kind, Resolution};
 use crate::domain::policy::Policy;
 use crate::store;
 use crate::store::catalog::Area;
@@ -151,17 +151,17 @@ impl CatalogApi {
         self.ensure_root_admin(&caller)?;
         let r = request.into_inner().rule.unwrap_or_default();
         let mut c = Checker::new();
-        let kind = c.known_enum("rule.kind", r.kind, Kind::from_wire, Kind::Complaint);
-        let resolution = or_default(r.resolution, Resolution::from_wire, Resolution::First).unwrap_or_else(|| {
+        let kind = c.wire("rule.kind", r.kind, Kind::Complaint);
+        let resolution = Resolution::from_wire_or(r.resolution, Resolution::First).unwrap_or_else(|_| {
             c.violation("rule.resolution", "UNKNOWN_VALUE", "Lần giải quyết không hợp lệ");
             Resolution::First
         });
-        let complexity = or_default(r.complexity, Complexity::from_wire, Complexity::Normal).unwrap_or_else(|| {
+        let complexity = Complexity::from_wire_or(r.complexity, Complexity::Normal).unwrap_or_else(|_| {
             c.violation("rule.complexity", "UNKNOWN_VALUE", "Mức độ phức tạp không hợp lệ");
             Complexity::Normal
         });
         let period = days(&mut c, "rule.days", r.days, 1, MAX_RULE_DAYS);
-        let counting = c.known_enum("rule.counting", r.counting, Counting::from_wire, Counting::CalendarDays);
+        let counting = c.wire("rule.counting", r.counting, Counting::CalendarDays);
         let max_extensions = days(&mut c, "rule.max_extensions", r.max_extensions, 0, 10);
         let max_extension_days = days(
             &mut c,
@@ -221,21 +221,19 @@ impl CatalogApi {
         let p = request.into_inner().policy.unwrap_or_default();
         let mut c = Checker::new();
         let classification_days = days(&mut c, "policy.classification_days", p.classification_days, 1, 365);
-        let counting = c.known_enum(
+        let counting = c.wire(
             "policy.classification_counting",
             p.classification_counting,
-            Counting::from_wire,
             Counting::WorkingDays,
         );
-        let anonymous =
-            or_default(p.anonymous_rule, AnonymousRule::from_wire, AnonymousRule::File).unwrap_or_else(|| {
-                c.violation(
-                    "policy.anonymous_rule",
-                    "UNKNOWN_VALUE",
-                    "Quy tắc đơn nặc danh không hợp lệ",
-                );
-                AnonymousRule::File
-            });
+        let anonymous = AnonymousRule::from_wire_or(p.anonymous_rule, AnonymousRule::File).unwrap_or_else(|_| {
+            c.violation(
+                "policy.anonymous_rule",
+                "UNKNOWN_VALUE",
+                "Quy tắc đơn nặc danh không hợp lệ",
+            );
+            AnonymousRule::File
+        });
         let reason = c.text("policy.anonymous_reason", &p.anonymous_reason, 1000);
         let due_soon_days = days(&mut c, "policy.due_soon_days", p.due_soon_days, 1, 365);
         let long_running_days = days(&mut c, "policy.long_running_days", p.long_running_days, 1, 3650);

@@ -1,4 +1,5 @@
-//! Petitions to wire messages.
+//! Petitions to wire messages, and the domain's vocabularies to their wire
+//! enums (the only place the two meet).
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -7,11 +8,27 @@ use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_proto::petitions::v1 as wire;
 
-use crate::domain::kinds::{Complexity, Resolution};
+use crate::domain::kinds::{
+    AnonymousRule, Authority, Backlog, Channel, Complexity, Counting, Kind, Outcome, PriorStage, Resolution, State,
+};
 use crate::domain::petition::{Petition, Petitioner};
 use crate::store::extensions::Extension;
 use crate::store::history::Event;
 use crate::store::transfers::Transfer;
+
+vanphong_platform::wire_enum!(Kind => wire::PetitionKind { Complaint, Denunciation, Recommendation });
+vanphong_platform::wire_enum!(Channel => wire::IntakeChannel { InPerson, Mail, Transferred, Electronic });
+vanphong_platform::wire_enum!(State => wire::PetitionState {
+    Classifying, Guided, Transferred, Urged, Filed, Considering, Accepted, NotEligible, Resolved, Withdrawn,
+});
+vanphong_platform::wire_enum!(Outcome => wire::ClassificationOutcome { Accept, Consider, Transfer, Guide, Urge, File });
+vanphong_platform::wire_enum!(Resolution => wire::Resolution { First, Second });
+vanphong_platform::wire_enum!(Complexity => wire::Complexity { Normal, Complex, EspeciallyComplex });
+vanphong_platform::wire_enum!(Counting => wire::Counting { CalendarDays, WorkingDays });
+vanphong_platform::wire_enum!(Authority => wire::CompetentAuthority { Administrative, Judicial, Party });
+vanphong_platform::wire_enum!(PriorStage => wire::PriorStage { NotYetResolved, FirstTime, Repeated });
+vanphong_platform::wire_enum!(AnonymousRule => wire::AnonymousRule { File, Classify });
+vanphong_platform::wire_enum!(Backlog => wire::BacklogKind { DueSoon, Overdue, LongRunning });
 
 fn id(value: Option<Uuid>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()

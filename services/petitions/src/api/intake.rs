@@ -18,7 +18,7 @@ use super::duplicates::candidates;
 use super::steps::event;
 use crate::domain::deadline::add_days;
 use crate::domain::duplicates::PersonKey;
-use crate::domain::kinds::{AnonymousRule, Channel, Kind, Outcome, PriorStage, State, or_default};
+use crate::domain::kinds::{AnonymousRule, Channel, Kind, Outcome, PriorStage, State};
 use crate::domain::petition::{Petition, Petitioner, petition_series};
 use crate::store;
 
@@ -116,9 +116,9 @@ struct NewPetition {
 
 fn check(c: &mut Checker, req: &wire::CreatePetitionRequest, caller: &Caller, today: NaiveDate) -> NewPetition {
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-    let channel = c.known_enum("channel", req.channel, Channel::from_wire, Channel::Mail);
+    let channel = c.wire("channel", req.channel, Channel::Mail);
     let received_on = past_date(c, "received_on", &req.received_on, today);
-    let kind = c.known_enum("kind", req.kind, Kind::from_wire, Kind::Recommendation);
+    let kind = c.wire("kind", req.kind, Kind::Recommendation);
     let area = c.text("subject_area_code", &req.subject_area_code, 20);
     let content = c.text("content", &req.content, MAX_CONTENT);
     let accused = c.optional_text("accused", &req.accused, 500).unwrap_or_default();
@@ -158,11 +158,10 @@ fn check(c: &mut Checker, req: &wire::CreatePetitionRequest, caller: &Caller, to
             format!("Tối đa {MAX_PETITIONERS} người đứng tên"),
         );
     }
-    let prior_stage =
-        or_default(req.prior_stage, PriorStage::from_wire, PriorStage::NotYetResolved).unwrap_or_else(|| {
-            c.violation("prior_stage", "UNKNOWN_VALUE", "Tình trạng giải quyết không hợp lệ");
-            PriorStage::NotYetResolved
-        });
+    let prior_stage = PriorStage::from_wire_or(req.prior_stage, PriorStage::NotYetResolved).unwrap_or_else(|_| {
+        c.violation("prior_stage", "UNKNOWN_VALUE", "Tình trạng giải quyết không hợp lệ");
+        PriorStage::NotYetResolved
+    });
     let reception = c.optional_id("reception_id", &req.reception_id);
     let source_body = c
         .optional_text("source_body", &req.source_body, MAX_NAME)

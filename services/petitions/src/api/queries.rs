@@ -96,7 +96,7 @@ pub(crate) async fn list(
         .iter()
         .enumerate()
         .filter_map(|(i, v)| {
-            let state = State::from_wire(*v);
+            let state = State::from_wire(*v).ok();
             if state.is_none() {
                 c.violation(&format!("states[{i}]"), "UNKNOWN_VALUE", "Trạng thái không hợp lệ");
             }
@@ -104,7 +104,7 @@ pub(crate) async fn list(
         })
         .collect();
     let kind = (req.kind != 0).then(|| {
-        Kind::from_wire(req.kind).unwrap_or_else(|| {
+        Kind::from_wire(req.kind).unwrap_or_else(|_| {
             c.violation("kind", "UNKNOWN_VALUE", "Loại đơn không hợp lệ");
             Kind::Complaint
         })
@@ -204,7 +204,7 @@ pub(crate) async fn backlog(
     let today = s.today();
     let mut c = Checker::new();
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-    let kind = c.known_enum("kind", req.kind, Backlog::from_wire, Backlog::Overdue);
+    let kind = c.wire("kind", req.kind, Backlog::Overdue);
     let limit = c.page_size("page_size", req.page_size, 100, 500);
     c.finish()?;
     let offices = s.offices(&caller, office, req.include_descendants, today)?;

@@ -21,7 +21,7 @@ use super::intake::{MAX_NOTE, past_date};
 use super::slips;
 use crate::domain::deadline::{ExtensionRefusal, RuleKey, add_days, check_extension, find_rule};
 use crate::domain::flow::{Action, check, may_take, refusal};
-use crate::domain::kinds::{Authority, Complexity, Kind, Outcome, Resolution, State, or_default};
+use crate::domain::kinds::{Authority, Complexity, Kind, Outcome, Resolution, State};
 use crate::domain::petition::Petition;
 use crate::store;
 use crate::store::extensions::Extension;
@@ -128,11 +128,11 @@ fn check_acceptance(
     today: NaiveDate,
 ) -> Acceptance {
     let accepted_on = (!accepted_on.trim().is_empty()).then(|| past_date(c, "accepted_on", accepted_on, today));
-    let resolution = or_default(resolution, Resolution::from_wire, Resolution::First).unwrap_or_else(|| {
+    let resolution = Resolution::from_wire_or(resolution, Resolution::First).unwrap_or_else(|_| {
         c.violation("resolution", "UNKNOWN_VALUE", "Lần giải quyết không hợp lệ");
         Resolution::First
     });
-    let complexity = or_default(complexity, Complexity::from_wire, Complexity::Normal).unwrap_or_else(|| {
+    let complexity = Complexity::from_wire_or(complexity, Complexity::Normal).unwrap_or_else(|_| {
         c.violation("complexity", "UNKNOWN_VALUE", "Mức độ phức tạp không hợp lệ");
         Complexity::Normal
     });
@@ -292,12 +292,12 @@ pub(crate) async fn classify(
     let today = s.today();
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
-    let outcome = c.known_enum("outcome", req.outcome, Outcome::from_wire, Outcome::File);
+    let outcome = c.wire("outcome", req.outcome, Outcome::File);
     let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
     let authority = if req.competent_authority == 0 {
         None
     } else {
-        let a = Authority::from_wire(req.competent_authority);
+        let a = Authority::from_wire(req.competent_authority).ok();
         if a.is_none() {
             c.violation(
                 "competent_authority",

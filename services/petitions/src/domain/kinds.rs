@@ -1,172 +1,112 @@
 //! The closed vocabularies of petition handling — kinds, channels, states,
 //! outcomes, resolutions, complexity, counting, competent authority, prior
-//! stage, the anonymous rule and backlog lists — each with its storage code,
-//! wire value and Vietnamese name.
+//! stage, the anonymous rule and backlog lists — each with its storage code
+//! and Vietnamese name (their wire values are in `api/convert`).
 
-use vanphong_proto::petitions::v1 as wire;
-
-/// Declares an enum with a storage code, a Vietnamese label and a mapping to
-/// its wire enum (whose `UNSPECIFIED` maps to `None`).
-macro_rules! coded {
-    (
-        $(#[$meta:meta])*
-        $name:ident => $wire:ident {
-            $($(#[$vmeta:meta])* $variant:ident = ($code:literal, $label:literal, $wv:ident)),+ $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in declaration order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The code stored in the database.
-            pub fn code(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code),+
-                }
-            }
-
-            /// What people call it (Vietnamese).
-            pub fn label(self) -> &'static str {
-                match self {
-                    $($name::$variant => $label),+
-                }
-            }
-
-            /// The value of a storage code.
-            pub fn from_code(code: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.code() == code)
-            }
-
-            /// The value of a wire enum; `None` for `UNSPECIFIED` and unknown
-            /// numbers.
-            pub fn from_wire(value: i32) -> Option<Self> {
-                #[allow(unreachable_patterns)]
-                match wire::$wire::try_from(value).ok()? {
-                    $(wire::$wire::$wv => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-
-            /// The wire enum's number.
-            pub fn to_wire(self) -> i32 {
-                (match self {
-                    $($name::$variant => wire::$wire::$wv),+
-                }) as i32
-            }
-        }
-    };
-}
-
-coded! {
+vanphong_platform::coded! {
     /// Loại đơn.
-    Kind => PetitionKind {
-        Complaint = ("complaint", "Khiếu nại", Complaint),
-        Denunciation = ("denunciation", "Tố cáo", Denunciation),
-        Recommendation = ("recommendation", "Kiến nghị, phản ánh", Recommendation),
+    pub enum Kind {
+        Complaint = ("complaint", "Khiếu nại"),
+        Denunciation = ("denunciation", "Tố cáo"),
+        Recommendation = ("recommendation", "Kiến nghị, phản ánh"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// How a petition reached the office.
-    Channel => IntakeChannel {
-        InPerson = ("in_person", "Trực tiếp tại buổi tiếp công dân", InPerson),
-        Mail = ("mail", "Qua đường bưu chính", Mail),
-        Transferred = ("transferred", "Do cơ quan khác chuyển đến", Transferred),
-        Electronic = ("electronic", "Gửi qua mạng điện tử", Electronic),
+    pub enum Channel {
+        InPerson = ("in_person", "Trực tiếp tại buổi tiếp công dân"),
+        Mail = ("mail", "Qua đường bưu chính"),
+        Transferred = ("transferred", "Do cơ quan khác chuyển đến"),
+        Electronic = ("electronic", "Gửi qua mạng điện tử"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// Where a petition stands; codes are those of docs/domain.md §3 (02 … 11).
-    State => PetitionState {
-        Classifying = ("02", "Phân loại xử lý", Classifying),
-        Guided = ("03", "Hướng dẫn", Guided),
-        Transferred = ("04", "Chuyển đơn", Transferred),
-        Urged = ("05", "Đôn đốc", Urged),
-        Filed = ("06", "Lưu đơn", Filed),
-        Considering = ("07", "Xem xét thụ lý", Considering),
-        Accepted = ("08", "Thụ lý giải quyết", Accepted),
-        NotEligible = ("09", "Không đủ điều kiện thụ lý", NotEligible),
-        Resolved = ("10", "Ra kết quả", Resolved),
-        Withdrawn = ("11", "Rút đơn / đình chỉ", Withdrawn),
+    pub enum State {
+        Classifying = ("02", "Phân loại xử lý"),
+        Guided = ("03", "Hướng dẫn"),
+        Transferred = ("04", "Chuyển đơn"),
+        Urged = ("05", "Đôn đốc"),
+        Filed = ("06", "Lưu đơn"),
+        Considering = ("07", "Xem xét thụ lý"),
+        Accepted = ("08", "Thụ lý giải quyết"),
+        NotEligible = ("09", "Không đủ điều kiện thụ lý"),
+        Resolved = ("10", "Ra kết quả"),
+        Withdrawn = ("11", "Rút đơn / đình chỉ"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// What classification decides.
-    Outcome => ClassificationOutcome {
-        Accept = ("accept", "Thụ lý giải quyết", Accept),
-        Consider = ("consider", "Xem xét thụ lý", Consider),
-        Transfer = ("transfer", "Chuyển đơn", Transfer),
-        Guide = ("guide", "Hướng dẫn", Guide),
-        Urge = ("urge", "Đôn đốc", Urge),
-        File = ("file", "Lưu đơn", File),
+    pub enum Outcome {
+        Accept = ("accept", "Thụ lý giải quyết"),
+        Consider = ("consider", "Xem xét thụ lý"),
+        Transfer = ("transfer", "Chuyển đơn"),
+        Guide = ("guide", "Hướng dẫn"),
+        Urge = ("urge", "Đôn đốc"),
+        File = ("file", "Lưu đơn"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// First or second resolution of a complaint.
-    Resolution => Resolution {
-        First = ("first", "Giải quyết lần đầu", First),
-        Second = ("second", "Giải quyết lần hai", Second),
+    pub enum Resolution {
+        First = ("first", "Giải quyết lần đầu"),
+        Second = ("second", "Giải quyết lần hai"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// How complex a case is.
-    Complexity => Complexity {
-        Normal = ("normal", "Không phức tạp", Normal),
-        Complex = ("complex", "Phức tạp", Complex),
-        EspeciallyComplex = ("especially_complex", "Đặc biệt phức tạp", EspeciallyComplex),
+    pub enum Complexity {
+        Normal = ("normal", "Không phức tạp"),
+        Complex = ("complex", "Phức tạp"),
+        EspeciallyComplex = ("especially_complex", "Đặc biệt phức tạp"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// How a period is counted.
-    Counting => Counting {
-        CalendarDays = ("calendar", "Ngày", CalendarDays),
-        WorkingDays = ("working", "Ngày làm việc", WorkingDays),
+    pub enum Counting {
+        CalendarDays = ("calendar", "Ngày"),
+        WorkingDays = ("working", "Ngày làm việc"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// Which kind of body is competent for a petition.
-    Authority => CompetentAuthority {
-        Administrative = ("administrative", "Hành chính", Administrative),
-        Judicial = ("judicial", "Tư pháp", Judicial),
-        Party = ("party", "Đảng", Party),
+    pub enum Authority {
+        Administrative = ("administrative", "Hành chính"),
+        Judicial = ("judicial", "Tư pháp"),
+        Party = ("party", "Đảng"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// Whether the matter was resolved before it reached the office.
-    PriorStage => PriorStage {
-        NotYetResolved = ("not_yet_resolved", "Chưa được giải quyết", NotYetResolved),
-        FirstTime = ("first_time", "Đã được giải quyết lần đầu", FirstTime),
-        Repeated = ("repeated", "Đã được giải quyết nhiều lần", Repeated),
+    pub enum PriorStage {
+        NotYetResolved = ("not_yet_resolved", "Chưa được giải quyết"),
+        FirstTime = ("first_time", "Đã được giải quyết lần đầu"),
+        Repeated = ("repeated", "Đã được giải quyết nhiều lần"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// What an anonymous petition gets at intake.
-    AnonymousRule => AnonymousRule {
-        File = ("file", "Lưu đơn", File),
-        Classify = ("classify", "Phân loại như đơn khác", Classify),
+    pub enum AnonymousRule {
+        File = ("file", "Lưu đơn"),
+        Classify = ("classify", "Phân loại như đơn khác"),
     }
 }
 
-coded! {
+vanphong_platform::coded! {
     /// Which backlog list.
-    Backlog => BacklogKind {
-        DueSoon = ("due_soon", "Sắp đến hạn", DueSoon),
-        Overdue = ("overdue", "Quá hạn", Overdue),
-        LongRunning = ("long_running", "Tồn đọng, kéo dài", LongRunning),
+    pub enum Backlog {
+        DueSoon = ("due_soon", "Sắp đến hạn"),
+        Overdue = ("overdue", "Quá hạn"),
+        LongRunning = ("long_running", "Tồn đọng, kéo dài"),
     }
 }
 
@@ -191,37 +131,19 @@ impl Outcome {
     }
 }
 
-/// A wire enum where `UNSPECIFIED` means a default: the default for 0, the
-/// value for a known number, `None` for an unknown number.
-pub fn or_default<T>(value: i32, parse: impl Fn(i32) -> Option<T>, default: T) -> Option<T> {
-    if value == 0 { Some(default) } else { parse(value) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn codes_and_wire_values_round_trip() {
+    fn codes_round_trip() {
         for s in State::ALL {
-            assert_eq!(State::from_code(s.code()), Some(*s));
-            assert_eq!(State::from_wire(s.to_wire()), Some(*s));
-            assert_eq!(
-                format!("{:02}", s.to_wire()),
-                s.code(),
-                "wire numbers are the state codes"
-            );
+            assert_eq!(State::from_code(s.code()), Ok(*s));
         }
         for k in Kind::ALL {
-            assert_eq!(Kind::from_wire(k.to_wire()), Some(*k));
+            assert_eq!(Kind::from_code(k.code()), Ok(*k));
         }
-        assert_eq!(Kind::from_wire(0), None);
-        assert_eq!(Kind::from_wire(42), None);
-        assert_eq!(
-            or_default(0, Complexity::from_wire, Complexity::Normal),
-            Some(Complexity::Normal)
-        );
-        assert_eq!(or_default(99, Complexity::from_wire, Complexity::Normal), None);
+        assert!(Kind::from_code("petition").is_err());
     }
 
     #[test]

@@ -4,7 +4,6 @@ use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query};
 
 use crate::domain::catalog::DEFAULT_AREAS;
 use crate::domain::deadline::{DeadlineRule, RuleKey, default_rules};
-use crate::domain::kinds::{Complexity, Counting, Kind, Resolution};
 
 /// A subject area.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -89,13 +88,13 @@ impl RuleRow {
         let d = RowDecoder::new("deadline_rules", &key);
         Ok(DeadlineRule {
             key: RuleKey::new(
-                d.code("kind", self.kind.as_str(), Kind::from_code)?,
-                d.code("resolution", self.resolution.as_str(), Resolution::from_code)?,
-                d.code("complexity", self.complexity.as_str(), Complexity::from_code)?,
+                d.coded("kind", &self.kind)?,
+                d.coded("resolution", &self.resolution)?,
+                d.coded("complexity", &self.complexity)?,
                 self.remote,
             ),
             days: d.int("days", self.days)?,
-            counting: d.code("counting", self.counting.as_str(), Counting::from_code)?,
+            counting: d.coded("counting", &self.counting)?,
             max_extensions: d.int("max_extensions", self.max_extensions)?,
             max_extension_days: d.int("max_extension_days", self.max_extension_days)?,
             source: self.source,

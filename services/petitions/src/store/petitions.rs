@@ -4,7 +4,7 @@ use uuid::Uuid;
 
 use vanphong_platform::db::{CorruptRow, Query, RowDecoder, StoreError, Tx, query_built};
 
-use crate::domain::kinds::{Authority, Channel, Complexity, Counting, Kind, Outcome, PriorStage, Resolution, State};
+use crate::domain::kinds::{Authority, Complexity, Counting, Outcome, Resolution};
 use crate::domain::petition::Petition;
 
 /// Every column, in the order of [`Row`].
@@ -77,33 +77,33 @@ impl Row {
             office_id: d.id("office_id", &self.office_id)?,
             year: d.int("year", self.year)?,
             number: self.number,
-            channel: d.code("channel", self.channel.as_str(), Channel::from_code)?,
+            channel: d.coded("channel", &self.channel)?,
             received_on: d.date("received_on", &self.received_on)?,
-            kind: d.code("kind", self.kind.as_str(), Kind::from_code)?,
+            kind: d.coded("kind", &self.kind)?,
             subject_area_code: self.subject_area_code,
             content: self.content,
             accused: self.accused,
             anonymous: self.anonymous,
             petitioner_count: self.petitioner_count,
-            prior_stage: d.code("prior_stage", self.prior_stage.as_str(), PriorStage::from_code)?,
+            prior_stage: d.coded("prior_stage", &self.prior_stage)?,
             reception_id: d.opt_id("reception_id", self.reception_id.as_deref())?,
             source_body: self.source_body,
-            state: d.code("state", self.state.as_str(), State::from_code)?,
+            state: d.coded("state", &self.state)?,
             repeat_of: d.opt_id("repeat_of", self.repeat_of.as_deref())?,
             repeat_count: self.repeat_count,
             classification_due_on: d.date("classification_due_on", &self.classification_due_on)?,
-            outcome: d.opt_code("outcome", self.outcome.as_deref(), Outcome::from_code)?,
+            outcome: d.opt_coded("outcome", self.outcome.as_deref())?,
             classified_on: d.opt_date("classified_on", self.classified_on.as_deref())?,
             classified_by: d.opt_id("classified_by", self.classified_by.as_deref())?,
             classification_note: self.classification_note,
-            authority: d.opt_code("authority", self.authority.as_deref(), Authority::from_code)?,
+            authority: d.opt_coded("authority", self.authority.as_deref())?,
             handler_id: d.opt_id("handler_id", self.handler_id.as_deref())?,
             accepted_on: d.opt_date("accepted_on", self.accepted_on.as_deref())?,
-            resolution: d.opt_code("resolution", self.resolution.as_deref(), Resolution::from_code)?,
-            complexity: d.opt_code("complexity", self.complexity.as_deref(), Complexity::from_code)?,
+            resolution: d.opt_coded("resolution", self.resolution.as_deref())?,
+            complexity: d.opt_coded("complexity", self.complexity.as_deref())?,
             remote: self.remote,
             legal_days: self.legal_days,
-            counting: d.opt_code("counting", self.counting.as_deref(), Counting::from_code)?,
+            counting: d.opt_coded("counting", self.counting.as_deref())?,
             max_extensions: self.max_extensions,
             max_extension_days: self.max_extension_days,
             extensions_used: self.extensions_used,

@@ -14,7 +14,7 @@
 //! Petition {
 //!     id: d.id("id", &row.id)?,
 //!     received_on: d.date("received_on", &row.received_on)?,
-//!     state: d.code("state", &row.state, State::from_code)?,
+//!     state: d.coded("state", &row.state)?,
 //!     closed_at: d.opt_timestamp("closed_at", row.closed_at)?,
 //!     ..
 //! }
@@ -122,6 +122,21 @@ impl<'k> RowDecoder<'k> {
         parse: impl FnOnce(&C) -> Option<T>,
     ) -> Result<Option<T>, CorruptRow> {
         code.map(|c| self.code(column, c, parse)).transpose()
+    }
+
+    /// A value of a closed vocabulary stored as its code
+    /// ([`crate::coded`]); a code this version does not know is an error.
+    pub fn coded<T: crate::coded::Coded>(&self, column: &'static str, code: &str) -> Result<T, CorruptRow> {
+        T::from_code(code).map_err(|_| self.corrupt(column, code, "a known code"))
+    }
+
+    /// An optional coded value (NULL for none).
+    pub fn opt_coded<T: crate::coded::Coded>(
+        &self,
+        column: &'static str,
+        code: Option<&str>,
+    ) -> Result<Option<T>, CorruptRow> {
+        code.map(|c| self.coded(column, c)).transpose()
     }
 
     /// A stored integer narrowed to the type the domain uses.

@@ -13,21 +13,6 @@ use crate::domain::report::{MAX_SECTION, section_title};
 /// Longest ad-hoc period, in days.
 const MAX_AD_HOC_DAYS: i64 = 3660;
 
-/// The period kind of a request, `None` when unspecified or unknown.
-pub fn kind_from_wire(value: i32) -> Option<Kind> {
-    use wire::PeriodKind as W;
-    Some(match W::try_from(value).ok()? {
-        W::Unspecified => return None,
-        W::Weekly => Kind::Weekly,
-        W::Monthly => Kind::Monthly,
-        W::Quarterly => Kind::Quarterly,
-        W::SixMonth => Kind::SixMonth,
-        W::NineMonth => Kind::NineMonth,
-        W::Yearly => Kind::Yearly,
-        W::AdHoc => Kind::AdHoc,
-    })
-}
-
 /// The period fields of a request, as given.
 pub struct PeriodFields<'a> {
     pub kind: i32,
@@ -41,7 +26,7 @@ pub struct PeriodFields<'a> {
 /// exactly a period of the kind. `None` when a field is wrong (recorded in
 /// the checker).
 pub fn period(c: &mut Checker, f: &PeriodFields<'_>, policy: &Policy) -> Option<Period> {
-    let Some(kind) = kind_from_wire(f.kind) else {
+    let Ok(kind) = Kind::from_wire(f.kind) else {
         if f.kind == 0 {
             c.violation("kind", "REQUIRED", "Phải chọn loại kỳ báo cáo");
         } else {

@@ -13,7 +13,7 @@ use vanphong_proto::reporting::v1 as wire;
 
 use super::Shared;
 use super::checks::{self, PeriodFields};
-use super::convert::{period_to_wire, status_to_wire};
+use super::convert::period_to_wire;
 use crate::domain::completeness::{Timeliness, classify};
 use crate::store;
 
@@ -84,7 +84,7 @@ pub(crate) async fn get(
                 depth: i32::try_from(depth).unwrap_or(i32::MAX),
                 deadline: format_date(deadline),
                 report_id: report.map(|r| r.id.to_string()).unwrap_or_default(),
-                report_status: report.map_or(0, |r| status_to_wire(r.status)),
+                report_status: report.map_or(0, |r| r.status.to_wire()),
                 sent_at: report
                     .filter(|r| r.status.sent())
                     .and_then(|r| r.sent_at)

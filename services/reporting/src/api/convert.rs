@@ -14,46 +14,8 @@ use crate::domain::policy::{Policy, weekday};
 use crate::domain::report::{Report, SECTIONS, Status};
 use crate::store::reports::Event;
 
-/// A period kind on the wire.
-pub fn kind_to_wire(kind: Kind) -> i32 {
-    use wire::PeriodKind as W;
-    (match kind {
-        Kind::Weekly => W::Weekly,
-        Kind::Monthly => W::Monthly,
-        Kind::Quarterly => W::Quarterly,
-        Kind::SixMonth => W::SixMonth,
-        Kind::NineMonth => W::NineMonth,
-        Kind::Yearly => W::Yearly,
-        Kind::AdHoc => W::AdHoc,
-    }) as i32
-}
-
-/// A report status on the wire.
-pub fn status_to_wire(status: Status) -> i32 {
-    use wire::ReportStatus as W;
-    (match status {
-        Status::Draft => W::Draft,
-        Status::Submitted => W::Submitted,
-        Status::Approved => W::Approved,
-        Status::Sent => W::Sent,
-        Status::Accepted => W::Accepted,
-        Status::Returned => W::Returned,
-    }) as i32
-}
-
-/// A report status from a request, `None` when unspecified or unknown.
-pub fn status_from_wire(value: i32) -> Option<Status> {
-    use wire::ReportStatus as W;
-    Some(match W::try_from(value).ok()? {
-        W::Unspecified => return None,
-        W::Draft => Status::Draft,
-        W::Submitted => Status::Submitted,
-        W::Approved => Status::Approved,
-        W::Sent => Status::Sent,
-        W::Accepted => Status::Accepted,
-        W::Returned => Status::Returned,
-    })
-}
+vanphong_platform::wire_enum!(Kind => wire::PeriodKind { Weekly, Monthly, Quarterly, SixMonth, NineMonth, Yearly, AdHoc });
+vanphong_platform::wire_enum!(Status => wire::ReportStatus { Draft, Submitted, Approved, Sent, Accepted, Returned });
 
 /// A weekday on the wire (Monday = 1).
 pub fn weekday_to_wire(day: Weekday) -> i32 {
@@ -71,7 +33,7 @@ pub fn weekday_from_wire(value: i32) -> Option<Weekday> {
 /// A period, with an office's deadline when given.
 pub fn period_to_wire(period: &Period, deadline: Option<(Uuid, NaiveDate)>) -> wire::Period {
     wire::Period {
-        kind: kind_to_wire(period.kind),
+        kind: period.kind.to_wire(),
         year: period.year,
         number: i32::try_from(period.number).unwrap_or_default(),
         from: format_date(period.from),
@@ -137,7 +99,7 @@ pub fn report_to_wire(s: &Shared, r: &Report, events: &[Event]) -> wire::Report 
         office_name: s.office_name(r.office_id),
         period: Some(period_to_wire(&r.period, Some((r.office_id, r.deadline)))),
         title: r.title.clone(),
-        status: status_to_wire(r.status),
+        status: r.status.to_wire(),
         sections: SECTIONS
             .iter()
             .map(|(code, title)| wire::Section {

@@ -42,7 +42,7 @@ impl PeriodApi {
         let caller = Caller::of(&request)?;
         let req = request.into_inner();
         let mut c = Checker::new();
-        let kind = c.known_enum("kind", req.kind, checks::kind_from_wire, Kind::Monthly);
+        let kind = c.wire("kind", req.kind, Kind::Monthly);
         if kind == Kind::AdHoc {
             c.violation("kind", "NOT_PERIODIC", "Báo cáo đột xuất không có kỳ cố định");
         }
@@ -84,7 +84,7 @@ impl PeriodApi {
                 &policy,
             )
         } else {
-            let kind = c.known_enum("kind", req.kind, checks::kind_from_wire, Kind::Monthly);
+            let kind = c.wire("kind", req.kind, Kind::Monthly);
             let on = c.date("on", &req.on);
             if req.year != 0 || req.number != 0 || !req.from.is_empty() || !req.to.is_empty() {
                 c.violation(

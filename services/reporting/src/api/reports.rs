@@ -16,7 +16,7 @@ use vanphong_proto::reporting::v1 as wire;
 use vanphong_proto::reporting::v1::report_service_server::ReportService;
 
 use super::checks::{self, PeriodFields};
-use super::convert::{figures_to_wire, report_to_wire, status_from_wire};
+use super::convert::{figures_to_wire, report_to_wire};
 use super::{Shared, WRITERS};
 use crate::domain::figures::{FigureTable, RollUpError, roll_up};
 use crate::domain::layout::place_of;
@@ -81,7 +81,7 @@ impl ReportApi {
             },
             &policy,
         );
-        let ad_hoc = checks::kind_from_wire(req.kind) == Some(Kind::AdHoc);
+        let ad_hoc = Kind::from_wire(req.kind) == Ok(Kind::AdHoc);
         let title = c.optional_text("title", &req.title, MAX_TITLE);
         if title.is_none() && ad_hoc {
             c.violation("title", "REQUIRED", "Báo cáo đột xuất cần có trích yếu");
@@ -209,7 +209,7 @@ impl ReportApi {
         let req = request.into_inner();
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-        let kind = (req.kind != 0).then(|| c.known_enum("kind", req.kind, checks::kind_from_wire, Kind::Monthly));
+        let kind = (req.kind != 0).then(|| c.wire("kind", req.kind, Kind::Monthly));
         if req.year != 0 && !crate::domain::period::YEARS.contains(&req.year) {
             c.violation("year", "OUT_OF_RANGE", "Năm phải trong khoảng 1990–2199");
         }
@@ -217,7 +217,7 @@ impl ReportApi {
             .statuses
             .iter()
             .enumerate()
-            .map(|(i, v)| c.known_enum(&format!("statuses[{i}]"), *v, status_from_wire, ReportStatus::Draft))
+            .map(|(i, v)| c.wire(&format!("statuses[{i}]"), *v, ReportStatus::Draft))
             .collect();
         let limit = c.page_size("page_size", req.page_size, 50, 200);
         let offset = checks::page_token(&mut c, &req.page_token);

@@ -13,59 +13,20 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-/// How often a report is made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    Weekly,
-    Monthly,
-    Quarterly,
-    SixMonth,
-    NineMonth,
-    Yearly,
-    AdHoc,
+vanphong_platform::coded! {
+    /// How often a report is made.
+    pub enum Kind {
+        Weekly = ("weekly", "tuần"),
+        Monthly = ("monthly", "tháng"),
+        Quarterly = ("quarterly", "quý"),
+        SixMonth = ("six_month", "6 tháng"),
+        NineMonth = ("nine_month", "9 tháng"),
+        Yearly = ("yearly", "năm"),
+        AdHoc = ("ad_hoc", "đột xuất"),
+    }
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
-        Kind::Weekly,
-        Kind::Monthly,
-        Kind::Quarterly,
-        Kind::SixMonth,
-        Kind::NineMonth,
-        Kind::Yearly,
-        Kind::AdHoc,
-    ];
-
-    /// Stable code used in storage.
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::Weekly => "weekly",
-            Kind::Monthly => "monthly",
-            Kind::Quarterly => "quarterly",
-            Kind::SixMonth => "six_month",
-            Kind::NineMonth => "nine_month",
-            Kind::Yearly => "yearly",
-            Kind::AdHoc => "ad_hoc",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.code() == code)
-    }
-
-    /// The kind's name, as people know it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Weekly => "tuần",
-            Kind::Monthly => "tháng",
-            Kind::Quarterly => "quý",
-            Kind::SixMonth => "6 tháng",
-            Kind::NineMonth => "9 tháng",
-            Kind::Yearly => "năm",
-            Kind::AdHoc => "đột xuất",
-        }
-    }
-
     /// How many periods of this kind a reporting year has at most (0 for
     /// ad-hoc reports, which have no numbers).
     pub fn max_number(self) -> u32 {

@@ -14,54 +14,19 @@ use vanphong_platform::Error;
 use super::figures::FigureTable;
 use super::period::Period;
 
-/// Where a report stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Status {
-    Draft,
-    Submitted,
-    Approved,
-    Sent,
-    Accepted,
-    Returned,
+vanphong_platform::coded! {
+    /// Where a report stands.
+    pub enum Status {
+        Draft = ("draft", "dự thảo"),
+        Submitted = ("submitted", "đã trình"),
+        Approved = ("approved", "đã duyệt"),
+        Sent = ("sent", "đã gửi cấp trên"),
+        Accepted = ("accepted", "cấp trên đã tiếp nhận"),
+        Returned = ("returned", "cấp trên trả lại"),
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Draft,
-        Status::Submitted,
-        Status::Approved,
-        Status::Sent,
-        Status::Accepted,
-        Status::Returned,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Submitted => "submitted",
-            Status::Approved => "approved",
-            Status::Sent => "sent",
-            Status::Accepted => "accepted",
-            Status::Returned => "returned",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.code() == code)
-    }
-
-    /// The state's name, for messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Draft => "dự thảo",
-            Status::Submitted => "đã trình",
-            Status::Approved => "đã duyệt",
-            Status::Sent => "đã gửi cấp trên",
-            Status::Accepted => "cấp trên đã tiếp nhận",
-            Status::Returned => "cấp trên trả lại",
-        }
-    }
-
     /// Whether staff may still change the sections and figures.
     pub fn editable(self) -> bool {
         matches!(self, Status::Draft | Status::Returned)

@@ -60,14 +60,14 @@ impl Row {
             id: d.id("id", &self.id)?,
             office_id: d.id("office_id", &self.office_id)?,
             period: Period {
-                kind: d.code("kind", self.kind.as_str(), Kind::from_code)?,
+                kind: d.coded("kind", &self.kind)?,
                 year: d.int("period_year", self.period_year)?,
                 number: d.int("period_number", self.period_number)?,
                 from: d.date("period_from", &self.period_from)?,
                 to: d.date("period_to", &self.period_to)?,
             },
             title: self.title,
-            status: d.code("status", self.status.as_str(), Status::from_code)?,
+            status: d.coded("status", &self.status)?,
             sections: d.json("sections_json", &self.sections_json)?,
             figures: self
                 .figures_json

@@ -52,7 +52,7 @@ async fn the_lists_sql_admits_exactly_what_the_rule_admits() {
     let mut tx = db.begin_write().await.expect("tx");
     for office in [held, other] {
         for direction in [Direction::Incoming, Direction::Outgoing] {
-            for status in Status::ALL {
+            for &status in Status::ALL {
                 for level in 0..=3 {
                     for on_distribution in [false, true] {
                         let mut d = Document::blank(Uuid::now_v7(), office, direction, status, Uuid::nil(), at);
