@@ -315,6 +315,16 @@ pub async fn start(
     )
     .await?;
 
+    // The full demo signs what it issues: its CA must exist before the
+    // documents service reads its trust anchors and key passphrase.
+    let demo_signing = if demo == Demo::Full && gateway.bootstrapped {
+        Some(
+            demo::signing::DemoSigning::prepare(settings, clock.now().into())
+                .map_err(|e| CommandError::Demo(e.to_string()))?,
+        )
+    } else {
+        None
+    };
     let mut backend_settings = settings.clone();
     backend_settings.directory_url = Addresses::from(addr);
     // Services call each other directly, as separate processes would.
@@ -338,6 +348,7 @@ pub async fn start(
                 &gateway.admin_password,
                 vanphong_platform::clock::local_date(clock_now),
                 demo == Demo::Full,
+                demo_signing.as_ref(),
             )
             .await
             .map_err(|e| CommandError::Demo(e.to_string()))?,

@@ -254,6 +254,10 @@ async fn issue(
     stage: Issuing,
 ) -> Result<Document, DemoError> {
     let mut outgoing = OutgoingServiceClient::new(channel.clone());
+    let mut draft = draft;
+    if draft.body.is_empty() {
+        draft.body = body_of(&draft.subject);
+    }
     let subject = draft.subject.clone();
     let fail = |step: &str| call_error(format!("{step} “{subject}”"));
     let id = outgoing
@@ -290,6 +294,7 @@ async fn issue(
                     document_id: id.clone(),
                     signing_prefix: "T/M".into(),
                     signer_position: "Bí thư".into(),
+                    on_behalf_of: "Ban Thường vụ".into(),
                 },
                 &desk.leader,
             ))
@@ -314,6 +319,34 @@ async fn issue(
             .into_inner();
     }
     Ok(document)
+}
+
+/// The text of a demo document about `subject`: the grounds, what is
+/// asked, and who carries it out, as an office would write it.
+fn body_of(subject: &str) -> String {
+    let topic = subject.trim_start_matches("V/v ").trim();
+    [
+        "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;".to_string(),
+        "Căn cứ Quy chế làm việc của Ban Chấp hành Đảng bộ, Ban Thường vụ nhiệm kỳ 2025 - 2030;".to_string(),
+        format!(
+            "Để thực hiện tốt nội dung {}, Ban Thường vụ yêu cầu các cấp ủy, tổ chức đảng trực thuộc quán triệt, \
+             xây dựng kế hoạch cụ thể, phân công rõ người, rõ việc, rõ thời hạn hoàn thành.",
+            lowercase_first(topic)
+        ),
+        "Các đồng chí cấp ủy viên phụ trách theo dõi, đôn đốc việc thực hiện; định kỳ báo cáo kết quả về \
+         Văn phòng cấp ủy để tổng hợp, báo cáo Thường trực."
+            .to_string(),
+        "Văn bản này có hiệu lực kể từ ngày ký.".to_string(),
+    ]
+    .join("\n")
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Moves a registered incoming document from `Registered` to `to`.

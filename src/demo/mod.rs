@@ -8,6 +8,7 @@ mod documents;
 mod finance;
 mod petitions;
 mod reporting;
+pub mod signing;
 
 use std::net::SocketAddr;
 
@@ -32,6 +33,9 @@ pub enum DemoError {
     Connect(#[from] tonic::transport::Error),
     #[error("{what}: {status}")]
     Call { what: String, status: tonic::Status },
+    /// The demo's certificate authority or keys could not be made.
+    #[error("demo signing keys: {0}")]
+    Keys(String),
 }
 
 /// An office of the demo and who works there.
@@ -47,6 +51,8 @@ pub struct DemoOffice {
 
 #[derive(Debug, Clone)]
 pub struct DemoUser {
+    /// The directory's id of the user.
+    pub id: String,
     pub username: String,
     pub full_name: &'static str,
     pub role: Role,
@@ -274,6 +280,7 @@ pub async fn load(
     admin_password: &str,
     today: NaiveDate,
     services: bool,
+    signing: Option<&signing::DemoSigning>,
 ) -> Result<DemoReport, DemoError> {
     let channel: Channel = Endpoint::from_shared(format!("http://{addr}"))?.connect().await?;
     let signed_in = AuthServiceClient::new(channel.clone())
@@ -324,7 +331,7 @@ pub async fn load(
         };
         for ((role, role_slug), full_name) in ROLE_SLUGS.iter().zip(plan.people) {
             let username = format!("{}.{role_slug}", plan.slug);
-            users
+            let created = users
                 .create_user(authorized(
                     CreateUserRequest {
                         request_id: format!("demo-user-{username}"),
@@ -338,14 +345,19 @@ pub async fn load(
                     &token,
                 ))
                 .await
-                .map_err(call_error(format!("create user {username}")))?;
+                .map_err(call_error(format!("create user {username}")))?
+                .into_inner();
             office.users.push(DemoUser {
+                id: created.id,
                 username,
                 full_name,
                 role: *role,
             });
         }
         report.offices.push(office);
+    }
+    if let Some(signing) = signing {
+        signing.enrol(&report)?;
     }
     if services {
         documents::load(&channel, &report, today).await?;

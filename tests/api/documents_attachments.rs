@@ -190,6 +190,7 @@ pub(crate) async fn issue(app: &TestApp, slug: &str, drafter: &str, id: &str) ->
                 document_id: id.into(),
                 signing_prefix: "T/M".into(),
                 signer_position: "Bí thư".into(),
+                on_behalf_of: String::new(),
             },
             &leader,
         ))

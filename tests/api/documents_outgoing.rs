@@ -14,13 +14,13 @@ use vanphong_proto::documents::v1::{
 use crate::helpers::{TestApp, authed, spawn_app, violated_fields};
 
 /// The clerk's, leader's and drafter's tokens of one office.
-struct Desk {
-    clerk: String,
-    leader: String,
-    drafter: String,
+pub(crate) struct Desk {
+    pub clerk: String,
+    pub leader: String,
+    pub drafter: String,
 }
 
-async fn desk(app: &TestApp, slug: &str) -> Desk {
+pub(crate) async fn desk(app: &TestApp, slug: &str) -> Desk {
     Desk {
         clerk: app.token(slug, Role::Clerk).await,
         leader: app.token(slug, Role::Leader).await,
@@ -28,7 +28,7 @@ async fn desk(app: &TestApp, slug: &str) -> Desk {
     }
 }
 
-async fn term(app: &TestApp, slug: &str, name: &str, starts: &str, ends: &str, congress: bool) {
+pub(crate) async fn term(app: &TestApp, slug: &str, name: &str, starts: &str, ends: &str, congress: bool) {
     let admin = app.token(slug, Role::Admin).await;
     app.terms()
         .create_term(authed(
@@ -46,7 +46,7 @@ async fn term(app: &TestApp, slug: &str, name: &str, starts: &str, ends: &str, c
         .expect("term");
 }
 
-fn draft(type_code: &str, subject: &str, recipients: Vec<RecipientInput>) -> CreateDraftRequest {
+pub(crate) fn draft(type_code: &str, subject: &str, recipients: Vec<RecipientInput>) -> CreateDraftRequest {
     CreateDraftRequest {
         type_code: type_code.into(),
         subject: subject.into(),
@@ -57,7 +57,7 @@ fn draft(type_code: &str, subject: &str, recipients: Vec<RecipientInput>) -> Cre
 }
 
 /// Drafts, reviews, approves and signs; returns the signed document.
-async fn signed(app: &TestApp, d: &Desk, request: CreateDraftRequest, prefix: &str) -> Document {
+pub(crate) async fn signed(app: &TestApp, d: &Desk, request: CreateDraftRequest, prefix: &str) -> Document {
     let doc = app
         .outgoing()
         .create_draft(authed(request, &d.drafter))
@@ -90,6 +90,11 @@ async fn signed(app: &TestApp, d: &Desk, request: CreateDraftRequest, prefix: &s
                 document_id: doc.id.clone(),
                 signing_prefix: prefix.into(),
                 signer_position: "Bí thư".into(),
+                on_behalf_of: if prefix.is_empty() {
+                    String::new()
+                } else {
+                    "Ban Thường vụ".into()
+                },
             },
             &d.leader,
         ))
@@ -98,7 +103,7 @@ async fn signed(app: &TestApp, d: &Desk, request: CreateDraftRequest, prefix: &s
         .into_inner()
 }
 
-async fn number(app: &TestApp, d: &Desk, id: &str) -> Document {
+pub(crate) async fn number(app: &TestApp, d: &Desk, id: &str) -> Document {
     app.outgoing()
         .issue_number(authed(IssueNumberRequest { document_id: id.into() }, &d.clerk))
         .await
@@ -196,6 +201,7 @@ async fn party_numbers_run_per_type_per_term_and_secret_shares_the_series() {
                 document_id: n1.id.clone(),
                 signing_prefix: "TM.".into(),
                 signer_position: "Bí thư".into(),
+                on_behalf_of: String::new(),
             },
             &d.leader,
         ))
@@ -326,7 +332,7 @@ async fn state_numbering_is_yearly_with_a_separate_secret_series() {
     assert_eq!(violated_fields(&e), vec!["type_code"]);
 }
 
-fn to_office(app: &TestApp, slug: &str) -> RecipientInput {
+pub(crate) fn to_office(app: &TestApp, slug: &str) -> RecipientInput {
     RecipientInput {
         office_id: app.office_id(slug),
         ..Default::default()

@@ -24,6 +24,7 @@ mod demo;
 mod documents_attachments;
 mod documents_edxml;
 mod documents_incoming;
+mod documents_issuing;
 mod documents_outgoing;
 mod documents_registers;
 mod documents_secrecy;

@@ -198,6 +198,8 @@ pub struct AttachmentLine {
     pub signature: String,
     /// The signatures do not hold: shown as a warning.
     pub signature_bad: bool,
+    /// The document as issued (rendered and signed when numbered).
+    pub issued: bool,
 }
 
 /// The document's files, as listed by the documents service.
@@ -214,6 +216,7 @@ pub async fn attachments(ctx: &Ctx, document_id: &str) -> Result<Vec<AttachmentL
     Ok(listed
         .iter()
         .map(|a| AttachmentLine {
+            issued: a.issued,
             href: format!("/documents/{document_id}/attachments/{}", a.id),
             name: a.file_name.clone(),
             size: format::size(a.size),

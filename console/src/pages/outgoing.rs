@@ -335,6 +335,7 @@ pub async fn create(ctx: Ctx, multipart: Multipart) -> Result<Response, ConsoleE
             request_id: form.get("request_id"),
             type_code: form.get("type_code"),
             subject: form.get("subject"),
+            body: form.get("body"),
             urgency: number(&form, "urgency")?,
             secrecy: number(&form, "secrecy")?,
             pages: number(&form, "pages")?,
@@ -418,6 +419,8 @@ struct DocumentPage {
     returned_note: String,
     cancel_reason: String,
     edit_subject: String,
+    /// The draft's text, for editing and reading.
+    edit_body: String,
     recipients: Vec<RecipientLine>,
     attachments: Vec<AttachmentLine>,
     events: Vec<EventLine>,
@@ -548,6 +551,7 @@ async fn render_page(
     } else {
         d.subject.clone()
     };
+    let edit_body = if refilled { kept.get("body") } else { d.body.clone() };
     let current_offices: Vec<String> = if refilled {
         kept.all("recipient_office_ids")
     } else {
@@ -613,6 +617,7 @@ async fn render_page(
         returned_note,
         cancel_reason: d.cancel_reason.clone(),
         edit_subject,
+        edit_body,
         recipients: d
             .recipients
             .iter()
@@ -663,6 +668,7 @@ pub async fn edit(ctx: Ctx, Path(id): Path<String>, multipart: Multipart) -> Res
     let request = UpdateDraftRequest {
         document_id: id.clone(),
         subject: Some(form.get("subject")),
+        body: Some(form.get("body")),
         recipients: Some(Recipients {
             recipients: recipients_of(&form),
         }),
@@ -728,6 +734,7 @@ pub async fn sign(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Re
         document_id: id.clone(),
         signing_prefix: form.get("signing_prefix"),
         signer_position: form.get("signer_position"),
+        on_behalf_of: form.get("on_behalf_of"),
     };
     let result = ctx.services().outgoing()?.sign(ctx.call(request)).await;
     after(&ctx, &id, form, result, "signed").await

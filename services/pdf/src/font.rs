@@ -87,6 +87,15 @@ pub fn typeface(style: Style) -> Result<&'static Typeface, Error> {
     }
 }
 
+/// The first character of `text` the document typeface cannot print, if
+/// any: a draft is checked when it is written, not when it is issued.
+pub fn unprintable(text: &str) -> Option<char> {
+    let face = typeface(Style::Regular).ok()?;
+    text.nfc()
+        .filter(|c| !c.is_whitespace())
+        .find(|c| face.face.glyph_index(*c).is_none())
+}
+
 /// One character as set: its glyph, its advance in text space units per
 /// 1000 of the font size, and the text it stands for (for copying and
 /// searching the PDF).

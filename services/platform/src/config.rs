@@ -167,6 +167,21 @@ pub struct Options {
     /// does not exist]. Read when the documents service starts.
     #[arg(long, env = "VANPHONG_TRUST_ANCHORS_FILE", global = true)]
     pub trust_anchors_file: Option<PathBuf>,
+    /// Where the documents service keeps the signing keys of people and
+    /// offices (encrypted PKCS#8 with their certificate chains; README
+    /// "Signed documents") [default: <data-dir>/keys/documents].
+    #[arg(long, env = "VANPHONG_DOCUMENT_KEYS_DIR", global = true)]
+    pub document_keys_dir: Option<PathBuf>,
+    /// The passphrase that opens those keys [default: the file
+    /// `passphrase` in that folder, if there is one; without either,
+    /// documents are issued unsigned].
+    #[arg(
+        long,
+        env = "VANPHONG_DOCUMENT_KEYS_PASSPHRASE",
+        global = true,
+        hide_env_values = true
+    )]
+    pub document_keys_passphrase: Option<String>,
     /// Public-holiday calendar (TOML) replacing the built-in Vietnamese one.
     #[arg(long, env = "VANPHONG_HOLIDAYS_FILE", global = true)]
     pub holidays_file: Option<PathBuf>,
@@ -242,6 +257,8 @@ pub struct Settings {
     pub audit_key_file: PathBuf,
     pub audit_checkpoint_interval: Duration,
     pub trust_anchors_file: PathBuf,
+    pub document_keys_dir: PathBuf,
+    pub document_keys_passphrase: Option<String>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
@@ -273,6 +290,7 @@ impl Options {
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
             admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, sign_in_free_failures_per_address, documents_url, petitions_url, finance_url, reporting_url,
             attachment_max_bytes, documents_blob_store, audit_key_file, audit_checkpoint_interval_secs, trust_anchors_file,
+            document_keys_dir, document_keys_passphrase,
         )
     }
 
@@ -351,6 +369,10 @@ impl Options {
             trust_anchors_file: self
                 .trust_anchors_file
                 .unwrap_or_else(|| data_dir.join("keys").join("trust-anchors.pem")),
+            document_keys_dir: self
+                .document_keys_dir
+                .unwrap_or_else(|| data_dir.join("keys").join("documents")),
+            document_keys_passphrase: self.document_keys_passphrase,
             audit_checkpoint_interval: Duration::from_secs(positive(
                 "audit-checkpoint-interval-secs",
                 self.audit_checkpoint_interval_secs,

@@ -115,6 +115,7 @@ pub(crate) fn attachment_to_wire(a: &Attachment) -> wire::Attachment {
         uploaded_by: a.uploaded_by.to_string(),
         uploaded_at: Some(to_timestamp(a.uploaded_at)),
         signature_check: a.signature.as_ref().map(|c| signature_to_wire(c, a.uploaded_at)),
+        issued: a.issued,
     }
 }
 
@@ -342,6 +343,7 @@ impl AttachmentApi {
             uploaded_by: caller.subject_id,
             uploaded_at: now,
             signature,
+            issued: false,
         };
         store::attachments::insert(&mut tx, &attachment).await?;
         store::people::add_event(

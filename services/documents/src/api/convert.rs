@@ -70,6 +70,8 @@ pub struct Extras {
     pub distribution: Vec<Uuid>,
     pub events: Vec<Event>,
     pub recipients: Vec<Recipient>,
+    /// An outgoing document's text.
+    pub body: String,
 }
 
 pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::Document {
@@ -163,5 +165,7 @@ pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::
         drafter_name: snapshot.optional_person_name(d.drafter_id),
         registered_by_id: id(d.registered_by),
         registered_by_name: snapshot.optional_person_name(d.registered_by),
+        body: extras.body,
+        on_behalf_of: d.on_behalf_of.clone(),
     }
 }

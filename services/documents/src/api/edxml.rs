@@ -402,6 +402,7 @@ impl EdxmlApi {
                 uploaded_by: caller.subject_id,
                 uploaded_at: now,
                 signature: signature.clone(),
+                issued: false,
             };
             store::attachments::insert(&mut tx, &attachment).await?;
             if let Some(flag) = signature_event(caller, now, &attachment.file_name, attachment.signature.as_ref()) {

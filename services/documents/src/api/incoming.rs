@@ -48,6 +48,11 @@ impl Shared {
             distribution: store::people::distribution(tx, document.id).await?,
             events: store::people::events(tx, document.id).await?,
             recipients: store::recipients::of_document(tx, document.id).await?,
+            body: if document.direction == Direction::Outgoing {
+                store::texts::get(tx, document.id).await?
+            } else {
+                String::new()
+            },
         };
         let answer = document_to_wire(self, document, extras);
         paging::ensure_fits(&answer, "Văn bản")?;

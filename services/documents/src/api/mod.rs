@@ -7,6 +7,7 @@ mod convert;
 mod edxml;
 mod flow;
 mod incoming;
+mod issuing;
 mod outgoing;
 mod queries;
 mod registers;
@@ -40,6 +41,7 @@ use crate::blob::BlobStore;
 use crate::domain::access;
 use crate::domain::document::Document;
 use crate::store;
+use vanphong_pdf::sign::keys::KeyStore;
 use vanphong_pdf::verify::TrustAnchors;
 
 /// What every handler shares.
@@ -50,6 +52,10 @@ pub(crate) struct Shared {
     type_names: RwLock<HashMap<String, String>>,
     /// The roots trusted when checking the signatures of stored PDFs.
     pub anchors: Arc<TrustAnchors>,
+    /// The signing keys of people and offices, for issuing documents.
+    pub keys: Arc<KeyStore>,
+    /// Where attachments' bytes are kept.
+    pub blobs: Arc<BlobStore>,
 }
 
 impl Shared {
@@ -116,11 +122,17 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         roots = anchors.certificates().len(),
         "trust anchors for digital signatures"
     );
+    let keys = Arc::new(KeyStore::new(
+        ctx.settings.document_keys_dir.clone(),
+        issuing::passphrase(&ctx.settings),
+    ));
     let shared = Arc::new(Shared {
         ctx,
         people,
         type_names: RwLock::new(HashMap::new()),
         anchors: Arc::new(anchors),
+        keys,
+        blobs: blobs.clone(),
     });
     shared.refresh_type_names().await?;
     Ok(GrpcServices::new()

@@ -20,6 +20,7 @@ use vanphong_proto::documents::v1::outgoing_service_server::OutgoingService;
 
 use super::Shared;
 use super::flow::{self, StepSpec, change, event};
+use super::issuing;
 use crate::domain::document::Document;
 use crate::domain::flow::Step as _;
 use crate::domain::kinds::{Channel, Direction, Status as DocStatus, Urgency};
@@ -31,6 +32,24 @@ pub struct OutgoingApi(pub(crate) Arc<Shared>);
 
 const MAX_SUBJECT: usize = 2000;
 const MAX_NOTE: usize = 4000;
+
+/// Longest text of a document, in characters.
+const MAX_BODY: usize = 100_000;
+
+/// A document's text: line ends as a browser sends them made plain, every
+/// character printable in the document typeface.
+fn check_body(c: &mut Checker, field: &str, value: &str) -> String {
+    let body = value.replace("\r\n", "\n");
+    let body = c.optional_text(field, &body, MAX_BODY).unwrap_or_default();
+    if let Some(ch) = vanphong_pdf::font::unprintable(&body) {
+        c.violation(
+            field,
+            "UNPRINTABLE",
+            format!("Ký tự “{ch}” không in được trong phông chữ của văn bản"),
+        );
+    }
+    body
+}
 
 /// A recipient as asked for: an office of the deployment, or an outside
 /// body by name.
@@ -154,6 +173,7 @@ impl OutgoingApi {
         if !unit.chars().all(char::is_alphanumeric) {
             c.violation("drafting_unit_code", "INVALID_FORMAT", "Chỉ gồm chữ cái và chữ số");
         }
+        let body = check_body(&mut c, "body", &req.body);
         let recipients = self.check_recipients(&mut c, "recipients", office, &req.recipients);
         let distribution: Vec<Uuid> = req
             .distribution
@@ -206,6 +226,9 @@ impl OutgoingApi {
         d.drafting_unit_code = unit;
         d.congress = req.congress;
         store::documents::insert(&mut tx, &d).await?;
+        if !body.is_empty() {
+            store::texts::put(&mut tx, d.id, &body, now).await?;
+        }
         store::recipients::replace(&mut tx, d.id, &recipients).await?;
         let mut named = distribution;
         named.push(caller.subject_id);
@@ -257,6 +280,7 @@ impl OutgoingApi {
             .recipients
             .as_ref()
             .map(|r| self.check_recipients(&mut c, "recipients.recipients", current.office_id, &r.recipients));
+        let body = req.body.as_deref().map(|v| check_body(&mut c, "body", v));
         c.finish()?;
         if let Some(code) = &type_code {
             let (convention, _, _) = self.office_numbering(current.office_id)?;
@@ -294,27 +318,35 @@ impl OutgoingApi {
             },
         )
         .await?;
-        match recipients {
-            Some(recipients) => self.replace_recipients(&caller, id, &recipients).await,
-            None => Ok(answer),
+        if recipients.is_none() && body.is_none() {
+            return Ok(answer);
         }
+        self.replace_parts(&caller, id, recipients.as_deref(), body.as_deref())
+            .await
     }
 
-    async fn replace_recipients(
+    /// Replaces a draft's recipients and text, kept outside its row.
+    async fn replace_parts(
         &self,
         caller: &Caller,
         id: Uuid,
-        recipients: &[RecipientEntry],
+        recipients: Option<&[RecipientEntry]>,
+        body: Option<&str>,
     ) -> Result<wire::Document, Error> {
         let s = &self.0;
         let mut tx = s.ctx.db.begin_write().await?;
         let (document, _) = s.visible(&mut tx, caller, id, true).await?;
         if document.status != DocStatus::Draft {
             return Err(Error::FailedPrecondition(
-                "Chỉ sửa nơi nhận khi văn bản còn là dự thảo".into(),
+                "Chỉ sửa nơi nhận và nội dung khi văn bản còn là dự thảo".into(),
             ));
         }
-        store::recipients::replace(&mut tx, id, recipients).await?;
+        if let Some(recipients) = recipients {
+            store::recipients::replace(&mut tx, id, recipients).await?;
+        }
+        if let Some(body) = body {
+            store::texts::put(&mut tx, id, body, s.ctx.clock.now()).await?;
+        }
         let answer = s.answer(&mut tx, &document).await?;
         tx.commit().await?;
         Ok(answer)
@@ -354,6 +386,9 @@ impl OutgoingApi {
         let id = c.id("document_id", &req.document_id);
         let prefix = req.signing_prefix.trim().to_string();
         let position = c.text("signer_position", &req.signer_position, 300);
+        let on_behalf_of = c
+            .optional_text("on_behalf_of", &req.on_behalf_of, 300)
+            .unwrap_or_default();
         c.finish()?;
         let document = self.peek(&caller, id).await?;
         let (convention, _, _) = self.office_numbering(document.office_id)?;
@@ -393,6 +428,7 @@ impl OutgoingApi {
                 d.signer_name = full_name;
                 d.signer_position = position;
                 d.signing_prefix = prefix;
+                d.on_behalf_of = on_behalf_of;
                 d.signed_at = Some(now);
             },
         )
@@ -416,9 +452,8 @@ impl OutgoingApi {
         caller.require_any_role(&[Role::Clerk])?;
         // Asking again gives the number already issued.
         if document.number.is_some() && matches!(document.status, DocStatus::Numbered | DocStatus::Dispatched) {
-            let answer = s.answer(&mut tx, &document).await?;
             tx.commit().await?;
-            return Ok(answer);
+            return self.issued(&caller, &document).await;
         }
         let next = flow_transition(Action::Number, document.status)?;
         let (convention, issuer_code, _) = self.office_numbering(document.office_id)?;
@@ -462,7 +497,19 @@ impl OutgoingApi {
         store::people::add_distribution(&mut tx, id, &[caller.subject_id]).await?;
         store::people::add_event(&mut tx, id, &event(&caller, now, "number", &after.number_label)).await?;
         audit::record(&mut tx, &caller, now, change(Some(&before), &after, "number")).await?;
-        let answer = s.answer(&mut tx, &after).await?;
+        tx.commit().await?;
+        self.issued(&caller, &after).await
+    }
+
+    /// Makes the document's signed PDF if it has none yet, and answers
+    /// with the document. The number stands even when the PDF cannot be
+    /// made: the history says why, and asking again retries.
+    async fn issued(&self, caller: &Caller, document: &Document) -> Result<wire::Document, Error> {
+        if let Err(e) = issuing::issue(&self.0, caller, document).await {
+            tracing::warn!(document = %document.id, error = %e, "the issued PDF could not be made");
+        }
+        let mut tx = self.0.ctx.db.begin_read().await?;
+        let answer = self.0.answer(&mut tx, document).await?;
         tx.commit().await?;
         Ok(answer)
     }

@@ -9,6 +9,7 @@ pub mod edxml;
 pub mod flow;
 pub mod incoming;
 pub mod kinds;
+pub mod letterhead;
 pub mod numbering;
 pub mod outgoing;
 pub mod register;

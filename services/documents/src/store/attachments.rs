@@ -29,6 +29,9 @@ pub struct Attachment {
     pub uploaded_at: DateTime<Utc>,
     /// For a PDF: its digital signatures as checked when stored.
     pub signature: Option<SignatureCheck>,
+    /// The document as issued: the PDF the suite rendered and signed when
+    /// it was numbered (a recipient's copy keeps the mark).
+    pub issued: bool,
 }
 
 impl Attachment {
@@ -44,12 +47,13 @@ impl Attachment {
             "version": self.version,
             "shared_from": self.shared_from,
             "signature_verdict": self.signature.as_ref().map(|c| c.verdict.code()),
+            "issued": self.issued,
         })
     }
 }
 
 const COLUMNS: &str = "id, document_id, file_name, content_type, size, sha256, blob_key, version, shared_from, \
-     uploaded_by, uploaded_at, signature_verdict, signature_detail";
+     uploaded_by, uploaded_at, signature_verdict, signature_detail, issued";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -66,6 +70,7 @@ struct Row {
     uploaded_at: i64,
     signature_verdict: Option<String>,
     signature_detail: Option<String>,
+    issued: bool,
 }
 
 impl Row {
@@ -99,6 +104,7 @@ impl Row {
                 }
                 None => None,
             },
+            issued: self.issued,
         })
     }
 }
@@ -108,8 +114,8 @@ pub async fn insert(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
     tx.execute(
         query(
             "INSERT INTO attachments (id, document_id, file_name, content_type, size, sha256, blob_key, version, \
-             shared_from, uploaded_by, uploaded_at, signature_verdict, signature_detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+             shared_from, uploaded_by, uploaded_at, signature_verdict, signature_detail, issued) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         .bind(a.id)
         .bind(a.document_id)
@@ -128,7 +134,8 @@ pub async fn insert(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
             a.signature
                 .as_ref()
                 .and_then(|c| serde_json::to_string(&c.detail()).ok()),
-        ),
+        )
+        .bind(a.issued),
     )
     .await?;
     Ok(())

@@ -15,7 +15,7 @@ pub(crate) const COLUMNS: &str = "id, office_id, direction, status, type_code, s
      leader_id, lead_handler_id, handling_deadline, direction_note, assigned_at, reply_document_id, completed_at, \
      filed_at, file_reference, refusal_reason, created_by, created_at, updated_at, number_label, drafter_id, version, \
      signer_id, signing_prefix, signed_at, numbered_at, dispatched_at, cancelled_at, cancel_reason, \
-     drafting_unit_code, congress, series, recall_requested, registered_by";
+     drafting_unit_code, congress, series, recall_requested, registered_by, on_behalf_of";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct Row {
@@ -73,6 +73,7 @@ pub(crate) struct Row {
     congress: bool,
     series: Option<String>,
     recall_requested: bool,
+    on_behalf_of: String,
 }
 
 impl Row {
@@ -133,6 +134,7 @@ impl Row {
             congress: self.congress,
             series: self.series,
             recall_requested: self.recall_requested,
+            on_behalf_of: self.on_behalf_of,
         })
     }
 }
@@ -254,6 +256,7 @@ fn bind_fields(q: vanphong_platform::db::Query, d: &Document) -> vanphong_platfo
         .bind(d.series.clone())
         .bind(d.recall_requested)
         .bind(d.registered_by)
+        .bind(&d.on_behalf_of)
         .bind(d.duplicate_key())
         .bind(d.search_text())
 }

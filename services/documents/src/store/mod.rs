@@ -8,6 +8,7 @@ pub mod people;
 pub mod recipients;
 pub mod reports;
 pub mod terms;
+pub mod texts;
 pub mod work;
 
 use vanphong_platform::db::Migrations;
@@ -25,6 +26,7 @@ pub static MIGRATIONS: Migrations = Migrations {
             "signature_checks",
             "../../migrations/sqlite/0005_signature_checks.sql"
         ),
+        migration!(6, "document_texts", "../../migrations/sqlite/0006_document_texts.sql"),
     ],
     postgres: &[
         migration!(1, "documents", "../../migrations/postgres/0001_documents.sql"),
@@ -36,5 +38,6 @@ pub static MIGRATIONS: Migrations = Migrations {
             "signature_checks",
             "../../migrations/postgres/0005_signature_checks.sql"
         ),
+        migration!(6, "document_texts", "../../migrations/postgres/0006_document_texts.sql"),
     ],
 };

@@ -20,6 +20,7 @@ use x509_cert::serial_number::SerialNumber;
 use x509_cert::spki::{SubjectPublicKeyInfo, SubjectPublicKeyInfoRef};
 use x509_cert::time::{Time, Validity};
 
+use super::keys::{KeyOwner, KeyStore};
 use super::{SoftwareKey, SoftwareSigner};
 use crate::Error;
 
@@ -133,6 +134,59 @@ impl DemoCa {
         };
         let root = build(profile, &key, &key, from, years)?;
         Ok(DemoCa { key, root })
+    }
+
+    /// Keeps the CA's key and root in `store` under `name`, so a later
+    /// start issues from the same root.
+    pub fn save(&self, store: &KeyStore, name: &str, rounds: u32) -> Result<(), Error> {
+        store.store(
+            KeyOwner::Authority,
+            name,
+            &SoftwareKey::EcdsaP256(self.key.clone()),
+            std::slice::from_ref(&self.root),
+            rounds,
+        )
+    }
+
+    /// The CA kept in `store` under `name`, if there is one.
+    pub fn open(store: &KeyStore, name: &str) -> Result<Option<DemoCa>, Error> {
+        match store.key(KeyOwner::Authority, name)? {
+            None => Ok(None),
+            Some((SoftwareKey::EcdsaP256(key), chain)) => {
+                let root = chain
+                    .into_iter()
+                    .next()
+                    .ok_or_else(|| Error::Key("the CA's file holds no certificate".into()))?;
+                Ok(Some(DemoCa { key, root }))
+            }
+            Some((SoftwareKey::Rsa(_), _)) => Err(Error::Key("the demo CA's key is not a P-256 key".into())),
+        }
+    }
+
+    /// Issues a key for a holder and keeps it in `store`, encrypted.
+    pub fn enrol(
+        &self,
+        store: &KeyStore,
+        owner: KeyOwner,
+        id: &str,
+        common_name: &str,
+        organization: &str,
+        from: SystemTime,
+        rounds: u32,
+    ) -> Result<(), Error> {
+        let holder = match owner {
+            KeyOwner::Office => Holder::Office,
+            KeyOwner::Person => Holder::Person,
+            KeyOwner::Authority => Holder::Authority,
+        };
+        let (key, cert) = self.issue(common_name, organization, holder, from, 5)?;
+        store.store(
+            owner,
+            id,
+            &SoftwareKey::EcdsaP256(key),
+            &[cert, self.root.clone()],
+            rounds,
+        )
     }
 
     /// A signer for `common_name` (a person's full name or an office's

@@ -2,10 +2,12 @@
 //! signs ([`Signer`]: a key the deployment holds, or a remote signing
 //! service of the national PKI behind the same interface), the CMS
 //! signature PAdES asks for ([`cms`]), the PDF revision that carries it
-//! ([`pades`]), and the demo's certificate authority ([`ca`]).
+//! ([`pades`]), the keys the deployment holds, encrypted ([`keys`]), and
+//! the demo's certificate authority ([`ca`]).
 
 pub mod ca;
 pub mod cms;
+pub mod keys;
 pub mod pades;
 
 use std::future::Future;

@@ -168,6 +168,7 @@ impl Sources {
                         document_id,
                         signing_prefix: signature.prefix.clone(),
                         signer_position: signature.position.clone(),
+                        on_behalf_of: String::new(),
                     }))
                     .await
             }
