@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use der::EncodePem;
-use vanphong_pdf::sign::ca::DemoCa;
+use vanphong_pdf::sign::ca::{DemoCa, Enrolment};
 use vanphong_pdf::sign::keys::{KeyOwner, KeyStore};
 use vanphong_platform::config::Settings;
 use vanphong_platform::identity::Role;
@@ -107,28 +107,24 @@ impl DemoSigning {
     pub fn enrol(&self, report: &DemoReport) -> Result<(), DemoError> {
         let from = self.now - Duration::from_secs(30 * 86_400);
         for office in &report.offices {
+            let seal = Enrolment {
+                owner: KeyOwner::Office,
+                id: &office.id,
+                common_name: office.name,
+                organization: office.name,
+            };
             self.ca
-                .enrol(
-                    &self.store,
-                    KeyOwner::Office,
-                    &office.id,
-                    office.name,
-                    office.name,
-                    from,
-                    DEMO_ROUNDS,
-                )
+                .enrol(&self.store, &seal, from, DEMO_ROUNDS)
                 .map_err(keys_error)?;
             for user in office.users.iter().filter(|u| u.role == Role::Leader) {
+                let person = Enrolment {
+                    owner: KeyOwner::Person,
+                    id: &user.id,
+                    common_name: user.full_name,
+                    organization: office.name,
+                };
                 self.ca
-                    .enrol(
-                        &self.store,
-                        KeyOwner::Person,
-                        &user.id,
-                        user.full_name,
-                        office.name,
-                        from,
-                        DEMO_ROUNDS,
-                    )
+                    .enrol(&self.store, &person, from, DEMO_ROUNDS)
                     .map_err(keys_error)?;
             }
         }

@@ -65,6 +65,29 @@ async fn the_demo_has_months_of_documents_at_every_step() {
     let by_symbol: BTreeMap<&str, &Document> = issued.iter().map(|d| (d.number_symbol.as_str(), d)).collect();
     let resolution = by_symbol.get("01-NQ/TU").expect("the province's resolution");
     assert_eq!(statuses(&app, &province, resolution).await, ["06", "05", "04", ""]);
+    // It was issued as a PDF signed by the province's leader and sealed
+    // by the province, under the demo's own CA, and the districts' copies
+    // carry the same file.
+    let files = crate::documents_attachments::files(&app)
+        .list_attachments(authed(
+            vanphong_proto::documents::v1::ListAttachmentsRequest {
+                document_id: resolution.id.clone(),
+            },
+            &province,
+        ))
+        .await
+        .expect("attachments")
+        .into_inner()
+        .attachments;
+    let issued_pdf = files.iter().find(|a| a.issued).expect("the issued PDF");
+    assert_eq!(issued_pdf.file_name, "01-NQ-TU.pdf");
+    let check = issued_pdf.signature_check.as_ref().expect("checked");
+    assert_eq!(
+        check.verdict(),
+        vanphong_proto::documents::v1::SignatureVerdict::Valid,
+        "{check:?}"
+    );
+    assert_eq!(check.signatures.len(), 2);
     let invitation = by_symbol.get("01-GM/TU").expect("the province's invitation");
     assert_eq!(statuses(&app, &province, invitation).await, ["01", "01", "01", ""]);
     let pending: BTreeSet<i32> = issued

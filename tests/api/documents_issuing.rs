@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use der::EncodePem;
-use vanphong_pdf::sign::ca::DemoCa;
+use vanphong_pdf::sign::ca::{DemoCa, Enrolment};
 use vanphong_pdf::sign::keys::{KeyOwner, KeyStore};
 use vanphong_pdf::verify::{Verdict, verify};
 use vanphong_platform::identity::Role;
@@ -62,17 +62,13 @@ async fn enrol(app: &TestApp, pki: &Pki, slug: &str) {
     let store = KeyStore::new(app.settings.document_keys_dir.clone(), Some(PASSPHRASE.into()));
     let office = app.demo.office(slug).expect("office");
     let from = SystemTime::from(crate::helpers::start_time()) - Duration::from_secs(86_400 * 30);
-    pki.ca
-        .enrol(
-            &store,
-            KeyOwner::Office,
-            &office.id,
-            office.name,
-            office.name,
-            from,
-            1_000,
-        )
-        .expect("office key");
+    let seal = Enrolment {
+        owner: KeyOwner::Office,
+        id: &office.id,
+        common_name: office.name,
+        organization: office.name,
+    };
+    pki.ca.enrol(&store, &seal, from, 1_000).expect("office key");
     let leader = app
         .demo
         .offices
@@ -80,17 +76,13 @@ async fn enrol(app: &TestApp, pki: &Pki, slug: &str) {
         .flat_map(|o| &o.users)
         .find(|u| u.role == Role::Leader && u.username.starts_with(&format!("{slug}.")));
     let leader = leader.expect("leader");
-    pki.ca
-        .enrol(
-            &store,
-            KeyOwner::Person,
-            &leader.id,
-            leader.full_name,
-            office.name,
-            from,
-            1_000,
-        )
-        .expect("leader key");
+    let person = Enrolment {
+        owner: KeyOwner::Person,
+        id: &leader.id,
+        common_name: leader.full_name,
+        organization: office.name,
+    };
+    pki.ca.enrol(&store, &person, from, 1_000).expect("leader key");
 }
 
 fn with_body(mut request: CreateDraftRequest, body: &str) -> CreateDraftRequest {

@@ -116,6 +116,16 @@ fn new_key() -> Result<SigningKey, Error> {
     SigningKey::try_generate().map_err(|e| Error::Key(e.to_string()))
 }
 
+/// Who a key is enrolled for: the key folder's owner kind and id, and the
+/// names its certificate carries.
+pub struct Enrolment<'a> {
+    pub owner: KeyOwner,
+    /// The directory's id of the person or office.
+    pub id: &'a str,
+    pub common_name: &'a str,
+    pub organization: &'a str,
+}
+
 /// The demo's certificate authority: its key and self-signed root.
 pub struct DemoCa {
     key: SigningKey,
@@ -163,26 +173,18 @@ impl DemoCa {
         }
     }
 
-    /// Issues a key for a holder and keeps it in `store`, encrypted.
-    pub fn enrol(
-        &self,
-        store: &KeyStore,
-        owner: KeyOwner,
-        id: &str,
-        common_name: &str,
-        organization: &str,
-        from: SystemTime,
-        rounds: u32,
-    ) -> Result<(), Error> {
-        let holder = match owner {
+    /// Issues a key for a holder and keeps it in `store`, encrypted in
+    /// `rounds` of PBKDF2.
+    pub fn enrol(&self, store: &KeyStore, holder: &Enrolment<'_>, from: SystemTime, rounds: u32) -> Result<(), Error> {
+        let kind = match holder.owner {
             KeyOwner::Office => Holder::Office,
             KeyOwner::Person => Holder::Person,
             KeyOwner::Authority => Holder::Authority,
         };
-        let (key, cert) = self.issue(common_name, organization, holder, from, 5)?;
+        let (key, cert) = self.issue(holder.common_name, holder.organization, kind, from, 5)?;
         store.store(
-            owner,
-            id,
+            holder.owner,
+            holder.id,
             &SoftwareKey::EcdsaP256(key),
             &[cert, self.root.clone()],
             rounds,

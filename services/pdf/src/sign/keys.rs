@@ -231,16 +231,13 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("vanphong-keys-{}", std::process::id()));
         let store = KeyStore::new(&dir, Some("đúng".into()));
         let ca = DemoCa::new("Test Root", SystemTime::now(), 1).unwrap();
-        ca.enrol(
-            &store,
-            KeyOwner::Office,
-            "a1",
-            "Tỉnh ủy",
-            "Tỉnh ủy",
-            SystemTime::now(),
-            1_000,
-        )
-        .unwrap();
+        let holder = crate::sign::ca::Enrolment {
+            owner: KeyOwner::Office,
+            id: "a1",
+            common_name: "Tỉnh ủy",
+            organization: "Tỉnh ủy",
+        };
+        ca.enrol(&store, &holder, SystemTime::now(), 1_000).unwrap();
         let text = std::fs::read_to_string(dir.join("office-a1.key.pem")).unwrap();
         assert!(text.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
         let signer = store.signer(KeyOwner::Office, "a1").unwrap().expect("a key");
