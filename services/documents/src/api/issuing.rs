@@ -59,12 +59,18 @@ struct Sheet {
 }
 
 /// Reads what the PDF prints: the text, the recipients, the names.
+/// `None` when there is nothing to issue: the document has no text, or
+/// its issued PDF exists already.
 async fn sheet(shared: &Shared, document: &Document) -> Result<Option<Sheet>, Error> {
     let mut tx = shared.ctx.db.begin_read().await?;
+    let issued = store::attachments::of_document(&mut tx, document.id)
+        .await?
+        .iter()
+        .any(|a| a.issued);
     let body = store::texts::get(&mut tx, document.id).await?;
     let recipients = store::recipients::of_document(&mut tx, document.id).await?;
     tx.commit().await?;
-    if body.trim().is_empty() {
+    if issued || body.trim().is_empty() {
         return Ok(None);
     }
     let snapshot = shared.snapshot();
@@ -167,45 +173,42 @@ async fn make(shared: &Shared, sheet: Sheet, time: DateTime<Utc>) -> Result<(Vec
     let time = vietnam(time);
     let mut pdf = rendered.bytes;
     let mut missing = Vec::new();
-    match &person {
-        Some(signer) => {
-            pdf = pades::sign(
-                &pdf,
-                Signing {
-                    field: vanphong_pdf::official::SIGNER_FIELD,
-                    signer: signer.as_ref() as &dyn Signer,
-                    time,
-                    reason: "Ký ban hành".into(),
-                    location: location.clone(),
-                    mark: Mark::Signature {
-                        signer: sheet.printed.signer_name.clone(),
-                    },
-                },
-            )
+    let marks = [
+        (
+            person,
+            vanphong_pdf::official::SIGNER_FIELD,
+            "Ký ban hành",
+            Mark::Signature {
+                signer: sheet.printed.signer_name.clone(),
+            },
+            format!("khóa ký số của người ký {}", sheet.printed.signer_name),
+        ),
+        (
+            office,
+            vanphong_pdf::official::ISSUER_FIELD,
+            "Phát hành",
+            Mark::Seal {
+                body: sheet.office_name.clone(),
+            },
+            format!("khóa ký số của {}", sheet.office_name),
+        ),
+    ];
+    for (signer, field, reason, mark, lacking) in marks {
+        let Some(signer) = signer else {
+            missing.push(lacking);
+            continue;
+        };
+        let signing = Signing {
+            field,
+            signer: signer.as_ref() as &dyn Signer,
+            time,
+            reason: reason.into(),
+            location: location.clone(),
+            mark,
+        };
+        pdf = pades::sign(&pdf, signing)
             .await
             .map_err(|e| Error::FailedPrecondition(format!("Không ký số được: {e}")))?;
-        }
-        None => missing.push(format!("khóa ký số của người ký {}", sheet.printed.signer_name)),
-    }
-    match &office {
-        Some(seal) => {
-            pdf = pades::sign(
-                &pdf,
-                Signing {
-                    field: vanphong_pdf::official::ISSUER_FIELD,
-                    signer: seal.as_ref() as &dyn Signer,
-                    time,
-                    reason: "Phát hành".into(),
-                    location,
-                    mark: Mark::Seal {
-                        body: sheet.office_name.clone(),
-                    },
-                },
-            )
-            .await
-            .map_err(|e| Error::FailedPrecondition(format!("Không ký số được: {e}")))?;
-        }
-        None => missing.push(format!("khóa ký số của {}", sheet.office_name)),
     }
     Ok((pdf, missing))
 }
@@ -228,14 +231,13 @@ fn file_name(document: &Document) -> String {
 /// one already or has no text. Failures are recorded in its history and
 /// returned.
 pub(crate) async fn issue(shared: &Shared, caller: &Caller, document: &Document) -> Result<(), Error> {
-    {
-        let mut tx = shared.ctx.db.begin_read().await?;
-        let existing = store::attachments::of_document(&mut tx, document.id).await?;
-        tx.commit().await?;
-        if existing.iter().any(|a| a.issued) {
-            return Ok(());
-        }
-    }
+    // A few documents at a time: the work is the processor's, and many
+    // numbered at once must not take every database connection.
+    let _turn = shared
+        .issuing
+        .acquire()
+        .await
+        .map_err(|_| Error::Unavailable("Dịch vụ đang dừng".into()))?;
     let Some(sheet) = sheet(shared, document).await? else {
         return Ok(());
     };

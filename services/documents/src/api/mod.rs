@@ -56,6 +56,8 @@ pub(crate) struct Shared {
     pub keys: Arc<KeyStore>,
     /// Where attachments' bytes are kept.
     pub blobs: Arc<BlobStore>,
+    /// Turns at issuing signed PDFs, one per processor.
+    pub issuing: tokio::sync::Semaphore,
 }
 
 impl Shared {
@@ -133,6 +135,7 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         anchors: Arc::new(anchors),
         keys,
         blobs: blobs.clone(),
+        issuing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
     });
     shared.refresh_type_names().await?;
     Ok(GrpcServices::new()

@@ -505,8 +505,20 @@ impl OutgoingApi {
     /// with the document. The number stands even when the PDF cannot be
     /// made: the history says why, and asking again retries.
     async fn issued(&self, caller: &Caller, document: &Document) -> Result<wire::Document, Error> {
-        if let Err(e) = issuing::issue(&self.0, caller, document).await {
-            tracing::warn!(document = %document.id, error = %e, "the issued PDF could not be made");
+        // A database busy for a moment (many documents numbered at once)
+        // is waited out a few times before the clerk is left to ask again.
+        for attempt in 1..=3u64 {
+            match issuing::issue(&self.0, caller, document).await {
+                Ok(()) => break,
+                Err(Error::Unavailable(e)) if attempt < 3 => {
+                    tracing::info!(document = %document.id, error = %e, attempt, "issuing the PDF again");
+                    tokio::time::sleep(std::time::Duration::from_millis(300 * attempt)).await;
+                }
+                Err(e) => {
+                    tracing::warn!(document = %document.id, error = %e, "the issued PDF could not be made");
+                    break;
+                }
+            }
         }
         let mut tx = self.0.ctx.db.begin_read().await?;
         let answer = self.0.answer(&mut tx, document).await?;
