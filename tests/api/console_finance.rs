@@ -701,3 +701,104 @@ async fn a_district_estimate_is_returned_with_its_reason_by_the_province_and_sen
     let page = accountant.get(&url).await;
     assert!(page.body.contains("Đã trình cấp trên") && page.body.contains("48.000.000 đ"));
 }
+
+#[tokio::test]
+async fn an_accountant_enters_a_transaction_by_hand_and_reverses_it() {
+    let app = spawn_app().await;
+    let mut accountant = signed_in(&app, "hiephoa", Role::Accountant).await;
+    let page = accountant.get("/finance/ledger").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("112 – Tiền gửi ngân hàng, kho bạc"),
+        "accounts by name"
+    );
+    let csrf = page.csrf();
+    let entry = |debit: &str, credit: &str, request: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("request_id", request.to_string()),
+            ("rows", "4".to_string()),
+            ("posted_on", "02/03/2026".to_string()),
+            ("description", "Nhận kinh phí ngân sách cấp".to_string()),
+            ("account_0", "112".to_string()),
+            ("side_0", "debit".to_string()),
+            ("amount_0", debit.to_string()),
+            ("account_1", "511".to_string()),
+            ("side_1", "credit".to_string()),
+            ("amount_1", credit.to_string()),
+        ]
+    };
+    let unbalanced = send(
+        &mut accountant,
+        "/finance/ledger",
+        entry("198.000.000", "190.000.000", "t-1"),
+    )
+    .await;
+    refused(&unbalanced);
+    assert!(
+        unbalanced
+            .body
+            .contains("Tổng Nợ 198.000.000 đ khác tổng Có 190.000.000 đ"),
+        "{}",
+        unbalanced.body
+    );
+    assert!(unbalanced.body.contains("value=\"190.000.000\""), "kept");
+    let posted = send(
+        &mut accountant,
+        "/finance/ledger",
+        entry("198.000.000", "198.000.000", "t-2"),
+    )
+    .await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    let page = accountant.get(posted.location()).await;
+    assert!(
+        page.body.contains("Đã ghi bút toán") && page.body.contains("Nợ 112: 198.000.000 đ"),
+        "{}",
+        page.body
+    );
+    let id = page
+        .body
+        .split("action=\"/finance/ledger/")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .expect("a transaction to reverse")
+        .to_string();
+    let no_reason = send(
+        &mut accountant,
+        &format!("/finance/ledger/{id}/reverse"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("request_id", "rev-1".into()),
+            ("reverse_posted_on", "02/03/2026".into()),
+        ],
+    )
+    .await;
+    refused(&no_reason);
+    let reversed = send(
+        &mut accountant,
+        &format!("/finance/ledger/{id}/reverse"),
+        vec![
+            ("csrf", csrf.clone()),
+            ("request_id", "rev-2".into()),
+            ("reverse_reason", "Ghi nhầm số tiền".into()),
+            ("reverse_posted_on", "02/03/2026".into()),
+        ],
+    )
+    .await;
+    assert_eq!(reversed.status, StatusCode::SEE_OTHER, "{}", reversed.body);
+    let page = accountant.get(reversed.location()).await;
+    assert!(
+        page.body.contains("Bút toán đảo") && page.body.contains("Đã đảo"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains(&format!("/finance/ledger/{id}/reverse")),
+        "reversed once"
+    );
+
+    // A leader reads the books, without the forms.
+    let mut leader = signed_in(&app, "hiephoa", Role::Leader).await;
+    let page = leader.get("/finance/ledger").await;
+    assert!(page.body.contains("198.000.000 đ") && !page.body.contains("id=\"new-transaction\""));
+}

@@ -106,7 +106,11 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
             "/finance/commitments/{id}/{action}",
             post(finance::spending::commitment_step),
         )
-        .route("/finance/ledger", get(finance::ledger::page))
+        .route(
+            "/finance/ledger",
+            get(finance::ledger::page).post(finance::ledger::post),
+        )
+        .route("/finance/ledger/{id}/reverse", post(finance::ledger::reverse))
         .route("/finance/dues", get(finance::dues::page).post(finance::dues::record))
         .route("/finance/dues/remit", post(finance::dues::remit))
         .route("/finance/dues/cells", post(finance::dues::create_cell))

@@ -1,20 +1,30 @@
 //! The books (sổ kế toán): the office's transactions between two dates,
 //! paged in the URL, each with its entries (Nợ/Có), and the accounts'
-//! balances on the last day. Nothing here writes: vouchers, dues and
-//! remittances post their own transactions.
+//! balances on the last day; for accountants, a transaction entered by
+//! hand (its entries as a grid, accounts picked by name) and the reversal
+//! of one with its reason — the books are never changed otherwise.
+//! Vouchers, dues and remittances post their own transactions.
 
 use askama::Template;
-use axum::extract::Query;
-use axum::response::{Html, IntoResponse, Response};
+use axum::extract::{Path, Query};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use http::StatusCode;
 use serde::Deserialize;
 
-use vanphong_proto::finance::v1::{ListTransactionsRequest, Side, Transaction, TransactionKind};
+use vanphong_proto::finance::v1::{
+    ListAccountsRequest, ListTransactionsRequest, PostTransactionRequest, Posting, ReverseTransactionRequest, Side,
+    Transaction, TransactionKind,
+};
 
-use super::{Balances, Tab, input, tabs};
+use super::{Balances, Pick, Tab, accountant, input, refusal, renumber, tabs};
 use crate::errors::ConsoleError;
 use crate::format;
-use crate::pages::Ctx;
-use crate::pages::Layout;
+use crate::pages::form::{Filled, FormData, Refusal, shown_status};
+use crate::pages::{Ctx, Layout, Me};
+
+/// Rows the entry grid starts with (a transaction has two entries or more).
+const ENTRY_ROWS: usize = 4;
+const MAX_ROWS: usize = 100;
 
 /// Transactions a page shows.
 const PAGE: i32 = 50;
@@ -32,6 +42,9 @@ fn kind(kind: i32) -> &'static str {
 
 /// A transaction as the journal shows it.
 struct Line {
+    id: String,
+    /// Neither a reversal nor reversed already.
+    reversible: bool,
     number: i64,
     on: String,
     kind: &'static str,
@@ -43,6 +56,8 @@ struct Line {
 
 fn line(t: &Transaction) -> Line {
     Line {
+        id: t.id.clone(),
+        reversible: t.reversed_by_id.is_empty() && t.kind != TransactionKind::Reversal as i32,
         number: t.number,
         on: format::date(&t.posted_on),
         kind: kind(t.kind),
@@ -75,6 +90,26 @@ struct LedgerPage {
     lines: Vec<Line>,
     next: Option<String>,
     balances: Balances,
+    can_post: bool,
+    request_id: String,
+    today: String,
+    rows: Vec<EntryRow>,
+    /// The transaction a refused reversal was about.
+    acted: String,
+    notice: Option<&'static str>,
+    filled: Filled,
+}
+
+/// An entry of the grid as typed, and what was said about it.
+struct EntryRow {
+    index: usize,
+    accounts: Vec<Pick>,
+    debit: bool,
+    credit: bool,
+    amount: String,
+    account_error: String,
+    side_error: String,
+    amount_error: String,
 }
 
 #[derive(Deserialize)]
@@ -87,12 +122,41 @@ pub struct LedgerQuery {
     to: String,
     #[serde(default)]
     page: String,
+    m: Option<String>,
+}
+
+fn notice(m: Option<&str>) -> Option<&'static str> {
+    match m? {
+        "posted" => Some("Đã ghi bút toán vào sổ."),
+        "reversed" => Some("Đã ghi bút toán đảo."),
+        _ => None,
+    }
+}
+
+fn rows_of(form: &FormData) -> usize {
+    form.get("rows")
+        .parse::<usize>()
+        .unwrap_or(ENTRY_ROWS)
+        .clamp(2, MAX_ROWS)
 }
 
 /// `GET /finance/ledger?from=…&to=…&page=…`.
 pub async fn page(ctx: Ctx, Query(query): Query<LedgerQuery>) -> Result<Response, ConsoleError> {
-    use chrono::Datelike;
     let me = ctx.me().await?;
+    let notice = notice(query.m.as_deref());
+    let page = ledger_page(&ctx, &me, query, notice, String::new(), Filled::empty()).await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+async fn ledger_page(
+    ctx: &Ctx,
+    me: &Me,
+    query: LedgerQuery,
+    notice: Option<&'static str>,
+    acted: String,
+    filled: Filled,
+) -> Result<LedgerPage, ConsoleError> {
+    use chrono::Datelike;
     let today = ctx.today();
     let typed = |text: &str, default: String| {
         if text.trim().is_empty() {
@@ -121,7 +185,43 @@ pub async fn page(ctx: Ctx, Query(query): Query<LedgerQuery>) -> Result<Response
         }))
         .await?
         .into_inner();
-    let balances = super::balances(&ctx, to.clone()).await?;
+    let balances = super::balances(ctx, to.clone()).await?;
+    let can_post = accountant(me);
+    let accounts = if can_post {
+        ctx.services()
+            .ledger()?
+            .list_accounts(ctx.call(ListAccountsRequest::default()))
+            .await?
+            .into_inner()
+            .accounts
+    } else {
+        Vec::new()
+    };
+    let form = &filled.kept;
+    let about = |field: String| filled.error(&field);
+    let rows = (0..rows_of(form))
+        .map(|r| {
+            let chosen = form.get(&format!("account_{r}"));
+            let side = form.get(&format!("side_{r}"));
+            EntryRow {
+                index: r,
+                accounts: accounts
+                    .iter()
+                    .map(|a| Pick {
+                        value: a.code.clone(),
+                        label: format!("{} – {}", a.code, a.name),
+                        selected: a.code == chosen,
+                    })
+                    .collect(),
+                debit: side == "debit",
+                credit: side == "credit",
+                amount: form.get(&format!("amount_{r}")),
+                account_error: about(format!("postings[{r}].account_code")),
+                side_error: about(format!("postings[{r}].side")),
+                amount_error: about(format!("postings[{r}].amount")),
+            }
+        })
+        .collect();
     let next = (!answer.next_page_token.is_empty()).then(|| {
         format!(
             "/finance/ledger?from={}&to={}&page={}",
@@ -130,7 +230,7 @@ pub async fn page(ctx: Ctx, Query(query): Query<LedgerQuery>) -> Result<Response
             format::url_encode(&answer.next_page_token)
         )
     });
-    let page = LedgerPage {
+    Ok(LedgerPage {
         layout: me.layout("Sổ kế toán", "/finance"),
         tabs: tabs("/finance/ledger"),
         from: format::date(&from),
@@ -139,6 +239,121 @@ pub async fn page(ctx: Ctx, Query(query): Query<LedgerQuery>) -> Result<Response
         lines: answer.transactions.iter().map(line).collect(),
         next,
         balances,
+        can_post,
+        request_id: super::request_id(form),
+        today: super::today_typed(ctx),
+        rows,
+        acted,
+        notice,
+        filled,
+    })
+}
+
+/// The journal again with a refusal and what was typed.
+async fn refused(
+    ctx: &Ctx,
+    form: FormData,
+    refusal: Refusal,
+    acted: String,
+    code: StatusCode,
+) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let query = LedgerQuery {
+        from: form.get("from"),
+        to: form.get("to"),
+        page: String::new(),
+        m: None,
     };
-    Ok(Html(page.render()?).into_response())
+    let page = ledger_page(ctx, &me, query, None, acted, Filled::new(Some(refusal), form)).await?;
+    Ok((code, Html(page.render()?)).into_response())
+}
+
+/// `POST /finance/ledger`: a transaction entered by hand, its entries a
+/// grid of account, side (Nợ/Có) and amount.
+pub async fn post(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let mut postings = Vec::new();
+    let mut rows = Vec::new();
+    let mut unreadable = Vec::new();
+    for r in 0..rows_of(&form) {
+        let account = form.get(&format!("account_{r}"));
+        let amount = form.get(&format!("amount_{r}"));
+        if account.is_empty() && amount.is_empty() {
+            continue;
+        }
+        let amount = input::amount(&amount).unwrap_or_else(|m| {
+            unreadable.push((format!("postings[{r}].amount"), m.to_string()));
+            None
+        });
+        let side = match form.get(&format!("side_{r}")).as_str() {
+            "debit" => Side::Debit,
+            "credit" => Side::Credit,
+            _ => Side::Unspecified,
+        };
+        postings.push(Posting {
+            account_code: account,
+            side: side as i32,
+            amount: amount.unwrap_or_default(),
+            ..Default::default()
+        });
+        rows.push(r);
+    }
+    let posted_on = match super::date_field(&form, "posted_on") {
+        Ok(d) if unreadable.is_empty() => d,
+        Ok(_) => {
+            let r = Refusal {
+                message: "Vui lòng sửa các ô được đánh dấu.".into(),
+                fields: unreadable,
+            };
+            return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await;
+        }
+        Err(r) => return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await,
+    };
+    let request = PostTransactionRequest {
+        request_id: form.get("request_id"),
+        posted_on,
+        description: form.get("description"),
+        postings,
+        ..Default::default()
+    };
+    match ctx.services().ledger()?.post_transaction(ctx.call(request)).await {
+        Ok(_) => Ok(Redirect::to("/finance/ledger?m=posted").into_response()),
+        Err(status) => match shown_status(&status) {
+            Some(code) => {
+                let r = renumber(refusal(&status), "postings", &rows);
+                refused(&ctx, form, r, String::new(), code).await
+            }
+            None => Err(status.into()),
+        },
+    }
+}
+
+/// `POST /finance/ledger/{id}/reverse`: a transaction undone by a
+/// reversing one, with its reason.
+pub async fn reverse(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    ConsoleError::check_id(&id)?;
+    let posted_on = match super::date_field(&form, "reverse_posted_on") {
+        Ok(d) => d,
+        Err(r) => return refused(&ctx, form, r, id, StatusCode::BAD_REQUEST).await,
+    };
+    let request = ReverseTransactionRequest {
+        request_id: form.get("request_id"),
+        transaction_id: id.clone(),
+        reason: form.get("reverse_reason"),
+        posted_on,
+    };
+    match ctx.services().ledger()?.reverse_transaction(ctx.call(request)).await {
+        Ok(_) => Ok(Redirect::to("/finance/ledger?m=reversed").into_response()),
+        Err(status) => match shown_status(&status) {
+            Some(code) => {
+                let mut r = refusal(&status);
+                for (field, _) in &mut r.fields {
+                    *field = format!("reverse_{field}");
+                }
+                refused(&ctx, form, r, id, code).await
+            }
+            None => Err(ConsoleError::unseen(status)),
+        },
+    }
 }
