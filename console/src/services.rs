@@ -19,6 +19,7 @@ use vanphong_proto::finance::v1::budget_line_service_client::BudgetLineServiceCl
 use vanphong_proto::finance::v1::budget_service_client::BudgetServiceClient;
 use vanphong_proto::finance::v1::dues_service_client::DuesServiceClient;
 use vanphong_proto::finance::v1::export_service_client::ExportServiceClient as FinanceExportServiceClient;
+use vanphong_proto::finance::v1::fiscal_year_service_client::FiscalYearServiceClient;
 use vanphong_proto::finance::v1::ledger_service_client::LedgerServiceClient;
 use vanphong_proto::finance::v1::spending_service_client::SpendingServiceClient;
 use vanphong_proto::petitions::v1::petition_catalog_service_client::PetitionCatalogServiceClient;
@@ -146,5 +147,9 @@ impl Services {
 
     pub fn finance_exports(&self) -> Result<FinanceExportServiceClient<GrpcChannel>, ConsoleError> {
         Ok(FinanceExportServiceClient::new(self.finance_channel()?))
+    }
+
+    pub fn fiscal_years(&self) -> Result<FiscalYearServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(FiscalYearServiceClient::new(self.finance_channel()?))
     }
 }

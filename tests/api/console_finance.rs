@@ -797,8 +797,52 @@ async fn an_accountant_enters_a_transaction_by_hand_and_reverses_it() {
         "reversed once"
     );
 
-    // A leader reads the books, without the forms.
+    // Months close in order once ended; March has not.
+    let march = send(
+        &mut accountant,
+        "/finance/ledger/close",
+        vec![
+            ("csrf", csrf.clone()),
+            ("year", "2026".into()),
+            ("close_month", "3".into()),
+        ],
+    )
+    .await;
+    assert_eq!(march.status, StatusCode::BAD_REQUEST, "{}", march.body);
+    assert!(march.body.contains("class=\"error\""), "{}", march.body);
+    let january = send(
+        &mut accountant,
+        "/finance/ledger/close",
+        vec![
+            ("csrf", csrf.clone()),
+            ("year", "2026".into()),
+            ("close_month", "1".into()),
+        ],
+    )
+    .await;
+    assert_eq!(january.status, StatusCode::SEE_OTHER, "{}", january.body);
+    let page = accountant.get(january.location()).await;
+    assert!(
+        page.body.contains("Đã khóa sổ tháng") && page.body.contains("Đã khóa sổ 0"),
+        "{}",
+        page.body
+    );
+
+    // A leader reads the books, without the accountants' forms; the year
+    // is not settled while months are open.
     let mut leader = signed_in(&app, "hiephoa", Role::Leader).await;
     let page = leader.get("/finance/ledger").await;
     assert!(page.body.contains("198.000.000 đ") && !page.body.contains("id=\"new-transaction\""));
+    let settle = send(
+        &mut leader,
+        "/finance/ledger/settle",
+        vec![
+            ("csrf", page.csrf()),
+            ("year", "2026".into()),
+            ("settle_note", "Biên bản quyết toán".into()),
+        ],
+    )
+    .await;
+    assert_eq!(settle.status, StatusCode::BAD_REQUEST, "{}", settle.body);
+    assert!(settle.body.contains("value=\"Biên bản quyết toán\""), "kept");
 }

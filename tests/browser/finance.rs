@@ -162,6 +162,8 @@ async fn an_accountant_posts_a_voucher_that_is_refused_over_the_line() {
         "{journal}"
     );
     shoot(&browser, "finance-ledger").await;
+    assert!(browser.text("#periods").await.contains("Đang mở"));
+    shoot_as_is(&browser, "finance-periods", "#periods").await;
     browser.find("ul.tabs a[href='/finance/dues']").await.click().await;
     browser.wait_for_url(|u| u.ends_with("/finance/dues")).await;
     assert!(browser.text("#b01").await.contains("B01/ĐP"));

@@ -111,6 +111,7 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
             get(finance::ledger::page).post(finance::ledger::post),
         )
         .route("/finance/ledger/{id}/reverse", post(finance::ledger::reverse))
+        .route("/finance/ledger/{step}", post(finance::ledger::period))
         .route("/finance/dues", get(finance::dues::page).post(finance::dues::record))
         .route("/finance/dues/remit", post(finance::dues::remit))
         .route("/finance/dues/cells", post(finance::dues::create_cell))

@@ -2,7 +2,9 @@
 //! paged in the URL, each with its entries (Nợ/Có), and the accounts'
 //! balances on the last day; for accountants, a transaction entered by
 //! hand (its entries as a grid, accounts picked by name) and the reversal
-//! of one with its reason — the books are never changed otherwise.
+//! of one with its reason — the books are never changed otherwise; the
+//! year's months, closed one by one by the accountants (a closed month
+//! takes no posting), and the year settled by the leaders.
 //! Vouchers, dues and remittances post their own transactions.
 
 use askama::Template;
@@ -12,8 +14,8 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use vanphong_proto::finance::v1::{
-    ListAccountsRequest, ListTransactionsRequest, PostTransactionRequest, Posting, ReverseTransactionRequest, Side,
-    Transaction, TransactionKind,
+    ClosePeriodRequest, GetFiscalYearRequest, ListAccountsRequest, ListTransactionsRequest, PostTransactionRequest,
+    Posting, ReverseTransactionRequest, SettleYearRequest, Side, Transaction, TransactionKind,
 };
 
 use super::{Balances, Pick, Tab, accountant, input, refusal, renumber, tabs};
@@ -96,6 +98,13 @@ struct LedgerPage {
     rows: Vec<EntryRow>,
     /// The transaction a refused reversal was about.
     acted: String,
+    /// The fiscal year of the last day shown: its months (number, closed
+    /// on, by whom) and whether it is settled.
+    year: i32,
+    months: Vec<(i32, String)>,
+    open_months: Vec<i32>,
+    settled: String,
+    can_settle: bool,
     notice: Option<&'static str>,
     filled: Filled,
 }
@@ -129,6 +138,8 @@ fn notice(m: Option<&str>) -> Option<&'static str> {
     match m? {
         "posted" => Some("Đã ghi bút toán vào sổ."),
         "reversed" => Some("Đã ghi bút toán đảo."),
+        "closed" => Some("Đã khóa sổ tháng."),
+        "settled" => Some("Đã quyết toán năm."),
         _ => None,
     }
 }
@@ -186,6 +197,16 @@ async fn ledger_page(
         .await?
         .into_inner();
     let balances = super::balances(ctx, to.clone()).await?;
+    let year = to.get(..4).and_then(|y| y.parse().ok()).unwrap_or_else(|| today.year());
+    let fiscal = ctx
+        .services()
+        .fiscal_years()?
+        .get_fiscal_year(ctx.call(GetFiscalYearRequest {
+            year,
+            ..Default::default()
+        }))
+        .await?
+        .into_inner();
     let can_post = accountant(me);
     let accounts = if can_post {
         ctx.services()
@@ -244,9 +265,72 @@ async fn ledger_page(
         today: super::today_typed(ctx),
         rows,
         acted,
+        year,
+        months: fiscal
+            .periods
+            .iter()
+            .map(|p| {
+                let state = if p.closed {
+                    format!("Đã khóa sổ {}", format::timestamp(p.closed_at.as_ref()))
+                } else {
+                    "Đang mở".to_string()
+                };
+                (p.month, state)
+            })
+            .collect(),
+        open_months: fiscal.periods.iter().filter(|p| !p.closed).map(|p| p.month).collect(),
+        settled: if fiscal.settled {
+            format!("Đã quyết toán {}", format::timestamp(fiscal.settled_at.as_ref()))
+        } else {
+            String::new()
+        },
+        can_settle: me.has(vanphong_proto::directory::v1::Role::Leader) && !fiscal.settled,
         notice,
         filled,
     })
+}
+
+/// `POST /finance/ledger/{step}` with `step` `close` (a month, by the
+/// accountants) or `settle` (the year, by the leaders).
+pub async fn period(ctx: Ctx, Path(step): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let year = match super::number_field(&form, "year") {
+        Ok(y) => y,
+        Err(r) => return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await,
+    };
+    let years = ctx.services().fiscal_years()?;
+    let result = match step.as_str() {
+        "close" => {
+            let request = ClosePeriodRequest {
+                year,
+                month: form.get("close_month").parse().unwrap_or_default(),
+                ..Default::default()
+            };
+            years.clone().close_period(ctx.call(request)).await
+        }
+        "settle" => {
+            let request = SettleYearRequest {
+                year,
+                note: form.get("settle_note"),
+                ..Default::default()
+            };
+            years.clone().settle_year(ctx.call(request)).await
+        }
+        _ => return Err(ConsoleError::NotFound),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/finance/ledger?m={step}d")).into_response()),
+        Err(status) => match shown_status(&status) {
+            Some(code) => {
+                let mut r = refusal(&status);
+                for (field, _) in &mut r.fields {
+                    *field = format!("{step}_{field}");
+                }
+                refused(&ctx, form, r, String::new(), code).await
+            }
+            None => Err(status.into()),
+        },
+    }
 }
 
 /// The journal again with a refusal and what was typed.
