@@ -75,6 +75,32 @@ pub enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Manage the signing keys of people and offices, with which the
+    /// documents they issue are signed.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Import a key delivered as PKCS#12 (.p12/.pfx) for a person (by
+    /// sign-in name) or an office (by code): it is kept in
+    /// --document-keys-dir, encrypted with --document-keys-passphrase.
+    Import {
+        /// The PKCS#12 file.
+        file: std::path::PathBuf,
+        /// The person whose signature it is (sign-in name).
+        #[arg(long, required_unless_present = "office", conflicts_with = "office")]
+        person: Option<String>,
+        /// The office whose seal it is (office code).
+        #[arg(long)]
+        office: Option<String>,
+        /// The PKCS#12 file's password.
+        #[arg(long, env = "VANPHONG_P12_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +222,22 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), CommandErro
             } => export_audit(target, office, (from, to), out, &settings).await,
             AuditCommand::VerifyExport { file, public_key } => verify_export(&file, public_key.as_deref()),
         },
+        Command::Keys {
+            command:
+                KeysCommand::Import {
+                    file,
+                    person,
+                    office,
+                    password,
+                },
+        } => {
+            let holder = match (person, office) {
+                (Some(person), _) => crate::keys::Holder::Person(person),
+                (None, Some(office)) => crate::keys::Holder::Office(office),
+                (None, None) => return Err(CommandError::Usage("--person or --office".into())),
+            };
+            crate::keys::import(&file, holder, &password, &settings).await
+        }
     }
 }
 

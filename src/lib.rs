@@ -8,9 +8,11 @@
 //!   on its own listener, wired exactly as separate processes would be;
 //! - [`demo`]: the Vietnamese demo data loaded by `serve --demo`, through the
 //!   same gRPC API any client uses;
+//! - [`keys`]: importing people's and offices' signing keys;
 //! - [`error`]: why a command failed.
 
 pub mod cli;
 pub mod demo;
 pub mod error;
+pub mod keys;
 pub mod suite;

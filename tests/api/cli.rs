@@ -37,6 +37,13 @@ pub(crate) fn run(settings: &Settings, args: &[&str]) -> Output {
     vanphong(settings, args).output().expect("vanphong runs")
 }
 
+/// Like [`run`], with environment variables (secrets are passed so).
+pub(crate) fn run_with_env(settings: &Settings, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = vanphong(settings, args);
+    command.envs(env.iter().copied());
+    command.output().expect("vanphong runs")
+}
+
 #[tokio::test]
 async fn help_explains_every_command() {
     let out = Command::new(env!("CARGO_BIN_EXE_vanphong"))

@@ -383,3 +383,66 @@ async fn fifty_documents_issued_at_once_keep_their_numbers_gap_free() {
         assert_eq!(verify(&pdf, std::slice::from_ref(&pki.ca.root)).verdict, Verdict::Valid);
     }
 }
+
+#[tokio::test]
+async fn a_signers_pkcs12_key_imported_with_the_command_signs_what_they_issue() {
+    let pki = pki();
+    // The deployment trusts the CA that issued the PKCS#12 file too.
+    let p12_root = include_str!("../../services/pdf/tests/fixtures/p12-root.pem");
+    let mut anchors = std::fs::read_to_string(&pki.anchors_path).expect("anchors");
+    anchors.push_str(p12_root);
+    std::fs::write(&pki.anchors_path, anchors).expect("write");
+    let app = spawn(&pki).await;
+    enrol(&app, &pki, "tu").await;
+    let p12 = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("services/pdf/tests/fixtures/rsa-signer.p12");
+    let leader = app.username("tu", Role::Leader);
+    let out = crate::cli::run_with_env(
+        &app.settings,
+        &["keys", "import", p12.to_str().expect("path"), "--person", &leader],
+        &[
+            ("VANPHONG_P12_PASSWORD", "mật khẩu"),
+            ("VANPHONG_DOCUMENT_KEYS_PASSPHRASE", PASSPHRASE),
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Nguyễn Văn An"));
+    let key_file = std::fs::read_dir(&app.settings.document_keys_dir)
+        .expect("key folder")
+        .filter_map(Result::ok)
+        .find(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.starts_with("person-") && name.ends_with(".key.pem")
+        })
+        .expect("the imported key");
+    let text = std::fs::read_to_string(key_file.path()).expect("read");
+    assert!(text.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+
+    // A wrong password is refused and says so.
+    let refused = crate::cli::run_with_env(
+        &app.settings,
+        &["keys", "import", p12.to_str().expect("path"), "--person", &leader],
+        &[
+            ("VANPHONG_P12_PASSWORD", "sai"),
+            ("VANPHONG_DOCUMENT_KEYS_PASSPHRASE", PASSPHRASE),
+        ],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("password"));
+
+    let d = desk(&app, "tu").await;
+    term(&app, "tu", "Nhiệm kỳ 2025–2030", "2025-10-16", "", false).await;
+    let doc = signed(&app, &d, with_body(draft("TB", "Thông báo", vec![]), BODY), "T/M").await;
+    app.outgoing()
+        .issue_number(authed(
+            IssueNumberRequest {
+                document_id: doc.id.clone(),
+            },
+            &d.clerk,
+        ))
+        .await
+        .expect("numbered");
+    let (meta, _) = issued_pdf(&app, &d.clerk, &doc.id).await;
+    let check = meta.signature_check.expect("checked");
+    assert_eq!(check.verdict(), SignatureVerdict::Valid, "{check:?}");
+    assert_eq!(check.signatures[0].signer, "Nguyễn Văn An");
+}

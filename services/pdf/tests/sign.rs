@@ -384,3 +384,37 @@ mod hostile_input {
         }
     }
 }
+
+#[tokio::test]
+async fn a_pkcs12_key_as_openssl_exports_it_signs_and_verifies() {
+    let p12 = include_bytes!("fixtures/rsa-signer.p12");
+    use vanphong_pdf::sign::Signer as _;
+    let signer = vanphong_pdf::sign::pkcs12::read(p12, "mật khẩu").expect("read");
+    assert_eq!(signer.chain().len(), 2);
+    assert_eq!(vanphong_pdf::sign::common_name(&signer.chain()[0]), "Nguyễn Văn An");
+    assert_eq!(signer.algorithm(), vanphong_pdf::sign::Algorithm::RsaSha256);
+    let root = vanphong_pdf::verify::anchor(include_bytes!("fixtures/p12-root.pem")).expect("root");
+    let rendered = render(&OfficialDocument::example(Convention::State)).expect("rendered");
+    let signed = pades::sign(
+        &rendered.bytes,
+        pades::Signing {
+            field: vanphong_pdf::official::SIGNER_FIELD,
+            signer: &signer,
+            time: chrono::Utc::now().fixed_offset(),
+            reason: "Ký ban hành".into(),
+            location: "Bắc Giang".into(),
+            mark: pades::Mark::Signature {
+                signer: "Nguyễn Văn An".into(),
+            },
+        },
+    )
+    .await
+    .expect("signed");
+    let verification = vanphong_pdf::verify::verify(&signed, &[root]);
+    assert_eq!(verification.verdict, vanphong_pdf::verify::Verdict::Valid);
+
+    let wrong = vanphong_pdf::sign::pkcs12::read(p12, "sai").err().expect("refused");
+    assert!(wrong.to_string().contains("password"), "{wrong}");
+    assert!(vanphong_pdf::sign::pkcs12::read(b"not a p12", "x").is_err());
+    assert!(vanphong_pdf::sign::pkcs12::read(&p12[..p12.len() / 2], "mật khẩu").is_err());
+}

@@ -78,6 +78,18 @@ pub async fn load_all(tx: &mut Tx) -> Result<Vec<OfficeEntry>, StoreError> {
     Ok(offices)
 }
 
+/// The id and name of the office with this code, if there is one.
+pub async fn by_code(tx: &mut Tx, code: &str) -> Result<Option<(String, String)>, StoreError> {
+    let id: Option<String> = tx
+        .scalar(query("SELECT id FROM offices WHERE code = $1").bind(code))
+        .await?;
+    let Some(id) = id else { return Ok(None) };
+    let name: Option<String> = tx
+        .scalar(query("SELECT name FROM offices WHERE id = $1").bind(id.as_str()))
+        .await?;
+    Ok(Some((id, name.unwrap_or_default())))
+}
+
 /// Whether an office already uses this code (codes are unique for ever).
 pub async fn code_taken(tx: &mut Tx, code: &str) -> Result<bool, StoreError> {
     Ok(tx

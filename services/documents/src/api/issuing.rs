@@ -36,7 +36,7 @@ use crate::store::attachments::Attachment;
 
 /// The passphrase of the signing keys: configured, or kept in the key
 /// folder's `passphrase` file (the demo's way; a deployment configures it).
-pub(crate) fn passphrase(settings: &Settings) -> Option<String> {
+pub fn passphrase(settings: &Settings) -> Option<String> {
     settings.document_keys_passphrase.clone().or_else(|| {
         std::fs::read_to_string(settings.document_keys_dir.join("passphrase"))
             .ok()

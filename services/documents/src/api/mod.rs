@@ -8,6 +8,7 @@ mod edxml;
 mod flow;
 mod incoming;
 mod issuing;
+pub use issuing::passphrase as signing_keys_passphrase;
 mod outgoing;
 mod queries;
 mod registers;

@@ -211,10 +211,15 @@ pub fn decrypt(pem: &str, passphrase: &[u8]) -> Result<SoftwareKey, Error> {
     let plain = sealed
         .decrypt(passphrase)
         .map_err(|_| Error::Key("the passphrase does not open the key".into()))?;
-    if let Ok(key) = p256::ecdsa::SigningKey::from_pkcs8_der(plain.as_bytes()) {
+    key_from_pkcs8(plain.as_bytes())
+}
+
+/// A private key from its plain PKCS#8 DER: an ECDSA P-256 or an RSA key.
+pub(crate) fn key_from_pkcs8(plain: &[u8]) -> Result<SoftwareKey, Error> {
+    if let Ok(key) = p256::ecdsa::SigningKey::from_pkcs8_der(plain) {
         return Ok(SoftwareKey::EcdsaP256(key));
     }
-    let key = <rsa::PrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_der(plain.as_bytes())
+    let key = <rsa::PrivateKey as rsa::pkcs8::DecodePrivateKey>::from_pkcs8_der(plain)
         .map_err(|e| Error::Key(format!("neither a P-256 nor an RSA key: {e}")))?;
     Ok(SoftwareKey::Rsa(Box::new(rsa::pkcs1v15::SigningKey::new(key))))
 }

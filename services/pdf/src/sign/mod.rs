@@ -2,13 +2,15 @@
 //! signs ([`Signer`]: a key the deployment holds, or a remote signing
 //! service of the national PKI behind the same interface), the CMS
 //! signature PAdES asks for ([`cms`]), the PDF revision that carries it
-//! ([`pades`]), the keys the deployment holds, encrypted ([`keys`]), and
+//! ([`pades`]), the keys the deployment holds, encrypted ([`keys`]) and
+//! imported from PKCS#12 ([`pkcs12`]), and
 //! the demo's certificate authority ([`ca`]).
 
 pub mod ca;
 pub mod cms;
 pub mod keys;
 pub mod pades;
+pub mod pkcs12;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -48,6 +50,7 @@ pub trait Signer: Send + Sync {
 }
 
 /// A private key the deployment holds.
+#[derive(Clone)]
 pub enum SoftwareKey {
     EcdsaP256(p256::ecdsa::SigningKey),
     Rsa(Box<rsa::pkcs1v15::SigningKey<Sha256>>),
@@ -87,6 +90,11 @@ impl SoftwareSigner {
             return Err(Error::Key("the certificate is not the key's".into()));
         }
         Ok(SoftwareSigner { key, chain })
+    }
+
+    /// The key and its chain, to keep them elsewhere.
+    pub fn into_parts(self) -> (SoftwareKey, Vec<Certificate>) {
+        (self.key, self.chain)
     }
 }
 
