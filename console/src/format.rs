@@ -116,6 +116,8 @@ pub fn event(kind: &str) -> String {
         "return" => "Trả lại dự thảo".into(),
         "sign" => "Ký ban hành".into(),
         "number" => "Cấp số".into(),
+        "issue" => "Tạo bản phát hành có chữ ký số".into(),
+        "issue_failed" => "Chưa tạo được bản phát hành".into(),
         "dispatch" => "Phát hành".into(),
         "cancel" => "Hủy văn bản".into(),
         other => other.to_string(),

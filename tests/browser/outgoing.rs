@@ -8,9 +8,56 @@
 use vanphong_platform::identity::Role;
 use vanphong_proto::documents::v1::CreateTermRequest;
 
+use std::time::{Duration, SystemTime};
+
+use der::EncodePem;
+use vanphong_pdf::sign::ca::{DemoCa, Enrolment};
+use vanphong_pdf::sign::keys::{KeyOwner, KeyStore};
+
 use super::{base, browser, full_name, shoot, sign_in};
-use crate::helpers::{authed, spawn_app};
+use crate::helpers::{TestApp, authed, spawn_app_with, start_time};
 use crate::webdriver::Driver;
+
+const KEYS_PASSPHRASE: &str = "khóa thử nghiệm";
+
+/// The suite with a CA it trusts, which has given the province and its
+/// leader their keys, so that what the province issues is signed.
+async fn spawn_signing(anchors: &std::path::Path) -> TestApp {
+    let ca = DemoCa::new(
+        "Browser Test Root CA",
+        SystemTime::from(start_time()) - Duration::from_secs(86_400 * 400),
+        10,
+    )
+    .expect("CA");
+    std::fs::write(anchors, ca.root.to_pem(der::pem::LineEnding::LF).expect("pem")).expect("anchors");
+    let path = anchors.to_path_buf();
+    let app = spawn_app_with(move |o| {
+        o.trust_anchors_file = Some(path);
+        o.document_keys_passphrase = Some(KEYS_PASSPHRASE.into());
+    })
+    .await;
+    let store = KeyStore::new(app.settings.document_keys_dir.clone(), Some(KEYS_PASSPHRASE.into()));
+    let from = SystemTime::from(start_time()) - Duration::from_secs(86_400 * 30);
+    let office = app.demo.office("tu").expect("province");
+    let leader = office.users.iter().find(|u| u.role == Role::Leader).expect("leader");
+    for holder in [
+        Enrolment {
+            owner: KeyOwner::Office,
+            id: &office.id,
+            common_name: office.name,
+            organization: office.name,
+        },
+        Enrolment {
+            owner: KeyOwner::Person,
+            id: &leader.id,
+            common_name: leader.full_name,
+            organization: office.name,
+        },
+    ] {
+        ca.enrol(&store, &holder, from, 1_000).expect("key");
+    }
+    app
+}
 
 const SUBJECT: &str = "V/v hướng dẫn tổng kết công tác chuyển đổi số năm 2025";
 
@@ -19,7 +66,8 @@ async fn a_province_document_is_drafted_signed_dispatched_and_the_district_regis
     let Some((chromedriver, chromium)) = browser() else {
         return;
     };
-    let app = spawn_app().await;
+    let anchors = tempfile::NamedTempFile::new().expect("anchors");
+    let app = spawn_signing(anchors.path()).await;
     // Party numbering counts within the committee's term.
     app.terms()
         .create_term(authed(
@@ -46,6 +94,11 @@ async fn a_province_document_is_drafted_signed_dispatched_and_the_district_regis
     shoot(&browser, "outgoing-new").await;
     browser.find("#type_code option[value='CV']").await.click().await;
     browser.find("#subject").await.type_text(SUBJECT).await;
+    browser
+        .find("#body")
+        .await
+        .type_text("Kính gửi các huyện ủy, thành ủy.\nĐề nghị các đồng chí tổng kết công tác chuyển đổi số năm 2025.")
+        .await;
     browser.find("#urgency option[value='1']").await.click().await;
     browser
         .find_xpath("//label[contains(., 'Huyện ủy Hiệp Hòa')]/input")
@@ -95,6 +148,7 @@ async fn a_province_document_is_drafted_signed_dispatched_and_the_district_regis
     browser.find("button[name=decision][value=approve]").await.click().await;
     browser.wait_for_url(|u| u.contains("?m=approved")).await;
     browser.find("#signing_prefix option[value='T/M']").await.click().await;
+    browser.find("#on_behalf_of").await.type_text("Ban Thường vụ").await;
     browser.find("#signer_position").await.type_text("Bí thư").await;
     browser
         .find("form[action$='/sign'] button[type=submit]")
@@ -116,6 +170,16 @@ async fn a_province_document_is_drafted_signed_dispatched_and_the_district_regis
     browser.wait_for_url(|u| u.contains("?m=numbered")).await;
     let number = browser.text("#number-label").await;
     assert!(number.contains("CV/TU"), "{number}");
+    // Numbering issued it: the signed PDF is among its files, its two
+    // signatures valid.
+    let files = browser.text("#attachments").await;
+    assert!(files.contains("Bản phát hành"), "{files}");
+    assert!(files.contains("CV-TU.pdf"), "{files}");
+    assert!(
+        files.contains(&format!("Chữ ký số hợp lệ: {leader}, Tỉnh ủy Bắc Giang")),
+        "{files}"
+    );
+    shoot(&browser, "outgoing-issued").await;
     browser
         .find("form[action$='/dispatch'] button[type=submit]")
         .await

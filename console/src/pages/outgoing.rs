@@ -603,6 +603,7 @@ async fn render_page(
         version: d.version,
         signer: [
             d.signing_prefix.as_str(),
+            d.on_behalf_of.as_str(),
             d.signer_position.as_str(),
             d.signer_name.as_str(),
         ]
