@@ -38,6 +38,7 @@ mod migrations;
 mod my_work;
 mod names;
 mod no_token;
+mod notifications;
 mod offices;
 mod pages;
 mod people;

@@ -67,17 +67,7 @@ pub async fn list(
     let entity = c.optional_text("entity", &req.entity, 64);
     let entity_id = c.optional_text("entity_id", &req.entity_id, 128);
     let page_size = c.page_size("page_size", req.page_size, 50, 500);
-    let before = if req.page_token.is_empty() {
-        None
-    } else {
-        match req.page_token.parse::<i64>() {
-            Ok(seq) if seq > 0 => Some(seq),
-            _ => {
-                c.violation("page_token", "INVALID_FORMAT", "Mã trang không hợp lệ");
-                None
-            }
-        }
-    };
+    let before = c.page_after_seq("page_token", &req.page_token);
     c.finish()?;
     ensure_may_audit(caller, tree, office, today)?;
     let mut rows = audit::list(

@@ -14,6 +14,7 @@
 //!   held against the rows they describe, [`audit_api`] its RPCs,
 //!   [`audit_view`] what each reader is shown of a record;
 //!   [`history`]: a record's steps and notes, oldest first;
+//!   [`notifications`]: in-app notices per user, read or unread;
 //!   [`idempotency`]: safe retries of create calls; [`paging`]: pages that
 //!   fit in one answer; [`number_series`]: gap-free numbers per office,
 //!   scope and year or term.
@@ -52,6 +53,7 @@ pub mod identity;
 pub mod ids;
 pub mod ip_range;
 pub mod metrics;
+pub mod notifications;
 pub mod number_series;
 pub mod paging;
 pub mod people;

@@ -179,6 +179,21 @@ impl Checker {
         }
     }
 
+    /// A page token that is a record's sequence number (the page starts
+    /// after it): none when empty.
+    pub fn page_after_seq(&mut self, field: &str, value: &str) -> Option<i64> {
+        if value.is_empty() {
+            return None;
+        }
+        match value.parse::<i64>() {
+            Ok(seq) if seq > 0 => Some(seq),
+            _ => {
+                self.violation(field, "INVALID_FORMAT", "Mã trang không hợp lệ");
+                None
+            }
+        }
+    }
+
     /// A proto enum value that must be known and not `UNSPECIFIED`;
     /// `fallback` stands in when it is not.
     pub fn known_enum<T>(&mut self, field: &str, value: i32, parse: impl Fn(i32) -> Option<T>, fallback: T) -> T {

@@ -21,9 +21,9 @@ use vanphong_platform::{Error, ids};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::edxml_service_server::EdxmlService;
 
-use super::Shared;
 use super::attachments::{check_content_type, check_file_name, check_signatures, signature_event};
 use super::flow::{change, event};
+use super::{Shared, notifications};
 use crate::blob::{BlobStore, sha256_hex};
 use crate::domain::document::Document;
 use crate::domain::edxml::{self, DocumentPackage, Organ, PackedFile, Problem, StatusPackage, Trace, status_code_for};
@@ -387,6 +387,7 @@ impl EdxmlApi {
         store::documents::insert(&mut tx, &d).await?;
         store::people::add_distribution(&mut tx, d.id, &[caller.subject_id]).await?;
         store::people::add_event(&mut tx, d.id, &event(caller, now, "arrive", &d.issuer_name)).await?;
+        notifications::arrived(&mut tx, &s.snapshot(), caller, &d, now).await?;
         audit::record(&mut tx, caller, now, change(None, &d, "arrive")).await?;
         for (key, file, signature) in stored {
             let attachment = Attachment {

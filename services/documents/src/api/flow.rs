@@ -1,8 +1,9 @@
 //! Running one step of a document's flow, for the incoming and outgoing
 //! services alike: load the document locked, check the caller may act on
 //! it, move its state, fill in the step's fields, tell the sender of an
-//! incoming copy how far it got, and record the step in the document's
-//! history and the audit trail — in one transaction.
+//! incoming copy how far it got, tell the people it concerns, and record
+//! the step in the document's history and the audit trail — in one
+//! transaction.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -13,7 +14,7 @@ use vanphong_platform::db::Tx;
 use vanphong_platform::identity::Caller;
 use vanphong_proto::documents::v1 as wire;
 
-use super::Shared;
+use super::{Shared, notifications};
 use crate::domain::document::Document;
 use crate::domain::flow::{Step, transition};
 use crate::store;
@@ -104,6 +105,7 @@ where
         store::people::add_distribution(&mut tx, id, &also_named).await?;
     }
     store::people::add_event(&mut tx, id, &event(caller, now, action.code(), note)).await?;
+    notifications::after_step(&mut tx, &shared.snapshot(), caller, action.code(), &after, note, now).await?;
     report_to_sender(&mut tx, &before, &after, now, note).await?;
     audit::record(&mut tx, caller, now, change(Some(&before), &after, action.code())).await?;
     let answer = shared.answer(&mut tx, &after).await?;
@@ -131,6 +133,7 @@ pub(crate) async fn report_to_sender(
     }
     if let Some(recipient) = store::recipients::by_incoming(tx, after.id).await? {
         store::recipients::set_status(tx, recipient.id, code, at, note).await?;
+        notifications::receipt(tx, &recipient, code, at).await?;
     }
     Ok(())
 }

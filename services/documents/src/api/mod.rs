@@ -8,6 +8,7 @@ mod edxml;
 mod flow;
 mod incoming;
 mod issuing;
+mod notifications;
 pub use issuing::passphrase as signing_keys_passphrase;
 mod outgoing;
 mod queries;
@@ -34,6 +35,7 @@ use vanphong_proto::documents::v1::catalog_service_server::CatalogServiceServer;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryServiceServer;
 use vanphong_proto::documents::v1::edxml_service_server::EdxmlServiceServer;
 use vanphong_proto::documents::v1::incoming_service_server::IncomingServiceServer;
+use vanphong_proto::documents::v1::notification_service_server::NotificationServiceServer;
 use vanphong_proto::documents::v1::outgoing_service_server::OutgoingServiceServer;
 use vanphong_proto::documents::v1::register_service_server::RegisterServiceServer;
 use vanphong_proto::documents::v1::term_service_server::TermServiceServer;
@@ -146,6 +148,9 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(RegisterServiceServer::new(registers::RegisterApi(shared.clone())))
         .with_service(DocumentQueryServiceServer::new(queries::QueryApi(shared.clone())))
         .with_service(CatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
+        .with_service(NotificationServiceServer::new(notifications::NotificationApi(
+            shared.clone(),
+        )))
         .with_service(
             AttachmentServiceServer::new(attachments::AttachmentApi {
                 shared: shared.clone(),

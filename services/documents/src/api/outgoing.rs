@@ -18,9 +18,9 @@ use vanphong_platform::{Error, ids};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::outgoing_service_server::OutgoingService;
 
-use super::Shared;
 use super::flow::{self, StepSpec, change, event};
 use super::issuing;
+use super::{Shared, notifications};
 use crate::domain::document::Document;
 use crate::domain::flow::Step as _;
 use crate::domain::kinds::{Channel, Direction, Status as DocStatus, Urgency};
@@ -586,6 +586,7 @@ impl OutgoingApi {
             store::documents::insert(&mut tx, &copy).await?;
             store::attachments::share(&mut tx, document.id, copy.id, caller.subject_id, now).await?;
             store::people::add_event(&mut tx, copy.id, &event(&caller, now, "arrive", &document.issuer_name)).await?;
+            notifications::arrived(&mut tx, &snapshot, &caller, &copy, now).await?;
             audit::record(&mut tx, &caller, now, change(None, &copy, "arrive")).await?;
             store::recipients::link_incoming(&mut tx, recipient.id, copy.id).await?;
             store::recipients::set_status(&mut tx, recipient.id, "01", now, "").await?;

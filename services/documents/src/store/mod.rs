@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod catalog;
 pub mod documents;
 pub mod listing;
+pub mod notifications;
 pub mod people;
 pub mod recipients;
 pub mod reports;
@@ -27,6 +28,7 @@ pub static MIGRATIONS: Migrations = Migrations {
             "../../migrations/sqlite/0005_signature_checks.sql"
         ),
         migration!(6, "document_texts", "../../migrations/sqlite/0006_document_texts.sql"),
+        migration!(7, "notifications", "../../migrations/sqlite/0007_notifications.sql"),
     ],
     postgres: &[
         migration!(1, "documents", "../../migrations/postgres/0001_documents.sql"),
@@ -39,5 +41,6 @@ pub static MIGRATIONS: Migrations = Migrations {
             "../../migrations/postgres/0005_signature_checks.sql"
         ),
         migration!(6, "document_texts", "../../migrations/postgres/0006_document_texts.sql"),
+        migration!(7, "notifications", "../../migrations/postgres/0007_notifications.sql"),
     ],
 };
