@@ -13,6 +13,7 @@ use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceC
 use vanphong_proto::documents::v1::catalog_service_client::CatalogServiceClient;
 use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryServiceClient;
 use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
+use vanphong_proto::documents::v1::notification_service_client::NotificationServiceClient;
 use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
 use vanphong_proto::documents::v1::register_service_client::RegisterServiceClient;
 use vanphong_proto::finance::v1::budget_line_service_client::BudgetLineServiceClient;
@@ -26,6 +27,7 @@ use vanphong_proto::petitions::v1::petition_catalog_service_client::PetitionCata
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 use vanphong_proto::reporting::v1::approval_service_client::ApprovalServiceClient;
 use vanphong_proto::reporting::v1::export_service_client::ExportServiceClient as ReportExportServiceClient;
+use vanphong_proto::reporting::v1::period_service_client::PeriodServiceClient;
 use vanphong_proto::reporting::v1::report_service_client::ReportServiceClient;
 
 use crate::errors::ConsoleError;
@@ -93,6 +95,10 @@ impl Services {
         Ok(RegisterServiceClient::new(self.documents_channel()?))
     }
 
+    pub fn notifications(&self) -> Result<NotificationServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(NotificationServiceClient::new(self.documents_channel()?))
+    }
+
     fn petitions_channel(&self) -> Result<GrpcChannel, ConsoleError> {
         self.petitions.clone().ok_or(ConsoleError::NotConfigured("tiếp dân"))
     }
@@ -115,6 +121,10 @@ impl Services {
 
     pub fn report_approval(&self) -> Result<ApprovalServiceClient<GrpcChannel>, ConsoleError> {
         Ok(ApprovalServiceClient::new(self.reporting_channel()?))
+    }
+
+    pub fn report_periods(&self) -> Result<PeriodServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(PeriodServiceClient::new(self.reporting_channel()?))
     }
 
     pub fn report_exports(&self) -> Result<ReportExportServiceClient<GrpcChannel>, ConsoleError> {

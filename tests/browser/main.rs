@@ -255,8 +255,34 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
     browser.wait_for_url(|u| u.contains("?m=directed")).await;
     assert_eq!(browser.text("#lead-handler").await, specialist);
 
-    // The specialist sees it assigned, and completes it.
+    // The specialist's bell counts the assignment; the notice opens the
+    // document and is read from then on.
     sign_in(&browser, &app, &app.username("hiephoa", Role::Specialist)).await;
+    assert_eq!(browser.text("header.top a.bell .count").await, "1");
+    browser.find("header.top a.bell").await.click().await;
+    browser.wait_for_url(|u| u.ends_with("/notifications")).await;
+    let notices = browser.text("main").await;
+    assert!(notices.contains("Văn bản được giao cho bạn xử lý"), "{notices}");
+    assert!(
+        notices.contains("V/v triển khai chuyển đổi số trong các cơ quan Đảng"),
+        "{notices}"
+    );
+    assert!(notices.contains(&leader), "who directed it, by name: {notices}");
+    assert!(notices.contains("Đồng chí tham mưu triển khai"), "{notices}");
+    shoot(&browser, "notifications").await;
+    browser
+        .find("form[action$='/open'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    let opened = browser.wait_for_url(|u| !u.contains("/notifications")).await;
+    assert_eq!(opened, document_url);
+    browser.goto(&format!("{}/", base(&app))).await;
+    browser
+        .find("header.top a.bell[aria-label='Thông báo: không có thông báo mới']")
+        .await;
+
+    // The specialist sees it assigned, and completes it.
     browser.find("a[href='/documents?view=assigned']").await.click().await;
     browser
         .find(&format!("a[href='{}']", document_url.trim_start_matches(&base(&app))))
@@ -276,6 +302,10 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
         .await;
     browser.wait_for_url(|u| u.contains("?m=completed")).await;
     assert_eq!(browser.text("#status").await, "Hoàn thành");
+    browser.find("#slip").await.click().await;
+    browser.wait_for_url(|u| u.ends_with("/slip")).await;
+    assert!(browser.text("main h1").await.contains("PHIẾU XỬ LÝ VĂN BẢN ĐẾN"));
+    shoot(&browser, "document-slip").await;
     browser.goto(&format!("{}/documents?view=all", base(&app))).await;
     shoot(&browser, "documents-all").await;
 

@@ -189,6 +189,18 @@ async fn a_petition_goes_from_intake_to_closing_and_the_province_accepts_a_repor
     browser.wait_for_url(|u| u.contains("?m=accept")).await;
     assert_eq!(browser.text("#status").await, "Cấp trên đã tiếp nhận");
     shoot(&browser, "report-accepted").await;
+    // Its figures as bar charts, drawn on the server.
+    let url = browser.url().await;
+    browser
+        .goto(&format!("{}#figures", url.split('?').next().expect("url")))
+        .await;
+    assert!(
+        browser
+            .text("#figures figure.chart figcaption")
+            .await
+            .contains("Văn bản")
+    );
+    shoot(&browser, "report-figures").await;
 
     // The province's accountant reads the balances, amounts in đồng.
     sign_in(&browser, &app, &app.username("tu", Role::Accountant)).await;

@@ -44,7 +44,7 @@ struct Row {
     overdue: bool,
 }
 
-fn arrival(d: &Document) -> String {
+pub(super) fn arrival(d: &Document) -> String {
     if d.arrival_number > 0 {
         format!("{}/{}", d.arrival_number, d.arrival_year)
     } else {

@@ -7,27 +7,35 @@
 //! - [`register`]: registering a paper document with its scan;
 //! - [`outgoing`]: outgoing documents, from the draft to dispatch and recall;
 //! - [`registers`]: the register books as spreadsheets, for a period;
+//! - [`slip`]: an incoming document's printable processing slip;
 //! - [`people`]: names beside ids, pickers of people;
 //! - [`petitions`]: petitions from intake to closing;
-//! - [`reports`]: periodic reports, their approval and files;
+//! - [`reports`]: periodic reports, their approval and files, with
+//!   [`chart`]: bar charts drawn as SVG on the server;
 //! - [`finance`]: estimates, allocation, vouchers and commitments, the
 //!   books, Party dues;
+//! - [`notifications`]: the bell's notices, read and marked read;
+//! - [`search`]: one box finding documents, petitions and reports;
 //! - [`work`]: the views of "my work"; [`form`]: reading forms;
 //!   [`choices`]: what selects offer; [`files`]: downloads.
 
+mod chart;
 mod choices;
 mod documents;
 mod files;
 mod finance;
 mod form;
 mod home;
+mod notifications;
 mod outgoing;
 mod people;
 mod petitions;
 mod register;
 mod registers;
 mod reports;
+mod search;
 mod sign_in;
+mod slip;
 mod work;
 
 use std::convert::Infallible;
@@ -39,6 +47,7 @@ use axum::routing::{get, post};
 use http::request::Parts;
 
 use vanphong_proto::directory::v1::{Principal, Role, WhoAmIRequest};
+use vanphong_proto::documents::v1::CountUnreadNotificationsRequest;
 
 use crate::errors::ConsoleError;
 use crate::session::Session;
@@ -62,6 +71,7 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/documents/{id}/recall", post(documents::answer_recall))
         .route("/documents/{id}/complete", post(documents::complete))
         .route("/documents/{id}/attachments/{attachment_id}", get(documents::download))
+        .route("/documents/{id}/slip", get(slip::page))
         .route("/outgoing", get(outgoing::list).post(outgoing::create))
         .route("/outgoing/new", get(outgoing::new))
         .route("/outgoing/{id}", get(outgoing::page))
@@ -116,6 +126,10 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/finance/dues/remit", post(finance::dues::remit))
         .route("/finance/dues/cells", post(finance::dues::create_cell))
         .route("/finance/dues/b01.xlsx", get(finance::dues::b01))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read-all", post(notifications::mark_all_read))
+        .route("/notifications/{id}/{action}", post(notifications::mark_read))
+        .route("/search", get(search::page))
         .route("/reports", get(reports::list).post(reports::create))
         .route("/reports/{id}", get(reports::page))
         .route("/reports/{id}/{action}", get(reports::download).post(reports::step))
@@ -191,26 +205,45 @@ impl Ctx {
     }
 
     /// Who is signed in, as the directory knows them now (a revoked
-    /// session ends here, sending the person to sign in again).
+    /// session ends here, sending the person to sign in again), with the
+    /// number beside their bell.
     pub async fn me(&self) -> Result<Me, ConsoleError> {
         let session = self.session()?;
-        let principal = self
-            .services()
-            .auth()
-            .who_am_i(self.call(WhoAmIRequest {}))
-            .await?
-            .into_inner();
+        let who = async { self.services().auth().who_am_i(self.call(WhoAmIRequest {})).await };
+        let (principal, unread) = tokio::join!(who, self.unread_notifications());
         Ok(Me {
             csrf: self.console.csrf.for_session(&session.claims.sid.to_string()),
-            principal,
+            principal: principal?.into_inner(),
+            unread,
         })
+    }
+
+    /// The person's unread notifications; none when the documents service
+    /// is not there or did not answer (the page is shown all the same).
+    async fn unread_notifications(&self) -> Option<i64> {
+        let call = self.call(CountUnreadNotificationsRequest {});
+        match self
+            .services()
+            .notifications()
+            .ok()?
+            .count_unread_notifications(call)
+            .await
+        {
+            Ok(answer) => Some(answer.into_inner().unread_count),
+            Err(status) => {
+                tracing::warn!(%status, "unread notifications not counted");
+                None
+            }
+        }
     }
 }
 
-/// The signed-in person, and the anti-forgery token of their forms.
+/// The signed-in person, the anti-forgery token of their forms and their
+/// unread notifications (none when not counted).
 pub struct Me {
     pub principal: Principal,
     pub csrf: String,
+    pub unread: Option<i64>,
 }
 
 impl Me {
@@ -291,6 +324,7 @@ impl Me {
             }),
             csrf: self.csrf.clone(),
             nav,
+            unread: self.unread,
         }
     }
 }
@@ -305,6 +339,8 @@ pub struct Layout {
     /// The anti-forgery token of the page's forms.
     pub csrf: String,
     pub nav: Vec<NavItem>,
+    /// The number beside the bell; none when not counted.
+    pub unread: Option<i64>,
 }
 
 impl Layout {
@@ -316,12 +352,22 @@ impl Layout {
             user: None,
             csrf: String::new(),
             nav: Vec::new(),
+            unread: None,
         }
     }
 
     /// The htmx file's path.
     pub fn htmx(&self) -> String {
         format!("/assets/{}/htmx.min.js", self.assets)
+    }
+
+    /// The bell's words for people and screen readers.
+    pub fn bell_label(&self) -> String {
+        match self.unread {
+            Some(0) => "Thông báo: không có thông báo mới".into(),
+            Some(n) => format!("Thông báo: {n} chưa đọc"),
+            None => "Thông báo".into(),
+        }
     }
 
     /// The stylesheet's path.

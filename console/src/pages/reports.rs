@@ -13,11 +13,13 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::reporting::v1::{
-    AcceptReportRequest, ApproveReportRequest, CreateReportRequest, ExportReportRequest, FigureTable, GetReportRequest,
-    ListReportsRequest, RefreshFiguresRequest, ReopenReportRequest, Report, ReportStatus, ReturnReportRequest,
-    SectionInput, SendReportRequest, SubmitReportRequest, UpdateSectionsRequest,
+    AcceptReportRequest, ApproveReportRequest, CreateReportRequest, ExportReportRequest, FigureTable,
+    GetCompletenessRequest, GetReportRequest, ListReportsRequest, RefreshFiguresRequest, ReopenReportRequest, Report,
+    ReportStatus, ReturnReportRequest, SectionInput, SendReportRequest, SubmitReportRequest, Timeliness,
+    UpdateSectionsRequest,
 };
 
+use super::chart::{self, BarChart};
 use super::form::{Done, Filled, FormData, Refusal, shown_status};
 use super::people;
 use super::{Ctx, Layout, Me};
@@ -25,7 +27,7 @@ use crate::errors::ConsoleError;
 use crate::format;
 
 /// Where a report stands, in the office's words.
-fn status(status: i32) -> &'static str {
+pub(super) fn status(status: i32) -> &'static str {
     match ReportStatus::try_from(status).unwrap_or(ReportStatus::Unspecified) {
         ReportStatus::Draft => "Đang soạn",
         ReportStatus::Submitted => "Chờ lãnh đạo duyệt",
@@ -242,8 +244,10 @@ struct SectionView {
     text: String,
 }
 
-/// The figures as a table of text, money formatted Vietnamese-style.
+/// The figures as a table of text, money formatted Vietnamese-style, and
+/// the totals as bar charts, one per group of like columns.
 struct Figures {
+    charts: Vec<BarChart>,
     groups: Vec<(String, usize)>,
     headings: Vec<String>,
     rows: Vec<(String, Vec<String>, String)>,
@@ -276,6 +280,7 @@ fn figures(table: &FigureTable) -> Figures {
     };
     let total = table.total.clone().unwrap_or_default();
     Figures {
+        charts: charts(table, &total.values),
         groups,
         headings: table.columns.iter().map(|c| c.label.clone()).collect(),
         rows: table
@@ -287,6 +292,130 @@ fn figures(table: &FigureTable) -> Figures {
         total_percent: total.executed_percent.clone(),
         gathered: format::timestamp(table.gathered_at.as_ref()),
     }
+}
+
+/// The totals as bar charts: one per group of columns ("Văn bản", "Đơn
+/// thư", "Tài chính"), counts and money apart (their scales differ).
+fn charts(table: &FigureTable, totals: &std::collections::HashMap<String, i64>) -> Vec<BarChart> {
+    // (heading, money, bars: label, value, value as shown)
+    let mut groups: Vec<(String, bool, Vec<chart::Value>)> = Vec::new();
+    for c in &table.columns {
+        let value = totals.get(&c.code).copied().unwrap_or(0);
+        let shown = if c.money {
+            format::money(value)
+        } else {
+            format::number(value)
+        };
+        let label: String = c.label.chars().take(32).collect();
+        match groups
+            .iter_mut()
+            .find(|(g, money, _)| *g == c.group_label && *money == c.money)
+        {
+            Some((_, _, bars)) => bars.push((label, value, shown)),
+            None => groups.push((c.group_label.clone(), c.money, vec![(label, value, shown)])),
+        }
+    }
+    groups
+        .iter()
+        .filter_map(|(title, money, values)| {
+            let title = if *money {
+                format!("{title} (đồng)")
+            } else {
+                title.clone()
+            };
+            chart::bars(&title, values)
+        })
+        .collect()
+}
+
+/// How the offices below sent their reports of the period: each with its
+/// deadline and whether it came on time, late, not yet or is missing.
+struct CompletenessView {
+    rows: Vec<CompletenessLine>,
+    expected: i32,
+    on_time: i32,
+    late: i32,
+    missing: i32,
+    pending: i32,
+}
+
+struct CompletenessLine {
+    office: String,
+    deadline: String,
+    sent: String,
+    /// "good", "warn", "bad" or "": the row's colour.
+    tone: &'static str,
+    label: &'static str,
+    href: Option<String>,
+}
+
+/// The completeness of the offices directly below the report's office for
+/// its period; none when it has none, or the person may not see it (the
+/// service decides).
+async fn completeness(ctx: &Ctx, r: &Report) -> Option<CompletenessView> {
+    let period = r.period.as_ref()?;
+    let request = GetCompletenessRequest {
+        office_id: r.office_id.clone(),
+        kind: period.kind,
+        year: period.year,
+        number: period.number,
+        from: if period.number == 0 {
+            period.from.clone()
+        } else {
+            String::new()
+        },
+        to: if period.number == 0 {
+            period.to.clone()
+        } else {
+            String::new()
+        },
+        direct_only: true,
+    };
+    let answer = match ctx
+        .services()
+        .report_periods()
+        .ok()?
+        .get_completeness(ctx.call(request))
+        .await
+    {
+        Ok(answer) => answer.into_inner(),
+        Err(status) => {
+            tracing::debug!(%status, "completeness not shown");
+            return None;
+        }
+    };
+    if answer.rows.is_empty() {
+        return None;
+    }
+    let rows = answer
+        .rows
+        .iter()
+        .map(|row| {
+            let (tone, label) = match Timeliness::try_from(row.timeliness).unwrap_or(Timeliness::Unspecified) {
+                Timeliness::OnTime => ("good", "Đúng hạn"),
+                Timeliness::Late => ("warn", "Muộn"),
+                Timeliness::Missing => ("bad", "Chưa gửi, quá hạn"),
+                Timeliness::Pending | Timeliness::Unspecified => ("", "Chưa đến hạn"),
+            };
+            CompletenessLine {
+                office: row.office_name.clone(),
+                deadline: format::date(&row.deadline),
+                sent: format::timestamp(row.sent_at.as_ref()),
+                tone,
+                label,
+                href: (!row.report_id.is_empty() && row.sent_at.is_some())
+                    .then(|| format!("/reports/{}", row.report_id)),
+            }
+        })
+        .collect();
+    Some(CompletenessView {
+        rows,
+        expected: answer.expected,
+        on_time: answer.on_time,
+        late: answer.late,
+        missing: answer.missing,
+        pending: answer.pending,
+    })
 }
 
 /// Which forms the page offers, by the report's status and the person's
@@ -319,6 +448,7 @@ struct ReportPage {
     sent: String,
     sections: Vec<SectionView>,
     figures: Option<Figures>,
+    completeness: Option<CompletenessView>,
     events: Vec<EventLine>,
     actions: Actions,
     notice: Option<&'static str>,
@@ -409,6 +539,7 @@ async fn report_page(
         sent: format::timestamp(r.sent_at.as_ref()),
         sections,
         figures: r.figures.as_ref().map(figures),
+        completeness: completeness(ctx, &r).await,
         events: r
             .events
             .iter()
