@@ -253,7 +253,8 @@ async fn a_province_document_is_drafted_signed_dispatched_and_the_district_regis
     assert!(browser.text("main table").await.contains(SUBJECT));
     browser.find("#top-search").await.type_text(&number).await;
     browser.script("document.querySelector('form.search').submit()").await;
-    browser.wait_for_url(|u| u.contains("/documents?q=")).await;
+    // The header's box searches everywhere; documents come first.
+    browser.wait_for_url(|u| u.contains("/search?q=")).await;
     assert!(browser.text("main table").await.contains(SUBJECT));
     shoot(&browser, "documents-search").await;
     browser.close().await;
