@@ -266,6 +266,7 @@ async fn a_returned_draft_an_arrival_and_a_recipients_receipt_reach_their_people
                 document_id: doc.id.clone(),
                 signing_prefix: "T/M".into(),
                 signer_position: "Bí thư".into(),
+                ..Default::default()
             },
             &leader,
         ))
