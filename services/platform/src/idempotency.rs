@@ -110,6 +110,43 @@ impl IdempotencyKey {
     }
 }
 
+/// The two ends of an idempotent create, written once. At the start of the
+/// write transaction `$tx`, claims `$key` (an `Option<IdempotencyKey>`;
+/// `None` when the client sent no key) and, on a retry, returns the first
+/// answer from the enclosing function (`return Ok(previous)`, so the
+/// function returns `Result<Answer, E>` with `E: From<Error>`):
+///
+/// ```ignore
+/// let key = IdempotencyKey::new(&caller, "CreateTerm", request_id.as_deref(), &req);
+/// let mut tx = db.begin_write().await?;
+/// vanphong_platform::replay_or_claim!(key, tx, now);
+/// // … the work …
+/// vanphong_platform::remember!(key, tx, answer);
+/// tx.commit().await?;
+/// ```
+#[macro_export]
+macro_rules! replay_or_claim {
+    ($key:expr, $tx:expr, $now:expr) => {
+        if let Some(key) = &$key
+            && let $crate::idempotency::Claim::Replay(previous) = key.claim(&mut $tx, $now).await?
+        {
+            return Ok(previous);
+        }
+    };
+}
+
+/// Stores `$answer` as the answer of the claimed key `$key` (an
+/// `Option<IdempotencyKey>`), in the transaction of the work; see
+/// [`replay_or_claim!`](crate::replay_or_claim).
+#[macro_export]
+macro_rules! remember {
+    ($key:expr, $tx:expr, $answer:expr) => {
+        if let Some(key) = &$key {
+            key.complete(&mut $tx, &$answer).await?;
+        }
+    };
+}
+
 /// Forgets keys older than `before`; a retry after that creates anew.
 pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
     let mut tx = db.begin_write().await?;

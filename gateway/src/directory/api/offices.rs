@@ -7,7 +7,7 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::tree::{Numbering, OfficeEntry, OfficeKind, OfficeTree};
 use vanphong_platform::validate::Checker;
@@ -101,11 +101,7 @@ impl OfficeApi {
         let now = self.dir.clock.now();
         let key = IdempotencyKey::new(&caller, "CreateOffice", request_id.as_deref(), &req);
         let (mut tx, tree) = begin_structure_change(&self.dir).await?;
-        if let Some(key) = &key
-            && let Claim::Replay(previous) = key.claim::<Office>(&mut tx, now).await?
-        {
-            return Ok(previous);
-        }
+        vanphong_platform::replay_or_claim!(key, tx, now);
         if store::offices::code_taken(&mut tx, &code).await? {
             return Err(Error::AlreadyExists(format!("Mã đơn vị «{code}» đã được dùng")));
         }
@@ -127,9 +123,7 @@ impl OfficeApi {
         store::bump_version(&mut tx).await?;
         record_change::<OfficeEntry>(&mut tx, &caller, now, None, &entry, "create").await?;
         let response = office_to_wire(&entry, today.max(established_on));
-        if let Some(key) = &key {
-            key.complete(&mut tx, &response).await?;
-        }
+        vanphong_platform::remember!(key, tx, response);
         tx.commit().await?;
         self.dir.reload().await?;
         Ok(response)

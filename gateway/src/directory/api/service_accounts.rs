@@ -6,7 +6,7 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
@@ -75,11 +75,7 @@ impl ServiceAccountApi {
         let now = self.dir.clock.now();
         let key = IdempotencyKey::new(&caller, "CreateServiceAccount", request_id.as_deref(), &req);
         let mut tx = self.dir.db.begin_write().await?;
-        if let Some(key) = &key
-            && let Claim::Replay(previous) = key.claim::<WireAccount>(&mut tx, now).await?
-        {
-            return Ok(previous);
-        }
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let id = ids::new_id();
         let account = ServiceAccount {
             id,
@@ -96,9 +92,7 @@ impl ServiceAccountApi {
         store::service_accounts::insert(&mut tx, &account).await?;
         record_change(&mut tx, &caller, now, None, &account, "create").await?;
         let response = account_to_wire(&account);
-        if let Some(key) = &key {
-            key.complete(&mut tx, &response).await?;
-        }
+        vanphong_platform::remember!(key, tx, response);
         tx.commit().await?;
         Ok(response)
     }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::text::fold;
 use vanphong_platform::validate::Checker;
@@ -87,11 +87,7 @@ impl UserApi {
         let now = self.dir.clock.now();
         let key = IdempotencyKey::new(&caller, "CreateUser", request_id.as_deref(), &req);
         let mut tx = self.dir.db.begin_write().await?;
-        if let Some(key) = &key
-            && let Claim::Replay(previous) = key.claim::<WireUser>(&mut tx, now).await?
-        {
-            return Ok(previous);
-        }
+        vanphong_platform::replay_or_claim!(key, tx, now);
         if store::users::by_username(&mut tx, &username).await?.is_some() {
             return Err(Error::AlreadyExists(format!("Tên đăng nhập «{username}» đã được dùng")));
         }
@@ -111,9 +107,7 @@ impl UserApi {
         store::bump_version(&mut tx).await?;
         record_change(&mut tx, &caller, now, None, &user, "create").await?;
         let response = user_to_wire(&user);
-        if let Some(key) = &key {
-            key.complete(&mut tx, &response).await?;
-        }
+        vanphong_platform::remember!(key, tx, response);
         tx.commit().await?;
         self.dir.reload().await?;
         Ok(response)

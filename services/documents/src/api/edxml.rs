@@ -425,9 +425,7 @@ impl EdxmlApi {
             .await?;
         }
         let answer = s.answer(&mut tx, &d).await?;
-        if let Some(k) = &idempotency {
-            k.complete(&mut tx, &answer).await?;
-        }
+        vanphong_platform::remember!(idempotency, tx, answer);
         tx.commit().await?;
         Ok((answer, true))
     }
@@ -523,11 +521,7 @@ impl EdxmlApi {
         let now = s.ctx.clock.now();
         let idempotency = IdempotencyKey::new(&caller, "ImportEdxmlStatus", request_id.as_deref(), &req);
         let mut tx = s.ctx.db.begin_write().await?;
-        if let Some(k) = &idempotency
-            && let Claim::Replay(previous) = k.claim::<wire::Document>(&mut tx, now).await?
-        {
-            return Ok(previous);
-        }
+        vanphong_platform::replay_or_claim!(idempotency, tx, now);
         let (document, _) = s.visible(&mut tx, &caller, id, true).await.map_err(|_| not_ours())?;
         if document.direction != Direction::Outgoing {
             return Err(not_ours());
@@ -581,9 +575,7 @@ impl EdxmlApi {
         )
         .await?;
         let answer = s.answer(&mut tx, &document).await?;
-        if let Some(k) = &idempotency {
-            k.complete(&mut tx, &answer).await?;
-        }
+        vanphong_platform::remember!(idempotency, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }

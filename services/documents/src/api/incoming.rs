@@ -10,7 +10,7 @@ use uuid::Uuid;
 use vanphong_platform::audit;
 use vanphong_platform::clock::local_date;
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::paging;
 use vanphong_platform::people::OnBehalf;
@@ -260,11 +260,7 @@ impl IncomingApi {
 
         let key = IdempotencyKey::new(&caller, "RegisterIncoming", request_id.as_deref(), &req);
         let mut tx = s.ctx.db.begin_write().await?;
-        if let Some(key) = &key
-            && let Claim::Replay(previous) = key.claim::<wire::Document>(&mut tx, now).await?
-        {
-            return Ok(previous);
-        }
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let (mut document, before) = match (arrived, fields) {
             (Some(id), _) => {
                 let (arrived, _) = s.visible(&mut tx, &caller, id, true).await?;
@@ -328,9 +324,7 @@ impl IncomingApi {
         store::people::add_event(&mut tx, document.id, &event(&caller, now, Action::Register.code(), "")).await?;
         audit::record(&mut tx, &caller, now, change(before.as_ref(), &document, "register")).await?;
         let answer = s.answer(&mut tx, &document).await?;
-        if let Some(key) = &key {
-            key.complete(&mut tx, &answer).await?;
-        }
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }

@@ -7,7 +7,7 @@ use tonic::Request;
 
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
@@ -39,11 +39,7 @@ impl TermApi {
         let now = s.ctx.clock.now();
         let key = IdempotencyKey::new(&caller, "CreateTerm", request_id.as_deref(), &req);
         let mut tx = s.ctx.db.begin_write().await?;
-        if let Some(key) = &key
-            && let Claim::Replay(previous) = key.claim::<wire::Term>(&mut tx, now).await?
-        {
-            return Ok(previous);
-        }
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let overlapping = store::terms::list(&mut tx, office)
             .await?
             .into_iter()
@@ -85,9 +81,7 @@ impl TermApi {
         )
         .await?;
         let term = wire::Term::from(term);
-        if let Some(key) = &key {
-            key.complete(&mut tx, &term).await?;
-        }
+        vanphong_platform::remember!(key, tx, term);
         tx.commit().await?;
         Ok(term)
     }

@@ -161,7 +161,7 @@ impl BudgetApi {
         let key = IdempotencyKey::new(&caller, "CreateEstimate", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         store::periods::state(&mut tx, office, year)
             .await?
             .ensure_not_settled()?;
@@ -203,7 +203,7 @@ impl BudgetApi {
         )
         .await?;
         let answer = self.answer(&mut tx, &estimate).await?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
@@ -479,7 +479,7 @@ impl BudgetApi {
         let key = IdempotencyKey::new(&caller, "Allocate", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         store::periods::state(&mut tx, parent, year)
             .await?
             .ensure_not_settled()?;
@@ -563,7 +563,7 @@ impl BudgetApi {
         let answer = wire::AllocateResponse {
             allocations: made.iter().map(convert::allocation).collect::<Result<_, _>>()?,
         };
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
@@ -605,7 +605,7 @@ impl BudgetApi {
         let key = IdempotencyKey::new(&caller, "AdjustAllocation", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         store::periods::state(&mut tx, me, year).await?.ensure_not_settled()?;
         store::periods::state(&mut tx, to, year).await?.ensure_not_settled()?;
         let label = what(&line, year);
@@ -683,7 +683,7 @@ impl BudgetApi {
             .await?;
         }
         let answer = convert::allocation(&row)?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }

@@ -182,7 +182,7 @@ impl DuesApi {
         let key = IdempotencyKey::new(&caller, "CreatePartyCell", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let folded = fold(&name);
         if let Some(existing) = store::dues::find_cell_by_name(&mut tx, office, &folded).await? {
             return Err(Error::AlreadyExists(format!(
@@ -210,7 +210,7 @@ impl DuesApi {
         )
         .await?;
         let answer = convert::cell(&cell)?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
@@ -366,7 +366,7 @@ impl DuesApi {
         let key = IdempotencyKey::new(&caller, "RecordDues", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let cell_key = match cell {
             Some(id) => {
                 let found = match store::dues::get_cell(&mut tx, id).await? {
@@ -455,7 +455,7 @@ impl DuesApi {
         )
         .await?;
         let answer = convert::collection(&row)?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
@@ -510,7 +510,7 @@ impl DuesApi {
         let key = IdempotencyKey::new(&caller, "RemitDues", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         // Serializes remittances of this office so two cannot both pass the
         // check of what is owed.
         store::periods::lock_year(&mut tx, office, date.year(), true).await?;
@@ -607,7 +607,7 @@ impl DuesApi {
         )
         .await?;
         let answer = convert::remittance(&row)?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }

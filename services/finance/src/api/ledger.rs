@@ -135,7 +135,7 @@ impl LedgerApi {
         let key = IdempotencyKey::new(&caller, "CreateAccount", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         store::ledger::ensure_accounts(&mut tx, office, to_micros(now)).await?;
         if let Some(existing) = store::ledger::get_account(&mut tx, office, &code).await? {
             return Err(Error::AlreadyExists(format!(
@@ -163,7 +163,7 @@ impl LedgerApi {
         )
         .await?;
         let answer = convert::account(&row)?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
@@ -188,7 +188,7 @@ impl LedgerApi {
         let key = IdempotencyKey::new(&caller, "PostTransaction", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let row = post(
             &mut tx,
             &caller,
@@ -217,7 +217,7 @@ impl LedgerApi {
         )
         .await?;
         let answer = transaction_answer(&mut tx, &row).await?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
@@ -236,7 +236,7 @@ impl LedgerApi {
         let key = IdempotencyKey::new(&caller, "ReverseTransaction", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let not_found = || Error::NotFound(format!("Không tìm thấy giao dịch {id}"));
         let original = store::ledger::get_transaction(&mut tx, id)
             .await?
@@ -313,7 +313,7 @@ impl LedgerApi {
         )
         .await?;
         let answer = transaction_answer(&mut tx, &row).await?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }

@@ -2,28 +2,6 @@
 //! office and rights, idempotency, audit records, and posting a balanced
 //! transaction into an office's books.
 
-/// Claims the idempotency key `$key` (an `Option<IdempotencyKey>`) in the
-/// transaction `$tx`; on a retry, returns the first answer from the
-/// enclosing function.
-macro_rules! replay_or_claim {
-    ($key:expr, $tx:expr, $now:expr) => {
-        if let Some(key) = &$key
-            && let vanphong_platform::idempotency::Claim::Replay(previous) = key.claim(&mut $tx, $now).await?
-        {
-            return Ok(previous);
-        }
-    };
-}
-
-/// Stores `$answer` as the answer of the claimed key `$key`.
-macro_rules! remember {
-    ($key:expr, $tx:expr, $answer:expr) => {
-        if let Some(key) = &$key {
-            key.complete(&mut $tx, &$answer).await?;
-        }
-    };
-}
-
 pub(crate) mod audit;
 mod budget;
 mod catalog;

@@ -220,7 +220,7 @@ impl SpendingApi {
         let key = IdempotencyKey::new(&caller, "CreateVoucher", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let (mut balance, line) = own_line(&mut tx, &caller, line_id).await?;
         let warning = check_spending(&balance.holding(), amount, line.policy()?, &what(&line, balance.year))?;
         let voucher = write_voucher(
@@ -240,7 +240,7 @@ impl SpendingApi {
         )
         .await?;
         let answer = convert::voucher(&voucher)?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
@@ -298,7 +298,7 @@ impl SpendingApi {
         let now = s.now();
         let today = s.today();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let (mut balance, line) = own_line(&mut tx, &caller, line_id).await?;
         let year = balance.year()?;
         store::periods::state(&mut tx, caller.office_id, year)
@@ -339,7 +339,7 @@ impl SpendingApi {
         )
         .await?;
         let answer = convert::commitment(&row)?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
@@ -394,7 +394,7 @@ impl SpendingApi {
         let key = IdempotencyKey::new(&caller, "PostCommitment", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        replay_or_claim!(key, tx, now);
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let (before, mut balance) = self.open_commitment(&mut tx, &caller, id).await?;
         let amount = if req.amount == 0 { before.amount } else { req.amount };
         if amount > before.amount {
@@ -445,7 +445,7 @@ impl SpendingApi {
         )
         .await?;
         let answer = convert::voucher(&voucher)?;
-        remember!(key, tx, answer);
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }

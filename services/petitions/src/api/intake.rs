@@ -6,7 +6,7 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::number_series;
 use vanphong_platform::validate::Checker;
@@ -208,11 +208,7 @@ pub(crate) async fn create(
 
     let key = IdempotencyKey::new(&caller, "CreatePetition", request_id.as_deref(), &req);
     let mut tx = s.ctx.db.begin_write().await?;
-    if let Some(key) = &key
-        && let Claim::Replay(answer) = key.claim::<wire::CreatePetitionResponse>(&mut tx, now).await?
-    {
-        return Ok(answer);
-    }
+    vanphong_platform::replay_or_claim!(key, tx, now);
     if !store::catalog::area(&mut tx, &new.area)
         .await?
         .is_some_and(|a| a.active)
@@ -337,9 +333,7 @@ pub(crate) async fn create(
         petition: Some(s.answer(&mut tx, &caller, &petition).await?),
         duplicate_candidates,
     };
-    if let Some(key) = &key {
-        key.complete(&mut tx, &answer).await?;
-    }
+    vanphong_platform::remember!(key, tx, answer);
     tx.commit().await?;
     Ok(answer)
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::validate::Checker;
@@ -179,11 +179,7 @@ impl ReceptionApi {
         };
         let key = IdempotencyKey::new(&caller, "CreateReception", request_id.as_deref(), &req);
         let mut tx = s.ctx.db.begin_write().await?;
-        if let Some(key) = &key
-            && let Claim::Replay(answer) = key.claim::<wire::Reception>(&mut tx, now).await?
-        {
-            return Ok(answer);
-        }
+        vanphong_platform::replay_or_claim!(key, tx, now);
         for (i, id) in petition_ids.iter().enumerate() {
             let found = store::petitions::get(&mut tx, *id).await?;
             if found.is_none_or(|p| p.office_id != office) {
@@ -213,9 +209,7 @@ impl ReceptionApi {
         )
         .await?;
         let answer = self.answer(&mut tx, &caller, &reception).await?;
-        if let Some(key) = &key {
-            key.complete(&mut tx, &answer).await?;
-        }
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tonic::Request;
 use uuid::Uuid;
 
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::validate::{Checker, due_soon_until};
@@ -168,11 +168,7 @@ impl ReportApi {
 
         let key = IdempotencyKey::new(&caller, "CreateReport", request_id.as_deref(), &req);
         let mut tx = s.ctx.db.begin_write().await?;
-        if let Some(key) = &key
-            && let Claim::Replay(previous) = key.claim::<wire::Report>(&mut tx, now).await?
-        {
-            return Ok(previous);
-        }
+        vanphong_platform::replay_or_claim!(key, tx, now);
         if let Some(existing) = store::reports::find(&mut tx, office, &period).await? {
             return Err(Error::AlreadyExists(format!(
                 "{} đã có báo cáo {} (mã {})",
@@ -183,9 +179,7 @@ impl ReportApi {
         }
         s.save(&mut tx, &caller, None, &report, "create", "").await?;
         let answer = s.answer(&mut tx, &report).await?;
-        if let Some(key) = &key {
-            key.complete(&mut tx, &answer).await?;
-        }
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
