@@ -3,13 +3,11 @@
 use std::io::Write;
 use std::sync::Arc;
 
+use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use vanphong_documents::Documents;
-use vanphong_finance::Finance;
-use vanphong_petitions::Petitions;
 use vanphong_platform::audit;
 use vanphong_platform::audit_anchor::{Anchoring, AuditKey};
 use vanphong_platform::audit_export;
@@ -18,14 +16,13 @@ use vanphong_platform::audit_view::Sight;
 use vanphong_platform::clock::{SharedClock, ShiftedClock, SystemClock};
 use vanphong_platform::config::{Options, Settings};
 use vanphong_platform::db::Migrations;
-use vanphong_platform::host::Backend;
 use vanphong_platform::identity::Role;
 use vanphong_platform::server::{on_signals, serve_metrics};
 use vanphong_platform::telemetry;
-use vanphong_reporting::Reporting;
 
 use crate::demo::DEMO_PASSWORD;
 use crate::error::CommandError;
+use crate::services::{SERVICES, Service};
 use crate::suite;
 
 /// Vanphong — văn phòng số dùng chung cho văn phòng cấp ủy: the shared
@@ -150,21 +147,39 @@ pub enum AuditCommand {
     },
 }
 
-/// A server of the suite.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// A server of the suite: everything, the gateway, or one backend service
+/// of the one list ([`crate::services`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// Everything in one process.
     All,
     /// The gateway with the office directory.
     Gateway,
-    /// The documents service.
-    Documents,
-    /// The petitions service.
-    Petitions,
-    /// The finance service.
-    Finance,
-    /// The reporting service.
-    Reporting,
+    /// One backend service.
+    Service(&'static Service),
+}
+
+/// Every target, for the command line's choices.
+static TARGETS: std::sync::LazyLock<Vec<Target>> = std::sync::LazyLock::new(|| {
+    [Target::All, Target::Gateway]
+        .into_iter()
+        .chain(SERVICES.iter().map(Target::Service))
+        .collect()
+});
+
+impl ValueEnum for Target {
+    fn value_variants<'a>() -> &'a [Self] {
+        &TARGETS
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            Target::All => "Everything in one process".to_string(),
+            Target::Gateway => "The gateway with the office directory".to_string(),
+            Target::Service(s) => format!("The {} service", s.name),
+        };
+        Some(PossibleValue::new(self.name()).help(help))
+    }
 }
 
 impl Target {
@@ -172,10 +187,7 @@ impl Target {
         match self {
             Target::All => "all",
             Target::Gateway => "gateway",
-            Target::Documents => "documents",
-            Target::Petitions => "petitions",
-            Target::Finance => "finance",
-            Target::Reporting => "reporting",
+            Target::Service(s) => s.name,
         }
     }
 
@@ -187,17 +199,11 @@ impl Target {
             &vanphong_gateway::directory::store::MIGRATIONS,
             &vanphong_gateway::directory::api::audit::States,
         );
-        let documents = ("documents", Documents::migrations(), Documents::audit_states());
-        let petitions = ("petitions", Petitions::migrations(), Petitions::audit_states());
-        let finance = ("finance", Finance::migrations(), Finance::audit_states());
-        let reporting = ("reporting", Reporting::migrations(), Reporting::audit_states());
+        let service = |s: &Service| (s.name, (s.migrations)(), (s.audit_states)());
         match self {
-            Target::All => vec![directory, documents, petitions, finance, reporting],
+            Target::All => std::iter::once(directory).chain(SERVICES.iter().map(service)).collect(),
             Target::Gateway => vec![directory],
-            Target::Documents => vec![documents],
-            Target::Petitions => vec![petitions],
-            Target::Finance => vec![finance],
-            Target::Reporting => vec![reporting],
+            Target::Service(s) => vec![service(s)],
         }
     }
 }
@@ -362,9 +368,15 @@ async fn export_audit(
 ) -> Result<(), CommandError> {
     let _telemetry = telemetry::init("audit", &settings.log, settings.log_format)?;
     let [(service, migrations, states)] = target.databases()[..] else {
-        return Err(CommandError::Usage(
-            "audit export reads one service: gateway, documents, petitions, finance or reporting".into(),
-        ));
+        return Err(CommandError::Usage(format!(
+            "audit export reads one service: gateway, {} or {}",
+            SERVICES[..SERVICES.len().saturating_sub(1)]
+                .iter()
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            SERVICES.last().map_or("", |s| s.name)
+        )));
     };
     if from > to {
         return Err(CommandError::Usage("--to must not be before --from".into()));

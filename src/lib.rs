@@ -6,6 +6,7 @@
 //!   each command prints;
 //! - [`suite`]: starting the gateway (with the directory) and every service
 //!   on its own listener, wired exactly as separate processes would be;
+//! - [`services`]: the backend services, from the one list of them;
 //! - [`demo`]: the Vietnamese demo data loaded by `serve --demo`, through the
 //!   same gRPC API any client uses;
 //! - [`keys`]: importing people's and offices' signing keys;
@@ -15,4 +16,5 @@ pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod keys;
+pub mod services;
 pub mod suite;

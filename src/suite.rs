@@ -13,45 +13,33 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use vanphong_documents::Documents;
-use vanphong_finance::Finance;
 use vanphong_gateway::Backend as GatewayBackend;
 use vanphong_gateway::directory::bootstrap::{self, FirstAdmin, RootOffice};
 use vanphong_gateway::directory::{Directory, DirectoryConfig};
-use vanphong_petitions::Petitions;
 use vanphong_platform::Error;
 use vanphong_platform::audit_anchor::AuditKey;
 use vanphong_platform::clock::SharedClock;
 use vanphong_platform::config::Settings;
 use vanphong_platform::db::Db;
 use vanphong_platform::grpc_client::{self, Addresses};
-use vanphong_platform::host::{self, Backend, Runtime};
+use vanphong_platform::host::{self, Runtime};
 use vanphong_platform::identity::{
     AuthState, ServiceCredential, TokenIssuer, TokenVerifier, load_or_create_signing_key, load_verifying_key,
 };
 use vanphong_platform::server::serve;
 use vanphong_platform::tree::{Numbering, OfficeKind};
-use vanphong_reporting::Reporting;
 
 use crate::demo::{self, DemoReport};
 use crate::error::CommandError;
+use crate::services::{SERVICES, Server, Service};
 
 /// Where the gateway listens unless told otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 
-/// Where each backend service listens when run alone.
-pub const DOCUMENTS_LISTEN: &str = "127.0.0.1:50061";
-pub const PETITIONS_LISTEN: &str = "127.0.0.1:50062";
-pub const FINANCE_LISTEN: &str = "127.0.0.1:50063";
-pub const REPORTING_LISTEN: &str = "127.0.0.1:50064";
-
 /// How long a backend waits for the directory's first snapshot.
 const DIRECTORY_WAIT: Duration = Duration::from_secs(30);
-
-type Server = JoinHandle<Result<(), Error>>;
 
 /// A running suite.
 pub struct RunningSuite {
@@ -293,18 +281,12 @@ pub async fn start(
     let requested = settings.listen.unwrap_or_else(|| parse_addr(DEFAULT_LISTEN));
     let gateway_listener = bind(requested).await?;
     let addr = local_addr(&gateway_listener, requested)?;
-    let documents = Loopback::<Documents>::bind().await?;
-    let petitions = Loopback::<Petitions>::bind().await?;
-    let finance = Loopback::<Finance>::bind().await?;
-    let reporting = Loopback::<Reporting>::bind().await?;
-
-    let backends = vec![documents.entry(), petitions.entry(), finance.entry(), reporting.entry()];
-    let backend_addrs = vec![
-        (Documents::NAME, documents.addr),
-        (Petitions::NAME, petitions.addr),
-        (Finance::NAME, finance.addr),
-        (Reporting::NAME, reporting.addr),
-    ];
+    let mut loopbacks = Vec::with_capacity(SERVICES.len());
+    for service in SERVICES {
+        loopbacks.push(Loopback::bind(service).await?);
+    }
+    let backends = loopbacks.iter().map(Loopback::entry).collect();
+    let backend_addrs = loopbacks.iter().map(|l| (l.service.name, l.addr)).collect();
     let gateway = start_gateway(
         settings,
         clock.clone(),
@@ -328,16 +310,17 @@ pub async fn start(
     let mut backend_settings = settings.clone();
     backend_settings.directory_url = Addresses::from(addr);
     // Services call each other directly, as separate processes would.
-    backend_settings.documents_url = Some(Addresses::from(documents.addr));
-    backend_settings.petitions_url = Some(Addresses::from(petitions.addr));
-    backend_settings.finance_url = Some(Addresses::from(finance.addr));
+    for loopback in &loopbacks {
+        backend_settings
+            .service_urls
+            .insert(loopback.service.name, Addresses::from(loopback.addr));
+    }
     let clock_now = clock.now();
     let runtime = runtime(backend_settings, clock, gateway.verifier.clone(), &shutdown).await?;
     let mut servers = vec![gateway.server];
-    servers.push(documents.start(&runtime).await?);
-    servers.push(petitions.start(&runtime).await?);
-    servers.push(finance.start(&runtime).await?);
-    servers.push(reporting.start(&runtime).await?);
+    for loopback in loopbacks {
+        servers.push(loopback.start(&runtime).await?);
+    }
 
     let generated_admin_password = (gateway.bootstrapped && settings.admin_password.is_none() && !with_demo)
         .then(|| gateway.admin_password.clone());
@@ -369,58 +352,48 @@ pub async fn start(
 }
 
 /// A backend of the all-in-one suite on a loopback port of its own.
-struct Loopback<B> {
+struct Loopback {
+    service: &'static Service,
     listener: TcpListener,
     addr: SocketAddr,
-    backend: std::marker::PhantomData<B>,
 }
 
-impl<B: Backend> Loopback<B> {
-    async fn bind() -> Result<Self, CommandError> {
+impl Loopback {
+    async fn bind(service: &'static Service) -> Result<Self, CommandError> {
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
         let listener = bind(loopback).await?;
         let addr = local_addr(&listener, loopback)?;
         Ok(Self {
+            service,
             listener,
             addr,
-            backend: std::marker::PhantomData,
         })
     }
 
     /// How the gateway reaches it.
     fn entry(&self) -> GatewayBackend {
-        backend_entry::<B>(&Addresses::from(self.addr))
+        (self.service.gateway_entry)(&Addresses::from(self.addr))
     }
 
     async fn start(self, runtime: &Runtime) -> Result<Server, CommandError> {
-        Ok(host::start::<B>(runtime, self.listener).await?)
+        Ok((self.service.start)(runtime, self.listener).await?)
     }
 }
 
-/// How the gateway reaches backend `B` at `addresses` (one or several
-/// replicas).
-fn backend_entry<B: Backend>(addresses: &Addresses) -> GatewayBackend {
-    GatewayBackend {
-        name: B::NAME.into(),
-        package: B::PACKAGE.into(),
-        channel: grpc_client::channel(B::NAME, addresses),
-    }
-}
-
-/// Runs backend `B` alone on `settings.listen` (or `default_listen`).
-async fn start_backend<B: Backend>(
+/// Runs `service` alone on `settings.listen` (or its default address).
+async fn start_backend(
+    service: &'static Service,
     settings: &Settings,
     clock: SharedClock,
-    default_listen: &str,
     shutdown: CancellationToken,
 ) -> Result<RunningSuite, CommandError> {
-    let requested = settings.listen.unwrap_or_else(|| parse_addr(default_listen));
+    let requested = settings.listen.unwrap_or_else(|| parse_addr(service.default_listen));
     let listener = bind(requested).await?;
     let addr = local_addr(&listener, requested)?;
     let deployment = settings.deployment_id()?;
     let verifier = verifier(settings, &deployment)?;
     let runtime = runtime(settings.clone(), clock, verifier, &shutdown).await?;
-    let server = host::start::<B>(&runtime, listener).await?;
+    let server = (service.start)(&runtime, listener).await?;
     Ok(RunningSuite {
         addr,
         shutdown,
@@ -443,19 +416,10 @@ pub async fn start_one(
             let requested = settings.listen.unwrap_or_else(|| parse_addr(DEFAULT_LISTEN));
             let listener = bind(requested).await?;
             let addr = local_addr(&listener, requested)?;
-            let mut backends = Vec::new();
-            if let Some(addresses) = &settings.documents_url {
-                backends.push(backend_entry::<Documents>(addresses));
-            }
-            if let Some(addresses) = &settings.petitions_url {
-                backends.push(backend_entry::<Petitions>(addresses));
-            }
-            if let Some(addresses) = &settings.finance_url {
-                backends.push(backend_entry::<Finance>(addresses));
-            }
-            if let Some(addresses) = &settings.reporting_url {
-                backends.push(backend_entry::<Reporting>(addresses));
-            }
+            let backends = SERVICES
+                .iter()
+                .filter_map(|s| settings.service_url(s.name).map(s.gateway_entry))
+                .collect();
             let gateway = start_gateway(settings, clock, false, listener, backends, &shutdown).await?;
             gateway.started.store(true, Ordering::Release);
             Ok(RunningSuite {
@@ -468,10 +432,9 @@ pub async fn start_one(
                 servers: vec![gateway.server],
             })
         }
-        "documents" => start_backend::<Documents>(settings, clock, DOCUMENTS_LISTEN, shutdown).await,
-        "petitions" => start_backend::<Petitions>(settings, clock, PETITIONS_LISTEN, shutdown).await,
-        "finance" => start_backend::<Finance>(settings, clock, FINANCE_LISTEN, shutdown).await,
-        "reporting" => start_backend::<Reporting>(settings, clock, REPORTING_LISTEN, shutdown).await,
-        other => Err(Error::invalid("target", "UNKNOWN_SERVICE", format!("unknown service {other}")).into()),
+        name => match Service::named(name) {
+            Some(service) => start_backend(service, settings, clock, shutdown).await,
+            None => Err(Error::invalid("target", "UNKNOWN_SERVICE", format!("unknown service {name}")).into()),
+        },
     }
 }

@@ -12,7 +12,6 @@ use std::time::Duration;
 use tempfile::TempDir;
 
 use vanphong_platform::db::{DatabaseSettings, Db, Migrations};
-use vanphong_platform::host::Backend;
 
 /// Tables only one backend has, on purpose: SQLite keeps its full-text
 /// index of documents in an FTS5 table and its shadow tables (PostgreSQL
@@ -200,13 +199,11 @@ async fn both_backends_migrate_to_the_same_schema() {
         eprintln!("needs PostgreSQL (VANPHONG_TEST_DATABASE_URL): compared in the PostgreSQL pass");
         return;
     };
-    let services: [(&str, &Migrations); 5] = [
-        ("directory", &vanphong_gateway::directory::store::MIGRATIONS),
-        ("documents", vanphong_documents::Documents::migrations()),
-        ("petitions", vanphong_petitions::Petitions::migrations()),
-        ("finance", vanphong_finance::Finance::migrations()),
-        ("reporting", vanphong_reporting::Reporting::migrations()),
-    ];
+    // The directory, then every backend service of the one list.
+    let services: Vec<(&str, &Migrations)> =
+        std::iter::once(("directory", &vanphong_gateway::directory::store::MIGRATIONS))
+            .chain(vanphong::services::SERVICES.iter().map(|s| (s.name, (s.migrations)())))
+            .collect();
     let folder = TempDir::new().expect("temp dir");
     let unique = uuid::Uuid::now_v7().simple().to_string();
     let mut drift = Vec::new();

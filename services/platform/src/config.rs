@@ -6,6 +6,7 @@
 //! the schema of the configuration file (the same names in kebab-case).
 //! [`Options::resolve`] merges them into [`Settings`].
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -44,6 +45,11 @@ pub enum BlobStoreKind {
     S3,
 }
 
+/// Declares [`Options`] with one address setting per service of
+/// [`suite_services!`](crate::suite_services), and the names of all its
+/// fields for [`Options::over`].
+macro_rules! options {
+    ($($service:ident: $krate:ident::$backend:ident, $port:literal, $key:ident = $env:literal;)*) => {
 /// Settings as given; every field optional.
 #[derive(Debug, Clone, Default, clap::Args, Deserialize)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
@@ -192,23 +198,18 @@ pub struct Options {
     /// every address it resolves to (re-resolved every few seconds).
     #[arg(long, env = "VANPHONG_DIRECTORY_URL", global = true)]
     pub directory_url: Option<Addresses>,
-    /// Where the documents service is reached when it runs as its own
-    /// process (by the gateway, petitions and reporting), e.g.
-    /// http://documents:50061.
-    #[arg(long, env = "VANPHONG_DOCUMENTS_URL", global = true)]
-    pub documents_url: Option<Addresses>,
-    /// Where the petitions service is reached when it runs as its own
-    /// process (by the gateway and reporting).
-    #[arg(long, env = "VANPHONG_PETITIONS_URL", global = true)]
-    pub petitions_url: Option<Addresses>,
-    /// Where the finance service is reached when it runs as its own process
-    /// (by the gateway and reporting).
-    #[arg(long, env = "VANPHONG_FINANCE_URL", global = true)]
-    pub finance_url: Option<Addresses>,
-    /// Where the gateway reaches the reporting service when it runs as its
-    /// own process.
-    #[arg(long, env = "VANPHONG_REPORTING_URL", global = true)]
-    pub reporting_url: Option<Addresses>,
+    $(
+        #[arg(
+            long,
+            env = $env,
+            global = true,
+            help = concat!(
+                "Where the ", stringify!($service), " service is reached when it runs as its own process \
+                 (by the gateway and the services that call it), e.g. http://", stringify!($service), ":", $port
+            )
+        )]
+        pub $key: Option<Addresses>,
+    )*
     /// Proxies whose X-Forwarded-For is believed: addresses or networks
     /// (10.0.0.0/8), comma-separated [default: none, so nobody's
     /// X-Forwarded-For is believed].
@@ -227,11 +228,43 @@ pub struct Options {
     pub admin_password: Option<String>,
 }
 
+/// The per-service address settings, by service name.
+fn service_urls(options: &Options) -> BTreeMap<&'static str, Addresses> {
+    let mut urls = BTreeMap::new();
+    $(
+        if let Some(addresses) = &options.$key {
+            urls.insert(stringify!($service), addresses.clone());
+        }
+    )*
+    urls
+}
+
+impl Options {
+    /// Fields set here win over those set in `lower`.
+    pub fn over(self, lower: Options) -> Options {
+        let high = self;
+        merge_fields!(high, lower;
+            data_dir, listen, database_url, database_schema, db_max_connections, db_acquire_timeout_secs,
+            request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, metrics_listen, deployment_id,
+            signing_key_file, verifying_key_files, service_credential_file, access_token_ttl_secs, refresh_token_ttl_secs,
+            password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
+            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, sign_in_free_failures_per_address,
+            attachment_max_bytes, documents_blob_store, audit_key_file, audit_checkpoint_interval_secs, trust_anchors_file,
+            document_keys_dir, document_keys_passphrase,
+            $($key,)*
+        )
+    }
+}
+    };
+}
+
 macro_rules! merge_fields {
     ($high:ident, $low:ident; $($field:ident),* $(,)?) => {
         Options { config: $high.config.or($low.config), $($field: $high.$field.or($low.$field)),* }
     };
 }
+
+crate::suite_services!(options);
 
 /// Fully resolved settings.
 #[derive(Debug, Clone)]
@@ -269,10 +302,9 @@ pub struct Settings {
     pub attachment_max_bytes: u64,
     pub documents_blob_store: BlobStoreKind,
     pub directory_url: Addresses,
-    pub documents_url: Option<Addresses>,
-    pub petitions_url: Option<Addresses>,
-    pub finance_url: Option<Addresses>,
-    pub reporting_url: Option<Addresses>,
+    /// Where each backend service runs as a process of its own, by name
+    /// ("documents" …); see [`Settings::service_url`].
+    pub service_urls: BTreeMap<&'static str, Addresses>,
     pub trusted_proxies: Vec<IpRange>,
     pub admin_password: Option<String>,
     pub root_office_code: String,
@@ -280,20 +312,6 @@ pub struct Settings {
 }
 
 impl Options {
-    /// Fields set here win over those set in `lower`.
-    pub fn over(self, lower: Options) -> Options {
-        let high = self;
-        merge_fields!(high, lower;
-            data_dir, listen, database_url, database_schema, db_max_connections, db_acquire_timeout_secs,
-            request_timeout_secs, max_concurrent_requests, worker_threads, log, log_format, metrics_listen, deployment_id,
-            signing_key_file, verifying_key_files, service_credential_file, access_token_ttl_secs, refresh_token_ttl_secs,
-            password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
-            admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, sign_in_free_failures_per_address, documents_url, petitions_url, finance_url, reporting_url,
-            attachment_max_bytes, documents_blob_store, audit_key_file, audit_checkpoint_interval_secs, trust_anchors_file,
-            document_keys_dir, document_keys_passphrase,
-        )
-    }
-
     /// Reads a configuration file.
     pub fn from_file(path: &Path) -> Result<Options, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -320,6 +338,7 @@ impl Options {
     }
 
     fn into_settings(self) -> Result<Settings, ConfigError> {
+        let service_urls = service_urls(&self);
         let data_dir = self.data_dir.unwrap_or_else(|| PathBuf::from("vanphong-data"));
         let positive = |name: &str, value: Option<u64>, default: u64| -> Result<u64, ConfigError> {
             match value {
@@ -412,10 +431,7 @@ impl Options {
             directory_url: self
                 .directory_url
                 .unwrap_or_else(|| Addresses::from(SocketAddr::from(([127, 0, 0, 1], 8080)))),
-            documents_url: self.documents_url,
-            petitions_url: self.petitions_url,
-            finance_url: self.finance_url,
-            reporting_url: self.reporting_url,
+            service_urls,
             trusted_proxies: self.trusted_proxies.unwrap_or_default(),
             admin_password: self.admin_password,
             root_office_code: self.root_office_code.unwrap_or_else(|| "TU".into()),
@@ -426,6 +442,12 @@ impl Options {
 }
 
 impl Settings {
+    /// Where the backend service `name` ("documents" …) runs as a process of
+    /// its own; `None` when not configured.
+    pub fn service_url(&self, name: &str) -> Option<&Addresses> {
+        self.service_urls.get(name)
+    }
+
     /// The database of one service: PostgreSQL in the schema named after the
     /// service (unless one is configured), or `<data-dir>/<service>.db`.
     pub fn database_for(&self, service: &str) -> DatabaseSettings {
@@ -580,17 +602,17 @@ mod tests {
         ])
         .expect("flags");
         let s = command.options.resolve().expect("settings");
-        let shown = |a: &Option<Addresses>| a.as_ref().map(ToString::to_string);
+        let shown = |name: &str| s.service_url(name).map(ToString::to_string);
         assert_eq!(
-            shown(&s.documents_url).as_deref(),
+            shown("documents").as_deref(),
             Some("http://10.0.0.1:50061,http://10.0.0.2:50061")
         );
         assert_eq!(
-            shown(&s.petitions_url).as_deref(),
+            shown("petitions").as_deref(),
             Some("http://petitions-0:50062,http://petitions-1:50062")
         );
-        assert_eq!(shown(&s.finance_url).as_deref(), Some("http://finance:50063"));
-        assert_eq!(s.reporting_url, None);
+        assert_eq!(shown("finance").as_deref(), Some("http://finance:50063"));
+        assert_eq!(shown("reporting"), None);
         assert_eq!(s.directory_url.to_string(), "http://127.0.0.1:8080");
 
         assert!(Command::try_parse_from(["vanphong", "--documents-url", "documents:50061"]).is_err());

@@ -22,6 +22,7 @@
 //!   number), declared once.
 //! - [`clock`], [`calendar`], [`ids`], [`text`]: time, working days, ids,
 //!   diacritic-insensitive text keys; [`ip_range`]: networks in settings.
+//! - [`services`]: the one list of the suite's backend services.
 //! - [`server`]: the server builder (health, reflection, tracing, deadlines,
 //!   load shedding, graceful shutdown); [`host`]: running a backend service;
 //!   [`delegate`]: gRPC entry points by delegation; [`grpc_client`]:
@@ -58,6 +59,7 @@ pub mod number_series;
 pub mod paging;
 pub mod people;
 pub mod server;
+pub mod services;
 pub mod telemetry;
 pub mod text;
 pub mod tree;

@@ -193,8 +193,7 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
     let people = People::new(grpc_client::channel("directory", &ctx.settings.directory_url));
     let documents = ctx
         .settings
-        .documents_url
-        .as_ref()
+        .service_url("documents")
         .map(|addresses| grpc_client::channel("documents", addresses));
     let shared = Arc::new(Shared { ctx, people, documents });
     Ok(GrpcServices::new()

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use tonic::metadata::{Ascii, MetadataValue};
 
-use vanphong_platform::grpc_client::{self, Addresses, ServiceChannel, TracedChannel, traced, with_deadline};
+use vanphong_platform::grpc_client::{self, ServiceChannel, TracedChannel, traced, with_deadline};
 use vanphong_platform::server::Deadline;
 use vanphong_platform::{Error, config::Settings};
 
@@ -111,16 +111,12 @@ impl Sources {
 
     /// Channels to the addresses in the settings.
     pub fn from_settings(settings: &Settings) -> Self {
-        let open = |name: &str, addresses: &Option<Addresses>| {
-            addresses
-                .as_ref()
+        let open = |name: &str| {
+            settings
+                .service_url(name)
                 .map(|addresses| grpc_client::channel(name, addresses))
         };
-        Self::new(
-            open("documents", &settings.documents_url),
-            open("petitions", &settings.petitions_url),
-            open("finance", &settings.finance_url),
-        )
+        Self::new(open("documents"), open("petitions"), open("finance"))
     }
 
     fn channel(&self, service: Service) -> Result<TracedChannel, Error> {
