@@ -51,6 +51,16 @@ impl ServiceContext {
     pub fn today(&self) -> NaiveDate {
         local_date(self.clock.now())
     }
+
+    /// Now, by the injected clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// The office tree and revocations as last heard from the directory.
+    pub fn snapshot(&self) -> Arc<crate::directory::DirectorySnapshot> {
+        self.directory.current()
+    }
 }
 
 /// A backend service of the suite.

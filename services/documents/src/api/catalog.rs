@@ -6,7 +6,7 @@ use tonic::{Request, Response, Status};
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
-use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::identity::Caller;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::catalog_service_server::CatalogService;
@@ -22,14 +22,11 @@ impl CatalogApi {
     async fn upsert(&self, request: Request<UpsertDocumentTypeRequest>) -> Result<wire::DocumentType, Error> {
         let caller = Caller::of(&request)?;
         let s = &self.0;
-        let snapshot = s.snapshot();
-        let is_root_admin =
-            caller.has_role(Role::Admin) && snapshot.tree.parent_on(caller.office_id, s.today()).is_none();
-        if !is_root_admin {
-            return Err(Error::PermissionDenied(
-                "Danh mục loại văn bản dùng chung toàn hệ thống; chỉ quản trị của đơn vị cấp cao nhất được sửa".into(),
-            ));
-        }
+        caller.ensure_root_admin(
+            &s.snapshot().tree,
+            s.today(),
+            "Danh mục loại văn bản dùng chung toàn hệ thống; chỉ quản trị của đơn vị cấp cao nhất được sửa",
+        )?;
         let t = request.into_inner().r#type.unwrap_or_default();
         let mut c = Checker::new();
         let code = c.text("type.code", &t.code, 10);

@@ -18,12 +18,10 @@ mod terms;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use chrono::NaiveDate;
 use uuid::Uuid;
 
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
-use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::people::People;
@@ -63,15 +61,18 @@ pub(crate) struct Shared {
     pub issuing: tokio::sync::Semaphore,
 }
 
+/// The shared state is the service's context plus its own parts: the
+/// context's clock, directory and database read through it
+/// (`s.today()`, `s.now()`, `s.snapshot()`).
+impl std::ops::Deref for Shared {
+    type Target = ServiceContext;
+
+    fn deref(&self) -> &ServiceContext {
+        &self.ctx
+    }
+}
+
 impl Shared {
-    pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
-        self.ctx.directory.current()
-    }
-
-    pub fn today(&self) -> NaiveDate {
-        self.ctx.today()
-    }
-
     pub fn type_name(&self, code: &str) -> String {
         self.type_names
             .read()

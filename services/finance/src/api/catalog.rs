@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tonic::Request;
 
 use vanphong_platform::Error;
-use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::identity::Caller;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::budget_line_service_server::BudgetLineService;
@@ -76,14 +76,11 @@ impl CatalogApi {
         });
         c.finish()?;
         let today = s.today();
-        let is_root_admin =
-            caller.has_role(Role::Admin) && s.snapshot().tree.parent_on(caller.office_id, today).is_none();
-        if !is_root_admin {
-            return Err(Error::PermissionDenied(
-                "Danh mục mục lục ngân sách dùng chung toàn hệ thống; chỉ quản trị của đơn vị cấp cao nhất được sửa"
-                    .into(),
-            ));
-        }
+        caller.ensure_root_admin(
+            &s.snapshot().tree,
+            today,
+            "Danh mục mục lục ngân sách dùng chung toàn hệ thống; chỉ quản trị của đơn vị cấp cao nhất được sửa",
+        )?;
         let updated = LineRow {
             code,
             item_code,

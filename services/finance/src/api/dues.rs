@@ -266,13 +266,11 @@ impl DuesApi {
         let today = s.today();
         let tree = s.snapshot();
         match office {
-            None => {
-                if !(caller.has_role(Role::Admin) && tree.tree.parent_on(caller.office_id, today).is_none()) {
-                    return Err(Error::PermissionDenied(
-                        "Tỷ lệ trích đảng phí mặc định chỉ do quản trị của đơn vị cấp cao nhất đặt".into(),
-                    ));
-                }
-            }
+            None => caller.ensure_root_admin(
+                &tree.tree,
+                today,
+                "Tỷ lệ trích đảng phí mặc định chỉ do quản trị của đơn vị cấp cao nhất đặt",
+            )?,
             Some(office) => caller.ensure_administer(&tree.tree, office, today)?,
         }
         let scope = office.map_or_else(|| "default".to_string(), |o| o.to_string());

@@ -23,7 +23,6 @@ use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::server::GrpcServices;
@@ -55,19 +54,18 @@ pub(crate) const MAX_TEXT: usize = 2000;
 /// Years the service accepts.
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
+/// The shared state is the service's context plus its own parts: the
+/// context's clock, directory and database read through it
+/// (`s.today()`, `s.now()`, `s.snapshot()`).
+impl std::ops::Deref for Shared {
+    type Target = ServiceContext;
+
+    fn deref(&self) -> &ServiceContext {
+        &self.ctx
+    }
+}
+
 impl Shared {
-    pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
-        self.ctx.directory.current()
-    }
-
-    pub fn today(&self) -> NaiveDate {
-        self.ctx.today()
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        self.ctx.clock.now()
-    }
-
     /// Refuses unless the caller may read `office`'s finance data.
     pub fn ensure_read(&self, caller: &Caller, office: Uuid) -> Result<(), Error> {
         access::ensure_read(caller, &self.snapshot().tree, office, self.today())

@@ -9,7 +9,7 @@ use tonic::{Request, Response, Status};
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
-use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::identity::Caller;
 use vanphong_platform::tree::OfficeKind;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::petitions::v1 as wire;
@@ -90,14 +90,11 @@ impl CatalogApi {
     /// shares.
     fn ensure_root_admin(&self, caller: &Caller) -> Result<(), Error> {
         let s = &self.0;
-        if caller.has_role(Role::Admin) && s.snapshot().tree.parent_on(caller.office_id, s.today()).is_none() {
-            Ok(())
-        } else {
-            Err(Error::PermissionDenied(
-                "Danh mục và quy định về đơn thư dùng chung toàn hệ thống; chỉ quản trị của đơn vị cấp cao nhất được sửa"
-                    .into(),
-            ))
-        }
+        caller.ensure_root_admin(
+            &s.snapshot().tree,
+            s.today(),
+            "Danh mục và quy định về đơn thư dùng chung toàn hệ thống; chỉ quản trị của đơn vị cấp cao nhất được sửa",
+        )
     }
 
     async fn upsert_area(&self, request: Request<wire::UpsertSubjectAreaRequest>) -> Result<wire::SubjectArea, Error> {

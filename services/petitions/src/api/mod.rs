@@ -24,7 +24,6 @@ use vanphong_platform::audit::Change;
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::calendar::WorkingCalendar;
 use vanphong_platform::db::Tx;
-use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::paging;
@@ -51,22 +50,18 @@ pub(crate) struct Shared {
     pub documents: Option<grpc_client::ServiceChannel>,
 }
 
+/// The shared state is the service's context plus its own parts: the
+/// context's clock, directory and database read through it
+/// (`s.today()`, `s.now()`, `s.snapshot()`).
+impl std::ops::Deref for Shared {
+    type Target = ServiceContext;
+
+    fn deref(&self) -> &ServiceContext {
+        &self.ctx
+    }
+}
+
 impl Shared {
-    /// The office tree and revocations as last heard from the directory.
-    pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
-        self.ctx.directory.current()
-    }
-
-    /// Today in Hà Nội, by the injected clock.
-    pub fn today(&self) -> NaiveDate {
-        self.ctx.today()
-    }
-
-    /// Now, by the injected clock.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.ctx.clock.now()
-    }
-
     /// The working-day calendar deadlines are counted on.
     pub fn calendar(&self) -> &WorkingCalendar {
         &self.ctx.calendar

@@ -150,6 +150,22 @@ impl Caller {
         }
     }
 
+    /// Whether the caller administers the top office of the tree on `on`:
+    /// who may change what every office shares (catalogues, rules).
+    pub fn is_root_admin(&self, tree: &OfficeTree, on: NaiveDate) -> bool {
+        self.has_role(Role::Admin) && tree.parent_on(self.office_id, on).is_none()
+    }
+
+    /// Refuses (`PERMISSION_DENIED` with `refusal`, what people read)
+    /// unless the caller [administers the top office](Caller::is_root_admin).
+    pub fn ensure_root_admin(&self, tree: &OfficeTree, on: NaiveDate, refusal: &str) -> Result<(), Error> {
+        if self.is_root_admin(tree, on) {
+            Ok(())
+        } else {
+            Err(Error::PermissionDenied(refusal.into()))
+        }
+    }
+
     pub fn ensure_administer(&self, tree: &OfficeTree, office: Uuid, on: NaiveDate) -> Result<(), Error> {
         if self.may_administer(tree, office, on) {
             Ok(())

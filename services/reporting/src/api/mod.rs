@@ -19,14 +19,12 @@ mod reports;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::Change;
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
-use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
@@ -55,19 +53,18 @@ pub(crate) struct Shared {
 /// Roles that write reports.
 pub(crate) const WRITERS: &[Role] = &[Role::Specialist, Role::Clerk, Role::Leader];
 
+/// The shared state is the service's context plus its own parts: the
+/// context's clock, directory and database read through it
+/// (`s.today()`, `s.now()`, `s.snapshot()`).
+impl std::ops::Deref for Shared {
+    type Target = ServiceContext;
+
+    fn deref(&self) -> &ServiceContext {
+        &self.ctx
+    }
+}
+
 impl Shared {
-    pub fn snapshot(&self) -> Arc<DirectorySnapshot> {
-        self.ctx.directory.current()
-    }
-
-    pub fn today(&self) -> NaiveDate {
-        self.ctx.today()
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        self.ctx.clock.now()
-    }
-
     pub fn office_name(&self, office: Uuid) -> String {
         self.snapshot()
             .tree

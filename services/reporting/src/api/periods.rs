@@ -161,12 +161,11 @@ impl PeriodApi {
         }
         c.finish()?;
         caller.require_any_role(&[Role::Admin])?;
-        let snapshot = s.snapshot();
-        if snapshot.tree.parent_on(caller.office_id, s.today()).is_some() {
-            return Err(Error::PermissionDenied(
-                "Chỉ quản trị của đơn vị cấp cao nhất mới sửa được quy định báo cáo".into(),
-            ));
-        }
+        caller.ensure_root_admin(
+            &s.snapshot().tree,
+            s.today(),
+            "Chỉ quản trị của đơn vị cấp cao nhất mới sửa được quy định báo cáo",
+        )?;
         let policy = Policy { week_start, deadlines }.complete();
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
