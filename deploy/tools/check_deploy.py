@@ -103,15 +103,21 @@ def known_settings(repo: Path) -> set[str]:
 
 
 def default_ports(repo: Path) -> dict[str, int]:
-    """The servers' default ports, from src/suite.rs."""
-    text = (repo / "src/suite.rs").read_text()
-    found = dict(re.findall(r'pub const (\w+)_LISTEN: &str = "127\.0\.0\.1:(\d+)"', text))
-    default = re.search(r'pub const DEFAULT_LISTEN: &str = "127\.0\.0\.1:(\d+)"', text)
-    ports = {name.lower(): int(port) for name, port in found.items() if name != "DEFAULT"}
+    """The servers' default ports: the services' from the one list of
+    services (services/platform/src/services.rs), the gateway's from
+    src/suite.rs."""
+    services = (repo / "services/platform/src/services.rs").read_text()
+    found = re.findall(r'^\s*(\w+): [\w:]+, (\d+), \w+ = "VANPHONG_', services, re.MULTILINE)
+    ports = {name: int(port) for name, port in found}
+    suite = (repo / "src/suite.rs").read_text()
+    default = re.search(r'pub const DEFAULT_LISTEN: &str = "127\.0\.0\.1:(\d+)"', suite)
     if default:
         ports["gateway"] = int(default.group(1))
     if set(ports) != set(SERVERS):
-        raise SystemExit(f"could not read every server's default port from src/suite.rs: {ports}")
+        raise SystemExit(
+            "could not read every server's default port from services/platform/src/services.rs "
+            f"and src/suite.rs: {ports}"
+        )
     return ports
 
 
