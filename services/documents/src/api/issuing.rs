@@ -15,7 +15,8 @@ use bytes::Bytes;
 use chrono::{DateTime, FixedOffset, Offset as _, Utc};
 use uuid::Uuid;
 
-use vanphong_pdf::official::{Convention, OfficialDocument};
+use vanphong_pdf::letterhead;
+use vanphong_pdf::official::{Block, Convention, OfficialDocument};
 use vanphong_pdf::sign::Signer;
 use vanphong_pdf::sign::keys::KeyOwner;
 use vanphong_pdf::sign::pades::{self, Mark, Signing};
@@ -30,7 +31,6 @@ use super::attachments::check_signatures;
 use super::flow::event;
 use crate::blob::{BlobStore, sha256_hex};
 use crate::domain::document::Document;
-use crate::domain::letterhead;
 use crate::store;
 use crate::store::attachments::Attachment;
 
@@ -128,12 +128,7 @@ async fn sheet(shared: &Shared, document: &Document) -> Result<Option<Sheet>, Er
             .unwrap_or(&document.subject)
             .trim()
             .to_string(),
-        body: body
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect(),
+        body: Block::paragraphs(&body),
         authority,
         signer_name: document.signer_name.clone(),
         recipients,

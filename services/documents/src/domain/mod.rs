@@ -9,7 +9,6 @@ pub mod edxml;
 pub mod flow;
 pub mod incoming;
 pub mod kinds;
-pub mod letterhead;
 pub mod numbering;
 pub mod outgoing;
 pub mod register;

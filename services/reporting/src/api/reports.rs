@@ -19,11 +19,11 @@ use super::checks::{self, PeriodFields};
 use super::convert::{figures_to_wire, report_to_wire};
 use super::{Shared, WRITERS};
 use crate::domain::figures::{FigureTable, RollUpError, roll_up};
-use crate::domain::layout::place_of;
 use crate::domain::period::{Kind, Period};
 use crate::domain::report::{Report, Status as ReportStatus, Step, transition};
 use crate::sources::Delegation;
 use crate::store;
+use vanphong_pdf::letterhead::place_of;
 
 /// The `ReportService` handlers.
 pub struct ReportApi(pub(crate) Arc<Shared>);

@@ -6,47 +6,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use vanphong_platform::text::fold;
-
 pub const PARTY_HEADER: &str = "ĐẢNG CỘNG SẢN VIỆT NAM";
 pub const KIND_TITLE: &str = "BÁO CÁO";
-
-/// Words before the place in an office's name, longest first.
-const NAME_PREFIXES: [&str; 14] = [
-    "Ủy ban nhân dân thành phố",
-    "Ủy ban nhân dân phường",
-    "Ủy ban nhân dân huyện",
-    "Ủy ban nhân dân tỉnh",
-    "Ủy ban nhân dân xã",
-    "Đảng ủy thị trấn",
-    "Đảng ủy phường",
-    "Đảng ủy xã",
-    "Thành ủy",
-    "Huyện ủy",
-    "Quận ủy",
-    "Tỉnh ủy",
-    "Thị ủy",
-    "Đảng ủy",
-];
-
-/// The place (địa danh) of the date line from the office's name:
-/// "Huyện ủy Hiệp Hòa" → "Hiệp Hòa"; a name without a known prefix is used
-/// whole.
-pub fn place_of(office_name: &str) -> String {
-    let name = office_name.trim();
-    for prefix in NAME_PREFIXES {
-        let n = prefix.chars().count();
-        let head: String = name.chars().take(n).collect();
-        if fold(&head) == fold(prefix) {
-            let rest: String = name.chars().skip(n).collect();
-            let rest = rest.trim();
-            if !rest.is_empty() {
-                return rest.to_string();
-            }
-        }
-    }
-    name.to_string()
-}
 
 /// "Hiệp Hòa, ngày 14 tháng 10 năm 2026"; days below 10 and months below 3
 /// take a leading zero, as the rules for dates of documents ask.
@@ -79,15 +40,28 @@ pub fn signing_line(prefix: &str, body: &str) -> String {
     format!("{prefix} {}", body.trim().to_uppercase()).trim().to_string()
 }
 
-/// "Nơi nhận": the parent office and the office's own file copy.
-pub fn recipients(parent_name: Option<&str>) -> Vec<String> {
-    let mut lines = Vec::new();
+/// Who a report goes to ("Nơi nhận"): the parent office, the members of
+/// the standing committee and the office's own file copy.
+pub fn recipient_names(parent_name: Option<&str>) -> Vec<String> {
+    let mut names = Vec::new();
     if let Some(parent) = parent_name.filter(|p| !p.is_empty()) {
-        lines.push(format!("- {parent} (để báo cáo),"));
+        names.push(format!("{parent} (để báo cáo)"));
     }
-    lines.push("- Các đồng chí Ủy viên Ban Thường vụ,".to_string());
-    lines.push("- Lưu Văn phòng.".to_string());
-    lines
+    names.push("Các đồng chí Ủy viên Ban Thường vụ".to_string());
+    names.push("Lưu Văn phòng".to_string());
+    names
+}
+
+/// "Nơi nhận" as printed: one dash a line, a comma after each but the
+/// last, which ends the list with a full stop.
+pub fn recipients(parent_name: Option<&str>) -> Vec<String> {
+    let names = recipient_names(parent_name);
+    let last = names.len().saturating_sub(1);
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| format!("- {name}{}", if i == last { "." } else { "," }))
+        .collect()
 }
 
 /// The subject under "BÁO CÁO": the title starting in lower case, as the
@@ -103,15 +77,6 @@ pub fn subject_line(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_place_is_the_name_without_the_committee() {
-        assert_eq!(place_of("Huyện ủy Hiệp Hòa"), "Hiệp Hòa");
-        assert_eq!(place_of("Tỉnh ủy Bắc Giang"), "Bắc Giang");
-        assert_eq!(place_of("Đảng ủy xã Bắc Lý"), "Bắc Lý");
-        assert_eq!(place_of("Huyện uỷ Việt Yên"), "Việt Yên");
-        assert_eq!(place_of("Văn phòng"), "Văn phòng");
-    }
 
     #[test]
     fn date_lines_follow_the_rules_for_zeros() {

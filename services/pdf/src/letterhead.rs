@@ -34,15 +34,30 @@ const LEVELS: [(&str, &str); 14] = [
 fn split(name: &str) -> Option<(&'static str, &'static str, &str)> {
     let name = name.trim();
     LEVELS.iter().find_map(|(level, unit)| {
-        let rest = strip_prefix_ignoring_case(name, level)?;
+        let rest = strip_level(name, level)?;
         let place = rest.trim();
         (!place.is_empty()).then_some((*level, *unit, place))
     })
 }
 
-fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = text.get(..prefix.len())?;
-    (head.to_lowercase() == prefix.to_lowercase()).then(|| &text[prefix.len()..])
+/// `text` after `level` when it begins with it, ignoring case and where
+/// the tone mark sits ("Huyện uỷ" is "Huyện ủy").
+fn strip_level<'a>(text: &'a str, level: &str) -> Option<&'a str> {
+    let n = level.chars().count();
+    let end = text.char_indices().nth(n).map_or(text.len(), |(at, _)| at);
+    let head = &text[..end];
+    (head.chars().count() == n && bare(head) == bare(level)).then(|| &text[end..])
+}
+
+/// Lower-case letters without their marks, for comparing names typed with
+/// the old or the new placement of tone marks.
+fn bare(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
 }
 
 /// The place name printed before the date: "Bắc Giang" for "Tỉnh ủy Bắc
@@ -111,6 +126,8 @@ mod tests {
         assert_eq!(place_of("Đảng ủy xã Hoàng Vân"), "Hoàng Vân");
         assert_eq!(place_of("Ủy ban nhân dân tỉnh Bắc Ninh"), "Bắc Ninh");
         assert_eq!(place_of("Văn phòng Trung ương Đảng"), "Văn phòng Trung ương Đảng");
+        assert_eq!(place_of("Huyện uỷ Việt Yên"), "Việt Yên");
+        assert_eq!(place_of("huyện ủy Lục Nam"), "Lục Nam");
     }
 
     #[test]
