@@ -134,7 +134,7 @@ async fn a_district_report_is_written_approved_sent_and_returned_in_the_console(
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
 
     // The files, as downloads under Vietnamese names.
-    for (file, magic) in [("docx", "PK"), ("xlsx", "PK")] {
+    for (file, magic) in [("docx", "PK"), ("pdf", "%PDF-"), ("xlsx", "PK")] {
         let download = clerk.get(&format!("/reports/{id}/{file}")).await;
         assert_eq!(download.status, StatusCode::OK, "{file}");
         let disposition = download.headers[header::CONTENT_DISPOSITION]

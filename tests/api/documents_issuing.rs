@@ -3,7 +3,6 @@
 //! that number and date, signed with its signer's key and sealed with the
 //! office's, and kept as its issued attachment, which travels with it.
 
-use std::process::Command;
 use std::time::{Duration, SystemTime};
 
 use der::EncodePem;
@@ -18,7 +17,7 @@ use vanphong_proto::documents::v1::{
 
 use crate::documents_attachments::{download, files};
 use crate::documents_outgoing::{Desk, desk, draft, signed, term, to_office};
-use crate::helpers::{TestApp, authed, spawn_app_with, violated_fields};
+use crate::helpers::{TestApp, authed, spawn_app_with, text_of, violated_fields};
 
 const PASSPHRASE: &str = "mật khẩu kho khóa thử nghiệm";
 
@@ -112,32 +111,6 @@ async fn issued_pdf(app: &TestApp, token: &str, document_id: &str) -> (Attachmen
         .find(|a| a.issued)
         .expect("an issued PDF");
     download(app, token, document_id, &issued.id).await.expect("downloaded")
-}
-
-fn pdf_tools_required() -> bool {
-    std::env::var("VANPHONG_PDF_TOOLS").as_deref() == Ok("required")
-}
-
-/// The PDF's text as poppler's pdftotext reads it, if the tool is here.
-fn text_of(pdf: &[u8]) -> Option<String> {
-    let file = tempfile::NamedTempFile::new().expect("temp file");
-    std::fs::write(file.path(), pdf).expect("write");
-    match Command::new("pdftotext")
-        .arg("-layout")
-        .arg(file.path())
-        .arg("-")
-        .output()
-    {
-        Ok(out) => {
-            assert!(out.status.success(), "pdftotext failed");
-            Some(String::from_utf8(out.stdout).expect("utf-8"))
-        }
-        Err(_) => {
-            assert!(!pdf_tools_required(), "pdftotext is required but not installed");
-            eprintln!("PDF TOOL TESTS NOT RUN: pdftotext is not installed");
-            None
-        }
-    }
 }
 
 const BODY: &str = "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;\r\n\r\nBan Thường vụ Tỉnh ủy quyết nghị đẩy mạnh chuyển đổi số trong các cơ quan đảng.";

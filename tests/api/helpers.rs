@@ -487,3 +487,30 @@ pub fn spreadsheet_text(content: Vec<u8>) -> Vec<Vec<String>> {
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect()
 }
+
+/// Whether CI asks for the PDF tools (poppler) to be present.
+pub fn pdf_tools_required() -> bool {
+    std::env::var("VANPHONG_PDF_TOOLS").as_deref() == Ok("required")
+}
+
+/// The PDF's text as poppler's pdftotext reads it, if the tool is here.
+pub fn text_of(pdf: &[u8]) -> Option<String> {
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), pdf).expect("write");
+    match std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(file.path())
+        .arg("-")
+        .output()
+    {
+        Ok(out) => {
+            assert!(out.status.success(), "pdftotext failed");
+            Some(String::from_utf8(out.stdout).expect("utf-8"))
+        }
+        Err(_) => {
+            assert!(!pdf_tools_required(), "pdftotext is required but not installed");
+            eprintln!("PDF TOOL TESTS NOT RUN: pdftotext is not installed");
+            None
+        }
+    }
+}

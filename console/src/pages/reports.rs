@@ -653,9 +653,9 @@ pub async fn step(
     Ok((code, Html(page.render()?)).into_response())
 }
 
-/// `GET /reports/{id}/{file}` with `file` `docx` or `xlsx`: the report as
-/// a Word document, or its figures as a spreadsheet, downloaded under the
-/// service's (Vietnamese) file name.
+/// `GET /reports/{id}/{file}` with `file` `docx`, `pdf` or `xlsx`: the
+/// report as a Word document or a PDF, or its figures as a spreadsheet,
+/// downloaded under the service's (Vietnamese) file name.
 pub async fn download(ctx: Ctx, Path((id, file)): Path<(String, String)>) -> Result<Response, ConsoleError> {
     ctx.session()?;
     ConsoleError::check_id(&id)?;
@@ -663,6 +663,7 @@ pub async fn download(ctx: Ctx, Path((id, file)): Path<(String, String)>) -> Res
     let mut client = ctx.services().report_exports()?;
     let answer = match file.as_str() {
         "docx" => client.export_report_document(request).await,
+        "pdf" => client.export_report_pdf(request).await,
         "xlsx" => client.export_report_figures(request).await,
         _ => return Err(ConsoleError::NotFound),
     };

@@ -8,12 +8,12 @@ use std::time::{Duration, Instant, SystemTime};
 
 use vanphong_pdf::sign::ca::{DemoCa, Holder};
 use vanphong_pdf::sign::pades::{self, Issuers};
-use vanphong_pdf::{Convention, OfficialDocument, render, verify};
+use vanphong_pdf::{Block, Convention, OfficialDocument, render, verify};
 
 fn document() -> OfficialDocument {
     let mut doc = OfficialDocument::example(Convention::Party);
     doc.body = (1..=30)
-        .map(|i| format!("{i}. Các cấp ủy, tổ chức đảng quán triệt và tổ chức thực hiện nghiêm túc, hiệu quả nội dung nghị quyết này trong phạm vi được giao."))
+        .map(|i| Block::Paragraph(format!("{i}. Các cấp ủy, tổ chức đảng quán triệt và tổ chức thực hiện nghiêm túc, hiệu quả nội dung nghị quyết này trong phạm vi được giao.")))
         .collect();
     doc
 }

@@ -3,10 +3,13 @@
 //!
 //! - [`font`]: the typeface shipped with the project (Liberation Serif,
 //!   metrically Times New Roman, every Vietnamese letter);
+//! - [`letterhead`]: what the head of a document prints about its issuer
+//!   and the place name, read from the directory's office names;
 //! - [`layout`]: setting lines of text on A4 pages, wrapping, justifying,
 //!   flowing onto new pages;
 //! - [`official`]: an outgoing document laid out in the state (NĐ 30) or
 //!   Party (HD 36) format, with its signature fields;
+//! - [`table`]: ruled tables in a document's body (a report's figures);
 //! - [`writer`]: laid-out pages to PDF bytes, fonts subset and embedded;
 //! - [`parse`]: what signing and verifying read back from a PDF;
 //! - [`sign`]: signers, the CMS signature, the signed revision, the demo CA;
@@ -14,13 +17,15 @@
 
 pub mod font;
 pub mod layout;
+pub mod letterhead;
 pub mod official;
 pub mod parse;
 pub mod sign;
+pub mod table;
 pub mod verify;
 pub mod writer;
 
-pub use official::{Convention, OfficialDocument, render};
+pub use official::{Block, Convention, OfficialDocument, render};
 pub use verify::verify as verify_signatures;
 
 /// What can go wrong making a PDF.

@@ -11,6 +11,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::Error;
 use crate::font::Style;
 use crate::layout::{A4, Align, Column, Flow, MM, Page, Stack, TextStyle};
+use crate::table::Table;
 use crate::writer::{self, FieldSpec, Metadata, Written};
 
 /// Which format the document is presented in.
@@ -20,6 +21,31 @@ pub enum Convention {
     State,
     /// Văn bản của Đảng, Hướng dẫn 36-HD/VPTW.
     Party,
+}
+
+/// One piece of a document's body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A paragraph of running text, justified, its first line indented.
+    Paragraph(String),
+    /// A section heading ("I. TÌNH HÌNH CHUNG"), in bold.
+    Heading(String),
+    /// A remark in italics, e.g. what a table's figures cover.
+    Note(String),
+    /// A ruled table.
+    Table(Table),
+}
+
+impl Block {
+    /// Paragraphs from text typed one paragraph a line; blank lines are
+    /// dropped.
+    pub fn paragraphs(text: &str) -> Vec<Block> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| Block::Paragraph(l.to_string()))
+            .collect()
+    }
 }
 
 /// What an outgoing document says, as printed.
@@ -43,8 +69,8 @@ pub struct OfficialDocument {
     pub type_name: String,
     /// Trích yếu.
     pub subject: String,
-    /// The body, one string a paragraph.
-    pub body: Vec<String>,
+    /// The body: paragraphs, headings and tables, in order.
+    pub body: Vec<Block>,
     /// Authority and title lines above the signature, e.g.
     /// ["T/M BAN THƯỜNG VỤ", "BÍ THƯ"] or ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"].
     pub authority: Vec<String>,
@@ -67,10 +93,10 @@ impl OfficialDocument {
             date: NaiveDate::from_ymd_opt(2026, 3, 5),
             type_name: "Nghị quyết".into(),
             subject: "về đẩy mạnh chuyển đổi số trong các cơ quan đảng".into(),
-            body: vec![
-                "Căn cứ Điều lệ Đảng; Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2025 - 2030;".into(),
-                "Ban Thường vụ Tỉnh ủy quyết nghị đẩy mạnh chuyển đổi số trong hoạt động của các cơ quan đảng, bảo đảm đồng bộ, thống nhất và an toàn thông tin.".into(),
-            ],
+            body: Block::paragraphs(
+                "Căn cứ Điều lệ Đảng; Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2025 - 2030;\n\
+                 Ban Thường vụ Tỉnh ủy quyết nghị đẩy mạnh chuyển đổi số trong hoạt động của các cơ quan đảng, bảo đảm đồng bộ, thống nhất và an toàn thông tin.",
+            ),
             authority: vec!["T/M Ban Thường vụ".into(), "Bí thư".into()],
             signer_name: "Nguyễn Văn An".into(),
             recipients: vec![
@@ -192,8 +218,23 @@ pub fn render(doc: &OfficialDocument) -> Result<Rendered, Error> {
         .indent(10.0 * MM)
         .leading(18.0)
         .space_after(6.0);
-    for paragraph in &doc.body {
-        flow.paragraph(&body, paragraph)?;
+    let heading = TextStyle::new(Style::Bold, 14.0)
+        .align(Align::Justify)
+        .indent(10.0 * MM)
+        .leading(18.0)
+        .space_after(6.0);
+    let note = TextStyle::new(Style::Italic, 13.0)
+        .align(Align::Justify)
+        .indent(10.0 * MM)
+        .leading(17.0)
+        .space_after(4.0);
+    for block in &doc.body {
+        match block {
+            Block::Paragraph(text) => flow.paragraph(&body, text)?,
+            Block::Heading(text) => flow.paragraph(&heading, text)?,
+            Block::Note(text) => flow.paragraph(&note, text)?,
+            Block::Table(table) => crate::table::flow_table(&mut flow, table)?,
+        }
     }
 
     let fields = signature_and_recipients(&mut flow, doc, left_margin, text_width)?;

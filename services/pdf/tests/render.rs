@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use chrono::NaiveDate;
-use vanphong_pdf::{Convention, OfficialDocument, render};
+use vanphong_pdf::table::{RowKind, Table, TableColumn, TableRow};
+use vanphong_pdf::{Block, Convention, OfficialDocument, layout::Align, render};
 
 fn tool(name: &str) -> Option<PathBuf> {
     let found = Command::new(name).arg("-v").output().is_ok();
@@ -39,11 +40,11 @@ fn text_of(pdf: &[u8], name: &str) -> Option<String> {
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
-fn body() -> Vec<String> {
-    vec![
-        "Căn cứ Điều lệ Đảng; Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2025 - 2030;".into(),
-        "Ban Thường vụ Tỉnh ủy quyết nghị đẩy mạnh chuyển đổi số trong hoạt động của các cơ quan đảng, bảo đảm đồng bộ, thống nhất và an toàn thông tin.".into(),
-    ]
+fn body() -> Vec<Block> {
+    Block::paragraphs(
+        "Căn cứ Điều lệ Đảng; Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2025 - 2030;\n\
+         Ban Thường vụ Tỉnh ủy quyết nghị đẩy mạnh chuyển đổi số trong hoạt động của các cơ quan đảng, bảo đảm đồng bộ, thống nhất và an toàn thông tin.",
+    )
 }
 
 #[test]
@@ -110,9 +111,9 @@ fn a_state_decision_prints_the_national_motto_and_its_number() {
 fn a_long_document_numbers_its_pages_from_the_second() {
     let mut long = Vec::new();
     for i in 1..=40 {
-        long.push(format!(
+        long.push(Block::Paragraph(format!(
             "Đoạn {i}: các cấp ủy, tổ chức đảng quán triệt và tổ chức thực hiện nghiêm túc nội dung của văn bản này."
-        ));
+        )));
     }
     let doc = OfficialDocument {
         convention: Convention::State,
@@ -135,4 +136,65 @@ fn a_long_document_numbers_its_pages_from_the_second() {
     };
     assert!(text.contains("V/v hướng dẫn lập hồ sơ điện tử"), "{text}");
     assert!(text.contains("Đoạn 40:"), "{text}");
+}
+
+#[test]
+fn a_report_prints_its_sections_and_a_ruled_table_of_figures() {
+    let column = |heading: &str, share: f32, align: Align| TableColumn {
+        heading: heading.into(),
+        share,
+        align,
+    };
+    let row = |kind: RowKind, cells: &[&str]| TableRow {
+        kind,
+        cells: cells.iter().map(|c| c.to_string()).collect(),
+    };
+    let doc = OfficialDocument {
+        convention: Convention::Party,
+        superior: "Đảng bộ tỉnh Bắc Giang".into(),
+        issuer: "Huyện ủy Hiệp Hòa".into(),
+        number_symbol: "12-BC/HU".into(),
+        place: "Hiệp Hòa".into(),
+        date: NaiveDate::from_ymd_opt(2026, 4, 3),
+        type_name: "Báo cáo".into(),
+        subject: "tình hình công tác quý I năm 2026".into(),
+        body: vec![
+            Block::Heading("I. TÌNH HÌNH CHUNG".into()),
+            Block::Paragraph("Các cấp ủy triển khai nghiêm túc chương trình công tác quý.".into()),
+            Block::Heading("II. SỐ LIỆU TỔNG HỢP".into()),
+            Block::Note("Số liệu từ ngày 01/01/2026 đến ngày 31/03/2026.".into()),
+            Block::Table(Table {
+                columns: vec![
+                    column("Chỉ tiêu", 3.0, Align::Left),
+                    column("Đảng ủy xã Hoàng Vân", 1.0, Align::Right),
+                    column("Tổng cộng", 1.0, Align::Right),
+                ],
+                rows: vec![
+                    row(RowKind::Group, &["Văn bản"]),
+                    row(RowKind::Plain, &["Văn bản đến đã vào sổ", "1.234", "2.468"]),
+                    row(RowKind::Total, &["Văn bản đi đã cấp số", "17", "34"]),
+                ],
+            }),
+        ],
+        authority: vec!["T/M Ban Thường vụ".into(), "Bí thư".into()],
+        signer_name: "Nguyễn Văn An".into(),
+        recipients: vec!["Ban Thường vụ Tỉnh ủy (để báo cáo)".into(), "Lưu Văn phòng".into()],
+    };
+    let rendered = render(&doc).unwrap();
+    let Some(text) = text_of(&rendered.bytes, "party-report") else {
+        return;
+    };
+    for expected in [
+        "BÁO CÁO",
+        "Số 12-BC/HU",
+        "I. TÌNH HÌNH CHUNG",
+        "II. SỐ LIỆU TỔNG HỢP",
+        "Văn bản đến đã vào sổ",
+        "1.234",
+        "2.468",
+        "Tổng cộng",
+        "T/M BAN THƯỜNG VỤ",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
 }

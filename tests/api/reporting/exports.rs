@@ -14,7 +14,7 @@ use vanphong_reporting::export::docx::paragraphs;
 use vanphong_reporting::export::xlsx::{CODES_ROW, FIRST_DATA_ROW, SHEET};
 
 use super::support::{approved_early, desk, drafted, exports, receive_documents, reports, sent, submitted, term};
-use crate::helpers::{TestApp, authed, spawn_app};
+use crate::helpers::{TestApp, authed, spawn_app, text_of};
 
 /// Hiệp Hòa's March report, written, with figures, approved and sent.
 async fn sent_report(app: &TestApp) -> Report {
@@ -132,6 +132,87 @@ async fn the_word_document_is_a_party_report_with_its_figures() {
         .expect("base64");
     let (_, again) = paragraphs(&bytes).expect("opens");
     assert!(again.iter().any(|l| l == "Số 01-BC/HU"));
+}
+
+/// The same report as a PDF, set like an issued document: header, sections
+/// and the figures table read back by poppler, over gRPC and REST.
+#[tokio::test]
+async fn the_pdf_is_the_same_party_report_with_its_figures_table() {
+    let app = spawn_app().await;
+    let report = sent_report(&app).await;
+    let reader = app
+        .token("hiephoa", vanphong_platform::identity::Role::Specialist)
+        .await;
+    let file = exports(&app)
+        .export_report_pdf(authed(
+            ExportReportRequest {
+                report_id: report.id.clone(),
+            },
+            &reader,
+        ))
+        .await
+        .expect("pdf")
+        .into_inner();
+    assert_eq!(file.file_name, "bao-cao-monthly-2026-03-14.pdf");
+    assert_eq!(file.content_type, "application/pdf");
+    assert!(file.content.starts_with(b"%PDF-"));
+    if let Some(text) = text_of(&file.content) {
+        let at = |needle: &str| {
+            text.find(needle)
+                .unwrap_or_else(|| panic!("«{needle}» missing from:\n{text}"))
+        };
+        let order = [
+            at("ĐẢNG BỘ TỈNH BẮC GIANG"),
+            at("HUYỆN ỦY HIỆP HÒA"),
+            at("Số 01-BC/HU"),
+            at("BÁO CÁO"),
+            at("I. TÌNH HÌNH CHUNG"),
+            at("II. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TỚI"),
+            at("III. SỐ LIỆU TỔNG HỢP"),
+            at("Văn bản đến đã vào sổ"),
+            at("T/M BAN THƯỜNG VỤ"),
+            at("Dương Văn Hùng"),
+        ];
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "in order: {order:?}");
+        assert!(text.contains("Hiệp Hòa, ngày 02 tháng 3 năm 2026"), "{text}");
+        assert!(text.contains("Tỉnh ủy Bắc Giang (để báo cáo)"), "{text}");
+        // The received documents of each office and the total, on one line.
+        let line = text
+            .lines()
+            .find(|l| l.contains("Văn bản đến đã vào sổ"))
+            .expect("the figures row");
+        let numbers: Vec<&str> = line.split_whitespace().filter(|w| w.parse::<u32>().is_ok()).collect();
+        assert_eq!(numbers, ["3", "4", "2", "9"], "{line}");
+    }
+
+    // Through REST, and refused to an office outside the report's line.
+    let (status, body, _) = app
+        .rest(
+            Method::GET,
+            &format!("/api/v1/reports/{}/pdf", report.id),
+            Some(&reader),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body["content"].as_str().expect("content"))
+        .expect("base64");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let stranger = app.token("bacly", vanphong_platform::identity::Role::Specialist).await;
+    let refused = exports(&app)
+        .export_report_pdf(authed(
+            ExportReportRequest {
+                report_id: report.id.clone(),
+            },
+            &stranger,
+        ))
+        .await
+        .expect_err("a child office does not read its parent's report");
+    assert!(
+        matches!(refused.code(), Code::PermissionDenied | Code::NotFound),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]

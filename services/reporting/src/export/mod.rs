@@ -1,5 +1,7 @@
 //! Files made from reports: [`docx`] (the report as a Party report in
-//! WordprocessingML) and [`xlsx`] (its figures as a spreadsheet).
+//! WordprocessingML), [`pdf`] (the same report as a PDF, set like issued
+//! documents) and [`xlsx`] (its figures as a spreadsheet).
 
 pub mod docx;
+pub mod pdf;
 pub mod xlsx;
