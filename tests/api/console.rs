@@ -347,7 +347,7 @@ async fn an_incoming_document_goes_from_registration_with_its_scan_to_done_in_th
             ("issuer_name", "Tỉnh ủy Bắc Giang".into()),
             ("number", number.into()),
             ("symbol", "CV/TU".into()),
-            ("issued_on", "2026-02-27".into()),
+            ("issued_on", "27/02/2026".into()),
             ("subject", subject.into()),
             ("urgency", "0".into()),
             ("secrecy", "0".into()),
@@ -447,6 +447,31 @@ async fn an_incoming_document_goes_from_registration_with_its_scan_to_done_in_th
         ))
         .await;
     assert_eq!(people.status, StatusCode::OK);
+    // A date that is not one is refused beside the field, as typed.
+    let no_date = leader
+        .post_form(
+            &format!("/documents/{id}/direct"),
+            &[
+                ("csrf", &doc.csrf()),
+                ("lead_handler_id", &specialist_id),
+                ("deadline", "31/02/2026"),
+                ("note", "Đồng chí tham mưu"),
+            ],
+        )
+        .await;
+    assert_eq!(no_date.status, StatusCode::BAD_REQUEST, "{}", no_date.body);
+    assert!(
+        no_date
+            .body
+            .contains("Ngày viết theo dạng ngày/tháng/năm, ví dụ 02/03/2026</p>"),
+        "{}",
+        no_date.body
+    );
+    assert!(
+        no_date.body.contains("value=\"31/02/2026\""),
+        "the date is kept as typed"
+    );
+    assert!(!no_date.body.contains("type=\"date\""), "dates are typed dd/mm/yyyy");
     // A deadline before the document's date is refused, the note kept.
     let early = leader
         .post_form(
@@ -454,7 +479,7 @@ async fn an_incoming_document_goes_from_registration_with_its_scan_to_done_in_th
             &[
                 ("csrf", &doc.csrf()),
                 ("lead_handler_id", &specialist_id),
-                ("deadline", "2026-01-01"),
+                ("deadline", "01/01/2026"),
                 ("note", "Đồng chí tham mưu"),
             ],
         )
@@ -467,7 +492,7 @@ async fn an_incoming_document_goes_from_registration_with_its_scan_to_done_in_th
             &[
                 ("csrf", &doc.csrf()),
                 ("lead_handler_id", &specialist_id),
-                ("deadline", "2026-03-20"),
+                ("deadline", "20/03/2026"),
                 ("note", "Đồng chí tham mưu"),
             ],
         )

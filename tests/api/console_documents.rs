@@ -407,11 +407,12 @@ async fn register_books_download_as_xlsx_named_in_vietnamese_for_the_dates_picke
     let mut clerk = signed_in(&app, "hiephoa", Role::Clerk).await;
     let form = clerk.get("/registers").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    assert!(form.body.contains("Sổ đăng ký văn bản đến") && form.body.contains("type=\"date\""));
-    assert!(form.body.contains("value=\"2026-01-01\""), "from the year's first day");
+    assert!(form.body.contains("Sổ đăng ký văn bản đến") && form.body.contains("placeholder=\"dd/mm/yyyy\""));
+    assert!(!form.body.contains("type=\"date\""), "dates typed day first");
+    assert!(form.body.contains("value=\"01/01/2026\""), "from the year's first day");
 
     let file = clerk
-        .get("/registers/download?book=incoming&from=2026-01-01&to=2026-03-31")
+        .get("/registers/download?book=incoming&from=01%2F01%2F2026&to=31%2F03%2F2026")
         .await;
     assert_eq!(file.status, StatusCode::OK, "{}", file.body);
     assert_eq!(
@@ -437,9 +438,16 @@ async fn register_books_download_as_xlsx_named_in_vietnamese_for_the_dates_picke
         "the document registered is in the book"
     );
 
+    // A date that is not one: beside its field, as typed.
+    let misdated = clerk
+        .get("/registers/download?book=outgoing&from=01%2F01%2F2026&to=31%2F04%2F2026")
+        .await;
+    assert_eq!(misdated.status, StatusCode::BAD_REQUEST);
+    assert!(misdated.body.contains("value=\"31/04/2026\"") && misdated.body.contains("ví dụ 02/03/2026"));
+
     // Dates the wrong way round: the form again, with the service's words.
     let refused = clerk
-        .get("/registers/download?book=outgoing&from=2026-03-31&to=2026-01-01")
+        .get("/registers/download?book=outgoing&from=31%2F03%2F2026&to=01%2F01%2F2026")
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(
@@ -447,7 +455,7 @@ async fn register_books_download_as_xlsx_named_in_vietnamese_for_the_dates_picke
         "{}",
         refused.body
     );
-    assert!(refused.body.contains("value=\"2026-03-31\""), "the dates kept");
+    assert!(refused.body.contains("value=\"31/03/2026\""), "the dates kept");
 
     // A specialist may not read the books: the service says so.
     let mut specialist = signed_in(&app, "hiephoa", Role::Specialist).await;

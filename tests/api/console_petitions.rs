@@ -54,7 +54,7 @@ async fn a_petition_goes_from_intake_past_its_duplicate_to_closing_in_the_consol
             ("rows", "2".into()),
             ("kind", "1".into()),
             ("channel", "1".into()),
-            ("received_on", "2026-03-02".into()),
+            ("received_on", "02/03/2026".into()),
             ("subject_area_code", area.into()),
             ("content", content.into()),
             ("accused", "UBND xã Đoan Bái".into()),
@@ -161,6 +161,21 @@ async fn a_petition_goes_from_intake_past_its_duplicate_to_closing_in_the_consol
     let specialist = app.user_id("hiephoa", Role::Specialist).await;
     assert!(page.body.contains(&format!("<option value=\"{specialist}\"")));
     let csrf = page.csrf();
+    // A date typed wrong is refused beside its field, kept as typed.
+    let misdated = officer
+        .post_form(
+            &format!("/petitions/{first}/classify"),
+            &[
+                ("csrf", &csrf),
+                ("outcome", "1"),
+                ("handler_id", &specialist),
+                ("accepted_on", "2/13/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(misdated.status, StatusCode::BAD_REQUEST, "{}", misdated.body);
+    assert!(misdated.body.contains("value=\"2/13/2026\""), "{}", misdated.body);
+    assert!(misdated.body.contains("ví dụ 02/03/2026"), "{}", misdated.body);
     let classified = officer
         .post_form(
             &format!("/petitions/{first}/classify"),
@@ -168,7 +183,7 @@ async fn a_petition_goes_from_intake_past_its_duplicate_to_closing_in_the_consol
                 ("csrf", &csrf),
                 ("outcome", "1"),
                 ("handler_id", &specialist),
-                ("accepted_on", "2026-03-02"),
+                ("accepted_on", "02/03/2026"),
                 ("resolution", "1"),
                 ("complexity", "1"),
                 ("competent_authority", "1"),

@@ -159,9 +159,7 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
     browser.find("#issuer_name").await.type_text("Tỉnh ủy Bắc Giang").await;
     browser.find("#number").await.type_text("2208").await;
     browser.find("#symbol").await.type_text("CV/TU").await;
-    browser
-        .script("document.getElementById('issued_on').value = '2026-02-27'")
-        .await;
+    browser.find("#issued_on").await.type_text("27/02/2026").await;
     browser
         .find("#subject")
         .await
@@ -239,9 +237,7 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
         .await
         .click()
         .await;
-    browser
-        .script("document.getElementById('deadline').value = '2026-03-20'")
-        .await;
+    browser.find("#deadline").await.type_text("20/03/2026").await;
     browser
         .find("#direct-note")
         .await

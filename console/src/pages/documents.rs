@@ -458,12 +458,16 @@ async fn after(
 ) -> Result<Response, ConsoleError> {
     match answered(result, "/documents", done)? {
         Ok(redirect) => Ok(redirect),
-        Err(refusal) => {
-            let me = ctx.me().await?;
-            let page = render_page(ctx, &me, id, None, Some(refusal), form).await?;
-            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
-        }
+        Err(refusal) => refused(ctx, id, form, refusal).await,
     }
+}
+
+/// The document's page again with a refusal beside its form, and what was
+/// typed.
+async fn refused(ctx: &Ctx, id: &str, form: FormData, refusal: Refusal) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let page = render_page(ctx, &me, id, None, Some(refusal), form).await?;
+    Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }
 
 /// `POST /documents/{id}/register`: registers a document that arrived
@@ -494,11 +498,15 @@ pub async fn submit(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<
 /// `POST /documents/{id}/direct`: who leads, who coordinates, by when.
 pub async fn direct(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
     ctx.session()?;
+    let deadline = match form.date("deadline") {
+        Ok(deadline) => deadline,
+        Err(refusal) => return refused(&ctx, &id, form, refusal).await,
+    };
     let request = DirectRequest {
         document_id: id.clone(),
         lead_handler_id: form.get("lead_handler_id"),
         coordinator_ids: form.all("coordinator_ids"),
-        deadline: form.get("deadline"),
+        deadline,
         note: form.get("note"),
     };
     let result = ctx.services().incoming()?.direct(ctx.call(request)).await;

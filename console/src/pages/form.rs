@@ -1,10 +1,12 @@
 //! Reading what a form posted: the fields in order, repeated names kept
 //! (a multiple select sends one pair per choice), and what a service said
-//! was wrong with them, shown next to each field.
+//! was wrong with them, shown next to each field. Dates are typed
+//! `dd/mm/yyyy` and sent to the services as `YYYY-MM-DD`.
 
 use axum::extract::{FromRequest, Request};
 use tonic_types::StatusExt;
 
+use super::input;
 use crate::errors::ConsoleError;
 
 /// Largest plain form read.
@@ -34,6 +36,44 @@ impl FormData {
             .unwrap_or_default()
     }
 
+    /// The first value of a date field, typed `dd/mm/yyyy`, as the API
+    /// writes dates (`YYYY-MM-DD`; empty stays empty), or the refusal to
+    /// show beside the field.
+    pub fn date(&self, field: &str) -> Result<String, Refusal> {
+        input::date(&self.get(field)).map_err(|m| Refusal::field(field, m))
+    }
+
+    /// The form with its date fields `fields` as the API writes dates, for
+    /// the request (the form as typed is what is shown again); or the
+    /// refusal naming every field that is not a date.
+    pub fn with_dates(&self, fields: &[&str]) -> Result<FormData, Refusal> {
+        let mut bad = Vec::new();
+        let pairs = self
+            .0
+            .iter()
+            .map(|(k, v)| {
+                if !fields.contains(&k.as_str()) {
+                    return (k.clone(), v.clone());
+                }
+                match input::date(v) {
+                    Ok(iso) => (k.clone(), iso),
+                    Err(message) => {
+                        bad.push((k.clone(), message.to_string()));
+                        (k.clone(), v.clone())
+                    }
+                }
+            })
+            .collect();
+        if bad.is_empty() {
+            Ok(FormData(pairs))
+        } else {
+            Err(Refusal {
+                message: Refusal::FIX_MARKED.into(),
+                fields: bad,
+            })
+        }
+    }
+
     /// Every non-empty value of a field.
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0
@@ -52,6 +92,9 @@ pub struct Refusal {
 }
 
 impl Refusal {
+    /// The message above a form the console refused before calling.
+    pub const FIX_MARKED: &str = "Vui lòng sửa các ô được đánh dấu.";
+
     pub fn of(status: &tonic::Status) -> Self {
         let fields = status
             .get_details_bad_request()
@@ -72,7 +115,7 @@ impl Refusal {
     /// is not one).
     pub fn field(field: &str, message: &str) -> Self {
         Refusal {
-            message: "Vui lòng sửa các ô được đánh dấu.".into(),
+            message: Refusal::FIX_MARKED.into(),
             fields: vec![(field.into(), message.into())],
         }
     }
@@ -143,5 +186,34 @@ pub fn shown_status(status: &tonic::Status) -> Option<http::StatusCode> {
         Some(http::StatusCode::BAD_REQUEST)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_dates_become_the_apis_and_bad_ones_are_named() {
+        let form = FormData(vec![
+            ("deadline".into(), "20/03/2026".into()),
+            ("note".into(), "20/03/2026".into()),
+            ("due_on".into(), String::new()),
+        ]);
+        let sent = form
+            .with_dates(&["deadline", "due_on"])
+            .ok()
+            .map(|f| (f.get("deadline"), f.get("note"), f.get("due_on")));
+        assert_eq!(sent, Some(("2026-03-20".into(), "20/03/2026".into(), String::new())));
+        let form = FormData(vec![
+            ("deadline".into(), "31/02/2026".into()),
+            ("to".into(), "hôm qua".into()),
+        ]);
+        let refusal = form.with_dates(&["deadline", "to"]).err().map(|r| r.fields.len());
+        assert_eq!(refusal, Some(2));
+        assert_eq!(
+            form.date("deadline").err().map(|r| r.about("deadline")),
+            Some(input::BAD_DATE.to_string())
+        );
     }
 }

@@ -16,7 +16,8 @@
 //!   books, Party dues;
 //! - [`notifications`]: the bell's notices, read and marked read;
 //! - [`search`]: one box finding documents, petitions and reports;
-//! - [`work`]: the views of "my work"; [`form`]: reading forms;
+//! - [`work`]: the views of "my work"; [`form`]: reading forms, with
+//!   [`input`]: amounts and dates as people type them;
 //!   [`choices`]: what selects offer; [`files`]: downloads.
 
 mod chart;
@@ -26,6 +27,7 @@ mod files;
 mod finance;
 mod form;
 mod home;
+mod input;
 mod notifications;
 mod outgoing;
 mod people;
@@ -193,6 +195,11 @@ impl Ctx {
     /// Today in Vietnam, by the suite's clock.
     pub fn today(&self) -> chrono::NaiveDate {
         format::today(self.console.clock.now())
+    }
+
+    /// Today as the forms show it, `dd/mm/yyyy`.
+    pub fn today_typed(&self) -> String {
+        self.today().format("%d/%m/%Y").to_string()
     }
 
     /// Whether cookies set now should be Secure.

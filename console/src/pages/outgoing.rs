@@ -339,7 +339,7 @@ pub async fn create(ctx: Ctx, multipart: Multipart) -> Result<Response, ConsoleE
             urgency: number(&form, "urgency")?,
             secrecy: number(&form, "secrecy")?,
             pages: number(&form, "pages")?,
-            due_on: form.get("due_on"),
+            due_on: form.date("due_on")?,
             drafting_unit_code: form.get("drafting_unit_code"),
             recipients: recipients_of(&form),
             ..Default::default()

@@ -26,6 +26,7 @@ use vanphong_proto::petitions::v1::{
 
 use super::choices::{self, Choice};
 use super::form::{Done, Filled, FormData, Refusal, shown_status};
+use super::input;
 use super::people::{self, Person};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
@@ -468,7 +469,7 @@ pub async fn new(ctx: Ctx) -> Result<Html<String>, ConsoleError> {
     let me = ctx.me().await?;
     let mut values = HashMap::new();
     values.insert("request_id".to_string(), uuid::Uuid::new_v4().to_string());
-    values.insert("received_on".to_string(), ctx.today().format("%Y-%m-%d").to_string());
+    values.insert("received_on".to_string(), ctx.today_typed());
     values.insert("channel".to_string(), "1".to_string());
     Ok(Html(
         intake_page(&ctx, &me, values, PETITIONER_ROWS, None).await?.render()?,
@@ -512,10 +513,18 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
             .collect()
     };
     let number = |k: &str| get(k).parse::<i32>().unwrap_or(0);
+    let received_on = match input::date(&get("received_on")) {
+        Ok(date) => date,
+        Err(message) => {
+            let refusal = Refusal::field("received_on", message);
+            let page = intake_page(&ctx, &me, values, rows, Some(refusal)).await?;
+            return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
+        }
+    };
     let request = CreatePetitionRequest {
         request_id: get("request_id"),
         channel: number("channel"),
-        received_on: get("received_on"),
+        received_on,
         kind: number("kind"),
         subject_area_code: get("subject_area_code"),
         content: get("content"),
@@ -756,6 +765,12 @@ impl PetitionPage {
         let kept = self.filled.kept("outcome");
         if kept.is_empty() { value == "1" } else { kept == value }
     }
+
+    /// A date field as typed in the refused form, or today (dd/mm/yyyy).
+    fn date_or_today(&self, field: &str) -> String {
+        let kept = self.filled.kept(field);
+        if kept.is_empty() { self.today.clone() } else { kept }
+    }
 }
 
 fn notice(m: Option<&str>) -> Option<&'static str> {
@@ -887,7 +902,7 @@ async fn petition_page(
         people,
         notice,
         filled,
-        today: ctx.today().format("%Y-%m-%d").to_string(),
+        today: ctx.today_typed(),
         p,
     })
 }
@@ -963,6 +978,9 @@ fn request_of(ctx: &Ctx, id: &str, action: &str, f: &FormData) -> Option<StepCal
     })
 }
 
+/// The steps' date fields, typed dd/mm/yyyy.
+const DATE_FIELDS: [&str; 4] = ["accepted_on", "decided_on", "notified_on", "withdrawn_on"];
+
 /// One step's call to the petitions service.
 enum StepCall {
     LinkRepeat(tonic::Request<LinkRepeatRequest>),
@@ -989,7 +1007,15 @@ pub async fn step(
     if action == "not-repeat" {
         return Ok(Redirect::to(&format!("/petitions/{id}?m=not-repeat")).into_response());
     }
-    let call = request_of(&ctx, &id, &action, &form).ok_or(ConsoleError::NotFound)?;
+    let sent = match form.with_dates(&DATE_FIELDS) {
+        Ok(sent) => sent,
+        Err(refusal) => {
+            let me = ctx.me().await?;
+            let page = petition_page(&ctx, &me, &id, None, Filled::new(Some(refusal), form)).await?;
+            return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
+        }
+    };
+    let call = request_of(&ctx, &id, &action, &sent).ok_or(ConsoleError::NotFound)?;
     let mut client = ctx.services().petitions()?;
     let result = match call {
         StepCall::LinkRepeat(r) => client.link_repeat(r).await,

@@ -1,5 +1,6 @@
 //! Registering a paper document that arrived (vào sổ văn bản đến): the
-//! form, with the scan as a file, sent as one plain multipart POST. The
+//! form, with the scan as a file, sent as one plain multipart POST (dates
+//! typed dd/mm/yyyy). The
 //! documents service gives the incoming number; the scan then goes up
 //! through the streamed `UploadAttachment` with its SHA-256. A refusal
 //! (a field, or the same document already registered) shows the form again
@@ -18,6 +19,7 @@ use vanphong_proto::documents::v1::{AttachmentMetadata, Channel, RegisterIncomin
 
 use super::choices::{self, Choice};
 use super::form::{FormData, Refusal};
+use super::input;
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 
@@ -123,6 +125,7 @@ pub async fn submit(ctx: Ctx, multipart: Multipart) -> Result<Response, ConsoleE
         }
         text.parse().map_err(|_| Refusal::field(k, "Phải là một số nguyên"))
     };
+    let date = |k: &str| input::date(&get(k)).map_err(|m| Refusal::field(k, m));
     let parsed = (|| -> Result<RegisterIncomingRequest, Refusal> {
         Ok(RegisterIncomingRequest {
             request_id: get("request_id"),
@@ -130,7 +133,7 @@ pub async fn submit(ctx: Ctx, multipart: Multipart) -> Result<Response, ConsoleE
             subject: get("subject"),
             number: number("number")?,
             symbol: get("symbol"),
-            issued_on: get("issued_on"),
+            issued_on: date("issued_on")?,
             issuer_name: get("issuer_name"),
             issuer_code: get("issuer_code"),
             signer_name: get("signer_name"),
@@ -138,7 +141,7 @@ pub async fn submit(ctx: Ctx, multipart: Multipart) -> Result<Response, ConsoleE
             urgency: number("urgency")? as i32,
             secrecy: number("secrecy")? as i32,
             pages: number("pages")? as i32,
-            due_on: get("due_on"),
+            due_on: date("due_on")?,
             channel: Channel::Paper as i32,
             ..Default::default()
         })

@@ -1,5 +1,5 @@
 //! Register books (sổ văn bản, docs/domain.md §2.6) for a period picked
-//! with two dates: the documents service writes the spreadsheet, the
+//! with two dates typed dd/mm/yyyy: the documents service writes the spreadsheet, the
 //! console hands it over as a file download named in Vietnamese.
 
 use askama::Template;
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use vanphong_proto::documents::v1::{ExportRegisterRequest, FileFormat, RegisterBook};
 
 use super::choices::Choice;
-use super::form::Refusal;
+use super::form::{FormData, Refusal};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 use crate::format;
@@ -73,10 +73,10 @@ pub async fn form(ctx: Ctx, Query(mut period): Query<Period>) -> Result<Html<Str
     let me = ctx.me().await?;
     let today = ctx.today();
     if period.from.is_empty() {
-        period.from = today.with_ordinal(1).unwrap_or(today).format("%Y-%m-%d").to_string();
+        period.from = today.with_ordinal(1).unwrap_or(today).format("%d/%m/%Y").to_string();
     }
     if period.to.is_empty() {
-        period.to = today.format("%Y-%m-%d").to_string();
+        period.to = ctx.today_typed();
     }
     Ok(Html(form_page(&me, &period, None).render()?))
 }
@@ -85,33 +85,38 @@ pub async fn form(ctx: Ctx, Query(mut period): Query<Period>) -> Result<Html<Str
 /// file, or the form again with the service's words about the dates.
 pub async fn download(ctx: Ctx, Query(period): Query<Period>) -> Result<Response, ConsoleError> {
     let me = ctx.me().await?;
-    let Some((_, book, title)) = BOOKS.iter().find(|(value, _, _)| *value == period.book) else {
-        let refusal = Refusal::field("book", "Vui lòng chọn sổ");
-        return Ok((
-            StatusCode::BAD_REQUEST,
-            Html(form_page(&me, &period, Some(refusal)).render()?),
-        )
-            .into_response());
+    let refused = |refusal: Refusal| -> Result<Response, ConsoleError> {
+        let page = form_page(&me, &period, Some(refusal));
+        Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
     };
+    let Some((_, book, title)) = BOOKS.iter().find(|(value, _, _)| *value == period.book) else {
+        return refused(Refusal::field("book", "Vui lòng chọn sổ"));
+    };
+    let typed = FormData(vec![
+        ("from".into(), period.from.clone()),
+        ("to".into(), period.to.clone()),
+    ]);
+    let dates = match typed.with_dates(&["from", "to"]) {
+        Ok(dates) => dates,
+        Err(refusal) => return refused(refusal),
+    };
+    let (from, to) = (dates.get("from"), dates.get("to"));
     let request = ExportRegisterRequest {
         book: *book as i32,
-        from: period.from.clone(),
-        to: period.to.clone(),
+        from: from.clone(),
+        to: to.clone(),
         format: FileFormat::Unspecified as i32,
         ..Default::default()
     };
     let file = match ctx.services().registers()?.export_register(ctx.call(request)).await {
         Ok(file) => file.into_inner(),
-        Err(status) if Refusal::shown_on_form(&status) => {
-            let page = form_page(&me, &period, Some(Refusal::of(&status)));
-            return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
-        }
+        Err(status) if Refusal::shown_on_form(&status) => return refused(Refusal::of(&status)),
         Err(status) => return Err(status.into()),
     };
     let name = format!(
         "{title} từ {} đến {}.xlsx",
-        format::date(&period.from).replace('/', "-"),
-        format::date(&period.to).replace('/', "-")
+        format::date(&from).replace('/', "-"),
+        format::date(&to).replace('/', "-")
     );
     Ok(super::files::download(
         &file.file_name,

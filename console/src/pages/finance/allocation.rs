@@ -281,7 +281,7 @@ async fn allocation_page(
         adjust_request_id: Some(form.get("adjust_request_id"))
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
-        today: super::today_typed(ctx),
+        today: ctx.today_typed(),
         rows,
         remaining: remaining(&lines, form),
         adjust_offices: office_picks(&adjust_targets, &form.get("adjust_to_office_id")),
@@ -328,10 +328,10 @@ pub async fn allocate(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError
         });
         rows.push(r);
     }
-    let date = super::date_field(&form, "allocated_on");
+    let date = form.date("allocated_on");
     let refused = if !unreadable.is_empty() {
         Refusal {
-            message: "Vui lòng sửa các ô được đánh dấu.".into(),
+            message: Refusal::FIX_MARKED.into(),
             fields: unreadable,
         }
     } else {

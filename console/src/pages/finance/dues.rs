@@ -163,7 +163,7 @@ async fn dues_page(
                 selected: m.to_string() == chosen_month,
             })
             .collect(),
-        today: super::today_typed(ctx),
+        today: ctx.today_typed(),
         request_id: super::request_id(&filled.kept),
         collections: collections
             .iter()
@@ -239,7 +239,7 @@ pub async fn record(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
             super::amount_field(&form, "amount")?,
             super::number_field(&form, "members")?,
             super::number_field(&form, "month")?,
-            super::date_field(&form, "collected_on")?,
+            form.date("collected_on")?,
         ))
     })();
     let (amount, members, month, collected_on) = match typed {
@@ -266,7 +266,7 @@ pub async fn remit(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
     let typed = (|| {
         Ok::<_, Refusal>((
             super::amount_field(&form, "remit_amount")?,
-            super::date_field(&form, "remit_remitted_on")?,
+            form.date("remit_remitted_on")?,
         ))
     })();
     let (amount, remitted_on) = match typed {

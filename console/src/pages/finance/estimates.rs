@@ -282,7 +282,7 @@ async fn finance_page(ctx: &Ctx, me: &Me, query: FinanceQuery, filled: Filled) -
 /// else none yet.
 fn unreadable(s: &Sent) -> Option<Refusal> {
     (!s.unreadable.is_empty()).then(|| Refusal {
-        message: "Vui lòng sửa các ô được đánh dấu.".into(),
+        message: Refusal::FIX_MARKED.into(),
         fields: s.unreadable.clone(),
     })
 }

@@ -262,7 +262,7 @@ async fn ledger_page(
         balances,
         can_post,
         request_id: super::request_id(form),
-        today: super::today_typed(ctx),
+        today: ctx.today_typed(),
         rows,
         acted,
         year,
@@ -382,11 +382,11 @@ pub async fn post(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
         });
         rows.push(r);
     }
-    let posted_on = match super::date_field(&form, "posted_on") {
+    let posted_on = match form.date("posted_on") {
         Ok(d) if unreadable.is_empty() => d,
         Ok(_) => {
             let r = Refusal {
-                message: "Vui lòng sửa các ô được đánh dấu.".into(),
+                message: Refusal::FIX_MARKED.into(),
                 fields: unreadable,
             };
             return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await;
@@ -417,7 +417,7 @@ pub async fn post(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
 pub async fn reverse(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
     ctx.session()?;
     ConsoleError::check_id(&id)?;
-    let posted_on = match super::date_field(&form, "reverse_posted_on") {
+    let posted_on = match form.date("reverse_posted_on") {
         Ok(d) => d,
         Err(r) => return refused(&ctx, form, r, id, StatusCode::BAD_REQUEST).await,
     };

@@ -10,7 +10,6 @@
 //!   service's warning or refusal shown as it words it;
 //! - [`ledger`]: the books' transactions and the accounts' balances;
 //! - [`dues`]: Party dues collected, remitted upward, the B01/ĐP report;
-//! - [`input`]: amounts (`48.000.000`) and dates (`dd/mm/yyyy`) as typed.
 //!
 //! Amounts are shown as `48.000.000 đ`. Forms are offered by role, as the
 //! service's roles are documented; the service alone decides.
@@ -18,9 +17,10 @@
 pub mod allocation;
 pub mod dues;
 pub mod estimates;
-pub mod input;
 pub mod ledger;
 pub mod spending;
+
+use super::input;
 
 use std::collections::HashMap;
 
@@ -112,11 +112,6 @@ pub fn amount_field(form: &FormData, field: &str) -> Result<i64, Refusal> {
     input::amount(&form.get(field))
         .map(Option::unwrap_or_default)
         .map_err(|m| Refusal::field(field, m))
-}
-
-/// The first value of `field` as a date for the API, or the refusal.
-pub fn date_field(form: &FormData, field: &str) -> Result<String, Refusal> {
-    input::date(&form.get(field)).map_err(|m| Refusal::field(field, m))
 }
 
 /// The first value of `field` as a whole number (zero when empty).
@@ -220,11 +215,6 @@ pub fn year_or_this(ctx: &Ctx, year: Option<i32>) -> i32 {
     use chrono::Datelike;
     year.filter(|y| (2000..=2100).contains(y))
         .unwrap_or_else(|| ctx.today().year())
-}
-
-/// Today as the forms show it, `dd/mm/yyyy`.
-pub fn today_typed(ctx: &Ctx) -> String {
-    ctx.today().format("%d/%m/%Y").to_string()
 }
 
 /// The accounts' balances on a date, as the balances table shows them.

@@ -201,7 +201,7 @@ async fn spending_page(
                 selected: a.code == chosen,
             })
             .collect(),
-        today: super::today_typed(ctx),
+        today: ctx.today_typed(),
         request_id: super::request_id(&filled.kept),
         commitment_request_id: Some(filled.kept("commitment_request_id"))
             .filter(|r| !r.is_empty())
@@ -241,7 +241,7 @@ fn money_refusal(status: &tonic::Status, what: &str) -> Refusal {
 /// `POST /finance/vouchers`: a voucher; its page, or the refusal.
 pub async fn create_voucher(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
     ctx.session()?;
-    let typed = super::amount_field(&form, "amount").and_then(|a| Ok((a, super::date_field(&form, "voucher_date")?)));
+    let typed = super::amount_field(&form, "amount").and_then(|a| Ok((a, form.date("voucher_date")?)));
     let (amount, voucher_date) = match typed {
         Ok(t) => t,
         Err(r) => return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await,
@@ -316,8 +316,8 @@ pub async fn commitment_step(
     let year = super::year_or_this(&ctx, form.get("year").parse().ok());
     let result = match action.as_str() {
         "post" => {
-            let typed = super::amount_field(&form, "post_amount")
-                .and_then(|a| Ok((a, super::date_field(&form, "post_voucher_date")?)));
+            let typed =
+                super::amount_field(&form, "post_amount").and_then(|a| Ok((a, form.date("post_voucher_date")?)));
             let (amount, voucher_date) = match typed {
                 Ok(t) => t,
                 Err(r) => return refused(&ctx, form, r, id, StatusCode::BAD_REQUEST).await,

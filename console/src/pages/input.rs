@@ -1,7 +1,7 @@
-//! What people type in the finance forms, read the Vietnamese way: amounts
-//! as `48.000.000` (dots between thousands, `đ` allowed after), dates as
+//! What people type in the forms, read the Vietnamese way: amounts as
+//! `48.000.000` (dots between thousands, `đ` allowed after), dates as
 //! `dd/mm/yyyy`. Only the writing is read here; whether an amount or a
-//! date is allowed is the finance service's to say.
+//! date is allowed is the service's to say.
 
 use chrono::NaiveDate;
 
