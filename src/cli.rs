@@ -98,6 +98,19 @@ pub enum KeysCommand {
         #[arg(long, env = "VANPHONG_P12_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Keep the picture a signature shows: a person's handwritten
+    /// signature or an office's seal, as PNG with a transparent
+    /// background.
+    Image {
+        /// The PNG file.
+        file: std::path::PathBuf,
+        /// The person whose signature it is (sign-in name).
+        #[arg(long, required_unless_present = "office", conflicts_with = "office")]
+        person: Option<String>,
+        /// The office whose seal it is (office code).
+        #[arg(long)]
+        office: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -236,14 +249,10 @@ pub async fn run(command: Command, settings: Settings) -> Result<(), CommandErro
                     office,
                     password,
                 },
-        } => {
-            let holder = match (person, office) {
-                (Some(person), _) => crate::keys::Holder::Person(person),
-                (None, Some(office)) => crate::keys::Holder::Office(office),
-                (None, None) => return Err(CommandError::Usage("--person or --office".into())),
-            };
-            crate::keys::import(&file, holder, &password, &settings).await
-        }
+        } => crate::keys::import(&file, crate::keys::Holder::of(person, office)?, &password, &settings).await,
+        Command::Keys {
+            command: KeysCommand::Image { file, person, office },
+        } => crate::keys::image(&file, crate::keys::Holder::of(person, office)?, &settings).await,
     }
 }
 

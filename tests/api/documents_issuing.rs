@@ -402,9 +402,18 @@ async fn a_signers_pkcs12_key_imported_with_the_command_signs_what_they_issue() 
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("password"));
 
-    let d = desk(&app, "tu").await;
-    term(&app, "tu", "Nhiệm kỳ 2025–2030", "2025-10-16", "", false).await;
-    let doc = signed(&app, &d, with_body(draft("TB", "Thông báo", vec![]), BODY), "T/M").await;
+    let (meta, _) = numbered_notice(&app).await;
+    let check = meta.signature_check.expect("checked");
+    assert_eq!(check.verdict(), SignatureVerdict::Valid, "{check:?}");
+    assert_eq!(check.signatures[0].signer, "Nguyễn Văn An");
+}
+
+/// A notice of Tỉnh ủy with text, signed by its leader and numbered: its
+/// issued PDF and what the service says of it.
+async fn numbered_notice(app: &TestApp) -> (Attachment, Vec<u8>) {
+    let d = desk(app, "tu").await;
+    term(app, "tu", "Nhiệm kỳ 2025–2030", "2025-10-16", "", false).await;
+    let doc = signed(app, &d, with_body(draft("TB", "Thông báo", vec![]), BODY), "T/M").await;
     app.outgoing()
         .issue_number(authed(
             IssueNumberRequest {
@@ -414,8 +423,84 @@ async fn a_signers_pkcs12_key_imported_with_the_command_signs_what_they_issue() 
         ))
         .await
         .expect("numbered");
-    let (meta, _) = issued_pdf(&app, &d.clerk, &doc.id).await;
+    issued_pdf(app, &d.clerk, &doc.id).await
+}
+
+/// A red ring on a transparent background: a seal's picture as an office
+/// would scan it.
+fn seal_png() -> Vec<u8> {
+    let side = 120u32;
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, side, side);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("header");
+        let c = side as f32 / 2.0;
+        let mut data = Vec::new();
+        for y in 0..side {
+            for x in 0..side {
+                let d = ((x as f32 - c).powi(2) + (y as f32 - c).powi(2)).sqrt();
+                let ink = (d < c - 1.0 && d > c * 0.85) || (d < c * 0.6 && d > c * 0.55);
+                data.extend_from_slice(&[215, 25, 30, if ink { 255 } else { 0 }]);
+            }
+        }
+        writer.write_image_data(&data).expect("pixels");
+    }
+    out
+}
+
+#[tokio::test]
+async fn an_offices_seal_picture_kept_with_the_command_is_what_its_seal_shows() {
+    let pki = pki();
+    let app = spawn(&pki).await;
+    enrol(&app, &pki, "tu").await;
+    let office = app.demo.office("tu").expect("office");
+    let folder = tempfile::tempdir().expect("temp dir");
+    let picture = folder.path().join("con-dau.png");
+    std::fs::write(&picture, seal_png()).expect("write");
+    let out = crate::cli::run_with_env(
+        &app.settings,
+        &[
+            "keys",
+            "image",
+            picture.to_str().expect("path"),
+            "--office",
+            office.code,
+        ],
+        &[],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        said.contains("con dấu") && said.contains("120×120") && said.contains("nền trong suốt"),
+        "{said}"
+    );
+
+    // What is not a PNG is refused and nothing is kept.
+    let not_png = folder.path().join("con-dau.jpg");
+    std::fs::write(&not_png, b"\xff\xd8\xff\xe0 not a png").expect("write");
+    let refused = crate::cli::run_with_env(
+        &app.settings,
+        &[
+            "keys",
+            "image",
+            not_png.to_str().expect("path"),
+            "--office",
+            office.code,
+        ],
+        &[],
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("con-dau.jpg"));
+
+    let (meta, pdf) = numbered_notice(&app).await;
     let check = meta.signature_check.expect("checked");
     assert_eq!(check.verdict(), SignatureVerdict::Valid, "{check:?}");
-    assert_eq!(check.signatures[0].signer, "Nguyễn Văn An");
+    assert_eq!(check.signatures.len(), 2, "{check:?}");
+    // The seal's revision carries the picture with its transparency.
+    let text = String::from_utf8_lossy(&pdf);
+    assert!(text.contains("/Subtype /Image"), "an image XObject");
+    assert!(text.contains("/SMask"), "its transparency as a soft mask");
+    assert!(text.contains("/Width 120"), "the picture as kept");
 }

@@ -39,6 +39,8 @@ async fn signed_resolution(ca: &DemoCa) -> Vec<u8> {
         body: &office,
         body_name: "Tỉnh ủy Bắc Giang",
         location: "Bắc Giang",
+        person_image: None,
+        body_image: None,
     };
     pades::issue(&rendered.bytes, &issuers, chrono::Utc::now().fixed_offset())
         .await

@@ -42,6 +42,8 @@ fn main() {
         body: &office,
         body_name: "Tỉnh ủy Bắc Giang",
         location: "Bắc Giang",
+        person_image: None,
+        body_image: None,
     };
     let (mut render_t, mut sign_t, mut verify_t, mut total_t) = (vec![], vec![], vec![], vec![]);
     let mut size = 0;

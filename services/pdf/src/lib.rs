@@ -56,6 +56,9 @@ pub enum Error {
     AlreadySigned(String),
     #[error("no signature field {0:?}")]
     NoField(String),
+    /// A signature or seal picture that cannot be used.
+    #[error("the picture: {0}")]
+    Image(String),
     /// ASN.1 encoding or decoding (certificates, CMS).
     #[error("ASN.1: {0}")]
     Der(#[from] der::Error),

@@ -5,12 +5,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use chrono::{FixedOffset, TimeZone};
 use der::EncodePem;
 use vanphong_pdf::official::SIGNER_FIELD;
 use vanphong_pdf::sign::ca::{DemoCa, Holder};
+use vanphong_pdf::sign::image::MarkImage;
 use vanphong_pdf::sign::pades::{self, Issuers, Mark, Signing};
 use vanphong_pdf::{Convention, OfficialDocument, render};
 
@@ -28,6 +30,41 @@ fn have(tool: &str) -> bool {
         eprintln!("PDF TOOL TESTS NOT RUN: {tool} is not installed");
     }
     ok
+}
+
+/// A PNG with a transparent background, inked where `ink` says.
+fn picture(width: u32, height: u32, ink: fn(f32, f32) -> Option<[u8; 3]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        let mut data = Vec::new();
+        for y in 0..height {
+            for x in 0..width {
+                let (u, v) = (x as f32 / width as f32, y as f32 / height as f32);
+                match ink(u, v) {
+                    Some([r, g, b]) => data.extend_from_slice(&[r, g, b, 255]),
+                    None => data.extend_from_slice(&[255, 255, 255, 0]),
+                }
+            }
+        }
+        writer.write_image_data(&data).unwrap();
+    }
+    out
+}
+
+/// A seal: a red ring with a star-like dot at its centre.
+fn ring(u: f32, v: f32) -> Option<[u8; 3]> {
+    let d = ((u - 0.5).powi(2) + (v - 0.5).powi(2)).sqrt();
+    ((d > 0.42 && d < 0.49) || (d > 0.30 && d < 0.32) || d < 0.06).then_some([210, 20, 25])
+}
+
+/// A handwritten signature: a blue wave.
+fn stroke(u: f32, v: f32) -> Option<[u8; 3]> {
+    let wave = 0.5 + 0.25 * (u * 9.0).sin() * (1.0 - u);
+    ((v - wave).abs() < 0.04 && u > 0.1 && u < 0.9).then_some([20, 40, 150])
 }
 
 fn document() -> OfficialDocument {
@@ -86,6 +123,8 @@ async fn signed_twice(ca: &DemoCa) -> Vec<u8> {
         body: &office,
         body_name: "Tỉnh ủy Bắc Giang",
         location: "Bắc Giang",
+        person_image: Some(Arc::new(MarkImage::from_png(&picture(300, 120, stroke)).unwrap())),
+        body_image: Some(Arc::new(MarkImage::from_png(&picture(200, 200, ring)).unwrap())),
     };
     pades::issue(
         &rendered.bytes,
@@ -255,6 +294,7 @@ mod ours {
                 location: "Bắc Giang".into(),
                 mark: Mark::Signature {
                     signer: "Nguyễn Văn An".into(),
+                    image: None,
                 },
             },
         )
@@ -290,6 +330,7 @@ mod rsa_keys {
                 location: "Bắc Giang".into(),
                 mark: Mark::Signature {
                     signer: "Trần Văn Bình".into(),
+                    image: None,
                 },
             },
         )
@@ -405,6 +446,7 @@ async fn a_pkcs12_key_as_openssl_exports_it_signs_and_verifies() {
             location: "Bắc Giang".into(),
             mark: pades::Mark::Signature {
                 signer: "Nguyễn Văn An".into(),
+                image: None,
             },
         },
     )

@@ -11,6 +11,8 @@
 //! as given and says why in the history; asking for the number again tries
 //! once more.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use chrono::{DateTime, FixedOffset, Offset as _, Utc};
 use uuid::Uuid;
@@ -152,12 +154,18 @@ async fn make(shared: &Shared, sheet: Sheet, time: DateTime<Utc>) -> Result<(Vec
     let keys = shared.keys.clone();
     let person_id = sheet.signer_id.map(|id| id.to_string());
     let office_id = sheet.office_id.to_string();
-    let (person, office) = tokio::task::spawn_blocking(move || {
+    let (person, office, pictures) = tokio::task::spawn_blocking(move || {
         let person = match &person_id {
             Some(id) => keys.signer(KeyOwner::Person, id),
             None => Ok(None),
         };
-        (person, keys.signer(KeyOwner::Office, &office_id))
+        // A picture that cannot be read leaves the drawn mark in its place.
+        let picture = |owner, id: &str| keys.image(owner, id).ok().flatten().map(Arc::new);
+        let pictures = (
+            person_id.as_deref().and_then(|id| picture(KeyOwner::Person, id)),
+            picture(KeyOwner::Office, &office_id),
+        );
+        (person, keys.signer(KeyOwner::Office, &office_id), pictures)
     })
     .await
     .map_err(|e| Error::Unavailable(format!("Không mở được khóa ký số: {e}")))?;
@@ -175,6 +183,7 @@ async fn make(shared: &Shared, sheet: Sheet, time: DateTime<Utc>) -> Result<(Vec
             "Ký ban hành",
             Mark::Signature {
                 signer: sheet.printed.signer_name.clone(),
+                image: pictures.0,
             },
             format!("khóa ký số của người ký {}", sheet.printed.signer_name),
         ),
@@ -184,6 +193,7 @@ async fn make(shared: &Shared, sheet: Sheet, time: DateTime<Utc>) -> Result<(Vec
             "Phát hành",
             Mark::Seal {
                 body: sheet.office_name.clone(),
+                image: pictures.1,
             },
             format!("khóa ký số của {}", sheet.office_name),
         ),

@@ -7,6 +7,9 @@
 //! - `<kind>-<id>.chain.pem`: its certificate first, then the
 //!   certificates up to the root.
 //!
+//! A third, `<kind>-<id>.png`, is optional: the picture of the person's
+//! handwritten signature or of the office's seal that the signature shows.
+//!
 //! `<kind>` is `person` or `office` and `<id>` the directory's id. These
 //! are the files OpenSSL writes, so a key delivered as PKCS#12 is imported
 //! with `openssl pkcs12 -nocerts | openssl pkcs8 -topk8 -v2 aes-256-cbc`
@@ -24,6 +27,7 @@ use pkcs8::pkcs5::pbes2;
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, EncryptedPrivateKeyInfoRef, PrivateKeyInfoRef};
 use x509_cert::Certificate;
 
+use super::image::MarkImage;
 use super::{SoftwareKey, SoftwareSigner};
 use crate::Error;
 
@@ -81,6 +85,33 @@ impl KeyStore {
             self.dir.join(format!("{stem}.key.pem")),
             self.dir.join(format!("{stem}.chain.pem")),
         ))
+    }
+
+    /// Where the holder's picture is kept: `<kind>-<id>.png`, the image of
+    /// a person's signature or of an office's seal.
+    fn image_path(&self, owner: KeyOwner, id: &str) -> Result<PathBuf, Error> {
+        let (key, _) = self.paths(owner, id)?;
+        Ok(key.with_file_name(format!("{}-{id}.png", owner.prefix())))
+    }
+
+    /// The holder's signature or seal picture, `None` when the deployment
+    /// holds none (the mark is then drawn).
+    pub fn image(&self, owner: KeyOwner, id: &str) -> Result<Option<MarkImage>, Error> {
+        let path = self.image_path(owner, id)?;
+        match std::fs::read(&path) {
+            Ok(bytes) => MarkImage::from_png(&bytes).map(Some),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Image(format!("{}: {e}", path.display()))),
+        }
+    }
+
+    /// Keeps the holder's picture after checking that it reads as a PNG.
+    pub fn store_image(&self, owner: KeyOwner, id: &str, png: &[u8]) -> Result<MarkImage, Error> {
+        let image = MarkImage::from_png(png)?;
+        let path = self.image_path(owner, id)?;
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::Image(format!("{}: {e}", self.dir.display())))?;
+        std::fs::write(&path, png).map_err(|e| Error::Image(format!("{}: {e}", path.display())))?;
+        Ok(image)
     }
 
     /// The holder's signer, or `None` when the deployment holds no key for

@@ -1,13 +1,15 @@
 //! Digital signatures on official documents (docs/domain.md §2.7): who
 //! signs ([`Signer`]: a key the deployment holds, or a remote signing
 //! service of the national PKI behind the same interface), the CMS
-//! signature PAdES asks for ([`cms`]), the PDF revision that carries it
+//! signature PAdES asks for ([`cms`]), the pictures a signature shows
+//! ([`image`]), the PDF revision that carries it
 //! ([`pades`]), the keys the deployment holds, encrypted ([`keys`]) and
 //! imported from PKCS#12 ([`pkcs12`]), and
 //! the demo's certificate authority ([`ca`]).
 
 pub mod ca;
 pub mod cms;
+pub mod image;
 pub mod keys;
 pub mod pades;
 pub mod pkcs12;

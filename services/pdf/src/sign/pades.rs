@@ -7,6 +7,11 @@ use chrono::{DateTime, FixedOffset};
 use pdf_writer::{Chunk, Content, Finish, Rect, Ref};
 use sha2::{Digest, Sha256};
 
+use std::sync::Arc;
+
+use pdf_writer::Name;
+
+use super::image::MarkImage;
 use super::{Signer, cms, common_name};
 use crate::Error;
 use crate::font::{Style, typeface};
@@ -22,12 +27,34 @@ const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
 /// What the signature shows on the page.
 #[derive(Clone, Debug)]
 pub enum Mark {
-    /// The signer's signature: their name, set as a signature.
-    Signature { signer: String },
+    /// The signer's signature: the image of their handwritten signature
+    /// when the deployment holds one, else their name set as a signature.
+    Signature {
+        signer: String,
+        image: Option<Arc<MarkImage>>,
+    },
     /// The issuing body's seal, in red, with the body's name and the
-    /// signing time (docs/domain.md §2.7).
-    Seal { body: String },
+    /// signing time (docs/domain.md §2.7): the seal's image when the
+    /// deployment holds one, else a drawn seal.
+    Seal {
+        body: String,
+        image: Option<Arc<MarkImage>>,
+    },
 }
+
+impl Mark {
+    fn image(&self) -> Option<&MarkImage> {
+        match self {
+            Mark::Signature { image, .. } | Mark::Seal { image, .. } => image.as_deref(),
+        }
+    }
+}
+
+/// Height kept under a picture for "Đã ký số" or the signing time.
+const FOOT_STRIP: f32 = 9.0;
+
+/// The name the appearance stream calls the mark's picture by.
+const IMAGE_NAME: &[u8] = b"Mark";
 
 /// One signing of one field.
 pub struct Signing<'a> {
@@ -124,8 +151,34 @@ fn appearance(
     fonts: &mut FontSubsets,
 ) -> Result<Vec<u8>, Error> {
     let mut content = Content::new();
+    if let Some(image) = mark.image() {
+        // A strip is kept at the foot for the words under the picture.
+        let foot = FOOT_STRIP.min(height / 3.0);
+        let (x, y, w, h) = image.fit(width, height - foot);
+        let y = y + foot;
+        content
+            .save_state()
+            .transform([w, 0.0, 0.0, h, x, y])
+            .x_object(Name(IMAGE_NAME))
+            .restore_state();
+    }
     match mark {
-        Mark::Signature { signer } => {
+        Mark::Signature { image: Some(_), .. } => {
+            let note = "Đã ký số";
+            content.set_fill_rgb(0.05, 0.15, 0.55);
+            let nw = typeface(Style::Italic)?.width(note, 7.0)?;
+            fonts.show(&mut content, Style::Italic, 7.0, (width - nw) / 2.0, 1.0, note)?;
+        }
+        Mark::Seal { image: Some(_), .. } => {
+            // The seal's picture carries the body's name; the time is
+            // printed across its foot.
+            content.set_fill_rgb(0.85, 0.05, 0.05);
+            let when = time.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+            let size = fit_size(Style::Bold, &when, width * 0.95, 7.0)?;
+            let tw = typeface(Style::Bold)?.width(&when, size)?;
+            fonts.show(&mut content, Style::Bold, size, (width - tw) / 2.0, 1.0, &when)?;
+        }
+        Mark::Signature { signer, image: None } => {
             // Dark blue ink, the name as signed, a stroke under it.
             content.set_fill_rgb(0.05, 0.15, 0.55).set_stroke_rgb(0.05, 0.15, 0.55);
             let size = fit_size(Style::BoldItalic, signer, width * 0.9, 16.0)?;
@@ -141,7 +194,7 @@ fn appearance(
             let nw = typeface(Style::Italic)?.width(note, 7.0)?;
             fonts.show(&mut content, Style::Italic, 7.0, (width - nw) / 2.0, 3.0, note)?;
         }
-        Mark::Seal { body } => {
+        Mark::Seal { body, image: None } => {
             // Red rings, a star, the body's name and the signing time.
             let (cx, cy) = (width / 2.0, height / 2.0);
             let r = width.min(height) / 2.0 - 1.0;
@@ -196,6 +249,39 @@ fn star(content: &mut Content, cx: f32, cy: f32, r: f32) {
         content.line_to(x, y);
     }
     content.close_path().fill_nonzero();
+}
+
+/// Writes the picture as an image XObject, its transparency as a soft
+/// mask; returns the image's reference.
+fn write_image(chunk: &mut Chunk, image: &MarkImage, alloc: &mut impl FnMut() -> Ref) -> Result<Ref, Error> {
+    let id = alloc();
+    let mask_id = image.alpha.as_ref().map(|_| alloc());
+    let samples = compress(&image.rgb)?;
+    let width = i32::try_from(image.width).map_err(|_| Error::Image("too wide".into()))?;
+    let height = i32::try_from(image.height).map_err(|_| Error::Image("too tall".into()))?;
+    {
+        let mut xobject = chunk.image_xobject(id, &samples);
+        xobject.filter(pdf_writer::Filter::FlateDecode);
+        xobject.width(width);
+        xobject.height(height);
+        xobject.color_space().device_rgb();
+        xobject.bits_per_component(8);
+        if let Some(mask_id) = mask_id {
+            xobject.s_mask(mask_id);
+        }
+        xobject.finish();
+    }
+    if let (Some(mask_id), Some(alpha)) = (mask_id, &image.alpha) {
+        let samples = compress(alpha)?;
+        let mut mask = chunk.image_xobject(mask_id, &samples);
+        mask.filter(pdf_writer::Filter::FlateDecode);
+        mask.width(width);
+        mask.height(height);
+        mask.color_space().device_gray();
+        mask.bits_per_component(8);
+        mask.finish();
+    }
+    Ok(id)
 }
 
 /// One object of the new revision, as bytes.
@@ -260,6 +346,10 @@ pub async fn sign(pdf: &[u8], signing: Signing<'_>) -> Result<Vec<u8>, Error> {
     let drawing = appearance(&signing.mark, width, height, &signing.time, &mut fonts)?;
     let font_ids = fonts.allocate(&mut alloc);
     let mut chunk = Chunk::new();
+    let image_id = match signing.mark.image() {
+        Some(image) => Some(write_image(&mut chunk, image, &mut alloc)?),
+        None => None,
+    };
     let compressed = compress(&drawing)?;
     {
         let mut form = chunk.form_xobject(ap_id, &compressed);
@@ -267,6 +357,9 @@ pub async fn sign(pdf: &[u8], signing: Signing<'_>) -> Result<Vec<u8>, Error> {
         form.bbox(Rect::new(0.0, 0.0, width, height));
         let mut resources = form.resources();
         FontSubsets::name_in(&mut resources, &font_ids);
+        if let Some(id) = image_id {
+            resources.x_objects().pair(Name(IMAGE_NAME), id);
+        }
         resources.finish();
         form.finish();
     }
@@ -396,6 +489,9 @@ pub struct Issuers<'a> {
     pub body: &'a dyn Signer,
     pub body_name: &'a str,
     pub location: &'a str,
+    /// The pictures of the signature and of the seal, when held.
+    pub person_image: Option<Arc<MarkImage>>,
+    pub body_image: Option<Arc<MarkImage>>,
 }
 
 /// Signs a rendered document as its signer, then seals it as the issuing
@@ -411,6 +507,7 @@ pub async fn issue(pdf: &[u8], issuers: &Issuers<'_>, time: DateTime<FixedOffset
             location: issuers.location.into(),
             mark: Mark::Signature {
                 signer: issuers.person_name.into(),
+                image: issuers.person_image.clone(),
             },
         },
     )
@@ -425,6 +522,7 @@ pub async fn issue(pdf: &[u8], issuers: &Issuers<'_>, time: DateTime<FixedOffset
             location: issuers.location.into(),
             mark: Mark::Seal {
                 body: issuers.body_name.into(),
+                image: issuers.body_image.clone(),
             },
         },
     )
