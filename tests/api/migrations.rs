@@ -47,9 +47,10 @@ fn index(table: &str, columns: &str, unique: bool) -> String {
 }
 
 async fn sqlite_indexes(db: &Db) -> Indexes {
-    let Db::Sqlite(pool) = db else {
+    let Db::Sqlite(pools) = db else {
         panic!("a SQLite database")
     };
+    let pool = &pools.read;
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT m.name, (SELECT group_concat(name, ', ') FROM (SELECT ii.name FROM pragma_index_info(il.name) ii \
          ORDER BY ii.seqno)), il.\"unique\" FROM sqlite_master m, pragma_index_list(m.name) il \
@@ -95,9 +96,10 @@ fn kind(declared: &str) -> String {
 }
 
 async fn sqlite_schema(db: &Db) -> Schema {
-    let Db::Sqlite(pool) = db else {
+    let Db::Sqlite(pools) = db else {
         panic!("a SQLite database")
     };
+    let pool = &pools.read;
     let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT m.name, p.name, p.type, p.\"notnull\", p.pk FROM sqlite_master m, pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_%' ESCAPE '\\'",

@@ -10,9 +10,11 @@
 //! deriving `sqlx::FromRow`, which works for either backend.
 //!
 //! Writes go through [`Db::begin_write`]: on SQLite a `BEGIN IMMEDIATE`
-//! transaction, so a transaction that reads then writes never fails half-way
-//! on a lock upgrade; on PostgreSQL a normal transaction in which callers take
-//! row locks (`FOR UPDATE`, see [`Tx::for_update`]) where they read then write.
+//! transaction on the one write connection ([`SqlitePools`]), so writers
+//! queue in the process instead of spinning in SQLite's busy handler, and a
+//! transaction that reads then writes never fails half-way on a lock
+//! upgrade; on PostgreSQL a normal transaction in which callers take row
+//! locks (`FOR UPDATE`, see [`Tx::for_update`]) where they read then write.
 //!
 //! Rows are turned into domain values through [`RowDecoder`]: a value that
 //! cannot be read fails the read ([`CorruptRow`]), never becomes a default.
@@ -252,8 +254,20 @@ macro_rules! bind_args {
 /// A database of one service.
 #[derive(Debug, Clone)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePools),
     Postgres(PgPool),
+}
+
+/// SQLite allows one writer at a time; giving writes a pool of exactly one
+/// connection makes them wait their turn in the process (a fair queue)
+/// rather than sleep and retry inside SQLite's busy handler, and leaves the
+/// read connections free for readers, which WAL never blocks.
+#[derive(Debug, Clone)]
+pub struct SqlitePools {
+    /// Reads and read transactions, several connections.
+    pub read: SqlitePool,
+    /// Write transactions and migrations: one connection.
+    pub write: SqlitePool,
 }
 
 /// A transaction; dropped without [`Tx::commit`] it rolls back.
@@ -276,7 +290,7 @@ impl Db {
         let span = span::statement(self.backend(), "BEGIN");
         Ok(span::run(span, async {
             Ok(match self {
-                Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+                Db::Sqlite(pools) => Tx::Sqlite(pools.write.begin_with("BEGIN IMMEDIATE").await?),
                 Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
             })
         })
@@ -288,7 +302,7 @@ impl Db {
         let span = span::statement(self.backend(), "BEGIN");
         Ok(span::run(span, async {
             Ok(match self {
-                Db::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+                Db::Sqlite(pools) => Tx::Sqlite(pools.read.begin().await?),
                 Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
             })
         })
@@ -299,7 +313,7 @@ impl Db {
         let span = span::statement(self.backend(), q.sql());
         Ok(span::run(span, async {
             match self {
-                Db::Sqlite(pool) => {
+                Db::Sqlite(SqlitePools { read: pool, .. }) => {
                     bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
                         .fetch_all(pool)
                         .await
@@ -318,7 +332,7 @@ impl Db {
         let span = span::statement(self.backend(), q.sql());
         Ok(span::run(span, async {
             match self {
-                Db::Sqlite(pool) => {
+                Db::Sqlite(SqlitePools { read: pool, .. }) => {
                     bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
                         .fetch_optional(pool)
                         .await
@@ -337,7 +351,7 @@ impl Db {
         let span = span::statement(self.backend(), q.sql());
         Ok(span::run(span, async {
             match self {
-                Db::Sqlite(pool) => {
+                Db::Sqlite(SqlitePools { read: pool, .. }) => {
                     bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
                         .fetch_optional(pool)
                         .await
@@ -360,7 +374,10 @@ impl Db {
     /// Closes every connection; pending work fails.
     pub async fn close(&self) {
         match self {
-            Db::Sqlite(pool) => pool.close().await,
+            Db::Sqlite(pools) => {
+                pools.read.close().await;
+                pools.write.close().await;
+            }
             Db::Postgres(pool) => pool.close().await,
         }
     }
