@@ -58,7 +58,7 @@ async fn connect_sqlite(settings: &DatabaseSettings) -> Result<Db, StoreError> {
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         // An acknowledged write (a document's legal number) survives a power
-        // cut: the WAL is synced at every commit (docs/domain.md).
+        // cut: the WAL is synced at every commit (docs/domain.md, 2.2).
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
         .foreign_keys(true)
