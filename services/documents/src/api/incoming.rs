@@ -43,7 +43,14 @@ fn timestamp(t: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
 impl Shared {
     /// Answers with the document, its handlers, distribution and history.
     pub(crate) async fn answer(&self, tx: &mut Tx, document: &Document) -> Result<wire::Document, Error> {
-        let extras = Extras {
+        let extras = self.extras(tx, document).await?;
+        self.answer_with(document, extras)
+    }
+
+    /// What an answer shows besides the document's own columns, read apart
+    /// so that a write can read it before it takes a hot lock.
+    pub(crate) async fn extras(&self, tx: &mut Tx, document: &Document) -> Result<Extras, Error> {
+        Ok(Extras {
             coordinators: store::people::coordinators(tx, document.id).await?,
             distribution: store::people::distribution(tx, document.id).await?,
             events: store::people::events(tx, document.id).await?,
@@ -53,7 +60,11 @@ impl Shared {
             } else {
                 String::new()
             },
-        };
+        })
+    }
+
+    /// The answer from the document and its [`Extras`].
+    pub(crate) fn answer_with(&self, document: &Document, extras: Extras) -> Result<wire::Document, Error> {
         let answer = document_to_wire(self, document, extras);
         paging::ensure_fits(&answer, "Văn bản")?;
         Ok(answer)
@@ -304,14 +315,15 @@ impl IncomingApi {
             (None, None) => return Err(Error::internal("registration without fields")),
         };
         ensure_not_registered(&mut tx, &document).await?;
-        let year = today.year();
-        document.arrival_number =
-            Some(vanphong_platform::number_series::next_number(&mut tx, office, &incoming_series(year)).await?);
-        document.arrival_year = Some(year);
         document.registered_at = Some(now);
         document.registered_by = Some(caller.subject_id);
         document.status = DocStatus::Registered;
         document.updated_at = now;
+        // Everything but the number first: taking a number locks the
+        // office's series until commit (on PostgreSQL; SQLite has one writer
+        // anyway), so it is taken last, with the audit record that names it,
+        // and concurrent registrations of the office wait for the shortest
+        // time (docs/domain.md, 2.2).
         if let Some(before) = &before {
             store::documents::update(&mut tx, &document).await?;
             flow::report_to_sender(&mut tx, before, &document, now, "").await?;
@@ -322,8 +334,14 @@ impl IncomingApi {
         named.push(caller.subject_id);
         store::people::add_distribution(&mut tx, document.id, &named).await?;
         store::people::add_event(&mut tx, document.id, &event(&caller, now, Action::Register.code(), "")).await?;
+        let extras = s.extras(&mut tx, &document).await?;
+        let year = today.year();
+        let number = vanphong_platform::number_series::next_number(&mut tx, office, &incoming_series(year)).await?;
+        store::documents::set_arrival_number(&mut tx, document.id, year, number).await?;
+        document.arrival_number = Some(number);
+        document.arrival_year = Some(year);
         audit::record(&mut tx, &caller, now, change(before.as_ref(), &document, "register")).await?;
-        let answer = s.answer(&mut tx, &document).await?;
+        let answer = s.answer_with(&document, extras)?;
         vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)

@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query_built};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 use vanphong_platform::identity::Clearance;
 
 use crate::domain::document::Document;
@@ -270,6 +270,19 @@ pub async fn insert(tx: &mut Tx, d: &Document) -> Result<(), StoreError> {
         placeholders.join(", ")
     );
     tx.execute(bind_fields(query_built(sql).bind(d.id), d)).await?;
+    Ok(())
+}
+
+/// Gives a registered incoming document its arrival number (taken last in
+/// the registration, see docs/domain.md, 2.2).
+pub async fn set_arrival_number(tx: &mut Tx, id: Uuid, year: i32, number: i64) -> Result<(), StoreError> {
+    tx.execute(
+        query("UPDATE documents SET arrival_year = $1, arrival_number = $2 WHERE id = $3")
+            .bind(year)
+            .bind(number)
+            .bind(id),
+    )
+    .await?;
     Ok(())
 }
 
