@@ -1,10 +1,16 @@
 //! Password policy and hashing (Argon2id).
 //!
 //! Hashing is deliberately slow, so it runs on the blocking pool, never on
-//! the threads serving requests.
+//! the threads serving requests, and deliberately large (19 MiB a hash by
+//! default), so one runs at a time: memory stays bounded by one hash's
+//! buffer however many people sign in at once, instead of one buffer per
+//! blocking thread kept by the allocator afterwards.
 
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use std::sync::Arc;
+
 use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::Semaphore;
 
 use vanphong_platform::Error;
 use vanphong_platform::validate::Checker;
@@ -29,13 +35,18 @@ pub fn check_new_password(checker: &mut Checker, field: &str, password: &str, us
 #[derive(Debug, Clone)]
 pub struct Passwords {
     params: Params,
+    /// One hash at a time (see the module's header).
+    turn: Arc<Semaphore>,
 }
 
 impl Passwords {
     /// Argon2id with `memory_kib` of memory, 2 passes, 1 lane.
     pub fn new(memory_kib: u32) -> Result<Self, Error> {
         let params = Params::new(memory_kib, 2, 1, None).map_err(Error::internal)?;
-        Ok(Self { params })
+        Ok(Self {
+            params,
+            turn: Arc::new(Semaphore::new(1)),
+        })
     }
 
     fn argon2(&self) -> Argon2<'static> {
@@ -45,7 +56,9 @@ impl Passwords {
     /// A PHC-format hash with a fresh salt.
     pub async fn hash(&self, secret: String) -> Result<String, Error> {
         let argon2 = self.argon2();
+        let turn = self.turn.clone().acquire_owned().await.map_err(Error::internal)?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             argon2
                 .hash_password(secret.as_bytes())
                 .map(|h| h.to_string())
@@ -59,11 +72,17 @@ impl Passwords {
     /// hash is still computed, so the answer takes as long either way.
     pub async fn verify(&self, secret: String, hash: Option<String>) -> bool {
         let argon2 = self.argon2();
-        tokio::task::spawn_blocking(move || match hash {
-            Some(hash) => argon2.verify_password(secret.as_bytes(), hash.as_str()).is_ok(),
-            None => {
-                let _ = argon2.hash_password(secret.as_bytes());
-                false
+        let Ok(turn) = self.turn.clone().acquire_owned().await else {
+            return false;
+        };
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            match hash {
+                Some(hash) => argon2.verify_password(secret.as_bytes(), hash.as_str()).is_ok(),
+                None => {
+                    let _ = argon2.hash_password(secret.as_bytes());
+                    false
+                }
             }
         })
         .await
