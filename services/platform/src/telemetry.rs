@@ -9,6 +9,7 @@
 //! under the same `service.name`.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use opentelemetry::propagation::{Extractor, Injector};
 use opentelemetry::trace::{TraceContextExt, TracerProvider as _};
@@ -78,6 +79,16 @@ impl Drop for TelemetryGuard {
 
 static INSTALLED: OnceLock<()> = OnceLock::new();
 
+/// Whether spans leave the process (an OTLP endpoint is configured).
+static EXPORTING: AtomicBool = AtomicBool::new(false);
+
+/// Whether this process exports its spans. Without an exporter, spans that
+/// only an exported trace would show (one per SQL statement) are not made
+/// at all: each costs the OpenTelemetry layer's work and nobody sees it.
+pub fn exporting_traces() -> bool {
+    EXPORTING.load(Ordering::Relaxed)
+}
+
 /// What becomes a span: the suite's own spans (info and above), not the
 /// transport's internals.
 fn trace_filter() -> tracing_subscriber::filter::Targets {
@@ -110,6 +121,7 @@ pub fn init(service_name: &str, filter: &str, format: LogFormat) -> Result<Telem
             .build()
             .map_err(|e| TelemetryError::Exporter(e.to_string()))?;
         builder = builder.with_batch_exporter(exporter);
+        EXPORTING.store(true, Ordering::Relaxed);
     }
     let provider = builder.build();
     // Traces do not depend on the log level: a request keeps its trace id

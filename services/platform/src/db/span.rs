@@ -3,7 +3,8 @@
 //!
 //! Statements run outside any request (health pings, purgers, the
 //! directory's poller) get no span: they would otherwise fill the trace
-//! store with one-span traces every few seconds.
+//! store with one-span traces every few seconds. Nor does any statement when
+//! the process exports no traces ([`crate::telemetry::exporting_traces`]).
 
 use std::future::Future;
 
@@ -19,7 +20,7 @@ const MAX_TEXT: usize = 2048;
 /// (`SELECT`, `INSERT`, …) with the OpenTelemetry database attributes; a
 /// disabled span outside a request.
 pub(super) fn statement(backend: Backend, sql: &str) -> tracing::Span {
-    if tracing::Span::current().is_none() {
+    if !crate::telemetry::exporting_traces() || tracing::Span::current().is_none() {
         return tracing::Span::none();
     }
     let operation = sql
