@@ -211,6 +211,7 @@ async fn start_gateway(
     let options = vanphong_platform::server::ServerOptions {
         accept_http1: true,
         name: "gateway",
+        edge: true,
         ..settings.server.clone()
     };
     let (app, _health) = vanphong_gateway::app(&directory, auth, backends, &options, started.clone()).await?;

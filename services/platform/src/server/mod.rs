@@ -65,6 +65,10 @@ pub struct ServerOptions {
     /// speaks HTTP/1); off when the process has a metrics listener of its
     /// own (`metrics-listen`), so that the public port does not show it.
     pub metrics_route: bool,
+    /// The server callers reach first (the gateway): it logs each request
+    /// at INFO; the servers behind it log theirs at DEBUG, so a call makes
+    /// one INFO line, not one per hop.
+    pub edge: bool,
 }
 
 impl Default for ServerOptions {
@@ -77,6 +81,7 @@ impl Default for ServerOptions {
             shutdown_grace: Duration::from_secs(20),
             name: "vanphong",
             metrics_route: true,
+            edge: false,
         }
     }
 }
@@ -121,7 +126,7 @@ pub async fn serve(
         .load_shed(true)
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))
-        .layer(RequestTraceLayer)
+        .layer(RequestTraceLayer::new(options.edge))
         .layer(RpcMetricsLayer::new(options.name))
         .layer(DeadlineLayer::new(options.request_timeout))
         .layer(AdmissionLayer::new(options.max_concurrent_requests))

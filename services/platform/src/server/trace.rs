@@ -25,12 +25,22 @@ pub struct RequestIds {
 
 /// Adds [`RequestTrace`].
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RequestTraceLayer;
+pub struct RequestTraceLayer {
+    edge: bool,
+}
+
+impl RequestTraceLayer {
+    /// `edge`: this server is the one callers reach first, whose request
+    /// lines are logged at INFO (see [`super::ServerOptions::edge`]).
+    pub fn new(edge: bool) -> Self {
+        Self { edge }
+    }
+}
 
 impl<S> Layer<S> for RequestTraceLayer {
     type Service = RequestTrace<S>;
     fn layer(&self, inner: S) -> Self::Service {
-        RequestTrace { inner }
+        RequestTrace { inner, edge: self.edge }
     }
 }
 
@@ -39,6 +49,7 @@ impl<S> Layer<S> for RequestTraceLayer {
 #[derive(Debug, Clone)]
 pub struct RequestTrace<S> {
     inner: S,
+    edge: bool,
 }
 
 impl<S, B, ResBody> Service<Request<B>> for RequestTrace<S>
@@ -92,6 +103,7 @@ where
             trace_id: trace_id.clone(),
         });
 
+        let edge = self.edge;
         let started = Instant::now();
         let future = {
             let _entered = span.enter();
@@ -112,12 +124,21 @@ where
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("")
                     .to_string();
-                tracing::info!(
-                    http.status = response.status().as_u16(),
-                    grpc.status = grpc_status.as_str(),
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "{method} {path}"
-                );
+                macro_rules! request_line {
+                    ($level:ident) => {
+                        tracing::$level!(
+                            http.status = response.status().as_u16(),
+                            grpc.status = grpc_status.as_str(),
+                            elapsed_ms = started.elapsed().as_millis() as u64,
+                            "{method} {path}"
+                        )
+                    };
+                }
+                if edge {
+                    request_line!(info);
+                } else {
+                    request_line!(debug);
+                }
                 Ok(response)
             }
             .instrument(span),
