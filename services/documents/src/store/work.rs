@@ -22,6 +22,11 @@ pub struct WorkCounts {
     pub numbered: i64,
 }
 
+/// Every state some count asks for; documents in any other (completed,
+/// filed, dispatched, refused …) count nowhere.
+const COUNTED: &str = "'submitted', 'assigned', 'in_progress', 'draft', 'arrived', 'registered', 'in_review', \
+                       'approved', 'signed', 'numbered'";
+
 type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 /// The counts for `person` in `office`: deadlines from `today` to `soon`
@@ -60,7 +65,13 @@ pub async fn counts(
         count("status = 'signed'".into()),
         count("status = 'numbered'".into()),
     ];
-    let sql = format!("SELECT {} FROM documents WHERE office_id = $4", columns.join(", "));
+    // Only documents still in one of the counted states are read, through
+    // the (office_id, status) index: the cost follows the office's open
+    // work, not its whole history.
+    let sql = format!(
+        "SELECT {} FROM documents WHERE office_id = $4 AND status IN ({COUNTED})",
+        columns.join(", ")
+    );
     let row: Option<Row> = db
         .fetch_optional(query_built(sql).bind(person).bind(today).bind(soon).bind(office))
         .await?;
