@@ -1,0 +1,230 @@
+//! `vanphong-bench`: this machine's floors and the suite, measured side by
+//! side in one run, printed as a table of figure, floor, ratio and goal
+//! (issue #16). Run it against a release build (see the README):
+//!
+//! - floors ([`floors`]): a bare tonic server, one-row SQLite commits with
+//!   `synchronous=FULL`, PostgreSQL's counter pattern;
+//! - the suite ([`suite`]), started in this process as `vanphong serve`
+//!   starts it: incoming documents registered at 1 and 6 offices by 8
+//!   clients per backend, GetDocument through the gateway, directly and
+//!   over REST at 64 in flight, the register book's export against the same
+//!   rows by hand-written SQL, and the process's memory.
+//!
+//! Figures are ratios to floors of the same run because the machine is
+//! shared and noisy.
+
+mod error;
+mod floors;
+mod load;
+mod suite;
+mod table;
+
+use std::time::Duration;
+
+use clap::Parser;
+
+use error::BenchError;
+use suite::{OFFICES, Suite};
+use table::{Goal, Line, rate};
+
+/// Clients registering documents at once, as in the issue's measurements.
+const WRITERS: usize = 8;
+/// Reads in flight at once.
+const IN_FLIGHT: usize = 64;
+
+/// Measures this machine's floors and the suite in one run and prints the table.
+#[derive(Debug, Parser)]
+#[command(name = "vanphong-bench")]
+struct Args {
+    /// Seconds each load figure runs.
+    #[arg(long, default_value_t = 5.0)]
+    seconds: f64,
+    /// A PostgreSQL database to measure too (schemas are made and dropped).
+    #[arg(long, env = "VANPHONG_BENCH_DATABASE_URL")]
+    postgres: Option<String>,
+    /// The suite's log filter (its logs go to standard error).
+    #[arg(long, default_value = "info")]
+    log: String,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    match run(&args).await {
+        Ok(lines) => {
+            print!("{}", table::render(&lines));
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("vanphong-bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn note(what: &str) {
+    eprintln!("vanphong-bench: {what}");
+}
+
+async fn run(args: &Args) -> Result<Vec<Line>, BenchError> {
+    let length = Duration::from_secs_f64(args.seconds.max(0.1));
+    let mut lines = Vec::new();
+
+    note("floor: SQLite one-row commits");
+    let sqlite_floor = floors::sqlite_commits(WRITERS, length).await?;
+    note("suite on SQLite");
+    let began = std::time::Instant::now();
+    let suite = Suite::start(None, &args.log).await?;
+    let started = began.elapsed();
+    let rss_demo = rss_mib();
+    lines.push(Line {
+        figure: "start with the demo's offices and people, SQLite".into(),
+        value: table::millis(started),
+        floor: "goal 2 s".into(),
+        ratio: Some(started.as_secs_f64() / 2.0),
+        goal: Goal::AtMost(1.0),
+        also: None,
+    });
+    write_lines(&suite, "SQLite", length, &sqlite_floor, &sqlite_floor, 0.25, &mut lines).await?;
+    let rss_written = rss_mib();
+
+    note("reads");
+    let (document, token) = suite.some_document(OFFICES[0]).await?;
+    let through_gateway = suite
+        .get_document_grpc(suite.gateway()?, &document.id, &token, IN_FLIGHT, length)
+        .await?;
+    let direct = suite
+        .get_document_grpc(suite.documents_service()?, &document.id, &token, IN_FLIGHT, length)
+        .await?;
+    let rest = suite.get_document_rest(&document.id, &token, IN_FLIGHT, length).await?;
+    note("floor: bare tonic echo");
+    let echo = floors::echo(document, IN_FLIGHT, length).await?;
+    let echo_text = format!("bare tonic echo {}", rate(&echo));
+    lines.push(Line {
+        figure: format!("GetDocument, gateway gRPC, {IN_FLIGHT} in flight"),
+        value: rate(&through_gateway),
+        floor: echo_text.clone(),
+        ratio: ratio(through_gateway.rate(), echo.rate()),
+        goal: Goal::AtLeast(0.40),
+        also: None,
+    });
+    lines.push(Line {
+        figure: format!("GetDocument, documents service directly, {IN_FLIGHT} in flight"),
+        value: rate(&direct),
+        floor: echo_text.clone(),
+        ratio: ratio(direct.rate(), echo.rate()),
+        goal: Goal::None,
+        also: None,
+    });
+    lines.push(Line {
+        figure: "GetDocument, the gateway's cost over direct".into(),
+        value: format!("{:.0}/s", through_gateway.rate()),
+        floor: format!("direct {:.0}/s", direct.rate()),
+        // Adding at most 30 % per call: gateway ≥ direct / 1.3.
+        ratio: ratio(through_gateway.rate(), direct.rate()),
+        goal: Goal::AtLeast(1.0 / 1.3),
+        also: None,
+    });
+    lines.push(Line {
+        figure: format!("GetDocument, REST, {IN_FLIGHT} in flight"),
+        value: rate(&rest),
+        floor: echo_text,
+        ratio: ratio(rest.rate(), echo.rate()),
+        goal: Goal::None,
+        also: None,
+    });
+
+    note("register book");
+    let (sql, rows) = suite.register_rows_by_sql(OFFICES[0]).await?;
+    let export = suite.export_register(OFFICES[0]).await?;
+    lines.push(Line {
+        figure: format!("register book XLSX, this month ({rows} rows)"),
+        value: table::millis(export),
+        floor: format!("hand-written SQL {}", table::millis(sql)),
+        ratio: ratio(export.as_secs_f64(), sql.as_secs_f64()),
+        goal: Goal::AtMost(3.0),
+        also: None,
+    });
+    for (figure, rss) in [
+        ("RSS after the demo's people", rss_demo),
+        ("RSS after the write runs", rss_written),
+    ] {
+        lines.push(Line {
+            figure: format!("{figure}, all-in-one on SQLite (with the bench's clients)"),
+            value: rss.map_or("?".into(), |m| format!("{m:.0} MiB")),
+            floor: "goal 150 MiB".into(),
+            ratio: rss.map(|m| m / 150.0),
+            goal: Goal::AtMost(1.0),
+            also: None,
+        });
+    }
+    let checked = suite.check_numbering().await?;
+    note(&format!(
+        "SQLite: {checked} acknowledged registrations stored, numbered without gaps"
+    ));
+    suite.stop().await?;
+
+    if let Some(url) = &args.postgres {
+        note("floor: PostgreSQL counter, one hot row");
+        let hot = floors::postgres_counter(url, WRITERS, 1, length).await?;
+        note("floor: PostgreSQL counter over 10 rows");
+        let spread = floors::postgres_counter(url, WRITERS, 10, length).await?;
+        note("suite on PostgreSQL");
+        let suite = Suite::start(Some(url), &args.log).await?;
+        write_lines(&suite, "PostgreSQL", length, &hot, &spread, 0.5, &mut lines).await?;
+        let checked = suite.check_numbering().await?;
+        note(&format!(
+            "PostgreSQL: {checked} acknowledged registrations stored, numbered without gaps"
+        ));
+        suite.stop().await?;
+    } else {
+        note("no --postgres URL: PostgreSQL not measured");
+    }
+    Ok(lines)
+}
+
+/// Registration at 1 and 6 offices against the backend's floors.
+async fn write_lines(
+    suite: &Suite,
+    backend: &str,
+    length: Duration,
+    one_floor: &load::Stats,
+    six_floor: &load::Stats,
+    goal: f64,
+    lines: &mut Vec<Line>,
+) -> Result<(), BenchError> {
+    for (offices, floor) in [(&OFFICES[..1], one_floor), (&OFFICES[..], six_floor)] {
+        note(&format!("{backend}: register incoming at {} office(s)", offices.len()));
+        let stats = suite.register_incoming(offices, WRITERS, length).await?;
+        let floor_name = match (backend, offices.len()) {
+            ("SQLite", _) => "SQLite FULL commits",
+            (_, 1) => "counter+insert, 1 hot row",
+            _ => "counter+insert over 10 rows",
+        };
+        lines.push(Line {
+            figure: format!(
+                "register incoming, {backend}, {} office{}, {WRITERS} clients",
+                offices.len(),
+                if offices.len() == 1 { "" } else { "s" }
+            ),
+            value: rate(&stats),
+            floor: format!("{floor_name} {:.0}/s", floor.rate()),
+            ratio: ratio(stats.rate(), floor.rate()),
+            goal: Goal::AtLeast(goal),
+            also: Some(table::tail_within(&stats, 10)),
+        });
+    }
+    Ok(())
+}
+
+fn ratio(value: f64, floor: f64) -> Option<f64> {
+    (floor > 0.0).then(|| value / floor)
+}
+
+/// This process's resident memory (Linux), in MiB.
+fn rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
