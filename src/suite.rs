@@ -173,7 +173,7 @@ async fn start_gateway(
     let db = open_database(settings, "directory", &vanphong_gateway::directory::store::MIGRATIONS).await?;
     let directory = Directory::open(db, clock.clone(), issuer, directory_config(settings)?, shutdown.clone()).await?;
     let admin_password = match (&settings.admin_password, demo) {
-        (Some(p), _) => p.clone(),
+        (Some(p), _) => p.expose().to_string(),
         (None, true) => demo::DEMO_PASSWORD.to_string(),
         (None, false) => vanphong_gateway::directory::domain::password::random_secret(12)?,
     };

@@ -44,8 +44,12 @@ fn keys_error(e: impl std::fmt::Display) -> DemoError {
 /// A passphrase for the demo's keys: the configured one, or one kept in
 /// the key folder.
 fn passphrase(settings: &Settings) -> Result<String, DemoError> {
-    if let Some(p) = settings.document_keys_passphrase.clone().filter(|p| !p.is_empty()) {
-        return Ok(p);
+    if let Some(p) = settings
+        .document_keys_passphrase
+        .as_ref()
+        .filter(|p| !p.expose().is_empty())
+    {
+        return Ok(p.expose().to_string());
     }
     let path = settings.document_keys_dir.join("passphrase");
     if let Ok(existing) = std::fs::read_to_string(&path) {

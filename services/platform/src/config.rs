@@ -266,6 +266,29 @@ macro_rules! merge_fields {
 
 crate::suite_services!(options);
 
+/// A setting that must never reach a log or an error message: a
+/// password or a passphrase. It shows as `***` when the settings are
+/// printed for debugging.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
 /// Fully resolved settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -291,7 +314,7 @@ pub struct Settings {
     pub audit_checkpoint_interval: Duration,
     pub trust_anchors_file: PathBuf,
     pub document_keys_dir: PathBuf,
-    pub document_keys_passphrase: Option<String>,
+    pub document_keys_passphrase: Option<Secret>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
@@ -306,7 +329,7 @@ pub struct Settings {
     /// ("documents" …); see [`Settings::service_url`].
     pub service_urls: BTreeMap<&'static str, Addresses>,
     pub trusted_proxies: Vec<IpRange>,
-    pub admin_password: Option<String>,
+    pub admin_password: Option<Secret>,
     pub root_office_code: String,
     pub root_office_name: String,
 }
@@ -391,7 +414,7 @@ impl Options {
             document_keys_dir: self
                 .document_keys_dir
                 .unwrap_or_else(|| data_dir.join("keys").join("documents")),
-            document_keys_passphrase: self.document_keys_passphrase,
+            document_keys_passphrase: self.document_keys_passphrase.map(Secret),
             audit_checkpoint_interval: Duration::from_secs(positive(
                 "audit-checkpoint-interval-secs",
                 self.audit_checkpoint_interval_secs,
@@ -433,7 +456,7 @@ impl Options {
                 .unwrap_or_else(|| Addresses::from(SocketAddr::from(([127, 0, 0, 1], 8080)))),
             service_urls,
             trusted_proxies: self.trusted_proxies.unwrap_or_default(),
-            admin_password: self.admin_password,
+            admin_password: self.admin_password.map(Secret),
             root_office_code: self.root_office_code.unwrap_or_else(|| "TU".into()),
             root_office_name: self.root_office_name.unwrap_or_else(|| "Tỉnh ủy".into()),
             data_dir,
@@ -523,6 +546,24 @@ mod tests {
         assert_eq!(s.db_max_connections, 3);
         assert_eq!(s.access_token_ttl, Duration::from_secs(900));
         assert_eq!(s.database_for("directory").schema, None);
+    }
+
+    #[test]
+    fn passwords_and_passphrases_never_show_when_settings_are_printed() {
+        let settings = Options {
+            admin_password: Some("mật-khẩu-quản-trị".into()),
+            document_keys_passphrase: Some("cụm-mật-khẩu-khóa".into()),
+            ..Options::default()
+        }
+        .resolve()
+        .expect("settings");
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("mật-khẩu-quản-trị"), "{printed}");
+        assert!(!printed.contains("cụm-mật-khẩu-khóa"), "{printed}");
+        assert_eq!(
+            settings.admin_password.as_ref().map(Secret::expose),
+            Some("mật-khẩu-quản-trị")
+        );
     }
 
     #[test]

@@ -39,11 +39,15 @@ use crate::store::attachments::Attachment;
 /// The passphrase of the signing keys: configured, or kept in the key
 /// folder's `passphrase` file (the demo's way; a deployment configures it).
 pub fn passphrase(settings: &Settings) -> Option<String> {
-    settings.document_keys_passphrase.clone().or_else(|| {
-        std::fs::read_to_string(settings.document_keys_dir.join("passphrase"))
-            .ok()
-            .map(|p| p.trim().to_string())
-    })
+    settings
+        .document_keys_passphrase
+        .as_ref()
+        .map(|p| p.expose().to_string())
+        .or_else(|| {
+            std::fs::read_to_string(settings.document_keys_dir.join("passphrase"))
+                .ok()
+                .map(|p| p.trim().to_string())
+        })
 }
 
 /// Vietnam's time zone, in which signing times are shown.
