@@ -8,6 +8,7 @@ use tower::util::BoxCloneSyncService;
 
 use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
 use vanphong_proto::directory::v1::office_service_client::OfficeServiceClient;
+use vanphong_proto::directory::v1::service_account_service_client::ServiceAccountServiceClient;
 use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
 use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceClient;
 use vanphong_proto::documents::v1::catalog_service_client::CatalogServiceClient;
@@ -65,6 +66,10 @@ impl Services {
 
     pub fn users(&self) -> UserServiceClient<GrpcChannel> {
         UserServiceClient::new(self.directory.clone())
+    }
+
+    pub fn service_accounts(&self) -> ServiceAccountServiceClient<GrpcChannel> {
+        ServiceAccountServiceClient::new(self.directory.clone())
     }
 
     fn documents_channel(&self) -> Result<GrpcChannel, ConsoleError> {

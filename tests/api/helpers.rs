@@ -262,6 +262,19 @@ impl TestApp {
         self.demo.username(slug, role).expect("demo user").to_string()
     }
 
+    /// The full name of the demo person of `role` in office `slug`.
+    pub fn full_name(&self, slug: &str, role: Role) -> String {
+        self.demo
+            .office(slug)
+            .expect("demo office")
+            .users
+            .iter()
+            .find(|u| u.role == role)
+            .expect("demo user")
+            .full_name
+            .to_string()
+    }
+
     pub fn office_id(&self, slug: &str) -> String {
         self.demo.office(slug).expect("demo office").id.clone()
     }

@@ -13,6 +13,7 @@ mod audit;
 mod auth;
 mod cli;
 mod console;
+mod console_admin;
 mod console_documents;
 mod console_finance;
 mod console_notifications;

@@ -12,6 +12,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod admin;
 mod finance;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
@@ -88,15 +89,7 @@ async fn sign_in(browser: &Session<'_>, app: &TestApp, username: &str) {
 }
 
 fn full_name(app: &TestApp, slug: &str, role: Role) -> String {
-    app.demo
-        .office(slug)
-        .expect("office")
-        .users
-        .iter()
-        .find(|u| u.role == role)
-        .expect("user")
-        .full_name
-        .to_string()
+    app.full_name(slug, role)
 }
 
 #[tokio::test]

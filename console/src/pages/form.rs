@@ -130,6 +130,20 @@ impl Refusal {
             .join("; ")
     }
 
+    /// What was said about `field` and its items (`roles[1]`,
+    /// `roles.roles`, `petitioners[0].full_name`).
+    pub fn about_all(&self, field: &str) -> String {
+        self.fields
+            .iter()
+            .filter(|(f, _)| {
+                f.strip_prefix(field)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
+            })
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// Whether the service's refusal is one to show on the form (the
     /// person can fix it), rather than an error page.
     pub fn shown_on_form(status: &tonic::Status) -> bool {
@@ -173,6 +187,67 @@ impl Filled {
     /// What was typed in `field`.
     pub fn kept(&self, field: &str) -> String {
         self.kept.get(field)
+    }
+}
+
+/// A page of several forms after the service refused one of them: which
+/// one, what was typed in it and what was said, shown in that form alone.
+pub struct Refused {
+    /// The refused form's name (the page's own), empty when none was.
+    form: String,
+    filled: Filled,
+}
+
+impl Refused {
+    /// A page shown for the first time.
+    pub fn none() -> Self {
+        Refused {
+            form: String::new(),
+            filled: Filled::empty(),
+        }
+    }
+
+    pub fn new(form: &str, refusal: Refusal, kept: FormData) -> Self {
+        Refused {
+            form: form.to_string(),
+            filled: Filled::new(Some(refusal), kept),
+        }
+    }
+
+    /// Whether `form` is the one refused.
+    pub fn is(&self, form: &str) -> bool {
+        !self.form.is_empty() && self.form == form
+    }
+
+    /// The service's message, above the forms.
+    pub fn message(&self) -> Option<&str> {
+        self.filled.refusal.as_ref().map(|r| r.message.as_str())
+    }
+
+    /// What was typed in `field` of `form`, when it was the one refused.
+    pub fn kept(&self, form: &str, field: &str) -> String {
+        if self.is(form) {
+            self.filled.kept(field)
+        } else {
+            String::new()
+        }
+    }
+
+    /// Every value of `field` of `form` (boxes ticked, a multiple select).
+    pub fn kept_all(&self, form: &str, field: &str) -> Vec<String> {
+        if self.is(form) {
+            self.filled.kept.all(field)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// What was said about `field` of `form`, or any of its items.
+    pub fn error(&self, form: &str, field: &str) -> String {
+        match &self.filled.refusal {
+            Some(refusal) if self.is(form) => refusal.about_all(field),
+            _ => String::new(),
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! The pages, and what every page shares: the request's context ([`Ctx`])
 //! and the base layout ([`Layout`]).
 //!
+//! - [`admin`]: directory administration (the office tree, people and
+//!   roles, service accounts, reorganisation);
 //! - [`sign_in`]: sign-in, sign-out (this device or everywhere);
 //! - [`home`]: "my work", per role, with counts;
 //! - [`documents`]: the incoming queue, a document's page and its actions;
@@ -20,6 +22,7 @@
 //!   [`input`]: amounts and dates as people type them;
 //!   [`choices`]: what selects offer; [`files`]: downloads.
 
+mod admin;
 mod chart;
 mod choices;
 mod documents;
@@ -132,6 +135,13 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/notifications/read-all", post(notifications::mark_all_read))
         .route("/notifications/{id}/{action}", post(notifications::mark_read))
         .route("/search", get(search::page))
+        .route("/admin", get(admin::office::page))
+        .route("/admin/offices/{id}/users", post(admin::office::create_user))
+        .route("/admin/offices/{id}/accounts", post(admin::office::create_account))
+        .route("/admin/users/{id}/{action}", post(admin::office::user_step))
+        .route("/admin/accounts/{id}/{action}", post(admin::office::account_step))
+        .route("/admin/tree", get(admin::tree::page))
+        .route("/admin/tree/{action}", post(admin::tree::reorganise))
         .route("/reports", get(reports::list).post(reports::create))
         .route("/reports/{id}", get(reports::page))
         .route("/reports/{id}/{action}", get(reports::download).post(reports::step))
@@ -319,6 +329,9 @@ impl Me {
         }
         if self.has(Role::Accountant) || self.has(Role::Leader) {
             nav.push(NavItem::new("/finance", "Tài chính", active));
+        }
+        if self.has(Role::Admin) {
+            nav.push(NavItem::new("/admin", "Quản trị", active));
         }
         Layout {
             title: title.into(),

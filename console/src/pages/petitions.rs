@@ -395,14 +395,7 @@ impl IntakePage {
     fn petitioners_error(&self) -> String {
         self.refusal
             .as_ref()
-            .map(|r| {
-                r.fields
-                    .iter()
-                    .filter(|(f, _)| f.starts_with("petitioners"))
-                    .map(|(_, m)| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
+            .map(|r| r.about_all("petitioners"))
             .unwrap_or_default()
     }
 }
