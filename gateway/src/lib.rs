@@ -30,7 +30,8 @@ use tonic_health::server::HealthReporter;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::AuthState;
-use vanphong_platform::server::{HttpMetricsLayer, ServerOptions};
+use vanphong_platform::middleware::MiddlewareLayer;
+use vanphong_platform::server::{HttpMetrics, ServerOptions};
 
 use directory::Directory;
 use front_door::FrontDoor;
@@ -136,6 +137,8 @@ pub async fn app(
         router = router.route("/metrics", get(vanphong_platform::metrics::endpoint));
     }
     let front_door = FrontDoor::new(grpc, local_services, upstreams, options.request_timeout);
-    let router = router.route_layer(HttpMetricsLayer).fallback_service(front_door);
+    let router = router
+        .route_layer(MiddlewareLayer::new(HttpMetrics))
+        .fallback_service(front_door);
     Ok((router, health))
 }

@@ -24,7 +24,8 @@
 //!   diacritic-insensitive text keys; [`ip_range`]: networks in settings.
 //! - [`services`]: the one list of the suite's backend services.
 //! - [`server`]: the server builder (health, reflection, tracing, deadlines,
-//!   load shedding, graceful shutdown); [`host`]: running a backend service;
+//!   load shedding, graceful shutdown), its steps each a
+//!   [`middleware::Middleware`]; [`host`]: running a backend service;
 //!   [`delegate`]: gRPC entry points by delegation; [`grpc_client`]:
 //!   outgoing calls; [`people`]: asking the directory about
 //!   users on a caller's behalf;
@@ -54,6 +55,7 @@ pub mod identity;
 pub mod ids;
 pub mod ip_range;
 pub mod metrics;
+pub mod middleware;
 pub mod notifications;
 pub mod number_series;
 pub mod paging;

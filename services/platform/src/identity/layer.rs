@@ -1,4 +1,4 @@
-//! The tower layer that verifies bearer tokens on every gRPC request.
+//! The middleware that verifies bearer tokens on every gRPC request.
 //!
 //! A request without `authorization` passes through without a [`Caller`]
 //! (handlers of protected RPCs then answer `UNAUTHENTICATED`); a request
@@ -6,18 +6,17 @@
 //! handler runs.
 
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use futures_util::future::BoxFuture;
-use http::{HeaderMap, Request, Response};
-use tower::{Layer, Service};
+use http::{HeaderMap, Request};
 
 use super::caller::Caller;
 use super::token::{TokenError, TokenVerifier};
 use crate::clock::SharedClock;
 use crate::directory::DirectoryView;
+use crate::middleware::{Answer, Inner, Middleware, Next};
 
-/// What verifying a token needs.
+/// What verifying a token needs; as a [`Middleware`], the auth layer
+/// (`MiddlewareLayer::new(state)`).
 #[derive(Clone)]
 pub struct AuthState {
     pub verifier: Arc<TokenVerifier>,
@@ -46,64 +45,20 @@ impl AuthState {
     }
 }
 
-/// Adds [`AuthService`] around a gRPC router.
-#[derive(Clone)]
-pub struct AuthLayer {
-    state: AuthState,
-}
-
-impl AuthLayer {
-    pub fn new(state: AuthState) -> Self {
-        Self { state }
-    }
-}
-
-impl<S> Layer<S> for AuthLayer {
-    type Service = AuthService<S>;
-
-    fn layer(&self, inner: S) -> Self::Service {
-        AuthService {
-            inner,
-            state: self.state.clone(),
-        }
-    }
-}
-
-/// Verifies the token and inserts the [`Caller`] into the request.
-#[derive(Clone)]
-pub struct AuthService<S> {
-    inner: S,
-    state: AuthState,
-}
-
-impl<S, B, ResBody> Service<Request<B>> for AuthService<S>
-where
-    S: Service<Request<B>, Response = Response<ResBody>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-    ResBody: Default + Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
-        match self.state.authenticate(request.headers()) {
+/// Verifies the token and inserts the [`Caller`] into the request; a
+/// token that must be refused is answered `UNAUTHENTICATED` here.
+impl<R: Default + Send + 'static> Middleware<R> for AuthState {
+    fn call<B: Send + 'static, S: Inner<B, R>>(&self, mut request: Request<B>, next: Next<S>) -> Answer<R, S::Error> {
+        match self.authenticate(request.headers()) {
             Ok(caller) => {
                 if let Some(caller) = caller {
                     tracing::Span::current().record("caller", caller.name.as_str());
                     request.extensions_mut().insert(caller);
                 }
-                Box::pin(inner.call(request))
+                Box::pin(next.run(request))
             }
             Err(e) => {
-                let response = tonic::Status::unauthenticated(e.to_string()).into_http::<ResBody>();
+                let response = tonic::Status::unauthenticated(e.to_string()).into_http::<R>();
                 Box::pin(async move { Ok(response) })
             }
         }

@@ -15,7 +15,7 @@ pub use keys::{
     KeyError, key_id, load_or_create_signing_key, load_signing_key, load_verifying_key, public_key_path,
     write_public_key,
 };
-pub use layer::{AuthLayer, AuthState};
+pub use layer::AuthState;
 pub use role::{Clearance, Role, RoleSet};
 pub use service_credential::{CredentialError, HEADER as SERVICE_CREDENTIAL_HEADER, ServiceCredential};
 pub use token::{Claims, TokenError, TokenIssuer, TokenVerifier};

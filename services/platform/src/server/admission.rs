@@ -1,20 +1,21 @@
 //! A process-wide limit on requests in flight.
 
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use futures_util::future::BoxFuture;
 use http::{Request, Response, StatusCode};
 use tokio::sync::Semaphore;
-use tower::{Layer, Service};
 
-/// Adds [`Admission`].
+use crate::middleware::{Answer, Inner, Middleware, Next};
+
+/// Rejects a request at once when the process is at its limit, rather than
+/// letting queues and latency grow: gRPC callers get `UNAVAILABLE` (which
+/// they may retry elsewhere), REST callers 503. Health checks always pass.
 #[derive(Debug, Clone)]
-pub struct AdmissionLayer {
+pub struct Admission {
     permits: Arc<Semaphore>,
 }
 
-impl AdmissionLayer {
+impl Admission {
     pub fn new(max_in_flight: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(max_in_flight.max(1))),
@@ -22,52 +23,22 @@ impl AdmissionLayer {
     }
 }
 
-impl<S> Layer<S> for AdmissionLayer {
-    type Service = Admission<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        Admission {
-            inner,
-            permits: self.permits.clone(),
-        }
-    }
-}
-
-/// Rejects a request at once when the process is at its limit, rather than
-/// letting queues and latency grow: gRPC callers get `UNAVAILABLE` (which
-/// they may retry elsewhere), REST callers 503. Health checks always pass.
-#[derive(Debug, Clone)]
-pub struct Admission<S> {
-    inner: S,
-    permits: Arc<Semaphore>,
-}
-
 fn is_health_check(path: &str) -> bool {
     path.starts_with("/grpc.health.v1.Health/") || path == "/healthz" || path == "/readyz"
 }
 
-impl<S, B> Service<Request<B>> for Admission<S>
-where
-    S: Service<Request<B>, Response = Response<axum::body::Body>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
+impl Middleware<axum::body::Body> for Admission {
+    fn call<B: Send + 'static, S: Inner<B, axum::body::Body>>(
+        &self,
+        request: Request<B>,
+        next: Next<S>,
+    ) -> Answer<axum::body::Body, S::Error> {
         if is_health_check(request.uri().path()) {
-            return Box::pin(inner.call(request));
+            return Box::pin(next.run(request));
         }
         match self.permits.clone().try_acquire_owned() {
             Ok(permit) => {
-                let future = inner.call(request);
+                let future = next.run(request);
                 Box::pin(async move {
                     let response = future.await;
                     drop(permit);
@@ -104,6 +75,7 @@ mod tests {
     use tower::{Layer, Service, ServiceExt};
 
     use super::*;
+    use crate::middleware::MiddlewareLayer;
 
     fn request(content_type: &str, path: &str) -> Request<()> {
         Request::builder()
@@ -124,7 +96,7 @@ mod tests {
                 Ok::<_, Infallible>(Response::new(axum::body::Body::empty()))
             }
         });
-        let mut service = AdmissionLayer::new(1).layer(inner);
+        let mut service = MiddlewareLayer::new(Admission::new(1)).layer(inner);
         let first = service
             .ready()
             .await

@@ -13,13 +13,13 @@
 //! remains of it.
 
 use std::future::Future;
-use std::task::{Context, Poll};
+use std::task::Poll;
 use std::time::Duration;
 
-use futures_util::future::BoxFuture;
 use http::{HeaderValue, Request, Response, StatusCode};
 use tokio::time::Instant;
-use tower::{Layer, Service};
+
+use crate::middleware::{Answer, Inner, Middleware, Next};
 
 /// How far ahead of this layer's timer tonic's own may run: it starts when
 /// the request arrives, before the layers of the server see it.
@@ -44,50 +44,25 @@ impl Deadline {
     }
 }
 
-/// Adds [`DeadlineService`].
+/// Bounds each request by its deadline.
 #[derive(Debug, Clone, Copy)]
-pub struct DeadlineLayer {
+pub struct DeadlineLimit {
     max: Duration,
 }
 
-impl DeadlineLayer {
+impl DeadlineLimit {
     /// `max` caps the caller's deadline and is used when it sends none.
     pub fn new(max: Duration) -> Self {
         Self { max }
     }
 }
 
-impl<S> Layer<S> for DeadlineLayer {
-    type Service = DeadlineService<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        DeadlineService { inner, max: self.max }
-    }
-}
-
-/// Bounds each request by its deadline.
-#[derive(Debug, Clone)]
-pub struct DeadlineService<S> {
-    inner: S,
-    max: Duration,
-}
-
-impl<S, B> Service<Request<B>> for DeadlineService<S>
-where
-    S: Service<Request<B>, Response = Response<axum::body::Body>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
+impl Middleware<axum::body::Body> for DeadlineLimit {
+    fn call<B: Send + 'static, S: Inner<B, axum::body::Body>>(
+        &self,
+        mut request: Request<B>,
+        next: Next<S>,
+    ) -> Answer<axum::body::Body, S::Error> {
         let asked = request
             .headers()
             .get("grpc-timeout")
@@ -98,7 +73,7 @@ where
         let lead = if asked.is_some() { TONIC_LEAD } else { Duration::ZERO };
         let grpc = super::is_grpc(request.headers());
         request.extensions_mut().insert(Deadline(deadline));
-        let future = inner.call(request);
+        let future = next.run(request);
         Box::pin(async move {
             let mut future = std::pin::pin!(future);
             let mut timer = std::pin::pin!(tokio::time::sleep_until(deadline));
@@ -187,6 +162,7 @@ mod layer_tests {
     use tower::{Layer, ServiceExt};
 
     use super::*;
+    use crate::middleware::MiddlewareLayer;
 
     fn slow_service() -> impl tower::Service<
         http::Request<()>,
@@ -216,14 +192,14 @@ mod layer_tests {
 
     #[tokio::test(start_paused = true)]
     async fn the_callers_deadline_ends_a_slow_request_with_deadline_exceeded() {
-        let service = DeadlineLayer::new(Duration::from_secs(30)).layer(slow_service());
+        let service = MiddlewareLayer::new(DeadlineLimit::new(Duration::from_secs(30))).layer(slow_service());
         let response = service.oneshot(grpc_request(Some("100m"))).await.expect("response");
         assert_eq!(grpc_status(&response), Some("4"), "DEADLINE_EXCEEDED");
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_server_limit_applies_without_or_above_a_deadline() {
-        let service = DeadlineLayer::new(Duration::from_secs(5)).layer(slow_service());
+        let service = MiddlewareLayer::new(DeadlineLimit::new(Duration::from_secs(5))).layer(slow_service());
         let started = Instant::now();
         let response = service.clone().oneshot(grpc_request(None)).await.expect("response");
         assert_eq!(grpc_status(&response), Some("4"));
@@ -234,7 +210,7 @@ mod layer_tests {
 
     #[tokio::test(start_paused = true)]
     async fn rest_callers_get_504_in_json() {
-        let service = DeadlineLayer::new(Duration::from_secs(30)).layer(slow_service());
+        let service = MiddlewareLayer::new(DeadlineLimit::new(Duration::from_secs(30))).layer(slow_service());
         let request = http::Request::builder()
             .header("grpc-timeout", "20m")
             .body(())
@@ -252,7 +228,7 @@ mod layer_tests {
     /// must answer then, or tonic answers `CANCELLED`.
     #[tokio::test(start_paused = true)]
     async fn the_layer_answers_when_tonics_earlier_timer_fires() {
-        let service = DeadlineLayer::new(Duration::from_secs(30)).layer(slow_service());
+        let service = MiddlewareLayer::new(DeadlineLimit::new(Duration::from_secs(30))).layer(slow_service());
         let tonic_timer = tokio::time::sleep(Duration::from_millis(20));
         tokio::time::advance(Duration::from_millis(2)).await;
         let answer = service.oneshot(grpc_request(Some("20m")));

@@ -11,11 +11,12 @@ use tonic_health::ServingStatus;
 use tonic_health::pb::health_server::HealthServer;
 use tonic_health::server::HealthReporter;
 
-use super::deadline::DeadlineLayer;
+use super::deadline::DeadlineLimit;
 use super::health::SuiteHealth;
 use crate::Error;
 use crate::grpc_client::ServiceChannel;
-use crate::identity::{AuthLayer, AuthState};
+use crate::identity::AuthState;
+use crate::middleware::MiddlewareLayer;
 
 /// A health name that answers `SERVING` as long as the process runs, for
 /// liveness probes: the other names follow the database, and restarting a
@@ -108,8 +109,8 @@ impl GrpcServices {
             .add_service(v1alpha)
             .prepare()
             .into_axum_router()
-            .layer(AuthLayer::new(auth))
-            .layer(DeadlineLayer::new(max_request_time));
+            .layer(MiddlewareLayer::new(auth))
+            .layer(MiddlewareLayer::new(DeadlineLimit::new(max_request_time)));
         Ok((router, reporter))
     }
 }

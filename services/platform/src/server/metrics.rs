@@ -1,10 +1,10 @@
 //! Counting and timing requests into [`crate::metrics`].
 //!
-//! - [`RpcMetricsLayer`] sits around a whole server and records every gRPC
+//! - [`RpcMetrics`] sits around a whole server and records every gRPC
 //!   call when it ends: at the status trailer, or at once for a
 //!   trailers-only answer (errors, shed load), or as `CANCELLED` when the
 //!   caller goes away first.
-//! - [`HttpMetricsLayer`] is a route layer of the gateway's axum router and
+//! - [`HttpMetrics`] is a route layer of the gateway's axum router and
 //!   records plain HTTP requests by their route's template.
 
 use std::pin::Pin;
@@ -13,26 +13,26 @@ use std::time::Instant;
 
 use axum::extract::MatchedPath;
 use bytes::Bytes;
-use futures_util::future::BoxFuture;
 use http::{HeaderMap, Method, Request, Response};
 use http_body::{Body, Frame, SizeHint};
-use tower::{Layer, Service};
 
 use super::is_grpc;
 use crate::metrics::{self, OTHER};
+use crate::middleware::{Answer, Inner, Middleware, Next};
 
 /// gRPC status codes the layer itself assigns.
 const UNKNOWN: i32 = 2;
 const CANCELLED: i32 = 1;
 const UNIMPLEMENTED: i32 = 12;
 
-/// Adds [`RpcMetrics`] for the server named `server`.
+/// Records each gRPC call (count, duration, status code) by service and
+/// method; other requests pass untouched.
 #[derive(Debug, Clone, Copy)]
-pub struct RpcMetricsLayer {
+pub struct RpcMetrics {
     server: &'static str,
 }
 
-impl RpcMetricsLayer {
+impl RpcMetrics {
     /// `server` labels the calls ("gateway", "documents", …), which keeps
     /// apart the servers of one process and a call the gateway forwards from
     /// the same call answered by its service.
@@ -41,43 +41,14 @@ impl RpcMetricsLayer {
     }
 }
 
-impl<S> Layer<S> for RpcMetricsLayer {
-    type Service = RpcMetrics<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        RpcMetrics {
-            inner,
-            server: self.server,
-        }
-    }
-}
-
-/// Records each gRPC call (count, duration, status code) by service and
-/// method; other requests pass untouched.
-#[derive(Debug, Clone)]
-pub struct RpcMetrics<S> {
-    inner: S,
-    server: &'static str,
-}
-
-impl<S, B> Service<Request<B>> for RpcMetrics<S>
-where
-    S: Service<Request<B>, Response = Response<axum::body::Body>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-{
-    type Response = Response<axum::body::Body>;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
+impl Middleware<axum::body::Body> for RpcMetrics {
+    fn call<B: Send + 'static, S: Inner<B, axum::body::Body>>(
+        &self,
+        request: Request<B>,
+        next: Next<S>,
+    ) -> Answer<axum::body::Body, S::Error> {
         if !is_grpc(request.headers()) {
-            return Box::pin(inner.call(request));
+            return Box::pin(next.run(request));
         }
         let (service, method) = service_and_method(request.uri().path());
         let call = PendingCall {
@@ -86,7 +57,7 @@ where
             method,
             started: Instant::now(),
         };
-        let future = inner.call(request);
+        let future = next.run(request);
         Box::pin(async move {
             let response = future.await?;
             if let Some(code) = grpc_status(response.headers()) {
@@ -198,49 +169,21 @@ impl Drop for MeteredBody {
     }
 }
 
-/// Adds [`HttpMetrics`]; use it as an axum `route_layer`, where the matched
+/// Records each plain HTTP request (count, duration, status) by method and
+/// route template; use it as an axum `route_layer`, where the matched
 /// route's template is known.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct HttpMetricsLayer;
+pub struct HttpMetrics;
 
-impl<S> Layer<S> for HttpMetricsLayer {
-    type Service = HttpMetrics<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        HttpMetrics { inner }
-    }
-}
-
-/// Records each plain HTTP request (count, duration, status) by method and
-/// route template.
-#[derive(Debug, Clone)]
-pub struct HttpMetrics<S> {
-    inner: S,
-}
-
-impl<S, B, ResBody> Service<Request<B>> for HttpMetrics<S>
-where
-    S: Service<Request<B>, Response = Response<ResBody>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, request: Request<B>) -> Self::Future {
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
+impl<R: Send + 'static> Middleware<R> for HttpMetrics {
+    fn call<B: Send + 'static, S: Inner<B, R>>(&self, request: Request<B>, next: Next<S>) -> Answer<R, S::Error> {
         let route = request
             .extensions()
             .get::<MatchedPath>()
             .map_or_else(|| OTHER.to_string(), |p| p.as_str().to_string());
         let method = known_method(request.method());
         let started = Instant::now();
-        let future = inner.call(request);
+        let future = next.run(request);
         Box::pin(async move {
             let response = future.await?;
             metrics::get().record_http(method, &route, response.status().as_u16(), started.elapsed());

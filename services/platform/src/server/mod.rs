@@ -7,7 +7,7 @@
 //!   both returned as `x-trace-id` / `x-request-id`;
 //! - [`metrics`]: every gRPC call counted and timed by service, method and
 //!   status code (plain HTTP routes are counted by a route layer of the
-//!   gateway, [`HttpMetricsLayer`]);
+//!   gateway, [`HttpMetrics`]);
 //! - [`deadline`]: the caller's deadline (or the server's own limit) bounds
 //!   every request, answered `DEADLINE_EXCEEDED` / 504 when it passes;
 //! - [`admission`]: a global concurrency limit that sheds load with
@@ -35,14 +35,15 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-pub use admission::AdmissionLayer;
-pub use deadline::{Deadline, DeadlineLayer, grpc_timeout_value, parse_grpc_timeout};
+pub use admission::Admission;
+pub use deadline::{Deadline, DeadlineLimit, grpc_timeout_value, parse_grpc_timeout};
 pub use grpc::{GrpcServices, LIVENESS};
-pub use metrics::{HttpMetricsLayer, RpcMetricsLayer};
+pub use metrics::{HttpMetrics, RpcMetrics};
 pub use shutdown::on_signals;
-pub use trace::{RequestIds, RequestTraceLayer};
+pub use trace::{RequestIds, RequestTrace};
 
 use crate::Error;
+use crate::middleware::MiddlewareLayer;
 
 /// Limits and timeouts of a server.
 #[derive(Debug, Clone)]
@@ -126,10 +127,10 @@ pub async fn serve(
         .load_shed(true)
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))
-        .layer(RequestTraceLayer::new(options.edge))
-        .layer(RpcMetricsLayer::new(options.name))
-        .layer(DeadlineLayer::new(options.request_timeout))
-        .layer(AdmissionLayer::new(options.max_concurrent_requests))
+        .layer(MiddlewareLayer::new(RequestTrace::new(options.edge)))
+        .layer(MiddlewareLayer::new(RpcMetrics::new(options.name)))
+        .layer(MiddlewareLayer::new(DeadlineLimit::new(options.request_timeout)))
+        .layer(MiddlewareLayer::new(Admission::new(options.max_concurrent_requests)))
         .serve_with_incoming_shutdown(app, incoming, shutdown.clone().cancelled_owned());
     let grace = options.shutdown_grace;
     tokio::select! {

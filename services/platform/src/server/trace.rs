@@ -1,17 +1,15 @@
 //! A span per request, with its trace id and request id (health checks
 //! and metric scrapes excepted).
 
-use std::task::{Context, Poll};
 use std::time::Instant;
 
-use futures_util::future::BoxFuture;
-use http::{HeaderValue, Request, Response};
+use http::{HeaderValue, Request};
 use opentelemetry::trace::TraceContextExt;
-use tower::{Layer, Service};
 use tracing::Instrument;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 use uuid::Uuid;
 
+use crate::middleware::{Answer, Inner, Middleware, Next};
 use crate::telemetry::HeaderExtractor;
 
 /// The ids of the request being served, in its extensions.
@@ -23,13 +21,14 @@ pub struct RequestIds {
     pub trace_id: String,
 }
 
-/// Adds [`RequestTrace`].
+/// Opens the request span (continuing the caller's trace from
+/// `traceparent`), and stamps `x-request-id` and `x-trace-id` on the response.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RequestTraceLayer {
+pub struct RequestTrace {
     edge: bool,
 }
 
-impl RequestTraceLayer {
+impl RequestTrace {
     /// `edge`: this server is the one callers reach first, whose request
     /// lines are logged at INFO (see [`super::ServerOptions::edge`]).
     pub fn new(edge: bool) -> Self {
@@ -37,39 +36,8 @@ impl RequestTraceLayer {
     }
 }
 
-impl<S> Layer<S> for RequestTraceLayer {
-    type Service = RequestTrace<S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        RequestTrace { inner, edge: self.edge }
-    }
-}
-
-/// Opens the request span (continuing the caller's trace from
-/// `traceparent`), and stamps `x-request-id` and `x-trace-id` on the response.
-#[derive(Debug, Clone)]
-pub struct RequestTrace<S> {
-    inner: S,
-    edge: bool,
-}
-
-impl<S, B, ResBody> Service<Request<B>> for RequestTrace<S>
-where
-    S: Service<Request<B>, Response = Response<ResBody>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    B: Send + 'static,
-{
-    type Response = S::Response;
-    type Error = S::Error;
-    type Future = BoxFuture<'static, Result<Self::Response, Self::Error>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
-        let ready = self.inner.clone();
-        let mut inner = std::mem::replace(&mut self.inner, ready);
-
+impl<R: Send + 'static> Middleware<R> for RequestTrace {
+    fn call<B: Send + 'static, S: Inner<B, R>>(&self, mut request: Request<B>, next: Next<S>) -> Answer<R, S::Error> {
         let request_id = request
             .headers()
             .get("x-request-id")
@@ -107,7 +75,7 @@ where
         let started = Instant::now();
         let future = {
             let _entered = span.enter();
-            inner.call(request)
+            next.run(request)
         };
         Box::pin(
             async move {
