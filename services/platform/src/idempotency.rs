@@ -124,13 +124,20 @@ impl IdempotencyKey {
 /// vanphong_platform::remember!(key, tx, answer);
 /// tx.commit().await?;
 /// ```
+///
+/// Where the function answers more than the stored answer, the last
+/// argument says what a replay returns, naming the stored answer:
+/// `replay_or_claim!(key, tx, now, previous => (previous, false))`.
 #[macro_export]
 macro_rules! replay_or_claim {
     ($key:expr, $tx:expr, $now:expr) => {
+        $crate::replay_or_claim!($key, $tx, $now, previous => previous)
+    };
+    ($key:expr, $tx:expr, $now:expr, $previous:ident => $replay:expr) => {
         if let Some(key) = &$key
-            && let $crate::idempotency::Claim::Replay(previous) = key.claim(&mut $tx, $now).await?
+            && let $crate::idempotency::Claim::Replay($previous) = key.claim(&mut $tx, $now).await?
         {
-            return Ok(previous);
+            return Ok($replay);
         }
     };
 }

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::to_timestamp;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
@@ -317,11 +317,7 @@ impl AttachmentApi {
             &declared.as_wire(),
         );
         let mut tx = s.ctx.db.begin_write().await?;
-        if let Some(k) = &idempotency
-            && let Claim::Replay(previous) = k.claim::<wire::Attachment>(&mut tx, now).await?
-        {
-            return Ok((previous, false));
-        }
+        vanphong_platform::replay_or_claim!(idempotency, tx, now, previous => (previous, false));
         let (document, _) = s.visible(&mut tx, caller, declared.document_id, true).await?;
         caller.ensure_act(&s.snapshot().tree, document.office_id, s.today())?;
         let coordinators = store::people::coordinators(&mut tx, document.id).await?;
@@ -370,9 +366,7 @@ impl AttachmentApi {
         )
         .await?;
         let answer = attachment_to_wire(&attachment);
-        if let Some(k) = &idempotency {
-            k.complete(&mut tx, &answer).await?;
-        }
+        vanphong_platform::remember!(idempotency, tx, answer);
         tx.commit().await?;
         Ok((answer, true))
     }

@@ -13,7 +13,7 @@ use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::local_date;
 use vanphong_platform::db::Tx;
 use vanphong_platform::error::FieldViolation;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::text::fold;
 use vanphong_platform::validate::Checker;
@@ -352,11 +352,7 @@ impl EdxmlApi {
         let s = &self.shared;
         let now = s.ctx.clock.now();
         let mut tx = s.ctx.db.begin_write().await?;
-        if let Some(k) = &idempotency
-            && let Claim::Replay(previous) = k.claim::<wire::Document>(&mut tx, now).await?
-        {
-            return Ok((previous, false));
-        }
+        vanphong_platform::replay_or_claim!(idempotency, tx, now, previous => (previous, false));
         Self::ensure_new(&mut tx, office, &package.document_id).await?;
         let mut d = Document::blank(
             ids::new_id(),

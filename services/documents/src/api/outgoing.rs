@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use vanphong_platform::audit;
 use vanphong_platform::clock::local_date;
-use vanphong_platform::idempotency::{Claim, IdempotencyKey};
+use vanphong_platform::idempotency::IdempotencyKey;
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::tree::Numbering;
@@ -199,11 +199,7 @@ impl OutgoingApi {
 
         let key = IdempotencyKey::new(&caller, "CreateDraft", request_id.as_deref(), &req);
         let mut tx = s.ctx.db.begin_write().await?;
-        if let Some(key) = &key
-            && let Claim::Replay(previous) = key.claim::<wire::Document>(&mut tx, now).await?
-        {
-            return Ok(previous);
-        }
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let mut d = Document::blank(
             ids::new_id(),
             office,
@@ -236,9 +232,7 @@ impl OutgoingApi {
         store::people::add_event(&mut tx, d.id, &event(&caller, now, "create", "")).await?;
         audit::record(&mut tx, &caller, now, change(None, &d, "create")).await?;
         let answer = s.answer(&mut tx, &d).await?;
-        if let Some(key) = &key {
-            key.complete(&mut tx, &answer).await?;
-        }
+        vanphong_platform::remember!(key, tx, answer);
         tx.commit().await?;
         Ok(answer)
     }
