@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::db::{RowDecoder, StoreError, Tx, query_built};
+use crate::identity::Caller;
 use crate::ids::new_id;
 
 /// A step or note in a record's history.
@@ -18,6 +19,39 @@ pub struct Event {
     pub actor_name: String,
     pub kind: String,
     pub note: String,
+}
+
+impl Event {
+    /// A step `caller` took at `at`: how every service writes its
+    /// histories.
+    pub fn by(caller: &Caller, at: DateTime<Utc>, kind: &str, note: &str) -> Self {
+        Self {
+            at,
+            actor_id: caller.subject_id,
+            actor_name: caller.name.clone(),
+            kind: kind.to_string(),
+            note: note.to_string(),
+        }
+    }
+}
+
+/// The wire form of a history (`$events`, an iterable of `&Event`):
+/// `$message` is the service's event message, which has the fields of
+/// [`Event`]. `history_to_wire!(&extras.events, wire::DocumentEvent)`.
+#[macro_export]
+macro_rules! history_to_wire {
+    ($events:expr, $($message:ident)::+) => {
+        $events
+            .into_iter()
+            .map(|e: &$crate::history::Event| $($message)::+ {
+                at: Some($crate::clock::to_timestamp(e.at)),
+                actor_id: e.actor_id.to_string(),
+                actor_name: e.actor_name.clone(),
+                kind: e.kind.clone(),
+                note: e.note.clone(),
+            })
+            .collect()
+    };
 }
 
 /// Where a service keeps one kind of record's history: fixed names from the

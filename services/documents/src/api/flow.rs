@@ -34,13 +34,7 @@ pub(crate) fn change(before: Option<&Document>, after: &Document, action: &'stat
 
 /// A line of a document's history.
 pub(crate) fn event(caller: &Caller, at: DateTime<Utc>, kind: &str, note: &str) -> Event {
-    Event {
-        at,
-        actor_id: caller.subject_id,
-        actor_name: caller.name.clone(),
-        kind: kind.to_string(),
-        note: note.to_string(),
-    }
+    Event::by(caller, at, kind, note)
 }
 
 /// Who may take a step on a document, given its coordinators.

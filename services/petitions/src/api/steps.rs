@@ -30,13 +30,7 @@ use crate::store::transfers::{SLIP_ISSUED, Transfer};
 
 /// A history entry by the caller.
 pub(crate) fn event(caller: &Caller, at: DateTime<Utc>, kind: &str, note: &str) -> Event {
-    Event {
-        at,
-        actor_id: caller.subject_id,
-        actor_name: caller.name.clone(),
-        kind: kind.to_string(),
-        note: note.to_string(),
-    }
+    Event::by(caller, at, kind, note)
 }
 
 /// Reads a petition the caller may see, for checks made before the write
