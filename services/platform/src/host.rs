@@ -61,6 +61,12 @@ impl ServiceContext {
     pub fn snapshot(&self) -> Arc<crate::directory::DirectorySnapshot> {
         self.directory.current()
     }
+
+    /// The office's name, for answers, documents and spreadsheets ("" for
+    /// an office the directory does not know).
+    pub fn office_name(&self, office: uuid::Uuid) -> String {
+        self.snapshot().office_name(office)
+    }
 }
 
 /// A backend service of the suite.

@@ -75,15 +75,6 @@ impl Shared {
     pub fn ensure_act(&self, caller: &Caller, office: Uuid, roles: &[Role]) -> Result<(), Error> {
         access::ensure_act(caller, &self.snapshot().tree, office, self.today(), roles)
     }
-
-    /// The office's name, for documents and exports.
-    pub fn office_name(&self, office: Uuid) -> String {
-        self.snapshot()
-            .tree
-            .get(office)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    }
 }
 
 /// The office named by `field`, or the caller's own when it is empty.

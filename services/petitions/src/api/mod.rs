@@ -141,15 +141,6 @@ impl Shared {
         }
         Ok(offices)
     }
-
-    /// The name of an office, for answers and spreadsheets.
-    pub fn office_name(&self, office: Uuid) -> String {
-        self.snapshot()
-            .tree
-            .get(office)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    }
 }
 
 /// Writes the audit record of a view of protected identity.

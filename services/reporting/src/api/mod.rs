@@ -65,14 +65,6 @@ impl std::ops::Deref for Shared {
 }
 
 impl Shared {
-    pub fn office_name(&self, office: Uuid) -> String {
-        self.snapshot()
-            .tree
-            .get(office)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    }
-
     /// Whether the caller may see the report: its own office, leaders above
     /// it, and the leaders of the office it was sent to.
     pub fn may_see(&self, caller: &Caller, report: &Report) -> bool {
