@@ -217,6 +217,32 @@ impl Checker {
         self.known_enum(field, value, |v| T::from_wire(v).ok(), fallback)
     }
 
+    /// An optional value of a domain vocabulary (0: none); an unknown
+    /// number is a violation described by `description`, and none.
+    pub fn optional_wire<T: crate::coded::Wire>(&mut self, field: &str, value: i32, description: &str) -> Option<T> {
+        if value == 0 {
+            return None;
+        }
+        let known = T::from_wire(value).ok();
+        if known.is_none() {
+            self.violation(field, "UNKNOWN_VALUE", description);
+        }
+        known
+    }
+
+    /// The values of a repeated field of a domain vocabulary; each unknown
+    /// number is a violation named by its place (`states[2]`) and left out.
+    pub fn wire_list<T: crate::coded::Wire>(&mut self, field: &str, values: &[i32], description: &str) -> Vec<T> {
+        let mut known = Vec::with_capacity(values.len());
+        for (i, value) in values.iter().enumerate() {
+            match T::from_wire(*value) {
+                Ok(v) => known.push(v),
+                Err(_) => self.violation(&format!("{field}[{i}]"), "UNKNOWN_VALUE", description),
+            }
+        }
+        known
+    }
+
     /// Ends validation: an error listing every violation, or `Ok`.
     pub fn finish(self) -> Result<(), Error> {
         if self.violations.is_empty() {

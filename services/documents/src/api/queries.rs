@@ -68,24 +68,8 @@ impl QueryApi {
         let s = &self.0;
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-        let direction = (req.direction != 0).then(|| {
-            Direction::from_wire(req.direction).unwrap_or_else(|_| {
-                c.violation("direction", "UNKNOWN_VALUE", "Hướng văn bản không hợp lệ");
-                Direction::Incoming
-            })
-        });
-        let statuses: Vec<DocStatus> = req
-            .statuses
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| {
-                let status = DocStatus::from_wire(*v).ok();
-                if status.is_none() {
-                    c.violation(&format!("statuses[{i}]"), "UNKNOWN_VALUE", "Trạng thái không hợp lệ");
-                }
-                status
-            })
-            .collect();
+        let direction: Option<Direction> = c.optional_wire("direction", req.direction, "Hướng văn bản không hợp lệ");
+        let statuses: Vec<DocStatus> = c.wire_list("statuses", &req.statuses, "Trạng thái không hợp lệ");
         let type_code = c.optional_text("type_code", &req.type_code, 10);
         let min_urgency = (req.min_urgency != 0).then(|| {
             Urgency::from_wire(req.min_urgency).unwrap_or_else(|| {

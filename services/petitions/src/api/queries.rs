@@ -91,24 +91,8 @@ pub(crate) async fn list(
     let today = s.today();
     let mut c = Checker::new();
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-    let states: Vec<State> = req
-        .states
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| {
-            let state = State::from_wire(*v).ok();
-            if state.is_none() {
-                c.violation(&format!("states[{i}]"), "UNKNOWN_VALUE", "Trạng thái không hợp lệ");
-            }
-            state
-        })
-        .collect();
-    let kind = (req.kind != 0).then(|| {
-        Kind::from_wire(req.kind).unwrap_or_else(|_| {
-            c.violation("kind", "UNKNOWN_VALUE", "Loại đơn không hợp lệ");
-            Kind::Complaint
-        })
-    });
+    let states: Vec<State> = c.wire_list("states", &req.states, "Trạng thái không hợp lệ");
+    let kind: Option<Kind> = c.optional_wire("kind", req.kind, "Loại đơn không hợp lệ");
     let from = (!req.from.is_empty()).then(|| c.date("from", &req.from));
     let to = (!req.to.is_empty()).then(|| c.date("to", &req.to));
     if let (Some(from), Some(to)) = (from, to)
