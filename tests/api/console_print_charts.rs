@@ -94,3 +94,55 @@ async fn a_province_report_charts_its_figures_and_colours_each_districts_report(
     );
     assert!(page.body.contains("tone-warn") && page.body.contains("tone-bad"));
 }
+
+#[tokio::test]
+async fn a_report_prints_as_a_party_report_and_its_trend_shows_the_periods_before() {
+    let app = spawn_app().await;
+    let desk = desk(&app, "tu").await;
+    let january = drafted(&app, "tu", 1, &desk).await;
+    let february = drafted(&app, "tu", 2, &desk).await;
+    let mut leader = WebClient::new(&app);
+    leader.sign_in(&app.username("tu", Role::Leader), DEMO_PASSWORD).await;
+
+    let page = leader.get(&format!("/reports/{}", february.id)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains(&format!("href=\"/reports/{}/print\"", february.id)));
+    // The trend: January's total beside February's, for the figure picked.
+    let trend = &page.body[page.body.find("id=\"trend\"").expect("the trend")..];
+    let january_label = january.period.as_ref().expect("period").label.clone();
+    let february_label = february.period.as_ref().expect("period").label.clone();
+    assert!(
+        trend.contains(&format!(">{january_label}</text>")) && trend.contains(&format!(">{february_label}</text>")),
+        "{trend}"
+    );
+    let table = february.figures.as_ref().expect("figures");
+    let second = &table.columns[1];
+    let picked = leader
+        .get(&format!("/reports/{}?trend={}", february.id, second.code))
+        .await;
+    let trend = &picked.body[picked.body.find("id=\"trend\"").expect("the trend")..];
+    assert!(trend.contains(&format!("{} qua các kỳ", second.label)), "{trend}");
+    assert!(trend.contains(&format!("value=\"{}\" selected", second.code)));
+
+    // The printable page: the letterhead, the title, the figures.
+    let print = leader.get(&format!("/reports/{}/print", february.id)).await;
+    assert_eq!(print.status, StatusCode::OK, "{}", print.body);
+    for expected in [
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "TỈNH ỦY BẮC GIANG",
+        ">BÁO CÁO<",
+        february.title.as_str(),
+        "ngày … tháng … năm …",
+        "Tổng cộng",
+        "<svg viewBox=",
+    ] {
+        assert!(print.body.contains(expected), "{expected}: {}", print.body);
+    }
+    // Another district's report is not found to a district's leader.
+    let mut district = WebClient::new(&app);
+    district
+        .sign_in(&app.username("vietyen", Role::Leader), DEMO_PASSWORD)
+        .await;
+    let hidden = district.get(&format!("/reports/{}/print", february.id)).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.body);
+}

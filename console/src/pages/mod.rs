@@ -13,7 +13,8 @@
 //! - [`people`]: names beside ids, pickers of people;
 //! - [`petitions`]: petitions from intake to closing;
 //! - [`reports`]: periodic reports, their approval and files, with
-//!   [`chart`]: bar charts drawn as SVG on the server;
+//!   [`chart`]: bar charts drawn as SVG on the server, and
+//!   [`report_print`]: a report's printable page;
 //! - [`finance`]: estimates, allocation, vouchers and commitments, the
 //!   books, Party dues;
 //! - [`notifications`]: the bell's notices, read and marked read;
@@ -37,6 +38,7 @@ mod people;
 mod petitions;
 mod register;
 mod registers;
+mod report_print;
 mod reports;
 mod search;
 mod sign_in;
@@ -144,6 +146,7 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/admin/tree/{action}", post(admin::tree::reorganise))
         .route("/reports", get(reports::list).post(reports::create))
         .route("/reports/{id}", get(reports::page))
+        .route("/reports/{id}/print", get(report_print::page))
         .route("/reports/{id}/{action}", get(reports::download).post(reports::step))
         .layer(DefaultBodyLimit::max(register::MAX_SCAN + 1024 * 1024))
         .layer(from_fn_with_state(console.clone(), csrf::check))

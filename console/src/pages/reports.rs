@@ -20,7 +20,7 @@ use vanphong_proto::reporting::v1::{
 };
 
 use super::chart::{self, BarChart};
-use super::form::{Done, Filled, FormData, Refusal, shown_status};
+use super::form::{Filled, FormData, Refusal, shown_status};
 use super::people;
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
@@ -246,17 +246,17 @@ struct SectionView {
 
 /// The figures as a table of text, money formatted Vietnamese-style, and
 /// the totals as bar charts, one per group of like columns.
-struct Figures {
-    charts: Vec<BarChart>,
-    groups: Vec<(String, usize)>,
-    headings: Vec<String>,
-    rows: Vec<(String, Vec<String>, String)>,
-    total: Vec<String>,
-    total_percent: String,
-    gathered: String,
+pub(super) struct Figures {
+    pub(super) charts: Vec<BarChart>,
+    pub(super) groups: Vec<(String, usize)>,
+    pub(super) headings: Vec<String>,
+    pub(super) rows: Vec<(String, Vec<String>, String)>,
+    pub(super) total: Vec<String>,
+    pub(super) total_percent: String,
+    pub(super) gathered: String,
 }
 
-fn figures(table: &FigureTable) -> Figures {
+pub(super) fn figures(table: &FigureTable) -> Figures {
     let mut groups: Vec<(String, usize)> = Vec::new();
     for column in &table.columns {
         match groups.last_mut() {
@@ -418,6 +418,99 @@ async fn completeness(ctx: &Ctx, r: &Report) -> Option<CompletenessView> {
     })
 }
 
+/// Most periods a trend shows (the report's own and those before it).
+const TREND_PERIODS: usize = 6;
+
+/// One figure of the office's reports over its last periods of the same
+/// kind, for the trend chart; with the figures it may be drawn for.
+struct Trend {
+    chart: Option<BarChart>,
+    /// The columns to pick: code, label, picked.
+    columns: Vec<(String, String, bool)>,
+    /// Periods whose report has no figures yet, named.
+    missing: Vec<String>,
+}
+
+/// The trend of column `code` (the first column when empty or unknown)
+/// over the last [`TREND_PERIODS`] reports of the office of `r`'s kind,
+/// this reporting year and the one before; none when the report has no
+/// figures or the reports cannot be read (the service decides).
+async fn trend(ctx: &Ctx, r: &Report, code: &str) -> Option<Trend> {
+    let table = r.figures.as_ref()?;
+    let period = r.period.as_ref()?;
+    let column = table
+        .columns
+        .iter()
+        .find(|c| c.code == code)
+        .or_else(|| table.columns.first())?;
+    let list = |year: i32| async move {
+        let request = ListReportsRequest {
+            office_id: r.office_id.clone(),
+            kind: period.kind,
+            year,
+            page_size: 200,
+            ..Default::default()
+        };
+        match ctx.services().reports().ok()?.list_reports(ctx.call(request)).await {
+            Ok(answer) => Some(answer.into_inner().reports),
+            Err(status) => {
+                tracing::debug!(%status, "trend not shown");
+                None
+            }
+        }
+    };
+    let (this_year, last_year) = tokio::join!(list(period.year), list(period.year - 1));
+    let mut earlier: Vec<Report> = this_year?
+        .into_iter()
+        .chain(last_year.unwrap_or_default())
+        .filter(|x| x.id != r.id && x.period.as_ref().is_some_and(|p| p.from < period.from))
+        .collect();
+    earlier.sort_by(|a, b| {
+        let from = |x: &Report| x.period.as_ref().map(|p| p.from.clone()).unwrap_or_default();
+        from(a).cmp(&from(b))
+    });
+    let earlier = &earlier[earlier.len().saturating_sub(TREND_PERIODS - 1)..];
+    // The list carries no figures: each earlier report is read whole.
+    let read = futures_util::future::join_all(earlier.iter().map(|x| get(ctx, &x.id))).await;
+    let mut values = Vec::new();
+    let mut missing = Vec::new();
+    let label = |x: &Report| x.period.as_ref().map(|p| p.label.clone()).unwrap_or_default();
+    for (x, full) in earlier.iter().zip(read) {
+        match full.ok().and_then(|f| f.figures).and_then(|f| f.total) {
+            Some(total) => {
+                let value = total.values.get(&column.code).copied().unwrap_or(0);
+                values.push((label(x), value, shown(column.money, value)));
+            }
+            None => missing.push(label(x)),
+        }
+    }
+    let own = table
+        .total
+        .as_ref()
+        .and_then(|t| t.values.get(&column.code).copied())
+        .unwrap_or(0);
+    values.push((label(r), own, shown(column.money, own)));
+    let title = format!("{} qua các kỳ", column.label);
+    Some(Trend {
+        chart: chart::bars(&title, &values),
+        columns: table
+            .columns
+            .iter()
+            .map(|c| (c.code.clone(), c.label.clone(), c.code == column.code))
+            .collect(),
+        missing,
+    })
+}
+
+/// A figure as people read it: money `48.000.000 đ`, a count `1.234`.
+fn shown(money: bool, value: i64) -> String {
+    if money {
+        format::money(value)
+    } else {
+        format::number(value)
+    }
+}
+
 /// Which forms the page offers, by the report's status and the person's
 /// roles (the service decides).
 #[derive(Default)]
@@ -448,6 +541,7 @@ struct ReportPage {
     sent: String,
     sections: Vec<SectionView>,
     figures: Option<Figures>,
+    trend: Option<Trend>,
     completeness: Option<CompletenessView>,
     events: Vec<EventLine>,
     actions: Actions,
@@ -470,16 +564,25 @@ fn notice(m: Option<&str>) -> Option<&'static str> {
     }
 }
 
-/// `GET /reports/{id}`.
-pub async fn page(ctx: Ctx, Path(id): Path<String>, Query(query): Query<Done>) -> Result<Response, ConsoleError> {
+#[derive(Deserialize)]
+pub struct PageQuery {
+    m: Option<String>,
+    /// The column whose trend is drawn.
+    #[serde(default)]
+    trend: String,
+}
+
+/// `GET /reports/{id}?trend=…`.
+pub async fn page(ctx: Ctx, Path(id): Path<String>, Query(query): Query<PageQuery>) -> Result<Response, ConsoleError> {
     let me = ctx.me().await?;
-    let page = report_page(&ctx, &me, &id, notice(query.m.as_deref()), Filled::empty()).await?;
+    let mut page = report_page(&ctx, &me, &id, notice(query.m.as_deref()), Filled::empty()).await?;
+    page.trend = trend(&ctx, &page.r, &query.trend).await;
     Ok(Html(page.render()?).into_response())
 }
 
 /// A report by id; a malformed id, or one the person may not read, is not
 /// found.
-async fn get(ctx: &Ctx, id: &str) -> Result<Report, ConsoleError> {
+pub(super) async fn get(ctx: &Ctx, id: &str) -> Result<Report, ConsoleError> {
     ConsoleError::check_id(id)?;
     let request = GetReportRequest {
         report_id: id.to_string(),
@@ -539,6 +642,7 @@ async fn report_page(
         sent: format::timestamp(r.sent_at.as_ref()),
         sections,
         figures: r.figures.as_ref().map(figures),
+        trend: None,
         completeness: completeness(ctx, &r).await,
         events: r
             .events
