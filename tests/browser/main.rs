@@ -7,12 +7,14 @@
 //! part, so `cargo test` runs on a fresh machine; with
 //! `VANPHONG_BROWSER_TESTS=required` (set by `.ci/run`, which installs
 //! both) a missing browser fails them. Screenshots go to
-//! `target/console-screenshots/`.
+//! `target/console-screenshots/`; every page photographed is also checked
+//! by axe-core at both screen sizes (see `axe`).
 
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod axe;
 mod finance;
 #[allow(dead_code)]
 #[path = "../api/helpers.rs"]
@@ -33,10 +35,13 @@ use webdriver::{Driver, Session};
 const SCREENS: [(u32, u32, bool); 2] = [(1366, 768, false), (390, 844, true)];
 
 /// chromedriver and chromium, or `None` when they are not installed and
-/// not required.
+/// not required. With them, axe-core must be there too (see `axe`).
 fn browser() -> Option<(String, String)> {
     match webdriver::installed() {
-        Some(found) => Some(found),
+        Some(found) => {
+            axe::source();
+            Some(found)
+        }
         None if std::env::var("VANPHONG_BROWSER_TESTS").as_deref() == Ok("required") => panic!(
             "VANPHONG_BROWSER_TESTS=required, but chromium and chromedriver are not installed \
              (apt-get install chromium chromium-driver)"
@@ -57,7 +62,8 @@ fn screenshots() -> PathBuf {
     dir
 }
 
-/// Saves what the browser shows, at each screen size, as `<name>-<w>x<h>.png`.
+/// Saves what the browser shows, at each screen size, as
+/// `<name>-<w>x<h>.png`, and checks it with axe-core at each.
 async fn shoot(browser: &Session<'_>, name: &str) {
     let url = browser.url().await;
     for (width, height, mobile) in SCREENS {
@@ -66,6 +72,7 @@ async fn shoot(browser: &Session<'_>, name: &str) {
         let png = browser.screenshot().await;
         assert!(png.starts_with(b"\x89PNG"), "a PNG");
         std::fs::write(screenshots().join(format!("{name}-{width}x{height}.png")), png).expect("write");
+        axe::check(browser, &format!("{name} at {width}×{height}")).await;
     }
     browser.viewport(1366, 768, false).await;
     browser.goto(&url).await;
@@ -209,6 +216,8 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
         .await
         .click()
         .await;
+    // The direction form, with its people picker, is checked as it is.
+    axe::check(&browser, "document-direct").await;
     let specialist = full_name(&app, "hiephoa", Role::Specialist);
     let folded = vanphong_platform::text::fold(&specialist);
     browser.find("#lead-search").await.type_text(&folded).await;

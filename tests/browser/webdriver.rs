@@ -209,6 +209,24 @@ impl<'d> Session<'d> {
             .expect("script");
     }
 
+    /// Runs a script in the page and answers what it returns.
+    pub async fn execute(&self, script: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
+            .await
+            .expect("script")
+    }
+
+    /// Runs a script that answers later, by calling its last argument (a
+    /// promise's result); waits up to 60 s.
+    pub async fn execute_async(&self, script: &str) -> Value {
+        self.call("POST", "/timeouts", Some(json!({"script": 60_000})))
+            .await
+            .expect("script timeout");
+        self.call("POST", "/execute/async", Some(json!({"script": script, "args": []})))
+            .await
+            .expect("async script")
+    }
+
     /// The page as PNG.
     pub async fn screenshot(&self) -> Vec<u8> {
         let b64 = self.call("GET", "/screenshot", None).await.expect("screenshot");
