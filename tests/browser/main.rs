@@ -7,7 +7,8 @@
 //! part, so `cargo test` runs on a fresh machine; with
 //! `VANPHONG_BROWSER_TESTS=required` (set by `.ci/run`, which installs
 //! both) a missing browser fails them. Screenshots go to
-//! `target/console-screenshots/`; every page photographed is also checked
+//! `target/console-screenshots/<backend>/` (`sqlite` or `postgres`, so a
+//! CI run keeps both and shows both ran); every page photographed is also checked
 //! by axe-core at both screen sizes (see `axe`).
 
 // Test code: a failed unwrap is a failed test.
@@ -56,8 +57,15 @@ fn browser() -> Option<(String, String)> {
     }
 }
 
+/// The screenshots' folder of the backend under test.
 fn screenshots() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
+    let backend = match std::env::var("VANPHONG_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => "postgres",
+        _ => "sqlite",
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/console-screenshots")
+        .join(backend);
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     dir
 }
