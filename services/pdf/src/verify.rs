@@ -37,6 +37,9 @@ pub struct SignatureReport {
     pub signer: String,
     /// When the signature says it was made.
     pub signed_at: Option<DateTime<FixedOffset>>,
+    /// Why, as the signature says (`/Reason`): an attachment's signature
+    /// names its document's number and symbol.
+    pub reason: Option<String>,
     /// The signed bytes are as signed.
     pub intact: bool,
     /// The certificate leads to a trust anchor and was valid then.
@@ -138,15 +141,42 @@ fn pdf_time(dict: &str) -> Option<DateTime<FixedOffset>> {
     FixedOffset::east_opt(offset)?.from_local_datetime(&local).single()
 }
 
-fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> SignatureReport {
-    let signed_at = pdf_time(&found.dict);
-    let mut report = SignatureReport {
+/// A text string entry of a dictionary: `<FEFF…>` UTF-16 hex or a
+/// literal `(…)` of plain characters.
+fn text_entry(dict: &str, key: &str) -> Option<String> {
+    let dict = &dict[dict.find("<<")?..];
+    let at = parse::syntax::entry_at(dict, key)?;
+    let rest = dict[at..].trim_start();
+    if let Some(hex) = rest.strip_prefix('<') {
+        let hex: String = hex[..hex.find('>')?].chars().filter(|c| !c.is_whitespace()).collect();
+        let bytes: Vec<u8> = (0..hex.len() / 2)
+            .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+            .collect::<Option<_>>()?;
+        let units: Vec<u16> = bytes
+            .strip_prefix(&[0xFE, 0xFF])?
+            .chunks_exact(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]))
+            .collect();
+        return String::from_utf16(&units).ok();
+    }
+    let inner = rest.strip_prefix('(')?;
+    Some(inner[..inner.find(')')?].to_string())
+}
+
+/// An empty report, filled in as the checks go.
+fn report(signed_at: Option<DateTime<FixedOffset>>, reason: Option<String>) -> SignatureReport {
+    SignatureReport {
         signer: "Người ký không xác định".into(),
         signed_at,
+        reason,
         intact: false,
         trusted: false,
         problems: Vec::new(),
-    };
+    }
+}
+
+fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> SignatureReport {
+    let mut report = report(pdf_time(&found.dict), text_entry(&found.dict, "Reason"));
     let [start, first_len, second_start, second_len] = found.byte_range;
     // The numbers come from the file: an absurd range is refused, never
     // trusted to add up.
@@ -163,7 +193,18 @@ fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> Sig
     if start != 0 {
         report.problems.push("chữ ký không bao phủ phần đầu tệp".into());
     }
-    let Ok(signed_data) = cms::signed_data(&found.contents) else {
+    let mut hasher = Sha256::new();
+    hasher.update(first);
+    hasher.update(second);
+    check_cms(&found.contents, &hasher.finalize(), anchors, report)
+}
+
+/// Checks a CMS signature over content whose SHA-256 is `digest`: the
+/// signer's certificate, the signed attributes' digest and signature, the
+/// chain to a trust anchor at the signing time (`report.signed_at`, or the
+/// signing-time attribute when the report has none).
+fn check_cms(contents: &[u8], digest: &[u8], anchors: &[Certificate], mut report: SignatureReport) -> SignatureReport {
+    let Ok(signed_data) = cms::signed_data(contents) else {
         report.problems.push("không đọc được chữ ký số".into());
         return report;
     };
@@ -171,6 +212,10 @@ fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> Sig
         report.problems.push("chữ ký số không có người ký".into());
         return report;
     };
+    if report.signed_at.is_none() {
+        report.signed_at = cms::signing_time(info);
+    }
+    let signed_at = report.signed_at;
     let certs: Vec<Certificate> = signed_data
         .certificates
         .as_ref()
@@ -190,17 +235,13 @@ fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> Sig
     };
     report.signer = common_name(cert);
 
-    let mut hasher = Sha256::new();
-    hasher.update(first);
-    hasher.update(second);
-    let digest = hasher.finalize();
     let message_digest =
         cms::attribute_value(info, ATTR_MESSAGE_DIGEST).and_then(|v| v.decode_as::<der::asn1::OctetString>().ok());
     let content_type =
         cms::attribute_value(info, ATTR_CONTENT_TYPE).and_then(|v| v.decode_as::<ObjectIdentifier>().ok());
     let attrs_der = info.signed_attrs.as_ref().and_then(|a| a.to_der().ok());
     match (message_digest, attrs_der) {
-        (Some(md), Some(attrs)) if md.as_bytes() == digest.as_slice() && content_type == Some(ID_DATA) => {
+        (Some(md), Some(attrs)) if md.as_bytes() == digest && content_type == Some(ID_DATA) => {
             if verify_signature(cert, info.signature_algorithm.oid, &attrs, info.signature.as_bytes()) {
                 report.intact = true;
             } else {
@@ -219,6 +260,26 @@ fn check_one(pdf: &[u8], found: &FoundSignature, anchors: &[Certificate]) -> Sig
         Err(problem) => report.problems.push(problem),
     }
     report
+}
+
+/// Checks a detached CMS signature (a `.p7s` file shipped beside the file
+/// it signs): the same checks as a PDF's signature, over the whole file.
+pub fn verify_detached(content: &[u8], p7s: &[u8], anchors: &[Certificate]) -> Verification {
+    let report = check_cms(p7s, &Sha256::digest(content), anchors, report(None, None));
+    let reasons: Vec<String> = report
+        .problems
+        .iter()
+        .map(|p| format!("{}: {p}", report.signer))
+        .collect();
+    Verification {
+        verdict: if reasons.is_empty() {
+            Verdict::Valid
+        } else {
+            Verdict::Invalid(reasons.join("; "))
+        },
+        signatures: vec![report],
+        changed_after_signing: false,
+    }
 }
 
 /// Whether the signer identifier names this certificate.

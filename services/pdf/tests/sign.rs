@@ -72,15 +72,17 @@ fn document() -> OfficialDocument {
 }
 
 /// An NSS database trusting the demo root, for pdfsig.
-fn nss_trusting(dir: &Path, ca: &DemoCa) -> Option<PathBuf> {
+/// Each test its own database (`tag`): tests run at once, each with its
+/// own CA.
+fn nss_trusting(dir: &Path, ca: &DemoCa, tag: &str) -> Option<PathBuf> {
     if !have("certutil") {
         return None;
     }
-    let db = dir.join("nss");
+    let db = dir.join(format!("nss-{tag}"));
     let _ = std::fs::remove_dir_all(&db);
     std::fs::create_dir_all(&db).unwrap();
     let pem = ca.root.to_pem(der::pem::LineEnding::LF).unwrap();
-    let root = dir.join("demo-root.pem");
+    let root = dir.join(format!("demo-root-{tag}.pem"));
     std::fs::write(&root, pem).unwrap();
     let db_arg = format!("sql:{}", db.display());
     let st = Command::new("certutil")
@@ -150,7 +152,9 @@ async fn pdfsig_finds_two_valid_signatures_chained_to_the_demo_root() {
     if !have("pdfsig") {
         return;
     }
-    let Some(db) = nss_trusting(&dir, &ca) else { return };
+    let Some(db) = nss_trusting(&dir, &ca, "two") else {
+        return;
+    };
     let out = Command::new("pdfsig")
         .arg("-nssdir")
         .arg(format!("sql:{}", db.display()))
@@ -459,4 +463,250 @@ async fn a_pkcs12_key_as_openssl_exports_it_signs_and_verifies() {
     assert!(wrong.to_string().contains("password"), "{wrong}");
     assert!(vanphong_pdf::sign::pkcs12::read(b"not a p12", "x").is_err());
     assert!(vanphong_pdf::sign::pkcs12::read(&p12[..p12.len() / 2], "mật khẩu").is_err());
+}
+
+/// The issuing body's invisible signature on PDFs other programs wrote
+/// (qpdf through pikepdf: cross-reference streams with PNG predictors,
+/// objects in object streams, a linearized file, a form kept as its own
+/// object with its page's annotations as an indirect array).
+mod foreign {
+    use super::*;
+    use vanphong_pdf::sign::invisible::{self, Invisible};
+    use vanphong_pdf::verify::{Verdict, verify};
+
+    const FIXTURES: [(&str, &[u8]); 3] = [
+        ("foreign-objstm.pdf", include_bytes!("fixtures/foreign-objstm.pdf")),
+        (
+            "foreign-linearized.pdf",
+            include_bytes!("fixtures/foreign-linearized.pdf"),
+        ),
+        ("foreign-form.pdf", include_bytes!("fixtures/foreign-form.pdf")),
+    ];
+
+    async fn sealed(ca: &DemoCa, pdf: &[u8], times: usize) -> Vec<u8> {
+        let office = ca
+            .signer(
+                "Văn phòng Tỉnh ủy",
+                "Tỉnh ủy Bắc Giang",
+                Holder::Office,
+                SystemTime::now() - std::time::Duration::from_secs(3600),
+            )
+            .unwrap();
+        let tz = FixedOffset::east_opt(7 * 3600).unwrap();
+        let mut pdf = pdf.to_vec();
+        for _ in 0..times {
+            pdf = invisible::sign(
+                &pdf,
+                Invisible {
+                    signer: &office,
+                    time: tz.from_utc_datetime(&chrono::Utc::now().naive_utc()),
+                    reason: "Tệp đính kèm văn bản số 15-NQ/TU".into(),
+                    location: "Bắc Giang".into(),
+                },
+            )
+            .await
+            .unwrap();
+        }
+        pdf
+    }
+
+    fn ca() -> DemoCa {
+        DemoCa::new(
+            "Vanphong Demo Root CA",
+            SystemTime::now() - std::time::Duration::from_secs(86400),
+            10,
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn files_of_other_programs_are_signed_and_verify() {
+        let ca = ca();
+        for (name, bytes) in FIXTURES {
+            let signed = sealed(&ca, bytes, 2).await;
+            assert!(signed.starts_with(bytes), "{name}: an incremental update");
+            let result = verify(&signed, std::slice::from_ref(&ca.root));
+            assert_eq!(result.verdict, Verdict::Valid, "{name}: {result:?}");
+            assert_eq!(result.signatures.len(), 2, "{name}");
+            assert!(
+                result.signatures.iter().all(|s| s.signer == "Văn phòng Tỉnh ủy"
+                    && s.reason.as_deref() == Some("Tệp đính kèm văn bản số 15-NQ/TU"))
+            );
+            let mut altered = signed.clone();
+            let at = altered.windows(6).position(|w| w == b"stream").unwrap() + 12;
+            altered[at] ^= 0x01;
+            let result = verify(&altered, std::slice::from_ref(&ca.root));
+            assert!(matches!(result.verdict, Verdict::Invalid(_)), "{name}: {result:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn pdfsig_and_pdftotext_read_the_signed_files() {
+        let ca = ca();
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        if !have("pdfsig") || !have("pdftotext") {
+            return;
+        }
+        let Some(db) = nss_trusting(&dir, &ca, "foreign") else {
+            return;
+        };
+        for (name, bytes) in FIXTURES {
+            let signed = sealed(&ca, bytes, 1).await;
+            let path = dir.join(format!("sealed-{name}"));
+            std::fs::write(&path, &signed).unwrap();
+            let out = Command::new("pdfsig")
+                .arg("-nssdir")
+                .arg(format!("sql:{}", db.display()))
+                .arg(&path)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+            assert_eq!(
+                text.matches("Signature Validation: Signature is Valid.").count(),
+                1,
+                "{name}: {text}"
+            );
+            assert_eq!(
+                text.matches("Certificate Validation: Certificate is Trusted.").count(),
+                1,
+                "{name}: {text}"
+            );
+            assert!(text.contains("Signing Time"), "{name}: {text}");
+            let out = Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+            let pages = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                pages.contains("Phu luc 1") && pages.contains("Trang 2"),
+                "{name}: {pages}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn our_own_issued_document_takes_an_invisible_signature_too() {
+        let ca = ca();
+        let issued = signed_twice(&ca).await;
+        let signed = sealed(&ca, &issued, 1).await;
+        let result = verify(&signed, std::slice::from_ref(&ca.root));
+        assert_eq!(result.verdict, Verdict::Valid, "{result:?}");
+        assert_eq!(result.signatures.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn encrypted_and_broken_files_are_refused_not_signed() {
+        let ca = ca();
+        let office = ca
+            .signer("Văn phòng", "Tỉnh ủy", Holder::Office, SystemTime::now())
+            .unwrap();
+        let mut encrypted = FIXTURES[0].1.to_vec();
+        // The trailer (the cross-reference stream's dictionary) names /Encrypt.
+        let at = encrypted.windows(6).position(|w| w == b"/Info ").unwrap();
+        encrypted.splice(at..at + 6, b"/Encrypt 7 0 R /Info ".iter().copied());
+        let fix = |pdf: &[u8]| pdf.to_vec();
+        for pdf in [
+            fix(&encrypted),
+            fix(b"%PDF-1.7\nno structure"),
+            fix(&FIXTURES[0].1[..500]),
+        ] {
+            let result = invisible::sign(
+                &pdf,
+                Invisible {
+                    signer: &office,
+                    time: chrono::Utc::now().fixed_offset(),
+                    reason: "x".into(),
+                    location: "y".into(),
+                },
+            )
+            .await;
+            assert!(result.is_err());
+        }
+    }
+}
+
+/// Files that are not PDFs carry the body's signature beside them, as a
+/// detached CMS (`.p7s`), checked by our verifier and by OpenSSL.
+mod detached {
+    use super::*;
+    use vanphong_pdf::sign::cms::sign_detached;
+    use vanphong_pdf::verify::{Verdict, verify_detached};
+
+    #[tokio::test]
+    async fn a_detached_signature_verifies_and_catches_a_change() {
+        let ca = DemoCa::new(
+            "Vanphong Demo Root CA",
+            SystemTime::now() - std::time::Duration::from_secs(86400),
+            10,
+        )
+        .unwrap();
+        let office = ca
+            .signer(
+                "Văn phòng Tỉnh ủy",
+                "Tỉnh ủy Bắc Giang",
+                Holder::Office,
+                SystemTime::now() - std::time::Duration::from_secs(60),
+            )
+            .unwrap();
+        let tz = FixedOffset::east_opt(7 * 3600).unwrap();
+        let time = tz.from_utc_datetime(&chrono::Utc::now().naive_utc());
+        let content = b"PK\x03\x04 a spreadsheet of the appendix".to_vec();
+        let p7s = sign_detached(&content, &office, time).await.unwrap();
+        let result = verify_detached(&content, &p7s, std::slice::from_ref(&ca.root));
+        assert_eq!(result.verdict, Verdict::Valid, "{result:?}");
+        let report = &result.signatures[0];
+        assert_eq!(report.signer, "Văn phòng Tỉnh ủy");
+        assert_eq!(report.signed_at.map(|t| t.timestamp()), Some(time.timestamp()));
+        assert_eq!(report.signed_at.map(|t| t.offset().local_minus_utc()), Some(7 * 3600));
+
+        let mut changed = content.clone();
+        changed[5] ^= 1;
+        let result = verify_detached(&changed, &p7s, std::slice::from_ref(&ca.root));
+        assert!(
+            matches!(result.verdict, Verdict::Invalid(ref r) if r.contains("thay đổi")),
+            "{result:?}"
+        );
+        let other = DemoCa::new(
+            "Another Root",
+            SystemTime::now() - std::time::Duration::from_secs(86400),
+            10,
+        )
+        .unwrap();
+        let result = verify_detached(&content, &p7s, std::slice::from_ref(&other.root));
+        assert!(
+            matches!(result.verdict, Verdict::Invalid(ref r) if r.contains("tin cậy")),
+            "{result:?}"
+        );
+        assert!(matches!(
+            verify_detached(&content, b"junk", &[]).verdict,
+            Verdict::Invalid(_)
+        ));
+
+        // OpenSSL reads it as a valid detached signature under the root.
+        if Command::new("openssl").arg("version").output().is_err() {
+            assert!(!required(), "openssl is required (VANPHONG_PDF_TOOLS=required)");
+            return;
+        }
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+        let (file, sig, root) = (
+            dir.join("appendix.xlsx"),
+            dir.join("appendix.xlsx.p7s"),
+            dir.join("detached-root.pem"),
+        );
+        std::fs::write(&file, &content).unwrap();
+        std::fs::write(&sig, &p7s).unwrap();
+        std::fs::write(&root, ca.root.to_pem(der::pem::LineEnding::LF).unwrap()).unwrap();
+        let out = Command::new("openssl")
+            .args(["cms", "-verify", "-binary", "-inform", "DER", "-purpose", "any", "-in"])
+            .arg(&sig)
+            .arg("-content")
+            .arg(&file)
+            .arg("-CAfile")
+            .arg(&root)
+            .args(["-out", "/dev/null"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.success() && text.contains("Verification successful"),
+            "{text}"
+        );
+    }
 }

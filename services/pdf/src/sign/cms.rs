@@ -16,6 +16,8 @@ use sha2::{Digest, Sha256};
 use x509_cert::attr::{Attribute, AttributeValue};
 use x509_cert::spki::AlgorithmIdentifierOwned;
 
+use chrono::{DateTime, FixedOffset};
+
 use super::{Algorithm, Signer};
 
 use crate::Error;
@@ -62,6 +64,26 @@ fn attribute(oid: ObjectIdentifier, value: AttributeValue) -> Result<Attribute, 
 /// Signs the digest of the document's signed byte ranges and returns the
 /// DER of the CMS ContentInfo to place in `/Contents`.
 pub async fn sign_digest(digest: &[u8], signer: &dyn Signer) -> Result<Vec<u8>, Error> {
+    sign_with(digest, signer, None).await
+}
+
+/// A detached signature of a whole file (a `.p7s` beside it): as a PDF's,
+/// with the signing time as a signed attribute since there is no
+/// signature dictionary to hold it.
+pub async fn sign_detached(content: &[u8], signer: &dyn Signer, time: DateTime<FixedOffset>) -> Result<Vec<u8>, Error> {
+    sign_with(&Sha256::digest(content), signer, Some(time)).await
+}
+
+/// The signing-time attribute, in Vietnam's time zone.
+pub fn signing_time(info: &cms::signed_data::SignerInfo) -> Option<DateTime<FixedOffset>> {
+    let value = attribute_value(info, ATTR_SIGNING_TIME)?;
+    let time = value.decode_as::<x509_cert::time::Time>().ok()?;
+    let seconds = i64::try_from(time.to_unix_duration().as_secs()).ok()?;
+    let zone = FixedOffset::east_opt(7 * 3600)?;
+    Some(DateTime::from_timestamp(seconds, 0)?.with_timezone(&zone))
+}
+
+async fn sign_with(digest: &[u8], signer: &dyn Signer, time: Option<DateTime<FixedOffset>>) -> Result<Vec<u8>, Error> {
     let chain = signer.chain();
     let cert = chain.first().ok_or_else(|| Error::Key("no certificate".into()))?;
     let cert_hash = Sha256::digest(cert.to_der()?);
@@ -70,14 +92,20 @@ pub async fn sign_digest(digest: &[u8], signer: &dyn Signer) -> Result<Vec<u8>, 
             cert_hash: OctetString::new(cert_hash.to_vec())?,
         }],
     };
-    let signed_attrs = SetOfVec::try_from(vec![
+    let mut attributes = vec![
         attribute(ATTR_CONTENT_TYPE, Any::encode_from(&ID_DATA)?)?,
         attribute(
             ATTR_MESSAGE_DIGEST,
             Any::encode_from(&OctetString::new(digest.to_vec())?)?,
         )?,
         attribute(ATTR_SIGNING_CERTIFICATE_V2, Any::encode_from(&signing_certificate)?)?,
-    ])?;
+    ];
+    if let Some(time) = time {
+        let seconds = u64::try_from(time.timestamp()).map_err(|_| Error::Key("a signing time before 1970".into()))?;
+        let time = x509_cert::time::Time::try_from(std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds))?;
+        attributes.push(attribute(ATTR_SIGNING_TIME, Any::encode_from(&time)?)?);
+    }
+    let signed_attrs = SetOfVec::try_from(attributes)?;
     // The signature covers the attributes encoded as a SET OF.
     let to_sign = signed_attrs.to_der()?;
     let signature = signer.sign(&to_sign).await?;

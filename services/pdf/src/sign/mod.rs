@@ -10,9 +10,11 @@
 pub mod ca;
 pub mod cms;
 pub mod image;
+pub mod invisible;
 pub mod keys;
 pub mod pades;
 pub mod pkcs12;
+pub(crate) mod revision;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -5,24 +5,18 @@
 
 use chrono::{DateTime, FixedOffset};
 use pdf_writer::{Chunk, Content, Finish, Rect, Ref};
-use sha2::{Digest, Sha256};
 
 use std::sync::Arc;
 
 use pdf_writer::Name;
 
+use super::Signer;
 use super::image::MarkImage;
-use super::{Signer, cms, common_name};
+use super::revision::{Object, append_signed, signature_dictionary};
 use crate::Error;
 use crate::font::{Style, typeface};
 use crate::parse::{self, Trailer};
 use crate::writer::{FontSubsets, compress};
-
-/// Room reserved for the CMS signature, in bytes: a chain of three RSA
-/// 4096 certificates fits with margin.
-const SIGNATURE_ROOM: usize = 16 * 1024;
-/// The byte range as first written, rewritten in place at the same length.
-const BYTE_RANGE_PLACEHOLDER: &str = "[0 0000000000 0000000000 0000000000]";
 
 /// What the signature shows on the page.
 #[derive(Clone, Debug)]
@@ -69,28 +63,7 @@ pub struct Signing<'a> {
     pub mark: Mark,
 }
 
-/// A PDF date: D:YYYYMMDDHHmmSS+07'00'.
-pub fn pdf_date(time: &DateTime<FixedOffset>) -> String {
-    let offset = time.offset().local_minus_utc();
-    let sign = if offset < 0 { '-' } else { '+' };
-    let offset = offset.abs();
-    format!(
-        "D:{}{sign}{:02}'{:02}'",
-        time.format("%Y%m%d%H%M%S"),
-        offset / 3600,
-        (offset % 3600) / 60
-    )
-}
-
-/// A PDF text string in UTF-16BE, written as hex.
-fn text_string(text: &str) -> String {
-    let mut hex = String::from("<FEFF");
-    for unit in text.encode_utf16() {
-        hex.push_str(&format!("{unit:04X}"));
-    }
-    hex.push('>');
-    hex
-}
+pub use super::revision::pdf_date;
 
 /// The `[x1 y1 x2 y2]` of a dictionary's `/Rect`.
 fn rect_of(dict: &str) -> Result<[f32; 4], Error> {
@@ -114,12 +87,7 @@ fn rect_of(dict: &str) -> Result<[f32; 4], Error> {
 
 /// The field's object number and dictionary, found through the form's
 /// `/Fields` by its name.
-fn find_field(
-    pdf: &[u8],
-    offsets: &std::collections::BTreeMap<u64, u64>,
-    catalog: &str,
-    name: &str,
-) -> Result<(u64, String), Error> {
+fn find_field(pdf: &[u8], offsets: &parse::Locations, catalog: &str, name: &str) -> Result<(u64, String), Error> {
     let at = catalog.find("/Fields").ok_or_else(|| Error::NoField(name.into()))?;
     let open = catalog[at..]
         .find('[')
@@ -129,14 +97,10 @@ fn find_field(
         .find(']')
         .map(|i| open + i)
         .ok_or_else(|| Error::NoField(name.into()))?;
-    let words: Vec<&str> = catalog[open..close].split_whitespace().collect();
-    for reference in words.chunks(3) {
-        let Some(number) = reference.first().and_then(|n| n.parse::<u64>().ok()) else {
-            continue;
-        };
-        let dict = parse::object_dict(pdf, offsets, number)?;
+    for reference in parse::syntax::references_in(&catalog[open..close]) {
+        let dict = parse::object_dict(pdf, offsets, reference.number)?;
         if dict.contains(&format!("/T ({name})")) {
-            return Ok((number, dict));
+            return Ok((reference.number, dict));
         }
     }
     Err(Error::NoField(name.into()))
@@ -284,12 +248,6 @@ fn write_image(chunk: &mut Chunk, image: &MarkImage, alloc: &mut impl FnMut() ->
     Ok(id)
 }
 
-/// One object of the new revision, as bytes.
-struct Object {
-    number: u64,
-    bytes: Vec<u8>,
-}
-
 /// The objects a chunk holds, split at their `N 0 obj` headers.
 fn split_chunk(chunk: &Chunk) -> Vec<Object> {
     let bytes = chunk.as_bytes();
@@ -313,7 +271,10 @@ fn split_chunk(chunk: &Chunk) -> Vec<Object> {
         .map(|(i, (at, number))| {
             let end = starts.get(i + 1).map(|(next, _)| *next).unwrap_or(bytes.len());
             Object {
-                number: *number,
+                reference: parse::Reference {
+                    number: *number,
+                    generation: 0,
+                },
                 bytes: bytes[*at..end].to_vec(),
             }
         })
@@ -325,7 +286,7 @@ pub async fn sign(pdf: &[u8], signing: Signing<'_>) -> Result<Vec<u8>, Error> {
     let trailer = Trailer::read(pdf)?;
     let offsets = parse::object_offsets(pdf)?;
     let root = trailer.root()?;
-    let catalog = parse::object_dict(pdf, &offsets, root)?;
+    let catalog = parse::object_dict(pdf, &offsets, root.number)?;
     let (field_number, field) = find_field(pdf, &offsets, &catalog, signing.field)?;
     if field.contains("/V ") {
         return Err(Error::AlreadySigned(signing.field.into()));
@@ -366,24 +327,9 @@ pub async fn sign(pdf: &[u8], signing: Signing<'_>) -> Result<Vec<u8>, Error> {
     fonts.write(&mut chunk, &font_ids, &mut alloc)?;
     let size = next as u64;
 
-    // The signature dictionary, its byte range and contents written as
-    // placeholders of their final length.
-    let cert = signing
-        .signer
-        .chain()
-        .first()
-        .ok_or_else(|| Error::Key("no certificate".into()))?;
-    let contents_placeholder = "0".repeat(SIGNATURE_ROOM * 2);
-    let sig_dict = format!(
-        "{} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange {BYTE_RANGE_PLACEHOLDER} /Contents <{contents_placeholder}> /M ({}) /Name {} /Reason {} /Location {} >>\nendobj\n",
-        sig_id.get(),
-        pdf_date(&signing.time),
-        text_string(&common_name(cert)),
-        text_string(&signing.reason),
-        text_string(&signing.location),
-    );
+    let sig_dict = signature_dictionary(signing.signer, &signing.time, &signing.reason, &signing.location)?;
     let widget = format!(
-        "{field_number} 0 obj\n{} /V {} 0 R /AP << /N {} 0 R >> >>\nendobj\n",
+        "{} /V {} 0 R /AP << /N {} 0 R >> >>",
         field.trim_end().trim_end_matches(">>").trim_end(),
         sig_id.get(),
         ap_id.get()
@@ -393,92 +339,19 @@ pub async fn sign(pdf: &[u8], signing: Signing<'_>) -> Result<Vec<u8>, Error> {
     } else {
         catalog.replacen("/AcroForm <<", "/AcroForm << /SigFlags 3", 1)
     };
-    let catalog_object = format!("{root} 0 obj\n{catalog}\nendobj\n");
-
     let mut objects = vec![
-        Object {
-            number: sig_id.get() as u64,
-            bytes: sig_dict.into_bytes(),
-        },
-        Object {
-            number: field_number,
-            bytes: widget.into_bytes(),
-        },
-        Object {
-            number: root,
-            bytes: catalog_object.into_bytes(),
-        },
+        Object::fresh(sig_id.get() as u64, &sig_dict),
+        Object::new(
+            parse::Reference {
+                number: field_number,
+                generation: parse::xref::generation(&offsets, field_number),
+            },
+            &widget,
+        ),
+        Object::new(root, &catalog),
     ];
     objects.extend(split_chunk(&chunk));
-
-    let mut out = pdf.to_vec();
-    if !out.ends_with(b"\n") {
-        out.push(b'\n');
-    }
-    let mut entries: Vec<(u64, usize)> = Vec::with_capacity(objects.len());
-    for object in &objects {
-        entries.push((object.number, out.len()));
-        out.extend_from_slice(&object.bytes);
-        if !object.bytes.ends_with(b"\n") {
-            out.push(b'\n');
-        }
-    }
-    entries.sort();
-    let xref_at = out.len();
-    out.extend_from_slice(b"xref\n");
-    let mut i = 0;
-    while i < entries.len() {
-        let mut j = i;
-        while j + 1 < entries.len() && entries[j + 1].0 == entries[j].0 + 1 {
-            j += 1;
-        }
-        out.extend_from_slice(format!("{} {}\n", entries[i].0, j - i + 1).as_bytes());
-        for (_, offset) in &entries[i..=j] {
-            out.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
-        }
-        i = j + 1;
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {size} /Root {root} 0 R{} /Prev {} >>\nstartxref\n{xref_at}\n%%EOF\n",
-            trailer.carried_entries(),
-            trailer.startxref
-        )
-        .as_bytes(),
-    );
-
-    // Fill in the byte range, then sign what it covers.
-    let sig_entry = entries
-        .iter()
-        .find(|(n, _)| *n == sig_id.get() as u64)
-        .map(|(_, at)| *at)
-        .ok_or_else(|| Error::Write("signature object".into()))?;
-    let find_after = |needle: &[u8]| {
-        out[sig_entry..]
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|p| sig_entry + p)
-    };
-    let range_at = find_after(BYTE_RANGE_PLACEHOLDER.as_bytes()).ok_or_else(|| Error::Write("byte range".into()))?;
-    let contents_at = find_after(b"/Contents <").ok_or_else(|| Error::Write("contents".into()))? + "/Contents ".len();
-    let contents_end = contents_at + SIGNATURE_ROOM * 2 + 2;
-    let range = format!("[0 {contents_at} {contents_end} {}", out.len() - contents_end);
-    let padded = format!("{range:<width$}]", width = BYTE_RANGE_PLACEHOLDER.len() - 1);
-    out[range_at..range_at + padded.len()].copy_from_slice(padded.as_bytes());
-
-    let mut hasher = Sha256::new();
-    hasher.update(&out[..contents_at]);
-    hasher.update(&out[contents_end..]);
-    let digest = hasher.finalize();
-    let signature = cms::sign_digest(&digest, signing.signer).await?;
-    if signature.len() > SIGNATURE_ROOM {
-        return Err(Error::Key(
-            "the signature is larger than the room reserved for it".into(),
-        ));
-    }
-    let hex: String = signature.iter().map(|b| format!("{b:02X}")).collect();
-    out[contents_at + 1..contents_at + 1 + hex.len()].copy_from_slice(hex.as_bytes());
-    Ok(out)
+    append_signed(pdf, &trailer, size, objects, sig_id.get() as u64, signing.signer).await
 }
 
 /// Who issues a document: the person who signs it and the body whose
@@ -539,10 +412,5 @@ mod tests {
         let tz = FixedOffset::east_opt(7 * 3600).unwrap();
         let t = tz.with_ymd_and_hms(2026, 3, 5, 9, 12, 30).unwrap();
         assert_eq!(pdf_date(&t), "D:20260305091230+07'00'");
-    }
-
-    #[test]
-    fn text_strings_are_utf16_with_a_byte_order_mark() {
-        assert_eq!(text_string("Ký"), "<FEFF004B00FD>");
     }
 }
