@@ -66,7 +66,7 @@ async fn directive(app: &TestApp) -> (Document, Vec<Vec<u8>>) {
     (numbered, vec![pdf, binary])
 }
 
-async fn export(app: &TestApp, token: &str, id: &str) -> EdxmlPackage {
+pub(crate) async fn export(app: &TestApp, token: &str, id: &str) -> EdxmlPackage {
     edxml(app)
         .export_edxml(authed(ExportEdxmlRequest { document_id: id.into() }, token))
         .await
@@ -74,7 +74,12 @@ async fn export(app: &TestApp, token: &str, id: &str) -> EdxmlPackage {
         .into_inner()
 }
 
-async fn import(app: &TestApp, token: &str, request_id: &str, package: &[u8]) -> Result<Document, tonic::Status> {
+pub(crate) async fn import(
+    app: &TestApp,
+    token: &str,
+    request_id: &str,
+    package: &[u8],
+) -> Result<Document, tonic::Status> {
     edxml(app)
         .import_edxml(authed(
             ImportEdxmlRequest {

@@ -22,13 +22,13 @@ use crate::helpers::{TestApp, authed, spawn_app_with, text_of, violated_fields};
 const PASSPHRASE: &str = "mật khẩu kho khóa thử nghiệm";
 
 /// A CA the deployment trusts, and the file that says so.
-struct Pki {
-    ca: DemoCa,
+pub(crate) struct Pki {
+    pub(crate) ca: DemoCa,
     _anchors: tempfile::NamedTempFile,
     anchors_path: std::path::PathBuf,
 }
 
-fn pki() -> Pki {
+pub(crate) fn pki() -> Pki {
     let ca = DemoCa::new(
         "Vanphong Test Root CA",
         SystemTime::from(crate::helpers::start_time()) - Duration::from_secs(86_400 * 400),
@@ -47,7 +47,7 @@ fn pki() -> Pki {
 
 /// The suite, trusting the CA and opening its key folder with the test's
 /// passphrase.
-async fn spawn(pki: &Pki) -> TestApp {
+pub(crate) async fn spawn(pki: &Pki) -> TestApp {
     let anchors = pki.anchors_path.clone();
     spawn_app_with(move |o| {
         o.trust_anchors_file = Some(anchors);
@@ -57,7 +57,7 @@ async fn spawn(pki: &Pki) -> TestApp {
 }
 
 /// Gives the office a seal key and its leader a signing key.
-async fn enrol(app: &TestApp, pki: &Pki, slug: &str) {
+pub(crate) async fn enrol(app: &TestApp, pki: &Pki, slug: &str) {
     let store = KeyStore::new(app.settings.document_keys_dir.clone(), Some(PASSPHRASE.into()));
     let office = app.demo.office(slug).expect("office");
     let from = SystemTime::from(crate::helpers::start_time()) - Duration::from_secs(86_400 * 30);
@@ -84,12 +84,12 @@ async fn enrol(app: &TestApp, pki: &Pki, slug: &str) {
     pki.ca.enrol(&store, &person, from, 1_000).expect("leader key");
 }
 
-fn with_body(mut request: CreateDraftRequest, body: &str) -> CreateDraftRequest {
+pub(crate) fn with_body(mut request: CreateDraftRequest, body: &str) -> CreateDraftRequest {
     request.body = body.into();
     request
 }
 
-async fn attachments(app: &TestApp, token: &str, document_id: &str) -> Vec<Attachment> {
+pub(crate) async fn attachments(app: &TestApp, token: &str, document_id: &str) -> Vec<Attachment> {
     files(app)
         .list_attachments(authed(
             ListAttachmentsRequest {
@@ -113,7 +113,7 @@ async fn issued_pdf(app: &TestApp, token: &str, document_id: &str) -> (Attachmen
     download(app, token, document_id, &issued.id).await.expect("downloaded")
 }
 
-const BODY: &str = "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;\r\n\r\nBan Thường vụ Tỉnh ủy quyết nghị đẩy mạnh chuyển đổi số trong các cơ quan đảng.";
+pub(crate) const BODY: &str = "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;\r\n\r\nBan Thường vụ Tỉnh ủy quyết nghị đẩy mạnh chuyển đổi số trong các cơ quan đảng.";
 
 #[tokio::test]
 async fn a_numbered_document_is_issued_signed_by_its_signer_and_sealed_by_its_office() {

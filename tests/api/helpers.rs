@@ -527,3 +527,18 @@ pub fn text_of(pdf: &[u8]) -> Option<String> {
         }
     }
 }
+
+/// What poppler's pdfsig says of the PDF's signatures (without a trust
+/// store: it checks each signature's integrity), if the tool is here.
+pub fn pdfsig_of(pdf: &[u8]) -> Option<String> {
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), pdf).expect("write");
+    match std::process::Command::new("pdfsig").arg(file.path()).output() {
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Err(_) => {
+            assert!(!pdf_tools_required(), "pdfsig is required but not installed");
+            eprintln!("PDF TOOL TESTS NOT RUN: pdfsig is not installed");
+            None
+        }
+    }
+}

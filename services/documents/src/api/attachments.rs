@@ -35,7 +35,7 @@ use super::flow::event;
 use crate::blob::{BlobStore, hex, sha256_hex};
 use crate::domain::document::Document;
 use crate::domain::kinds::{Direction, Status as DocStatus};
-use crate::domain::signature::{SignatureCheck, SignatureVerdict, is_pdf};
+use crate::domain::signature::{DETACHED_SUFFIX, SignatureCheck, SignatureVerdict, is_pdf, signed_by_detached};
 use crate::store;
 use crate::store::attachments::Attachment;
 use vanphong_pdf::verify::TrustAnchors;
@@ -136,6 +136,7 @@ fn signature_to_wire(check: &SignatureCheck, at: chrono::DateTime<chrono::Utc>) 
                 signed_at: s.signed_at.clone(),
                 intact: s.intact,
                 trusted: s.trusted,
+                reason: s.reason.clone(),
             })
             .collect(),
         checked_at: Some(to_timestamp(at)),
@@ -152,6 +153,76 @@ pub(crate) async fn check_signatures(content: Bytes, anchors: Arc<TrustAnchors>)
         .await
         .ok()
         .flatten()
+}
+
+/// A detached signature (`X.p7s`) and the file it signs (`X`), whichever
+/// of the two arrives second: the check of the new file (stored under
+/// `key` as `name`), and the file already on the document with the same
+/// check. Files without a companion keep `own`.
+pub(crate) async fn pair_detached(
+    shared: &Shared,
+    blobs: &BlobStore,
+    document: Uuid,
+    name: &str,
+    key: &str,
+    own: Option<SignatureCheck>,
+) -> Result<(Option<SignatureCheck>, Option<(Uuid, SignatureCheck)>), Error> {
+    let signs = signed_by_detached(name).map(str::to_string);
+    // A PDF carries its own signatures; only other files take a .p7s.
+    if signs.is_none() && own.is_some() {
+        return Ok((own, None));
+    }
+    let wanted = signs.clone().unwrap_or_else(|| format!("{name}{DETACHED_SUFFIX}"));
+    let mut tx = shared.ctx.db.begin_read().await?;
+    let companion = store::attachments::of_document(&mut tx, document)
+        .await?
+        .into_iter()
+        .rev()
+        .find(|a| a.file_name == wanted);
+    tx.commit().await?;
+    let Some(companion) = companion else {
+        return Ok((own, None));
+    };
+    let (theirs, mine) = (blobs.read(&companion.blob_key).await?, blobs.read(key).await?);
+    let (content, p7s) = if signs.is_some() {
+        (theirs, mine)
+    } else {
+        (mine, theirs)
+    };
+    if signs.is_some() && is_pdf(&content) {
+        return Ok((own, None));
+    }
+    let anchors = shared.anchors.clone();
+    let check = tokio::task::spawn_blocking(move || SignatureCheck::detached(&content, &p7s, &anchors))
+        .await
+        .map_err(|e| Error::Unavailable(format!("Không kiểm tra được chữ ký số: {e}")))?;
+    Ok((Some(check.clone()), Some((companion.id, check))))
+}
+
+/// The checks of a package's files: PDFs by their own signatures, other
+/// files by the detached signature (`X.p7s`) shipped beside them, which
+/// carries the same verdict.
+pub(crate) async fn check_files(files: &[(String, Bytes)], anchors: Arc<TrustAnchors>) -> Vec<Option<SignatureCheck>> {
+    let mut checks = Vec::with_capacity(files.len());
+    for (_, content) in files {
+        checks.push(check_signatures(content.clone(), anchors.clone()).await);
+    }
+    for (i, (name, p7s)) in files.iter().enumerate() {
+        let Some(signs) = signed_by_detached(name) else {
+            continue;
+        };
+        let Some(target) = files.iter().position(|(n, c)| n == signs && !is_pdf(c)) else {
+            continue;
+        };
+        let (content, p7s, anchors) = (files[target].1.clone(), p7s.clone(), anchors.clone());
+        let Ok(check) = tokio::task::spawn_blocking(move || SignatureCheck::detached(&content, &p7s, &anchors)).await
+        else {
+            continue;
+        };
+        checks[target] = Some(check.clone());
+        checks[i] = Some(check);
+    }
+    checks
 }
 
 /// The history line that flags a file whose signatures do not hold.
@@ -292,7 +363,19 @@ impl AttachmentApi {
         key: String,
         signature: Option<SignatureCheck>,
     ) -> Result<wire::Attachment, Error> {
-        let result = self.record_row(caller, declared, &key, signature).await;
+        let paired = pair_detached(
+            &self.shared,
+            &self.blobs,
+            declared.document_id,
+            &declared.file_name,
+            &key,
+            signature,
+        )
+        .await;
+        let result = match paired {
+            Ok((signature, companion)) => self.record_row(caller, declared, &key, signature, companion).await,
+            Err(e) => Err(e),
+        };
         match &result {
             Ok((_, true)) => {}
             Ok((_, false)) | Err(_) => self.blobs.forget(&key).await,
@@ -307,6 +390,7 @@ impl AttachmentApi {
         declared: &Declared,
         key: &str,
         signature: Option<SignatureCheck>,
+        companion: Option<(Uuid, SignatureCheck)>,
     ) -> Result<(wire::Attachment, bool), Error> {
         let s = &self.shared;
         let now = s.ctx.clock.now();
@@ -342,6 +426,9 @@ impl AttachmentApi {
             issued: false,
         };
         store::attachments::insert(&mut tx, &attachment).await?;
+        if let Some((id, check)) = &companion {
+            store::attachments::set_signature(&mut tx, *id, check).await?;
+        }
         store::people::add_event(
             &mut tx,
             document.id,

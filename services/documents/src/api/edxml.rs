@@ -21,7 +21,7 @@ use vanphong_platform::{Error, ids};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::edxml_service_server::EdxmlService;
 
-use super::attachments::{check_content_type, check_file_name, check_signatures, signature_event};
+use super::attachments::{check_content_type, check_file_name, check_files, signature_event};
 use super::flow::{change, event};
 use super::{Shared, notifications};
 use crate::blob::{BlobStore, sha256_hex};
@@ -305,11 +305,15 @@ impl EdxmlApi {
 
         // The files go to the blob store first; if anything below fails
         // they are forgotten again.
+        let contents: Vec<(String, Bytes)> = package
+            .files
+            .iter()
+            .map(|f| (f.name.trim().to_string(), Bytes::from(f.content.clone())))
+            .collect();
+        let checks = check_files(&contents, self.shared.anchors.clone()).await;
         let mut stored: Vec<StoredFile> = Vec::new();
-        for file in &package.files {
+        for ((file, (_, content)), signature) in package.files.iter().zip(contents).zip(checks) {
             let key = BlobStore::new_key();
-            let content = Bytes::from(file.content.clone());
-            let signature = check_signatures(content.clone(), self.shared.anchors.clone()).await;
             if let Err(e) = self.blobs.put(&key, content).await {
                 self.forget(&stored).await;
                 return Err(e);

@@ -51,7 +51,7 @@ pub fn passphrase(settings: &Settings) -> Option<String> {
 }
 
 /// Vietnam's time zone, in which signing times are shown.
-fn vietnam(time: DateTime<Utc>) -> DateTime<FixedOffset> {
+pub(crate) fn vietnam(time: DateTime<Utc>) -> DateTime<FixedOffset> {
     let zone = FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| Utc.fix());
     time.with_timezone(&zone)
 }
@@ -247,6 +247,15 @@ pub(crate) async fn issue(shared: &Shared, caller: &Caller, document: &Document)
         .acquire()
         .await
         .map_err(|_| Error::Unavailable("Dịch vụ đang dừng".into()))?;
+    let issued = issue_pdf(shared, caller, document).await;
+    // The attachments are signed by the body whether or not the document's
+    // own PDF could be made (docs/domain.md §2.7).
+    let sealed = super::sealing::seal_attachments(shared, caller, document).await;
+    issued.and(sealed)
+}
+
+/// The document's own signed PDF, made and kept unless it exists.
+async fn issue_pdf(shared: &Shared, caller: &Caller, document: &Document) -> Result<(), Error> {
     let Some(sheet) = sheet(shared, document).await? else {
         return Ok(());
     };

@@ -13,6 +13,7 @@ pub use issuing::passphrase as signing_keys_passphrase;
 mod outgoing;
 mod queries;
 mod registers;
+mod sealing;
 mod terms;
 
 use std::collections::HashMap;

@@ -42,6 +42,10 @@ pub struct SignerCheck {
     pub signed_at: String,
     pub intact: bool,
     pub trusted: bool,
+    /// Why, as the signature says; empty when it gives none (and in
+    /// checks stored before reasons were kept).
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// The outcome of checking one file.
@@ -65,19 +69,53 @@ pub fn is_pdf(content: &[u8]) -> bool {
     content.starts_with(b"%PDF-")
 }
 
+/// The suffix of a detached signature shipped beside the file it signs.
+pub const DETACHED_SUFFIX: &str = ".p7s";
+
+/// The MIME type of a detached signature (RFC 5751).
+pub const DETACHED_TYPE: &str = "application/pkcs7-signature";
+
+/// The name of the file a detached signature signs ("bang.xlsx.p7s" signs
+/// "bang.xlsx"); `None` for any other name.
+pub fn signed_by_detached(name: &str) -> Option<&str> {
+    let stem = name.strip_suffix(DETACHED_SUFFIX)?;
+    (!stem.is_empty()).then_some(stem)
+}
+
+/// The reason the issuing body's signature on an attachment gives: the
+/// document's number and symbol (docs/domain.md §2.7).
+pub fn attachment_reason(number_symbol: &str) -> String {
+    format!("Tệp đính kèm văn bản số {number_symbol}")
+}
+
 impl SignatureCheck {
     /// Checks a PDF's signatures; `None` for any other file.
     pub fn of(content: &[u8], anchors: &TrustAnchors) -> Option<SignatureCheck> {
         if !is_pdf(content) {
             return None;
         }
-        let result = verify::verify(content, anchors.certificates());
+        Some(Self::from(verify::verify(content, anchors.certificates())))
+    }
+
+    /// Checks a detached signature (`.p7s`) of `content`.
+    pub fn detached(content: &[u8], p7s: &[u8], anchors: &TrustAnchors) -> SignatureCheck {
+        Self::from(verify::verify_detached(content, p7s, anchors.certificates()))
+    }
+
+    /// Whether the issuing body's signature naming `number_symbol` is on
+    /// the file.
+    pub fn sealed_for(&self, number_symbol: &str) -> bool {
+        let reason = attachment_reason(number_symbol);
+        self.signers.iter().any(|s| s.reason == reason)
+    }
+
+    fn from(result: verify::Verification) -> SignatureCheck {
         let (verdict, reason) = match result.verdict {
             Verdict::Valid => (SignatureVerdict::Valid, String::new()),
             Verdict::Invalid(reason) => (SignatureVerdict::Invalid, reason),
             Verdict::Unsigned => (SignatureVerdict::Unsigned, String::new()),
         };
-        Some(SignatureCheck {
+        SignatureCheck {
             verdict,
             reason,
             signers: result
@@ -88,9 +126,10 @@ impl SignatureCheck {
                     signed_at: s.signed_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
                     intact: s.intact,
                     trusted: s.trusted,
+                    reason: s.reason.unwrap_or_default(),
                 })
                 .collect(),
-        })
+        }
     }
 
     pub fn detail(&self) -> Detail {

@@ -168,6 +168,42 @@ pub async fn get(tx: &mut Tx, document: Uuid, attachment: Uuid) -> Result<Option
     Ok(row.map(Row::into_attachment).transpose()?)
 }
 
+/// Records what a file's signatures came to (a detached signature that
+/// arrived after the file it signs).
+pub async fn set_signature(tx: &mut Tx, id: Uuid, check: &SignatureCheck) -> Result<(), StoreError> {
+    tx.execute(
+        query("UPDATE attachments SET signature_verdict = $1, signature_detail = $2 WHERE id = $3")
+            .bind(check.verdict.code())
+            .bind(serde_json::to_string(&check.detail()).ok())
+            .bind(id),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Replaces an attachment's content by the issuing body's signed version
+/// of it: the new blob, its length, hash and signature check.
+pub async fn replace_content(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
+    tx.execute(
+        query(
+            "UPDATE attachments SET blob_key = $1, size = $2, sha256 = $3, signature_verdict = $4, \
+             signature_detail = $5 WHERE id = $6",
+        )
+        .bind(&a.blob_key)
+        .bind(a.size)
+        .bind(&a.sha256)
+        .bind(a.signature.as_ref().map(|c| c.verdict.code()))
+        .bind(
+            a.signature
+                .as_ref()
+                .and_then(|c| serde_json::to_string(&c.detail()).ok()),
+        )
+        .bind(a.id),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Gives a copy of a document (a recipient office's incoming copy) the
 /// attachments of the original: new rows sharing the original blobs, no
 /// bytes copied. Returns the new rows.
