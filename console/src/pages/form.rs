@@ -3,10 +3,12 @@
 //! was wrong with them, shown next to each field. Dates are typed
 //! `dd/mm/yyyy` and sent to the services as `YYYY-MM-DD`.
 
+use askama::Template;
 use axum::extract::{FromRequest, Request};
+use axum::response::{Html, IntoResponse, Response};
 use tonic_types::StatusExt;
 
-use super::input;
+use super::{Ctx, Me, input};
 use crate::errors::ConsoleError;
 
 /// Largest plain form read.
@@ -262,6 +264,48 @@ pub fn shown_status(status: &tonic::Status) -> Option<http::StatusCode> {
     } else {
         None
     }
+}
+
+/// The end of every form a service refused: the page built again by
+/// `page` with the service's refusal (its words beside the fields, what
+/// was typed kept, as `page` shows them), under the status
+/// [`shown_status`] gives; a refusal that is not the form's to show goes
+/// to the error page.
+pub async fn shown_again<T: Template>(
+    ctx: &Ctx,
+    status: tonic::Status,
+    page: impl AsyncFnOnce(&Me, Refusal) -> Result<T, ConsoleError>,
+) -> Result<Response, ConsoleError> {
+    shown_again_as(ctx, status, Refusal::of, page).await
+}
+
+/// [`shown_again`] with the refusal told in the page's own way (renamed
+/// fields, a sentence before the service's words).
+pub async fn shown_again_as<T: Template>(
+    ctx: &Ctx,
+    status: tonic::Status,
+    refusal: impl FnOnce(&tonic::Status) -> Refusal,
+    page: impl AsyncFnOnce(&Me, Refusal) -> Result<T, ConsoleError>,
+) -> Result<Response, ConsoleError> {
+    if shown_status(&status).is_none() {
+        return Err(ConsoleError::unseen(status));
+    }
+    let me = ctx.me().await?;
+    shown_again_to(&me, status, refusal, page).await
+}
+
+/// [`shown_again_as`] for a page whose person is already known.
+pub async fn shown_again_to<T: Template>(
+    me: &Me,
+    status: tonic::Status,
+    refusal: impl FnOnce(&tonic::Status) -> Refusal,
+    page: impl AsyncFnOnce(&Me, Refusal) -> Result<T, ConsoleError>,
+) -> Result<Response, ConsoleError> {
+    let Some(code) = shown_status(&status) else {
+        return Err(ConsoleError::unseen(status));
+    };
+    let page = page(me, refusal(&status)).await?;
+    Ok((code, Html(page.render()?)).into_response())
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use vanphong_proto::petitions::v1::{
 };
 
 use super::choices::{self, Choice};
-use super::form::{Done, Filled, FormData, Refusal, shown_status};
+use super::form::{Done, Filled, FormData, Refusal, shown_again, shown_again_to, shown_status};
 use super::input;
 use super::people::{self, Person};
 use super::{Ctx, Layout, Me};
@@ -538,11 +538,12 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
                 Ok(Redirect::to(&format!("/petitions/{id}/duplicates")).into_response())
             }
         }
-        Err(status) if shown_status(&status).is_some() => {
-            let page = intake_page(&ctx, &me, values, rows, Some(Refusal::of(&status))).await?;
-            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        Err(status) => {
+            shown_again_to(&me, status, Refusal::of, async |me, refusal| {
+                intake_page(&ctx, me, values, rows, Some(refusal)).await
+            })
+            .await
         }
-        Err(status) => Err(status.into()),
     }
 }
 
@@ -1026,19 +1027,17 @@ pub async fn step(
         Ok(_) => return Ok(Redirect::to(&format!("/petitions/{id}?m={action}")).into_response()),
         Err(status) => status,
     };
-    let Some(code) = shown_status(&status) else {
-        return Err(status.into());
-    };
-    let me = ctx.me().await?;
-    let refusal = Some(Refusal::of(&status));
-    let html = if action == "link-repeat" {
-        duplicates_page(&ctx, &me, &id, refusal).await?.render()?
+    if action == "link-repeat" {
+        shown_again(&ctx, status, async |me, refusal| {
+            duplicates_page(&ctx, me, &id, Some(refusal)).await
+        })
+        .await
     } else {
-        petition_page(&ctx, &me, &id, None, Filled::new(refusal, form))
-            .await?
-            .render()?
-    };
-    Ok((code, Html(html)).into_response())
+        shown_again(&ctx, status, async |me, refusal| {
+            petition_page(&ctx, me, &id, None, Filled::new(Some(refusal), form)).await
+        })
+        .await
+    }
 }
 
 #[cfg(test)]

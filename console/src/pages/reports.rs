@@ -8,7 +8,6 @@
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use http::StatusCode;
 use serde::Deserialize;
 
 use vanphong_proto::directory::v1::Role;
@@ -20,7 +19,7 @@ use vanphong_proto::reporting::v1::{
 };
 
 use super::chart::{self, BarChart};
-use super::form::{Filled, FormData, Refusal, shown_status};
+use super::form::{Filled, FormData, Refusal, shown_again, shown_again_to};
 use super::people;
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
@@ -224,16 +223,17 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
     };
     match ctx.services().reports()?.create_report(ctx.call(request)).await {
         Ok(report) => Ok(Redirect::to(&format!("/reports/{}?m=created", report.into_inner().id)).into_response()),
-        Err(status) if shown_status(&status).is_some() => {
+        Err(status) => {
             let query = ListQuery {
                 year: Some(number("year")).filter(|y| *y > 0),
                 view: None,
                 below: String::new(),
             };
-            let page = list_page(&ctx, &me, query, Filled::new(Some(Refusal::of(&status)), form)).await?;
-            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+            shown_again_to(&me, status, Refusal::of, async |me, refusal| {
+                list_page(&ctx, me, query, Filled::new(Some(refusal), form)).await
+            })
+            .await
         }
-        Err(status) => Err(status.into()),
     }
 }
 
@@ -749,12 +749,10 @@ pub async fn step(
         Ok(_) => return Ok(Redirect::to(&format!("/reports/{id}?m={action}")).into_response()),
         Err(status) => status,
     };
-    let Some(code) = shown_status(&status) else {
-        return Err(status.into());
-    };
-    let me = ctx.me().await?;
-    let page = report_page(&ctx, &me, &id, None, Filled::new(Some(Refusal::of(&status)), form)).await?;
-    Ok((code, Html(page.render()?)).into_response())
+    shown_again(&ctx, status, async |me, refusal| {
+        report_page(&ctx, me, &id, None, Filled::new(Some(refusal), form)).await
+    })
+    .await
 }
 
 /// `GET /reports/{id}/{file}` with `file` `docx`, `pdf` or `xlsx`: the

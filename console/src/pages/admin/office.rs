@@ -20,7 +20,7 @@ use super::{Placed, Tab, clearance, clearance_choices, office_choices, placed, r
 use crate::errors::ConsoleError;
 use crate::format;
 use crate::pages::choices::Choice;
-use crate::pages::form::{FormData, Refusal, Refused, shown_status};
+use crate::pages::form::{FormData, Refused, shown_again};
 use crate::pages::{Ctx, Layout, Me};
 
 /// People listed on one page.
@@ -244,22 +244,19 @@ async fn refused(
     form: FormData,
     status: tonic::Status,
 ) -> Result<Response, ConsoleError> {
-    let Some(code) = shown_status(&status) else {
-        return Err(status.into());
-    };
-    let refusal = Refusal::of(&status);
-    let me = ctx.me().await?;
-    let query = OfficeQuery {
-        office_id: office_id.to_string(),
-        ..Default::default()
-    };
-    let extras = Extras {
-        refused: Refused::new(acted, refusal, form),
-        acted_id: acted_id.to_string(),
-        ..Default::default()
-    };
-    let page = office_page(ctx, &me, &query, extras).await?;
-    Ok((code, Html(page.render()?)).into_response())
+    shown_again(ctx, status, async |me, refusal| {
+        let query = OfficeQuery {
+            office_id: office_id.to_string(),
+            ..Default::default()
+        };
+        let extras = Extras {
+            refused: Refused::new(acted, refusal, form),
+            acted_id: acted_id.to_string(),
+            ..Default::default()
+        };
+        office_page(ctx, me, &query, extras).await
+    })
+    .await
 }
 
 fn back(office_id: &str, done: &str) -> Response {

@@ -23,7 +23,7 @@ use vanphong_proto::finance::v1::{
 use super::{Balances, Pick, Tab, accountant, input, line_picks, office_name, refusal, renumber, tabs};
 use crate::errors::ConsoleError;
 use crate::format;
-use crate::pages::form::{Done, Filled, FormData, Refusal, shown_status};
+use crate::pages::form::{Done, Filled, FormData, Refusal, shown_again_as, shown_status};
 use crate::pages::{Ctx, Layout, Me};
 
 /// Rows an empty grid starts with.
@@ -494,11 +494,9 @@ pub async fn step(
         Ok(_) => return Ok(Redirect::to(&format!("/finance/estimates/{id}?m={action}")).into_response()),
         Err(status) => status,
     };
-    let Some(code) = shown_status(&status) else {
-        return Err(ConsoleError::unseen(status));
-    };
-    let me = ctx.me().await?;
-    let refused = renumber(refusal(&status), "lines", &rows);
-    let page = estimate_page(&ctx, &me, &id, None, Filled::new(Some(refused), form)).await?;
-    Ok((code, Html(page.render()?)).into_response())
+    let renumbered = |status: &tonic::Status| renumber(refusal(status), "lines", &rows);
+    shown_again_as(&ctx, status, renumbered, async |me, refused| {
+        estimate_page(&ctx, me, &id, None, Filled::new(Some(refused), form)).await
+    })
+    .await
 }

@@ -20,7 +20,7 @@ use vanphong_proto::finance::v1::{
 use super::{Pick, Tab, accountant, holding_picks, refusal, tabs};
 use crate::errors::ConsoleError;
 use crate::format;
-use crate::pages::form::{Done, Filled, FormData, Refusal, shown_status};
+use crate::pages::form::{Done, Filled, FormData, Refusal, shown_again_as};
 use crate::pages::{Ctx, Layout, Me};
 
 /// The account vouchers are paid from unless another is picked.
@@ -214,18 +214,24 @@ async fn spending_page(
     })
 }
 
-/// The page again, with the refusal (400) and what was typed.
-async fn refused(
+/// The page again, with the refusal and what was typed (`acted`: the
+/// commitment the refused step was about).
+async fn spending_page_again(
     ctx: &Ctx,
+    me: &Me,
     form: FormData,
     refusal: Refusal,
     acted: String,
-    code: StatusCode,
-) -> Result<Response, ConsoleError> {
-    let me = ctx.me().await?;
+) -> Result<SpendingPage, ConsoleError> {
     let year = super::year_or_this(ctx, form.get("year").parse().ok());
-    let page = spending_page(ctx, &me, year, None, acted, Filled::new(Some(refusal), form)).await?;
-    Ok((code, Html(page.render()?)).into_response())
+    spending_page(ctx, me, year, None, acted, Filled::new(Some(refusal), form)).await
+}
+
+/// The page again with a refusal the console found before calling (400).
+async fn refused(ctx: &Ctx, form: FormData, refusal: Refusal, acted: String) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    let page = spending_page_again(ctx, &me, form, refusal, acted).await?;
+    Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
 }
 
 /// A refusal of a step on money: the service's words, said plainly as a
@@ -244,7 +250,7 @@ pub async fn create_voucher(ctx: Ctx, form: FormData) -> Result<Response, Consol
     let typed = super::amount_field(&form, "amount").and_then(|a| Ok((a, form.date("voucher_date")?)));
     let (amount, voucher_date) = match typed {
         Ok(t) => t,
-        Err(r) => return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await,
+        Err(r) => return refused(&ctx, form, r, String::new()).await,
     };
     let request = CreateVoucherRequest {
         request_id: form.get("request_id"),
@@ -257,13 +263,13 @@ pub async fn create_voucher(ctx: Ctx, form: FormData) -> Result<Response, Consol
     };
     match ctx.services().spending()?.create_voucher(ctx.call(request)).await {
         Ok(v) => Ok(Redirect::to(&format!("/finance/vouchers/{}?m=posted", v.into_inner().id)).into_response()),
-        Err(status) => match shown_status(&status) {
-            Some(code) => {
-                let r = money_refusal(&status, "Không ghi được chứng từ chi");
-                refused(&ctx, form, r, String::new(), code).await
-            }
-            None => Err(status.into()),
-        },
+        Err(status) => {
+            let told = |s: &tonic::Status| money_refusal(s, "Không ghi được chứng từ chi");
+            shown_again_as(&ctx, status, told, async |me, r| {
+                spending_page_again(&ctx, me, form, r, String::new()).await
+            })
+            .await
+        }
     }
 }
 
@@ -272,7 +278,7 @@ pub async fn create_commitment(ctx: Ctx, form: FormData) -> Result<Response, Con
     ctx.session()?;
     let amount = match super::amount_field(&form, "commitment_amount") {
         Ok(a) => a,
-        Err(r) => return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await,
+        Err(r) => return refused(&ctx, form, r, String::new()).await,
     };
     let request = CreateCommitmentRequest {
         request_id: form.get("commitment_request_id"),
@@ -290,16 +296,19 @@ pub async fn create_commitment(ctx: Ctx, form: FormData) -> Result<Response, Con
             };
             Ok(Redirect::to(&format!("/finance/spending?year={}&m={m}", c.year)).into_response())
         }
-        Err(status) => match shown_status(&status) {
-            Some(code) => {
-                let mut r = money_refusal(&status, "Không ghi được cam kết chi");
+        Err(status) => {
+            let told = |s: &tonic::Status| {
+                let mut r = money_refusal(s, "Không ghi được cam kết chi");
                 for (field, _) in &mut r.fields {
                     *field = format!("commitment_{field}");
                 }
-                refused(&ctx, form, r, String::new(), code).await
-            }
-            None => Err(status.into()),
-        },
+                r
+            };
+            shown_again_as(&ctx, status, told, async |me, r| {
+                spending_page_again(&ctx, me, form, r, String::new()).await
+            })
+            .await
+        }
     }
 }
 
@@ -320,7 +329,7 @@ pub async fn commitment_step(
                 super::amount_field(&form, "post_amount").and_then(|a| Ok((a, form.date("post_voucher_date")?)));
             let (amount, voucher_date) = match typed {
                 Ok(t) => t,
-                Err(r) => return refused(&ctx, form, r, id, StatusCode::BAD_REQUEST).await,
+                Err(r) => return refused(&ctx, form, r, id).await,
             };
             let request = PostCommitmentRequest {
                 request_id: form.get("request_id"),
@@ -351,16 +360,19 @@ pub async fn commitment_step(
     };
     match result {
         Ok(to) => Ok(Redirect::to(&to).into_response()),
-        Err(status) => match shown_status(&status) {
-            Some(code) => {
-                let mut r = money_refusal(&status, "Không thực hiện được");
+        Err(status) => {
+            let told = |s: &tonic::Status| {
+                let mut r = money_refusal(s, "Không thực hiện được");
                 for (field, _) in &mut r.fields {
                     *field = format!("{action}_{field}");
                 }
-                refused(&ctx, form, r, id, code).await
-            }
-            None => Err(ConsoleError::unseen(status)),
-        },
+                r
+            };
+            shown_again_as(&ctx, status, told, async |me, r| {
+                spending_page_again(&ctx, me, form, r, id).await
+            })
+            .await
+        }
     }
 }
 
