@@ -8,7 +8,11 @@
 //! document with its history, say) may not grow past what one answer
 //! carries: the change that would make it so is refused.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use prost::Message;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::Error;
 
@@ -39,6 +43,19 @@ pub fn ensure_fits<T: Message>(record: &T, what: &str) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// The page token that carries `cursor` (where the previous page ended),
+/// as JSON in URL-safe base64: opaque to callers, safe in a query string.
+pub fn page_token<C: Serialize>(cursor: &C) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(cursor).unwrap_or_default())
+}
+
+/// The cursor a [`page_token`] carries; `None` for a token that does not
+/// hold one (tampered, or issued for something else). Callers still check
+/// the cursor's values before they reach a query.
+pub fn from_page_token<C: DeserializeOwned>(token: &str) -> Option<C> {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).ok()?).ok()
 }
 
 fn fit_within<T: Message>(page: &mut Vec<T>, budget: usize) -> bool {

@@ -2,12 +2,11 @@
 //! cursor paging, with the secrecy rule applied in the query so that pages
 //! stay full.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Backend, Db, Query, StoreError, Value, query_built};
+use vanphong_platform::db::{Backend, Clauses, Db, StoreError, Value, cut_page};
+use vanphong_platform::paging::{from_page_token, page_token};
 
 use super::documents::{COLUMNS, Row};
 use crate::domain::access::Reader;
@@ -61,14 +60,14 @@ impl Cursor {
     }
 
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+        page_token(self)
     }
 
     /// The cursor of a page token issued for a list in `sort` order;
     /// `None` for anything else (another order's token, a tampered one),
     /// so nothing odd reaches the query.
     pub fn decode(token: &str, sort: Sort) -> Option<Cursor> {
-        let cursor: Cursor = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
+        let cursor: Cursor = from_page_token(token)?;
         Uuid::parse_str(&cursor.id).ok()?;
         if !sort.key_is_text() {
             cursor.key.parse::<i64>().ok()?;
@@ -76,9 +75,15 @@ impl Cursor {
         Some(cursor)
     }
 
-    /// The numeric sort key (checked by [`Cursor::decode`]).
-    fn number(&self) -> i64 {
-        self.key.parse().unwrap_or_default()
+    /// The sort key and id as the query compares them: a number unless
+    /// the order's key is text (checked by [`Cursor::decode`]).
+    fn bound(&self, sort: Sort) -> (Value, Value) {
+        let key = if sort.key_is_text() {
+            Value::from(self.key.as_str())
+        } else {
+            Value::from(self.key.parse::<i64>().unwrap_or_default())
+        };
+        (key, Value::from(self.id.as_str()))
     }
 }
 
@@ -133,60 +138,16 @@ impl NumberLookup {
     }
 }
 
-/// Builds `WHERE` clauses with placeholders numbered in order of use.
-struct Builder {
-    sql: String,
-    args: Vec<Value>,
-}
-
-impl Builder {
-    fn arg(&mut self, value: impl Into<Value>) -> String {
-        self.args.push(value.into());
-        format!("${}", self.args.len())
-    }
-
-    fn and(&mut self, clause: &str) {
-        self.sql.push_str(" AND ");
-        self.sql.push_str(clause);
-    }
-
-    fn into_query(self) -> Query {
-        self.args.into_iter().fold(query_built(self.sql), |q, v| q.bind(v))
-    }
-}
-
 /// One page of documents, and the cursor of the next page if there is one.
 pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cursor>), StoreError> {
-    let mut b = Builder {
-        sql: format!("SELECT {COLUMNS} FROM documents WHERE 1 = 1"),
-        args: Vec::new(),
-    };
-    let offices: Vec<String> = filter.offices.iter().map(|o| b.arg(*o)).collect();
-    b.and(&format!("office_id IN ({})", offices.join(", ")));
-    if let Some(direction) = filter.direction {
-        let p = b.arg(direction.code());
-        b.and(&format!("direction = {p}"));
-    }
-    if !filter.statuses.is_empty() {
-        let ps: Vec<String> = filter.statuses.iter().map(|s| b.arg(s.code())).collect();
-        b.and(&format!("status IN ({})", ps.join(", ")));
-    }
-    if let Some(code) = &filter.type_code {
-        let p = b.arg(code.as_str());
-        b.and(&format!("type_code = {p}"));
-    }
-    if let Some(urgency) = filter.min_urgency {
-        let p = b.arg(urgency.level());
-        b.and(&format!("urgency >= {p}"));
-    }
-    if let Some(from) = filter.from {
-        let p = b.arg(from);
-        b.and(&format!("issued_on >= {p}"));
-    }
-    if let Some(to) = filter.to {
-        let p = b.arg(to);
-        b.and(&format!("issued_on <= {p}"));
-    }
+    let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM documents WHERE 1 = 1"));
+    b.only_in("office_id", filter.offices.iter().copied());
+    b.compare("direction", "=", filter.direction.map(|d| d.code()));
+    b.filter_in("status", filter.statuses.iter().map(|s| s.code()));
+    b.compare("type_code", "=", filter.type_code.as_deref());
+    b.compare("urgency", ">=", filter.min_urgency.map(|u| u.level()));
+    b.compare("issued_on", ">=", filter.from);
+    b.compare("issued_on", "<=", filter.to);
     if let Some(day) = filter.overdue_on {
         let p = b.arg(day);
         b.and(&format!(
@@ -232,41 +193,27 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
     let readable = readable_by(&mut b, &filter.reader);
     b.and(&readable);
     let (key, descending) = filter.sort.key();
-    let (op, order) = if descending { ("<", "DESC") } else { (">", "ASC") };
-    if let Some(after) = &filter.after {
-        let k = if filter.sort.key_is_text() {
-            b.arg(after.key.as_str())
-        } else {
-            b.arg(after.number())
-        };
-        let i = b.arg(after.id.as_str());
-        b.and(&format!("({key} {op} {k} OR ({key} = {k} AND id {op} {i}))"));
-    }
-    let limit = b.arg(i64::from(filter.limit) + 1);
-    b.sql
-        .push_str(&format!(" ORDER BY {key} {order}, id {order} LIMIT {limit}"));
-
+    b.page(
+        key,
+        descending,
+        filter.after.as_ref().map(|a| a.bound(filter.sort)),
+        filter.limit,
+    );
     let rows: Vec<Row> = db.fetch_all(b.into_query()).await?;
-    let mut documents: Vec<Document> = rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?;
-    let next = if documents.len() > filter.limit as usize {
-        documents.truncate(filter.limit as usize);
-        documents.last().map(|d| Cursor::after(filter.sort, d))
-    } else {
-        None
-    };
-    Ok((documents, next))
+    let documents: Vec<Document> = rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?;
+    Ok(cut_page(documents, filter.limit, |d| Cursor::after(filter.sort, d)))
 }
 
 /// [`Reader::may_read`] as a condition on a row of `documents`: the same
 /// rule, term for term, from the same reader and duties.
-fn readable_by(b: &mut Builder, reader: &Reader) -> String {
+fn readable_by(b: &mut Clauses, reader: &Reader) -> String {
     let clearance = b.arg(i64::from(reader.clearance.level()));
     let user = b.arg(reader.user);
     let mut grounds = vec![format!(
         "EXISTS (SELECT 1 FROM document_distribution d WHERE d.document_id = documents.id AND d.user_id = {user})"
     )];
     if !reader.holds.is_empty() && !reader.duties.is_empty() {
-        let holds: Vec<String> = reader.holds.iter().map(|o| b.arg(*o)).collect();
+        let holds = b.args(reader.holds.iter().copied());
         let duties: Vec<String> = reader
             .duties
             .iter()
@@ -276,17 +223,15 @@ fn readable_by(b: &mut Builder, reader: &Reader) -> String {
                     terms.push(format!("direction = {}", b.arg(direction.code())));
                 }
                 if !duty.statuses.is_empty() {
-                    let ps: Vec<String> = duty.statuses.iter().map(|s| b.arg(s.code())).collect();
-                    terms.push(format!("status IN ({})", ps.join(", ")));
+                    terms.push(format!(
+                        "status IN ({})",
+                        b.args(duty.statuses.iter().map(|s| s.code()))
+                    ));
                 }
                 format!("({})", terms.join(" AND "))
             })
             .collect();
-        grounds.push(format!(
-            "(office_id IN ({}) AND ({}))",
-            holds.join(", "),
-            duties.join(" OR ")
-        ));
+        grounds.push(format!("(office_id IN ({}) AND ({}))", holds, duties.join(" OR ")));
     }
     format!(
         "(secrecy = 0 OR (secrecy <= {clearance} AND ({})))",

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Db, StoreError, query_built};
+use vanphong_platform::db::{Db, StoreError, count_where, query_built};
 
 /// The counts of [`counts`], in the order of its query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -43,7 +43,7 @@ pub async fn counts(
     let mine = "(lead_handler_id = $1 OR EXISTS (SELECT 1 FROM document_handlers h \
                 WHERE h.document_id = documents.id AND h.user_id = $1))";
     let deadline = "COALESCE(handling_deadline, due_on)";
-    let count = |condition: String| format!("COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)");
+    let count = |condition: String| count_where(&condition);
     let columns = [
         count("status = 'submitted' AND leader_id = $1".into()),
         count(format!("{OPEN} AND lead_handler_id = $1")),

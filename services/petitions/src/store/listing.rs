@@ -2,12 +2,11 @@
 //! of petitioners' names, cursor paging; the backlog lists; and what the
 //! figures of a period need.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{CorruptRow, Db, Query, StoreError, Tx, Value, query_built};
+use vanphong_platform::db::{Clauses, CorruptRow, Db, StoreError, Tx, Value, cut_page, query_built};
+use vanphong_platform::paging::{from_page_token, page_token};
 
 use super::petitions::{COLUMNS, Row};
 use crate::domain::kinds::{Backlog, Kind, State};
@@ -32,13 +31,13 @@ impl Cursor {
 
     /// The page token of the cursor.
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(self).unwrap_or_default())
+        page_token(self)
     }
 
     /// The cursor of a page token; `None` for anything this service did not
     /// issue (the id must be a UUID, so nothing odd reaches the query).
     pub fn decode(token: &str) -> Option<Cursor> {
-        let cursor: Cursor = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(token).ok()?).ok()?;
+        let cursor: Cursor = from_page_token(token)?;
         Uuid::parse_str(&cursor.id).ok().map(|_| cursor)
     }
 }
@@ -65,72 +64,19 @@ pub struct Filter {
     pub limit: u32,
 }
 
-/// Builds `WHERE` clauses with placeholders numbered in order of use.
-struct Builder {
-    sql: String,
-    args: Vec<Value>,
-}
-
-impl Builder {
-    fn new(sql: String) -> Self {
-        Builder { sql, args: Vec::new() }
-    }
-
-    fn arg(&mut self, value: impl Into<Value>) -> String {
-        self.args.push(value.into());
-        format!("${}", self.args.len())
-    }
-
-    fn and(&mut self, clause: &str) {
-        self.sql.push_str(" AND ");
-        self.sql.push_str(clause);
-    }
-
-    fn offices(&mut self, offices: &[Uuid]) {
-        let ps: Vec<String> = offices.iter().map(|o| self.arg(*o)).collect();
-        self.and(&format!("office_id IN ({})", ps.join(", ")));
-    }
-
-    /// Every word must start a word of `column` (folded words separated by
-    /// single spaces); folded words hold only letters and digits, so they
-    /// need no escaping in a `LIKE` pattern.
-    fn words(&mut self, column: &str, words: &[String]) {
-        for w in words {
-            let p = self.arg(format!("% {w}%"));
-            self.and(&format!("(' ' || {column}) LIKE {p}"));
-        }
-    }
-
-    fn into_query(self) -> Query {
-        self.args.into_iter().fold(query_built(self.sql), |q, v| q.bind(v))
-    }
-}
-
 fn petitions_of(rows: Vec<Row>) -> Result<Vec<Petition>, CorruptRow> {
     rows.into_iter().map(Row::into_petition).collect()
 }
 
 /// One page of petitions, newest first, and the cursor of the next page.
 pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cursor>), StoreError> {
-    let mut b = Builder::new(format!("SELECT {COLUMNS} FROM petitions WHERE 1 = 1"));
-    b.offices(&filter.offices);
-    if !filter.states.is_empty() {
-        let ps: Vec<String> = filter.states.iter().map(|s| b.arg(s.code())).collect();
-        b.and(&format!("state IN ({})", ps.join(", ")));
-    }
-    if let Some(kind) = filter.kind {
-        let p = b.arg(kind.code());
-        b.and(&format!("kind = {p}"));
-    }
-    if let Some(from) = filter.from {
-        let p = b.arg(from);
-        b.and(&format!("received_on >= {p}"));
-    }
-    if let Some(to) = filter.to {
-        let p = b.arg(to);
-        b.and(&format!("received_on <= {p}"));
-    }
-    b.words("search_text", &filter.words);
+    let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM petitions WHERE 1 = 1"));
+    b.only_in("office_id", filter.offices.iter().copied());
+    b.filter_in("state", filter.states.iter().map(|s| s.code()));
+    b.compare("kind", "=", filter.kind.map(|k| k.code()));
+    b.compare("received_on", ">=", filter.from);
+    b.compare("received_on", "<=", filter.to);
+    b.word_prefixes("search_text", &filter.words);
     if !filter.name_words.is_empty() {
         let clauses: Vec<String> = filter
             .name_words
@@ -145,31 +91,19 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cur
             clauses.join(" AND ")
         ));
     }
-    if let Some(handler) = filter.handler {
-        let p = b.arg(handler);
-        b.and(&format!("handler_id = {p}"));
-    }
+    b.compare("handler_id", "=", filter.handler);
     if let Some((number, year)) = filter.number {
         let n = b.arg(number);
         let y = b.arg(i64::from(year));
         b.and(&format!("number = {n} AND year = {y}"));
     }
-    if let Some(after) = &filter.after {
-        let at = b.arg(after.at);
-        let id = b.arg(after.id.as_str());
-        b.and(&format!("(created_at < {at} OR (created_at = {at} AND id < {id}))"));
-    }
-    let limit = b.arg(i64::from(filter.limit) + 1);
-    b.sql
-        .push_str(&format!(" ORDER BY created_at DESC, id DESC LIMIT {limit}"));
-    let mut petitions = petitions_of(db.fetch_all(b.into_query()).await?)?;
-    let next = if petitions.len() > filter.limit as usize {
-        petitions.truncate(filter.limit as usize);
-        petitions.last().map(Cursor::after)
-    } else {
-        None
-    };
-    Ok((petitions, next))
+    let after = filter
+        .after
+        .as_ref()
+        .map(|a| (Value::from(a.at), Value::from(a.id.as_str())));
+    b.page("created_at", true, after, filter.limit);
+    let petitions = petitions_of(db.fetch_all(b.into_query()).await?)?;
+    Ok(cut_page(petitions, filter.limit, Cursor::after))
 }
 
 /// Open petitions of the offices on one backlog list, most urgent first
@@ -182,8 +116,8 @@ pub async fn backlog(
     days: u32,
     limit: u32,
 ) -> Result<Vec<Petition>, StoreError> {
-    let mut b = Builder::new(format!("SELECT {COLUMNS} FROM petitions WHERE closed_on IS NULL"));
-    b.offices(offices);
+    let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM petitions WHERE closed_on IS NULL"));
+    b.only_in("office_id", offices.iter().copied());
     let order = match kind {
         Backlog::Overdue => {
             let p = b.arg(today);
@@ -211,7 +145,7 @@ pub async fn backlog(
         }
     };
     let limit = b.arg(i64::from(limit) + 1);
-    b.sql.push_str(&format!(" ORDER BY {order}, id LIMIT {limit}"));
+    b.push(&format!(" ORDER BY {order}, id LIMIT {limit}"));
     Ok(petitions_of(db.fetch_all(b.into_query()).await?)?)
 }
 

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Db, StoreError, query_built};
+use vanphong_platform::db::{Db, StoreError, count_where, query_built};
 
 /// The counts of [`counts`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -27,16 +27,17 @@ pub async fn counts(
     soon: NaiveDate,
 ) -> Result<WorkCounts, StoreError> {
     // Placeholders first appear in ascending order (SQLite numbers them so).
-    let sql = "SELECT \
-        COALESCE(SUM(CASE WHEN state IN ('02', '07') THEN 1 ELSE 0 END), 0), \
-        COALESCE(SUM(CASE WHEN handler_id = $1 THEN 1 ELSE 0 END), 0), \
-        COALESCE(SUM(CASE WHEN (handler_id = $1 OR $2) AND current_due_on >= $3 AND current_due_on <= $4 \
-            THEN 1 ELSE 0 END), 0), \
-        COALESCE(SUM(CASE WHEN (handler_id = $1 OR $2) AND current_due_on < $3 THEN 1 ELSE 0 END), 0) \
-        FROM petitions WHERE office_id = $5 AND closed_on IS NULL";
+    let mine = "(handler_id = $1 OR $2)";
+    let sql = format!(
+        "SELECT {}, {}, {}, {} FROM petitions WHERE office_id = $5 AND closed_on IS NULL",
+        count_where("state IN ('02', '07')"),
+        count_where("handler_id = $1"),
+        count_where(&format!("{mine} AND current_due_on >= $3 AND current_due_on <= $4")),
+        count_where(&format!("{mine} AND current_due_on < $3")),
+    );
     let row: Option<(i64, i64, i64, i64)> = db
         .fetch_optional(
-            query_built(sql.to_string())
+            query_built(sql)
                 .bind(person)
                 .bind(whole_office)
                 .bind(today)

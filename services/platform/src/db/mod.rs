@@ -22,6 +22,7 @@
 //! Every statement run for a request is a span of its trace (`db.query`,
 //! with the statement's text, never its values).
 
+mod clauses;
 mod connect;
 mod decode;
 mod migrate;
@@ -35,6 +36,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool};
 use uuid::Uuid;
 
+pub use clauses::{Clauses, count_where, cut_page};
 pub use connect::DatabaseSettings;
 pub use decode::{CorruptRow, RowDecoder};
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Db, StoreError, query_built};
+use vanphong_platform::db::{Db, StoreError, count_where, query_built};
 
 /// The counts of [`counts`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -28,16 +28,15 @@ pub async fn counts(
     // Placeholders first appear in ascending order (SQLite numbers them so).
     const UNSENT: &str = "status IN ('draft', 'submitted', 'approved', 'returned')";
     let sql = format!(
-        "SELECT \
-         COALESCE(SUM(CASE WHEN office_id = $1 AND status IN ('draft', 'returned') AND created_by = $2 \
-             THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN office_id = $1 AND status = 'submitted' THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN office_id = $1 AND status = 'approved' THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN parent_office_id = $1 AND status = 'sent' THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN office_id = $1 AND {UNSENT} AND deadline >= $3 AND deadline <= $4 \
-             THEN 1 ELSE 0 END), 0), \
-         COALESCE(SUM(CASE WHEN office_id = $1 AND {UNSENT} AND deadline < $3 THEN 1 ELSE 0 END), 0) \
-         FROM reports WHERE office_id = $1 OR parent_office_id = $1"
+        "SELECT {}, {}, {}, {}, {}, {} FROM reports WHERE office_id = $1 OR parent_office_id = $1",
+        count_where("office_id = $1 AND status IN ('draft', 'returned') AND created_by = $2"),
+        count_where("office_id = $1 AND status = 'submitted'"),
+        count_where("office_id = $1 AND status = 'approved'"),
+        count_where("parent_office_id = $1 AND status = 'sent'"),
+        count_where(&format!(
+            "office_id = $1 AND {UNSENT} AND deadline >= $3 AND deadline <= $4"
+        )),
+        count_where(&format!("office_id = $1 AND {UNSENT} AND deadline < $3")),
     );
     let row: Option<(i64, i64, i64, i64, i64, i64)> = db
         .fetch_optional(query_built(sql).bind(office).bind(person).bind(today).bind(soon))
