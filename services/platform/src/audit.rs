@@ -49,6 +49,49 @@ pub struct Change {
     pub after: Option<Json>,
 }
 
+impl Change {
+    /// What `action` did to one entity of `office_id`'s data, with nothing
+    /// said yet of the entity before or after: add that with
+    /// [`Change::before`] and [`Change::after`].
+    pub fn new(office_id: Uuid, entity: &'static str, entity_id: impl ToString, action: &'static str) -> Change {
+        Change {
+            office_id,
+            entity,
+            entity_id: entity_id.to_string(),
+            action,
+            before: None,
+            after: None,
+        }
+    }
+
+    /// An entity written in place of what was there: a `create` when
+    /// nothing was (`before` is `None`), an `update` otherwise.
+    pub fn saved(
+        office_id: Uuid,
+        entity: &'static str,
+        entity_id: impl ToString,
+        before: Option<Json>,
+        after: Json,
+    ) -> Change {
+        let action = if before.is_some() { "update" } else { "create" };
+        Change::new(office_id, entity, entity_id, action)
+            .before(before)
+            .after(after)
+    }
+
+    /// The entity as it was (`None`: it did not exist).
+    pub fn before(mut self, json: impl Into<Option<Json>>) -> Change {
+        self.before = json.into();
+        self
+    }
+
+    /// The entity as it is now (`None`: it no longer exists).
+    pub fn after(mut self, json: impl Into<Option<Json>>) -> Change {
+        self.after = json.into();
+        self
+    }
+}
+
 /// A stored audit record.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
 pub struct AuditRow {

@@ -166,22 +166,15 @@ pub async fn export(
         &mut tx,
         caller,
         now,
-        Change {
-            office_id: office,
-            entity: "audit_export",
-            entity_id: sealed.file_name.clone(),
-            action: "export",
-            before: None,
-            after: Some(serde_json::json!({
-                "service": anchoring.chain,
-                "from": req.from,
-                "to": req.to,
-                "records": gathered.records.len(),
-                "first_seq": gathered.records.first().map(|r| r.seq),
-                "last_seq": gathered.records.last().map(|r| r.seq),
-                "sha256": sealed.sha256,
-            })),
-        },
+        Change::new(office, "audit_export", &sealed.file_name, "export").after(serde_json::json!({
+            "service": anchoring.chain,
+            "from": req.from,
+            "to": req.to,
+            "records": gathered.records.len(),
+            "first_seq": gathered.records.first().map(|r| r.seq),
+            "last_seq": gathered.records.last().map(|r| r.seq),
+            "sha256": sealed.sha256,
+        })),
     )
     .await?;
     tx.commit().await?;

@@ -154,6 +154,17 @@ macro_rules! remember {
     };
 }
 
+/// The end of an idempotent create: stores `answer` as the answer of the
+/// claimed `key` (when the client sent one), commits the work and returns
+/// the answer; see [`replay_or_claim!`](crate::replay_or_claim).
+pub async fn commit_answer<R: prost::Message>(key: &Option<IdempotencyKey>, mut tx: Tx, answer: R) -> Result<R, Error> {
+    if let Some(key) = key {
+        key.complete(&mut tx, &answer).await?;
+    }
+    tx.commit().await?;
+    Ok(answer)
+}
+
 /// Forgets keys older than `before`; a retry after that creates anew.
 pub async fn purge(db: &Db, before: DateTime<Utc>) -> Result<u64, StoreError> {
     let mut tx = db.begin_write().await?;

@@ -54,20 +54,14 @@ impl CatalogApi {
         let before = store::catalog::get(&mut tx, &updated.code).await?;
         store::catalog::upsert(&mut tx, &updated).await?;
         let json = |t: &DocumentType| serde_json::json!({"code": t.code, "name": t.name, "state": t.state, "party": t.party, "active": t.active});
-        audit::record(
-            &mut tx,
-            &caller,
-            now,
-            Change {
-                office_id: caller.office_id,
-                entity: "document_type",
-                entity_id: updated.code.clone(),
-                action: if before.is_some() { "update" } else { "create" },
-                before: before.as_ref().map(json),
-                after: Some(json(&updated)),
-            },
-        )
-        .await?;
+        let change = Change::saved(
+            caller.office_id,
+            "document_type",
+            &updated.code,
+            before.as_ref().map(json),
+            json(&updated),
+        );
+        audit::record(&mut tx, &caller, now, change).await?;
         tx.commit().await?;
         s.refresh_type_names().await?;
         Ok(updated.into())

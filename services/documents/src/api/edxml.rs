@@ -13,7 +13,7 @@ use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::local_date;
 use vanphong_platform::db::Tx;
 use vanphong_platform::error::FieldViolation;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::text::fold;
 use vanphong_platform::validate::Checker;
@@ -409,20 +409,8 @@ impl EdxmlApi {
             if let Some(flag) = signature_event(caller, now, &attachment.file_name, attachment.signature.as_ref()) {
                 store::people::add_event(&mut tx, d.id, &flag).await?;
             }
-            audit::record(
-                &mut tx,
-                caller,
-                now,
-                Change {
-                    office_id: office,
-                    entity: "attachment",
-                    entity_id: attachment.id.to_string(),
-                    action: "import",
-                    before: None,
-                    after: Some(attachment.audit_json()),
-                },
-            )
-            .await?;
+            let change = Change::new(office, "attachment", attachment.id, "import").after(attachment.audit_json());
+            audit::record(&mut tx, caller, now, change).await?;
         }
         let answer = s.answer(&mut tx, &d).await?;
         vanphong_platform::remember!(idempotency, tx, answer);
@@ -559,25 +547,18 @@ impl EdxmlApi {
             &mut tx,
             &caller,
             now,
-            Change {
-                office_id: document.office_id,
-                entity: "recipient",
-                entity_id: recipient.id.to_string(),
-                action: "edxml_status",
-                before: Some(serde_json::json!({ "name": recipient.name, "status": recipient.status })),
-                after: Some(serde_json::json!({
+            Change::new(document.office_id, "recipient", recipient.id, "edxml_status")
+                .before(serde_json::json!({ "name": recipient.name, "status": recipient.status }))
+                .after(serde_json::json!({
                     "name": recipient.name,
                     "status": package.status_code,
                     "description": package.description,
                     "reported_at": package.at,
                 })),
-            },
         )
         .await?;
         let answer = s.answer(&mut tx, &document).await?;
-        vanphong_platform::remember!(idempotency, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&idempotency, tx, answer).await
     }
 }
 

@@ -22,14 +22,9 @@ use crate::store::people::Event;
 
 /// The record of a change, for the trail.
 pub(crate) fn change(before: Option<&Document>, after: &Document, action: &'static str) -> Change {
-    Change {
-        office_id: after.office_id,
-        entity: "document",
-        entity_id: after.id.to_string(),
-        action,
-        before: before.map(Document::audit_json),
-        after: Some(after.audit_json()),
-    }
+    Change::new(after.office_id, "document", after.id, action)
+        .before(before.map(Document::audit_json))
+        .after(after.audit_json())
 }
 
 /// A line of a document's history.

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use vanphong_platform::audit;
 use vanphong_platform::clock::local_date;
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::paging;
 use vanphong_platform::people::OnBehalf;
@@ -342,9 +342,7 @@ impl IncomingApi {
         document.arrival_year = Some(year);
         audit::record(&mut tx, &caller, now, change(before.as_ref(), &document, "register")).await?;
         let answer = s.answer_with(&document, extras)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     /// Reads a document the caller may see (for checks made before the

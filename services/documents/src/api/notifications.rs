@@ -282,14 +282,9 @@ impl NotificationApi {
                 read_at: Some(now),
                 ..before.clone()
             };
-            let change = Change {
-                office_id: caller.office_id,
-                entity: "notification",
-                entity_id: id.to_string(),
-                action: "read",
-                before: Some(before.audit_json()),
-                after: Some(after.audit_json()),
-            };
+            let change = Change::new(caller.office_id, "notification", id, "read")
+                .before(before.audit_json())
+                .after(after.audit_json());
             audit::record(&mut tx, &caller, now, change).await?;
         }
         let after = INBOX.get(&mut tx, caller.subject_id, id).await?.ok_or_else(not_found)?;
@@ -307,18 +302,12 @@ impl NotificationApi {
         let mut tx = self.0.ctx.db.begin_write().await?;
         let marked = INBOX.mark_all_read(&mut tx, caller.subject_id, now).await?;
         if marked > 0 {
-            let change = Change {
-                office_id: caller.office_id,
-                entity: "notification",
-                entity_id: caller.subject_id.to_string(),
-                action: "read_all",
-                before: None,
-                after: Some(serde_json::json!({
+            let change =
+                Change::new(caller.office_id, "notification", caller.subject_id, "read_all").after(serde_json::json!({
                     "user_id": caller.subject_id.to_string(),
                     "marked": marked,
                     "read_at": now.to_rfc3339(),
-                })),
-            };
+                }));
             audit::record(&mut tx, &caller, now, change).await?;
         }
         tx.commit().await?;

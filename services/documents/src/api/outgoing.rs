@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use vanphong_platform::audit;
 use vanphong_platform::clock::local_date;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::tree::Numbering;
@@ -232,9 +232,7 @@ impl OutgoingApi {
         store::people::add_event(&mut tx, d.id, &event(&caller, now, "create", "")).await?;
         audit::record(&mut tx, &caller, now, change(None, &d, "create")).await?;
         let answer = s.answer(&mut tx, &d).await?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn peek(&self, caller: &Caller, id: Uuid) -> Result<Document, Error> {

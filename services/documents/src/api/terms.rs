@@ -7,7 +7,7 @@ use tonic::Request;
 
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::Caller;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
@@ -65,25 +65,16 @@ impl TermApi {
             &mut tx,
             &caller,
             now,
-            Change {
-                office_id: office,
-                entity: "term",
-                entity_id: term.id.to_string(),
-                action: "create",
-                before: None,
-                after: Some(serde_json::json!({
-                    "name": term.name,
-                    "starts_on": format_date(term.starts_on),
-                    "ends_on": term.ends_on.map(format_date).unwrap_or_default(),
-                    "congress": term.congress,
-                })),
-            },
+            Change::new(office, "term", term.id, "create").after(serde_json::json!({
+                "name": term.name,
+                "starts_on": format_date(term.starts_on),
+                "ends_on": term.ends_on.map(format_date).unwrap_or_default(),
+                "congress": term.congress,
+            })),
         )
         .await?;
         let term = wire::Term::from(term);
-        vanphong_platform::remember!(key, tx, term);
-        tx.commit().await?;
-        Ok(term)
+        commit_answer(&key, tx, term).await
     }
 
     async fn list(&self, request: Request<wire::ListTermsRequest>) -> Result<wire::ListTermsResponse, Error> {

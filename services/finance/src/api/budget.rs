@@ -22,15 +22,16 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
+use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::budget_service_server::BudgetService;
 
-use super::{MAX_TEXT, Shared, audit, check_past_date, check_year, convert, office_or_own};
+use super::{MAX_TEXT, Shared, check_past_date, check_year, convert, office_or_own};
 use crate::domain::budget::{
     AllocationKind, EstimateStatus, EstimateStep, OrdinaryEstimate, ensure_may_open_estimate, ensure_room,
     estimate_transition,
@@ -190,22 +191,10 @@ impl BudgetApi {
         };
         store::budget::insert_estimate(&mut tx, &estimate).await?;
         store::budget::set_estimate_lines(&mut tx, &estimate.id, &lines).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "estimate",
-            &estimate.id,
-            "create",
-            None,
-            Some(estimate_json(&estimate, &lines)),
-        )
-        .await?;
+        let change = Change::new(office, "estimate", &estimate.id, "create").after(estimate_json(&estimate, &lines));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = self.answer(&mut tx, &estimate).await?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     /// An estimate the caller may see (others learn only that it was not
@@ -293,18 +282,10 @@ impl BudgetApi {
         after.updated_at = to_micros(now);
         store::budget::update_estimate(&mut tx, &after).await?;
         store::budget::set_estimate_lines(&mut tx, &after.id, &lines).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "estimate",
-            &after.id,
-            "edit",
-            Some(estimate_json(&before, &old_lines)),
-            Some(estimate_json(&after, &lines)),
-        )
-        .await?;
+        let change = Change::new(office, "estimate", &after.id, "edit")
+            .before(estimate_json(&before, &old_lines))
+            .after(estimate_json(&after, &lines));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = self.answer(&mut tx, &after).await?;
         tx.commit().await?;
         Ok(answer)
@@ -404,18 +385,10 @@ impl BudgetApi {
             EstimateStep::Return => "return",
             EstimateStep::Edit => "edit",
         };
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "estimate",
-            &after.id,
-            action,
-            Some(estimate_json(&before, &lines)),
-            Some(estimate_json(&after, &lines)),
-        )
-        .await?;
+        let change = Change::new(office, "estimate", &after.id, action)
+            .before(estimate_json(&before, &lines))
+            .after(estimate_json(&after, &lines));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = self.answer(&mut tx, &after).await?;
         tx.commit().await?;
         Ok(answer)
@@ -526,18 +499,8 @@ impl BudgetApi {
             made.push(row);
         }
         let json: Vec<serde_json::Value> = made.iter().map(allocation_json).collect();
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            parent,
-            "allocation",
-            &decision_ref,
-            "allocate",
-            None,
-            Some(serde_json::Value::Array(json)),
-        )
-        .await?;
+        let change = Change::new(parent, "allocation", &decision_ref, "allocate").after(serde_json::Value::Array(json));
+        trail::record(&mut tx, &caller, now, change).await?;
         let mut receivers: Vec<Uuid> = items.iter().map(|i| i.1).collect();
         receivers.sort();
         receivers.dedup();
@@ -547,25 +510,13 @@ impl BudgetApi {
                 .filter(|a| a.to_office_id == to.to_string())
                 .map(allocation_json)
                 .collect();
-            audit(
-                &mut tx,
-                &caller,
-                now,
-                to,
-                "allocation",
-                &decision_ref,
-                "receive",
-                None,
-                Some(serde_json::Value::Array(mine)),
-            )
-            .await?;
+            let change = Change::new(to, "allocation", &decision_ref, "receive").after(serde_json::Value::Array(mine));
+            trail::record(&mut tx, &caller, now, change).await?;
         }
         let answer = wire::AllocateResponse {
             allocations: made.iter().map(convert::allocation).collect::<Result<_, _>>()?,
         };
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn adjust(&self, request: Request<wire::AdjustAllocationRequest>) -> Result<wire::Allocation, Error> {
@@ -656,36 +607,14 @@ impl BudgetApi {
             created_at: to_micros(now),
         };
         store::budget::insert_allocation(&mut tx, &row).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            me,
-            "allocation",
-            &row.id,
-            "adjust",
-            None,
-            Some(allocation_json(&row)),
-        )
-        .await?;
+        let change = Change::new(me, "allocation", &row.id, "adjust").after(allocation_json(&row));
+        trail::record(&mut tx, &caller, now, change).await?;
         if !own_estimate {
-            audit(
-                &mut tx,
-                &caller,
-                now,
-                to,
-                "allocation",
-                &row.id,
-                "adjust",
-                None,
-                Some(allocation_json(&row)),
-            )
-            .await?;
+            let change = Change::new(to, "allocation", &row.id, "adjust").after(allocation_json(&row));
+            trail::record(&mut tx, &caller, now, change).await?;
         }
         let answer = convert::allocation(&row)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn list_allocations(

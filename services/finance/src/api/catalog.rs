@@ -5,12 +5,13 @@ use std::sync::Arc;
 use tonic::Request;
 
 use vanphong_platform::Error;
+use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::identity::Caller;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::budget_line_service_server::BudgetLineService;
 
-use super::{Shared, audit, convert};
+use super::{Shared, convert};
 use crate::domain::budget::OverspendPolicy;
 use crate::store;
 use crate::store::catalog::LineRow;
@@ -95,18 +96,14 @@ impl CatalogApi {
         let mut tx = s.ctx.db.begin_write().await?;
         let before = store::catalog::get(&mut tx, &updated.code).await?;
         store::catalog::upsert(&mut tx, &updated).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
+        let change = Change::saved(
             caller.office_id,
             "budget_line",
             &updated.code,
-            if before.is_some() { "update" } else { "create" },
             before.as_ref().map(line_json),
-            Some(line_json(&updated)),
-        )
-        .await?;
+            line_json(&updated),
+        );
+        trail::record(&mut tx, &caller, now, change).await?;
         tx.commit().await?;
         Ok(convert::line(&updated)?)
     }

@@ -11,16 +11,17 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
+use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::text::fold;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::dues_service_server::DuesService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, audit, check_past_date, check_year, convert, office_or_own, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, check_year, convert, office_or_own, post};
 use crate::domain::catalog::{CASH, DUES_FROM_BELOW, DUES_KEPT, DUES_PAYABLE};
 use crate::domain::dues::{
     B01Figures, DEFAULT_RATES, MemberCategory, Rates, b01_rows, quarter_months, split, split_received,
@@ -197,22 +198,11 @@ impl DuesApi {
             created_at: to_micros(now),
         };
         store::dues::insert_cell(&mut tx, &cell, &folded).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "party_cell",
-            &cell.id,
-            "create",
-            None,
-            Some(serde_json::json!({"id": cell.id, "name": cell.name})),
-        )
-        .await?;
+        let change = Change::new(office, "party_cell", &cell.id, "create")
+            .after(serde_json::json!({"id": cell.id, "name": cell.name}));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = convert::cell(&cell)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn list_cells(
@@ -286,18 +276,10 @@ impl DuesApi {
             serde_json::json!({"scope": scope, "cell_bp": r.cell_bp, "office_bp": r.office_bp,
                 "received_bp": r.received_bp})
         };
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office.unwrap_or(caller.office_id),
-            "dues_rates",
-            &scope,
-            "set",
-            before.map(json),
-            Some(json(rates)),
-        )
-        .await?;
+        let change = Change::new(office.unwrap_or(caller.office_id), "dues_rates", &scope, "set")
+            .before(before.map(json))
+            .after(json(rates));
+        trail::record(&mut tx, &caller, now, change).await?;
         tx.commit().await?;
         Ok(rates_answer(office, rates, office.is_some()))
     }
@@ -440,22 +422,10 @@ impl DuesApi {
             created_at: to_micros(now),
         };
         store::dues::insert_collection(&mut tx, &row).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "dues_collection",
-            &row.id,
-            "record",
-            None,
-            Some(collection_json(&row)),
-        )
-        .await?;
+        let change = Change::new(office, "dues_collection", &row.id, "record").after(collection_json(&row));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = convert::collection(&row)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn calculate(&self, request: Request<wire::CalculateDuesRequest>) -> Result<wire::DuesCalculation, Error> {
@@ -580,34 +550,12 @@ impl DuesApi {
         };
         store::dues::insert_remittance(&mut tx, &row).await?;
         // Ancestor's chain first, as everywhere.
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            parent,
-            "dues_remittance",
-            &row.id,
-            "receive",
-            None,
-            Some(remittance_json(&row)),
-        )
-        .await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "dues_remittance",
-            &row.id,
-            "remit",
-            None,
-            Some(remittance_json(&row)),
-        )
-        .await?;
+        let change = Change::new(parent, "dues_remittance", &row.id, "receive").after(remittance_json(&row));
+        trail::record(&mut tx, &caller, now, change).await?;
+        let change = Change::new(office, "dues_remittance", &row.id, "remit").after(remittance_json(&row));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = convert::remittance(&row)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn get_report(&self, request: Request<wire::DuesReportRequest>) -> Result<wire::DuesReport, Error> {

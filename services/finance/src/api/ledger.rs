@@ -8,16 +8,17 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
+use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::to_micros;
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::ledger_service_server::LedgerService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, audit, check_past_date, convert, office_or_own, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, convert, office_or_own, post};
 use crate::domain::catalog::DEFAULT_ACCOUNTS;
 use crate::domain::ledger::{AccountKind, Entry, Side, TxKind, check_balanced, reversal};
 use crate::domain::money;
@@ -150,22 +151,11 @@ impl LedgerApi {
             kind: kind.code().into(),
         };
         store::ledger::insert_account(&mut tx, &row, to_micros(now)).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "account",
-            &row.code,
-            "create",
-            None,
-            Some(serde_json::json!({"code": row.code, "name": row.name, "kind": row.kind})),
-        )
-        .await?;
+        let change = Change::new(office, "account", &row.code, "create")
+            .after(serde_json::json!({"code": row.code, "name": row.name, "kind": row.kind}));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = convert::account(&row)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn post_transaction(
@@ -204,22 +194,10 @@ impl LedgerApi {
             },
         )
         .await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "transaction",
-            &row.id,
-            "post",
-            None,
-            Some(transaction_json(&row, &entries)),
-        )
-        .await?;
+        let change = Change::new(office, "transaction", &row.id, "post").after(transaction_json(&row, &entries));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = transaction_answer(&mut tx, &row).await?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn reverse(&self, request: Request<wire::ReverseTransactionRequest>) -> Result<wire::Transaction, Error> {
@@ -300,22 +278,10 @@ impl LedgerApi {
             },
         )
         .await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "transaction",
-            &row.id,
-            "reverse",
-            None,
-            Some(transaction_json(&row, &entries)),
-        )
-        .await?;
+        let change = Change::new(office, "transaction", &row.id, "reverse").after(transaction_json(&row, &entries));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = transaction_answer(&mut tx, &row).await?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn get_transaction(&self, request: Request<wire::GetTransactionRequest>) -> Result<wire::Transaction, Error> {

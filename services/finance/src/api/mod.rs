@@ -19,7 +19,6 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
 use vanphong_platform::Error;
-use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
@@ -114,36 +113,6 @@ pub(crate) fn check_past_date(c: &mut Checker, field: &str, value: &str, today: 
         );
     }
     date
-}
-
-/// Writes one audit record in `office`'s chain.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn audit(
-    tx: &mut Tx,
-    caller: &Caller,
-    now: DateTime<Utc>,
-    office: Uuid,
-    entity: &'static str,
-    entity_id: &str,
-    action: &'static str,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> Result<(), Error> {
-    trail::record(
-        tx,
-        caller,
-        now,
-        Change {
-            office_id: office,
-            entity,
-            entity_id: entity_id.to_string(),
-            action,
-            before,
-            after,
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// A transaction about to be posted.

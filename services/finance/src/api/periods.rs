@@ -7,6 +7,7 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
+use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::to_micros;
 use vanphong_platform::db::{RowDecoder, Tx};
 use vanphong_platform::identity::{Caller, Role};
@@ -15,7 +16,7 @@ use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::fiscal_year_service_server::FiscalYearService;
 
 use super::convert::timestamp;
-use super::{MAX_TEXT, Shared, audit, check_year, office_or_own};
+use super::{MAX_TEXT, Shared, check_year, office_or_own};
 use crate::store;
 
 pub struct PeriodsApi(pub(crate) Arc<Shared>);
@@ -100,18 +101,9 @@ impl PeriodsApi {
         state.check_close(month, s.today())?;
         store::periods::close(&mut tx, office, year, month, caller.subject_id, to_micros(now)).await?;
         let period = format!("{year}-{month:02}");
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "period",
-            &period,
-            "close",
-            None,
-            Some(serde_json::json!({"year": year, "month": month})),
-        )
-        .await?;
+        let change =
+            Change::new(office, "period", &period, "close").after(serde_json::json!({"year": year, "month": month}));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = fiscal_year(&mut tx, office, year).await?;
         tx.commit().await?;
         Ok(answer)
@@ -132,18 +124,9 @@ impl PeriodsApi {
         store::periods::lock_year(&mut tx, office, year, true).await?;
         store::periods::state(&mut tx, office, year).await?.check_settle()?;
         store::periods::settle(&mut tx, office, year, caller.subject_id, to_micros(now), &note).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            office,
-            "fiscal_year",
-            &year.to_string(),
-            "settle",
-            None,
-            Some(serde_json::json!({"year": year, "note": note})),
-        )
-        .await?;
+        let change = Change::new(office, "fiscal_year", year, "settle")
+            .after(serde_json::json!({"year": year, "note": note}));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = fiscal_year(&mut tx, office, year).await?;
         tx.commit().await?;
         Ok(answer)

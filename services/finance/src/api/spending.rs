@@ -13,15 +13,16 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
+use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::spending_service_server::SpendingService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, audit, check_past_date, check_year, convert, office_or_own, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, check_year, convert, office_or_own, post};
 use crate::domain::budget::check_spending;
 use crate::domain::catalog::{BANK, EXPENSE};
 use crate::domain::ledger::{AccountKind, Entry, TxKind};
@@ -181,18 +182,8 @@ async fn write_voucher(
         created_at: to_micros(now),
     };
     store::spending::insert_voucher(tx, &voucher).await?;
-    audit(
-        tx,
-        caller,
-        now,
-        office,
-        "voucher",
-        &voucher.id,
-        "post",
-        None,
-        Some(voucher_json(&voucher)),
-    )
-    .await?;
+    let change = Change::new(office, "voucher", &voucher.id, "post").after(voucher_json(&voucher));
+    trail::record(tx, caller, now, change).await?;
     Ok(voucher)
 }
 
@@ -240,9 +231,7 @@ impl SpendingApi {
         )
         .await?;
         let answer = convert::voucher(&voucher)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn get_voucher(&self, request: Request<wire::GetVoucherRequest>) -> Result<wire::Voucher, Error> {
@@ -326,22 +315,10 @@ impl SpendingApi {
             created_at: to_micros(now),
         };
         store::spending::insert_commitment(&mut tx, &row).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            caller.office_id,
-            "commitment",
-            &row.id,
-            "reserve",
-            None,
-            Some(commitment_json(&row)),
-        )
-        .await?;
+        let change = Change::new(caller.office_id, "commitment", &row.id, "reserve").after(commitment_json(&row));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = convert::commitment(&row)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     /// An open commitment of the caller's own office, locked, with its line
@@ -432,22 +409,12 @@ impl SpendingApi {
         after.settled_by = Some(caller.subject_id.to_string());
         after.settled_at = Some(to_micros(now));
         store::spending::settle_commitment(&mut tx, &after).await?;
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            caller.office_id,
-            "commitment",
-            &after.id,
-            "post",
-            Some(commitment_json(&before)),
-            Some(commitment_json(&after)),
-        )
-        .await?;
+        let change = Change::new(caller.office_id, "commitment", &after.id, "post")
+            .before(commitment_json(&before))
+            .after(commitment_json(&after));
+        trail::record(&mut tx, &caller, now, change).await?;
         let answer = convert::voucher(&voucher)?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn release(&self, request: Request<wire::ReleaseCommitmentRequest>) -> Result<wire::Commitment, Error> {
@@ -470,18 +437,10 @@ impl SpendingApi {
         store::spending::settle_commitment(&mut tx, &after).await?;
         let mut json = commitment_json(&after);
         json["reason"] = serde_json::Value::String(reason);
-        audit(
-            &mut tx,
-            &caller,
-            now,
-            caller.office_id,
-            "commitment",
-            &after.id,
-            "release",
-            Some(commitment_json(&before)),
-            Some(json),
-        )
-        .await?;
+        let change = Change::new(caller.office_id, "commitment", &after.id, "release")
+            .before(commitment_json(&before))
+            .after(json);
+        trail::record(&mut tx, &caller, now, change).await?;
         tx.commit().await?;
         Ok(convert::commitment(&after)?)
     }

@@ -118,20 +118,14 @@ impl CatalogApi {
         let before = store::catalog::area(&mut tx, &area.code).await?;
         store::catalog::upsert_area(&mut tx, &area).await?;
         let json = |a: &Area| serde_json::json!({"code": a.code, "name": a.name, "active": a.active});
-        audit::record(
-            &mut tx,
-            &caller,
-            s.now(),
-            Change {
-                office_id: caller.office_id,
-                entity: "subject_area",
-                entity_id: area.code.clone(),
-                action: if before.is_some() { "update" } else { "create" },
-                before: before.as_ref().map(json),
-                after: Some(json(&area)),
-            },
-        )
-        .await?;
+        let change = Change::saved(
+            caller.office_id,
+            "subject_area",
+            &area.code,
+            before.as_ref().map(json),
+            json(&area),
+        );
+        audit::record(&mut tx, &caller, s.now(), change).await?;
         tx.commit().await?;
         Ok(wire::SubjectArea {
             code: area.code,
@@ -192,20 +186,19 @@ impl CatalogApi {
             &mut tx,
             &caller,
             s.now(),
-            Change {
-                office_id: caller.office_id,
-                entity: "deadline_rule",
-                entity_id: format!(
+            Change::saved(
+                caller.office_id,
+                "deadline_rule",
+                format!(
                     "{}/{}/{}/{}",
                     kind.code(),
                     resolution.code(),
                     complexity.code(),
                     if r.remote { "remote" } else { "normal" }
                 ),
-                action: if before.is_some() { "update" } else { "create" },
-                before: before.as_ref().map(rule_json),
-                after: Some(rule_json(&rule)),
-            },
+                before.as_ref().map(rule_json),
+                rule_json(&rule),
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -270,20 +263,10 @@ impl CatalogApi {
         let mut tx = s.ctx.db.begin_write().await?;
         let before = store::policy::get(&mut tx).await?;
         store::policy::put(&mut tx, &policy, now).await?;
-        audit::record(
-            &mut tx,
-            &caller,
-            now,
-            Change {
-                office_id: caller.office_id,
-                entity: "petition_policy",
-                entity_id: "policy".into(),
-                action: "update",
-                before: serde_json::to_value(&before).ok(),
-                after: serde_json::to_value(&policy).ok(),
-            },
-        )
-        .await?;
+        let change = Change::new(caller.office_id, "petition_policy", "policy", "update")
+            .before(serde_json::to_value(&before).ok())
+            .after(serde_json::to_value(&policy).ok());
+        audit::record(&mut tx, &caller, now, change).await?;
         tx.commit().await?;
         Ok(policy_to_wire(&policy))
     }

@@ -109,18 +109,11 @@ pub(crate) async fn export_register(
             &mut tx,
             &caller,
             s.now(),
-            Change {
-                office_id: office,
-                entity: "petition_register",
-                entity_id: office.to_string(),
-                action: "export_identity",
-                before: None,
-                after: Some(serde_json::json!({
-                    "from": from,
-                    "to": to,
-                    "petitions": petitions.iter().map(|p| p.id.to_string()).collect::<Vec<_>>(),
-                })),
-            },
+            Change::new(office, "petition_register", office, "export_identity").after(serde_json::json!({
+                "from": from,
+                "to": to,
+                "petitions": petitions.iter().map(|p| p.id.to_string()).collect::<Vec<_>>(),
+            })),
         )
         .await?;
     }

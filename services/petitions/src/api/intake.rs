@@ -6,7 +6,7 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::number_series;
 use vanphong_platform::validate::Checker;
@@ -309,20 +309,8 @@ pub(crate) async fn create(
         )
         .await?;
     }
-    audit::record(
-        &mut tx,
-        &caller,
-        now,
-        Change {
-            office_id: petition.office_id,
-            entity: "petition",
-            entity_id: petition.id.to_string(),
-            action: "create",
-            before: None,
-            after: Some(petition.audit_json()),
-        },
-    )
-    .await?;
+    let change = Change::new(petition.office_id, "petition", petition.id, "create").after(petition.audit_json());
+    audit::record(&mut tx, &caller, now, change).await?;
     let people: Vec<PersonKey> = new
         .petitioners
         .iter()
@@ -333,7 +321,5 @@ pub(crate) async fn create(
         petition: Some(s.answer(&mut tx, &caller, &petition).await?),
         duplicate_candidates,
     };
-    vanphong_platform::remember!(key, tx, answer);
-    tx.commit().await?;
-    Ok(answer)
+    commit_answer(&key, tx, answer).await
 }

@@ -155,19 +155,12 @@ pub(crate) async fn record_identity_view(
         tx,
         caller,
         now,
-        Change {
-            office_id: petition.office_id,
-            entity: "petition",
-            entity_id: petition.id.to_string(),
-            action: "view_identity",
-            before: None,
-            after: Some(serde_json::json!({
-                "petition": petition.number_label(),
-                "petitioners": petition.petitioner_count,
-                "how": how,
-                "viewer_roles": caller.roles.to_codes(),
-            })),
-        },
+        Change::new(petition.office_id, "petition", petition.id, "view_identity").after(serde_json::json!({
+            "petition": petition.number_label(),
+            "petitioners": petition.petitioner_count,
+            "how": how,
+            "viewer_roles": caller.roles.to_codes(),
+        })),
     )
     .await?;
     Ok(())

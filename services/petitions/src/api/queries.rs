@@ -157,17 +157,10 @@ pub(crate) async fn list(
             &mut tx,
             &caller,
             s.now(),
-            Change {
-                office_id: office,
-                entity: "petition_search",
-                entity_id: office.to_string(),
-                action: "search_identity",
-                before: None,
-                after: Some(serde_json::json!({
-                    "found": petitions.iter().map(|p| p.id.to_string()).collect::<Vec<_>>(),
-                    "viewer_roles": caller.roles.to_codes(),
-                })),
-            },
+            Change::new(office, "petition_search", office, "search_identity").after(serde_json::json!({
+                "found": petitions.iter().map(|p| p.id.to_string()).collect::<Vec<_>>(),
+                "viewer_roles": caller.roles.to_codes(),
+            })),
         )
         .await?;
         tx.commit().await?;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::validate::Checker;
@@ -82,17 +82,10 @@ impl ReceptionApi {
                 tx,
                 caller,
                 self.0.now(),
-                Change {
-                    office_id: r.office_id,
-                    entity: "reception",
-                    entity_id: r.id.to_string(),
-                    action: "view_identity",
-                    before: None,
-                    after: Some(serde_json::json!({
-                        "visitors": r.visitor_count,
-                        "viewer_roles": caller.roles.to_codes(),
-                    })),
-                },
+                Change::new(r.office_id, "reception", r.id, "view_identity").after(serde_json::json!({
+                    "visitors": r.visitor_count,
+                    "viewer_roles": caller.roles.to_codes(),
+                })),
             )
             .await?;
             Some(store::receptions::visitors(tx, r.id).await?)
@@ -194,24 +187,10 @@ impl ReceptionApi {
         for id in &petition_ids {
             store::receptions::link_petition(&mut tx, reception.id, *id).await?;
         }
-        audit::record(
-            &mut tx,
-            &caller,
-            now,
-            Change {
-                office_id: office,
-                entity: "reception",
-                entity_id: reception.id.to_string(),
-                action: "create",
-                before: None,
-                after: Some(reception.audit_json()),
-            },
-        )
-        .await?;
+        let change = Change::new(office, "reception", reception.id, "create").after(reception.audit_json());
+        audit::record(&mut tx, &caller, now, change).await?;
         let answer = self.answer(&mut tx, &caller, &reception).await?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn get(&self, request: Request<wire::GetReceptionRequest>) -> Result<wire::Reception, Error> {

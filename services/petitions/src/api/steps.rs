@@ -71,20 +71,10 @@ async fn finish(
     after.updated_at = now;
     store::petitions::update(&mut tx, &after).await?;
     store::history::add(&mut tx, after.id, &event(caller, now, action.code(), note)).await?;
-    audit::record(
-        &mut tx,
-        caller,
-        now,
-        Change {
-            office_id: after.office_id,
-            entity: "petition",
-            entity_id: after.id.to_string(),
-            action: action.code(),
-            before: Some(before.audit_json()),
-            after: Some(after.audit_json()),
-        },
-    )
-    .await?;
+    let change = Change::new(after.office_id, "petition", after.id, action.code())
+        .before(before.audit_json())
+        .after(after.audit_json());
+    audit::record(&mut tx, caller, now, change).await?;
     let answer = s.answer(&mut tx, caller, &after).await?;
     tx.commit().await?;
     Ok(answer)
@@ -258,20 +248,10 @@ pub(crate) async fn link_repeat(
         ),
     )
     .await?;
-    audit::record(
-        &mut tx,
-        &caller,
-        now,
-        Change {
-            office_id: target.office_id,
-            entity: "petition",
-            entity_id: target.id.to_string(),
-            action: "repeat_linked",
-            before: Some(target_before.audit_json()),
-            after: Some(target.audit_json()),
-        },
-    )
-    .await?;
+    let change = Change::new(target.office_id, "petition", target.id, "repeat_linked")
+        .before(target_before.audit_json())
+        .after(target.audit_json());
+    audit::record(&mut tx, &caller, now, change).await?;
     finish(s, tx, &caller, &before, after, Action::LinkRepeat, &reason).await
 }
 

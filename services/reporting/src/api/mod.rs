@@ -148,14 +148,9 @@ impl Shared {
             tx,
             caller,
             now,
-            Change {
-                office_id: after.office_id,
-                entity: "report",
-                entity_id: after.id.to_string(),
-                action,
-                before: before.map(Report::audit_json),
-                after: Some(after.audit_json()),
-            },
+            Change::new(after.office_id, "report", after.id, action)
+                .before(before.map(Report::audit_json))
+                .after(after.audit_json()),
         )
         .await?;
         Ok(())

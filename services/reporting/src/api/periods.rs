@@ -171,20 +171,10 @@ impl PeriodApi {
         let mut tx = s.ctx.db.begin_write().await?;
         let before = store::policy::get_in(&mut tx).await?;
         store::policy::put(&mut tx, &policy, now).await?;
-        audit::record(
-            &mut tx,
-            &caller,
-            now,
-            Change {
-                office_id: caller.office_id,
-                entity: "reporting_policy",
-                entity_id: "default".into(),
-                action: "update",
-                before: serde_json::from_str(&before.to_json()).ok(),
-                after: serde_json::from_str(&policy.to_json()).ok(),
-            },
-        )
-        .await?;
+        let change = Change::new(caller.office_id, "reporting_policy", "default", "update")
+            .before(serde_json::from_str(&before.to_json()).ok())
+            .after(serde_json::from_str(&policy.to_json()).ok());
+        audit::record(&mut tx, &caller, now, change).await?;
         tx.commit().await?;
         Ok(policy_to_wire(&policy))
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tonic::Request;
 use uuid::Uuid;
 
-use vanphong_platform::idempotency::IdempotencyKey;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::validate::{Checker, due_soon_until};
@@ -179,9 +179,7 @@ impl ReportApi {
         }
         s.save(&mut tx, &caller, None, &report, "create", "").await?;
         let answer = s.answer(&mut tx, &report).await?;
-        vanphong_platform::remember!(key, tx, answer);
-        tx.commit().await?;
-        Ok(answer)
+        commit_answer(&key, tx, answer).await
     }
 
     async fn get(&self, request: Request<wire::GetReportRequest>) -> Result<wire::Report, Error> {
