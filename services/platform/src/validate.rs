@@ -127,6 +127,34 @@ impl Checker {
         }
     }
 
+    /// A period given by the required fields `from` and `to`, both days
+    /// included; `to` before `from` is refused.
+    pub fn date_range(&mut self, from: &str, to: &str) -> (NaiveDate, NaiveDate) {
+        let (from, to) = (self.date("from", from), self.date("to", to));
+        if from != NaiveDate::MIN && to != NaiveDate::MIN {
+            self.dates_in_order(from, to);
+        }
+        (from, to)
+    }
+
+    /// A filter's optional bounds `from` and `to` (empty: unbounded on
+    /// that side); `to` before `from` is refused.
+    pub fn optional_date_range(&mut self, from: &str, to: &str) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        let from = (!from.is_empty()).then(|| self.date("from", from));
+        let to = (!to.is_empty()).then(|| self.date("to", to));
+        if let (Some(from), Some(to)) = (from, to) {
+            self.dates_in_order(from, to);
+        }
+        (from, to)
+    }
+
+    /// Refuses a period whose end (field `to`) is before its start.
+    pub fn dates_in_order(&mut self, from: NaiveDate, to: NaiveDate) {
+        if to < from {
+            self.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
+        }
+    }
+
     /// `YYYY-MM-DD` exactly, as the contract's `date` format has it
     /// (chrono alone would take "2026-1-1").
     fn parse_date(&mut self, field: &str, value: &str) -> NaiveDate {
@@ -182,16 +210,21 @@ impl Checker {
     /// A page token that is a record's sequence number (the page starts
     /// after it): none when empty.
     pub fn page_after_seq(&mut self, field: &str, value: &str) -> Option<i64> {
+        self.page_token(field, value, |token| token.parse::<i64>().ok().filter(|seq| *seq > 0))
+    }
+
+    /// Where the previous page ended, read from its page token by `decode`
+    /// (`None` for a token it did not issue, which is refused); none when
+    /// empty (the first page).
+    pub fn page_token<C>(&mut self, field: &str, value: &str, decode: impl FnOnce(&str) -> Option<C>) -> Option<C> {
         if value.is_empty() {
             return None;
         }
-        match value.parse::<i64>() {
-            Ok(seq) if seq > 0 => Some(seq),
-            _ => {
-                self.violation(field, "INVALID_FORMAT", "Mã trang không hợp lệ");
-                None
-            }
+        let cursor = decode(value);
+        if cursor.is_none() {
+            self.violation(field, "INVALID_FORMAT", "Mã trang không hợp lệ");
         }
+        cursor
     }
 
     /// A proto enum value that must be known and not `UNSPECIFIED`;
@@ -279,6 +312,20 @@ pub fn parse_number_of_year(value: &str) -> Option<(i64, i32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_period_ending_before_it_starts_is_refused_on_to() {
+        let mut c = Checker::new();
+        let (from, to) = c.optional_date_range("2026-03-01", "");
+        assert_eq!((from.map(|d| d.to_string()), to), (Some("2026-03-01".into()), None));
+        assert!(c.is_clean());
+        c.date_range("2026-03-01", "2026-02-28");
+        let Err(Error::InvalidArgument(v)) = c.finish() else {
+            panic!("expected invalid argument")
+        };
+        let fields: Vec<(&str, &str)> = v.iter().map(|v| (v.field.as_str(), v.reason)).collect();
+        assert_eq!(fields, vec![("to", "BEFORE_FROM")]);
+    }
 
     #[test]
     fn collects_every_violation() {

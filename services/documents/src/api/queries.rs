@@ -77,13 +77,7 @@ impl QueryApi {
                 Urgency::Normal
             })
         });
-        let from = (!req.from.is_empty()).then(|| c.date("from", &req.from));
-        let to = (!req.to.is_empty()).then(|| c.date("to", &req.to));
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
-        }
+        let (from, to) = c.optional_date_range(&req.from, &req.to);
         let query = c.optional_text("query", &req.query, 200);
         let number = c.optional_text("number", &req.number, 100).map(|n| NumberLookup {
             folded: NumberLookup::fold(&n),
@@ -100,15 +94,7 @@ impl QueryApi {
             }
         };
         let limit = c.page_size("page_size", req.page_size, 50, 500);
-        let after = if req.page_token.is_empty() {
-            None
-        } else {
-            let cursor = Cursor::decode(&req.page_token, sort);
-            if cursor.is_none() {
-                c.violation("page_token", "INVALID_FORMAT", "Mã trang không hợp lệ");
-            }
-            cursor
-        };
+        let after = c.page_token("page_token", &req.page_token, |token| Cursor::decode(token, sort));
         c.finish()?;
         let today = s.today();
         let snapshot = s.snapshot();

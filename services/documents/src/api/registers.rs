@@ -35,14 +35,9 @@ fn instant_day(at: Option<chrono::DateTime<chrono::Utc>>) -> String {
 
 /// The period's checked bounds: both days, and the instants it spans.
 fn period(c: &mut Checker, from: &str, to: &str) -> (NaiveDate, NaiveDate) {
-    let from = c.date("from", from);
-    let to = c.date("to", to);
-    if from != NaiveDate::MIN && to != NaiveDate::MIN {
-        if to < from {
-            c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
-        } else if (to - from).num_days() > 3660 {
-            c.violation("to", "OUT_OF_RANGE", "Khoảng thời gian tối đa 10 năm");
-        }
+    let (from, to) = c.date_range(from, to);
+    if from != NaiveDate::MIN && to >= from && (to - from).num_days() > 3660 {
+        c.violation("to", "OUT_OF_RANGE", "Khoảng thời gian tối đa 10 năm");
     }
     (from, to)
 }

@@ -29,11 +29,7 @@ impl FiguresApi {
         let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
-        let from = c.date("from", &req.from);
-        let to = c.date("to", &req.to);
-        if from != NaiveDate::MIN && to != NaiveDate::MIN && to < from {
-            c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
-        }
+        let (from, to) = c.date_range(&req.from, &req.to);
         c.finish()?;
         let snapshot = s.snapshot();
         let mut offices = vec![office];

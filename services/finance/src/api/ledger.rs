@@ -310,13 +310,7 @@ impl LedgerApi {
         let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
-        let from = (!req.from.is_empty()).then(|| c.date("from", &req.from));
-        let to = (!req.to.is_empty()).then(|| c.date("to", &req.to));
-        if let (Some(f), Some(t)) = (from, to)
-            && t < f
-        {
-            c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
-        }
+        let (from, to) = c.optional_date_range(&req.from, &req.to);
         let page_size = c.page_size("page_size", req.page_size, 100, 500);
         let after = c.optional_id("page_token", &req.page_token);
         c.finish()?;

@@ -79,11 +79,7 @@ pub(crate) async fn export_register(
     let today = s.today();
     let mut c = Checker::new();
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-    let from = c.date("from", &req.from);
-    let to = c.date("to", &req.to);
-    if from != NaiveDate::MIN && to != NaiveDate::MIN && to < from {
-        c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
-    }
+    let (from, to) = c.date_range(&req.from, &req.to);
     c.finish()?;
     s.offices(&caller, office, false, today)?;
     let reveal = may_see_identity(&caller, &s.snapshot().tree, today, office, None);

@@ -36,14 +36,9 @@ pub(crate) fn check_period(
 ) -> Result<Period, Error> {
     let mut c = Checker::new();
     let office = c.optional_id("office_id", office_id).unwrap_or(caller.office_id);
-    let from = c.date("from", from);
-    let to = c.date("to", to);
-    if from != NaiveDate::MIN && to != NaiveDate::MIN {
-        if to < from {
-            c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
-        } else if (to - from).num_days() > MAX_PERIOD_DAYS {
-            c.violation("to", "PERIOD_TOO_LONG", "Kỳ thống kê không quá 10 năm");
-        }
+    let (from, to) = c.date_range(from, to);
+    if from != NaiveDate::MIN && to >= from && (to - from).num_days() > MAX_PERIOD_DAYS {
+        c.violation("to", "PERIOD_TOO_LONG", "Kỳ thống kê không quá 10 năm");
     }
     c.finish()?;
     Ok(Period {

@@ -93,26 +93,12 @@ pub(crate) async fn list(
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
     let states: Vec<State> = c.wire_list("states", &req.states, "Trạng thái không hợp lệ");
     let kind: Option<Kind> = c.optional_wire("kind", req.kind, "Loại đơn không hợp lệ");
-    let from = (!req.from.is_empty()).then(|| c.date("from", &req.from));
-    let to = (!req.to.is_empty()).then(|| c.date("to", &req.to));
-    if let (Some(from), Some(to)) = (from, to)
-        && to < from
-    {
-        c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
-    }
+    let (from, to) = c.optional_date_range(&req.from, &req.to);
     let query = c.optional_text("query", &req.query, 200);
     let name = c.optional_text("petitioner_name", &req.petitioner_name, 200);
     let number = c.optional_number_of_year("number", &req.number);
     let limit = c.page_size("page_size", req.page_size, 50, 500);
-    let after = if req.page_token.is_empty() {
-        None
-    } else {
-        let cursor = Cursor::decode(&req.page_token);
-        if cursor.is_none() {
-            c.violation("page_token", "INVALID_FORMAT", "Mã trang không hợp lệ");
-        }
-        cursor
-    };
+    let after = c.page_token("page_token", &req.page_token, Cursor::decode);
     c.finish()?;
     let offices = s.offices(&caller, office, req.include_descendants, today)?;
     let mut handler = None;

@@ -220,9 +220,7 @@ impl ReceptionApi {
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
         let from = c.date_or("from", &req.from, start_of_year);
         let to = c.date_or("to", &req.to, today);
-        if to < from {
-            c.violation("to", "BEFORE_FROM", "Ngày kết thúc không được trước ngày bắt đầu");
-        }
+        c.dates_in_order(from, to);
         c.finish()?;
         s.offices(&caller, office, false, today)?;
         let receptions = store::receptions::list(&s.ctx.db, office, from, to).await?;
