@@ -294,10 +294,16 @@ macro_rules! audit_services {
     )+};
 }
 
-audit_services!(
-    vanphong_proto::directory::v1::audit_service_server::AuditService,
-    vanphong_proto::documents::v1::audit_service_server::AuditService,
-    vanphong_proto::petitions::v1::audit_service_server::AuditService,
-    vanphong_proto::finance::v1::audit_service_server::AuditService,
-    vanphong_proto::reporting::v1::audit_service_server::AuditService,
-);
+/// The `AuditService` of the directory and of every service in the suite's
+/// list (each `vanphong.<name>.v1` package declares its own), so that a new
+/// service's audit RPCs come with its line in the list.
+macro_rules! suite_audit_services {
+    ($($name:ident: $krate:ident::$backend:ident, $port:literal, $key:ident = $env:literal;)*) => {
+        audit_services!(
+            vanphong_proto::directory::v1::audit_service_server::AuditService,
+            $(vanphong_proto::$name::v1::audit_service_server::AuditService,)*
+        );
+    };
+}
+
+crate::suite_services!(suite_audit_services);
