@@ -35,10 +35,53 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .codec_path("crate::contract::CheckedCodec")
         .compile_fds_with_config(compiler.file_descriptor_set(), config)?;
 
+    std::fs::write(out_dir.join("vanphong_packages.rs"), package_modules(&root, &relative)?)?;
+
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
     }
     Ok(())
+}
+
+/// The module `<area>::v1` of every package `vanphong.<area>.v1` (the
+/// folders `vanphong/<area>/v1/`), so that a new package needs no line in
+/// `src/lib.rs`. Each is documented by the opening comment of
+/// `<area>.proto` where the package has that file.
+fn package_modules(root: &Path, relative: &[PathBuf]) -> std::io::Result<String> {
+    let mut areas: Vec<String> = relative
+        .iter()
+        .filter_map(|p| {
+            let parts: Vec<&str> = p.iter().filter_map(|c| c.to_str()).collect();
+            match parts.as_slice() {
+                ["vanphong", area, "v1", _file] => Some(area.to_string()),
+                _ => None,
+            }
+        })
+        .collect();
+    areas.dedup();
+    let mut out = String::new();
+    for area in areas {
+        let main = root.join("vanphong").join(&area).join("v1").join(format!("{area}.proto"));
+        let opening: Vec<String> = if main.exists() {
+            std::fs::read_to_string(&main)?
+                .lines()
+                .map_while(|l| l.strip_prefix("//"))
+                .map(|l| l.trim().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let doc = if opening.is_empty() {
+            format!("The package `vanphong.{area}.v1`.")
+        } else {
+            opening.join(" ")
+        };
+        out.push_str(&format!(
+            "#[doc = {doc:?}]\npub mod {area} {{\n    pub mod v1 {{\n        \
+             include!(concat!(env!(\"OUT_DIR\"), \"/vanphong.{area}.v1.rs\"));\n    }}\n}}\n"
+        ));
+    }
+    Ok(out)
 }
 
 fn collect_protos(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
