@@ -61,7 +61,11 @@ fn package_modules(root: &Path, relative: &[PathBuf]) -> std::io::Result<String>
     areas.dedup();
     let mut out = String::new();
     for area in areas {
-        let main = root.join("vanphong").join(&area).join("v1").join(format!("{area}.proto"));
+        let main = root
+            .join("vanphong")
+            .join(&area)
+            .join("v1")
+            .join(format!("{area}.proto"));
         let opening: Vec<String> = if main.exists() {
             std::fs::read_to_string(&main)?
                 .lines()

@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use tonic::Request;
 use uuid::Uuid;
 
@@ -624,11 +624,7 @@ impl BudgetApi {
         let caller = Caller::of(&request)?;
         let s = &self.0;
         let req = request.into_inner();
-        let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
-        let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
-        c.finish()?;
-        s.ensure_read(&caller, office)?;
+        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
         let mut tx = s.ctx.db.begin_read().await?;
         let rows = store::budget::list_allocations(&mut tx, office, year).await?;
         tx.commit().await?;
@@ -644,11 +640,7 @@ impl BudgetApi {
         let caller = Caller::of(&request)?;
         let s = &self.0;
         let req = request.into_inner();
-        let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
-        let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
-        c.finish()?;
-        s.ensure_read(&caller, office)?;
+        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
         let catalogue = catalogue(s).await?;
         let mut tx = s.ctx.db.begin_read().await?;
         let rows = store::budget::list_balances(&mut tx, office, year).await?;

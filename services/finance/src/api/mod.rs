@@ -70,6 +70,18 @@ impl Shared {
         access::ensure_read(caller, &self.snapshot().tree, office, self.today())
     }
 
+    /// The office (the caller's own when `office_id` is empty) and fiscal
+    /// year (this year when 0) a listing of the books asks for, once the
+    /// request is valid and the caller may read that office's books.
+    pub(crate) fn readable_year(&self, caller: &Caller, office_id: &str, year: i32) -> Result<(Uuid, i32), Error> {
+        let mut c = Checker::new();
+        let office = office_or_own(&mut c, "office_id", office_id, caller);
+        let year = check_year(&mut c, "year", year, Some(self.today().year()));
+        c.finish()?;
+        self.ensure_read(caller, office)?;
+        Ok((office, year))
+    }
+
     /// Refuses unless the caller works in `office` with one of `roles`.
     pub fn ensure_act(&self, caller: &Caller, office: Uuid, roles: &[Role]) -> Result<(), Error> {
         access::ensure_act(caller, &self.snapshot().tree, office, self.today(), roles)

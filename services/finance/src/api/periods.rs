@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use chrono::Datelike;
 use tonic::Request;
 use uuid::Uuid;
 
@@ -66,11 +65,7 @@ impl PeriodsApi {
         let caller = Caller::of(&request)?;
         let s = &self.0;
         let req = request.into_inner();
-        let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
-        let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
-        c.finish()?;
-        s.ensure_read(&caller, office)?;
+        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
         let mut tx = s.ctx.db.begin_read().await?;
         let answer = fiscal_year(&mut tx, office, year).await?;
         tx.commit().await?;
@@ -124,8 +119,8 @@ impl PeriodsApi {
         store::periods::lock_year(&mut tx, office, year, true).await?;
         store::periods::state(&mut tx, office, year).await?.check_settle()?;
         store::periods::settle(&mut tx, office, year, caller.subject_id, to_micros(now), &note).await?;
-        let change = Change::new(office, "fiscal_year", year, "settle")
-            .after(serde_json::json!({"year": year, "note": note}));
+        let change =
+            Change::new(office, "fiscal_year", year, "settle").after(serde_json::json!({"year": year, "note": note}));
         trail::record(&mut tx, &caller, now, change).await?;
         let answer = fiscal_year(&mut tx, office, year).await?;
         tx.commit().await?;

@@ -452,11 +452,7 @@ impl SpendingApi {
         let caller = Caller::of(&request)?;
         let s = &self.0;
         let req = request.into_inner();
-        let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
-        let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
-        c.finish()?;
-        s.ensure_read(&caller, office)?;
+        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
         let mut tx = s.ctx.db.begin_read().await?;
         let rows = store::spending::list_commitments(&mut tx, office, year).await?;
         tx.commit().await?;
