@@ -56,6 +56,7 @@ pub mod ids;
 pub mod ip_range;
 pub mod metrics;
 pub mod middleware;
+pub mod my_work;
 pub mod notifications;
 pub mod number_series;
 pub mod paging;

@@ -6,9 +6,10 @@ use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::my_work::WorkWindow;
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
-use vanphong_platform::validate::{Checker, due_soon_until, parse_number_of_year};
+use vanphong_platform::validate::{Checker, parse_number_of_year};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryService;
 
@@ -39,9 +40,8 @@ impl QueryApi {
     /// their roles do not do are 0.
     async fn my_work(&self, request: Request<wire::GetMyWorkRequest>) -> Result<wire::MyDocumentWork, Error> {
         let caller = Caller::of(&request)?;
-        let today = self.0.today();
-        let soon = due_soon_until(request.get_ref().due_within_days, today)?;
-        let n = store::work::counts(&self.0.ctx.db, caller.office_id, caller.subject_id, today, soon).await?;
+        let window = WorkWindow::of(&caller, self.0.today(), request.get_ref().due_within_days)?;
+        let n = store::work::counts(&self.0.ctx.db, &window).await?;
         let clerk = caller.has_role(Role::Clerk);
         let leader = caller.has_role(Role::Leader);
         let only = |allowed: bool, value: i64| if allowed { value } else { 0 };

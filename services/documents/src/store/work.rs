@@ -1,9 +1,7 @@
 //! Counting what waits for one person in their office's documents.
 
-use chrono::NaiveDate;
-use uuid::Uuid;
-
 use vanphong_platform::db::{Db, StoreError, count_where, query_built};
+use vanphong_platform::my_work::WorkWindow;
 
 /// The counts of [`counts`], in the order of its query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -29,15 +27,8 @@ const COUNTED: &str = "'submitted', 'assigned', 'in_progress', 'draft', 'arrived
 
 type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-/// The counts for `person` in `office`: deadlines from `today` to `soon`
-/// (inclusive) are due soon, before `today` overdue.
-pub async fn counts(
-    db: &Db,
-    office: Uuid,
-    person: Uuid,
-    today: NaiveDate,
-    soon: NaiveDate,
-) -> Result<WorkCounts, StoreError> {
+/// The counts of the window's person in its office.
+pub async fn counts(db: &Db, window: &WorkWindow) -> Result<WorkCounts, StoreError> {
     // Placeholders first appear in ascending order (SQLite numbers them so).
     const OPEN: &str = "status IN ('assigned', 'in_progress')";
     let mine = "(lead_handler_id = $1 OR EXISTS (SELECT 1 FROM document_handlers h \
@@ -73,7 +64,13 @@ pub async fn counts(
         columns.join(", ")
     );
     let row: Option<Row> = db
-        .fetch_optional(query_built(sql).bind(person).bind(today).bind(soon).bind(office))
+        .fetch_optional(
+            query_built(sql)
+                .bind(window.person)
+                .bind(window.today)
+                .bind(window.soon)
+                .bind(window.office),
+        )
         .await?;
     let r = row.unwrap_or_default();
     Ok(WorkCounts {

@@ -8,9 +8,10 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
 use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::my_work::WorkWindow;
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
-use vanphong_platform::validate::{Checker, due_soon_until};
+use vanphong_platform::validate::Checker;
 use vanphong_proto::petitions::v1 as wire;
 
 use super::Shared;
@@ -68,10 +69,9 @@ pub(crate) async fn my_work(
     request: Request<wire::GetMyWorkRequest>,
 ) -> Result<wire::MyPetitionWork, Error> {
     let caller = Caller::of(&request)?;
-    let today = s.today();
-    let soon = due_soon_until(request.get_ref().due_within_days, today)?;
+    let window = WorkWindow::of(&caller, s.today(), request.get_ref().due_within_days)?;
     let desk = caller.has_role(Role::PetitionOfficer) || caller.has_role(Role::Leader);
-    let n = store::work::counts(&s.ctx.db, caller.office_id, caller.subject_id, desk, today, soon).await?;
+    let n = store::work::counts(&s.ctx.db, &window, desk).await?;
     Ok(wire::MyPetitionWork {
         office_id: caller.office_id.to_string(),
         to_classify: if desk { n.to_classify } else { 0 },

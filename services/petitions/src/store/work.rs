@@ -1,9 +1,7 @@
 //! Counting what waits for one person among their office's open petitions.
 
-use chrono::NaiveDate;
-use uuid::Uuid;
-
 use vanphong_platform::db::{Db, StoreError, count_where, query_built};
+use vanphong_platform::my_work::WorkWindow;
 
 /// The counts of [`counts`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,18 +12,9 @@ pub struct WorkCounts {
     pub overdue: i64,
 }
 
-/// The counts for `person` in `office`; with `whole_office`, deadlines
-/// count over every open petition of the office, not only theirs.
-/// Deadlines from `today` to `soon` (inclusive) are due soon, before
-/// `today` overdue.
-pub async fn counts(
-    db: &Db,
-    office: Uuid,
-    person: Uuid,
-    whole_office: bool,
-    today: NaiveDate,
-    soon: NaiveDate,
-) -> Result<WorkCounts, StoreError> {
+/// The counts of the window's person in its office; with `whole_office`,
+/// deadlines count over every open petition of the office, not only theirs.
+pub async fn counts(db: &Db, window: &WorkWindow, whole_office: bool) -> Result<WorkCounts, StoreError> {
     // Placeholders first appear in ascending order (SQLite numbers them so).
     let mine = "(handler_id = $1 OR $2)";
     let sql = format!(
@@ -38,11 +27,11 @@ pub async fn counts(
     let row: Option<(i64, i64, i64, i64)> = db
         .fetch_optional(
             query_built(sql)
-                .bind(person)
+                .bind(window.person)
                 .bind(whole_office)
-                .bind(today)
-                .bind(soon)
-                .bind(office),
+                .bind(window.today)
+                .bind(window.soon)
+                .bind(window.office),
         )
         .await?;
     let (to_classify, assigned, due_soon, overdue) = row.unwrap_or_default();

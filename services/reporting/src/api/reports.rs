@@ -9,8 +9,9 @@ use uuid::Uuid;
 
 use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::my_work::WorkWindow;
 use vanphong_platform::paging;
-use vanphong_platform::validate::{Checker, due_soon_until};
+use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
 use vanphong_proto::reporting::v1 as wire;
 use vanphong_proto::reporting::v1::report_service_server::ReportService;
@@ -343,9 +344,8 @@ impl ReportApi {
     /// leaders' work, sending clerks' and leaders'.
     async fn my_work(&self, request: Request<wire::GetMyWorkRequest>) -> Result<wire::MyReportWork, Error> {
         let caller = Caller::of(&request)?;
-        let today = self.0.today();
-        let soon = due_soon_until(request.get_ref().due_within_days, today)?;
-        let n = store::work::counts(&self.0.ctx.db, caller.office_id, caller.subject_id, today, soon).await?;
+        let window = WorkWindow::of(&caller, self.0.today(), request.get_ref().due_within_days)?;
+        let n = store::work::counts(&self.0.ctx.db, &window).await?;
         let leader = caller.has_role(Role::Leader);
         let only = |value: i64| if leader { value } else { 0 };
         Ok(wire::MyReportWork {

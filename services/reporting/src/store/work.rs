@@ -1,9 +1,7 @@
 //! Counting what waits for one person in reports.
 
-use chrono::NaiveDate;
-use uuid::Uuid;
-
 use vanphong_platform::db::{Db, StoreError, count_where, query_built};
+use vanphong_platform::my_work::WorkWindow;
 
 /// The counts of [`counts`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -16,15 +14,8 @@ pub struct WorkCounts {
     pub overdue: i64,
 }
 
-/// The counts for `person` of `office`: deadlines from `today` to `soon`
-/// (inclusive) are due soon, before `today` overdue.
-pub async fn counts(
-    db: &Db,
-    office: Uuid,
-    person: Uuid,
-    today: NaiveDate,
-    soon: NaiveDate,
-) -> Result<WorkCounts, StoreError> {
+/// The counts of the window's person in its office.
+pub async fn counts(db: &Db, window: &WorkWindow) -> Result<WorkCounts, StoreError> {
     // Placeholders first appear in ascending order (SQLite numbers them so).
     const UNSENT: &str = "status IN ('draft', 'submitted', 'approved', 'returned')";
     let sql = format!(
@@ -39,7 +30,13 @@ pub async fn counts(
         count_where(&format!("office_id = $1 AND {UNSENT} AND deadline < $3")),
     );
     let row: Option<(i64, i64, i64, i64, i64, i64)> = db
-        .fetch_optional(query_built(sql).bind(office).bind(person).bind(today).bind(soon))
+        .fetch_optional(
+            query_built(sql)
+                .bind(window.office)
+                .bind(window.person)
+                .bind(window.today)
+                .bind(window.soon),
+        )
         .await?;
     let (drafts, submitted, approved, children_sent, due_soon, overdue) = row.unwrap_or_default();
     Ok(WorkCounts {
