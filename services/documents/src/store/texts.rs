@@ -3,27 +3,21 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query};
+use vanphong_platform::db::{KeyedTexts, StoreError, Tx};
+
+/// Where the texts are kept, one per document.
+const TEXTS: KeyedTexts = KeyedTexts {
+    table: "document_texts",
+    key: "document_id",
+    text: "body",
+};
 
 /// The document's text; empty when it has none.
 pub async fn get(tx: &mut Tx, document: Uuid) -> Result<String, StoreError> {
-    let body: Option<String> = tx
-        .scalar(query("SELECT body FROM document_texts WHERE document_id = $1").bind(document))
-        .await?;
-    Ok(body.unwrap_or_default())
+    Ok(TEXTS.get(tx, document).await?.unwrap_or_default())
 }
 
 /// Replaces the document's text.
 pub async fn put(tx: &mut Tx, document: Uuid, body: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-    tx.execute(
-        query(
-            "INSERT INTO document_texts (document_id, body, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (document_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-        )
-        .bind(document)
-        .bind(body)
-        .bind(now),
-    )
-    .await?;
-    Ok(())
+    TEXTS.put(tx, document, body, now).await
 }

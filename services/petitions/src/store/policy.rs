@@ -3,18 +3,22 @@
 
 use chrono::{DateTime, Utc};
 
-use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
+use vanphong_platform::db::{KeyedTexts, RowDecoder, StoreError, Tx};
 
 use crate::domain::policy::Policy;
 
 const KEY: &str = "policy";
 
+/// Where the policy is kept (one row, under [`KEY`]).
+const STORED: KeyedTexts = KeyedTexts {
+    table: "policy",
+    key: "id",
+    text: "body",
+};
+
 /// The policy in force.
 pub async fn get(tx: &mut Tx) -> Result<Policy, StoreError> {
-    let body: Option<String> = tx
-        .scalar(query("SELECT body FROM policy WHERE id = $1").bind(KEY))
-        .await?;
-    match body {
+    match STORED.get(tx, KEY).await? {
         Some(body) => Ok(RowDecoder::new("policy", KEY).json("body", &body)?),
         None => Ok(Policy::default()),
     }
@@ -23,15 +27,5 @@ pub async fn get(tx: &mut Tx) -> Result<Policy, StoreError> {
 /// Replaces the policy.
 pub async fn put(tx: &mut Tx, policy: &Policy, at: DateTime<Utc>) -> Result<(), StoreError> {
     let body = serde_json::to_string(policy).unwrap_or_default();
-    tx.execute(
-        query(
-            "INSERT INTO policy (id, body, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
-        )
-        .bind(KEY)
-        .bind(body)
-        .bind(at),
-    )
-    .await?;
-    Ok(())
+    STORED.put(tx, KEY, body, at).await
 }

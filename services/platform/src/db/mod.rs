@@ -25,6 +25,7 @@
 mod clauses;
 mod connect;
 mod decode;
+mod keyed;
 mod migrate;
 mod span;
 
@@ -39,6 +40,7 @@ use uuid::Uuid;
 pub use clauses::{Clauses, count_where, cut_page};
 pub use connect::DatabaseSettings;
 pub use decode::{CorruptRow, RowDecoder};
+pub use keyed::KeyedTexts;
 #[cfg(test)]
 pub(crate) use migrate::scratch;
 pub use migrate::{MigrationFile, Migrations};

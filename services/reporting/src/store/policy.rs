@@ -2,11 +2,18 @@
 
 use chrono::{DateTime, Utc};
 
-use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, Db, KeyedTexts, RowDecoder, StoreError, Tx, query};
 
 use crate::domain::policy::Policy;
 
 const ROW: &str = "default";
+
+/// Where the rules are kept (one row, under [`ROW`]).
+const STORED: KeyedTexts = KeyedTexts {
+    table: "reporting_policy",
+    key: "id",
+    text: "policy_json",
+};
 
 /// The rules in force: the stored ones, or the defaults.
 pub async fn get(db: &Db) -> Result<Policy, StoreError> {
@@ -18,10 +25,7 @@ pub async fn get(db: &Db) -> Result<Policy, StoreError> {
 
 /// The rules in force, inside a transaction.
 pub async fn get_in(tx: &mut Tx) -> Result<Policy, StoreError> {
-    let stored: Option<String> = tx
-        .scalar(query("SELECT policy_json FROM reporting_policy WHERE id = $1").bind(ROW))
-        .await?;
-    Ok(read(stored)?)
+    Ok(read(STORED.get(tx, ROW).await?)?)
 }
 
 /// The stored rules, or the defaults when none are stored; stored rules
@@ -36,15 +40,5 @@ fn read(stored: Option<String>) -> Result<Policy, CorruptRow> {
 
 /// Replaces the rules.
 pub async fn put(tx: &mut Tx, policy: &Policy, at: DateTime<Utc>) -> Result<(), StoreError> {
-    tx.execute(
-        query(
-            "INSERT INTO reporting_policy (id, policy_json, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET policy_json = excluded.policy_json, updated_at = excluded.updated_at",
-        )
-        .bind(ROW)
-        .bind(policy.to_json())
-        .bind(at),
-    )
-    .await?;
-    Ok(())
+    STORED.put(tx, ROW, policy.to_json(), at).await
 }
