@@ -98,6 +98,16 @@ pub(crate) fn past_date(c: &mut Checker, field: &str, value: &str, today: NaiveD
     date
 }
 
+/// A day of a step that defaults to today when left empty and may not be
+/// in the future (see [`past_date`]).
+pub(crate) fn past_date_or_today(c: &mut Checker, field: &str, value: &str, today: NaiveDate) -> NaiveDate {
+    if value.trim().is_empty() {
+        today
+    } else {
+        past_date(c, field, value, today)
+    }
+}
+
 /// The fields of a new petition, checked.
 struct NewPetition {
     office: Uuid,

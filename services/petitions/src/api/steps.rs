@@ -17,7 +17,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::petitions::v1 as wire;
 
 use super::Shared;
-use super::intake::{MAX_NOTE, past_date};
+use super::intake::{MAX_NOTE, past_date, past_date_or_today};
 use super::slips;
 use crate::domain::deadline::{ExtensionRefusal, RuleKey, add_days, check_extension, find_rule};
 use crate::domain::flow::{Action, check, may_take, refusal};
@@ -410,11 +410,7 @@ pub(crate) async fn extend(s: &Shared, request: Request<wire::ExtendDeadlineRequ
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
     let decision_number = c.text("decision_number", &req.decision_number, 100);
-    let decided_on = if req.decided_on.trim().is_empty() {
-        today
-    } else {
-        past_date(&mut c, "decided_on", &req.decided_on, today)
-    };
+    let decided_on = past_date_or_today(&mut c, "decided_on", &req.decided_on, today);
     if req.days <= 0 {
         c.violation("days", "OUT_OF_RANGE", ExtensionRefusal::NotPositive.message());
     }
@@ -497,11 +493,7 @@ pub(crate) async fn record_result(
     let summary = c.text("summary", &req.summary, MAX_NOTE);
     let reference = c.text("decision_reference", &req.decision_reference, 200);
     let document = c.optional_id("decision_document_id", &req.decision_document_id);
-    let decided_on = if req.decided_on.trim().is_empty() {
-        today
-    } else {
-        past_date(&mut c, "decided_on", &req.decided_on, today)
-    };
+    let decided_on = past_date_or_today(&mut c, "decided_on", &req.decided_on, today);
     c.finish()?;
     let (tx, before) = begin(s, &caller, id, Action::RecordResult).await?;
     if before.accepted_on.is_some_and(|a| decided_on < a) {
@@ -531,11 +523,7 @@ pub(crate) async fn notify(
     let today = s.today();
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
-    let notified_on = if req.notified_on.trim().is_empty() {
-        today
-    } else {
-        past_date(&mut c, "notified_on", &req.notified_on, today)
-    };
+    let notified_on = past_date_or_today(&mut c, "notified_on", &req.notified_on, today);
     let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
     c.finish()?;
     let (tx, before) = begin(s, &caller, id, Action::Notify).await?;
@@ -588,11 +576,7 @@ pub(crate) async fn withdraw(
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
     let note = c.text("note", &req.note, MAX_NOTE);
-    let withdrawn_on = if req.withdrawn_on.trim().is_empty() {
-        today
-    } else {
-        past_date(&mut c, "withdrawn_on", &req.withdrawn_on, today)
-    };
+    let withdrawn_on = past_date_or_today(&mut c, "withdrawn_on", &req.withdrawn_on, today);
     c.finish()?;
     let (tx, before) = begin(s, &caller, id, Action::Withdraw).await?;
     if withdrawn_on < before.received_on {
