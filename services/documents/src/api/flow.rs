@@ -48,6 +48,32 @@ pub(crate) struct StepSpec<'a, S, A> {
     pub handlers: Option<(Uuid, Vec<Uuid>)>,
 }
 
+impl<'a, S, A> StepSpec<'a, S, A> {
+    /// A step that names nobody new and leaves the handlers as they are.
+    pub(crate) fn new(action: S, note: &'a str, may_act: MayAct, apply: A) -> Self {
+        StepSpec {
+            action,
+            note,
+            may_act,
+            apply,
+            also_named: Vec::new(),
+            handlers: None,
+        }
+    }
+
+    /// Adds `people` to the distribution.
+    pub(crate) fn also_naming(mut self, people: Vec<Uuid>) -> Self {
+        self.also_named = people;
+        self
+    }
+
+    /// Makes `lead` the lead handler and `coordinators` the coordinators.
+    pub(crate) fn with_handlers(mut self, handlers: (Uuid, Vec<Uuid>)) -> Self {
+        self.handlers = Some(handlers);
+        self
+    }
+}
+
 /// Runs the step and answers with the document after it.
 pub(crate) async fn run<S, A>(
     shared: &Shared,

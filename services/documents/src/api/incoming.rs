@@ -381,14 +381,13 @@ impl IncomingApi {
             &self.0,
             &caller,
             id,
-            StepSpec {
-                action: Action::Submit,
-                note: &note,
-                may_act: |c, _, _| c.has_role(Role::Clerk),
-                apply: |d: &mut Document| d.leader_id = Some(leader),
-                also_named: vec![leader],
-                handlers: None,
-            },
+            StepSpec::new(
+                Action::Submit,
+                &note,
+                |c, _, _| c.has_role(Role::Clerk),
+                |d: &mut Document| d.leader_id = Some(leader),
+            )
+            .also_naming(vec![leader]),
         )
         .await
     }
@@ -435,20 +434,20 @@ impl IncomingApi {
             &self.0,
             &caller,
             id,
-            StepSpec {
-                action: Action::Direct,
-                note: &note,
-                may_act: |c, _, _| c.has_role(Role::Leader),
-                apply: |d: &mut Document| {
+            StepSpec::new(
+                Action::Direct,
+                &note,
+                |c, _, _| c.has_role(Role::Leader),
+                |d: &mut Document| {
                     d.leader_id = Some(leader);
                     d.lead_handler_id = Some(lead);
                     d.handling_deadline = deadline;
                     d.direction_note = note.clone();
                     d.assigned_at = Some(now);
                 },
-                also_named: named,
-                handlers: Some((lead, coordinators)),
-            },
+            )
+            .also_naming(named)
+            .with_handlers((lead, coordinators)),
         )
         .await
     }
@@ -464,18 +463,16 @@ impl IncomingApi {
             &self.0,
             &caller,
             id,
-            StepSpec {
-                action: Action::Progress,
-                note: &note,
-                may_act: |c, d, coordinators| {
+            StepSpec::new(
+                Action::Progress,
+                &note,
+                |c, d, coordinators| {
                     c.has_role(Role::Leader)
                         || d.lead_handler_id == Some(c.subject_id)
                         || coordinators.contains(&c.subject_id)
                 },
-                apply: |_: &mut Document| {},
-                also_named: Vec::new(),
-                handlers: None,
-            },
+                |_: &mut Document| {},
+            ),
         )
         .await
     }
@@ -506,17 +503,15 @@ impl IncomingApi {
             &self.0,
             &caller,
             id,
-            StepSpec {
-                action: Action::Complete,
-                note: &note,
-                may_act: |c, d, _| c.has_role(Role::Leader) || d.lead_handler_id == Some(c.subject_id),
-                apply: |d: &mut Document| {
+            StepSpec::new(
+                Action::Complete,
+                &note,
+                |c, d, _| c.has_role(Role::Leader) || d.lead_handler_id == Some(c.subject_id),
+                |d: &mut Document| {
                     d.reply_document_id = reply;
                     d.completed_at = Some(now);
                 },
-                also_named: Vec::new(),
-                handlers: None,
-            },
+            ),
         )
         .await
     }
@@ -535,17 +530,15 @@ impl IncomingApi {
             &self.0,
             &caller,
             id,
-            StepSpec {
-                action: Action::File,
-                note: &reference,
-                may_act: |c, d, _| c.has_role(Role::Clerk) || d.lead_handler_id == Some(c.subject_id),
-                apply: |d: &mut Document| {
+            StepSpec::new(
+                Action::File,
+                &reference,
+                |c, d, _| c.has_role(Role::Clerk) || d.lead_handler_id == Some(c.subject_id),
+                |d: &mut Document| {
                     d.file_reference = reference.clone();
                     d.filed_at = Some(now);
                 },
-                also_named: Vec::new(),
-                handlers: None,
-            },
+            ),
         )
         .await
     }
@@ -561,14 +554,12 @@ impl IncomingApi {
             &self.0,
             &caller,
             id,
-            StepSpec {
-                action: Action::Refuse,
-                note: &reason,
-                may_act: |c, _, _| c.has_role(Role::Clerk) || c.has_role(Role::Leader),
-                apply: |d: &mut Document| d.refusal_reason = reason.clone(),
-                also_named: Vec::new(),
-                handlers: None,
-            },
+            StepSpec::new(
+                Action::Refuse,
+                &reason,
+                |c, _, _| c.has_role(Role::Clerk) || c.has_role(Role::Leader),
+                |d: &mut Document| d.refusal_reason = reason.clone(),
+            ),
         )
         .await
     }

@@ -283,11 +283,11 @@ impl OutgoingApi {
             &self.0,
             &caller,
             id,
-            StepSpec {
-                action: Action::Edit,
+            StepSpec::new(
+                Action::Edit,
                 note,
-                may_act: |c, d, _| d.drafter_id == Some(c.subject_id) || c.has_role(Role::Leader),
-                apply: |d: &mut Document| {
+                |c, d, _| d.drafter_id == Some(c.subject_id) || c.has_role(Role::Leader),
+                |d: &mut Document| {
                     if let Some(v) = subject {
                         d.subject = v;
                     }
@@ -305,9 +305,7 @@ impl OutgoingApi {
                     }
                     d.version += 1;
                 },
-                also_named: Vec::new(),
-                handlers: None,
-            },
+            ),
         )
         .await?;
         if recipients.is_none() && body.is_none() {
@@ -358,14 +356,7 @@ impl OutgoingApi {
             &self.0,
             caller,
             id,
-            StepSpec {
-                action,
-                note,
-                may_act,
-                apply,
-                also_named: vec![caller.subject_id],
-                handlers: None,
-            },
+            StepSpec::new(action, note, may_act, apply).also_naming(vec![caller.subject_id]),
         )
         .await
     }
