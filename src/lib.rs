@@ -17,4 +17,5 @@ pub mod demo;
 pub mod error;
 pub mod keys;
 pub mod services;
+pub mod signing_service;
 pub mod suite;

@@ -310,6 +310,16 @@ pub async fn start(
     };
     let mut backend_settings = settings.clone();
     backend_settings.directory_url = Addresses::from(addr);
+    // The full demo signs one leader's documents through a signing service
+    // of its own, as a deployment would through the national PKI's
+    // (docs/domain.md §2.7); a service the operator configured wins.
+    if demo == Demo::Full && settings.signing_service_url.is_none() {
+        let (url, token) = demo::signing::serve_remote(settings, &shutdown)
+            .await
+            .map_err(|e| CommandError::Demo(e.to_string()))?;
+        backend_settings.signing_service_url = Some(url);
+        backend_settings.signing_service_token = Some(vanphong_platform::config::Secret::new(token));
+    }
     // Services call each other directly, as separate processes would.
     for loopback in &loopbacks {
         backend_settings

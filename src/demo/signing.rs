@@ -3,6 +3,12 @@
 //! folder, which gives every demo office a seal key and every demo leader
 //! a signing key, so the documents the demo numbers are signed PDFs.
 //!
+//! One leader (the first office's) does not have a key in the suite's key
+//! folder: theirs is held by the demo's own signing service
+//! ([`serve_remote`], `crate::signing_service`) and their documents are
+//! signed through it, as a deployment's are through the national PKI's
+//! remote signing service.
+//!
 //! Its root is trusted only when the trust-anchor file does not exist yet
 //! (the default, in a new data folder): a file an operator configured is
 //! never changed. The keys' passphrase is the configured one or, in a demo,
@@ -28,10 +34,16 @@ const DEMO_ROUNDS: u32 = 10_000;
 /// Name of the demo CA in the key folder.
 const CA_NAME: &str = "demo";
 
+/// The folder, inside the suite's key folder, of the keys the demo's
+/// signing service holds.
+const REMOTE_DIR: &str = "remote-service";
+
 /// The demo's CA and the key folder it enrols people and offices in.
 pub struct DemoSigning {
     ca: DemoCa,
     store: KeyStore,
+    /// The keys the demo's signing service holds.
+    remote: KeyStore,
     /// The suite's clock when the demo started: certificates are valid
     /// from a while before it, whatever day the demo's clock is set to.
     now: SystemTime,
@@ -102,7 +114,8 @@ impl DemoSigning {
             let pem = ca.root.to_pem(der::pem::LineEnding::LF).map_err(keys_error)?;
             std::fs::write(anchors, pem).map_err(keys_error)?;
         }
-        Ok(DemoSigning { ca, store, now })
+        let remote = KeyStore::new(settings.document_keys_dir.join(REMOTE_DIR), Some(passphrase(settings)?));
+        Ok(DemoSigning { ca, store, remote, now })
     }
 
     /// Gives every office of the demo a seal key and every leader a
@@ -110,7 +123,7 @@ impl DemoSigning {
     /// demo's start.
     pub fn enrol(&self, report: &DemoReport) -> Result<(), DemoError> {
         let from = self.now - Duration::from_secs(30 * 86_400);
-        for office in &report.offices {
+        for (index, office) in report.offices.iter().enumerate() {
             let seal = Enrolment {
                 owner: KeyOwner::Office,
                 id: &office.id,
@@ -120,13 +133,24 @@ impl DemoSigning {
             self.ca
                 .enrol(&self.store, &seal, from, DEMO_ROUNDS)
                 .map_err(keys_error)?;
-            for user in office.users.iter().filter(|u| u.role == Role::Leader) {
+            for (n, user) in office.users.iter().filter(|u| u.role == Role::Leader).enumerate() {
                 let person = Enrolment {
                     owner: KeyOwner::Person,
                     id: &user.id,
                     common_name: user.full_name,
                     organization: office.name,
                 };
+                if index == 0 && n == 0 {
+                    // Held by the signing service; the suite knows its id.
+                    self.ca
+                        .enrol(&self.remote, &person, from, DEMO_ROUNDS)
+                        .map_err(keys_error)?;
+                    let key_id = format!("{}-{}", KeyOwner::Person.prefix(), user.id);
+                    self.store
+                        .store_remote_key(KeyOwner::Person, &user.id, &key_id)
+                        .map_err(keys_error)?;
+                    continue;
+                }
                 self.ca
                     .enrol(&self.store, &person, from, DEMO_ROUNDS)
                     .map_err(keys_error)?;
@@ -134,4 +158,24 @@ impl DemoSigning {
         }
         Ok(())
     }
+}
+
+/// Starts the demo's signing service on a loopback port, over the keys in
+/// its folder, until `shutdown`; answers its address and the token the
+/// suite presents (random, made anew at each start).
+pub async fn serve_remote(
+    settings: &Settings,
+    shutdown: &tokio_util::sync::CancellationToken,
+) -> Result<(String, String), DemoError> {
+    let keys = KeyStore::new(settings.document_keys_dir.join(REMOTE_DIR), Some(passphrase(settings)?));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(keys_error)?;
+    let addr = listener.local_addr().map_err(keys_error)?;
+    let mut bytes = [0u8; 24];
+    getrandom::fill(&mut bytes).map_err(keys_error)?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    crate::signing_service::spawn(listener, keys, Some(token.clone()), shutdown.clone());
+    tracing::info!(%addr, "the demo's signing service");
+    Ok((format!("http://{addr}"), token))
 }

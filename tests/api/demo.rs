@@ -88,6 +88,23 @@ async fn the_demo_has_months_of_documents_at_every_step() {
         "{check:?}"
     );
     assert_eq!(check.signatures.len(), 2);
+    // The province's leader signs through the demo's signing service: the
+    // suite holds no key of theirs, only the service's key id.
+    let leader = app.demo.offices[0]
+        .users
+        .iter()
+        .find(|u| u.role == Role::Leader)
+        .expect("the province's leader");
+    assert_eq!(check.signatures[0].signer, leader.full_name);
+    let keys = &app.settings.document_keys_dir;
+    assert!(!keys.join(format!("person-{}.key.pem", leader.id)).exists());
+    let remote = std::fs::read_to_string(keys.join(format!("person-{}.remote", leader.id))).expect("remote key id");
+    assert_eq!(remote.trim(), format!("person-{}", leader.id));
+    assert!(
+        keys.join("remote-service")
+            .join(format!("person-{}.key.pem", leader.id))
+            .exists()
+    );
     let invitation = by_symbol.get("01-GM/TU").expect("the province's invitation");
     assert_eq!(statuses(&app, &province, invitation).await, ["01", "01", "01", ""]);
     let pending: BTreeSet<i32> = issued

@@ -25,7 +25,7 @@ const PASSPHRASE: &str = "mật khẩu kho khóa thử nghiệm";
 pub(crate) struct Pki {
     pub(crate) ca: DemoCa,
     _anchors: tempfile::NamedTempFile,
-    anchors_path: std::path::PathBuf,
+    pub(crate) anchors_path: std::path::PathBuf,
 }
 
 pub(crate) fn pki() -> Pki {

@@ -30,6 +30,7 @@ mod documents_incoming;
 mod documents_issuing;
 mod documents_outgoing;
 mod documents_registers;
+mod documents_remote_signing;
 mod documents_sealing;
 mod documents_secrecy;
 mod documents_signatures;

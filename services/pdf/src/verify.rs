@@ -299,7 +299,12 @@ fn identifies(sid: &cms::SignerId, cert: &Certificate) -> bool {
 }
 
 /// Verifies `signature` over `message` with the certificate's key.
-fn verify_signature(cert: &Certificate, algorithm: ObjectIdentifier, message: &[u8], signature: &[u8]) -> bool {
+pub(crate) fn verify_signature(
+    cert: &Certificate,
+    algorithm: ObjectIdentifier,
+    message: &[u8],
+    signature: &[u8],
+) -> bool {
     let Ok(spki) = cert.tbs_certificate().subject_public_key_info().to_der() else {
         return false;
     };

@@ -188,6 +188,24 @@ pub struct Options {
         hide_env_values = true
     )]
     pub document_keys_passphrase: Option<String>,
+    /// A remote signing service of the national PKI (docs/domain.md §2.7):
+    /// its address, `https://…`. People and offices whose key folder holds
+    /// `<kind>-<id>.remote` (the service's key id) sign through it instead
+    /// of with a key the deployment holds [default: none].
+    #[arg(long, env = "VANPHONG_SIGNING_SERVICE_URL", global = true)]
+    pub signing_service_url: Option<String>,
+    /// The bearer token the suite presents to that service.
+    #[arg(
+        long,
+        env = "VANPHONG_SIGNING_SERVICE_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub signing_service_token: Option<String>,
+    /// How long a remote signature may take, in seconds (a person may
+    /// confirm on a phone) [default: 60].
+    #[arg(long, env = "VANPHONG_SIGNING_SERVICE_TIMEOUT_SECS", global = true)]
+    pub signing_service_timeout_secs: Option<u64>,
     /// Public-holiday calendar (TOML) replacing the built-in Vietnamese one.
     #[arg(long, env = "VANPHONG_HOLIDAYS_FILE", global = true)]
     pub holidays_file: Option<PathBuf>,
@@ -250,7 +268,8 @@ impl Options {
             password_hash_memory_kib, sign_in_free_failures, holidays_file, directory_url, trusted_proxies,
             admin_password, database_schema_prefix, root_office_code, root_office_name, sign_in_attempts_per_minute, sign_in_free_failures_per_address,
             attachment_max_bytes, documents_blob_store, audit_key_file, audit_checkpoint_interval_secs, trust_anchors_file,
-            document_keys_dir, document_keys_passphrase,
+            document_keys_dir, document_keys_passphrase, signing_service_url, signing_service_token,
+            signing_service_timeout_secs,
             $($key,)*
         )
     }
@@ -315,6 +334,9 @@ pub struct Settings {
     pub trust_anchors_file: PathBuf,
     pub document_keys_dir: PathBuf,
     pub document_keys_passphrase: Option<Secret>,
+    pub signing_service_url: Option<String>,
+    pub signing_service_token: Option<Secret>,
+    pub signing_service_timeout: Duration,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     pub password_hash_memory_kib: u32,
@@ -415,6 +437,13 @@ impl Options {
                 .document_keys_dir
                 .unwrap_or_else(|| data_dir.join("keys").join("documents")),
             document_keys_passphrase: self.document_keys_passphrase.map(Secret),
+            signing_service_url: self.signing_service_url.filter(|u| !u.trim().is_empty()),
+            signing_service_token: self.signing_service_token.map(Secret),
+            signing_service_timeout: Duration::from_secs(positive(
+                "signing-service-timeout-secs",
+                self.signing_service_timeout_secs,
+                60,
+            )?),
             audit_checkpoint_interval: Duration::from_secs(positive(
                 "audit-checkpoint-interval-secs",
                 self.audit_checkpoint_interval_secs,

@@ -158,24 +158,21 @@ async fn make(shared: &Shared, sheet: Sheet, time: DateTime<Utc>) -> Result<(Vec
     let keys = shared.keys.clone();
     let person_id = sheet.signer_id.map(|id| id.to_string());
     let office_id = sheet.office_id.to_string();
-    let (person, office, pictures) = tokio::task::spawn_blocking(move || {
-        let person = match &person_id {
-            Some(id) => keys.signer(KeyOwner::Person, id),
-            None => Ok(None),
-        };
+    let person = match &person_id {
+        Some(id) => super::signers::signer(shared, KeyOwner::Person, id).await?,
+        None => None,
+    };
+    let office = super::signers::signer(shared, KeyOwner::Office, &office_id).await?;
+    let pictures = tokio::task::spawn_blocking(move || {
         // A picture that cannot be read leaves the drawn mark in its place.
         let picture = |owner, id: &str| keys.image(owner, id).ok().flatten().map(Arc::new);
-        let pictures = (
+        (
             person_id.as_deref().and_then(|id| picture(KeyOwner::Person, id)),
             picture(KeyOwner::Office, &office_id),
-        );
-        (person, keys.signer(KeyOwner::Office, &office_id), pictures)
+        )
     })
     .await
     .map_err(|e| Error::Unavailable(format!("Không mở được khóa ký số: {e}")))?;
-    let key_error = |e: vanphong_pdf::Error| Error::FailedPrecondition(format!("Không mở được khóa ký số: {e}"));
-    let person = person.map_err(key_error)?;
-    let office = office.map_err(key_error)?;
     let location = sheet.printed.place.clone();
     let time = vietnam(time);
     let mut pdf = rendered.bytes;

@@ -14,6 +14,7 @@ mod outgoing;
 mod queries;
 mod registers;
 mod sealing;
+mod signers;
 mod terms;
 
 use std::collections::HashMap;
@@ -56,6 +57,8 @@ pub(crate) struct Shared {
     pub anchors: Arc<TrustAnchors>,
     /// The signing keys of people and offices, for issuing documents.
     pub keys: Arc<KeyStore>,
+    /// The national PKI's remote signing service, when configured.
+    pub remote: Option<vanphong_pdf::sign::remote::RemoteService>,
     /// Where attachments' bytes are kept.
     pub blobs: Arc<BlobStore>,
     /// Turns at issuing signed PDFs, one per processor.
@@ -133,7 +136,9 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         ctx.settings.document_keys_dir.clone(),
         issuing::passphrase(&ctx.settings),
     ));
+    let remote = signers::remote_service(&ctx.settings)?;
     let shared = Arc::new(Shared {
+        remote,
         ctx,
         people,
         type_names: RwLock::new(HashMap::new()),

@@ -79,12 +79,7 @@ pub(crate) async fn seal_attachments(shared: &Shared, caller: &Caller, document:
     if todo.is_empty() {
         return Ok(());
     }
-    let keys = shared.keys.clone();
-    let office_id = document.office_id.to_string();
-    let office = tokio::task::spawn_blocking(move || keys.signer(KeyOwner::Office, &office_id))
-        .await
-        .map_err(|e| Error::Unavailable(format!("Không mở được khóa ký số: {e}")))?
-        .map_err(|e| Error::FailedPrecondition(format!("Không mở được khóa ký số: {e}")))?;
+    let office = super::signers::signer(shared, KeyOwner::Office, &document.office_id.to_string()).await?;
     let now = shared.ctx.clock.now();
     let Some(office) = office else {
         let office_name = shared.snapshot().office_name(document.office_id);

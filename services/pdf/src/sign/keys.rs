@@ -10,6 +10,10 @@
 //! A third, `<kind>-<id>.png`, is optional: the picture of the person's
 //! handwritten signature or of the office's seal that the signature shows.
 //!
+//! A holder who signs through the national PKI's remote signing service
+//! has instead `<kind>-<id>.remote`, holding the service's key id
+//! ([`super::remote`]).
+//!
 //! `<kind>` is `person` or `office` and `<id>` the directory's id. These
 //! are the files OpenSSL writes, so a key delivered as PKCS#12 is imported
 //! with `openssl pkcs12 -nocerts | openssl pkcs8 -topk8 -v2 aes-256-cbc`
@@ -45,7 +49,8 @@ pub enum KeyOwner {
 }
 
 impl KeyOwner {
-    fn prefix(self) -> &'static str {
+    /// The file names' prefix: "office", "person" or "ca".
+    pub fn prefix(self) -> &'static str {
         match self {
             KeyOwner::Office => "office",
             KeyOwner::Person => "person",
@@ -112,6 +117,32 @@ impl KeyStore {
         std::fs::create_dir_all(&self.dir).map_err(|e| Error::Image(format!("{}: {e}", self.dir.display())))?;
         std::fs::write(&path, png).map_err(|e| Error::Image(format!("{}: {e}", path.display())))?;
         Ok(image)
+    }
+
+    /// Where it is said that the holder signs through the remote signing
+    /// service: `<kind>-<id>.remote`, holding the service's key id.
+    fn remote_path(&self, owner: KeyOwner, id: &str) -> Result<PathBuf, Error> {
+        let (key, _) = self.paths(owner, id)?;
+        Ok(key.with_file_name(format!("{}-{id}.remote", owner.prefix())))
+    }
+
+    /// The remote signing service's key id for the holder, `None` when the
+    /// holder does not sign remotely.
+    pub fn remote_key(&self, owner: KeyOwner, id: &str) -> Result<Option<String>, Error> {
+        let path = self.remote_path(owner, id)?;
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text.trim().to_string()).filter(|k| !k.is_empty())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::Key(format!("{}: {e}", path.display()))),
+        }
+    }
+
+    /// Records that the holder signs through the remote service with the
+    /// service's key `key_id`.
+    pub fn store_remote_key(&self, owner: KeyOwner, id: &str, key_id: &str) -> Result<(), Error> {
+        let path = self.remote_path(owner, id)?;
+        std::fs::create_dir_all(&self.dir).map_err(|e| Error::Key(format!("{}: {e}", self.dir.display())))?;
+        std::fs::write(&path, format!("{key_id}\n")).map_err(|e| Error::Key(format!("{}: {e}", path.display())))
     }
 
     /// The holder's signer, or `None` when the deployment holds no key for

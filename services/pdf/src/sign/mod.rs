@@ -5,7 +5,8 @@
 //! ([`image`]), the PDF revision that carries it
 //! ([`pades`]), the keys the deployment holds, encrypted ([`keys`]) and
 //! imported from PKCS#12 ([`pkcs12`]), and
-//! the demo's certificate authority ([`ca`]).
+//! the demo's certificate authority ([`ca`]), and the client of a remote
+//! signing service ([`remote`]).
 
 pub mod ca;
 pub mod cms;
@@ -14,6 +15,7 @@ pub mod invisible;
 pub mod keys;
 pub mod pades;
 pub mod pkcs12;
+pub mod remote;
 pub(crate) mod revision;
 
 use std::future::Future;
@@ -60,6 +62,36 @@ pub enum SoftwareKey {
     Rsa(Box<rsa::pkcs1v15::SigningKey<Sha256>>),
 }
 
+impl SoftwareKey {
+    /// Signs a SHA-256 hash computed elsewhere (what a signing service is
+    /// sent): DER-encoded ECDSA (r, s) or the RSA PKCS#1 v1.5 signature.
+    pub fn sign_prehash(&self, hash: &[u8]) -> Result<Vec<u8>, Error> {
+        use p256::ecdsa::signature::hazmat::PrehashSigner;
+        if hash.len() != 32 {
+            return Err(Error::Key("a SHA-256 hash has 32 bytes".into()));
+        }
+        match self {
+            SoftwareKey::EcdsaP256(key) => {
+                let signature: p256::ecdsa::Signature =
+                    key.sign_prehash(hash).map_err(|e| Error::Key(e.to_string()))?;
+                Ok(signature.to_der().to_vec())
+            }
+            SoftwareKey::Rsa(key) => key
+                .sign_prehash(hash)
+                .map(|s| s.to_vec())
+                .map_err(|e| Error::Key(e.to_string())),
+        }
+    }
+
+    /// The algorithm the key signs with.
+    pub fn algorithm(&self) -> Algorithm {
+        match self {
+            SoftwareKey::EcdsaP256(_) => Algorithm::EcdsaP256Sha256,
+            SoftwareKey::Rsa(_) => Algorithm::RsaSha256,
+        }
+    }
+}
+
 /// A signer whose key is held by the deployment (decrypted from its key
 /// file for the time of the signing).
 pub struct SoftwareSigner {
@@ -94,6 +126,11 @@ impl SoftwareSigner {
             return Err(Error::Key("the certificate is not the key's".into()));
         }
         Ok(SoftwareSigner { key, chain })
+    }
+
+    /// The key itself (the suite's own signing service signs hashes with it).
+    pub fn key(&self) -> &SoftwareKey {
+        &self.key
     }
 
     /// The key and its chain, to keep them elsewhere.
