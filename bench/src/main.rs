@@ -8,7 +8,9 @@
 //!   starts it: incoming documents registered at 1 and 6 offices by 8
 //!   clients per backend, GetDocument through the gateway, directly and
 //!   over REST at 64 in flight, the register book's export against the same
-//!   rows by hand-written SQL, and the process's memory.
+//!   rows by hand-written SQL, and the process's memory;
+//! - issuing ([`signing`]): rendering a document in its legal format and
+//!   signing it twice (signer and seal), per document.
 //!
 //! Figures are ratios to floors of the same run because the machine is
 //! shared and noisy.
@@ -16,6 +18,7 @@
 mod error;
 mod floors;
 mod load;
+mod signing;
 mod suite;
 mod table;
 
@@ -69,6 +72,21 @@ fn note(what: &str) {
 async fn run(args: &Args) -> Result<Vec<Line>, BenchError> {
     let length = Duration::from_secs_f64(args.seconds.max(0.1));
     let mut lines = Vec::new();
+
+    note("render and sign");
+    let (median, p95) = signing::render_and_sign(20).await?;
+    lines.push(Line {
+        figure: "render + sign one document (signer and seal)".into(),
+        value: format!(
+            "{:.1} ms (p95 {:.1} ms)",
+            median.as_secs_f64() * 1000.0,
+            p95.as_secs_f64() * 1000.0
+        ),
+        floor: "—".into(),
+        ratio: None,
+        goal: Goal::None,
+        also: None,
+    });
 
     note("floor: SQLite one-row commits");
     let sqlite_floor = floors::sqlite_commits(WRITERS, length).await?;
