@@ -24,10 +24,12 @@ use vanphong_proto::finance::v1::export_service_client::ExportServiceClient as F
 use vanphong_proto::finance::v1::fiscal_year_service_client::FiscalYearServiceClient;
 use vanphong_proto::finance::v1::ledger_service_client::LedgerServiceClient;
 use vanphong_proto::finance::v1::spending_service_client::SpendingServiceClient;
+use vanphong_proto::petitions::v1::notification_service_client::NotificationServiceClient as PetitionNoticesClient;
 use vanphong_proto::petitions::v1::petition_catalog_service_client::PetitionCatalogServiceClient;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 use vanphong_proto::reporting::v1::approval_service_client::ApprovalServiceClient;
 use vanphong_proto::reporting::v1::export_service_client::ExportServiceClient as ReportExportServiceClient;
+use vanphong_proto::reporting::v1::notification_service_client::NotificationServiceClient as ReportNoticesClient;
 use vanphong_proto::reporting::v1::period_service_client::PeriodServiceClient;
 use vanphong_proto::reporting::v1::report_service_client::ReportServiceClient;
 
@@ -114,6 +116,16 @@ impl Services {
 
     pub fn petition_catalog(&self) -> Result<PetitionCatalogServiceClient<GrpcChannel>, ConsoleError> {
         Ok(PetitionCatalogServiceClient::new(self.petitions_channel()?))
+    }
+
+    /// The person's notices about petitions.
+    pub fn petition_notices(&self) -> Result<PetitionNoticesClient<GrpcChannel>, ConsoleError> {
+        Ok(PetitionNoticesClient::new(self.petitions_channel()?))
+    }
+
+    /// The person's notices about reports.
+    pub fn report_notices(&self) -> Result<ReportNoticesClient<GrpcChannel>, ConsoleError> {
+        Ok(ReportNoticesClient::new(self.reporting_channel()?))
     }
 
     pub fn reports(&self) -> Result<ReportServiceClient<GrpcChannel>, ConsoleError> {

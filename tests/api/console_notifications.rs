@@ -1,7 +1,8 @@
 //! The bell and the search box in the console over plain HTTP: a leader
 //! sees the count of a document submitted to them, reads the notice and
 //! opens the document (marked read on the way); another person's notice is
-//! not found; one box finds documents without diacritics, petitions by
+//! not found; a case given to its handler rings the same bell and opens
+//! the petition; one box finds documents without diacritics, petitions by
 //! number and reports by period, grouped by kind.
 
 use http::StatusCode;
@@ -13,7 +14,7 @@ use vanphong_proto::documents::v1::SubmitToLeaderRequest;
 use crate::console::WebClient;
 use crate::documents_incoming::{paper, register};
 use crate::helpers::{authed, spawn_app};
-use crate::petitions::support::{letter, take_in};
+use crate::petitions::support::{accept, letter, office, take_in};
 use crate::reporting::support::sent_early;
 
 /// The id in the first `/notifications/{id}/open` form of a page.
@@ -95,6 +96,51 @@ async fn the_bell_counts_a_leaders_new_document_and_opening_the_notice_marks_it_
     let all = leader.get("/notifications?view=all").await;
     assert!(all.body.contains("Công văn về nghị quyết chuyển đổi số"));
     assert!(!all.body.contains("Đánh dấu tất cả đã đọc"));
+}
+
+#[tokio::test]
+async fn the_bell_also_tells_of_a_case_given_to_its_handler_and_opens_the_petition() {
+    let app = spawn_app().await;
+    let o = office(&app, "hiephoa").await;
+    let petition = take_in(&app, &o.officer, letter("2026-03-02", "Khiếu nại việc thu hồi đất")).await;
+    let accepted = accept(&app, &o.officer, &petition.id, &o.specialist_id, |_| {}).await;
+    let mut specialist = WebClient::new(&app);
+    specialist
+        .sign_in(&app.username("hiephoa", Role::Specialist), DEMO_PASSWORD)
+        .await;
+    let home = specialist.get("/").await;
+    assert!(
+        home.body.contains("aria-label=\"Thông báo: 1 chưa đọc\""),
+        "{}",
+        home.body
+    );
+    let list = specialist.get("/notifications").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert!(list.body.contains("Đơn được giao cho bạn giải quyết"), "{}", list.body);
+    assert!(list.body.contains(&format!("Đơn số {}", accepted.number_label)));
+    assert!(list.body.contains(&format!("href=\"/petitions/{}\"", petition.id)));
+    assert!(list.body.contains("name=\"source\" value=\"petitions\""));
+    let id = first_notice(&list.body);
+    let csrf = list.csrf();
+    // Named as a document's notice, it is not found among documents'.
+    let wrong = specialist
+        .post_form(&format!("/notifications/{id}/open"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND, "{}", wrong.body);
+    let opened = specialist
+        .post_form(
+            &format!("/notifications/{id}/open"),
+            &[("csrf", &csrf), ("source", "petitions")],
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    assert_eq!(opened.location(), format!("/petitions/{}", petition.id));
+    let home = specialist.get("/").await;
+    assert!(
+        home.body.contains("aria-label=\"Thông báo: không có thông báo mới\""),
+        "{}",
+        home.body
+    );
 }
 
 #[tokio::test]

@@ -43,6 +43,7 @@ mod migrations;
 mod my_work;
 mod names;
 mod no_token;
+mod notices;
 mod notifications;
 mod offices;
 mod pages;

@@ -53,6 +53,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use http::request::Parts;
 
+use vanphong_proto::common::v1::CountUnreadNoticesRequest;
 use vanphong_proto::directory::v1::{Principal, Role, WhoAmIRequest};
 use vanphong_proto::documents::v1::CountUnreadNotificationsRequest;
 
@@ -238,23 +239,36 @@ impl Ctx {
         })
     }
 
-    /// The person's unread notifications; none when the documents service
-    /// is not there or did not answer (the page is shown all the same).
+    /// The person's unread notifications of documents, petitions and
+    /// reports together; none when no service answered (the page is shown
+    /// all the same), those that did when some did not.
     async fn unread_notifications(&self) -> Option<i64> {
-        let call = self.call(CountUnreadNotificationsRequest {});
-        match self
-            .services()
-            .notifications()
-            .ok()?
-            .count_unread_notifications(call)
-            .await
-        {
-            Ok(answer) => Some(answer.into_inner().unread_count),
-            Err(status) => {
-                tracing::warn!(%status, "unread notifications not counted");
-                None
+        let services = self.services();
+        let documents = async {
+            let call = self.call(CountUnreadNotificationsRequest {});
+            let answer = services.notifications()?.count_unread_notifications(call).await?;
+            Ok::<_, ConsoleError>(answer.into_inner().unread_count)
+        };
+        let petitions = async {
+            let call = self.call(CountUnreadNoticesRequest {});
+            let answer = services.petition_notices()?.count_unread_notifications(call).await?;
+            Ok::<_, ConsoleError>(answer.into_inner().unread_count)
+        };
+        let reports = async {
+            let call = self.call(CountUnreadNoticesRequest {});
+            let answer = services.report_notices()?.count_unread_notifications(call).await?;
+            Ok::<_, ConsoleError>(answer.into_inner().unread_count)
+        };
+        let (documents, petitions, reports) = tokio::join!(documents, petitions, reports);
+        let mut total = None;
+        for (source, count) in [("documents", documents), ("petitions", petitions), ("reports", reports)] {
+            match count {
+                Ok(n) => total = Some(total.unwrap_or(0) + n),
+                Err(ConsoleError::NotConfigured(_)) => {}
+                Err(error) => tracing::warn!(%error, source, "unread notifications not counted"),
             }
         }
+        total
     }
 }
 

@@ -57,6 +57,7 @@ pub mod ip_range;
 pub mod metrics;
 pub mod middleware;
 pub mod my_work;
+pub mod notices_api;
 pub mod notifications;
 pub mod number_series;
 pub mod paging;

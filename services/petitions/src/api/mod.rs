@@ -9,6 +9,7 @@ mod duplicates;
 mod exports;
 mod figures;
 mod intake;
+mod notices;
 mod petitions;
 mod queries;
 mod receptions;
@@ -26,12 +27,14 @@ use vanphong_platform::calendar::WorkingCalendar;
 use vanphong_platform::db::Tx;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::Caller;
+use vanphong_platform::notices_api::NoticesApi;
 use vanphong_platform::paging;
 use vanphong_platform::people::People;
 use vanphong_platform::server::GrpcServices;
 use vanphong_platform::{Error, grpc_client};
 use vanphong_proto::petitions::v1 as wire;
 use vanphong_proto::petitions::v1::audit_service_server::AuditServiceServer;
+use vanphong_proto::petitions::v1::notification_service_server::NotificationServiceServer;
 use vanphong_proto::petitions::v1::petition_catalog_service_server::PetitionCatalogServiceServer;
 use vanphong_proto::petitions::v1::petition_service_server::PetitionServiceServer;
 use vanphong_proto::petitions::v1::reception_service_server::ReceptionServiceServer;
@@ -179,5 +182,8 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(PetitionServiceServer::new(petitions::PetitionApi(shared.clone())))
         .with_service(PetitionCatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(ReceptionServiceServer::new(receptions::ReceptionApi(shared.clone())))
+        .with_service(NotificationServiceServer::new(NoticesApi::new(Arc::new(
+            notices::Notices(shared.clone()),
+        ))))
         .with_service(AuditServiceServer::new(AuditApi::new(Arc::new(shared.ctx.clone())))))
 }

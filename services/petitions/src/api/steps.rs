@@ -71,6 +71,7 @@ async fn finish(
     after.updated_at = now;
     store::petitions::update(&mut tx, &after).await?;
     store::history::add(&mut tx, after.id, &event(caller, now, action.code(), note)).await?;
+    super::notices::after_step(&mut tx, s, caller, before, &after, note, now).await?;
     let change = Change::new(after.office_id, "petition", after.id, action.code())
         .before(before.audit_json())
         .after(after.audit_json());

@@ -388,6 +388,9 @@ impl ApprovalApi {
             "accept"
         };
         s.save(&mut tx, caller, Some(&before), &after, action, reason).await?;
+        let actor = snapshot.person_name(caller.subject_id);
+        let actor = if actor.is_empty() { caller.name.clone() } else { actor };
+        super::notices::decided(&mut tx, caller, &actor, &after, action, reason, now).await?;
         let answer = s.answer(&mut tx, &after).await?;
         tx.commit().await?;
         Ok(answer)

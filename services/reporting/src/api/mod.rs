@@ -6,6 +6,7 @@
 //! - [`periods`]: periods, deadlines and the reporting rules;
 //! - [`completeness`]: who below has sent what, on time or late;
 //! - [`exports`]: DOCX and XLSX;
+//! - [`notices`]: the notices of reports returned, accepted or due soon;
 //! - [`convert`]: answers on the wire; [`checks`]: request fields.
 
 mod approval;
@@ -14,6 +15,7 @@ mod checks;
 mod completeness;
 mod convert;
 mod exports;
+mod notices;
 mod periods;
 mod reports;
 
@@ -27,6 +29,7 @@ use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::notices_api::NoticesApi;
 use vanphong_platform::paging;
 use vanphong_platform::people::People;
 use vanphong_platform::server::GrpcServices;
@@ -34,6 +37,7 @@ use vanphong_proto::reporting::v1 as wire;
 use vanphong_proto::reporting::v1::approval_service_server::ApprovalServiceServer;
 use vanphong_proto::reporting::v1::audit_service_server::AuditServiceServer;
 use vanphong_proto::reporting::v1::export_service_server::ExportServiceServer;
+use vanphong_proto::reporting::v1::notification_service_server::NotificationServiceServer;
 use vanphong_proto::reporting::v1::period_service_server::PeriodServiceServer;
 use vanphong_proto::reporting::v1::report_service_server::ReportServiceServer;
 
@@ -170,5 +174,8 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(ApprovalServiceServer::new(approval::ApprovalApi(shared.clone())))
         .with_service(PeriodServiceServer::new(periods::PeriodApi(shared.clone())))
         .with_service(ExportServiceServer::new(exports::ExportApi(shared.clone())))
+        .with_service(NotificationServiceServer::new(NoticesApi::new(Arc::new(
+            notices::Notices(shared.clone()),
+        ))))
         .with_service(AuditServiceServer::new(AuditApi::new(Arc::new(shared.ctx.clone())))))
 }

@@ -1,0 +1,18 @@
+-- In-app notifications per user (the platform's `notifications::Inbox`):
+-- a report returned or accepted by the office above, and a report of
+-- one's own due within three days, each about one report.
+CREATE TABLE notifications (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT    NOT NULL UNIQUE,
+    user_id     TEXT    NOT NULL,
+    kind        TEXT    NOT NULL,
+    record_id   TEXT    NOT NULL REFERENCES reports (id),
+    actor_name  TEXT    NOT NULL,
+    note        TEXT    NOT NULL,
+    created_at  INTEGER NOT NULL,
+    read_at     INTEGER,
+    -- Set for notices written once only (a deadline); NULLs never clash.
+    dedupe_key  TEXT
+);
+CREATE UNIQUE INDEX notifications_dedupe ON notifications (user_id, dedupe_key);
+CREATE INDEX notifications_user ON notifications (user_id, seq);
