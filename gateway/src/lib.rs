@@ -72,7 +72,7 @@ pub async fn app(
     started: Arc<AtomicBool>,
 ) -> Result<(axum::Router, HealthReporter), Error> {
     let pool = DescriptorPool::decode(vanphong_proto::FILE_DESCRIPTOR_SET).map_err(Error::internal)?;
-    let mut services = directory.services();
+    let mut services = directory.services(backends.iter().map(|b| (b.name.clone(), b.channel.clone())).collect());
     let mut local_services: HashSet<String> = services.names().iter().map(|s| s.to_string()).collect();
     local_services.extend(
         [

@@ -50,6 +50,7 @@ mod pages;
 mod people;
 mod petitions;
 mod readme;
+mod reorganisation;
 mod reporting;
 mod sync;
 mod users;

@@ -273,6 +273,7 @@ async fn merging_districts_dissolves_them_and_moves_their_communes() {
                 into_office_id: app.office_id("vietyen"),
                 effective_date: "2025-07-01".into(),
                 reason: "Nghị quyết 203/2025/QH15".into(),
+                move_people: false,
             },
             &admin,
         ))
@@ -345,6 +346,7 @@ async fn merging_districts_dissolves_them_and_moves_their_communes() {
                 effective_date: "2025-09-01".into(),
                 successor_id: String::new(),
                 reason: String::new(),
+                move_people: false,
             },
             &admin,
         ))

@@ -192,8 +192,9 @@ impl Directory {
         self.wire.subscribe()
     }
 
-    /// The directory's gRPC services.
-    pub fn services(self: &Arc<Self>) -> GrpcServices {
-        api::services(self)
+    /// The directory's gRPC services; `participants` (each backend's name
+    /// and channel) are asked where a reorganisation stands.
+    pub fn services(self: &Arc<Self>, participants: Vec<api::reorganisation::Participant>) -> GrpcServices {
+        api::services(self, participants)
     }
 }

@@ -62,6 +62,13 @@ impl ServiceContext {
         self.directory.current()
     }
 
+    /// The office holding `office`'s records today: itself, or the office
+    /// that succeeded it when it ended. People working on a record must
+    /// belong there (docs/domain.md §1, reorganisation).
+    pub fn holder(&self, office: uuid::Uuid) -> uuid::Uuid {
+        self.snapshot().tree.holder_on(office, self.today())
+    }
+
     /// The office's name, for answers, documents and spreadsheets ("" for
     /// an office the directory does not know).
     pub fn office_name(&self, office: uuid::Uuid) -> String {

@@ -14,6 +14,8 @@
 //!   held against the rows they describe, [`audit_api`] its RPCs,
 //!   [`audit_view`] what each reader is shown of a record;
 //!   [`history`]: a record's steps and notes, oldest first;
+//!   [`handover`]: each service's part when an office ends and its work
+//!   passes to the successor;
 //!   [`notifications`]: in-app notices per user, read or unread;
 //!   [`idempotency`]: safe retries of create calls; [`paging`]: pages that
 //!   fit in one answer; [`number_series`]: gap-free numbers per office,
@@ -48,6 +50,7 @@ pub mod delegate;
 pub mod directory;
 pub mod error;
 pub mod grpc_client;
+pub mod handover;
 pub mod history;
 pub mod host;
 pub mod idempotency;

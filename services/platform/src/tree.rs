@@ -277,6 +277,24 @@ impl OfficeTree {
         current
     }
 
+    /// The offices whose records `id` holds on the date: itself and every
+    /// office that had ended by then with `id` as its final successor. Its
+    /// queues and counts show their open work beside its own
+    /// (docs/domain.md §1, reorganisation).
+    pub fn held_by(&self, id: Uuid, date: NaiveDate) -> Vec<Uuid> {
+        let mut held = vec![id];
+        let mut predecessors: Vec<Uuid> = self
+            .offices
+            .values()
+            .filter(|o| o.id != id && o.dissolved_on.is_some_and(|d| d <= date))
+            .filter(|o| self.holder_on(o.id, date) == id)
+            .map(|o| o.id)
+            .collect();
+        predecessors.sort();
+        held.extend(predecessors);
+        held
+    }
+
     /// The dates from `from` on at which the tree changes, `from` included:
     /// a change is valid only if the tree is acyclic on each of them.
     pub fn change_dates_from(&self, from: NaiveDate) -> BTreeSet<NaiveDate> {
@@ -388,6 +406,13 @@ pub(crate) mod tests {
         assert_eq!(tree.holder_on(d1_id, date("2025-06-30")), d1_id);
         assert_eq!(tree.holder_on(d1_id, date("2025-07-01")), d2_id);
         assert!(!tree.exists_on(d1_id, date("2025-07-01")));
+        assert_eq!(tree.held_by(d2_id, date("2025-06-30")), vec![d2_id]);
+        assert_eq!(tree.held_by(d2_id, date("2025-07-01")), vec![d2_id, d1_id]);
+        assert_eq!(
+            tree.held_by(d1_id, date("2025-07-01")),
+            vec![d1_id],
+            "an ended office holds nothing of others"
+        );
     }
 
     #[test]

@@ -161,6 +161,7 @@ pub async fn reorganise(ctx: Ctx, Path(action): Path<String>, form: FormData) ->
                 into_office_id: form.get("into_office_id"),
                 effective_date,
                 reason: form.get("reason"),
+                move_people: form.get("move_people") == "on",
             };
             offices.clone().merge_offices(ctx.call(request)).await.map(|_| ())
         }
@@ -170,6 +171,7 @@ pub async fn reorganise(ctx: Ctx, Path(action): Path<String>, form: FormData) ->
                 effective_date,
                 successor_id: form.get("successor_id"),
                 reason: form.get("reason"),
+                move_people: form.get("move_people") == "on",
             };
             offices.clone().dissolve_office(ctx.call(request)).await.map(|_| ())
         }

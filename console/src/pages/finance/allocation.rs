@@ -96,6 +96,7 @@ fn kind(kind: i32) -> &'static str {
         AllocationKind::Estimate => "Dự toán được duyệt",
         AllocationKind::Allocation => "Phân bổ",
         AllocationKind::Adjustment => "Điều chỉnh",
+        AllocationKind::Handover => "Bàn giao khi tổ chức lại",
         AllocationKind::Unspecified => "",
     }
 }

@@ -38,6 +38,7 @@ fn kind(kind: i32) -> &'static str {
         TransactionKind::Reversal => "Bút toán đảo",
         TransactionKind::Dues => "Thu đảng phí",
         TransactionKind::Remittance => "Nộp đảng phí",
+        TransactionKind::Handover => "Bàn giao khi tổ chức lại",
         TransactionKind::Unspecified => "",
     }
 }

@@ -22,6 +22,7 @@ use vanphong_proto::directory::v1::{
 };
 
 use crate::directory::Directory;
+use crate::directory::domain::office as rules;
 use crate::directory::domain::password::random_secret;
 use crate::directory::domain::throttle::{addr_key, client_key, user_key};
 
@@ -254,6 +255,12 @@ impl AuthApi {
             tracing::warn!(username = %username, client = %addr, "sign-in refused");
             return Err(Error::Unauthenticated(WRONG_CREDENTIALS.into()));
         };
+        // The right password of someone whose office has ended: tell them
+        // where its work went rather than only that they cannot sign in.
+        if let Some(notice) = rules::ended_notice(&self.dir.view().current().tree, user.office_id, self.dir.today()) {
+            throttling::clear(&self.dir, &account).await?;
+            return Err(Error::FailedPrecondition(notice));
+        }
         if user.disabled {
             throttling::record_failure(&self.dir, &account, &address).await?;
             return Err(Error::Unauthenticated(

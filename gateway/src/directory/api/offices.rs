@@ -297,6 +297,16 @@ impl OfficeApi {
         let on = c.date("effective_date", &req.effective_date);
         let successor = c.optional_id("successor_id", &req.successor_id);
         let reason = reason(&mut c, &req.reason);
+        if req.move_people {
+            check_move_people(&mut c, on, today);
+            if successor.is_none() {
+                c.violation(
+                    "successor_id",
+                    "REQUIRED",
+                    "Phải chọn đơn vị kế thừa để chuyển người dùng sang",
+                );
+            }
+        }
         c.finish()?;
         {
             let snapshot = self.current_tree();
@@ -313,6 +323,9 @@ impl OfficeApi {
         let (mut tx, tree) = begin_structure_change(&self.dir).await?;
         let plan = rules::plan_dissolve(&tree, id, on, successor, &reason)?;
         let dissolved = apply_dissolution_in_store(&mut tx, &caller, &tree, &plan, now).await?;
+        if let (true, Some(to)) = (req.move_people, successor) {
+            move_people(&mut tx, &caller, id, to, now).await?;
+        }
         store::bump_version(&mut tx).await?;
         tx.commit().await?;
         self.dir.reload().await?;
@@ -336,6 +349,9 @@ impl OfficeApi {
         let into = c.id("into_office_id", &req.into_office_id);
         let on = c.date("effective_date", &req.effective_date);
         let reason = reason(&mut c, &req.reason);
+        if req.move_people {
+            check_move_people(&mut c, on, today);
+        }
         c.finish()?;
         {
             let snapshot = self.current_tree();
@@ -368,6 +384,12 @@ impl OfficeApi {
             working.upsert(entry.clone());
             dissolved.push(entry);
         }
+        let mut people_moved = 0;
+        if req.move_people {
+            for id in &absorbed {
+                people_moved += move_people(&mut tx, &caller, *id, into, now).await?;
+            }
+        }
         store::bump_version(&mut tx).await?;
         tx.commit().await?;
         self.dir.reload().await?;
@@ -383,8 +405,46 @@ impl OfficeApi {
                 .iter()
                 .map(|o| office_to_wire(o, on.pred_opt().unwrap_or(on)))
                 .collect(),
+            people_moved,
         })
     }
+}
+
+/// Users move with a reorganisation only once it is in effect: until then
+/// they still work in the old office.
+fn check_move_people(c: &mut Checker, on: NaiveDate, today: NaiveDate) {
+    if on > today {
+        c.violation(
+            "move_people",
+            "NOT_YET_EFFECTIVE",
+            "Chỉ chuyển người dùng khi ngày hiệu lực đã đến; hãy chuyển họ từ ngày đó",
+        );
+    }
+}
+
+/// Moves every user of `from` to `to`, keeping roles and history; each move
+/// is audited. Returns how many moved.
+async fn move_people(
+    tx: &mut Tx,
+    caller: &Caller,
+    from: Uuid,
+    to: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<i32, Error> {
+    let mut moved = 0;
+    for before in store::users::load_all(tx)
+        .await?
+        .into_iter()
+        .filter(|u| u.office_id == from)
+    {
+        let mut after = before.clone();
+        after.office_id = to;
+        after.updated_at = now;
+        store::users::move_to_office(tx, &after).await?;
+        record_change(tx, caller, now, Some(&before), &after, "move").await?;
+        moved += 1;
+    }
+    Ok(moved)
 }
 
 /// Moving or dissolving an office is for admins above it.

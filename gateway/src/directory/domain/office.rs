@@ -39,6 +39,31 @@ pub struct NewOffice {
     pub established_on: NaiveDate,
 }
 
+/// What a person of `office` is told at sign-in once the office has ended
+/// (docs/domain.md §1): where its work went and since when. `None` while
+/// the office exists.
+pub fn ended_notice(tree: &OfficeTree, office: Uuid, today: NaiveDate) -> Option<String> {
+    let entry = tree.get(office)?;
+    let ended = entry.dissolved_on.filter(|d| *d <= today)?;
+    let holder = tree.holder_on(office, today);
+    Some(match tree.get(holder).filter(|_| holder != office) {
+        Some(successor) => format!(
+            "{} đã được sáp nhập vào {} từ ngày {}. Tài khoản của bạn chưa được chuyển sang {}; \
+             hãy liên hệ quản trị của {} để được cấp quyền làm việc tại đơn vị mới.",
+            entry.name,
+            successor.name,
+            day(ended),
+            successor.name,
+            successor.name
+        ),
+        None => format!(
+            "{} đã giải thể từ ngày {}. Tài khoản của bạn không còn dùng được; hãy liên hệ quản trị cấp trên.",
+            entry.name,
+            day(ended)
+        ),
+    })
+}
+
 /// The entry to insert for a new office under an existing parent.
 pub fn plan_create(tree: &OfficeTree, new: NewOffice, now: DateTime<Utc>) -> Result<OfficeEntry, Error> {
     let parent = tree

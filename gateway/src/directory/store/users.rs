@@ -118,6 +118,19 @@ pub async fn update(tx: &mut Tx, user: &User) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Moves a user to another office (a reorganisation), keeping everything
+/// else.
+pub async fn move_to_office(tx: &mut Tx, user: &User) -> Result<(), StoreError> {
+    tx.execute(
+        query("UPDATE users SET office_id = $1, updated_at = $2 WHERE id = $3")
+            .bind(user.office_id)
+            .bind(user.updated_at)
+            .bind(user.id),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn set_password(tx: &mut Tx, id: Uuid, hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     tx.execute(
         query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")

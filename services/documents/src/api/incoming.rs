@@ -367,7 +367,7 @@ impl IncomingApi {
         let found = self
             .0
             .people
-            .members(&on_behalf, document.office_id, "leader_id", &[leader])
+            .members(&on_behalf, self.0.holder(document.office_id), "leader_id", &[leader])
             .await?;
         if !found.iter().all(|u| u.roles.contains(&Role::Leader.to_wire())) {
             return Err(Error::invalid(
@@ -416,13 +416,23 @@ impl IncomingApi {
         let people = self
             .0
             .people
-            .members(&on_behalf, document.office_id, "lead_handler_id", &[lead])
+            .members(
+                &on_behalf,
+                self.0.holder(document.office_id),
+                "lead_handler_id",
+                &[lead],
+            )
             .await?;
         ensure_cleared(&document, &people, "lead_handler_id")?;
         let helpers = self
             .0
             .people
-            .members(&on_behalf, document.office_id, "coordinator_ids", &coordinators)
+            .members(
+                &on_behalf,
+                self.0.holder(document.office_id),
+                "coordinator_ids",
+                &coordinators,
+            )
             .await?;
         ensure_cleared(&document, &helpers, "coordinator_ids")?;
         let mut named = coordinators.clone();

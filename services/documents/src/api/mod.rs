@@ -6,6 +6,7 @@ mod catalog;
 mod convert;
 mod edxml;
 mod flow;
+mod handover;
 mod incoming;
 mod issuing;
 mod notifications;
@@ -24,6 +25,8 @@ use uuid::Uuid;
 
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
+use vanphong_platform::handover::api::HandoverApi;
+use vanphong_platform::handover::runner;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::people::People;
@@ -34,6 +37,7 @@ use vanphong_proto::documents::v1::audit_service_server::AuditServiceServer;
 use vanphong_proto::documents::v1::catalog_service_server::CatalogServiceServer;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryServiceServer;
 use vanphong_proto::documents::v1::edxml_service_server::EdxmlServiceServer;
+use vanphong_proto::documents::v1::handover_service_server::HandoverServiceServer;
 use vanphong_proto::documents::v1::incoming_service_server::IncomingServiceServer;
 use vanphong_proto::documents::v1::notification_service_server::NotificationServiceServer;
 use vanphong_proto::documents::v1::outgoing_service_server::OutgoingServiceServer;
@@ -148,7 +152,9 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         issuing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
     });
     shared.refresh_type_names().await?;
+    runner::spawn(shared.ctx.clone(), Arc::new(handover::Documents));
     Ok(GrpcServices::new()
+        .with_service(HandoverServiceServer::new(HandoverApi::new(shared.ctx.clone())))
         .with_service(IncomingServiceServer::new(incoming::IncomingApi(shared.clone())))
         .with_service(OutgoingServiceServer::new(outgoing::OutgoingApi(shared.clone())))
         .with_service(TermServiceServer::new(terms::TermApi(shared.clone())))

@@ -392,7 +392,12 @@ impl OutgoingApi {
         let me = self
             .0
             .people
-            .members(&on_behalf, document.office_id, "signer", &[caller.subject_id])
+            .members(
+                &on_behalf,
+                self.0.holder(document.office_id),
+                "signer",
+                &[caller.subject_id],
+            )
             .await?;
         let full_name = me
             .first()

@@ -41,7 +41,8 @@ impl QueryApi {
     async fn my_work(&self, request: Request<wire::GetMyWorkRequest>) -> Result<wire::MyDocumentWork, Error> {
         let caller = Caller::of(&request)?;
         let window = WorkWindow::of(&caller, self.0.today(), request.get_ref().due_within_days)?;
-        let n = store::work::counts(&self.0.ctx.db, &window).await?;
+        let offices = self.0.snapshot().tree.held_by(window.office, window.today);
+        let n = store::work::counts(&self.0.ctx.db, &window, &offices).await?;
         let clerk = caller.has_role(Role::Clerk);
         let leader = caller.has_role(Role::Leader);
         let only = |allowed: bool, value: i64| if allowed { value } else { 0 };
@@ -102,8 +103,12 @@ impl QueryApi {
             return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
         }
         caller.ensure_read(&snapshot.tree, office, today)?;
+        // An office's lists show the open work of the offices it succeeded
+        // beside its own (docs/domain.md §1, reorganisation).
+        let offices = snapshot.tree.held_by(office, today);
         let filter = Filter {
-            offices: vec![office],
+            reader: Reader::new(&caller, &snapshot.tree, today, &offices),
+            offices,
             direction,
             statuses,
             type_code,
@@ -114,7 +119,6 @@ impl QueryApi {
             handler: req.assigned_to_me.then_some(caller.subject_id),
             words: query.map(|q| folded_words(&q)).unwrap_or_default(),
             number,
-            reader: Reader::new(&caller, &snapshot.tree, today, &[office]),
             sort,
             after,
             limit,

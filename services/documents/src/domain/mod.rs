@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod document;
 pub mod edxml;
 pub mod flow;
+pub mod handover;
 pub mod incoming;
 pub mod kinds;
 pub mod numbering;

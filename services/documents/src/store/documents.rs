@@ -6,7 +6,7 @@ use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query
 use vanphong_platform::identity::Clearance;
 
 use crate::domain::document::Document;
-use crate::domain::kinds::Urgency;
+use crate::domain::kinds::{Status, Urgency};
 
 /// Every column, in the order of [`Row`].
 pub(crate) const COLUMNS: &str = "id, office_id, direction, status, type_code, subject, number, symbol, number_symbol, \
@@ -186,6 +186,22 @@ pub async fn find_registered(
         )
         .await?;
     Ok(row.map(Row::into_document).transpose()?)
+}
+
+/// The office's documents in any of `statuses`, oldest first, locked for
+/// the rest of the transaction on PostgreSQL (a handover changes them).
+pub async fn in_states(tx: &mut Tx, office: Uuid, statuses: &[Status]) -> Result<Vec<Document>, StoreError> {
+    let placeholders: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND status IN ({}) ORDER BY created_at, id{}",
+        placeholders.join(", "),
+        tx.for_update()
+    );
+    let q = statuses
+        .iter()
+        .fold(query_built(sql).bind(office), |q, s| q.bind(s.code()));
+    let rows: Vec<Row> = tx.fetch_all(q).await?;
+    Ok(rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?)
 }
 
 /// The office's document with this electronic id, whatever its state

@@ -39,6 +39,14 @@ pub async fn set_handlers(tx: &mut Tx, document: Uuid, lead: Uuid, coordinators:
     Ok(())
 }
 
+/// Removes every handler of a document (its work goes back to be directed
+/// again).
+pub async fn clear_handlers(tx: &mut Tx, document: Uuid) -> Result<(), StoreError> {
+    tx.execute(query("DELETE FROM document_handlers WHERE document_id = $1").bind(document))
+        .await?;
+    Ok(())
+}
+
 /// The coordinators (phối hợp) of a document.
 pub async fn coordinators(tx: &mut Tx, document: Uuid) -> Result<Vec<Uuid>, StoreError> {
     let rows: Vec<(String,)> = tx

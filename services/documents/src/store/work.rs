@@ -1,5 +1,7 @@
 //! Counting what waits for one person in their office's documents.
 
+use uuid::Uuid;
+
 use vanphong_platform::db::{Db, StoreError, count_where, query_built};
 use vanphong_platform::my_work::WorkWindow;
 
@@ -27,8 +29,9 @@ const COUNTED: &str = "'submitted', 'assigned', 'in_progress', 'draft', 'arrived
 
 type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
-/// The counts of the window's person in its office.
-pub async fn counts(db: &Db, window: &WorkWindow) -> Result<WorkCounts, StoreError> {
+/// The counts of the window's person in `offices`: the window's office and
+/// those it holds.
+pub async fn counts(db: &Db, window: &WorkWindow, offices: &[Uuid]) -> Result<WorkCounts, StoreError> {
     // Placeholders first appear in ascending order (SQLite numbers them so).
     const OPEN: &str = "status IN ('assigned', 'in_progress')";
     let mine = "(lead_handler_id = $1 OR EXISTS (SELECT 1 FROM document_handlers h \
@@ -59,19 +62,20 @@ pub async fn counts(db: &Db, window: &WorkWindow) -> Result<WorkCounts, StoreErr
     // Only documents still in one of the counted states are read, through
     // the (office_id, status) index: the cost follows the office's open
     // work, not its whole history.
+    let placeholders: Vec<String> = (0..offices.len()).map(|i| format!("${}", i + 4)).collect();
     let sql = format!(
-        "SELECT {} FROM documents WHERE office_id = $4 AND status IN ({COUNTED})",
-        columns.join(", ")
+        "SELECT {} FROM documents WHERE office_id IN ({}) AND status IN ({COUNTED})",
+        columns.join(", "),
+        placeholders.join(", ")
     );
-    let row: Option<Row> = db
-        .fetch_optional(
-            query_built(sql)
-                .bind(window.person)
-                .bind(window.today)
-                .bind(window.soon)
-                .bind(window.office),
-        )
-        .await?;
+    let q = offices.iter().fold(
+        query_built(sql)
+            .bind(window.person)
+            .bind(window.today)
+            .bind(window.soon),
+        |q, o| q.bind(*o),
+    );
+    let row: Option<Row> = db.fetch_optional(q).await?;
     let r = row.unwrap_or_default();
     Ok(WorkCounts {
         awaiting_direction: r.0,

@@ -117,7 +117,7 @@ pub(crate) fn estimate_json(e: &EstimateRow, lines: &[EstimateLineRow]) -> serde
     })
 }
 
-fn allocation_json(a: &AllocationRow) -> serde_json::Value {
+pub(crate) fn allocation_json(a: &AllocationRow) -> serde_json::Value {
     serde_json::json!({
         "id": a.id, "year": a.year, "from_office_id": a.from_office_id, "to_office_id": a.to_office_id,
         "line_code": a.line_code, "amount": a.amount, "kind": a.kind, "reason": a.reason,

@@ -17,11 +17,11 @@ use crate::store::spending::{CommitmentRow, VoucherRow};
 
 vanphong_platform::wire_enum!(Side => wire::Side { Debit, Credit });
 vanphong_platform::wire_enum!(AccountKind => wire::AccountKind { Asset, Liability, Revenue, Expense, Equity });
-vanphong_platform::wire_enum!(TxKind => wire::TransactionKind { Manual, Voucher, Reversal, Dues, Remittance });
+vanphong_platform::wire_enum!(TxKind => wire::TransactionKind { Manual, Voucher, Reversal, Dues, Remittance, Handover });
 vanphong_platform::wire_enum!(MemberCategory => wire::MemberCategory { Salaried, Pensioner, Student });
 vanphong_platform::wire_enum!(OverspendPolicy => wire::OverspendPolicy { Refuse, Warn });
 vanphong_platform::wire_enum!(EstimateStatus => wire::EstimateStatus { Draft, Submitted, Approved, Returned });
-vanphong_platform::wire_enum!(AllocationKind => wire::AllocationKind { Estimate, Allocation, Adjustment });
+vanphong_platform::wire_enum!(AllocationKind => wire::AllocationKind { Estimate, Allocation, Adjustment, Handover });
 
 /// An instant column on the wire.
 pub(crate) fn timestamp(

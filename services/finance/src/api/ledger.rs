@@ -230,6 +230,7 @@ impl LedgerApi {
                 match kind {
                     TxKind::Reversal => "đảo",
                     TxKind::Dues => "thu đảng phí",
+                    TxKind::Handover => "bàn giao khi tổ chức lại",
                     _ => "nộp đảng phí",
                 }
             )));

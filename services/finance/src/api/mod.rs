@@ -9,6 +9,7 @@ mod convert;
 mod dues;
 mod exports;
 mod figures;
+mod handover;
 mod ledger;
 mod periods;
 mod spending;
@@ -33,6 +34,7 @@ use vanphong_proto::finance::v1::dues_service_server::DuesServiceServer;
 use vanphong_proto::finance::v1::export_service_server::ExportServiceServer;
 use vanphong_proto::finance::v1::figures_service_server::FiguresServiceServer;
 use vanphong_proto::finance::v1::fiscal_year_service_server::FiscalYearServiceServer;
+use vanphong_proto::finance::v1::handover_service_server::HandoverServiceServer;
 use vanphong_proto::finance::v1::ledger_service_server::LedgerServiceServer;
 use vanphong_proto::finance::v1::spending_service_server::SpendingServiceServer;
 
@@ -193,7 +195,11 @@ pub(crate) async fn post(
 pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
     store::catalog::ensure_defaults(&ctx.db).await?;
     let shared = Arc::new(Shared { ctx });
+    vanphong_platform::handover::runner::spawn(shared.ctx.clone(), Arc::new(handover::Finance));
     Ok(GrpcServices::new()
+        .with_service(HandoverServiceServer::new(
+            vanphong_platform::handover::api::HandoverApi::new(shared.ctx.clone()),
+        ))
         .with_service(BudgetLineServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(FiscalYearServiceServer::new(periods::PeriodsApi(shared.clone())))
         .with_service(BudgetServiceServer::new(budget::BudgetApi(shared.clone())))

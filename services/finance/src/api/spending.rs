@@ -54,7 +54,7 @@ fn voucher_json(v: &VoucherRow) -> serde_json::Value {
     })
 }
 
-fn commitment_json(c: &CommitmentRow) -> serde_json::Value {
+pub(crate) fn commitment_json(c: &CommitmentRow) -> serde_json::Value {
     serde_json::json!({
         "id": c.id, "office_id": c.office_id, "year": c.year, "allocation_line_id": c.balance_id,
         "line_code": c.line_code, "amount": c.amount, "status": c.status, "warning": c.warning,

@@ -102,6 +102,9 @@ vanphong_platform::coded! {
         Estimate = "estimate",
         Allocation = "allocation",
         Adjustment = "adjustment",
+        /// What an ended office had not spent, handed to its successor
+        /// (docs/domain.md §1, reorganisation).
+        Handover = "handover",
     }
 }
 

@@ -41,6 +41,9 @@ vanphong_platform::coded! {
         Reversal = "reversal",
         Dues = "dues",
         Remittance = "remittance",
+        /// Balances closed in an ended office's books and opened in its
+        /// successor's (docs/domain.md §1, reorganisation).
+        Handover = "handover",
     }
 }
 

@@ -6,6 +6,7 @@ pub mod access;
 pub mod budget;
 pub mod catalog;
 pub mod dues;
+pub mod handover;
 pub mod ledger;
 pub mod money;
 pub mod period;

@@ -213,3 +213,15 @@ pub async fn list_commitments(tx: &mut Tx, office: Uuid, year: i32) -> Result<Ve
     )
     .await
 }
+
+/// Moves an open commitment to another office's line (a reorganisation).
+pub async fn move_commitment(tx: &mut Tx, c: &CommitmentRow) -> Result<(), StoreError> {
+    tx.execute(
+        query("UPDATE commitments SET office_id = $1, balance_id = $2 WHERE id = $3 AND status = 'open'")
+            .bind(&c.office_id)
+            .bind(&c.balance_id)
+            .bind(&c.id),
+    )
+    .await?;
+    Ok(())
+}

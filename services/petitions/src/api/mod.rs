@@ -8,6 +8,7 @@ mod convert;
 mod duplicates;
 mod exports;
 mod figures;
+mod handover;
 mod intake;
 mod notices;
 mod petitions;
@@ -25,6 +26,8 @@ use vanphong_platform::audit::Change;
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::calendar::WorkingCalendar;
 use vanphong_platform::db::Tx;
+use vanphong_platform::handover::api::HandoverApi;
+use vanphong_platform::handover::runner;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::notices_api::NoticesApi;
@@ -34,6 +37,7 @@ use vanphong_platform::server::GrpcServices;
 use vanphong_platform::{Error, grpc_client};
 use vanphong_proto::petitions::v1 as wire;
 use vanphong_proto::petitions::v1::audit_service_server::AuditServiceServer;
+use vanphong_proto::petitions::v1::handover_service_server::HandoverServiceServer;
 use vanphong_proto::petitions::v1::notification_service_server::NotificationServiceServer;
 use vanphong_proto::petitions::v1::petition_catalog_service_server::PetitionCatalogServiceServer;
 use vanphong_proto::petitions::v1::petition_service_server::PetitionServiceServer;
@@ -135,11 +139,13 @@ impl Shared {
             return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
         }
         caller.ensure_read(tree, office, self.today())?;
-        let mut offices = vec![office];
+        // Each office's open work includes that of the offices it succeeded
+        // (docs/domain.md §1, reorganisation).
+        let mut offices = tree.held_by(office, on);
         if descendants {
             for below in tree.descendants_on(office, on) {
                 caller.ensure_read_period(tree, below, on, self.today())?;
-                offices.push(below);
+                offices.extend(tree.held_by(below, on));
             }
         }
         Ok(offices)
@@ -177,8 +183,10 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .settings
         .service_url("documents")
         .map(|addresses| grpc_client::channel("documents", addresses));
+    runner::spawn(ctx.clone(), Arc::new(handover::Petitions));
     let shared = Arc::new(Shared { ctx, people, documents });
     Ok(GrpcServices::new()
+        .with_service(HandoverServiceServer::new(HandoverApi::new(shared.ctx.clone())))
         .with_service(PetitionServiceServer::new(petitions::PetitionApi(shared.clone())))
         .with_service(PetitionCatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(ReceptionServiceServer::new(receptions::ReceptionApi(shared.clone())))

@@ -71,7 +71,8 @@ pub(crate) async fn my_work(
     let caller = Caller::of(&request)?;
     let window = WorkWindow::of(&caller, s.today(), request.get_ref().due_within_days)?;
     let desk = caller.has_role(Role::PetitionOfficer) || caller.has_role(Role::Leader);
-    let n = store::work::counts(&s.ctx.db, &window, desk).await?;
+    let offices = s.snapshot().tree.held_by(window.office, window.today);
+    let n = store::work::counts(&s.ctx.db, &window, &offices, desk).await?;
     Ok(wire::MyPetitionWork {
         office_id: caller.office_id.to_string(),
         to_classify: if desk { n.to_classify } else { 0 },

@@ -91,7 +91,7 @@ async fn ensure_member(
 ) -> Result<(), Error> {
     let petition = peek(s, caller, petition).await?;
     s.people
-        .members(on_behalf, petition.office_id, "handler_id", &[handler])
+        .members(on_behalf, s.holder(petition.office_id), "handler_id", &[handler])
         .await?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod deadline;
 pub mod duplicates;
 pub mod figures;
 pub mod flow;
+pub mod handover;
 pub mod kinds;
 pub mod petition;
 pub mod policy;

@@ -139,6 +139,17 @@ pub async fn get_for_update(tx: &mut Tx, petition: Uuid) -> Result<Option<Petiti
     Ok(row.map(Row::into_petition).transpose()?)
 }
 
+/// The office's petitions not yet closed, oldest first, locked for the rest
+/// of the transaction on PostgreSQL (a handover changes them).
+pub async fn open_of(tx: &mut Tx, office: Uuid) -> Result<Vec<Petition>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM petitions WHERE office_id = $1 AND closed_on IS NULL ORDER BY created_at, id{}",
+        tx.for_update()
+    );
+    let rows: Vec<Row> = tx.fetch_all(query_built(sql).bind(office)).await?;
+    Ok(rows.into_iter().map(Row::into_petition).collect::<Result<_, _>>()?)
+}
+
 /// Binds every column but `id`, in the order of [`COLUMNS`], then the
 /// derived ones.
 fn bind_fields(q: Query, p: &Petition) -> Query {

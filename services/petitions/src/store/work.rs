@@ -1,5 +1,7 @@
 //! Counting what waits for one person among their office's open petitions.
 
+use uuid::Uuid;
+
 use vanphong_platform::db::{Db, StoreError, count_where, query_built};
 use vanphong_platform::my_work::WorkWindow;
 
@@ -12,28 +14,35 @@ pub struct WorkCounts {
     pub overdue: i64,
 }
 
-/// The counts of the window's person in its office; with `whole_office`,
-/// deadlines count over every open petition of the office, not only theirs.
-pub async fn counts(db: &Db, window: &WorkWindow, whole_office: bool) -> Result<WorkCounts, StoreError> {
+/// The counts of the window's person in `offices` (the window's office and
+/// those it holds); with `whole_office`, deadlines count over every open
+/// petition there, not only theirs.
+pub async fn counts(
+    db: &Db,
+    window: &WorkWindow,
+    offices: &[Uuid],
+    whole_office: bool,
+) -> Result<WorkCounts, StoreError> {
     // Placeholders first appear in ascending order (SQLite numbers them so).
     let mine = "(handler_id = $1 OR $2)";
+    let placeholders: Vec<String> = (0..offices.len()).map(|i| format!("${}", i + 5)).collect();
     let sql = format!(
-        "SELECT {}, {}, {}, {} FROM petitions WHERE office_id = $5 AND closed_on IS NULL",
+        "SELECT {}, {}, {}, {} FROM petitions WHERE office_id IN ({}) AND closed_on IS NULL",
         count_where("state IN ('02', '07')"),
         count_where("handler_id = $1"),
         count_where(&format!("{mine} AND current_due_on >= $3 AND current_due_on <= $4")),
         count_where(&format!("{mine} AND current_due_on < $3")),
+        placeholders.join(", "),
     );
-    let row: Option<(i64, i64, i64, i64)> = db
-        .fetch_optional(
-            query_built(sql)
-                .bind(window.person)
-                .bind(whole_office)
-                .bind(window.today)
-                .bind(window.soon)
-                .bind(window.office),
-        )
-        .await?;
+    let q = offices.iter().fold(
+        query_built(sql)
+            .bind(window.person)
+            .bind(whole_office)
+            .bind(window.today)
+            .bind(window.soon),
+        |q, o| q.bind(*o),
+    );
+    let row: Option<(i64, i64, i64, i64)> = db.fetch_optional(q).await?;
     let (to_classify, assigned, due_soon, overdue) = row.unwrap_or_default();
     Ok(WorkCounts {
         to_classify,

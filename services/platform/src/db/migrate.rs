@@ -46,6 +46,7 @@ const PLATFORM: Migrations = Migrations {
             "audit checkpoints",
             "../../migrations/sqlite/0002_audit_checkpoints.sql"
         ),
+        crate::migration!(3, "handovers", "../../migrations/sqlite/0003_handovers.sql"),
     ],
     postgres: &[
         crate::migration!(
@@ -58,6 +59,7 @@ const PLATFORM: Migrations = Migrations {
             "audit checkpoints",
             "../../migrations/postgres/0002_audit_checkpoints.sql"
         ),
+        crate::migration!(3, "handovers", "../../migrations/postgres/0003_handovers.sql"),
     ],
 };
 

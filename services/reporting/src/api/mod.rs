@@ -15,6 +15,7 @@ mod checks;
 mod completeness;
 mod convert;
 mod exports;
+mod handover;
 mod notices;
 mod periods;
 mod reports;
@@ -27,6 +28,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::Change;
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
+use vanphong_platform::handover::api::HandoverApi;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::notices_api::NoticesApi;
@@ -37,6 +39,7 @@ use vanphong_proto::reporting::v1 as wire;
 use vanphong_proto::reporting::v1::approval_service_server::ApprovalServiceServer;
 use vanphong_proto::reporting::v1::audit_service_server::AuditServiceServer;
 use vanphong_proto::reporting::v1::export_service_server::ExportServiceServer;
+use vanphong_proto::reporting::v1::handover_service_server::HandoverServiceServer;
 use vanphong_proto::reporting::v1::notification_service_server::NotificationServiceServer;
 use vanphong_proto::reporting::v1::period_service_server::PeriodServiceServer;
 use vanphong_proto::reporting::v1::report_service_server::ReportServiceServer;
@@ -169,7 +172,9 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         &ctx.settings.directory_url,
     ));
     let shared = Arc::new(Shared { ctx, sources, people });
+    vanphong_platform::handover::runner::spawn(shared.ctx.clone(), Arc::new(handover::Reports(shared.clone())));
     Ok(GrpcServices::new()
+        .with_service(HandoverServiceServer::new(HandoverApi::new(shared.ctx.clone())))
         .with_service(ReportServiceServer::new(reports::ReportApi(shared.clone())))
         .with_service(ApprovalServiceServer::new(approval::ApprovalApi(shared.clone())))
         .with_service(PeriodServiceServer::new(periods::PeriodApi(shared.clone())))

@@ -1,0 +1,73 @@
+//! The petitions service's part in a reorganisation: an ended office's open
+//! petitions pass to its successor as `domain::handover` says, each with a
+//! line in its history and a record in the audit trail.
+
+use chrono::{DateTime, Utc};
+
+use vanphong_platform::audit::{self, Change};
+use vanphong_platform::db::Tx;
+use vanphong_platform::directory::DirectorySnapshot;
+use vanphong_platform::handover::{Count, Handover, HandoverFuture, TakesPart};
+use vanphong_platform::history::Event;
+
+use crate::domain::handover::{Passed, pass};
+use crate::store;
+
+/// Hands over petitions.
+pub struct Petitions;
+
+impl TakesPart for Petitions {
+    fn hand_over<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        handover: &'a Handover,
+        snapshot: &'a DirectorySnapshot,
+        at: DateTime<Utc>,
+    ) -> HandoverFuture<'a> {
+        Box::pin(async move {
+            let actor = handover.actor();
+            let keeps = |person| handover.keeps(snapshot, person);
+            let (mut kept, mut to_reassign) = (0, 0);
+            for before in store::petitions::open_of(tx, handover.office_id).await? {
+                let mut after = before.clone();
+                let Some(passed) = pass(&mut after, &keeps) else {
+                    continue;
+                };
+                let note = match passed {
+                    Passed::Kept => {
+                        kept += 1;
+                        handover.note()
+                    }
+                    Passed::ToReassign => {
+                        to_reassign += 1;
+                        format!(
+                            "{}; người giải quyết không chuyển sang đơn vị mới, chờ lãnh đạo giao người giải quyết; thời hạn giữ nguyên",
+                            handover.note()
+                        )
+                    }
+                };
+                after.updated_at = at;
+                store::petitions::update(tx, &after).await?;
+                store::history::add(tx, after.id, &Event::by(&actor, at, "handover", &note)).await?;
+                audit::record(
+                    tx,
+                    &actor,
+                    at,
+                    Change {
+                        office_id: after.office_id,
+                        entity: "petition",
+                        entity_id: after.id.to_string(),
+                        action: "handover",
+                        before: Some(before.audit_json()),
+                        after: Some(after.audit_json()),
+                    },
+                )
+                .await?;
+            }
+            Ok(vec![
+                Count::new("kept", "Đơn đang giải quyết chuyển nguyên trạng", kept),
+                Count::new("to_reassign", "Đơn chờ giao lại người giải quyết", to_reassign),
+            ])
+        })
+    }
+}
