@@ -19,7 +19,7 @@ use vanphong_proto::documents::v1::{
     DirectRequest, Direction, Document, GetDocumentRequest, ListDocumentsRequest, Status as DocumentStatus,
     SubmitToLeaderRequest,
 };
-use vanphong_proto::petitions::v1::{GetPetitionRequest, ListPetitionsRequest, Petition};
+use vanphong_proto::petitions::v1::{AssignHandlerRequest, GetPetitionRequest, ListPetitionsRequest, Petition};
 
 use crate::documents_incoming::{paper, register};
 use crate::helpers::{TestApp, authed, spawn_app};
@@ -216,6 +216,38 @@ async fn merged_communes_open_work_passes_to_the_successor_with_its_deadlines() 
         after_petition.resolving
     );
     assert_eq!(after_petition.events.last().map(|e| e.kind.as_str()), Some("handover"));
+    // …which they do, for every case that came over at once.
+    let specialist = app.user_id("hoangvan", Role::Specialist).await;
+    let assigned = petitions(&app)
+        .assign_handler(authed(
+            AssignHandlerRequest {
+                petition_ids: vec![before_petition.id.clone()],
+                handler_id: specialist.clone(),
+                note: "Tiếp tục giải quyết sau sáp nhập".into(),
+            },
+            &leader,
+        ))
+        .await
+        .expect("assigned")
+        .into_inner();
+    let reassigned = &assigned.petitions[0];
+    assert_eq!(
+        reassigned.resolving.as_ref().map(|r| r.handler_id.as_str()),
+        Some(specialist.as_str())
+    );
+    assert_eq!(reassigned.current_due_on, before_petition.current_due_on);
+    assert_eq!(reassigned.events.last().map(|e| e.kind.as_str()), Some("assign"));
+    let empty = petitions(&app)
+        .assign_handler(authed(
+            AssignHandlerRequest {
+                handler_id: specialist.clone(),
+                ..Default::default()
+            },
+            &leader,
+        ))
+        .await
+        .expect_err("nothing to assign");
+    assert_eq!(crate::helpers::violated_fields(&empty), vec!["petition_ids"]);
 
     // Applied once: asking again changes nothing, and each item has one
     // handover line.

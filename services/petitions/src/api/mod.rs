@@ -13,6 +13,7 @@ mod intake;
 mod notices;
 mod petitions;
 mod queries;
+mod reassign;
 mod receptions;
 mod slips;
 mod steps;

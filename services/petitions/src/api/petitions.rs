@@ -6,7 +6,7 @@ use std::sync::Arc;
 use vanphong_proto::petitions::v1 as wire;
 use vanphong_proto::petitions::v1::petition_service_server::PetitionService;
 
-use super::{Shared, duplicates, exports, figures, intake, queries, steps};
+use super::{Shared, duplicates, exports, figures, intake, queries, reassign, steps};
 
 /// The petitions service's main gRPC service.
 pub struct PetitionApi(pub(crate) Arc<Shared>);
@@ -27,6 +27,7 @@ vanphong_platform::grpc_delegate! {
         notify_petitioner(wire::NotifyPetitionerRequest) -> wire::Petition = steps::notify;
         close_petition(wire::ClosePetitionRequest) -> wire::Petition = steps::close;
         withdraw_petition(wire::WithdrawPetitionRequest) -> wire::Petition = steps::withdraw;
+        assign_handler(wire::AssignHandlerRequest) -> wire::AssignHandlerResponse = reassign::assign_handler;
         get_my_work(wire::GetMyWorkRequest) -> wire::MyPetitionWork = queries::my_work;
         list_backlog(wire::ListBacklogRequest) -> wire::ListBacklogResponse = queries::backlog;
         get_figures(wire::GetFiguresRequest) -> wire::PetitionFigures = figures::get;

@@ -27,6 +27,8 @@ pub enum Action {
     Notify,
     Close,
     Withdraw,
+    /// Giving the case to a (new) handler.
+    Assign,
 }
 
 impl Action {
@@ -43,6 +45,7 @@ impl Action {
             Action::Notify => "thông báo kết quả cho người gửi đơn",
             Action::Close => "kết thúc vụ việc",
             Action::Withdraw => "rút đơn",
+            Action::Assign => "giao người giải quyết",
         }
     }
 
@@ -59,6 +62,7 @@ impl Action {
             Action::Notify => "notify",
             Action::Close => "close",
             Action::Withdraw => "withdraw",
+            Action::Assign => "assign",
         }
     }
 
@@ -69,7 +73,7 @@ impl Action {
             Action::Classify | Action::LinkRepeat => &[Classifying],
             Action::Accept | Action::Reject => &[Considering],
             Action::Extend | Action::RecordResult => &[Accepted],
-            Action::Note => &[Considering, Accepted],
+            Action::Note | Action::Assign => &[Considering, Accepted],
             Action::Notify | Action::Close => &[Resolved],
             Action::Withdraw => &[Classifying, Considering, Accepted, Resolved],
         }
@@ -81,7 +85,7 @@ impl Action {
         match self {
             Action::LinkRepeat => &[Role::Clerk, Role::PetitionOfficer, Role::Leader],
             Action::Classify | Action::Accept | Action::Reject => &[Role::PetitionOfficer, Role::Leader],
-            Action::Extend => &[Role::Leader],
+            Action::Extend | Action::Assign => &[Role::Leader],
             Action::Note | Action::RecordResult => &[Role::Leader],
             Action::Notify | Action::Close => &[Role::PetitionOfficer, Role::Leader],
             Action::Withdraw => &[Role::Clerk, Role::PetitionOfficer, Role::Leader],

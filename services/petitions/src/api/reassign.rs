@@ -1,0 +1,110 @@
+//! `AssignHandler`: a leader gives open cases to a person of their office,
+//! several at once (after a reorganisation, the cases whose handler did not
+//! move wait for one: docs/domain.md §1). All are assigned in one
+//! transaction, each with its history line and audit record, or none.
+
+use std::collections::HashSet;
+
+use tonic::Request;
+
+use vanphong_platform::Error;
+use vanphong_platform::audit::{self, Change};
+use vanphong_platform::identity::Caller;
+use vanphong_platform::people::OnBehalf;
+use vanphong_platform::validate::Checker;
+use vanphong_proto::petitions::v1 as wire;
+
+use super::Shared;
+use super::intake::MAX_NOTE;
+use super::steps::event;
+use crate::domain::flow::{Action, check, may_take, refusal};
+use crate::store;
+
+/// At most this many cases in one call.
+const MAX_CASES: usize = 200;
+
+pub(crate) async fn assign_handler(
+    s: &Shared,
+    request: Request<wire::AssignHandlerRequest>,
+) -> Result<wire::AssignHandlerResponse, Error> {
+    let caller = Caller::of(&request)?;
+    let on_behalf = OnBehalf::of(&request);
+    let req = request.into_inner();
+    let mut c = Checker::new();
+    if req.petition_ids.is_empty() {
+        c.violation("petition_ids", "REQUIRED", "Chọn ít nhất một đơn");
+    }
+    if req.petition_ids.len() > MAX_CASES {
+        c.violation("petition_ids", "TOO_MANY", format!("Tối đa {MAX_CASES} đơn mỗi lần"));
+    }
+    let mut seen = HashSet::new();
+    let ids: Vec<_> = req
+        .petition_ids
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let id = c.id(&format!("petition_ids[{i}]"), v);
+            if !seen.insert(id) {
+                c.violation(
+                    &format!("petition_ids[{i}]"),
+                    "DUPLICATE",
+                    "Đơn này đã có trong danh sách",
+                );
+            }
+            id
+        })
+        .collect();
+    let handler = c.id("handler_id", &req.handler_id);
+    let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
+    c.finish()?;
+    caller.require_any_role(Action::Assign.roles())?;
+    s.people
+        .members(&on_behalf, caller.office_id, "handler_id", &[handler])
+        .await?;
+    let handler_name = s.snapshot().person_name(handler);
+    let line = if note.is_empty() {
+        format!("Giao {handler_name} giải quyết")
+    } else {
+        format!("Giao {handler_name} giải quyết: {note}")
+    };
+    let now = s.now();
+    let mut tx = s.ctx.db.begin_write().await?;
+    let mut petitions = Vec::with_capacity(ids.len());
+    for id in ids {
+        let before = s.visible(&mut tx, &caller, id, true).await?;
+        caller.ensure_act(&s.snapshot().tree, before.office_id, s.today())?;
+        if !may_take(Action::Assign, &caller, &before) {
+            return Err(refusal(Action::Assign));
+        }
+        check(Action::Assign, &before).map_err(|e| match e {
+            Error::FailedPrecondition(m) => Error::FailedPrecondition(format!("Đơn số {}: {m}", before.number_label())),
+            other => other,
+        })?;
+        let mut after = before.clone();
+        after.handler_id = Some(handler);
+        after.updated_at = now;
+        store::petitions::update(&mut tx, &after).await?;
+        store::history::add(&mut tx, after.id, &event(&caller, now, Action::Assign.code(), &line)).await?;
+        audit::record(
+            &mut tx,
+            &caller,
+            now,
+            Change {
+                office_id: after.office_id,
+                entity: "petition",
+                entity_id: after.id.to_string(),
+                action: Action::Assign.code(),
+                before: Some(before.audit_json()),
+                after: Some(after.audit_json()),
+            },
+        )
+        .await?;
+        petitions.push(after);
+    }
+    let mut answers = Vec::with_capacity(petitions.len());
+    for p in &petitions {
+        answers.push(s.answer(&mut tx, &caller, p).await?);
+    }
+    tx.commit().await?;
+    Ok(wire::AssignHandlerResponse { petitions: answers })
+}
