@@ -274,6 +274,7 @@ async fn merging_districts_dissolves_them_and_moves_their_communes() {
                 effective_date: "2025-07-01".into(),
                 reason: "Nghị quyết 203/2025/QH15".into(),
                 move_people: false,
+                request_id: String::new(),
             },
             &admin,
         ))
@@ -347,6 +348,7 @@ async fn merging_districts_dissolves_them_and_moves_their_communes() {
                 successor_id: String::new(),
                 reason: String::new(),
                 move_people: false,
+                request_id: String::new(),
             },
             &admin,
         ))

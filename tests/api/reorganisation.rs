@@ -102,6 +102,7 @@ async fn merge_bac_ly_into_hoang_van(app: &TestApp, date: &str, move_people: boo
                 effective_date: date.into(),
                 reason: "Nghị quyết sắp xếp đơn vị hành chính cấp xã".into(),
                 move_people,
+                request_id: format!("sap-nhap-{date}-{move_people}"),
             },
             &admin,
         ))
@@ -426,6 +427,7 @@ async fn a_merged_districts_unspent_budget_and_balances_pass_by_handover_entries
                 effective_date: "2026-03-02".into(),
                 reason: "Kết thúc hoạt động cấp huyện".into(),
                 move_people: false,
+                request_id: String::new(),
             },
             &admin,
         ))

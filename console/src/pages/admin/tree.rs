@@ -39,6 +39,9 @@ struct TreePage {
     dissolve_offices: Vec<Choice>,
     dissolve_successors: Vec<Choice>,
     today: String,
+    /// Sent with a merge or dissolution, so a double submission applies it
+    /// once.
+    request_id: String,
     notice: Option<&'static str>,
     /// The form refused (`move`, `merge` or `dissolve`), what was typed in
     /// it and the directory's words.
@@ -128,6 +131,7 @@ async fn tree_page(ctx: &Ctx, me: &Me, query: &TreeQuery, refused: Refused) -> R
             Some("— Không có (đơn vị không còn đơn vị cấp dưới) —"),
         ),
         today: ctx.today_typed(),
+        request_id: uuid::Uuid::new_v4().to_string(),
         notice: notice(query.m.as_deref()),
         refused,
     })
@@ -162,6 +166,7 @@ pub async fn reorganise(ctx: Ctx, Path(action): Path<String>, form: FormData) ->
                 effective_date,
                 reason: form.get("reason"),
                 move_people: form.get("move_people") == "on",
+                request_id: form.get("request_id"),
             };
             offices.clone().merge_offices(ctx.call(request)).await.map(|_| ())
         }
@@ -172,6 +177,7 @@ pub async fn reorganise(ctx: Ctx, Path(action): Path<String>, form: FormData) ->
                 successor_id: form.get("successor_id"),
                 reason: form.get("reason"),
                 move_people: form.get("move_people") == "on",
+                request_id: form.get("request_id"),
             };
             offices.clone().dissolve_office(ctx.call(request)).await.map(|_| ())
         }

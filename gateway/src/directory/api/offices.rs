@@ -307,29 +307,31 @@ impl OfficeApi {
                 );
             }
         }
+        let request_id = c.request_id(&req.request_id);
         c.finish()?;
-        {
-            let snapshot = self.current_tree();
-            let tree = &snapshot.tree;
-            let office = tree
-                .get(id)
-                .ok_or_else(|| Error::NotFound(format!("Không tìm thấy đơn vị {id}")))?;
-            ensure_administer_parent(&caller, tree, office, on, today)?;
-            if let Some(s) = successor {
-                caller.ensure_administer(tree, s, today)?;
-            }
-        }
         let now = self.dir.clock.now();
+        // A retry is answered before the checks: the office has ended since.
+        let key = IdempotencyKey::new(&caller, "DissolveOffice", request_id.as_deref(), &req);
         let (mut tx, tree) = begin_structure_change(&self.dir).await?;
+        vanphong_platform::replay_or_claim!(key, tx, now);
+        let office = tree
+            .get(id)
+            .ok_or_else(|| Error::NotFound(format!("Không tìm thấy đơn vị {id}")))?;
+        ensure_administer_parent(&caller, &tree, office, on, today)?;
+        if let Some(s) = successor {
+            caller.ensure_administer(&tree, s, today)?;
+        }
         let plan = rules::plan_dissolve(&tree, id, on, successor, &reason)?;
         let dissolved = apply_dissolution_in_store(&mut tx, &caller, &tree, &plan, now).await?;
         if let (true, Some(to)) = (req.move_people, successor) {
             move_people(&mut tx, &caller, id, to, now).await?;
         }
         store::bump_version(&mut tx).await?;
+        let response = office_to_wire(&dissolved, on.pred_opt().unwrap_or(on));
+        vanphong_platform::remember!(key, tx, response);
         tx.commit().await?;
         self.dir.reload().await?;
-        Ok(office_to_wire(&dissolved, on.pred_opt().unwrap_or(on)))
+        Ok(response)
     }
 
     async fn merge(&self, request: Request<MergeOfficesRequest>) -> Result<MergeOfficesResponse, Error> {
@@ -352,20 +354,20 @@ impl OfficeApi {
         if req.move_people {
             check_move_people(&mut c, on, today);
         }
+        let request_id = c.request_id(&req.request_id);
         c.finish()?;
-        {
-            let snapshot = self.current_tree();
-            let tree = &snapshot.tree;
-            caller.ensure_administer(tree, into, today)?;
-            for id in &absorbed {
-                let office = tree
-                    .get(*id)
-                    .ok_or_else(|| Error::NotFound(format!("Không tìm thấy đơn vị {id}")))?;
-                ensure_administer_parent(&caller, tree, office, on, today)?;
-            }
-        }
         let now = self.dir.clock.now();
+        // A retry is answered before the checks: the offices have ended since.
+        let key = IdempotencyKey::new(&caller, "MergeOffices", request_id.as_deref(), &req);
         let (mut tx, tree) = begin_structure_change(&self.dir).await?;
+        vanphong_platform::replay_or_claim!(key, tx, now);
+        caller.ensure_administer(&tree, into, today)?;
+        for id in &absorbed {
+            let office = tree
+                .get(*id)
+                .ok_or_else(|| Error::NotFound(format!("Không tìm thấy đơn vị {id}")))?;
+            ensure_administer_parent(&caller, &tree, office, on, today)?;
+        }
         let reason = if reason.is_empty() {
             "Hợp nhất đơn vị".to_string()
         } else {
@@ -391,22 +393,18 @@ impl OfficeApi {
             }
         }
         store::bump_version(&mut tx).await?;
-        tx.commit().await?;
-        self.dir.reload().await?;
-        let snapshot = self.current_tree();
-        let into_office = snapshot
-            .tree
-            .get(into)
-            .map(|o| office_to_wire(o, today.max(on)))
-            .unwrap_or_default();
-        Ok(MergeOfficesResponse {
-            into: Some(into_office),
+        let response = MergeOfficesResponse {
+            into: working.get(into).map(|o| office_to_wire(o, today.max(on))),
             dissolved: dissolved
                 .iter()
                 .map(|o| office_to_wire(o, on.pred_opt().unwrap_or(on)))
                 .collect(),
             people_moved,
-        })
+        };
+        vanphong_platform::remember!(key, tx, response);
+        tx.commit().await?;
+        self.dir.reload().await?;
+        Ok(response)
     }
 }
 
