@@ -27,6 +27,8 @@ const ANNOUNCED_REFUSALS: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/finance/dues/remittances", "400"),
     // A sibling district's accountant asks for Việt Yên's execution report.
     ("GET", "/api/v1/finance/exports/budget-execution", "403"),
+    // A clerk of a merged commune signs in and is told where it went.
+    ("POST", "/api/v1/auth/sign-in", "400"),
 ];
 
 struct Server(Child);

@@ -45,7 +45,7 @@ impl ReorganisationApi {
         let today = self.dir.today();
         let not_found = || Error::NotFound(format!("Không tìm thấy đơn vị {office}"));
         if snapshot.tree.get(office).is_none()
-            || !(caller.may_read(&snapshot.tree, office, today) || caller.may_administer(&snapshot.tree, office, today))
+            || !vanphong_platform::handover::may_see(&caller, &snapshot.tree, office, today)
         {
             return Err(not_found());
         }

@@ -13,6 +13,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 
+use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
@@ -22,7 +23,7 @@ use vanphong_platform::ids::new_id;
 use super::budget::allocation_json;
 use super::ledger::transaction_json;
 use super::spending::commitment_json;
-use super::{NewTransaction, audit, post};
+use super::{NewTransaction, post};
 use crate::domain::budget::AllocationKind;
 use crate::domain::handover::{AccountTotal, closing_entries, opening_entries};
 use crate::domain::ledger::TxKind;
@@ -65,16 +66,13 @@ impl TakesPart for Finance {
                     store::spending::move_commitment(tx, &moved).await?;
                     theirs.committed = money::sub("amount", theirs.committed, moved.amount)?;
                     ours.committed = money::add("amount", ours.committed, moved.amount)?;
-                    audit(
+                    trail::record(
                         tx,
                         &actor,
                         at,
-                        to,
-                        "commitment",
-                        &moved.id,
-                        "handover",
-                        Some(before),
-                        Some(commitment_json(&moved)),
+                        Change::new(to, "commitment", &moved.id, "handover")
+                            .before(Some(before))
+                            .after(Some(commitment_json(&moved))),
                     )
                     .await?;
                     commitments_moved += 1;
@@ -99,16 +97,12 @@ impl TakesPart for Finance {
                     };
                     store::budget::insert_allocation(tx, &row).await?;
                     for office in [from, to] {
-                        audit(
+                        trail::record(
                             tx,
                             &actor,
                             at,
-                            office,
-                            "allocation",
-                            &reference,
-                            "handover",
-                            None,
-                            Some(allocation_json(&row)),
+                            Change::new(office, "allocation", &reference, "handover")
+                                .after(Some(allocation_json(&row))),
                         )
                         .await?;
                     }
@@ -172,16 +166,12 @@ impl TakesPart for Finance {
                         },
                     )
                     .await?;
-                    audit(
+                    trail::record(
                         tx,
                         &actor,
                         at,
-                        office,
-                        "transaction",
-                        &row.id,
-                        "handover",
-                        None,
-                        Some(transaction_json(&row, entries)),
+                        Change::new(office, "transaction", &row.id, "handover")
+                            .after(Some(transaction_json(&row, entries))),
                     )
                     .await?;
                 }

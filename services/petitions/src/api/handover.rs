@@ -53,14 +53,9 @@ impl TakesPart for Petitions {
                     tx,
                     &actor,
                     at,
-                    Change {
-                        office_id: after.office_id,
-                        entity: "petition",
-                        entity_id: after.id.to_string(),
-                        action: "handover",
-                        before: Some(before.audit_json()),
-                        after: Some(after.audit_json()),
-                    },
+                    Change::new(after.office_id, "petition", after.id, "handover")
+                        .before(before.audit_json())
+                        .after(after.audit_json()),
                 )
                 .await?;
             }

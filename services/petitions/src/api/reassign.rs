@@ -89,14 +89,9 @@ pub(crate) async fn assign_handler(
             &mut tx,
             &caller,
             now,
-            Change {
-                office_id: after.office_id,
-                entity: "petition",
-                entity_id: after.id.to_string(),
-                action: Action::Assign.code(),
-                before: Some(before.audit_json()),
-                after: Some(after.audit_json()),
-            },
+            Change::new(after.office_id, "petition", after.id, Action::Assign.code())
+                .before(before.audit_json())
+                .after(after.audit_json()),
         )
         .await?;
         petitions.push(after);

@@ -34,7 +34,7 @@ impl HandoverApi {
         if snapshot.tree.get(office).is_none() {
             return Err(not_found());
         }
-        if !caller.may_read(&snapshot.tree, office, today) && !caller.may_administer(&snapshot.tree, office, today) {
+        if !super::may_see(caller, &snapshot.tree, office, today) {
             return Err(not_found());
         }
         let handover = Handover::of(&snapshot, office, today).ok_or_else(|| {

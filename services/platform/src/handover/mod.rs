@@ -101,6 +101,16 @@ impl Handover {
     }
 }
 
+/// Who may see where an ended office's handover stands: whoever may read
+/// its records now (the successor's people, leaders above it) or
+/// administer it or its successor.
+pub fn may_see(caller: &Caller, tree: &crate::tree::OfficeTree, office: Uuid, today: NaiveDate) -> bool {
+    let holder = tree.holder_on(office, today);
+    caller.may_read(tree, office, today)
+        || caller.may_administer(tree, office, today)
+        || caller.may_administer(tree, holder, today)
+}
+
 /// How many items of one kind a service handed over.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Count {
