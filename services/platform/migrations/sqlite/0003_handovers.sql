@@ -9,7 +9,7 @@ CREATE TABLE handovers (
     state        TEXT    NOT NULL,
     counts       TEXT    NOT NULL,
     reason       TEXT    NOT NULL,
-    attempts     INTEGER NOT NULL,
+    attempts     BIGINT  NOT NULL,
     applied_at   BIGINT,
     updated_at   BIGINT  NOT NULL
 );
