@@ -42,25 +42,22 @@ import jsonschema
 import kubernetes_validate
 import yaml
 
-SERVERS = ["gateway", "documents", "petitions", "finance", "reporting"]
-BACKENDS = SERVERS[1:]
+# The servers: the gateway and the backend services of the one list of
+# services (services/platform/src/services.rs), read by load_service_list
+# before any check runs, so a new service's line there is all this needs.
+SERVERS: list[str] = []
+BACKENDS: list[str] = []
 # Who calls whom (besides every backend following the directory on the
 # gateway): the gateway forwards to every backend, reporting reads the
-# other three, petitions files into documents.
+# other three, petitions files into documents. A backend not named here
+# calls nobody.
 CALLS = {
-    "gateway": {"documents", "petitions", "finance", "reporting"},
     "reporting": {"documents", "petitions", "finance"},
     "petitions": {"documents"},
-    "documents": set(),
-    "finance": set(),
 }
-URL_SETTINGS = {
-    "VANPHONG_DIRECTORY_URL": "gateway",
-    "VANPHONG_DOCUMENTS_URL": "documents",
-    "VANPHONG_PETITIONS_URL": "petitions",
-    "VANPHONG_FINANCE_URL": "finance",
-    "VANPHONG_REPORTING_URL": "reporting",
-}
+# Which server each URL setting points at: the directory's, and each
+# backend's from its line in the service list.
+URL_SETTINGS = {"VANPHONG_DIRECTORY_URL": "gateway"}
 # Custom resources: (apiVersion, kind) -> our schema.
 CUSTOM_SCHEMAS = {("postgresql.cnpg.io/v1", "Cluster"): "deploy/k8s/schemas/cnpg-cluster.schema.json"}
 NAME = "app.kubernetes.io/name"
@@ -102,13 +99,42 @@ def known_settings(repo: Path) -> set[str]:
     return {n for n in names if not n.startswith("VANPHONG_TEST_")}
 
 
+# One line of suite_services!: `name: crate::Type, port, field = "VARIABLE";`
+SERVICE_LINE = re.compile(r'^\s*(\w+): [\w:]+, (\d+), \w+ = "(VANPHONG_\w+)";', re.MULTILINE)
+
+
+def service_list(repo: Path) -> list[tuple[str, int, str]]:
+    """The backend services of the one list (suite_services! in
+    services/platform/src/services.rs): name, default port and the
+    variable naming its URL."""
+    text = (repo / "services/platform/src/services.rs").read_text()
+    found = [(name, int(port), variable) for name, port, variable in SERVICE_LINE.findall(text)]
+    if len(found) < 2:
+        raise SystemExit(f"found only {len(found)} services in services/platform/src/services.rs: "
+                         "the parser is out of date")
+    return found
+
+
+def load_service_list(repo: Path) -> None:
+    """Fills SERVERS, BACKENDS, CALLS and URL_SETTINGS from the service list."""
+    services = service_list(repo)
+    BACKENDS[:] = [name for name, _, _ in services]
+    SERVERS[:] = ["gateway", *BACKENDS]
+    unknown = {s for callees in CALLS.values() for s in callees} | set(CALLS)
+    unknown -= set(SERVERS)
+    if unknown:
+        raise SystemExit(f"the call graph names servers that are not in the service list: {sorted(unknown)}")
+    CALLS["gateway"] = set(BACKENDS)
+    for name in BACKENDS:
+        CALLS.setdefault(name, set())
+    URL_SETTINGS.update({variable: name for name, _, variable in services})
+
+
 def default_ports(repo: Path) -> dict[str, int]:
     """The servers' default ports: the services' from the one list of
     services (services/platform/src/services.rs), the gateway's from
     src/suite.rs."""
-    services = (repo / "services/platform/src/services.rs").read_text()
-    found = re.findall(r'^\s*(\w+): [\w:]+, (\d+), \w+ = "VANPHONG_', services, re.MULTILINE)
-    ports = {name: int(port) for name, port in found}
+    ports = {name: port for name, port, _ in service_list(repo)}
     suite = (repo / "src/suite.rs").read_text()
     default = re.search(r'pub const DEFAULT_LISTEN: &str = "127\.0\.0\.1:(\d+)"', suite)
     if default:
@@ -816,6 +842,7 @@ def main() -> int:
                         help="also require deliberately broken variants to be caught")
     args = parser.parse_args()
 
+    load_service_list(args.repo)
     settings = known_settings(args.repo)
     ports = default_ports(args.repo)
     overlays = sorted(args.rendered.glob("*.yaml"))

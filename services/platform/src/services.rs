@@ -7,7 +7,9 @@
 //! all-in-one `serve`, `serve <name>`, `migrate`, `audit` and the gateway's
 //! routes to the backends, which the tests start the same way. Adding a
 //! service is a new crate (with `backend!`) plus one line here (and its
-//! deployment files).
+//! deployment files). The deployment check (`deploy/tools/check_deploy.py`,
+//! run by `.ci/validate-deploy`) reads the same list from this file's text:
+//! keep one service per line, in the form documented below.
 //!
 //! The list names the service crates' types as tokens only: this crate
 //! never resolves them (the service crates depend on it); the `vanphong`
