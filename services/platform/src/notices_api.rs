@@ -1,14 +1,17 @@
-//! The `NotificationService` of the petitions and reporting services,
-//! written once over the platform's [`Inbox`] (as [`crate::audit_api`] is
-//! for the audit trail): a person lists, counts and marks read only their
-//! own notices. A service gives its inbox, the notices no step writes (a
-//! deadline drawing near, written when its person next asks) and how a
-//! notice reads to its person ([`NoticeHost`]).
+//! The `NotificationService` of every service, written once over the
+//! platform's [`Inbox`] (as [`crate::audit_api`] is for the audit trail): a
+//! person lists, counts and marks read only their own notices, and is
+//! first given the deadline notices no step writes. A service gives its
+//! inbox, the query of its records due soon and how a notice reads to its
+//! person ([`NoticeHost`]). Petitions and reporting answer with the shared
+//! `vanphong.common.v1.Notice` ([`NoticesApi`]); documents keeps its own
+//! messages and calls [`list`], [`unread_count`], [`mark_read`] and
+//! [`mark_all_read`] from its service.
 
 use std::future::Future;
+use std::ops::Deref;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use vanphong_proto::common::v1::{
@@ -19,40 +22,51 @@ use vanphong_proto::common::v1::{
 use crate::Error;
 use crate::audit::{self, Change};
 use crate::clock::to_timestamp;
-use crate::db::{Db, Tx};
+use crate::db::Tx;
+use crate::host::ServiceContext;
 use crate::identity::Caller;
-use crate::notifications::{Inbox, Notice};
-use crate::validate::Checker;
+use crate::notifications::{DEADLINE, DeadlineQuery, Inbox, NewNotice, Notice, deadline_key};
+use crate::validate::{Checker, due_soon_until};
 
-/// How a notice reads to the person it is for.
-pub struct Described {
-    /// What happened ("Báo cáo của bạn bị trả lại").
-    pub title: String,
-    /// The record as people name it; empty when they may no longer see it.
-    pub record_label: String,
-}
-
-/// What a service gives its notification RPCs.
-pub trait NoticeHost: Send + Sync + 'static {
-    fn inbox(&self) -> Inbox;
-    fn db(&self) -> &Db;
-    fn now(&self) -> DateTime<Utc>;
-
-    /// Writes the notices `caller` is due that no step writes (a deadline
-    /// drawing near), once each.
-    fn catch_up(&self, caller: &Caller) -> impl Future<Output = Result<(), Error>> + Send;
+/// What a service gives its notification RPCs: implemented by its shared
+/// state, which derefs to its [`ServiceContext`].
+pub trait NoticeHost: Deref<Target = ServiceContext> + Send + Sync + 'static {
+    /// A notice as the service's contract shows it.
+    type Wire: Send;
+    /// Where its notices live.
+    const INBOX: Inbox;
+    /// Its records whose deadline draws near for a person.
+    const DEADLINES: DeadlineQuery;
 
     /// How `notice` reads to `caller`: the record named only while they
     /// may still see it.
-    fn describe(
+    fn to_wire(
         &self,
         tx: &mut Tx,
         caller: &Caller,
         notice: &Notice,
-    ) -> impl Future<Output = Result<Described, Error>> + Send;
+    ) -> impl Future<Output = Result<Self::Wire, Error>> + Send;
 }
 
-/// The notification RPCs of a service: `NotificationServiceServer::new(NoticesApi::new(..))`.
+/// A notice in the shared message: `title` says what happened ("Báo cáo
+/// của bạn bị trả lại"), `record_label` names the record as people do
+/// (empty when the reader may no longer see it).
+pub fn common_notice(n: &Notice, title: &str, record_label: String) -> WireNotice {
+    WireNotice {
+        notification_id: n.id.to_string(),
+        kind: n.kind.clone(),
+        title: title.to_string(),
+        record_id: n.record_id.to_string(),
+        record_label,
+        actor_name: n.actor_name.clone(),
+        note: n.note.clone(),
+        created_at: Some(to_timestamp(n.at)),
+        read_at: n.read_at.map(to_timestamp),
+    }
+}
+
+/// The notification RPCs of a service answering with the shared messages:
+/// `NotificationServiceServer::new(NoticesApi::new(..))`.
 pub struct NoticesApi<H> {
     host: Arc<H>,
 }
@@ -63,37 +77,69 @@ impl<H: NoticeHost> NoticesApi<H> {
     }
 }
 
-async fn to_wire<H: NoticeHost>(host: &H, tx: &mut Tx, caller: &Caller, n: &Notice) -> Result<WireNotice, Error> {
-    let described = host.describe(tx, caller, n).await?;
-    Ok(WireNotice {
-        notification_id: n.id.to_string(),
-        kind: n.kind.clone(),
-        title: described.title,
-        record_id: n.record_id.to_string(),
-        record_label: described.record_label,
-        actor_name: n.actor_name.clone(),
-        note: n.note.clone(),
-        created_at: Some(to_timestamp(n.at)),
-        read_at: n.read_at.map(to_timestamp),
-    })
+/// Writes the deadline notices `caller` is due and has not had yet, once
+/// each. A read (the bell on every page) opens a write transaction only
+/// when there is one to write.
+async fn catch_up<H: NoticeHost>(host: &H, caller: &Caller) -> Result<(), Error> {
+    let today = host.today();
+    let soon = due_soon_until(0, today)?;
+    let mut tx = host.db.begin_read().await?;
+    let due = H::DEADLINES.due_soon(&mut tx, caller.subject_id, today, soon).await?;
+    tx.commit().await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let now = host.now();
+    let mut tx = host.db.begin_write().await?;
+    for (record, deadline) in due {
+        let notice = NewNotice {
+            user_id: caller.subject_id,
+            kind: DEADLINE,
+            record_id: record,
+            actor_name: String::new(),
+            note: deadline.to_string(),
+            at: now,
+            dedupe_key: Some(deadline_key(record, deadline)),
+        };
+        H::INBOX.add(&mut tx, &notice).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
-async fn list<H: NoticeHost>(host: &H, caller: &Caller, req: ListNoticesRequest) -> Result<ListNoticesResponse, Error> {
+/// A page of a person's notices, newest first.
+pub struct NoticePage<W> {
+    pub notices: Vec<W>,
+    /// Where the next page starts; empty on the last.
+    pub next_page_token: String,
+    /// All their unread notices, not only this page's.
+    pub unread_count: i64,
+}
+
+/// `caller`'s notices (only the unread ones when asked), `page_size` at a
+/// time (default 20, at most 100) after `page_token`.
+pub async fn list<H: NoticeHost>(
+    host: &H,
+    caller: &Caller,
+    unread_only: bool,
+    page_size: i32,
+    page_token: &str,
+) -> Result<NoticePage<H::Wire>, Error> {
     let mut c = Checker::new();
-    let limit = c.page_size("page_size", req.page_size, 20, 100);
-    let before = c.page_after_seq("page_token", &req.page_token);
+    let limit = c.page_size("page_size", page_size, 20, 100);
+    let before = c.page_after_seq("page_token", page_token);
     c.finish()?;
-    host.catch_up(caller).await?;
-    let inbox = host.inbox();
-    let mut tx = host.db().begin_read().await?;
+    catch_up(host, caller).await?;
+    let inbox = H::INBOX;
+    let mut tx = host.db.begin_read().await?;
     let mut page = inbox
-        .page(&mut tx, caller.subject_id, req.unread_only, before, limit)
+        .page(&mut tx, caller.subject_id, unread_only, before, limit)
         .await?;
     let more = page.len() > limit as usize;
     page.truncate(limit as usize);
     let mut notices = Vec::with_capacity(page.len());
     for n in &page {
-        notices.push(to_wire(host, &mut tx, caller, n).await?);
+        notices.push(host.to_wire(&mut tx, caller, n).await?);
     }
     let unread_count = inbox.unread(&mut tx, caller.subject_id).await?;
     tx.commit().await?;
@@ -101,28 +147,31 @@ async fn list<H: NoticeHost>(host: &H, caller: &Caller, req: ListNoticesRequest)
         Some(last) if more => last.seq.to_string(),
         _ => String::new(),
     };
-    Ok(ListNoticesResponse {
+    Ok(NoticePage {
         notices,
         next_page_token,
         unread_count,
     })
 }
 
-async fn count<H: NoticeHost>(host: &H, caller: &Caller) -> Result<UnreadNotices, Error> {
-    host.catch_up(caller).await?;
-    let mut tx = host.db().begin_read().await?;
-    let unread_count = host.inbox().unread(&mut tx, caller.subject_id).await?;
+/// How many of `caller`'s notices are unread.
+pub async fn unread_count<H: NoticeHost>(host: &H, caller: &Caller) -> Result<i64, Error> {
+    catch_up(host, caller).await?;
+    let mut tx = host.db.begin_read().await?;
+    let unread_count = H::INBOX.unread(&mut tx, caller.subject_id).await?;
     tx.commit().await?;
-    Ok(UnreadNotices { unread_count })
+    Ok(unread_count)
 }
 
-async fn mark_read<H: NoticeHost>(host: &H, caller: &Caller, req: MarkNoticeReadRequest) -> Result<WireNotice, Error> {
+/// Marks `caller`'s notice `notification_id` read (audited when it was
+/// unread) and gives it back.
+pub async fn mark_read<H: NoticeHost>(host: &H, caller: &Caller, notification_id: &str) -> Result<H::Wire, Error> {
     let mut c = Checker::new();
-    let id: Uuid = c.id("notification_id", &req.notification_id);
+    let id: Uuid = c.id("notification_id", notification_id);
     c.finish()?;
-    let inbox = host.inbox();
+    let inbox = H::INBOX;
     let now = host.now();
-    let mut tx = host.db().begin_write().await?;
+    let mut tx = host.db.begin_write().await?;
     let not_found = || Error::NotFound(format!("Không tìm thấy thông báo {id}"));
     let before = inbox.get(&mut tx, caller.subject_id, id).await?.ok_or_else(not_found)?;
     if inbox.mark_read(&mut tx, caller.subject_id, id, now).await? {
@@ -130,45 +179,34 @@ async fn mark_read<H: NoticeHost>(host: &H, caller: &Caller, req: MarkNoticeRead
             read_at: Some(now),
             ..before.clone()
         };
-        let change = Change {
-            office_id: caller.office_id,
-            entity: "notification",
-            entity_id: id.to_string(),
-            action: "read",
-            before: Some(before.audit_json()),
-            after: Some(after.audit_json()),
-        };
+        let change = Change::new(caller.office_id, "notification", id, "read")
+            .before(before.audit_json())
+            .after(after.audit_json());
         audit::record(&mut tx, caller, now, change).await?;
     }
     let after = inbox.get(&mut tx, caller.subject_id, id).await?.ok_or_else(not_found)?;
-    let answer = to_wire(host, &mut tx, caller, &after).await?;
+    let answer = host.to_wire(&mut tx, caller, &after).await?;
     tx.commit().await?;
     Ok(answer)
 }
 
-async fn mark_all_read<H: NoticeHost>(host: &H, caller: &Caller) -> Result<MarkAllNoticesReadResponse, Error> {
+/// Marks every unread notice of `caller` read (one audit record when there
+/// was any); how many were.
+pub async fn mark_all_read<H: NoticeHost>(host: &H, caller: &Caller) -> Result<i64, Error> {
     let now = host.now();
-    let mut tx = host.db().begin_write().await?;
-    let marked = host.inbox().mark_all_read(&mut tx, caller.subject_id, now).await?;
+    let mut tx = host.db.begin_write().await?;
+    let marked = H::INBOX.mark_all_read(&mut tx, caller.subject_id, now).await?;
     if marked > 0 {
-        let change = Change {
-            office_id: caller.office_id,
-            entity: "notification",
-            entity_id: caller.subject_id.to_string(),
-            action: "read_all",
-            before: None,
-            after: Some(serde_json::json!({
+        let change =
+            Change::new(caller.office_id, "notification", caller.subject_id, "read_all").after(serde_json::json!({
                 "user_id": caller.subject_id.to_string(),
                 "marked": marked,
                 "read_at": now.to_rfc3339(),
-            })),
-        };
+            }));
         audit::record(&mut tx, caller, now, change).await?;
     }
     tx.commit().await?;
-    Ok(MarkAllNoticesReadResponse {
-        marked: i64::try_from(marked).unwrap_or(i64::MAX),
-    })
+    Ok(i64::try_from(marked).unwrap_or(i64::MAX))
 }
 
 /// Implements each named generated `NotificationService` trait (one per
@@ -176,13 +214,19 @@ async fn mark_all_read<H: NoticeHost>(host: &H, caller: &Caller) -> Result<MarkA
 macro_rules! notice_services {
     ($($service:path),+ $(,)?) => {$(
         #[tonic::async_trait]
-        impl<H: NoticeHost> $service for NoticesApi<H> {
+        impl<H: NoticeHost<Wire = WireNotice>> $service for NoticesApi<H> {
             async fn list_notifications(
                 &self,
                 request: tonic::Request<ListNoticesRequest>,
             ) -> Result<tonic::Response<ListNoticesResponse>, tonic::Status> {
                 let caller = Caller::of(&request)?;
-                Ok(tonic::Response::new(list(self.host.as_ref(), &caller, request.into_inner()).await?))
+                let req = request.into_inner();
+                let page = list(self.host.as_ref(), &caller, req.unread_only, req.page_size, &req.page_token).await?;
+                Ok(tonic::Response::new(ListNoticesResponse {
+                    notices: page.notices,
+                    next_page_token: page.next_page_token,
+                    unread_count: page.unread_count,
+                }))
             }
 
             async fn count_unread_notifications(
@@ -190,7 +234,8 @@ macro_rules! notice_services {
                 request: tonic::Request<CountUnreadNoticesRequest>,
             ) -> Result<tonic::Response<UnreadNotices>, tonic::Status> {
                 let caller = Caller::of(&request)?;
-                Ok(tonic::Response::new(count(self.host.as_ref(), &caller).await?))
+                let unread_count = unread_count(self.host.as_ref(), &caller).await?;
+                Ok(tonic::Response::new(UnreadNotices { unread_count }))
             }
 
             async fn mark_notification_read(
@@ -198,7 +243,8 @@ macro_rules! notice_services {
                 request: tonic::Request<MarkNoticeReadRequest>,
             ) -> Result<tonic::Response<WireNotice>, tonic::Status> {
                 let caller = Caller::of(&request)?;
-                Ok(tonic::Response::new(mark_read(self.host.as_ref(), &caller, request.into_inner()).await?))
+                let id = &request.get_ref().notification_id;
+                Ok(tonic::Response::new(mark_read(self.host.as_ref(), &caller, id).await?))
             }
 
             async fn mark_all_notifications_read(
@@ -206,7 +252,8 @@ macro_rules! notice_services {
                 request: tonic::Request<MarkAllNoticesReadRequest>,
             ) -> Result<tonic::Response<MarkAllNoticesReadResponse>, tonic::Status> {
                 let caller = Caller::of(&request)?;
-                Ok(tonic::Response::new(mark_all_read(self.host.as_ref(), &caller).await?))
+                let marked = mark_all_read(self.host.as_ref(), &caller).await?;
+                Ok(tonic::Response::new(MarkAllNoticesReadResponse { marked }))
             }
         }
     )+};

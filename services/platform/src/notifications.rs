@@ -18,10 +18,10 @@
 //! marks only their own notices; what a notice points at is shown by the
 //! service only as far as the person may still see that record.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use crate::db::{CorruptRow, RowDecoder, StoreError, Tx, query_built};
+use crate::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 use crate::ids::new_id;
 
 /// A notice to write.
@@ -97,6 +97,51 @@ impl Row {
             at: d.timestamp("created_at", self.created_at)?,
             read_at: d.opt_timestamp("read_at", self.read_at)?,
         })
+    }
+}
+
+/// The kind of the notice no step writes: a deadline drawing near.
+pub const DEADLINE: &str = "deadline";
+
+/// The key that makes a deadline's notice be written once per record,
+/// person and deadline (a deadline moved later is told again). A service's
+/// [`DeadlineQuery`] compares it in SQL, as `'deadline:' || id || ':' || deadline`.
+pub fn deadline_key(record: Uuid, deadline: NaiveDate) -> String {
+    format!("deadline:{record}:{deadline}")
+}
+
+/// A service's records whose deadline draws near for a person, who may have
+/// no notice of it yet: its fixed statement and where it reads.
+#[derive(Debug, Clone, Copy)]
+pub struct DeadlineQuery {
+    /// The table read and its deadline, named when a row cannot be decoded.
+    pub table: &'static str,
+    pub deadline_column: &'static str,
+    /// `SELECT id, <deadline> …` of the open records the person (`$1`)
+    /// works on whose deadline falls from today (`$2`) to the last day due
+    /// soon (`$3`), without a notice keyed by [`deadline_key`], by id.
+    pub sql: &'static str,
+}
+
+impl DeadlineQuery {
+    /// The records due soon for `person` that they have no notice of yet,
+    /// with their deadlines.
+    pub async fn due_soon(
+        &self,
+        tx: &mut Tx,
+        person: Uuid,
+        today: NaiveDate,
+        soon: NaiveDate,
+    ) -> Result<Vec<(Uuid, NaiveDate)>, StoreError> {
+        let rows: Vec<(String, String)> = tx
+            .fetch_all(query(self.sql).bind(person).bind(today).bind(soon))
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (id, deadline) in rows {
+            let d = RowDecoder::new(self.table, &id);
+            out.push((d.id("id", &id)?, d.date(self.deadline_column, &deadline)?));
+        }
+        Ok(out)
     }
 }
 

@@ -25,12 +25,12 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
-use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::to_timestamp;
 use vanphong_platform::db::Tx;
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_platform::identity::{Caller, Role};
-use vanphong_platform::validate::{Checker, due_soon_until};
+use vanphong_platform::notices_api::{self, NoticeHost};
+use vanphong_platform::notifications::{DEADLINE, DeadlineQuery, Inbox, NewNotice, Notice};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::NotificationKind;
 use vanphong_proto::documents::v1::notification_service_server::NotificationService;
@@ -39,14 +39,13 @@ use super::Shared;
 use crate::domain::access;
 use crate::domain::document::Document;
 use crate::store;
-use crate::store::notifications::{INBOX, NewNotice, Notice, deadline_key};
+use crate::store::notifications::{DEADLINES, INBOX};
 use crate::store::recipients::Recipient;
 
 const ARRIVAL: &str = "arrival";
 const ASSIGNED: &str = "assigned";
 const RETURNED: &str = "returned";
 const RECEIPT: &str = "receipt";
-const DEADLINE: &str = "deadline";
 
 fn notice(kind: &'static str, record: Uuid, actor_name: &str, note: &str, at: DateTime<Utc>) -> NewNotice {
     NewNotice {
@@ -164,38 +163,14 @@ fn kind_of(code: &str) -> (NotificationKind, &'static str) {
 
 pub struct NotificationApi(pub(crate) Arc<Shared>);
 
-impl NotificationApi {
-    /// Writes the deadline notices the caller has not had yet. A read (the
-    /// bell on every page) opens a write transaction only when there is one
-    /// to write.
-    async fn catch_up_deadlines(&self, caller: &Caller) -> Result<(), Error> {
-        let s = &self.0;
-        let today = s.today();
-        let soon = due_soon_until(0, today)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let due = store::notifications::due_soon(&mut tx, caller.subject_id, today, soon).await?;
-        tx.commit().await?;
-        if due.is_empty() {
-            return Ok(());
-        }
-        let now = s.ctx.clock.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        for (document, deadline) in due {
-            let n = NewNotice {
-                user_id: caller.subject_id,
-                dedupe_key: Some(deadline_key(document, deadline)),
-                ..notice(DEADLINE, document, "", &deadline.to_string(), now)
-            };
-            INBOX.add(&mut tx, &n).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
+impl NoticeHost for Shared {
+    type Wire = wire::Notification;
+    const INBOX: Inbox = INBOX;
+    const DEADLINES: DeadlineQuery = DEADLINES;
 
     /// A notice as the caller is shown it: the document's number and
     /// subject only while they may see it.
     async fn to_wire(&self, tx: &mut Tx, caller: &Caller, n: &Notice) -> Result<wire::Notification, Error> {
-        let s = &self.0;
         let (kind, title) = kind_of(&n.kind);
         let mut out = wire::Notification {
             notification_id: n.id.to_string(),
@@ -210,7 +185,7 @@ impl NotificationApi {
         };
         if let Some(document) = store::documents::get(tx, n.record_id).await? {
             let named = store::people::distribution(tx, document.id).await?;
-            if access::may_see(caller, &s.snapshot().tree, s.today(), &document, &named) {
+            if access::may_see(caller, &self.snapshot().tree, self.today(), &document, &named) {
                 out.direction = document.direction.to_wire();
                 out.document_number = document.number_symbol.clone();
                 out.document_subject = document.subject.clone();
@@ -218,38 +193,28 @@ impl NotificationApi {
         }
         Ok(out)
     }
+}
 
+/// The RPCs, each the platform's (`notices_api`) in this service's messages.
+impl NotificationApi {
     async fn list(
         &self,
         request: Request<wire::ListNotificationsRequest>,
     ) -> Result<wire::ListNotificationsResponse, Error> {
         let caller = Caller::of(&request)?;
         let req = request.into_inner();
-        let mut c = Checker::new();
-        let limit = c.page_size("page_size", req.page_size, 20, 100);
-        let before = c.page_after_seq("page_token", &req.page_token);
-        c.finish()?;
-        self.catch_up_deadlines(&caller).await?;
-        let mut tx = self.0.ctx.db.begin_read().await?;
-        let mut page = INBOX
-            .page(&mut tx, caller.subject_id, req.unread_only, before, limit)
-            .await?;
-        let more = page.len() > limit as usize;
-        page.truncate(limit as usize);
-        let mut notifications = Vec::with_capacity(page.len());
-        for n in &page {
-            notifications.push(self.to_wire(&mut tx, &caller, n).await?);
-        }
-        let unread_count = INBOX.unread(&mut tx, caller.subject_id).await?;
-        tx.commit().await?;
-        let next_page_token = match page.last() {
-            Some(last) if more => last.seq.to_string(),
-            _ => String::new(),
-        };
+        let page = notices_api::list(
+            self.0.as_ref(),
+            &caller,
+            req.unread_only,
+            req.page_size,
+            &req.page_token,
+        )
+        .await?;
         Ok(wire::ListNotificationsResponse {
-            notifications,
-            next_page_token,
-            unread_count,
+            notifications: page.notices,
+            next_page_token: page.next_page_token,
+            unread_count: page.unread_count,
         })
     }
 
@@ -258,10 +223,7 @@ impl NotificationApi {
         request: Request<wire::CountUnreadNotificationsRequest>,
     ) -> Result<wire::UnreadNotifications, Error> {
         let caller = Caller::of(&request)?;
-        self.catch_up_deadlines(&caller).await?;
-        let mut tx = self.0.ctx.db.begin_read().await?;
-        let unread_count = INBOX.unread(&mut tx, caller.subject_id).await?;
-        tx.commit().await?;
+        let unread_count = notices_api::unread_count(self.0.as_ref(), &caller).await?;
         Ok(wire::UnreadNotifications { unread_count })
     }
 
@@ -270,27 +232,7 @@ impl NotificationApi {
         request: Request<wire::MarkNotificationReadRequest>,
     ) -> Result<wire::Notification, Error> {
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("notification_id", &request.get_ref().notification_id);
-        c.finish()?;
-        let now = self.0.ctx.clock.now();
-        let mut tx = self.0.ctx.db.begin_write().await?;
-        let not_found = || Error::NotFound(format!("Không tìm thấy thông báo {id}"));
-        let before = INBOX.get(&mut tx, caller.subject_id, id).await?.ok_or_else(not_found)?;
-        if INBOX.mark_read(&mut tx, caller.subject_id, id, now).await? {
-            let after = Notice {
-                read_at: Some(now),
-                ..before.clone()
-            };
-            let change = Change::new(caller.office_id, "notification", id, "read")
-                .before(before.audit_json())
-                .after(after.audit_json());
-            audit::record(&mut tx, &caller, now, change).await?;
-        }
-        let after = INBOX.get(&mut tx, caller.subject_id, id).await?.ok_or_else(not_found)?;
-        let answer = self.to_wire(&mut tx, &caller, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        notices_api::mark_read(self.0.as_ref(), &caller, &request.get_ref().notification_id).await
     }
 
     async fn mark_all_read(
@@ -298,22 +240,8 @@ impl NotificationApi {
         request: Request<wire::MarkAllNotificationsReadRequest>,
     ) -> Result<wire::MarkAllNotificationsReadResponse, Error> {
         let caller = Caller::of(&request)?;
-        let now = self.0.ctx.clock.now();
-        let mut tx = self.0.ctx.db.begin_write().await?;
-        let marked = INBOX.mark_all_read(&mut tx, caller.subject_id, now).await?;
-        if marked > 0 {
-            let change =
-                Change::new(caller.office_id, "notification", caller.subject_id, "read_all").after(serde_json::json!({
-                    "user_id": caller.subject_id.to_string(),
-                    "marked": marked,
-                    "read_at": now.to_rfc3339(),
-                }));
-            audit::record(&mut tx, &caller, now, change).await?;
-        }
-        tx.commit().await?;
-        Ok(wire::MarkAllNotificationsReadResponse {
-            marked: i64::try_from(marked).unwrap_or(i64::MAX),
-        })
+        let marked = notices_api::mark_all_read(self.0.as_ref(), &caller).await?;
+        Ok(wire::MarkAllNotificationsReadResponse { marked })
     }
 }
 

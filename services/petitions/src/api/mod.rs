@@ -191,8 +191,6 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(PetitionServiceServer::new(petitions::PetitionApi(shared.clone())))
         .with_service(PetitionCatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(ReceptionServiceServer::new(receptions::ReceptionApi(shared.clone())))
-        .with_service(NotificationServiceServer::new(NoticesApi::new(Arc::new(
-            notices::Notices(shared.clone()),
-        ))))
+        .with_service(NotificationServiceServer::new(NoticesApi::new(shared.clone())))
         .with_service(AuditServiceServer::new(AuditApi::new(Arc::new(shared.ctx.clone())))))
 }

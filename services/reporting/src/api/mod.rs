@@ -179,8 +179,6 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .with_service(ApprovalServiceServer::new(approval::ApprovalApi(shared.clone())))
         .with_service(PeriodServiceServer::new(periods::PeriodApi(shared.clone())))
         .with_service(ExportServiceServer::new(exports::ExportApi(shared.clone())))
-        .with_service(NotificationServiceServer::new(NoticesApi::new(Arc::new(
-            notices::Notices(shared.clone()),
-        ))))
+        .with_service(NotificationServiceServer::new(NoticesApi::new(shared.clone())))
         .with_service(AuditServiceServer::new(AuditApi::new(Arc::new(shared.ctx.clone())))))
 }
