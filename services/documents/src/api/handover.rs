@@ -2,12 +2,10 @@
 //! documents pass to its successor as `domain::handover` says, each with a
 //! line in its history and a record in the audit trail.
 
-use chrono::{DateTime, Utc};
-
+use vanphong_platform::Error;
 use vanphong_platform::audit;
 use vanphong_platform::db::Tx;
-use vanphong_platform::directory::DirectorySnapshot;
-use vanphong_platform::handover::{Count, Handover, HandoverFuture, TakesPart};
+use vanphong_platform::handover::{Count, Job, TakesPart};
 
 use super::flow::{change, event};
 use crate::domain::handover::{Passed, Successor, pass};
@@ -32,64 +30,57 @@ const OPEN: &[Status] = &[
 pub struct Documents;
 
 impl TakesPart for Documents {
-    fn hand_over<'a>(
-        &'a self,
-        tx: &'a mut Tx,
-        handover: &'a Handover,
-        snapshot: &'a DirectorySnapshot,
-        at: DateTime<Utc>,
-    ) -> HandoverFuture<'a> {
-        Box::pin(async move {
-            let actor = handover.actor();
-            let issuer_code = snapshot
-                .tree
-                .get(handover.successor_id)
-                .map(|o| o.issuer_code.clone())
-                .unwrap_or_default();
-            let successor = Successor {
-                id: handover.successor_id,
-                name: &handover.successor_name,
-                issuer_code: &issuer_code,
+    async fn hand_over(&self, tx: &mut Tx, job: Job<'_>) -> Result<Vec<Count>, Error> {
+        let Job { handover, snapshot, at } = job;
+        let actor = handover.actor();
+        let issuer_code = snapshot
+            .tree
+            .get(handover.successor_id)
+            .map(|o| o.issuer_code.clone())
+            .unwrap_or_default();
+        let successor = Successor {
+            id: handover.successor_id,
+            name: &handover.successor_name,
+            issuer_code: &issuer_code,
+        };
+        let keeps = |person| handover.keeps(snapshot, person);
+        let (mut kept, mut to_reassign, mut redrafted) = (0, 0, 0);
+        for before in store::documents::in_states(tx, handover.office_id, OPEN).await? {
+            let mut after = before.clone();
+            let Some(passed) = pass(&mut after, &successor, &keeps) else {
+                continue;
             };
-            let keeps = |person| handover.keeps(snapshot, person);
-            let (mut kept, mut to_reassign, mut redrafted) = (0, 0, 0);
-            for before in store::documents::in_states(tx, handover.office_id, OPEN).await? {
-                let mut after = before.clone();
-                let Some(passed) = pass(&mut after, &successor, &keeps) else {
-                    continue;
-                };
-                let note = match passed {
-                    Passed::Kept => {
-                        kept += 1;
+            let note = match passed {
+                Passed::Kept => {
+                    kept += 1;
+                    handover.note()
+                }
+                Passed::ToReassign => {
+                    to_reassign += 1;
+                    store::people::clear_handlers(tx, after.id).await?;
+                    format!(
+                        "{}; người xử lý không chuyển sang đơn vị mới, văn bản trở lại văn thư để trình và phân công lại",
                         handover.note()
-                    }
-                    Passed::ToReassign => {
-                        to_reassign += 1;
-                        store::people::clear_handlers(tx, after.id).await?;
-                        format!(
-                            "{}; người xử lý không chuyển sang đơn vị mới, văn bản trở lại văn thư để trình và phân công lại",
-                            handover.note()
-                        )
-                    }
-                    Passed::Redrafted => {
-                        redrafted += 1;
-                        format!(
-                            "{}; trở thành dự thảo của {}, cần trình duyệt và ký lại",
-                            handover.note(),
-                            handover.successor_name
-                        )
-                    }
-                };
-                after.updated_at = at;
-                store::documents::update(tx, &after).await?;
-                store::people::add_event(tx, after.id, &event(&actor, at, "handover", &note)).await?;
-                audit::record(tx, &actor, at, change(Some(&before), &after, "handover")).await?;
-            }
-            Ok(vec![
-                Count::new("kept", "Văn bản đang xử lý chuyển nguyên trạng", kept),
-                Count::new("to_reassign", "Văn bản trở lại văn thư để phân công lại", to_reassign),
-                Count::new("redrafted", "Dự thảo chuyển thành dự thảo của đơn vị mới", redrafted),
-            ])
-        })
+                    )
+                }
+                Passed::Redrafted => {
+                    redrafted += 1;
+                    format!(
+                        "{}; trở thành dự thảo của {}, cần trình duyệt và ký lại",
+                        handover.note(),
+                        handover.successor_name
+                    )
+                }
+            };
+            after.updated_at = at;
+            store::documents::update(tx, &after).await?;
+            store::people::add_event(tx, after.id, &event(&actor, at, "handover", &note)).await?;
+            audit::record(tx, &actor, at, change(Some(&before), &after, "handover")).await?;
+        }
+        Ok(vec![
+            Count::new("kept", "Văn bản đang xử lý chuyển nguyên trạng", kept),
+            Count::new("to_reassign", "Văn bản trở lại văn thư để phân công lại", to_reassign),
+            Count::new("redrafted", "Dự thảo chuyển thành dự thảo của đơn vị mới", redrafted),
+        ])
     }
 }

@@ -2,12 +2,10 @@
 //! petitions pass to its successor as `domain::handover` says, each with a
 //! line in its history and a record in the audit trail.
 
-use chrono::{DateTime, Utc};
-
+use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::db::Tx;
-use vanphong_platform::directory::DirectorySnapshot;
-use vanphong_platform::handover::{Count, Handover, HandoverFuture, TakesPart};
+use vanphong_platform::handover::{Count, Job, TakesPart};
 use vanphong_platform::history::Event;
 
 use crate::domain::handover::{Passed, pass};
@@ -17,52 +15,45 @@ use crate::store;
 pub struct Petitions;
 
 impl TakesPart for Petitions {
-    fn hand_over<'a>(
-        &'a self,
-        tx: &'a mut Tx,
-        handover: &'a Handover,
-        snapshot: &'a DirectorySnapshot,
-        at: DateTime<Utc>,
-    ) -> HandoverFuture<'a> {
-        Box::pin(async move {
-            let actor = handover.actor();
-            let keeps = |person| handover.keeps(snapshot, person);
-            let (mut kept, mut to_reassign) = (0, 0);
-            for before in store::petitions::open_of(tx, handover.office_id).await? {
-                let mut after = before.clone();
-                let Some(passed) = pass(&mut after, &keeps) else {
-                    continue;
-                };
-                let note = match passed {
-                    Passed::Kept => {
-                        kept += 1;
+    async fn hand_over(&self, tx: &mut Tx, job: Job<'_>) -> Result<Vec<Count>, Error> {
+        let Job { handover, snapshot, at } = job;
+        let actor = handover.actor();
+        let keeps = |person| handover.keeps(snapshot, person);
+        let (mut kept, mut to_reassign) = (0, 0);
+        for before in store::petitions::open_of(tx, handover.office_id).await? {
+            let mut after = before.clone();
+            let Some(passed) = pass(&mut after, &keeps) else {
+                continue;
+            };
+            let note = match passed {
+                Passed::Kept => {
+                    kept += 1;
+                    handover.note()
+                }
+                Passed::ToReassign => {
+                    to_reassign += 1;
+                    format!(
+                        "{}; người giải quyết không chuyển sang đơn vị mới, chờ lãnh đạo giao người giải quyết; thời hạn giữ nguyên",
                         handover.note()
-                    }
-                    Passed::ToReassign => {
-                        to_reassign += 1;
-                        format!(
-                            "{}; người giải quyết không chuyển sang đơn vị mới, chờ lãnh đạo giao người giải quyết; thời hạn giữ nguyên",
-                            handover.note()
-                        )
-                    }
-                };
-                after.updated_at = at;
-                store::petitions::update(tx, &after).await?;
-                store::history::add(tx, after.id, &Event::by(&actor, at, "handover", &note)).await?;
-                audit::record(
-                    tx,
-                    &actor,
-                    at,
-                    Change::new(after.office_id, "petition", after.id, "handover")
-                        .before(before.audit_json())
-                        .after(after.audit_json()),
-                )
-                .await?;
-            }
-            Ok(vec![
-                Count::new("kept", "Đơn đang giải quyết chuyển nguyên trạng", kept),
-                Count::new("to_reassign", "Đơn chờ giao lại người giải quyết", to_reassign),
-            ])
-        })
+                    )
+                }
+            };
+            after.updated_at = at;
+            store::petitions::update(tx, &after).await?;
+            store::history::add(tx, after.id, &Event::by(&actor, at, "handover", &note)).await?;
+            audit::record(
+                tx,
+                &actor,
+                at,
+                Change::new(after.office_id, "petition", after.id, "handover")
+                    .before(before.audit_json())
+                    .after(after.audit_json()),
+            )
+            .await?;
+        }
+        Ok(vec![
+            Count::new("kept", "Đơn đang giải quyết chuyển nguyên trạng", kept),
+            Count::new("to_reassign", "Đơn chờ giao lại người giải quyết", to_reassign),
+        ])
     }
 }

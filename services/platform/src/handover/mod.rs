@@ -19,7 +19,6 @@ pub mod runner;
 mod store;
 
 use std::future::Future;
-use std::pin::Pin;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -131,20 +130,20 @@ impl Count {
     }
 }
 
-/// What a [`TakesPart::hand_over`] returns.
-pub type HandoverFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<Count>, Error>> + Send + 'a>>;
+/// One handover being applied: the ended office and the office that holds
+/// its work now, the directory's snapshot saying where people work now, and
+/// the instant it is applied.
+#[derive(Debug, Clone, Copy)]
+pub struct Job<'a> {
+    pub handover: &'a Handover,
+    pub snapshot: &'a DirectorySnapshot,
+    pub at: DateTime<Utc>,
+}
 
 /// A service's part in reorganisations.
 pub trait TakesPart: Send + Sync + 'static {
-    /// Hands `handover`'s open work to the successor inside `tx` (which
-    /// also records the handover as applied), at `at`, as the directory's
-    /// `snapshot` says where people work now. Says how many items of each
-    /// kind it moved.
-    fn hand_over<'a>(
-        &'a self,
-        tx: &'a mut Tx,
-        handover: &'a Handover,
-        snapshot: &'a DirectorySnapshot,
-        at: DateTime<Utc>,
-    ) -> HandoverFuture<'a>;
+    /// Hands the `job`'s open work to the successor inside `tx` (which also
+    /// records the handover as applied). Says how many items of each kind
+    /// it moved.
+    fn hand_over(&self, tx: &mut Tx, job: Job<'_>) -> impl Future<Output = Result<Vec<Count>, Error>> + Send;
 }

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Handover, TakesPart, store};
+use super::{Handover, Job, TakesPart, store};
 use crate::Error;
 use crate::host::ServiceContext;
 
 const RETRY_EVERY: Duration = Duration::from_secs(60);
 
 /// Keeps applying `part` to every due handover until shutdown.
-pub fn spawn(context: ServiceContext, part: Arc<dyn TakesPart>) {
+pub fn spawn<P: TakesPart>(context: ServiceContext, part: Arc<P>) {
     tokio::spawn(async move {
         let mut directory = context.directory.clone();
         loop {
@@ -28,7 +28,7 @@ pub fn spawn(context: ServiceContext, part: Arc<dyn TakesPart>) {
 
 /// One pass: every handover due today and not yet applied here. Returns
 /// how many were applied in this pass.
-pub async fn apply_due(context: &ServiceContext, part: &dyn TakesPart) -> usize {
+pub async fn apply_due<P: TakesPart>(context: &ServiceContext, part: &P) -> usize {
     let snapshot = context.snapshot();
     let mut applied = 0;
     for handover in Handover::due(&snapshot, context.today()) {
@@ -60,11 +60,16 @@ pub async fn apply_due(context: &ServiceContext, part: &dyn TakesPart) -> usize 
 
 /// Hands over and marks it applied in one transaction; `false` when another
 /// replica had already applied it.
-async fn apply_one(context: &ServiceContext, part: &dyn TakesPart, handover: &Handover) -> Result<bool, Error> {
+async fn apply_one<P: TakesPart>(context: &ServiceContext, part: &P, handover: &Handover) -> Result<bool, Error> {
     let snapshot = context.snapshot();
     let at = context.now();
     let mut tx = context.db.begin_write().await?;
-    let counts = part.hand_over(&mut tx, handover, &snapshot, at).await?;
+    let job = Job {
+        handover,
+        snapshot: &snapshot,
+        at,
+    };
+    let counts = part.hand_over(&mut tx, job).await?;
     if !store::claim(&mut tx, handover, &counts, at).await? {
         return Ok(false);
     }

@@ -6,11 +6,9 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
+use vanphong_platform::Error;
 use vanphong_platform::db::Tx;
-use vanphong_platform::directory::DirectorySnapshot;
-use vanphong_platform::handover::{Count, Handover, HandoverFuture, TakesPart};
+use vanphong_platform::handover::{Count, Job, TakesPart};
 
 use super::Shared;
 use crate::domain::report::Status;
@@ -23,30 +21,23 @@ const UNSENT: &[Status] = &[Status::Draft, Status::Submitted, Status::Approved, 
 pub struct Reports(pub Arc<Shared>);
 
 impl TakesPart for Reports {
-    fn hand_over<'a>(
-        &'a self,
-        tx: &'a mut Tx,
-        handover: &'a Handover,
-        _snapshot: &'a DirectorySnapshot,
-        at: DateTime<Utc>,
-    ) -> HandoverFuture<'a> {
-        Box::pin(async move {
-            let actor = handover.actor();
-            let mut unsent = 0;
-            for before in store::reports::of_office_in(tx, handover.office_id, UNSENT).await? {
-                let mut after = before.clone();
-                after.updated_at = at;
-                let note = format!(
-                    "{}; {} hoàn thiện và gửi báo cáo",
-                    handover.note(),
-                    handover.successor_name
-                );
-                self.0
-                    .save(tx, &actor, Some(&before), &after, "handover", &note)
-                    .await?;
-                unsent += 1;
-            }
-            Ok(vec![Count::new("unsent", "Báo cáo chưa gửi cấp trên", unsent)])
-        })
+    async fn hand_over(&self, tx: &mut Tx, job: Job<'_>) -> Result<Vec<Count>, Error> {
+        let Job { handover, at, .. } = job;
+        let actor = handover.actor();
+        let mut unsent = 0;
+        for before in store::reports::of_office_in(tx, handover.office_id, UNSENT).await? {
+            let mut after = before.clone();
+            after.updated_at = at;
+            let note = format!(
+                "{}; {} hoàn thiện và gửi báo cáo",
+                handover.note(),
+                handover.successor_name
+            );
+            self.0
+                .save(tx, &actor, Some(&before), &after, "handover", &note)
+                .await?;
+            unsent += 1;
+        }
+        Ok(vec![Count::new("unsent", "Báo cáo chưa gửi cấp trên", unsent)])
     }
 }
