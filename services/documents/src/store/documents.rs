@@ -191,15 +191,7 @@ pub async fn find_registered(
 /// The office's documents in any of `statuses`, oldest first, locked for
 /// the rest of the transaction on PostgreSQL (a handover changes them).
 pub async fn in_states(tx: &mut Tx, office: Uuid, statuses: &[Status]) -> Result<Vec<Document>, StoreError> {
-    let placeholders: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 2)).collect();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND status IN ({}) ORDER BY created_at, id{}",
-        placeholders.join(", "),
-        tx.for_update()
-    );
-    let q = statuses
-        .iter()
-        .fold(query_built(sql).bind(office), |q, s| q.bind(s.code()));
+    let q = tx.office_rows_in_states("documents", COLUMNS, office, statuses.iter().map(|s| s.code()));
     let rows: Vec<Row> = tx.fetch_all(q).await?;
     Ok(rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?)
 }

@@ -404,6 +404,26 @@ impl Tx {
         }
     }
 
+    /// `SELECT {columns} FROM {table}` of `office`'s rows in any of the
+    /// status codes, oldest first (`created_at`, then `id`), locked for the
+    /// rest of the transaction on PostgreSQL: the rows a reorganisation
+    /// hands over. `table` and `columns` are fixed names from the source.
+    pub fn office_rows_in_states(
+        &self,
+        table: &str,
+        columns: &str,
+        office: uuid::Uuid,
+        codes: impl ExactSizeIterator<Item = &'static str>,
+    ) -> Query {
+        let placeholders: Vec<String> = (0..codes.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT {columns} FROM {table} WHERE office_id = $1 AND status IN ({}) ORDER BY created_at, id{}",
+            placeholders.join(", "),
+            self.for_update()
+        );
+        codes.fold(query_built(sql).bind(office), |q, code| q.bind(code))
+    }
+
     /// Runs a statement; returns the number of rows it changed.
     pub async fn execute(&mut self, q: Query) -> Result<u64, StoreError> {
         let span = span::statement(self.backend(), q.sql());

@@ -220,15 +220,7 @@ pub async fn find(tx: &mut Tx, office: Uuid, period: &Period) -> Result<Option<R
 /// The office's reports in any of `statuses`, locked for the rest of the
 /// transaction on PostgreSQL (a handover changes them).
 pub async fn of_office_in(tx: &mut Tx, office: Uuid, statuses: &[Status]) -> Result<Vec<Report>, StoreError> {
-    let placeholders: Vec<String> = (0..statuses.len()).map(|i| format!("${}", i + 2)).collect();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM reports WHERE office_id = $1 AND status IN ({}) ORDER BY created_at, id{}",
-        placeholders.join(", "),
-        tx.for_update()
-    );
-    let q = statuses
-        .iter()
-        .fold(query_built(sql).bind(office), |q, s| q.bind(s.code()));
+    let q = tx.office_rows_in_states("reports", COLUMNS, office, statuses.iter().map(|s| s.code()));
     let rows: Vec<Row> = tx.fetch_all(q).await?;
     Ok(rows.into_iter().map(Row::into_report).collect::<Result<_, _>>()?)
 }
