@@ -5,7 +5,10 @@ use chrono::Duration;
 use http::{Method, StatusCode};
 
 use vanphong_platform::identity::Role;
-use vanphong_proto::documents::v1::{DirectRequest, GetMyWorkRequest, MyDocumentWork, SubmitToLeaderRequest};
+use vanphong_proto::common::v1::{GetOfficeWorkRequest, WorkOffice};
+use vanphong_proto::documents::v1::{
+    DirectRequest, GetMyWorkRequest, MyDocumentWork, RegisterIncomingRequest, SubmitToLeaderRequest,
+};
 use vanphong_proto::petitions::v1::{GetMyWorkRequest as PetitionWorkRequest, MyPetitionWork};
 use vanphong_proto::reporting::v1::{GetMyWorkRequest as ReportWorkRequest, MyReportWork};
 
@@ -187,4 +190,192 @@ async fn reports_count_drafts_approvals_sending_and_the_childrens_reports_to_acc
     assert_eq!(body["childrenToAccept"], "1");
     let sibling = app.token("yendung", Role::Leader).await;
     assert_eq!(reports_work(&app, &sibling).await.children_to_accept, 0);
+}
+
+/// The rows of a roll-up as (office id, depth, parent id).
+fn placed(offices: impl Iterator<Item = Option<WorkOffice>>) -> Vec<(String, i32, String)> {
+    offices
+        .map(|o| o.expect("office"))
+        .map(|o| (o.office_id, o.depth, o.parent_id))
+        .collect()
+}
+
+#[tokio::test]
+async fn leaders_see_the_open_work_of_each_office_below_theirs() {
+    let app = spawn_app().await;
+    // Hiệp Hòa: a document in handling whose deadline passes.
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let document = register(
+        &app,
+        &clerk,
+        RegisterIncomingRequest {
+            due_on: "2026-03-10".into(),
+            ..paper(21, "Công văn sắp quá hạn")
+        },
+    )
+    .await;
+    app.submit_and_direct("hiephoa", &document.id, &app.user_id("hiephoa", Role::Specialist).await)
+        .await;
+    // Việt Yên: a petition to classify; Yên Dũng: a report being written.
+    let v = office(&app, "vietyen").await;
+    take_in(&app, &v.officer, letter("2026-03-02", "Khiếu nại việc cấp đất")).await;
+    term(&app, "yendung").await;
+    let d = desk(&app, "yendung").await;
+    drafted(&app, "yendung", 2, &d).await;
+    app.clock.advance(Duration::days(40));
+
+    let province = app.token("tu", Role::Leader).await;
+    let request = GetOfficeWorkRequest::default;
+    let documents = app
+        .queries()
+        .get_office_work(authed(request(), &province))
+        .await
+        .expect("rolled up")
+        .into_inner()
+        .offices;
+    let [tu, hiephoa, bacly, hoangvan, vietyen, yendung] =
+        ["tu", "hiephoa", "bacly", "hoangvan", "vietyen", "yendung"].map(|slug| app.office_id(slug));
+    let mut expected = vec![
+        (tu.clone(), 0, String::new()),
+        (hiephoa.clone(), 1, tu.clone()),
+        (bacly.clone(), 2, hiephoa.clone()),
+        (hoangvan.clone(), 2, hiephoa.clone()),
+        (vietyen.clone(), 1, tu.clone()),
+        (yendung.clone(), 1, tu.clone()),
+    ];
+    let mut shown = placed(documents.iter().map(|r| r.office.clone()));
+    assert_eq!(shown[0], expected[0], "the leader's office first");
+    let districts: Vec<&String> = shown.iter().filter(|r| r.1 == 1).map(|r| &r.0).collect();
+    let hiephoa_at = shown.iter().position(|r| r.0 == hiephoa).expect("Hiệp Hòa");
+    assert!(
+        shown[hiephoa_at + 1..hiephoa_at + 3].iter().all(|r| r.2 == hiephoa),
+        "each office followed by those below it: {shown:?}"
+    );
+    assert_eq!(districts.len(), 3);
+    shown.sort();
+    expected.sort();
+    assert_eq!(shown, expected);
+    let row = documents
+        .iter()
+        .find(|r| r.office.as_ref().is_some_and(|o| o.office_id == hiephoa))
+        .expect("Hiệp Hòa's row");
+    assert_eq!((row.open, row.overdue, row.due_soon), (1, 1, 0), "{row:?}");
+    assert_eq!(
+        row.office.as_ref().map(|o| o.office_name.as_str()),
+        Some("Huyện ủy Hiệp Hòa")
+    );
+    assert!(
+        documents
+            .iter()
+            .filter(|r| r.office.as_ref().is_some_and(|o| o.office_id != hiephoa))
+            .all(|r| r.open == 0 && r.overdue == 0)
+    );
+
+    let petitions_rows = petitions(&app)
+        .get_office_work(authed(request(), &province))
+        .await
+        .expect("rolled up")
+        .into_inner()
+        .offices;
+    let row = petitions_rows
+        .iter()
+        .find(|r| r.office.as_ref().is_some_and(|o| o.office_id == vietyen))
+        .expect("Việt Yên's row");
+    assert_eq!((row.open, row.to_classify), (1, 1), "{row:?}");
+    let reports_rows = reports(&app)
+        .get_office_work(authed(request(), &province))
+        .await
+        .expect("rolled up")
+        .into_inner()
+        .offices;
+    let row = reports_rows
+        .iter()
+        .find(|r| r.office.as_ref().is_some_and(|o| o.office_id == yendung))
+        .expect("Yên Dũng's row");
+    assert_eq!((row.unsent, row.awaiting_acceptance), (1, 0), "{row:?}");
+
+    // Over REST, one office and those below it.
+    let (status, body, _) = app
+        .rest(
+            Method::GET,
+            &format!("/api/v1/petitions/office-work?officeId={vietyen}"),
+            Some(&province),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["offices"].as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(body["offices"][0]["office"]["officeName"], "Huyện ủy Việt Yên");
+    assert_eq!(body["offices"][0]["open"], "1");
+    let (status, body, _) = app
+        .rest(Method::GET, "/api/v1/documents/office-work", Some(&province), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["offices"].as_array().map(Vec::len), Some(6), "{body}");
+    let (status, body, _) = app
+        .rest(Method::GET, "/api/v1/reports/office-work", Some(&province), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // A district's leader sees their office and its communes, nothing above
+    // or beside it; other roles see none.
+    let district = app.token("hiephoa", Role::Leader).await;
+    let own = app
+        .queries()
+        .get_office_work(authed(request(), &district))
+        .await
+        .expect("rolled up")
+        .into_inner()
+        .offices;
+    assert_eq!(
+        placed(own.iter().map(|r| r.office.clone())).len(),
+        3,
+        "Hiệp Hòa, Bắc Lý, Hoàng Vân"
+    );
+    for office_id in [tu.clone(), vietyen.clone()] {
+        let refused = petitions(&app)
+            .get_office_work(authed(GetOfficeWorkRequest { office_id, ..request() }, &district))
+            .await
+            .expect_err("not theirs");
+        assert_eq!(refused.code(), tonic::Code::PermissionDenied, "{refused:?}");
+    }
+    let specialist = app.token("tu", Role::Specialist).await;
+    let refused = reports(&app)
+        .get_office_work(authed(request(), &specialist))
+        .await
+        .expect_err("leaders only");
+    assert_eq!(refused.code(), tonic::Code::PermissionDenied, "{refused:?}");
+    let (status, body, _) = app
+        .rest(Method::GET, "/api/v1/documents/office-work", Some(&specialist), None)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    for (office_id, due_within_days, field) in [
+        ("hiephoa".to_string(), 0, "office_id"),
+        (String::new(), 99, "due_within_days"),
+    ] {
+        let bad = app
+            .queries()
+            .get_office_work(authed(
+                GetOfficeWorkRequest {
+                    office_id,
+                    due_within_days,
+                },
+                &province,
+            ))
+            .await
+            .expect_err("refused");
+        assert_eq!(violated_fields(&bad), vec![field]);
+    }
+    let unknown = app
+        .queries()
+        .get_office_work(authed(
+            GetOfficeWorkRequest {
+                office_id: uuid::Uuid::new_v4().to_string(),
+                ..request()
+            },
+            &province,
+        ))
+        .await
+        .expect_err("no such office");
+    assert_eq!(unknown.code(), tonic::Code::NotFound, "{unknown:?}");
 }

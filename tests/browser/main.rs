@@ -28,6 +28,7 @@ use std::path::PathBuf;
 
 use vanphong::demo::DEMO_PASSWORD;
 use vanphong_platform::identity::Role;
+use vanphong_proto::documents::v1::RegisterIncomingRequest;
 
 use helpers::{TestApp, spawn_app};
 use webdriver::{Driver, Session};
@@ -121,14 +122,16 @@ async fn each_demo_role_signs_in_and_sees_their_home() {
     assert_eq!(browser.text("h1").await, "Văn phòng số");
     shoot(&browser, "sign-in").await;
 
+    // What each role's home shows first; those with no work of their own
+    // are told where theirs is.
     let roles = [
-        (Role::Clerk, "vanthu", Some("Chờ vào sổ")),
-        (Role::Leader, "lanhdao", Some("Chờ chỉ đạo")),
-        (Role::Specialist, "chuyenvien", Some("Tôi chủ trì xử lý")),
-        (Role::PetitionOfficer, "tiepdan", Some("Đơn chờ phân loại")),
-        (Role::Accountant, "ketoan", Some("Báo cáo cần hoàn thiện")),
-        (Role::Inspector, "kiemtra", None),
-        (Role::Admin, "quantri", None),
+        (Role::Clerk, "vanthu", "Chờ vào sổ"),
+        (Role::Leader, "lanhdao", "Chờ chỉ đạo"),
+        (Role::Specialist, "chuyenvien", "Tôi chủ trì xử lý"),
+        (Role::PetitionOfficer, "tiepdan", "Đơn chờ phân loại"),
+        (Role::Accountant, "ketoan", "Báo cáo cần hoàn thiện"),
+        (Role::Inspector, "kiemtra", "Sổ văn bản và báo cáo của đơn vị"),
+        (Role::Admin, "quantri", "tại mục Quản trị"),
     ];
     for (role, slug, card) in roles {
         let username = app.username("hiephoa", role);
@@ -138,12 +141,83 @@ async fn each_demo_role_signs_in_and_sees_their_home() {
         assert!(header.contains("Huyện ủy Hiệp Hòa"), "{header}");
         assert!(header.contains(&full_name(&app, "hiephoa", role)), "{header}");
         let main = browser.text("main").await;
-        match card {
-            Some(card) => assert!(main.contains(card), "{slug}: {main}"),
-            None => assert!(main.contains("chưa có trên giao diện web"), "{slug}: {main}"),
+        assert!(main.contains(card), "{slug}: {main}");
+        assert!(!main.contains("chưa có trên giao diện web"), "{slug}: {main}");
+        if role == Role::Admin {
+            // The home's link opens the administration pages.
+            browser.find("#no-work a[href='/admin']").await;
+        }
+        // A district's communes are in its leader's table.
+        if role == Role::Leader {
+            let offices = browser.text("#offices").await;
+            assert!(offices.contains("Đảng ủy xã Bắc Lý"), "{offices}");
         }
         shoot(&browser, &format!("home-{slug}")).await;
     }
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_province_leader_sees_each_office_below_and_opens_an_overdue_count() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = spawn_app().await;
+    // A Hiệp Hòa document in handling, its deadline passed.
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let document = app
+        .incoming()
+        .register_incoming(helpers::authed(
+            RegisterIncomingRequest {
+                type_code: "CV".into(),
+                subject: "V/v rà soát hồ sơ đảng viên".into(),
+                number: 77,
+                symbol: "CV/BTC".into(),
+                issued_on: "2026-02-20".into(),
+                issuer_name: "Ban Tổ chức Tỉnh ủy".into(),
+                due_on: "2026-03-10".into(),
+                ..Default::default()
+            },
+            &clerk,
+        ))
+        .await
+        .expect("registered")
+        .into_inner();
+    let specialist = app.user_id("hiephoa", Role::Specialist).await;
+    app.submit_and_direct("hiephoa", &document.id, &specialist).await;
+    app.clock.advance(chrono::Duration::days(20));
+    let driver = Driver::start(&chromedriver).await;
+    let browser = driver.session(&chromium).await;
+
+    sign_in(&browser, &app, &app.username("tu", Role::Leader)).await;
+    let offices = browser.text("#offices").await;
+    for name in [
+        "Tỉnh ủy Bắc Giang",
+        "Huyện ủy Hiệp Hòa",
+        "Đảng ủy xã Bắc Lý",
+        "Huyện ủy Việt Yên",
+        "Huyện ủy Yên Dũng",
+        "Cộng",
+    ] {
+        assert!(offices.contains(name), "{name}: {offices}");
+    }
+    // Photographed at the table (the page scrolled to it).
+    browser.goto(&format!("{}/#offices", base(&app))).await;
+    shoot(&browser, "home-province-leader").await;
+    // Hiệp Hòa's overdue count is highlighted and leads to its list.
+    browser
+        .find_xpath(
+            "//table[@id='offices']//tr[th[normalize-space()='Huyện ủy Hiệp Hòa']]/td[contains(@class, 'alert')]/a",
+        )
+        .await
+        .click()
+        .await;
+    browser
+        .wait_for_url(|u| u.contains("view=overdue") && u.contains("office="))
+        .await;
+    assert_eq!(browser.text("main h1").await, "Văn bản đến · Huyện ủy Hiệp Hòa");
+    assert!(browser.text("main").await.contains("V/v rà soát hồ sơ đảng viên"));
+    shoot(&browser, "documents-office-overdue").await;
     browser.close().await;
 }
 

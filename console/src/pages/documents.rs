@@ -16,7 +16,7 @@ use futures_util::StreamExt;
 use http::{HeaderValue, StatusCode, header};
 use serde::Deserialize;
 
-use vanphong_proto::directory::v1::{Role, User};
+use vanphong_proto::directory::v1::{GetOfficeRequest, Role, User};
 use vanphong_proto::documents::v1::{
     AddProgressRequest, AnswerRecallRequest, CompleteRequest, DirectRequest, Direction, Document, GetAttachmentRequest,
     GetDocumentRequest, ListAttachmentsRequest, RegisterIncomingRequest, SignatureVerdict, Status,
@@ -90,6 +90,9 @@ struct QueuePage {
     tabs: Vec<Tab>,
     view: &'static str,
     q: String,
+    /// The office seen as a whole, and its name.
+    office: String,
+    office_name: Option<String>,
     rows: Vec<Row>,
     /// The next page's link, when there is one; the first page's, when
     /// this is not the first.
@@ -106,31 +109,61 @@ pub struct QueueQuery {
     /// The page's token, kept in the URL so a page can be bookmarked.
     #[serde(default)]
     page: String,
+    /// An office (a leader's own or one below) seen as a whole, from the
+    /// home page's table.
+    #[serde(default)]
+    office: String,
 }
 
-/// `GET /documents?view=…&q=…&page=…`: one page of a view of the incoming
-/// documents, or of a search of all of them by number or words.
+/// The name of an office the person may read (the directory decides).
+pub(super) async fn office_name(ctx: &Ctx, office: &str) -> Result<String, ConsoleError> {
+    let request = GetOfficeRequest {
+        office_id: office.to_string(),
+        as_of: String::new(),
+    };
+    Ok(ctx
+        .services()
+        .offices()
+        .get_office(ctx.call(request))
+        .await?
+        .into_inner()
+        .name)
+}
+
+/// `GET /documents?view=…&q=…&page=…[&office=…]`: one page of a view of the
+/// incoming documents, or of a search of all of them by number or words;
+/// with `office`, that office's documents as a whole.
 pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<String>, ConsoleError> {
     let me = ctx.me().await?;
-    let mut views = View::of(&me);
-    views.extend([View::All, View::Search]);
+    let office = Some(query.office.trim()).filter(|o| !o.is_empty());
+    let (views, office_name) = match office {
+        Some(office) => (View::OF_OFFICE.to_vec(), Some(office_name(&ctx, office).await?)),
+        None => {
+            let mut views = View::of(&me);
+            views.extend([View::All, View::Search]);
+            (views, None)
+        }
+    };
     let view = query
         .view
         .as_deref()
         .and_then(View::from_slug)
-        .unwrap_or(if query.q.trim().is_empty() {
+        .filter(|v| office.is_none() || views.contains(v))
+        .unwrap_or(if query.q.trim().is_empty() || office.is_some() {
             views[0]
         } else {
             View::Search
         });
-    let listed = work::list(&ctx, &me, view, &query.q, &query.page).await?;
-    let q_part = if query.q.trim().is_empty() {
-        String::new()
-    } else {
-        format!("&q={}", format::url_encode(query.q.trim()))
-    };
+    let listed = work::list(&ctx, &me, view, office, &query.q, &query.page).await?;
+    let mut keep = String::new();
+    if !query.q.trim().is_empty() {
+        keep.push_str(&format!("&q={}", format::url_encode(query.q.trim())));
+    }
+    if let Some(office) = office {
+        keep.push_str(&format!("&office={}", format::url_encode(office)));
+    }
     let link = |page: &str| {
-        let mut href = format!("/documents?view={}{q_part}", view.slug());
+        let mut href = format!("/documents?view={}{keep}", view.slug());
         if !page.is_empty() {
             href.push_str(&format!("&page={}", format::url_encode(page)));
         }
@@ -142,17 +175,19 @@ pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<Str
         tabs: views
             .iter()
             .map(|v| Tab {
-                href: format!("/documents?view={}{q_part}", v.slug()),
+                href: format!("/documents?view={}{keep}", v.slug()),
                 title: v.title(),
                 current: *v == view,
             })
             .collect(),
         view: view.slug(),
         q: query.q.trim().to_string(),
+        office: office.unwrap_or_default().to_string(),
+        office_name,
         rows: listed.documents.iter().map(Row::of).collect(),
         next: (!listed.next.is_empty()).then(|| link(&listed.next)),
         first: (!query.page.is_empty()).then(|| link("")),
-        can_register: me.has(Role::Clerk),
+        can_register: me.has(Role::Clerk) && office.is_none(),
     };
     Ok(Html(page.render()?))
 }

@@ -2,9 +2,16 @@
 //! its list. The counts are the services' own (`GetMyWork` of documents,
 //! petitions and reports, counted from the caller's identity); a service
 //! that does not answer leaves its section saying so, the rest is shown.
+//! A leader of an office with offices below also sees each office's open
+//! work (`GetOfficeWork` of the same services), each count leading to that
+//! office's list.
+
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::response::Html;
+
+use vanphong_proto::common::v1::{GetOfficeWorkRequest, WorkOffice};
 
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::documents::v1::{GetMyWorkRequest, MyDocumentWork};
@@ -45,6 +52,210 @@ struct HomePage {
     can_register: bool,
     /// Those who draft outgoing documents.
     can_draft: bool,
+    /// Leaders of an office with offices below: each office's open work.
+    offices: Option<OfficeTable>,
+    /// Where those with no work of their own find theirs.
+    is_admin: bool,
+    reads_registers: bool,
+}
+
+/// One count of an office's row; `None` when its service did not answer.
+struct Cell {
+    count: Option<i64>,
+    href: String,
+    /// Overdue work: highlighted when not zero.
+    alert: bool,
+}
+
+/// One office of the leader's table.
+struct OfficeRow {
+    name: String,
+    /// Indentation under the leader's office.
+    depth: i32,
+    cells: Vec<Cell>,
+}
+
+/// The offices' table: its column headings and rows (the leader's office
+/// first, each office followed by those below it), and the total.
+struct OfficeTable {
+    columns: &'static [&'static str],
+    rows: Vec<OfficeRow>,
+    total: Vec<Option<i64>>,
+    /// Some service did not answer.
+    partial: bool,
+}
+
+impl OfficeTable {
+    const COLUMNS: [&'static str; 8] = [
+        "Văn bản đến đang xử lý",
+        "Văn bản sắp đến hạn",
+        "Văn bản quá hạn",
+        "Đơn đang giải quyết",
+        "Đơn sắp đến hạn",
+        "Đơn quá hạn",
+        "Báo cáo chưa gửi",
+        "Báo cáo quá hạn",
+    ];
+
+    /// The indentation class of a row.
+    fn depth_class(&self, depth: &i32) -> String {
+        format!("depth-{}", (*depth).clamp(0, 6))
+    }
+}
+
+/// One service's roll-up: per office id, its counts in the table's order
+/// for that service's columns.
+type Counted = Option<HashMap<String, Vec<i64>>>;
+
+/// The offices' table from the three services' roll-ups (in the tree order
+/// of the first that answered); `None` when the leader's office has no
+/// office below or no service answered.
+fn office_table(
+    offices: Vec<WorkOffice>,
+    documents: Counted,
+    petitions: Counted,
+    reports: Counted,
+) -> Option<OfficeTable> {
+    if offices.len() < 2 {
+        return None;
+    }
+    // Column: which service, which of its counts, the list it leads to,
+    // whether it is overdue work.
+    let columns: [(usize, usize, &str, bool); 8] = [
+        (0, 0, "/documents?view=open", false),
+        (0, 1, "/documents?view=due-soon", false),
+        (0, 2, "/documents?view=overdue", true),
+        (1, 0, "/petitions?view=open", false),
+        (1, 1, "/petitions?view=due-soon", false),
+        (1, 2, "/petitions?view=overdue", true),
+        (2, 0, "/reports?view=unsent", false),
+        (2, 1, "/reports?view=overdue", true),
+    ];
+    let services = [&documents, &petitions, &reports];
+    let mut total = vec![Some(0i64); columns.len()];
+    let rows = offices
+        .iter()
+        .map(|office| {
+            let cells: Vec<Cell> = columns
+                .iter()
+                .map(|(service, index, list, overdue)| {
+                    let count = services[*service].as_ref().map(|counted| {
+                        counted
+                            .get(&office.office_id)
+                            .and_then(|c| c.get(*index).copied())
+                            .unwrap_or(0)
+                    });
+                    Cell {
+                        count,
+                        href: format!("{list}&office={}", office.office_id),
+                        alert: *overdue && count.is_some_and(|n| n > 0),
+                    }
+                })
+                .collect();
+            for (sum, cell) in total.iter_mut().zip(&cells) {
+                *sum = sum.zip(cell.count).map(|(a, b)| a + b);
+            }
+            OfficeRow {
+                name: office.office_name.clone(),
+                depth: office.depth,
+                cells,
+            }
+        })
+        .collect();
+    Some(OfficeTable {
+        columns: &OfficeTable::COLUMNS,
+        rows,
+        total,
+        partial: services.iter().any(|s| s.is_none()),
+    })
+}
+
+/// A service's roll-up as [`Counted`], its offices kept for the table's
+/// order; a refusal or a service down leaves its columns empty (an ended
+/// session is the sign-in page).
+fn counted<T>(
+    answer: Result<Vec<T>, ConsoleError>,
+    row: impl Fn(&T) -> (Option<WorkOffice>, Vec<i64>),
+    order: &mut Vec<WorkOffice>,
+) -> Result<Counted, ConsoleError> {
+    match answer {
+        Ok(rows) => {
+            let mut counted = HashMap::new();
+            let mut offices = Vec::new();
+            for r in &rows {
+                let (office, counts) = row(r);
+                if let Some(office) = office {
+                    counted.insert(office.office_id.clone(), counts);
+                    offices.push(office);
+                }
+            }
+            if order.is_empty() {
+                *order = offices;
+            }
+            Ok(Some(counted))
+        }
+        Err(ConsoleError::Service(status)) if status.code() == tonic::Code::Unauthenticated => {
+            Err(ConsoleError::Service(status))
+        }
+        Err(error) => {
+            tracing::warn!(%error, "office work not counted");
+            Ok(None)
+        }
+    }
+}
+
+/// The leader's table of the offices below (none for others).
+async fn offices_below(ctx: &Ctx, me: &Me) -> Result<Option<OfficeTable>, ConsoleError> {
+    if !me.has(Role::Leader) {
+        return Ok(None);
+    }
+    let documents = async {
+        let call = ctx.call(GetOfficeWorkRequest::default());
+        Ok::<_, ConsoleError>(
+            ctx.services()
+                .queries()?
+                .get_office_work(call)
+                .await?
+                .into_inner()
+                .offices,
+        )
+    };
+    let petitions = async {
+        let call = ctx.call(GetOfficeWorkRequest::default());
+        Ok::<_, ConsoleError>(
+            ctx.services()
+                .petitions()?
+                .get_office_work(call)
+                .await?
+                .into_inner()
+                .offices,
+        )
+    };
+    let reports = async {
+        let call = ctx.call(GetOfficeWorkRequest::default());
+        Ok::<_, ConsoleError>(
+            ctx.services()
+                .reports()?
+                .get_office_work(call)
+                .await?
+                .into_inner()
+                .offices,
+        )
+    };
+    let (documents, petitions, reports) = tokio::join!(documents, petitions, reports);
+    let mut order = Vec::new();
+    let documents = counted(
+        documents,
+        |r| (r.office.clone(), vec![r.open, r.due_soon, r.overdue]),
+        &mut order,
+    )?;
+    let petitions = counted(
+        petitions,
+        |r| (r.office.clone(), vec![r.open, r.due_soon, r.overdue]),
+        &mut order,
+    )?;
+    let reports = counted(reports, |r| (r.office.clone(), vec![r.unsent, r.overdue]), &mut order)?;
+    Ok(office_table(order, documents, petitions, reports))
 }
 
 /// A card, shown when the role does that work (`shown`).
@@ -296,7 +507,8 @@ pub async fn page(ctx: Ctx) -> Result<Html<String>, ConsoleError> {
         let call = ctx.call(ReportWorkRequest::default());
         Ok::<_, ConsoleError>(ctx.services().reports()?.get_my_work(call).await?.into_inner())
     };
-    let (documents, petitions, reports) = tokio::join!(documents, petitions, reports);
+    let (documents, petitions, reports, offices) =
+        tokio::join!(documents, petitions, reports, offices_below(&ctx, &me));
     let mut sections = [
         section("Văn bản", "/documents?view=all", documents, |w| {
             document_cards(&me, w)
@@ -318,6 +530,9 @@ pub async fn page(ctx: Ctx) -> Result<Html<String>, ConsoleError> {
         can_register: me.has(Role::Clerk),
         can_draft: me.drafts(),
         sections,
+        offices: offices?,
+        is_admin: me.has(Role::Admin),
+        reads_registers: me.reads_registers(),
     };
     Ok(Html(page.render()?))
 }

@@ -224,6 +224,9 @@ struct ListPage {
     tabs: Vec<Tab>,
     q: String,
     name: String,
+    /// The office seen as a whole, and its name.
+    office: String,
+    office_name: Option<String>,
     rows: Vec<Row>,
     more: bool,
     can_intake: bool,
@@ -238,6 +241,10 @@ pub struct ListQuery {
     /// Words of a petitioner's name (for those who may see identities).
     #[serde(default)]
     name: String,
+    /// An office below the leader's (or their own) seen as a whole, from
+    /// the home page's table.
+    #[serde(default)]
+    office: String,
 }
 
 /// Whether the words typed are a petition's number ("14/2026").
@@ -265,6 +272,7 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
     let (rows, more) = match view.backlog() {
         Some(backlog) => {
             let request = ListBacklogRequest {
+                office_id: query.office.trim().to_string(),
                 kind: backlog as i32,
                 page_size: PAGE,
                 ..Default::default()
@@ -279,6 +287,7 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
         }
         None => {
             let mut request = ListPetitionsRequest {
+                office_id: query.office.trim().to_string(),
                 page_size: PAGE,
                 petitioner_name: name.clone(),
                 ..Default::default()
@@ -326,6 +335,17 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
     if !name.is_empty() {
         keep.push_str(&format!("&name={}", format::url_encode(&name)));
     }
+    let office = query.office.trim().to_string();
+    let office_name = if office.is_empty() {
+        None
+    } else {
+        Some(super::documents::office_name(&ctx, &office).await?)
+    };
+    let of_office = if office.is_empty() {
+        String::new()
+    } else {
+        format!("&office={}", format::url_encode(&office))
+    };
     let page = ListPage {
         layout: me.layout("Đơn thư", "/petitions"),
         heading: view.title(),
@@ -333,9 +353,9 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
             .iter()
             .map(|v| Tab {
                 href: if v.backlog().is_some() {
-                    format!("/petitions?view={}", v.slug())
+                    format!("/petitions?view={}{of_office}", v.slug())
                 } else {
-                    format!("/petitions?view={}{keep}", v.slug())
+                    format!("/petitions?view={}{keep}{of_office}", v.slug())
                 },
                 title: v.title(),
                 current: *v == view,
@@ -343,6 +363,8 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
             .collect(),
         q,
         name,
+        office,
+        office_name,
         rows,
         more,
         can_intake: me.has(Role::PetitionOfficer) || me.has(Role::Leader) || me.has(Role::Clerk),

@@ -82,6 +82,9 @@ struct ListPage {
     layout: Layout,
     year: i32,
     heading: &'static str,
+    /// One office seen (its id and name), else the leader's own.
+    office: String,
+    office_name: Option<String>,
     /// The views: link, title, current.
     tabs: Vec<(String, &'static str, bool)>,
     below: bool,
@@ -105,11 +108,16 @@ pub struct ListQuery {
     /// Also the offices below (leaders).
     #[serde(default)]
     below: String,
+    /// One office (a leader's own or one below), from the home page's
+    /// table.
+    #[serde(default)]
+    office: String,
 }
 
 /// The lists of "my work" in reports (the home page's cards): slug,
 /// title, statuses; the deadline views take every unsent report.
-const VIEWS: [(&str, &str, &[ReportStatus]); 6] = [
+const VIEWS: [(&str, &str, &[ReportStatus]); 7] = [
+    ("unsent", "Chưa gửi", &UNSENT),
     (
         "drafts",
         "Đang soạn, bị trả lại",
@@ -145,8 +153,10 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
     let view = VIEWS.iter().find(|v| Some(v.0) == query.view.as_deref());
     let year = query.year.unwrap_or_else(|| ctx.today().year());
     let to_accept = view.is_some_and(|v| v.0 == "to-accept");
-    let below = (to_accept || !query.below.is_empty()) && me.has(Role::Leader);
+    let office = query.office.trim().to_string();
+    let below = (to_accept || !query.below.is_empty()) && me.has(Role::Leader) && office.is_empty();
     let request = ListReportsRequest {
+        office_id: office.clone(),
         year: if view.is_some() { 0 } else { year },
         include_descendants: below,
         statuses: view
@@ -172,13 +182,26 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
         Some("to-accept") => r.parent_office_id == me.principal.office_id,
         Some("due-soon") => unsent(r) && r.deadline >= today && r.deadline <= soon,
         Some("overdue") => unsent(r) && !r.deadline.is_empty() && r.deadline < today,
+        Some(_) if !office.is_empty() => r.office_id == office,
         Some(_) => r.office_id == me.principal.office_id,
         None => true,
+    };
+    let office_name = if office.is_empty() {
+        None
+    } else {
+        Some(super::documents::office_name(ctx, &office).await?)
+    };
+    let of_office = if office.is_empty() {
+        String::new()
+    } else {
+        format!("&office={}", format::url_encode(&office))
     };
     Ok(ListPage {
         layout: me.layout("Báo cáo", "/reports"),
         year,
         below,
+        office: office.clone(),
+        office_name,
         leader: me.has(Role::Leader),
         request_id: Some(filled.kept("request_id"))
             .filter(|r| !r.is_empty())
@@ -186,7 +209,7 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
         heading: view.map(|v| v.1).unwrap_or("Theo năm báo cáo"),
         tabs: VIEWS
             .iter()
-            .map(|v| (format!("/reports?view={}", v.0), v.1, Some(v) == view))
+            .map(|v| (format!("/reports?view={}{of_office}", v.0), v.1, Some(v) == view))
             .collect(),
         rows: reports
             .iter()
@@ -228,6 +251,7 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
                 year: Some(number("year")).filter(|y| *y > 0),
                 view: None,
                 below: String::new(),
+                office: String::new(),
             };
             shown_again_to(&me, status, Refusal::of, async |me, refusal| {
                 list_page(&ctx, me, query, Filled::new(Some(refusal), form)).await

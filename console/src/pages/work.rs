@@ -17,6 +17,15 @@ const DUE_SOON_DAYS: u64 = 3;
 /// Documents on one page of a list.
 pub const PAGE: i32 = 50;
 
+/// The states of incoming documents being handled (those that can be
+/// overdue).
+const OPEN: [Status; 4] = [
+    Status::Registered,
+    Status::Submitted,
+    Status::Assigned,
+    Status::InProgress,
+];
+
 /// A view of the incoming documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -32,6 +41,9 @@ pub enum View {
     DueSoon,
     /// Past their deadline and not done (the office's, for leaders and clerks).
     Overdue,
+    /// Being handled in the office: registered, submitted, assigned or in
+    /// progress (a leader's view of an office, from the home page's table).
+    Open,
     /// Every incoming document of the office.
     All,
     /// Every document of the office, incoming and outgoing (a search).
@@ -39,13 +51,14 @@ pub enum View {
 }
 
 impl View {
-    pub const EVERY: [View; 8] = [
+    pub const EVERY: [View; 9] = [
         View::ToRegister,
         View::Registered,
         View::AwaitingDirection,
         View::AssignedToMe,
         View::DueSoon,
         View::Overdue,
+        View::Open,
         View::All,
         View::Search,
     ];
@@ -58,6 +71,7 @@ impl View {
             View::AssignedToMe => "assigned",
             View::DueSoon => "due-soon",
             View::Overdue => "overdue",
+            View::Open => "open",
             View::All => "all",
             View::Search => "search",
         }
@@ -75,6 +89,7 @@ impl View {
             View::AssignedToMe => "Được giao cho tôi",
             View::DueSoon => "Sắp đến hạn",
             View::Overdue => "Quá hạn",
+            View::Open => "Đang xử lý",
             View::All => "Tất cả văn bản đến",
             View::Search => "Mọi văn bản (đến và đi)",
         }
@@ -98,6 +113,23 @@ impl View {
         views
     }
 
+    /// The views of one office's work as a whole (a leader's view of an
+    /// office below).
+    pub const OF_OFFICE: [View; 4] = [View::Open, View::DueSoon, View::Overdue, View::All];
+
+    /// The query of the view for a leader looking at `office` as a whole:
+    /// every handler's documents, deadlines over all the open ones (as the
+    /// home page's table counts them).
+    pub fn office_request(self, me: &Me, office: &str) -> ListDocumentsRequest {
+        let mut request = self.request(me);
+        request.office_id = office.to_string();
+        request.assigned_to_me = false;
+        if self == View::DueSoon {
+            request.statuses = OPEN.iter().map(|s| *s as i32).collect();
+        }
+        request
+    }
+
     /// The query of the view (for `me`: overdue is the office's for clerks
     /// and leaders, one's own for specialists).
     pub fn request(self, me: &Me) -> ListDocumentsRequest {
@@ -119,6 +151,10 @@ impl View {
             View::Overdue => {
                 request.overdue = true;
                 request.assigned_to_me = !(me.has(Role::Clerk) || me.has(Role::Leader));
+                request.sort = SortBy::Deadline as i32;
+            }
+            View::Open => {
+                request.statuses = statuses(&OPEN);
                 request.sort = SortBy::Deadline as i32;
             }
             View::All => {}
@@ -209,9 +245,21 @@ pub async fn fetch(
     })
 }
 
-/// One page of a view (optionally narrowed by what was typed).
-pub async fn list(ctx: &Ctx, me: &Me, view: View, query: &str, page: &str) -> Result<Listed, ConsoleError> {
-    let mut listed = fetch(ctx, view.request(me), query, page).await?;
+/// One page of a view (optionally narrowed by what was typed), of the
+/// person's own work or, with `office`, of that office as a whole.
+pub async fn list(
+    ctx: &Ctx,
+    me: &Me,
+    view: View,
+    office: Option<&str>,
+    query: &str,
+    page: &str,
+) -> Result<Listed, ConsoleError> {
+    let request = match office {
+        Some(office) => view.office_request(me, office),
+        None => view.request(me),
+    };
+    let mut listed = fetch(ctx, request, query, page).await?;
     let today = ctx.today();
     listed.documents.retain(|d| view.keeps(d, today));
     Ok(listed)

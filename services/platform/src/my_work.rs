@@ -1,13 +1,19 @@
 //! "My work": what waits for one person in their office, counted by each
 //! service over its own records with one notion of which deadlines are due
-//! soon and which are overdue.
+//! soon and which are overdue; and, for leaders, each office's open work
+//! rolled up over the offices below theirs.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use uuid::Uuid;
 
+use vanphong_proto::common::v1 as wire;
+
 use crate::Error;
-use crate::identity::Caller;
-use crate::validate::due_soon_until;
+use crate::identity::{Caller, Role};
+use crate::tree::OfficeTree;
+use crate::validate::{Checker, due_soon_until};
 
 /// Whose work is counted, and which deadlines count as due soon or overdue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,5 +39,121 @@ impl WorkWindow {
             today,
             soon: due_soon_until(due_within_days, today)?,
         })
+    }
+}
+
+/// One office of a leader's roll-up of work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolledOffice {
+    pub id: Uuid,
+    pub name: String,
+    /// The office above it in the roll-up (`None` for the office asked for).
+    pub parent: Option<Uuid>,
+    pub depth: u32,
+    /// The offices whose records it counts: itself and the offices it took
+    /// over in a reorganisation.
+    pub holds: Vec<Uuid>,
+}
+
+/// A leader's work rolled up over the offices below (`GetOfficeWork` of
+/// each service): which offices, in tree order, and which deadlines count
+/// as due soon or overdue. Each service counts its records of
+/// [`OfficeWork::counted`] per office in one statement and gives the counts
+/// to [`OfficeWork::rows`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfficeWork {
+    pub offices: Vec<RolledOffice>,
+    /// Deadlines before this day are overdue.
+    pub today: NaiveDate,
+    /// Deadlines from `today` to this day (inclusive) are due soon.
+    pub soon: NaiveDate,
+}
+
+impl OfficeWork {
+    /// The roll-up asked for: the office (the caller's by default) and
+    /// every office below it today. Only leaders of that office or of an
+    /// office above it may see it (PERMISSION_DENIED); an unknown or ended
+    /// office is NOT_FOUND.
+    pub fn of(
+        caller: &Caller,
+        tree: &OfficeTree,
+        request: &wire::GetOfficeWorkRequest,
+        today: NaiveDate,
+    ) -> Result<OfficeWork, Error> {
+        let mut c = Checker::new();
+        let office = c.optional_id("office_id", &request.office_id);
+        let days = c.page_size("due_within_days", request.due_within_days, 3, 30);
+        c.finish()?;
+        if !caller.has_role(Role::Leader) {
+            return Err(Error::PermissionDenied(
+                "Chỉ lãnh đạo đơn vị mới xem được công việc theo từng đơn vị".into(),
+            ));
+        }
+        let office = office.unwrap_or(caller.office_id);
+        let Some(entry) = tree.get(office).filter(|o| o.exists_on(today)) else {
+            return Err(Error::NotFound(format!(
+                "Không tìm thấy đơn vị {office} đang hoạt động"
+            )));
+        };
+        if !caller.may_read(tree, office, today) {
+            return Err(Error::PermissionDenied(
+                "Bạn chỉ xem được công việc của đơn vị mình và các đơn vị cấp dưới".into(),
+            ));
+        }
+        let mut offices = Vec::new();
+        let mut stack = vec![(entry.id, None, 0u32)];
+        while let Some((id, parent, depth)) = stack.pop() {
+            if offices.iter().any(|o: &RolledOffice| o.id == id) {
+                continue;
+            }
+            let name = tree.get(id).map(|o| o.name.clone()).unwrap_or_default();
+            offices.push(RolledOffice {
+                id,
+                name,
+                parent,
+                depth,
+                holds: tree.held_by(id, today),
+            });
+            // Children in code order: pushed last first.
+            for child in tree.children_on(id, today).into_iter().rev() {
+                stack.push((child, Some(id), depth + 1));
+            }
+        }
+        Ok(OfficeWork {
+            offices,
+            today,
+            soon: today + chrono::Days::new(u64::from(days)),
+        })
+    }
+
+    /// Every office whose records are counted.
+    pub fn counted(&self) -> Vec<Uuid> {
+        self.offices.iter().flat_map(|o| o.holds.iter().copied()).collect()
+    }
+
+    /// Each office of the roll-up with the sum of the counts of the offices
+    /// it holds, from `counted`, keyed by office id as stored (an office
+    /// with no row counts zeros).
+    pub fn rows<const N: usize>(&self, counted: &HashMap<String, [i64; N]>) -> Vec<(wire::WorkOffice, [i64; N])> {
+        self.offices
+            .iter()
+            .map(|o| {
+                let mut sum = [0i64; N];
+                for held in &o.holds {
+                    if let Some(counts) = counted.get(&held.to_string()) {
+                        for (total, n) in sum.iter_mut().zip(counts) {
+                            *total += n;
+                        }
+                    }
+                }
+                let office = wire::WorkOffice {
+                    office_id: o.id.to_string(),
+                    office_name: o.name.clone(),
+                    parent_id: o.parent.map(|p| p.to_string()).unwrap_or_default(),
+                    depth: i32::try_from(o.depth).unwrap_or(i32::MAX),
+                };
+                (office, sum)
+            })
+            .collect()
     }
 }

@@ -6,10 +6,11 @@ use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::{Caller, Role};
-use vanphong_platform::my_work::WorkWindow;
+use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::{Checker, parse_number_of_year};
+use vanphong_proto::common::v1::GetOfficeWorkRequest;
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryService;
 
@@ -61,6 +62,33 @@ impl QueryApi {
             to_number: only(clerk, n.signed),
             to_dispatch: only(clerk, n.numbered),
         })
+    }
+
+    /// `GetOfficeWork`: a leader's roll-up, each office's open documents
+    /// (with those of the offices it took over).
+    async fn office_work(&self, request: Request<GetOfficeWorkRequest>) -> Result<wire::OfficeDocumentWorkList, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let work = OfficeWork::of(&caller, &s.snapshot().tree, request.get_ref(), s.today())?;
+        let counted = store::work::per_office(&s.ctx.db, &work.counted(), work.today, work.soon).await?;
+        let offices = work
+            .rows(&counted)
+            .into_iter()
+            .map(
+                |(office, [to_register, open, awaiting_direction, due_soon, overdue, outgoing])| {
+                    wire::OfficeDocumentWork {
+                        office: Some(office),
+                        to_register,
+                        open,
+                        awaiting_direction,
+                        due_soon,
+                        overdue,
+                        outgoing,
+                    }
+                },
+            )
+            .collect();
+        Ok(wire::OfficeDocumentWorkList { offices })
     }
 
     async fn list(&self, request: Request<wire::ListDocumentsRequest>) -> Result<wire::ListDocumentsResponse, Error> {
@@ -143,6 +171,7 @@ vanphong_platform::grpc_delegate! {
     impl DocumentQueryService for QueryApi {
         get_document(wire::GetDocumentRequest) -> wire::Document = Self::get;
         get_my_work(wire::GetMyWorkRequest) -> wire::MyDocumentWork = Self::my_work;
+        get_office_work(GetOfficeWorkRequest) -> wire::OfficeDocumentWorkList = Self::office_work;
         list_documents(wire::ListDocumentsRequest) -> wire::ListDocumentsResponse = Self::list;
     }
 }

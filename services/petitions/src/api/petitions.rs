@@ -29,6 +29,7 @@ vanphong_platform::grpc_delegate! {
         withdraw_petition(wire::WithdrawPetitionRequest) -> wire::Petition = steps::withdraw;
         assign_handler(wire::AssignHandlerRequest) -> wire::AssignHandlerResponse = reassign::assign_handler;
         get_my_work(wire::GetMyWorkRequest) -> wire::MyPetitionWork = queries::my_work;
+        get_office_work(vanphong_proto::common::v1::GetOfficeWorkRequest) -> wire::OfficePetitionWorkList = queries::office_work;
         list_backlog(wire::ListBacklogRequest) -> wire::ListBacklogResponse = queries::backlog;
         get_figures(wire::GetFiguresRequest) -> wire::PetitionFigures = figures::get;
         export_register(wire::ExportRegisterRequest) -> wire::ExportFile = exports::export_register;

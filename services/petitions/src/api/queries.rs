@@ -8,10 +8,11 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
 use vanphong_platform::identity::{Caller, Role};
-use vanphong_platform::my_work::WorkWindow;
+use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::Checker;
+use vanphong_proto::common::v1::GetOfficeWorkRequest;
 use vanphong_proto::petitions::v1 as wire;
 
 use super::Shared;
@@ -80,6 +81,31 @@ pub(crate) async fn my_work(
         due_soon: n.due_soon,
         overdue: n.overdue,
     })
+}
+
+/// `GetOfficeWork`: a leader's roll-up, each office's open petitions
+/// (with those of the offices it took over).
+pub(crate) async fn office_work(
+    s: &Shared,
+    request: Request<GetOfficeWorkRequest>,
+) -> Result<wire::OfficePetitionWorkList, Error> {
+    let caller = Caller::of(&request)?;
+    let work = OfficeWork::of(&caller, &s.snapshot().tree, request.get_ref(), s.today())?;
+    let counted = store::work::per_office(&s.ctx.db, &work.counted(), work.today, work.soon).await?;
+    let offices = work
+        .rows(&counted)
+        .into_iter()
+        .map(
+            |(office, [to_classify, open, due_soon, overdue])| wire::OfficePetitionWork {
+                office: Some(office),
+                to_classify,
+                open,
+                due_soon,
+                overdue,
+            },
+        )
+        .collect();
+    Ok(wire::OfficePetitionWorkList { offices })
 }
 
 /// `ListPetitions`.

@@ -5,7 +5,13 @@
 //!
 //! Only fixed fragments go into the text; every value is bound.
 
-use super::{Query, Value, query_built};
+use std::collections::HashMap;
+
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{FromRow, Row};
+
+use super::{Db, Query, StoreError, Value, query_built};
 
 /// A statement being assembled: its text so far and the values bound to
 /// its placeholders `$1`, `$2`, … in order.
@@ -125,6 +131,37 @@ pub fn cut_page<T, C>(mut rows: Vec<T>, limit: u32, cursor: impl Fn(&T) -> C) ->
 /// A column counting the rows where `condition` holds (0 when none do).
 pub fn count_where(condition: &str) -> String {
     format!("COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)")
+}
+
+/// A row of a grouped count: its key (e.g. an office id as stored) and
+/// then `N` counting columns.
+struct KeyedCounts<const N: usize>(String, [i64; N]);
+
+impl<'r, const N: usize> FromRow<'r, SqliteRow> for KeyedCounts<N> {
+    fn from_row(row: &'r SqliteRow) -> Result<Self, sqlx::Error> {
+        let mut counts = [0i64; N];
+        for (i, count) in counts.iter_mut().enumerate() {
+            *count = row.try_get(i + 1)?;
+        }
+        Ok(KeyedCounts(row.try_get(0)?, counts))
+    }
+}
+
+impl<'r, const N: usize> FromRow<'r, PgRow> for KeyedCounts<N> {
+    fn from_row(row: &'r PgRow) -> Result<Self, sqlx::Error> {
+        let mut counts = [0i64; N];
+        for (i, count) in counts.iter_mut().enumerate() {
+            *count = row.try_get(i + 1)?;
+        }
+        Ok(KeyedCounts(row.try_get(0)?, counts))
+    }
+}
+
+/// The rows of a statement grouping counts by a key (`SELECT key,
+/// count_where(…), … GROUP BY key`), each key with its `N` counts.
+pub async fn counts_by_key<const N: usize>(db: &Db, q: Query) -> Result<HashMap<String, [i64; N]>, StoreError> {
+    let rows: Vec<KeyedCounts<N>> = db.fetch_all(q).await?;
+    Ok(rows.into_iter().map(|KeyedCounts(key, counts)| (key, counts)).collect())
 }
 
 #[cfg(test)]

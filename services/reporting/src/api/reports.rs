@@ -9,10 +9,11 @@ use uuid::Uuid;
 
 use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
-use vanphong_platform::my_work::WorkWindow;
+use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 use vanphong_platform::paging;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
+use vanphong_proto::common::v1::GetOfficeWorkRequest;
 use vanphong_proto::reporting::v1 as wire;
 use vanphong_proto::reporting::v1::report_service_server::ReportService;
 
@@ -362,6 +363,29 @@ impl ReportApi {
             overdue: n.overdue,
         })
     }
+
+    /// `GetOfficeWork`: a leader's roll-up, each office's reports not yet
+    /// accepted.
+    async fn office_work(&self, request: Request<GetOfficeWorkRequest>) -> Result<wire::OfficeReportWorkList, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let work = OfficeWork::of(&caller, &s.snapshot().tree, request.get_ref(), s.today())?;
+        let counted = store::work::per_office(&s.ctx.db, &work.counted(), work.today, work.soon).await?;
+        let offices = work
+            .rows(&counted)
+            .into_iter()
+            .map(
+                |(office, [unsent, awaiting_acceptance, due_soon, overdue])| wire::OfficeReportWork {
+                    office: Some(office),
+                    unsent,
+                    awaiting_acceptance,
+                    due_soon,
+                    overdue,
+                },
+            )
+            .collect();
+        Ok(wire::OfficeReportWorkList { offices })
+    }
 }
 
 vanphong_platform::grpc_delegate! {
@@ -369,6 +393,7 @@ vanphong_platform::grpc_delegate! {
         create_report(wire::CreateReportRequest) -> wire::Report = Self::create;
         get_report(wire::GetReportRequest) -> wire::Report = Self::get;
         get_my_work(wire::GetMyWorkRequest) -> wire::MyReportWork = Self::my_work;
+        get_office_work(GetOfficeWorkRequest) -> wire::OfficeReportWorkList = Self::office_work;
         list_reports(wire::ListReportsRequest) -> wire::ListReportsResponse = Self::list;
         update_sections(wire::UpdateSectionsRequest) -> wire::Report = Self::write_sections;
         refresh_figures(wire::RefreshFiguresRequest) -> wire::Report = Self::refresh;
