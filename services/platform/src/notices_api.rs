@@ -25,7 +25,7 @@ use crate::clock::to_timestamp;
 use crate::db::Tx;
 use crate::host::ServiceContext;
 use crate::identity::Caller;
-use crate::notifications::{DEADLINE, DeadlineQuery, Inbox, NewNotice, Notice, deadline_key};
+use crate::notifications::{DeadlineQuery, Inbox, NewNotice, Notice};
 use crate::validate::{Checker, due_soon_until};
 
 /// What a service gives its notification RPCs: implemented by its shared
@@ -92,15 +92,7 @@ async fn catch_up<H: NoticeHost>(host: &H, caller: &Caller) -> Result<(), Error>
     let now = host.now();
     let mut tx = host.db.begin_write().await?;
     for (record, deadline) in due {
-        let notice = NewNotice {
-            user_id: caller.subject_id,
-            kind: DEADLINE,
-            record_id: record,
-            actor_name: String::new(),
-            note: deadline.to_string(),
-            at: now,
-            dedupe_key: Some(deadline_key(record, deadline)),
-        };
+        let notice = NewNotice::deadline(caller.subject_id, record, deadline, now);
         H::INBOX.add(&mut tx, &notice).await?;
     }
     tx.commit().await?;

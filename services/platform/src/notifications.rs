@@ -42,6 +42,37 @@ pub struct NewNotice {
     pub dedupe_key: Option<String>,
 }
 
+impl NewNotice {
+    /// A notice for `user_id` written every time (no `dedupe_key`).
+    pub fn new(
+        user_id: Uuid,
+        kind: &'static str,
+        record_id: Uuid,
+        actor_name: impl Into<String>,
+        note: impl Into<String>,
+        at: DateTime<Utc>,
+    ) -> NewNotice {
+        NewNotice {
+            user_id,
+            kind,
+            record_id,
+            actor_name: actor_name.into(),
+            note: note.into(),
+            at,
+            dedupe_key: None,
+        }
+    }
+
+    /// The notice of `record`'s `deadline` drawing near, written once per
+    /// person, record and deadline.
+    pub fn deadline(user_id: Uuid, record: Uuid, deadline: NaiveDate, at: DateTime<Utc>) -> NewNotice {
+        NewNotice {
+            dedupe_key: Some(deadline_key(record, deadline)),
+            ..NewNotice::new(user_id, DEADLINE, record, "", deadline.to_string(), at)
+        }
+    }
+}
+
 /// A stored notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {

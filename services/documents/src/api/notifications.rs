@@ -47,16 +47,9 @@ const ASSIGNED: &str = "assigned";
 const RETURNED: &str = "returned";
 const RECEIPT: &str = "receipt";
 
+/// A notice of `kind` about `record`, its person set when it is written.
 fn notice(kind: &'static str, record: Uuid, actor_name: &str, note: &str, at: DateTime<Utc>) -> NewNotice {
-    NewNotice {
-        user_id: Uuid::nil(),
-        kind,
-        record_id: record,
-        actor_name: actor_name.to_string(),
-        note: note.to_string(),
-        at,
-        dedupe_key: None,
-    }
+    NewNotice::new(Uuid::nil(), kind, record, actor_name, note, at)
 }
 
 /// Active people of `office` holding `role`.
@@ -68,13 +61,6 @@ fn holders(snapshot: &DirectorySnapshot, office: Uuid, role: Role) -> Vec<Uuid> 
         .collect();
     people.sort();
     people
-}
-
-/// The name a notice gives for who acted: their full name from the
-/// directory, else the name their token carries.
-fn actor_name(snapshot: &DirectorySnapshot, caller: &Caller) -> String {
-    let name = snapshot.person_name(caller.subject_id);
-    if name.is_empty() { caller.name.clone() } else { name }
 }
 
 /// The notices of a step of the document's flow (`action` is the step's
@@ -99,7 +85,7 @@ pub(crate) async fn after_step(
         "return" => (RETURNED, after.drafter_id.into_iter().collect()),
         _ => return Ok(()),
     };
-    let n = notice(kind, after.id, &actor_name(snapshot, caller), note, at);
+    let n = notice(kind, after.id, &snapshot.actor_name(caller), note, at);
     INBOX.add_to_each(tx, &users, caller.subject_id, &n).await?;
     Ok(())
 }

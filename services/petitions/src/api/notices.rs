@@ -43,16 +43,8 @@ pub(crate) async fn after_step(
     if before.handler_id == Some(handler) || handler == caller.subject_id {
         return Ok(());
     }
-    let name = s.snapshot().person_name(caller.subject_id);
-    let notice = NewNotice {
-        user_id: handler,
-        kind: ASSIGNED,
-        record_id: after.id,
-        actor_name: if name.is_empty() { caller.name.clone() } else { name },
-        note: note.to_string(),
-        at,
-        dedupe_key: None,
-    };
+    let actor_name = s.snapshot().actor_name(caller);
+    let notice = NewNotice::new(handler, ASSIGNED, after.id, actor_name, note, at);
     INBOX.add(tx, &notice).await?;
     Ok(())
 }

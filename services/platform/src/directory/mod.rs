@@ -70,6 +70,13 @@ impl DirectorySnapshot {
         self.person(id).map(|p| p.full_name.clone()).unwrap_or_default()
     }
 
+    /// The name a notice gives for who acted: their full name from the
+    /// directory, else the name their token carries.
+    pub fn actor_name(&self, caller: &crate::identity::Caller) -> String {
+        let name = self.person_name(caller.subject_id);
+        if name.is_empty() { caller.name.clone() } else { name }
+    }
+
     /// The full name beside an optional id ("" when there is none).
     pub fn optional_person_name(&self, id: Option<Uuid>) -> String {
         id.map(|i| self.person_name(i)).unwrap_or_default()

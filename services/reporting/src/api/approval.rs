@@ -388,8 +388,7 @@ impl ApprovalApi {
             "accept"
         };
         s.save(&mut tx, caller, Some(&before), &after, action, reason).await?;
-        let actor = snapshot.person_name(caller.subject_id);
-        let actor = if actor.is_empty() { caller.name.clone() } else { actor };
+        let actor = snapshot.actor_name(caller);
         super::notices::decided(&mut tx, caller, &actor, &after, action, reason, now).await?;
         let answer = s.answer(&mut tx, &after).await?;
         tx.commit().await?;

@@ -41,15 +41,7 @@ pub(crate) async fn decided(
     if report.created_by == caller.subject_id {
         return Ok(());
     }
-    let notice = NewNotice {
-        user_id: report.created_by,
-        kind,
-        record_id: report.id,
-        actor_name: actor_name.to_string(),
-        note: note.to_string(),
-        at,
-        dedupe_key: None,
-    };
+    let notice = NewNotice::new(report.created_by, kind, report.id, actor_name, note, at);
     INBOX.add(tx, &notice).await?;
     Ok(())
 }
