@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::Error;
+use crate::audit::{self, Change};
 use crate::clock::to_micros;
 use crate::db::{Db, StoreError, Tx, query};
 use crate::identity::Caller;
@@ -163,6 +164,21 @@ pub async fn commit_answer<R: prost::Message>(key: &Option<IdempotencyKey>, mut 
     }
     tx.commit().await?;
     Ok(answer)
+}
+
+/// The end of an idempotent create whose answer is already built: records
+/// `change` in the audit trail as `caller`'s at `at`, then as
+/// [`commit_answer`].
+pub async fn commit_recorded<R: prost::Message>(
+    key: &Option<IdempotencyKey>,
+    mut tx: Tx,
+    caller: &Caller,
+    at: DateTime<Utc>,
+    change: Change,
+    answer: R,
+) -> Result<R, Error> {
+    audit::record(&mut tx, caller, at, change).await?;
+    commit_answer(key, tx, answer).await
 }
 
 /// Forgets keys older than `before`; a retry after that creates anew.

@@ -14,7 +14,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::{IdempotencyKey, commit_recorded};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::text::fold;
 use vanphong_platform::validate::Checker;
@@ -200,9 +200,7 @@ impl DuesApi {
         store::dues::insert_cell(&mut tx, &cell, &folded).await?;
         let change = Change::new(office, "party_cell", &cell.id, "create")
             .after(serde_json::json!({"id": cell.id, "name": cell.name}));
-        trail::record(&mut tx, &caller, now, change).await?;
-        let answer = convert::cell(&cell)?;
-        commit_answer(&key, tx, answer).await
+        commit_recorded(&key, tx, &caller, now, change, convert::cell(&cell)?).await
     }
 
     async fn list_cells(
@@ -423,9 +421,7 @@ impl DuesApi {
         };
         store::dues::insert_collection(&mut tx, &row).await?;
         let change = Change::new(office, "dues_collection", &row.id, "record").after(collection_json(&row));
-        trail::record(&mut tx, &caller, now, change).await?;
-        let answer = convert::collection(&row)?;
-        commit_answer(&key, tx, answer).await
+        commit_recorded(&key, tx, &caller, now, change, convert::collection(&row)?).await
     }
 
     async fn calculate(&self, request: Request<wire::CalculateDuesRequest>) -> Result<wire::DuesCalculation, Error> {
@@ -549,9 +545,7 @@ impl DuesApi {
         let change = Change::new(parent, "dues_remittance", &row.id, "receive").after(remittance_json(&row));
         trail::record(&mut tx, &caller, now, change).await?;
         let change = Change::new(office, "dues_remittance", &row.id, "remit").after(remittance_json(&row));
-        trail::record(&mut tx, &caller, now, change).await?;
-        let answer = convert::remittance(&row)?;
-        commit_answer(&key, tx, answer).await
+        commit_recorded(&key, tx, &caller, now, change, convert::remittance(&row)?).await
     }
 
     async fn get_report(&self, request: Request<wire::DuesReportRequest>) -> Result<wire::DuesReport, Error> {

@@ -11,7 +11,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::to_micros;
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer, commit_recorded};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::validate::Checker;
@@ -153,9 +153,7 @@ impl LedgerApi {
         store::ledger::insert_account(&mut tx, &row, to_micros(now)).await?;
         let change = Change::new(office, "account", &row.code, "create")
             .after(serde_json::json!({"code": row.code, "name": row.name, "kind": row.kind}));
-        trail::record(&mut tx, &caller, now, change).await?;
-        let answer = convert::account(&row)?;
-        commit_answer(&key, tx, answer).await
+        commit_recorded(&key, tx, &caller, now, change, convert::account(&row)?).await
     }
 
     async fn post_transaction(

@@ -16,7 +16,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer, commit_recorded};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
@@ -316,9 +316,7 @@ impl SpendingApi {
         };
         store::spending::insert_commitment(&mut tx, &row).await?;
         let change = Change::new(caller.office_id, "commitment", &row.id, "reserve").after(commitment_json(&row));
-        trail::record(&mut tx, &caller, now, change).await?;
-        let answer = convert::commitment(&row)?;
-        commit_answer(&key, tx, answer).await
+        commit_recorded(&key, tx, &caller, now, change, convert::commitment(&row)?).await
     }
 
     /// An open commitment of the caller's own office, locked, with its line
@@ -412,9 +410,7 @@ impl SpendingApi {
         let change = Change::new(caller.office_id, "commitment", &after.id, "post")
             .before(commitment_json(&before))
             .after(commitment_json(&after));
-        trail::record(&mut tx, &caller, now, change).await?;
-        let answer = convert::voucher(&voucher)?;
-        commit_answer(&key, tx, answer).await
+        commit_recorded(&key, tx, &caller, now, change, convert::voucher(&voucher)?).await
     }
 
     async fn release(&self, request: Request<wire::ReleaseCommitmentRequest>) -> Result<wire::Commitment, Error> {
