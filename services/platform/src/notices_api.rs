@@ -4,7 +4,8 @@
 //! first given the deadline notices no step writes. A service gives its
 //! inbox, the query of its records due soon and how a notice reads to its
 //! person ([`NoticeHost`]). Petitions and reporting answer with the shared
-//! `vanphong.common.v1.Notice` ([`NoticesApi`]); documents keeps its own
+//! `vanphong.common.v1.Notice` ([`NoticesApi`], their kinds' titles and
+//! record names given by [`CommonNotices`]); documents keeps its own
 //! messages and calls [`list`], [`unread_count`], [`mark_read`] and
 //! [`mark_all_read`] from its service.
 
@@ -48,20 +49,50 @@ pub trait NoticeHost: Deref<Target = ServiceContext> + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Self::Wire, Error>> + Send;
 }
 
-/// A notice in the shared message: `title` says what happened ("Báo cáo
-/// của bạn bị trả lại"), `record_label` names the record as people do
-/// (empty when the reader may no longer see it).
-pub fn common_notice(n: &Notice, title: &str, record_label: String) -> WireNotice {
-    WireNotice {
-        notification_id: n.id.to_string(),
-        kind: n.kind.clone(),
-        title: title.to_string(),
-        record_id: n.record_id.to_string(),
-        record_label,
-        actor_name: n.actor_name.clone(),
-        note: n.note.clone(),
-        created_at: Some(to_timestamp(n.at)),
-        read_at: n.read_at.map(to_timestamp),
+/// A service answering with the shared `vanphong.common.v1.Notice`
+/// (petitions, reporting): it says what each kind of its notices means and
+/// how it names a record, and is a [`NoticeHost`] by that.
+pub trait CommonNotices: Deref<Target = ServiceContext> + Send + Sync + 'static {
+    /// Where its notices live.
+    const INBOX: Inbox;
+    /// Its records whose deadline draws near for a person.
+    const DEADLINES: DeadlineQuery;
+    /// What each kind of notice says ("Báo cáo của bạn bị trả lại").
+    const TITLES: &'static [(&'static str, &'static str)];
+    /// What a notice of any other kind says.
+    const OTHER_TITLE: &'static str;
+
+    /// `record` as people name it, while `caller` may still see it; empty
+    /// otherwise.
+    fn record_label(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        record: Uuid,
+    ) -> impl Future<Output = Result<String, Error>> + Send;
+}
+
+impl<T: CommonNotices> NoticeHost for T {
+    type Wire = WireNotice;
+    const INBOX: Inbox = <T as CommonNotices>::INBOX;
+    const DEADLINES: DeadlineQuery = <T as CommonNotices>::DEADLINES;
+
+    async fn to_wire(&self, tx: &mut Tx, caller: &Caller, n: &Notice) -> Result<WireNotice, Error> {
+        let title = T::TITLES
+            .iter()
+            .find(|(kind, _)| *kind == n.kind)
+            .map_or(T::OTHER_TITLE, |(_, title)| title);
+        Ok(WireNotice {
+            notification_id: n.id.to_string(),
+            kind: n.kind.clone(),
+            title: title.to_string(),
+            record_id: n.record_id.to_string(),
+            record_label: self.record_label(tx, caller, n.record_id).await?,
+            actor_name: n.actor_name.clone(),
+            note: n.note.clone(),
+            created_at: Some(to_timestamp(n.at)),
+            read_at: n.read_at.map(to_timestamp),
+        })
     }
 }
 

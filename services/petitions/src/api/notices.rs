@@ -11,13 +11,13 @@
 //! petitioners: a notice shows no identity).
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use vanphong_platform::Error;
 use vanphong_platform::db::Tx;
 use vanphong_platform::identity::Caller;
-use vanphong_platform::notices_api::{NoticeHost, common_notice};
-use vanphong_platform::notifications::{DEADLINE, DeadlineQuery, Inbox, NewNotice, Notice};
-use vanphong_proto::common::v1::Notice as WireNotice;
+use vanphong_platform::notices_api::CommonNotices;
+use vanphong_platform::notifications::{DEADLINE, DeadlineQuery, Inbox, NewNotice};
 
 use super::Shared;
 use crate::domain::petition::Petition;
@@ -49,23 +49,21 @@ pub(crate) async fn after_step(
     Ok(())
 }
 
-impl NoticeHost for Shared {
-    type Wire = WireNotice;
+impl CommonNotices for Shared {
     const INBOX: Inbox = INBOX;
     const DEADLINES: DeadlineQuery = DEADLINES;
+    const TITLES: &'static [(&'static str, &'static str)] = &[
+        (ASSIGNED, "Đơn được giao cho bạn giải quyết"),
+        (DEADLINE, "Đơn bạn giải quyết sắp đến hạn"),
+    ];
+    const OTHER_TITLE: &'static str = "Thông báo về đơn thư";
 
-    async fn to_wire(&self, tx: &mut Tx, caller: &Caller, notice: &Notice) -> Result<WireNotice, Error> {
-        let title = match notice.kind.as_str() {
-            ASSIGNED => "Đơn được giao cho bạn giải quyết",
-            DEADLINE => "Đơn bạn giải quyết sắp đến hạn",
-            _ => "Thông báo về đơn thư",
-        };
-        let record_label = match store::petitions::get(tx, notice.record_id).await? {
+    async fn record_label(&self, tx: &mut Tx, caller: &Caller, record: Uuid) -> Result<String, Error> {
+        Ok(match store::petitions::get(tx, record).await? {
             Some(p) if caller.may_read(&self.snapshot().tree, p.office_id, self.today()) => {
                 format!("Đơn số {}", p.number_label())
             }
             _ => String::new(),
-        };
-        Ok(common_notice(notice, title, record_label))
+        })
     }
 }

@@ -10,13 +10,13 @@
 //! when it is shown, and only while the reader may still see the report.
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use vanphong_platform::Error;
 use vanphong_platform::db::Tx;
 use vanphong_platform::identity::Caller;
-use vanphong_platform::notices_api::{NoticeHost, common_notice};
-use vanphong_platform::notifications::{DEADLINE, DeadlineQuery, Inbox, NewNotice, Notice};
-use vanphong_proto::common::v1::Notice as WireNotice;
+use vanphong_platform::notices_api::CommonNotices;
+use vanphong_platform::notifications::{DEADLINE, DeadlineQuery, Inbox, NewNotice};
 
 use super::Shared;
 use crate::domain::report::Report;
@@ -46,24 +46,22 @@ pub(crate) async fn decided(
     Ok(())
 }
 
-impl NoticeHost for Shared {
-    type Wire = WireNotice;
+impl CommonNotices for Shared {
     const INBOX: Inbox = INBOX;
     const DEADLINES: DeadlineQuery = DEADLINES;
+    const TITLES: &'static [(&'static str, &'static str)] = &[
+        (RETURNED, "Báo cáo của bạn bị cấp trên trả lại"),
+        (ACCEPTED, "Báo cáo của bạn đã được cấp trên tiếp nhận"),
+        (DEADLINE, "Báo cáo bạn soạn sắp đến hạn gửi"),
+    ];
+    const OTHER_TITLE: &'static str = "Thông báo về báo cáo";
 
-    async fn to_wire(&self, tx: &mut Tx, caller: &Caller, notice: &Notice) -> Result<WireNotice, Error> {
-        let title = match notice.kind.as_str() {
-            RETURNED => "Báo cáo của bạn bị cấp trên trả lại",
-            ACCEPTED => "Báo cáo của bạn đã được cấp trên tiếp nhận",
-            DEADLINE => "Báo cáo bạn soạn sắp đến hạn gửi",
-            _ => "Thông báo về báo cáo",
-        };
-        let record_label = match store::reports::get(tx, notice.record_id).await? {
+    async fn record_label(&self, tx: &mut Tx, caller: &Caller, record: Uuid) -> Result<String, Error> {
+        Ok(match store::reports::get(tx, record).await? {
             Some(report) if self.may_see(caller, &report) => {
                 format!("{} · kỳ {}", report.title, report.period.label())
             }
             _ => String::new(),
-        };
-        Ok(common_notice(notice, title, record_label))
+        })
     }
 }
