@@ -8,6 +8,7 @@ use tower::util::BoxCloneSyncService;
 
 use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
 use vanphong_proto::directory::v1::office_service_client::OfficeServiceClient;
+use vanphong_proto::directory::v1::reorganisation_service_client::ReorganisationServiceClient;
 use vanphong_proto::directory::v1::service_account_service_client::ServiceAccountServiceClient;
 use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
 use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceClient;
@@ -64,6 +65,10 @@ impl Services {
 
     pub fn offices(&self) -> OfficeServiceClient<GrpcChannel> {
         OfficeServiceClient::new(self.directory.clone())
+    }
+
+    pub fn reorganisation(&self) -> ReorganisationServiceClient<GrpcChannel> {
+        ReorganisationServiceClient::new(self.directory.clone())
     }
 
     pub fn users(&self) -> UserServiceClient<GrpcChannel> {

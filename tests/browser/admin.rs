@@ -2,13 +2,15 @@
 //! "Quản trị" from the menu, adds a person with a first password and a role
 //! ticked, reads the office tree on a date typed dd/mm/yyyy; the province's
 //! admin moves a commune under another district from an effective date and
-//! sees the tree of that day; a specialist has no such menu and is refused
+//! sees the tree of that day, and after a merger where each service's
+//! handover stands; a specialist has no such menu and is refused
 //! at its URL in the directory's words.
 
 use vanphong_platform::identity::Role;
+use vanphong_proto::directory::v1::MergeOfficesRequest;
 
 use super::{base, browser, shoot, sign_in};
-use crate::helpers::spawn_app;
+use crate::helpers::{self, spawn_app};
 use crate::webdriver::Driver;
 
 #[tokio::test]
@@ -87,6 +89,43 @@ async fn an_admin_adds_a_person_and_the_province_moves_a_commune_from_a_date() {
     let bac_ly = tree.find("Đảng ủy xã Bắc Lý").expect("Bắc Lý");
     assert!(bac_ly > viet_yen, "under Việt Yên on 1 April: {tree}");
     shoot(&browser, "admin-tree-moved").await;
+
+    // Yên Dũng merged into Việt Yên today (through the API): under the
+    // tree, where each service's handover stands, until all have applied.
+    let admin = app.token("tu", Role::Admin).await;
+    app.offices()
+        .merge_offices(helpers::authed(
+            MergeOfficesRequest {
+                office_ids: vec![app.office_id("yendung")],
+                into_office_id: app.office_id("vietyen"),
+                effective_date: "2026-03-02".into(),
+                reason: "Nghị quyết sắp xếp tổ chức bộ máy".into(),
+                move_people: false,
+                request_id: "hop-nhat-yen-dung".into(),
+            },
+            &admin,
+        ))
+        .await
+        .expect("merged");
+    let mut handovers = String::new();
+    for _ in 0..50 {
+        browser.goto(&format!("{}/admin/tree", base(&app))).await;
+        handovers = browser.text("#handovers").await;
+        if handovers.contains("Đã bàn giao xong") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert!(
+        handovers.contains("Huyện ủy Yên Dũng → Huyện ủy Việt Yên"),
+        "{handovers}"
+    );
+    assert!(handovers.contains("Đã bàn giao xong"), "{handovers}");
+    for service in ["Văn bản", "Đơn thư", "Tài chính", "Báo cáo"] {
+        assert!(handovers.contains(service), "{service}: {handovers}");
+    }
+    browser.goto(&format!("{}/admin/tree#handovers", base(&app))).await;
+    shoot(&browser, "admin-handover").await;
 
     // A specialist has no menu entry, and the URL gives the refusal.
     sign_in(&browser, &app, &app.username("hiephoa", Role::Specialist)).await;

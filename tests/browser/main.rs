@@ -108,6 +108,49 @@ fn full_name(app: &TestApp, slug: &str, role: Role) -> String {
     app.full_name(slug, role)
 }
 
+/// Types `person`'s name without diacritics into the picker's box
+/// `#search`, waits for htmx to narrow the select `#select` (no longer
+/// offering `other`) and picks them.
+async fn pick_by_name(browser: &Session<'_>, search: &str, select: &str, person: &str, other: &str) {
+    let folded = vanphong_platform::text::fold(person);
+    browser.find(&format!("#{search}")).await.type_text(&folded).await;
+    let mut options = String::new();
+    for _ in 0..100 {
+        options = browser.text(&format!("#{select}")).await;
+        if !options.contains(other) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(options.contains(person), "{options}");
+    assert!(!options.contains(other), "narrowed to the name typed: {options}");
+    browser
+        .find_xpath(&format!("//select[@id='{select}']/option[contains(., '{person}')]"))
+        .await
+        .click()
+        .await;
+}
+
+/// Opens the first notice of the notifications page and gives the URL it
+/// leads to.
+async fn open_first_notice(browser: &Session<'_>) -> String {
+    browser
+        .find("form[action$='/open'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| !u.contains("/notifications")).await
+}
+
+/// Opens the notifications from the bell, which counts `unread`, and
+/// gives the page's text.
+async fn bell(browser: &Session<'_>, unread: &str) -> String {
+    assert_eq!(browser.text("header.top a.bell .count").await, unread);
+    browser.find("header.top a.bell").await.click().await;
+    browser.wait_for_url(|u| u.ends_with("/notifications")).await;
+    browser.text("main").await
+}
+
 #[tokio::test]
 async fn each_demo_role_signs_in_and_sees_their_home() {
     let Some((chromedriver, chromium)) = browser() else {
@@ -301,26 +344,7 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
     // The direction form, with its people picker, is checked as it is.
     axe::check(&browser, "document-direct").await;
     let specialist = full_name(&app, "hiephoa", Role::Specialist);
-    let folded = vanphong_platform::text::fold(&specialist);
-    browser.find("#lead-search").await.type_text(&folded).await;
-    // htmx asks the console for the people matching the words typed.
-    let mut options = String::new();
-    for _ in 0..100 {
-        options = browser.text("#lead_handler_id").await;
-        if !options.contains(&leader) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(options.contains(&specialist), "{options}");
-    assert!(!options.contains(&leader), "narrowed to the name typed: {options}");
-    browser
-        .find_xpath(&format!(
-            "//select[@id='lead_handler_id']/option[contains(., '{specialist}')]"
-        ))
-        .await
-        .click()
-        .await;
+    pick_by_name(&browser, "lead-search", "lead_handler_id", &specialist, &leader).await;
     browser.find("#deadline").await.type_text("20/03/2026").await;
     browser
         .find("#direct-note")
@@ -338,10 +362,7 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
     // The specialist's bell counts the assignment; the notice opens the
     // document and is read from then on.
     sign_in(&browser, &app, &app.username("hiephoa", Role::Specialist)).await;
-    assert_eq!(browser.text("header.top a.bell .count").await, "1");
-    browser.find("header.top a.bell").await.click().await;
-    browser.wait_for_url(|u| u.ends_with("/notifications")).await;
-    let notices = browser.text("main").await;
+    let notices = bell(&browser, "1").await;
     assert!(notices.contains("Văn bản được giao cho bạn xử lý"), "{notices}");
     assert!(
         notices.contains("V/v triển khai chuyển đổi số trong các cơ quan Đảng"),
@@ -350,13 +371,7 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
     assert!(notices.contains(&leader), "who directed it, by name: {notices}");
     assert!(notices.contains("Đồng chí tham mưu triển khai"), "{notices}");
     shoot(&browser, "notifications").await;
-    browser
-        .find("form[action$='/open'] button[type=submit]")
-        .await
-        .click()
-        .await;
-    let opened = browser.wait_for_url(|u| !u.contains("/notifications")).await;
-    assert_eq!(opened, document_url);
+    assert_eq!(open_first_notice(&browser).await, document_url);
     browser.goto(&format!("{}/", base(&app))).await;
     browser
         .find("header.top a.bell[aria-label='Thông báo: không có thông báo mới']")

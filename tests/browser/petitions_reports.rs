@@ -2,8 +2,9 @@
 //! a petition of several people, sees a second one of the same people
 //! beside the first, classifies the first for acceptance to a specialist
 //! found by typing the name without diacritics; the specialist records the
-//! result; the officer notifies and closes it. The province's leader
-//! accepts the report Hiệp Hòa sent.
+//! result (told of the case by the bell); the officer notifies and closes
+//! it. The province's leader accepts the report Hiệp Hòa sent and returns
+//! Việt Yên's, whose writer the bell tells why.
 
 use vanphong_platform::identity::Role;
 
@@ -11,8 +12,12 @@ use vanphong_platform::identity::Role;
 #[path = "../api/reporting/support.rs"]
 mod support;
 
+#[allow(dead_code)]
+#[path = "../api/petitions/support.rs"]
+mod petition_support;
+
 use super::webdriver::Driver;
-use super::{base, browser, full_name, shoot, sign_in};
+use super::{base, bell, browser, full_name, open_first_notice, pick_by_name, shoot, sign_in};
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -23,6 +28,8 @@ async fn a_petition_goes_from_intake_to_closing_and_the_province_accepts_a_repor
     let app = spawn_app().await;
     // Hiệp Hòa's February report, sent upward (through the API).
     support::sent_early(&app, "hiephoa", 2).await;
+    // … and Việt Yên's, which the province returns.
+    support::sent_early(&app, "vietyen", 2).await;
     let driver = Driver::start(&chromedriver).await;
     let browser = driver.session(&chromium).await;
 
@@ -89,27 +96,7 @@ async fn a_petition_goes_from_intake_to_closing_and_the_province_accepts_a_repor
     shoot(&browser, "petition-classify").await;
     let specialist = full_name(&app, "hiephoa", Role::Specialist);
     let leader = full_name(&app, "hiephoa", Role::Leader);
-    browser
-        .find("#handler-search")
-        .await
-        .type_text(&vanphong_platform::text::fold(&specialist))
-        .await;
-    let mut options = String::new();
-    for _ in 0..100 {
-        options = browser.text("#handler_id").await;
-        if !options.contains(&leader) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(options.contains(&specialist) && !options.contains(&leader), "{options}");
-    browser
-        .find_xpath(&format!(
-            "//select[@id='handler_id']/option[contains(., '{specialist}')]"
-        ))
-        .await
-        .click()
-        .await;
+    pick_by_name(&browser, "handler-search", "handler_id", &specialist, &leader).await;
     browser
         .find("form[action$='/classify'] button[type=submit]")
         .await
@@ -123,8 +110,15 @@ async fn a_petition_goes_from_intake_to_closing_and_the_province_accepts_a_repor
     assert_eq!(browser.text("#handler").await, specialist);
     assert!(!browser.text("#current-due").await.is_empty());
 
-    // The specialist records the result.
+    // The specialist's bell tells of the case given to them; the notice
+    // opens the petition.
     sign_in(&browser, &app, &app.username("hiephoa", Role::Specialist)).await;
+    let notices = bell(&browser, "1").await;
+    assert!(notices.contains("Đơn được giao cho bạn giải quyết"), "{notices}");
+    shoot(&browser, "notifications-petition").await;
+    assert_eq!(open_first_notice(&browser).await, petition_url);
+
+    // The specialist records the result.
     browser.goto(&petition_url).await;
     let petitioners = browser.text("#petitioners").await;
     assert!(
@@ -202,11 +196,100 @@ async fn a_petition_goes_from_intake_to_closing_and_the_province_accepts_a_repor
     );
     shoot(&browser, "report-figures").await;
 
+    // Việt Yên's report is returned with a reason; its writer's bell says so.
+    browser.goto(&format!("{}/reports?view=to-accept", base(&app))).await;
+    browser
+        .find_xpath("//table[@id='reports']//tr[contains(., 'Việt Yên')]//a")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("/reports/")).await;
+    browser
+        .find("#return-reason")
+        .await
+        .type_text("Bổ sung số liệu đơn thư của tháng")
+        .await;
+    browser
+        .find("form[action$='/return'] button[type=submit]")
+        .await
+        .click()
+        .await;
+    browser.wait_for_url(|u| u.contains("?m=return")).await;
+    sign_in(&browser, &app, &app.username("vietyen", Role::Specialist)).await;
+    let notices = bell(&browser, "1").await;
+    assert!(notices.contains("Báo cáo của bạn bị cấp trên trả lại"), "{notices}");
+    assert!(notices.contains("Bổ sung số liệu đơn thư của tháng"), "{notices}");
+    shoot(&browser, "notifications-report").await;
+
     // The province's accountant reads the balances, amounts in đồng.
     sign_in(&browser, &app, &app.username("tu", Role::Accountant)).await;
     browser.find("nav a[href='/finance']").await.click().await;
     browser.wait_for_url(|u| u.ends_with("/finance")).await;
     assert!(browser.text("#balances").await.contains("0 đ"));
     shoot(&browser, "finance").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_leader_gives_several_open_cases_to_one_handler_picked_by_name() {
+    let Some((chromedriver, chromium)) = browser() else {
+        return;
+    };
+    let app = spawn_app().await;
+    // Two cases accepted with the office's leader handling them.
+    let officer = app.token("hiephoa", Role::PetitionOfficer).await;
+    let leader_id = app.user_id("hiephoa", Role::Leader).await;
+    let mut numbers = Vec::new();
+    for content in [
+        "Khiếu nại việc thu hồi đất thôn Đông",
+        "Khiếu nại việc bồi thường đất thôn Đoài",
+    ] {
+        let p = petition_support::take_in(&app, &officer, petition_support::letter("2026-03-02", content)).await;
+        let p = petition_support::accept(&app, &officer, &p.id, &leader_id, |_| {}).await;
+        numbers.push(p.number_label);
+    }
+    let driver = Driver::start(&chromedriver).await;
+    let browser = driver.session(&chromium).await;
+
+    sign_in(&browser, &app, &app.username("hiephoa", Role::Leader)).await;
+    browser.goto(&format!("{}/petitions?view=open", base(&app))).await;
+    for number in &numbers {
+        browser
+            .find(&format!("input[name='petition_ids'][aria-label='Chọn đơn {number}']"))
+            .await
+            .click()
+            .await;
+    }
+    let specialist = full_name(&app, "hiephoa", Role::Specialist);
+    let leader = full_name(&app, "hiephoa", Role::Leader);
+    pick_by_name(&browser, "assign-search", "assign_handler_id", &specialist, &leader).await;
+    browser
+        .find("#assign-note")
+        .await
+        .type_text("Giao đồng chí xác minh")
+        .await;
+    browser.find("#assign button[type=submit]").await.click().await;
+    browser.wait_for_url(|u| u.contains("m=assigned")).await;
+    assert!(browser.text(".notice").await.contains("Đã giao 2 đơn"));
+    let table = browser.text("#petitions").await;
+    assert_eq!(table.matches(specialist.as_str()).count(), 2, "{table}");
+    shoot(&browser, "petitions-assigned").await;
+
+    // Nothing ticked: the service's words beside the list's boxes.
+    browser
+        .find_xpath(&format!(
+            "//select[@id='assign_handler_id']/option[contains(., '{specialist}')]"
+        ))
+        .await
+        .click()
+        .await;
+    browser.find("#assign button[type=submit]").await.click().await;
+    browser.wait_for_url(|u| u.ends_with("/petitions/assign")).await;
+    assert!(
+        browser
+            .text("#petition-ids-error")
+            .await
+            .contains("Chọn ít nhất một đơn")
+    );
     browser.close().await;
 }

@@ -95,6 +95,7 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/registers/download", get(registers::download))
         .route("/petitions", get(petitions::list).post(petitions::create))
         .route("/petitions/new", get(petitions::new))
+        .route("/petitions/assign", post(petitions::assign))
         .route("/petitions/{id}", get(petitions::page))
         .route("/petitions/{id}/duplicates", get(petitions::duplicates))
         .route("/petitions/{id}/{action}", post(petitions::step))

@@ -17,11 +17,11 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::petitions::v1::{
-    AcceptPetitionRequest, AddNoteRequest, BacklogKind, ClassifyPetitionRequest, ClosePetitionRequest,
-    CreatePetitionRequest, DeadlineRule, DuplicateCandidate, ExtendDeadlineRequest, GetPetitionRequest,
-    LinkRepeatRequest, ListBacklogRequest, ListDeadlineRulesRequest, ListDuplicateCandidatesRequest,
-    ListPetitionsRequest, ListSubjectAreasRequest, NotifyPetitionerRequest, Petition, PetitionState, Petitioner,
-    RecordResultRequest, RejectPetitionRequest, WithdrawPetitionRequest,
+    AcceptPetitionRequest, AddNoteRequest, AssignHandlerRequest, BacklogKind, ClassifyPetitionRequest,
+    ClosePetitionRequest, CreatePetitionRequest, DeadlineRule, DuplicateCandidate, ExtendDeadlineRequest,
+    GetPetitionRequest, LinkRepeatRequest, ListBacklogRequest, ListDeadlineRulesRequest,
+    ListDuplicateCandidatesRequest, ListPetitionsRequest, ListSubjectAreasRequest, NotifyPetitionerRequest, Petition,
+    PetitionState, Petitioner, RecordResultRequest, RejectPetitionRequest, WithdrawPetitionRequest,
 };
 
 use super::choices::{self, Choice};
@@ -181,6 +181,9 @@ struct Row {
     due: String,
     days_left: Option<i32>,
     overdue: bool,
+    /// Being considered or accepted: a leader may give it to a handler
+    /// from the list (the service's rule for `AssignHandler`).
+    assignable: bool,
 }
 
 impl Row {
@@ -197,6 +200,11 @@ impl Row {
             due: format::date(&p.current_due_on),
             days_left,
             overdue: p.overdue,
+            assignable: p.closed_on.is_empty()
+                && matches!(
+                    PetitionState::try_from(p.state),
+                    Ok(PetitionState::Considering | PetitionState::Accepted)
+                ),
         }
     }
 }
@@ -231,6 +239,12 @@ struct ListPage {
     more: bool,
     can_intake: bool,
     refusal: Option<Refusal>,
+    /// A leader of the office listed may give the open cases ticked to one
+    /// handler, picked by name among the office's people.
+    can_assign: bool,
+    people: Vec<Person>,
+    my_office_id: String,
+    notice: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -245,6 +259,9 @@ pub struct ListQuery {
     /// the home page's table.
     #[serde(default)]
     office: String,
+    /// What was just done (`assigned`), and to how many cases.
+    m: Option<String>,
+    n: Option<usize>,
 }
 
 /// Whether the words typed are a petition's number ("14/2026").
@@ -259,6 +276,12 @@ fn is_number(q: &str) -> bool {
 
 /// `GET /petitions?view=…&q=…&name=…`: one list of the office's petitions.
 pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, ConsoleError> {
+    listed(&ctx, query, None).await
+}
+
+/// The list page; with `failed`, the bulk assignment the service refused,
+/// its words shown above the list.
+async fn listed(ctx: &Ctx, query: ListQuery, failed: Option<(Refusal, StatusCode)>) -> Result<Response, ConsoleError> {
     let me = ctx.me().await?;
     let q = query.q.trim().to_string();
     let name = query.name.trim().to_string();
@@ -268,7 +291,10 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
         .find(|v| Some(v.slug()) == query.view.as_deref())
         .unwrap_or(if searching { View::All } else { View::Open });
     let client = ctx.services().petitions()?;
-    let mut refusal = None;
+    let (mut refusal, failed_code) = match failed {
+        Some((refusal, code)) => (Some(refusal), Some(code)),
+        None => (None, None),
+    };
     let (rows, more) = match view.backlog() {
         Some(backlog) => {
             let request = ListBacklogRequest {
@@ -322,7 +348,7 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
                 }
                 Err(status) if shown_status(&status).is_some() => {
                     refusal = Some(Refusal::of(&status));
-                    (Vec::new(), false)
+                    (Vec::<Row>::new(), false)
                 }
                 Err(status) => return Err(status.into()),
             }
@@ -339,12 +365,19 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
     let office_name = if office.is_empty() {
         None
     } else {
-        Some(super::documents::office_name(&ctx, &office).await?)
+        Some(super::documents::office_name(ctx, &office).await?)
     };
     let of_office = if office.is_empty() {
         String::new()
     } else {
         format!("&office={}", format::url_encode(&office))
+    };
+    let can_assign = me.has(Role::Leader) && office.is_empty() && rows.iter().any(|r| r.assignable);
+    let people = if can_assign {
+        let users = people::of_office(ctx, &me.principal.office_id, "").await?;
+        people::choices(&users, Some(Role::Specialist), true, &[])
+    } else {
+        Vec::new()
     };
     let page = ListPage {
         layout: me.layout("Đơn thư", "/petitions"),
@@ -369,13 +402,50 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, 
         more,
         can_intake: me.has(Role::PetitionOfficer) || me.has(Role::Leader) || me.has(Role::Clerk),
         refusal,
+        can_assign,
+        people,
+        my_office_id: me.principal.office_id.clone(),
+        notice: (query.m.as_deref() == Some("assigned"))
+            .then(|| format!("Đã giao {} đơn cho người giải quyết.", query.n.unwrap_or_default())),
     };
-    let status = if page.refusal.is_some() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
+    let status = match (failed_code, page.refusal.is_some()) {
+        (Some(code), _) => code,
+        (None, true) => StatusCode::BAD_REQUEST,
+        (None, false) => StatusCode::OK,
     };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+/// `POST /petitions/assign`: a leader gives the open cases ticked in the
+/// list to one handler picked by name (`AssignHandler`: all or none); a
+/// refusal is shown above the list in the service's words.
+pub async fn assign(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = AssignHandlerRequest {
+        petition_ids: form.all("petition_ids"),
+        handler_id: form.get("handler_id"),
+        note: form.get("note"),
+    };
+    match ctx.services().petitions()?.assign_handler(ctx.call(request)).await {
+        Ok(answer) => {
+            let n = answer.into_inner().petitions.len();
+            Ok(Redirect::to(&format!("/petitions?view=open&m=assigned&n={n}")).into_response())
+        }
+        Err(status) => match shown_status(&status) {
+            Some(code) => {
+                let query = ListQuery {
+                    view: Some("open".into()),
+                    q: String::new(),
+                    name: String::new(),
+                    office: String::new(),
+                    m: None,
+                    n: None,
+                };
+                listed(&ctx, query, Some((Refusal::of(&status), code))).await
+            }
+            None => Err(status.into()),
+        },
+    }
 }
 
 fn numbered(labels: &[(i32, &str)]) -> Vec<(String, String)> {

@@ -9,6 +9,7 @@
 //!   changed, locked;
 //! - [`tree`]: the tree as it stood on a date, moves, merges, dissolutions.
 
+pub mod handover;
 pub mod office;
 pub mod tree;
 

@@ -3,7 +3,8 @@
 //! from an effective date without rewriting history: an office moved under
 //! another parent, several merged into one, one dissolved (its offices,
 //! records and open cases passing to a successor). Offices are picked by
-//! name; the directory says who may and what is refused.
+//! name; the directory says who may and what is refused. Under the tree,
+//! admins see where each ended office's handover stands in each service.
 
 use askama::Template;
 use axum::extract::{Path, Query};
@@ -13,6 +14,7 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::{DissolveOfficeRequest, MergeOfficesRequest, MoveOfficeRequest, Role};
 
+use super::handover::{self, Ended};
 use super::{Placed, Tab, office_choices, placed, tabs};
 use crate::errors::ConsoleError;
 use crate::format;
@@ -32,6 +34,9 @@ struct TreePage {
     /// Whether the reorganisation forms are offered (admins; the
     /// directory decides over which offices).
     reorganises: bool,
+    /// Offices that ended with a successor, and where their handover
+    /// stands (for admins).
+    ended: Vec<Ended>,
     move_offices: Vec<Choice>,
     move_parents: Vec<Choice>,
     merge_offices: Vec<Choice>,
@@ -100,14 +105,24 @@ async fn tree_page(ctx: &Ctx, me: &Me, query: &TreeQuery, refused: Refused) -> R
         Err(refusal) => (String::new(), refusal.about("as_of")),
     };
     let reorganises = me.has(Role::Admin);
-    let (shown, today) = tokio::join!(placed(ctx, &as_of), async {
-        if reorganises {
-            placed(ctx, "").await
-        } else {
-            Ok(Vec::new())
+    let (shown, today, ended) = tokio::join!(
+        placed(ctx, &as_of),
+        async {
+            if reorganises {
+                placed(ctx, "").await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+        async {
+            if reorganises {
+                handover::ended(ctx).await
+            } else {
+                Ok(Vec::new())
+            }
         }
-    });
-    let (shown, today) = (shown?, today?);
+    );
+    let (shown, today, ended) = (shown?, today?, ended?);
     let kept = |form: &str, field: &str| refused.kept_all(form, field);
     Ok(TreePage {
         layout: me.layout("Cơ cấu tổ chức", "/admin"),
@@ -116,6 +131,7 @@ async fn tree_page(ctx: &Ctx, me: &Me, query: &TreeQuery, refused: Refused) -> R
         as_of_error,
         offices: shown,
         reorganises,
+        ended,
         move_offices: office_choices(&today, &kept("move", "office_id"), Some("— Chọn đơn vị —")),
         move_parents: office_choices(&today, &kept("move", "new_parent_id"), Some("— Chọn đơn vị cấp trên —")),
         merge_offices: office_choices(&today, &kept("merge", "office_ids"), None),
