@@ -10,12 +10,14 @@
 //! - [`demo`]: the Vietnamese demo data loaded by `serve --demo`, through the
 //!   same gRPC API any client uses;
 //! - [`keys`]: importing people's and offices' signing keys;
+//! - [`memory`]: bounding what the C allocator keeps;
 //! - [`error`]: why a command failed.
 
 pub mod cli;
 pub mod demo;
 pub mod error;
 pub mod keys;
+pub mod memory;
 pub mod services;
 pub mod signing_service;
 pub mod suite;

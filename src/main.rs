@@ -9,6 +9,7 @@ use vanphong::error::CommandError;
 use vanphong_platform::error::display_chain;
 
 fn main() -> ExitCode {
+    vanphong::memory::bound_allocator();
     let cli = Cli::parse();
     let settings = match cli.options.clone().resolve() {
         Ok(s) => s,

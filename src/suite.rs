@@ -93,7 +93,9 @@ pub async fn open_database(
     Ok(db)
 }
 
-fn directory_config(settings: &Settings) -> Result<DirectoryConfig, CommandError> {
+/// The directory's settings; with the demo, its shared password is hashed
+/// once for all its people.
+fn directory_config(settings: &Settings, demo: bool) -> Result<DirectoryConfig, CommandError> {
     Ok(DirectoryConfig {
         access_token_ttl: settings.access_token_ttl,
         refresh_token_ttl: settings.refresh_token_ttl,
@@ -105,6 +107,7 @@ fn directory_config(settings: &Settings) -> Result<DirectoryConfig, CommandError
         service_credential: ServiceCredential::load_or_create(&settings.service_credential_file)?,
         audit_key: Arc::new(AuditKey::load_or_create(&settings.audit_key_file)?),
         audit_checkpoint_interval: settings.audit_checkpoint_interval,
+        shared_password: demo.then(|| demo::DEMO_PASSWORD.to_string()),
     })
 }
 
@@ -171,7 +174,14 @@ async fn start_gateway(
     let issuer = TokenIssuer::new(signing_key, deployment);
 
     let db = open_database(settings, "directory", &vanphong_gateway::directory::store::MIGRATIONS).await?;
-    let directory = Directory::open(db, clock.clone(), issuer, directory_config(settings)?, shutdown.clone()).await?;
+    let directory = Directory::open(
+        db,
+        clock.clone(),
+        issuer,
+        directory_config(settings, demo)?,
+        shutdown.clone(),
+    )
+    .await?;
     let admin_password = match (&settings.admin_password, demo) {
         (Some(p), _) => p.expose().to_string(),
         (None, true) => demo::DEMO_PASSWORD.to_string(),

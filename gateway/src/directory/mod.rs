@@ -55,6 +55,9 @@ pub struct DirectoryConfig {
     pub audit_key: Arc<vanphong_platform::audit_anchor::AuditKey>,
     /// How often the directory's audit chains are checkpointed.
     pub audit_checkpoint_interval: Duration,
+    /// A password many accounts are created with (the demo's), hashed once
+    /// for all of them.
+    pub shared_password: Option<String>,
 }
 
 /// The directory's shared state.
@@ -90,7 +93,7 @@ impl Directory {
         let (publisher, _) = view::channel(DirectorySnapshot::default());
         let (wire, _) = watch::channel(Arc::new(wire::DirectorySnapshot::default()));
         let directory = Arc::new(Directory {
-            passwords: Passwords::new(config.password_hash_memory_kib)?,
+            passwords: Passwords::new(config.password_hash_memory_kib)?.sharing(config.shared_password.clone()),
             throttle: ThrottlePolicy {
                 account_free_failures: config.sign_in_free_failures,
                 address_free_failures: config.sign_in_free_failures_per_address,

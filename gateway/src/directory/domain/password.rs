@@ -37,6 +37,17 @@ pub struct Passwords {
     params: Params,
     /// One hash at a time (see the module's header).
     turn: Arc<Semaphore>,
+    /// A password many accounts are created with, hashed once.
+    shared: Option<Arc<SharedPassword>>,
+}
+
+/// The demo's password: every demo account is created with it, and hashing
+/// it once instead of once per account is most of the demo's start-up
+/// time. Its accounts share one salt, which only the demo may afford.
+#[derive(Debug)]
+struct SharedPassword {
+    secret: String,
+    hash: tokio::sync::OnceCell<String>,
 }
 
 impl Passwords {
@@ -46,15 +57,38 @@ impl Passwords {
         Ok(Self {
             params,
             turn: Arc::new(Semaphore::new(1)),
+            shared: None,
         })
+    }
+
+    /// Hashes `secret`, when given, once for every account created with it
+    /// (see [`SharedPassword`]).
+    pub fn sharing(mut self, secret: Option<String>) -> Self {
+        self.shared = secret.map(|secret| {
+            Arc::new(SharedPassword {
+                secret,
+                hash: tokio::sync::OnceCell::new(),
+            })
+        });
+        self
     }
 
     fn argon2(&self) -> Argon2<'static> {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
     }
 
-    /// A PHC-format hash with a fresh salt.
+    /// A PHC-format hash with a fresh salt (the shared password's one hash
+    /// for it).
     pub async fn hash(&self, secret: String) -> Result<String, Error> {
+        match &self.shared {
+            Some(shared) if shared.secret == secret => {
+                shared.hash.get_or_try_init(|| self.fresh_hash(secret)).await.cloned()
+            }
+            _ => self.fresh_hash(secret).await,
+        }
+    }
+
+    async fn fresh_hash(&self, secret: String) -> Result<String, Error> {
         let argon2 = self.argon2();
         let turn = self.turn.clone().acquire_owned().await.map_err(Error::internal)?;
         tokio::task::spawn_blocking(move || {
@@ -111,6 +145,23 @@ mod tests {
         assert!(p.verify("mat-khau-2026".into(), Some(a.clone())).await);
         assert!(!p.verify("sai".into(), Some(a)).await);
         assert!(!p.verify("x".into(), None).await);
+    }
+
+    #[tokio::test]
+    async fn a_shared_password_is_hashed_once() {
+        let p = Passwords::new(64)
+            .expect("params")
+            .sharing(Some("VanPhong@2026".into()));
+        let a = p.hash("VanPhong@2026".into()).await.expect("hash");
+        let b = p.hash("VanPhong@2026".into()).await.expect("hash");
+        assert_eq!(a, b, "hashed once");
+        assert!(p.verify("VanPhong@2026".into(), Some(a.clone())).await);
+        let other = p.hash("Bac-Giang-2026".into()).await.expect("hash");
+        assert_ne!(
+            other,
+            p.hash("Bac-Giang-2026".into()).await.expect("hash"),
+            "others salted"
+        );
     }
 
     #[test]
