@@ -170,28 +170,29 @@ struct Head {
 /// Appends a record to the office's chain inside the caller's transaction.
 pub async fn record(tx: &mut Tx, actor: &Caller, at: DateTime<Utc>, change: Change) -> Result<(), StoreError> {
     let office = change.office_id.to_string();
-    tx.execute(
-        query("INSERT INTO audit_heads (office_id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (office_id) DO NOTHING")
-            .bind(&office)
-            .bind(GENESIS),
-    )
-    .await?;
+    // The head is advanced and read in one statement (created for the
+    // office's first record): its row stays locked until the commit, so
+    // records of one office are chained one after another. It returns the
+    // new record's number and the hash it links to, which the head keeps
+    // until the record's own hash is written below.
     let head: Head = tx
         .fetch_optional(
-            query_built(format!(
-                "SELECT seq, hash FROM audit_heads WHERE office_id = $1{}",
-                tx.for_update()
-            ))
-            .bind(&office),
+            query(
+                "INSERT INTO audit_heads (office_id, seq, hash) VALUES ($1, 1, $2) \
+                 ON CONFLICT (office_id) DO UPDATE SET seq = audit_heads.seq + 1 \
+                 RETURNING seq, hash",
+            )
+            .bind(&office)
+            .bind(GENESIS),
         )
         .await?
         .unwrap_or(Head {
-            seq: 0,
+            seq: 1,
             hash: GENESIS.to_string(),
         });
     let mut row = AuditRow {
         office_id: office.clone(),
-        seq: head.seq + 1,
+        seq: head.seq,
         id: new_id().to_string(),
         recorded_at: to_micros(at),
         actor_user_id: actor.subject_id.to_string(),
@@ -229,8 +230,7 @@ pub async fn record(tx: &mut Tx, actor: &Caller, at: DateTime<Utc>, change: Chan
     )
     .await?;
     tx.execute(
-        query("UPDATE audit_heads SET seq = $1, hash = $2 WHERE office_id = $3")
-            .bind(row.seq)
+        query("UPDATE audit_heads SET hash = $1 WHERE office_id = $2")
             .bind(&row.hash)
             .bind(&office),
     )

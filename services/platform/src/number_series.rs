@@ -18,20 +18,16 @@ use uuid::Uuid;
 use crate::db::{StoreError, Tx, query};
 
 /// The next number of `series` in `office`, starting at 1.
+///
+/// One statement: the series' row is created at 1 or incremented, and the
+/// row lock it takes (on PostgreSQL) is held from here to the commit, so a
+/// caller takes its number as late in its transaction as it can.
 pub async fn next_number(tx: &mut Tx, office: Uuid, series: &str) -> Result<i64, StoreError> {
-    tx.execute(
-        query(
-            "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 0) \
-             ON CONFLICT (office_id, series) DO NOTHING",
-        )
-        .bind(office)
-        .bind(series),
-    )
-    .await?;
     let next = tx
         .scalar::<i64>(
             query(
-                "UPDATE number_series SET last_number = last_number + 1 WHERE office_id = $1 AND series = $2 \
+                "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 1) \
+                 ON CONFLICT (office_id, series) DO UPDATE SET last_number = number_series.last_number + 1 \
                  RETURNING last_number",
             )
             .bind(office)

@@ -8,7 +8,7 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit;
-use vanphong_platform::clock::local_date;
+use vanphong_platform::clock::{from_micros, local_date, to_micros};
 use vanphong_platform::db::Tx;
 use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Clearance, Role};
@@ -50,9 +50,21 @@ impl Shared {
     /// What an answer shows besides the document's own columns, read apart
     /// so that a write can read it before it takes a hot lock.
     pub(crate) async fn extras(&self, tx: &mut Tx, document: &Document) -> Result<Extras, Error> {
+        let named = store::people::distribution(tx, document.id).await?;
+        self.extras_named(tx, document, named).await
+    }
+
+    /// [`Shared::extras`] when the distribution is already read (by
+    /// [`Shared::visible`]).
+    pub(crate) async fn extras_named(
+        &self,
+        tx: &mut Tx,
+        document: &Document,
+        named: Vec<Uuid>,
+    ) -> Result<Extras, Error> {
         Ok(Extras {
             coordinators: store::people::coordinators(tx, document.id).await?,
-            distribution: store::people::distribution(tx, document.id).await?,
+            distribution: named,
             events: store::people::events(tx, document.id).await?,
             recipients: store::recipients::of_document(tx, document.id).await?,
             body: if document.direction == Direction::Outgoing {
@@ -244,12 +256,7 @@ impl IncomingApi {
         caller.ensure_act(&s.snapshot().tree, office, today)?;
         caller.require_any_role(Action::Register.roles())?;
         if let Some(fields) = &fields {
-            let known = {
-                let mut tx = s.ctx.db.begin_read().await?;
-                let t = store::catalog::get(&mut tx, &fields.type_code).await?;
-                tx.commit().await?;
-                t
-            };
+            let known = store::catalog::find(&s.ctx.db, &fields.type_code).await?;
             if !known.is_some_and(|t| t.active) {
                 return Err(Error::invalid(
                     "type_code",
@@ -333,8 +340,23 @@ impl IncomingApi {
         let mut named = distribution;
         named.push(caller.subject_id);
         store::people::add_distribution(&mut tx, document.id, &named).await?;
-        store::people::add_event(&mut tx, document.id, &event(&caller, now, Action::Register.code(), "")).await?;
-        let extras = s.extras(&mut tx, &document).await?;
+        // Stored in microseconds: the answer shows it as a later read would.
+        let registered = event(&caller, from_micros(to_micros(now)), Action::Register.code(), "");
+        store::people::add_event(&mut tx, document.id, &registered).await?;
+        let extras = match &before {
+            Some(_) => s.extras(&mut tx, &document).await?,
+            // A document new in this transaction has nothing else around
+            // it: no need to read back what was just written.
+            None => {
+                named.sort_unstable();
+                named.dedup();
+                Extras {
+                    distribution: named,
+                    events: vec![registered],
+                    ..Extras::default()
+                }
+            }
+        };
         let year = today.year();
         let number = vanphong_platform::number_series::next_number(&mut tx, office, &incoming_series(year)).await?;
         store::documents::set_arrival_number(&mut tx, document.id, year, number).await?;

@@ -31,10 +31,10 @@ impl QueryApi {
         c.finish()?;
         let s = &self.0;
         let mut tx = s.ctx.db.begin_read().await?;
-        let (document, _) = s.visible(&mut tx, &caller, id, false).await?;
-        let answer = s.answer(&mut tx, &document).await?;
+        let (document, named) = s.visible(&mut tx, &caller, id, false).await?;
+        let extras = s.extras_named(&mut tx, &document, named).await?;
         tx.commit().await?;
-        Ok(answer)
+        s.answer_with(&document, extras)
     }
 
     /// `GetMyWork`: the caller's counts in their own office; counts of work

@@ -59,10 +59,17 @@ pub async fn list(db: &Db, include_inactive: bool) -> Result<Vec<DocumentType>, 
     Ok(rows.into_iter().map(Row::into_type).collect())
 }
 
+const BY_CODE: &str = "SELECT code, name, state, party, active FROM document_types WHERE code = $1";
+
+/// The type `code`, read outside any transaction: one statement, where a
+/// check needs no more (registering checks the type before its write).
+pub async fn find(db: &Db, code: &str) -> Result<Option<DocumentType>, StoreError> {
+    let row: Option<Row> = db.fetch_optional(query(BY_CODE).bind(code)).await?;
+    Ok(row.map(Row::into_type))
+}
+
 pub async fn get(tx: &mut Tx, code: &str) -> Result<Option<DocumentType>, StoreError> {
-    let row: Option<Row> = tx
-        .fetch_optional(query("SELECT code, name, state, party, active FROM document_types WHERE code = $1").bind(code))
-        .await?;
+    let row: Option<Row> = tx.fetch_optional(query(BY_CODE).bind(code)).await?;
     Ok(row.map(Row::into_type))
 }
 
