@@ -128,15 +128,14 @@ impl RegisterApi {
             Book::Outgoing => store::reports::numbered(&s.ctx.db, office, start, end).await?,
             Book::Incoming | Book::Handling => store::reports::registered(&s.ctx.db, office, start, end).await?,
         };
+        let ids: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
         let mut tx = s.ctx.db.begin_read().await?;
-        let mut named = HashMap::new();
-        let mut recipients = HashMap::new();
-        for d in &documents {
-            named.insert(d.id, store::people::distribution(&mut tx, d.id).await?);
-            if book == Book::Outgoing {
-                recipients.insert(d.id, store::recipients::of_document(&mut tx, d.id).await?);
-            }
-        }
+        let named = store::people::distributions(&mut tx, &ids).await?;
+        let recipients = if book == Book::Outgoing {
+            store::recipients::of_documents(&mut tx, &ids).await?
+        } else {
+            HashMap::new()
+        };
         tx.commit().await?;
         let people = self
             .names(

@@ -1,8 +1,10 @@
 //! Who is named on a document (handlers, distribution) and its history.
 
+use std::collections::HashMap;
+
 use uuid::Uuid;
 
-use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, query, query_built};
 use vanphong_platform::history::History;
 
 pub use vanphong_platform::history::Event;
@@ -92,6 +94,39 @@ pub async fn distribution(tx: &mut Tx, document: Uuid) -> Result<Vec<Uuid>, Stor
         )
         .await?;
     user_ids("document_distribution", document, rows)
+}
+
+/// The distributions of many documents at once (a register book's rows),
+/// read a slice of ids per statement instead of one statement per
+/// document; a document with nobody named is absent.
+pub async fn distributions(tx: &mut Tx, documents: &[Uuid]) -> Result<HashMap<Uuid, Vec<Uuid>>, StoreError> {
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for slice in documents.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT document_id, user_id FROM document_distribution WHERE document_id IN ({}) \
+             ORDER BY document_id, user_id",
+            placeholders(slice.len())
+        );
+        let rows: Vec<(String, String)> = tx
+            .fetch_all(slice.iter().fold(query_built(sql), |q, id| q.bind(*id)))
+            .await?;
+        for (document, user) in rows {
+            let d = RowDecoder::new("document_distribution", &document);
+            out.entry(d.id("document_id", &document)?)
+                .or_default()
+                .push(d.id("user_id", &user)?);
+        }
+    }
+    Ok(out)
+}
+
+/// How many ids one `IN (…)` list carries: far below either database's
+/// limit on bound values.
+pub const IDS_PER_STATEMENT: usize = 500;
+
+/// `$1, $2, … $n`.
+pub fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Appends an entry to the document's history.

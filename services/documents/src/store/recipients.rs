@@ -1,9 +1,13 @@
 //! Recipients of outgoing documents and the statuses they report back.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query};
+use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
+
+use super::people::{IDS_PER_STATEMENT, placeholders};
 use vanphong_platform::ids::new_id;
 
 /// A recipient as stored.
@@ -90,6 +94,26 @@ pub async fn of_document(tx: &mut Tx, document: Uuid) -> Result<Vec<Recipient>, 
         )
         .await?;
     Ok(rows.into_iter().map(Row::into_recipient).collect::<Result<_, _>>()?)
+}
+
+/// The recipients of many documents at once (a register book's rows), in
+/// the order given for each; a document without recipients is absent.
+pub async fn of_documents(tx: &mut Tx, documents: &[Uuid]) -> Result<HashMap<Uuid, Vec<Recipient>>, StoreError> {
+    let mut out: HashMap<Uuid, Vec<Recipient>> = HashMap::new();
+    for slice in documents.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM recipients WHERE document_id IN ({}) ORDER BY document_id, position",
+            placeholders(slice.len())
+        );
+        let rows: Vec<Row> = tx
+            .fetch_all(slice.iter().fold(query_built(sql), |q, id| q.bind(*id)))
+            .await?;
+        for row in rows {
+            let recipient = row.into_recipient()?;
+            out.entry(recipient.document_id).or_default().push(recipient);
+        }
+    }
+    Ok(out)
 }
 
 /// The recipient whose incoming copy this is.

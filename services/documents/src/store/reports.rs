@@ -4,10 +4,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::clock::local_date;
-use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, query, query_built};
+use vanphong_platform::clock::local_zone;
+use vanphong_platform::db::{Backend, Db, RowDecoder, StoreError, count_where, query, query_built};
 
 use super::documents::{COLUMNS, Row};
+use super::people::{IDS_PER_STATEMENT, placeholders};
 use crate::domain::document::Document;
 
 /// Incoming documents registered in [start, end), in incoming-number order.
@@ -52,52 +53,23 @@ pub async fn numbered(
     Ok(rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?)
 }
 
-/// The number and symbol of documents, by id (for replies).
+/// The number and symbol of documents, by id (for replies), a slice of ids
+/// per statement.
 pub async fn number_symbols(db: &Db, ids: &[Uuid]) -> Result<Vec<(Uuid, String)>, StoreError> {
-    let mut out = Vec::new();
-    for id in ids {
-        let found = db
-            .scalar::<String>(query("SELECT number_symbol FROM documents WHERE id = $1").bind(*id))
+    let mut out = Vec::with_capacity(ids.len());
+    for slice in ids.chunks(IDS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT id, number_symbol FROM documents WHERE id IN ({})",
+            placeholders(slice.len())
+        );
+        let rows: Vec<(String, String)> = db
+            .fetch_all(slice.iter().fold(query_built(sql), |q, id| q.bind(*id)))
             .await?;
-        if let Some(symbol) = found {
-            out.push((*id, symbol));
+        for (id, symbol) in rows {
+            out.push((RowDecoder::new("documents", &id).id("id", &id)?, symbol));
         }
     }
     Ok(out)
-}
-
-#[derive(sqlx::FromRow)]
-struct Timing {
-    id: String,
-    completed_at: Option<i64>,
-    handling_deadline: Option<String>,
-    due_on: Option<String>,
-}
-
-/// When a document was completed (its local day) and its deadline, the
-/// handling deadline if set, else the due date.
-struct Timed {
-    done: Option<NaiveDate>,
-    deadline: Option<NaiveDate>,
-}
-
-impl Timing {
-    fn read(self) -> Result<Timed, CorruptRow> {
-        let d = RowDecoder::new("documents", &self.id);
-        let deadline = match self.handling_deadline.as_deref() {
-            Some(set) => Some(d.date("handling_deadline", set)?),
-            None => d.opt_date("due_on", self.due_on.as_deref())?,
-        };
-        Ok(Timed {
-            done: d.opt_timestamp("completed_at", self.completed_at)?.map(local_date),
-            deadline,
-        })
-    }
-}
-
-/// Reads every row of `rows`, failing on the first unreadable one.
-fn read_all(rows: Vec<Timing>) -> Result<Vec<Timed>, CorruptRow> {
-    rows.into_iter().map(Timing::read).collect()
 }
 
 /// The counts of one office in [start, end).
@@ -111,9 +83,29 @@ pub struct Counts {
     pub overdue: i64,
 }
 
+/// The local calendar day (`YYYY-MM-DD`) of an instant column, as
+/// [`local_date`] reads it, in each backend's SQL.
+fn local_day_sql(backend: Backend, column: &str) -> String {
+    let offset = local_zone().local_minus_utc();
+    match backend {
+        Backend::Sqlite => format!("date({column} / 1000000 + {offset}, 'unixepoch')"),
+        Backend::Postgres => {
+            format!("to_char(to_timestamp({column} / 1000000 + {offset}) AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
+        }
+    }
+}
+
 /// Counts the office's documents for a period whose days are
 /// [first_day, last_day]; `start`/`end` are the instants those days begin
 /// and the day after ends.
+///
+/// Counted by the database in one pass over the office's incoming
+/// documents (and one over the outgoing ones numbered in the period): a
+/// year of a busy office is counted, not carried row by row into the
+/// service. A document is late when the local day it was completed is
+/// after its deadline (the handling deadline if set, else the due date),
+/// and overdue when still open at the end of the period with its deadline
+/// on or before the period's last day.
 pub async fn counts(
     db: &Db,
     office: Uuid,
@@ -121,18 +113,24 @@ pub async fn counts(
     end: DateTime<Utc>,
     last_day: NaiveDate,
 ) -> Result<Counts, StoreError> {
-    let received = db
-        .scalar::<i64>(
-            query(
-                "SELECT COUNT(*) FROM documents WHERE office_id = $1 AND direction = 'incoming' \
-                 AND registered_at >= $2 AND registered_at < $3",
-            )
-            .bind(office)
-            .bind(start)
-            .bind(end),
-        )
-        .await?
-        .unwrap_or(0);
+    // Placeholders first appear in ascending order (SQLite numbers them so).
+    let deadline = "COALESCE(handling_deadline, due_on)";
+    let completed = "completed_at >= $1 AND completed_at < $2";
+    let open = "registered_at < $2 AND (completed_at IS NULL OR completed_at >= $2) \
+                AND status NOT IN ('refused', 'recalled')";
+    let done_on = local_day_sql(db.backend(), "completed_at");
+    let sql = format!(
+        "SELECT {}, {}, {}, {}, {} FROM documents WHERE office_id = $4 AND direction = 'incoming'",
+        count_where("registered_at >= $1 AND registered_at < $2"),
+        count_where(completed),
+        count_where(&format!("{completed} AND {done_on} > {deadline}")),
+        count_where(open),
+        count_where(&format!("{open} AND {deadline} <= $3")),
+    );
+    let row: Option<(i64, i64, i64, i64, i64)> = db
+        .fetch_optional(query_built(sql).bind(start).bind(end).bind(last_day).bind(office))
+        .await?;
+    let (received, completed, late, pending, overdue) = row.unwrap_or_default();
     let issued_by_type: Vec<(String, i64)> = db
         .fetch_all(
             query(
@@ -144,44 +142,12 @@ pub async fn counts(
             .bind(end),
         )
         .await?;
-    let completed: Vec<Timing> = db
-        .fetch_all(
-            query(
-                "SELECT id, completed_at, handling_deadline, due_on FROM documents WHERE office_id = $1 \
-                 AND direction = 'incoming' AND completed_at >= $2 AND completed_at < $3",
-            )
-            .bind(office)
-            .bind(start)
-            .bind(end),
-        )
-        .await?;
-    let open: Vec<Timing> = db
-        .fetch_all(
-            query(
-                "SELECT id, completed_at, handling_deadline, due_on FROM documents WHERE office_id = $1 \
-                 AND direction = 'incoming' AND registered_at < $2 AND (completed_at IS NULL OR completed_at >= $2) \
-                 AND status NOT IN ('refused', 'recalled')",
-            )
-            .bind(office)
-            .bind(end),
-        )
-        .await?;
-    let (completed, open) = (read_all(completed)?, read_all(open)?);
-    let mut counts = Counts {
+    Ok(Counts {
         received,
         issued_by_type,
-        pending: open.len() as i64,
-        overdue: open
-            .iter()
-            .filter(|t| t.deadline.is_some_and(|d| d <= last_day))
-            .count() as i64,
-        ..Counts::default()
-    };
-    for t in &completed {
-        match (t.done, t.deadline) {
-            (Some(done), Some(deadline)) if done > deadline => counts.handled_late += 1,
-            _ => counts.handled_on_time += 1,
-        }
-    }
-    Ok(counts)
+        handled_on_time: completed - late,
+        handled_late: late,
+        pending,
+        overdue,
+    })
 }
