@@ -10,13 +10,17 @@
 //!   over REST at 64 in flight, the register book's export against the same
 //!   rows by hand-written SQL, and the process's memory;
 //! - issuing ([`signing`]): rendering a document in its legal format and
-//!   signing it twice (signer and seal), per document.
+//!   signing it twice (signer and seal), per document;
+//! - history ([`history`]): registration in an office holding 100, 100,000
+//!   and 1,000,000 documents, with the year's figures and a filtered
+//!   list's first page against hand-written SQL at each size.
 //!
 //! Figures are ratios to floors of the same run because the machine is
 //! shared and noisy.
 
 mod error;
 mod floors;
+mod history;
 mod load;
 mod signing;
 mod suite;
@@ -45,15 +49,31 @@ struct Args {
     /// A PostgreSQL database to measure too (schemas are made and dropped).
     #[arg(long, env = "VANPHONG_BENCH_DATABASE_URL")]
     postgres: Option<String>,
+    /// History sizes (documents of one office) registration is measured at
+    /// on SQLite, smallest first; figures and lists at all but the first.
+    #[arg(long, value_delimiter = ',', default_value = "100,100000,1000000")]
+    history: Vec<u64>,
+    /// The same on PostgreSQL.
+    #[arg(long, value_delimiter = ',', default_value = "100,100000")]
+    postgres_history: Vec<u64>,
     /// The suite's log filter (its logs go to standard error).
     #[arg(long, default_value = "info")]
     log: String,
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // As `vanphong` does, before any thread starts: the memory figures are
+    // the all-in-one process's.
+    vanphong::memory::bound_allocator();
     let args = Args::parse();
-    match run(&args).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("vanphong-bench: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(&args)) {
         Ok(lines) => {
             print!("{}", table::render(&lines));
             std::process::ExitCode::SUCCESS
@@ -65,7 +85,7 @@ async fn main() -> std::process::ExitCode {
     }
 }
 
-fn note(what: &str) {
+pub(crate) fn note(what: &str) {
     eprintln!("vanphong-bench: {what}");
 }
 
@@ -181,6 +201,7 @@ async fn run(args: &Args) -> Result<Vec<Line>, BenchError> {
         "SQLite: {checked} acknowledged registrations stored, numbered without gaps"
     ));
     suite.stop().await?;
+    history_lines(None, "SQLite", &args.history, &args.log, length, &mut lines).await?;
 
     if let Some(url) = &args.postgres {
         note("floor: PostgreSQL counter, one hot row");
@@ -195,10 +216,48 @@ async fn run(args: &Args) -> Result<Vec<Line>, BenchError> {
             "PostgreSQL: {checked} acknowledged registrations stored, numbered without gaps"
         ));
         suite.stop().await?;
+        history_lines(
+            Some(url),
+            "PostgreSQL",
+            &args.postgres_history,
+            &args.log,
+            length,
+            &mut lines,
+        )
+        .await?;
     } else {
         note("no --postgres URL: PostgreSQL not measured");
     }
     Ok(lines)
+}
+
+/// Registration, figures and lists as an office's history grows, in a
+/// suite of their own (the write runs' suite has documents everywhere).
+async fn history_lines(
+    postgres: Option<&str>,
+    backend: &str,
+    sizes: &[u64],
+    log: &str,
+    length: Duration,
+    lines: &mut Vec<Line>,
+) -> Result<(), BenchError> {
+    let mut sizes = sizes.to_vec();
+    sizes.sort_unstable();
+    sizes.dedup();
+    if sizes.len() < 2 {
+        note(&format!(
+            "{backend}: fewer than two history sizes, history not measured"
+        ));
+        return Ok(());
+    }
+    note(&format!("{backend}: a suite for the history runs"));
+    let suite = Suite::start(postgres, log).await?;
+    history::lines(&suite, backend, OFFICES[0], &sizes, WRITERS, length, lines).await?;
+    let checked = suite.check_numbering().await?;
+    note(&format!(
+        "{backend} (history): {checked} acknowledged registrations stored, numbered without gaps"
+    ));
+    suite.stop().await
 }
 
 /// Registration at 1 and 6 offices against the backend's floors.

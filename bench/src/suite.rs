@@ -94,6 +94,21 @@ impl Suite {
         })
     }
 
+    /// The id of the demo's office `slug`.
+    pub fn office_id(&self, slug: &str) -> Result<String, BenchError> {
+        Ok(self
+            .demo
+            .office(slug)
+            .ok_or_else(|| BenchError::setup("demo office", slug.to_string()))?
+            .id
+            .clone())
+    }
+
+    /// A channel to the gateway's gRPC.
+    pub fn channel(&self) -> Channel {
+        self.channel.clone()
+    }
+
     fn addr(&self) -> Result<SocketAddr, BenchError> {
         self.running
             .as_ref()
@@ -207,7 +222,7 @@ impl Suite {
 
     /// The documents service's database, opened by hand (the floors'
     /// SQL runs on it as an operator's would).
-    async fn documents_db(&self) -> Result<Raw, BenchError> {
+    pub async fn documents_db(&self) -> Result<Raw, BenchError> {
         Raw::connect(&self.settings.database_for("documents")).await
     }
 
@@ -420,8 +435,20 @@ impl Suite {
     }
 }
 
+/// `$body` run with `$pool` bound to whichever pool `$db` (a [`Raw`])
+/// holds: sqlx's types differ per database, the code does not.
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::suite::Raw::Sqlite($pool) => $body,
+            $crate::suite::Raw::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
 /// A database opened with sqlx alone.
-enum Raw {
+pub enum Raw {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
 }
@@ -447,7 +474,7 @@ impl Raw {
         ))
     }
 
-    async fn close(&self) {
+    pub async fn close(&self) {
         match self {
             Raw::Sqlite(pool) => pool.close().await,
             Raw::Postgres(pool) => pool.close().await,
@@ -463,7 +490,7 @@ async fn channel(addr: SocketAddr) -> Result<Channel, BenchError> {
         .map_err(|e| BenchError::setup("channel", e))
 }
 
-fn authed<T>(message: T, token: &str) -> tonic::Request<T> {
+pub fn authed<T>(message: T, token: &str) -> tonic::Request<T> {
     let mut request = tonic::Request::new(message);
     if let Ok(value) = format!("Bearer {token}").parse() {
         request.metadata_mut().insert("authorization", value);
