@@ -156,6 +156,10 @@ async fn the_readme_walkthroughs_run_twice_on_one_demo() {
             &format!("127.0.0.1:{port}"),
             "--password-hash-memory-kib",
             "64",
+            // Both runs sign in from one address within a minute or two,
+            // far more often than a person would.
+            "--sign-in-attempts-per-minute",
+            "1000",
         ])
         .args(["--log", "error"])
         .stdout(Stdio::null())

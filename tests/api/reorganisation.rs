@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use http::{Method, StatusCode};
+use serde_json::json;
 use tonic::Code;
 
 use vanphong::demo::DEMO_PASSWORD;
@@ -16,8 +17,8 @@ use vanphong_proto::directory::v1::{
     GetHandoverStatusRequest, GetOfficeRequest, HandoverStatus, MergeOfficesRequest, SignInRequest,
 };
 use vanphong_proto::documents::v1::{
-    DirectRequest, Direction, Document, GetDocumentRequest, ListDocumentsRequest, Status as DocumentStatus,
-    SubmitToLeaderRequest,
+    DirectManyRequest, DirectRequest, Direction, Document, GetDocumentRequest, ListDocumentsRequest,
+    Status as DocumentStatus, SubmitToLeaderRequest,
 };
 use vanphong_proto::petitions::v1::{AssignHandlerRequest, GetPetitionRequest, ListPetitionsRequest, Petition};
 
@@ -183,13 +184,61 @@ async fn merged_communes_open_work_passes_to_the_successor_with_its_deadlines() 
     let last = after_doc.events.last().expect("history");
     assert_eq!(last.kind, "handover");
     assert!(last.note.contains("Chuyển giao"), "{}", last.note);
-    // …and the successor's leader directs it again.
-    app.submit_and_direct(
-        "hoangvan",
-        &before_doc.id,
-        &app.user_id("hoangvan", Role::Specialist).await,
-    )
-    .await;
+    // …and the successor's leader gives everything that came over to one
+    // of its people at once, each document keeping its deadline.
+    let handler = app.user_id("hoangvan", Role::Specialist).await;
+    let directed = app
+        .incoming()
+        .direct_many(authed(
+            DirectManyRequest {
+                document_ids: vec![before_doc.id.clone()],
+                lead_handler_id: handler.clone(),
+                note: "Tiếp tục xử lý sau sáp nhập".into(),
+            },
+            &leader,
+        ))
+        .await
+        .expect("directed")
+        .into_inner();
+    let again = &directed.documents[0];
+    assert_eq!(again.status, DocumentStatus::Assigned as i32);
+    assert_eq!(
+        again
+            .handling
+            .as_ref()
+            .map(|h| (h.lead_handler_id.as_str(), h.deadline.as_str())),
+        Some((handler.as_str(), "2026-03-20"))
+    );
+    assert_eq!(again.events.last().map(|e| e.kind.as_str()), Some("direct"));
+    let refused = app
+        .incoming()
+        .direct_many(authed(
+            DirectManyRequest {
+                document_ids: vec![before_doc.id.clone()],
+                lead_handler_id: before_doc
+                    .handling
+                    .as_ref()
+                    .map(|h| h.lead_handler_id.clone())
+                    .unwrap_or_default(),
+                note: String::new(),
+            },
+            &leader,
+        ))
+        .await
+        .expect_err("not one of the successor's people");
+    assert_ne!(refused.code(), Code::Internal, "{refused:?}");
+    let empty = app
+        .incoming()
+        .direct_many(authed(
+            DirectManyRequest {
+                lead_handler_id: handler.clone(),
+                ..Default::default()
+            },
+            &clerk,
+        ))
+        .await
+        .expect_err("nothing chosen");
+    assert_eq!(crate::helpers::violated_fields(&empty), vec!["document_ids"]);
 
     // The petition: in the successor's list, its deadline unchanged, waiting
     // for the successor's leader to give it a handler.
@@ -462,4 +511,396 @@ async fn a_merged_districts_unspent_budget_and_balances_pass_by_handover_entries
     assert!(old_books.balances.iter().all(|a| a.balance == 0), "{old_books:?}");
     let new_books = balances(&app, &successor, "vietyen").await;
     assert_eq!(balance_of(&new_books, "112"), 100_000_000);
+
+    // The handover record (biên bản bàn giao) as the successor downloads it:
+    // the line passed and the cash carried over, amounts as numbers.
+    use vanphong_proto::finance::v1::ExportHandoverRecordRequest;
+    use vanphong_proto::finance::v1::export_service_client::ExportServiceClient;
+    let record = ExportServiceClient::new(app.channel.clone())
+        .export_handover_record(authed(
+            ExportHandoverRecordRequest {
+                office_id: app.office_id("hiephoa"),
+            },
+            &successor,
+        ))
+        .await
+        .expect("handover record")
+        .into_inner();
+    assert!(record.file_name.ends_with(".xlsx"), "{}", record.file_name);
+    let cells = crate::helpers::spreadsheet_cells(record.content);
+    let amount_of = |code: &str| {
+        cells
+            .iter()
+            .find(|row| row.get(1).is_some_and(|c| *c == code))
+            .and_then(|row| row.get(3).cloned())
+    };
+    assert_eq!(
+        amount_of("6551"),
+        Some(calamine::Data::Float(100_000_000.0)),
+        "{cells:?}"
+    );
+    assert_eq!(
+        amount_of("112"),
+        Some(calamine::Data::Float(100_000_000.0)),
+        "{cells:?}"
+    );
+    assert!(
+        cells
+            .iter()
+            .flatten()
+            .any(|c| c.to_string().contains("BIÊN BẢN BÀN GIAO")),
+        "{cells:?}"
+    );
+    // Before a handover there is nothing to record.
+    let refused = ExportServiceClient::new(app.channel.clone())
+        .export_handover_record(authed(
+            ExportHandoverRecordRequest {
+                office_id: app.office_id("vietyen"),
+            },
+            &successor,
+        ))
+        .await
+        .expect_err("vietyen has not ended");
+    assert_eq!(refused.code(), Code::FailedPrecondition);
+}
+
+/// A new commune under Hiệp Hòa, to receive part of a split.
+async fn new_commune(app: &TestApp, token: &str) -> vanphong_proto::directory::v1::Office {
+    use vanphong_proto::directory::v1::{CreateOfficeRequest, NumberingConvention, OfficeKind};
+    app.offices()
+        .create_office(authed(
+            CreateOfficeRequest {
+                request_id: "xa-dong-tam".into(),
+                code: "DU-DT".into(),
+                name: "Đảng ủy xã Đồng Tâm".into(),
+                kind: OfficeKind::Commune as i32,
+                issuer_code: "ĐU".into(),
+                numbering: NumberingConvention::Party as i32,
+                parent_id: app.office_id("hiephoa"),
+                established_on: "2026-01-01".into(),
+            },
+            token,
+        ))
+        .await
+        .expect("created")
+        .into_inner()
+}
+
+/// The count of `kind` a service's preview or handover gives for `office`
+/// ("" for the successor).
+fn count_for(counts: &[serde_json::Value], kind: &str, office: &str) -> i64 {
+    counts
+        .iter()
+        .filter(|c| c["kind"] == kind && c["officeId"].as_str().unwrap_or("") == office)
+        .map(|c| c["count"].as_str().and_then(|n| n.parse().ok()).unwrap_or(0))
+        .sum()
+}
+
+#[tokio::test]
+async fn a_split_is_previewed_then_each_persons_open_work_follows_them() {
+    use vanphong_proto::directory::v1::{SplitOfficeRequest, SplitPart, WhoAmIRequest};
+
+    let app = spawn_app().await;
+    let (before_doc, before_petition) = open_work_of_bac_ly(&app).await;
+    let admin = app.token("tu", Role::Admin).await;
+    let dong_tam = new_commune(&app, &admin).await;
+    let specialist_id = app.user_id("bacly", Role::Specialist).await;
+    let leader_id = app.user_id("bacly", Role::Leader).await;
+    let split = json!({
+        "kind": "REORGANISATION_KIND_SPLIT",
+        "officeIds": [app.office_id("bacly")],
+        "successorId": app.office_id("hoangvan"),
+        "parts": [{"officeId": dong_tam.id, "personIds": [specialist_id]}],
+        "effectiveDate": "2026-03-02",
+        "movePeople": true,
+    });
+
+    // The preview says who and what would go where, and changes nothing.
+    let (code, preview, _) = app
+        .rest(
+            Method::POST,
+            "/api/v1/directory/reorganisations/preview",
+            Some(&admin),
+            Some(split.clone()),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{preview}");
+    let people = preview["people"].as_array().expect("people");
+    let goes_to = |user: &str| {
+        people
+            .iter()
+            .find(|p| p["userId"] == user)
+            .map(|p| p["toOfficeName"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(goes_to(&specialist_id).as_deref(), Some("Đảng ủy xã Đồng Tâm"));
+    assert_eq!(goes_to(&leader_id).as_deref(), Some("Đảng ủy xã Hoàng Vân"));
+    let services = preview["endings"][0]["services"].as_array().expect("services");
+    let service = |name: &str| {
+        services
+            .iter()
+            .find(|s| s["service"] == name)
+            .unwrap_or_else(|| panic!("{name} in {preview}"))
+    };
+    for name in ["documents", "petitions", "finance", "reporting"] {
+        assert_eq!(service(name)["unavailable"].as_str().unwrap_or(""), "", "{preview}");
+    }
+    let counts = |name: &str| service(name)["counts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(count_for(&counts("documents"), "to_part", &dong_tam.id), 1, "{preview}");
+    assert_eq!(count_for(&counts("petitions"), "to_part", &dong_tam.id), 1, "{preview}");
+    let province_leader = app.token("tu", Role::Leader).await;
+    let unchanged = document(&app, &province_leader, &before_doc.id).await;
+    assert_eq!(
+        (unchanged.office_id.as_str(), unchanged.status),
+        (before_doc.office_id.as_str(), before_doc.status)
+    );
+    assert_eq!(
+        unchanged.events.len(),
+        before_doc.events.len(),
+        "a preview changes nothing"
+    );
+
+    // A preview is checked like the change itself.
+    let (code, refused, _) = app
+        .rest(
+            Method::POST,
+            "/api/v1/directory/reorganisations/preview",
+            Some(&admin),
+            Some(json!({"officeIds": [app.office_id("bacly")], "effectiveDate": "2026-03-02"})),
+        )
+        .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{refused}");
+    assert!(refused.to_string().contains("kind"), "{refused}");
+
+    // The split itself, retried: one answer, applied once.
+    let request = SplitOfficeRequest {
+        office_id: app.office_id("bacly"),
+        effective_date: "2026-03-02".into(),
+        successor_id: app.office_id("hoangvan"),
+        parts: vec![SplitPart {
+            office_id: dong_tam.id.clone(),
+            person_ids: vec![specialist_id.clone()],
+            child_office_ids: Vec::new(),
+        }],
+        reason: "Chia tách theo đề án sắp xếp".into(),
+        move_people: true,
+        request_id: "chia-tach-bac-ly".into(),
+    };
+    let first = app
+        .offices()
+        .split_office(authed(request.clone(), &admin))
+        .await
+        .expect("split")
+        .into_inner();
+    assert_eq!(
+        first.office.as_ref().map(|o| o.split_into.clone()),
+        Some(vec![dong_tam.id.clone()])
+    );
+    assert_eq!(first.people_moved, 7);
+    let retried = app
+        .offices()
+        .split_office(authed(request, &admin))
+        .await
+        .expect("retried")
+        .into_inner();
+    assert_eq!(retried, first);
+    let status = applied_everywhere(&app, &admin, &app.office_id("bacly")).await;
+    let documents = status
+        .services
+        .iter()
+        .find(|s| s.service == "documents")
+        .and_then(|s| s.handover.clone())
+        .expect("documents' part");
+    assert!(
+        documents
+            .counts
+            .iter()
+            .any(|c| c.kind == "to_part" && c.office_id == dong_tam.id && c.count == 1),
+        "{documents:?}"
+    );
+
+    // The specialist signs in to Đồng Tâm and finds the work still theirs,
+    // deadlines unchanged, with the transfer in its history.
+    let specialist = app.token("bacly", Role::Specialist).await;
+    let who = app
+        .auth()
+        .who_am_i(authed(WhoAmIRequest {}, &specialist))
+        .await
+        .expect("signed in")
+        .into_inner();
+    assert_eq!(who.office_id, dong_tam.id);
+    let moved = document(&app, &specialist, &before_doc.id).await;
+    assert_eq!(moved.office_id, dong_tam.id);
+    assert_eq!(moved.status, before_doc.status);
+    assert_eq!(moved.handling.as_ref().map(|h| h.deadline.as_str()), Some("2026-03-20"));
+    let handovers: Vec<_> = moved.events.iter().filter(|e| e.kind == "handover").collect();
+    assert_eq!(handovers.len(), 1, "applied once");
+    assert!(handovers[0].note.contains("Đồng Tâm"), "{}", handovers[0].note);
+    let case = petition(&app, &specialist, &before_petition.id).await;
+    assert_eq!(case.office_id, dong_tam.id);
+    assert_eq!(case.current_due_on, before_petition.current_due_on);
+    assert_eq!(
+        case.resolving.as_ref().map(|r| r.handler_id.as_str()),
+        Some(specialist_id.as_str())
+    );
+
+    // The split office's records stay with the successor.
+    let office = app
+        .offices()
+        .get_office(authed(
+            GetOfficeRequest {
+                office_id: app.office_id("bacly"),
+                ..Default::default()
+            },
+            &admin,
+        ))
+        .await
+        .expect("office")
+        .into_inner();
+    assert_eq!(office.successor_id, app.office_id("hoangvan"));
+    assert_eq!(office.split_into, vec![dong_tam.id.clone()]);
+}
+
+#[tokio::test]
+async fn a_quarter_spanning_a_merger_counts_each_office_for_its_days() {
+    use crate::reporting::support::{receive_documents, receive_petitions, reports};
+    use vanphong_proto::reporting::v1::{FigureTable, PeriodKind, PreviewFiguresRequest};
+
+    let app = spawn_app().await;
+    let (bac_ly, hoang_van, hiep_hoa) = (
+        app.office_id("bacly"),
+        app.office_id("hoangvan"),
+        app.office_id("hiephoa"),
+    );
+    // Before the merger Bắc Lý receives 2 documents and a petition, Hoàng
+    // Vân 1 document.
+    receive_documents(&app, "bacly", 2, "2026-02-27").await;
+    receive_petitions(&app, "bacly", 1, "2026-03-02").await;
+    receive_documents(&app, "hoangvan", 1, "2026-02-27").await;
+    // The merger is recorded on 6 March, effective from the 5th.
+    app.clock.advance(chrono::Duration::days(4));
+    merge_bac_ly_into_hoang_van(&app, "2026-03-05", false).await;
+    let leader = app.token("hoangvan", Role::Leader).await;
+    applied_everywhere(&app, &leader, &bac_ly).await;
+    // After it, Hoàng Vân receives 3 more.
+    receive_documents(&app, "hoangvan", 3, "2026-03-05").await;
+
+    let district = app.token("hiephoa", Role::Leader).await;
+    let quarter = PreviewFiguresRequest {
+        office_id: hiep_hoa.clone(),
+        kind: PeriodKind::Quarterly as i32,
+        year: 2026,
+        number: 1,
+        ..Default::default()
+    };
+    let mut table = FigureTable::default();
+    for _ in 0..50 {
+        match reports(&app).preview_figures(authed(quarter.clone(), &district)).await {
+            Ok(answer) => {
+                table = answer.into_inner();
+                break;
+            }
+            // The services follow the directory within moments.
+            Err(status) if status.code() == Code::Unavailable => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(status) => panic!("figures: {status:?}"),
+        }
+    }
+    let row = |office: &str| {
+        table
+            .rows
+            .iter()
+            .find(|r| r.office_id == office)
+            .unwrap_or_else(|| panic!("a row for {office}: {table:?}"))
+    };
+    let received = |office: &str| {
+        row(office)
+            .values
+            .get("documents.received")
+            .copied()
+            .unwrap_or_default()
+    };
+    assert_eq!(received(&bac_ly), 2, "Bắc Lý for its days");
+    assert_eq!(received(&hoang_van), 4, "Hoàng Vân for the whole quarter");
+    assert!(
+        row(&bac_ly).office_name.contains("04/03/2026"),
+        "{}",
+        row(&bac_ly).office_name
+    );
+    let petitions = |office: &str| {
+        ["petitions.received_single", "petitions.received_multi"]
+            .iter()
+            .map(|code| row(office).values.get(*code).copied().unwrap_or_default())
+            .sum::<i64>()
+    };
+    assert_eq!(petitions(&bac_ly), 1, "{:?}", row(&bac_ly).values);
+    assert_eq!(petitions(&hoang_van), 0, "{:?}", row(&hoang_van).values);
+    let total = table.total.as_ref().expect("total");
+    assert_eq!(total.values.get("documents.received").copied(), Some(6));
+}
+
+#[tokio::test]
+async fn a_service_that_cannot_hand_over_shows_pending_then_catches_up_exactly_once() {
+    use vanphong_platform::db::{Backend, query};
+
+    let app = spawn_app().await;
+    let (_, before_petition) = open_work_of_bac_ly(&app).await;
+    // Another writer holds the petitions database: meanwhile that service
+    // cannot hand anything over.
+    let petitions_db = app.db("petitions").await;
+    let mut hold = petitions_db.begin_write().await.expect("hold the database");
+    if petitions_db.backend() == Backend::Postgres {
+        hold.execute(query("LOCK TABLE petitions IN EXCLUSIVE MODE"))
+            .await
+            .expect("lock");
+    }
+    merge_bac_ly_into_hoang_van(&app, "2026-03-02", false).await;
+    let admin = app.token("tu", Role::Admin).await;
+    let mut client = ReorganisationServiceClient::new(app.channel.clone());
+    let state_of = |status: &HandoverStatus, service: &str| {
+        status
+            .services
+            .iter()
+            .find(|s| s.service == service)
+            .and_then(|s| s.handover.clone())
+            .unwrap_or_else(|| panic!("{service} in {status:?}"))
+    };
+    let mut status = HandoverStatus::default();
+    for _ in 0..100 {
+        status = client
+            .get_handover_status(authed(
+                GetHandoverStatusRequest {
+                    office_id: app.office_id("bacly"),
+                },
+                &admin,
+            ))
+            .await
+            .expect("status")
+            .into_inner();
+        let others_done = ["documents", "finance", "reporting"]
+            .iter()
+            .all(|s| state_of(&status, s).state == HandoverState::Applied as i32);
+        if others_done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let petitions_part = state_of(&status, "petitions");
+    assert_ne!(petitions_part.state, HandoverState::Applied as i32, "{status:?}");
+    assert!(!petitions_part.reason.is_empty(), "says why: {petitions_part:?}");
+    assert!(!status.complete, "never shown complete while a service is behind");
+
+    // The database is back; the service catches up by itself (here nudged
+    // by the next change of the directory rather than its minute).
+    drop(hold);
+    let leader = app.token("hoangvan", Role::Leader).await;
+    new_commune(&app, &admin).await;
+    applied_everywhere(&app, &leader, &app.office_id("bacly")).await;
+    let after = petition(&app, &leader, &before_petition.id).await;
+    assert_eq!(
+        after.events.iter().filter(|e| e.kind == "handover").count(),
+        1,
+        "applied exactly once"
+    );
+    assert_eq!(after.current_due_on, before_petition.current_due_on);
 }

@@ -68,6 +68,7 @@ pub async fn bootstrap(dir: &Directory, root: RootOffice, admin: FirstAdmin) -> 
         established_on: root.established_on,
         dissolved_on: None,
         successor_id: None,
+        split_into: Vec::new(),
         links: vec![ParentLink {
             parent_id: None,
             from: root.established_on,

@@ -1,4 +1,5 @@
-//! XLSX workbooks: budget execution by line, and the B01/ĐP dues report.
+//! XLSX workbooks: budget execution by line, the B01/ĐP dues report, and
+//! the handover record of an ended office.
 //! Headings are Vietnamese; amounts and counts are number cells in whole
 //! đồng (shown `1.234.567` through the platform's `#,##0` format, so they
 //! sum in any spreadsheet), the execution rate a percentage cell.
@@ -132,6 +133,119 @@ pub fn dues_report(report: &wire::DuesReport) -> Result<Vec<u8>, Error> {
             .map_err(failed)?;
         s.number(sheet, row, 2, r.value).map_err(failed)?;
     }
+    book.save_to_buffer().map_err(failed)
+}
+
+/// What an ended office handed over, for its record (biên bản bàn giao).
+pub struct HandoverRecord {
+    pub office_name: String,
+    pub successor_name: String,
+    /// The first day the successor held it.
+    pub day: chrono::NaiveDate,
+    /// Budget lines passed: code, name, unspent amount handed over.
+    pub lines: Vec<(String, String, i64)>,
+    /// Account balances carried over: code, name, debit and credit balance.
+    pub accounts: Vec<(String, String, i64, i64)>,
+}
+
+/// Biên bản bàn giao tài chính: the budget lines handed over, then the
+/// account balances, each section with its total.
+pub fn handover_record(r: &HandoverRecord) -> Result<Vec<u8>, Error> {
+    let s = Styles::default();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Biên bản bàn giao").map_err(failed)?;
+    let subtitle = format!(
+        "Từ {} sang {}, ngày {}",
+        r.office_name,
+        r.successor_name,
+        r.day.format("%d/%m/%Y")
+    );
+    s.title_block(
+        sheet,
+        &[
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            &r.successor_name,
+            "",
+            "BIÊN BẢN BÀN GIAO TÀI CHÍNH, NGÂN SÁCH",
+            &subtitle,
+            "Đơn vị tính: đồng",
+        ],
+        4,
+    )
+    .map_err(failed)?;
+    let section = |sheet: &mut Worksheet, row: u32, text: &str| {
+        sheet.write_string_with_format(row, 0, text, &s.heading).map(|_| ())
+    };
+    let mut row = FIRST_DATA_ROW - 1;
+    section(sheet, row, "I. Dự toán còn lại bàn giao theo tiểu mục").map_err(failed)?;
+    row += 1;
+    s.headings(
+        sheet,
+        row,
+        &[
+            ("STT", 6.0),
+            ("Tiểu mục", 12.0),
+            ("Nội dung", 40.0),
+            ("Số tiền bàn giao", 20.0),
+            ("", 20.0),
+        ],
+    )
+    .map_err(failed)?;
+    row += 1;
+    for (i, (code, name, amount)) in r.lines.iter().enumerate() {
+        sheet
+            .write_number_with_format(row, 0, (i + 1) as f64, &s.number)
+            .map_err(failed)?;
+        sheet.write_string_with_format(row, 1, code, &s.text).map_err(failed)?;
+        sheet.write_string_with_format(row, 2, name, &s.text).map_err(failed)?;
+        s.number(sheet, row, 3, *amount).map_err(failed)?;
+        row += 1;
+    }
+    sheet
+        .write_string_with_format(row, 2, "Tổng cộng", &s.total)
+        .map_err(failed)?;
+    let handed: i64 = r.lines.iter().map(|l| l.2).sum();
+    sheet
+        .write_number_with_format(row, 3, handed as f64, &s.total)
+        .map_err(failed)?;
+    row += 2;
+    section(sheet, row, "II. Số dư tài khoản kết chuyển").map_err(failed)?;
+    row += 1;
+    s.headings(
+        sheet,
+        row,
+        &[
+            ("STT", 6.0),
+            ("Tài khoản", 12.0),
+            ("Tên tài khoản", 40.0),
+            ("Dư Nợ", 20.0),
+            ("Dư Có", 20.0),
+        ],
+    )
+    .map_err(failed)?;
+    row += 1;
+    for (i, (code, name, debit, credit)) in r.accounts.iter().enumerate() {
+        sheet
+            .write_number_with_format(row, 0, (i + 1) as f64, &s.number)
+            .map_err(failed)?;
+        sheet.write_string_with_format(row, 1, code, &s.text).map_err(failed)?;
+        sheet.write_string_with_format(row, 2, name, &s.text).map_err(failed)?;
+        s.number(sheet, row, 3, *debit).map_err(failed)?;
+        s.number(sheet, row, 4, *credit).map_err(failed)?;
+        row += 1;
+    }
+    sheet
+        .write_string_with_format(row, 2, "Tổng cộng", &s.total)
+        .map_err(failed)?;
+    let debit: i64 = r.accounts.iter().map(|a| a.2).sum();
+    let credit: i64 = r.accounts.iter().map(|a| a.3).sum();
+    sheet
+        .write_number_with_format(row, 3, debit as f64, &s.total)
+        .map_err(failed)?;
+    sheet
+        .write_number_with_format(row, 4, credit as f64, &s.total)
+        .map_err(failed)?;
     book.save_to_buffer().map_err(failed)
 }
 

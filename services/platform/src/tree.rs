@@ -137,6 +137,10 @@ pub struct OfficeEntry {
     pub established_on: NaiveDate,
     pub dissolved_on: Option<NaiveDate>,
     pub successor_id: Option<Uuid>,
+    /// When the office was split: the receiving offices besides the
+    /// successor. They take the people and open work that go to them; the
+    /// successor keeps the records (docs/domain.md §1, reorganisation).
+    pub split_into: Vec<Uuid>,
     /// Oldest first, without overlaps.
     pub links: Vec<ParentLink>,
     pub created_at: DateTime<Utc>,
@@ -250,6 +254,64 @@ impl OfficeTree {
         out
     }
 
+    /// The last day of `office` if it ended within `from..=to` (after its
+    /// first day): figures of that period count it for its own days.
+    fn last_day_within(office: &OfficeEntry, from: NaiveDate, to: NaiveDate) -> Option<NaiveDate> {
+        let ended = office.dissolved_on?;
+        if ended > from && ended <= to {
+            ended.pred_opt()
+        } else {
+            None
+        }
+    }
+
+    /// The offices that ended within `from..=to` while `is_under` held on
+    /// their last day, in code order.
+    fn ended_within(&self, from: NaiveDate, to: NaiveDate, is_under: impl Fn(Uuid, NaiveDate) -> bool) -> Vec<Uuid> {
+        let mut ended: Vec<&OfficeEntry> = self
+            .offices
+            .values()
+            .filter(|o| Self::last_day_within(o, from, to).is_some_and(|last| is_under(o.id, last)))
+            .collect();
+        ended.sort_by(|a, b| a.code.cmp(&b.code));
+        ended.into_iter().map(|o| o.id).collect()
+    }
+
+    /// The rows of `id`'s figures for `from..=to`: the offices directly
+    /// under it on the last day (the period follows its last day's tree),
+    /// then those that ended within the period while under it, each
+    /// counted for its own days (docs/domain.md §1, reorganisation).
+    pub fn children_during(&self, id: Uuid, from: NaiveDate, to: NaiveDate) -> Vec<Uuid> {
+        let mut children = self.children_on(id, to);
+        children.extend(self.ended_within(from, to, |o, last| self.parent_on(o, last) == Some(id)));
+        children
+    }
+
+    /// Every office whose figures for `from..=to` roll up into `id`'s: those
+    /// below it on the last day, and those that ended within the period
+    /// while below it.
+    pub fn descendants_during(&self, id: Uuid, from: NaiveDate, to: NaiveDate) -> Vec<Uuid> {
+        let mut out = self.descendants_on(id, to);
+        for ended in self.ended_within(from, to, |o, last| self.is_ancestor_on(id, o, last)) {
+            if !out.contains(&ended) {
+                out.push(ended);
+            }
+        }
+        out
+    }
+
+    /// Whether `office`'s figures for `from..=to` fall in the row of `row`:
+    /// it is `row`, or below it on the period's last day, or below it on
+    /// its last day when `row` ended within the period.
+    pub fn counts_under(&self, row: Uuid, office: Uuid, from: NaiveDate, to: NaiveDate) -> bool {
+        row == office
+            || self.is_ancestor_on(row, office, to)
+            || self
+                .get(row)
+                .and_then(|r| Self::last_day_within(r, from, to))
+                .is_some_and(|last| self.is_ancestor_on(row, office, last))
+    }
+
     /// Offices with no parent on the date, in code order.
     pub fn roots_on(&self, date: NaiveDate) -> Vec<Uuid> {
         let mut roots: Vec<&OfficeEntry> = self
@@ -349,6 +411,7 @@ pub(crate) mod tests {
             established_on: date(links.first().map_or("2000-01-01", |l| l.1)),
             dissolved_on: None,
             successor_id: None,
+            split_into: Vec::new(),
             links: links
                 .iter()
                 .map(|(p, from, to)| ParentLink {
@@ -407,6 +470,19 @@ pub(crate) mod tests {
         assert_eq!(tree.holder_on(d1_id, date("2025-07-01")), d2_id);
         assert!(!tree.exists_on(d1_id, date("2025-07-01")));
         assert_eq!(tree.held_by(d2_id, date("2025-06-30")), vec![d2_id]);
+        // A quarter spanning the merger counts D1 for its days beside D2.
+        let (q_from, q_to) = (date("2025-06-01"), date("2025-08-31"));
+        let root_children = tree.children_during(r, q_from, q_to);
+        assert!(
+            root_children.contains(&d1_id) && root_children.contains(&d2_id),
+            "{root_children:?}"
+        );
+        assert!(tree.descendants_during(r, q_from, q_to).contains(&d1_id));
+        assert!(tree.counts_under(d1_id, d1_id, q_from, q_to));
+        assert!(!tree.counts_under(d2_id, d1_id, q_from, q_to));
+        // A quarter after it does not.
+        let later = tree.children_during(r, date("2025-10-01"), date("2025-12-31"));
+        assert!(!later.contains(&d1_id), "{later:?}");
         assert_eq!(tree.held_by(d2_id, date("2025-07-01")), vec![d2_id, d1_id]);
         assert_eq!(
             tree.held_by(d1_id, date("2025-07-01")),

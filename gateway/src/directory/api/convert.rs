@@ -1,6 +1,7 @@
 //! Domain values to wire messages.
 
 use chrono::NaiveDate;
+use uuid::Uuid;
 
 use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_platform::tree::OfficeEntry;
@@ -21,6 +22,7 @@ pub fn office_to_wire(office: &OfficeEntry, as_of: NaiveDate) -> wire::Office {
         established_on: format_date(office.established_on),
         dissolved_on: office.dissolved_on.map(format_date).unwrap_or_default(),
         successor_id: office.successor_id.map(|s| s.to_string()).unwrap_or_default(),
+        split_into: office.split_into.iter().map(Uuid::to_string).collect(),
         history: office
             .links
             .iter()
@@ -48,6 +50,7 @@ pub fn office_audit_json(office: &OfficeEntry) -> serde_json::Value {
         "established_on": format_date(office.established_on),
         "dissolved_on": office.dissolved_on.map(format_date),
         "successor_id": office.successor_id,
+        "split_into": office.split_into,
         "links": office.links.iter().map(|l| serde_json::json!({
             "parent_id": l.parent_id,
             "from": format_date(l.from),

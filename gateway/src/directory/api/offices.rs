@@ -16,14 +16,14 @@ use vanphong_proto::directory::v1::office_service_server::OfficeService;
 use vanphong_proto::directory::v1::{
     CreateOfficeRequest, DissolveOfficeRequest, GetOfficeRequest, GetOfficeTreeRequest, GetOfficeTreeResponse,
     ListOfficesRequest, ListOfficesResponse, MergeOfficesRequest, MergeOfficesResponse, MoveOfficeRequest, Office,
-    OfficeNode, UpdateOfficeRequest,
+    OfficeNode, SplitOfficeRequest, SplitOfficeResponse, SplitPart, UpdateOfficeRequest,
 };
 
 use super::audited::record_change;
 use super::convert::office_to_wire;
 use crate::directory::Directory;
 use crate::directory::domain::office::{
-    self as rules, Dissolution, MAX_CODE, MAX_ISSUER_CODE, MAX_NAME, MAX_REASON, NewOffice, Reparent,
+    self as rules, Dissolution, MAX_CODE, MAX_ISSUER_CODE, MAX_NAME, MAX_REASON, NewOffice, Reparent, SplitShare,
 };
 use crate::directory::store;
 
@@ -324,7 +324,7 @@ impl OfficeApi {
         let plan = rules::plan_dissolve(&tree, id, on, successor, &reason)?;
         let dissolved = apply_dissolution_in_store(&mut tx, &caller, &tree, &plan, now).await?;
         if let (true, Some(to)) = (req.move_people, successor) {
-            move_people(&mut tx, &caller, id, to, now).await?;
+            move_people(&mut tx, &caller, id, &|_| to, now).await?;
         }
         store::bump_version(&mut tx).await?;
         let response = office_to_wire(&dissolved, on.pred_opt().unwrap_or(on));
@@ -389,7 +389,7 @@ impl OfficeApi {
         let mut people_moved = 0;
         if req.move_people {
             for id in &absorbed {
-                people_moved += move_people(&mut tx, &caller, *id, into, now).await?;
+                people_moved += move_people(&mut tx, &caller, *id, &|_| into, now).await?;
             }
         }
         store::bump_version(&mut tx).await?;
@@ -406,11 +406,110 @@ impl OfficeApi {
         self.dir.reload().await?;
         Ok(response)
     }
+    async fn split(&self, request: Request<SplitOfficeRequest>) -> Result<SplitOfficeResponse, Error> {
+        let caller = Caller::of(&request)?;
+        let req = request.into_inner();
+        let today = self.dir.today();
+        let mut c = Checker::new();
+        let id = c.id("office_id", &req.office_id);
+        let on = c.date("effective_date", &req.effective_date);
+        let successor = c.id("successor_id", &req.successor_id);
+        let shares = split_shares(&mut c, &req.parts);
+        let reason = reason(&mut c, &req.reason);
+        if req.move_people {
+            check_move_people(&mut c, on, today);
+        }
+        check_split_people_listed(&mut c, &shares, req.move_people);
+        let request_id = c.request_id(&req.request_id);
+        c.finish()?;
+        let now = self.dir.clock.now();
+        // A retry is answered before the checks: the office has ended since.
+        let key = IdempotencyKey::new(&caller, "SplitOffice", request_id.as_deref(), &req);
+        let (mut tx, tree) = begin_structure_change(&self.dir).await?;
+        vanphong_platform::replay_or_claim!(key, tx, now);
+        let office = tree
+            .get(id)
+            .ok_or_else(|| Error::NotFound(format!("Không tìm thấy đơn vị {id}")))?;
+        ensure_administer_parent(&caller, &tree, office, on, today)?;
+        for receiver in std::iter::once(successor).chain(shares.iter().map(|s| s.office_id)) {
+            caller.ensure_administer(&tree, receiver, today)?;
+        }
+        let reason = if reason.is_empty() {
+            "Chia tách đơn vị".to_string()
+        } else {
+            reason
+        };
+        let plan = rules::plan_split(&tree, id, on, successor, &shares, &reason)?;
+        let members: Vec<Uuid> = store::users::load_all(&mut tx)
+            .await?
+            .into_iter()
+            .filter(|u| u.office_id == id)
+            .map(|u| u.id)
+            .collect();
+        let destinations = rules::split_destinations(&members, successor, &shares)?;
+        let dissolved = apply_dissolution_in_store(&mut tx, &caller, &tree, &plan, now).await?;
+        let people_moved = if req.move_people {
+            let to = |person: Uuid| destinations.get(&person).copied().unwrap_or(successor);
+            move_people(&mut tx, &caller, id, &to, now).await?
+        } else {
+            0
+        };
+        store::bump_version(&mut tx).await?;
+        let response = SplitOfficeResponse {
+            office: Some(office_to_wire(&dissolved, on.pred_opt().unwrap_or(on))),
+            people_moved,
+        };
+        vanphong_platform::remember!(key, tx, response);
+        tx.commit().await?;
+        self.dir.reload().await?;
+        Ok(response)
+    }
+}
+
+/// The most receiving offices one split may name.
+const MAX_PARTS: usize = 50;
+
+/// A split's parts as requested, each field checked.
+pub(super) fn split_shares(c: &mut Checker, parts: &[SplitPart]) -> Vec<SplitShare> {
+    if parts.len() > MAX_PARTS {
+        c.violation("parts", "TOO_MANY", format!("Tối đa {MAX_PARTS} đơn vị tiếp nhận"));
+        return Vec::new();
+    }
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| SplitShare {
+            office_id: c.id(&format!("parts[{i}].office_id"), &part.office_id),
+            people: part
+                .person_ids
+                .iter()
+                .enumerate()
+                .map(|(j, v)| c.id(&format!("parts[{i}].person_ids[{j}]"), v))
+                .collect(),
+            children: part
+                .child_office_ids
+                .iter()
+                .enumerate()
+                .map(|(j, v)| c.id(&format!("parts[{i}].child_office_ids[{j}]"), v))
+                .collect(),
+        })
+        .collect()
+}
+
+/// People are named for a part only when they move with the split.
+pub(super) fn check_split_people_listed(c: &mut Checker, shares: &[SplitShare], move_people: bool) {
+    if !move_people && shares.iter().any(|s| !s.people.is_empty()) {
+        c.violation(
+            "move_people",
+            "REQUIRED",
+            "Chỉ nêu người dùng cho từng đơn vị tiếp nhận khi chọn chuyển người dùng",
+        );
+    }
 }
 
 /// Users move with a reorganisation only once it is in effect: until then
 /// they still work in the old office.
-fn check_move_people(c: &mut Checker, on: NaiveDate, today: NaiveDate) {
+pub(super) fn check_move_people(c: &mut Checker, on: NaiveDate, today: NaiveDate) {
     if on > today {
         c.violation(
             "move_people",
@@ -420,13 +519,13 @@ fn check_move_people(c: &mut Checker, on: NaiveDate, today: NaiveDate) {
     }
 }
 
-/// Moves every user of `from` to `to`, keeping roles and history; each move
-/// is audited. Returns how many moved.
+/// Moves every user of `from` to the office `to` names for them, keeping
+/// roles and history; each move is audited. Returns how many moved.
 async fn move_people(
     tx: &mut Tx,
     caller: &Caller,
     from: Uuid,
-    to: Uuid,
+    to: &(dyn Fn(Uuid) -> Uuid + Sync),
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<i32, Error> {
     let mut moved = 0;
@@ -436,7 +535,7 @@ async fn move_people(
         .filter(|u| u.office_id == from)
     {
         let mut after = before.clone();
-        after.office_id = to;
+        after.office_id = to(before.id);
         after.updated_at = now;
         store::users::move_to_office(tx, &after).await?;
         record_change(tx, caller, now, Some(&before), &after, "move").await?;
@@ -446,7 +545,7 @@ async fn move_people(
 }
 
 /// Moving or dissolving an office is for admins above it.
-fn ensure_administer_parent(
+pub(super) fn ensure_administer_parent(
     caller: &Caller,
     tree: &OfficeTree,
     office: &OfficeEntry,
@@ -525,9 +624,11 @@ async fn apply_dissolution_in_store(
     }
     after.dissolved_on = Some(plan.on);
     after.successor_id = plan.successor;
+    after.split_into = plan.split_into.clone();
     after.updated_at = now;
     store::offices::close_open_link(tx, plan.office_id, plan.on).await?;
     store::offices::mark_dissolved(tx, plan.office_id, plan.on, plan.successor, now).await?;
+    store::offices::add_split_parts(tx, plan.office_id, &plan.split_into).await?;
     record_change(tx, caller, now, Some(&before), &after, "dissolve").await?;
     Ok(after)
 }
@@ -585,6 +686,13 @@ impl OfficeService for OfficeApi {
 
     async fn dissolve_office(&self, request: Request<DissolveOfficeRequest>) -> Result<Response<Office>, Status> {
         Ok(Response::new(self.dissolve(request).await?))
+    }
+
+    async fn split_office(
+        &self,
+        request: Request<SplitOfficeRequest>,
+    ) -> Result<Response<SplitOfficeResponse>, Status> {
+        Ok(Response::new(self.split(request).await?))
     }
 
     async fn merge_offices(

@@ -92,6 +92,7 @@ pub fn plan_create(tree: &OfficeTree, new: NewOffice, now: DateTime<Utc>) -> Res
         established_on: new.established_on,
         dissolved_on: None,
         successor_id: None,
+        split_into: Vec::new(),
         links: vec![ParentLink {
             parent_id: Some(new.parent_id),
             from: new.established_on,
@@ -118,9 +119,20 @@ pub struct Dissolution {
     pub office_id: Uuid,
     pub on: NaiveDate,
     pub successor: Option<Uuid>,
+    /// A split's receiving offices besides the successor.
+    pub split_into: Vec<Uuid>,
     pub reason: String,
-    /// Its children, moving to the successor.
+    /// Its children, moving to the successor (or to a split's part).
     pub children: Vec<Reparent>,
+}
+
+/// One receiving office of a split besides the successor: the people and
+/// offices below that go to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SplitShare {
+    pub office_id: Uuid,
+    pub people: Vec<Uuid>,
+    pub children: Vec<Uuid>,
 }
 
 /// Applies a re-parenting to a copy of the tree.
@@ -149,6 +161,7 @@ fn apply_dissolution(tree: &mut OfficeTree, change: &Dissolution) {
         }
         entry.dissolved_on = Some(change.on);
         entry.successor_id = change.successor;
+        entry.split_into = change.split_into.clone();
         tree.upsert(entry);
     }
 }
@@ -305,6 +318,7 @@ pub fn plan_dissolve(
         office_id,
         on,
         successor,
+        split_into: Vec::new(),
         reason: reason.to_string(),
         children: moves,
     };
@@ -354,6 +368,117 @@ pub fn plan_merge(
     Ok(plans)
 }
 
+/// Plans splitting `office_id` on `on`: `successor` keeps its records and
+/// takes whatever no share names; each share's office takes its listed
+/// offices below (its people are moved by the caller, who knows the users).
+pub fn plan_split(
+    tree: &OfficeTree,
+    office_id: Uuid,
+    on: NaiveDate,
+    successor: Uuid,
+    shares: &[SplitShare],
+    reason: &str,
+) -> Result<Dissolution, Error> {
+    if shares.is_empty() {
+        return Err(Error::invalid(
+            "parts",
+            "REQUIRED",
+            "Chia tách cần ít nhất một đơn vị tiếp nhận ngoài đơn vị kế thừa",
+        ));
+    }
+    let mut plan = plan_dissolve(tree, office_id, on, Some(successor), reason)?;
+    let below = tree.descendants_on(office_id, on);
+    let mut receivers = std::collections::HashSet::from([successor]);
+    let mut placed = std::collections::HashSet::new();
+    for (i, share) in shares.iter().enumerate() {
+        let field = format!("parts[{i}].office_id");
+        let part = tree
+            .get(share.office_id)
+            .ok_or_else(|| not_found(&field, share.office_id))?;
+        if share.office_id == office_id || below.contains(&share.office_id) {
+            return Err(Error::invalid(
+                &field,
+                "CYCLE",
+                "Đơn vị tiếp nhận không được là chính đơn vị chia tách hoặc đơn vị trực thuộc nó",
+            ));
+        }
+        if !receivers.insert(share.office_id) {
+            return Err(Error::invalid(
+                &field,
+                "DUPLICATE",
+                format!("«{}» được nêu nhiều lần trong các đơn vị tiếp nhận", part.name),
+            ));
+        }
+        ensure_receiver(part, on)?;
+        for (j, child) in share.children.iter().enumerate() {
+            let field = format!("parts[{i}].child_office_ids[{j}]");
+            let Some(moving) = plan.children.iter_mut().find(|c| c.office_id == *child) else {
+                return Err(Error::invalid(
+                    &field,
+                    "NOT_A_CHILD",
+                    format!(
+                        "{} không trực thuộc đơn vị chia tách vào ngày {}",
+                        tree.get(*child)
+                            .map_or_else(|| child.to_string(), |o| format!("«{}»", o.name)),
+                        day(on)
+                    ),
+                ));
+            };
+            if !placed.insert(*child) {
+                return Err(Error::invalid(
+                    &field,
+                    "DUPLICATE",
+                    "Một đơn vị trực thuộc được giao cho nhiều đơn vị tiếp nhận",
+                ));
+            }
+            moving.new_parent = share.office_id;
+            moving.reason = format!(
+                "Chuyển về {} khi chia tách «{}»",
+                part.name,
+                tree.get(office_id).map_or("", |o| o.name.as_str())
+            );
+        }
+    }
+    plan.split_into = shares.iter().map(|s| s.office_id).collect();
+    let mut after = tree.clone();
+    apply_dissolution(&mut after, &plan);
+    ensure_acyclic(&after, on, "parts")?;
+    Ok(plan)
+}
+
+/// Where each of a split office's people goes: listed people to their
+/// share, the others to the successor. Refuses a person who is not one of
+/// `members` (the office's users) or is listed twice.
+pub fn split_destinations(
+    members: &[Uuid],
+    successor: Uuid,
+    shares: &[SplitShare],
+) -> Result<std::collections::HashMap<Uuid, Uuid>, Error> {
+    let mut to: std::collections::HashMap<Uuid, Uuid> = members.iter().map(|m| (*m, successor)).collect();
+    let mut listed = std::collections::HashSet::new();
+    for (i, share) in shares.iter().enumerate() {
+        for (j, person) in share.people.iter().enumerate() {
+            let field = format!("parts[{i}].person_ids[{j}]");
+            if !to.contains_key(person) {
+                return Err(Error::invalid(
+                    &field,
+                    "NOT_IN_OFFICE",
+                    "Người này không thuộc đơn vị chia tách",
+                ));
+            }
+            if !listed.insert(*person) {
+                return Err(Error::invalid(
+                    &field,
+                    "DUPLICATE",
+                    "Một người được giao cho nhiều đơn vị tiếp nhận",
+                ));
+            }
+            to.insert(*person, share.office_id);
+        }
+    }
+    Ok(to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,6 +498,7 @@ mod tests {
             established_on: date(from),
             dissolved_on: None,
             successor_id: None,
+            split_into: Vec::new(),
             links: vec![ParentLink {
                 parent_id: parent,
                 from: date(from),
@@ -471,6 +597,60 @@ mod tests {
             plan_dissolve(&f.tree, f.province, date("2025-07-01"), Some(f.d2), ""),
             Err(Error::FailedPrecondition(_))
         ));
+    }
+
+    #[test]
+    fn split_sends_listed_children_to_their_part_and_the_rest_to_the_successor() {
+        let f = fixture();
+        let other = entry("HU3", Some(f.province), "2000-01-01");
+        let second_commune = entry("DU2", Some(f.d1), "2000-01-01");
+        let (other_id, second_id) = (other.id, second_commune.id);
+        let mut tree = f.tree.clone();
+        tree.upsert(other);
+        tree.upsert(second_commune);
+        let share = |children: Vec<Uuid>| SplitShare {
+            office_id: other_id,
+            people: Vec::new(),
+            children,
+        };
+        let on = date("2025-07-01");
+        let plan = plan_split(&tree, f.d1, on, f.d2, &[share(vec![second_id])], "Chia tách").expect("split");
+        assert_eq!(plan.successor, Some(f.d2));
+        assert_eq!(plan.split_into, vec![other_id]);
+        let parent_of = |id| plan.children.iter().find(|c| c.office_id == id).map(|c| c.new_parent);
+        assert_eq!(parent_of(second_id), Some(other_id));
+        assert_eq!(parent_of(f.commune), Some(f.d2));
+        // No part, a part that is the successor, a child of someone else.
+        assert!(plan_split(&tree, f.d1, on, f.d2, &[], "").is_err());
+        let err = plan_split(
+            &tree,
+            f.d1,
+            on,
+            f.d2,
+            &[SplitShare {
+                office_id: f.d2,
+                ..share(vec![])
+            }],
+            "",
+        )
+        .expect_err("duplicate");
+        assert!(matches!(err, Error::InvalidArgument(ref v) if v[0].reason == "DUPLICATE"));
+        let err = plan_split(&tree, f.d1, on, f.d2, &[share(vec![f.d2])], "").expect_err("not a child");
+        assert!(matches!(err, Error::InvalidArgument(ref v) if v[0].field == "parts[0].child_office_ids[0]"));
+        // A part below the split office would hang under itself.
+        let err = plan_split(
+            &tree,
+            f.d1,
+            on,
+            f.d2,
+            &[SplitShare {
+                office_id: f.commune,
+                ..share(vec![])
+            }],
+            "",
+        )
+        .expect_err("below");
+        assert!(matches!(err, Error::InvalidArgument(ref v) if v[0].reason == "CYCLE"));
     }
 
     #[test]

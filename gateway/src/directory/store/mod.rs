@@ -20,6 +20,7 @@ pub const MIGRATIONS: Migrations = Migrations {
             "sign-in throttle",
             "../../../migrations/sqlite/0002_sign_in_throttle.sql"
         ),
+        migration!(3, "office splits", "../../../migrations/sqlite/0003_office_splits.sql"),
     ],
     postgres: &[
         migration!(1, "directory", "../../../migrations/postgres/0001_directory.sql"),
@@ -27,6 +28,11 @@ pub const MIGRATIONS: Migrations = Migrations {
             2,
             "sign-in throttle",
             "../../../migrations/postgres/0002_sign_in_throttle.sql"
+        ),
+        migration!(
+            3,
+            "office splits",
+            "../../../migrations/postgres/0003_office_splits.sql"
         ),
     ],
 };

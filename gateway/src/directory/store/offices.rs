@@ -46,6 +46,16 @@ pub async fn load_all(tx: &mut Tx) -> Result<Vec<OfficeEntry>, StoreError> {
              ORDER BY office_id, effective_from",
         ))
         .await?;
+    let parts: Vec<(String, String)> = tx
+        .fetch_all(query(
+            "SELECT office_id, part_id FROM office_split_parts ORDER BY office_id, part_id",
+        ))
+        .await?;
+    let mut parts_of: HashMap<String, Vec<Uuid>> = HashMap::new();
+    for (office, part) in parts {
+        let id = RowDecoder::new("office_split_parts", &office).id("part_id", &part)?;
+        parts_of.entry(office).or_default().push(id);
+    }
     let mut by_office: HashMap<String, Vec<ParentLink>> = HashMap::new();
     for link in links {
         let d = RowDecoder::new("office_links", &link.office_id);
@@ -68,6 +78,7 @@ pub async fn load_all(tx: &mut Tx) -> Result<Vec<OfficeEntry>, StoreError> {
             established_on: d.date("established_on", &row.established_on)?,
             dissolved_on: d.opt_date("dissolved_on", row.dissolved_on.as_deref())?,
             successor_id: d.opt_id("successor_id", row.successor_id.as_deref())?,
+            split_into: parts_of.remove(&row.id).unwrap_or_default(),
             created_at: d.timestamp("created_at", row.created_at)?,
             updated_at: d.timestamp("updated_at", row.updated_at)?,
             code: row.code,
@@ -165,6 +176,19 @@ pub async fn mark_dissolved(
             .bind(office),
     )
     .await?;
+    Ok(())
+}
+
+/// Records the receiving offices of a split besides the successor.
+pub async fn add_split_parts(tx: &mut Tx, office: Uuid, parts: &[Uuid]) -> Result<(), StoreError> {
+    for part in parts {
+        tx.execute(
+            query("INSERT INTO office_split_parts (office_id, part_id) VALUES ($1, $2)")
+                .bind(office)
+                .bind(*part),
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -85,6 +85,28 @@ where
     S: Step,
     A: FnOnce(&mut Document),
 {
+    let now = shared.ctx.clock.now();
+    let mut tx = shared.ctx.db.begin_write().await?;
+    let after = step_in(&mut tx, shared, caller, id, spec, now).await?;
+    let answer = shared.answer(&mut tx, &after).await?;
+    tx.commit().await?;
+    Ok(answer)
+}
+
+/// Runs the step inside `tx` (a bulk action runs several in one) and
+/// gives the document after it.
+pub(crate) async fn step_in<S, A>(
+    tx: &mut Tx,
+    shared: &Shared,
+    caller: &Caller,
+    id: Uuid,
+    spec: StepSpec<'_, S, A>,
+    now: DateTime<Utc>,
+) -> Result<Document, Error>
+where
+    S: Step,
+    A: FnOnce(&mut Document),
+{
     let StepSpec {
         action,
         note,
@@ -93,11 +115,9 @@ where
         also_named,
         handlers,
     } = spec;
-    let now = shared.ctx.clock.now();
-    let mut tx = shared.ctx.db.begin_write().await?;
-    let (document, _) = shared.visible(&mut tx, caller, id, true).await?;
+    let (document, _) = shared.visible(tx, caller, id, true).await?;
     caller.ensure_act(&shared.snapshot().tree, document.office_id, shared.today())?;
-    let coordinators = store::people::coordinators(&mut tx, id).await?;
+    let coordinators = store::people::coordinators(tx, id).await?;
     if !may_act(caller, &document, &coordinators) {
         let roles: Vec<&str> = action.roles().iter().map(|r| r.label()).collect();
         return Err(Error::PermissionDenied(format!(
@@ -112,20 +132,18 @@ where
     apply(&mut after);
     after.status = next;
     after.updated_at = now;
-    store::documents::update(&mut tx, &after).await?;
+    store::documents::update(tx, &after).await?;
     if let Some((lead, coordinators)) = handlers {
-        store::people::set_handlers(&mut tx, id, lead, &coordinators).await?;
+        store::people::set_handlers(tx, id, lead, &coordinators).await?;
     }
     if !also_named.is_empty() {
-        store::people::add_distribution(&mut tx, id, &also_named).await?;
+        store::people::add_distribution(tx, id, &also_named).await?;
     }
-    store::people::add_event(&mut tx, id, &event(caller, now, action.code(), note)).await?;
-    notifications::after_step(&mut tx, &shared.snapshot(), caller, action.code(), &after, note, now).await?;
-    report_to_sender(&mut tx, &before, &after, now, note).await?;
-    audit::record(&mut tx, caller, now, change(Some(&before), &after, action.code())).await?;
-    let answer = shared.answer(&mut tx, &after).await?;
-    tx.commit().await?;
-    Ok(answer)
+    store::people::add_event(tx, id, &event(caller, now, action.code(), note)).await?;
+    notifications::after_step(tx, &shared.snapshot(), caller, action.code(), &after, note, now).await?;
+    report_to_sender(tx, &before, &after, now, note).await?;
+    audit::record(tx, caller, now, change(Some(&before), &after, action.code())).await?;
+    Ok(after)
 }
 
 /// When an incoming copy of a document sent within the deployment changes

@@ -35,6 +35,8 @@ pub struct IncomingApi(pub(crate) Arc<Shared>);
 const MAX_SUBJECT: usize = 2000;
 const MAX_NAME: usize = 300;
 const MAX_NOTE: usize = 4000;
+/// Most documents one bulk direction may take.
+const MAX_BULK: usize = 200;
 
 fn timestamp(t: &prost_types::Timestamp) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).ok()?)
@@ -484,6 +486,75 @@ impl IncomingApi {
         .await
     }
 
+    /// [`Self::direct_document`] for several documents at once, in one
+    /// transaction: each keeps its deadline and coordinators, and gets its
+    /// history line, notices and audit record.
+    async fn direct_many(&self, request: Request<wire::DirectManyRequest>) -> Result<wire::DirectManyResponse, Error> {
+        let caller = Caller::of(&request)?;
+        let on_behalf = OnBehalf::of(&request);
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let ids = ids_field(&mut c, "document_ids", &req.document_ids);
+        if ids.is_empty() {
+            c.violation("document_ids", "REQUIRED", "Chọn ít nhất một văn bản");
+        } else if ids.len() > MAX_BULK {
+            c.violation("document_ids", "TOO_MANY", format!("Tối đa {MAX_BULK} văn bản một lần"));
+        } else if ids.iter().enumerate().any(|(i, id)| ids[..i].contains(id)) {
+            c.violation("document_ids", "DUPLICATE", "Một văn bản được chọn hai lần");
+        }
+        let lead = c.id("lead_handler_id", &req.lead_handler_id);
+        let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
+        c.finish()?;
+        let mut documents = Vec::with_capacity(ids.len());
+        for id in &ids {
+            documents.push(self.peek(&caller, *id).await?);
+        }
+        let mut holders: Vec<Uuid> = documents.iter().map(|d| self.0.holder(d.office_id)).collect();
+        holders.sort();
+        holders.dedup();
+        for holder in holders {
+            let people = self
+                .0
+                .people
+                .members(&on_behalf, holder, "lead_handler_id", &[lead])
+                .await?;
+            for document in documents.iter().filter(|d| self.0.holder(d.office_id) == holder) {
+                ensure_cleared(document, &people, "lead_handler_id")?;
+            }
+        }
+        let leader = caller.subject_id;
+        let now = self.0.ctx.clock.now();
+        let mut tx = self.0.ctx.db.begin_write().await?;
+        let mut answers = Vec::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            let coordinators = store::people::coordinators(&mut tx, *id).await?;
+            let spec = StepSpec::new(
+                Action::Direct,
+                &note,
+                |c, _, _| c.has_role(Role::Leader),
+                |d: &mut Document| {
+                    d.leader_id = Some(leader);
+                    d.lead_handler_id = Some(lead);
+                    d.assigned_at = Some(now);
+                    if !note.is_empty() {
+                        d.direction_note = note.clone();
+                    }
+                },
+            )
+            .also_naming(vec![lead, leader])
+            .with_handlers((lead, coordinators));
+            let after = flow::step_in(&mut tx, &self.0, &caller, *id, spec, now)
+                .await
+                .map_err(|e| match e {
+                    Error::FailedPrecondition(m) => Error::FailedPrecondition(format!("document_ids[{i}]: {m}")),
+                    other => other,
+                })?;
+            answers.push(self.0.answer(&mut tx, &after).await?);
+        }
+        tx.commit().await?;
+        Ok(wire::DirectManyResponse { documents: answers })
+    }
+
     async fn record_progress(&self, request: Request<wire::AddProgressRequest>) -> Result<wire::Document, Error> {
         let caller = Caller::of(&request)?;
         let req = request.into_inner();
@@ -630,6 +701,7 @@ vanphong_platform::grpc_delegate! {
         register_incoming(wire::RegisterIncomingRequest) -> wire::Document = Self::register_document;
         submit_to_leader(wire::SubmitToLeaderRequest) -> wire::Document = Self::submit_document;
         direct(wire::DirectRequest) -> wire::Document = Self::direct_document;
+        direct_many(wire::DirectManyRequest) -> wire::DirectManyResponse = Self::direct_many;
         add_progress(wire::AddProgressRequest) -> wire::Document = Self::record_progress;
         complete(wire::CompleteRequest) -> wire::Document = Self::complete_document;
         file(wire::FileRequest) -> wire::Document = Self::file_document;

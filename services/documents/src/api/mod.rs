@@ -26,7 +26,6 @@ use uuid::Uuid;
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
 use vanphong_platform::handover::api::HandoverApi;
-use vanphong_platform::handover::runner;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::people::People;
@@ -152,9 +151,11 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         issuing: tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
     });
     shared.refresh_type_names().await?;
-    runner::spawn(shared.ctx.clone(), Arc::new(handover::Documents));
     Ok(GrpcServices::new()
-        .with_service(HandoverServiceServer::new(HandoverApi::new(shared.ctx.clone())))
+        .with_service(HandoverServiceServer::new(HandoverApi::started(
+            shared.ctx.clone(),
+            Arc::new(handover::Documents),
+        )))
         .with_service(IncomingServiceServer::new(incoming::IncomingApi(shared.clone())))
         .with_service(OutgoingServiceServer::new(outgoing::OutgoingApi(shared.clone())))
         .with_service(TermServiceServer::new(terms::TermApi(shared.clone())))

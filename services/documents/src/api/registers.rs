@@ -247,7 +247,7 @@ impl RegisterApi {
         }
         let mut offices = vec![office];
         if req.include_descendants {
-            offices.extend(tree.descendants_on(office, to));
+            offices.extend(tree.descendants_during(office, from, to));
         }
         let today = s.today();
         caller.ensure_read(tree, office, today)?;

@@ -1,4 +1,5 @@
-//! `ExportService`: budget execution and B01/ĐP as XLSX.
+//! `ExportService`: budget execution, B01/ĐP and an ended office's handover
+//! record as XLSX.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,7 +16,9 @@ use vanphong_proto::finance::v1::export_service_server::ExportService;
 use super::budget::execution;
 use super::dues::{check_quarter, report};
 use super::{Shared, check_year, office_or_own};
-use crate::export::{XLSX, budget_execution, dues_report};
+use crate::domain::budget::AllocationKind;
+use crate::domain::ledger::TxKind;
+use crate::export::{HandoverRecord, XLSX, budget_execution, dues_report, handover_record};
 use crate::store;
 
 pub struct ExportApi(pub(crate) Arc<Shared>);
@@ -67,11 +70,84 @@ impl ExportApi {
             content: dues_report(&r)?,
         })
     }
+
+    async fn handover_record(
+        &self,
+        request: Request<wire::ExportHandoverRecordRequest>,
+    ) -> Result<wire::ExportFile, Error> {
+        let caller = Caller::of(&request)?;
+        let s = &self.0;
+        let req = request.into_inner();
+        let mut c = Checker::new();
+        let office = c.id("office_id", &req.office_id);
+        c.finish()?;
+        s.ensure_read(&caller, office)?;
+        let snapshot = s.snapshot();
+        let ending = vanphong_platform::handover::Handover::of(&snapshot, office, s.today()).ok_or_else(|| {
+            Error::FailedPrecondition(format!(
+                "{} không được sáp nhập hay giải thể vào đơn vị nào",
+                s.office_name(office)
+            ))
+        })?;
+        if !vanphong_platform::handover::is_applied(&s.ctx.db, office).await? {
+            return Err(Error::FailedPrecondition(format!(
+                "{} chưa bàn giao tài chính cho {} (có hiệu lực từ ngày {})",
+                ending.office_name,
+                ending.successor_name,
+                ending.effective_on.format("%d/%m/%Y")
+            )));
+        }
+        let day = ending.effective_on;
+        let year = day.year();
+        let catalogue: HashMap<String, String> = store::catalog::list(&s.ctx.db, true)
+            .await?
+            .into_iter()
+            .map(|l| (l.code, l.name))
+            .collect();
+        let mut tx = s.ctx.db.begin_read().await?;
+        let handed = AllocationKind::Handover.code();
+        let lines = store::budget::list_allocations(&mut tx, office, year)
+            .await?
+            .into_iter()
+            .filter(|a| a.kind == handed && a.from_office_id.as_deref() == Some(office.to_string().as_str()))
+            .map(|a| {
+                let name = catalogue.get(&a.line_code).cloned().unwrap_or_default();
+                (a.line_code, name, a.amount)
+            })
+            .collect();
+        // The balances carried over are what the closing transaction took
+        // out: a debit balance closed by a credit, and the other way round.
+        let mut accounts = Vec::new();
+        let on_day = store::ledger::list_transactions(&mut tx, office, Some(day), Some(day), None, 1000).await?;
+        for closing in on_day.iter().filter(|t| t.kind().is_ok_and(|k| k == TxKind::Handover)) {
+            for posting in store::ledger::postings(&mut tx, &closing.id).await? {
+                let name = store::ledger::get_account(&mut tx, office, &posting.account_code)
+                    .await?
+                    .map(|a| a.name)
+                    .unwrap_or_default();
+                accounts.push((posting.account_code, name, posting.credit, posting.debit));
+            }
+        }
+        tx.commit().await?;
+        let record = HandoverRecord {
+            office_name: ending.office_name,
+            successor_name: ending.successor_name,
+            day,
+            lines,
+            accounts,
+        };
+        Ok(wire::ExportFile {
+            file_name: format!("bien-ban-ban-giao-{}.xlsx", day.format("%Y-%m-%d")),
+            content_type: XLSX.into(),
+            content: handover_record(&record)?,
+        })
+    }
 }
 
 vanphong_platform::grpc_delegate! {
     impl ExportService for ExportApi {
         export_budget_execution(wire::ExportBudgetExecutionRequest) -> wire::ExportFile = Self::execution;
         export_dues_report(wire::ExportDuesReportRequest) -> wire::ExportFile = Self::dues;
+        export_handover_record(wire::ExportHandoverRecordRequest) -> wire::ExportFile = Self::handover_record;
     }
 }

@@ -34,7 +34,7 @@ impl FiguresApi {
         let snapshot = s.snapshot();
         let mut offices = vec![office];
         if req.include_descendants {
-            offices.extend(snapshot.tree.descendants_on(office, to));
+            offices.extend(snapshot.tree.descendants_during(office, from, to));
         }
         for o in &offices {
             access::ensure_read_period(&caller, &snapshot.tree, *o, to, s.today())?;

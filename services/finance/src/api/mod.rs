@@ -195,10 +195,9 @@ pub(crate) async fn post(
 pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
     store::catalog::ensure_defaults(&ctx.db).await?;
     let shared = Arc::new(Shared { ctx });
-    vanphong_platform::handover::runner::spawn(shared.ctx.clone(), Arc::new(handover::Finance));
     Ok(GrpcServices::new()
         .with_service(HandoverServiceServer::new(
-            vanphong_platform::handover::api::HandoverApi::new(shared.ctx.clone()),
+            vanphong_platform::handover::api::HandoverApi::started(shared.ctx.clone(), Arc::new(handover::Finance)),
         ))
         .with_service(BudgetLineServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(FiscalYearServiceServer::new(periods::PeriodsApi(shared.clone())))

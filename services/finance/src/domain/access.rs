@@ -93,6 +93,7 @@ mod tests {
             established_on: d,
             dissolved_on: None,
             successor_id: None,
+            split_into: Vec::new(),
             links: vec![ParentLink {
                 parent_id: parent,
                 from: d,

@@ -24,7 +24,7 @@ pub async fn allocations_into(
     tx.fetch_all(
         query(
             "SELECT from_office_id, amount FROM allocations WHERE to_office_id = $1 AND year = $2 \
-             AND allocated_on <= $3",
+             AND allocated_on <= $3 AND kind <> 'handover'",
         )
         .bind(office)
         .bind(year)

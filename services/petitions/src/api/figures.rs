@@ -56,7 +56,7 @@ pub(crate) async fn compute(
     caller: &Caller,
     period: &Period,
 ) -> Result<(Vec<(Uuid, Figures)>, Figures), Error> {
-    let offices = s.offices(caller, period.office, period.descendants, period.to)?;
+    let offices = s.offices_during(caller, period.office, period.descendants, period.from, period.to)?;
     let mut tx = s.ctx.db.begin_read().await?;
     let mut rows = Vec::with_capacity(offices.len());
     let mut total = Figures::default();

@@ -28,7 +28,6 @@ use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::calendar::WorkingCalendar;
 use vanphong_platform::db::Tx;
 use vanphong_platform::handover::api::HandoverApi;
-use vanphong_platform::handover::runner;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::notices_api::NoticesApi;
@@ -134,6 +133,19 @@ impl Shared {
     /// The offices a list covers: the office, and with `descendants` every
     /// office below it on `on`; each must be readable by the caller.
     pub fn offices(&self, caller: &Caller, office: Uuid, descendants: bool, on: NaiveDate) -> Result<Vec<Uuid>, Error> {
+        self.offices_during(caller, office, descendants, on, on)
+    }
+
+    /// [`Shared::offices`] for figures of `from..=on`: offices that ended
+    /// within the period while below `office` count too, for their days.
+    pub fn offices_during(
+        &self,
+        caller: &Caller,
+        office: Uuid,
+        descendants: bool,
+        from: NaiveDate,
+        on: NaiveDate,
+    ) -> Result<Vec<Uuid>, Error> {
         let snapshot = self.snapshot();
         let tree = &snapshot.tree;
         if tree.get(office).is_none() {
@@ -144,9 +156,13 @@ impl Shared {
         // (docs/domain.md §1, reorganisation).
         let mut offices = tree.held_by(office, on);
         if descendants {
-            for below in tree.descendants_on(office, on) {
+            for below in tree.descendants_during(office, from, on) {
                 caller.ensure_read_period(tree, below, on, self.today())?;
-                offices.extend(tree.held_by(below, on));
+                for held in tree.held_by(below, on) {
+                    if !offices.contains(&held) {
+                        offices.push(held);
+                    }
+                }
             }
         }
         Ok(offices)
@@ -184,10 +200,12 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         .settings
         .service_url("documents")
         .map(|addresses| grpc_client::channel("documents", addresses));
-    runner::spawn(ctx.clone(), Arc::new(handover::Petitions));
     let shared = Arc::new(Shared { ctx, people, documents });
     Ok(GrpcServices::new()
-        .with_service(HandoverServiceServer::new(HandoverApi::new(shared.ctx.clone())))
+        .with_service(HandoverServiceServer::new(HandoverApi::started(
+            shared.ctx.clone(),
+            Arc::new(handover::Petitions),
+        )))
         .with_service(PetitionServiceServer::new(petitions::PetitionApi(shared.clone())))
         .with_service(PetitionCatalogServiceServer::new(catalog::CatalogApi(shared.clone())))
         .with_service(ReceptionServiceServer::new(receptions::ReceptionApi(shared.clone())))

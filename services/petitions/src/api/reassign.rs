@@ -85,6 +85,7 @@ pub(crate) async fn assign_handler(
         after.updated_at = now;
         store::petitions::update(&mut tx, &after).await?;
         store::history::add(&mut tx, after.id, &event(&caller, now, Action::Assign.code(), &line)).await?;
+        super::notices::after_step(&mut tx, s, &caller, &before, &after, &note, now).await?;
         audit::record(
             &mut tx,
             &caller,

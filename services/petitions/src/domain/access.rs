@@ -65,6 +65,7 @@ mod tests {
             established_on: from,
             dissolved_on: None,
             successor_id: None,
+            split_into: Vec::new(),
             links: vec![ParentLink {
                 parent_id: parent,
                 from,

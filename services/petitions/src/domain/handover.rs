@@ -3,9 +3,11 @@
 //! in the ended office's book under its number, held by the successor, with
 //! every deadline unchanged (the legal clock does not restart). A case whose
 //! handler did not move to the successor waits for the successor's leader
-//! to give it to someone.
+//! to give it to someone. When the office was split, a case whose handler
+//! went to another receiving office moves there with them.
 
 use uuid::Uuid;
+use vanphong_platform::handover::Receiver;
 
 use super::petition::Petition;
 
@@ -16,20 +18,31 @@ pub enum Passed {
     Kept,
     /// Its handler did not move: to be given to someone again.
     ToReassign,
+    /// Its handler went to another receiving office of a split: the case
+    /// moves there, still theirs.
+    ToPart(Uuid),
 }
 
-/// Passes `p`, where `keeps` says whether a person now works in the
-/// successor. `None` for a closed petition, which stays as it is.
-pub fn pass(p: &mut Petition, keeps: &dyn Fn(Uuid) -> bool) -> Option<Passed> {
+/// Passes `p`, where `receiver` says where a person's work goes now (see
+/// `Handover::receiver_of`). `None` for a closed petition, which stays as
+/// it is.
+pub fn pass(p: &mut Petition, receiver: &dyn Fn(Uuid) -> Option<Receiver>) -> Option<Passed> {
     if !p.is_open() {
         return None;
     }
-    match p.handler_id {
-        Some(handler) if !keeps(handler) => {
+    let Some(handler) = p.handler_id else {
+        return Some(Passed::Kept);
+    };
+    match receiver(handler) {
+        Some(Receiver::Successor) => Some(Passed::Kept),
+        Some(Receiver::Part(office)) => {
+            p.office_id = office;
+            Some(Passed::ToPart(office))
+        }
+        None => {
             p.handler_id = None;
             Some(Passed::ToReassign)
         }
-        _ => Some(Passed::Kept),
     }
 }
 
@@ -43,18 +56,30 @@ mod tests {
         let mut p = petition();
         p.handler_id = Some(Uuid::now_v7());
         let due = p.current_due();
-        assert_eq!(pass(&mut p, &|_| false), Some(Passed::ToReassign));
+        assert_eq!(pass(&mut p, &|_| None), Some(Passed::ToReassign));
         assert_eq!(p.handler_id, None);
         assert_eq!(p.current_due(), due, "the legal clock does not restart");
 
         let moved = Uuid::now_v7();
         let mut q = petition();
         q.handler_id = Some(moved);
-        assert_eq!(pass(&mut q, &|person| person == moved), Some(Passed::Kept));
+        let stays = |person| (person == moved).then_some(Receiver::Successor);
+        assert_eq!(pass(&mut q, &stays), Some(Passed::Kept));
         assert_eq!(q.handler_id, Some(moved));
+
+        let part = Uuid::now_v7();
+        let mut split = petition();
+        split.handler_id = Some(moved);
+        let due = split.current_due();
+        assert_eq!(
+            pass(&mut split, &|_| Some(Receiver::Part(part))),
+            Some(Passed::ToPart(part))
+        );
+        assert_eq!((split.office_id, split.handler_id), (part, Some(moved)));
+        assert_eq!(split.current_due(), due);
 
         let mut closed = petition();
         closed.closed_on = chrono::NaiveDate::from_ymd_opt(2025, 6, 1);
-        assert_eq!(pass(&mut closed, &|_| false), None);
+        assert_eq!(pass(&mut closed, &|_| None), None);
     }
 }

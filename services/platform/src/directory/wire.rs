@@ -65,6 +65,11 @@ fn office_from_wire(office: wire::Office) -> Result<OfficeEntry, String> {
         established_on: parse_date(&office.established_on)?,
         dissolved_on: parse_optional_date(&office.dissolved_on)?,
         successor_id: parse_optional_id(&office.successor_id, "successor")?,
+        split_into: office
+            .split_into
+            .iter()
+            .map(|id| parse_id(id, "split part"))
+            .collect::<Result<_, _>>()?,
         code: office.code,
         name: office.name,
         issuer_code: office.issuer_code,

@@ -172,9 +172,11 @@ pub async fn services(ctx: ServiceContext) -> Result<GrpcServices, Error> {
         &ctx.settings.directory_url,
     ));
     let shared = Arc::new(Shared { ctx, sources, people });
-    vanphong_platform::handover::runner::spawn(shared.ctx.clone(), Arc::new(handover::Reports(shared.clone())));
     Ok(GrpcServices::new()
-        .with_service(HandoverServiceServer::new(HandoverApi::new(shared.ctx.clone())))
+        .with_service(HandoverServiceServer::new(HandoverApi::started(
+            shared.ctx.clone(),
+            Arc::new(handover::Reports(shared.clone())),
+        )))
         .with_service(ReportServiceServer::new(reports::ReportApi(shared.clone())))
         .with_service(ApprovalServiceServer::new(approval::ApprovalApi(shared.clone())))
         .with_service(PeriodServiceServer::new(periods::PeriodApi(shared.clone())))

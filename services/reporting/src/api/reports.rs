@@ -43,7 +43,7 @@ impl Shared {
         period: &Period,
     ) -> Result<FigureTable, Error> {
         let snapshot = self.snapshot();
-        let children = snapshot.tree.children_on(office, period.to);
+        let children = snapshot.tree.children_during(office, period.from, period.to);
         let gathered = self
             .sources
             .gather(on_behalf, office, &children, period.from, period.to)

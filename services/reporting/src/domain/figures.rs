@@ -234,7 +234,24 @@ fn add_into(target: &mut Values, values: &Values) -> Result<(), RollUpError> {
     Ok(())
 }
 
-/// Rolls the gathered figures up for `office` along the tree on `to`.
+/// An office's name in a table of `from..=to`; one that ended within the
+/// period says until when it counts ("… (đến 04/03/2026)").
+fn row_name(tree: &OfficeTree, id: Uuid, from: NaiveDate, to: NaiveDate) -> String {
+    let Some(entry) = tree.get(id) else {
+        return String::new();
+    };
+    match entry
+        .dissolved_on
+        .filter(|d| *d > from && *d <= to)
+        .and_then(|d| d.pred_opt())
+    {
+        Some(last) => format!("{} (đến {})", entry.name, last.format("%d/%m/%Y")),
+        None => entry.name.clone(),
+    }
+}
+
+/// Rolls the gathered figures up for `office` along the tree on `to`; an
+/// office that ended within the period keeps a row for its own days.
 pub fn roll_up(
     office: Uuid,
     tree: &OfficeTree,
@@ -243,8 +260,8 @@ pub fn roll_up(
     gathered: Gathered,
     at: DateTime<Utc>,
 ) -> Result<FigureTable, RollUpError> {
-    let name = |id: Uuid| tree.get(id).map(|e| e.name.clone()).unwrap_or_default();
-    let mut children = tree.children_on(office, to);
+    let name = |id: Uuid| row_name(tree, id, from, to);
+    let mut children = tree.children_during(office, from, to);
     children.sort_by_key(|c| (fold(&name(*c)), *c));
     let columns = columns(&gathered.document_types);
     let zero: Values = columns.iter().map(|c| (c.code.clone(), 0)).collect();
@@ -256,7 +273,7 @@ pub fn roll_up(
         }
         children
             .iter()
-            .position(|c| *c == o || tree.is_ancestor_on(*c, o, to))
+            .position(|c| tree.counts_under(*c, o, from, to))
             .map(Some)
             .ok_or(RollUpError::OutsideTree(o))
     };
@@ -337,6 +354,7 @@ mod tests {
             established_on: d("2000-01-01"),
             dissolved_on: None,
             successor_id: None,
+            split_into: Vec::new(),
             links: links
                 .into_iter()
                 .map(|(parent_id, from, to)| ParentLink {

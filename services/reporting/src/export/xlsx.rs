@@ -124,6 +124,7 @@ mod tests {
             established_on: d("2000-01-01"),
             dissolved_on: None,
             successor_id: None,
+            split_into: Vec::new(),
             links: vec![ParentLink {
                 parent_id: None,
                 from: d("2000-01-01"),
