@@ -6,6 +6,7 @@
 
 mod documents;
 mod finance;
+mod history;
 mod petitions;
 mod reporting;
 pub mod signing;
@@ -364,6 +365,7 @@ pub async fn load(
         petitions::load(&channel, &report, today).await?;
         finance::load(&channel, &report, today).await?;
         reporting::load(&channel, &report, today).await?;
+        history::load(&channel, &token, &report).await?;
     }
     Ok(report)
 }

@@ -277,3 +277,54 @@ async fn the_demo_has_the_districts_monthly_reports_and_the_provinces_draft() {
     assert_eq!(status_of("yendung"), ReportStatus::Submitted as i32);
     assert_eq!(status_of("bacly"), ReportStatus::Sent as i32);
 }
+
+#[tokio::test]
+async fn the_demo_tree_tells_the_reorganisation_of_2025() {
+    use vanphong_proto::directory::v1::{GetOfficeTreeRequest, OfficeNode};
+
+    fn names(nodes: &[OfficeNode], out: &mut Vec<(String, usize)>, depth: usize) {
+        for node in nodes {
+            if let Some(office) = &node.office {
+                out.push((office.name.clone(), depth));
+            }
+            names(&node.children, out, depth + 1);
+        }
+    }
+    let app = spawn_full_demo().await;
+    let leader = app.token("tu", Role::Leader).await;
+    let tree = |as_of: &'static str| {
+        let app = &app;
+        let leader = leader.clone();
+        async move {
+            let answer = app
+                .offices()
+                .get_office_tree(authed(
+                    GetOfficeTreeRequest {
+                        as_of: as_of.into(),
+                        ..Default::default()
+                    },
+                    &leader,
+                ))
+                .await
+                .expect("tree")
+                .into_inner();
+            let mut out = Vec::new();
+            names(&answer.roots, &mut out, 0);
+            out
+        }
+    };
+    // On 30 June 2025 the district committee stood with its communes…
+    let before = tree("2025-06-30").await;
+    assert!(before.contains(&("Huyện ủy Lục Nam".into(), 1)), "{before:?}");
+    assert!(before.contains(&("Đảng ủy xã Lan Mẫu".into(), 2)), "{before:?}");
+    assert!(!before.iter().any(|(n, _)| n == "Đảng ủy xã Lục Nam"), "{before:?}");
+    // …from 1 July the merged commune answers directly to the province.
+    let today = tree("").await;
+    assert!(today.contains(&("Đảng ủy xã Lục Nam".into(), 1)), "{today:?}");
+    assert!(
+        !today
+            .iter()
+            .any(|(n, _)| n == "Huyện ủy Lục Nam" || n == "Đảng ủy xã Lan Mẫu"),
+        "{today:?}"
+    );
+}

@@ -142,14 +142,54 @@ pub struct HandoverRecord {
     pub successor_name: String,
     /// The first day the successor held it.
     pub day: chrono::NaiveDate,
-    /// Budget lines passed: code, name, unspent amount handed over.
-    pub lines: Vec<(String, String, i64)>,
+    /// Budget lines passed: code, name and the unspent amount handed over.
+    pub lines: Vec<RecordRow>,
     /// Account balances carried over: code, name, debit and credit balance.
-    pub accounts: Vec<(String, String, i64, i64)>,
+    pub accounts: Vec<RecordRow>,
+}
+
+/// A row of the handover record: a code, its name and amounts in đồng.
+pub struct RecordRow {
+    pub code: String,
+    pub name: String,
+    pub amounts: Vec<i64>,
+}
+
+/// Writes one numbered section of the handover record from `row`: its
+/// title, headings, a row per item and the total of each amount column.
+/// Gives the first row after it.
+fn record_section(
+    sheet: &mut Worksheet,
+    s: &Styles,
+    mut row: u32,
+    title: &str,
+    headings: &[(&str, f64)],
+    items: &[RecordRow],
+) -> Result<u32, XlsxError> {
+    sheet.write_string_with_format(row, 0, title, &s.heading)?;
+    s.headings(sheet, row + 1, headings)?;
+    row += 2;
+    let columns = headings.len().saturating_sub(3);
+    let mut totals = vec![0_i64; columns];
+    for (i, item) in items.iter().enumerate() {
+        sheet.write_number_with_format(row, 0, (i + 1) as f64, &s.number)?;
+        sheet.write_string_with_format(row, 1, &item.code, &s.text)?;
+        sheet.write_string_with_format(row, 2, &item.name, &s.text)?;
+        for (col, (amount, total)) in (3_u16..).zip(item.amounts.iter().zip(totals.iter_mut())) {
+            s.number(sheet, row, col, *amount)?;
+            *total = total.saturating_add(*amount);
+        }
+        row += 1;
+    }
+    sheet.write_string_with_format(row, 2, "Tổng cộng", &s.total)?;
+    for (col, total) in (3_u16..).zip(totals) {
+        sheet.write_number_with_format(row, col, total as f64, &s.total)?;
+    }
+    Ok(row + 2)
 }
 
 /// Biên bản bàn giao tài chính: the budget lines handed over, then the
-/// account balances, each section with its total.
+/// account balances carried over, each section with its total.
 pub fn handover_record(r: &HandoverRecord) -> Result<Vec<u8>, Error> {
     let s = Styles::default();
     let mut book = Workbook::new();
@@ -174,47 +214,25 @@ pub fn handover_record(r: &HandoverRecord) -> Result<Vec<u8>, Error> {
         4,
     )
     .map_err(failed)?;
-    let section = |sheet: &mut Worksheet, row: u32, text: &str| {
-        sheet.write_string_with_format(row, 0, text, &s.heading).map(|_| ())
-    };
-    let mut row = FIRST_DATA_ROW - 1;
-    section(sheet, row, "I. Dự toán còn lại bàn giao theo tiểu mục").map_err(failed)?;
-    row += 1;
-    s.headings(
+    let row = record_section(
         sheet,
-        row,
+        &s,
+        FIRST_DATA_ROW - 1,
+        "I. Dự toán còn lại bàn giao theo tiểu mục",
         &[
             ("STT", 6.0),
             ("Tiểu mục", 12.0),
             ("Nội dung", 40.0),
             ("Số tiền bàn giao", 20.0),
-            ("", 20.0),
         ],
+        &r.lines,
     )
     .map_err(failed)?;
-    row += 1;
-    for (i, (code, name, amount)) in r.lines.iter().enumerate() {
-        sheet
-            .write_number_with_format(row, 0, (i + 1) as f64, &s.number)
-            .map_err(failed)?;
-        sheet.write_string_with_format(row, 1, code, &s.text).map_err(failed)?;
-        sheet.write_string_with_format(row, 2, name, &s.text).map_err(failed)?;
-        s.number(sheet, row, 3, *amount).map_err(failed)?;
-        row += 1;
-    }
-    sheet
-        .write_string_with_format(row, 2, "Tổng cộng", &s.total)
-        .map_err(failed)?;
-    let handed: i64 = r.lines.iter().map(|l| l.2).sum();
-    sheet
-        .write_number_with_format(row, 3, handed as f64, &s.total)
-        .map_err(failed)?;
-    row += 2;
-    section(sheet, row, "II. Số dư tài khoản kết chuyển").map_err(failed)?;
-    row += 1;
-    s.headings(
+    record_section(
         sheet,
+        &s,
         row,
+        "II. Số dư tài khoản kết chuyển",
         &[
             ("STT", 6.0),
             ("Tài khoản", 12.0),
@@ -222,30 +240,9 @@ pub fn handover_record(r: &HandoverRecord) -> Result<Vec<u8>, Error> {
             ("Dư Nợ", 20.0),
             ("Dư Có", 20.0),
         ],
+        &r.accounts,
     )
     .map_err(failed)?;
-    row += 1;
-    for (i, (code, name, debit, credit)) in r.accounts.iter().enumerate() {
-        sheet
-            .write_number_with_format(row, 0, (i + 1) as f64, &s.number)
-            .map_err(failed)?;
-        sheet.write_string_with_format(row, 1, code, &s.text).map_err(failed)?;
-        sheet.write_string_with_format(row, 2, name, &s.text).map_err(failed)?;
-        s.number(sheet, row, 3, *debit).map_err(failed)?;
-        s.number(sheet, row, 4, *credit).map_err(failed)?;
-        row += 1;
-    }
-    sheet
-        .write_string_with_format(row, 2, "Tổng cộng", &s.total)
-        .map_err(failed)?;
-    let debit: i64 = r.accounts.iter().map(|a| a.2).sum();
-    let credit: i64 = r.accounts.iter().map(|a| a.3).sum();
-    sheet
-        .write_number_with_format(row, 3, debit as f64, &s.total)
-        .map_err(failed)?;
-    sheet
-        .write_number_with_format(row, 4, credit as f64, &s.total)
-        .map_err(failed)?;
     book.save_to_buffer().map_err(failed)
 }
 

@@ -18,7 +18,7 @@ use super::dues::{check_quarter, report};
 use super::{Shared, check_year, office_or_own};
 use crate::domain::budget::AllocationKind;
 use crate::domain::ledger::TxKind;
-use crate::export::{HandoverRecord, XLSX, budget_execution, dues_report, handover_record};
+use crate::export::{HandoverRecord, RecordRow, XLSX, budget_execution, dues_report, handover_record};
 use crate::store;
 
 pub struct ExportApi(pub(crate) Arc<Shared>);
@@ -110,9 +110,10 @@ impl ExportApi {
             .await?
             .into_iter()
             .filter(|a| a.kind == handed && a.from_office_id.as_deref() == Some(office.to_string().as_str()))
-            .map(|a| {
-                let name = catalogue.get(&a.line_code).cloned().unwrap_or_default();
-                (a.line_code, name, a.amount)
+            .map(|a| RecordRow {
+                name: catalogue.get(&a.line_code).cloned().unwrap_or_default(),
+                code: a.line_code,
+                amounts: vec![a.amount],
             })
             .collect();
         // The balances carried over are what the closing transaction took
@@ -125,7 +126,11 @@ impl ExportApi {
                     .await?
                     .map(|a| a.name)
                     .unwrap_or_default();
-                accounts.push((posting.account_code, name, posting.credit, posting.debit));
+                accounts.push(RecordRow {
+                    code: posting.account_code,
+                    name,
+                    amounts: vec![posting.credit, posting.debit],
+                });
             }
         }
         tx.commit().await?;
