@@ -207,28 +207,15 @@ pub async fn record(tx: &mut Tx, actor: &Caller, at: DateTime<Utc>, change: Chan
         hash: String::new(),
     };
     row.hash = row.expected_hash();
-    tx.execute(
-        query(
+    tx.execute(crate::binds!(query(
             "INSERT INTO audit_records (office_id, seq, id, recorded_at, actor_user_id, actor_office_id, \
              entity, entity_id, action, before_json, after_json, trace_id, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
-        .bind(&row.office_id)
-        .bind(row.seq)
-        .bind(&row.id)
-        .bind(row.recorded_at)
-        .bind(&row.actor_user_id)
-        .bind(&row.actor_office_id)
-        .bind(&row.entity)
-        .bind(&row.entity_id)
-        .bind(&row.action)
-        .bind(row.before_json.clone())
-        .bind(row.after_json.clone())
-        .bind(&row.trace_id)
-        .bind(&row.prev_hash)
-        .bind(&row.hash),
-    )
-    .await?;
+        => &row.office_id, row.seq, &row.id, row.recorded_at, &row.actor_user_id, &row.actor_office_id, &row.entity,
+           &row.entity_id, &row.action, row.before_json.clone(), row.after_json.clone(), &row.trace_id,
+           &row.prev_hash, &row.hash))
+        .await?;
     tx.execute(
         query("UPDATE audit_heads SET hash = $1 WHERE office_id = $2")
             .bind(&row.hash)

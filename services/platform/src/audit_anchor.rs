@@ -228,19 +228,13 @@ pub async fn checked_checkpoints(
 /// Stores a checkpoint; one already stored at the same place is kept.
 pub async fn store(db: &Db, checkpoint: &Checkpoint) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    tx.execute(
-        query(
+    tx.execute(crate::binds!(query(
             "INSERT INTO audit_checkpoints (office_id, seq, hash, signed_at, key_id, signature) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (office_id, seq) DO NOTHING",
         )
-        .bind(&checkpoint.office_id)
-        .bind(checkpoint.seq)
-        .bind(&checkpoint.hash)
-        .bind(checkpoint.signed_at)
-        .bind(&checkpoint.key_id)
-        .bind(&checkpoint.signature),
-    )
-    .await?;
+        => &checkpoint.office_id, checkpoint.seq, &checkpoint.hash, checkpoint.signed_at, &checkpoint.key_id,
+           &checkpoint.signature))
+        .await?;
     tx.commit().await
 }
 

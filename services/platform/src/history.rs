@@ -67,20 +67,12 @@ pub struct History {
 impl History {
     /// Appends an entry to the history of `owner`.
     pub async fn add(&self, tx: &mut Tx, owner: Uuid, event: &Event) -> Result<(), StoreError> {
-        tx.execute(
-            query_built(format!(
+        tx.execute(crate::binds!(query_built(format!(
                 "INSERT INTO {} (id, {}, at, actor_id, actor_name, kind, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 self.table, self.owner
             ))
-            .bind(new_id())
-            .bind(owner)
-            .bind(event.at)
-            .bind(event.actor_id)
-            .bind(&event.actor_name)
-            .bind(&event.kind)
-            .bind(&event.note),
-        )
-        .await?;
+            => new_id(), owner, event.at, event.actor_id, &event.actor_name, &event.kind, &event.note))
+            .await?;
         Ok(())
     }
 

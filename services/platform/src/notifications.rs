@@ -189,21 +189,13 @@ impl Inbox {
     /// Writes a notice; false when one with its `dedupe_key` already exists.
     pub async fn add(&self, tx: &mut Tx, notice: &NewNotice) -> Result<bool, StoreError> {
         let written = tx
-            .execute(
-                query_built(format!(
+            .execute(crate::binds!(query_built(format!(
                     "INSERT INTO {} (id, user_id, kind, record_id, actor_name, note, created_at, dedupe_key) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (user_id, dedupe_key) DO NOTHING",
                     self.table
                 ))
-                .bind(new_id())
-                .bind(notice.user_id)
-                .bind(notice.kind)
-                .bind(notice.record_id)
-                .bind(&notice.actor_name)
-                .bind(&notice.note)
-                .bind(notice.at)
-                .bind(notice.dedupe_key.clone()),
-            )
+                => new_id(), notice.user_id, notice.kind, notice.record_id, &notice.actor_name, &notice.note,
+                   notice.at, notice.dedupe_key.clone()))
             .await?;
         Ok(written > 0)
     }

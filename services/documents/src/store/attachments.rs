@@ -112,23 +112,13 @@ impl Row {
 /// Stores a new attachment row.
 pub async fn insert(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
     tx.execute(
-        query(
+        vanphong_platform::binds!(query(
             "INSERT INTO attachments (id, document_id, file_name, content_type, size, sha256, blob_key, version, \
              shared_from, uploaded_by, uploaded_at, signature_verdict, signature_detail, issued) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
-        .bind(a.id)
-        .bind(a.document_id)
-        .bind(&a.file_name)
-        .bind(&a.content_type)
-        .bind(a.size)
-        .bind(&a.sha256)
-        .bind(&a.blob_key)
-        .bind(a.version)
-        .bind(a.shared_from)
-        .bind(a.uploaded_by)
-        .bind(a.uploaded_at)
-        .bind(a.signature.as_ref().map(|c| c.verdict.code()))
+        => a.id, a.document_id, &a.file_name, &a.content_type, a.size, &a.sha256, &a.blob_key, a.version,
+           a.shared_from, a.uploaded_by, a.uploaded_at, a.signature.as_ref().map(|c| c.verdict.code()))
         // A plain struct of strings and booleans always serialises.
         .bind(
             a.signature

@@ -29,19 +29,12 @@ impl Row {
 pub async fn ensure_defaults(db: &Db) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     for (order, t) in DEFAULT_TYPES.iter().enumerate() {
-        tx.execute(
-            query(
+        tx.execute(vanphong_platform::binds!(query(
                 "INSERT INTO document_types (code, name, state, party, active, sort_order) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING",
             )
-            .bind(t.code)
-            .bind(t.name)
-            .bind(t.state)
-            .bind(t.party)
-            .bind(true)
-            .bind(order as i64),
-        )
-        .await?;
+            => t.code, t.name, t.state, t.party, true, order as i64))
+            .await?;
     }
     tx.commit().await
 }
@@ -75,19 +68,13 @@ pub async fn get(tx: &mut Tx, code: &str) -> Result<Option<DocumentType>, StoreE
 
 /// Adds a type at the end of the list, or changes an existing one.
 pub async fn upsert(tx: &mut Tx, t: &DocumentType) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO document_types (code, name, state, party, active, sort_order) \
              VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM document_types)) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, state = excluded.state, \
              party = excluded.party, active = excluded.active",
         )
-        .bind(&t.code)
-        .bind(&t.name)
-        .bind(t.state)
-        .bind(t.party)
-        .bind(t.active),
-    )
-    .await?;
+        => &t.code, &t.name, t.state, t.party, t.active))
+        .await?;
     Ok(())
 }

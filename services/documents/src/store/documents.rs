@@ -211,62 +211,16 @@ pub async fn by_electronic_id(tx: &mut Tx, office: Uuid, electronic_id: &str) ->
 /// Binds every column but `id`, in the order of [`COLUMNS`], then the
 /// derived `duplicate_key` and `search_text`.
 fn bind_fields(q: vanphong_platform::db::Query, d: &Document) -> vanphong_platform::db::Query {
-    q.bind(d.office_id)
-        .bind(d.direction.code())
-        .bind(d.status.code())
-        .bind(&d.type_code)
-        .bind(&d.subject)
-        .bind(d.number)
-        .bind(&d.symbol)
-        .bind(&d.number_symbol)
-        .bind(d.issued_on)
-        .bind(&d.issuer_name)
-        .bind(&d.issuer_code)
-        .bind(&d.signer_name)
-        .bind(&d.signer_position)
-        .bind(d.urgency.level())
-        .bind(i64::from(d.secrecy.level()))
-        .bind(d.pages)
-        .bind(d.due_on)
-        .bind(d.channel.code())
-        .bind(d.electronic_id.clone())
-        .bind(d.arrival_year.map(i64::from))
-        .bind(d.arrival_number)
-        .bind(d.received_at)
-        .bind(d.registered_at)
-        .bind(d.sender_office_id)
-        .bind(d.source_document_id)
-        .bind(d.leader_id)
-        .bind(d.lead_handler_id)
-        .bind(d.handling_deadline)
-        .bind(&d.direction_note)
-        .bind(d.assigned_at)
-        .bind(d.reply_document_id)
-        .bind(d.completed_at)
-        .bind(d.filed_at)
-        .bind(&d.file_reference)
-        .bind(&d.refusal_reason)
-        .bind(d.created_by)
-        .bind(d.created_at)
-        .bind(d.updated_at)
-        .bind(&d.number_label)
-        .bind(d.drafter_id)
-        .bind(d.version)
-        .bind(d.signer_id)
-        .bind(&d.signing_prefix)
-        .bind(d.signed_at)
-        .bind(d.numbered_at)
-        .bind(d.dispatched_at)
-        .bind(d.cancelled_at)
-        .bind(&d.cancel_reason)
-        .bind(&d.drafting_unit_code)
-        .bind(d.congress)
-        .bind(d.series.clone())
-        .bind(d.recall_requested)
-        .bind(d.registered_by)
-        .bind(&d.on_behalf_of)
-        .bind(d.duplicate_key())
-        .bind(d.search_text())
+    vanphong_platform::binds!(q => d.office_id, d.direction.code(), d.status.code(), &d.type_code, &d.subject,
+        d.number, &d.symbol, &d.number_symbol, d.issued_on, &d.issuer_name, &d.issuer_code, &d.signer_name,
+        &d.signer_position, d.urgency.level(), i64::from(d.secrecy.level()), d.pages, d.due_on, d.channel.code(),
+        d.electronic_id.clone(), d.arrival_year.map(i64::from), d.arrival_number, d.received_at, d.registered_at,
+        d.sender_office_id, d.source_document_id, d.leader_id, d.lead_handler_id, d.handling_deadline,
+        &d.direction_note, d.assigned_at, d.reply_document_id, d.completed_at, d.filed_at, &d.file_reference,
+        &d.refusal_reason, d.created_by, d.created_at, d.updated_at, &d.number_label, d.drafter_id, d.version,
+        d.signer_id, &d.signing_prefix, d.signed_at, d.numbered_at, d.dispatched_at, d.cancelled_at,
+        &d.cancel_reason, &d.drafting_unit_code, d.congress, d.series.clone(), d.recall_requested, d.registered_by,
+        &d.on_behalf_of, d.duplicate_key(), d.search_text())
 }
 
 /// Stores a new document.

@@ -66,19 +66,12 @@ pub async fn replace(
     tx.execute(query("DELETE FROM recipients WHERE document_id = $1").bind(document))
         .await?;
     for (position, (office, organ, name)) in recipients.iter().enumerate() {
-        tx.execute(
-            query(
+        tx.execute(vanphong_platform::binds!(query(
                 "INSERT INTO recipients (id, document_id, position, office_id, organ_id, name, status) \
                  VALUES ($1, $2, $3, $4, $5, $6, '')",
             )
-            .bind(new_id())
-            .bind(document)
-            .bind(position as i64)
-            .bind(*office)
-            .bind(organ)
-            .bind(name),
-        )
-        .await?;
+            => new_id(), document, position as i64, *office, organ, name))
+            .await?;
     }
     Ok(())
 }

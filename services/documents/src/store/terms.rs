@@ -65,19 +65,11 @@ pub async fn in_force(tx: &mut Tx, office: Uuid, day: NaiveDate, congress: bool)
 }
 
 pub async fn insert(tx: &mut Tx, term: &Term, created_at: chrono::DateTime<chrono::Utc>) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO terms (id, office_id, name, starts_on, ends_on, congress, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(term.id)
-        .bind(term.office_id)
-        .bind(&term.name)
-        .bind(term.starts_on)
-        .bind(term.ends_on)
-        .bind(term.congress)
-        .bind(created_at),
-    )
-    .await?;
+        => term.id, term.office_id, &term.name, term.starts_on, term.ends_on, term.congress, created_at))
+        .await?;
     Ok(())
 }

@@ -57,46 +57,25 @@ const ESTIMATE_COLUMNS: &str = "id, office_id, year, status, note, return_reason
      submitted_at, decided_by, decided_at, updated_at, supplementary";
 
 pub async fn insert_estimate(tx: &mut Tx, e: &EstimateRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO estimates (id, office_id, year, status, note, return_reason, created_by, created_at, \
              submitted_at, decided_by, decided_at, updated_at, supplementary) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
-        .bind(&e.id)
-        .bind(&e.office_id)
-        .bind(e.year)
-        .bind(&e.status)
-        .bind(&e.note)
-        .bind(&e.return_reason)
-        .bind(&e.created_by)
-        .bind(e.created_at)
-        .bind(e.submitted_at)
-        .bind(e.decided_by.clone())
-        .bind(e.decided_at)
-        .bind(e.updated_at)
-        .bind(e.supplementary),
-    )
-    .await?;
+        => &e.id, &e.office_id, e.year, &e.status, &e.note, &e.return_reason, &e.created_by, e.created_at,
+           e.submitted_at, e.decided_by.clone(), e.decided_at, e.updated_at, e.supplementary))
+        .await?;
     Ok(())
 }
 
 pub async fn update_estimate(tx: &mut Tx, e: &EstimateRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "UPDATE estimates SET status = $1, note = $2, return_reason = $3, submitted_at = $4, decided_by = $5, \
              decided_at = $6, updated_at = $7 WHERE id = $8",
         )
-        .bind(&e.status)
-        .bind(&e.note)
-        .bind(&e.return_reason)
-        .bind(e.submitted_at)
-        .bind(e.decided_by.clone())
-        .bind(e.decided_at)
-        .bind(e.updated_at)
-        .bind(&e.id),
-    )
-    .await?;
+        => &e.status, &e.note, &e.return_reason, e.submitted_at, e.decided_by.clone(), e.decided_at, e.updated_at,
+           &e.id))
+        .await?;
     Ok(())
 }
 
@@ -196,26 +175,14 @@ const ALLOCATION_COLUMNS: &str = "id, year, from_office_id, to_office_id, line_c
      decision_ref, allocated_on, created_by, created_at";
 
 pub async fn insert_allocation(tx: &mut Tx, a: &AllocationRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO allocations (id, year, from_office_id, to_office_id, line_code, amount, kind, reason, \
              decision_ref, allocated_on, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
-        .bind(&a.id)
-        .bind(a.year)
-        .bind(a.from_office_id.clone())
-        .bind(&a.to_office_id)
-        .bind(&a.line_code)
-        .bind(a.amount)
-        .bind(&a.kind)
-        .bind(&a.reason)
-        .bind(&a.decision_ref)
-        .bind(&a.allocated_on)
-        .bind(&a.created_by)
-        .bind(a.created_at),
-    )
-    .await?;
+        => &a.id, a.year, a.from_office_id.clone(), &a.to_office_id, &a.line_code, a.amount, &a.kind, &a.reason,
+           &a.decision_ref, &a.allocated_on, &a.created_by, a.created_at))
+        .await?;
     Ok(())
 }
 
@@ -313,15 +280,11 @@ pub async fn get_balance(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<Bal
 
 /// Writes back the totals of a locked line.
 pub async fn save_balance(tx: &mut Tx, b: &BalanceRow) -> Result<(), StoreError> {
-    tx.execute(
-        query("UPDATE budget_balances SET held = $1, allocated_out = $2, spent = $3, committed = $4 WHERE id = $5")
-            .bind(b.held)
-            .bind(b.allocated_out)
-            .bind(b.spent)
-            .bind(b.committed)
-            .bind(&b.id),
-    )
-    .await?;
+    tx.execute(vanphong_platform::binds!(query(
+            "UPDATE budget_balances SET held = $1, allocated_out = $2, spent = $3, committed = $4 WHERE id = $5",
+        )
+            => b.held, b.allocated_out, b.spent, b.committed, &b.id))
+        .await?;
     Ok(())
 }
 

@@ -36,22 +36,13 @@ const COLUMNS: &str = "code, item_code, name, chapter, type_code, clause_code, o
 pub async fn ensure_defaults(db: &Db) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
     for (order, l) in DEFAULT_LINES.iter().enumerate() {
-        tx.execute(
-            query(
+        tx.execute(vanphong_platform::binds!(query(
                 "INSERT INTO budget_lines (code, item_code, name, chapter, type_code, clause_code, overspend, active, \
                  sort_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (code) DO NOTHING",
             )
-            .bind(l.code)
-            .bind(l.item_code)
-            .bind(l.name)
-            .bind(DEFAULT_CHAPTER)
-            .bind(DEFAULT_TYPE)
-            .bind(DEFAULT_CLAUSE)
-            .bind(l.overspend.code())
-            .bind(true)
-            .bind(order as i64),
-        )
-        .await?;
+            => l.code, l.item_code, l.name, DEFAULT_CHAPTER, DEFAULT_TYPE, DEFAULT_CLAUSE, l.overspend.code(), true,
+               order as i64))
+            .await?;
     }
     tx.commit().await
 }
@@ -75,8 +66,7 @@ pub async fn get(tx: &mut Tx, code: &str) -> Result<Option<LineRow>, StoreError>
 
 /// Adds a line at the end of the list, or changes an existing one.
 pub async fn upsert(tx: &mut Tx, l: &LineRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO budget_lines (code, item_code, name, chapter, type_code, clause_code, overspend, active, \
              sort_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
              (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM budget_lines)) \
@@ -84,16 +74,8 @@ pub async fn upsert(tx: &mut Tx, l: &LineRow) -> Result<(), StoreError> {
              chapter = excluded.chapter, type_code = excluded.type_code, clause_code = excluded.clause_code, \
              overspend = excluded.overspend, active = excluded.active",
         )
-        .bind(&l.code)
-        .bind(&l.item_code)
-        .bind(&l.name)
-        .bind(&l.chapter)
-        .bind(&l.type_code)
-        .bind(&l.clause_code)
-        .bind(&l.overspend)
-        .bind(l.active),
-    )
-    .await?;
+        => &l.code, &l.item_code, &l.name, &l.chapter, &l.type_code, &l.clause_code, &l.overspend, l.active))
+        .await?;
     Ok(())
 }
 
@@ -126,20 +108,13 @@ pub async fn effective_rates(tx: &mut Tx, office: &str) -> Result<(Rates, bool),
 }
 
 pub async fn set_rates(tx: &mut Tx, scope: &str, rates: Rates, by: &str, at: i64) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO dues_rates (scope, cell_bp, office_bp, received_bp, updated_by, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (scope) DO UPDATE SET cell_bp = excluded.cell_bp, office_bp = excluded.office_bp, \
              received_bp = excluded.received_bp, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
         )
-        .bind(scope)
-        .bind(rates.cell_bp)
-        .bind(rates.office_bp)
-        .bind(rates.received_bp)
-        .bind(by)
-        .bind(at),
-    )
-    .await?;
+        => scope, rates.cell_bp, rates.office_bp, rates.received_bp, by, at))
+        .await?;
     Ok(())
 }

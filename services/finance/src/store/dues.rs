@@ -14,27 +14,14 @@ pub struct CellRow {
     pub created_at: i64,
 }
 
-impl CellRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("party_cells", &self.id)
-    }
-
-    pub fn office(&self) -> Result<Uuid, CorruptRow> {
-        self.decoder().id("office_id", &self.office_id)
-    }
-}
+super::row_reader!(CellRow, "party_cells", office: office_id);
 
 pub async fn insert_cell(tx: &mut Tx, c: &CellRow, folded: &str) -> Result<(), StoreError> {
-    tx.execute(
-        query("INSERT INTO party_cells (id, office_id, name, folded_name, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&c.id)
-            .bind(&c.office_id)
-            .bind(&c.name)
-            .bind(folded)
-            .bind(c.created_at),
-    )
-    .await?;
+    tx.execute(vanphong_platform::binds!(query(
+            "INSERT INTO party_cells (id, office_id, name, folded_name, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+            => &c.id, &c.office_id, &c.name, folded, c.created_at))
+        .await?;
     Ok(())
 }
 
@@ -79,39 +66,20 @@ pub struct CollectionRow {
     pub created_at: i64,
 }
 
-impl CollectionRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("dues_collections", &self.id)
-    }
-}
+super::row_reader!(CollectionRow, "dues_collections");
 
 const COLLECTION_COLUMNS: &str = "id, office_id, cell_key, year, month, members, amount, cell_share, office_share, \
      remitted_share, collected_on, transaction_id, created_by, created_at";
 
 pub async fn insert_collection(tx: &mut Tx, c: &CollectionRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO dues_collections (id, office_id, cell_key, year, month, members, amount, cell_share, \
              office_share, remitted_share, collected_on, transaction_id, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
-        .bind(&c.id)
-        .bind(&c.office_id)
-        .bind(&c.cell_key)
-        .bind(c.year)
-        .bind(c.month)
-        .bind(c.members)
-        .bind(c.amount)
-        .bind(c.cell_share)
-        .bind(c.office_share)
-        .bind(c.remitted_share)
-        .bind(&c.collected_on)
-        .bind(c.transaction_id.clone())
-        .bind(&c.created_by)
-        .bind(c.created_at),
-    )
-    .await?;
+        => &c.id, &c.office_id, &c.cell_key, c.year, c.month, c.members, c.amount, c.cell_share, c.office_share,
+           c.remitted_share, &c.collected_on, c.transaction_id.clone(), &c.created_by, c.created_at))
+        .await?;
     Ok(())
 }
 
@@ -173,37 +141,20 @@ pub struct RemittanceRow {
     pub parent_owed_share: i64,
 }
 
-impl RemittanceRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("dues_remittances", &self.id)
-    }
-}
+super::row_reader!(RemittanceRow, "dues_remittances");
 
 const REMITTANCE_COLUMNS: &str = "id, from_office_id, to_office_id, amount, remitted_on, child_transaction_id, \
      parent_transaction_id, note, created_by, created_at, parent_kept_share, parent_owed_share";
 
 pub async fn insert_remittance(tx: &mut Tx, r: &RemittanceRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO dues_remittances (id, from_office_id, to_office_id, amount, remitted_on, \
              child_transaction_id, parent_transaction_id, note, created_by, created_at, parent_kept_share, \
              parent_owed_share) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
-        .bind(&r.id)
-        .bind(&r.from_office_id)
-        .bind(&r.to_office_id)
-        .bind(r.amount)
-        .bind(&r.remitted_on)
-        .bind(&r.child_transaction_id)
-        .bind(&r.parent_transaction_id)
-        .bind(&r.note)
-        .bind(&r.created_by)
-        .bind(r.created_at)
-        .bind(r.parent_kept_share)
-        .bind(r.parent_owed_share),
-    )
-    .await?;
+        => &r.id, &r.from_office_id, &r.to_office_id, r.amount, &r.remitted_on, &r.child_transaction_id,
+           &r.parent_transaction_id, &r.note, &r.created_by, r.created_at, r.parent_kept_share, r.parent_owed_share))
+        .await?;
     Ok(())
 }
 

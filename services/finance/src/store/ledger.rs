@@ -34,18 +34,12 @@ pub async fn ensure_accounts(tx: &mut Tx, office: Uuid, at: i64) -> Result<(), S
         return Ok(());
     }
     for a in DEFAULT_ACCOUNTS {
-        tx.execute(
-            query(
+        tx.execute(vanphong_platform::binds!(query(
                 "INSERT INTO accounts (office_id, code, name, kind, created_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (office_id, code) DO NOTHING",
             )
-            .bind(office)
-            .bind(a.code)
-            .bind(a.name)
-            .bind(a.kind.code())
-            .bind(at),
-        )
-        .await?;
+            => office, a.code, a.name, a.kind.code(), at))
+            .await?;
     }
     Ok(())
 }
@@ -67,15 +61,11 @@ pub async fn get_account(tx: &mut Tx, office: Uuid, code: &str) -> Result<Option
 }
 
 pub async fn insert_account(tx: &mut Tx, a: &AccountRow, at: i64) -> Result<(), StoreError> {
-    tx.execute(
-        query("INSERT INTO accounts (office_id, code, name, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&a.office_id)
-            .bind(&a.code)
-            .bind(&a.name)
-            .bind(&a.kind)
-            .bind(at),
-    )
-    .await?;
+    tx.execute(vanphong_platform::binds!(query(
+            "INSERT INTO accounts (office_id, code, name, kind, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+            => &a.office_id, &a.code, &a.name, &a.kind, at))
+        .await?;
     Ok(())
 }
 
@@ -146,44 +136,24 @@ const TX_COLUMNS: &str =
 
 /// Appends a transaction and its postings.
 pub async fn insert_transaction(tx: &mut Tx, t: &TxRow, entries: &[Entry]) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO ledger_transactions (id, office_id, year, number, posted_on, description, kind, reverses_id, \
              source_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(&t.id)
-        .bind(&t.office_id)
-        .bind(t.year)
-        .bind(t.number)
-        .bind(&t.posted_on)
-        .bind(&t.description)
-        .bind(&t.kind)
-        .bind(t.reverses_id.clone())
-        .bind(t.source_id.clone())
-        .bind(&t.created_by)
-        .bind(t.created_at),
-    )
-    .await?;
+        => &t.id, &t.office_id, t.year, t.number, &t.posted_on, &t.description, &t.kind, t.reverses_id.clone(),
+           t.source_id.clone(), &t.created_by, t.created_at))
+        .await?;
     for (seq, e) in entries.iter().enumerate() {
         let (debit, credit) = match e.side {
             Side::Debit => (e.amount, 0),
             Side::Credit => (0, e.amount),
         };
-        tx.execute(
-            query(
+        tx.execute(vanphong_platform::binds!(query(
                 "INSERT INTO ledger_postings (transaction_id, seq, office_id, account_code, debit, credit, line_code, \
                  posted_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(&t.id)
-            .bind(seq as i64 + 1)
-            .bind(&t.office_id)
-            .bind(&e.account_code)
-            .bind(debit)
-            .bind(credit)
-            .bind(e.line_code.clone())
-            .bind(&t.posted_on),
-        )
-        .await?;
+            => &t.id, seq as i64 + 1, &t.office_id, &e.account_code, debit, credit, e.line_code.clone(), &t.posted_on))
+            .await?;
     }
     Ok(())
 }
@@ -219,18 +189,14 @@ pub async fn list_transactions(
     after: Option<&str>,
     limit: u32,
 ) -> Result<Vec<TxRow>, StoreError> {
-    tx.fetch_all(
-        query_built(format!(
+    tx.fetch_all(vanphong_platform::binds!(query_built(format!(
             "SELECT {TX_COLUMNS} FROM ledger_transactions WHERE office_id = $1 AND posted_on >= $2 \
              AND posted_on <= $3 AND id > $4 ORDER BY id LIMIT $5"
         ))
-        .bind(office)
-        .bind(from.map_or_else(|| "0000-01-01".to_string(), |d| d.format("%Y-%m-%d").to_string()))
-        .bind(to.map_or_else(|| "9999-12-31".to_string(), |d| d.format("%Y-%m-%d").to_string()))
-        .bind(after.unwrap_or(""))
-        .bind(i64::from(limit)),
-    )
-    .await
+        => office, from.map_or_else(|| "0000-01-01".to_string(), |d| d.format("%Y-%m-%d").to_string()),
+           to.map_or_else(|| "9999-12-31".to_string(), |d| d.format("%Y-%m-%d").to_string()), after.unwrap_or(""),
+           i64::from(limit)))
+        .await
 }
 
 /// Totals of one account up to a date.

@@ -59,28 +59,20 @@ pub async fn state(tx: &mut Tx, office: Uuid, year: i32) -> Result<YearState, St
 }
 
 pub async fn close(tx: &mut Tx, office: Uuid, year: i32, month: u32, by: Uuid, at: i64) -> Result<(), StoreError> {
-    tx.execute(
-        query("INSERT INTO closed_periods (office_id, year, month, closed_at, closed_by) VALUES ($1, $2, $3, $4, $5)")
-            .bind(office)
-            .bind(year)
-            .bind(month)
-            .bind(at)
-            .bind(by),
-    )
-    .await?;
+    tx.execute(vanphong_platform::binds!(query(
+            "INSERT INTO closed_periods (office_id, year, month, closed_at, closed_by) VALUES ($1, $2, $3, $4, $5)",
+        )
+            => office, year, month, at, by))
+        .await?;
     Ok(())
 }
 
 pub async fn settle(tx: &mut Tx, office: Uuid, year: i32, by: Uuid, at: i64, note: &str) -> Result<(), StoreError> {
-    tx.execute(
-        query("INSERT INTO settled_years (office_id, year, settled_at, settled_by, note) VALUES ($1, $2, $3, $4, $5)")
-            .bind(office)
-            .bind(year)
-            .bind(at)
-            .bind(by)
-            .bind(note),
-    )
-    .await?;
+    tx.execute(vanphong_platform::binds!(query(
+            "INSERT INTO settled_years (office_id, year, settled_at, settled_by, note) VALUES ($1, $2, $3, $4, $5)",
+        )
+            => office, year, at, by, note))
+        .await?;
     Ok(())
 }
 

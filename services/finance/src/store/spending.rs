@@ -25,49 +25,21 @@ pub struct VoucherRow {
     pub created_at: i64,
 }
 
-impl VoucherRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("vouchers", &self.id)
-    }
-
-    pub fn office(&self) -> Result<Uuid, CorruptRow> {
-        self.decoder().id("office_id", &self.office_id)
-    }
-
-    pub fn balance(&self) -> Result<Uuid, CorruptRow> {
-        self.decoder().id("balance_id", &self.balance_id)
-    }
-}
+super::row_reader!(VoucherRow, "vouchers", office: office_id, balance: balance_id);
 
 const VOUCHER_COLUMNS: &str = "id, office_id, year, number, balance_id, line_code, amount, voucher_date, description, \
      payee, payment_account, warning, commitment_id, transaction_id, created_by, created_at";
 
 pub async fn insert_voucher(tx: &mut Tx, v: &VoucherRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO vouchers (id, office_id, year, number, balance_id, line_code, amount, voucher_date, \
              description, payee, payment_account, warning, commitment_id, transaction_id, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
-        .bind(&v.id)
-        .bind(&v.office_id)
-        .bind(v.year)
-        .bind(v.number)
-        .bind(&v.balance_id)
-        .bind(&v.line_code)
-        .bind(v.amount)
-        .bind(&v.voucher_date)
-        .bind(&v.description)
-        .bind(&v.payee)
-        .bind(&v.payment_account)
-        .bind(&v.warning)
-        .bind(v.commitment_id.clone())
-        .bind(&v.transaction_id)
-        .bind(&v.created_by)
-        .bind(v.created_at),
-    )
-    .await?;
+        => &v.id, &v.office_id, v.year, v.number, &v.balance_id, &v.line_code, v.amount, &v.voucher_date,
+           &v.description, &v.payee, &v.payment_account, &v.warning, v.commitment_id.clone(), &v.transaction_id,
+           &v.created_by, v.created_at))
+        .await?;
     Ok(())
 }
 
@@ -128,67 +100,32 @@ pub struct CommitmentRow {
     pub created_at: i64,
 }
 
-impl CommitmentRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("commitments", &self.id)
-    }
-
-    pub fn office(&self) -> Result<Uuid, CorruptRow> {
-        self.decoder().id("office_id", &self.office_id)
-    }
-
-    pub fn balance(&self) -> Result<Uuid, CorruptRow> {
-        self.decoder().id("balance_id", &self.balance_id)
-    }
-}
+super::row_reader!(CommitmentRow, "commitments", office: office_id, balance: balance_id);
 
 const COMMITMENT_COLUMNS: &str = "id, office_id, year, balance_id, line_code, amount, description, status, warning, \
      committed_on, voucher_id, posted_amount, settled_by, settled_at, created_by, created_at";
 
 pub async fn insert_commitment(tx: &mut Tx, c: &CommitmentRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO commitments (id, office_id, year, balance_id, line_code, amount, description, status, \
              warning, committed_on, voucher_id, posted_amount, settled_by, settled_at, created_by, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
-        .bind(&c.id)
-        .bind(&c.office_id)
-        .bind(c.year)
-        .bind(&c.balance_id)
-        .bind(&c.line_code)
-        .bind(c.amount)
-        .bind(&c.description)
-        .bind(&c.status)
-        .bind(&c.warning)
-        .bind(&c.committed_on)
-        .bind(c.voucher_id.clone())
-        .bind(c.posted_amount)
-        .bind(c.settled_by.clone())
-        .bind(c.settled_at)
-        .bind(&c.created_by)
-        .bind(c.created_at),
-    )
-    .await?;
+        => &c.id, &c.office_id, c.year, &c.balance_id, &c.line_code, c.amount, &c.description, &c.status, &c.warning,
+           &c.committed_on, c.voucher_id.clone(), c.posted_amount, c.settled_by.clone(), c.settled_at, &c.created_by,
+           c.created_at))
+        .await?;
     Ok(())
 }
 
 /// Records how an open commitment ended.
 pub async fn settle_commitment(tx: &mut Tx, c: &CommitmentRow) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "UPDATE commitments SET status = $1, voucher_id = $2, posted_amount = $3, settled_by = $4, \
              settled_at = $5 WHERE id = $6 AND status = 'open'",
         )
-        .bind(&c.status)
-        .bind(c.voucher_id.clone())
-        .bind(c.posted_amount)
-        .bind(c.settled_by.clone())
-        .bind(c.settled_at)
-        .bind(&c.id),
-    )
-    .await?;
+        => &c.status, c.voucher_id.clone(), c.posted_amount, c.settled_by.clone(), c.settled_at, &c.id))
+        .await?;
     Ok(())
 }
 

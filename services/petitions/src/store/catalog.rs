@@ -146,18 +146,9 @@ pub async fn insert_rule(tx: &mut Tx, r: &DeadlineRule, replace: bool) -> Result
         "INSERT INTO deadline_rules ({RULE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (kind, resolution, complexity, remote) {conflict}"
     );
-    tx.execute(
-        vanphong_platform::db::query_built(sql)
-            .bind(r.key.kind.code())
-            .bind(r.key.resolution.code())
-            .bind(r.key.complexity.code())
-            .bind(r.key.remote)
-            .bind(i64::from(r.days))
-            .bind(r.counting.code())
-            .bind(i64::from(r.max_extensions))
-            .bind(i64::from(r.max_extension_days))
-            .bind(&r.source),
-    )
-    .await?;
+    tx.execute(vanphong_platform::binds!(vanphong_platform::db::query_built(sql)
+            => r.key.kind.code(), r.key.resolution.code(), r.key.complexity.code(), r.key.remote, i64::from(r.days),
+               r.counting.code(), i64::from(r.max_extensions), i64::from(r.max_extension_days), &r.source))
+        .await?;
     Ok(())
 }

@@ -19,22 +19,12 @@ pub struct Extension {
 
 /// Records an extension.
 pub async fn add(tx: &mut Tx, petition: Uuid, e: &Extension, at: DateTime<Utc>) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO petition_extensions (petition_id, seq, decision_number, decided_on, days, reason, \
              previous_due_on, due_on, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(petition)
-        .bind(e.seq)
-        .bind(&e.decision_number)
-        .bind(e.decided_on)
-        .bind(e.days)
-        .bind(&e.reason)
-        .bind(e.previous_due_on)
-        .bind(e.due_on)
-        .bind(at),
-    )
-    .await?;
+        => petition, e.seq, &e.decision_number, e.decided_on, e.days, &e.reason, e.previous_due_on, e.due_on, at))
+        .await?;
     Ok(())
 }
 

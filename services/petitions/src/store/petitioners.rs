@@ -12,21 +12,13 @@ use crate::domain::petition::Petitioner;
 pub async fn insert(tx: &mut Tx, petition: Uuid, people: &[Petitioner]) -> Result<(), StoreError> {
     for (i, p) in people.iter().enumerate() {
         let key = PersonKey::new(&p.full_name, &p.id_number);
-        tx.execute(
-            query(
+        tx.execute(vanphong_platform::binds!(query(
                 "INSERT INTO petitioners (petition_id, position, full_name, id_number, address, phone, folded_name, \
                  folded_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
-            .bind(petition)
-            .bind(i as i64)
-            .bind(&p.full_name)
-            .bind(&p.id_number)
-            .bind(&p.address)
-            .bind(&p.phone)
-            .bind(key.folded_name())
-            .bind(key.id_number.unwrap_or_default()),
-        )
-        .await?;
+            => petition, i as i64, &p.full_name, &p.id_number, &p.address, &p.phone, key.folded_name(),
+               key.id_number.unwrap_or_default()))
+            .await?;
     }
     Ok(())
 }

@@ -153,53 +153,15 @@ pub async fn open_of(tx: &mut Tx, office: Uuid) -> Result<Vec<Petition>, StoreEr
 /// Binds every column but `id`, in the order of [`COLUMNS`], then the
 /// derived ones.
 fn bind_fields(q: Query, p: &Petition) -> Query {
-    q.bind(p.office_id)
-        .bind(i64::from(p.year))
-        .bind(p.number)
-        .bind(p.channel.code())
-        .bind(p.received_on)
-        .bind(p.kind.code())
-        .bind(&p.subject_area_code)
-        .bind(&p.content)
-        .bind(&p.accused)
-        .bind(p.anonymous)
-        .bind(p.petitioner_count)
-        .bind(p.prior_stage.code())
-        .bind(p.reception_id)
-        .bind(&p.source_body)
-        .bind(p.state.code())
-        .bind(p.repeat_of)
-        .bind(p.repeat_count)
-        .bind(p.classification_due_on)
-        .bind(p.outcome.map(Outcome::code))
-        .bind(p.classified_on)
-        .bind(p.classified_by)
-        .bind(&p.classification_note)
-        .bind(p.authority.map(Authority::code))
-        .bind(p.handler_id)
-        .bind(p.accepted_on)
-        .bind(p.resolution.map(Resolution::code))
-        .bind(p.complexity.map(Complexity::code))
-        .bind(p.remote)
-        .bind(p.legal_days)
-        .bind(p.counting.map(Counting::code))
-        .bind(p.max_extensions)
-        .bind(p.max_extension_days)
-        .bind(p.extensions_used)
-        .bind(p.base_due_on)
-        .bind(p.due_on)
-        .bind(&p.result_summary)
-        .bind(&p.decision_reference)
-        .bind(p.decision_document_id)
-        .bind(p.decided_on)
-        .bind(p.notified_on)
-        .bind(p.closed_on)
-        .bind(&p.closing_note)
-        .bind(p.created_by)
-        .bind(p.created_at)
-        .bind(p.updated_at)
-        .bind(p.current_due())
-        .bind(p.search_text())
+    vanphong_platform::binds!(q => p.office_id, i64::from(p.year), p.number, p.channel.code(), p.received_on,
+        p.kind.code(), &p.subject_area_code, &p.content, &p.accused, p.anonymous, p.petitioner_count,
+        p.prior_stage.code(), p.reception_id, &p.source_body, p.state.code(), p.repeat_of, p.repeat_count,
+        p.classification_due_on, p.outcome.map(Outcome::code), p.classified_on, p.classified_by,
+        &p.classification_note, p.authority.map(Authority::code), p.handler_id, p.accepted_on,
+        p.resolution.map(Resolution::code), p.complexity.map(Complexity::code), p.remote, p.legal_days,
+        p.counting.map(Counting::code), p.max_extensions, p.max_extension_days, p.extensions_used, p.base_due_on,
+        p.due_on, &p.result_summary, &p.decision_reference, p.decision_document_id, p.decided_on, p.notified_on,
+        p.closed_on, &p.closing_note, p.created_by, p.created_at, p.updated_at, p.current_due(), p.search_text())
 }
 
 fn column_names() -> Vec<&'static str> {

@@ -46,37 +46,20 @@ impl Row {
 
 /// Stores a reception with its visitors.
 pub async fn insert(tx: &mut Tx, r: &Reception, visitors: &[Visitor]) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO receptions (id, office_id, received_on, receiver_id, receiver_name, by_leader, \
              visitor_count, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(r.id)
-        .bind(r.office_id)
-        .bind(r.received_on)
-        .bind(r.receiver_id)
-        .bind(&r.receiver_name)
-        .bind(r.by_leader)
-        .bind(r.visitor_count)
-        .bind(&r.content)
-        .bind(r.created_by)
-        .bind(r.created_at),
-    )
-    .await?;
+        => r.id, r.office_id, r.received_on, r.receiver_id, &r.receiver_name, r.by_leader, r.visitor_count,
+           &r.content, r.created_by, r.created_at))
+        .await?;
     for (i, v) in visitors.iter().enumerate() {
-        tx.execute(
-            query(
+        tx.execute(vanphong_platform::binds!(query(
                 "INSERT INTO reception_visitors (reception_id, position, full_name, id_number, address, phone) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(r.id)
-            .bind(i as i64)
-            .bind(&v.full_name)
-            .bind(&v.id_number)
-            .bind(&v.address)
-            .bind(&v.phone),
-        )
-        .await?;
+            => r.id, i as i64, &v.full_name, &v.id_number, &v.address, &v.phone))
+            .await?;
     }
     Ok(())
 }

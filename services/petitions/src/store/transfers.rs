@@ -25,19 +25,12 @@ pub struct Transfer {
 
 /// Records a transfer with its slip.
 pub async fn add(tx: &mut Tx, t: &Transfer, at: DateTime<Utc>) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO petition_transfers (petition_id, target_body, reason, slip_document_id, slip_status, \
              created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(t.petition_id)
-        .bind(&t.target_body)
-        .bind(&t.reason)
-        .bind(t.slip_document_id)
-        .bind(&t.slip_status)
-        .bind(at),
-    )
-    .await?;
+        => t.petition_id, &t.target_body, &t.reason, t.slip_document_id, &t.slip_status, at))
+        .await?;
     Ok(())
 }
 

@@ -204,6 +204,18 @@ pub fn query_built(sql: String) -> Query {
     }
 }
 
+/// Binds values in turn: `binds!(query("…") => a, b, c)` is
+/// `query("…").bind(a).bind(b).bind(c)`. A record's long list of columns
+/// then reads as a few lines, in the order of the statement's placeholders,
+/// instead of one `.bind` line a column (which rustfmt would otherwise lay
+/// out the same way for every table).
+#[macro_export]
+macro_rules! binds {
+    ($query:expr => $($value:expr),+ $(,)?) => {
+        $query $(.bind($value))+
+    };
+}
+
 impl Query {
     pub fn bind(mut self, value: impl Into<Value>) -> Self {
         self.args.push(value.into());

@@ -76,20 +76,14 @@ pub async fn get(db: &Db, office: Uuid) -> Result<Option<Row>, StoreError> {
 pub async fn claim(tx: &mut Tx, h: &Handover, counts: &[Count], at: DateTime<Utc>) -> Result<bool, StoreError> {
     let counts = serde_json::to_string(counts).map_err(|e| StoreError::Config(e.to_string()))?;
     let changed = tx
-        .execute(
-            query(
+        .execute(crate::binds!(query(
                 "INSERT INTO handovers (office_id, successor_id, effective_on, state, counts, reason, attempts, \
                  applied_at, updated_at) VALUES ($1, $2, $3, 'applied', $4, '', 0, $5, $5) \
                  ON CONFLICT (office_id) DO UPDATE SET successor_id = excluded.successor_id, \
                  state = 'applied', counts = excluded.counts, reason = '', applied_at = excluded.applied_at, \
                  updated_at = excluded.updated_at WHERE handovers.state <> 'applied'",
             )
-            .bind(h.office_id)
-            .bind(h.successor_id)
-            .bind(h.effective_on)
-            .bind(counts)
-            .bind(at),
-        )
+            => h.office_id, h.successor_id, h.effective_on, counts, at))
         .await?;
     Ok(changed == 1)
 }
@@ -97,21 +91,14 @@ pub async fn claim(tx: &mut Tx, h: &Handover, counts: &[Count], at: DateTime<Utc
 /// Records a failed attempt and why, unless the handover is applied.
 pub async fn record_failure(db: &Db, h: &Handover, reason: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
     let mut tx = db.begin_write().await?;
-    tx.execute(
-        query(
+    tx.execute(crate::binds!(query(
             "INSERT INTO handovers (office_id, successor_id, effective_on, state, counts, reason, attempts, \
              applied_at, updated_at) VALUES ($1, $2, $3, $4, '[]', $5, 1, NULL, $6) \
              ON CONFLICT (office_id) DO UPDATE SET reason = excluded.reason, \
              attempts = handovers.attempts + 1, updated_at = excluded.updated_at \
              WHERE handovers.state <> 'applied'",
         )
-        .bind(h.office_id)
-        .bind(h.successor_id)
-        .bind(h.effective_on)
-        .bind(State::Failed.code())
-        .bind(reason)
-        .bind(at),
-    )
-    .await?;
+        => h.office_id, h.successor_id, h.effective_on, State::Failed.code(), reason, at))
+        .await?;
     tx.commit().await
 }

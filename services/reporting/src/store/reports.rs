@@ -108,83 +108,34 @@ fn figures_json(r: &Report) -> Option<String> {
 
 /// Stores a new report.
 pub async fn insert(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
-    tx.execute(
-        query_built(format!(
+    tx.execute(vanphong_platform::binds!(query_built(format!(
             "INSERT INTO reports ({COLUMNS}, period_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
              $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"
         ))
-        .bind(r.id)
-        .bind(r.office_id)
-        .bind(r.period.kind.code())
-        .bind(i64::from(r.period.year))
-        .bind(i64::from(r.period.number))
-        .bind(r.period.from)
-        .bind(r.period.to)
-        .bind(&r.title)
-        .bind(r.status.code())
-        .bind(sections_json(r))
-        .bind(figures_json(r))
-        .bind(r.deadline)
-        .bind(r.parent_office_id)
-        .bind(&r.place)
-        .bind(r.round)
-        .bind(r.created_by)
-        .bind(r.created_at)
-        .bind(r.updated_at)
-        .bind(r.submitted_at)
-        .bind(r.approved_by)
-        .bind(r.approved_at)
-        .bind(&r.override_reason)
-        .bind(r.document_id)
-        .bind(&r.number_symbol)
-        .bind(r.issued_on)
-        .bind(&r.signing_prefix)
-        .bind(&r.signing_body)
-        .bind(&r.signer_position)
-        .bind(&r.signer_name)
-        .bind(r.sent_at)
-        .bind(r.decided_at)
-        .bind(&r.return_reason)
-        .bind(r.period.key()),
-    )
-    .await?;
+        => r.id, r.office_id, r.period.kind.code(), i64::from(r.period.year), i64::from(r.period.number),
+           r.period.from, r.period.to, &r.title, r.status.code(), sections_json(r), figures_json(r), r.deadline,
+           r.parent_office_id, &r.place, r.round, r.created_by, r.created_at, r.updated_at, r.submitted_at,
+           r.approved_by, r.approved_at, &r.override_reason, r.document_id, &r.number_symbol, r.issued_on,
+           &r.signing_prefix, &r.signing_body, &r.signer_position, &r.signer_name, r.sent_at, r.decided_at,
+           &r.return_reason, r.period.key()))
+        .await?;
     Ok(())
 }
 
 /// Writes every changing column of the report.
 pub async fn update(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "UPDATE reports SET title = $1, status = $2, sections_json = $3, figures_json = $4, place = $5, \
              round = $6, updated_at = $7, submitted_at = $8, approved_by = $9, approved_at = $10, \
              override_reason = $11, document_id = $12, number_symbol = $13, issued_on = $14, signing_prefix = $15, \
              signing_body = $16, signer_position = $17, signer_name = $18, sent_at = $19, decided_at = $20, \
              return_reason = $21 WHERE id = $22",
         )
-        .bind(&r.title)
-        .bind(r.status.code())
-        .bind(sections_json(r))
-        .bind(figures_json(r))
-        .bind(&r.place)
-        .bind(r.round)
-        .bind(r.updated_at)
-        .bind(r.submitted_at)
-        .bind(r.approved_by)
-        .bind(r.approved_at)
-        .bind(&r.override_reason)
-        .bind(r.document_id)
-        .bind(&r.number_symbol)
-        .bind(r.issued_on)
-        .bind(&r.signing_prefix)
-        .bind(&r.signing_body)
-        .bind(&r.signer_position)
-        .bind(&r.signer_name)
-        .bind(r.sent_at)
-        .bind(r.decided_at)
-        .bind(&r.return_reason)
-        .bind(r.id),
-    )
-    .await?;
+        => &r.title, r.status.code(), sections_json(r), figures_json(r), &r.place, r.round, r.updated_at,
+           r.submitted_at, r.approved_by, r.approved_at, &r.override_reason, r.document_id, &r.number_symbol,
+           r.issued_on, &r.signing_prefix, &r.signing_body, &r.signer_position, &r.signer_name, r.sent_at,
+           r.decided_at, &r.return_reason, r.id))
+        .await?;
     Ok(())
 }
 
@@ -321,20 +272,12 @@ pub async fn add_event(tx: &mut Tx, report: Uuid, event: &Event) -> Result<(), S
         )
         .await?
         .unwrap_or(1);
-    tx.execute(
-        query(
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO report_events (report_id, seq, happened_at, actor_id, actor_name, action, note) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(report)
-        .bind(seq)
-        .bind(event.at)
-        .bind(event.actor_id)
-        .bind(&event.actor_name)
-        .bind(&event.action)
-        .bind(&event.note),
-    )
-    .await?;
+        => report, seq, event.at, event.actor_id, &event.actor_name, &event.action, &event.note))
+        .await?;
     Ok(())
 }
 
