@@ -9,33 +9,13 @@ pub mod throttle;
 pub mod users;
 
 use vanphong_platform::db::{Db, Migrations, StoreError, Tx, query};
-use vanphong_platform::migration;
 
 /// The directory's schema, per backend.
-pub const MIGRATIONS: Migrations = Migrations {
-    sqlite: &[
-        migration!(1, "directory", "../../../migrations/sqlite/0001_directory.sql"),
-        migration!(
-            2,
-            "sign-in throttle",
-            "../../../migrations/sqlite/0002_sign_in_throttle.sql"
-        ),
-        migration!(3, "office splits", "../../../migrations/sqlite/0003_office_splits.sql"),
-    ],
-    postgres: &[
-        migration!(1, "directory", "../../../migrations/postgres/0001_directory.sql"),
-        migration!(
-            2,
-            "sign-in throttle",
-            "../../../migrations/postgres/0002_sign_in_throttle.sql"
-        ),
-        migration!(
-            3,
-            "office splits",
-            "../../../migrations/postgres/0003_office_splits.sql"
-        ),
-    ],
-};
+pub const MIGRATIONS: Migrations = vanphong_platform::migrations![
+    (1, "directory", "0001_directory.sql"),
+    (2, "sign-in throttle", "0002_sign_in_throttle.sql"),
+    (3, "office splits", "0003_office_splits.sql"),
+];
 
 /// The current directory version.
 pub async fn version(db: &Db) -> Result<i64, StoreError> {

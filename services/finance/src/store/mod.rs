@@ -9,27 +9,32 @@ pub mod periods;
 pub mod spending;
 
 use vanphong_platform::db::Migrations;
-use vanphong_platform::migration;
+
+/// A row struct's `decoder()` (its values read as columns of `table`, the
+/// row named by its `id`) and a getter for each id column named
+/// (`office: office_id` gives `office()` reading `office_id`).
+macro_rules! row_reader {
+    ($row:ty, $table:literal $(, $getter:ident: $column:ident)* $(,)?) => {
+        impl $row {
+            /// Reads this row's columns.
+            pub fn decoder(&self) -> vanphong_platform::db::RowDecoder<'_> {
+                vanphong_platform::db::RowDecoder::new($table, &self.id)
+            }
+
+            $(
+                pub fn $getter(&self) -> Result<uuid::Uuid, vanphong_platform::db::CorruptRow> {
+                    self.decoder().id(stringify!($column), &self.$column)
+                }
+            )*
+        }
+    };
+}
+use row_reader;
 
 /// The schema, per backend (the audit trail and idempotency keys come from
 /// the platform's own migrations).
-pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: &[
-        migration!(1, "finance", "../../migrations/sqlite/0001_finance.sql"),
-        migration!(2, "dues chain", "../../migrations/sqlite/0002_dues_chain.sql"),
-        migration!(
-            3,
-            "supplementary estimates",
-            "../../migrations/sqlite/0003_supplementary_estimates.sql"
-        ),
-    ],
-    postgres: &[
-        migration!(1, "finance", "../../migrations/postgres/0001_finance.sql"),
-        migration!(2, "dues chain", "../../migrations/postgres/0002_dues_chain.sql"),
-        migration!(
-            3,
-            "supplementary estimates",
-            "../../migrations/postgres/0003_supplementary_estimates.sql"
-        ),
-    ],
-};
+pub static MIGRATIONS: Migrations = vanphong_platform::migrations![
+    (1, "finance", "0001_finance.sql"),
+    (2, "dues chain", "0002_dues_chain.sql"),
+    (3, "supplementary estimates", "0003_supplementary_estimates.sql"),
+];

@@ -16,17 +16,10 @@ pub mod transfers;
 pub mod work;
 
 use vanphong_platform::db::Migrations;
-use vanphong_platform::migration;
 
 /// The schema, per backend (the audit trail and idempotency keys come from
 /// the platform's own migrations).
-pub static MIGRATIONS: Migrations = Migrations {
-    sqlite: &[
-        migration!(1, "petitions", "../../migrations/sqlite/0001_petitions.sql"),
-        migration!(2, "notifications", "../../migrations/sqlite/0002_notifications.sql"),
-    ],
-    postgres: &[
-        migration!(1, "petitions", "../../migrations/postgres/0001_petitions.sql"),
-        migration!(2, "notifications", "../../migrations/postgres/0002_notifications.sql"),
-    ],
-};
+pub static MIGRATIONS: Migrations = vanphong_platform::migrations![
+    (1, "petitions", "0001_petitions.sql"),
+    (2, "notifications", "0002_notifications.sql"),
+];

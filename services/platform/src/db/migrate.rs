@@ -26,42 +26,34 @@ pub struct Migrations {
     pub postgres: &'static [MigrationFile],
 }
 
-/// Declares a [`MigrationFile`] from a path relative to the calling file.
+/// A service's schema for both backends from one list of its files:
+/// `migrations![(1, "documents", "0001_documents.sql"), …]` embeds
+/// `migrations/sqlite/<file>` and `migrations/postgres/<file>` of the
+/// calling crate, so the two folders keep one numbering and one set of
+/// names.
 #[macro_export]
-macro_rules! migration {
-    ($version:expr, $description:expr, $path:expr) => {
-        $crate::db::MigrationFile {
-            version: $version,
-            description: $description,
-            sql: include_str!($path),
+macro_rules! migrations {
+    ($(($version:expr, $description:expr, $file:literal)),+ $(,)?) => {
+        $crate::db::Migrations {
+            sqlite: &[$($crate::db::MigrationFile {
+                version: $version,
+                description: $description,
+                sql: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite/", $file)),
+            }),+],
+            postgres: &[$($crate::db::MigrationFile {
+                version: $version,
+                description: $description,
+                sql: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres/", $file)),
+            }),+],
         }
     };
 }
 
-const PLATFORM: Migrations = Migrations {
-    sqlite: &[
-        crate::migration!(1, "audit and idempotency", "../../migrations/sqlite/0001_platform.sql"),
-        crate::migration!(
-            2,
-            "audit checkpoints",
-            "../../migrations/sqlite/0002_audit_checkpoints.sql"
-        ),
-        crate::migration!(3, "handovers", "../../migrations/sqlite/0003_handovers.sql"),
-    ],
-    postgres: &[
-        crate::migration!(
-            1,
-            "audit and idempotency",
-            "../../migrations/postgres/0001_platform.sql"
-        ),
-        crate::migration!(
-            2,
-            "audit checkpoints",
-            "../../migrations/postgres/0002_audit_checkpoints.sql"
-        ),
-        crate::migration!(3, "handovers", "../../migrations/postgres/0003_handovers.sql"),
-    ],
-};
+const PLATFORM: Migrations = crate::migrations![
+    (1, "audit and idempotency", "0001_platform.sql"),
+    (2, "audit checkpoints", "0002_audit_checkpoints.sql"),
+    (3, "handovers", "0003_handovers.sql"),
+];
 
 const PLATFORM_TABLE: &str = "_vanphong_platform_migrations";
 const SERVICE_TABLE: &str = "_vanphong_migrations";
