@@ -11,6 +11,7 @@ use uuid::Uuid;
 use vanphong_proto::common::v1 as wire;
 
 use crate::Error;
+use crate::db::{Clauses, Db, StoreError, counts_by_key};
 use crate::identity::{Caller, Role};
 use crate::tree::OfficeTree;
 use crate::validate::{Checker, due_soon_until};
@@ -70,6 +71,16 @@ pub struct OfficeWork {
 }
 
 impl OfficeWork {
+    /// The roll-up a `GetOfficeWork` request asks for, seen by its caller
+    /// (see [`OfficeWork::of`]): the opening every service's handler shares.
+    pub fn asked(
+        request: &tonic::Request<wire::GetOfficeWorkRequest>,
+        tree: &OfficeTree,
+        today: NaiveDate,
+    ) -> Result<OfficeWork, Error> {
+        OfficeWork::of(&Caller::of(request)?, tree, request.get_ref(), today)
+    }
+
     /// The roll-up asked for: the office (the caller's by default) and
     /// every office below it today. Only leaders of that office or of an
     /// office above it may see it (PERMISSION_DENIED); an unknown or ended
@@ -131,9 +142,32 @@ impl OfficeWork {
         self.offices.iter().flat_map(|o| o.holds.iter().copied()).collect()
     }
 
+    /// Counts a service's records per office of [`OfficeWork::counted`] in
+    /// one statement: `SELECT office_id, <columns> FROM <from> … GROUP BY
+    /// office_id`, where `from` is a table and its `WHERE` condition and
+    /// `columns` are built from the placeholders of `today` and the last
+    /// due-soon day (for deadline columns). Keys are office ids as stored.
+    pub async fn count<const N: usize>(
+        &self,
+        db: &Db,
+        from: &str,
+        columns: impl FnOnce(&str, &str) -> [String; N],
+    ) -> Result<HashMap<String, [i64; N]>, StoreError> {
+        let mut b = Clauses::new(String::new());
+        let (start, end) = (b.arg(self.today), b.arg(self.soon));
+        b.push(&format!(
+            "SELECT office_id, {} FROM {from}",
+            columns(&start, &end).join(", ")
+        ));
+        b.only_in("office_id", self.counted());
+        b.push(" GROUP BY office_id");
+        counts_by_key(db, b.into_query()).await
+    }
+
     /// Each office of the roll-up with the sum of the counts of the offices
     /// it holds, from `counted`, keyed by office id as stored (an office
-    /// with no row counts zeros).
+    /// with no row counts zeros). [`work_rows!`](crate::work_rows) turns
+    /// them into a service's wire rows.
     pub fn rows<const N: usize>(&self, counted: &HashMap<String, [i64; N]>) -> Vec<(wire::WorkOffice, [i64; N])> {
         self.offices
             .iter()
@@ -156,4 +190,19 @@ impl OfficeWork {
             })
             .collect()
     }
+}
+
+/// A service's `GetOfficeWork` rows from a roll-up and its counts:
+/// `work_rows!(work, &counted => wire::OfficeReportWork { unsent, awaiting_acceptance, due_soon, overdue })`
+/// names the message's counting fields in the order of the counting columns
+/// of [`OfficeWork::count`]; `office` is set from the roll-up.
+#[macro_export]
+macro_rules! work_rows {
+    ($work:expr, $counted:expr => $($row:ident)::+ { $($count:ident),+ $(,)? }) => {
+        $work
+            .rows($counted)
+            .into_iter()
+            .map(|(office, [$($count),+])| $($row)::+ { office: Some(office), $($count),+ })
+            .collect()
+    };
 }

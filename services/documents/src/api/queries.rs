@@ -67,27 +67,10 @@ impl QueryApi {
     /// `GetOfficeWork`: a leader's roll-up, each office's open documents
     /// (with those of the offices it took over).
     async fn office_work(&self, request: Request<GetOfficeWorkRequest>) -> Result<wire::OfficeDocumentWorkList, Error> {
-        let caller = Caller::of(&request)?;
-        let s = &self.0;
-        let work = OfficeWork::of(&caller, &s.snapshot().tree, request.get_ref(), s.today())?;
-        let counted = store::work::per_office(&s.ctx.db, &work.counted(), work.today, work.soon).await?;
-        let offices = work
-            .rows(&counted)
-            .into_iter()
-            .map(
-                |(office, [to_register, open, awaiting_direction, due_soon, overdue, outgoing])| {
-                    wire::OfficeDocumentWork {
-                        office: Some(office),
-                        to_register,
-                        open,
-                        awaiting_direction,
-                        due_soon,
-                        overdue,
-                        outgoing,
-                    }
-                },
-            )
-            .collect();
+        let work = OfficeWork::asked(&request, &self.0.snapshot().tree, self.0.today())?;
+        let counted = store::work::per_office(&self.0.ctx.db, &work).await?;
+        let offices = vanphong_platform::work_rows!(work, &counted => wire::OfficeDocumentWork {
+            to_register, open, awaiting_direction, due_soon, overdue, outgoing });
         Ok(wire::OfficeDocumentWorkList { offices })
     }
 

@@ -2,11 +2,10 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Clauses, Db, StoreError, count_where, counts_by_key, query_built};
-use vanphong_platform::my_work::WorkWindow;
+use vanphong_platform::db::{Db, StoreError, count_where, query_built};
+use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 
 /// The counts of [`counts`], in the order of its query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -99,30 +98,20 @@ pub async fn counts(db: &Db, window: &WorkWindow, offices: &[Uuid]) -> Result<Wo
 /// Per office of `offices`, as stored: to register, open incoming, awaiting
 /// direction, due soon, overdue, outgoing not yet dispatched (the columns
 /// of `OfficeDocumentWork`), counted for every handler together.
-pub async fn per_office(
-    db: &Db,
-    offices: &[Uuid],
-    today: NaiveDate,
-    soon: NaiveDate,
-) -> Result<HashMap<String, [i64; 6]>, StoreError> {
+pub async fn per_office(db: &Db, work: &OfficeWork) -> Result<HashMap<String, [i64; 6]>, StoreError> {
     // The states ListDocuments' overdue filter looks at.
     const OPEN: &str = "direction = 'incoming' AND status IN ('registered', 'submitted', 'assigned', 'in_progress')";
     let deadline = "COALESCE(handling_deadline, due_on)";
-    let mut b = Clauses::new(String::new());
-    let (start, end) = (b.arg(today), b.arg(soon));
-    let columns = [
-        count_where("direction = 'incoming' AND status = 'arrived'"),
-        count_where(OPEN),
-        count_where("direction = 'incoming' AND status = 'submitted'"),
-        count_where(&format!("{OPEN} AND {deadline} >= {start} AND {deadline} <= {end}")),
-        count_where(&format!("{OPEN} AND {deadline} < {start}")),
-        count_where("direction = 'outgoing'"),
-    ];
-    b.push(&format!(
-        "SELECT office_id, {} FROM documents WHERE status IN ({COUNTED})",
-        columns.join(", ")
-    ));
-    b.only_in("office_id", offices.iter().copied());
-    b.push(" GROUP BY office_id");
-    counts_by_key(db, b.into_query()).await
+    let from = format!("documents WHERE status IN ({COUNTED})");
+    work.count(db, &from, |start, end| {
+        [
+            count_where("direction = 'incoming' AND status = 'arrived'"),
+            count_where(OPEN),
+            count_where("direction = 'incoming' AND status = 'submitted'"),
+            count_where(&format!("{OPEN} AND {deadline} >= {start} AND {deadline} <= {end}")),
+            count_where(&format!("{OPEN} AND {deadline} < {start}")),
+            count_where("direction = 'outgoing'"),
+        ]
+    })
+    .await
 }

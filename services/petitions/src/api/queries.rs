@@ -89,22 +89,10 @@ pub(crate) async fn office_work(
     s: &Shared,
     request: Request<GetOfficeWorkRequest>,
 ) -> Result<wire::OfficePetitionWorkList, Error> {
-    let caller = Caller::of(&request)?;
-    let work = OfficeWork::of(&caller, &s.snapshot().tree, request.get_ref(), s.today())?;
-    let counted = store::work::per_office(&s.ctx.db, &work.counted(), work.today, work.soon).await?;
-    let offices = work
-        .rows(&counted)
-        .into_iter()
-        .map(
-            |(office, [to_classify, open, due_soon, overdue])| wire::OfficePetitionWork {
-                office: Some(office),
-                to_classify,
-                open,
-                due_soon,
-                overdue,
-            },
-        )
-        .collect();
+    let work = OfficeWork::asked(&request, &s.snapshot().tree, s.today())?;
+    let counted = store::work::per_office(&s.ctx.db, &work).await?;
+    let offices = vanphong_platform::work_rows!(work, &counted => wire::OfficePetitionWork {
+        to_classify, open, due_soon, overdue });
     Ok(wire::OfficePetitionWorkList { offices })
 }
 

@@ -2,11 +2,10 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Clauses, Db, StoreError, count_where, counts_by_key, query_built};
-use vanphong_platform::my_work::WorkWindow;
+use vanphong_platform::db::{Db, StoreError, count_where, query_built};
+use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 
 /// The counts of [`counts`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,21 +57,14 @@ pub async fn counts(
 /// Per office of `offices`, as stored: to classify, open, due soon,
 /// overdue (the columns of `OfficePetitionWork`, the deadlines those of the
 /// backlogs).
-pub async fn per_office(
-    db: &Db,
-    offices: &[Uuid],
-    today: NaiveDate,
-    soon: NaiveDate,
-) -> Result<HashMap<String, [i64; 4]>, StoreError> {
-    let mut b = Clauses::new(String::new());
-    let (start, end) = (b.arg(today), b.arg(soon));
-    b.push(&format!(
-        "SELECT office_id, {}, COUNT(*), {}, {} FROM petitions WHERE closed_on IS NULL",
-        count_where("state IN ('02', '07')"),
-        count_where(&format!("current_due_on >= {start} AND current_due_on <= {end}")),
-        count_where(&format!("current_due_on < {start}")),
-    ));
-    b.only_in("office_id", offices.iter().copied());
-    b.push(" GROUP BY office_id");
-    counts_by_key(db, b.into_query()).await
+pub async fn per_office(db: &Db, work: &OfficeWork) -> Result<HashMap<String, [i64; 4]>, StoreError> {
+    work.count(db, "petitions WHERE closed_on IS NULL", |start, end| {
+        [
+            count_where("state IN ('02', '07')"),
+            "COUNT(*)".to_string(),
+            count_where(&format!("current_due_on >= {start} AND current_due_on <= {end}")),
+            count_where(&format!("current_due_on < {start}")),
+        ]
+    })
+    .await
 }

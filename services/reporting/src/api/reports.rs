@@ -367,23 +367,10 @@ impl ReportApi {
     /// `GetOfficeWork`: a leader's roll-up, each office's reports not yet
     /// accepted.
     async fn office_work(&self, request: Request<GetOfficeWorkRequest>) -> Result<wire::OfficeReportWorkList, Error> {
-        let caller = Caller::of(&request)?;
-        let s = &self.0;
-        let work = OfficeWork::of(&caller, &s.snapshot().tree, request.get_ref(), s.today())?;
-        let counted = store::work::per_office(&s.ctx.db, &work.counted(), work.today, work.soon).await?;
-        let offices = work
-            .rows(&counted)
-            .into_iter()
-            .map(
-                |(office, [unsent, awaiting_acceptance, due_soon, overdue])| wire::OfficeReportWork {
-                    office: Some(office),
-                    unsent,
-                    awaiting_acceptance,
-                    due_soon,
-                    overdue,
-                },
-            )
-            .collect();
+        let work = OfficeWork::asked(&request, &self.0.snapshot().tree, self.0.today())?;
+        let counted = store::work::per_office(&self.0.ctx.db, &work).await?;
+        let offices = vanphong_platform::work_rows!(work, &counted => wire::OfficeReportWork {
+            unsent, awaiting_acceptance, due_soon, overdue });
         Ok(wire::OfficeReportWorkList { offices })
     }
 }

@@ -2,11 +2,8 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
-use uuid::Uuid;
-
-use vanphong_platform::db::{Clauses, Db, StoreError, count_where, counts_by_key, query_built};
-use vanphong_platform::my_work::WorkWindow;
+use vanphong_platform::db::{Db, StoreError, count_where, query_built};
+use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 
 /// The counts of [`counts`].
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -56,24 +53,16 @@ pub async fn counts(db: &Db, window: &WorkWindow) -> Result<WorkCounts, StoreErr
 
 /// Per office of `offices`, as stored: unsent, sent awaiting acceptance,
 /// unsent due soon, unsent overdue (the columns of `OfficeReportWork`).
-pub async fn per_office(
-    db: &Db,
-    offices: &[Uuid],
-    today: NaiveDate,
-    soon: NaiveDate,
-) -> Result<HashMap<String, [i64; 4]>, StoreError> {
+pub async fn per_office(db: &Db, work: &OfficeWork) -> Result<HashMap<String, [i64; 4]>, StoreError> {
     const UNSENT: &str = "status IN ('draft', 'submitted', 'approved', 'returned')";
-    let mut b = Clauses::new(String::new());
-    let (start, end) = (b.arg(today), b.arg(soon));
-    b.push(&format!(
-        "SELECT office_id, {}, {}, {}, {} FROM reports WHERE status IN ('draft', 'submitted', 'approved', \
-         'returned', 'sent')",
-        count_where(UNSENT),
-        count_where("status = 'sent'"),
-        count_where(&format!("{UNSENT} AND deadline >= {start} AND deadline <= {end}")),
-        count_where(&format!("{UNSENT} AND deadline < {start}")),
-    ));
-    b.only_in("office_id", offices.iter().copied());
-    b.push(" GROUP BY office_id");
-    counts_by_key(db, b.into_query()).await
+    let from = "reports WHERE status IN ('draft', 'submitted', 'approved', 'returned', 'sent')";
+    work.count(db, from, |start, end| {
+        [
+            count_where(UNSENT),
+            count_where("status = 'sent'"),
+            count_where(&format!("{UNSENT} AND deadline >= {start} AND deadline <= {end}")),
+            count_where(&format!("{UNSENT} AND deadline < {start}")),
+        ]
+    })
+    .await
 }
