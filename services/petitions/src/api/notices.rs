@@ -26,6 +26,25 @@ use crate::store::notices::{DEADLINES, INBOX};
 
 const ASSIGNED: &str = "assigned";
 
+impl CommonNotices for Shared {
+    const INBOX: Inbox = INBOX;
+    const DEADLINES: DeadlineQuery = DEADLINES;
+    const TITLES: &'static [(&'static str, &'static str)] = &[
+        (ASSIGNED, "Đơn được giao cho bạn giải quyết"),
+        (DEADLINE, "Đơn bạn giải quyết sắp đến hạn"),
+    ];
+    const OTHER_TITLE: &'static str = "Thông báo về đơn thư";
+
+    async fn record_label(&self, tx: &mut Tx, caller: &Caller, record: Uuid) -> Result<String, Error> {
+        Ok(match store::petitions::get(tx, record).await? {
+            Some(p) if caller.may_read(&self.snapshot().tree, p.office_id, self.today()) => {
+                format!("Đơn số {}", p.number_label())
+            }
+            _ => String::new(),
+        })
+    }
+}
+
 /// A step saved `after` from `before`: a handler newly given the case is
 /// told, with the step's note.
 pub(crate) async fn after_step(
@@ -47,23 +66,4 @@ pub(crate) async fn after_step(
     let notice = NewNotice::new(handler, ASSIGNED, after.id, actor_name, note, at);
     INBOX.add(tx, &notice).await?;
     Ok(())
-}
-
-impl CommonNotices for Shared {
-    const INBOX: Inbox = INBOX;
-    const DEADLINES: DeadlineQuery = DEADLINES;
-    const TITLES: &'static [(&'static str, &'static str)] = &[
-        (ASSIGNED, "Đơn được giao cho bạn giải quyết"),
-        (DEADLINE, "Đơn bạn giải quyết sắp đến hạn"),
-    ];
-    const OTHER_TITLE: &'static str = "Thông báo về đơn thư";
-
-    async fn record_label(&self, tx: &mut Tx, caller: &Caller, record: Uuid) -> Result<String, Error> {
-        Ok(match store::petitions::get(tx, record).await? {
-            Some(p) if caller.may_read(&self.snapshot().tree, p.office_id, self.today()) => {
-                format!("Đơn số {}", p.number_label())
-            }
-            _ => String::new(),
-        })
-    }
 }

@@ -26,26 +26,6 @@ use crate::store::notices::{DEADLINES, INBOX};
 const RETURNED: &str = "returned";
 const ACCEPTED: &str = "accepted";
 
-/// The office above decided on `report` (`action` `return` or `accept`):
-/// its writer is told, with the reason or note.
-pub(crate) async fn decided(
-    tx: &mut Tx,
-    caller: &Caller,
-    actor_name: &str,
-    report: &Report,
-    action: &str,
-    note: &str,
-    at: DateTime<Utc>,
-) -> Result<(), Error> {
-    let kind = if action == "return" { RETURNED } else { ACCEPTED };
-    if report.created_by == caller.subject_id {
-        return Ok(());
-    }
-    let notice = NewNotice::new(report.created_by, kind, report.id, actor_name, note, at);
-    INBOX.add(tx, &notice).await?;
-    Ok(())
-}
-
 impl CommonNotices for Shared {
     const INBOX: Inbox = INBOX;
     const DEADLINES: DeadlineQuery = DEADLINES;
@@ -64,4 +44,24 @@ impl CommonNotices for Shared {
             _ => String::new(),
         })
     }
+}
+
+/// The office above decided on `report` (`action` `return` or `accept`):
+/// its writer is told, with the reason or note.
+pub(crate) async fn decided(
+    tx: &mut Tx,
+    caller: &Caller,
+    actor_name: &str,
+    report: &Report,
+    action: &str,
+    note: &str,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
+    let kind = if action == "return" { RETURNED } else { ACCEPTED };
+    if report.created_by == caller.subject_id {
+        return Ok(());
+    }
+    let notice = NewNotice::new(report.created_by, kind, report.id, actor_name, note, at);
+    INBOX.add(tx, &notice).await?;
+    Ok(())
 }
