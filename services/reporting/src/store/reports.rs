@@ -289,17 +289,20 @@ pub async fn events(tx: &mut Tx, report: Uuid) -> Result<Vec<Event>, StoreError>
                 .bind(report),
         )
         .await?;
-    let mut events = Vec::with_capacity(rows.len());
-    for r in rows {
+    let events = rows.into_iter().map(|r| {
         let key = format!("{report}/{}", r.seq);
         let d = RowDecoder::new("report_events", &key);
-        events.push(Event {
-            at: d.timestamp("happened_at", r.happened_at)?,
-            actor_id: d.id("actor_id", &r.actor_id)?,
+        let (at, actor_id) = (
+            d.timestamp("happened_at", r.happened_at)?,
+            d.id("actor_id", &r.actor_id)?,
+        );
+        Ok(Event {
+            at,
+            actor_id,
             actor_name: r.actor_name,
             action: r.action,
             note: r.note,
-        });
-    }
-    Ok(events)
+        })
+    });
+    Ok(events.collect::<Result<_, CorruptRow>>()?)
 }
