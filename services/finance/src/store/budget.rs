@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
+use vanphong_platform::db::{CorruptRow, StoreError, Tx, query, query_built};
 
 use crate::domain::budget::{AllocationKind, EstimateStatus, Holding};
 
@@ -26,12 +26,9 @@ pub struct EstimateRow {
     pub supplementary: bool,
 }
 
-impl EstimateRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("estimates", &self.id)
-    }
+super::row_reader!(EstimateRow, "estimates");
 
+impl EstimateRow {
     pub fn status(&self) -> Result<EstimateStatus, CorruptRow> {
         self.decoder().coded("status", &self.status)
     }
@@ -160,12 +157,9 @@ pub struct AllocationRow {
     pub created_at: i64,
 }
 
-impl AllocationRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("allocations", &self.id)
-    }
+super::row_reader!(AllocationRow, "allocations");
 
+impl AllocationRow {
     pub fn kind(&self) -> Result<AllocationKind, CorruptRow> {
         self.decoder().coded("kind", &self.kind)
     }
@@ -212,16 +206,9 @@ pub struct BalanceRow {
     pub committed: i64,
 }
 
+super::row_reader!(BalanceRow, "budget_balances", office: office_id);
+
 impl BalanceRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("budget_balances", &self.id)
-    }
-
-    pub fn office(&self) -> Result<Uuid, CorruptRow> {
-        self.decoder().id("office_id", &self.office_id)
-    }
-
     pub fn year(&self) -> Result<i32, CorruptRow> {
         self.decoder().int("year", self.year)
     }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
+use vanphong_platform::db::{StoreError, Tx, query, query_built};
 
 /// A Party cell.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -85,16 +85,9 @@ pub struct TxRow {
     pub created_at: i64,
 }
 
+super::row_reader!(TxRow, "ledger_transactions", office: office_id);
+
 impl TxRow {
-    /// Reads this row's columns.
-    pub fn decoder(&self) -> RowDecoder<'_> {
-        RowDecoder::new("ledger_transactions", &self.id)
-    }
-
-    pub fn office(&self) -> Result<Uuid, CorruptRow> {
-        self.decoder().id("office_id", &self.office_id)
-    }
-
     pub fn posted_on(&self) -> Result<NaiveDate, CorruptRow> {
         self.decoder().date("posted_on", &self.posted_on)
     }

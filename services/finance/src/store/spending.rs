@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
+use vanphong_platform::db::{StoreError, Tx, query, query_built};
 
 /// A spending voucher.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
