@@ -53,12 +53,14 @@ pub struct KeyState {
 }
 
 impl KeyState {
-    /// A key never seen before.
+    /// A key never seen before: never locked, whatever the clock reads
+    /// later (a clock set back, as the demo's is while it tells 2025, must
+    /// not find a fresh key locked until the moment it was made).
     pub fn new(now: DateTime<Utc>) -> Self {
         KeyState {
             failures: 0,
             last_failure: now,
-            locked_until: now,
+            locked_until: DateTime::UNIX_EPOCH,
             window_start: now,
             attempts: 0,
         }
@@ -151,6 +153,15 @@ mod tests {
 
     fn t0() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 11, 28, 8, 0, 0).single().expect("time")
+    }
+
+    #[test]
+    fn a_fresh_key_is_not_locked_when_the_clock_goes_back() {
+        let (p, t) = (policy(), t0());
+        let seen = p.admit(KeyState::new(t), t).expect("admitted");
+        let earlier = t - chrono::Duration::days(300);
+        assert_eq!(seen.lock_remaining(earlier), None);
+        assert!(p.admit(seen, earlier).is_ok());
     }
 
     #[test]

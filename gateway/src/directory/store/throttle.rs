@@ -44,10 +44,11 @@ pub async fn lock(tx: &mut Tx, keys: &[&str], now: DateTime<Utc>) -> Result<Hash
         tx.execute(
             query(
                 "INSERT INTO sign_in_throttle (key, failures, last_failure_at, locked_until, window_start, attempts) \
-                 VALUES ($1, 0, $2, $2, $2, 0) ON CONFLICT (key) DO NOTHING",
+                 VALUES ($1, 0, $2, $3, $2, 0) ON CONFLICT (key) DO NOTHING",
             )
             .bind(*key)
-            .bind(to_micros(fresh.last_failure)),
+            .bind(to_micros(fresh.last_failure))
+            .bind(to_micros(fresh.locked_until)),
         )
         .await?;
     }
