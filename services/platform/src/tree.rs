@@ -287,6 +287,14 @@ impl OfficeTree {
         children
     }
 
+    /// The offices that ended within `from..=to` with `id` as their final
+    /// successor (merged into it, or dissolved with it named): a period
+    /// spanning the merger keeps a row of `id`'s figures for each, for its
+    /// own days (docs/domain.md §1, reorganisation).
+    pub fn merged_into_during(&self, id: Uuid, from: NaiveDate, to: NaiveDate) -> Vec<Uuid> {
+        self.ended_within(from, to, |o, _| o != id && self.holder_on(o, to) == id)
+    }
+
     /// Every office whose figures for `from..=to` roll up into `id`'s: those
     /// below it on the last day, and those that ended within the period
     /// while below it.
@@ -480,6 +488,14 @@ pub(crate) mod tests {
         assert!(tree.descendants_during(r, q_from, q_to).contains(&d1_id));
         assert!(tree.counts_under(d1_id, d1_id, q_from, q_to));
         assert!(!tree.counts_under(d2_id, d1_id, q_from, q_to));
+        // D2's own figures for that quarter keep a row for D1, merged into
+        // it; for a quarter after the merger they do not.
+        assert_eq!(tree.merged_into_during(d2_id, q_from, q_to), vec![d1_id]);
+        assert!(
+            tree.merged_into_during(d2_id, date("2025-10-01"), date("2025-12-31"))
+                .is_empty()
+        );
+        assert!(tree.merged_into_during(r, q_from, q_to).is_empty());
         // A quarter after it does not.
         let later = tree.children_during(r, date("2025-10-01"), date("2025-12-31"));
         assert!(!later.contains(&d1_id), "{later:?}");

@@ -262,20 +262,28 @@ pub fn roll_up(
 ) -> Result<FigureTable, RollUpError> {
     let name = |id: Uuid| row_name(tree, id, from, to);
     let mut children = tree.children_during(office, from, to);
+    for merged in tree.merged_into_during(office, from, to) {
+        if !children.contains(&merged) {
+            children.push(merged);
+        }
+    }
     children.sort_by_key(|c| (fold(&name(*c)), *c));
     let columns = columns(&gathered.document_types);
     let zero: Values = columns.iter().map(|c| (c.code.clone(), 0)).collect();
     let mut own = zero.clone();
     let mut per_child: Vec<Values> = vec![zero.clone(); children.len()];
+    // An office that ended before the period counts with the office that
+    // holds its records (docs/domain.md §1, reorganisation).
     let group_of = |o: Uuid| -> Result<Option<usize>, RollUpError> {
-        if o == office {
-            return Ok(None);
+        for counted in [o, tree.holder_on(o, to)] {
+            if counted == office {
+                return Ok(None);
+            }
+            if let Some(i) = children.iter().position(|c| tree.counts_under(*c, counted, from, to)) {
+                return Ok(Some(i));
+            }
         }
-        children
-            .iter()
-            .position(|c| tree.counts_under(*c, o, from, to))
-            .map(Some)
-            .ok_or(RollUpError::OutsideTree(o))
+        Err(RollUpError::OutsideTree(o))
     };
     for source in [&gathered.documents, &gathered.petitions] {
         for entry in source {
