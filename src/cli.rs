@@ -287,6 +287,18 @@ async fn serve(
     running.wait().await
 }
 
+/// One line per office: its name and its demo accounts with their roles.
+fn write_accounts(out: &mut impl Write, offices: &[crate::demo::DemoOffice]) {
+    for office in offices {
+        let names: Vec<String> = office
+            .users
+            .iter()
+            .map(|u| format!("{} ({})", u.username, u.role.label()))
+            .collect();
+        let _ = writeln!(out, "  {}: {}", office.name, names.join(", "));
+    }
+}
+
 fn print_welcome(running: &suite::RunningSuite, demo: bool) {
     let base = format!("http://{}", running.addr);
     let mut out = std::io::stdout().lock();
@@ -301,13 +313,17 @@ fn print_welcome(running: &suite::RunningSuite, demo: bool) {
             out,
             "\nĐã nạp dữ liệu mẫu. Mọi tài khoản mẫu dùng mật khẩu: {DEMO_PASSWORD}"
         );
-        for office in &report.offices {
-            let names: Vec<String> = office
-                .users
-                .iter()
-                .map(|u| format!("{} ({})", u.username, u.role.label()))
-                .collect();
-            let _ = writeln!(out, "  {}: {}", office.name, names.join(", "));
+        write_accounts(&mut out, &report.offices);
+        if !report.reorganised.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nSắp xếp tổ chức ngày 01/07/2025 (xem cây tổ chức \"tại ngày 30/06/2025\" và hôm nay):"
+            );
+            write_accounts(&mut out, &report.reorganised);
+            let _ = writeln!(
+                out,
+                "  (Người của đơn vị đã kết thúc đăng nhập sẽ được báo đơn vị đã chuyển về đâu, từ ngày nào.)"
+            );
         }
         let clerk = report.username("hiephoa", Role::Clerk).unwrap_or("hiephoa.vanthu");
         let _ = writeln!(out, "\nĐăng nhập thử:");

@@ -20,7 +20,7 @@ use vanphong_gateway::directory::bootstrap::{self, FirstAdmin, RootOffice};
 use vanphong_gateway::directory::{Directory, DirectoryConfig};
 use vanphong_platform::Error;
 use vanphong_platform::audit_anchor::AuditKey;
-use vanphong_platform::clock::SharedClock;
+use vanphong_platform::clock::{SharedClock, TravelClock};
 use vanphong_platform::config::Settings;
 use vanphong_platform::db::Db;
 use vanphong_platform::grpc_client::{self, Addresses};
@@ -289,6 +289,13 @@ pub async fn start(
     shutdown: CancellationToken,
 ) -> Result<RunningSuite, CommandError> {
     let with_demo = demo != Demo::Off;
+    // The full demo goes back to 2025 to tell the reorganisation on its
+    // days; every server reads the same travelling clock.
+    let travel = (demo == Demo::Full).then(|| Arc::new(TravelClock::new(clock.clone())));
+    let clock: SharedClock = match &travel {
+        Some(travel) => travel.clone(),
+        None => clock,
+    };
     let requested = settings.listen.unwrap_or_else(|| parse_addr(DEFAULT_LISTEN));
     let gateway_listener = bind(requested).await?;
     let addr = local_addr(&gateway_listener, requested)?;
@@ -353,6 +360,7 @@ pub async fn start(
                 vanphong_platform::clock::local_date(clock_now),
                 demo == Demo::Full,
                 demo_signing.as_ref(),
+                travel.as_deref(),
             )
             .await
             .map_err(|e| CommandError::Demo(e.to_string()))?,

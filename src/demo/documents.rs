@@ -26,7 +26,7 @@ use super::{DemoError, DemoReport, authorized, call_error, sign_in, who};
 
 /// How far an incoming document's handling went.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Handling {
+pub(super) enum Handling {
     /// Still in the queue, not yet registered (electronic only).
     Arrived,
     Registered,
@@ -38,19 +38,19 @@ enum Handling {
 }
 
 /// A paper document a district received from a state body.
-struct Paper {
-    type_code: &'static str,
-    number: i64,
-    symbol: &'static str,
-    issuer_name: &'static str,
-    issuer_code: &'static str,
-    signer: &'static str,
-    subject: &'static str,
+pub(super) struct Paper {
+    pub(super) type_code: &'static str,
+    pub(super) number: i64,
+    pub(super) symbol: &'static str,
+    pub(super) issuer_name: &'static str,
+    pub(super) issuer_code: &'static str,
+    pub(super) signer: &'static str,
+    pub(super) subject: &'static str,
     /// Days before today it was issued; it arrived the next day.
-    age_days: i64,
+    pub(super) age_days: i64,
     /// Days after issue the issuer wants an answer, if it does.
-    due_after: Option<i64>,
-    handling: Handling,
+    pub(super) due_after: Option<i64>,
+    pub(super) handling: Handling,
 }
 
 const PAPER: &[Paper] = &[
@@ -168,16 +168,16 @@ const PROVINCE_ISSUES: &[ProvinceIssue] = &[
 const DISTRICTS: [&str; 3] = ["hiephoa", "vietyen", "yendung"];
 
 /// The people of one office who move its documents, signed in.
-struct Desk {
-    clerk: String,
-    leader: String,
-    specialist: String,
-    leader_id: String,
-    specialist_id: String,
+pub(super) struct Desk {
+    pub(super) clerk: String,
+    pub(super) leader: String,
+    pub(super) specialist: String,
+    pub(super) leader_id: String,
+    pub(super) specialist_id: String,
 }
 
 impl Desk {
-    async fn of(channel: &Channel, report: &DemoReport, slug: &str) -> Result<Self, DemoError> {
+    pub(super) async fn of(channel: &Channel, report: &DemoReport, slug: &str) -> Result<Self, DemoError> {
         let name = |role| report.username(slug, role).unwrap_or_default().to_string();
         let leader = sign_in(channel, &name(Role::Leader)).await?;
         let specialist = sign_in(channel, &name(Role::Specialist)).await?;
@@ -422,11 +422,19 @@ async fn handle(channel: &Channel, desk: &Desk, document: &Document, to: Handlin
     Ok(())
 }
 
-/// Registers the district's paper mail of the last months, oldest first,
-/// each on the day it arrived.
-async fn register_paper(channel: &Channel, desk: &Desk, slug: &str, today: NaiveDate) -> Result<(), DemoError> {
+/// Registers `papers` at `desk`'s office, oldest first, each on the day it
+/// arrived, and takes each as far as its handling; returns them as
+/// registered.
+pub(super) async fn register_papers(
+    channel: &Channel,
+    desk: &Desk,
+    slug: &str,
+    papers: &[Paper],
+    today: NaiveDate,
+) -> Result<Vec<Document>, DemoError> {
     let mut incoming = IncomingServiceClient::new(channel.clone());
-    for (n, paper) in PAPER.iter().enumerate() {
+    let mut registered = Vec::with_capacity(papers.len());
+    for (n, paper) in papers.iter().enumerate() {
         let issued = today - Duration::days(paper.age_days);
         let arrived = (issued + Duration::days(1)).min(today);
         // 08:30 in Hà Nội.
@@ -461,8 +469,9 @@ async fn register_paper(channel: &Channel, desk: &Desk, slug: &str, today: Naive
             .map_err(call_error(format!("register “{}”", paper.subject)))?
             .into_inner();
         handle(channel, desk, &document, paper.handling).await?;
+        registered.push(document);
     }
-    Ok(())
+    Ok(registered)
 }
 
 fn to_office(report: &DemoReport, slug: &str) -> RecipientInput {
@@ -515,7 +524,7 @@ pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> R
     let mut districts = Vec::new();
     for slug in DISTRICTS {
         let desk = Desk::of(channel, report, slug).await?;
-        register_paper(channel, &desk, slug, today).await?;
+        register_papers(channel, &desk, slug, PAPER, today).await?;
         districts.push(desk);
     }
 

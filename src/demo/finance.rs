@@ -21,7 +21,7 @@ use vanphong_proto::finance::v1::{
 use super::{DemoError, DemoReport, authorized, call_error, sign_in};
 
 /// The province's estimate by tiểu mục, in đồng.
-const ESTIMATE: &[(&str, i64)] = &[
+pub(super) const ESTIMATE: &[(&str, i64)] = &[
     ("6001", 4_200_000_000),
     ("6101", 380_000_000),
     ("6301", 760_000_000),
@@ -32,10 +32,10 @@ const ESTIMATE: &[(&str, i64)] = &[
 ];
 
 /// What each district receives on the lines it spends from, in đồng.
-const PER_DISTRICT: &[(&str, i64)] = &[("6501", 48_000_000), ("6551", 60_000_000), ("6701", 90_000_000)];
+pub(super) const PER_DISTRICT: &[(&str, i64)] = &[("6501", 48_000_000), ("6551", 60_000_000), ("6701", 90_000_000)];
 
 /// A month's spending of a district: line, amount, what, payee.
-const SPENDING: &[(&str, i64, &str, &str)] = &[
+pub(super) const SPENDING: &[(&str, i64, &str, &str)] = &[
     ("6501", 3_850_000, "Thanh toán tiền điện", "Công ty Điện lực Bắc Giang"),
     (
         "6551",
@@ -51,7 +51,7 @@ const SPENDING: &[(&str, i64, &str, &str)] = &[
     ),
 ];
 
-fn date(d: NaiveDate) -> String {
+pub(super) fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
@@ -62,6 +62,84 @@ fn recent_months(today: NaiveDate) -> Vec<(u32, NaiveDate)> {
     (first..=today.month())
         .filter_map(|m| NaiveDate::from_ymd_opt(today.year(), m, 10).map(|d| (m, d.min(today))))
         .collect()
+}
+
+/// An office's estimate for `year` on `lines`, made by its accountant,
+/// submitted and approved by the leader who decides it (`people`); `texts`
+/// are its note and the approval's reason.
+pub(super) async fn approved_estimate(
+    budget: &mut BudgetServiceClient<Channel>,
+    (accountant, leader): (&str, &str),
+    request_id: &str,
+    year: i32,
+    lines: &[(&str, i64)],
+    (note, approval): (&str, &str),
+) -> Result<(), DemoError> {
+    let estimate = budget
+        .create_estimate(authorized(
+            CreateEstimateRequest {
+                request_id: request_id.into(),
+                year,
+                lines: lines
+                    .iter()
+                    .map(|(code, amount)| EstimateLine {
+                        line_code: (*code).into(),
+                        amount: *amount,
+                        ..Default::default()
+                    })
+                    .collect(),
+                note: note.into(),
+                ..Default::default()
+            },
+            accountant,
+        ))
+        .await
+        .map_err(call_error(format!("create the estimate {request_id}")))?
+        .into_inner();
+    let decision = |reason: &str| EstimateDecisionRequest {
+        estimate_id: estimate.id.clone(),
+        reason: reason.into(),
+    };
+    budget
+        .submit_estimate(authorized(decision(""), accountant))
+        .await
+        .map_err(call_error(format!("submit the estimate {request_id}")))?;
+    budget
+        .approve_estimate(authorized(decision(approval), leader))
+        .await
+        .map_err(call_error(format!("approve the estimate {request_id}")))?;
+    Ok(())
+}
+
+/// Books the funds an office received on `on` against the budget it was
+/// given (112 debit, 511 credit).
+pub(super) async fn receive_funds(
+    ledger: &mut LedgerServiceClient<Channel>,
+    accountant: &str,
+    request_id: &str,
+    on: NaiveDate,
+    amount: i64,
+) -> Result<(), DemoError> {
+    let side = |account: &str, side: Side| Posting {
+        account_code: account.into(),
+        side: side as i32,
+        amount,
+        ..Default::default()
+    };
+    ledger
+        .post_transaction(authorized(
+            PostTransactionRequest {
+                request_id: request_id.into(),
+                posted_on: date(on),
+                description: "Nhận kinh phí ngân sách cấp theo dự toán được giao".into(),
+                postings: vec![side("112", Side::Debit), side("511", Side::Credit)],
+                ..Default::default()
+            },
+            accountant,
+        ))
+        .await
+        .map_err(call_error(format!("book the funds {request_id}")))?;
+    Ok(())
 }
 
 /// Loads the demo's finance data through the finance API.
@@ -77,81 +155,33 @@ pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> R
     // The province's estimate: prepared by its accountant, approved by its leader.
     let accountant = sign_in(channel, &name("tu", Role::Accountant)).await?;
     let leader = sign_in(channel, &name("tu", Role::Leader)).await?;
-    let estimate = budget
-        .create_estimate(authorized(
-            CreateEstimateRequest {
-                request_id: format!("demo-du-toan-tu-{year}"),
-                year,
-                lines: ESTIMATE
-                    .iter()
-                    .map(|(code, amount)| EstimateLine {
-                        line_code: (*code).into(),
-                        amount: *amount,
-                        ..Default::default()
-                    })
-                    .collect(),
-                note: format!("Dự toán chi hoạt động năm {year} của Văn phòng Tỉnh ủy"),
-                ..Default::default()
-            },
-            &accountant,
-        ))
-        .await
-        .map_err(call_error("create the province's estimate"))?
-        .into_inner();
-    let decision = |reason: &str| EstimateDecisionRequest {
-        estimate_id: estimate.id.clone(),
-        reason: reason.into(),
-    };
-    budget
-        .submit_estimate(authorized(decision(""), &accountant))
-        .await
-        .map_err(call_error("submit the province's estimate"))?;
-    budget
-        .approve_estimate(authorized(
-            decision(&format!("Quyết định số 01-QĐ/TU năm {year}")),
-            &leader,
-        ))
-        .await
-        .map_err(call_error("approve the province's estimate"))?;
+    approved_estimate(
+        &mut budget,
+        (&accountant, &leader),
+        &format!("demo-du-toan-tu-{year}"),
+        year,
+        ESTIMATE,
+        (
+            &format!("Dự toán chi hoạt động năm {year} của Văn phòng Tỉnh ủy"),
+            &format!("Quyết định số 01-QĐ/TU năm {year}"),
+        ),
+    )
+    .await?;
 
     // Each district's estimate of the year, on the lines it spends from,
     // approved by the province's leader before the allocation.
     let districts = ["hiephoa", "vietyen", "yendung"];
     for slug in districts {
         let district_accountant = sign_in(channel, &name(slug, Role::Accountant)).await?;
-        let district_estimate = budget
-            .create_estimate(authorized(
-                CreateEstimateRequest {
-                    request_id: format!("demo-du-toan-{slug}-{year}"),
-                    year,
-                    lines: PER_DISTRICT
-                        .iter()
-                        .map(|(code, amount)| EstimateLine {
-                            line_code: (*code).into(),
-                            amount: *amount,
-                            ..Default::default()
-                        })
-                        .collect(),
-                    note: format!("Dự toán chi hoạt động năm {year}"),
-                    ..Default::default()
-                },
-                &district_accountant,
-            ))
-            .await
-            .map_err(call_error(format!("create {slug}'s estimate")))?
-            .into_inner();
-        let decision = |reason: &str| EstimateDecisionRequest {
-            estimate_id: district_estimate.id.clone(),
-            reason: reason.into(),
-        };
-        budget
-            .submit_estimate(authorized(decision(""), &district_accountant))
-            .await
-            .map_err(call_error(format!("submit {slug}'s estimate")))?;
-        budget
-            .approve_estimate(authorized(decision("Đã thẩm định, thống nhất"), &leader))
-            .await
-            .map_err(call_error(format!("approve {slug}'s estimate")))?;
+        approved_estimate(
+            &mut budget,
+            (&district_accountant, &leader),
+            &format!("demo-du-toan-{slug}-{year}"),
+            year,
+            PER_DISTRICT,
+            (&format!("Dự toán chi hoạt động năm {year}"), "Đã thẩm định, thống nhất"),
+        )
+        .await?;
     }
 
     // Allocation to the three districts.
@@ -185,32 +215,14 @@ pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> R
         let token = sign_in(channel, &name(slug, Role::Accountant)).await?;
         let received: i64 = PER_DISTRICT.iter().map(|(_, a)| a).sum();
         let funded_on = months.first().map_or(today, |(_, d)| *d);
-        ledger
-            .post_transaction(authorized(
-                PostTransactionRequest {
-                    request_id: format!("demo-cap-kinh-phi-{slug}-{year}"),
-                    posted_on: date(funded_on),
-                    description: "Nhận kinh phí ngân sách cấp theo dự toán được giao".into(),
-                    postings: vec![
-                        Posting {
-                            account_code: "112".into(),
-                            side: Side::Debit as i32,
-                            amount: received,
-                            ..Default::default()
-                        },
-                        Posting {
-                            account_code: "511".into(),
-                            side: Side::Credit as i32,
-                            amount: received,
-                            ..Default::default()
-                        },
-                    ],
-                    ..Default::default()
-                },
-                &token,
-            ))
-            .await
-            .map_err(call_error(format!("fund {slug}")))?;
+        receive_funds(
+            &mut ledger,
+            &token,
+            &format!("demo-cap-kinh-phi-{slug}-{year}"),
+            funded_on,
+            received,
+        )
+        .await?;
         let lines = budget
             .list_allocation_lines(authorized(
                 ListAllocationLinesRequest {

@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use tonic::transport::{Channel, Endpoint};
 
 use vanphong_gateway::directory::bootstrap::RootOffice;
+use vanphong_platform::clock::TravelClock;
 use vanphong_platform::identity::{Clearance, Role};
 use vanphong_platform::tree::{Numbering, OfficeKind};
 use vanphong_proto::directory::v1::auth_service_client::AuthServiceClient;
@@ -37,6 +38,9 @@ pub enum DemoError {
     /// The demo's certificate authority or keys could not be made.
     #[error("demo signing keys: {0}")]
     Keys(String),
+    /// A moment of the demo's story that is not a time.
+    #[error("demo moment {0}")]
+    Moment(String),
 }
 
 /// An office of the demo and who works there.
@@ -63,6 +67,10 @@ pub struct DemoUser {
 #[derive(Debug, Clone, Default)]
 pub struct DemoReport {
     pub offices: Vec<DemoOffice>,
+    /// The offices of the 2025 reorganisation, as their people stand today
+    /// (src/demo/history.rs): the merged commune with the people who moved to
+    /// it, and the ended district, whose people are told where it went.
+    pub reorganised: Vec<DemoOffice>,
 }
 
 impl DemoReport {
@@ -252,10 +260,15 @@ pub(crate) fn authorized<T>(message: T, token: &str) -> tonic::Request<T> {
 
 /// An access token for a demo user.
 pub(crate) async fn sign_in(channel: &Channel, username: &str) -> Result<String, DemoError> {
+    sign_in_with(channel, username, DEMO_PASSWORD).await
+}
+
+/// An access token for `username` with `password` (the admin's differs).
+async fn sign_in_with(channel: &Channel, username: &str, password: &str) -> Result<String, DemoError> {
     Ok(AuthServiceClient::new(channel.clone())
         .sign_in(SignInRequest {
             username: username.into(),
-            password: DEMO_PASSWORD.into(),
+            password: password.into(),
         })
         .await
         .map_err(call_error(format!("sign in as {username}")))?
@@ -273,15 +286,58 @@ pub(crate) async fn who(channel: &Channel, token: &str) -> Result<String, DemoEr
         .subject_id)
 }
 
+/// Creates `people` (role and full name) in `office`, each named
+/// `<slug>.<role>` (e.g. `hiephoa.vanthu`), as the admin `token`.
+async fn add_people(
+    users: &mut UserServiceClient<Channel>,
+    token: &str,
+    office: &mut DemoOffice,
+    kind: OfficeKind,
+    people: impl IntoIterator<Item = (Role, &'static str)>,
+) -> Result<(), DemoError> {
+    for (role, full_name) in people {
+        let role_slug = ROLE_SLUGS
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map_or("nguoidung", |(_, slug)| *slug);
+        let username = format!("{}.{role_slug}", office.slug);
+        let created = users
+            .create_user(authorized(
+                CreateUserRequest {
+                    request_id: format!("demo-user-{username}"),
+                    username: username.clone(),
+                    full_name: full_name.into(),
+                    office_id: office.id.clone(),
+                    roles: vec![role.to_wire()],
+                    clearance: clearance(kind, role).to_wire(),
+                    password: DEMO_PASSWORD.into(),
+                },
+                token,
+            ))
+            .await
+            .map_err(call_error(format!("create user {username}")))?
+            .into_inner();
+        office.users.push(DemoUser {
+            id: created.id,
+            username,
+            full_name,
+            role,
+        });
+    }
+    Ok(())
+}
+
 /// Loads the demo into a freshly bootstrapped suite at `addr`, signed in as
 /// `admin` (whose office is the demo's root); `today` anchors the dates.
-/// With `services`, each service's demo data is loaded too.
+/// With `services`, each service's demo data is loaded too, and with a
+/// `clock` that can travel, the reorganisation of 2025 on its days.
 pub async fn load(
     addr: SocketAddr,
     admin_password: &str,
     today: NaiveDate,
     services: bool,
     signing: Option<&signing::DemoSigning>,
+    clock: Option<&TravelClock>,
 ) -> Result<DemoReport, DemoError> {
     let channel: Channel = Endpoint::from_shared(format!("http://{addr}"))?.connect().await?;
     let signed_in = AuthServiceClient::new(channel.clone())
@@ -330,42 +386,23 @@ pub async fn load(
             slug: plan.slug,
             users: Vec::new(),
         };
-        for ((role, role_slug), full_name) in ROLE_SLUGS.iter().zip(plan.people) {
-            let username = format!("{}.{role_slug}", plan.slug);
-            let created = users
-                .create_user(authorized(
-                    CreateUserRequest {
-                        request_id: format!("demo-user-{username}"),
-                        username: username.clone(),
-                        full_name: full_name.into(),
-                        office_id: office.id.clone(),
-                        roles: vec![role.to_wire()],
-                        clearance: clearance(plan.kind, *role).to_wire(),
-                        password: DEMO_PASSWORD.into(),
-                    },
-                    &token,
-                ))
-                .await
-                .map_err(call_error(format!("create user {username}")))?
-                .into_inner();
-            office.users.push(DemoUser {
-                id: created.id,
-                username,
-                full_name,
-                role: *role,
-            });
-        }
+        let people = ROLE_SLUGS.iter().zip(plan.people).map(|(role, name)| (role.0, name));
+        add_people(&mut users, &token, &mut office, plan.kind, people).await?;
         report.offices.push(office);
     }
     if let Some(signing) = signing {
         signing.enrol(&report)?;
     }
     if services {
+        // The story of 2025 first, so that every record is made in the
+        // order of the days it tells.
+        if let Some(clock) = clock {
+            history::load(&channel, admin_password, clock, &mut report).await?;
+        }
         documents::load(&channel, &report, today).await?;
         petitions::load(&channel, &report, today).await?;
         finance::load(&channel, &report, today).await?;
         reporting::load(&channel, &report, today).await?;
-        history::load(&channel, &token, &report).await?;
     }
     Ok(report)
 }

@@ -21,7 +21,7 @@ use super::{DemoError, DemoReport, authorized, call_error, sign_in, who};
 
 /// How far a demo petition's handling went.
 #[derive(Clone, Copy)]
-enum Step {
+pub(super) enum Step {
     /// 02, awaiting classification.
     Waiting,
     /// 03: the petitioner was guided.
@@ -44,17 +44,17 @@ enum Step {
     RepeatOf(usize),
 }
 
-struct Case {
-    kind: PetitionKind,
-    channel: IntakeChannel,
-    area: &'static str,
-    content: &'static str,
-    accused: &'static str,
+pub(super) struct Case {
+    pub(super) kind: PetitionKind,
+    pub(super) channel: IntakeChannel,
+    pub(super) area: &'static str,
+    pub(super) content: &'static str,
+    pub(super) accused: &'static str,
     /// Names and ID numbers; none for an anonymous petition.
-    petitioners: &'static [(&'static str, &'static str)],
+    pub(super) petitioners: &'static [(&'static str, &'static str)],
     /// Days before today it was received.
-    received_ago: i64,
-    step: Step,
+    pub(super) received_ago: i64,
+    pub(super) step: Step,
 }
 
 const CASES: &[Case] = &[
@@ -203,21 +203,85 @@ fn day(today: NaiveDate, ago: i64) -> String {
 }
 
 /// The people of one office who handle its petitions.
-struct Staff {
-    clerk: String,
-    officer: String,
-    leader: String,
-    specialist: String,
-    leader_id: String,
-    specialist_id: String,
+pub(super) struct Staff {
+    pub(super) clerk: String,
+    pub(super) officer: String,
+    pub(super) leader: String,
+    pub(super) specialist: String,
+    pub(super) leader_id: String,
+    pub(super) specialist_id: String,
+}
+
+impl Staff {
+    /// The office's people, signed in.
+    pub(super) async fn of(channel: &Channel, report: &DemoReport, slug: &str) -> Result<Self, DemoError> {
+        let name = |role| report.username(slug, role).unwrap_or_default().to_string();
+        let leader = sign_in(channel, &name(Role::Leader)).await?;
+        let specialist = sign_in(channel, &name(Role::Specialist)).await?;
+        Ok(Self {
+            clerk: sign_in(channel, &name(Role::Clerk)).await?,
+            officer: sign_in(channel, &name(Role::PetitionOfficer)).await?,
+            leader_id: who(channel, &leader).await?,
+            specialist_id: who(channel, &specialist).await?,
+            leader,
+            specialist,
+        })
+    }
+}
+
+/// Records the decision of `decided` on an accepted petition (its handler),
+/// notifies the petitioner two days later and closes the case (the
+/// petitions officer).
+pub(super) async fn resolve(
+    client: &mut PetitionServiceClient<Channel>,
+    staff: &Staff,
+    petition: &str,
+    decided: NaiveDate,
+    what: &str,
+) -> Result<(), DemoError> {
+    client
+        .record_result(authorized(
+            RecordResultRequest {
+                petition_id: petition.into(),
+                summary: "Tố cáo đúng một phần; yêu cầu công khai và hoàn trả các khoản thu sai".into(),
+                decision_reference: format!("Kết luận số 12-KL/HU ngày {}", decided.format("%d/%m/%Y")),
+                decided_on: decided.format("%Y-%m-%d").to_string(),
+                ..Default::default()
+            },
+            &staff.specialist,
+        ))
+        .await
+        .map_err(call_error(what))?;
+    client
+        .notify_petitioner(authorized(
+            NotifyPetitionerRequest {
+                petition_id: petition.into(),
+                notified_on: (decided + Duration::days(2)).format("%Y-%m-%d").to_string(),
+                note: "Gửi thông báo kết quả giải quyết qua bưu điện".into(),
+            },
+            &staff.officer,
+        ))
+        .await
+        .map_err(call_error(what))?;
+    client
+        .close_petition(authorized(
+            ClosePetitionRequest {
+                petition_id: petition.into(),
+                note: "Kết thúc vụ việc".into(),
+            },
+            &staff.officer,
+        ))
+        .await
+        .map_err(call_error(what))?;
+    Ok(())
 }
 
 /// Takes the office's petitions in and moves each to its state; returns
-/// their ids in the order of [`CASES`].
-async fn load_office(
+/// their ids in the order of `cases`. The petitioners live in `place`.
+pub(super) async fn load_office(
     channel: &Channel,
     staff: &Staff,
-    slug: &str,
+    (slug, place): (&str, &str),
     cases: &[Case],
     today: NaiveDate,
 ) -> Result<Vec<String>, DemoError> {
@@ -241,7 +305,7 @@ async fn load_office(
                         .map(|(name, id)| Petitioner {
                             full_name: (*name).into(),
                             id_number: (*id).into(),
-                            address: "Huyện Hiệp Hòa, tỉnh Bắc Giang".into(),
+                            address: place.into(),
                             ..Default::default()
                         })
                         .collect(),
@@ -345,42 +409,14 @@ async fn load_office(
                     .await
                     .map_err(call_error(what.clone()))?;
                 if let Step::Resolve(_, decided_ago) = case.step {
-                    let decided = day(today, decided_ago);
-                    let written = (today - Duration::days(decided_ago)).format("%d/%m/%Y");
-                    client
-                        .record_result(authorized(
-                            RecordResultRequest {
-                                petition_id: petition.clone(),
-                                summary: "Tố cáo đúng một phần; yêu cầu công khai và hoàn trả các khoản thu sai".into(),
-                                decision_reference: format!("Kết luận số 12-KL/HU ngày {written}"),
-                                decided_on: decided.clone(),
-                                ..Default::default()
-                            },
-                            &staff.specialist,
-                        ))
-                        .await
-                        .map_err(call_error(what.clone()))?;
-                    client
-                        .notify_petitioner(authorized(
-                            NotifyPetitionerRequest {
-                                petition_id: petition.clone(),
-                                notified_on: day(today, decided_ago - 2),
-                                note: "Gửi thông báo kết quả giải quyết qua bưu điện".into(),
-                            },
-                            &staff.officer,
-                        ))
-                        .await
-                        .map_err(call_error(what.clone()))?;
-                    client
-                        .close_petition(authorized(
-                            ClosePetitionRequest {
-                                petition_id: petition.clone(),
-                                note: "Kết thúc vụ việc".into(),
-                            },
-                            &staff.officer,
-                        ))
-                        .await
-                        .map_err(call_error(what))?;
+                    resolve(
+                        &mut client,
+                        staff,
+                        &petition,
+                        today - Duration::days(decided_ago),
+                        &what,
+                    )
+                    .await?;
                 } else if let Step::Withdraw(_) = case.step {
                     client
                         .withdraw_petition(authorized(
@@ -419,19 +455,9 @@ async fn load_office(
 pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> Result<(), DemoError> {
     let mut receptions = ReceptionServiceClient::new(channel.clone());
     for (slug, count) in [("hiephoa", CASES.len()), ("vietyen", 9), ("yendung", 9)] {
-        let name = |role| report.username(slug, role).unwrap_or_default().to_string();
-        let clerk = sign_in(channel, &name(Role::Clerk)).await?;
-        let leader = sign_in(channel, &name(Role::Leader)).await?;
-        let specialist = sign_in(channel, &name(Role::Specialist)).await?;
-        let staff = Staff {
-            officer: sign_in(channel, &name(Role::PetitionOfficer)).await?,
-            leader_id: who(channel, &leader).await?,
-            specialist_id: who(channel, &specialist).await?,
-            clerk,
-            leader,
-            specialist,
-        };
-        let ids = load_office(channel, &staff, slug, &CASES[..count.min(CASES.len())], today).await?;
+        let staff = Staff::of(channel, report, slug).await?;
+        let place = "Huyện Hiệp Hòa, tỉnh Bắc Giang";
+        let ids = load_office(channel, &staff, (slug, place), &CASES[..count.min(CASES.len())], today).await?;
         // The leader's reception day, at which the first petition was
         // handed over.
         receptions

@@ -36,13 +36,20 @@ fn section(code: &str, text: &str) -> SectionInput {
     }
 }
 
-/// What an office writes in its report.
-fn sections(name: &str) -> Vec<SectionInput> {
+/// A report period: its kind, year and number within the year.
+pub(super) type Period = (PeriodKind, i32, i32);
+
+/// What an office writes in its report for a period of `kind`.
+fn sections(name: &str, kind: PeriodKind) -> Vec<SectionInput> {
+    let (span, next) = match kind {
+        PeriodKind::Quarterly => ("quý", "quý tới"),
+        _ => ("tháng", "tháng tới"),
+    };
     vec![
         section(
             "overview",
             &format!(
-                "Trong tháng, tình hình chính trị, trật tự an toàn xã hội trên địa bàn {name} ổn định; \
+                "Trong {span}, tình hình chính trị, trật tự an toàn xã hội trên địa bàn {name} ổn định; \
                  cán bộ, đảng viên và nhân dân tin tưởng vào sự lãnh đạo của Đảng."
             ),
         ),
@@ -57,19 +64,21 @@ fn sections(name: &str) -> Vec<SectionInput> {
         ),
         section(
             "next_tasks",
-            "Tiếp tục thực hiện chương trình công tác tháng tới; đôn đốc giải quyết đơn thư tồn đọng; \
-             chuẩn bị nội dung sơ kết quý.",
+            &format!(
+                "Tiếp tục thực hiện chương trình công tác {next}; đôn đốc giải quyết đơn thư tồn đọng; \
+                 chuẩn bị nội dung sơ kết, tổng kết."
+            ),
         ),
     ]
 }
 
-/// Creates the office's report for the month and gathers its figures;
+/// Creates the office's report for the period and gathers its figures;
 /// returns its id.
 async fn draft(
     channel: &Channel,
     report: &DemoReport,
     slug: &str,
-    (year, month): (i32, i32),
+    (kind, year, number): Period,
 ) -> Result<String, DemoError> {
     let office = report.office(slug).ok_or_else(|| DemoError::Call {
         what: format!("demo office {slug}"),
@@ -81,12 +90,12 @@ async fn draft(
     let created = reports
         .create_report(authorized(
             CreateReportRequest {
-                request_id: format!("demo-report-{slug}-{year}-{month}"),
+                request_id: format!("demo-report-{slug}-{}-{year}-{number}", kind.as_str_name()),
                 office_id: office.id.clone(),
-                kind: PeriodKind::Monthly as i32,
+                kind: kind as i32,
                 year,
-                number: month,
-                sections: sections(office.name),
+                number,
+                sections: sections(office.name, kind),
                 ..Default::default()
             },
             &writer,
@@ -108,20 +117,21 @@ async fn draft(
 
 /// How far an office's report has gone.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Stage {
+pub(super) enum Stage {
     Submitted,
     Approved,
     Sent,
 }
 
-/// Drafts the office's report and takes it as far as `stage`.
-async fn take_to(
+/// Drafts the office's report and takes it as far as `stage`; returns its
+/// id.
+pub(super) async fn take_to(
     channel: &Channel,
     report: &DemoReport,
     slug: &str,
-    period: (i32, i32),
+    period: Period,
     stage: Stage,
-) -> Result<(), DemoError> {
+) -> Result<String, DemoError> {
     let id = draft(channel, report, slug, period).await?;
     let writer = sign_in(channel, report.username(slug, Role::Specialist).unwrap_or_default()).await?;
     let mut approval = ApprovalServiceClient::new(channel.clone());
@@ -152,11 +162,11 @@ async fn take_to(
     if stage >= Stage::Sent {
         let clerk = sign_in(channel, report.username(slug, Role::Clerk).unwrap_or_default()).await?;
         approval
-            .send_report(authorized(SendReportRequest { report_id: id }, &clerk))
+            .send_report(authorized(SendReportRequest { report_id: id.clone() }, &clerk))
             .await
             .map_err(call_error(format!("send the report of {slug}")))?;
     }
-    Ok(())
+    Ok(id)
 }
 
 /// Loads the demo reports as the offices' own people: Bắc Lý has sent its
@@ -164,7 +174,8 @@ async fn take_to(
 /// approved and signed, waiting for its clerk; Việt Yên's and Yên Dũng's
 /// are submitted to their leaders; the province's is a draft.
 pub async fn load(channel: &Channel, report: &DemoReport, today: NaiveDate) -> Result<(), DemoError> {
-    let period = last_closed_month(today);
+    let (year, month) = last_closed_month(today);
+    let period = (PeriodKind::Monthly, year, month);
     // Communes first, so their district approves after them.
     for (slug, stage) in [
         ("bacly", Stage::Sent),

@@ -328,3 +328,203 @@ async fn the_demo_tree_tells_the_reorganisation_of_2025() {
         "{today:?}"
     );
 }
+
+#[tokio::test]
+async fn the_demo_work_crossed_the_reorganisation_of_2025() {
+    use http::{Method, StatusCode};
+    use vanphong_proto::directory::v1::SignInRequest;
+    use vanphong_proto::petitions::v1::PetitionState;
+
+    let app = spawn_full_demo().await;
+    let office = |name: &str| {
+        app.demo
+            .reorganised
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("{name} in {:?}", app.demo.reorganised))
+            .id
+            .clone()
+    };
+    let commune = office("Đảng ủy xã Lục Nam");
+    let district = office("Huyện ủy Lục Nam");
+
+    // Lan Mẫu's people work in the merged commune; the district's are told
+    // where their office went.
+    let leader = app.token_for("lanmau.lanhdao").await;
+    let who = app
+        .auth()
+        .who_am_i(authed(vanphong_proto::directory::v1::WhoAmIRequest {}, &leader))
+        .await
+        .expect("who am i")
+        .into_inner();
+    assert_eq!(who.office_id, commune);
+    let refused = app
+        .auth()
+        .sign_in(SignInRequest {
+            username: "lucnam.lanhdao".into(),
+            password: vanphong::demo::DEMO_PASSWORD.into(),
+        })
+        .await
+        .expect_err("the district ended");
+    assert!(
+        refused.message().contains("Tỉnh ủy Bắc Giang") && refused.message().contains("01/07/2025"),
+        "{}",
+        refused.message()
+    );
+
+    // The letters registered in June in the old communes were answered in
+    // July by the specialist of the new one, one of them given to her by
+    // the new leader; each history shows the handover.
+    let specialist = app
+        .auth()
+        .who_am_i(authed(
+            vanphong_proto::directory::v1::WhoAmIRequest {},
+            &app.token_for("lanmau.chuyenvien").await,
+        ))
+        .await
+        .expect("who am i")
+        .into_inner()
+        .subject_id;
+    let mut answered = Vec::new();
+    for query in ["ra soat ban giao ho so", "thong ke dat cong tai san cong"] {
+        let found = documents(
+            &app,
+            &leader,
+            ListDocumentsRequest {
+                query: query.into(),
+                direction: Direction::Incoming as i32,
+                ..Default::default()
+            },
+        )
+        .await;
+        let letter = app
+            .queries()
+            .get_document(authed(
+                GetDocumentRequest {
+                    document_id: found.first().expect(query).id.clone(),
+                },
+                &leader,
+            ))
+            .await
+            .expect("letter")
+            .into_inner();
+        answered.push(letter);
+    }
+    for letter in &answered {
+        assert_eq!(letter.status, Status::Done as i32, "{letter:?}");
+        let kinds: Vec<&str> = letter.events.iter().map(|e| e.kind.as_str()).collect();
+        let handover = kinds.iter().position(|k| *k == "handover").expect("handover line");
+        let complete = kinds.iter().position(|k| *k == "complete").expect("complete line");
+        assert!(handover < complete, "{kinds:?}");
+        let done = &letter.events[complete];
+        assert_eq!(done.actor_id, specialist);
+        assert!(
+            done.at.as_ref().is_some_and(|t| t.seconds < 1_754_000_000),
+            "answered in July 2025: {done:?}"
+        );
+        assert!(letter.registered_at.as_ref().is_some_and(|t| t.seconds < 1_751_300_000));
+    }
+
+    // The denunciation accepted at Khám Lạng in June was decided and closed
+    // in July by the specialist the new leader gave it to.
+    let petitions = PetitionServiceClient::new(app.channel.clone())
+        .list_petitions(authed(
+            ListPetitionsRequest {
+                query: "truong thon Dong Ri".into(),
+                ..Default::default()
+            },
+            &leader,
+        ))
+        .await
+        .expect("petitions")
+        .into_inner()
+        .petitions;
+    let denunciation = petitions.first().expect("the denunciation");
+    assert_eq!(denunciation.state, PetitionState::Resolved as i32, "{denunciation:?}");
+    assert_eq!(denunciation.closed_on, "2025-07-15");
+    let denunciation = PetitionServiceClient::new(app.channel.clone())
+        .get_petition(authed(
+            vanphong_proto::petitions::v1::GetPetitionRequest {
+                petition_id: denunciation.id.clone(),
+            },
+            &leader,
+        ))
+        .await
+        .expect("petition")
+        .into_inner();
+    assert_eq!(
+        denunciation.resolving.as_ref().map(|r| r.handler_name.as_str()),
+        Some("Lương Thị Thu")
+    );
+    assert!(
+        denunciation.events.iter().any(|e| e.kind == "handover"),
+        "{:?}",
+        denunciation.events
+    );
+
+    // A report for the quarter before (Lan Mẫu's, accepted by the district)
+    // and one for the quarter after (the new commune's, by the province).
+    let list = |token: String| {
+        let app = &app;
+        async move {
+            ReportServiceClient::new(app.channel.clone())
+                .list_reports(authed(
+                    ListReportsRequest {
+                        include_descendants: true,
+                        kind: PeriodKind::Quarterly as i32,
+                        year: 2025,
+                        ..Default::default()
+                    },
+                    &token,
+                ))
+                .await
+                .expect("reports")
+                .into_inner()
+                .reports
+        }
+    };
+    let quarter = |reports: &[vanphong_proto::reporting::v1::Report], n: i32| {
+        reports
+            .iter()
+            .find(|r| r.period.as_ref().is_some_and(|p| p.number == n))
+            .map(|r| (r.office_name.clone(), r.status))
+    };
+    // (Lan Mẫu's report for the second quarter was sent and accepted by the
+    // district as the demo loaded; a list of reports does not show the
+    // reports of offices that ended before it.)
+    let province = list(app.token("tu", Role::Leader).await).await;
+    assert_eq!(
+        quarter(&province, 3),
+        Some(("Đảng ủy xã Lục Nam".to_string(), ReportStatus::Accepted as i32)),
+    );
+
+    // The district's budget came over to the province, with its record.
+    let accountant = app.token("tu", Role::Accountant).await;
+    let (status, body, _) = app
+        .rest(
+            Method::GET,
+            &format!("/api/v1/finance/exports/handover-record?officeId={district}"),
+            Some(&accountant),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // The trails of the offices in the story still verify, though it was
+    // told back in time.
+    let inspector = app.token("tu", Role::Inspector).await;
+    for service in ["directory", "documents", "petitions", "finance", "reports"] {
+        for office in [&commune] {
+            let (status, body, _) = app
+                .rest(
+                    Method::POST,
+                    &format!("/api/v1/{service}/audit/verify"),
+                    Some(&inspector),
+                    Some(serde_json::json!({ "officeId": office })),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{service}: {body}");
+            assert_eq!(body["intact"], true, "{service}: {body}");
+        }
+    }
+}

@@ -77,6 +77,49 @@ impl Clock for ManualClock {
     }
 }
 
+/// Another clock, which can be sent to a past moment and brought back.
+///
+/// The full demo tells work that happened before today (the
+/// reorganisation of 1 July 2025, docs/domain.md §1): it goes back to each
+/// moment of that story, acts through the public API as the people did
+/// then, and comes back before the rest of the demo. While away, time runs
+/// on from the moment it was sent to, at the inner clock's pace; so every
+/// record keeps the order in which it was made.
+pub struct TravelClock {
+    inner: SharedClock,
+    away: Mutex<Duration>,
+}
+
+impl TravelClock {
+    pub fn new(inner: SharedClock) -> Self {
+        Self {
+            inner,
+            away: Mutex::new(Duration::zero()),
+        }
+    }
+
+    /// Reads `at` from now on (running from there).
+    pub fn travel_to(&self, at: DateTime<Utc>) {
+        *self.away.lock().unwrap_or_else(|p| p.into_inner()) = at - self.inner.now();
+    }
+
+    /// Reads the inner clock again.
+    pub fn come_back(&self) {
+        *self.away.lock().unwrap_or_else(|p| p.into_inner()) = Duration::zero();
+    }
+
+    /// What the inner clock reads, wherever this one is.
+    pub fn present(&self) -> DateTime<Utc> {
+        self.inner.now()
+    }
+}
+
+impl Clock for TravelClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.inner.now() + *self.away.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// Asia/Ho_Chi_Minh: UTC+7, checked when the code is compiled.
 const VIETNAM: FixedOffset = match FixedOffset::east_opt(7 * 3600) {
     Some(zone) => zone,
@@ -129,6 +172,21 @@ pub fn format_date(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_travelling_clock_runs_from_where_it_was_sent_and_comes_back() {
+        let present = Utc.with_ymd_and_hms(2026, 12, 6, 2, 0, 0).single().expect("time");
+        let inner = ManualClock::new(present);
+        let clock = TravelClock::new(Arc::new(inner.clone()));
+        let past = Utc.with_ymd_and_hms(2025, 6, 12, 1, 30, 0).single().expect("time");
+        clock.travel_to(past);
+        assert_eq!(clock.now(), past);
+        inner.advance(Duration::minutes(5));
+        assert_eq!(clock.now(), past + Duration::minutes(5));
+        assert_eq!(clock.present(), present + Duration::minutes(5));
+        clock.come_back();
+        assert_eq!(clock.now(), present + Duration::minutes(5));
+    }
 
     #[test]
     fn local_day_starts_at_seven_hours_before_utc_midnight() {
