@@ -77,7 +77,7 @@ async fn home_shows_each_role_the_counts_of_its_services_my_work() {
     // Petition officers and accountants have their own cards now.
     let officer = signed_in(&app, "hiephoa", Role::PetitionOfficer).await.get("/").await;
     assert!(card_count(&officer, "Đơn chờ phân loại").is_some(), "{}", officer.body);
-    assert!(officer.body.contains("href=\"/petitions?view=open\""));
+    assert!(officer.body.contains("href=\"/petitions?view=to-classify\""));
     assert!(!officer.body.contains("chưa có trên giao diện web"));
     let accountant = signed_in(&app, "hiephoa", Role::Accountant).await.get("/").await;
     assert!(

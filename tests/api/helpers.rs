@@ -213,13 +213,11 @@ impl TestApp {
         DocumentQueryServiceClient::new(self.channel.clone())
     }
 
-    /// Takes a registered incoming document of the office with `slug` to
-    /// handling: its clerk submits it to the office's leader, who directs
-    /// it to `lead_handler_id`.
-    pub async fn submit_and_direct(&self, slug: &str, document_id: &str, lead_handler_id: &str) {
-        use vanphong_proto::documents::v1::{DirectRequest, SubmitToLeaderRequest};
+    /// Submits a registered incoming document of the office with `slug` to
+    /// its leader (by its clerk), where it waits for direction.
+    pub async fn submit_to_leader(&self, slug: &str, document_id: &str) {
+        use vanphong_proto::documents::v1::SubmitToLeaderRequest;
         let clerk = self.token(slug, Role::Clerk).await;
-        let leader = self.token(slug, Role::Leader).await;
         let leader_id = self.user_id(slug, Role::Leader).await;
         self.incoming()
             .submit_to_leader(authed(
@@ -232,6 +230,15 @@ impl TestApp {
             ))
             .await
             .expect("submitted");
+    }
+
+    /// Takes a registered incoming document of the office with `slug` to
+    /// handling: its clerk submits it to the office's leader, who directs
+    /// it to `lead_handler_id`.
+    pub async fn submit_and_direct(&self, slug: &str, document_id: &str, lead_handler_id: &str) {
+        use vanphong_proto::documents::v1::DirectRequest;
+        self.submit_to_leader(slug, document_id).await;
+        let leader = self.token(slug, Role::Leader).await;
         self.incoming()
             .direct(authed(
                 DirectRequest {

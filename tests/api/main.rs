@@ -16,6 +16,7 @@ mod console;
 mod console_admin;
 mod console_documents;
 mod console_finance;
+mod console_home;
 mod console_notifications;
 mod console_petitions;
 mod console_print_charts;

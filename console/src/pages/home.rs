@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::response::Html;
 
+use vanphong_platform::my_work::{WATCH_OFFICE_DOCUMENTS, WATCH_OFFICE_PETITIONS};
 use vanphong_proto::common::v1::{GetOfficeWorkRequest, WorkOffice};
 
 use vanphong_proto::directory::v1::Role;
@@ -327,7 +328,12 @@ fn document_cards(me: &Me, w: &MyDocumentWork) -> Vec<Card> {
             handles,
             w.overdue,
             "Quá hạn",
-            "Văn bản tôi xử lý đã quá hạn",
+            // Whose, as the service counts and the list shows.
+            if me.watches(&WATCH_OFFICE_DOCUMENTS) {
+                "Văn bản đến của đơn vị đã quá hạn"
+            } else {
+                "Văn bản tôi xử lý đã quá hạn"
+            },
             "/documents?view=overdue",
         ),
         urgent(
@@ -373,7 +379,7 @@ fn document_cards(me: &Me, w: &MyDocumentWork) -> Vec<Card> {
 
 /// Petitions: to classify, assigned, deadlines.
 fn petition_cards(me: &Me, w: &MyPetitionWork) -> Vec<Card> {
-    let office = me.has(Role::PetitionOfficer) || me.has(Role::Leader);
+    let office = me.watches(&WATCH_OFFICE_PETITIONS);
     let handles = office || w.assigned_to_me > 0;
     [
         card(
@@ -381,20 +387,20 @@ fn petition_cards(me: &Me, w: &MyPetitionWork) -> Vec<Card> {
             w.to_classify,
             "Đơn chờ phân loại",
             "Đơn đã tiếp nhận, cần phân loại, xử lý",
-            "/petitions?view=open",
+            "/petitions?view=to-classify",
         ),
         card(
             handles,
             w.assigned_to_me,
             "Đơn được giao cho tôi",
             "Vụ việc tôi được giao giải quyết",
-            "/petitions?view=open",
+            "/petitions?view=assigned",
         ),
         urgent(
             handles,
             w.due_soon,
             "Đơn sắp đến hạn",
-            "Hạn giải quyết trong 3 ngày tới",
+            "Hạn giải quyết sắp đến (theo mức cảnh báo của đơn vị)",
             "/petitions?view=due-soon",
         ),
         urgent(
@@ -421,42 +427,42 @@ fn report_cards(me: &Me, w: &MyReportWork) -> Vec<Card> {
             w.drafts_to_submit,
             "Báo cáo cần hoàn thiện",
             "Báo cáo tôi đang soạn hoặc bị trả lại",
-            "/reports",
+            "/reports?view=drafts",
         ),
         card(
             leader,
             w.to_approve,
             "Báo cáo chờ duyệt",
             "Báo cáo của đơn vị trình duyệt",
-            "/reports",
+            "/reports?view=to-approve",
         ),
         card(
             sends,
             w.to_send,
             "Báo cáo chờ gửi",
             "Đã duyệt, cần gửi cấp trên",
-            "/reports",
+            "/reports?view=to-send",
         ),
         card(
             leader,
             w.children_to_accept,
             "Báo cáo cấp dưới gửi lên",
             "Cần tiếp nhận hoặc trả lại",
-            "/reports",
+            "/reports?view=to-accept",
         ),
         urgent(
             writes || sends,
             w.due_soon,
             "Báo cáo sắp đến hạn",
             "Chưa gửi, hạn trong 3 ngày tới",
-            "/reports",
+            "/reports?view=due-soon",
         ),
         urgent(
             writes || sends,
             w.overdue,
             "Báo cáo quá hạn",
             "Chưa gửi mà đã quá hạn",
-            "/reports",
+            "/reports?view=overdue",
         ),
     ]
     .into_iter()

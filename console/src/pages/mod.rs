@@ -286,6 +286,13 @@ impl Me {
         self.principal.roles.contains(&(role as i32))
     }
 
+    /// Whether the person watches the whole office's deadlines of some work
+    /// (`vanphong_platform::my_work::WATCH_OFFICE_DOCUMENTS`, …), as the
+    /// services count them.
+    pub fn watches(&self, watchers: &[vanphong_platform::identity::Role]) -> bool {
+        vanphong_platform::my_work::watches(watchers, |r| self.principal.roles.contains(&r.to_wire()))
+    }
+
     /// Whether the person works on incoming documents.
     pub fn works_on_documents(&self) -> bool {
         [Role::Clerk, Role::Leader, Role::Specialist]

@@ -24,6 +24,8 @@ use vanphong_proto::petitions::v1::{
     PetitionState, Petitioner, RecordResultRequest, RejectPetitionRequest, WithdrawPetitionRequest,
 };
 
+use vanphong_platform::my_work::WATCH_OFFICE_PETITIONS;
+
 use super::choices::{self, Choice};
 use super::form::{Done, Filled, FormData, Refusal, shown_again, shown_again_to, shown_status};
 use super::input;
@@ -304,10 +306,15 @@ async fn listed(ctx: &Ctx, query: ListQuery, failed: Option<(Refusal, StatusCode
                 ..Default::default()
             };
             let answer = client.clone().list_backlog(ctx.call(request)).await?.into_inner();
+            // In one's own office, those who do not watch the whole office's
+            // deadlines see their own cases, as the home page counts them.
+            let own = query.office.trim().is_empty() && !me.watches(&WATCH_OFFICE_PETITIONS);
             let rows = answer
                 .entries
                 .iter()
-                .filter_map(|e| e.petition.as_ref().map(|p| Row::of(p, Some(e.days_left))))
+                .filter_map(|e| e.petition.as_ref().map(|p| (p, e.days_left)))
+                .filter(|(p, _)| !own || handled_by(p, &me.principal.subject_id))
+                .map(|(p, days_left)| Row::of(p, Some(days_left)))
                 .collect();
             (rows, answer.truncated)
         }

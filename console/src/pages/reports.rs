@@ -137,9 +137,6 @@ const UNSENT: [ReportStatus; 4] = [
     ReportStatus::Returned,
 ];
 
-/// Days ahead a deadline counts as due soon (as the home page counts).
-const DUE_SOON_DAYS: i64 = 3;
-
 /// `GET /reports?year=…&below=1` (or `?view=…`): the reports of a
 /// reporting year, or those waiting for a step.
 pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, ConsoleError> {
@@ -166,7 +163,8 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
         ..Default::default()
     };
     let today = ctx.today();
-    let soon = (today + chrono::Duration::days(DUE_SOON_DAYS))
+    // The window the home page's count uses (`GetMyWork`).
+    let soon = vanphong_platform::my_work::due_soon_last_day(today)
         .format("%Y-%m-%d")
         .to_string();
     let today = today.format("%Y-%m-%d").to_string();
@@ -180,6 +178,10 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
     let unsent = |r: &Report| UNSENT.iter().any(|s| *s as i32 == r.status);
     let shown = |r: &&Report| match view.map(|v| v.0) {
         Some("to-accept") => r.parent_office_id == me.principal.office_id,
+        // One's own drafts, as the home page counts them.
+        Some("drafts") if office.is_empty() => {
+            r.office_id == me.principal.office_id && r.created_by == me.principal.subject_id
+        }
         Some("due-soon") => unsent(r) && r.deadline >= today && r.deadline <= soon,
         Some("overdue") => unsent(r) && !r.deadline.is_empty() && r.deadline < today,
         Some(_) if !office.is_empty() => r.office_id == office,

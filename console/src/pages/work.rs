@@ -3,16 +3,15 @@
 //! page's cards, counted by `GetMyWork`, lead to them), and the search of
 //! the documents by number or words, one page at a time.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
+
+use vanphong_platform::my_work::{WATCH_OFFICE_DOCUMENTS, is_due_soon};
 
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::documents::v1::{Direction, Document, ListDocumentsRequest, SortBy, Status};
 
 use super::{Ctx, Me};
 use crate::errors::ConsoleError;
-
-/// Days ahead that count as "due soon" (today included).
-const DUE_SOON_DAYS: u64 = 3;
 
 /// Documents on one page of a list.
 pub const PAGE: i32 = 50;
@@ -130,8 +129,8 @@ impl View {
         request
     }
 
-    /// The query of the view (for `me`: overdue is the office's for clerks
-    /// and leaders, one's own for specialists).
+    /// The query of the view (for `me`: overdue is the office's for those
+    /// who watch it, clerks and leaders, one's own for others).
     pub fn request(self, me: &Me) -> ListDocumentsRequest {
         let statuses = |s: &[Status]| s.iter().map(|s| *s as i32).collect();
         let mut request = ListDocumentsRequest {
@@ -150,7 +149,7 @@ impl View {
             }
             View::Overdue => {
                 request.overdue = true;
-                request.assigned_to_me = !(me.has(Role::Clerk) || me.has(Role::Leader));
+                request.assigned_to_me = !me.watches(&WATCH_OFFICE_DOCUMENTS);
                 request.sort = SortBy::Deadline as i32;
             }
             View::Open => {
@@ -163,17 +162,12 @@ impl View {
         request
     }
 
-    /// Whether a listed document belongs to the view (the due-soon window
-    /// is applied here; the service's filters did the rest).
+    /// Whether a listed document belongs to the view (the due-soon window,
+    /// the one `GetMyWork` counts by, is applied here; the service's filters
+    /// did the rest).
     pub fn keeps(self, document: &Document, today: NaiveDate) -> bool {
         match self {
-            View::DueSoon => deadline(document).is_some_and(|d| {
-                !document.overdue
-                    && d >= today
-                    && today
-                        .checked_add_days(Days::new(DUE_SOON_DAYS))
-                        .is_some_and(|end| d < end)
-            }),
+            View::DueSoon => deadline(document).is_some_and(|d| is_due_soon(d, today)),
             _ => true,
         }
     }

@@ -16,6 +16,45 @@ use crate::identity::{Caller, Role};
 use crate::tree::OfficeTree;
 use crate::validate::{Checker, due_soon_until};
 
+/// Days after today whose deadlines are "due soon" on "my work", unless a
+/// request asks for another window (docs/domain.md §1, "Due soon"): a
+/// deadline from today to today + 3, both ends included. The services'
+/// counts and the console's lists both read it from here, so a card's
+/// count and the list it leads to cannot use two windows.
+pub const DUE_SOON_DAYS: u32 = 3;
+
+/// The last day of the default due-soon window that starts `today`.
+pub fn due_soon_last_day(today: NaiveDate) -> NaiveDate {
+    today + chrono::Days::new(u64::from(DUE_SOON_DAYS))
+}
+
+/// Whether a deadline is due soon on `today` in the default window
+/// (not overdue yet, and at most [`DUE_SOON_DAYS`] ahead).
+pub fn is_due_soon(deadline: NaiveDate, today: NaiveDate) -> bool {
+    deadline >= today && deadline <= due_soon_last_day(today)
+}
+
+/// Who watches the overdue incoming documents of their whole office rather
+/// than only those they handle: clerks and leaders (docs/domain.md §1, "My
+/// work"). `GetMyWork` counts by it and the console's overdue list asks by
+/// it.
+pub const WATCH_OFFICE_DOCUMENTS: [Role; 2] = [Role::Clerk, Role::Leader];
+
+/// Who watches the deadlines of every open petition of their office rather
+/// than only the cases they handle: petition officers and leaders.
+pub const WATCH_OFFICE_PETITIONS: [Role; 2] = [Role::PetitionOfficer, Role::Leader];
+
+/// Whether someone for whom `has` tells the roles they hold is one of
+/// `watchers` ([`WATCH_OFFICE_DOCUMENTS`], [`WATCH_OFFICE_PETITIONS`]).
+pub fn watches(watchers: &[Role], has: impl Fn(Role) -> bool) -> bool {
+    watchers.iter().any(|r| has(*r))
+}
+
+/// [`watches`] for a caller of a service.
+pub fn watches_office(caller: &Caller, watchers: &[Role]) -> bool {
+    watches(watchers, |r| caller.has_role(r))
+}
+
 /// Whose work is counted, and which deadlines count as due soon or overdue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WorkWindow {
@@ -93,7 +132,7 @@ impl OfficeWork {
     ) -> Result<OfficeWork, Error> {
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &request.office_id);
-        let days = c.page_size("due_within_days", request.due_within_days, 3, 30);
+        let days = c.page_size("due_within_days", request.due_within_days, DUE_SOON_DAYS, 30);
         c.finish()?;
         if !caller.has_role(Role::Leader) {
             return Err(Error::PermissionDenied(
@@ -147,11 +186,18 @@ impl OfficeWork {
     /// office_id`, where `from` is a table and its `WHERE` condition and
     /// `columns` are built from the placeholders of `today` and the last
     /// due-soon day (for deadline columns). Keys are office ids as stored.
+    ///
+    /// `visible` adds the condition the service's lists put on what the
+    /// caller may see (e.g. the documents' secrecy rule), built with the
+    /// statement's own placeholders; `None` when every record of the
+    /// offices is listed. A count that skipped it would count records the
+    /// list it leads to hides.
     pub async fn count<const N: usize>(
         &self,
         db: &Db,
         from: &str,
         columns: impl FnOnce(&str, &str) -> [String; N],
+        visible: impl FnOnce(&mut Clauses) -> Option<String>,
     ) -> Result<HashMap<String, [i64; N]>, StoreError> {
         let mut b = Clauses::new(String::new());
         let (start, end) = (b.arg(self.today), b.arg(self.soon));
@@ -160,6 +206,9 @@ impl OfficeWork {
             columns(&start, &end).join(", ")
         ));
         b.only_in("office_id", self.counted());
+        if let Some(condition) = visible(&mut b) {
+            b.and(&condition);
+        }
         b.push(" GROUP BY office_id");
         counts_by_key(db, b.into_query()).await
     }

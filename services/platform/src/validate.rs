@@ -287,11 +287,12 @@ impl Checker {
 }
 
 /// The last day a deadline counts as due soon for "my work" counts:
-/// `due_within_days` days after `today` (0 means 3; at most 30), or
+/// `due_within_days` days after `today` (0 means
+/// [`DUE_SOON_DAYS`](crate::my_work::DUE_SOON_DAYS); at most 30), or
 /// INVALID_ARGUMENT naming `due_within_days`.
 pub fn due_soon_until(due_within_days: i32, today: NaiveDate) -> Result<NaiveDate, Error> {
     let mut c = Checker::new();
-    let days = c.page_size("due_within_days", due_within_days, 3, 30);
+    let days = c.page_size("due_within_days", due_within_days, crate::my_work::DUE_SOON_DAYS, 30);
     c.finish()?;
     Ok(today + chrono::Days::new(u64::from(days)))
 }

@@ -6,7 +6,7 @@ use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::{Caller, Role};
-use vanphong_platform::my_work::{OfficeWork, WorkWindow};
+use vanphong_platform::my_work::{OfficeWork, WATCH_OFFICE_DOCUMENTS, WorkWindow, watches_office};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::{Checker, parse_number_of_year};
@@ -38,12 +38,18 @@ impl QueryApi {
     }
 
     /// `GetMyWork`: the caller's counts in their own office; counts of work
-    /// their roles do not do are 0.
+    /// their roles do not do are 0. Overdue is the whole office's for those
+    /// who watch it ([`WATCH_OFFICE_DOCUMENTS`]), as the overdue list shows
+    /// it to them; the deadline counts leave out secret documents the caller
+    /// may not read, as the lists do.
     async fn my_work(&self, request: Request<wire::GetMyWorkRequest>) -> Result<wire::MyDocumentWork, Error> {
         let caller = Caller::of(&request)?;
         let window = WorkWindow::of(&caller, self.0.today(), request.get_ref().due_within_days)?;
-        let offices = self.0.snapshot().tree.held_by(window.office, window.today);
-        let n = store::work::counts(&self.0.ctx.db, &window, &offices).await?;
+        let snapshot = self.0.snapshot();
+        let offices = snapshot.tree.held_by(window.office, window.today);
+        let reader = Reader::new(&caller, &snapshot.tree, window.today, &offices);
+        let whole_office = watches_office(&caller, &WATCH_OFFICE_DOCUMENTS);
+        let n = store::work::counts(&self.0.ctx.db, &window, &offices, &reader, whole_office).await?;
         let clerk = caller.has_role(Role::Clerk);
         let leader = caller.has_role(Role::Leader);
         let only = |allowed: bool, value: i64| if allowed { value } else { 0 };
@@ -67,8 +73,10 @@ impl QueryApi {
     /// `GetOfficeWork`: a leader's roll-up, each office's open documents
     /// (with those of the offices it took over).
     async fn office_work(&self, request: Request<GetOfficeWorkRequest>) -> Result<wire::OfficeDocumentWorkList, Error> {
-        let work = OfficeWork::asked(&request, &self.0.snapshot().tree, self.0.today())?;
-        let counted = store::work::per_office(&self.0.ctx.db, &work).await?;
+        let snapshot = self.0.snapshot();
+        let work = OfficeWork::asked(&request, &snapshot.tree, self.0.today())?;
+        let reader = Reader::new(&Caller::of(&request)?, &snapshot.tree, work.today, &work.counted());
+        let counted = store::work::per_office(&self.0.ctx.db, &work, &reader).await?;
         let offices = vanphong_platform::work_rows!(work, &counted => wire::OfficeDocumentWork {
             to_register, open, awaiting_direction, due_soon, overdue, outgoing });
         Ok(wire::OfficeDocumentWorkList { offices })

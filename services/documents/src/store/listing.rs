@@ -138,6 +138,34 @@ impl NumberLookup {
     }
 }
 
+/// When a document's handling is due, as a column expression: the
+/// leader's deadline, else the issuer's ([`Document::deadline`]).
+pub const DEADLINE: &str = "COALESCE(handling_deadline, due_on)";
+
+/// The states in which a document is being handled and can be overdue
+/// ([`Status::is_open`]).
+pub const OPEN: &str = "status IN ('registered', 'submitted', 'assigned', 'in_progress')";
+
+/// Open and past its deadline on the day bound to placeholder `today`
+/// ([`Document::is_overdue`]): the overdue list's condition, and the
+/// condition of every overdue count ("my work", the leader's roll-up).
+pub fn overdue(today: &str) -> String {
+    format!("{DEADLINE} < {today} AND {OPEN}")
+}
+
+/// Due from the day bound to `today` to the day bound to `until`, both
+/// included: every due-soon count's condition (the window is
+/// `vanphong_platform::my_work`'s).
+pub fn due_between(today: &str, until: &str) -> String {
+    format!("{DEADLINE} >= {today} AND {DEADLINE} <= {until}")
+}
+
+/// Handled (as lead or coordinator) by the user bound to `user`: the
+/// "assigned to me" lists' condition and that of one's own counts.
+pub fn handled_by(user: &str) -> String {
+    format!("EXISTS (SELECT 1 FROM document_handlers h WHERE h.document_id = documents.id AND h.user_id = {user})")
+}
+
 /// One page of documents, and the cursor of the next page if there is one.
 pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cursor>), StoreError> {
     let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM documents WHERE 1 = 1"));
@@ -150,15 +178,11 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
     b.compare("issued_on", "<=", filter.to);
     if let Some(day) = filter.overdue_on {
         let p = b.arg(day);
-        b.and(&format!(
-            "COALESCE(handling_deadline, due_on) < {p} AND status IN ('registered', 'submitted', 'assigned', 'in_progress')"
-        ));
+        b.and(&overdue(&p));
     }
     if let Some(handler) = filter.handler {
         let p = b.arg(handler);
-        b.and(&format!(
-            "EXISTS (SELECT 1 FROM document_handlers h WHERE h.document_id = documents.id AND h.user_id = {p})"
-        ));
+        b.and(&handled_by(&p));
     }
     if let Some(lookup) = &filter.number {
         let folded = b.arg(lookup.folded.as_str());
@@ -205,8 +229,9 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
 }
 
 /// [`Reader::may_read`] as a condition on a row of `documents`: the same
-/// rule, term for term, from the same reader and duties.
-fn readable_by(b: &mut Clauses, reader: &Reader) -> String {
+/// rule, term for term, from the same reader and duties. Lists and counts
+/// both apply it, so a count never includes what the list hides.
+pub fn readable_by(b: &mut Clauses, reader: &Reader) -> String {
     let clearance = b.arg(i64::from(reader.clearance.level()));
     let user = b.arg(reader.user);
     let mut grounds = vec![format!(

@@ -4,8 +4,11 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{Db, StoreError, count_where, query_built};
+use vanphong_platform::db::{Clauses, Db, StoreError, count_where};
 use vanphong_platform::my_work::{OfficeWork, WorkWindow};
+
+use super::listing::{OPEN, due_between, handled_by, overdue, readable_by};
+use crate::domain::access::Reader;
 
 /// The counts of [`counts`], in the order of its query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,28 +35,49 @@ const COUNTED: &str = "'submitted', 'assigned', 'in_progress', 'draft', 'arrived
 type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
 
 /// The counts of the window's person in `offices`: the window's office and
-/// those it holds.
-pub async fn counts(db: &Db, window: &WorkWindow, offices: &[Uuid]) -> Result<WorkCounts, StoreError> {
-    // Placeholders first appear in ascending order (SQLite numbers them so).
-    const OPEN: &str = "status IN ('assigned', 'in_progress')";
-    let mine = "(lead_handler_id = $1 OR EXISTS (SELECT 1 FROM document_handlers h \
-                WHERE h.document_id = documents.id AND h.user_id = $1))";
-    let deadline = "COALESCE(handling_deadline, due_on)";
+/// those it holds. Deadlines are counted as the lists "due soon" and
+/// "overdue" show them to `reader` (secret documents they may not read
+/// left out): due soon among the documents they handle; overdue among the
+/// whole office's incoming documents with `whole_office` (clerks and
+/// leaders), else among theirs.
+pub async fn counts(
+    db: &Db,
+    window: &WorkWindow,
+    offices: &[Uuid],
+    reader: &Reader,
+    whole_office: bool,
+) -> Result<WorkCounts, StoreError> {
+    // Placeholders first appear in ascending order (SQLite numbers them so):
+    // the person, the window, the reader, the flag, then the offices.
+    let mut b = Clauses::new(String::new());
+    let person = b.arg(window.person);
+    let today = b.arg(window.today);
+    let soon = b.arg(window.soon);
+    let readable = readable_by(&mut b, reader);
+    let whole = b.arg(whole_office);
+    const ASSIGNED: &str = "status IN ('assigned', 'in_progress')";
+    const INCOMING: &str = "direction = 'incoming'";
+    let mine = handled_by(&person);
     let count = |condition: String| count_where(&condition);
     let columns = [
-        count("status = 'submitted' AND leader_id = $1".into()),
-        count(format!("{OPEN} AND lead_handler_id = $1")),
+        count(format!("status = 'submitted' AND leader_id = {person}")),
+        count(format!("{ASSIGNED} AND lead_handler_id = {person}")),
         count(format!(
-            "{OPEN} AND EXISTS (SELECT 1 FROM document_handlers h WHERE h.document_id = documents.id \
-             AND h.user_id = $1 AND NOT h.lead)"
+            "{ASSIGNED} AND EXISTS (SELECT 1 FROM document_handlers h WHERE h.document_id = documents.id \
+             AND h.user_id = {person} AND NOT h.lead)"
         )),
-        count(format!("{OPEN} AND {mine} AND {deadline} >= $2 AND {deadline} <= $3")),
-        count(format!("{OPEN} AND {mine} AND {deadline} < $2")),
-        count(
-            "status = 'draft' AND drafter_id = $1 AND (SELECT e.kind FROM document_events e \
+        count(format!(
+            "{INCOMING} AND {ASSIGNED} AND {mine} AND {} AND {readable}",
+            due_between(&today, &soon)
+        )),
+        count(format!(
+            "{INCOMING} AND {} AND {readable} AND ({whole} OR {mine})",
+            overdue(&today)
+        )),
+        count(format!(
+            "status = 'draft' AND drafter_id = {person} AND (SELECT e.kind FROM document_events e \
              WHERE e.document_id = documents.id ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'return'"
-                .into(),
-        ),
+        )),
         count("direction = 'incoming' AND status = 'arrived'".into()),
         count("direction = 'incoming' AND status = 'registered'".into()),
         count("status = 'in_review'".into()),
@@ -64,20 +88,12 @@ pub async fn counts(db: &Db, window: &WorkWindow, offices: &[Uuid]) -> Result<Wo
     // Only documents still in one of the counted states are read, through
     // the (office_id, status) index: the cost follows the office's open
     // work, not its whole history.
-    let placeholders: Vec<String> = (0..offices.len()).map(|i| format!("${}", i + 4)).collect();
-    let sql = format!(
-        "SELECT {} FROM documents WHERE office_id IN ({}) AND status IN ({COUNTED})",
-        columns.join(", "),
-        placeholders.join(", ")
-    );
-    let q = offices.iter().fold(
-        query_built(sql)
-            .bind(window.person)
-            .bind(window.today)
-            .bind(window.soon),
-        |q, o| q.bind(*o),
-    );
-    let row: Option<Row> = db.fetch_optional(q).await?;
+    b.push(&format!(
+        "SELECT {} FROM documents WHERE status IN ({COUNTED})",
+        columns.join(", ")
+    ));
+    b.only_in("office_id", offices.iter().copied());
+    let row: Option<Row> = db.fetch_optional(b.into_query()).await?;
     let r = row.unwrap_or_default();
     Ok(WorkCounts {
         awaiting_direction: r.0,
@@ -97,21 +113,27 @@ pub async fn counts(db: &Db, window: &WorkWindow, offices: &[Uuid]) -> Result<Wo
 
 /// Per office of `offices`, as stored: to register, open incoming, awaiting
 /// direction, due soon, overdue, outgoing not yet dispatched (the columns
-/// of `OfficeDocumentWork`), counted for every handler together.
-pub async fn per_office(db: &Db, work: &OfficeWork) -> Result<HashMap<String, [i64; 6]>, StoreError> {
+/// of `OfficeDocumentWork`), counted for every handler together, of the
+/// documents `reader` may read (as the lists they lead to show them).
+pub async fn per_office(db: &Db, work: &OfficeWork, reader: &Reader) -> Result<HashMap<String, [i64; 6]>, StoreError> {
     // The states ListDocuments' overdue filter looks at.
-    const OPEN: &str = "direction = 'incoming' AND status IN ('registered', 'submitted', 'assigned', 'in_progress')";
-    let deadline = "COALESCE(handling_deadline, due_on)";
+    let open = format!("direction = 'incoming' AND {OPEN}");
     let from = format!("documents WHERE status IN ({COUNTED})");
-    work.count(db, &from, |start, end| {
-        [
-            count_where("direction = 'incoming' AND status = 'arrived'"),
-            count_where(OPEN),
-            count_where("direction = 'incoming' AND status = 'submitted'"),
-            count_where(&format!("{OPEN} AND {deadline} >= {start} AND {deadline} <= {end}")),
-            count_where(&format!("{OPEN} AND {deadline} < {start}")),
-            count_where("direction = 'outgoing'"),
-        ]
-    })
+    work.count(
+        db,
+        &from,
+        |start, end| {
+            [
+                count_where("direction = 'incoming' AND status = 'arrived'"),
+                count_where(&open),
+                count_where("direction = 'incoming' AND status = 'submitted'"),
+                count_where(&format!("{open} AND {}", due_between(start, end))),
+                count_where(&format!("direction = 'incoming' AND {}", overdue(start))),
+                count_where("direction = 'outgoing'"),
+            ]
+        },
+        // The lists each count leads to hide what the reader may not read.
+        |b| Some(readable_by(b, reader)),
+    )
     .await
 }

@@ -7,8 +7,8 @@ use tonic::Request;
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
-use vanphong_platform::identity::{Caller, Role};
-use vanphong_platform::my_work::{OfficeWork, WorkWindow};
+use vanphong_platform::identity::Caller;
+use vanphong_platform::my_work::{OfficeWork, WATCH_OFFICE_PETITIONS, WorkWindow, watches_office};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::Checker;
@@ -20,6 +20,7 @@ use super::convert::petition_to_wire;
 use crate::domain::access::name_search_scope;
 use crate::domain::kinds::{Backlog, Kind, State};
 use crate::domain::petition::Petition;
+use crate::domain::policy::Policy;
 use crate::store;
 use crate::store::listing::{Cursor, Filter};
 
@@ -63,15 +64,30 @@ pub(crate) async fn summaries(s: &Shared, petitions: &[Petition]) -> Result<Vec<
         .collect())
 }
 
+/// The office's petitions policy as stored (the default until set).
+async fn policy(s: &Shared) -> Result<Policy, Error> {
+    let mut tx = s.ctx.db.begin_read().await?;
+    let policy = store::policy::get(&mut tx).await?;
+    tx.commit().await?;
+    Ok(policy)
+}
+
 /// `GetMyWork`: the caller's counts in their own office; petition officers
-/// and leaders classify and watch every open case's deadline.
+/// and leaders classify and watch every open case's deadline
+/// ([`WATCH_OFFICE_PETITIONS`]), others their own cases' (as the backlogs
+/// show them to them). Due soon is the backlog's window
+/// ([`Policy::due_soon_until`]) unless `due_within_days` asks for another.
 pub(crate) async fn my_work(
     s: &Shared,
     request: Request<wire::GetMyWorkRequest>,
 ) -> Result<wire::MyPetitionWork, Error> {
     let caller = Caller::of(&request)?;
-    let window = WorkWindow::of(&caller, s.today(), request.get_ref().due_within_days)?;
-    let desk = caller.has_role(Role::PetitionOfficer) || caller.has_role(Role::Leader);
+    let asked = request.get_ref().due_within_days;
+    let mut window = WorkWindow::of(&caller, s.today(), asked)?;
+    if asked == 0 {
+        window.soon = policy(s).await?.due_soon_until(window.today);
+    }
+    let desk = watches_office(&caller, &WATCH_OFFICE_PETITIONS);
     let offices = s.snapshot().tree.held_by(window.office, window.today);
     let n = store::work::counts(&s.ctx.db, &window, &offices, desk).await?;
     Ok(wire::MyPetitionWork {
@@ -89,7 +105,11 @@ pub(crate) async fn office_work(
     s: &Shared,
     request: Request<GetOfficeWorkRequest>,
 ) -> Result<wire::OfficePetitionWorkList, Error> {
-    let work = OfficeWork::asked(&request, &s.snapshot().tree, s.today())?;
+    let mut work = OfficeWork::asked(&request, &s.snapshot().tree, s.today())?;
+    if request.get_ref().due_within_days == 0 {
+        // The backlog's window, as the lists the counts lead to use.
+        work.soon = policy(s).await?.due_soon_until(work.today);
+    }
     let counted = store::work::per_office(&s.ctx.db, &work).await?;
     let offices = vanphong_platform::work_rows!(work, &counted => wire::OfficePetitionWork {
         to_classify, open, due_soon, overdue });
@@ -186,18 +206,13 @@ pub(crate) async fn backlog(
     let limit = c.page_size("page_size", req.page_size, 100, 500);
     c.finish()?;
     let offices = s.offices(&caller, office, req.include_descendants, today)?;
-    let policy = {
-        let mut tx = s.ctx.db.begin_read().await?;
-        let policy = store::policy::get(&mut tx).await?;
-        tx.commit().await?;
-        policy
+    let policy = policy(s).await?;
+    let bound = match kind {
+        Backlog::DueSoon => policy.due_soon_until(today),
+        Backlog::LongRunning => policy.long_running_before(today),
+        Backlog::Overdue => today,
     };
-    let days = match kind {
-        Backlog::DueSoon => policy.due_soon_days,
-        Backlog::LongRunning => policy.long_running_days,
-        Backlog::Overdue => 0,
-    };
-    let mut petitions = store::listing::backlog(&s.ctx.db, &offices, kind, today, days, limit).await?;
+    let mut petitions = store::listing::backlog(&s.ctx.db, &offices, kind, today, bound, limit).await?;
     let truncated = petitions.len() > limit as usize;
     petitions.truncate(limit as usize);
     let wires = summaries(s, &petitions).await?;

@@ -12,6 +12,7 @@
 //!   default is one day a month: 11-QĐi/TW names the heads of provincial and
 //!   district committees together.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use vanphong_platform::tree::OfficeKind;
@@ -54,6 +55,22 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// The last day of the "due soon" window that starts `today`
+    /// (`due_soon_days` after it, both ends included): the backlog's list
+    /// and every due-soon count of petitions (docs/domain.md §3).
+    pub fn due_soon_until(&self, today: NaiveDate) -> NaiveDate {
+        today
+            .checked_add_days(chrono::Days::new(u64::from(self.due_soon_days)))
+            .unwrap_or(today)
+    }
+
+    /// Petitions received before this day are long-running on `today`.
+    pub fn long_running_before(&self, today: NaiveDate) -> NaiveDate {
+        today
+            .checked_sub_days(chrono::Days::new(u64::from(self.long_running_days)))
+            .unwrap_or(today)
+    }
+
     /// How the classification period is counted.
     pub fn classification_counting(&self) -> Counting {
         Counting::from_code(&self.classification_counting).unwrap_or(Counting::WorkingDays)

@@ -107,39 +107,34 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cur
 }
 
 /// Open petitions of the offices on one backlog list, most urgent first
-/// (at most `limit` + 1, so the caller can tell that more matched).
+/// (at most `limit` + 1, so the caller can tell that more matched): overdue
+/// before `bound` (today), due soon from `today` to `bound`, long-running
+/// if received before `bound` (the policy's days, `Policy::due_soon_until`
+/// and `Policy::long_running_before`).
 pub async fn backlog(
     db: &Db,
     offices: &[Uuid],
     kind: Backlog,
     today: NaiveDate,
-    days: u32,
+    bound: NaiveDate,
     limit: u32,
 ) -> Result<Vec<Petition>, StoreError> {
     let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM petitions WHERE closed_on IS NULL"));
     b.only_in("office_id", offices.iter().copied());
     let order = match kind {
         Backlog::Overdue => {
-            let p = b.arg(today);
+            let p = b.arg(bound);
             b.and(&format!("current_due_on < {p}"));
             "current_due_on, received_on"
         }
         Backlog::DueSoon => {
             let start = b.arg(today);
-            let end = b.arg(
-                today
-                    .checked_add_days(chrono::Days::new(u64::from(days)))
-                    .unwrap_or(today),
-            );
+            let end = b.arg(bound);
             b.and(&format!("current_due_on >= {start} AND current_due_on <= {end}"));
             "current_due_on, received_on"
         }
         Backlog::LongRunning => {
-            let p = b.arg(
-                today
-                    .checked_sub_days(chrono::Days::new(u64::from(days)))
-                    .unwrap_or(today),
-            );
+            let p = b.arg(bound);
             b.and(&format!("received_on < {p}"));
             "received_on, current_due_on"
         }

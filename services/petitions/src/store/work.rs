@@ -58,13 +58,18 @@ pub async fn counts(
 /// overdue (the columns of `OfficePetitionWork`, the deadlines those of the
 /// backlogs).
 pub async fn per_office(db: &Db, work: &OfficeWork) -> Result<HashMap<String, [i64; 4]>, StoreError> {
-    work.count(db, "petitions WHERE closed_on IS NULL", |start, end| {
-        [
-            count_where("state IN ('02', '07')"),
-            "COUNT(*)".to_string(),
-            count_where(&format!("current_due_on >= {start} AND current_due_on <= {end}")),
-            count_where(&format!("current_due_on < {start}")),
-        ]
-    })
+    work.count(
+        db,
+        "petitions WHERE closed_on IS NULL",
+        |start, end| {
+            [
+                count_where("state IN ('02', '07')"),
+                "COUNT(*)".to_string(),
+                count_where(&format!("current_due_on >= {start} AND current_due_on <= {end}")),
+                count_where(&format!("current_due_on < {start}")),
+            ]
+        },
+        |_| None,
+    )
     .await
 }

@@ -56,13 +56,18 @@ pub async fn counts(db: &Db, window: &WorkWindow) -> Result<WorkCounts, StoreErr
 pub async fn per_office(db: &Db, work: &OfficeWork) -> Result<HashMap<String, [i64; 4]>, StoreError> {
     const UNSENT: &str = "status IN ('draft', 'submitted', 'approved', 'returned')";
     let from = "reports WHERE status IN ('draft', 'submitted', 'approved', 'returned', 'sent')";
-    work.count(db, from, |start, end| {
-        [
-            count_where(UNSENT),
-            count_where("status = 'sent'"),
-            count_where(&format!("{UNSENT} AND deadline >= {start} AND deadline <= {end}")),
-            count_where(&format!("{UNSENT} AND deadline < {start}")),
-        ]
-    })
+    work.count(
+        db,
+        from,
+        |start, end| {
+            [
+                count_where(UNSENT),
+                count_where("status = 'sent'"),
+                count_where(&format!("{UNSENT} AND deadline >= {start} AND deadline <= {end}")),
+                count_where(&format!("{UNSENT} AND deadline < {start}")),
+            ]
+        },
+        |_| None,
+    )
     .await
 }
