@@ -490,13 +490,28 @@ async fn the_demo_work_crossed_the_reorganisation_of_2025() {
             .map(|r| (r.office_name.clone(), r.status))
     };
     // (Lan Mẫu's report for the second quarter was sent and accepted by the
-    // district as the demo loaded; a list of reports does not show the
-    // reports of offices that ended before it.)
+    // district as the demo loaded; the new commune holds it now.)
     let province = list(app.token("tu", Role::Leader).await).await;
     assert_eq!(
         quarter(&province, 3),
         Some(("Đảng ủy xã Lục Nam".to_string(), ReportStatus::Accepted as i32)),
     );
+    assert_eq!(
+        quarter(&province, 2),
+        Some(("Đảng ủy xã Lan Mẫu".to_string(), ReportStatus::Accepted as i32)),
+    );
+    // The third quarter's figures count the two letters answered on time in
+    // July, on the records of the communes that ended on 30 June.
+    let (status, body, _) = app
+        .rest(
+            Method::GET,
+            &format!("/api/v1/reports/figures?officeId={commune}&kind=PERIOD_KIND_QUARTERLY&year=2025&number=3"),
+            Some(&leader),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["total"]["values"]["documents.handled_on_time"], "2", "{body}");
 
     // The district's budget came over to the province, with its record.
     let accountant = app.token("tu", Role::Accountant).await;
@@ -514,7 +529,9 @@ async fn the_demo_work_crossed_the_reorganisation_of_2025() {
     // told back in time.
     let inspector = app.token("tu", Role::Inspector).await;
     for service in ["directory", "documents", "petitions", "finance", "reports"] {
-        for office in [&commune] {
+        // The province's inspector reads the trail of the district that
+        // ended into the province, as the province holds its records.
+        for office in [&commune, &district] {
             let (status, body, _) = app
                 .rest(
                     Method::POST,

@@ -904,3 +904,185 @@ async fn a_service_that_cannot_hand_over_shows_pending_then_catches_up_exactly_o
     );
     assert_eq!(after.current_due_on, before_petition.current_due_on);
 }
+
+/// The drafts the person with `token` is to submit (their "my work").
+async fn drafts_to_submit(app: &TestApp, token: &str) -> i64 {
+    use vanphong_proto::reporting::v1::GetMyWorkRequest;
+    crate::reporting::support::reports(app)
+        .get_my_work(authed(GetMyWorkRequest::default(), token))
+        .await
+        .expect("my work")
+        .into_inner()
+        .drafts_to_submit
+}
+
+#[tokio::test]
+async fn the_successors_leader_gives_the_ended_offices_draft_reports_to_a_writer() {
+    use crate::reporting::support::{desk, drafted, reports, submitted};
+    use vanphong_proto::reporting::v1::{AssignReportsRequest, ListReportsRequest, SubmitReportRequest};
+
+    let app = spawn_app().await;
+    let bac_ly = desk(&app, "bacly").await;
+    let draft = drafted(&app, "bacly", 2, &bac_ly).await;
+    let january = drafted(&app, "bacly", 1, &bac_ly).await;
+    let january = submitted(&app, &january.id, &bac_ly).await;
+    assert_eq!(draft.writer_id, app.user_id("bacly", Role::Specialist).await);
+    assert_eq!(drafts_to_submit(&app, &bac_ly.writer).await, 1);
+
+    // Bắc Lý ends into Hoàng Vân; its specialist stays behind.
+    merge_bac_ly_into_hoang_van(&app, "2026-03-02", false).await;
+    let leader = app.token("hoangvan", Role::Leader).await;
+    applied_everywhere(&app, &leader, &app.office_id("bacly")).await;
+    let writer = app.token("hoangvan", Role::Specialist).await;
+    let writer_id = app.user_id("hoangvan", Role::Specialist).await;
+    assert_eq!(
+        drafts_to_submit(&app, &writer).await,
+        0,
+        "nobody of Hoàng Vân writes it yet"
+    );
+    let listed = reports(&app)
+        .list_reports(authed(ListReportsRequest::default(), &leader))
+        .await
+        .expect("Hoàng Vân's reports")
+        .into_inner();
+    assert!(
+        listed.reports.iter().any(|r| r.id == draft.id),
+        "the ended office's draft is in its successor's list: {listed:?}"
+    );
+
+    let assign = |ids: Vec<String>, writer_id: String, token: String| {
+        let mut client = reports(&app);
+        async move {
+            client
+                .assign_reports(authed(
+                    AssignReportsRequest {
+                        report_ids: ids,
+                        writer_id,
+                        note: "Hoàn thiện báo cáo tháng 2 của xã Bắc Lý".into(),
+                    },
+                    &token,
+                ))
+                .await
+        }
+    };
+    // All or none: a submitted report is not given to another writer.
+    let e = assign(
+        vec![draft.id.clone(), january.id.clone()],
+        writer_id.clone(),
+        leader.clone(),
+    )
+    .await
+    .expect_err("submitted");
+    assert_eq!(e.code(), Code::FailedPrecondition, "{e:?}");
+    assert!(e.message().contains(&january.title), "{}", e.message());
+    // Only to a person of the caller's office who writes reports.
+    let outsider = app.user_id("yendung", Role::Specialist).await;
+    let e = assign(vec![draft.id.clone()], outsider, leader.clone())
+        .await
+        .expect_err("outsider");
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    assert!(e.message().contains("writer_id"), "{}", e.message());
+    let officer = app.user_id("hoangvan", Role::PetitionOfficer).await;
+    let e = assign(vec![draft.id.clone()], officer, leader.clone())
+        .await
+        .expect_err("not a writer");
+    assert_eq!(e.code(), Code::InvalidArgument, "{e:?}");
+    assert!(
+        e.message().contains("NOT_A_WRITER") || e.message().contains("chuyên viên"),
+        "{}",
+        e.message()
+    );
+    // Only a leader, and only of an office that holds the report.
+    let e = assign(vec![draft.id.clone()], writer_id.clone(), writer.clone())
+        .await
+        .expect_err("a specialist");
+    assert_eq!(e.code(), Code::PermissionDenied, "{e:?}");
+    let other_leader = app.token("yendung", Role::Leader).await;
+    let e = assign(
+        vec![draft.id.clone()],
+        app.user_id("yendung", Role::Specialist).await,
+        other_leader,
+    )
+    .await
+    .expect_err("another district");
+    assert_eq!(e.code(), Code::NotFound, "{e:?}");
+    let (status, body, _) = app
+        .rest(
+            Method::POST,
+            "/api/v1/reports/assign",
+            Some(&leader),
+            Some(json!({"reportIds": [], "writerId": writer_id})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("report_ids"), "{body}");
+    assert_eq!(drafts_to_submit(&app, &writer).await, 0, "nothing was given");
+
+    // Over REST, as the console does.
+    let (status, body, _) = app
+        .rest(
+            Method::POST,
+            "/api/v1/reports/assign",
+            Some(&leader),
+            Some(json!({"reportIds": [draft.id], "writerId": writer_id, "note": "Hoàn thiện và trình"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let given = &body["reports"][0];
+    assert_eq!(given["writerId"], writer_id.as_str(), "{body}");
+    assert_eq!(given["writerName"], "Đinh Thị Kim Oanh", "{body}");
+    let events = given["events"].as_array().expect("events");
+    let last = events.last().expect("a line");
+    assert_eq!(last["action"], "assign", "{body}");
+    assert_eq!(
+        last["actorName"], "Nguyễn Văn Chiến",
+        "who gave it, by full name: {body}"
+    );
+    assert!(
+        last["note"].as_str().is_some_and(|n| n.contains("Đinh Thị Kim Oanh")),
+        "{body}"
+    );
+    assert!(events.iter().any(|e| e["action"] == "handover"), "{body}");
+
+    // The new writer sees it in their work and notices, and submits it.
+    assert_eq!(drafts_to_submit(&app, &writer).await, 1);
+    assert_eq!(drafts_to_submit(&app, &bac_ly.writer).await, 0);
+    let (status, body, _) = app
+        .rest(Method::GET, "/api/v1/reports/notifications", Some(&writer), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let notices = body["notices"].as_array().expect("notices");
+    assert!(
+        notices
+            .iter()
+            .any(|n| n["kind"] == "assigned" && n["recordId"] == draft.id.as_str()),
+        "{body}"
+    );
+    let sent_up = crate::reporting::support::approval(&app)
+        .submit_report(authed(
+            SubmitReportRequest {
+                report_id: draft.id.clone(),
+                note: String::new(),
+            },
+            &writer,
+        ))
+        .await
+        .expect("the new writer submits it")
+        .into_inner();
+    assert_eq!(sent_up.office_id, app.office_id("bacly"), "still Bắc Lý's report");
+    assert_eq!(drafts_to_submit(&app, &writer).await, 0);
+
+    // The successor's inspector verifies Bắc Lý's trail of reports: every
+    // report, given to a writer or not, is as its last record says.
+    let inspector = app.token("hoangvan", Role::Inspector).await;
+    let (status, body, _) = app
+        .rest(
+            Method::POST,
+            "/api/v1/reports/audit/verify",
+            Some(&inspector),
+            Some(json!({"officeId": app.office_id("bacly")})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["intact"], true, "{body}");
+}

@@ -34,10 +34,13 @@ use crate::paging;
 use crate::tree::OfficeTree;
 use crate::validate::Checker;
 
-/// Whether the caller may read the trail of `office`.
+/// Whether the caller may read the trail of `office`: an admin or inspector
+/// of the office, of an office above it, or of the office holding its
+/// records since it ended (docs/domain.md §1), like every other reader.
 pub fn may_audit(caller: &Caller, tree: &OfficeTree, office: Uuid, today: NaiveDate) -> bool {
-    (caller.has_role(Role::Admin) || caller.has_role(Role::Inspector))
-        && (office == caller.office_id || tree.is_ancestor_on(caller.office_id, office, today))
+    let holder = tree.holder_on(office, today);
+    let over = |o: Uuid| o == caller.office_id || tree.is_ancestor_on(caller.office_id, o, today);
+    (caller.has_role(Role::Admin) || caller.has_role(Role::Inspector)) && (over(office) || over(holder))
 }
 
 fn ensure_may_audit(caller: &Caller, tree: &OfficeTree, office: Uuid, today: NaiveDate) -> Result<(), Error> {

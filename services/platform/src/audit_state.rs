@@ -32,6 +32,13 @@ pub trait StoredState: Send + Sync {
     /// with the whole entity, as [`StoredState::load`] gives it, as `after`.
     fn kinds(&self) -> &'static [&'static str];
 
+    /// Actions that record someone reading an entity of those kinds (who
+    /// saw a protected identity, say), with what was read as `after`, not
+    /// the entity: they are passed over when looking for its latest state.
+    fn reads(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// The entity `id` of `kind` as stored now, in the JSON its audit
     /// records carry.
     fn load<'a>(&'a self, tx: &'a mut Tx, kind: &'a str, id: &'a str) -> StateFuture<'a>;
@@ -69,15 +76,23 @@ pub async fn check(db: &Db, states: &dyn StoredState, office: Uuid) -> Result<Ve
     if kinds.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (0..kinds.len()).map(|i| format!("${}", i + 2)).collect();
+    let reads = states.reads();
+    let marks = |from: usize, n: usize| (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+    // A read is passed over; `''` stands for none, as no action is empty.
+    let read_marks = if reads.is_empty() {
+        "''".to_string()
+    } else {
+        marks(kinds.len() + 2, reads.len())
+    };
     let mut latest = query_built(format!(
         "SELECT r.seq, r.recorded_at, r.entity, r.entity_id, r.after_json FROM audit_records r \
-         WHERE r.office_id = $1 AND r.entity IN ({}) AND r.seq = (SELECT MAX(s.seq) FROM audit_records s \
-         WHERE s.office_id = r.office_id AND s.entity = r.entity AND s.entity_id = r.entity_id) ORDER BY r.seq",
-        placeholders.join(", ")
+         WHERE r.office_id = $1 AND r.entity IN ({kinds}) AND r.seq = (SELECT MAX(s.seq) FROM audit_records s \
+         WHERE s.office_id = r.office_id AND s.entity = r.entity AND s.entity_id = r.entity_id \
+         AND s.action NOT IN ({read_marks})) ORDER BY r.seq",
+        kinds = marks(2, kinds.len()),
     ))
     .bind(office.to_string());
-    for kind in kinds {
+    for kind in kinds.iter().chain(reads) {
         latest = latest.bind(*kind);
     }
     let records: Vec<Latest> = db.fetch_all(latest).await?;

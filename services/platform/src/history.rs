@@ -37,16 +37,18 @@ impl Event {
 
 /// The wire form of a history (`$events`, an iterable of `&Event`):
 /// `$message` is the service's event message, which has the fields of
-/// [`Event`]. `history_to_wire!(&extras.events, wire::DocumentEvent)`.
+/// [`Event`]; who acted is named as the directory `$names` (a
+/// `DirectorySnapshot`) knows them now, else as recorded.
+/// `history_to_wire!(&extras.events, wire::DocumentEvent, &snapshot)`.
 #[macro_export]
 macro_rules! history_to_wire {
-    ($events:expr, $($message:ident)::+) => {
+    ($events:expr, $($message:ident)::+, $names:expr) => {
         $events
             .into_iter()
             .map(|e: &$crate::history::Event| $($message)::+ {
                 at: Some($crate::clock::to_timestamp(e.at)),
                 actor_id: e.actor_id.to_string(),
-                actor_name: e.actor_name.clone(),
+                actor_name: $names.recorded_name(e.actor_id, &e.actor_name),
                 kind: e.kind.clone(),
                 note: e.note.clone(),
             })

@@ -365,6 +365,25 @@ impl OfficeTree {
         held
     }
 
+    /// The offices whose records count in `id`'s figures for `from..=to`:
+    /// `id` with the offices whose records it holds on `to`, and, with
+    /// `descendants`, each office below it during the period with those it
+    /// holds. Work a successor finished on an ended office's records after
+    /// the ending counts in the period it was done (docs/domain.md §1).
+    pub fn counted_in(&self, id: Uuid, descendants: bool, from: NaiveDate, to: NaiveDate) -> Vec<Uuid> {
+        let mut offices = self.held_by(id, to);
+        if descendants {
+            for below in self.descendants_during(id, from, to) {
+                for held in self.held_by(below, to) {
+                    if !offices.contains(&held) {
+                        offices.push(held);
+                    }
+                }
+            }
+        }
+        offices
+    }
+
     /// The dates from `from` on at which the tree changes, `from` included:
     /// a change is valid only if the tree is acyclic on each of them.
     pub fn change_dates_from(&self, from: NaiveDate) -> BTreeSet<NaiveDate> {
@@ -500,6 +519,20 @@ pub(crate) mod tests {
         let later = tree.children_during(r, date("2025-10-01"), date("2025-12-31"));
         assert!(!later.contains(&d1_id), "{later:?}");
         assert_eq!(tree.held_by(d2_id, date("2025-07-01")), vec![d2_id, d1_id]);
+        // D1's records count in D2's figures of the quarter and of any later
+        // period (what D2 finished of them), and in the root's once.
+        assert_eq!(tree.counted_in(d2_id, false, q_from, q_to), vec![d2_id, d1_id]);
+        assert_eq!(
+            tree.counted_in(d2_id, false, date("2025-10-01"), date("2025-12-31")),
+            vec![d2_id, d1_id]
+        );
+        assert_eq!(
+            tree.counted_in(d2_id, false, date("2025-01-01"), date("2025-03-31")),
+            vec![d2_id]
+        );
+        let from_root = tree.counted_in(r, true, q_from, q_to);
+        assert_eq!(from_root.iter().filter(|o| **o == d1_id).count(), 1, "{from_root:?}");
+        assert_eq!(from_root.len(), 4, "{from_root:?}");
         assert_eq!(
             tree.held_by(d1_id, date("2025-07-01")),
             vec![d1_id],

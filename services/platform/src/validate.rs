@@ -90,6 +90,30 @@ impl Checker {
         self.parse_id(field, value)
     }
 
+    /// The records picked for one bulk step (`petition_ids` …): at least
+    /// one, at most `max`, each an id (named `field[i]`) picked once; `what`
+    /// names one in the messages ("đơn", "văn bản").
+    pub fn picked_ids(&mut self, field: &str, values: &[String], max: usize, what: &str) -> Vec<Uuid> {
+        if values.is_empty() {
+            self.violation(field, "REQUIRED", format!("Chọn ít nhất một {what}"));
+        }
+        if values.len() > max {
+            self.violation(field, "TOO_MANY", format!("Tối đa {max} {what} mỗi lần"));
+            return Vec::new();
+        }
+        let mut seen = std::collections::HashSet::with_capacity(values.len());
+        let mut ids = Vec::with_capacity(values.len());
+        for (i, value) in values.iter().enumerate() {
+            let item = format!("{field}[{i}]");
+            let id = self.id(&item, value);
+            if !id.is_nil() && !seen.insert(id) {
+                self.violation(&item, "DUPLICATE", format!("Một {what} được chọn hai lần"));
+            }
+            ids.push(id);
+        }
+        ids
+    }
+
     /// An id that may be left empty.
     pub fn optional_id(&mut self, field: &str, value: &str) -> Option<Uuid> {
         if value.trim().is_empty() {
@@ -326,6 +350,26 @@ mod tests {
         };
         let fields: Vec<(&str, &str)> = v.iter().map(|v| (v.field.as_str(), v.reason)).collect();
         assert_eq!(fields, vec![("to", "BEFORE_FROM")]);
+    }
+
+    #[test]
+    fn picked_ids_are_one_to_max_each_once() {
+        let id = Uuid::now_v7().to_string();
+        let mut c = Checker::new();
+        assert!(c.picked_ids("petition_ids", &[], 3, "đơn").is_empty());
+        let picked = c.picked_ids("document_ids", &[id.clone(), "x".into(), id.clone()], 3, "văn bản");
+        assert_eq!(picked.len(), 3);
+        c.picked_ids("report_ids", &vec![id; 4], 3, "báo cáo");
+        let fields: Vec<(String, &str)> = c.violations.iter().map(|v| (v.field.clone(), v.reason)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("petition_ids".to_string(), "REQUIRED"),
+                ("document_ids[1]".to_string(), "INVALID_ID"),
+                ("document_ids[2]".to_string(), "DUPLICATE"),
+                ("report_ids".to_string(), "TOO_MANY"),
+            ]
+        );
     }
 
     #[test]

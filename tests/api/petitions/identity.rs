@@ -144,6 +144,19 @@ async fn identity_is_seen_only_by_the_handler_and_the_office_leaders() {
     for identity in ["Cúc", "024190005555", "Thôn Đông Lỗ", "0912 345 678"] {
         assert!(!text.contains(identity), "{identity}: {text}");
     }
+    // A view is recorded beside the petition's changes, not as its state:
+    // the trail still verifies against the petitions as stored.
+    let inspector = app.token("hiephoa", Role::Inspector).await;
+    let (status, body, _) = app
+        .rest(
+            Method::POST,
+            "/api/v1/petitions/audit/verify",
+            Some(&inspector),
+            Some(serde_json::json!({ "officeId": app.office_id("hiephoa") })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["intact"], true, "{body}");
 }
 
 #[tokio::test]

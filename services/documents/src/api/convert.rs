@@ -122,7 +122,7 @@ pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::
         refusal_reason: d.refusal_reason.clone(),
         distribution: extras.distribution.iter().map(Uuid::to_string).collect(),
         overdue: d.is_overdue(shared.today()),
-        events: vanphong_platform::history_to_wire!(&extras.events, wire::DocumentEvent),
+        events: vanphong_platform::history_to_wire!(&extras.events, wire::DocumentEvent, snapshot),
         created_at: Some(to_timestamp(d.created_at)),
         updated_at: Some(to_timestamp(d.updated_at)),
         number_label: d.number_label.clone(),

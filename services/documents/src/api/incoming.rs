@@ -494,14 +494,7 @@ impl IncomingApi {
         let on_behalf = OnBehalf::of(&request);
         let req = request.into_inner();
         let mut c = Checker::new();
-        let ids = ids_field(&mut c, "document_ids", &req.document_ids);
-        if ids.is_empty() {
-            c.violation("document_ids", "REQUIRED", "Chọn ít nhất một văn bản");
-        } else if ids.len() > MAX_BULK {
-            c.violation("document_ids", "TOO_MANY", format!("Tối đa {MAX_BULK} văn bản một lần"));
-        } else if ids.iter().enumerate().any(|(i, id)| ids[..i].contains(id)) {
-            c.violation("document_ids", "DUPLICATE", "Một văn bản được chọn hai lần");
-        }
+        let ids = c.picked_ids("document_ids", &req.document_ids, MAX_BULK, "văn bản");
         let lead = c.id("lead_handler_id", &req.lead_handler_id);
         let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
         c.finish()?;

@@ -17,6 +17,12 @@ impl StoredState for States {
         &["petition"]
     }
 
+    /// Who saw a petitioner's identity is recorded against the petition
+    /// (`record_identity_view`), with counts, not the petition.
+    fn reads(&self) -> &'static [&'static str] {
+        &[super::VIEW_IDENTITY]
+    }
+
     fn load<'a>(&'a self, tx: &'a mut Tx, _kind: &'a str, id: &'a str) -> StateFuture<'a> {
         Box::pin(async move {
             let Ok(id) = uuid::Uuid::parse_str(id) else {

@@ -171,7 +171,7 @@ pub fn petition_to_wire(
         closing_note: p.closing_note.clone(),
         current_due_on: date(p.current_due()),
         overdue: p.is_overdue(today),
-        events: vanphong_platform::history_to_wire!(&details.events, wire::PetitionEvent),
+        events: vanphong_platform::history_to_wire!(&details.events, wire::PetitionEvent, names),
         created_at: Some(to_timestamp(p.created_at)),
         updated_at: Some(to_timestamp(p.updated_at)),
         office_name: names.office_name(p.office_id),

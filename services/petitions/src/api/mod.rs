@@ -152,22 +152,19 @@ impl Shared {
             return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
         }
         caller.ensure_read(tree, office, self.today())?;
-        // Each office's open work includes that of the offices it succeeded
-        // (docs/domain.md §1, reorganisation).
-        let mut offices = tree.held_by(office, on);
         if descendants {
             for below in tree.descendants_during(office, from, on) {
                 caller.ensure_read_period(tree, below, on, self.today())?;
-                for held in tree.held_by(below, on) {
-                    if !offices.contains(&held) {
-                        offices.push(held);
-                    }
-                }
             }
         }
-        Ok(offices)
+        // Each office's open work includes that of the offices it succeeded
+        // (docs/domain.md §1, reorganisation).
+        Ok(tree.counted_in(office, descendants, from, on))
     }
 }
+
+/// The action of the audit record of a view of protected identity.
+pub(crate) const VIEW_IDENTITY: &str = "view_identity";
 
 /// Writes the audit record of a view of protected identity.
 pub(crate) async fn record_identity_view(
@@ -181,7 +178,7 @@ pub(crate) async fn record_identity_view(
         tx,
         caller,
         now,
-        Change::new(petition.office_id, "petition", petition.id, "view_identity").after(serde_json::json!({
+        Change::new(petition.office_id, "petition", petition.id, VIEW_IDENTITY).after(serde_json::json!({
             "petition": petition.number_label(),
             "petitioners": petition.petitioner_count,
             "how": how,

@@ -3,8 +3,6 @@
 //! move wait for one: docs/domain.md §1). All are assigned in one
 //! transaction, each with its history line and audit record, or none.
 
-use std::collections::HashSet;
-
 use tonic::Request;
 
 use vanphong_platform::Error;
@@ -31,29 +29,7 @@ pub(crate) async fn assign_handler(
     let on_behalf = OnBehalf::of(&request);
     let req = request.into_inner();
     let mut c = Checker::new();
-    if req.petition_ids.is_empty() {
-        c.violation("petition_ids", "REQUIRED", "Chọn ít nhất một đơn");
-    }
-    if req.petition_ids.len() > MAX_CASES {
-        c.violation("petition_ids", "TOO_MANY", format!("Tối đa {MAX_CASES} đơn mỗi lần"));
-    }
-    let mut seen = HashSet::new();
-    let ids: Vec<_> = req
-        .petition_ids
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let id = c.id(&format!("petition_ids[{i}]"), v);
-            if !seen.insert(id) {
-                c.violation(
-                    &format!("petition_ids[{i}]"),
-                    "DUPLICATE",
-                    "Đơn này đã có trong danh sách",
-                );
-            }
-            id
-        })
-        .collect();
+    let ids = c.picked_ids("petition_ids", &req.petition_ids, MAX_CASES, "đơn");
     let handler = c.id("handler_id", &req.handler_id);
     let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
     c.finish()?;

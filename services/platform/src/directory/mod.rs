@@ -73,8 +73,15 @@ impl DirectorySnapshot {
     /// The name a notice gives for who acted: their full name from the
     /// directory, else the name their token carries.
     pub fn actor_name(&self, caller: &crate::identity::Caller) -> String {
-        let name = self.person_name(caller.subject_id);
-        if name.is_empty() { caller.name.clone() } else { name }
+        self.recorded_name(caller.subject_id, &caller.name)
+    }
+
+    /// The name a history line shows for who acted: their full name from
+    /// the directory, else the name recorded with the line (a sign-in name
+    /// or a service account's).
+    pub fn recorded_name(&self, id: Uuid, recorded: &str) -> String {
+        let name = self.person_name(id);
+        if name.is_empty() { recorded.to_string() } else { name }
     }
 
     /// The full name beside an optional id ("" when there is none).

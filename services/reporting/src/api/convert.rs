@@ -120,6 +120,8 @@ pub fn report_to_wire(s: &Shared, r: &Report, events: &[Event]) -> wire::Report 
         approved_by: opt_id(r.approved_by),
         created_by_name: snapshot.person_name(r.created_by),
         approved_by_name: snapshot.optional_person_name(r.approved_by),
+        writer_id: r.writer.to_string(),
+        writer_name: snapshot.person_name(r.writer),
         approved_at: r.approved_at.map(to_timestamp),
         override_reason: r.override_reason.clone(),
         document_id: opt_id(r.document_id),
@@ -139,7 +141,7 @@ pub fn report_to_wire(s: &Shared, r: &Report, events: &[Event]) -> wire::Report 
             .map(|e| wire::ReportEvent {
                 at: Some(to_timestamp(e.at)),
                 actor_id: e.actor_id.to_string(),
-                actor_name: e.actor_name.clone(),
+                actor_name: snapshot.recorded_name(e.actor_id, &e.actor_name),
                 action: e.action.clone(),
                 note: e.note.clone(),
             })

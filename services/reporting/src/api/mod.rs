@@ -1,6 +1,7 @@
 //! The reporting service's gRPC services and what they share.
 //!
 //! - [`reports`]: creating, writing and filling reports with figures;
+//! - [`assign`]: a leader gives reports to another writer of the office;
 //! - [`approval`]: submission, approval (with the children-first rule),
 //!   sending as a BC document, the parent's answer;
 //! - [`periods`]: periods, deadlines and the reporting rules;
@@ -10,6 +11,7 @@
 //! - [`convert`]: answers on the wire; [`checks`]: request fields.
 
 mod approval;
+mod assign;
 pub(crate) mod audit;
 mod checks;
 mod completeness;

@@ -1,8 +1,9 @@
 //! The reporting service's notices (the platform's `NotificationService`,
 //! see `vanphong_platform::notices_api`), written in the transaction of
 //! the step that causes them:
-//! - returned, accepted: the report's writer, when the office above
+//! - returned, accepted: the report's writer (docs/domain.md §5), when the office above
 //!   returns or accepts it;
+//! - assigned: the person a leader gives a report to write;
 //! - deadline: the writer of a report not yet sent that is due within
 //!   three days, written when they next ask for their notices.
 //!
@@ -25,6 +26,7 @@ use crate::store::notices::{DEADLINES, INBOX};
 
 const RETURNED: &str = "returned";
 const ACCEPTED: &str = "accepted";
+const ASSIGNED: &str = "assigned";
 
 impl CommonNotices for Shared {
     const INBOX: Inbox = INBOX;
@@ -32,6 +34,7 @@ impl CommonNotices for Shared {
     const TITLES: &'static [(&'static str, &'static str)] = &[
         (RETURNED, "Báo cáo của bạn bị cấp trên trả lại"),
         (ACCEPTED, "Báo cáo của bạn đã được cấp trên tiếp nhận"),
+        (ASSIGNED, "Bạn được giao viết báo cáo"),
         (DEADLINE, "Báo cáo bạn soạn sắp đến hạn gửi"),
     ];
     const OTHER_TITLE: &'static str = "Thông báo về báo cáo";
@@ -58,10 +61,28 @@ pub(crate) async fn decided(
     at: DateTime<Utc>,
 ) -> Result<(), Error> {
     let kind = if action == "return" { RETURNED } else { ACCEPTED };
-    if report.created_by == caller.subject_id {
+    if report.writer == caller.subject_id {
         return Ok(());
     }
-    let notice = NewNotice::new(report.created_by, kind, report.id, actor_name, note, at);
+    let notice = NewNotice::new(report.writer, kind, report.id, actor_name, note, at);
+    INBOX.add(tx, &notice).await?;
+    Ok(())
+}
+
+/// A leader gave `report` to its new writer, who is told (unless they gave
+/// it to themselves).
+pub(crate) async fn assigned(
+    tx: &mut Tx,
+    caller: &Caller,
+    actor_name: &str,
+    report: &Report,
+    note: &str,
+    at: DateTime<Utc>,
+) -> Result<(), Error> {
+    if report.writer == caller.subject_id {
+        return Ok(());
+    }
+    let notice = NewNotice::new(report.writer, ASSIGNED, report.id, actor_name, note, at);
     INBOX.add(tx, &notice).await?;
     Ok(())
 }

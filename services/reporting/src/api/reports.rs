@@ -150,6 +150,7 @@ impl ReportApi {
             place: place.unwrap_or_else(|| place_of(&entry.name)),
             round: 1,
             created_by: caller.subject_id,
+            writer: caller.subject_id,
             created_at: now,
             updated_at: now,
             submitted_at: None,
@@ -223,13 +224,15 @@ impl ReportApi {
             return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
         }
         caller.ensure_read(tree, office, today)?;
-        let mut offices = vec![office];
+        // An office's list holds the reports of the offices that ended into
+        // it too, as its other queues do (docs/domain.md §1).
+        let mut offices = tree.held_by(office, today);
         if req.include_descendants {
-            offices.extend(
-                tree.descendants_on(office, today)
-                    .into_iter()
-                    .filter(|o| caller.may_read(tree, *o, today)),
-            );
+            for below in tree.descendants_on(office, today) {
+                if caller.may_read(tree, below, today) {
+                    offices.extend(tree.held_by(below, today));
+                }
+            }
         }
         let filter = store::reports::Filter {
             offices,
@@ -247,6 +250,10 @@ impl ReportApi {
             reports: page,
             next_page_token: if more || cut { next.to_string() } else { String::new() },
         })
+    }
+
+    async fn assign(&self, request: Request<wire::AssignReportsRequest>) -> Result<wire::AssignReportsResponse, Error> {
+        super::assign::assign_reports(&self.0, request).await
     }
 
     async fn write_sections(&self, request: Request<wire::UpdateSectionsRequest>) -> Result<wire::Report, Error> {
@@ -382,6 +389,7 @@ vanphong_platform::grpc_delegate! {
         get_my_work(wire::GetMyWorkRequest) -> wire::MyReportWork = Self::my_work;
         get_office_work(GetOfficeWorkRequest) -> wire::OfficeReportWorkList = Self::office_work;
         list_reports(wire::ListReportsRequest) -> wire::ListReportsResponse = Self::list;
+        assign_reports(wire::AssignReportsRequest) -> wire::AssignReportsResponse = Self::assign;
         update_sections(wire::UpdateSectionsRequest) -> wire::Report = Self::write_sections;
         refresh_figures(wire::RefreshFiguresRequest) -> wire::Report = Self::refresh;
         preview_figures(wire::PreviewFiguresRequest) -> wire::FigureTable = Self::preview;

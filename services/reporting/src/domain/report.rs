@@ -136,6 +136,9 @@ pub struct Report {
     pub place: String,
     pub round: i64,
     pub created_by: Uuid,
+    /// Who writes it now: `created_by` until a leader gives it to another
+    /// person of the office (docs/domain.md §5).
+    pub writer: Uuid,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -161,9 +164,11 @@ impl Report {
             .is_some_and(|at| vanphong_platform::clock::local_date(at) <= self.deadline)
     }
 
-    /// What the audit trail keeps of it (the figures by their total only).
+    /// What the audit trail keeps of it (the figures by their total only;
+    /// the writer only once it is not the author, so records made before
+    /// reports had writers still describe them as stored).
     pub fn audit_json(&self) -> serde_json::Value {
-        json!({
+        let mut json = json!({
             "office_id": self.office_id,
             "period": self.period.key(),
             "title": self.title,
@@ -180,7 +185,11 @@ impl Report {
             "number_symbol": self.number_symbol,
             "signer": format!("{} {} {}", self.signing_prefix, self.signer_position, self.signer_name).trim().to_string(),
             "return_reason": self.return_reason,
-        })
+        });
+        if self.writer != self.created_by {
+            json["writer"] = json!(self.writer);
+        }
+        json
     }
 }
 

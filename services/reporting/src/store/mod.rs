@@ -13,4 +13,5 @@ use vanphong_platform::db::Migrations;
 pub static MIGRATIONS: Migrations = vanphong_platform::migrations![
     (1, "reports", "0001_reports.sql"),
     (2, "notifications", "0002_notifications.sql"),
+    (3, "report writers", "0003_report_writers.sql"),
 ];

@@ -14,7 +14,7 @@ pub const DEADLINES: DeadlineQuery = DeadlineQuery {
     table: "reports",
     deadline_column: "deadline",
     sql: "SELECT id, deadline FROM reports \
-         WHERE created_by = $1 AND status IN ('draft', 'submitted', 'approved', 'returned') \
+         WHERE writer_id = $1 AND status IN ('draft', 'submitted', 'approved', 'returned') \
          AND deadline >= $2 AND deadline <= $3 \
          AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = $1 \
               AND n.dedupe_key = 'deadline:' || reports.id || ':' || reports.deadline) \

@@ -15,7 +15,7 @@ use crate::domain::report::{Report, Status};
 const COLUMNS: &str = "id, office_id, kind, period_year, period_number, period_from, period_to, title, status, \
      sections_json, figures_json, deadline, parent_office_id, place, round, created_by, created_at, updated_at, \
      submitted_at, approved_by, approved_at, override_reason, document_id, number_symbol, issued_on, \
-     signing_prefix, signing_body, signer_position, signer_name, sent_at, decided_at, return_reason";
+     signing_prefix, signing_body, signer_position, signer_name, sent_at, decided_at, return_reason, writer_id";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -51,6 +51,8 @@ struct Row {
     sent_at: Option<i64>,
     decided_at: Option<i64>,
     return_reason: String,
+    /// Absent only in a row written before migration 0003 by an older build.
+    writer_id: Option<String>,
 }
 
 impl Row {
@@ -78,6 +80,7 @@ impl Row {
             place: self.place,
             round: self.round,
             created_by: d.id("created_by", &self.created_by)?,
+            writer: d.id("writer_id", self.writer_id.as_deref().unwrap_or(&self.created_by))?,
             created_at: d.timestamp("created_at", self.created_at)?,
             updated_at: d.timestamp("updated_at", self.updated_at)?,
             submitted_at: d.opt_timestamp("submitted_at", self.submitted_at)?,
@@ -110,14 +113,14 @@ fn figures_json(r: &Report) -> Option<String> {
 pub async fn insert(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
     tx.execute(vanphong_platform::binds!(query_built(format!(
             "INSERT INTO reports ({COLUMNS}, period_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"
+             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34)"
         ))
         => r.id, r.office_id, r.period.kind.code(), i64::from(r.period.year), i64::from(r.period.number),
            r.period.from, r.period.to, &r.title, r.status.code(), sections_json(r), figures_json(r), r.deadline,
            r.parent_office_id, &r.place, r.round, r.created_by, r.created_at, r.updated_at, r.submitted_at,
            r.approved_by, r.approved_at, &r.override_reason, r.document_id, &r.number_symbol, r.issued_on,
            &r.signing_prefix, &r.signing_body, &r.signer_position, &r.signer_name, r.sent_at, r.decided_at,
-           &r.return_reason, r.period.key()))
+           &r.return_reason, r.writer, r.period.key()))
         .await?;
     Ok(())
 }
@@ -129,12 +132,12 @@ pub async fn update(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
              round = $6, updated_at = $7, submitted_at = $8, approved_by = $9, approved_at = $10, \
              override_reason = $11, document_id = $12, number_symbol = $13, issued_on = $14, signing_prefix = $15, \
              signing_body = $16, signer_position = $17, signer_name = $18, sent_at = $19, decided_at = $20, \
-             return_reason = $21 WHERE id = $22",
+             return_reason = $21, writer_id = $22 WHERE id = $23",
         )
         => &r.title, r.status.code(), sections_json(r), figures_json(r), &r.place, r.round, r.updated_at,
            r.submitted_at, r.approved_by, r.approved_at, &r.override_reason, r.document_id, &r.number_symbol,
            r.issued_on, &r.signing_prefix, &r.signing_body, &r.signer_position, &r.signer_name, r.sent_at,
-           r.decided_at, &r.return_reason, r.id))
+           r.decided_at, &r.return_reason, r.writer, r.id))
         .await?;
     Ok(())
 }

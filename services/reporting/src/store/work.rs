@@ -21,8 +21,10 @@ pub async fn counts(db: &Db, window: &WorkWindow) -> Result<WorkCounts, StoreErr
     // Placeholders first appear in ascending order (SQLite numbers them so).
     const UNSENT: &str = "status IN ('draft', 'submitted', 'approved', 'returned')";
     let sql = format!(
-        "SELECT {}, {}, {}, {}, {}, {} FROM reports WHERE office_id = $1 OR parent_office_id = $1",
-        count_where("office_id = $1 AND status IN ('draft', 'returned') AND created_by = $2"),
+        "SELECT {}, {}, {}, {}, {}, {} FROM reports WHERE office_id = $1 OR parent_office_id = $1 OR writer_id = $2",
+        // A writer's drafts wherever they are: an office that ended into the
+        // caller's keeps its reports (docs/domain.md §1).
+        count_where("status IN ('draft', 'returned') AND writer_id = $2"),
         count_where("office_id = $1 AND status = 'submitted'"),
         count_where("office_id = $1 AND status = 'approved'"),
         count_where("parent_office_id = $1 AND status = 'sent'"),
