@@ -1086,3 +1086,70 @@ async fn the_successors_leader_gives_the_ended_offices_draft_reports_to_a_writer
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["intact"], true, "{body}");
 }
+
+#[tokio::test]
+async fn in_the_console_the_successors_leader_gives_an_ended_offices_draft_to_a_writer() {
+    use crate::console::WebClient;
+    use crate::reporting::support::{desk, drafted};
+
+    let app = spawn_app().await;
+    let draft = drafted(&app, "bacly", 2, &desk(&app, "bacly").await).await;
+    merge_bac_ly_into_hoang_van(&app, "2026-03-02", false).await;
+    let leader = app.token("hoangvan", Role::Leader).await;
+    applied_everywhere(&app, &leader, &app.office_id("bacly")).await;
+
+    let mut console = WebClient::new(&app);
+    console
+        .sign_in(&app.username("hoangvan", Role::Leader), DEMO_PASSWORD)
+        .await;
+    let drafts = console.get("/reports?view=drafts").await;
+    assert!(
+        drafts.body.contains(&format!("/reports/{}", draft.id)),
+        "{}",
+        drafts.body
+    );
+    let page = console.get(&format!("/reports/{}", draft.id)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Giao người viết báo cáo"), "{}", page.body);
+    assert!(
+        page.body.contains("Đinh Thị Kim Oanh"),
+        "the office's people to pick from"
+    );
+    let csrf = page.csrf();
+    let path = format!("/reports/{}/assign", draft.id);
+    // Nobody picked: refused beside the picker, in Vietnamese.
+    let refused = console
+        .post_form(&path, &[("csrf", &csrf), ("writer_id", ""), ("note", "")])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.body.contains("field-error"), "{}", refused.body);
+    let writer_id = app.user_id("hoangvan", Role::Specialist).await;
+    let given = console
+        .post_form(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("writer_id", &writer_id),
+                ("note", "Hoàn thiện tháng 2"),
+            ],
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER, "{}", given.body);
+    let page = console.get(given.location()).await;
+    assert!(page.body.contains("Đã giao người viết báo cáo."), "{}", page.body);
+    assert!(
+        page.body.contains("<dd id=\"writer\">Đinh Thị Kim Oanh</dd>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Giao người viết"), "the history line");
+
+    // The writer finds it among their drafts and may submit it.
+    let mut writer = WebClient::new(&app);
+    writer
+        .sign_in(&app.username("hoangvan", Role::Specialist), DEMO_PASSWORD)
+        .await;
+    let page = writer.get(&format!("/reports/{}", draft.id)).await;
+    assert!(page.body.contains("Trình lãnh đạo duyệt"), "{}", page.body);
+    assert!(!page.body.contains("Giao người viết báo cáo"), "only a leader gives it");
+}

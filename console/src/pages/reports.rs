@@ -12,15 +12,15 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::reporting::v1::{
-    AcceptReportRequest, ApproveReportRequest, CreateReportRequest, ExportReportRequest, FigureTable,
-    GetCompletenessRequest, GetReportRequest, ListReportsRequest, RefreshFiguresRequest, ReopenReportRequest, Report,
-    ReportStatus, ReturnReportRequest, SectionInput, SendReportRequest, SubmitReportRequest, Timeliness,
-    UpdateSectionsRequest,
+    AcceptReportRequest, ApproveReportRequest, AssignReportsRequest, CreateReportRequest, ExportReportRequest,
+    FigureTable, GetCompletenessRequest, GetReportRequest, ListReportsRequest, RefreshFiguresRequest,
+    ReopenReportRequest, Report, ReportStatus, ReturnReportRequest, SectionInput, SendReportRequest,
+    SubmitReportRequest, Timeliness, UpdateSectionsRequest,
 };
 
 use super::chart::{self, BarChart};
 use super::form::{Filled, FormData, Refusal, shown_again, shown_again_to};
-use super::people;
+use super::people::{self, Person};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 use crate::format;
@@ -61,6 +61,8 @@ fn event(action: &str) -> String {
         "accept" => "Cấp trên tiếp nhận".into(),
         "return" => "Cấp trên trả lại".into(),
         "document" => "Lập văn bản báo cáo (BC) để ký, gửi".into(),
+        "assign" => "Giao người viết".into(),
+        "handover" => "Chuyển giao khi sắp xếp tổ chức".into(),
         other => other.to_string(),
     }
 }
@@ -185,7 +187,7 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
         Some("due-soon") => unsent(r) && r.deadline >= today && r.deadline <= soon,
         Some("overdue") => unsent(r) && !r.deadline.is_empty() && r.deadline < today,
         Some(_) if !office.is_empty() => r.office_id == office,
-        Some(_) => r.office_id == me.principal.office_id,
+        Some(_) => held_here(r, me),
         None => true,
     };
     let office_name = if office.is_empty() {
@@ -541,6 +543,8 @@ fn shown(money: bool, value: i64) -> String {
 /// roles (the service decides).
 #[derive(Default)]
 struct Actions {
+    /// A leader gives it to another writer of the office (`AssignReports`).
+    assign: bool,
     edit: bool,
     submit: bool,
     reopen: bool,
@@ -571,8 +575,22 @@ struct ReportPage {
     completeness: Option<CompletenessView>,
     events: Vec<EventLine>,
     actions: Actions,
+    /// Who the report may be given to, when a leader may give it.
+    people: Vec<Person>,
+    my_office_id: String,
     notice: Option<&'static str>,
     filled: Filled,
+}
+
+/// Whether the report is the person's office's to write and send: its own,
+/// or one of an office that ended into it.
+fn held_here(r: &Report, me: &Me) -> bool {
+    let holder = if r.holder_office_id.is_empty() {
+        &r.office_id
+    } else {
+        &r.holder_office_id
+    };
+    *holder == me.principal.office_id
 }
 
 fn notice(m: Option<&str>) -> Option<&'static str> {
@@ -580,6 +598,7 @@ fn notice(m: Option<&str>) -> Option<&'static str> {
         "created" => Some("Đã tạo báo cáo."),
         "sections" => Some("Đã lưu nội dung báo cáo."),
         "refresh" => Some("Đã cập nhật số liệu từ các phân hệ."),
+        "assign" => Some("Đã giao người viết báo cáo."),
         "submit" => Some("Đã trình lãnh đạo."),
         "reopen" => Some("Đã trả lại để sửa."),
         "approve" => Some("Đã duyệt báo cáo."),
@@ -626,10 +645,11 @@ async fn report_page(
 ) -> Result<ReportPage, ConsoleError> {
     let r = get(ctx, id).await?;
     let state = ReportStatus::try_from(r.status).unwrap_or(ReportStatus::Unspecified);
-    let own = r.office_id == me.principal.office_id;
+    let own = held_here(&r, me);
     let writer = [Role::Specialist, Role::Clerk, Role::Leader].iter().any(|x| me.has(*x));
     let editable = matches!(state, ReportStatus::Draft | ReportStatus::Returned);
     let actions = Actions {
+        assign: own && editable && me.has(Role::Leader),
         edit: own && editable && writer,
         submit: own && editable && writer,
         reopen: own && state == ReportStatus::Submitted && me.has(Role::Leader),
@@ -641,6 +661,12 @@ async fn report_page(
             && r.parent_office_id == me.principal.office_id,
     };
     let users = people::actor_names(ctx, &r.office_id, &me.principal.office_id).await?;
+    let people = if actions.assign {
+        let mine = people::of_office(ctx, &me.principal.office_id, "").await?;
+        people::choices(&mine, Some(Role::Specialist), true, &filled.kept.all("writer_id"))
+    } else {
+        Vec::new()
+    };
     let sections = r
         .sections
         .iter()
@@ -687,6 +713,8 @@ async fn report_page(
             })
             .collect(),
         actions,
+        people,
+        my_office_id: me.principal.office_id.clone(),
         notice,
         filled,
         r,
@@ -722,6 +750,15 @@ pub async fn step(
                 title: form.get("title"),
             };
             services.reports()?.update_sections(ctx.call(request)).await
+        }
+        "assign" => {
+            let request = AssignReportsRequest {
+                report_ids: vec![report_id],
+                writer_id: form.get("writer_id"),
+                note: form.get("note"),
+            };
+            let given = services.reports()?.assign_reports(ctx.call(request)).await;
+            given.map(|answer| answer.map(|a| a.reports.into_iter().next().unwrap_or_default()))
         }
         "refresh" => {
             let request = RefreshFiguresRequest { report_id };

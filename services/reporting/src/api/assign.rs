@@ -5,8 +5,6 @@
 //! transaction, each with its history line, audit record and a notice to
 //! the new writer, or none.
 
-use std::collections::HashSet;
-
 use tonic::Request;
 
 use vanphong_platform::Error;
@@ -31,30 +29,7 @@ pub(crate) async fn assign_reports(
     let on_behalf = OnBehalf::of(&request);
     let req = request.into_inner();
     let mut c = Checker::new();
-    if req.report_ids.is_empty() {
-        c.violation("report_ids", "REQUIRED", "Chọn ít nhất một báo cáo");
-    }
-    if req.report_ids.len() > MAX_REPORTS {
-        c.violation(
-            "report_ids",
-            "TOO_MANY",
-            format!("Tối đa {MAX_REPORTS} báo cáo mỗi lần"),
-        );
-    }
-    let mut seen = HashSet::new();
-    let ids: Vec<_> = req
-        .report_ids
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let field = format!("report_ids[{i}]");
-            let id = c.id(&field, v);
-            if !seen.insert(id) {
-                c.violation(&field, "DUPLICATE", "Báo cáo này đã có trong danh sách");
-            }
-            id
-        })
-        .collect();
+    let ids = c.picked_ids("report_ids", &req.report_ids, MAX_REPORTS, "báo cáo");
     let writer = c.id("writer_id", &req.writer_id);
     let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
     c.finish()?;

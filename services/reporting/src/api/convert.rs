@@ -120,6 +120,7 @@ pub fn report_to_wire(s: &Shared, r: &Report, events: &[Event]) -> wire::Report 
         approved_by: opt_id(r.approved_by),
         created_by_name: snapshot.person_name(r.created_by),
         approved_by_name: snapshot.optional_person_name(r.approved_by),
+        holder_office_id: snapshot.tree.holder_on(r.office_id, s.today()).to_string(),
         writer_id: r.writer.to_string(),
         writer_name: snapshot.person_name(r.writer),
         approved_at: r.approved_at.map(to_timestamp),
