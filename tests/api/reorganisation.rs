@@ -1102,11 +1102,11 @@ async fn in_the_console_the_successors_leader_gives_an_ended_offices_draft_to_a_
     console
         .sign_in(&app.username("hoangvan", Role::Leader), DEMO_PASSWORD)
         .await;
-    let drafts = console.get("/reports?view=drafts").await;
+    let listed = console.get("/reports?year=2026").await;
     assert!(
-        drafts.body.contains(&format!("/reports/{}", draft.id)),
+        listed.body.contains(&format!("/reports/{}", draft.id)),
         "{}",
-        drafts.body
+        listed.body
     );
     let page = console.get(&format!("/reports/{}", draft.id)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -1149,6 +1149,12 @@ async fn in_the_console_the_successors_leader_gives_an_ended_offices_draft_to_a_
     writer
         .sign_in(&app.username("hoangvan", Role::Specialist), DEMO_PASSWORD)
         .await;
+    let drafts = writer.get("/reports?view=drafts").await;
+    assert!(
+        drafts.body.contains(&format!("/reports/{}", draft.id)),
+        "{}",
+        drafts.body
+    );
     let page = writer.get(&format!("/reports/{}", draft.id)).await;
     assert!(page.body.contains("Trình lãnh đạo duyệt"), "{}", page.body);
     assert!(!page.body.contains("Giao người viết báo cáo"), "only a leader gives it");

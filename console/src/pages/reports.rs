@@ -180,10 +180,8 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
     let unsent = |r: &Report| UNSENT.iter().any(|s| *s as i32 == r.status);
     let shown = |r: &&Report| match view.map(|v| v.0) {
         Some("to-accept") => r.parent_office_id == me.principal.office_id,
-        // One's own drafts, as the home page counts them.
-        Some("drafts") if office.is_empty() => {
-            r.office_id == me.principal.office_id && r.created_by == me.principal.subject_id
-        }
+        // The drafts one writes, as the home page counts them.
+        Some("drafts") if office.is_empty() => r.writer_id == me.principal.subject_id,
         Some("due-soon") => unsent(r) && r.deadline >= today && r.deadline <= soon,
         Some("overdue") => unsent(r) && !r.deadline.is_empty() && r.deadline < today,
         Some(_) if !office.is_empty() => r.office_id == office,

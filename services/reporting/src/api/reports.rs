@@ -353,7 +353,8 @@ impl ReportApi {
     async fn my_work(&self, request: Request<wire::GetMyWorkRequest>) -> Result<wire::MyReportWork, Error> {
         let caller = Caller::of(&request)?;
         let window = WorkWindow::of(&caller, self.0.today(), request.get_ref().due_within_days)?;
-        let n = store::work::counts(&self.0.ctx.db, &window).await?;
+        let offices = self.0.snapshot().tree.held_by(window.office, window.today);
+        let n = store::work::counts(&self.0.ctx.db, &window, &offices).await?;
         let leader = caller.has_role(Role::Leader);
         let only = |value: i64| if leader { value } else { 0 };
         Ok(wire::MyReportWork {

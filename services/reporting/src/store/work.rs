@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use vanphong_platform::db::{Db, StoreError, count_where, query_built};
+use uuid::Uuid;
+
+use vanphong_platform::db::{Clauses, Db, StoreError, count_where};
 use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 
 /// The counts of [`counts`].
@@ -16,32 +18,39 @@ pub struct WorkCounts {
     pub overdue: i64,
 }
 
-/// The counts of the window's person in its office.
-pub async fn counts(db: &Db, window: &WorkWindow) -> Result<WorkCounts, StoreError> {
-    // Placeholders first appear in ascending order (SQLite numbers them so).
+/// The counts of the window's person in `offices`: their office and those
+/// it holds (an ended office's reports are finished by its successor, as
+/// `ListReports` shows them); children's reports sent to their office; the
+/// drafts they write, wherever they are.
+pub async fn counts(db: &Db, window: &WorkWindow, offices: &[Uuid]) -> Result<WorkCounts, StoreError> {
     const UNSENT: &str = "status IN ('draft', 'submitted', 'approved', 'returned')";
-    let sql = format!(
-        "SELECT {}, {}, {}, {}, {}, {} FROM reports WHERE office_id = $1 OR parent_office_id = $1 OR writer_id = $2",
-        // A writer's drafts wherever they are: an office that ended into the
-        // caller's keeps its reports (docs/domain.md §1).
-        count_where("status IN ('draft', 'returned') AND writer_id = $2"),
-        count_where("office_id = $1 AND status = 'submitted'"),
-        count_where("office_id = $1 AND status = 'approved'"),
-        count_where("parent_office_id = $1 AND status = 'sent'"),
+    // Placeholders first appear in ascending order (SQLite numbers them
+    // so): the person, the offices, the office, the window.
+    let mut b = Clauses::new(String::new());
+    let person = b.arg(window.person);
+    let held = if offices.is_empty() {
+        "NULL".to_string()
+    } else {
+        b.args(offices.iter().copied())
+    };
+    let own = b.arg(window.office);
+    let (today, soon) = (b.arg(window.today), b.arg(window.soon));
+    let mine = format!("office_id IN ({held})");
+    let columns = [
+        count_where(&format!("status IN ('draft', 'returned') AND writer_id = {person}")),
+        count_where(&format!("{mine} AND status = 'submitted'")),
+        count_where(&format!("{mine} AND status = 'approved'")),
+        count_where(&format!("parent_office_id = {own} AND status = 'sent'")),
         count_where(&format!(
-            "office_id = $1 AND {UNSENT} AND deadline >= $3 AND deadline <= $4"
+            "{mine} AND {UNSENT} AND deadline >= {today} AND deadline <= {soon}"
         )),
-        count_where(&format!("office_id = $1 AND {UNSENT} AND deadline < $3")),
-    );
-    let row: Option<(i64, i64, i64, i64, i64, i64)> = db
-        .fetch_optional(
-            query_built(sql)
-                .bind(window.office)
-                .bind(window.person)
-                .bind(window.today)
-                .bind(window.soon),
-        )
-        .await?;
+        count_where(&format!("{mine} AND {UNSENT} AND deadline < {today}")),
+    ];
+    b.push(&format!(
+        "SELECT {} FROM reports WHERE {mine} OR parent_office_id = {own} OR writer_id = {person}",
+        columns.join(", ")
+    ));
+    let row: Option<(i64, i64, i64, i64, i64, i64)> = db.fetch_optional(b.into_query()).await?;
     let (drafts, submitted, approved, children_sent, due_soon, overdue) = row.unwrap_or_default();
     Ok(WorkCounts {
         drafts,
