@@ -1159,3 +1159,56 @@ async fn in_the_console_the_successors_leader_gives_an_ended_offices_draft_to_a_
     assert!(page.body.contains("Trình lãnh đạo duyệt"), "{}", page.body);
     assert!(!page.body.contains("Giao người viết báo cáo"), "only a leader gives it");
 }
+
+#[tokio::test]
+async fn the_successor_numbers_in_its_own_series_and_the_ended_offices_series_is_closed() {
+    use crate::documents_outgoing::{desk, draft, number, signed, term};
+
+    let app = spawn_app().await;
+    for slug in ["bacly", "hoangvan"] {
+        term(&app, slug, "Nhiệm kỳ 2025–2030", "2025-10-01", "", false).await;
+    }
+    let bac_ly = desk(&app, "bacly").await;
+    for n in 1..=2 {
+        let doc = signed(
+            &app,
+            &bac_ly,
+            draft("CV", &format!("Công văn số {n} của xã"), vec![]),
+            "T/M",
+        )
+        .await;
+        assert_eq!(number(&app, &bac_ly, &doc.id).await.number, n);
+    }
+    // Signed before the merger, numbered after it.
+    let waiting = signed(&app, &bac_ly, draft("CV", "Công văn chờ lấy số", vec![]), "T/M").await;
+    merge_bac_ly_into_hoang_van(&app, "2026-03-02", false).await;
+    let leader = app.token("hoangvan", Role::Leader).await;
+    applied_everywhere(&app, &leader, &app.office_id("bacly")).await;
+
+    // It came over as Hoàng Vân's draft, to be signed again by Hoàng Vân:
+    // Bắc Lý's signature does not issue it.
+    let came = document(&app, &leader, &waiting.id).await;
+    assert_eq!(
+        came.office_id,
+        app.office_id("hoangvan"),
+        "the draft became Hoàng Vân's"
+    );
+    assert_eq!(came.status, DocumentStatus::Draft as i32);
+    assert_eq!(came.events.last().map(|e| e.kind.as_str()), Some("handover"));
+
+    let hoang_van = desk(&app, "hoangvan").await;
+    let own = signed(
+        &app,
+        &hoang_van,
+        draft("CV", "Công văn đầu tiên sau sáp nhập", vec![]),
+        "T/M",
+    )
+    .await;
+    let numbered = number(&app, &hoang_van, &own.id).await;
+    assert_eq!(numbered.number, 1, "Hoàng Vân's own first number, not Bắc Lý's third");
+    assert!(
+        numbered.number_symbol.starts_with("01-CV/"),
+        "{}",
+        numbered.number_symbol
+    );
+}
