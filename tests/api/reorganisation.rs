@@ -1115,6 +1115,18 @@ async fn in_the_console_the_successors_leader_gives_an_ended_offices_draft_to_a_
         page.body.contains("Đinh Thị Kim Oanh"),
         "the office's people to pick from"
     );
+    assert!(
+        !page.body.contains("Bùi Thị Liên"),
+        "only those who write reports: not the accountant"
+    );
+    let found = console
+        .get(&format!(
+            "/people?office_id={}&role=writer&q=thi",
+            app.office_id("hoangvan")
+        ))
+        .await;
+    assert!(found.body.contains("Đinh Thị Kim Oanh"), "{}", found.body);
+    assert!(!found.body.contains("Bùi Thị Liên"), "{}", found.body);
     let csrf = page.csrf();
     let path = format!("/reports/{}/assign", draft.id);
     // Nobody picked: refused beside the picker, in Vietnamese.

@@ -92,6 +92,18 @@ pub fn choices(people: &[User], role: Option<Role>, everyone: bool, selected: &[
     out
 }
 
+/// The people who may be given a report to write (specialists, clerks and
+/// leaders, as the reporting service allows), specialists first.
+pub fn writers(people: &[User], selected: &[String]) -> Vec<Person> {
+    let writes = |u: &&User| {
+        [Role::Specialist, Role::Clerk, Role::Leader]
+            .iter()
+            .any(|r| u.roles.contains(&(*r as i32)))
+    };
+    let eligible: Vec<User> = people.iter().filter(writes).cloned().collect();
+    choices(&eligible, Some(Role::Specialist), true, selected)
+}
+
 #[derive(Template)]
 #[template(path = "people_options.html")]
 struct Options {
@@ -103,7 +115,8 @@ pub struct PickerQuery {
     office_id: String,
     #[serde(default)]
     q: String,
-    /// `leader` or `specialist`: who is offered first.
+    /// `leader` or `specialist`: who is offered first; `writer`: only those
+    /// who write reports.
     #[serde(default)]
     role: String,
 }
@@ -119,7 +132,11 @@ pub async fn options(ctx: Ctx, Query(query): Query<PickerQuery>) -> Result<Html<
         _ => None,
     };
     let page = Options {
-        people: choices(&people, role, role != Some(Role::Leader), &[]),
+        people: if query.role == "writer" {
+            writers(&people, &[])
+        } else {
+            choices(&people, role, role != Some(Role::Leader), &[])
+        },
     };
     Ok(Html(page.render()?))
 }

@@ -661,7 +661,7 @@ async fn report_page(
     let users = people::actor_names(ctx, &r.office_id, &me.principal.office_id).await?;
     let people = if actions.assign {
         let mine = people::of_office(ctx, &me.principal.office_id, "").await?;
-        people::choices(&mine, Some(Role::Specialist), true, &filled.kept.all("writer_id"))
+        people::writers(&mine, &filled.kept.all("writer_id"))
     } else {
         Vec::new()
     };
