@@ -9,28 +9,14 @@ use vanphong_platform::identity::Role;
 use vanphong_proto::common::v1::ListAuditRecordsRequest;
 use vanphong_proto::petitions::v1::{GetPetitionRequest, ListPetitionsRequest, PetitionKind};
 
-use super::support::{accept, audit, letter, office, person, petitions, take_in};
+use super::support::{accept, audit, audit_actions, letter, office, person, petitions, take_in};
 use crate::helpers::{TestApp, authed, spawn_app};
 
 async fn identity_views(app: &TestApp, office: &str, petition: &str) -> usize {
-    let admin = app.token(office, Role::Admin).await;
-    audit(app)
-        .list_audit_records(authed(
-            ListAuditRecordsRequest {
-                office_id: app.office_id(office),
-                entity: "petition".into(),
-                entity_id: petition.into(),
-                page_size: 500,
-                ..Default::default()
-            },
-            &admin,
-        ))
+    audit_actions(app, office, petition)
         .await
-        .expect("audit")
-        .into_inner()
-        .records
         .iter()
-        .filter(|r| r.action == "view_identity")
+        .filter(|a| *a == "view_identity")
         .count()
 }
 

@@ -9,6 +9,7 @@ mod figures;
 mod flow;
 mod identity;
 mod intake;
+mod preview;
 pub(crate) mod support;
 
 use vanphong_platform::identity::Role;

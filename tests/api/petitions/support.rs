@@ -4,13 +4,14 @@
 use tonic::transport::Channel;
 
 use vanphong_platform::identity::Role;
+use vanphong_proto::common::v1::ListAuditRecordsRequest;
 use vanphong_proto::petitions::v1::audit_service_client::AuditServiceClient;
 use vanphong_proto::petitions::v1::petition_catalog_service_client::PetitionCatalogServiceClient;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 use vanphong_proto::petitions::v1::reception_service_client::ReceptionServiceClient;
 use vanphong_proto::petitions::v1::{
-    ClassificationOutcome, ClassifyPetitionRequest, CreatePetitionRequest, CreatePetitionResponse, IntakeChannel,
-    Petition, PetitionKind, Petitioner,
+    ClassificationOutcome, ClassifyPetitionRequest, CompetentAuthority, CreatePetitionRequest, CreatePetitionResponse,
+    IntakeChannel, Petition, PetitionKind, Petitioner,
 };
 
 use crate::helpers::{TestApp, authed};
@@ -90,6 +91,48 @@ pub async fn accept(
         .await
         .expect("accepted")
         .into_inner()
+}
+
+/// Classifies a petition for consideration (xem xét thụ lý, 07) by
+/// `handler`.
+pub async fn consider(app: &TestApp, token: &str, id: &str, handler: &str) -> Petition {
+    petitions(app)
+        .classify_petition(authed(
+            ClassifyPetitionRequest {
+                petition_id: id.into(),
+                outcome: ClassificationOutcome::Consider as i32,
+                handler_id: handler.into(),
+                competent_authority: CompetentAuthority::Administrative as i32,
+                ..Default::default()
+            },
+            token,
+        ))
+        .await
+        .expect("considered")
+        .into_inner()
+}
+
+/// The actions of a petition's audit records, read by `office`'s admin.
+pub async fn audit_actions(app: &TestApp, office: &str, petition: &str) -> Vec<String> {
+    let admin = app.token(office, Role::Admin).await;
+    audit(app)
+        .list_audit_records(authed(
+            ListAuditRecordsRequest {
+                office_id: app.office_id(office),
+                entity: "petition".into(),
+                entity_id: petition.into(),
+                page_size: 500,
+                ..Default::default()
+            },
+            &admin,
+        ))
+        .await
+        .expect("audit")
+        .into_inner()
+        .records
+        .into_iter()
+        .map(|r| r.action)
+        .collect()
 }
 
 /// The office's petition officer and leader tokens and the specialist's id.

@@ -106,7 +106,20 @@ impl Shared {
     /// petitioners they are included and the view is audited — so `tx` must
     /// be a write transaction whenever [`Shared::reveals`] holds.
     pub async fn answer(&self, tx: &mut Tx, caller: &Caller, petition: &Petition) -> Result<wire::Petition, Error> {
-        let petitioners = if self.reveals(caller, petition) {
+        self.answer_showing(tx, caller, petition, true).await
+    }
+
+    /// [`Shared::answer`]; with `identity` false the petitioners are left
+    /// out (redacted) whoever asks, and no view is recorded — the answer of
+    /// a step only computed (`validate_only`), which records nothing.
+    pub async fn answer_showing(
+        &self,
+        tx: &mut Tx,
+        caller: &Caller,
+        petition: &Petition,
+        identity: bool,
+    ) -> Result<wire::Petition, Error> {
+        let petitioners = if identity && self.reveals(caller, petition) {
             record_identity_view(tx, caller, self.now(), petition, "view").await?;
             Some(store::petitioners::of(tx, petition.id).await?)
         } else {

@@ -56,17 +56,59 @@ async fn begin(s: &Shared, caller: &Caller, id: Uuid, action: Action) -> Result<
     Ok((tx, petition))
 }
 
+/// Whether a step is saved or only computed to show its outcome.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Save,
+    /// `validate_only`: everything written and checked as when saved, then
+    /// rolled back — the same refusals, the petition as it would be, and
+    /// nothing kept (no row, history entry, notice or audit record).
+    Preview,
+}
+
+impl Mode {
+    fn of(validate_only: bool) -> Self {
+        if validate_only { Mode::Preview } else { Mode::Save }
+    }
+}
+
 /// Saves a step: the row, its history entry and audit record; answers with
 /// the petition.
 async fn finish(
+    s: &Shared,
+    tx: Tx,
+    caller: &Caller,
+    before: &Petition,
+    after: Petition,
+    action: Action,
+    note: &str,
+) -> Result<wire::Petition, Error> {
+    let step = Taken {
+        action,
+        note,
+        mode: Mode::Save,
+    };
+    finish_as(s, tx, caller, before, after, step).await
+}
+
+/// A step as taken: which, its history note, and whether it is saved.
+struct Taken<'a> {
+    action: Action,
+    note: &'a str,
+    mode: Mode,
+}
+
+/// [`finish`], or in [`Mode::Preview`] the same writes rolled back, the
+/// answer made inside them without the petitioners' identity.
+async fn finish_as(
     s: &Shared,
     mut tx: Tx,
     caller: &Caller,
     before: &Petition,
     mut after: Petition,
-    action: Action,
-    note: &str,
+    step: Taken<'_>,
 ) -> Result<wire::Petition, Error> {
+    let Taken { action, note, mode } = step;
     let now = s.now();
     after.updated_at = now;
     store::petitions::update(&mut tx, &after).await?;
@@ -76,6 +118,11 @@ async fn finish(
         .before(before.audit_json())
         .after(after.audit_json());
     audit::record(&mut tx, caller, now, change).await?;
+    if mode == Mode::Preview {
+        let answer = s.answer_showing(&mut tx, caller, &after, false).await?;
+        tx.rollback().await?;
+        return Ok(answer);
+    }
     let answer = s.answer(&mut tx, caller, &after).await?;
     tx.commit().await?;
     Ok(answer)
@@ -384,7 +431,12 @@ pub(crate) async fn accept_petition(
     };
     let mut after = before.clone();
     accept(s, &mut tx, &mut after, handler, &acceptance).await?;
-    finish(s, tx, &caller, &before, after, Action::Accept, &note).await
+    let step = Taken {
+        action: Action::Accept,
+        note: &note,
+        mode: Mode::of(req.validate_only),
+    };
+    finish_as(s, tx, &caller, &before, after, step).await
 }
 
 /// `RejectPetition`: không đủ điều kiện thụ lý.
@@ -465,7 +517,12 @@ pub(crate) async fn extend(s: &Shared, request: Request<wire::ExtendDeadlineRequ
         after.extensions_used,
         due.format("%d/%m/%Y")
     );
-    finish(s, tx, &caller, &before, after, Action::Extend, &note).await
+    let step = Taken {
+        action: Action::Extend,
+        note: &note,
+        mode: Mode::of(req.validate_only),
+    };
+    finish_as(s, tx, &caller, &before, after, step).await
 }
 
 /// `AddNote`: an investigation note.

@@ -512,6 +512,20 @@ impl Tx {
         .await?)
     }
 
+    /// Undoes everything written in the transaction at once (rather than
+    /// when the connection is next used, as a drop does): a step computed
+    /// in full only to show its outcome (`validate_only`) leaves nothing.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        let span = span::statement(self.backend(), "ROLLBACK");
+        Ok(span::run(span, async {
+            match self {
+                Tx::Sqlite(tx) => tx.rollback().await,
+                Tx::Postgres(tx) => tx.rollback().await,
+            }
+        })
+        .await?)
+    }
+
     pub async fn commit(self) -> Result<(), StoreError> {
         let span = span::statement(self.backend(), "COMMIT");
         Ok(span::run(span, async {
