@@ -28,6 +28,7 @@ use vanphong_proto::finance::v1::spending_service_client::SpendingServiceClient;
 use vanphong_proto::petitions::v1::notification_service_client::NotificationServiceClient as PetitionNoticesClient;
 use vanphong_proto::petitions::v1::petition_catalog_service_client::PetitionCatalogServiceClient;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
+use vanphong_proto::petitions::v1::reception_service_client::ReceptionServiceClient;
 use vanphong_proto::reporting::v1::approval_service_client::ApprovalServiceClient;
 use vanphong_proto::reporting::v1::export_service_client::ExportServiceClient as ReportExportServiceClient;
 use vanphong_proto::reporting::v1::notification_service_client::NotificationServiceClient as ReportNoticesClient;
@@ -117,6 +118,11 @@ impl Services {
 
     pub fn petitions(&self) -> Result<PetitionServiceClient<GrpcChannel>, ConsoleError> {
         Ok(PetitionServiceClient::new(self.petitions_channel()?))
+    }
+
+    /// Receptions of citizens and the leaders' reception duty.
+    pub fn receptions(&self) -> Result<ReceptionServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(ReceptionServiceClient::new(self.petitions_channel()?))
     }
 
     pub fn petition_catalog(&self) -> Result<PetitionCatalogServiceClient<GrpcChannel>, ConsoleError> {

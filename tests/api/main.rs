@@ -20,6 +20,7 @@ mod console_home;
 mod console_notifications;
 mod console_petitions;
 mod console_print_charts;
+mod console_receptions;
 mod console_reports;
 mod contract;
 mod corrupt_rows;

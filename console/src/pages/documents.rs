@@ -24,7 +24,7 @@ use vanphong_proto::documents::v1::{
 };
 
 use super::form::{FormData, Refusal};
-use super::people::{self, Person};
+use super::people::{self, Person, Picker};
 use super::work::{self, View};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
@@ -328,6 +328,21 @@ impl DocumentPage {
 
     fn kept(&self, field: &str) -> String {
         self.kept.get(field)
+    }
+
+    /// The lead handler, picked by name among the office's people.
+    fn lead_picker(&self) -> Picker {
+        Picker::new(
+            "lead",
+            "lead_handler_id",
+            "Người chủ trì",
+            &self.office_id,
+            "specialist",
+            self.handlers.clone(),
+        )
+        .size(6)
+        .required()
+        .error(self.error("lead_handler_id"))
     }
 }
 

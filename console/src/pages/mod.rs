@@ -11,7 +11,8 @@
 //! - [`registers`]: the register books as spreadsheets, for a period;
 //! - [`slip`]: an incoming document's printable processing slip;
 //! - [`people`]: names beside ids, pickers of people;
-//! - [`petitions`]: petitions from intake to closing;
+//! - [`petitions`]: petitions from intake to closing, with
+//!   [`receptions`]: citizen reception and the leaders' reception duty;
 //! - [`reports`]: periodic reports, their approval and files, with
 //!   [`chart`]: bar charts drawn as SVG on the server, and
 //!   [`report_print`]: a report's printable page;
@@ -36,6 +37,7 @@ mod notifications;
 mod outgoing;
 mod people;
 mod petitions;
+mod receptions;
 mod register;
 mod registers;
 mod report_print;
@@ -96,9 +98,13 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/petitions", get(petitions::list).post(petitions::create))
         .route("/petitions/new", get(petitions::new))
         .route("/petitions/assign", post(petitions::assign))
+        .route("/petitions/receptions", get(receptions::book).post(receptions::create))
+        .route("/petitions/receptions/new", get(receptions::new))
+        .route("/petitions/receptions/duty", get(receptions::duty))
         .route("/petitions/{id}", get(petitions::page))
         .route("/petitions/{id}/duplicates", get(petitions::duplicates))
         .route("/petitions/{id}/{action}", post(petitions::step))
+        .route("/petitions/{id}/{action}/preview", post(petitions::preview))
         .route("/finance", get(finance::estimates::page))
         .route("/finance/estimates", post(finance::estimates::create))
         .route("/finance/estimates/total", post(finance::estimates::total))

@@ -95,13 +95,103 @@ pub fn choices(people: &[User], role: Option<Role>, everyone: bool, selected: &[
 /// The people who may be given a report to write (specialists, clerks and
 /// leaders, as the reporting service allows), specialists first.
 pub fn writers(people: &[User], selected: &[String]) -> Vec<Person> {
-    let writes = |u: &&User| {
-        [Role::Specialist, Role::Clerk, Role::Leader]
-            .iter()
-            .any(|r| u.roles.contains(&(*r as i32)))
-    };
-    let eligible: Vec<User> = people.iter().filter(writes).cloned().collect();
-    choices(&eligible, Some(Role::Specialist), true, selected)
+    among(people, &[Role::Specialist, Role::Clerk, Role::Leader], selected)
+}
+
+/// The people with any of `roles`, those with the first of them first.
+fn among(people: &[User], roles: &[Role], selected: &[String]) -> Vec<Person> {
+    let eligible: Vec<User> = people
+        .iter()
+        .filter(|u| roles.iter().any(|r| u.roles.contains(&(*r as i32))))
+        .cloned()
+        .collect();
+    choices(&eligible, roles.first().copied(), true, selected)
+}
+
+/// A picker of one person by name, as `people_picker.html` draws it: a
+/// search box whose words (without diacritics) narrow the options through
+/// `GET /people`, and the select the form sends. One partial for every such
+/// picker, so they look and behave alike.
+pub struct Picker {
+    /// The prefix of the label's and search box's ids (`handler` gives
+    /// `handler-label`, `handler-search`, `handler-error`).
+    pub key: &'static str,
+    /// The select's id, the target of the search.
+    pub select_id: &'static str,
+    /// The field the form sends.
+    pub name: &'static str,
+    pub label: &'static str,
+    /// When the field is asked for, before the typing hint (may be empty).
+    pub when: &'static str,
+    /// The office searched and who is offered first (`/people`'s `role`).
+    pub office_id: String,
+    pub role: &'static str,
+    pub people: Vec<Person>,
+    /// Options shown at once.
+    pub size: u8,
+    pub required: bool,
+    /// What the service said about the field.
+    pub error: String,
+}
+
+impl Picker {
+    /// A picker of `name` (the select's id too, unless [`Picker::id`]
+    /// says otherwise) among `people` of `office_id`.
+    pub fn new(
+        key: &'static str,
+        name: &'static str,
+        label: &'static str,
+        office_id: &str,
+        role: &'static str,
+        people: Vec<Person>,
+    ) -> Self {
+        Picker {
+            key,
+            select_id: name,
+            name,
+            label,
+            when: "",
+            office_id: office_id.to_string(),
+            role,
+            people,
+            size: 5,
+            required: false,
+            error: String::new(),
+        }
+    }
+
+    /// The select's id when it is not the field's name.
+    pub fn id(mut self, select_id: &'static str) -> Self {
+        self.select_id = select_id;
+        self
+    }
+
+    pub fn when(mut self, when: &'static str) -> Self {
+        self.when = when;
+        self
+    }
+
+    pub fn size(mut self, size: u8) -> Self {
+        self.size = size;
+        self
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn error(mut self, error: String) -> Self {
+        self.error = error;
+        self
+    }
+}
+
+/// The people who receive citizens (tiếp công dân): the office's leaders
+/// first (their days count towards the reception duty), then its petition
+/// officers.
+pub fn receivers(people: &[User], selected: &[String]) -> Vec<Person> {
+    among(people, &[Role::Leader, Role::PetitionOfficer], selected)
 }
 
 #[derive(Template)]
@@ -115,8 +205,9 @@ pub struct PickerQuery {
     office_id: String,
     #[serde(default)]
     q: String,
-    /// `leader` or `specialist`: who is offered first; `writer`: only those
-    /// who write reports.
+    /// `specialist`: specialists first, then everyone; `leader`: leaders
+    /// only; `receiver`: those who receive citizens, leaders first;
+    /// `writer`: only those who write reports.
     #[serde(default)]
     role: String,
 }
@@ -134,8 +225,10 @@ pub async fn options(ctx: Ctx, Query(query): Query<PickerQuery>) -> Result<Html<
     let page = Options {
         people: if query.role == "writer" {
             writers(&people, &[])
+        } else if query.role == "receiver" {
+            receivers(&people, &[])
         } else {
-            choices(&people, role, role != Some(Role::Leader), &[])
+            choices(&people, role, query.role != "leader", &[])
         },
     };
     Ok(Html(page.render()?))

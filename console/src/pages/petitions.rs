@@ -29,7 +29,7 @@ use vanphong_platform::my_work::WATCH_OFFICE_PETITIONS;
 use super::choices::{self, Choice};
 use super::form::{Done, Filled, FormData, Refusal, shown_again, shown_again_to, shown_status};
 use super::input;
-use super::people::{self, Person};
+use super::people::{self, Person, Picker};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 use crate::format;
@@ -211,7 +211,8 @@ impl Row {
     }
 }
 
-fn excerpt(text: &str) -> String {
+/// The start of a long text, for a list's row.
+pub(super) fn excerpt(text: &str) -> String {
     const LENGTH: usize = 140;
     if text.chars().count() <= LENGTH {
         text.to_string()
@@ -247,6 +248,23 @@ struct ListPage {
     people: Vec<Person>,
     my_office_id: String,
     notice: Option<String>,
+}
+
+impl ListPage {
+    /// The handler the ticked cases go to, picked by name.
+    fn assign_picker(&self) -> Picker {
+        let error = self.refusal.as_ref().map(|r| r.about("handler_id")).unwrap_or_default();
+        Picker::new(
+            "assign",
+            "handler_id",
+            "Người giải quyết",
+            &self.my_office_id,
+            "specialist",
+            self.people.clone(),
+        )
+        .id("assign_handler_id")
+        .error(error)
+    }
 }
 
 #[derive(Deserialize)]
@@ -459,13 +477,39 @@ fn numbered(labels: &[(i32, &str)]) -> Vec<(String, String)> {
     labels.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect()
 }
 
-/// One petitioner row of the intake form.
-struct PetitionerRow {
-    index: usize,
-    full_name: String,
-    id_number: String,
-    address: String,
-    phone: String,
+/// A person's row of a form (a petitioner, a citizen received), drawn by
+/// `person_row.html`: its fields `{prefix}{index}_name`, `…_id_number`,
+/// `…_address` and `…_phone` as typed, and what the service said of it.
+pub(super) struct PersonRow {
+    pub prefix: &'static str,
+    pub index: usize,
+    pub full_name: String,
+    pub id_number: String,
+    pub address: String,
+    pub phone: String,
+    pub error: String,
+}
+
+impl PersonRow {
+    /// The row `index` as typed, `get` reading a field of the form.
+    pub fn typed(prefix: &'static str, index: usize, get: impl Fn(&str) -> String) -> Self {
+        PersonRow {
+            prefix,
+            index,
+            full_name: get(&format!("{prefix}{index}_name")),
+            id_number: get(&format!("{prefix}{index}_id_number")),
+            address: get(&format!("{prefix}{index}_address")),
+            phone: get(&format!("{prefix}{index}_phone")),
+            error: String::new(),
+        }
+    }
+
+    /// Whether nothing was typed in the row (it is not sent).
+    pub fn is_blank(&self) -> bool {
+        [&self.full_name, &self.id_number, &self.address, &self.phone]
+            .iter()
+            .all(|s| s.is_empty())
+    }
 }
 
 #[derive(Template)]
@@ -473,7 +517,7 @@ struct PetitionerRow {
 struct IntakePage {
     layout: Layout,
     values: HashMap<String, String>,
-    petitioners: Vec<PetitionerRow>,
+    petitioners: Vec<PersonRow>,
     kinds: Vec<Choice>,
     channels: Vec<Choice>,
     areas: Vec<Choice>,
@@ -516,15 +560,7 @@ async fn intake_page(
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();
     let mut area_options = vec![(String::new(), "— Chọn lĩnh vực —".to_string())];
     area_options.extend(areas.iter().map(|a| (a.code.clone(), a.name.clone())));
-    let petitioners = (0..rows)
-        .map(|i| PetitionerRow {
-            index: i,
-            full_name: get(&format!("p{i}_name")),
-            id_number: get(&format!("p{i}_id_number")),
-            address: get(&format!("p{i}_address")),
-            phone: get(&format!("p{i}_phone")),
-        })
-        .collect();
+    let petitioners = (0..rows).map(|i| PersonRow::typed("p", i, get)).collect();
     Ok(IntakePage {
         layout: me.layout("Tiếp nhận đơn", "/petitions"),
         kinds: choices::of(
@@ -590,17 +626,14 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
         Vec::new()
     } else {
         (0..rows)
-            .map(|i| Petitioner {
-                full_name: get(&format!("p{i}_name")),
-                id_number: get(&format!("p{i}_id_number")),
-                address: get(&format!("p{i}_address")),
-                phone: get(&format!("p{i}_phone")),
+            .map(|i| PersonRow::typed("p", i, get))
+            .filter(|row| !row.is_blank())
+            .map(|row| Petitioner {
+                full_name: row.full_name,
+                id_number: row.id_number,
+                address: row.address,
+                phone: row.phone,
                 redacted: false,
-            })
-            .filter(|p| {
-                ![&p.full_name, &p.id_number, &p.address, &p.phone]
-                    .iter()
-                    .all(|s| s.is_empty())
             })
             .collect()
     };
@@ -859,6 +892,20 @@ impl PetitionPage {
         if kept.is_empty() { value == "1" } else { kept == value }
     }
 
+    /// The handler of thụ lý, picked by name among the office's people.
+    fn handler_picker(&self) -> Picker {
+        Picker::new(
+            "handler",
+            "handler_id",
+            "Người giải quyết",
+            &self.p.office_id,
+            "specialist",
+            self.people.clone(),
+        )
+        .when("khi thụ lý hoặc xem xét thụ lý")
+        .error(self.filled.error("handler_id"))
+    }
+
     /// A date field as typed in the refused form, or today (dd/mm/yyyy).
     fn date_or_today(&self, field: &str) -> String {
         let kept = self.filled.kept(field);
@@ -1030,6 +1077,7 @@ fn request_of(ctx: &Ctx, id: &str, action: &str, f: &FormData) -> Option<StepCal
             complexity: number("complexity"),
             remote: !f.get("remote").is_empty(),
             note: f.get("note"),
+            validate_only: previewed(f),
         })),
         "reject" => StepCall::Reject(ctx.call(RejectPetitionRequest {
             petition_id,
@@ -1041,6 +1089,7 @@ fn request_of(ctx: &Ctx, id: &str, action: &str, f: &FormData) -> Option<StepCal
             decided_on: f.get("decided_on"),
             days: number("days"),
             reason: f.get("reason"),
+            validate_only: previewed(f),
         })),
         "note" => StepCall::Note(ctx.call(AddNoteRequest {
             petition_id,
@@ -1071,6 +1120,15 @@ fn request_of(ctx: &Ctx, id: &str, action: &str, f: &FormData) -> Option<StepCal
     })
 }
 
+/// Whether the form asks only to see the step's due date ("Xem hạn giải
+/// quyết"): the service computes it and saves nothing (`validate_only`).
+fn previewed(f: &FormData) -> bool {
+    !f.get("preview").is_empty()
+}
+
+/// The steps whose due date is shown before they are confirmed.
+const PREVIEWED: [&str; 2] = ["accept", "extend"];
+
 /// The steps' date fields, typed dd/mm/yyyy.
 const DATE_FIELDS: [&str; 4] = ["accepted_on", "decided_on", "notified_on", "withdrawn_on"];
 
@@ -1097,6 +1155,9 @@ pub async fn step(
 ) -> Result<Response, ConsoleError> {
     ctx.session()?;
     ConsoleError::check_id(&id)?;
+    if previewed(&form) && PREVIEWED.contains(&action.as_str()) {
+        return confirm(&ctx, &id, &action, form).await;
+    }
     if action == "not-repeat" {
         return Ok(Redirect::to(&format!("/petitions/{id}?m=not-repeat")).into_response());
     }
@@ -1137,6 +1198,195 @@ pub async fn step(
         })
         .await
     }
+}
+
+/// What the service computed for a step not yet saved: the due date and
+/// how it came, in the words shown before confirming.
+fn due_line(action: &str, p: &Petition) -> String {
+    let resolving = p.resolving.clone().unwrap_or_default();
+    let due = format::date(&resolving.due_on);
+    if due.is_empty() {
+        return "Loại đơn này không có thời hạn giải quyết theo luật.".into();
+    }
+    let counting = if resolving.counting == 2 {
+        "ngày làm việc"
+    } else {
+        "ngày"
+    };
+    if action == "extend" {
+        let added = resolving.extensions.last().map(|x| x.days).unwrap_or_default();
+        let before = resolving
+            .extensions
+            .last()
+            .map(|x| format::date(&x.previous_due_on))
+            .unwrap_or_default();
+        format!("Hạn giải quyết sẽ là: {due} (thêm {added} {counting} từ hạn hiện tại {before})")
+    } else {
+        format!(
+            "Hạn giải quyết sẽ là: {due} ({} {counting} kể từ ngày thụ lý {})",
+            resolving.legal_days,
+            format::date(&resolving.accepted_on)
+        )
+    }
+}
+
+/// The due date a step would give, or why it would be refused.
+async fn computed(
+    ctx: &Ctx,
+    id: &str,
+    action: &str,
+    form: &FormData,
+) -> Result<Result<Petition, Refusal>, ConsoleError> {
+    let sent = match form.with_dates(&DATE_FIELDS) {
+        Ok(sent) => sent,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let mut client = ctx.services().petitions()?;
+    let result = match request_of(ctx, id, action, &sent) {
+        Some(StepCall::Accept(r)) => client.accept_petition(r).await,
+        Some(StepCall::Extend(r)) => client.extend_deadline(r).await,
+        _ => return Err(ConsoleError::NotFound),
+    };
+    match result {
+        Ok(answer) => Ok(Ok(answer.into_inner())),
+        Err(status) if shown_status(&status).is_some() => Ok(Err(Refusal::of(&status))),
+        Err(status) => Err(ConsoleError::unseen(status)),
+    }
+}
+
+/// A value chosen on the step's form, shown again before confirming.
+struct Chosen {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "petition_confirm.html")]
+struct ConfirmPage {
+    layout: Layout,
+    id: String,
+    number: String,
+    action: String,
+    heading: &'static str,
+    button: &'static str,
+    due: String,
+    chosen: Vec<Chosen>,
+    /// The form as typed, sent again by the button.
+    fields: Vec<(String, String)>,
+}
+
+/// What the person chose, in words (the handler by name).
+async fn chosen(ctx: &Ctx, p: &Petition, action: &str, form: &FormData) -> Result<Vec<Chosen>, ConsoleError> {
+    let mut out = Vec::new();
+    let mut add = |label: &'static str, value: String| {
+        if !value.is_empty() {
+            out.push(Chosen { label, value });
+        }
+    };
+    if action == "accept" {
+        let handler = p.resolving.as_ref().map(|r| r.handler_id.clone()).unwrap_or_default();
+        let people = people::of_office(ctx, &p.office_id, "").await?;
+        add("Người giải quyết", people::name_of(&people, &handler));
+        add("Ngày thụ lý", form.get("accepted_on"));
+        add(
+            "Lần giải quyết",
+            if form.get("resolution") == "2" {
+                "Lần hai"
+            } else {
+                "Lần đầu"
+            }
+            .into(),
+        );
+        let complexity = match form.get("complexity").as_str() {
+            "2" => "Phức tạp",
+            "3" => "Đặc biệt phức tạp",
+            _ => "Không phức tạp",
+        };
+        add("Tính chất vụ việc", complexity.into());
+        if !form.get("remote").is_empty() {
+            add("Địa bàn", "Vùng sâu, vùng xa, đi lại khó khăn".into());
+        }
+        add("Ghi chú", form.get("note"));
+    } else {
+        add("Số quyết định gia hạn", form.get("decision_number"));
+        add("Ngày quyết định", form.get("decided_on"));
+        add("Số ngày gia hạn", form.get("days"));
+        add("Lý do", form.get("reason"));
+    }
+    Ok(out)
+}
+
+/// `POST /petitions/{id}/accept|extend` with `preview`: the page that
+/// shows the due date the step would give, with the button that takes it
+/// with the same values; refused, the petition's page with the service's
+/// words beside the fields, as the step itself would show them.
+async fn confirm(ctx: &Ctx, id: &str, action: &str, form: FormData) -> Result<Response, ConsoleError> {
+    let me = ctx.me().await?;
+    match computed(ctx, id, action, &form).await? {
+        Ok(p) => {
+            let (heading, button) = if action == "extend" {
+                ("Xác nhận gia hạn giải quyết", "Xác nhận gia hạn")
+            } else {
+                ("Xác nhận thụ lý giải quyết", "Xác nhận thụ lý")
+            };
+            let page = ConfirmPage {
+                layout: me.layout(format!("{heading} · Đơn số {}", p.number_label), "/petitions"),
+                id: id.to_string(),
+                number: p.number_label.clone(),
+                action: action.to_string(),
+                heading,
+                button,
+                due: due_line(action, &p),
+                chosen: chosen(ctx, &p, action, &form).await?,
+                fields: form
+                    .0
+                    .iter()
+                    .filter(|(k, _)| k != crate::csrf::FIELD && k != "preview" && k != "q")
+                    .cloned()
+                    .collect(),
+            };
+            Ok(Html(page.render()?).into_response())
+        }
+        Err(refusal) => {
+            let page = petition_page(ctx, &me, id, None, Filled::new(Some(refusal), form)).await?;
+            Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "petition_due_preview.html")]
+struct DuePreview {
+    due: String,
+    refusal: Option<Refusal>,
+}
+
+/// `POST /petitions/{id}/{action}/preview` (htmx, as the form changes):
+/// the due date the step would give, or the service's words why not.
+/// Answered 200 either way, so the words replace the last ones.
+pub async fn preview(
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    form: FormData,
+) -> Result<Html<String>, ConsoleError> {
+    ctx.session()?;
+    ConsoleError::check_id(&id)?;
+    if !PREVIEWED.contains(&action.as_str()) {
+        return Err(ConsoleError::NotFound);
+    }
+    let mut asked = form.0.clone();
+    asked.push(("preview".into(), "1".into()));
+    let page = match computed(&ctx, &id, &action, &FormData(asked)).await? {
+        Ok(p) => DuePreview {
+            due: due_line(&action, &p),
+            refusal: None,
+        },
+        Err(refusal) => DuePreview {
+            due: String::new(),
+            refusal: Some(refusal),
+        },
+    };
+    Ok(Html(page.render()?))
 }
 
 #[cfg(test)]

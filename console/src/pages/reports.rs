@@ -20,7 +20,7 @@ use vanphong_proto::reporting::v1::{
 
 use super::chart::{self, BarChart};
 use super::form::{Filled, FormData, Refusal, shown_again, shown_again_to};
-use super::people::{self, Person};
+use super::people::{self, Person, Picker};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 use crate::format;
@@ -578,6 +578,21 @@ struct ReportPage {
     my_office_id: String,
     notice: Option<&'static str>,
     filled: Filled,
+}
+
+impl ReportPage {
+    /// The writer, picked by name among those of the office who write.
+    fn writer_picker(&self) -> Picker {
+        Picker::new(
+            "writer",
+            "writer_id",
+            "Người viết",
+            &self.my_office_id,
+            "writer",
+            self.people.clone(),
+        )
+        .error(self.filled.error("writer_id"))
+    }
 }
 
 /// Whether the report is the person's office's to write and send: its own,

@@ -90,7 +90,7 @@ fn flatten(nodes: &[OfficeNode], depth: usize, out: &mut Vec<Placed>) {
 }
 
 /// The level of an office, in Vietnamese.
-fn kind(kind: i32) -> &'static str {
+pub(super) fn kind(kind: i32) -> &'static str {
     match OfficeKind::try_from(kind).unwrap_or(OfficeKind::Unspecified) {
         OfficeKind::Central => "Trung ương",
         OfficeKind::Province => "Cấp tỉnh",
