@@ -207,6 +207,11 @@ async fn a_reception_is_recorded_by_names_and_counted_in_the_leaders_duty() {
     assert!(table.contains("Chưa đạt (thiếu 2 ngày)"), "{table}");
     let own = leader.get("/petitions/receptions/duty?month=3&year=2026&below=0").await;
     assert!(!own.body.contains("Cấp xã"), "{}", own.body);
+    // The petition officer sees their own office's row only.
+    let theirs = officer.get("/petitions/receptions/duty?month=3&year=2026").await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+    assert!(theirs.body.contains("Huyện ủy Hiệp Hòa") && !theirs.body.contains("Cấp xã"));
+    assert!(!theirs.body.contains("id=\"below\""), "{}", theirs.body);
     let wrong = leader.get("/petitions/receptions/duty?month=3&year=hai").await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     assert!(wrong.body.contains("id=\"year-error\""), "{}", wrong.body);
@@ -314,6 +319,19 @@ async fn the_due_date_is_shown_before_thu_ly_and_gia_han_are_confirmed() {
         refused.body.contains("Ngày thụ lý không được trước ngày nhận đơn")
             && refused.body.contains("value=\"01/03/2026\"")
     );
+
+    // "Sửa lại" gives the form again as typed, still nothing saved.
+    let mut edit = hidden_fields(&confirm);
+    edit.push(("edit".into(), "1".into()));
+    let pairs: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let again = leader.post_form(&format!("/petitions/{}/accept", p.id), &pairs).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert!(
+        again.body.contains("<option value=\"2\" selected>Phức tạp</option>"),
+        "{}",
+        again.body
+    );
+    assert!(again.body.contains("Xem xét thụ lý (07)") && again.body.contains("Đủ điều kiện thụ lý</textarea>"));
 
     // Confirmed with the values the page carried.
     let carried = hidden_fields(&confirm);

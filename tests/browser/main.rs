@@ -22,6 +22,7 @@ mod finance;
 mod helpers;
 mod outgoing;
 mod petitions_reports;
+mod receptions;
 mod webdriver;
 
 use std::path::PathBuf;

@@ -14,7 +14,7 @@ mod support;
 
 #[allow(dead_code)]
 #[path = "../api/petitions/support.rs"]
-mod petition_support;
+pub(super) mod petition_support;
 
 use super::webdriver::Driver;
 use super::{base, bell, browser, full_name, open_first_notice, pick_by_name, shoot, sign_in};

@@ -1155,8 +1155,16 @@ pub async fn step(
 ) -> Result<Response, ConsoleError> {
     ctx.session()?;
     ConsoleError::check_id(&id)?;
-    if previewed(&form) && PREVIEWED.contains(&action.as_str()) {
-        return confirm(&ctx, &id, &action, form).await;
+    if PREVIEWED.contains(&action.as_str()) {
+        if previewed(&form) {
+            return confirm(&ctx, &id, &action, form).await;
+        }
+        if !form.get("edit").is_empty() {
+            // "Sửa lại" on the confirmation: the form again, as typed.
+            let me = ctx.me().await?;
+            let page = petition_page(&ctx, &me, &id, None, Filled::new(None, form)).await?;
+            return Ok(Html(page.render()?).into_response());
+        }
     }
     if action == "not-repeat" {
         return Ok(Redirect::to(&format!("/petitions/{id}?m=not-repeat")).into_response());

@@ -568,6 +568,9 @@ struct DutyPage {
     tabs: Tabs,
     months: Vec<MonthChoice>,
     year: String,
+    /// Whether the person may see the offices below (their leaders), and
+    /// whether they are shown.
+    can_below: bool,
     below: bool,
     /// The month's first and last day, for the links to each office's book.
     first: String,
@@ -591,7 +594,8 @@ pub struct DutyQuery {
     #[serde(default)]
     year: String,
     month: Option<u32>,
-    /// `0`: the person's office alone; otherwise with the offices below.
+    /// `0`: the person's office alone; otherwise, for its leaders, with
+    /// the offices below.
     below: Option<u8>,
 }
 
@@ -622,7 +626,8 @@ pub async fn duty(ctx: Ctx, Query(query): Query<DutyQuery>) -> Result<Response, 
     } else {
         query.year.trim().to_string()
     };
-    let below = query.below != Some(0);
+    let can_below = me.has(Role::Leader);
+    let below = can_below && query.below != Some(0);
     let mut page = DutyPage {
         layout: me.layout("Lịch tiếp dân của lãnh đạo", "/petitions"),
         tabs: Tabs {
@@ -636,6 +641,7 @@ pub async fn duty(ctx: Ctx, Query(query): Query<DutyQuery>) -> Result<Response, 
             })
             .collect(),
         year: year_typed.clone(),
+        can_below,
         below,
         first: String::new(),
         last: String::new(),
