@@ -15,7 +15,7 @@ use vanphong_proto::petitions::v1::{CreatePetitionRequest, IntakeChannel, Petiti
 
 use crate::console::{Page, WebClient};
 use crate::helpers::{TestApp, authed, spawn_app};
-use crate::petitions::support::consider;
+use crate::petitions::support::{consider, reception};
 
 /// A petition of `slug`'s office, taken in by its petition officer.
 async fn petition(app: &TestApp, slug: &str, kind: PetitionKind, content: &str) -> Petition {
@@ -374,4 +374,33 @@ async fn the_due_date_is_shown_before_thu_ly_and_gia_han_are_confirmed() {
     assert_eq!(extended.status, StatusCode::SEE_OTHER, "{}", extended.body);
     let page = leader.get(extended.location()).await;
     assert!(page.body.contains("id=\"current-due\">04/05/2026"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn the_reception_book_goes_on_a_page_at_a_time() {
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let leader = app.user_id("hiephoa", Role::Leader).await;
+    // The oldest first, then fifty more: the oldest is on the second page.
+    reception(&app, &clerk, &leader, "2026-01-05", &["Người đến sớm nhất"]).await;
+    for _ in 0..50 {
+        reception(&app, &clerk, &leader, "2026-02-20", &["Nguyễn Văn An"]).await;
+    }
+    let mut officer = signed_in(&app, "hiephoa", Role::PetitionOfficer).await;
+    let first = officer.get("/petitions/receptions?from=01%2F01%2F2026").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let table = &first.body[first.body.find("id=\"receptions\"").expect("the book")..];
+    assert_eq!(table.matches("<td data-label=\"Ngày tiếp\">").count(), 50);
+    assert!(!table.contains("05/01/2026"));
+    let marker = "rel=\"next\"";
+    let end = first.body.find(marker).expect("a next page");
+    let start = first.body[..end].rfind("href=\"").expect("href") + "href=\"".len();
+    let next = first.body[start..end].trim_end_matches("\" ").replace("&amp;", "&");
+    assert!(next.contains("from=01%2F01%2F2026"), "the filters kept: {next}");
+    let second = officer.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    let table = &second.body[second.body.find("id=\"receptions\"").expect("the book")..];
+    assert_eq!(table.matches("<td data-label=\"Ngày tiếp\">").count(), 1);
+    assert!(table.contains("05/01/2026"));
+    assert!(second.body.contains("Trang đầu") && !second.body.contains(marker));
 }

@@ -16,8 +16,8 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::petitions::v1::{
-    CheckReceptionDutyRequest, CreateReceptionRequest, ListPetitionsRequest, ListReceptionsRequest, Reception,
-    ReceptionDutyRow, Visitor,
+    CheckReceptionDutyRequest, CreateReceptionRequest, ListPetitionsRequest, ListReceptionsRequest, ReceptionDutyRow,
+    Visitor,
 };
 
 use super::form::{FormData, Refusal, shown_again_to, shown_status};
@@ -28,7 +28,7 @@ use crate::errors::ConsoleError;
 use crate::format;
 
 /// Receptions on one page of the book.
-const PAGE: usize = 50;
+const PAGE: i32 = 50;
 
 /// Visitor rows the form starts with, and adds each time.
 const VISITOR_ROWS: usize = 3;
@@ -104,7 +104,6 @@ struct BookPage {
     /// The dates listed, in words ("từ 01/01/2026 đến 29/11/2026").
     period: String,
     rows: Vec<BookRow>,
-    total: usize,
     first: Option<String>,
     next: Option<String>,
     refusal: Option<Refusal>,
@@ -128,7 +127,9 @@ pub struct BookQuery {
     /// An office below the person's (from the duty table).
     #[serde(default)]
     office: String,
-    page: Option<usize>,
+    /// The page's token (the service's), empty for the first.
+    #[serde(default)]
+    page: String,
     m: Option<String>,
 }
 
@@ -162,7 +163,6 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
         to: to_typed.clone(),
         period: String::new(),
         rows: Vec::new(),
-        total: 0,
         first: None,
         next: None,
         refusal: None,
@@ -190,20 +190,18 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
         office_id: office.clone(),
         from,
         to,
+        page_size: PAGE,
+        page_token: query.page.clone(),
     };
-    let mut receptions = match ctx.services().receptions()?.list_receptions(ctx.call(request)).await {
-        Ok(answer) => answer.into_inner().receptions,
+    let answer = match ctx.services().receptions()?.list_receptions(ctx.call(request)).await {
+        Ok(answer) => answer.into_inner(),
         Err(status) if status.code() == tonic::Code::InvalidArgument => {
             page.refusal = Some(Refusal::of(&status));
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
         Err(status) => return Err(ConsoleError::unseen(status)),
     };
-    receptions.reverse();
-    let total = receptions.len();
-    let pages = total.div_ceil(PAGE).max(1);
-    let number = query.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<Reception> = receptions.into_iter().skip((number - 1) * PAGE).take(PAGE).collect();
+    let shown = answer.receptions;
     let wanted: Vec<String> = shown.iter().flat_map(|r| r.petition_ids.iter().cloned()).collect();
     let numbers = petition_numbers(&ctx, &office, &wanted).await?;
     let filters = format!(
@@ -212,8 +210,14 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
         keep("to", &to_typed),
         keep("office", &office)
     );
-    page.first = (number > 1).then(|| format!("/petitions/receptions?page=1{filters}"));
-    page.next = (number < pages).then(|| format!("/petitions/receptions?page={}{filters}", number + 1));
+    let link = |token: &str| {
+        format!(
+            "/petitions/receptions?{}{filters}",
+            keep("page", token).trim_start_matches('&')
+        )
+    };
+    page.first = (!query.page.is_empty()).then(|| link(""));
+    page.next = (!answer.next_page_token.is_empty()).then(|| link(&answer.next_page_token));
     page.rows = shown
         .iter()
         .map(|r| BookRow {
@@ -232,7 +236,6 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
                 .collect(),
         })
         .collect();
-    page.total = total;
     let today = ctx.today();
     let start = format!("01/01/{}", today.year());
     page.period = format!(

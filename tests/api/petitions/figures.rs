@@ -12,37 +12,11 @@ use vanphong_platform::identity::Role;
 use vanphong_proto::petitions::v1::{
     CheckReceptionDutyRequest, ClassificationOutcome, ClassifyPetitionRequest, CompetentAuthority,
     CreateReceptionRequest, ExportFiguresRequest, ExportRegisterRequest, GetFiguresRequest, GetReceptionRequest,
-    IntakeChannel, PriorStage, Visitor,
+    IntakeChannel, ListReceptionsRequest, PriorStage,
 };
 
-use super::support::{accept, letter, office, person, petitions, receptions, take_in};
-use crate::helpers::{TestApp, authed, spawn_app, violated_fields};
-
-fn visitor(name: &str) -> Visitor {
-    Visitor {
-        full_name: name.into(),
-        address: "Xã Hoàng Vân".into(),
-        ..Default::default()
-    }
-}
-
-async fn reception(app: &TestApp, token: &str, receiver: &str, on: &str, people: &[&str]) -> String {
-    receptions(app)
-        .create_reception(authed(
-            CreateReceptionRequest {
-                received_on: on.into(),
-                receiver_id: receiver.into(),
-                visitors: people.iter().map(|n| visitor(n)).collect(),
-                content: "Công dân phản ánh việc bồi thường giải phóng mặt bằng".into(),
-                ..Default::default()
-            },
-            token,
-        ))
-        .await
-        .expect("reception")
-        .into_inner()
-        .id
-}
+use super::support::{accept, letter, office, person, petitions, reception, receptions, take_in, visitor};
+use crate::helpers::{authed, spawn_app, violated_fields};
 
 fn sheet(bytes: Vec<u8>, name: &str) -> calamine::Range<Data> {
     let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("xlsx");
@@ -332,4 +306,49 @@ async fn reception_duty_per_office_level() {
         .await
         .expect_err("future");
     assert_eq!(violated_fields(&e), vec!["received_on"]);
+}
+
+#[tokio::test]
+async fn receptions_are_listed_newest_first_a_page_at_a_time() {
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let leader = app.user_id("hiephoa", Role::Leader).await;
+    let mut ids = Vec::new();
+    for on in ["2026-01-15", "2026-03-02", "2026-02-27", "2026-03-02"] {
+        ids.push(reception(&app, &clerk, &leader, on, &["Nguyễn Văn An"]).await);
+    }
+    let list = |token: String, page_token: String| {
+        let mut client = receptions(&app);
+        async move {
+            client
+                .list_receptions(authed(
+                    ListReceptionsRequest {
+                        page_size: 3,
+                        page_token,
+                        ..Default::default()
+                    },
+                    &token,
+                ))
+                .await
+        }
+    };
+    let first = list(clerk.clone(), String::new())
+        .await
+        .expect("first page")
+        .into_inner();
+    let seen: Vec<&str> = first.receptions.iter().map(|r| r.id.as_str()).collect();
+    // The day's later one first, then the earlier, then 27 February.
+    assert_eq!(seen, vec![ids[3].as_str(), ids[1].as_str(), ids[2].as_str()]);
+    assert!(!first.next_page_token.is_empty());
+    let second = list(clerk.clone(), first.next_page_token)
+        .await
+        .expect("second page")
+        .into_inner();
+    let seen: Vec<&str> = second.receptions.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(seen, vec![ids[0].as_str()]);
+    assert!(second.next_page_token.is_empty());
+    let e = list(clerk, "not-a-token".into())
+        .await
+        .expect_err("a token it did not issue");
+    assert_eq!(violated_fields(&e), vec!["page_token"]);
 }

@@ -11,7 +11,7 @@ use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClien
 use vanphong_proto::petitions::v1::reception_service_client::ReceptionServiceClient;
 use vanphong_proto::petitions::v1::{
     ClassificationOutcome, ClassifyPetitionRequest, CompetentAuthority, CreatePetitionRequest, CreatePetitionResponse,
-    IntakeChannel, Petition, PetitionKind, Petitioner,
+    CreateReceptionRequest, IntakeChannel, Petition, PetitionKind, Petitioner, Visitor,
 };
 
 use crate::helpers::{TestApp, authed};
@@ -133,6 +133,34 @@ pub async fn audit_actions(app: &TestApp, office: &str, petition: &str) -> Vec<S
         .into_iter()
         .map(|r| r.action)
         .collect()
+}
+
+/// A citizen received, from Hoàng Vân.
+pub fn visitor(name: &str) -> Visitor {
+    Visitor {
+        full_name: name.into(),
+        address: "Xã Hoàng Vân".into(),
+        ..Default::default()
+    }
+}
+
+/// Records a reception of `people` by `receiver` on `on`; its id.
+pub async fn reception(app: &TestApp, token: &str, receiver: &str, on: &str, people: &[&str]) -> String {
+    receptions(app)
+        .create_reception(authed(
+            CreateReceptionRequest {
+                received_on: on.into(),
+                receiver_id: receiver.into(),
+                visitors: people.iter().map(|n| visitor(n)).collect(),
+                content: "Công dân phản ánh việc bồi thường giải phóng mặt bằng".into(),
+                ..Default::default()
+            },
+            token,
+        ))
+        .await
+        .expect("reception")
+        .into_inner()
+        .id
 }
 
 /// The office's petition officer and leader tokens and the specialist's id.

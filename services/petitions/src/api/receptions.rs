@@ -17,7 +17,7 @@ use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::validate::Checker;
-use vanphong_platform::{Error, ids};
+use vanphong_platform::{Error, ids, paging};
 use vanphong_proto::petitions::v1 as wire;
 use vanphong_proto::petitions::v1::reception_service_server::ReceptionService;
 
@@ -26,6 +26,7 @@ use super::intake::{MAX_CONTENT, check_person, past_date};
 use crate::domain::access::may_see_identity;
 use crate::domain::reception::{Reception, Visitor, duty_met, month_bounds};
 use crate::store;
+use crate::store::receptions::Cursor;
 
 /// The reception service.
 pub struct ReceptionApi(pub(crate) Arc<Shared>);
@@ -221,9 +222,13 @@ impl ReceptionApi {
         let from = c.date_or("from", &req.from, start_of_year);
         let to = c.date_or("to", &req.to, today);
         c.dates_in_order(from, to);
+        let limit = c.page_size("page_size", req.page_size, 50, 500);
+        let after = c.page_token("page_token", &req.page_token, Cursor::decode);
         c.finish()?;
         s.offices(&caller, office, false, today)?;
-        let receptions = store::receptions::list(&s.ctx.db, office, from, to).await?;
+        let mut receptions = store::receptions::page(&s.ctx.db, office, (from, to), after.as_ref(), limit).await?;
+        let more = receptions.len() > limit as usize;
+        receptions.truncate(limit as usize);
         let mut tx = s.ctx.db.begin_read().await?;
         let mut out = Vec::with_capacity(receptions.len());
         for r in &receptions {
@@ -231,7 +236,19 @@ impl ReceptionApi {
             out.push(to_wire(r, None, petitions));
         }
         tx.commit().await?;
-        Ok(wire::ListReceptionsResponse { receptions: out })
+        let cut = paging::fit(&mut out);
+        let next = if cut || more {
+            out.len()
+                .checked_sub(1)
+                .and_then(|i| receptions.get(i))
+                .map(Cursor::after)
+        } else {
+            None
+        };
+        Ok(wire::ListReceptionsResponse {
+            receptions: out,
+            next_page_token: next.map(|c| c.encode()).unwrap_or_default(),
+        })
     }
 
     async fn duty(

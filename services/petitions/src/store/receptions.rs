@@ -150,6 +150,74 @@ pub async fn list(db: &Db, office: Uuid, from: NaiveDate, to: NaiveDate) -> Resu
     Ok(rows.into_iter().map(Row::into_reception).collect::<Result<_, _>>()?)
 }
 
+/// Where a page of receptions ends: the last one's day, recording time
+/// and id (newest first, so the next page holds those before it).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cursor {
+    pub on: NaiveDate,
+    pub at: i64,
+    pub id: String,
+}
+
+impl Cursor {
+    /// The cursor of a page that ends with `last`.
+    pub fn after(last: &Reception) -> Cursor {
+        Cursor {
+            on: last.received_on,
+            at: last.created_at.timestamp_micros(),
+            id: last.id.to_string(),
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        vanphong_platform::paging::page_token(self)
+    }
+
+    /// The cursor of a page token; `None` for anything this service did not
+    /// issue (the id must be a UUID).
+    pub fn decode(token: &str) -> Option<Cursor> {
+        let cursor: Cursor = vanphong_platform::paging::from_page_token(token)?;
+        Uuid::parse_str(&cursor.id).ok().map(|_| cursor)
+    }
+}
+
+/// One page of an office's receptions in [from, to], newest first, after
+/// `after`; up to `limit`, with one more read to tell whether more follow.
+pub async fn page(
+    db: &Db,
+    office: Uuid,
+    (from, to): (NaiveDate, NaiveDate),
+    after: Option<&Cursor>,
+    limit: u32,
+) -> Result<Vec<Reception>, StoreError> {
+    let order = "ORDER BY received_on DESC, created_at DESC, id DESC";
+    let fetch = i64::from(limit) + 1;
+    let q = match after {
+        None => vanphong_platform::db::query_built(format!(
+            "SELECT {COLUMNS} FROM receptions WHERE office_id = $1 AND received_on >= $2 AND received_on <= $3 \
+             {order} LIMIT $4"
+        ))
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .bind(fetch),
+        Some(c) => vanphong_platform::db::query_built(format!(
+            "SELECT {COLUMNS} FROM receptions WHERE office_id = $1 AND received_on >= $2 AND received_on <= $3 \
+             AND (received_on < $4 OR (received_on = $4 AND (created_at < $5 OR (created_at = $5 AND id < $6)))) \
+             {order} LIMIT $7"
+        ))
+        .bind(office)
+        .bind(from)
+        .bind(to)
+        .bind(c.on)
+        .bind(c.at)
+        .bind(c.id.clone())
+        .bind(fetch),
+    };
+    let rows: Vec<Row> = db.fetch_all(q).await?;
+    Ok(rows.into_iter().map(Row::into_reception).collect::<Result<_, _>>()?)
+}
+
 /// What the figures need of the receptions of an office in [from, to].
 pub async fn facts(
     tx: &mut Tx,
