@@ -66,6 +66,15 @@ async fn directive(app: &TestApp) -> (Document, Vec<Vec<u8>>) {
     (numbered, vec![pdf, binary])
 }
 
+/// A body outside the deployment, reached only by edXML files.
+pub(crate) fn outside_recipient() -> RecipientInput {
+    RecipientInput {
+        name: "Văn phòng Tỉnh ủy Lạng Sơn".into(),
+        organ_id: "000.00.00.H37".into(),
+        ..Default::default()
+    }
+}
+
 pub(crate) async fn export(app: &TestApp, token: &str, id: &str) -> EdxmlPackage {
     edxml(app)
         .export_edxml(authed(ExportEdxmlRequest { document_id: id.into() }, token))
@@ -189,7 +198,11 @@ async fn an_exported_package_imports_with_every_field_and_its_files() {
         .await
         .expect_err("already taken in");
     assert_eq!(e.code(), Code::AlreadyExists);
-    assert!(e.message().contains(&arrived.id), "{}", e.message());
+    assert_eq!(
+        crate::helpers::duplicated_record(&e),
+        Some(("document".to_string(), arrived.id.clone())),
+        "{e:?}"
+    );
 
     // The clerk registers it like any arrival.
     let registered = app
@@ -543,11 +556,7 @@ async fn large_packages_travel_as_xml_files_over_rest() {
             type_code: "TB".into(),
             subject: "Thông báo kết luận kèm bản chụp hồ sơ".into(),
             pages: 30,
-            recipients: vec![RecipientInput {
-                name: "Văn phòng Tỉnh ủy Lạng Sơn".into(),
-                organ_id: "000.00.00.H37".into(),
-                ..Default::default()
-            }],
+            recipients: vec![outside_recipient()],
             ..Default::default()
         },
     )

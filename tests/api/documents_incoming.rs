@@ -103,11 +103,12 @@ async fn a_document_is_registered_once() {
         .await
         .expect_err("duplicate");
     assert_eq!(e.code(), Code::AlreadyExists);
-    assert!(
-        e.message().contains(&first.id),
-        "names the registration: {}",
-        e.message()
+    assert_eq!(
+        crate::helpers::duplicated_record(&e),
+        Some(("document".to_string(), first.id.clone())),
+        "names the registration: {e:?}"
     );
+    assert!(e.message().contains("số đến"), "says which in words: {}", e.message());
     assert!(e.message().contains("1/2026"), "{}", e.message());
 
     // The same electronic id.

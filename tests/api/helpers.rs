@@ -389,6 +389,15 @@ impl TestApp {
     }
 }
 
+/// The record a refused creation would have duplicated, as the refusal's
+/// `google.rpc.ResourceInfo` names it: its type and id.
+pub fn duplicated_record(status: &tonic::Status) -> Option<(String, String)> {
+    use tonic_types::StatusExt;
+    status
+        .get_details_resource_info()
+        .map(|r| (r.resource_type, r.resource_name))
+}
+
 /// The fields named in an `INVALID_ARGUMENT` status.
 pub fn violated_fields(status: &tonic::Status) -> Vec<String> {
     use tonic_types::StatusExt;

@@ -69,10 +69,7 @@ impl FormData {
         if bad.is_empty() {
             Ok(FormData(pairs))
         } else {
-            Err(Refusal {
-                message: Refusal::FIX_MARKED.into(),
-                fields: bad,
-            })
+            Err(Refusal::marked(bad))
         }
     }
 
@@ -91,6 +88,9 @@ impl FormData {
 pub struct Refusal {
     pub message: String,
     pub fields: Vec<(String, String)>,
+    /// The record a creation would have duplicated: its type and id, as
+    /// the service names it, so the page links to it.
+    pub existing: Option<(String, String)>,
 }
 
 impl Refusal {
@@ -107,18 +107,42 @@ impl Refusal {
                     .collect()
             })
             .unwrap_or_default();
+        let existing = status
+            .get_details_resource_info()
+            .map(|r| (r.resource_type, r.resource_name));
         Refusal {
             message: status.message().to_string(),
             fields,
+            existing,
         }
+    }
+
+    /// The console's page of the record a creation would have duplicated,
+    /// when it has one.
+    pub fn existing_href(&self) -> Option<String> {
+        let (kind, id) = self.existing.as_ref()?;
+        uuid::Uuid::parse_str(id).ok()?;
+        let base = match kind.as_str() {
+            "document" => "/documents",
+            "report" => "/reports",
+            "estimate" => "/finance/estimates",
+            _ => return None,
+        };
+        Some(format!("{base}/{id}"))
     }
 
     /// A refusal the console itself finds before calling (a number that
     /// is not one).
     pub fn field(field: &str, message: &str) -> Self {
+        Refusal::marked(vec![(field.into(), message.into())])
+    }
+
+    /// Several fields the console itself found wrong, each with what to fix.
+    pub fn marked(fields: Vec<(String, String)>) -> Self {
         Refusal {
             message: Refusal::FIX_MARKED.into(),
-            fields: vec![(field.into(), message.into())],
+            fields,
+            existing: None,
         }
     }
 

@@ -179,10 +179,7 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
                     fields.push((field.to_string(), message.to_string()));
                 }
             }
-            page.refusal = Some(Refusal {
-                message: Refusal::FIX_MARKED.into(),
-                fields,
-            });
+            page.refusal = Some(Refusal::marked(fields));
             return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
         }
     };
@@ -505,10 +502,7 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
         None
     });
     if !refused.is_empty() {
-        let refusal = Refusal {
-            message: Refusal::FIX_MARKED.into(),
-            fields: refused,
-        };
+        let refusal = Refusal::marked(refused);
         let page = record_page(&ctx, &me, typed, &sent, Some(refusal)).await?;
         return Ok((StatusCode::BAD_REQUEST, Html(page.render()?)).into_response());
     }

@@ -67,6 +67,14 @@ pub fn error_response(status: &tonic::Status) -> Response {
             })).collect::<Vec<_>>(),
         }));
     }
+    if let Some(resource) = details.resource_info() {
+        detail_list.push(serde_json::json!({
+            "@type": "type.googleapis.com/google.rpc.ResourceInfo",
+            "resourceType": resource.resource_type,
+            "resourceName": resource.resource_name,
+            "description": resource.description,
+        }));
+    }
     let retry_after = details.retry_info().and_then(|r| r.retry_delay);
     if let Some(delay) = retry_after {
         detail_list.push(serde_json::json!({

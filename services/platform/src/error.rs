@@ -30,6 +30,16 @@ pub enum Error {
     /// Creating would duplicate an existing entity; the message names it.
     #[error("{0}")]
     AlreadyExists(String),
+    /// Creating would duplicate the record `id` (of `resource_type`, e.g.
+    /// "document"): sent as ALREADY_EXISTS with a `google.rpc.ResourceInfo`
+    /// naming it, so a client can open the existing record instead of
+    /// showing an id to a person; the message says what it is in words.
+    #[error("{message}")]
+    Duplicate {
+        message: String,
+        resource_type: &'static str,
+        id: String,
+    },
     /// The request is well formed but not allowed in the current state, e.g.
     /// a transition from the wrong status.
     #[error("{0}")]
@@ -59,6 +69,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// Creating would duplicate the record `id` of `resource_type`.
+    pub fn duplicate(resource_type: &'static str, id: impl ToString, message: impl Into<String>) -> Self {
+        Error::Duplicate {
+            message: message.into(),
+            resource_type,
+            id: id.to_string(),
+        }
+    }
+
     /// A request with a single bad field.
     pub fn invalid(field: impl Into<String>, reason: &'static str, description: impl Into<String>) -> Self {
         Error::InvalidArgument(vec![FieldViolation {
@@ -81,6 +100,15 @@ impl Error {
             Error::InvalidArgument(violations) => invalid_argument(&violations, violations.len()),
             Error::NotFound(m) => Status::not_found(m),
             Error::AlreadyExists(m) => Status::already_exists(m),
+            Error::Duplicate {
+                message,
+                resource_type,
+                id,
+            } => Status::with_error_details(
+                Code::AlreadyExists,
+                message.clone(),
+                ErrorDetails::with_resource_info(resource_type, id, "", message),
+            ),
             Error::FailedPrecondition(m) => Status::failed_precondition(m),
             Error::PermissionDenied(m) => Status::permission_denied(m),
             Error::Unauthenticated(m) => Status::unauthenticated(m),

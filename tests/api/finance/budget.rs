@@ -474,6 +474,11 @@ async fn bad_allocations_name_the_field_and_write_nothing() {
         .await
         .expect_err("already has one");
     assert_eq!(e.code(), Code::AlreadyExists);
+    assert_eq!(
+        crate::helpers::duplicated_record(&e).map(|(kind, _)| kind),
+        Some("estimate".to_string()),
+        "the refusal names the estimate there is: {e:?}"
+    );
     let e = budget(&app)
         .create_estimate(authed(
             CreateEstimateRequest {

@@ -81,6 +81,11 @@ async fn staff_write_sections_and_a_submitted_report_cannot_be_edited() {
         .await
         .expect_err("one per period");
     assert_eq!(e.code(), Code::AlreadyExists);
+    assert_eq!(
+        crate::helpers::duplicated_record(&e),
+        Some(("report".to_string(), id.clone())),
+        "the refusal names the report there is"
+    );
 
     // An unknown section is refused, naming it, and nothing changes.
     let e = write(

@@ -331,10 +331,7 @@ pub async fn allocate(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError
     }
     let date = form.date("allocated_on");
     let refused = if !unreadable.is_empty() {
-        Refusal {
-            message: Refusal::FIX_MARKED.into(),
-            fields: unreadable,
-        }
+        Refusal::marked(unreadable)
     } else {
         match date {
             Err(r) => r,

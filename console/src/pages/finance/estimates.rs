@@ -281,10 +281,7 @@ async fn finance_page(ctx: &Ctx, me: &Me, query: FinanceQuery, filled: Filled) -
 /// A grid form's refusal: the console's own (amounts it could not read),
 /// else none yet.
 fn unreadable(s: &Sent) -> Option<Refusal> {
-    (!s.unreadable.is_empty()).then(|| Refusal {
-        message: Refusal::FIX_MARKED.into(),
-        fields: s.unreadable.clone(),
-    })
+    (!s.unreadable.is_empty()).then(|| Refusal::marked(s.unreadable.clone()))
 }
 
 /// `POST /finance/estimates`: a new estimate from the grid; a row more

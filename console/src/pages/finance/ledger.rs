@@ -386,10 +386,7 @@ pub async fn post(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
     let posted_on = match form.date("posted_on") {
         Ok(d) if unreadable.is_empty() => d,
         Ok(_) => {
-            let r = Refusal {
-                message: Refusal::FIX_MARKED.into(),
-                fields: unreadable,
-            };
+            let r = Refusal::marked(unreadable);
             return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await;
         }
         Err(r) => return refused(&ctx, form, r, String::new(), StatusCode::BAD_REQUEST).await,

@@ -223,11 +223,15 @@ impl EdxmlApi {
     /// Refuses a package the office already has.
     async fn ensure_new(tx: &mut Tx, office: Uuid, electronic_id: &str) -> Result<(), Error> {
         if let Some(existing) = store::documents::by_electronic_id(tx, office, electronic_id).await? {
-            return Err(Error::AlreadyExists(format!(
-                "Gói tin có mã {electronic_id} đã được tiếp nhận: văn bản {} (trạng thái «{}»)",
+            return Err(Error::duplicate(
+                "document",
                 existing.id,
-                existing.status.label()
-            )));
+                format!(
+                    "Gói tin có mã {electronic_id} đã được tiếp nhận: văn bản «{}» (trạng thái «{}»)",
+                    existing.subject,
+                    existing.status.label()
+                ),
+            ));
         }
         Ok(())
     }

@@ -216,15 +216,18 @@ async fn ensure_not_registered(tx: &mut Tx, document: &Document) -> Result<(), E
     )
     .await?;
     match existing {
-        Some(e) => Err(Error::AlreadyExists(format!(
-            "Văn bản này đã được vào sổ: số đến {}/{}, {} (mã {})",
-            e.arrival_number.unwrap_or_default(),
-            e.arrival_year.unwrap_or_default(),
-            e.registered_at
-                .map(|t| local_date(t).format("ngày %d/%m/%Y").to_string())
-                .unwrap_or_default(),
-            e.id
-        ))),
+        Some(e) => Err(Error::duplicate(
+            "document",
+            e.id,
+            format!(
+                "Văn bản này đã được vào sổ: số đến {}/{}, {}",
+                e.arrival_number.unwrap_or_default(),
+                e.arrival_year.unwrap_or_default(),
+                e.registered_at
+                    .map(|t| local_date(t).format("ngày %d/%m/%Y").to_string())
+                    .unwrap_or_default(),
+            ),
+        )),
         None => Ok(()),
     }
 }

@@ -186,10 +186,11 @@ impl DuesApi {
         vanphong_platform::replay_or_claim!(key, tx, now);
         let folded = fold(&name);
         if let Some(existing) = store::dues::find_cell_by_name(&mut tx, office, &folded).await? {
-            return Err(Error::AlreadyExists(format!(
-                "Đơn vị đã có chi bộ «{}» (mã {})",
-                existing.name, existing.id
-            )));
+            return Err(Error::duplicate(
+                "party_cell",
+                &existing.id,
+                format!("Đơn vị đã có chi bộ «{}»", existing.name),
+            ));
         }
         let cell = CellRow {
             id: vanphong_platform::ids::new_id().to_string(),

@@ -84,11 +84,14 @@ pub fn ensure_may_open_estimate(
 ) -> Result<(), Error> {
     match (supplementary, ordinary) {
         (false, None) => Ok(()),
-        (false, Some(existing)) => Err(Error::AlreadyExists(format!(
-            "Đơn vị đã có dự toán năm {year} (mã {}, {}); hãy sửa dự toán đó, hoặc lập dự toán bổ sung khi nó đã được duyệt",
-            existing.id,
-            existing.status.label()
-        ))),
+        (false, Some(existing)) => Err(Error::duplicate(
+            "estimate",
+            &existing.id,
+            format!(
+                "Đơn vị đã có dự toán năm {year} ({}); hãy sửa dự toán đó, hoặc lập dự toán bổ sung khi nó đã được duyệt",
+                existing.status.label()
+            ),
+        )),
         (true, Some(existing)) if existing.status == EstimateStatus::Approved => Ok(()),
         (true, _) => Err(Error::FailedPrecondition(format!(
             "Chỉ lập dự toán bổ sung khi dự toán năm {year} của đơn vị đã được duyệt"
@@ -198,7 +201,7 @@ mod tests {
         assert!(ensure_may_open_estimate(2026, false, None).is_ok());
         assert!(matches!(
             ensure_may_open_estimate(2026, false, Some(&approved)),
-            Err(Error::AlreadyExists(_))
+            Err(Error::Duplicate { .. })
         ));
         assert!(matches!(
             ensure_may_open_estimate(2026, true, None),

@@ -173,12 +173,11 @@ impl ReportApi {
         let mut tx = s.ctx.db.begin_write().await?;
         vanphong_platform::replay_or_claim!(key, tx, now);
         if let Some(existing) = store::reports::find(&mut tx, office, &period).await? {
-            return Err(Error::AlreadyExists(format!(
-                "{} đã có báo cáo {} (mã {})",
-                entry.name,
-                period.label(),
-                existing.id
-            )));
+            return Err(Error::duplicate(
+                "report",
+                existing.id,
+                format!("{} đã có báo cáo {}", entry.name, period.label()),
+            ));
         }
         s.save(&mut tx, &caller, None, &report, "create", "").await?;
         let answer = s.answer(&mut tx, &report).await?;
