@@ -120,6 +120,7 @@ pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::
         completed_at: d.completed_at.map(to_timestamp),
         filed_at: d.filed_at.map(to_timestamp),
         refusal_reason: d.refusal_reason.clone(),
+        file_reference: d.file_reference.clone(),
         distribution: extras.distribution.iter().map(Uuid::to_string).collect(),
         overdue: d.is_overdue(shared.today()),
         events: vanphong_platform::history_to_wire!(&extras.events, wire::DocumentEvent, snapshot),

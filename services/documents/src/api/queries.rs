@@ -6,7 +6,7 @@ use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::identity::{Caller, Role};
-use vanphong_platform::my_work::{OfficeWork, WATCH_OFFICE_DOCUMENTS, WorkWindow, watches_office};
+use vanphong_platform::my_work::{DUE_SOON_DAYS, OfficeWork, WATCH_OFFICE_DOCUMENTS, WorkWindow, watches_office};
 use vanphong_platform::paging;
 use vanphong_platform::text::folded_words;
 use vanphong_platform::validate::{Checker, parse_number_of_year};
@@ -114,9 +114,13 @@ impl QueryApi {
             }
         };
         let limit = c.page_size("page_size", req.page_size, 50, 500);
+        let today = s.today();
+        let due_days = c.page_size("due_within_days", req.due_within_days, DUE_SOON_DAYS, 30);
+        let due_soon = req
+            .due_soon
+            .then(|| (today, today + chrono::Days::new(u64::from(due_days))));
         let after = c.page_token("page_token", &req.page_token, |token| Cursor::decode(token, sort));
         c.finish()?;
-        let today = s.today();
         let snapshot = s.snapshot();
         if snapshot.tree.get(office).is_none() {
             return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));
@@ -135,6 +139,8 @@ impl QueryApi {
             from,
             to,
             overdue_on: req.overdue.then_some(today),
+            due_between: due_soon,
+            submitted_to: req.submitted_to_me.then_some(caller.subject_id),
             handler: req.assigned_to_me.then_some(caller.subject_id),
             words: query.map(|q| folded_words(&q)).unwrap_or_default(),
             number,

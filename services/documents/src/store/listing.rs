@@ -100,6 +100,10 @@ pub struct Filter {
     pub to: Option<NaiveDate>,
     /// Only documents whose deadline is before this day and still open.
     pub overdue_on: Option<NaiveDate>,
+    /// Only documents due within these days (both included).
+    pub due_between: Option<(NaiveDate, NaiveDate)>,
+    /// Only documents submitted to this leader for direction.
+    pub submitted_to: Option<Uuid>,
     /// Only documents this user handles.
     pub handler: Option<Uuid>,
     /// Folded words that must all appear (as word prefixes).
@@ -160,6 +164,12 @@ pub fn due_between(today: &str, until: &str) -> String {
     format!("{DEADLINE} >= {today} AND {DEADLINE} <= {until}")
 }
 
+/// Submitted for direction to the leader bound to `leader`: the "awaiting
+/// my direction" list's condition and count's.
+pub fn submitted_to(leader: &str) -> String {
+    format!("status = 'submitted' AND leader_id = {leader}")
+}
+
 /// Handled (as lead or coordinator) by the user bound to `user`: the
 /// "assigned to me" lists' condition and that of one's own counts.
 pub fn handled_by(user: &str) -> String {
@@ -179,6 +189,14 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
     if let Some(day) = filter.overdue_on {
         let p = b.arg(day);
         b.and(&overdue(&p));
+    }
+    if let Some((first, last)) = filter.due_between {
+        let (first, last) = (b.arg(first), b.arg(last));
+        b.and(&format!("{} AND {OPEN}", due_between(&first, &last)));
+    }
+    if let Some(leader) = filter.submitted_to {
+        let p = b.arg(leader);
+        b.and(&submitted_to(&p));
     }
     if let Some(handler) = filter.handler {
         let p = b.arg(handler);

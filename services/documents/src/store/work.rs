@@ -7,7 +7,7 @@ use uuid::Uuid;
 use vanphong_platform::db::{Clauses, Db, StoreError, count_where};
 use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 
-use super::listing::{OPEN, due_between, handled_by, overdue, readable_by};
+use super::listing::{OPEN, due_between, handled_by, overdue, readable_by, submitted_to};
 use crate::domain::access::Reader;
 
 /// The counts of [`counts`], in the order of its query.
@@ -48,38 +48,35 @@ pub async fn counts(
     whole_office: bool,
 ) -> Result<WorkCounts, StoreError> {
     // Placeholders first appear in ascending order (SQLite numbers them so):
-    // the person, the window, the reader, the flag, then the offices.
+    // the person, the window, the flag, the reader, then the offices.
     let mut b = Clauses::new(String::new());
     let person = b.arg(window.person);
     let today = b.arg(window.today);
     let soon = b.arg(window.soon);
-    let readable = readable_by(&mut b, reader);
     let whole = b.arg(whole_office);
+    let readable = readable_by(&mut b, reader);
     const ASSIGNED: &str = "status IN ('assigned', 'in_progress')";
     const INCOMING: &str = "direction = 'incoming'";
     let mine = handled_by(&person);
     let count = |condition: String| count_where(&condition);
     let columns = [
-        count(format!("status = 'submitted' AND leader_id = {person}")),
+        count(submitted_to(&person)),
         count(format!("{ASSIGNED} AND lead_handler_id = {person}")),
         count(format!(
             "{ASSIGNED} AND EXISTS (SELECT 1 FROM document_handlers h WHERE h.document_id = documents.id \
              AND h.user_id = {person} AND NOT h.lead)"
         )),
         count(format!(
-            "{INCOMING} AND {ASSIGNED} AND {mine} AND {} AND {readable}",
+            "{INCOMING} AND {ASSIGNED} AND {mine} AND {}",
             due_between(&today, &soon)
         )),
-        count(format!(
-            "{INCOMING} AND {} AND {readable} AND ({whole} OR {mine})",
-            overdue(&today)
-        )),
+        count(format!("{INCOMING} AND {} AND ({whole} OR {mine})", overdue(&today))),
         count(format!(
             "status = 'draft' AND drafter_id = {person} AND (SELECT e.kind FROM document_events e \
              WHERE e.document_id = documents.id ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'return'"
         )),
-        count("direction = 'incoming' AND status = 'arrived'".into()),
-        count("direction = 'incoming' AND status = 'registered'".into()),
+        count(format!("{INCOMING} AND status = 'arrived'")),
+        count(format!("{INCOMING} AND status = 'registered'")),
         count("status = 'in_review'".into()),
         count("status = 'approved'".into()),
         count("status = 'signed'".into()),
@@ -88,8 +85,10 @@ pub async fn counts(
     // Only documents still in one of the counted states are read, through
     // the (office_id, status) index: the cost follows the office's open
     // work, not its whole history.
+    // Every count is of what the person's lists show them: secret documents
+    // they may not read are counted nowhere.
     b.push(&format!(
-        "SELECT {} FROM documents WHERE status IN ({COUNTED})",
+        "SELECT {} FROM documents WHERE status IN ({COUNTED}) AND {readable}",
         columns.join(", ")
     ));
     b.only_in("office_id", offices.iter().copied());
