@@ -1,5 +1,7 @@
-//! The console's static files, built into the binary: the stylesheet and
-//! htmx (one pinned file of the npm package `htmx.org`, with its licence).
+//! The console's static files, built into the binary: the stylesheet, the
+//! console's own small script (busy forms, dropped files with progress)
+//! and htmx (one pinned file of the npm package `htmx.org`, with its
+//! licence).
 //! They are served under a path that carries a digest of their content, so
 //! browsers may keep them for a year and still never use a stale one.
 
@@ -14,11 +16,16 @@ use sha2::{Digest, Sha256};
 pub const HTMX_VERSION: &str = "2.0.11";
 
 /// Every file: its name, content type and content.
-const FILES: [(&str, &str, &[u8]); 3] = [
+const FILES: [(&str, &str, &[u8]); 4] = [
     (
         "console.css",
         "text/css; charset=utf-8",
         include_bytes!("../assets/console.css"),
+    ),
+    (
+        "console.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/console.js"),
     ),
     (
         "htmx.min.js",

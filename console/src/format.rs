@@ -175,6 +175,13 @@ pub fn attachment(fallback: &str, name: &str) -> Option<http::HeaderValue> {
     http::HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")).ok()
 }
 
+/// The `Content-Disposition` of a file the browser shows itself (a PDF, an
+/// image), keeping its name for when the person saves it from there.
+pub fn inline(name: &str) -> Option<http::HeaderValue> {
+    let encoded = url_encode(name).replace('+', "%20");
+    http::HeaderValue::from_str(&format!("inline; filename*=UTF-8''{encoded}")).ok()
+}
+
 /// A whole number with dots between thousands: `1.234.567`.
 pub fn number(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();

@@ -14,6 +14,7 @@ use vanphong_proto::directory::v1::user_service_client::UserServiceClient;
 use vanphong_proto::documents::v1::attachment_service_client::AttachmentServiceClient;
 use vanphong_proto::documents::v1::catalog_service_client::CatalogServiceClient;
 use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryServiceClient;
+use vanphong_proto::documents::v1::edxml_service_client::EdxmlServiceClient;
 use vanphong_proto::documents::v1::incoming_service_client::IncomingServiceClient;
 use vanphong_proto::documents::v1::notification_service_client::NotificationServiceClient;
 use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
@@ -102,6 +103,11 @@ impl Services {
 
     pub fn outgoing(&self) -> Result<OutgoingServiceClient<GrpcChannel>, ConsoleError> {
         Ok(OutgoingServiceClient::new(self.documents_channel()?))
+    }
+
+    /// edXML packages: documents and statuses exchanged with bodies outside.
+    pub fn edxml(&self) -> Result<EdxmlServiceClient<GrpcChannel>, ConsoleError> {
+        Ok(EdxmlServiceClient::new(self.documents_channel()?))
     }
 
     pub fn registers(&self) -> Result<RegisterServiceClient<GrpcChannel>, ConsoleError> {

@@ -316,7 +316,7 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> 
 }
 
 /// The id in a `/documents/{id}?m=…` location.
-fn document_id(location: &str) -> String {
+pub fn document_id(location: &str) -> String {
     location
         .trim_start_matches("/documents/")
         .split('?')

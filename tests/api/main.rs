@@ -15,6 +15,7 @@ mod cli;
 mod console;
 mod console_admin;
 mod console_documents;
+mod console_exchange;
 mod console_finance;
 mod console_home;
 mod console_notifications;

@@ -280,6 +280,8 @@ async fn a_clerk_registers_the_leader_directs_by_name_and_the_specialist_complet
     // The clerk registers a paper document with its scan.
     sign_in(&browser, &app, &app.username("hiephoa", Role::Clerk)).await;
     browser.find("a[href='/documents/new']").await.click().await;
+    // The scan may be dropped on the form; it goes up with its progress shown.
+    assert!(browser.text("form .drop").await.contains("Kéo và thả tệp"));
     shoot(&browser, "register-form").await;
     browser.find("#type_code option[value='CV']").await.click().await;
     browser.find("#issuer_name").await.type_text("Tỉnh ủy Bắc Giang").await;

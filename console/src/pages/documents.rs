@@ -1,8 +1,10 @@
 //! Incoming documents: the queue (the views of "my work", searchable by
 //! number or words, paged with the page in the URL), a
 //! document's page (its details with names beside ids, history,
-//! attachments), and what people do there: register one that arrived,
-//! submit it to a leader, direct it, report progress, complete it. Each
+//! attachments, viewed in the browser or downloaded), and what people do
+//! there: register one that arrived electronically or refuse it, submit it
+//! to a leader, direct it, report progress, complete it, file it in a hồ
+//! sơ, hand the sender its edXML status package. Each
 //! action is a plain form POST that calls the documents service and comes
 //! back to the page; a refusal is shown on the page with the service's
 //! words, what was typed kept.
@@ -18,14 +20,14 @@ use serde::Deserialize;
 
 use vanphong_proto::directory::v1::{GetOfficeRequest, Role, User};
 use vanphong_proto::documents::v1::{
-    AddProgressRequest, AnswerRecallRequest, CompleteRequest, DirectRequest, Direction, Document, GetAttachmentRequest,
-    GetDocumentRequest, ListAttachmentsRequest, RegisterIncomingRequest, SignatureVerdict, Status,
-    SubmitToLeaderRequest,
+    AddProgressRequest, AnswerRecallRequest, Channel, CompleteRequest, DirectRequest, Direction, Document,
+    ExportEdxmlStatusRequest, FileRequest, GetAttachmentRequest, GetDocumentRequest, ListAttachmentsRequest,
+    RefuseRequest, RegisterIncomingRequest, SignatureVerdict, Status, SubmitToLeaderRequest,
 };
 
 use super::form::{FormData, Refusal};
 use super::people::{self, Person, Picker};
-use super::work::{self, View};
+use super::work::{self, Sorting, View};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 use crate::format;
@@ -75,6 +77,47 @@ impl Row {
     }
 }
 
+/// A column heading that orders the list by that column (a link, so the
+/// order is kept in the URL with the view and the search).
+pub struct SortHeading {
+    pub label: &'static str,
+    pub href: String,
+    /// `aria-sort` of the column the list is ordered by.
+    pub aria_sort: &'static str,
+}
+
+/// The sortable headings of the queue: incoming number (highest first),
+/// date received (newest first, pressed again oldest first), deadline
+/// (earliest first).
+fn sort_headings(current: Sorting, link: impl Fn(Sorting) -> String) -> [SortHeading; 3] {
+    let ordered_by = |sorting: Sorting, order: &'static str| if current == sorting { order } else { "" };
+    [
+        SortHeading {
+            label: "Số đến",
+            href: link(Sorting::ArrivalNumber),
+            aria_sort: ordered_by(Sorting::ArrivalNumber, "descending"),
+        },
+        SortHeading {
+            label: "Ngày đến",
+            href: link(if current == Sorting::Newest {
+                Sorting::Oldest
+            } else {
+                Sorting::Newest
+            }),
+            aria_sort: match current {
+                Sorting::Newest => "descending",
+                Sorting::Oldest => "ascending",
+                _ => "",
+            },
+        },
+        SortHeading {
+            label: "Hạn xử lý",
+            href: link(Sorting::Deadline),
+            aria_sort: ordered_by(Sorting::Deadline, "ascending"),
+        },
+    ]
+}
+
 /// A tab of a list: another view.
 pub struct Tab {
     pub href: String,
@@ -94,11 +137,22 @@ struct QueuePage {
     office: String,
     office_name: Option<String>,
     rows: Vec<Row>,
+    /// The headings of the columns the list can be ordered by.
+    sort: [SortHeading; 3],
+    /// The order chosen, kept by the search form ("" for the view's own).
+    sort_slug: &'static str,
     /// The next page's link, when there is one; the first page's, when
     /// this is not the first.
     next: Option<String>,
     first: Option<String>,
     can_register: bool,
+}
+
+impl QueuePage {
+    /// The heading of column `label`, if it orders the list.
+    fn sort_heading(&self, label: &str) -> Option<&SortHeading> {
+        self.sort.iter().find(|h| h.label == label)
+    }
 }
 
 #[derive(Deserialize)]
@@ -113,6 +167,9 @@ pub struct QueueQuery {
     /// home page's table.
     #[serde(default)]
     office: String,
+    /// The order chosen by a column's heading (see [`Sorting`]).
+    #[serde(default)]
+    sort: String,
 }
 
 /// The name of an office the person may read (the directory decides).
@@ -154,13 +211,20 @@ pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<Str
         } else {
             View::Search
         });
-    let listed = work::list(&ctx, &me, view, office, &query.q, &query.page).await?;
+    let chosen = Sorting::from_slug(&query.sort);
+    let sorting = chosen.unwrap_or(view.default_sorting());
+    let listed = work::list(&ctx, &me, view, office, &query.q, &query.page, chosen).await?;
     let mut keep = String::new();
     if !query.q.trim().is_empty() {
         keep.push_str(&format!("&q={}", format::url_encode(query.q.trim())));
     }
     if let Some(office) = office {
         keep.push_str(&format!("&office={}", format::url_encode(office)));
+    }
+    let sorted = |sorting: Sorting| format!("/documents?view={}{keep}&sort={}", view.slug(), sorting.slug());
+    let sort = sort_headings(sorting, sorted);
+    if let Some(chosen) = chosen {
+        keep.push_str(&format!("&sort={}", chosen.slug()));
     }
     let link = |page: &str| {
         let mut href = format!("/documents?view={}{keep}", view.slug());
@@ -185,6 +249,8 @@ pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<Str
         office: office.unwrap_or_default().to_string(),
         office_name,
         rows: listed.documents.iter().map(Row::of).collect(),
+        sort,
+        sort_slug: chosen.map(Sorting::slug).unwrap_or_default(),
         next: (!listed.next.is_empty()).then(|| link(&listed.next)),
         first: (!query.page.is_empty()).then(|| link("")),
         can_register: me.has(Role::Clerk) && office.is_none(),
@@ -224,10 +290,16 @@ pub fn history(document: &Document, people: &[User]) -> Vec<EventLine> {
 /// An attached file, downloaded through the console.
 pub struct AttachmentLine {
     pub href: String,
+    /// Where the browser shows it (a PDF, an image, plain text); empty for
+    /// files it would only download.
+    pub view: String,
+    /// An image, shown small on the page.
+    pub image: bool,
     pub name: String,
     pub size: String,
-    /// Outgoing: the draft's version it belongs to.
-    pub version: i32,
+    /// Outgoing: "phiên bản N", the draft's version it belongs to; empty
+    /// for an incoming document's files.
+    pub version: String,
     pub at: String,
     /// What the file's digital signatures came to; empty for other files.
     pub signature: String,
@@ -237,8 +309,9 @@ pub struct AttachmentLine {
     pub issued: bool,
 }
 
-/// The document's files, as listed by the documents service.
-pub async fn attachments(ctx: &Ctx, document_id: &str) -> Result<Vec<AttachmentLine>, ConsoleError> {
+/// The document's files, as listed by the documents service; `versioned`
+/// for a draft's files, each named with its version.
+pub async fn attachments(ctx: &Ctx, document_id: &str, versioned: bool) -> Result<Vec<AttachmentLine>, ConsoleError> {
     let listed = ctx
         .services()
         .attachments()?
@@ -252,10 +325,20 @@ pub async fn attachments(ctx: &Ctx, document_id: &str) -> Result<Vec<AttachmentL
         .iter()
         .map(|a| AttachmentLine {
             issued: a.issued,
+            view: if viewable(&a.content_type) {
+                format!("/documents/{document_id}/attachments/{}?view=1", a.id)
+            } else {
+                String::new()
+            },
+            image: a.content_type.starts_with("image/") && viewable(&a.content_type),
             href: format!("/documents/{document_id}/attachments/{}", a.id),
             name: a.file_name.clone(),
             size: format::size(a.size),
-            version: a.version,
+            version: if versioned {
+                format!("phiên bản {}", a.version)
+            } else {
+                String::new()
+            },
             at: format::timestamp(a.uploaded_at.as_ref()),
             signature: a
                 .signature_check
@@ -270,6 +353,22 @@ pub async fn attachments(ctx: &Ctx, document_id: &str) -> Result<Vec<AttachmentL
         .collect())
 }
 
+/// Types a browser shows itself without running anything from the file:
+/// these are sent for viewing; anything else only as a download.
+const VIEWABLE: [&str; 6] = [
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "text/plain",
+];
+
+fn viewable(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    VIEWABLE.iter().any(|t| t.eq_ignore_ascii_case(essence))
+}
+
 /// Which forms the page offers, by the document's status and the person's
 /// roles (the service decides whether each is allowed).
 #[derive(Default)]
@@ -277,9 +376,15 @@ struct Actions {
     /// Its sender asked for it back: accept or refuse.
     answer_recall: bool,
     register: bool,
+    /// Arrived electronically and not wanted here: sent back with a reason.
+    refuse: bool,
     submit: bool,
     direct: bool,
     handle: bool,
+    /// Done: filed in a hồ sơ.
+    file: bool,
+    /// Arrived electronically: the status package for its sender.
+    edxml_status: bool,
 }
 
 #[derive(Template)]
@@ -303,6 +408,8 @@ struct DocumentPage {
     pages: i32,
     due_on: String,
     overdue: bool,
+    file_reference: String,
+    refusal_reason: String,
     leader: String,
     lead_handler: String,
     coordinators: String,
@@ -356,6 +463,9 @@ fn notice(m: Option<&str>) -> Option<&'static str> {
         "completed" => Some("Đã hoàn thành xử lý văn bản."),
         "recall-accepted" => Some("Đã đồng ý trả lại văn bản cho nơi gửi."),
         "recall-refused" => Some("Đã từ chối thu hồi; nơi gửi được báo lý do."),
+        "filed" => Some("Đã lập hồ sơ."),
+        "refused" => Some("Đã từ chối tiếp nhận; nơi gửi được báo lý do."),
+        "imported" => Some("Đã nhận văn bản điện tử; kiểm tra rồi vào sổ hoặc từ chối tiếp nhận."),
         _ => None,
     }
 }
@@ -387,18 +497,24 @@ async fn render_page(
     if document.direction == Direction::Outgoing as i32 {
         return Err(ConsoleError::Outgoing);
     }
-    let attachments = attachments(ctx, &document.id).await?;
+    let attachments = attachments(ctx, &document.id, false).await?;
     let people: Vec<User> = people::of_office(ctx, &document.office_id, "").await?;
     let handling = document.handling.clone().unwrap_or_default();
     let me_id = me.principal.subject_id.as_str();
     let status = Status::try_from(document.status).unwrap_or(Status::Unspecified);
     let handles = handling.lead_handler_id == me_id || handling.coordinator_ids.iter().any(|c| c == me_id);
+    let clerk = me.has(Role::Clerk);
     let actions = Actions {
-        answer_recall: document.recall_requested && (me.has(Role::Clerk) || me.has(Role::Leader)),
-        register: status == Status::Arrived && me.has(Role::Clerk),
-        submit: status == Status::Registered && me.has(Role::Clerk),
+        answer_recall: document.recall_requested && (clerk || me.has(Role::Leader)),
+        register: status == Status::Arrived && clerk,
+        refuse: status == Status::Arrived && clerk,
+        submit: status == Status::Registered && clerk,
         direct: status == Status::Submitted && me.has(Role::Leader),
         handle: matches!(status, Status::Assigned | Status::InProgress) && handles,
+        file: status == Status::Done && (clerk || handling.lead_handler_id == me_id),
+        edxml_status: document.channel == Channel::Electronic as i32
+            && status != Status::Arrived
+            && (clerk || me.has(Role::Leader)),
     };
     let kept_lead = kept.all("lead_handler_id");
     let kept_coordinators = kept.all("coordinator_ids");
@@ -438,6 +554,8 @@ async fn render_page(
         pages: document.pages,
         due_on: format::date(&document.due_on),
         overdue: document.overdue,
+        file_reference: document.file_reference.clone(),
+        refusal_reason: document.refusal_reason.clone(),
         leader: people::name_of(&people, &handling.leader_id),
         lead_handler: people::name_of(&people, &handling.lead_handler_id),
         coordinators: handling
@@ -601,9 +719,63 @@ pub async fn complete(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Resul
     after(&ctx, &id, form, result, "completed").await
 }
 
-/// `GET /documents/{id}/attachments/{attachment_id}`: the file, streamed
-/// from the documents service, as a download.
-pub async fn download(ctx: Ctx, Path((id, attachment_id)): Path<(String, String)>) -> Result<Response, ConsoleError> {
+/// `POST /documents/{id}/file`: files a handled document in a hồ sơ.
+pub async fn file(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = FileRequest {
+        document_id: id.clone(),
+        file_reference: form.get("file_reference"),
+    };
+    let result = ctx.services().incoming()?.file(ctx.call(request)).await;
+    after(&ctx, &id, form, result, "filed").await
+}
+
+/// `POST /documents/{id}/refuse`: sends back a document that arrived
+/// electronically, with the reason its sender is told.
+pub async fn refuse(ctx: Ctx, Path(id): Path<String>, form: FormData) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    let request = RefuseRequest {
+        document_id: id.clone(),
+        reason: form.get("reason"),
+    };
+    let result = ctx.services().incoming()?.refuse(ctx.call(request)).await;
+    after(&ctx, &id, form, result, "refused").await
+}
+
+/// `GET /documents/{id}/edxml-status`: the edXML status package telling
+/// the sender how far the document got, as a file to send back.
+pub async fn edxml_status(ctx: Ctx, Path(id): Path<String>) -> Result<Response, ConsoleError> {
+    ctx.session()?;
+    ConsoleError::check_id(&id)?;
+    let request = ExportEdxmlStatusRequest {
+        document_id: id,
+        description: String::new(),
+    };
+    let package = ctx
+        .services()
+        .edxml()?
+        .export_edxml_status(ctx.call(request))
+        .await
+        .map_err(ConsoleError::unseen)?
+        .into_inner();
+    Ok(super::exchange::package_file(package, "trang-thai-edxml.xml"))
+}
+
+#[derive(Deserialize)]
+pub struct DownloadQuery {
+    /// Shown in the browser (a PDF, an image) instead of saved.
+    #[serde(default)]
+    view: String,
+}
+
+/// `GET /documents/{id}/attachments/{attachment_id}[?view=1]`: the file,
+/// streamed from the documents service, as a download, or shown in the
+/// browser when asked and its type is one a browser shows safely.
+pub async fn download(
+    ctx: Ctx,
+    Path((id, attachment_id)): Path<(String, String)>,
+    Query(query): Query<DownloadQuery>,
+) -> Result<Response, ConsoleError> {
     ctx.session()?;
     if uuid::Uuid::parse_str(&id).is_err() || uuid::Uuid::parse_str(&attachment_id).is_err() {
         return Err(ConsoleError::NotFound);
@@ -629,7 +801,13 @@ pub async fn download(ctx: Ctx, Path((id, attachment_id)): Path<(String, String)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(attachment.size.max(0) as u64));
-    if let Some(value) = format::attachment("tep-dinh-kem", &attachment.file_name) {
+    let shown = !query.view.is_empty() && viewable(&attachment.content_type);
+    let disposition = if shown {
+        format::inline(&attachment.file_name)
+    } else {
+        format::attachment("tep-dinh-kem", &attachment.file_name)
+    };
+    if let Some(value) = disposition {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)

@@ -7,6 +7,7 @@
 //! - [`home`]: "my work", per role, with counts;
 //! - [`documents`]: the incoming queue, a document's page and its actions;
 //! - [`register`]: registering a paper document with its scan;
+//! - [`exchange`]: edXML packages exchanged with bodies outside the system;
 //! - [`outgoing`]: outgoing documents, from the draft to dispatch and recall;
 //! - [`registers`]: the register books as spreadsheets, for a period;
 //! - [`slip`]: an incoming document's printable processing slip;
@@ -28,6 +29,7 @@ mod admin;
 mod chart;
 mod choices;
 mod documents;
+mod exchange;
 mod files;
 mod finance;
 mod form;
@@ -73,6 +75,9 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/people", get(people::options))
         .route("/documents", get(documents::queue).post(register::submit))
         .route("/documents/new", get(register::form))
+        .route("/documents/exchange", get(exchange::page))
+        .route("/documents/exchange/document", post(exchange::import_document))
+        .route("/documents/exchange/status", post(exchange::import_status))
         .route("/documents/{id}", get(documents::page))
         .route("/documents/{id}/register", post(documents::register_arrived))
         .route("/documents/{id}/submit", post(documents::submit))
@@ -80,6 +85,9 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/documents/{id}/progress", post(documents::progress))
         .route("/documents/{id}/recall", post(documents::answer_recall))
         .route("/documents/{id}/complete", post(documents::complete))
+        .route("/documents/{id}/file", post(documents::file))
+        .route("/documents/{id}/refuse", post(documents::refuse))
+        .route("/documents/{id}/edxml-status", get(documents::edxml_status))
         .route("/documents/{id}/attachments/{attachment_id}", get(documents::download))
         .route("/documents/{id}/slip", get(slip::page))
         .route("/outgoing", get(outgoing::list).post(outgoing::create))
@@ -93,6 +101,7 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/outgoing/{id}/dispatch", post(outgoing::dispatch))
         .route("/outgoing/{id}/recall", post(outgoing::recall))
         .route("/outgoing/{id}/cancel", post(outgoing::cancel))
+        .route("/outgoing/{id}/edxml", get(exchange::export_document))
         .route("/registers", get(registers::form))
         .route("/registers/download", get(registers::download))
         .route("/petitions", get(petitions::list).post(petitions::create))
@@ -410,6 +419,11 @@ impl Layout {
     /// The htmx file's path.
     pub fn htmx(&self) -> String {
         format!("/assets/{}/htmx.min.js", self.assets)
+    }
+
+    /// The console's own script (pages work without it).
+    pub fn script(&self) -> String {
+        format!("/assets/{}/console.js", self.assets)
     }
 
     /// The bell's words for people and screen readers.

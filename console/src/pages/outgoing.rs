@@ -394,6 +394,8 @@ struct Actions {
     recall: bool,
     /// Leaders and clerks cancel it (it keeps its number, marked cancelled).
     cancel: bool,
+    /// Numbered: its edXML package, for a body outside the system.
+    edxml: bool,
 }
 
 #[derive(Template)]
@@ -461,6 +463,7 @@ fn notice(m: Option<&str>) -> Option<&'static str> {
         "dispatched" => Some("Đã phát hành văn bản đến nơi nhận."),
         "recalled" => Some("Đã đề nghị nơi nhận trả lại văn bản."),
         "cancelled" => Some("Đã hủy văn bản."),
+        "status-recorded" => Some("Đã ghi nhận trạng thái do nơi nhận bên ngoài gửi lại."),
         _ => None,
     }
 }
@@ -509,7 +512,7 @@ async fn render_page(
     if d.direction != Direction::Outgoing as i32 {
         return Err(ConsoleError::NotFound);
     }
-    let attachments = documents::attachments(ctx, &d.id).await?;
+    let attachments = documents::attachments(ctx, &d.id, true).await?;
     let status = Status::try_from(d.status).unwrap_or(Status::Unspecified);
     let me_id = me.principal.subject_id.as_str();
     let leader = me.has(Role::Leader);
@@ -522,6 +525,7 @@ async fn render_page(
         dispatch: status == Status::Numbered && clerk,
         recall: status == Status::Dispatched && leader,
         cancel: !matches!(status, Status::Cancelled | Status::Unspecified) && (leader || clerk),
+        edxml: matches!(status, Status::Numbered | Status::Dispatched) && (leader || clerk),
     };
     let offices = if actions.edit {
         other_offices(ctx, &d.office_id).await?

@@ -155,7 +155,7 @@ fn group(
 }
 
 async fn documents(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<String>), ConsoleError> {
-    let listed = work::list(ctx, me, View::Search, None, q, "").await?;
+    let listed = work::list(ctx, me, View::Search, None, q, "", None).await?;
     let more = (listed.documents.len() > SHOWN || !listed.next.is_empty())
         .then(|| format!("/documents?view=search&q={}", format::url_encode(q)));
     Ok((listed.documents.iter().take(SHOWN).map(document_hit).collect(), more))

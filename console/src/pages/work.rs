@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use vanphong_platform::my_work::{WATCH_OFFICE_DOCUMENTS, is_due_soon};
+use vanphong_platform::my_work::WATCH_OFFICE_DOCUMENTS;
 
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::documents::v1::{Direction, Document, ListDocumentsRequest, SortBy, Status};
@@ -32,7 +32,7 @@ pub enum View {
     ToRegister,
     /// Registered, not yet submitted to a leader.
     Registered,
-    /// Submitted, waiting for a leader's direction.
+    /// Submitted to the person (a leader), waiting for their direction.
     AwaitingDirection,
     /// The person leads or coordinates their handling.
     AssignedToMe,
@@ -126,6 +126,7 @@ impl View {
         if self == View::DueSoon {
             request.statuses = OPEN.iter().map(|s| *s as i32).collect();
         }
+        request.submitted_to_me = false;
         request
     }
 
@@ -136,39 +137,79 @@ impl View {
         let mut request = ListDocumentsRequest {
             direction: Direction::Incoming as i32,
             page_size: PAGE,
+            sort: self.default_sorting().wire() as i32,
             ..Default::default()
         };
         match self {
             View::ToRegister => request.statuses = statuses(&[Status::Arrived]),
             View::Registered => request.statuses = statuses(&[Status::Registered]),
-            View::AwaitingDirection => request.statuses = statuses(&[Status::Submitted]),
+            View::AwaitingDirection => request.submitted_to_me = true,
             View::AssignedToMe | View::DueSoon => {
                 request.assigned_to_me = true;
                 request.statuses = statuses(&[Status::Assigned, Status::InProgress]);
-                request.sort = SortBy::Deadline as i32;
+                // The window GetMyWork counts by (the service's default).
+                request.due_soon = self == View::DueSoon;
             }
             View::Overdue => {
                 request.overdue = true;
                 request.assigned_to_me = !me.watches(&WATCH_OFFICE_DOCUMENTS);
-                request.sort = SortBy::Deadline as i32;
             }
-            View::Open => {
-                request.statuses = statuses(&OPEN);
-                request.sort = SortBy::Deadline as i32;
-            }
+            View::Open => request.statuses = statuses(&OPEN),
             View::All => {}
             View::Search => request.direction = Direction::Unspecified as i32,
         }
         request
     }
+}
 
-    /// Whether a listed document belongs to the view (the due-soon window,
-    /// the one `GetMyWork` counts by, is applied here; the service's filters
-    /// did the rest).
-    pub fn keeps(self, document: &Document, today: NaiveDate) -> bool {
+/// An order of a list chosen by its column's heading, kept in the URL
+/// (`sort=…`); without one, each view has its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sorting {
+    Newest,
+    Oldest,
+    ArrivalNumber,
+    Deadline,
+}
+
+impl Sorting {
+    const EVERY: [Sorting; 4] = [
+        Sorting::Newest,
+        Sorting::Oldest,
+        Sorting::ArrivalNumber,
+        Sorting::Deadline,
+    ];
+
+    pub fn slug(self) -> &'static str {
         match self {
-            View::DueSoon => deadline(document).is_some_and(|d| is_due_soon(d, today)),
-            _ => true,
+            Sorting::Newest => "newest",
+            Sorting::Oldest => "oldest",
+            Sorting::ArrivalNumber => "number",
+            Sorting::Deadline => "deadline",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Sorting> {
+        Sorting::EVERY.into_iter().find(|s| s.slug() == slug)
+    }
+
+    pub fn wire(self) -> SortBy {
+        match self {
+            Sorting::Newest => SortBy::Unspecified,
+            Sorting::Oldest => SortBy::Oldest,
+            Sorting::ArrivalNumber => SortBy::ArrivalNumber,
+            Sorting::Deadline => SortBy::Deadline,
+        }
+    }
+}
+
+impl View {
+    /// The order the view lists in when none was chosen: work to do by its
+    /// deadline, the rest newest first.
+    pub fn default_sorting(self) -> Sorting {
+        match self {
+            View::AssignedToMe | View::DueSoon | View::Overdue | View::Open => Sorting::Deadline,
+            _ => Sorting::Newest,
         }
     }
 }
@@ -248,13 +289,12 @@ pub async fn list(
     office: Option<&str>,
     query: &str,
     page: &str,
+    sorting: Option<Sorting>,
 ) -> Result<Listed, ConsoleError> {
-    let request = match office {
+    let mut request = match office {
         Some(office) => view.office_request(me, office),
         None => view.request(me),
     };
-    let mut listed = fetch(ctx, request, query, page).await?;
-    let today = ctx.today();
-    listed.documents.retain(|d| view.keeps(d, today));
-    Ok(listed)
+    request.sort = sorting.unwrap_or(view.default_sorting()).wire() as i32;
+    fetch(ctx, request, query, page).await
 }
