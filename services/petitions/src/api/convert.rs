@@ -8,11 +8,11 @@ use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_platform::directory::DirectorySnapshot;
 use vanphong_proto::petitions::v1 as wire;
 
+use crate::domain::handling::Extension;
 use crate::domain::kinds::{
     AnonymousRule, Authority, Backlog, Channel, Complexity, Counting, Kind, Outcome, PriorStage, Resolution, State,
 };
 use crate::domain::petition::{Petition, Petitioner};
-use crate::store::extensions::Extension;
 use crate::store::history::Event;
 use crate::store::transfers::Transfer;
 

@@ -3,7 +3,6 @@
 
 use chrono::{Datelike, NaiveDate};
 use tonic::Request;
-use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
@@ -18,8 +17,8 @@ use super::duplicates::candidates;
 use super::steps::event;
 use crate::domain::deadline::add_days;
 use crate::domain::duplicates::PersonKey;
-use crate::domain::kinds::{AnonymousRule, Channel, Kind, Outcome, PriorStage, State};
-use crate::domain::petition::{Petition, Petitioner, petition_series};
+use crate::domain::kinds::{AnonymousRule, Channel, Kind, PriorStage};
+use crate::domain::petition::{Intake, Petition, Petitioner, Receipt, petition_series};
 use crate::store;
 
 /// Longest content, names and notes, in characters.
@@ -108,23 +107,7 @@ pub(crate) fn past_date_or_today(c: &mut Checker, field: &str, value: &str, toda
     }
 }
 
-/// The fields of a new petition, checked.
-struct NewPetition {
-    office: Uuid,
-    channel: Channel,
-    received_on: NaiveDate,
-    kind: Kind,
-    area: String,
-    content: String,
-    accused: String,
-    anonymous: bool,
-    petitioners: Vec<Petitioner>,
-    prior_stage: PriorStage,
-    reception: Option<Uuid>,
-    source_body: String,
-}
-
-fn check(c: &mut Checker, req: &wire::CreatePetitionRequest, caller: &Caller, today: NaiveDate) -> NewPetition {
+fn check(c: &mut Checker, req: &wire::CreatePetitionRequest, caller: &Caller, today: NaiveDate) -> Intake {
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
     let channel = c.wire("channel", req.channel, Channel::Mail);
     let received_on = past_date(c, "received_on", &req.received_on, today);
@@ -183,7 +166,7 @@ fn check(c: &mut Checker, req: &wire::CreatePetitionRequest, caller: &Caller, to
             "Đơn do cơ quan khác chuyển đến phải ghi cơ quan chuyển",
         );
     }
-    NewPetition {
+    Intake {
         office,
         channel,
         received_on,
@@ -242,68 +225,23 @@ pub(crate) async fn create(
     let policy = store::policy::get(&mut tx).await?;
     let year = today.year();
     let number = number_series::next_number(&mut tx, new.office, &petition_series(year)).await?;
-    let mut petition = Petition {
+    let receipt = Receipt {
         id: ids::new_id(),
-        office_id: new.office,
         year,
         number,
-        channel: new.channel,
-        received_on: new.received_on,
-        kind: new.kind,
-        subject_area_code: new.area,
-        content: new.content,
-        accused: new.accused,
-        anonymous: new.anonymous,
-        petitioner_count: new.petitioners.len() as i64,
-        prior_stage: new.prior_stage,
-        reception_id: new.reception,
-        source_body: new.source_body,
-        state: State::Classifying,
-        repeat_of: None,
-        repeat_count: 0,
         classification_due_on: add_days(
             s.calendar(),
             new.received_on,
             policy.classification_days,
             policy.classification_counting(),
         ),
-        outcome: None,
-        classified_on: None,
-        classified_by: None,
-        classification_note: String::new(),
-        authority: None,
-        handler_id: None,
-        accepted_on: None,
-        resolution: None,
-        complexity: None,
-        remote: false,
-        legal_days: None,
-        counting: None,
-        max_extensions: 0,
-        max_extension_days: 0,
-        extensions_used: 0,
-        base_due_on: None,
-        due_on: None,
-        result_summary: String::new(),
-        decision_reference: String::new(),
-        decision_document_id: None,
-        decided_on: None,
-        notified_on: None,
-        closed_on: None,
-        closing_note: String::new(),
-        created_by: caller.subject_id,
-        created_at: now,
-        updated_at: now,
+        by: caller.subject_id,
+        at: now,
     };
+    let mut petition = Petition::received(&new, receipt);
     let anonymous_filed = petition.anonymous && policy.anonymous_rule() == AnonymousRule::File;
     if anonymous_filed {
-        petition.state = State::Filed;
-        petition.outcome = Some(Outcome::File);
-        petition.classified_on = Some(today);
-        petition.classified_by = Some(caller.subject_id);
-        petition.classification_note = policy.anonymous_reason.clone();
-        petition.closing_note = policy.anonymous_reason.clone();
-        petition.closed_on = Some(today);
+        petition.file_as_anonymous(today, caller.subject_id, &policy.anonymous_reason);
     }
     store::petitions::insert(&mut tx, &petition).await?;
     store::petitioners::insert(&mut tx, petition.id, &new.petitioners).await?;

@@ -19,12 +19,12 @@ use vanphong_proto::petitions::v1 as wire;
 use super::Shared;
 use super::intake::{MAX_NOTE, past_date, past_date_or_today};
 use super::slips;
-use crate::domain::deadline::{ExtensionRefusal, RuleKey, add_days, check_extension, find_rule};
+use crate::domain::deadline::ExtensionRefusal;
 use crate::domain::flow::{Action, check, may_take, refusal};
-use crate::domain::kinds::{Authority, Complexity, Kind, Outcome, Resolution, State};
+use crate::domain::handling::{Acceptance, ExtensionDecision};
+use crate::domain::kinds::{Authority, Complexity, Outcome, Resolution, State};
 use crate::domain::petition::Petition;
 use crate::store;
-use crate::store::extensions::Extension;
 use crate::store::history::Event;
 use crate::store::transfers::{SLIP_ISSUED, Transfer};
 
@@ -143,8 +143,8 @@ async fn ensure_member(
     Ok(())
 }
 
-/// The fields of thụ lý, checked.
-struct Acceptance {
+/// The fields of thụ lý, checked (the date may be left to today).
+struct AcceptanceForm {
     accepted_on: Option<NaiveDate>,
     resolution: Resolution,
     complexity: Complexity,
@@ -158,7 +158,7 @@ fn check_acceptance(
     complexity: i32,
     remote: bool,
     today: NaiveDate,
-) -> Acceptance {
+) -> AcceptanceForm {
     let accepted_on = (!accepted_on.trim().is_empty()).then(|| past_date(c, "accepted_on", accepted_on, today));
     let resolution = Resolution::from_wire_or(resolution, Resolution::First).unwrap_or_else(|_| {
         c.violation("resolution", "UNKNOWN_VALUE", "Lần giải quyết không hợp lệ");
@@ -168,7 +168,7 @@ fn check_acceptance(
         c.violation("complexity", "UNKNOWN_VALUE", "Mức độ phức tạp không hợp lệ");
         Complexity::Normal
     });
-    Acceptance {
+    AcceptanceForm {
         accepted_on,
         resolution,
         complexity,
@@ -176,46 +176,16 @@ fn check_acceptance(
     }
 }
 
-/// Applies thụ lý: the handler, the date and the legal deadline from the
-/// table. Complaints and denunciations need a row of the table;
-/// recommendations have no legal deadline unless the table gives one.
-async fn accept(s: &Shared, tx: &mut Tx, p: &mut Petition, handler: Uuid, a: &Acceptance) -> Result<(), Error> {
-    let accepted_on = a.accepted_on.unwrap_or_else(|| s.today());
-    if accepted_on < p.received_on {
-        return Err(Error::invalid(
-            "accepted_on",
-            "BEFORE_RECEIPT",
-            "Ngày thụ lý không được trước ngày nhận đơn",
-        ));
-    }
+/// Thụ lý of `p` by the deadline table as it is now (docs/domain.md §3).
+async fn accept(s: &Shared, tx: &mut Tx, p: &mut Petition, handler: Uuid, a: &AcceptanceForm) -> Result<(), Error> {
     let rules = store::catalog::rules(tx).await?;
-    let key = RuleKey::new(p.kind, a.resolution, a.complexity, a.remote);
-    let rule = find_rule(&rules, key);
-    if rule.is_none() && p.kind != Kind::Recommendation {
-        return Err(Error::FailedPrecondition(format!(
-            "Bảng thời hạn chưa có quy định cho đơn «{}», {}, {}{}; đề nghị quản trị bổ sung",
-            p.kind.label(),
-            a.resolution.label().to_lowercase(),
-            a.complexity.label().to_lowercase(),
-            if a.remote { ", vùng sâu, vùng xa" } else { "" }
-        )));
-    }
-    p.handler_id = Some(handler);
-    p.accepted_on = Some(accepted_on);
-    p.resolution = Some(a.resolution);
-    p.complexity = Some(a.complexity);
-    p.remote = a.remote;
-    p.state = State::Accepted;
-    if let Some(rule) = rule {
-        let due = add_days(s.calendar(), accepted_on, rule.days, rule.counting);
-        p.legal_days = Some(i64::from(rule.days));
-        p.counting = Some(rule.counting);
-        p.max_extensions = i64::from(rule.max_extensions);
-        p.max_extension_days = i64::from(rule.max_extension_days);
-        p.base_due_on = Some(due);
-        p.due_on = Some(due);
-    }
-    Ok(())
+    let acceptance = Acceptance {
+        accepted_on: a.accepted_on.unwrap_or_else(|| s.today()),
+        resolution: a.resolution,
+        complexity: a.complexity,
+        remote: a.remote,
+    };
+    p.accept(handler, &acceptance, &rules, s.calendar())
 }
 
 /// `LinkRepeat`.
@@ -470,52 +440,22 @@ pub(crate) async fn extend(s: &Shared, request: Request<wire::ExtendDeadlineRequ
     let reason = c.text("reason", &req.reason, MAX_NOTE);
     c.finish()?;
     let (mut tx, before) = begin(s, &caller, id, Action::Extend).await?;
-    let used = u32::try_from(before.extensions_used).unwrap_or(u32::MAX);
-    let max = u32::try_from(before.max_extensions).unwrap_or(0);
-    let max_days = u32::try_from(before.max_extension_days).unwrap_or(0);
-    match check_extension(max, max_days, used, i64::from(req.days)) {
-        Ok(()) => {}
-        Err(e @ (ExtensionRefusal::NotPositive | ExtensionRefusal::TooLong { .. })) => {
-            return Err(Error::invalid("days", "OUT_OF_RANGE", e.message()));
-        }
-        Err(e) => return Err(Error::FailedPrecondition(e.message())),
-    }
-    if before.accepted_on.is_some_and(|a| decided_on < a) {
-        return Err(Error::invalid(
-            "decided_on",
-            "BEFORE_ACCEPTANCE",
-            "Ngày quyết định gia hạn không được trước ngày thụ lý",
-        ));
-    }
-    let (Some(previous), Some(counting)) = (before.due_on, before.counting) else {
-        return Err(Error::FailedPrecondition(
-            "Vụ việc không có thời hạn giải quyết để gia hạn".into(),
-        ));
-    };
-    let days = u32::try_from(req.days).unwrap_or_default();
-    let due = add_days(s.calendar(), previous, days, counting);
     let mut after = before.clone();
-    after.extensions_used = before.extensions_used.saturating_add(1);
-    after.due_on = Some(due);
-    store::extensions::add(
-        &mut tx,
-        id,
-        &Extension {
-            seq: after.extensions_used,
-            decision_number: decision_number.clone(),
-            decided_on,
-            days: i64::from(req.days),
-            reason: reason.clone(),
-            previous_due_on: previous,
-            due_on: due,
-        },
-        s.now(),
-    )
-    .await?;
+    let decision = ExtensionDecision {
+        decision_number,
+        decided_on,
+        days: i64::from(req.days),
+        reason,
+    };
+    let extension = after.extend(&decision, s.calendar())?;
+    store::extensions::add(&mut tx, id, &extension, s.now()).await?;
     let note = format!(
-        "Gia hạn lần {} theo quyết định số {decision_number}: thêm {days} ngày, đến {}. {reason}",
-        after.extensions_used,
-        due.format("%d/%m/%Y")
+        "Gia hạn lần {} theo quyết định số {}: thêm {} ngày, đến {}. {}",
+        extension.seq,
+        extension.decision_number,
+        extension.days,
+        extension.due_on.format("%d/%m/%Y"),
+        extension.reason
     );
     let step = Taken {
         action: Action::Extend,

@@ -1,5 +1,5 @@
 //! The rules of petition handling, free of I/O: vocabularies and states,
-//! the petition and its deadlines, the flow, duplicate scoring, who may see
+//! the petition and its deadlines, intake, thụ lý and gia hạn, the flow, duplicate scoring, who may see
 //! identities, the policy and catalogue defaults, the statistics of a
 //! period, and reception duty.
 
@@ -9,6 +9,7 @@ pub mod deadline;
 pub mod duplicates;
 pub mod figures;
 pub mod flow;
+pub mod handling;
 pub mod handover;
 pub mod kinds;
 pub mod petition;

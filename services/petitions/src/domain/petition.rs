@@ -1,6 +1,8 @@
-//! A petition as the service keeps it, and what follows from its fields:
-//! the deadline that applies now, whether it is overdue, its searchable
-//! text, and its form in the audit trail (which never holds identities).
+//! A petition as the service keeps it, how one is received (its record
+//! at intake, and the filing of an anonymous one where the policy says so),
+//! and what follows from its fields: the deadline that applies now, whether
+//! it is overdue, its searchable text, and its form in the audit trail
+//! (which never holds identities).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -22,6 +24,37 @@ pub struct Petitioner {
     pub id_number: String,
     pub address: String,
     pub phone: String,
+}
+
+/// What intake takes of a new petition, checked (docs/domain.md §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    pub office: Uuid,
+    pub channel: Channel,
+    pub received_on: NaiveDate,
+    pub kind: Kind,
+    pub area: String,
+    pub content: String,
+    pub accused: String,
+    pub anonymous: bool,
+    pub petitioners: Vec<Petitioner>,
+    pub prior_stage: PriorStage,
+    pub reception: Option<Uuid>,
+    pub source_body: String,
+}
+
+/// Who received a petition, when, and the number and classification
+/// deadline it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Receipt {
+    pub id: Uuid,
+    /// The year of the series it is numbered in (the year it was entered).
+    pub year: i32,
+    pub number: i64,
+    /// Ngày hết hạn phân loại, xử lý đơn (counted by the office's policy).
+    pub classification_due_on: NaiveDate,
+    pub by: Uuid,
+    pub at: DateTime<Utc>,
 }
 
 /// One petition (đơn) of one office.
@@ -80,6 +113,71 @@ pub struct Petition {
 }
 
 impl Petition {
+    /// A petition as intake records it: numbered, awaiting
+    /// classification, nothing decided yet.
+    pub fn received(intake: &Intake, receipt: Receipt) -> Petition {
+        Petition {
+            id: receipt.id,
+            office_id: intake.office,
+            year: receipt.year,
+            number: receipt.number,
+            channel: intake.channel,
+            received_on: intake.received_on,
+            kind: intake.kind,
+            subject_area_code: intake.area.clone(),
+            content: intake.content.clone(),
+            accused: intake.accused.clone(),
+            anonymous: intake.anonymous,
+            petitioner_count: intake.petitioners.len() as i64,
+            prior_stage: intake.prior_stage,
+            reception_id: intake.reception,
+            source_body: intake.source_body.clone(),
+            state: State::Classifying,
+            repeat_of: None,
+            repeat_count: 0,
+            classification_due_on: receipt.classification_due_on,
+            outcome: None,
+            classified_on: None,
+            classified_by: None,
+            classification_note: String::new(),
+            authority: None,
+            handler_id: None,
+            accepted_on: None,
+            resolution: None,
+            complexity: None,
+            remote: false,
+            legal_days: None,
+            counting: None,
+            max_extensions: 0,
+            max_extension_days: 0,
+            extensions_used: 0,
+            base_due_on: None,
+            due_on: None,
+            result_summary: String::new(),
+            decision_reference: String::new(),
+            decision_document_id: None,
+            decided_on: None,
+            notified_on: None,
+            closed_on: None,
+            closing_note: String::new(),
+            created_by: receipt.by,
+            created_at: receipt.at,
+            updated_at: receipt.at,
+        }
+    }
+
+    /// An anonymous petition filed at intake (lưu đơn) where the policy
+    /// files them: classified and closed on `today` with the policy's reason.
+    pub fn file_as_anonymous(&mut self, today: NaiveDate, by: Uuid, reason: &str) {
+        self.state = State::Filed;
+        self.outcome = Some(Outcome::File);
+        self.classified_on = Some(today);
+        self.classified_by = Some(by);
+        self.classification_note = reason.to_string();
+        self.closing_note = reason.to_string();
+        self.closed_on = Some(today);
+    }
+
     /// "12/2026".
     pub fn number_label(&self) -> String {
         format!("{}/{}", self.number, self.year)
@@ -160,54 +258,51 @@ pub(crate) mod tests {
 
     pub fn petition() -> Petition {
         let received = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
-        Petition {
-            id: Uuid::now_v7(),
-            office_id: Uuid::now_v7(),
-            year: 2026,
-            number: 7,
+        let intake = Intake {
+            office: Uuid::now_v7(),
             channel: Channel::Mail,
             received_on: received,
             kind: Kind::Complaint,
-            subject_area_code: "DD".into(),
+            area: "DD".into(),
             content: "Khiếu nại việc thu hồi đất".into(),
             accused: "UBND xã Bắc Lý".into(),
             anonymous: false,
-            petitioner_count: 1,
+            petitioners: vec![Petitioner::default()],
             prior_stage: PriorStage::NotYetResolved,
-            reception_id: None,
+            reception: None,
             source_body: String::new(),
-            state: State::Classifying,
-            repeat_of: None,
-            repeat_count: 0,
+        };
+        let receipt = Receipt {
+            id: Uuid::now_v7(),
+            year: 2026,
+            number: 7,
             classification_due_on: NaiveDate::from_ymd_opt(2026, 3, 16).unwrap_or_default(),
-            outcome: None,
-            classified_on: None,
-            classified_by: None,
-            classification_note: String::new(),
-            authority: None,
-            handler_id: None,
-            accepted_on: None,
-            resolution: None,
-            complexity: None,
-            remote: false,
-            legal_days: None,
-            counting: None,
-            max_extensions: 0,
-            max_extension_days: 0,
-            extensions_used: 0,
-            base_due_on: None,
-            due_on: None,
-            result_summary: String::new(),
-            decision_reference: String::new(),
-            decision_document_id: None,
-            decided_on: None,
-            notified_on: None,
-            closed_on: None,
-            closing_note: String::new(),
-            created_by: Uuid::nil(),
-            created_at: DateTime::default(),
-            updated_at: DateTime::default(),
-        }
+            by: Uuid::nil(),
+            at: DateTime::default(),
+        };
+        Petition::received(&intake, receipt)
+    }
+
+    #[test]
+    fn a_received_petition_awaits_classification_numbered_in_its_year() {
+        let p = petition();
+        assert_eq!(
+            (p.state, p.year, p.number_label()),
+            (State::Classifying, 2026, "7/2026".to_string())
+        );
+        assert_eq!(p.current_due(), NaiveDate::from_ymd_opt(2026, 3, 16));
+        assert!(p.is_open() && p.is_case() && !p.multi_name());
+    }
+
+    #[test]
+    fn an_anonymous_petition_filed_at_intake_is_closed_with_the_reason() {
+        let mut p = petition();
+        let today = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap_or_default();
+        p.file_as_anonymous(today, Uuid::nil(), "Đơn nặc danh, lưu đơn");
+        assert_eq!((p.state, p.outcome), (State::Filed, Some(Outcome::File)));
+        assert_eq!(p.closed_on, Some(today));
+        assert_eq!(p.closing_note, "Đơn nặc danh, lưu đơn");
+        assert!(!p.is_open() && p.current_due().is_none());
     }
 
     #[test]

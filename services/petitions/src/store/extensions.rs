@@ -1,21 +1,11 @@
 //! Extensions of a petition's resolution deadline.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use vanphong_platform::db::{RowDecoder, StoreError, Tx, query};
 
-/// One extension, by a written decision.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Extension {
-    pub seq: i64,
-    pub decision_number: String,
-    pub decided_on: NaiveDate,
-    pub days: i64,
-    pub reason: String,
-    pub previous_due_on: NaiveDate,
-    pub due_on: NaiveDate,
-}
+use crate::domain::handling::Extension;
 
 /// Records an extension.
 pub async fn add(tx: &mut Tx, petition: Uuid, e: &Extension, at: DateTime<Utc>) -> Result<(), StoreError> {
