@@ -3,12 +3,13 @@
 
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use vanphong_platform::audit;
 use vanphong_platform::clock::local_date;
+use vanphong_platform::db::Tx;
 use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::people::OnBehalf;
@@ -423,21 +424,30 @@ impl OutgoingApi {
         .await
     }
 
-    async fn number(&self, request: Request<wire::IssueNumberRequest>) -> Result<wire::Document, Error> {
+    /// Opens a clerk's step on an outgoing document of their office (giving
+    /// its number, dispatching it): the write transaction, the document, the
+    /// time; refused for another office's, an incoming one, or a non-clerk.
+    async fn clerks_step(&self, caller: &Caller, document_id: &str) -> Result<(Tx, Document, DateTime<Utc>), Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
         let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
+        let id = c.id("document_id", document_id);
         c.finish()?;
         let now = s.ctx.clock.now();
-        let today = local_date(now);
         let mut tx = s.ctx.db.begin_write().await?;
-        let (document, _) = s.visible(&mut tx, &caller, id, true).await?;
+        let (document, _) = s.visible(&mut tx, caller, id, true).await?;
         if document.direction != Direction::Outgoing {
             return Err(Error::FailedPrecondition("Đây không phải văn bản đi".into()));
         }
-        caller.ensure_act(&s.snapshot().tree, document.office_id, today)?;
+        caller.ensure_act(&s.snapshot().tree, document.office_id, local_date(now))?;
         caller.require_any_role(&[Role::Clerk])?;
+        Ok((tx, document, now))
+    }
+
+    async fn number(&self, request: Request<wire::IssueNumberRequest>) -> Result<wire::Document, Error> {
+        let caller = Caller::of(&request)?;
+        let (mut tx, document, now) = self.clerks_step(&caller, &request.get_ref().document_id).await?;
+        let today = local_date(now);
+        let id = document.id;
         // Asking again gives the number already issued.
         if document.number.is_some() && matches!(document.status, DocStatus::Numbered | DocStatus::Dispatched) {
             tx.commit().await?;
@@ -517,18 +527,9 @@ impl OutgoingApi {
     async fn dispatch_document(&self, request: Request<wire::DispatchRequest>) -> Result<wire::Document, Error> {
         let s = &self.0;
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
-        c.finish()?;
-        let now = s.ctx.clock.now();
+        let (mut tx, document, now) = self.clerks_step(&caller, &request.get_ref().document_id).await?;
         let today = local_date(now);
-        let mut tx = s.ctx.db.begin_write().await?;
-        let (document, _) = s.visible(&mut tx, &caller, id, true).await?;
-        if document.direction != Direction::Outgoing {
-            return Err(Error::FailedPrecondition("Đây không phải văn bản đi".into()));
-        }
-        caller.ensure_act(&s.snapshot().tree, document.office_id, today)?;
-        caller.require_any_role(&[Role::Clerk])?;
+        let id = document.id;
         let next = flow_transition(Action::Dispatch, document.status)?;
         let recipients = store::recipients::of_document(&mut tx, id).await?;
         if recipients.is_empty() {
