@@ -395,6 +395,14 @@ async fn the_queue_is_ordered_by_the_heading_picked_and_keeps_that_order_over_pa
         "highest incoming number first"
     );
     assert!(by_number.body.contains("aria-sort=\"descending\"><a class=\"sort\" href=\"/documents?view=all&#38;q=sap+xep+thu+tu&#38;sort=number\">Số đến"), "{}", by_number.body);
+    // Where a phone hides the headings, the same orders are a choice.
+    assert!(
+        by_number
+            .body
+            .contains("<option value=\"number\" selected>Số đến, lớn nhất trước</option>"),
+        "{}",
+        by_number.body
+    );
     // An order that is not one is the view's own.
     assert_eq!(
         clerk.get("/documents?view=all&sort=sideways").await.status,

@@ -141,6 +141,8 @@ struct QueuePage {
     sort: [SortHeading; 3],
     /// The order chosen, kept by the search form ("" for the view's own).
     sort_slug: &'static str,
+    /// The orders offered as a choice where the headings are hidden.
+    sort_choices: Vec<(&'static str, &'static str, bool)>,
     /// The next page's link, when there is one; the first page's, when
     /// this is not the first.
     next: Option<String>,
@@ -251,6 +253,7 @@ pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<Str
         rows: listed.documents.iter().map(Row::of).collect(),
         sort,
         sort_slug: chosen.map(Sorting::slug).unwrap_or_default(),
+        sort_choices: Sorting::choices(sorting),
         next: (!listed.next.is_empty()).then(|| link(&listed.next)),
         first: (!query.page.is_empty()).then(|| link("")),
         can_register: me.has(Role::Clerk) && office.is_none(),

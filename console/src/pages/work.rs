@@ -193,6 +193,25 @@ impl Sorting {
         Sorting::EVERY.into_iter().find(|s| s.slug() == slug)
     }
 
+    /// The order in words, for the choice offered where the headings are
+    /// not shown (a phone's width).
+    pub fn label(self) -> &'static str {
+        match self {
+            Sorting::Newest => "Ngày đến, mới nhất trước",
+            Sorting::Oldest => "Ngày đến, cũ nhất trước",
+            Sorting::ArrivalNumber => "Số đến, lớn nhất trước",
+            Sorting::Deadline => "Hạn xử lý, gần nhất trước",
+        }
+    }
+
+    /// Every order, the one in force marked, for a select.
+    pub fn choices(current: Sorting) -> Vec<(&'static str, &'static str, bool)> {
+        Sorting::EVERY
+            .into_iter()
+            .map(|s| (s.slug(), s.label(), s == current))
+            .collect()
+    }
+
     pub fn wire(self) -> SortBy {
         match self {
             Sorting::Newest => SortBy::Unspecified,
