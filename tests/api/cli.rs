@@ -1,5 +1,6 @@
 //! The `vanphong` command itself.
 
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
@@ -80,21 +81,18 @@ async fn audit_verify_command_reports_tampering_with_its_exit_status() {
 
 #[tokio::test]
 async fn serve_with_demo_comes_up_and_stops_on_sigterm() {
-    // Use a fresh data folder and a free port.
+    // A fresh data folder, and port 0: the server binds a free port itself
+    // and its banner says which (no port picked here that another test could
+    // take first).
     let data = tempfile::tempdir().expect("tempdir");
     let settings = crate::helpers::test_options(&data).resolve().expect("settings");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
-    let listen = format!("127.0.0.1:{port}");
-    let child = vanphong(
+    let mut child = vanphong(
         &settings,
         &[
             "serve",
             "--demo",
             "--listen",
-            &listen,
+            "127.0.0.1:0",
             "--password-hash-memory-kib",
             "64",
         ],
@@ -104,12 +102,31 @@ async fn serve_with_demo_comes_up_and_stops_on_sigterm() {
     .spawn()
     .expect("started");
 
+    // What it prints, read as it is printed: the address, then the accounts.
+    let stdout = child.stdout.take().expect("stdout");
+    let (tell, address) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut printed = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("đang chạy tại http://").nth(1) {
+                let _ = tell.send(rest.split_whitespace().next().unwrap_or_default().to_string());
+            }
+            printed.push_str(&line);
+            printed.push('\n');
+        }
+        printed
+    });
+    // Generous: the demo loads through the API, and a busy machine (or a
+    // remote PostgreSQL) makes that slow; this is a liveness check only.
+    let listen = tokio::task::spawn_blocking(move || address.recv_timeout(Duration::from_secs(180)))
+        .await
+        .expect("join")
+        .expect("the banner names the address it listens on");
+
     let client: hyper_util::client::legacy::Client<_, http_body_util::Empty<bytes::Bytes>> =
         hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
     let mut ready = false;
-    // Generous: the demo loads through the API, and a busy machine (or a
-    // remote PostgreSQL) makes that slow; this is a liveness check only.
-    for _ in 0..720 {
+    for _ in 0..240 {
         if let Ok(response) = client
             .get(format!("http://{listen}/readyz").parse().expect("uri"))
             .await
@@ -120,17 +137,17 @@ async fn serve_with_demo_comes_up_and_stops_on_sigterm() {
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
-    assert!(ready, "/readyz never answered 200");
+    assert!(ready, "/readyz at {listen} never answered 200");
 
     let pid = child.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
     assert!(killed.success());
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+    let status = tokio::task::spawn_blocking(move || child.wait())
         .await
         .expect("join")
         .expect("exit");
-    assert!(output.status.success(), "exit status {:?}", output.status);
-    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(status.success(), "exit status {status:?}");
+    let printed = reader.join().expect("reader");
     assert!(printed.contains("hiephoa.vanthu"), "{printed}");
     assert!(printed.contains(vanphong::demo::DEMO_PASSWORD));
 }
