@@ -78,6 +78,12 @@ impl Error {
         }
     }
 
+    /// NOT_FOUND in the one wording users see for any record looked up by
+    /// id: "Không tìm thấy {what} {id}" (`what` in Vietnamese, "văn bản").
+    pub fn not_found(what: &str, id: impl std::fmt::Display) -> Self {
+        Error::NotFound(format!("Không tìm thấy {what} {id}"))
+    }
+
     /// A request with a single bad field.
     pub fn invalid(field: impl Into<String>, reason: &'static str, description: impl Into<String>) -> Self {
         Error::InvalidArgument(vec![FieldViolation {

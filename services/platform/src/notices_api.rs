@@ -114,9 +114,10 @@ impl<H: NoticeHost> NoticesApi<H> {
 async fn catch_up<H: NoticeHost>(host: &H, caller: &Caller) -> Result<(), Error> {
     let today = host.today();
     let soon = due_soon_until(0, today)?;
-    let mut tx = host.db.begin_read().await?;
-    let due = H::DEADLINES.due_soon(&mut tx, caller.subject_id, today, soon).await?;
-    tx.commit().await?;
+    let due = host
+        .db
+        .read(async |tx| H::DEADLINES.due_soon(tx, caller.subject_id, today, soon).await)
+        .await?;
     if due.is_empty() {
         return Ok(());
     }
@@ -180,9 +181,10 @@ pub async fn list<H: NoticeHost>(
 /// How many of `caller`'s notices are unread.
 pub async fn unread_count<H: NoticeHost>(host: &H, caller: &Caller) -> Result<i64, Error> {
     catch_up(host, caller).await?;
-    let mut tx = host.db.begin_read().await?;
-    let unread_count = H::INBOX.unread(&mut tx, caller.subject_id).await?;
-    tx.commit().await?;
+    let unread_count = host
+        .db
+        .read(async |tx| H::INBOX.unread(tx, caller.subject_id).await)
+        .await?;
     Ok(unread_count)
 }
 
@@ -242,8 +244,7 @@ macro_rules! notice_services {
                 &self,
                 request: tonic::Request<ListNoticesRequest>,
             ) -> Result<tonic::Response<ListNoticesResponse>, tonic::Status> {
-                let caller = Caller::of(&request)?;
-                let req = request.into_inner();
+                let (caller, req) = Caller::split(request)?;
                 let page = list(self.host.as_ref(), &caller, req.unread_only, req.page_size, &req.page_token).await?;
                 Ok(tonic::Response::new(ListNoticesResponse {
                     notices: page.notices,

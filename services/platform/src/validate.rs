@@ -90,6 +90,15 @@ impl Checker {
         self.parse_id(field, value)
     }
 
+    /// The one field of a request that names a record by id, checked on
+    /// its own: `Ok` with the id, or INVALID_ARGUMENT naming `field`.
+    pub fn only_id(field: &str, value: &str) -> Result<Uuid, Error> {
+        let mut c = Checker::new();
+        let id = c.id(field, value);
+        c.finish()?;
+        Ok(id)
+    }
+
     /// The records picked for one bulk step (`petition_ids` …): at least
     /// one, at most `max`, each an id (named `field[i]`) picked once; `what`
     /// names one in the messages ("đơn", "văn bản").

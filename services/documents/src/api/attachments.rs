@@ -544,8 +544,7 @@ impl AttachmentApi {
     }
 
     async fn put(&self, request: Request<wire::PutAttachmentRequest>) -> Result<wire::Attachment, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let length = i64::try_from(req.content.len()).unwrap_or(i64::MAX);
         let metadata = wire::AttachmentMetadata {
             request_id: req.request_id.clone(),
@@ -597,8 +596,7 @@ impl AttachmentApi {
     }
 
     async fn get_whole(&self, request: Request<wire::GetAttachmentRequest>) -> Result<wire::AttachmentContent, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let attachment = self.readable(&caller, &req.document_id, &req.attachment_id).await?;
         if attachment.size > WHOLE_FILE_LIMIT {
             return Err(Error::FailedPrecondition(format!(
@@ -625,8 +623,7 @@ impl AttachmentApi {
         &self,
         request: Request<wire::GetAttachmentRequest>,
     ) -> Result<ReceiverStream<Result<wire::AttachmentChunk, Status>>, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let attachment = self.readable(&caller, &req.document_id, &req.attachment_id).await?;
         let mut pieces = self.blobs.stream(&attachment.blob_key).await?;
         let (sender, receiver) = tokio::sync::mpsc::channel(4);
@@ -691,9 +688,7 @@ impl AttachmentApi {
         request: Request<wire::ListAttachmentsRequest>,
     ) -> Result<wire::ListAttachmentsResponse, Error> {
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
-        c.finish()?;
+        let id = Checker::only_id("document_id", &request.get_ref().document_id)?;
         let s = &self.shared;
         let mut tx = s.ctx.db.begin_read().await?;
         s.visible(&mut tx, &caller, id, false).await?;

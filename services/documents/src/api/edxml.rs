@@ -106,9 +106,7 @@ impl EdxmlApi {
     async fn export_document(&self, request: Request<wire::ExportEdxmlRequest>) -> Result<wire::EdxmlPackage, Error> {
         let s = &self.shared;
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
-        c.finish()?;
+        let id = Checker::only_id("document_id", &request.get_ref().document_id)?;
         let mut tx = s.ctx.db.begin_read().await?;
         let (document, _) = s.visible(&mut tx, &caller, id, false).await?;
         if document.direction != Direction::Outgoing {
@@ -238,8 +236,7 @@ impl EdxmlApi {
 
     async fn import_document(&self, request: Request<wire::ImportEdxmlRequest>) -> Result<wire::Document, Error> {
         let s = &self.shared;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let now = s.ctx.clock.now();
         let today = local_date(now);
         let mut c = Checker::new();
@@ -427,15 +424,16 @@ impl EdxmlApi {
         request: Request<wire::ExportEdxmlStatusRequest>,
     ) -> Result<wire::EdxmlPackage, Error> {
         let s = &self.shared;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let description = c.optional_text("description", &req.description, MAX_NOTE);
         c.finish()?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let (document, _) = s.visible(&mut tx, &caller, id, false).await?;
-        tx.commit().await?;
+        let (document, _) = s
+            .ctx
+            .db
+            .read(async |tx| s.visible(tx, &caller, id, false).await)
+            .await?;
         if document.direction != Direction::Incoming {
             return Err(Error::FailedPrecondition("Đây không phải văn bản đến".into()));
         }
@@ -486,8 +484,7 @@ impl EdxmlApi {
 
     async fn import_status(&self, request: Request<wire::ImportEdxmlStatusRequest>) -> Result<wire::Document, Error> {
         let s = &self.shared;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         if req.package.is_empty() {

@@ -375,9 +375,12 @@ impl IncomingApi {
     /// Reads a document the caller may see (for checks made before the
     /// write transaction, such as asking the directory about people).
     async fn peek(&self, caller: &Caller, id: Uuid) -> Result<Document, Error> {
-        let mut tx = self.0.ctx.db.begin_read().await?;
-        let (document, _) = self.0.visible(&mut tx, caller, id, false).await?;
-        tx.commit().await?;
+        let (document, _) = self
+            .0
+            .ctx
+            .db
+            .read(async |tx| self.0.visible(tx, caller, id, false).await)
+            .await?;
         Ok(document)
     }
 
@@ -552,8 +555,7 @@ impl IncomingApi {
     }
 
     async fn record_progress(&self, request: Request<wire::AddProgressRequest>) -> Result<wire::Document, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let note = c.text("note", &req.note, MAX_NOTE);
@@ -577,8 +579,7 @@ impl IncomingApi {
     }
 
     async fn complete_document(&self, request: Request<wire::CompleteRequest>) -> Result<wire::Document, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let reply = c.optional_id("reply_document_id", &req.reply_document_id);
@@ -616,8 +617,7 @@ impl IncomingApi {
     }
 
     async fn file_document(&self, request: Request<wire::FileRequest>) -> Result<wire::Document, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let reference = c
@@ -643,8 +643,7 @@ impl IncomingApi {
     }
 
     async fn refuse_document(&self, request: Request<wire::RefuseRequest>) -> Result<wire::Document, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let reason = c.text("reason", &req.reason, MAX_NOTE);

@@ -187,8 +187,7 @@ impl NotificationApi {
         &self,
         request: Request<wire::ListNotificationsRequest>,
     ) -> Result<wire::ListNotificationsResponse, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let page = notices_api::list(
             self.0.as_ref(),
             &caller,

@@ -118,9 +118,12 @@ impl OutgoingApi {
     }
 
     async fn check_type(&self, type_code: &str, numbering: Numbering) -> Result<(), Error> {
-        let mut tx = self.0.ctx.db.begin_read().await?;
-        let known = store::catalog::get(&mut tx, type_code).await?;
-        tx.commit().await?;
+        let known = self
+            .0
+            .ctx
+            .db
+            .read(async |tx| store::catalog::get(tx, type_code).await)
+            .await?;
         match known {
             Some(t)
                 if t.active
@@ -237,9 +240,12 @@ impl OutgoingApi {
     }
 
     async fn peek(&self, caller: &Caller, id: Uuid) -> Result<Document, Error> {
-        let mut tx = self.0.ctx.db.begin_read().await?;
-        let (document, _) = self.0.visible(&mut tx, caller, id, false).await?;
-        tx.commit().await?;
+        let (document, _) = self
+            .0
+            .ctx
+            .db
+            .read(async |tx| self.0.visible(tx, caller, id, false).await)
+            .await?;
         if document.direction != Direction::Outgoing {
             return Err(Error::FailedPrecondition("Đây không phải văn bản đi".into()));
         }
@@ -247,11 +253,8 @@ impl OutgoingApi {
     }
 
     async fn update(&self, request: Request<wire::UpdateDraftRequest>) -> Result<wire::Document, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
-        let mut c = Checker::new();
-        let id = c.id("document_id", &req.document_id);
-        c.finish()?;
+        let (caller, req) = Caller::split(request)?;
+        let id = Checker::only_id("document_id", &req.document_id)?;
         let current = self.peek(&caller, id).await?;
         let mut c = Checker::new();
         let subject = req.subject.as_deref().map(|v| c.text("subject", v, MAX_SUBJECT));
@@ -429,9 +432,7 @@ impl OutgoingApi {
     /// time; refused for another office's, an incoming one, or a non-clerk.
     async fn clerks_step(&self, caller: &Caller, document_id: &str) -> Result<(Tx, Document, DateTime<Utc>), Error> {
         let s = &self.0;
-        let mut c = Checker::new();
-        let id = c.id("document_id", document_id);
-        c.finish()?;
+        let id = Checker::only_id("document_id", document_id)?;
         let now = s.ctx.clock.now();
         let mut tx = s.ctx.db.begin_write().await?;
         let (document, _) = s.visible(&mut tx, caller, id, true).await?;
@@ -518,9 +519,7 @@ impl OutgoingApi {
                 }
             }
         }
-        let mut tx = self.0.ctx.db.begin_read().await?;
-        let answer = self.0.answer(&mut tx, document).await?;
-        tx.commit().await?;
+        let answer = self.0.ctx.db.read(async |tx| self.0.answer(tx, document).await).await?;
         Ok(answer)
     }
 
@@ -595,8 +594,7 @@ impl OutgoingApi {
 
     async fn recall_document(&self, request: Request<wire::RecallRequest>) -> Result<wire::Document, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let reason = c.text("reason", &req.reason, MAX_NOTE);
@@ -634,8 +632,7 @@ impl OutgoingApi {
 
     async fn answer_recall_of(&self, request: Request<wire::AnswerRecallRequest>) -> Result<wire::Document, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let reason = if req.accept {

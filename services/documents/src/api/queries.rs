@@ -26,9 +26,7 @@ pub struct QueryApi(pub(crate) Arc<Shared>);
 impl QueryApi {
     async fn get(&self, request: Request<wire::GetDocumentRequest>) -> Result<wire::Document, Error> {
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
-        c.finish()?;
+        let id = Checker::only_id("document_id", &request.get_ref().document_id)?;
         let s = &self.0;
         let mut tx = s.ctx.db.begin_read().await?;
         let (document, named) = s.visible(&mut tx, &caller, id, false).await?;
@@ -83,8 +81,7 @@ impl QueryApi {
     }
 
     async fn list(&self, request: Request<wire::ListDocumentsRequest>) -> Result<wire::ListDocumentsResponse, Error> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);

@@ -234,8 +234,7 @@ impl RegisterApi {
         request: Request<wire::GetDocumentFiguresRequest>,
     ) -> Result<wire::DocumentFiguresResponse, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
         let (from, to) = period(&mut c, &req.from, &req.to);

@@ -67,9 +67,11 @@ pub(crate) async fn seal_attachments(shared: &Shared, caller: &Caller, document:
     if document.status != DocStatus::Numbered || document.number_symbol.is_empty() {
         return Ok(());
     }
-    let mut tx = shared.ctx.db.begin_read().await?;
-    let attachments = store::attachments::of_document(&mut tx, document.id).await?;
-    tx.commit().await?;
+    let attachments = shared
+        .ctx
+        .db
+        .read(async |tx| store::attachments::of_document(tx, document.id).await)
+        .await?;
     let names: HashSet<&str> = attachments.iter().map(|a| a.file_name.as_str()).collect();
     let todo: Vec<&Attachment> = attachments
         .iter()

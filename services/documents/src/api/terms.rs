@@ -23,8 +23,7 @@ pub struct TermApi(pub(crate) Arc<Shared>);
 impl TermApi {
     async fn create(&self, request: Request<wire::CreateTermRequest>) -> Result<wire::Term, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
@@ -86,9 +85,7 @@ impl TermApi {
             .unwrap_or(caller.office_id);
         c.finish()?;
         caller.ensure_read(&s.snapshot().tree, office, s.today())?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let terms = store::terms::list(&mut tx, office).await?;
-        tx.commit().await?;
+        let terms = s.ctx.db.read(async |tx| store::terms::list(tx, office).await).await?;
         Ok(wire::ListTermsResponse {
             terms: terms.into_iter().map(wire::Term::from).collect(),
         })

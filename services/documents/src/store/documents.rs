@@ -140,17 +140,17 @@ impl Row {
 }
 
 pub async fn get(tx: &mut Tx, document: Uuid) -> Result<Option<Document>, StoreError> {
-    let row: Option<Row> = tx
-        .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM documents WHERE id = $1")).bind(document))
-        .await?;
-    Ok(row.map(Row::into_document).transpose()?)
+    by_id(tx, document, false).await
 }
 
 /// Like [`get`], locking the row for the rest of the transaction on
 /// PostgreSQL, for read-then-write steps.
 pub async fn get_for_update(tx: &mut Tx, document: Uuid) -> Result<Option<Document>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM documents WHERE id = $1{}", tx.for_update());
-    let row: Option<Row> = tx.fetch_optional(query_built(sql).bind(document)).await?;
+    by_id(tx, document, true).await
+}
+
+async fn by_id(tx: &mut Tx, document: Uuid, lock: bool) -> Result<Option<Document>, StoreError> {
+    let row: Option<Row> = tx.fetch_by_id("documents", COLUMNS, document, lock).await?;
     Ok(row.map(Row::into_document).transpose()?)
 }
 

@@ -93,9 +93,7 @@ pub(crate) async fn list(
     request: Request<wire::ListDuplicateCandidatesRequest>,
 ) -> Result<wire::ListDuplicateCandidatesResponse, Error> {
     let caller = Caller::of(&request)?;
-    let mut c = Checker::new();
-    let id = c.id("petition_id", &request.get_ref().petition_id);
-    c.finish()?;
+    let id = Checker::only_id("petition_id", &request.get_ref().petition_id)?;
     let mut tx = s.ctx.db.begin_read().await?;
     let petition = s.visible(&mut tx, &caller, id, false).await?;
     caller.ensure_act(&s.snapshot().tree, petition.office_id, s.today())?;

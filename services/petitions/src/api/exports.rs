@@ -74,8 +74,7 @@ pub(crate) async fn export_register(
     s: &Shared,
     request: Request<wire::ExportRegisterRequest>,
 ) -> Result<wire::ExportFile, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
@@ -139,8 +138,7 @@ pub(crate) async fn export_figures(
     s: &Shared,
     request: Request<wire::ExportFiguresRequest>,
 ) -> Result<wire::ExportFile, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let period = check_period(&caller, &req.office_id, req.include_descendants, &req.from, &req.to)?;
     let (rows, total) = compute(s, &caller, &period).await?;
     let named: Vec<(String, crate::domain::figures::Figures)> =

@@ -105,8 +105,7 @@ pub(crate) fn row_to_wire(office_id: String, office_name: String, f: &Figures) -
 
 /// `GetFigures`.
 pub(crate) async fn get(s: &Shared, request: Request<wire::GetFiguresRequest>) -> Result<wire::PetitionFigures, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let period = check_period(&caller, &req.office_id, req.include_descendants, &req.from, &req.to)?;
     let (rows, total) = compute(s, &caller, &period).await?;
     Ok(wire::PetitionFigures {

@@ -187,8 +187,7 @@ pub(crate) async fn create(
     s: &Shared,
     request: Request<wire::CreatePetitionRequest>,
 ) -> Result<wire::CreatePetitionResponse, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let now = s.now();
     let today = s.today();
     let mut c = Checker::new();

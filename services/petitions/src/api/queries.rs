@@ -28,9 +28,7 @@ use crate::store::listing::{Cursor, Filter};
 /// petitioners, in which case the view is audited in a write transaction.
 pub(crate) async fn get(s: &Shared, request: Request<wire::GetPetitionRequest>) -> Result<wire::Petition, Error> {
     let caller = Caller::of(&request)?;
-    let mut c = Checker::new();
-    let id = c.id("petition_id", &request.get_ref().petition_id);
-    c.finish()?;
+    let id = Checker::only_id("petition_id", &request.get_ref().petition_id)?;
     let mut tx = s.ctx.db.begin_read().await?;
     let petition = s.visible(&mut tx, &caller, id, false).await?;
     if !s.reveals(&caller, &petition) {
@@ -66,9 +64,7 @@ pub(crate) async fn summaries(s: &Shared, petitions: &[Petition]) -> Result<Vec<
 
 /// The office's petitions policy as stored (the default until set).
 async fn policy(s: &Shared) -> Result<Policy, Error> {
-    let mut tx = s.ctx.db.begin_read().await?;
-    let policy = store::policy::get(&mut tx).await?;
-    tx.commit().await?;
+    let policy = s.ctx.db.read(async |tx| store::policy::get(tx).await).await?;
     Ok(policy)
 }
 
@@ -121,8 +117,7 @@ pub(crate) async fn list(
     s: &Shared,
     request: Request<wire::ListPetitionsRequest>,
 ) -> Result<wire::ListPetitionsResponse, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
@@ -197,8 +192,7 @@ pub(crate) async fn backlog(
     s: &Shared,
     request: Request<wire::ListBacklogRequest>,
 ) -> Result<wire::ListBacklogResponse, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
     let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);

@@ -197,9 +197,7 @@ impl ReceptionApi {
     async fn get(&self, request: Request<wire::GetReceptionRequest>) -> Result<wire::Reception, Error> {
         let s = &self.0;
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("reception_id", &request.get_ref().reception_id);
-        c.finish()?;
+        let id = Checker::only_id("reception_id", &request.get_ref().reception_id)?;
         let mut tx = s.ctx.db.begin_write().await?;
         let not_found = || Error::NotFound(format!("Không tìm thấy buổi tiếp công dân {id}"));
         let reception = store::receptions::get(&mut tx, id).await?.ok_or_else(not_found)?;
@@ -213,8 +211,7 @@ impl ReceptionApi {
 
     async fn list(&self, request: Request<wire::ListReceptionsRequest>) -> Result<wire::ListReceptionsResponse, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let today = s.today();
         let start_of_year = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
         let mut c = Checker::new();
@@ -256,8 +253,7 @@ impl ReceptionApi {
         request: Request<wire::CheckReceptionDutyRequest>,
     ) -> Result<wire::CheckReceptionDutyResponse, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
         if !(1900..=2200).contains(&req.year) {
@@ -272,12 +268,7 @@ impl ReceptionApi {
             .and_then(|m| month_bounds(req.year, m))
             .ok_or_else(|| Error::invalid("month", "OUT_OF_RANGE", "Tháng không hợp lệ"))?;
         let offices = s.offices(&caller, office, req.include_descendants, last)?;
-        let policy = {
-            let mut tx = s.ctx.db.begin_read().await?;
-            let p = store::policy::get(&mut tx).await?;
-            tx.commit().await?;
-            p
-        };
+        let policy = s.ctx.db.read(async |tx| store::policy::get(tx).await).await?;
         let snapshot = s.snapshot();
         let mut rows = Vec::with_capacity(offices.len());
         for id in offices {

@@ -36,9 +36,7 @@ pub(crate) fn event(caller: &Caller, at: DateTime<Utc>, kind: &str, note: &str) 
 /// Reads a petition the caller may see, for checks made before the write
 /// transaction (such as asking the directory about people).
 async fn peek(s: &Shared, caller: &Caller, id: Uuid) -> Result<Petition, Error> {
-    let mut tx = s.ctx.db.begin_read().await?;
-    let petition = s.visible(&mut tx, caller, id, false).await?;
-    tx.commit().await?;
+    let petition = s.ctx.db.read(async |tx| s.visible(tx, caller, id, false).await).await?;
     Ok(petition)
 }
 
@@ -193,8 +191,7 @@ pub(crate) async fn link_repeat(
     s: &Shared,
     request: Request<wire::LinkRepeatRequest>,
 ) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
     let case = c.id("case_id", &req.case_id);
@@ -411,8 +408,7 @@ pub(crate) async fn accept_petition(
 
 /// `RejectPetition`: không đủ điều kiện thụ lý.
 pub(crate) async fn reject(s: &Shared, request: Request<wire::RejectPetitionRequest>) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
     let reason = c.text("reason", &req.reason, MAX_NOTE);
@@ -427,8 +423,7 @@ pub(crate) async fn reject(s: &Shared, request: Request<wire::RejectPetitionRequ
 
 /// `ExtendDeadline`: within the legal count and length, by a decision.
 pub(crate) async fn extend(s: &Shared, request: Request<wire::ExtendDeadlineRequest>) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
@@ -467,8 +462,7 @@ pub(crate) async fn extend(s: &Shared, request: Request<wire::ExtendDeadlineRequ
 
 /// `AddNote`: an investigation note.
 pub(crate) async fn add_note(s: &Shared, request: Request<wire::AddNoteRequest>) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
     let note = c.text("note", &req.note, MAX_NOTE);
@@ -483,8 +477,7 @@ pub(crate) async fn record_result(
     s: &Shared,
     request: Request<wire::RecordResultRequest>,
 ) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
@@ -516,8 +509,7 @@ pub(crate) async fn notify(
     s: &Shared,
     request: Request<wire::NotifyPetitionerRequest>,
 ) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
@@ -545,8 +537,7 @@ pub(crate) async fn notify(
 
 /// `ClosePetition`: after the petitioner was told the result.
 pub(crate) async fn close(s: &Shared, request: Request<wire::ClosePetitionRequest>) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
     let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
@@ -568,8 +559,7 @@ pub(crate) async fn withdraw(
     s: &Shared,
     request: Request<wire::WithdrawPetitionRequest>,
 ) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);

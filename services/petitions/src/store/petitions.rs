@@ -125,17 +125,17 @@ impl Row {
 
 /// The petition, if it exists.
 pub async fn get(tx: &mut Tx, petition: Uuid) -> Result<Option<Petition>, StoreError> {
-    let row: Option<Row> = tx
-        .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM petitions WHERE id = $1")).bind(petition))
-        .await?;
-    Ok(row.map(Row::into_petition).transpose()?)
+    by_id(tx, petition, false).await
 }
 
 /// Like [`get`], locking the row for the rest of the transaction on
 /// PostgreSQL, for read-then-write steps.
 pub async fn get_for_update(tx: &mut Tx, petition: Uuid) -> Result<Option<Petition>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM petitions WHERE id = $1{}", tx.for_update());
-    let row: Option<Row> = tx.fetch_optional(query_built(sql).bind(petition)).await?;
+    by_id(tx, petition, true).await
+}
+
+async fn by_id(tx: &mut Tx, petition: Uuid, lock: bool) -> Result<Option<Petition>, StoreError> {
+    let row: Option<Row> = tx.fetch_by_id("petitions", COLUMNS, petition, lock).await?;
     Ok(row.map(Row::into_petition).transpose()?)
 }
 

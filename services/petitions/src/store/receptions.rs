@@ -66,12 +66,7 @@ pub async fn insert(tx: &mut Tx, r: &Reception, visitors: &[Visitor]) -> Result<
 
 /// The reception, if it exists.
 pub async fn get(tx: &mut Tx, reception: Uuid) -> Result<Option<Reception>, StoreError> {
-    let row: Option<Row> = tx
-        .fetch_optional(
-            vanphong_platform::db::query_built(format!("SELECT {COLUMNS} FROM receptions WHERE id = $1"))
-                .bind(reception),
-        )
-        .await?;
+    let row: Option<Row> = tx.fetch_by_id("receptions", COLUMNS, reception, false).await?;
     Ok(row.map(Row::into_reception).transpose()?)
 }
 

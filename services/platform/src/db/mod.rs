@@ -325,6 +325,15 @@ impl Db {
         .await?)
     }
 
+    /// Runs `work` in one read transaction and commits it: a consistent
+    /// read of several statements, opened and closed in one place.
+    pub async fn read<R, E: From<StoreError>>(&self, work: impl AsyncFnOnce(&mut Tx) -> Result<R, E>) -> Result<R, E> {
+        let mut tx = self.begin_read().await?;
+        let answer = work(&mut tx).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
     pub async fn fetch_all<T: Record>(&self, q: Query) -> Result<Vec<T>, StoreError> {
         let span = span::statement(self.backend(), q.sql());
         Ok(span::run(span, async {
@@ -434,6 +443,22 @@ impl Tx {
             self.for_update()
         );
         codes.fold(query_built(sql).bind(office), |q, code| q.bind(code))
+    }
+
+    /// The row of `table` whose `id` it is (its `columns`), locked for the
+    /// rest of the transaction on PostgreSQL when `lock` (read-then-write
+    /// steps): every lookup of a record by id, read the same way. `table`
+    /// and `columns` are fixed names from the source.
+    pub async fn fetch_by_id<T: Record>(
+        &mut self,
+        table: &str,
+        columns: &str,
+        id: impl Into<Value>,
+        lock: bool,
+    ) -> Result<Option<T>, StoreError> {
+        let lock = if lock { self.for_update() } else { "" };
+        let sql = format!("SELECT {columns} FROM {table} WHERE id = $1{lock}");
+        self.fetch_optional(query_built(sql).bind(id)).await
     }
 
     /// Runs a statement; returns the number of rows it changed.

@@ -90,9 +90,7 @@ impl<P: TakesPart> HandoverApi<P> {
     }
 
     async fn get(&self, caller: &Caller, req: wire::GetHandoverRequest) -> Result<wire::Handover, Error> {
-        let mut c = Checker::new();
-        let office = c.id("office_id", &req.office_id);
-        c.finish()?;
+        let office = Checker::only_id("office_id", &req.office_id)?;
         let snapshot = self.context.snapshot();
         let today = self.context.today();
         let not_found = || Error::NotFound(format!("Không tìm thấy đơn vị {office}"));

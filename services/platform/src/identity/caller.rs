@@ -67,6 +67,13 @@ impl Caller {
             .ok_or_else(|| Error::Unauthenticated("Vui lòng đăng nhập (thiếu mã truy cập)".into()))
     }
 
+    /// The caller and the message of a gRPC request: who asks and what,
+    /// the two things every handler starts from.
+    pub fn split<T>(request: tonic::Request<T>) -> Result<(Caller, T), Error> {
+        let caller = Caller::of(&request)?;
+        Ok((caller, request.into_inner()))
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(role)
     }
