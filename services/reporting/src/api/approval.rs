@@ -65,9 +65,7 @@ fn take_from_document(report: &mut Report, document: &documents::Document) {
 
 impl ApprovalApi {
     fn id(&self, value: &str) -> Result<Uuid, Error> {
-        let mut c = Checker::new();
-        let id = c.id("report_id", value);
-        c.finish()?;
+        let id = Checker::only_id("report_id", value)?;
         Ok(id)
     }
 
@@ -81,8 +79,7 @@ impl ApprovalApi {
 
     async fn submit(&self, request: Request<wire::SubmitReportRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let id = self.id(&req.report_id)?;
         let mut c = Checker::new();
         let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
@@ -108,8 +105,7 @@ impl ApprovalApi {
 
     async fn reopen(&self, request: Request<wire::ReopenReportRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("report_id", &req.report_id);
         let reason = c.text("reason", &req.reason, MAX_NOTE);
@@ -436,8 +432,7 @@ impl ApprovalService for ApprovalApi {
         &self,
         request: Request<wire::AcceptReportRequest>,
     ) -> Result<Response<wire::Report>, Status> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("report_id", &req.report_id);
         let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
@@ -449,8 +444,7 @@ impl ApprovalService for ApprovalApi {
         &self,
         request: Request<wire::ReturnReportRequest>,
     ) -> Result<Response<wire::Report>, Status> {
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("report_id", &req.report_id);
         let reason = c.text("reason", &req.reason, MAX_NOTE);

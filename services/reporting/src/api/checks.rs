@@ -3,6 +3,10 @@
 
 use chrono::NaiveDate;
 
+use uuid::Uuid;
+
+use vanphong_platform::Error;
+use vanphong_platform::identity::Caller;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::reporting::v1 as wire;
 
@@ -20,6 +24,38 @@ pub struct PeriodFields<'a> {
     pub number: i32,
     pub from: &'a str,
     pub to: &'a str,
+}
+
+/// The [`PeriodFields`] of any request naming a period, whose fields all
+/// bear the same names.
+macro_rules! period_fields {
+    ($req:expr) => {
+        $crate::api::checks::PeriodFields {
+            kind: $req.kind,
+            year: $req.year,
+            number: $req.number,
+            from: &$req.from,
+            to: &$req.to,
+        }
+    };
+}
+pub(crate) use period_fields;
+
+/// The office (the caller's own when `office_id` is empty) and the period a
+/// question about one office's period names, checked together: every bad
+/// field at once, or both.
+pub fn office_and_period(
+    caller: &Caller,
+    office_id: &str,
+    fields: &PeriodFields<'_>,
+    policy: &Policy,
+) -> Result<(Uuid, Period), Error> {
+    let mut c = Checker::new();
+    let office = c.optional_id("office_id", office_id).unwrap_or(caller.office_id);
+    let period = period(&mut c, fields, policy);
+    c.finish()?;
+    let period = period.ok_or_else(|| Error::invalid("kind", "INVALID", "Kỳ báo cáo không hợp lệ"))?;
+    Ok((office, period))
 }
 
 /// A period from a request: by year and number, or by dates that must be

@@ -8,11 +8,10 @@ use vanphong_platform::Error;
 use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_platform::identity::Caller;
 use vanphong_platform::text::fold;
-use vanphong_platform::validate::Checker;
 use vanphong_proto::reporting::v1 as wire;
 
 use super::Shared;
-use super::checks::{self, PeriodFields};
+use super::checks::{self, period_fields};
 use super::convert::period_to_wire;
 use crate::domain::completeness::{Timeliness, classify};
 use crate::store;
@@ -30,24 +29,9 @@ pub(crate) async fn get(
     s: &Shared,
     request: Request<wire::GetCompletenessRequest>,
 ) -> Result<wire::Completeness, Error> {
-    let caller = Caller::of(&request)?;
-    let req = request.into_inner();
+    let (caller, req) = Caller::split(request)?;
     let policy = store::policy::get(&s.ctx.db).await?;
-    let mut c = Checker::new();
-    let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-    let period = checks::period(
-        &mut c,
-        &PeriodFields {
-            kind: req.kind,
-            year: req.year,
-            number: req.number,
-            from: &req.from,
-            to: &req.to,
-        },
-        &policy,
-    );
-    c.finish()?;
-    let period = period.ok_or_else(|| Error::invalid("kind", "INVALID", "Kỳ báo cáo không hợp lệ"))?;
+    let (office, period) = checks::office_and_period(&caller, &req.office_id, &period_fields!(req), &policy)?;
     let snapshot = s.snapshot();
     let tree = &snapshot.tree;
     let today = s.today();

@@ -32,9 +32,7 @@ fn file_stem(report: &Report) -> String {
 impl ExportApi {
     async fn report(&self, request: &Request<wire::ExportReportRequest>) -> Result<Report, Error> {
         let caller = Caller::of(request)?;
-        let mut c = Checker::new();
-        let id = c.id("report_id", &request.get_ref().report_id);
-        c.finish()?;
+        let id = Checker::only_id("report_id", &request.get_ref().report_id)?;
         self.0.peek(&caller, id).await
     }
 

@@ -104,9 +104,11 @@ impl Shared {
     /// A report the caller may see, read outside any write (for checks made
     /// before calling other services).
     pub async fn peek(&self, caller: &Caller, id: Uuid) -> Result<Report, Error> {
-        let mut tx = self.ctx.db.begin_read().await?;
-        let report = self.visible(&mut tx, caller, id, false).await?;
-        tx.commit().await?;
+        let report = self
+            .ctx
+            .db
+            .read(async |tx| self.visible(tx, caller, id, false).await)
+            .await?;
         Ok(report)
     }
 

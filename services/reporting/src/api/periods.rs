@@ -15,7 +15,7 @@ use vanphong_proto::reporting::v1 as wire;
 use vanphong_proto::reporting::v1::period_service_server::PeriodService;
 
 use super::Shared;
-use super::checks::{self, PeriodFields};
+use super::checks::{self, period_fields};
 use super::convert::{period_to_wire, policy_to_wire, weekday_from_wire};
 use crate::domain::period::{Kind, Period, YEARS};
 use crate::domain::policy::{MAX_WORKING_DAYS, Policy};
@@ -39,8 +39,7 @@ impl Shared {
 impl PeriodApi {
     async fn list(&self, request: Request<wire::ListPeriodsRequest>) -> Result<wire::ListPeriodsResponse, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let kind = c.wire("kind", req.kind, Kind::Monthly);
         if kind == Kind::AdHoc {
@@ -66,23 +65,12 @@ impl PeriodApi {
 
     async fn get(&self, request: Request<wire::GetPeriodRequest>) -> Result<wire::Period, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let policy = store::policy::get(&s.ctx.db).await?;
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
         let period = if req.on.trim().is_empty() {
-            checks::period(
-                &mut c,
-                &PeriodFields {
-                    kind: req.kind,
-                    year: req.year,
-                    number: req.number,
-                    from: &req.from,
-                    to: &req.to,
-                },
-                &policy,
-            )
+            checks::period(&mut c, &period_fields!(req), &policy)
         } else {
             let kind = c.wire("kind", req.kind, Kind::Monthly);
             let on = c.date("on", &req.on);
@@ -115,8 +103,7 @@ impl PeriodApi {
 
     async fn write_policy(&self, request: Request<wire::UpdatePolicyRequest>) -> Result<wire::ReportingPolicy, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let Some(given) = req.policy else {
             return Err(Error::invalid("policy", "REQUIRED", "Không được để trống"));

@@ -17,7 +17,7 @@ use vanphong_proto::common::v1::GetOfficeWorkRequest;
 use vanphong_proto::reporting::v1 as wire;
 use vanphong_proto::reporting::v1::report_service_server::ReportService;
 
-use super::checks::{self, PeriodFields};
+use super::checks::{self, period_fields};
 use super::convert::{figures_to_wire, report_to_wire};
 use super::{Shared, WRITERS};
 use crate::domain::figures::{FigureTable, RollUpError, roll_up};
@@ -65,24 +65,13 @@ impl Shared {
 impl ReportApi {
     async fn create(&self, request: Request<wire::CreateReportRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let policy = store::policy::get(&s.ctx.db).await?;
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-        let period = checks::period(
-            &mut c,
-            &PeriodFields {
-                kind: req.kind,
-                year: req.year,
-                number: req.number,
-                from: &req.from,
-                to: &req.to,
-            },
-            &policy,
-        );
+        let period = checks::period(&mut c, &period_fields!(req), &policy);
         let ad_hoc = Kind::from_wire(req.kind) == Ok(Kind::AdHoc);
         let title = c.optional_text("title", &req.title, MAX_TITLE);
         if title.is_none() && ad_hoc {
@@ -187,9 +176,7 @@ impl ReportApi {
     async fn get(&self, request: Request<wire::GetReportRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("report_id", &request.get_ref().report_id);
-        c.finish()?;
+        let id = Checker::only_id("report_id", &request.get_ref().report_id)?;
         let mut tx = s.ctx.db.begin_read().await?;
         let report = s.visible(&mut tx, &caller, id, false).await?;
         let answer = s.answer(&mut tx, &report).await?;
@@ -199,8 +186,7 @@ impl ReportApi {
 
     async fn list(&self, request: Request<wire::ListReportsRequest>) -> Result<wire::ListReportsResponse, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
         let kind = (req.kind != 0).then(|| c.wire("kind", req.kind, Kind::Monthly));
@@ -257,8 +243,7 @@ impl ReportApi {
 
     async fn write_sections(&self, request: Request<wire::UpdateSectionsRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let req = request.into_inner();
+        let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let id = c.id("report_id", &req.report_id);
         let sections = checks::sections(&mut c, "sections", &req.sections);
@@ -295,9 +280,7 @@ impl ReportApi {
         let s = &self.0;
         let caller = Caller::of(&request)?;
         let on_behalf = Delegation::of(&request);
-        let mut c = Checker::new();
-        let id = c.id("report_id", &request.get_ref().report_id);
-        c.finish()?;
+        let id = Checker::only_id("report_id", &request.get_ref().report_id)?;
         let current = s.peek(&caller, id).await?;
         s.ensure_act(&caller, &current, WRITERS)?;
         transition(Step::Edit, current.status)?;
@@ -321,21 +304,7 @@ impl ReportApi {
         let on_behalf = Delegation::of(&request);
         let req = request.into_inner();
         let policy = store::policy::get(&s.ctx.db).await?;
-        let mut c = Checker::new();
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
-        let period = checks::period(
-            &mut c,
-            &PeriodFields {
-                kind: req.kind,
-                year: req.year,
-                number: req.number,
-                from: &req.from,
-                to: &req.to,
-            },
-            &policy,
-        );
-        c.finish()?;
-        let period = period.ok_or_else(|| Error::invalid("kind", "INVALID", "Kỳ báo cáo không hợp lệ"))?;
+        let (office, period) = checks::office_and_period(&caller, &req.office_id, &period_fields!(req), &policy)?;
         let snapshot = s.snapshot();
         if snapshot.tree.get(office).is_none() {
             return Err(Error::NotFound(format!("Không tìm thấy đơn vị {office}")));

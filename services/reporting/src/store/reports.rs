@@ -144,16 +144,16 @@ pub async fn update(tx: &mut Tx, r: &Report) -> Result<(), StoreError> {
 
 /// The report, if it exists.
 pub async fn get(tx: &mut Tx, report: Uuid) -> Result<Option<Report>, StoreError> {
-    let row: Option<Row> = tx
-        .fetch_optional(query_built(format!("SELECT {COLUMNS} FROM reports WHERE id = $1")).bind(report))
-        .await?;
-    Ok(row.map(Row::into_report).transpose()?)
+    by_id(tx, report, false).await
 }
 
 /// The report, locked for a read-then-write.
 pub async fn get_for_update(tx: &mut Tx, report: Uuid) -> Result<Option<Report>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = $1{}", tx.for_update());
-    let row: Option<Row> = tx.fetch_optional(query_built(sql).bind(report)).await?;
+    by_id(tx, report, true).await
+}
+
+async fn by_id(tx: &mut Tx, report: Uuid, lock: bool) -> Result<Option<Report>, StoreError> {
+    let row: Option<Row> = tx.fetch_by_id("reports", COLUMNS, report, lock).await?;
     Ok(row.map(Row::into_report).transpose()?)
 }
 
