@@ -147,9 +147,8 @@ impl BudgetApi {
     }
 
     async fn create_estimate(&self, request: Request<wire::CreateEstimateRequest>) -> Result<wire::Estimate, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let catalogue = catalogue(s).await?;
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
@@ -201,7 +200,7 @@ impl BudgetApi {
     /// found).
     async fn visible(&self, tx: &mut Tx, caller: &Caller, id: Uuid, lock: bool) -> Result<EstimateRow, Error> {
         let estimate = store::budget::get_estimate(tx, id, lock).await?;
-        let not_found = || Error::NotFound(format!("Không tìm thấy dự toán {id}"));
+        let not_found = || Error::not_found("dự toán", id);
         let estimate = estimate.ok_or_else(not_found)?;
         let office = estimate.office()?;
         self.0.ensure_read(caller, office).map_err(|_| not_found())?;
@@ -210,23 +209,21 @@ impl BudgetApi {
 
     async fn get_estimate(&self, request: Request<wire::GetEstimateRequest>) -> Result<wire::Estimate, Error> {
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("estimate_id", &request.get_ref().estimate_id);
-        c.finish()?;
-        let mut tx = self.0.ctx.db.begin_read().await?;
-        let estimate = self.visible(&mut tx, &caller, id, false).await?;
-        let answer = self.answer(&mut tx, &estimate).await?;
-        tx.commit().await?;
-        Ok(answer)
+        let id = Checker::only_id("estimate_id", &request.get_ref().estimate_id)?;
+        let db = &self.0.ctx.db;
+        db.read(async |tx| {
+            let estimate = self.visible(tx, &caller, id, false).await?;
+            self.answer(tx, &estimate).await
+        })
+        .await
     }
 
     async fn list_estimates(
         &self,
         request: Request<wire::ListEstimatesRequest>,
     ) -> Result<wire::ListEstimatesResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
         let year = if req.year == 0 {
@@ -248,20 +245,22 @@ impl BudgetApi {
                     .filter(|child| crate::domain::access::may_read(&caller, &snapshot.tree, *child, today)),
             );
         }
-        let mut tx = s.ctx.db.begin_read().await?;
-        let rows = store::budget::list_estimates(&mut tx, &offices, year).await?;
-        let mut estimates = Vec::new();
-        for e in &rows {
-            estimates.push(self.answer(&mut tx, e).await?);
-        }
-        tx.commit().await?;
-        Ok(wire::ListEstimatesResponse { estimates })
+        s.ctx
+            .db
+            .read(async |tx| {
+                let rows = store::budget::list_estimates(tx, &offices, year).await?;
+                let mut estimates = Vec::new();
+                for e in &rows {
+                    estimates.push(self.answer(tx, e).await?);
+                }
+                Ok(wire::ListEstimatesResponse { estimates })
+            })
+            .await
     }
 
     async fn set_lines(&self, request: Request<wire::SetEstimateLinesRequest>) -> Result<wire::Estimate, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let catalogue = catalogue(s).await?;
         let mut c = Checker::new();
         let id = c.id("estimate_id", &req.estimate_id);
@@ -297,9 +296,8 @@ impl BudgetApi {
         request: Request<wire::EstimateDecisionRequest>,
         step: EstimateStep,
     ) -> Result<wire::Estimate, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let id = c.id("estimate_id", &req.estimate_id);
         let reason = if step == EstimateStep::Return {
@@ -395,9 +393,8 @@ impl BudgetApi {
     }
 
     async fn allocate(&self, request: Request<wire::AllocateRequest>) -> Result<wire::AllocateResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let catalogue = catalogue(s).await?;
         let today = s.today();
         let mut c = Checker::new();
@@ -520,9 +517,8 @@ impl BudgetApi {
     }
 
     async fn adjust(&self, request: Request<wire::AdjustAllocationRequest>) -> Result<wire::Allocation, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let catalogue = catalogue(s).await?;
         let today = s.today();
         let mut c = Checker::new();
@@ -621,13 +617,14 @@ impl BudgetApi {
         &self,
         request: Request<wire::ListAllocationsRequest>,
     ) -> Result<wire::ListAllocationsResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let rows = store::budget::list_allocations(&mut tx, office, year).await?;
-        tx.commit().await?;
+        let rows = s
+            .ctx
+            .db
+            .read(async |tx| store::budget::list_allocations(tx, office, year).await)
+            .await?;
         Ok(wire::ListAllocationsResponse {
             allocations: rows.iter().map(convert::allocation).collect::<Result<_, _>>()?,
         })
@@ -637,14 +634,15 @@ impl BudgetApi {
         &self,
         request: Request<wire::ListAllocationLinesRequest>,
     ) -> Result<wire::ListAllocationLinesResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
         let catalogue = catalogue(s).await?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let rows = store::budget::list_balances(&mut tx, office, year).await?;
-        tx.commit().await?;
+        let rows = s
+            .ctx
+            .db
+            .read(async |tx| store::budget::list_balances(tx, office, year).await)
+            .await?;
         execution(office, year, &rows, &catalogue)
     }
 }

@@ -21,7 +21,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::dues_service_server::DuesService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, check_year, convert, office_or_own, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_month, check_past_date, check_year, convert, office_or_own, post};
 use crate::domain::catalog::{CASH, DUES_FROM_BELOW, DUES_KEPT, DUES_PAYABLE};
 use crate::domain::dues::{
     B01Figures, DEFAULT_RATES, MemberCategory, Rates, b01_rows, quarter_months, split, split_received,
@@ -171,9 +171,8 @@ pub(crate) fn check_quarter(c: &mut Checker, quarter: i32) -> u32 {
 
 impl DuesApi {
     async fn create_cell(&self, request: Request<wire::CreatePartyCellRequest>) -> Result<wire::PartyCell, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
@@ -210,13 +209,12 @@ impl DuesApi {
     ) -> Result<wire::ListPartyCellsResponse, Error> {
         let caller = Caller::of(&request)?;
         let s = &self.0;
-        let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &request.get_ref().office_id, &caller);
-        c.finish()?;
-        s.ensure_read(&caller, office)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let cells = store::dues::list_cells(&mut tx, office).await?;
-        tx.commit().await?;
+        let office = s.readable_office(&caller, &request.get_ref().office_id)?;
+        let cells = s
+            .ctx
+            .db
+            .read(async |tx| store::dues::list_cells(tx, office).await)
+            .await?;
         Ok(wire::ListPartyCellsResponse {
             cells: cells.iter().map(convert::cell).collect::<Result<_, _>>()?,
         })
@@ -232,9 +230,11 @@ impl DuesApi {
             s.ensure_read(&caller, office)?;
         }
         let scope = office.map_or_else(|| "default".to_string(), |o| o.to_string());
-        let mut tx = s.ctx.db.begin_read().await?;
-        let (rates, overridden) = store::catalog::effective_rates(&mut tx, &scope).await?;
-        tx.commit().await?;
+        let (rates, overridden) = s
+            .ctx
+            .db
+            .read(async |tx| store::catalog::effective_rates(tx, &scope).await)
+            .await?;
         Ok(rates_answer(office, rates, overridden && office.is_some()))
     }
 
@@ -284,23 +284,19 @@ impl DuesApi {
     }
 
     async fn record(&self, request: Request<wire::RecordDuesRequest>) -> Result<wire::DuesCollection, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
         let cell = c.optional_id("cell_id", &req.cell_id);
         let year = check_year(&mut c, "year", req.year, None);
-        if !(1..=12).contains(&req.month) {
-            c.violation(
-                "month",
-                "OUT_OF_RANGE",
-                format!("Tháng phải từ 1 đến 12 (nhận được {})", req.month),
-            );
-        } else if (year, req.month) > (today.year(), today.month() as i32) {
-            c.violation("month", "IN_FUTURE", format!("Tháng {:02}/{year} chưa đến", req.month));
+        let month = check_month(&mut c, req.month);
+        if let Some(m) = month
+            && (year, m) > (today.year(), today.month())
+        {
+            c.violation("month", "IN_FUTURE", format!("Tháng {m:02}/{year} chưa đến"));
         }
         let (members, amount) = match check_member_dues(&mut c, "member_dues", &req.member_dues) {
             Some(calculation) => {
@@ -341,7 +337,7 @@ impl DuesApi {
         let collected_on = check_past_date(&mut c, "collected_on", &req.collected_on, today);
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
-        let month = u32::try_from(req.month).unwrap_or(1);
+        let month = month.unwrap_or(1);
         let key = IdempotencyKey::new(&caller, "RecordDues", request_id.as_deref(), &req);
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
@@ -438,22 +434,22 @@ impl DuesApi {
     }
 
     async fn list(&self, request: Request<wire::ListDuesRequest>) -> Result<wire::ListDuesResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let rows = store::dues::collections(&mut tx, office, year, 1, 12).await?;
-        tx.commit().await?;
+        let rows = s
+            .ctx
+            .db
+            .read(async |tx| store::dues::collections(tx, office, year, 1, 12).await)
+            .await?;
         Ok(wire::ListDuesResponse {
             collections: rows.iter().map(convert::collection).collect::<Result<_, _>>()?,
         })
     }
 
     async fn remit(&self, request: Request<wire::RemitDuesRequest>) -> Result<wire::DuesRemittance, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
@@ -550,20 +546,33 @@ impl DuesApi {
     }
 
     async fn get_report(&self, request: Request<wire::DuesReportRequest>) -> Result<wire::DuesReport, Error> {
-        let caller = Caller::of(&request)?;
-        let s = &self.0;
-        let req = request.into_inner();
-        let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
-        let year = check_year(&mut c, "year", req.year, None);
-        let quarter = check_quarter(&mut c, req.quarter);
-        c.finish()?;
-        s.ensure_read(&caller, office)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let answer = report(&mut tx, office, s.office_name(office), year, quarter).await?;
-        tx.commit().await?;
-        Ok(answer)
+        let (caller, req) = Caller::split(request)?;
+        readable_report(&self.0, &caller, &req.office_id, req.year, req.quarter, None).await
     }
+}
+
+/// The B01/ĐP report a request asks for (the caller's own office when
+/// `office_id` is empty; `default_year` when `year` is 0), once the request
+/// is valid and the caller may read that office's books: what the report
+/// and its spreadsheet both answer with.
+pub(crate) async fn readable_report(
+    s: &Shared,
+    caller: &Caller,
+    office_id: &str,
+    year: i32,
+    quarter: i32,
+    default_year: Option<i32>,
+) -> Result<wire::DuesReport, Error> {
+    let mut c = Checker::new();
+    let office = office_or_own(&mut c, "office_id", office_id, caller);
+    let year = check_year(&mut c, "year", year, default_year);
+    let quarter = check_quarter(&mut c, quarter);
+    c.finish()?;
+    s.ensure_read(caller, office)?;
+    s.ctx
+        .db
+        .read(async |tx| report(tx, office, s.office_name(office), year, quarter).await)
+        .await
 }
 
 fn rates_answer(office: Option<Uuid>, rates: Rates, overridden: bool) -> wire::DuesRates {

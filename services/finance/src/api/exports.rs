@@ -13,9 +13,9 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::export_service_server::ExportService;
 
+use super::Shared;
 use super::budget::execution;
-use super::dues::{check_quarter, report};
-use super::{Shared, check_year, office_or_own};
+use super::dues::readable_report;
 use crate::domain::budget::AllocationKind;
 use crate::domain::ledger::TxKind;
 use crate::export::{HandoverRecord, RecordRow, XLSX, budget_execution, dues_report, handover_record};
@@ -25,18 +25,19 @@ pub struct ExportApi(pub(crate) Arc<Shared>);
 
 impl ExportApi {
     async fn execution(&self, request: Request<wire::ExportBudgetExecutionRequest>) -> Result<wire::ExportFile, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
         let catalogue: HashMap<String, store::catalog::LineRow> = store::catalog::list(&s.ctx.db, true)
             .await?
             .into_iter()
             .map(|l| (l.code.clone(), l))
             .collect();
-        let mut tx = s.ctx.db.begin_read().await?;
-        let rows = store::budget::list_balances(&mut tx, office, year).await?;
-        tx.commit().await?;
+        let rows = s
+            .ctx
+            .db
+            .read(async |tx| store::budget::list_balances(tx, office, year).await)
+            .await?;
         let lines = execution(office, year, &rows, &catalogue)?;
         let content = budget_execution(
             &s.office_name(office),
@@ -52,20 +53,12 @@ impl ExportApi {
     }
 
     async fn dues(&self, request: Request<wire::ExportDuesReportRequest>) -> Result<wire::ExportFile, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
-        let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
-        let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
-        let quarter = check_quarter(&mut c, req.quarter);
-        c.finish()?;
-        s.ensure_read(&caller, office)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let r = report(&mut tx, office, s.office_name(office), year, quarter).await?;
-        tx.commit().await?;
+        let this_year = Some(s.today().year());
+        let r = readable_report(s, &caller, &req.office_id, req.year, req.quarter, this_year).await?;
         Ok(wire::ExportFile {
-            file_name: format!("B01-DP-quy-{quarter}-{year}.xlsx"),
+            file_name: format!("B01-DP-quy-{}-{}.xlsx", r.quarter, r.year),
             content_type: XLSX.into(),
             content: dues_report(&r)?,
         })
@@ -75,12 +68,9 @@ impl ExportApi {
         &self,
         request: Request<wire::ExportHandoverRecordRequest>,
     ) -> Result<wire::ExportFile, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
-        let mut c = Checker::new();
-        let office = c.id("office_id", &req.office_id);
-        c.finish()?;
+        let office = Checker::only_id("office_id", &req.office_id)?;
         s.ensure_read(&caller, office)?;
         let snapshot = s.snapshot();
         let ending = vanphong_platform::handover::Handover::of(&snapshot, office, s.today()).ok_or_else(|| {

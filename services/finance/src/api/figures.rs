@@ -24,9 +24,8 @@ pub struct FiguresApi(pub(crate) Arc<Shared>);
 
 impl FiguresApi {
     async fn figures(&self, request: Request<wire::FinanceFiguresRequest>) -> Result<wire::FinanceFigures, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
         let (from, to) = c.date_range(&req.from, &req.to);

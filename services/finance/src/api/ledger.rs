@@ -102,22 +102,16 @@ impl LedgerApi {
     ) -> Result<wire::ListAccountsResponse, Error> {
         let caller = Caller::of(&request)?;
         let s = &self.0;
-        let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &request.get_ref().office_id, &caller);
-        c.finish()?;
-        s.ensure_read(&caller, office)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let accounts = chart(&mut tx, office).await?;
-        tx.commit().await?;
+        let office = s.readable_office(&caller, &request.get_ref().office_id)?;
+        let accounts = s.ctx.db.read(async |tx| chart(tx, office).await).await?;
         Ok(wire::ListAccountsResponse {
             accounts: accounts.iter().map(convert::account).collect::<Result<_, _>>()?,
         })
     }
 
     async fn create_account(&self, request: Request<wire::CreateAccountRequest>) -> Result<wire::Account, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
@@ -160,9 +154,8 @@ impl LedgerApi {
         &self,
         request: Request<wire::PostTransactionRequest>,
     ) -> Result<wire::Transaction, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
@@ -199,9 +192,8 @@ impl LedgerApi {
     }
 
     async fn reverse(&self, request: Request<wire::ReverseTransactionRequest>) -> Result<wire::Transaction, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
@@ -213,7 +205,7 @@ impl LedgerApi {
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
         vanphong_platform::replay_or_claim!(key, tx, now);
-        let not_found = || Error::NotFound(format!("Không tìm thấy giao dịch {id}"));
+        let not_found = || Error::not_found("giao dịch", id);
         let original = store::ledger::get_transaction(&mut tx, id)
             .await?
             .ok_or_else(not_found)?;
@@ -286,27 +278,24 @@ impl LedgerApi {
     async fn get_transaction(&self, request: Request<wire::GetTransactionRequest>) -> Result<wire::Transaction, Error> {
         let caller = Caller::of(&request)?;
         let s = &self.0;
-        let mut c = Checker::new();
-        let id = c.id("transaction_id", &request.get_ref().transaction_id);
-        c.finish()?;
-        let not_found = || Error::NotFound(format!("Không tìm thấy giao dịch {id}"));
-        let mut tx = s.ctx.db.begin_read().await?;
-        let row = store::ledger::get_transaction(&mut tx, id)
-            .await?
-            .ok_or_else(not_found)?;
-        s.ensure_read(&caller, row.office()?).map_err(|_| not_found())?;
-        let answer = transaction_answer(&mut tx, &row).await?;
-        tx.commit().await?;
-        Ok(answer)
+        let id = Checker::only_id("transaction_id", &request.get_ref().transaction_id)?;
+        let not_found = || Error::not_found("giao dịch", id);
+        s.ctx
+            .db
+            .read(async |tx| {
+                let row = store::ledger::get_transaction(tx, id).await?.ok_or_else(not_found)?;
+                s.ensure_read(&caller, row.office()?).map_err(|_| not_found())?;
+                transaction_answer(tx, &row).await
+            })
+            .await
     }
 
     async fn list_transactions(
         &self,
         request: Request<wire::ListTransactionsRequest>,
     ) -> Result<wire::ListTransactionsResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
         let (from, to) = c.optional_date_range(&req.from, &req.to);
@@ -336,18 +325,23 @@ impl LedgerApi {
     }
 
     async fn balances(&self, request: Request<wire::GetBalancesRequest>) -> Result<wire::GetBalancesResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
         let as_of = c.date_or("as_of", &req.as_of, s.today());
         c.finish()?;
         s.ensure_read(&caller, office)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let accounts = chart(&mut tx, office).await?;
-        let totals = store::ledger::totals(&mut tx, office, as_of).await?;
-        tx.commit().await?;
+        let (accounts, totals) = s
+            .ctx
+            .db
+            .read(async |tx| {
+                Ok::<_, Error>((
+                    chart(tx, office).await?,
+                    store::ledger::totals(tx, office, as_of).await?,
+                ))
+            })
+            .await?;
         balances_answer(office, as_of, &accounts, &totals)
     }
 }

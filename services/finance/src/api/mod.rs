@@ -72,6 +72,17 @@ impl Shared {
         access::ensure_read(caller, &self.snapshot().tree, office, self.today())
     }
 
+    /// The office (the caller's own when `office_id` is empty) a listing
+    /// asks for, once it is a valid id and the caller may read that
+    /// office's finance data.
+    pub(crate) fn readable_office(&self, caller: &Caller, office_id: &str) -> Result<Uuid, Error> {
+        let mut c = Checker::new();
+        let office = office_or_own(&mut c, "office_id", office_id, caller);
+        c.finish()?;
+        self.ensure_read(caller, office)?;
+        Ok(office)
+    }
+
     /// The office (the caller's own when `office_id` is empty) and fiscal
     /// year (this year when 0) a listing of the books asks for, once the
     /// request is valid and the caller may read that office's books.
@@ -109,6 +120,20 @@ pub(crate) fn check_year(c: &mut Checker, field: &str, year: i32, default: Optio
         }
         (y, _) => y,
     }
+}
+
+/// A month of the year (1–12) from a request; `None`, reported, when out
+/// of range.
+pub(crate) fn check_month(c: &mut Checker, month: i32) -> Option<u32> {
+    let checked = u32::try_from(month).ok().filter(|m| (1..=12).contains(m));
+    if checked.is_none() {
+        c.violation(
+            "month",
+            "OUT_OF_RANGE",
+            format!("Tháng phải từ 1 đến 12 (nhận được {month})"),
+        );
+    }
+    checked
 }
 
 /// A date from a request that defaults to today and may not be in the

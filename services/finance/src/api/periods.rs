@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use tonic::Request;
 use uuid::Uuid;
 
@@ -15,7 +16,8 @@ use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::fiscal_year_service_server::FiscalYearService;
 
 use super::convert::timestamp;
-use super::{MAX_TEXT, Shared, check_year, office_or_own};
+use super::{MAX_TEXT, Shared, check_month, check_year, office_or_own};
+use crate::domain::period::YearState;
 use crate::store;
 
 pub struct PeriodsApi(pub(crate) Arc<Shared>);
@@ -62,70 +64,74 @@ async fn fiscal_year(tx: &mut Tx, office: Uuid, year: i32) -> Result<wire::Fisca
 
 impl PeriodsApi {
     async fn get(&self, request: Request<wire::GetFiscalYearRequest>) -> Result<wire::FiscalYear, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let answer = fiscal_year(&mut tx, office, year).await?;
-        tx.commit().await?;
+        let answer = s.ctx.db.read(async |tx| fiscal_year(tx, office, year).await).await?;
         Ok(answer)
     }
 
     async fn close(&self, request: Request<wire::ClosePeriodRequest>) -> Result<wire::FiscalYear, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, None);
-        if !(1..=12).contains(&req.month) {
-            c.violation(
-                "month",
-                "OUT_OF_RANGE",
-                format!("Tháng phải từ 1 đến 12 (nhận được {})", req.month),
-            );
-        }
+        let month = check_month(&mut c, req.month).unwrap_or(1);
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
-        let month = u32::try_from(req.month).unwrap_or(1);
-        let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        store::periods::lock_year(&mut tx, office, year, true).await?;
-        let state = store::periods::state(&mut tx, office, year).await?;
+        let (mut tx, state, now) = lock_for_change(s, office, year).await?;
         state.check_close(month, s.today())?;
         store::periods::close(&mut tx, office, year, month, caller.subject_id, to_micros(now)).await?;
         let period = format!("{year}-{month:02}");
         let change =
             Change::new(office, "period", &period, "close").after(serde_json::json!({"year": year, "month": month}));
-        trail::record(&mut tx, &caller, now, change).await?;
-        let answer = fiscal_year(&mut tx, office, year).await?;
-        tx.commit().await?;
-        Ok(answer)
+        record_and_answer(tx, &caller, now, change, office, year).await
     }
 
     async fn settle(&self, request: Request<wire::SettleYearRequest>) -> Result<wire::FiscalYear, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, None);
         let note = c.text("note", &req.note, MAX_TEXT);
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Leader])?;
-        let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        store::periods::lock_year(&mut tx, office, year, true).await?;
-        store::periods::state(&mut tx, office, year).await?.check_settle()?;
+        let (mut tx, state, now) = lock_for_change(s, office, year).await?;
+        state.check_settle()?;
         store::periods::settle(&mut tx, office, year, caller.subject_id, to_micros(now), &note).await?;
         let change =
             Change::new(office, "fiscal_year", year, "settle").after(serde_json::json!({"year": year, "note": note}));
-        trail::record(&mut tx, &caller, now, change).await?;
-        let answer = fiscal_year(&mut tx, office, year).await?;
-        tx.commit().await?;
-        Ok(answer)
+        record_and_answer(tx, &caller, now, change, office, year).await
     }
+}
+
+/// A write transaction holding `office`'s `year` locked against every other
+/// change of it, the year's state read under that lock, and the time of the
+/// change: where closing a month and settling the year both start.
+async fn lock_for_change(s: &Shared, office: Uuid, year: i32) -> Result<(Tx, YearState, DateTime<Utc>), Error> {
+    let now = s.now();
+    let mut tx = s.ctx.db.begin_write().await?;
+    store::periods::lock_year(&mut tx, office, year, true).await?;
+    let state = store::periods::state(&mut tx, office, year).await?;
+    Ok((tx, state, now))
+}
+
+/// Records `change` of the year, commits, and answers with the year as it
+/// now stands.
+async fn record_and_answer(
+    mut tx: Tx,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    change: Change,
+    office: Uuid,
+    year: i32,
+) -> Result<wire::FiscalYear, Error> {
+    trail::record(&mut tx, caller, now, change).await?;
+    let answer = fiscal_year(&mut tx, office, year).await?;
+    tx.commit().await?;
+    Ok(answer)
 }
 
 vanphong_platform::grpc_delegate! {

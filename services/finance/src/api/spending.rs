@@ -193,9 +193,8 @@ fn what(line: &LineRow, year: i64) -> String {
 
 impl SpendingApi {
     async fn create_voucher(&self, request: Request<wire::CreateVoucherRequest>) -> Result<wire::Voucher, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         let line_id = c.id("allocation_line_id", &req.allocation_line_id);
@@ -237,13 +236,14 @@ impl SpendingApi {
     async fn get_voucher(&self, request: Request<wire::GetVoucherRequest>) -> Result<wire::Voucher, Error> {
         let caller = Caller::of(&request)?;
         let s = &self.0;
-        let mut c = Checker::new();
-        let id = c.id("voucher_id", &request.get_ref().voucher_id);
-        c.finish()?;
-        let not_found = || Error::NotFound(format!("Không tìm thấy chứng từ {id}"));
-        let mut tx = s.ctx.db.begin_read().await?;
-        let voucher = store::spending::get_voucher(&mut tx, id).await?.ok_or_else(not_found)?;
-        tx.commit().await?;
+        let id = Checker::only_id("voucher_id", &request.get_ref().voucher_id)?;
+        let not_found = || Error::not_found("chứng từ", id);
+        let voucher = s
+            .ctx
+            .db
+            .read(async |tx| store::spending::get_voucher(tx, id).await)
+            .await?;
+        let voucher = voucher.ok_or_else(not_found)?;
         s.ensure_read(&caller, voucher.office()?).map_err(|_| not_found())?;
         Ok(convert::voucher(&voucher)?)
     }
@@ -252,18 +252,19 @@ impl SpendingApi {
         &self,
         request: Request<wire::ListVouchersRequest>,
     ) -> Result<wire::ListVouchersResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
         let line = c.optional_id("allocation_line_id", &req.allocation_line_id);
         c.finish()?;
         s.ensure_read(&caller, office)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let rows = store::spending::list_vouchers(&mut tx, office, year, line).await?;
-        tx.commit().await?;
+        let rows = s
+            .ctx
+            .db
+            .read(async |tx| store::spending::list_vouchers(tx, office, year, line).await)
+            .await?;
         Ok(wire::ListVouchersResponse {
             vouchers: rows.iter().map(convert::voucher).collect::<Result<_, _>>()?,
         })
@@ -273,9 +274,8 @@ impl SpendingApi {
         &self,
         request: Request<wire::CreateCommitmentRequest>,
     ) -> Result<wire::Commitment, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         let line_id = c.id("allocation_line_id", &req.allocation_line_id);
@@ -327,7 +327,7 @@ impl SpendingApi {
         caller: &Caller,
         id: Uuid,
     ) -> Result<(CommitmentRow, BalanceRow), Error> {
-        let not_found = || Error::NotFound(format!("Không tìm thấy cam kết chi {id}"));
+        let not_found = || Error::not_found("cam kết chi", id);
         let commitment = store::spending::get_commitment(tx, id, true)
             .await?
             .ok_or_else(not_found)?;
@@ -351,9 +351,8 @@ impl SpendingApi {
     }
 
     async fn post_commitment(&self, request: Request<wire::PostCommitmentRequest>) -> Result<wire::Voucher, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
         let id = c.id("commitment_id", &req.commitment_id);
@@ -414,9 +413,8 @@ impl SpendingApi {
     }
 
     async fn release(&self, request: Request<wire::ReleaseCommitmentRequest>) -> Result<wire::Commitment, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let mut c = Checker::new();
         let id = c.id("commitment_id", &req.commitment_id);
         let reason = c.optional_text("reason", &req.reason, MAX_TEXT).unwrap_or_default();
@@ -445,13 +443,14 @@ impl SpendingApi {
         &self,
         request: Request<wire::ListCommitmentsRequest>,
     ) -> Result<wire::ListCommitmentsResponse, Error> {
-        let caller = Caller::of(&request)?;
+        let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let req = request.into_inner();
         let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let rows = store::spending::list_commitments(&mut tx, office, year).await?;
-        tx.commit().await?;
+        let rows = s
+            .ctx
+            .db
+            .read(async |tx| store::spending::list_commitments(tx, office, year).await)
+            .await?;
         Ok(wire::ListCommitmentsResponse {
             commitments: rows.iter().map(convert::commitment).collect::<Result<_, _>>()?,
         })

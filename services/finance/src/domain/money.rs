@@ -40,15 +40,7 @@ pub fn positive(c: &mut Checker, field: &str, amount: i64) -> i64 {
             format!("Số tiền phải lớn hơn 0 (nhận được {})", format_vnd(amount)),
         );
     } else if amount > MAX_AMOUNT {
-        c.violation(
-            field,
-            "TOO_LARGE",
-            format!(
-                "Số tiền {} vượt mức tối đa {}",
-                format_vnd(amount),
-                format_vnd(MAX_AMOUNT)
-            ),
-        );
+        too_large(c, field, amount);
     }
     amount
 }
@@ -59,17 +51,22 @@ pub fn non_zero(c: &mut Checker, field: &str, amount: i64) -> i64 {
     if amount == 0 {
         c.violation(field, "ZERO", "Số tiền điều chỉnh phải khác 0");
     } else if amount.checked_abs().is_none_or(|a| a > MAX_AMOUNT) {
-        c.violation(
-            field,
-            "TOO_LARGE",
-            format!(
-                "Số tiền {} vượt mức tối đa {}",
-                format_vnd(amount),
-                format_vnd(MAX_AMOUNT)
-            ),
-        );
+        too_large(c, field, amount);
     }
     amount
+}
+
+/// Reports `amount` as beyond [`MAX_AMOUNT`], naming both.
+fn too_large(c: &mut Checker, field: &str, amount: i64) {
+    c.violation(
+        field,
+        "TOO_LARGE",
+        format!(
+            "Số tiền {} vượt mức tối đa {}",
+            format_vnd(amount),
+            format_vnd(MAX_AMOUNT)
+        ),
+    );
 }
 
 /// `a + b`, or INVALID_ARGUMENT naming `field` and the figures.

@@ -78,9 +78,7 @@ pub async fn update_estimate(tx: &mut Tx, e: &EstimateRow) -> Result<(), StoreEr
 
 /// An estimate, locked for change when `lock`.
 pub async fn get_estimate(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<EstimateRow>, StoreError> {
-    let lock = if lock { tx.for_update() } else { "" };
-    tx.fetch_optional(query_built(format!("SELECT {ESTIMATE_COLUMNS} FROM estimates WHERE id = $1{lock}")).bind(id))
-        .await
+    tx.fetch_by_id("estimates", ESTIMATE_COLUMNS, id, lock).await
 }
 
 /// The office's ordinary estimate of the year (not a supplementary one).
@@ -255,14 +253,7 @@ pub async fn lock_balance(tx: &mut Tx, office: Uuid, year: i32, line: &str) -> R
 
 /// An allocation line by id, locked when `lock`.
 pub async fn get_balance(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<BalanceRow>, StoreError> {
-    let lock = if lock { tx.for_update() } else { "" };
-    tx.fetch_optional(
-        query_built(format!(
-            "SELECT {BALANCE_COLUMNS} FROM budget_balances WHERE id = $1{lock}"
-        ))
-        .bind(id),
-    )
-    .await
+    tx.fetch_by_id("budget_balances", BALANCE_COLUMNS, id, lock).await
 }
 
 /// Writes back the totals of a locked line.

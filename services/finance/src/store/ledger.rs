@@ -152,8 +152,7 @@ pub async fn insert_transaction(tx: &mut Tx, t: &TxRow, entries: &[Entry]) -> Re
 }
 
 pub async fn get_transaction(tx: &mut Tx, id: Uuid) -> Result<Option<TxRow>, StoreError> {
-    tx.fetch_optional(query_built(format!("SELECT {TX_COLUMNS} FROM ledger_transactions WHERE id = $1")).bind(id))
-        .await
+    tx.fetch_by_id("ledger_transactions", TX_COLUMNS, id, false).await
 }
 
 pub async fn postings(tx: &mut Tx, transaction: &str) -> Result<Vec<PostingRow>, StoreError> {

@@ -44,8 +44,7 @@ pub async fn insert_voucher(tx: &mut Tx, v: &VoucherRow) -> Result<(), StoreErro
 }
 
 pub async fn get_voucher(tx: &mut Tx, id: Uuid) -> Result<Option<VoucherRow>, StoreError> {
-    tx.fetch_optional(query_built(format!("SELECT {VOUCHER_COLUMNS} FROM vouchers WHERE id = $1")).bind(id))
-        .await
+    tx.fetch_by_id("vouchers", VOUCHER_COLUMNS, id, false).await
 }
 
 /// The voucher whose ledger transaction is `transaction`.
@@ -130,14 +129,7 @@ pub async fn settle_commitment(tx: &mut Tx, c: &CommitmentRow) -> Result<(), Sto
 }
 
 pub async fn get_commitment(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<CommitmentRow>, StoreError> {
-    let lock = if lock { tx.for_update() } else { "" };
-    tx.fetch_optional(
-        query_built(format!(
-            "SELECT {COMMITMENT_COLUMNS} FROM commitments WHERE id = $1{lock}"
-        ))
-        .bind(id),
-    )
-    .await
+    tx.fetch_by_id("commitments", COMMITMENT_COLUMNS, id, lock).await
 }
 
 pub async fn list_commitments(tx: &mut Tx, office: Uuid, year: i32) -> Result<Vec<CommitmentRow>, StoreError> {
