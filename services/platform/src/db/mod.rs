@@ -267,6 +267,31 @@ macro_rules! bind_args {
     }};
 }
 
+/// Runs `$q` on whichever backend `$self` is, with sqlx's `$build`
+/// (`query_as` or `query_scalar`) read as `$t` and fetched by `$fetch`
+/// against each arm's pool or transaction, traced as one statement: the one
+/// body of every fetch of [`Db`] and [`Tx`].
+macro_rules! fetch_on {
+    ($self:ident, $q:ident, $build:ident::<$t:ty>.$fetch:ident, $sp:pat => $se:expr, $pp:pat => $pe:expr) => {{
+        let span = span::statement($self.backend(), $q.sql());
+        Ok(span::run(span, async {
+            match $self {
+                $sp => {
+                    bind_args!(sqlx::$build::<Sqlite, $t>(AssertSqlSafe($q.sql)), $q.args)
+                        .$fetch($se)
+                        .await
+                }
+                $pp => {
+                    bind_args!(sqlx::$build::<Postgres, $t>(AssertSqlSafe($q.sql)), $q.args)
+                        .$fetch($pe)
+                        .await
+                }
+            }
+        })
+        .await?)
+    }};
+}
+
 /// A database of one service.
 #[derive(Debug, Clone)]
 pub enum Db {
@@ -335,60 +360,15 @@ impl Db {
     }
 
     pub async fn fetch_all<T: Record>(&self, q: Query) -> Result<Vec<T>, StoreError> {
-        let span = span::statement(self.backend(), q.sql());
-        Ok(span::run(span, async {
-            match self {
-                Db::Sqlite(SqlitePools { read: pool, .. }) => {
-                    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_all(pool)
-                        .await
-                }
-                Db::Postgres(pool) => {
-                    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_all(pool)
-                        .await
-                }
-            }
-        })
-        .await?)
+        fetch_on!(self, q, query_as::<T>.fetch_all, Db::Sqlite(SqlitePools { read: pool, .. }) => pool, Db::Postgres(pool) => pool)
     }
 
     pub async fn fetch_optional<T: Record>(&self, q: Query) -> Result<Option<T>, StoreError> {
-        let span = span::statement(self.backend(), q.sql());
-        Ok(span::run(span, async {
-            match self {
-                Db::Sqlite(SqlitePools { read: pool, .. }) => {
-                    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_optional(pool)
-                        .await
-                }
-                Db::Postgres(pool) => {
-                    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_optional(pool)
-                        .await
-                }
-            }
-        })
-        .await?)
+        fetch_on!(self, q, query_as::<T>.fetch_optional, Db::Sqlite(SqlitePools { read: pool, .. }) => pool, Db::Postgres(pool) => pool)
     }
 
     pub async fn scalar<T: Scalar>(&self, q: Query) -> Result<Option<T>, StoreError> {
-        let span = span::statement(self.backend(), q.sql());
-        Ok(span::run(span, async {
-            match self {
-                Db::Sqlite(SqlitePools { read: pool, .. }) => {
-                    bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_optional(pool)
-                        .await
-                }
-                Db::Postgres(pool) => {
-                    bind_args!(sqlx::query_scalar::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_optional(pool)
-                        .await
-                }
-            }
-        })
-        .await?)
+        fetch_on!(self, q, query_scalar::<T>.fetch_optional, Db::Sqlite(SqlitePools { read: pool, .. }) => pool, Db::Postgres(pool) => pool)
     }
 
     /// Whether the database answers: for readiness checks.
@@ -480,83 +460,39 @@ impl Tx {
     }
 
     pub async fn fetch_all<T: Record>(&mut self, q: Query) -> Result<Vec<T>, StoreError> {
-        let span = span::statement(self.backend(), q.sql());
-        Ok(span::run(span, async {
-            match self {
-                Tx::Sqlite(tx) => {
-                    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_all(&mut **tx)
-                        .await
-                }
-                Tx::Postgres(tx) => {
-                    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_all(&mut **tx)
-                        .await
-                }
-            }
-        })
-        .await?)
+        fetch_on!(self, q, query_as::<T>.fetch_all, Tx::Sqlite(tx) => &mut **tx, Tx::Postgres(tx) => &mut **tx)
     }
 
     pub async fn fetch_optional<T: Record>(&mut self, q: Query) -> Result<Option<T>, StoreError> {
-        let span = span::statement(self.backend(), q.sql());
-        Ok(span::run(span, async {
-            match self {
-                Tx::Sqlite(tx) => {
-                    bind_args!(sqlx::query_as::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_optional(&mut **tx)
-                        .await
-                }
-                Tx::Postgres(tx) => {
-                    bind_args!(sqlx::query_as::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_optional(&mut **tx)
-                        .await
-                }
-            }
-        })
-        .await?)
+        fetch_on!(self, q, query_as::<T>.fetch_optional, Tx::Sqlite(tx) => &mut **tx, Tx::Postgres(tx) => &mut **tx)
     }
 
     /// The first column of the first row, if any.
     pub async fn scalar<T: Scalar>(&mut self, q: Query) -> Result<Option<T>, StoreError> {
-        let span = span::statement(self.backend(), q.sql());
-        Ok(span::run(span, async {
-            match self {
-                Tx::Sqlite(tx) => {
-                    bind_args!(sqlx::query_scalar::<Sqlite, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_optional(&mut **tx)
-                        .await
-                }
-                Tx::Postgres(tx) => {
-                    bind_args!(sqlx::query_scalar::<Postgres, T>(AssertSqlSafe(q.sql)), q.args)
-                        .fetch_optional(&mut **tx)
-                        .await
-                }
-            }
-        })
-        .await?)
+        fetch_on!(self, q, query_scalar::<T>.fetch_optional, Tx::Sqlite(tx) => &mut **tx, Tx::Postgres(tx) => &mut **tx)
     }
 
     /// Undoes everything written in the transaction at once (rather than
     /// when the connection is next used, as a drop does): a step computed
     /// in full only to show its outcome (`validate_only`) leaves nothing.
     pub async fn rollback(self) -> Result<(), StoreError> {
-        let span = span::statement(self.backend(), "ROLLBACK");
-        Ok(span::run(span, async {
-            match self {
-                Tx::Sqlite(tx) => tx.rollback().await,
-                Tx::Postgres(tx) => tx.rollback().await,
-            }
-        })
-        .await?)
+        self.end(false).await
     }
 
     pub async fn commit(self) -> Result<(), StoreError> {
-        let span = span::statement(self.backend(), "COMMIT");
+        self.end(true).await
+    }
+
+    /// Ends the transaction, keeping what it wrote when `keep` (COMMIT) or
+    /// not (ROLLBACK), traced as one statement.
+    async fn end(self, keep: bool) -> Result<(), StoreError> {
+        let span = span::statement(self.backend(), if keep { "COMMIT" } else { "ROLLBACK" });
         Ok(span::run(span, async {
-            match self {
-                Tx::Sqlite(tx) => tx.commit().await,
-                Tx::Postgres(tx) => tx.commit().await,
+            match (self, keep) {
+                (Tx::Sqlite(tx), true) => tx.commit().await,
+                (Tx::Sqlite(tx), false) => tx.rollback().await,
+                (Tx::Postgres(tx), true) => tx.commit().await,
+                (Tx::Postgres(tx), false) => tx.rollback().await,
             }
         })
         .await?)
