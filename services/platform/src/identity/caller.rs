@@ -114,13 +114,10 @@ impl Caller {
         period_end: NaiveDate,
         today: NaiveDate,
     ) -> Result<(), Error> {
-        if self.may_read_period(tree, office, period_end, today) {
-            Ok(())
-        } else {
-            Err(Error::PermissionDenied(
-                "Chỉ lãnh đạo đơn vị mới xem được số liệu tổng hợp của các đơn vị cấp dưới".into(),
-            ))
-        }
+        permit(
+            self.may_read_period(tree, office, period_end, today),
+            "Chỉ lãnh đạo đơn vị mới xem được số liệu tổng hợp của các đơn vị cấp dưới",
+        )
     }
 
     /// Only the caller's own office (or an office it succeeded).
@@ -134,13 +131,10 @@ impl Caller {
     }
 
     pub fn ensure_read(&self, tree: &OfficeTree, office: Uuid, on: NaiveDate) -> Result<(), Error> {
-        if self.may_read(tree, office, on) {
-            Ok(())
-        } else {
-            Err(Error::PermissionDenied(
-                "Bạn không có quyền xem dữ liệu của đơn vị này".into(),
-            ))
-        }
+        permit(
+            self.may_read(tree, office, on),
+            "Bạn không có quyền xem dữ liệu của đơn vị này",
+        )
     }
 
     pub fn ensure_act(&self, tree: &OfficeTree, office: Uuid, on: NaiveDate) -> Result<(), Error> {
@@ -166,21 +160,24 @@ impl Caller {
     /// Refuses (`PERMISSION_DENIED` with `refusal`, what people read)
     /// unless the caller [administers the top office](Caller::is_root_admin).
     pub fn ensure_root_admin(&self, tree: &OfficeTree, on: NaiveDate, refusal: &str) -> Result<(), Error> {
-        if self.is_root_admin(tree, on) {
-            Ok(())
-        } else {
-            Err(Error::PermissionDenied(refusal.into()))
-        }
+        permit(self.is_root_admin(tree, on), refusal)
     }
 
     pub fn ensure_administer(&self, tree: &OfficeTree, office: Uuid, on: NaiveDate) -> Result<(), Error> {
-        if self.may_administer(tree, office, on) {
-            Ok(())
-        } else {
-            Err(Error::PermissionDenied(
-                "Chỉ quản trị của đơn vị này hoặc của đơn vị cấp trên mới được thực hiện".into(),
-            ))
-        }
+        permit(
+            self.may_administer(tree, office, on),
+            "Chỉ quản trị của đơn vị này hoặc của đơn vị cấp trên mới được thực hiện",
+        )
+    }
+}
+
+/// `Ok` when the caller is `allowed`, or PERMISSION_DENIED saying `refusal`
+/// (what people read): how every `ensure_*` answers.
+fn permit(allowed: bool, refusal: &str) -> Result<(), Error> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(Error::PermissionDenied(refusal.into()))
     }
 }
 
