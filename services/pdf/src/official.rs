@@ -269,16 +269,7 @@ fn state_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Co
     let issuer_width = crate::font::typeface(Style::Bold)?.width(&upper(&doc.issuer), 12.5)?;
     l.rule_under(baseline, (issuer_width / 2.5).clamp(40.0, left.width));
     l.skip(6.0);
-    l.text(
-        &TextStyle::new(Style::Regular, 13.0).align(Align::Center),
-        &number_line(doc),
-    )?;
-    if doc.type_name.trim().is_empty() {
-        l.text(
-            &TextStyle::new(Style::Regular, 12.0).align(Align::Center),
-            &format!("V/v {}", doc.subject),
-        )?;
-    }
+    number_and_subject(&mut l, doc, 13.0, Style::Regular)?;
     let left_bottom = l.top;
 
     let mut r = Stack::new(page, right, top);
@@ -314,16 +305,7 @@ fn party_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Co
         &upper(&doc.issuer),
     )?;
     l.text(&TextStyle::new(Style::Regular, 14.0).align(Align::Center), "*")?;
-    l.text(
-        &TextStyle::new(Style::Regular, 14.0).align(Align::Center),
-        &number_line(doc),
-    )?;
-    if doc.type_name.trim().is_empty() {
-        l.text(
-            &TextStyle::new(Style::Italic, 12.0).align(Align::Center),
-            &format!("V/v {}", doc.subject),
-        )?;
-    }
+    number_and_subject(&mut l, doc, 14.0, Style::Italic)?;
     let left_bottom = l.top;
 
     let mut r = Stack::new(page, right, top);
@@ -337,6 +319,23 @@ fn party_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Co
         &place_and_date(&doc.place, doc.date),
     )?;
     Ok(left_bottom.min(r.top))
+}
+
+/// The number line at the foot of a header's left column and, for a letter
+/// (no type name), its "V/v" subject under it, in the header's size and
+/// subject style.
+fn number_and_subject(l: &mut Stack, doc: &OfficialDocument, number_size: f32, subject: Style) -> Result<(), Error> {
+    l.text(
+        &TextStyle::new(Style::Regular, number_size).align(Align::Center),
+        &number_line(doc),
+    )?;
+    if doc.type_name.trim().is_empty() {
+        l.text(
+            &TextStyle::new(subject, 12.0).align(Align::Center),
+            &format!("V/v {}", doc.subject),
+        )?;
+    }
+    Ok(())
 }
 
 /// The signature block on the right and "Nơi nhận" on the left, kept

@@ -74,6 +74,41 @@ fn document() -> OfficialDocument {
 /// An NSS database trusting the demo root, for pdfsig.
 /// Each test its own database (`tag`): tests run at once, each with its
 /// own CA.
+/// What `pdfsig` says of the PDF at `path` with the NSS database `db`
+/// (which trusts the test CA), once it has said that exactly `signatures`
+/// signatures are valid and their certificates trusted; `name` tells
+/// failures apart.
+fn pdfsig_trusting(db: &Path, path: &Path, signatures: usize, name: &str) -> String {
+    let out = Command::new("pdfsig")
+        .arg("-nssdir")
+        .arg(format!("sql:{}", db.display()))
+        .arg(path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        text.matches("Signature Validation: Signature is Valid.").count(),
+        signatures,
+        "{name}: {text}"
+    );
+    assert_eq!(
+        text.matches("Certificate Validation: Certificate is Trusted.").count(),
+        signatures,
+        "{name}: {text}"
+    );
+    text
+}
+
+/// A demo root CA named `name`, valid since yesterday for ten years.
+fn root_ca(name: &str) -> DemoCa {
+    DemoCa::new(name, SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap()
+}
+
+/// The demo root the signing tests trust.
+fn ca() -> DemoCa {
+    root_ca("Vanphong Demo Root CA")
+}
+
 fn nss_trusting(dir: &Path, ca: &DemoCa, tag: &str) -> Option<PathBuf> {
     if !have("certutil") {
         return None;
@@ -139,12 +174,7 @@ async fn signed_twice(ca: &DemoCa) -> Vec<u8> {
 
 #[tokio::test]
 async fn pdfsig_finds_two_valid_signatures_chained_to_the_demo_root() {
-    let ca = DemoCa::new(
-        "Vanphong Demo Root CA",
-        SystemTime::now() - std::time::Duration::from_secs(86400),
-        10,
-    )
-    .unwrap();
+    let ca = ca();
     let signed = signed_twice(&ca).await;
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let path = dir.join("signed-resolution.pdf");
@@ -155,34 +185,13 @@ async fn pdfsig_finds_two_valid_signatures_chained_to_the_demo_root() {
     let Some(db) = nss_trusting(&dir, &ca, "two") else {
         return;
     };
-    let out = Command::new("pdfsig")
-        .arg("-nssdir")
-        .arg(format!("sql:{}", db.display()))
-        .arg(&path)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        text.matches("Signature Validation: Signature is Valid.").count(),
-        2,
-        "{text}"
-    );
-    assert_eq!(
-        text.matches("Certificate Validation: Certificate is Trusted.").count(),
-        2,
-        "{text}"
-    );
+    let text = pdfsig_trusting(&db, &path, 2, "");
     assert!(text.contains("Nguyễn Văn An") || text.contains("Nguy"), "{text}");
 }
 
 #[tokio::test]
 async fn pdfsig_reports_a_document_altered_after_signing() {
-    let ca = DemoCa::new(
-        "Vanphong Demo Root CA",
-        SystemTime::now() - std::time::Duration::from_secs(86400),
-        10,
-    )
-    .unwrap();
+    let ca = ca();
     let mut signed = signed_twice(&ca).await;
     // Change one byte inside the first revision's page content.
     let at = signed.windows(6).position(|w| w == b"stream").unwrap() + 20;
@@ -205,15 +214,6 @@ async fn pdfsig_reports_a_document_altered_after_signing() {
 mod ours {
     use super::*;
     use vanphong_pdf::verify::{Verdict, verify};
-
-    fn ca() -> DemoCa {
-        DemoCa::new(
-            "Vanphong Demo Root CA",
-            SystemTime::now() - std::time::Duration::from_secs(86400),
-            10,
-        )
-        .unwrap()
-    }
 
     #[tokio::test]
     async fn two_signatures_under_the_trusted_root_are_valid() {
@@ -260,12 +260,7 @@ mod ours {
     #[tokio::test]
     async fn a_signature_from_an_unknown_ca_is_not_trusted() {
         let ca = ca();
-        let other = DemoCa::new(
-            "Another Root",
-            SystemTime::now() - std::time::Duration::from_secs(86400),
-            10,
-        )
-        .unwrap();
+        let other = root_ca("Another Root");
         let signed = signed_twice(&ca).await;
         let result = verify(&signed, std::slice::from_ref(&other.root));
         let Verdict::Invalid(reason) = &result.verdict else {
@@ -365,7 +360,7 @@ mod hostile_input {
 
     #[tokio::test]
     async fn damaged_and_forged_pdfs_are_judged_never_panic() {
-        let ca = DemoCa::new("Root", SystemTime::now() - std::time::Duration::from_secs(86400), 10).unwrap();
+        let ca = root_ca("Root");
         let signed = signed_twice(&ca).await;
         let mut rng = Lcg(7);
         // The signature values themselves are outside what is signed: a
@@ -510,15 +505,6 @@ mod foreign {
         pdf
     }
 
-    fn ca() -> DemoCa {
-        DemoCa::new(
-            "Vanphong Demo Root CA",
-            SystemTime::now() - std::time::Duration::from_secs(86400),
-            10,
-        )
-        .unwrap()
-    }
-
     #[tokio::test]
     async fn files_of_other_programs_are_signed_and_verify() {
         let ca = ca();
@@ -554,23 +540,7 @@ mod foreign {
             let signed = sealed(&ca, bytes, 1).await;
             let path = dir.join(format!("sealed-{name}"));
             std::fs::write(&path, &signed).unwrap();
-            let out = Command::new("pdfsig")
-                .arg("-nssdir")
-                .arg(format!("sql:{}", db.display()))
-                .arg(&path)
-                .output()
-                .unwrap();
-            let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-            assert_eq!(
-                text.matches("Signature Validation: Signature is Valid.").count(),
-                1,
-                "{name}: {text}"
-            );
-            assert_eq!(
-                text.matches("Certificate Validation: Certificate is Trusted.").count(),
-                1,
-                "{name}: {text}"
-            );
+            let text = pdfsig_trusting(&db, &path, 1, name);
             assert!(text.contains("Signing Time"), "{name}: {text}");
             let out = Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
             let pages = String::from_utf8_lossy(&out.stdout);
@@ -631,12 +601,7 @@ mod detached {
 
     #[tokio::test]
     async fn a_detached_signature_verifies_and_catches_a_change() {
-        let ca = DemoCa::new(
-            "Vanphong Demo Root CA",
-            SystemTime::now() - std::time::Duration::from_secs(86400),
-            10,
-        )
-        .unwrap();
+        let ca = ca();
         let office = ca
             .signer(
                 "Văn phòng Tỉnh ủy",
@@ -663,12 +628,7 @@ mod detached {
             matches!(result.verdict, Verdict::Invalid(ref r) if r.contains("thay đổi")),
             "{result:?}"
         );
-        let other = DemoCa::new(
-            "Another Root",
-            SystemTime::now() - std::time::Duration::from_secs(86400),
-            10,
-        )
-        .unwrap();
+        let other = root_ca("Another Root");
         let result = verify_detached(&content, &p7s, std::slice::from_ref(&other.root));
         assert!(
             matches!(result.verdict, Verdict::Invalid(ref r) if r.contains("tin cậy")),

@@ -184,10 +184,17 @@ impl std::fmt::Display for Reference {
 
 /// The reference `N G R` that starts at `at`, and where it ends.
 pub fn reference_at(bytes: &[u8], at: usize) -> Option<(Reference, usize)> {
+    numbered_at(bytes, at, b"R")
+}
+
+/// `N G` followed by `keyword` (`R` for a reference, `obj` for an object's
+/// header) starting at `at`: the reference, and where the keyword ends.
+pub fn numbered_at(bytes: &[u8], at: usize, keyword: &[u8]) -> Option<(Reference, usize)> {
     let (number, after) = integer_at(bytes, at)?;
     let (generation, after) = integer_at(bytes, after)?;
     let after = skip_space(bytes, after);
-    if bytes.get(after) != Some(&b'R') {
+    let end = after + keyword.len();
+    if bytes.get(after..end) != Some(keyword) {
         return None;
     }
     Some((
@@ -195,7 +202,7 @@ pub fn reference_at(bytes: &[u8], at: usize) -> Option<(Reference, usize)> {
             number,
             generation: u16::try_from(generation).ok()?,
         },
-        after + 1,
+        end,
     ))
 }
 

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use super::filter;
 use super::syntax::{
-    Reference, close_of, dictionary_at, find, integer_at, integer_entry, integers_entry, reference_entry, skip_space,
+    Reference, close_of, dictionary_at, find, integer_at, integer_entry, integers_entry, numbered_at, reference_entry,
+    skip_space,
 };
 use crate::Error;
 
@@ -103,19 +104,7 @@ fn section_stream_entries(pdf: &[u8], offset: u64) -> Result<Vec<(u64, Location)
 /// An object's header `N G obj` at `at`: its reference and where its value
 /// starts.
 fn header_at(pdf: &[u8], at: usize) -> Option<(Reference, usize)> {
-    let (number, after) = integer_at(pdf, at)?;
-    let (generation, after) = integer_at(pdf, after)?;
-    let after = skip_space(pdf, after);
-    if pdf.get(after..after + 3) != Some(b"obj") {
-        return None;
-    }
-    Some((
-        Reference {
-            number,
-            generation: u16::try_from(generation).ok()?,
-        },
-        after + 3,
-    ))
+    numbered_at(pdf, at, b"obj")
 }
 
 /// A stream object at `at`: its dictionary and its raw data. `/Length`

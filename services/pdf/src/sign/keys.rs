@@ -95,8 +95,14 @@ impl KeyStore {
     /// Where the holder's picture is kept: `<kind>-<id>.png`, the image of
     /// a person's signature or of an office's seal.
     fn image_path(&self, owner: KeyOwner, id: &str) -> Result<PathBuf, Error> {
+        self.holder_file(owner, id, "png")
+    }
+
+    /// The holder's file `<kind>-<id>.<extension>` beside their key, once
+    /// the id is checked as for the key.
+    fn holder_file(&self, owner: KeyOwner, id: &str, extension: &str) -> Result<PathBuf, Error> {
         let (key, _) = self.paths(owner, id)?;
-        Ok(key.with_file_name(format!("{}-{id}.png", owner.prefix())))
+        Ok(key.with_file_name(format!("{}-{id}.{extension}", owner.prefix())))
     }
 
     /// The holder's signature or seal picture, `None` when the deployment
@@ -122,8 +128,7 @@ impl KeyStore {
     /// Where it is said that the holder signs through the remote signing
     /// service: `<kind>-<id>.remote`, holding the service's key id.
     fn remote_path(&self, owner: KeyOwner, id: &str) -> Result<PathBuf, Error> {
-        let (key, _) = self.paths(owner, id)?;
-        Ok(key.with_file_name(format!("{}-{id}.remote", owner.prefix())))
+        self.holder_file(owner, id, "remote")
     }
 
     /// The remote signing service's key id for the holder, `None` when the

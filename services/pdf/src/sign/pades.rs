@@ -224,12 +224,7 @@ fn write_image(chunk: &mut Chunk, image: &MarkImage, alloc: &mut impl FnMut() ->
     let width = i32::try_from(image.width).map_err(|_| Error::Image("too wide".into()))?;
     let height = i32::try_from(image.height).map_err(|_| Error::Image("too tall".into()))?;
     {
-        let mut xobject = chunk.image_xobject(id, &samples);
-        xobject.filter(pdf_writer::Filter::FlateDecode);
-        xobject.width(width);
-        xobject.height(height);
-        xobject.color_space().device_rgb();
-        xobject.bits_per_component(8);
+        let mut xobject = samples_xobject(chunk, id, &samples, (width, height), true);
         if let Some(mask_id) = mask_id {
             xobject.s_mask(mask_id);
         }
@@ -237,15 +232,31 @@ fn write_image(chunk: &mut Chunk, image: &MarkImage, alloc: &mut impl FnMut() ->
     }
     if let (Some(mask_id), Some(alpha)) = (mask_id, &image.alpha) {
         let samples = compress(alpha)?;
-        let mut mask = chunk.image_xobject(mask_id, &samples);
-        mask.filter(pdf_writer::Filter::FlateDecode);
-        mask.width(width);
-        mask.height(height);
-        mask.color_space().device_gray();
-        mask.bits_per_component(8);
-        mask.finish();
+        samples_xobject(chunk, mask_id, &samples, (width, height), false).finish();
     }
     Ok(id)
+}
+
+/// An image XObject of 8-bit Flate-compressed `samples`, in colour (RGB)
+/// or grey: the picture and its soft mask are both written so.
+fn samples_xobject<'a>(
+    chunk: &'a mut Chunk,
+    id: Ref,
+    samples: &'a [u8],
+    (width, height): (i32, i32),
+    rgb: bool,
+) -> pdf_writer::writers::ImageXObject<'a> {
+    let mut xobject = chunk.image_xobject(id, samples);
+    xobject.filter(pdf_writer::Filter::FlateDecode);
+    xobject.width(width);
+    xobject.height(height);
+    if rgb {
+        xobject.color_space().device_rgb();
+    } else {
+        xobject.color_space().device_gray();
+    }
+    xobject.bits_per_component(8);
+    xobject
 }
 
 /// The objects a chunk holds, split at their `N 0 obj` headers.
