@@ -184,11 +184,8 @@ impl Figures {
 mod tests {
     use super::*;
     use crate::domain::petition::tests::petition;
+    use crate::domain::testing::d;
     use uuid::Uuid;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
 
     #[test]
     fn a_period_counts_each_column() {

@@ -140,10 +140,7 @@ mod tests {
     use super::*;
     use crate::domain::kinds::Counting;
     use crate::domain::petition::tests::petition;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
+    use crate::domain::testing::d;
 
     fn complaint_rule() -> DeadlineRule {
         DeadlineRule {

@@ -15,3 +15,14 @@ pub mod kinds;
 pub mod petition;
 pub mod policy;
 pub mod reception;
+
+/// What the domain's tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::NaiveDate;
+
+    /// A date written `YYYY-MM-DD`.
+    pub fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+}

@@ -41,11 +41,8 @@ pub fn classify(report: Option<(Status, Option<DateTime<Utc>>)>, deadline: Naive
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::d;
     use chrono::TimeZone;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
 
     #[test]
     fn on_time_late_missing_pending() {

@@ -345,11 +345,8 @@ pub fn roll_up(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::d;
     use vanphong_platform::tree::{Numbering, OfficeEntry, OfficeKind, ParentLink};
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
 
     fn entry(name: &str, links: Vec<(Option<Uuid>, &str, Option<&str>)>) -> OfficeEntry {
         OfficeEntry {

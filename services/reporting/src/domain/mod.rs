@@ -13,3 +13,14 @@ pub mod layout;
 pub mod period;
 pub mod policy;
 pub mod report;
+
+/// What the domain's tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::NaiveDate;
+
+    /// A date written `YYYY-MM-DD`.
+    pub fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+}

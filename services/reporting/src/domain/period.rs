@@ -311,10 +311,7 @@ pub fn roman(n: u32) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
+    use crate::domain::testing::d;
 
     fn span(kind: Kind, year: i32, number: u32) -> (String, String) {
         let p = Period::numbered(kind, year, number, Weekday::Fri).expect("period");

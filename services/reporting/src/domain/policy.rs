@@ -117,10 +117,7 @@ pub fn weekday(days_from_monday: u32) -> Option<Weekday> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
-    }
+    use crate::domain::testing::d;
 
     #[test]
     fn each_level_has_its_own_deadline_after_the_cut_off() {

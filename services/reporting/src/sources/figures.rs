@@ -270,15 +270,12 @@ pub fn combine<A, B, C>(a: Result<A, Error>, b: Result<B, Error>, c: Result<C, E
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::testing::d;
 
     fn nowhere() -> Option<vanphong_platform::grpc_client::ServiceChannel> {
         // Nothing listens on the discard port.
         let discard = std::net::SocketAddr::from(([127, 0, 0, 1], 9));
         Some(vanphong_platform::grpc_client::channel("finance", &discard.into()))
-    }
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
     }
 
     #[tokio::test]
