@@ -18,18 +18,14 @@ pub async fn registered(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<Document>, StoreError> {
-    let rows: Vec<Row> = db
-        .fetch_all(
-            query_built(format!(
-                "SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND direction = 'incoming' \
-                 AND registered_at >= $2 AND registered_at < $3 ORDER BY arrival_year, arrival_number"
-            ))
-            .bind(office)
-            .bind(start)
-            .bind(end),
-        )
-        .await?;
-    Ok(rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?)
+    in_window(
+        db,
+        "direction = 'incoming' AND registered_at >= $2 AND registered_at < $3 ORDER BY arrival_year, arrival_number",
+        office,
+        start,
+        end,
+    )
+    .await
 }
 
 /// Outgoing documents numbered in [start, end), in the order numbered.
@@ -39,16 +35,28 @@ pub async fn numbered(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<Document>, StoreError> {
+    in_window(
+        db,
+        "direction = 'outgoing' AND numbered_at >= $2 AND numbered_at < $3 ORDER BY numbered_at, number",
+        office,
+        start,
+        end,
+    )
+    .await
+}
+
+/// The office's documents that `condition` (a fixed text from the source,
+/// its window bound to `$2` and `$3`, with its order) picks.
+async fn in_window(
+    db: &Db,
+    condition: &str,
+    office: Uuid,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<Document>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND {condition}");
     let rows: Vec<Row> = db
-        .fetch_all(
-            query_built(format!(
-                "SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND direction = 'outgoing' \
-                 AND numbered_at >= $2 AND numbered_at < $3 ORDER BY numbered_at, number"
-            ))
-            .bind(office)
-            .bind(start)
-            .bind(end),
-        )
+        .fetch_all(query_built(sql).bind(office).bind(start).bind(end))
         .await?;
     Ok(rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?)
 }

@@ -96,25 +96,17 @@ pub async fn petitions_of_people(
     }
     let mut args: Vec<String> = vec![office.to_string(), except.to_string()];
     let mut alternatives = Vec::new();
-    if !names.is_empty() {
-        let ps: Vec<String> = names
-            .iter()
-            .map(|n| {
-                args.push(n.clone());
-                format!("${}", args.len())
-            })
-            .collect();
-        alternatives.push(format!("pp.folded_name IN ({})", ps.join(", ")));
-    }
-    if !ids.is_empty() {
-        let ps: Vec<String> = ids
-            .iter()
-            .map(|n| {
-                args.push(n.clone());
-                format!("${}", args.len())
-            })
-            .collect();
-        alternatives.push(format!("pp.folded_id IN ({})", ps.join(", ")));
+    for (column, values) in [("pp.folded_name", &names), ("pp.folded_id", &ids)] {
+        if !values.is_empty() {
+            let ps: Vec<String> = values
+                .iter()
+                .map(|n| {
+                    args.push(n.clone());
+                    format!("${}", args.len())
+                })
+                .collect();
+            alternatives.push(format!("{column} IN ({})", ps.join(", ")));
+        }
     }
     let sql = format!(
         "SELECT DISTINCT p.id FROM petitions p JOIN petitioners pp ON pp.petition_id = p.id \
