@@ -15,6 +15,7 @@ use vanphong_proto::directory::v1::{GetUserRequest, User};
 
 use crate::Error;
 use crate::grpc_client::{ServiceChannel, TracedChannel, traced, with_deadline};
+use crate::identity::Caller;
 use crate::server::Deadline;
 
 /// The caller's credentials and deadline, to pass on.
@@ -30,6 +31,14 @@ impl OnBehalf {
             authorization: request.metadata().get("authorization").cloned(),
             deadline: Deadline::of(request),
         }
+    }
+
+    /// The caller, their credentials to pass on and the message of a gRPC
+    /// request: how a handler that asks other services starts.
+    pub fn split<T>(request: tonic::Request<T>) -> Result<(Caller, OnBehalf, T), Error> {
+        let caller = Caller::of(&request)?;
+        let on_behalf = OnBehalf::of(&request);
+        Ok((caller, on_behalf, request.into_inner()))
     }
 
     /// A request to another service carrying the caller's token and what

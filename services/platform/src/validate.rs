@@ -81,6 +81,12 @@ impl Checker {
         parsed
     }
 
+    /// The office a request names in `field`, or the caller's own when it
+    /// is empty: how every request scoped to one office picks it.
+    pub fn office_or_own(&mut self, field: &str, value: &str, caller: &crate::identity::Caller) -> Uuid {
+        self.optional_id(field, value).unwrap_or(caller.office_id)
+    }
+
     /// A required id (UUID).
     pub fn id(&mut self, field: &str, value: &str) -> Uuid {
         if value.trim().is_empty() {
@@ -97,6 +103,21 @@ impl Checker {
         let id = c.id(field, value);
         c.finish()?;
         Ok(id)
+    }
+
+    /// A step on one record that must say why or what (a note, a reason):
+    /// the record's id and the required text, checked together (every bad
+    /// field at once), or INVALID_ARGUMENT naming them.
+    pub fn id_and_text(
+        (id_field, id): (&str, &str),
+        (text_field, text): (&str, &str),
+        max: usize,
+    ) -> Result<(Uuid, String), Error> {
+        let mut c = Checker::new();
+        let id = c.id(id_field, id);
+        let text = c.text(text_field, text, max);
+        c.finish()?;
+        Ok((id, text))
     }
 
     /// The records picked for one bulk step (`petition_ids` …): at least

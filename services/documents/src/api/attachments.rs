@@ -438,20 +438,9 @@ impl AttachmentApi {
         if let Some(flag) = signature_event(caller, now, &attachment.file_name, attachment.signature.as_ref()) {
             store::people::add_event(&mut tx, document.id, &flag).await?;
         }
-        audit::record(
-            &mut tx,
-            caller,
-            now,
-            Change {
-                office_id: document.office_id,
-                entity: "attachment",
-                entity_id: attachment.id.to_string(),
-                action: "upload",
-                before: None,
-                after: Some(attachment.audit_json()),
-            },
-        )
-        .await?;
+        let change =
+            Change::new(document.office_id, "attachment", attachment.id, "upload").after(attachment.audit_json());
+        audit::record(&mut tx, caller, now, change).await?;
         let answer = attachment_to_wire(&attachment);
         vanphong_platform::remember!(idempotency, tx, answer);
         tx.commit().await?;

@@ -241,7 +241,7 @@ impl EdxmlApi {
         let today = local_date(now);
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         if req.package.is_empty() {
             c.violation("package", "REQUIRED", "Không có gói tin edXML");
         }

@@ -238,14 +238,12 @@ impl IncomingApi {
         request: Request<wire::RegisterIncomingRequest>,
     ) -> Result<wire::Document, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let on_behalf = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let now = s.ctx.clock.now();
         let today = local_date(now);
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let arrived = c.optional_id("arrived_document_id", &req.arrived_document_id);
         if req.arrival_number != 0 {
             c.violation(
@@ -372,28 +370,14 @@ impl IncomingApi {
         commit_answer(&key, tx, answer).await
     }
 
-    /// Reads a document the caller may see (for checks made before the
-    /// write transaction, such as asking the directory about people).
-    async fn peek(&self, caller: &Caller, id: Uuid) -> Result<Document, Error> {
-        let (document, _) = self
-            .0
-            .ctx
-            .db
-            .read(async |tx| self.0.visible(tx, caller, id, false).await)
-            .await?;
-        Ok(document)
-    }
-
     async fn submit_document(&self, request: Request<wire::SubmitToLeaderRequest>) -> Result<wire::Document, Error> {
-        let caller = Caller::of(&request)?;
-        let on_behalf = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let leader = c.id("leader_id", &req.leader_id);
         let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
         c.finish()?;
-        let document = self.peek(&caller, id).await?;
+        let document = self.0.peek(&caller, id).await?;
         let found = self
             .0
             .people
@@ -423,9 +407,7 @@ impl IncomingApi {
     }
 
     async fn direct_document(&self, request: Request<wire::DirectRequest>) -> Result<wire::Document, Error> {
-        let caller = Caller::of(&request)?;
-        let on_behalf = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let lead = c.id("lead_handler_id", &req.lead_handler_id);
@@ -433,7 +415,7 @@ impl IncomingApi {
         let deadline = (!req.deadline.is_empty()).then(|| c.date("deadline", &req.deadline));
         let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
         c.finish()?;
-        let document = self.peek(&caller, id).await?;
+        let document = self.0.peek(&caller, id).await?;
         if let (Some(deadline), Some(issued)) = (deadline, document.issued_on)
             && deadline < issued
         {
@@ -496,9 +478,7 @@ impl IncomingApi {
     /// transaction: each keeps its deadline and coordinators, and gets its
     /// history line, notices and audit record.
     async fn direct_many(&self, request: Request<wire::DirectManyRequest>) -> Result<wire::DirectManyResponse, Error> {
-        let caller = Caller::of(&request)?;
-        let on_behalf = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let mut c = Checker::new();
         let ids = c.picked_ids("document_ids", &req.document_ids, MAX_BULK, "văn bản");
         let lead = c.id("lead_handler_id", &req.lead_handler_id);
@@ -506,7 +486,7 @@ impl IncomingApi {
         c.finish()?;
         let mut documents = Vec::with_capacity(ids.len());
         for id in &ids {
-            documents.push(self.peek(&caller, *id).await?);
+            documents.push(self.0.peek(&caller, *id).await?);
         }
         let mut holders: Vec<Uuid> = documents.iter().map(|d| self.0.holder(d.office_id)).collect();
         holders.sort();
@@ -556,10 +536,7 @@ impl IncomingApi {
 
     async fn record_progress(&self, request: Request<wire::AddProgressRequest>) -> Result<wire::Document, Error> {
         let (caller, req) = Caller::split(request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &req.document_id);
-        let note = c.text("note", &req.note, MAX_NOTE);
-        c.finish()?;
+        let (id, note) = Checker::id_and_text(("document_id", &req.document_id), ("note", &req.note), MAX_NOTE)?;
         flow::run(
             &self.0,
             &caller,
@@ -587,6 +564,7 @@ impl IncomingApi {
         c.finish()?;
         if let Some(reply) = reply {
             let answer = self
+                .0
                 .peek(&caller, reply)
                 .await
                 .map_err(|_| Error::invalid("reply_document_id", "NOT_FOUND", "Không tìm thấy văn bản trả lời"))?;
@@ -644,10 +622,7 @@ impl IncomingApi {
 
     async fn refuse_document(&self, request: Request<wire::RefuseRequest>) -> Result<wire::Document, Error> {
         let (caller, req) = Caller::split(request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &req.document_id);
-        let reason = c.text("reason", &req.reason, MAX_NOTE);
-        c.finish()?;
+        let (id, reason) = Checker::id_and_text(("document_id", &req.document_id), ("reason", &req.reason), MAX_NOTE)?;
         flow::run(
             &self.0,
             &caller,

@@ -305,20 +305,9 @@ async fn issue_pdf(shared: &Shared, caller: &Caller, document: &Document) -> Res
         }
         store::attachments::insert(&mut tx, &attachment).await?;
         store::people::add_event(&mut tx, document.id, &event(caller, now, "issue", &note)).await?;
-        audit::record(
-            &mut tx,
-            caller,
-            now,
-            Change {
-                office_id: document.office_id,
-                entity: "attachment",
-                entity_id: attachment.id.to_string(),
-                action: "issue",
-                before: None,
-                after: Some(attachment.audit_json()),
-            },
-        )
-        .await?;
+        let change =
+            Change::new(document.office_id, "attachment", attachment.id, "issue").after(attachment.audit_json());
+        audit::record(&mut tx, caller, now, change).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -109,13 +109,25 @@ impl Shared {
         } else {
             store::documents::get(tx, id).await?
         };
-        let not_found = || Error::NotFound(format!("Không tìm thấy văn bản {id}"));
+        let not_found = || Error::not_found("văn bản", id);
         let document = document.ok_or_else(not_found)?;
         let named = store::people::distribution(tx, id).await?;
         if !access::may_see(caller, &self.snapshot().tree, self.today(), &document, &named) {
             return Err(not_found());
         }
         Ok((document, named))
+    }
+
+    /// Reads a document the caller may see in a transaction of its own (for
+    /// checks made before the write transaction, such as asking the
+    /// directory about people).
+    pub async fn peek(&self, caller: &Caller, id: Uuid) -> Result<Document, Error> {
+        let (document, _) = self
+            .ctx
+            .db
+            .read(async |tx| self.visible(tx, caller, id, false).await)
+            .await?;
+        Ok(document)
     }
 }
 

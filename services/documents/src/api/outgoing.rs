@@ -146,14 +146,12 @@ impl OutgoingApi {
 
     async fn create(&self, request: Request<wire::CreateDraftRequest>) -> Result<wire::Document, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let on_behalf = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let now = s.ctx.clock.now();
         let today = local_date(now);
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let type_code = c.text("type_code", &req.type_code, 10);
         let subject = c.text("subject", &req.subject, MAX_SUBJECT);
         let urgency = Urgency::from_wire(req.urgency).unwrap_or_else(|| {
@@ -239,13 +237,9 @@ impl OutgoingApi {
         commit_answer(&key, tx, answer).await
     }
 
+    /// An outgoing document the caller may see, read on its own.
     async fn peek(&self, caller: &Caller, id: Uuid) -> Result<Document, Error> {
-        let (document, _) = self
-            .0
-            .ctx
-            .db
-            .read(async |tx| self.0.visible(tx, caller, id, false).await)
-            .await?;
+        let document = self.0.peek(caller, id).await?;
         if document.direction != Direction::Outgoing {
             return Err(Error::FailedPrecondition("Đây không phải văn bản đi".into()));
         }
@@ -366,9 +360,7 @@ impl OutgoingApi {
     }
 
     async fn sign_document(&self, request: Request<wire::SignRequest>) -> Result<wire::Document, Error> {
-        let caller = Caller::of(&request)?;
-        let on_behalf = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let mut c = Checker::new();
         let id = c.id("document_id", &req.document_id);
         let prefix = req.signing_prefix.trim().to_string();
@@ -595,10 +587,7 @@ impl OutgoingApi {
     async fn recall_document(&self, request: Request<wire::RecallRequest>) -> Result<wire::Document, Error> {
         let s = &self.0;
         let (caller, req) = Caller::split(request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &req.document_id);
-        let reason = c.text("reason", &req.reason, MAX_NOTE);
-        c.finish()?;
+        let (id, reason) = Checker::id_and_text(("document_id", &req.document_id), ("reason", &req.reason), MAX_NOTE)?;
         let now = s.ctx.clock.now();
         let mut tx = s.ctx.db.begin_write().await?;
         let (document, _) = s.visible(&mut tx, &caller, id, true).await?;
@@ -784,10 +773,11 @@ impl OutgoingService for OutgoingApi {
 
     async fn cancel(&self, request: Request<wire::CancelRequest>) -> Result<Response<wire::Document>, Status> {
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
-        let reason = c.text("reason", &request.get_ref().reason, MAX_NOTE);
-        c.finish()?;
+        let (id, reason) = Checker::id_and_text(
+            ("document_id", &request.get_ref().document_id),
+            ("reason", &request.get_ref().reason),
+            MAX_NOTE,
+        )?;
         let now = self.0.ctx.clock.now();
         let answer = self
             .simple_step(

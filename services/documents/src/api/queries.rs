@@ -84,7 +84,7 @@ impl QueryApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let direction: Option<Direction> = c.optional_wire("direction", req.direction, "Hướng văn bản không hợp lệ");
         let statuses: Vec<DocStatus> = c.wire_list("statuses", &req.statuses, "Trạng thái không hợp lệ");
         let type_code = c.optional_text("type_code", &req.type_code, 10);

@@ -85,11 +85,9 @@ impl RegisterApi {
 
     async fn export(&self, request: Request<wire::ExportRegisterRequest>) -> Result<wire::ExportFile, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let on_behalf = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let mut c = Checker::new();
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let book = match wire::RegisterBook::try_from(req.book) {
             Ok(wire::RegisterBook::Incoming) => Book::Incoming,
             Ok(wire::RegisterBook::Outgoing) => Book::Outgoing,
@@ -236,7 +234,7 @@ impl RegisterApi {
         let s = &self.0;
         let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let (from, to) = period(&mut c, &req.from, &req.to);
         c.finish()?;
         let snapshot = s.snapshot();

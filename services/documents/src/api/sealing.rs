@@ -231,20 +231,10 @@ async fn record(
                 (None, p7s.audit_json(), p7s.id)
             }
         };
-        audit::record(
-            &mut tx,
-            caller,
-            now,
-            Change {
-                office_id: document.office_id,
-                entity: "attachment",
-                entity_id: action.to_string(),
-                action: "seal",
-                before,
-                after: Some(after),
-            },
-        )
-        .await?;
+        let change = Change::new(document.office_id, "attachment", action, "seal")
+            .before(before)
+            .after(after);
+        audit::record(&mut tx, caller, now, change).await?;
     }
     if !signed_names.is_empty() {
         let note = format!(

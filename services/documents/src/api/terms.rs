@@ -26,7 +26,7 @@ impl TermApi {
         let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let name = c.text("name", &req.name, 200);
         let starts = c.date("starts_on", &req.starts_on);
         let ends = (!req.ends_on.is_empty()).then(|| c.date("ends_on", &req.ends_on));

@@ -31,7 +31,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::budget_service_server::BudgetService;
 
-use super::{MAX_TEXT, Shared, check_past_date, check_year, convert, office_or_own};
+use super::{MAX_TEXT, Shared, check_past_date, check_year, convert};
 use crate::domain::budget::{
     AllocationKind, EstimateStatus, EstimateStep, OrdinaryEstimate, ensure_may_open_estimate, ensure_room,
     estimate_transition,
@@ -152,7 +152,7 @@ impl BudgetApi {
         let catalogue = catalogue(s).await?;
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, None);
         let lines = check_lines(&mut c, &req.lines, &catalogue)?;
         let note = c.optional_text("note", &req.note, MAX_TEXT).unwrap_or_default();
@@ -225,7 +225,7 @@ impl BudgetApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let year = if req.year == 0 {
             0
         } else {

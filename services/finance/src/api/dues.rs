@@ -21,7 +21,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::dues_service_server::DuesService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, check_month, check_past_date, check_year, convert, office_or_own, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_month, check_past_date, check_year, convert, post};
 use crate::domain::catalog::{CASH, DUES_FROM_BELOW, DUES_KEPT, DUES_PAYABLE};
 use crate::domain::dues::{
     B01Figures, DEFAULT_RATES, MemberCategory, Rates, b01_rows, quarter_months, split, split_received,
@@ -175,7 +175,7 @@ impl DuesApi {
         let s = &self.0;
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let name = c.text("name", &req.name, 200);
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Accountant, Role::Admin])?;
@@ -289,7 +289,7 @@ impl DuesApi {
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let cell = c.optional_id("cell_id", &req.cell_id);
         let year = check_year(&mut c, "year", req.year, None);
         let month = check_month(&mut c, req.month);
@@ -453,7 +453,7 @@ impl DuesApi {
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let amount = money::positive(&mut c, "amount", req.amount);
         let date = check_past_date(&mut c, "remitted_on", &req.remitted_on, today);
         let note = c.optional_text("note", &req.note, MAX_TEXT).unwrap_or_default();
@@ -564,7 +564,7 @@ pub(crate) async fn readable_report(
     default_year: Option<i32>,
 ) -> Result<wire::DuesReport, Error> {
     let mut c = Checker::new();
-    let office = office_or_own(&mut c, "office_id", office_id, caller);
+    let office = c.office_or_own("office_id", office_id, caller);
     let year = check_year(&mut c, "year", year, default_year);
     let quarter = check_quarter(&mut c, quarter);
     c.finish()?;

@@ -15,7 +15,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::figures_service_server::FiguresService;
 
-use super::{Shared, office_or_own};
+use super::Shared;
 use crate::domain::access;
 use crate::domain::money::{self, basis_points, format_percent};
 use crate::store;
@@ -27,7 +27,7 @@ impl FiguresApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let (from, to) = c.date_range(&req.from, &req.to);
         c.finish()?;
         let snapshot = s.snapshot();

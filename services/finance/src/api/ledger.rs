@@ -18,7 +18,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::ledger_service_server::LedgerService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, convert, office_or_own, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, convert, post};
 use crate::domain::catalog::DEFAULT_ACCOUNTS;
 use crate::domain::ledger::{AccountKind, Entry, Side, TxKind, check_balanced, reversal};
 use crate::domain::money;
@@ -114,7 +114,7 @@ impl LedgerApi {
         let s = &self.0;
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let code = c.text("code", &req.code, 20);
         if !code.chars().all(|ch| ch.is_ascii_alphanumeric()) {
             c.violation(
@@ -159,7 +159,7 @@ impl LedgerApi {
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let date = check_past_date(&mut c, "posted_on", &req.posted_on, today);
         let description = c.text("description", &req.description, MAX_TEXT);
         let entries = check_postings(&mut c, &req.postings);
@@ -297,7 +297,7 @@ impl LedgerApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let (from, to) = c.optional_date_range(&req.from, &req.to);
         let page_size = c.page_size("page_size", req.page_size, 100, 500);
         let after = c.optional_id("page_token", &req.page_token);
@@ -328,7 +328,7 @@ impl LedgerApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let as_of = c.date_or("as_of", &req.as_of, s.today());
         c.finish()?;
         s.ensure_read(&caller, office)?;

@@ -77,7 +77,7 @@ impl Shared {
     /// office's finance data.
     pub(crate) fn readable_office(&self, caller: &Caller, office_id: &str) -> Result<Uuid, Error> {
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", office_id, caller);
+        let office = c.office_or_own("office_id", office_id, caller);
         c.finish()?;
         self.ensure_read(caller, office)?;
         Ok(office)
@@ -88,7 +88,7 @@ impl Shared {
     /// request is valid and the caller may read that office's books.
     pub(crate) fn readable_year(&self, caller: &Caller, office_id: &str, year: i32) -> Result<(Uuid, i32), Error> {
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", office_id, caller);
+        let office = c.office_or_own("office_id", office_id, caller);
         let year = check_year(&mut c, "year", year, Some(self.today().year()));
         c.finish()?;
         self.ensure_read(caller, office)?;
@@ -99,11 +99,6 @@ impl Shared {
     pub fn ensure_act(&self, caller: &Caller, office: Uuid, roles: &[Role]) -> Result<(), Error> {
         access::ensure_act(caller, &self.snapshot().tree, office, self.today(), roles)
     }
-}
-
-/// The office named by `field`, or the caller's own when it is empty.
-pub(crate) fn office_or_own(c: &mut Checker, field: &str, value: &str, caller: &Caller) -> Uuid {
-    c.optional_id(field, value).unwrap_or(caller.office_id)
 }
 
 /// A fiscal year from a request: `0` means `default` when given.

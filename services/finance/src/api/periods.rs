@@ -16,7 +16,7 @@ use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::fiscal_year_service_server::FiscalYearService;
 
 use super::convert::timestamp;
-use super::{MAX_TEXT, Shared, check_month, check_year, office_or_own};
+use super::{MAX_TEXT, Shared, check_month, check_year};
 use crate::domain::period::YearState;
 use crate::store;
 
@@ -75,7 +75,7 @@ impl PeriodsApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, None);
         let month = check_month(&mut c, req.month).unwrap_or(1);
         c.finish()?;
@@ -93,7 +93,7 @@ impl PeriodsApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, None);
         let note = c.text("note", &req.note, MAX_TEXT);
         c.finish()?;

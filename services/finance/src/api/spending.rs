@@ -22,7 +22,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::spending_service_server::SpendingService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, check_year, convert, office_or_own, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, check_year, convert, post};
 use crate::domain::budget::check_spending;
 use crate::domain::catalog::{BANK, EXPENSE};
 use crate::domain::ledger::{AccountKind, Entry, TxKind};
@@ -255,7 +255,7 @@ impl SpendingApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let office = office_or_own(&mut c, "office_id", &req.office_id, &caller);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
         let line = c.optional_id("allocation_line_id", &req.allocation_line_id);
         c.finish()?;

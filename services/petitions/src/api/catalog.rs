@@ -306,9 +306,11 @@ impl PetitionCatalogService for CatalogApi {
         request: Request<wire::ListDeadlineRulesRequest>,
     ) -> Result<Response<wire::ListDeadlineRulesResponse>, Status> {
         Caller::of(&request)?;
-        let mut tx = self.0.ctx.db.begin_read().await.map_err(Error::from)?;
-        let rules = store::catalog::rules(&mut tx).await.map_err(Error::from)?;
-        tx.commit().await.map_err(Error::from)?;
+        let db = &self.0.ctx.db;
+        let rules = db
+            .read(async |tx| store::catalog::rules(tx).await)
+            .await
+            .map_err(Error::from)?;
         Ok(Response::new(wire::ListDeadlineRulesResponse {
             rules: rules.iter().map(rule_to_wire).collect(),
         }))
@@ -326,9 +328,11 @@ impl PetitionCatalogService for CatalogApi {
         request: Request<wire::GetPolicyRequest>,
     ) -> Result<Response<wire::PetitionPolicy>, Status> {
         Caller::of(&request)?;
-        let mut tx = self.0.ctx.db.begin_read().await.map_err(Error::from)?;
-        let policy = store::policy::get(&mut tx).await.map_err(Error::from)?;
-        tx.commit().await.map_err(Error::from)?;
+        let db = &self.0.ctx.db;
+        let policy = db
+            .read(async |tx| store::policy::get(tx).await)
+            .await
+            .map_err(Error::from)?;
         Ok(Response::new(policy_to_wire(&policy)))
     }
 

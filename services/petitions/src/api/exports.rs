@@ -77,7 +77,7 @@ pub(crate) async fn export_register(
     let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
-    let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+    let office = c.office_or_own("office_id", &req.office_id, &caller);
     let (from, to) = c.date_range(&req.from, &req.to);
     c.finish()?;
     s.offices(&caller, office, false, today)?;

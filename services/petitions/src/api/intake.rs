@@ -108,7 +108,7 @@ pub(crate) fn past_date_or_today(c: &mut Checker, field: &str, value: &str, toda
 }
 
 fn check(c: &mut Checker, req: &wire::CreatePetitionRequest, caller: &Caller, today: NaiveDate) -> Intake {
-    let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+    let office = c.office_or_own("office_id", &req.office_id, caller);
     let channel = c.wire("channel", req.channel, Channel::Mail);
     let received_on = past_date(c, "received_on", &req.received_on, today);
     let kind = c.wire("kind", req.kind, Kind::Recommendation);

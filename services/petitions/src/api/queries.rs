@@ -120,7 +120,7 @@ pub(crate) async fn list(
     let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
-    let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+    let office = c.office_or_own("office_id", &req.office_id, &caller);
     let states: Vec<State> = c.wire_list("states", &req.states, "Trạng thái không hợp lệ");
     let kind: Option<Kind> = c.optional_wire("kind", req.kind, "Loại đơn không hợp lệ");
     let (from, to) = c.optional_date_range(&req.from, &req.to);
@@ -195,7 +195,7 @@ pub(crate) async fn backlog(
     let (caller, req) = Caller::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
-    let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+    let office = c.office_or_own("office_id", &req.office_id, &caller);
     let kind = c.wire("kind", req.kind, Backlog::Overdue);
     let limit = c.page_size("page_size", req.page_size, 100, 500);
     c.finish()?;

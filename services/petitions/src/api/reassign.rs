@@ -7,7 +7,6 @@ use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
-use vanphong_platform::identity::Caller;
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::petitions::v1 as wire;
@@ -25,9 +24,7 @@ pub(crate) async fn assign_handler(
     s: &Shared,
     request: Request<wire::AssignHandlerRequest>,
 ) -> Result<wire::AssignHandlerResponse, Error> {
-    let caller = Caller::of(&request)?;
-    let on_behalf = OnBehalf::of(&request);
-    let req = request.into_inner();
+    let (caller, on_behalf, req) = OnBehalf::split(request)?;
     let mut c = Checker::new();
     let ids = c.picked_ids("petition_ids", &req.petition_ids, MAX_CASES, "đơn");
     let handler = c.id("handler_id", &req.handler_id);

@@ -99,14 +99,12 @@ impl ReceptionApi {
 
     async fn create(&self, request: Request<wire::CreateReceptionRequest>) -> Result<wire::Reception, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let on_behalf = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let now = s.now();
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let received_on = past_date(&mut c, "received_on", &req.received_on, today);
         let receiver = c.id("receiver_id", &req.receiver_id);
         let visitors: Vec<Visitor> = req
@@ -215,7 +213,7 @@ impl ReceptionApi {
         let today = s.today();
         let start_of_year = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
         let mut c = Checker::new();
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let from = c.date_or("from", &req.from, start_of_year);
         let to = c.date_or("to", &req.to, today);
         c.dates_in_order(from, to);
@@ -255,7 +253,7 @@ impl ReceptionApi {
         let s = &self.0;
         let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         if !(1900..=2200).contains(&req.year) {
             c.violation("year", "OUT_OF_RANGE", "Năm phải trong khoảng 1900–2200");
         }

@@ -96,6 +96,18 @@ struct Taken<'a> {
     mode: Mode,
 }
 
+impl<'a> Taken<'a> {
+    /// The step a request asks for: saved, or only shown when it says
+    /// `validate_only`.
+    fn asked(action: Action, note: &'a str, validate_only: bool) -> Self {
+        Taken {
+            action,
+            note,
+            mode: Mode::of(validate_only),
+        }
+    }
+}
+
 /// [`finish`], or in [`Mode::Preview`] the same writes rolled back, the
 /// answer made inside them without the petitioners' identity.
 async fn finish_as(
@@ -275,9 +287,7 @@ pub(crate) async fn classify(
     s: &Shared,
     request: Request<wire::ClassifyPetitionRequest>,
 ) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let on_behalf = OnBehalf::of(&request);
-    let req = request.into_inner();
+    let (caller, on_behalf, req) = OnBehalf::split(request)?;
     let today = s.today();
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
@@ -373,9 +383,7 @@ pub(crate) async fn accept_petition(
     s: &Shared,
     request: Request<wire::AcceptPetitionRequest>,
 ) -> Result<wire::Petition, Error> {
-    let caller = Caller::of(&request)?;
-    let on_behalf = OnBehalf::of(&request);
-    let req = request.into_inner();
+    let (caller, on_behalf, req) = OnBehalf::split(request)?;
     let mut c = Checker::new();
     let id = c.id("petition_id", &req.petition_id);
     let handler = c.optional_id("handler_id", &req.handler_id);
@@ -398,21 +406,14 @@ pub(crate) async fn accept_petition(
     };
     let mut after = before.clone();
     accept(s, &mut tx, &mut after, handler, &acceptance).await?;
-    let step = Taken {
-        action: Action::Accept,
-        note: &note,
-        mode: Mode::of(req.validate_only),
-    };
+    let step = Taken::asked(Action::Accept, &note, req.validate_only);
     finish_as(s, tx, &caller, &before, after, step).await
 }
 
 /// `RejectPetition`: không đủ điều kiện thụ lý.
 pub(crate) async fn reject(s: &Shared, request: Request<wire::RejectPetitionRequest>) -> Result<wire::Petition, Error> {
     let (caller, req) = Caller::split(request)?;
-    let mut c = Checker::new();
-    let id = c.id("petition_id", &req.petition_id);
-    let reason = c.text("reason", &req.reason, MAX_NOTE);
-    c.finish()?;
+    let (id, reason) = Checker::id_and_text(("petition_id", &req.petition_id), ("reason", &req.reason), MAX_NOTE)?;
     let (tx, before) = begin(s, &caller, id, Action::Reject).await?;
     let mut after = before.clone();
     after.state = State::NotEligible;
@@ -452,21 +453,14 @@ pub(crate) async fn extend(s: &Shared, request: Request<wire::ExtendDeadlineRequ
         extension.due_on.format("%d/%m/%Y"),
         extension.reason
     );
-    let step = Taken {
-        action: Action::Extend,
-        note: &note,
-        mode: Mode::of(req.validate_only),
-    };
+    let step = Taken::asked(Action::Extend, &note, req.validate_only);
     finish_as(s, tx, &caller, &before, after, step).await
 }
 
 /// `AddNote`: an investigation note.
 pub(crate) async fn add_note(s: &Shared, request: Request<wire::AddNoteRequest>) -> Result<wire::Petition, Error> {
     let (caller, req) = Caller::split(request)?;
-    let mut c = Checker::new();
-    let id = c.id("petition_id", &req.petition_id);
-    let note = c.text("note", &req.note, MAX_NOTE);
-    c.finish()?;
+    let (id, note) = Checker::id_and_text(("petition_id", &req.petition_id), ("note", &req.note), MAX_NOTE)?;
     let (tx, before) = begin(s, &caller, id, Action::Note).await?;
     let after = before.clone();
     finish(s, tx, &caller, &before, after, Action::Note, &note).await

@@ -106,10 +106,7 @@ impl ApprovalApi {
     async fn reopen(&self, request: Request<wire::ReopenReportRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
         let (caller, req) = Caller::split(request)?;
-        let mut c = Checker::new();
-        let id = c.id("report_id", &req.report_id);
-        let reason = c.text("reason", &req.reason, MAX_NOTE);
-        c.finish()?;
+        let (id, reason) = Checker::id_and_text(("report_id", &req.report_id), ("reason", &req.reason), MAX_NOTE)?;
         let mut tx = s.ctx.db.begin_write().await?;
         let before = s.visible(&mut tx, &caller, id, true).await?;
         s.ensure_act(&caller, &before, &[Role::Leader])?;
@@ -445,10 +442,7 @@ impl ApprovalService for ApprovalApi {
         request: Request<wire::ReturnReportRequest>,
     ) -> Result<Response<wire::Report>, Status> {
         let (caller, req) = Caller::split(request)?;
-        let mut c = Checker::new();
-        let id = c.id("report_id", &req.report_id);
-        let reason = c.text("reason", &req.reason, MAX_NOTE);
-        c.finish()?;
+        let (id, reason) = Checker::id_and_text(("report_id", &req.report_id), ("reason", &req.reason), MAX_NOTE)?;
         Ok(Response::new(self.decide(&caller, id, Step::Return, &reason).await?))
     }
 }

@@ -8,7 +8,7 @@
 use tonic::Request;
 
 use vanphong_platform::Error;
-use vanphong_platform::identity::{Caller, Role};
+use vanphong_platform::identity::Role;
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::validate::Checker;
 use vanphong_proto::reporting::v1 as wire;
@@ -25,9 +25,7 @@ pub(crate) async fn assign_reports(
     s: &Shared,
     request: Request<wire::AssignReportsRequest>,
 ) -> Result<wire::AssignReportsResponse, Error> {
-    let caller = Caller::of(&request)?;
-    let on_behalf = OnBehalf::of(&request);
-    let req = request.into_inner();
+    let (caller, on_behalf, req) = OnBehalf::split(request)?;
     let mut c = Checker::new();
     let ids = c.picked_ids("report_ids", &req.report_ids, MAX_REPORTS, "báo cáo");
     let writer = c.id("writer_id", &req.writer_id);

@@ -48,7 +48,7 @@ impl PeriodApi {
         if !YEARS.contains(&req.year) {
             c.violation("year", "OUT_OF_RANGE", "Năm phải trong khoảng 1990–2199");
         }
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         c.finish()?;
         let office_kind = s.office_kind(office)?;
         let policy = store::policy::get(&s.ctx.db).await?;
@@ -68,7 +68,7 @@ impl PeriodApi {
         let (caller, req) = Caller::split(request)?;
         let policy = store::policy::get(&s.ctx.db).await?;
         let mut c = Checker::new();
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let period = if req.on.trim().is_empty() {
             checks::period(&mut c, &period_fields!(req), &policy)
         } else {

@@ -70,7 +70,7 @@ impl ReportApi {
         let today = s.today();
         let mut c = Checker::new();
         let request_id = c.request_id(&req.request_id);
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let period = checks::period(&mut c, &period_fields!(req), &policy);
         let ad_hoc = Kind::from_wire(req.kind) == Ok(Kind::AdHoc);
         let title = c.optional_text("title", &req.title, MAX_TITLE);
@@ -188,7 +188,7 @@ impl ReportApi {
         let s = &self.0;
         let (caller, req) = Caller::split(request)?;
         let mut c = Checker::new();
-        let office = c.optional_id("office_id", &req.office_id).unwrap_or(caller.office_id);
+        let office = c.office_or_own("office_id", &req.office_id, &caller);
         let kind = (req.kind != 0).then(|| c.wire("kind", req.kind, Kind::Monthly));
         if req.year != 0 && !crate::domain::period::YEARS.contains(&req.year) {
             c.violation("year", "OUT_OF_RANGE", "Năm phải trong khoảng 1990–2199");
