@@ -359,14 +359,7 @@ impl EdxmlApi {
         let mut tx = s.ctx.db.begin_write().await?;
         vanphong_platform::replay_or_claim!(idempotency, tx, now, previous => (previous, false));
         Self::ensure_new(&mut tx, office, &package.document_id).await?;
-        let mut d = Document::blank(
-            ids::new_id(),
-            office,
-            Direction::Incoming,
-            DocStatus::Arrived,
-            caller.subject_id,
-            now,
-        );
+        let mut d = Document::arrived(ids::new_id(), office, caller.subject_id, now);
         d.type_code = type_code;
         d.subject = package.subject.trim().to_string();
         d.number = Some(package.number);

@@ -20,6 +20,7 @@ use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::incoming_service_server::IncomingService;
 
 use super::Shared;
+use super::check_handling;
 use super::convert::{Extras, document_to_wire};
 use super::flow::{self, StepSpec, change, event};
 use crate::domain::document::Document;
@@ -129,17 +130,7 @@ fn check_new(
     let signer_position = c
         .optional_text("signer_position", &req.signer_position, MAX_NAME)
         .unwrap_or_default();
-    let urgency = Urgency::from_wire(req.urgency).unwrap_or_else(|| {
-        c.violation("urgency", "UNKNOWN_VALUE", "Độ khẩn không hợp lệ");
-        Urgency::Normal
-    });
-    let secrecy = Clearance::from_wire(req.secrecy).unwrap_or_else(|| {
-        c.violation("secrecy", "UNKNOWN_VALUE", "Độ mật không hợp lệ");
-        Clearance::None
-    });
-    if !(0..=100_000).contains(&req.pages) {
-        c.violation("pages", "OUT_OF_RANGE", "Số trang phải từ 0 đến 100000");
-    }
+    let (urgency, secrecy) = check_handling(c, req.urgency, req.secrecy, req.pages);
     let due_on = if req.due_on.is_empty() {
         None
     } else {
@@ -292,14 +283,7 @@ impl IncomingApi {
                 (arrived.clone(), Some(arrived))
             }
             (None, Some(f)) => {
-                let mut d = Document::blank(
-                    ids::new_id(),
-                    office,
-                    Direction::Incoming,
-                    DocStatus::Arrived,
-                    caller.subject_id,
-                    now,
-                );
+                let mut d = Document::arrived(ids::new_id(), office, caller.subject_id, now);
                 d.number_symbol = f
                     .number
                     .map(|n| number_symbol(n, &f.symbol))

@@ -27,9 +27,10 @@ use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::db::Tx;
 use vanphong_platform::handover::api::HandoverApi;
 use vanphong_platform::host::ServiceContext;
-use vanphong_platform::identity::Caller;
+use vanphong_platform::identity::{Caller, Clearance};
 use vanphong_platform::people::People;
 use vanphong_platform::server::GrpcServices;
+use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, grpc_client};
 use vanphong_proto::documents::v1::attachment_service_server::AttachmentServiceServer;
 use vanphong_proto::documents::v1::audit_service_server::AuditServiceServer;
@@ -46,6 +47,7 @@ use vanphong_proto::documents::v1::term_service_server::TermServiceServer;
 use crate::blob::BlobStore;
 use crate::domain::access;
 use crate::domain::document::Document;
+use crate::domain::kinds::Urgency;
 use crate::store;
 use vanphong_pdf::sign::keys::KeyStore;
 use vanphong_pdf::verify::TrustAnchors;
@@ -129,6 +131,23 @@ impl Shared {
             .await?;
         Ok(document)
     }
+}
+
+/// The urgency, secrecy and page count every new document states, checked
+/// alike whether it arrives or is drafted here.
+pub(crate) fn check_handling(c: &mut Checker, urgency: i32, secrecy: i32, pages: i32) -> (Urgency, Clearance) {
+    let urgency = Urgency::from_wire(urgency).unwrap_or_else(|| {
+        c.violation("urgency", "UNKNOWN_VALUE", "Độ khẩn không hợp lệ");
+        Urgency::Normal
+    });
+    let secrecy = Clearance::from_wire(secrecy).unwrap_or_else(|| {
+        c.violation("secrecy", "UNKNOWN_VALUE", "Độ mật không hợp lệ");
+        Clearance::None
+    });
+    if !(0..=100_000).contains(&pages) {
+        c.violation("pages", "OUT_OF_RANGE", "Số trang phải từ 0 đến 100000");
+    }
+    (urgency, secrecy)
 }
 
 /// Every service of the documents service, sharing one state.

@@ -19,6 +19,7 @@ use vanphong_platform::{Error, ids};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::outgoing_service_server::OutgoingService;
 
+use super::check_handling;
 use super::flow::{self, StepSpec, change, event};
 use super::issuing;
 use super::{Shared, notifications};
@@ -154,17 +155,7 @@ impl OutgoingApi {
         let office = c.office_or_own("office_id", &req.office_id, &caller);
         let type_code = c.text("type_code", &req.type_code, 10);
         let subject = c.text("subject", &req.subject, MAX_SUBJECT);
-        let urgency = Urgency::from_wire(req.urgency).unwrap_or_else(|| {
-            c.violation("urgency", "UNKNOWN_VALUE", "Độ khẩn không hợp lệ");
-            Urgency::Normal
-        });
-        let secrecy = Clearance::from_wire(req.secrecy).unwrap_or_else(|| {
-            c.violation("secrecy", "UNKNOWN_VALUE", "Độ mật không hợp lệ");
-            Clearance::None
-        });
-        if !(0..=100_000).contains(&req.pages) {
-            c.violation("pages", "OUT_OF_RANGE", "Số trang phải từ 0 đến 100000");
-        }
+        let (urgency, secrecy) = check_handling(&mut c, req.urgency, req.secrecy, req.pages);
         let due_on = (!req.due_on.is_empty()).then(|| c.date("due_on", &req.due_on));
         if due_on.is_some_and(|d| d != NaiveDate::MIN && d < today) {
             c.violation("due_on", "IN_PAST", "Hạn trả lời không được trước hôm nay");
@@ -535,14 +526,7 @@ impl OutgoingApi {
                     recipient.name
                 )));
             }
-            let mut copy = Document::blank(
-                ids::new_id(),
-                office,
-                Direction::Incoming,
-                DocStatus::Arrived,
-                caller.subject_id,
-                now,
-            );
+            let mut copy = Document::arrived(ids::new_id(), office, caller.subject_id, now);
             copy.type_code = document.type_code.clone();
             copy.subject = document.subject.clone();
             copy.number = document.number;

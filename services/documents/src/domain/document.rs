@@ -78,6 +78,13 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document that has just arrived at `office_id` (registered by hand,
+    /// received as an edXML package, or sent by an office of the suite),
+    /// with nothing filled in yet but who and when.
+    pub fn arrived(id: Uuid, office_id: Uuid, created_by: Uuid, now: DateTime<Utc>) -> Document {
+        Document::blank(id, office_id, Direction::Incoming, Status::Arrived, created_by, now)
+    }
+
     /// A document with nothing filled in but who, where and when.
     pub fn blank(
         id: Uuid,
