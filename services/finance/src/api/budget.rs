@@ -619,11 +619,8 @@ impl BudgetApi {
     ) -> Result<wire::ListAllocationsResponse, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let rows = s
-            .ctx
-            .db
-            .read(async |tx| store::budget::list_allocations(tx, office, year).await)
+        let (_, _, rows) = s
+            .read_year(&caller, &req.office_id, req.year, store::budget::list_allocations)
             .await?;
         Ok(wire::ListAllocationsResponse {
             allocations: rows.iter().map(convert::allocation).collect::<Result<_, _>>()?,
@@ -636,13 +633,10 @@ impl BudgetApi {
     ) -> Result<wire::ListAllocationLinesResponse, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let catalogue = catalogue(s).await?;
-        let rows = s
-            .ctx
-            .db
-            .read(async |tx| store::budget::list_balances(tx, office, year).await)
+        let (office, year, rows) = s
+            .read_year(&caller, &req.office_id, req.year, store::budget::list_balances)
             .await?;
+        let catalogue = catalogue(s).await?;
         execution(office, year, &rows, &catalogue)
     }
 }

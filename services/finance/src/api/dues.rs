@@ -436,12 +436,8 @@ impl DuesApi {
     async fn list(&self, request: Request<wire::ListDuesRequest>) -> Result<wire::ListDuesResponse, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let rows = s
-            .ctx
-            .db
-            .read(async |tx| store::dues::collections(tx, office, year, 1, 12).await)
-            .await?;
+        let whole_year = async |tx: &mut Tx, office, year| store::dues::collections(tx, office, year, 1, 12).await;
+        let (_, _, rows) = s.read_year(&caller, &req.office_id, req.year, whole_year).await?;
         Ok(wire::ListDuesResponse {
             collections: rows.iter().map(convert::collection).collect::<Result<_, _>>()?,
         })

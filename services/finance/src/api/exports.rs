@@ -27,17 +27,14 @@ impl ExportApi {
     async fn execution(&self, request: Request<wire::ExportBudgetExecutionRequest>) -> Result<wire::ExportFile, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
+        let (office, year, rows) = s
+            .read_year(&caller, &req.office_id, req.year, store::budget::list_balances)
+            .await?;
         let catalogue: HashMap<String, store::catalog::LineRow> = store::catalog::list(&s.ctx.db, true)
             .await?
             .into_iter()
             .map(|l| (l.code.clone(), l))
             .collect();
-        let rows = s
-            .ctx
-            .db
-            .read(async |tx| store::budget::list_balances(tx, office, year).await)
-            .await?;
         let lines = execution(office, year, &rows, &catalogue)?;
         let content = budget_execution(
             &s.office_name(office),

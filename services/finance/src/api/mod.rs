@@ -22,7 +22,7 @@ use uuid::Uuid;
 use vanphong_platform::Error;
 use vanphong_platform::audit_api::AuditApi;
 use vanphong_platform::clock::{format_date, to_micros};
-use vanphong_platform::db::Tx;
+use vanphong_platform::db::{StoreError, Tx};
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::server::GrpcServices;
@@ -93,6 +93,25 @@ impl Shared {
         c.finish()?;
         self.ensure_read(caller, office)?;
         Ok((office, year))
+    }
+
+    /// What `read` finds, in one read transaction, of the office and fiscal
+    /// year a listing asks for ([`Shared::readable_year`]), with that office
+    /// and year.
+    pub(crate) async fn read_year<R, E>(
+        &self,
+        caller: &Caller,
+        office_id: &str,
+        year: i32,
+        read: impl AsyncFnOnce(&mut Tx, Uuid, i32) -> Result<R, E>,
+    ) -> Result<(Uuid, i32, R), Error>
+    where
+        E: From<StoreError>,
+        Error: From<E>,
+    {
+        let (office, year) = self.readable_year(caller, office_id, year)?;
+        let found = self.ctx.db.read(async move |tx| read(tx, office, year).await).await?;
+        Ok((office, year, found))
     }
 
     /// Refuses unless the caller works in `office` with one of `roles`.

@@ -66,8 +66,7 @@ impl PeriodsApi {
     async fn get(&self, request: Request<wire::GetFiscalYearRequest>) -> Result<wire::FiscalYear, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let answer = s.ctx.db.read(async |tx| fiscal_year(tx, office, year).await).await?;
+        let (_, _, answer) = s.read_year(&caller, &req.office_id, req.year, fiscal_year).await?;
         Ok(answer)
     }
 

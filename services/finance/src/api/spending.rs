@@ -445,11 +445,8 @@ impl SpendingApi {
     ) -> Result<wire::ListCommitmentsResponse, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let (office, year) = s.readable_year(&caller, &req.office_id, req.year)?;
-        let rows = s
-            .ctx
-            .db
-            .read(async |tx| store::spending::list_commitments(tx, office, year).await)
+        let (_, _, rows) = s
+            .read_year(&caller, &req.office_id, req.year, store::spending::list_commitments)
             .await?;
         Ok(wire::ListCommitmentsResponse {
             commitments: rows.iter().map(convert::commitment).collect::<Result<_, _>>()?,
