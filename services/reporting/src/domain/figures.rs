@@ -452,6 +452,18 @@ mod tests {
         assert_eq!(jan.rows[1].office_name, "Huyện A");
     }
 
+    /// The root alone, rolled up over the first half of January 2026.
+    fn lone_root_roll_up(r: Uuid, tree: OfficeTree, gathered: Gathered) -> Result<FigureTable, RollUpError> {
+        roll_up(
+            r,
+            &tree,
+            d("2026-01-01"),
+            d("2026-01-14"),
+            gathered,
+            DateTime::<Utc>::MIN_UTC,
+        )
+    }
+
     #[test]
     fn an_office_outside_the_subtree_is_refused() {
         let root = entry("Tỉnh ủy", vec![(None, "2000-01-01", None)]);
@@ -465,14 +477,7 @@ mod tests {
             }],
             ..Default::default()
         };
-        let e = roll_up(
-            r,
-            &tree,
-            d("2026-01-01"),
-            d("2026-01-14"),
-            gathered,
-            DateTime::<Utc>::MIN_UTC,
-        );
+        let e = lone_root_roll_up(r, tree, gathered);
         assert_eq!(e, Err(RollUpError::OutsideTree(stranger)));
     }
 
@@ -495,14 +500,7 @@ mod tests {
             ],
             ..Default::default()
         };
-        let e = roll_up(
-            r,
-            &tree,
-            d("2026-01-01"),
-            d("2026-01-14"),
-            gathered,
-            DateTime::<Utc>::MIN_UTC,
-        );
+        let e = lone_root_roll_up(r, tree, gathered);
         assert!(matches!(e, Err(RollUpError::Overflow(_))));
     }
 
