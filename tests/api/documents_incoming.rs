@@ -582,7 +582,7 @@ async fn lists_page_without_gaps_or_repeats() {
     for n in 1..=23 {
         register(&app, &clerk, paper(n, &format!("Văn bản {n}"))).await;
     }
-    for sort in [0, 1, 2, 3] {
+    for sort in [0, 1, 2, 3, 4, 5] {
         let mut seen = Vec::new();
         let mut token = String::new();
         loop {
@@ -614,8 +614,12 @@ async fn lists_page_without_gaps_or_repeats() {
             (1..=23).collect::<Vec<i64>>(),
             "sort {sort}: every document once"
         );
-        if sort == 2 {
-            assert_eq!(seen.first(), Some(&23), "highest incoming number first");
+        match sort {
+            1 => assert_eq!(seen.first(), Some(&1), "oldest first"),
+            2 => assert_eq!(seen.first(), Some(&23), "highest incoming number first"),
+            4 => assert_eq!(seen.first(), Some(&23), "last changed first"),
+            5 => assert_eq!(seen.first(), Some(&23), "highest number of the issuer first"),
+            _ => {}
         }
     }
 }

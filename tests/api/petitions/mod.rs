@@ -9,6 +9,7 @@ mod figures;
 mod flow;
 mod identity;
 mod intake;
+mod listing;
 mod preview;
 pub(crate) mod support;
 

@@ -1,4 +1,5 @@
-//! The due date seen before confirming (`validate_only`): thụ lý and gia hạn
+//! The due date seen before confirming (`validate_only`): thụ lý (from
+//! classification or after consideration) and gia hạn
 //! computed and checked in full, answered with the petition as it would be,
 //! and nothing saved — no state change, history line, extension or audit
 //! record — while a wrong input is refused as the real step refuses it.
@@ -10,7 +11,8 @@ use vanphong_platform::identity::Role;
 use vanphong_proto::common::v1::CountUnreadNoticesRequest;
 use vanphong_proto::petitions::v1::notification_service_client::NotificationServiceClient;
 use vanphong_proto::petitions::v1::{
-    AcceptPetitionRequest, Complexity, ExtendDeadlineRequest, GetPetitionRequest, Petition, PetitionKind,
+    AcceptPetitionRequest, ClassificationOutcome, ClassifyPetitionRequest, Complexity, ExtendDeadlineRequest,
+    GetPetitionRequest, Petition, PetitionKind,
 };
 
 use super::support::{Office, audit_actions, consider, letter, office, petitions, take_in};
@@ -178,4 +180,73 @@ async fn validate_only_shows_the_due_dates_of_thu_ly_and_gia_han_and_saves_nothi
     assert_eq!(extended.resolving.expect("resolving").due_on, "2026-05-04");
     let trail = changes(&app, &p.id).await;
     assert_eq!(trail.iter().filter(|a| *a == "extend").count(), 1, "{trail:?}");
+}
+
+#[tokio::test]
+async fn a_classification_previewed_shows_the_due_date_and_makes_no_slip_or_change() {
+    let app = spawn_app().await;
+    let hh = office(&app, "hiephoa").await;
+    let mut request = letter(
+        "2026-03-02",
+        "Tố cáo cán bộ thu tiền sai quy định khi cấp giấy chứng nhận",
+    );
+    request.kind = PetitionKind::Denunciation as i32;
+    let p = take_in(&app, &hh.clerk, request).await;
+    let before = saved(&app, &hh, &p.id).await;
+    let trail = changes(&app, &p.id).await;
+    let classify = |outcome: ClassificationOutcome, validate_only: bool| ClassifyPetitionRequest {
+        petition_id: p.id.clone(),
+        outcome: outcome as i32,
+        handler_id: hh.specialist_id.clone(),
+        accepted_on: "2026-03-02".into(),
+        complexity: Complexity::Complex as i32,
+        transfer_to: "Ủy ban Kiểm tra Huyện ủy".into(),
+        note: "Thuộc thẩm quyền".into(),
+        validate_only,
+        ..Default::default()
+    };
+
+    // Thụ lý straight from classification: the due date, nothing saved.
+    let preview = petitions(&app)
+        .classify_petition(authed(classify(ClassificationOutcome::Accept, true), &hh.officer))
+        .await
+        .expect("previewed")
+        .into_inner();
+    assert_eq!(preview.state_code, "08");
+    assert_eq!(preview.resolving.as_ref().expect("resolving").due_on, "2026-04-01");
+    assert!(preview.identity_redacted);
+    // A transfer previewed makes no slip in the documents service.
+    let transfer = petitions(&app)
+        .classify_petition(authed(classify(ClassificationOutcome::Transfer, true), &hh.officer))
+        .await
+        .expect("previewed")
+        .into_inner();
+    assert!(
+        transfer
+            .transfer
+            .as_ref()
+            .is_some_and(|t| t.slip_document_id.is_empty()),
+        "{transfer:?}"
+    );
+    let after = saved(&app, &hh, &p.id).await;
+    assert_eq!(after.state_code, before.state_code, "not classified");
+    assert_eq!(after.events.len(), before.events.len(), "no history line");
+    assert_eq!(changes(&app, &p.id).await, trail, "no audit record");
+
+    // Refused as the step refuses: without a handler, the field is named.
+    let mut unhandled = classify(ClassificationOutcome::Accept, true);
+    unhandled.handler_id.clear();
+    let e = petitions(&app)
+        .classify_petition(authed(unhandled, &hh.officer))
+        .await
+        .expect_err("no handler");
+    assert_eq!(violated_fields(&e), vec!["handler_id"]);
+
+    // Saved, it gives the date shown.
+    let accepted = petitions(&app)
+        .classify_petition(authed(classify(ClassificationOutcome::Accept, false), &hh.officer))
+        .await
+        .expect("classified")
+        .into_inner();
+    assert_eq!(accepted.resolving.expect("resolving").due_on, "2026-04-01");
 }

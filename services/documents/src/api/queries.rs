@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tonic::Request;
 
 use vanphong_platform::Error;
+use vanphong_platform::db::PageCursor;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::my_work::{DUE_SOON_DAYS, OfficeWork, WATCH_OFFICE_DOCUMENTS, WorkWindow, watches_office};
 use vanphong_platform::paging;
@@ -19,7 +20,7 @@ use super::convert::{Extras, document_to_wire};
 use crate::domain::access::Reader;
 use crate::domain::kinds::{Direction, Status as DocStatus, Urgency};
 use crate::store;
-use crate::store::listing::{Cursor, Filter, NumberLookup, Sort, list};
+use crate::store::listing::{Filter, NumberLookup, Sort, list};
 
 pub struct QueryApi(pub(crate) Arc<Shared>);
 
@@ -105,6 +106,8 @@ impl QueryApi {
             Ok(wire::SortBy::Oldest) => Sort::Oldest,
             Ok(wire::SortBy::ArrivalNumber) => Sort::ArrivalNumber,
             Ok(wire::SortBy::Deadline) => Sort::Deadline,
+            Ok(wire::SortBy::Updated) => Sort::Updated,
+            Ok(wire::SortBy::Number) => Sort::Number,
             Err(_) => {
                 c.violation("sort", "UNKNOWN_VALUE", "Cách sắp xếp không hợp lệ");
                 Sort::Newest
@@ -116,7 +119,9 @@ impl QueryApi {
         let due_soon = req
             .due_soon
             .then(|| (today, today + chrono::Days::new(u64::from(due_days))));
-        let after = c.page_token("page_token", &req.page_token, |token| Cursor::decode(token, sort));
+        let after = c.page_token("page_token", &req.page_token, |token| {
+            PageCursor::decode(token, sort.order())
+        });
         c.finish()?;
         let snapshot = s.snapshot();
         if snapshot.tree.get(office).is_none() {
@@ -152,7 +157,7 @@ impl QueryApi {
             .collect();
         if paging::fit(&mut page) {
             documents.truncate(page.len());
-            next = documents.last().map(|d| Cursor::after(filter.sort, d));
+            next = documents.last().map(|d| filter.sort.after(d));
         }
         Ok(wire::ListDocumentsResponse {
             documents: page,

@@ -2,11 +2,10 @@
 //! cursor paging, with the secrecy rule applied in the query so that pages
 //! stay full.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
-use vanphong_platform::db::{Backend, Clauses, Db, StoreError, Value, cut_page};
-use vanphong_platform::paging::{from_page_token, page_token};
+use vanphong_platform::db::{Backend, Clauses, Db, Order, PageCursor, StoreError, cut_page};
 
 use super::documents::{COLUMNS, Row};
 use crate::domain::access::Reader;
@@ -21,69 +20,35 @@ pub enum Sort {
     Oldest,
     ArrivalNumber,
     Deadline,
+    Updated,
+    Number,
 }
 
 impl Sort {
-    /// The sort key expression and whether it descends.
-    fn key(self) -> (&'static str, bool) {
-        match self {
-            Sort::Newest => ("created_at", true),
-            Sort::Oldest => ("created_at", false),
+    /// The order's key expression, direction and kind of key.
+    pub fn order(self) -> Order {
+        let (key, descending, text) = match self {
+            Sort::Newest => ("created_at", true, false),
+            Sort::Oldest => ("created_at", false, false),
             Sort::ArrivalNumber => (
                 "COALESCE(arrival_year, 0) * 10000000 + COALESCE(arrival_number, 0)",
                 true,
+                false,
             ),
-            Sort::Deadline => ("COALESCE(handling_deadline, due_on, '9999-12-31')", false),
-        }
-    }
-
-    fn key_is_text(self) -> bool {
-        self == Sort::Deadline
-    }
-}
-
-/// Where the previous page ended.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Cursor {
-    /// The sort key of the last document (number or text, as a string).
-    pub key: String,
-    pub id: String,
-}
-
-impl Cursor {
-    /// The cursor of a page that ends with `last`, in `sort` order.
-    pub fn after(sort: Sort, last: &Document) -> Cursor {
-        Cursor {
-            key: sort_key(sort, last),
-            id: last.id.to_string(),
-        }
-    }
-
-    pub fn encode(&self) -> String {
-        page_token(self)
-    }
-
-    /// The cursor of a page token issued for a list in `sort` order;
-    /// `None` for anything else (another order's token, a tampered one),
-    /// so nothing odd reaches the query.
-    pub fn decode(token: &str, sort: Sort) -> Option<Cursor> {
-        let cursor: Cursor = from_page_token(token)?;
-        Uuid::parse_str(&cursor.id).ok()?;
-        if !sort.key_is_text() {
-            cursor.key.parse::<i64>().ok()?;
-        }
-        Some(cursor)
-    }
-
-    /// The sort key and id as the query compares them: a number unless
-    /// the order's key is text (checked by [`Cursor::decode`]).
-    fn bound(&self, sort: Sort) -> (Value, Value) {
-        let key = if sort.key_is_text() {
-            Value::from(self.key.as_str())
-        } else {
-            Value::from(self.key.parse::<i64>().unwrap_or_default())
+            Sort::Deadline => ("COALESCE(handling_deadline, due_on, '9999-12-31')", false, true),
+            Sort::Updated => ("updated_at", true, false),
+            Sort::Number => (
+                "COALESCE(CAST(SUBSTR(issued_on, 1, 4) AS BIGINT), 0) * 10000000 + COALESCE(number, 0)",
+                true,
+                false,
+            ),
         };
-        (key, Value::from(self.id.as_str()))
+        Order { key, descending, text }
+    }
+
+    /// The cursor of a page that ends with `last`.
+    pub fn after(self, last: &Document) -> PageCursor {
+        PageCursor::new(sort_key(self, last), last.id)
     }
 }
 
@@ -113,7 +78,7 @@ pub struct Filter {
     /// Who is looking: secret documents they may not read are left out.
     pub reader: Reader,
     pub sort: Sort,
-    pub after: Option<Cursor>,
+    pub after: Option<PageCursor>,
     pub limit: u32,
 }
 
@@ -177,7 +142,7 @@ pub fn handled_by(user: &str) -> String {
 }
 
 /// One page of documents, and the cursor of the next page if there is one.
-pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cursor>), StoreError> {
+pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<PageCursor>), StoreError> {
     let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM documents WHERE 1 = 1"));
     b.only_in("office_id", filter.offices.iter().copied());
     b.compare("direction", "=", filter.direction.map(|d| d.code()));
@@ -234,16 +199,10 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Document>, Option<Cur
     }
     let readable = readable_by(&mut b, &filter.reader);
     b.and(&readable);
-    let (key, descending) = filter.sort.key();
-    b.page(
-        key,
-        descending,
-        filter.after.as_ref().map(|a| a.bound(filter.sort)),
-        filter.limit,
-    );
+    b.page_in(filter.sort.order(), filter.after.as_ref(), filter.limit);
     let rows: Vec<Row> = db.fetch_all(b.into_query()).await?;
     let documents: Vec<Document> = rows.into_iter().map(Row::into_document).collect::<Result<_, _>>()?;
-    Ok(cut_page(documents, filter.limit, |d| Cursor::after(filter.sort, d)))
+    Ok(cut_page(documents, filter.limit, |d| filter.sort.after(d)))
 }
 
 /// [`Reader::may_read`] as a condition on a row of `documents`: the same
@@ -293,6 +252,11 @@ fn sort_key(sort: Sort, d: &Document) -> String {
             .deadline()
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_else(|| "9999-12-31".into()),
+        Sort::Updated => d.updated_at.timestamp_micros().to_string(),
+        Sort::Number => {
+            let year = d.issued_on.map(|on| i64::from(on.year())).unwrap_or(0);
+            (year * 10_000_000 + d.number.unwrap_or(0)).to_string()
+        }
     }
 }
 

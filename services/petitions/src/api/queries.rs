@@ -7,6 +7,7 @@ use tonic::Request;
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
+use vanphong_platform::db::PageCursor;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::my_work::{OfficeWork, WATCH_OFFICE_PETITIONS, WorkWindow, watches_office};
 use vanphong_platform::paging;
@@ -22,7 +23,7 @@ use crate::domain::kinds::{Backlog, Kind, State};
 use crate::domain::petition::Petition;
 use crate::domain::policy::Policy;
 use crate::store;
-use crate::store::listing::{Cursor, Filter};
+use crate::store::listing::{Filter, Sort};
 
 /// `GetPetition`. A read transaction unless the caller may see the
 /// petitioners, in which case the view is audited in a write transaction.
@@ -128,10 +129,22 @@ pub(crate) async fn list(
     let name = c.optional_text("petitioner_name", &req.petitioner_name, 200);
     let number = c.optional_number_of_year("number", &req.number);
     let limit = c.page_size("page_size", req.page_size, 50, 500);
-    let after = c.page_token("page_token", &req.page_token, Cursor::decode);
+    let sort = match wire::PetitionSort::try_from(req.sort) {
+        Ok(wire::PetitionSort::Unspecified) => Sort::Newest,
+        Ok(wire::PetitionSort::Oldest) => Sort::Oldest,
+        Ok(wire::PetitionSort::Number) => Sort::Number,
+        Ok(wire::PetitionSort::Due) => Sort::Due,
+        Err(_) => {
+            c.violation("sort", "UNKNOWN_VALUE", "Cách sắp xếp không hợp lệ");
+            Sort::Newest
+        }
+    };
+    let after = c.page_token("page_token", &req.page_token, |token| {
+        PageCursor::decode(token, sort.order())
+    });
     c.finish()?;
     let offices = s.offices(&caller, office, req.include_descendants, today)?;
-    let mut handler = None;
+    let mut handler = req.assigned_to_me.then_some(caller.subject_id);
     let name_words = name.as_deref().map(folded_words).unwrap_or_default();
     if !name_words.is_empty() {
         let scope = if req.include_descendants {
@@ -140,7 +153,7 @@ pub(crate) async fn list(
             name_search_scope(&caller, &s.snapshot().tree, today, office)
         };
         match scope {
-            Some(only) => handler = only,
+            Some(only) => handler = only.or(handler),
             None => {
                 return Err(Error::PermissionDenied(
                     "Chỉ lãnh đạo đơn vị và người được giao giải quyết mới được tìm theo tên người gửi đơn".into(),
@@ -157,7 +170,9 @@ pub(crate) async fn list(
         words: query.as_deref().map(folded_words).unwrap_or_default(),
         name_words: name_words.clone(),
         handler,
+        open_only: req.open_only,
         number,
+        sort,
         after,
         limit,
     };
@@ -165,7 +180,7 @@ pub(crate) async fn list(
     let mut page = summaries(s, &petitions).await?;
     if paging::fit(&mut page) {
         petitions.truncate(page.len());
-        next = petitions.last().map(Cursor::after);
+        next = petitions.last().map(|p| sort.after(p));
     }
     if !name_words.is_empty() {
         let mut tx = s.ctx.db.begin_write().await?;

@@ -337,8 +337,10 @@ pub(crate) async fn classify(
     {
         ensure_member(s, &on_behalf, &caller, id, handler).await?;
     }
-    // The slip comes first: if it cannot be made, nothing is written.
-    let slip = if outcome == Outcome::Transfer {
+    let mode = Mode::of(req.validate_only);
+    // The slip comes first: if it cannot be made, nothing is written. A
+    // preview makes none (it is another service's document).
+    let slip = if outcome == Outcome::Transfer && mode == Mode::Save {
         let petition = peek(s, &caller, id).await?;
         Some(slips::create_transfer_slip(s, &on_behalf, &petition, &transfer_to).await?)
     } else {
@@ -375,7 +377,12 @@ pub(crate) async fn classify(
         Some(t) => format!("{}: chuyển đến {}. {}", outcome.label(), t.target_body, note),
         None => format!("{}. {note}", outcome.label()),
     };
-    finish(s, tx, &caller, &before, after, Action::Classify, history.trim()).await
+    let step = Taken {
+        action: Action::Classify,
+        note: history.trim(),
+        mode,
+    };
+    finish_as(s, tx, &caller, &before, after, step).await
 }
 
 /// `AcceptPetition`: thụ lý of a petition under consideration.

@@ -1,44 +1,52 @@
 //! Lists of petitions: filters, diacritic-insensitive search of content and
-//! of petitioners' names, cursor paging; the backlog lists; and what the
+//! of petitioners' names, orders and cursor paging; the backlog lists; and what the
 //! figures of a period need.
 
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Clauses, CorruptRow, Db, StoreError, Tx, Value, cut_page, query_built};
-use vanphong_platform::paging::{from_page_token, page_token};
+use vanphong_platform::db::{Clauses, CorruptRow, Db, Order, PageCursor, StoreError, Tx, cut_page, query_built};
 
 use super::petitions::{COLUMNS, Row};
 use crate::domain::kinds::{Backlog, Kind, State};
 use crate::domain::petition::Petition;
 
-/// Where the previous page ended: the last petition's creation instant
-/// (micros) and id.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Cursor {
-    pub at: i64,
-    pub id: String,
+/// How a list of petitions is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    Oldest,
+    /// By số đơn, highest first.
+    Number,
+    /// Earliest due date first, those without one last.
+    Due,
 }
 
-impl Cursor {
-    /// The cursor of a page that ends with `last`.
-    pub fn after(last: &Petition) -> Cursor {
-        Cursor {
-            at: last.created_at.timestamp_micros(),
-            id: last.id.to_string(),
-        }
+impl Sort {
+    /// The order's key expression, direction and kind of key.
+    pub fn order(self) -> Order {
+        let (key, descending, text) = match self {
+            Sort::Newest => ("created_at", true, false),
+            Sort::Oldest => ("created_at", false, false),
+            Sort::Number => ("year * 10000000 + number", true, false),
+            Sort::Due => ("COALESCE(current_due_on, '9999-12-31')", false, true),
+        };
+        Order { key, descending, text }
     }
 
-    /// The page token of the cursor.
-    pub fn encode(&self) -> String {
-        page_token(self)
-    }
-
-    /// The cursor of a page token; `None` for anything this service did not
-    /// issue (the id must be a UUID, so nothing odd reaches the query).
-    pub fn decode(token: &str) -> Option<Cursor> {
-        let cursor: Cursor = from_page_token(token)?;
-        Uuid::parse_str(&cursor.id).ok().map(|_| cursor)
+    /// The cursor of a page that ends with `last`: its key as the query
+    /// computes it.
+    pub fn after(self, last: &Petition) -> PageCursor {
+        let key = match self {
+            Sort::Newest | Sort::Oldest => last.created_at.timestamp_micros().to_string(),
+            Sort::Number => (i64::from(last.year) * 10_000_000 + last.number).to_string(),
+            Sort::Due => last
+                .current_due()
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "9999-12-31".into()),
+        };
+        PageCursor::new(key, last.id)
     }
 }
 
@@ -58,9 +66,12 @@ pub struct Filter {
     pub name_words: Vec<String>,
     /// Only petitions this user handles.
     pub handler: Option<Uuid>,
+    /// Only petitions not yet closed.
+    pub open_only: bool,
     /// Only the petition of this number and year.
     pub number: Option<(i64, i32)>,
-    pub after: Option<Cursor>,
+    pub sort: Sort,
+    pub after: Option<PageCursor>,
     pub limit: u32,
 }
 
@@ -68,8 +79,8 @@ fn petitions_of(rows: Vec<Row>) -> Result<Vec<Petition>, CorruptRow> {
     rows.into_iter().map(Row::into_petition).collect()
 }
 
-/// One page of petitions, newest first, and the cursor of the next page.
-pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cursor>), StoreError> {
+/// One page of petitions in the filter's order, and the cursor of the next page.
+pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<PageCursor>), StoreError> {
     let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM petitions WHERE 1 = 1"));
     b.only_in("office_id", filter.offices.iter().copied());
     b.filter_in("state", filter.states.iter().map(|s| s.code()));
@@ -92,18 +103,17 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<(Vec<Petition>, Option<Cur
         ));
     }
     b.compare("handler_id", "=", filter.handler);
+    if filter.open_only {
+        b.and("closed_on IS NULL");
+    }
     if let Some((number, year)) = filter.number {
         let n = b.arg(number);
         let y = b.arg(i64::from(year));
         b.and(&format!("number = {n} AND year = {y}"));
     }
-    let after = filter
-        .after
-        .as_ref()
-        .map(|a| (Value::from(a.at), Value::from(a.id.as_str())));
-    b.page("created_at", true, after, filter.limit);
+    b.page_in(filter.sort.order(), filter.after.as_ref(), filter.limit);
     let petitions = petitions_of(db.fetch_all(b.into_query()).await?)?;
-    Ok(cut_page(petitions, filter.limit, Cursor::after))
+    Ok(cut_page(petitions, filter.limit, |p| filter.sort.after(p)))
 }
 
 /// Open petitions of the offices on one backlog list, most urgent first

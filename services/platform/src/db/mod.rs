@@ -26,6 +26,7 @@ mod clauses;
 mod connect;
 mod decode;
 mod keyed;
+mod keyset;
 mod migrate;
 mod span;
 
@@ -41,6 +42,7 @@ pub use clauses::{Clauses, count_where, counts_by_key, cut_page};
 pub use connect::DatabaseSettings;
 pub use decode::{CorruptRow, RowDecoder};
 pub use keyed::KeyedTexts;
+pub use keyset::{Order, PageCursor};
 #[cfg(test)]
 pub(crate) use migrate::scratch;
 pub use migrate::{MigrationFile, Migrations};
