@@ -200,6 +200,16 @@ pub fn money(value: i64) -> String {
     format!("{} đ", number(value))
 }
 
+/// The start of a long text, at most `length` characters and an ellipsis,
+/// for a list's row.
+pub fn excerpt(text: &str, length: usize) -> String {
+    if text.chars().count() <= length {
+        text.to_string()
+    } else {
+        text.chars().take(length).chain(std::iter::once('…')).collect()
+    }
+}
+
 /// Percent-encodes a query value.
 pub fn url_encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()

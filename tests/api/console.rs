@@ -48,6 +48,18 @@ impl Page {
         let end = self.body[start..].find('"').expect("end of value");
         self.body[start..start + end].to_string()
     }
+
+    /// The address of the pager's "next page" link, if there is one.
+    pub fn next_page(&self) -> Option<String> {
+        let end = self.body.find("rel=\"next\"")?;
+        let start = self.body[..end].rfind("href=\"")? + "href=\"".len();
+        Some(
+            self.body[start..end]
+                .trim_end_matches("\" ")
+                .replace("&amp;", "&")
+                .replace("&#38;", "&"),
+        )
+    }
 }
 
 impl WebClient {
@@ -97,6 +109,13 @@ impl WebClient {
 
     pub async fn get(&mut self, path: &str) -> Page {
         self.request(Method::GET, path, None, Vec::new()).await
+    }
+
+    /// [`WebClient::post_form`] with fields held as owned text (a form
+    /// built up, or read back from a page).
+    pub async fn post_pairs<K: AsRef<str>, V: AsRef<str>>(&mut self, path: &str, fields: &[(K, V)]) -> Page {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+        self.post_form(path, &pairs).await
     }
 
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
@@ -290,6 +309,14 @@ async fn the_session_is_refreshed_before_it_expires_and_everywhere_signs_out_all
         "the other device is signed out too"
     );
     assert!(elsewhere.location().starts_with("/sign-in"), "{}", elsewhere.location());
+}
+
+/// A browser signed in as the demo user of `role` in office `slug`.
+pub async fn signed_in(app: &TestApp, slug: &str, role: Role) -> WebClient {
+    let mut web = WebClient::new(app);
+    let answer = web.sign_in(&app.username(slug, role), DEMO_PASSWORD).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    web
 }
 
 /// A multipart body with the fields (in order) and one file.

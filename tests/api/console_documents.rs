@@ -6,20 +6,12 @@
 
 use http::{Method, StatusCode, header};
 
-use vanphong::demo::DEMO_PASSWORD;
 use vanphong_platform::identity::Role;
 use vanphong_proto::documents::v1::{Channel, GetMyWorkRequest, RegisterIncomingRequest};
 
-use crate::console::{Page, WebClient, multipart};
+use crate::console::{Page, multipart, signed_in};
 use crate::documents_attachments::open_term;
-use crate::helpers::{TestApp, authed, spawn_app, spreadsheet_text};
-
-async fn signed_in(app: &TestApp, slug: &str, role: Role) -> WebClient {
-    let mut web = WebClient::new(app);
-    let answer = web.sign_in(&app.username(slug, role), DEMO_PASSWORD).await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-    web
-}
+use crate::helpers::{authed, spawn_app, spreadsheet_text};
 
 /// The count shown on the home page's card titled `title`.
 fn card_count(page: &Page, title: &str) -> Option<i64> {
@@ -195,6 +187,24 @@ async fn an_outgoing_document_goes_from_draft_to_dispatch_receipt_and_recall_in_
     assert_eq!(card_count(&home, "Dự thảo bị trả lại"), Some(1), "{}", home.body);
     let list = specialist.get("/outgoing?view=returned").await;
     assert!(list.body.contains(&format!("/outgoing/{id}")) && list.body.contains("Bị trả lại"));
+    // Drafts are listed last changed first; the number's heading orders
+    // them by number instead, kept in the URL.
+    assert!(
+        list.body.contains(
+            "aria-sort=\"descending\"><a class=\"sort\" href=\"/outgoing?view=returned&#38;sort=updated\">Cập nhật"
+        ),
+        "{}",
+        list.body
+    );
+    let by_number = specialist.get("/outgoing?view=returned&sort=number").await;
+    assert!(by_number.body.contains(&format!("/outgoing/{id}")));
+    assert!(
+        by_number.body.contains(
+            "aria-sort=\"descending\"><a class=\"sort\" href=\"/outgoing?view=returned&#38;sort=number\">Số, ký hiệu"
+        ),
+        "{}",
+        by_number.body
+    );
     let doc = specialist.get(&format!("/outgoing/{id}")).await;
     assert!(doc.body.contains("Bổ sung thời hạn gửi báo cáo"), "{}", doc.body);
     let edit = [

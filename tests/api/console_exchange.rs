@@ -9,24 +9,16 @@
 
 use http::{Method, StatusCode, header};
 
-use vanphong::demo::DEMO_PASSWORD;
 use vanphong_platform::identity::Role;
 use vanphong_proto::documents::v1::{
     Channel, CompleteRequest, CreateDraftRequest, DirectRequest, GetMyWorkRequest, ListDocumentsRequest,
     RegisterIncomingRequest, Status, SubmitToLeaderRequest,
 };
 
-use crate::console::{Page, WebClient, document_id, multipart};
+use crate::console::{Page, WebClient, document_id, multipart, signed_in};
 use crate::documents_attachments::{draft, issue, open_term, upload};
 use crate::documents_edxml::outside_recipient;
 use crate::helpers::{TestApp, authed, spawn_app, start_time, violated_fields};
-
-async fn signed_in(app: &TestApp, slug: &str, role: Role) -> WebClient {
-    let mut web = WebClient::new(app);
-    let answer = web.sign_in(&app.username(slug, role), DEMO_PASSWORD).await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-    web
-}
 
 /// How a file was handed over: `inline` (shown) or `attachment` (saved).
 fn disposition(file: &Page) -> &str {

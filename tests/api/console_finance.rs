@@ -9,18 +9,11 @@
 
 use http::{StatusCode, header};
 
-use vanphong::demo::DEMO_PASSWORD;
 use vanphong_platform::identity::Role;
 
-use crate::console::{Page, WebClient};
+use crate::console::{Page, WebClient, signed_in};
 use crate::finance::support::{allocate, approved_root_estimate, line, typed_sheet};
-use crate::helpers::{TestApp, spawn_app};
-
-async fn signed_in(app: &TestApp, slug: &str, role: Role) -> WebClient {
-    let mut client = WebClient::new(app);
-    client.sign_in(&app.username(slug, role), DEMO_PASSWORD).await;
-    client
-}
+use crate::helpers::spawn_app;
 
 /// The id in a redirect to `/finance/<what>/{id}?…`.
 fn id_in(location: &str, what: &str) -> String {
@@ -32,10 +25,9 @@ fn id_in(location: &str, what: &str) -> String {
         .to_string()
 }
 
-/// Posts a form whose values are owned.
+/// Posts a form built up as owned values.
 async fn send(client: &mut WebClient, path: &str, fields: Vec<(&str, String)>) -> Page {
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    client.post_form(path, &pairs).await
+    client.post_pairs(path, &fields).await
 }
 
 fn refused(page: &Page) {

@@ -10,8 +10,9 @@ use http::StatusCode;
 use vanphong::demo::DEMO_PASSWORD;
 use vanphong_platform::identity::Role;
 
-use crate::console::{Page, WebClient};
+use crate::console::{Page, WebClient, signed_in};
 use crate::helpers::spawn_app;
+use crate::petitions::support::{letter, take_in};
 
 /// The petition's id from a redirect to its page.
 fn petition_id(location: &str) -> String {
@@ -68,15 +69,13 @@ async fn a_petition_goes_from_intake_past_its_duplicate_to_closing_in_the_consol
     // "Thêm người đứng tên" gives a third row and keeps what was typed.
     let mut more = fields("console-petition-1", "Khiếu nại việc thu hồi đất nông nghiệp", "DD");
     more.push(("add", "1".into()));
-    let pairs: Vec<(&str, &str)> = more.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let grown = officer.post_form("/petitions", &pairs).await;
+    let grown = officer.post_pairs("/petitions", &more).await;
     assert_eq!(grown.status, StatusCode::OK, "{}", grown.body);
     assert!(grown.body.contains("id=\"p2_name\"") && grown.body.contains("value=\"Trần Thị Nại\""));
 
     // Refused without its area: the service's words beside the field, values kept.
     let bad = fields("console-petition-1", "Khiếu nại việc thu hồi đất nông nghiệp", "");
-    let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let refused = officer.post_form("/petitions", &pairs).await;
+    let refused = officer.post_pairs("/petitions", &bad).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
     assert!(refused.body.contains("class=\"field-error\""), "{}", refused.body);
     assert!(refused.body.contains("Nguyễn Văn Khiếu") && refused.body.contains("024085001234"));
@@ -86,13 +85,12 @@ async fn a_petition_goes_from_intake_past_its_duplicate_to_closing_in_the_consol
         "Khiếu nại việc thu hồi đất nông nghiệp tại thôn Đông",
         "DD",
     );
-    let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let created = officer.post_form("/petitions", &pairs).await;
+    let created = officer.post_pairs("/petitions", &good).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
     assert!(created.location().ends_with("?m=created"), "{}", created.location());
     let first = petition_id(created.location());
     // The same request id takes nothing in twice.
-    let again = officer.post_form("/petitions", &pairs).await;
+    let again = officer.post_pairs("/petitions", &good).await;
     assert_eq!(petition_id(again.location()), first);
 
     let page = officer.get(&format!("/petitions/{first}?m=created")).await;
@@ -109,8 +107,7 @@ async fn a_petition_goes_from_intake_past_its_duplicate_to_closing_in_the_consol
         "Khiếu nại lần nữa việc thu hồi đất nông nghiệp thôn Đông",
         "DD",
     );
-    let pairs: Vec<(&str, &str)> = repeat.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let second = officer.post_form("/petitions", &pairs).await;
+    let second = officer.post_pairs("/petitions", &repeat).await;
     assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
     assert!(second.location().ends_with("/duplicates"), "{}", second.location());
     let second_id = petition_id(second.location());
@@ -251,4 +248,59 @@ async fn a_petition_goes_from_intake_past_its_duplicate_to_closing_in_the_consol
         .await;
     let hidden = sibling.get(&format!("/petitions/{first}")).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.body);
+}
+
+#[tokio::test]
+async fn the_list_is_ordered_by_the_heading_picked_and_paged_with_its_order_kept() {
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let mut ids = Vec::new();
+    for n in 0..51 {
+        let received_on = format!("2026-02-{:02}", n % 28 + 1);
+        let p = take_in(
+            &app,
+            &clerk,
+            letter(&received_on, &format!("Kiến nghị thứ tự sắp xếp {n}")),
+        )
+        .await;
+        ids.push(p.id);
+    }
+    let at = |page: &Page, id: &str| page.body.find(&format!("/petitions/{id}\"")).is_some();
+    let mut officer = signed_in(&app, "hiephoa", Role::PetitionOfficer).await;
+
+    let first = officer.get("/petitions?view=all&q=thu+tu+sap+xep&sort=number").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert!(first.body.contains("aria-sort=\"descending\"><a class=\"sort\" href=\"/petitions?view=all&#38;q=thu+tu+sap+xep&#38;sort=number\">Số đơn"), "{}", first.body);
+    assert!(at(&first, &ids[50]) && at(&first, &ids[1]), "the highest numbers first");
+    assert!(!at(&first, &ids[0]), "fifty to a page");
+    assert!(
+        first
+            .body
+            .contains("<option value=\"number\" selected>Số đơn, lớn nhất trước</option>")
+    );
+    let next = first.next_page().expect("a second page");
+    assert!(
+        next.contains("sort=number") && next.contains("q=thu+tu+sap+xep"),
+        "{next}"
+    );
+    let second = officer.get(&next).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    assert!(at(&second, &ids[0]) && !at(&second, &ids[50]), "{}", second.body);
+    assert!(second.next_page().is_none() && second.body.contains("Trang đầu"));
+
+    // Without a choice, everything is listed newest first; work to do by
+    // its deadline.
+    let all = officer.get("/petitions?view=all&q=thu+tu+sap+xep").await;
+    assert!(all.body.contains("aria-sort=\"descending\"><a class=\"sort\" href=\"/petitions?view=all&#38;q=thu+tu+sap+xep&#38;sort=oldest\">Ngày nhận"), "{}", all.body);
+    let open = officer.get("/petitions?view=open").await;
+    assert!(
+        open.body
+            .contains("aria-sort=\"ascending\"><a class=\"sort\" href=\"/petitions?view=open&#38;sort=due\">Hạn"),
+        "{}",
+        open.body
+    );
+    // A backlog is listed by urgency: its headings do not reorder it.
+    let overdue = officer.get("/petitions?view=overdue&sort=number").await;
+    assert_eq!(overdue.status, StatusCode::OK);
+    assert!(!overdue.body.contains("class=\"sort\""), "{}", overdue.body);
 }

@@ -8,12 +8,11 @@
 
 use http::StatusCode;
 
-use vanphong::demo::DEMO_PASSWORD;
 use vanphong_platform::identity::Role;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 use vanphong_proto::petitions::v1::{CreatePetitionRequest, IntakeChannel, Petition, PetitionKind, Petitioner};
 
-use crate::console::{Page, WebClient};
+use crate::console::{Page, WebClient, signed_in};
 use crate::helpers::{TestApp, authed, spawn_app};
 use crate::petitions::support::{consider, reception};
 
@@ -56,6 +55,14 @@ fn hidden(page: &Page, name: &str) -> String {
     page.body[start..start + end].to_string()
 }
 
+/// Posts `fields` to `path` and checks that the page answers 200 with
+/// `words` in it (a preview's date, or its refusal).
+async fn shows(web: &mut WebClient, path: &str, fields: &[(&str, String)], words: &str) {
+    let shown = web.post_pairs(path, fields).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert!(shown.body.contains(words), "{words} in {}", shown.body);
+}
+
 /// The hidden fields of the confirmation's form, as a browser sends them.
 fn hidden_fields(page: &Page) -> Vec<(String, String)> {
     let form = &page.body[page.body.find("id=\"confirm\"").expect("the confirmation")..];
@@ -75,12 +82,6 @@ fn hidden_fields(page: &Page) -> Vec<(String, String)> {
             (name.to_string(), value)
         })
         .collect()
-}
-
-async fn signed_in(app: &TestApp, slug: &str, role: Role) -> WebClient {
-    let mut client = WebClient::new(app);
-    client.sign_in(&app.username(slug, role), DEMO_PASSWORD).await;
-    client
 }
 
 #[tokio::test]
@@ -127,8 +128,7 @@ async fn a_reception_is_recorded_by_names_and_counted_in_the_leaders_duty() {
     // "Thêm dòng" gives more rows and keeps what was typed.
     let mut more = fields("", "");
     more.push(("add", "1".into()));
-    let pairs: Vec<(&str, &str)> = more.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let grown = officer.post_form("/petitions/receptions", &pairs).await;
+    let grown = officer.post_pairs("/petitions/receptions", &more).await;
     assert_eq!(grown.status, StatusCode::OK, "{}", grown.body);
     assert!(grown.body.contains("id=\"v5_name\"") && grown.body.contains("value=\"Lê Thị Hoa\""));
 
@@ -136,8 +136,7 @@ async fn a_reception_is_recorded_by_names_and_counted_in_the_leaders_duty() {
     // words beside the field and beside the form's third row (the empty
     // first row is not sent), everything typed kept.
     let bad = fields("", "Thôn Đông");
-    let pairs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let refused = officer.post_form("/petitions/receptions", &pairs).await;
+    let refused = officer.post_pairs("/petitions/receptions", &bad).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
     assert!(refused.body.contains("id=\"content-error\""), "{}", refused.body);
     assert!(refused.body.contains("id=\"v2-error\""), "{}", refused.body);
@@ -152,18 +151,29 @@ async fn a_reception_is_recorded_by_names_and_counted_in_the_leaders_duty() {
     // A date written wrong is named before the service is asked.
     let mut misdated = fields("Công dân trình bày", "");
     misdated[3].1 = "31/02/2026".into();
-    let pairs: Vec<(&str, &str)> = misdated.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let refused = officer.post_form("/petitions/receptions", &pairs).await;
+    let refused = officer.post_pairs("/petitions/receptions", &misdated).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
     assert!(refused.body.contains("id=\"received_on-error\"") && refused.body.contains("value=\"31/02/2026\""));
 
-    let good = fields("Công dân trình bày việc cấp giấy chứng nhận quyền sử dụng đất", "");
-    let pairs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let saved = officer.post_form("/petitions/receptions", &pairs).await;
+    // A petition handed over is also given by its number; one that is not
+    // the office's is named beside the field.
+    let mut unknown = fields("Công dân trình bày", "");
+    unknown.push(("petition_numbers", "999/2026".into()));
+    let refused = officer.post_pairs("/petitions/receptions", &unknown).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused.body.contains("id=\"petition_numbers-error\"") && refused.body.contains("value=\"999/2026\""),
+        "{}",
+        refused.body
+    );
+
+    let mut good = fields("Công dân trình bày việc cấp giấy chứng nhận quyền sử dụng đất", "");
+    good.push(("petition_numbers", format!(" {}, ", handed.number_label)));
+    let saved = officer.post_pairs("/petitions/receptions", &good).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     assert_eq!(saved.location(), "/petitions/receptions?m=created");
     // The same request id records nothing twice.
-    let again = officer.post_form("/petitions/receptions", &pairs).await;
+    let again = officer.post_pairs("/petitions/receptions", &good).await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
 
     let book = officer.get(saved.location()).await;
@@ -265,36 +275,26 @@ async fn the_due_date_is_shown_before_thu_ly_and_gia_han_are_confirmed() {
         ]
     };
     // Live, as the form changes (htmx): the date in words.
-    let live = acceptance("02/03/2026");
-    let pairs: Vec<(&str, &str)> = live.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let shown = leader
-        .post_form(&format!("/petitions/{}/accept/preview", p.id), &pairs)
-        .await;
-    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
-    assert!(
-        shown
-            .body
-            .contains("Hạn giải quyết sẽ là: 01/04/2026 (30 ngày kể từ ngày thụ lý 02/03/2026)"),
-        "{}",
-        shown.body
-    );
-    let early = acceptance("01/03/2026");
-    let pairs: Vec<(&str, &str)> = early.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let shown = leader
-        .post_form(&format!("/petitions/{}/accept/preview", p.id), &pairs)
-        .await;
-    assert!(
-        shown.body.contains("Ngày thụ lý không được trước ngày nhận đơn"),
-        "{}",
-        shown.body
-    );
+    shows(
+        &mut leader,
+        &format!("/petitions/{}/accept/preview", p.id),
+        &acceptance("02/03/2026"),
+        "Hạn giải quyết sẽ là: 01/04/2026 (30 ngày kể từ ngày thụ lý 02/03/2026)",
+    )
+    .await;
+    shows(
+        &mut leader,
+        &format!("/petitions/{}/accept/preview", p.id),
+        &acceptance("01/03/2026"),
+        "Ngày thụ lý không được trước ngày nhận đơn",
+    )
+    .await;
 
     // Without JavaScript: "Xem hạn giải quyết" shows the date and the
     // button that confirms the same values; nothing is saved before.
     let mut asked = acceptance("02/03/2026");
     asked.push(("preview", "1".into()));
-    let pairs: Vec<(&str, &str)> = asked.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let confirm = leader.post_form(&format!("/petitions/{}/accept", p.id), &pairs).await;
+    let confirm = leader.post_pairs(&format!("/petitions/{}/accept", p.id), &asked).await;
     assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
     assert!(
         confirm.body.contains("Hạn giải quyết sẽ là: 01/04/2026"),
@@ -312,8 +312,7 @@ async fn the_due_date_is_shown_before_thu_ly_and_gia_han_are_confirmed() {
     // A refused preview is the petition's page with the words and values.
     let mut early = acceptance("01/03/2026");
     early.push(("preview", "1".into()));
-    let pairs: Vec<(&str, &str)> = early.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let refused = leader.post_form(&format!("/petitions/{}/accept", p.id), &pairs).await;
+    let refused = leader.post_pairs(&format!("/petitions/{}/accept", p.id), &early).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
     assert!(
         refused.body.contains("Ngày thụ lý không được trước ngày nhận đơn")
@@ -323,8 +322,7 @@ async fn the_due_date_is_shown_before_thu_ly_and_gia_han_are_confirmed() {
     // "Sửa lại" gives the form again as typed, still nothing saved.
     let mut edit = hidden_fields(&confirm);
     edit.push(("edit".into(), "1".into()));
-    let pairs: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let again = leader.post_form(&format!("/petitions/{}/accept", p.id), &pairs).await;
+    let again = leader.post_pairs(&format!("/petitions/{}/accept", p.id), &edit).await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert!(
         again.body.contains("<option value=\"2\" selected>Phức tạp</option>"),
@@ -335,8 +333,9 @@ async fn the_due_date_is_shown_before_thu_ly_and_gia_han_are_confirmed() {
 
     // Confirmed with the values the page carried.
     let carried = hidden_fields(&confirm);
-    let pairs: Vec<(&str, &str)> = carried.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let accepted = leader.post_form(&format!("/petitions/{}/accept", p.id), &pairs).await;
+    let accepted = leader
+        .post_pairs(&format!("/petitions/{}/accept", p.id), &carried)
+        .await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
     let page = leader.get(accepted.location()).await;
     assert!(page.body.contains("Thụ lý giải quyết (08)") && page.body.contains("id=\"current-due\">01/04/2026"));
@@ -369,8 +368,9 @@ async fn the_due_date_is_shown_before_thu_ly_and_gia_han_are_confirmed() {
     let still = leader.get(&format!("/petitions/{}", p.id)).await;
     assert!(still.body.contains("id=\"current-due\">01/04/2026"), "not extended yet");
     let carried = hidden_fields(&confirm);
-    let pairs: Vec<(&str, &str)> = carried.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let extended = leader.post_form(&format!("/petitions/{}/extend", p.id), &pairs).await;
+    let extended = leader
+        .post_pairs(&format!("/petitions/{}/extend", p.id), &carried)
+        .await;
     assert_eq!(extended.status, StatusCode::SEE_OTHER, "{}", extended.body);
     let page = leader.get(extended.location()).await;
     assert!(page.body.contains("id=\"current-due\">04/05/2026"), "{}", page.body);
@@ -392,15 +392,84 @@ async fn the_reception_book_goes_on_a_page_at_a_time() {
     let table = &first.body[first.body.find("id=\"receptions\"").expect("the book")..];
     assert_eq!(table.matches("<td data-label=\"Ngày tiếp\">").count(), 50);
     assert!(!table.contains("05/01/2026"));
-    let marker = "rel=\"next\"";
-    let end = first.body.find(marker).expect("a next page");
-    let start = first.body[..end].rfind("href=\"").expect("href") + "href=\"".len();
-    let next = first.body[start..end].trim_end_matches("\" ").replace("&amp;", "&");
+    let next = first.next_page().expect("a next page");
     assert!(next.contains("from=01%2F01%2F2026"), "the filters kept: {next}");
     let second = officer.get(&next).await;
     assert_eq!(second.status, StatusCode::OK, "{}", second.body);
     let table = &second.body[second.body.find("id=\"receptions\"").expect("the book")..];
     assert_eq!(table.matches("<td data-label=\"Ngày tiếp\">").count(), 1);
     assert!(table.contains("05/01/2026"));
-    assert!(second.body.contains("Trang đầu") && !second.body.contains(marker));
+    assert!(second.body.contains("Trang đầu") && second.next_page().is_none());
+}
+
+#[tokio::test]
+async fn thu_ly_chosen_at_classification_shows_its_due_date_before_it_is_sent() {
+    let app = spawn_app().await;
+    let p = petition(
+        &app,
+        "hiephoa",
+        PetitionKind::Denunciation,
+        "Tố cáo cán bộ thu tiền sai quy định",
+    )
+    .await;
+    let specialist_id = app.user_id("hiephoa", Role::Specialist).await;
+    let mut officer = signed_in(&app, "hiephoa", Role::PetitionOfficer).await;
+    let page = officer.get(&format!("/petitions/{}", p.id)).await;
+    assert!(
+        page.body
+            .contains(&format!("hx-post=\"/petitions/{}/classify/preview\"", p.id)),
+        "{}",
+        page.body
+    );
+    let csrf = page.csrf();
+    let classification = |outcome: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("outcome", outcome.to_string()),
+            ("handler_id", specialist_id.clone()),
+            ("accepted_on", "02/03/2026".to_string()),
+            ("resolution", "1".into()),
+            ("complexity", "2".into()),
+            ("note", "Thuộc thẩm quyền".into()),
+        ]
+    };
+    // Live: thụ lý gives its date; another outcome says no date is set.
+    shows(
+        &mut officer,
+        &format!("/petitions/{}/classify/preview", p.id),
+        &classification("1"),
+        "Hạn giải quyết sẽ là: 01/04/2026 (30 ngày kể từ ngày thụ lý 02/03/2026)",
+    )
+    .await;
+    shows(
+        &mut officer,
+        &format!("/petitions/{}/classify/preview", p.id),
+        &classification("6"),
+        "Hạn giải quyết chỉ tính khi chọn",
+    )
+    .await;
+
+    // Without JavaScript: "Xem trước" is a confirmation page; nothing saved.
+    let mut asked = classification("1");
+    asked.push(("preview", "1".into()));
+    let confirm = officer
+        .post_pairs(&format!("/petitions/{}/classify", p.id), &asked)
+        .await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", confirm.body);
+    assert!(confirm.body.contains("Hạn giải quyết sẽ là: 01/04/2026") && confirm.body.contains("Xác nhận phân loại"));
+    assert!(
+        confirm.body.contains("Thụ lý giải quyết")
+            && confirm.body.contains(&app.full_name("hiephoa", Role::Specialist))
+    );
+    let unchanged = officer.get(&format!("/petitions/{}", p.id)).await;
+    assert!(unchanged.body.contains("Phân loại xử lý (02)"), "not classified yet");
+
+    // Confirmed with the values the page carried: accepted, due that day.
+    let carried = hidden_fields(&confirm);
+    let done = officer
+        .post_pairs(&format!("/petitions/{}/classify", p.id), &carried)
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let accepted = officer.get(&format!("/petitions/{}", p.id)).await;
+    assert!(accepted.body.contains("Thụ lý giải quyết (08)") && accepted.body.contains("01/04/2026"));
 }

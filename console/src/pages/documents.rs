@@ -27,7 +27,8 @@ use vanphong_proto::documents::v1::{
 
 use super::form::{FormData, Refusal};
 use super::people::{self, Person, Picker};
-use super::work::{self, Sorting, View};
+use super::sorting::Sorted;
+use super::work::{self, SORTINGS, View};
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 use crate::format;
@@ -77,47 +78,6 @@ impl Row {
     }
 }
 
-/// A column heading that orders the list by that column (a link, so the
-/// order is kept in the URL with the view and the search).
-pub struct SortHeading {
-    pub label: &'static str,
-    pub href: String,
-    /// `aria-sort` of the column the list is ordered by.
-    pub aria_sort: &'static str,
-}
-
-/// The sortable headings of the queue: incoming number (highest first),
-/// date received (newest first, pressed again oldest first), deadline
-/// (earliest first).
-fn sort_headings(current: Sorting, link: impl Fn(Sorting) -> String) -> [SortHeading; 3] {
-    let ordered_by = |sorting: Sorting, order: &'static str| if current == sorting { order } else { "" };
-    [
-        SortHeading {
-            label: "Số đến",
-            href: link(Sorting::ArrivalNumber),
-            aria_sort: ordered_by(Sorting::ArrivalNumber, "descending"),
-        },
-        SortHeading {
-            label: "Ngày đến",
-            href: link(if current == Sorting::Newest {
-                Sorting::Oldest
-            } else {
-                Sorting::Newest
-            }),
-            aria_sort: match current {
-                Sorting::Newest => "descending",
-                Sorting::Oldest => "ascending",
-                _ => "",
-            },
-        },
-        SortHeading {
-            label: "Hạn xử lý",
-            href: link(Sorting::Deadline),
-            aria_sort: ordered_by(Sorting::Deadline, "ascending"),
-        },
-    ]
-}
-
 /// A tab of a list: another view.
 pub struct Tab {
     pub href: String,
@@ -137,24 +97,13 @@ struct QueuePage {
     office: String,
     office_name: Option<String>,
     rows: Vec<Row>,
-    /// The headings of the columns the list can be ordered by.
-    sort: [SortHeading; 3],
-    /// The order chosen, kept by the search form ("" for the view's own).
-    sort_slug: &'static str,
-    /// The orders offered as a choice where the headings are hidden.
-    sort_choices: Vec<(&'static str, &'static str, bool)>,
+    /// The orders of the list, by its headings or as a choice.
+    sorted: Sorted,
     /// The next page's link, when there is one; the first page's, when
     /// this is not the first.
     next: Option<String>,
     first: Option<String>,
     can_register: bool,
-}
-
-impl QueuePage {
-    /// The heading of column `label`, if it orders the list.
-    fn sort_heading(&self, label: &str) -> Option<&SortHeading> {
-        self.sort.iter().find(|h| h.label == label)
-    }
 }
 
 #[derive(Deserialize)]
@@ -169,7 +118,7 @@ pub struct QueueQuery {
     /// home page's table.
     #[serde(default)]
     office: String,
-    /// The order chosen by a column's heading (see [`Sorting`]).
+    /// The order chosen by a column's heading (see `work::SORTINGS`).
     #[serde(default)]
     sort: String,
 }
@@ -213,35 +162,26 @@ pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<Str
         } else {
             View::Search
         });
-    let chosen = Sorting::from_slug(&query.sort);
+    let chosen = SORTINGS.named(&query.sort);
     let sorting = chosen.unwrap_or(view.default_sorting());
     let listed = work::list(&ctx, &me, view, office, &query.q, &query.page, chosen).await?;
-    let mut keep = String::new();
-    if !query.q.trim().is_empty() {
-        keep.push_str(&format!("&q={}", format::url_encode(query.q.trim())));
-    }
-    if let Some(office) = office {
-        keep.push_str(&format!("&office={}", format::url_encode(office)));
-    }
-    let sorted = |sorting: Sorting| format!("/documents?view={}{keep}&sort={}", view.slug(), sorting.slug());
-    let sort = sort_headings(sorting, sorted);
-    if let Some(chosen) = chosen {
-        keep.push_str(&format!("&sort={}", chosen.slug()));
-    }
-    let link = |page: &str| {
-        let mut href = format!("/documents?view={}{keep}", view.slug());
-        if !page.is_empty() {
-            href.push_str(&format!("&page={}", format::url_encode(page)));
-        }
-        href
-    };
+    let sorted = SORTINGS.sorted(
+        sorting,
+        chosen,
+        "/documents",
+        vec![
+            ("view", view.slug().to_string()),
+            ("q", query.q.trim().to_string()),
+            ("office", office.unwrap_or_default().to_string()),
+        ],
+    );
     let page = QueuePage {
         layout: me.layout("Văn bản đến", "/documents"),
         heading: view.title(),
         tabs: views
             .iter()
             .map(|v| Tab {
-                href: format!("/documents?view={}{keep}", v.slug()),
+                href: sorted.link_with("view", v.slug()),
                 title: v.title(),
                 current: *v == view,
             })
@@ -251,11 +191,9 @@ pub async fn queue(ctx: Ctx, Query(query): Query<QueueQuery>) -> Result<Html<Str
         office: office.unwrap_or_default().to_string(),
         office_name,
         rows: listed.documents.iter().map(Row::of).collect(),
-        sort,
-        sort_slug: chosen.map(Sorting::slug).unwrap_or_default(),
-        sort_choices: Sorting::choices(sorting),
-        next: (!listed.next.is_empty()).then(|| link(&listed.next)),
-        first: (!query.page.is_empty()).then(|| link("")),
+        next: (!listed.next.is_empty()).then(|| sorted.page_link(&listed.next)),
+        first: (!query.page.is_empty()).then(|| sorted.page_link("")),
+        sorted,
         can_register: me.has(Role::Clerk) && office.is_none(),
     };
     Ok(Html(page.render()?))

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::response::Html;
 
-use vanphong_platform::my_work::{WATCH_OFFICE_DOCUMENTS, WATCH_OFFICE_PETITIONS};
+use vanphong_platform::my_work::{DUE_SOON_DAYS, WATCH_OFFICE_DOCUMENTS, WATCH_OFFICE_PETITIONS};
 use vanphong_proto::common::v1::{GetOfficeWorkRequest, WorkOffice};
 
 use vanphong_proto::directory::v1::Role;
@@ -25,7 +25,7 @@ use crate::errors::ConsoleError;
 /// One count of the home page.
 struct Card {
     title: &'static str,
-    hint: &'static str,
+    hint: String,
     count: i64,
     href: &'static str,
     /// Some to do that asks for attention.
@@ -260,10 +260,10 @@ async fn offices_below(ctx: &Ctx, me: &Me) -> Result<Option<OfficeTable>, Consol
 }
 
 /// A card, shown when the role does that work (`shown`).
-fn card(shown: bool, count: i64, title: &'static str, hint: &'static str, href: &'static str) -> Option<Card> {
-    shown.then_some(Card {
+fn card(shown: bool, count: i64, title: &'static str, hint: impl Into<String>, href: &'static str) -> Option<Card> {
+    shown.then(|| Card {
         title,
-        hint,
+        hint: hint.into(),
         count,
         href,
         alert: false,
@@ -271,7 +271,7 @@ fn card(shown: bool, count: i64, title: &'static str, hint: &'static str, href: 
 }
 
 /// A card that asks for attention when its count is not zero.
-fn urgent(shown: bool, count: i64, title: &'static str, hint: &'static str, href: &'static str) -> Option<Card> {
+fn urgent(shown: bool, count: i64, title: &'static str, hint: impl Into<String>, href: &'static str) -> Option<Card> {
     card(shown, count, title, hint, href).map(|c| Card { alert: count > 0, ..c })
 }
 
@@ -321,7 +321,7 @@ fn document_cards(me: &Me, w: &MyDocumentWork) -> Vec<Card> {
             handles,
             w.due_soon,
             "Sắp đến hạn",
-            "Văn bản tôi xử lý, hạn trong 3 ngày tới",
+            format!("Văn bản tôi xử lý, hạn trong {DUE_SOON_DAYS} ngày tới"),
             "/documents?view=due-soon",
         ),
         urgent(
@@ -454,7 +454,7 @@ fn report_cards(me: &Me, w: &MyReportWork) -> Vec<Card> {
             writes || sends,
             w.due_soon,
             "Báo cáo sắp đến hạn",
-            "Chưa gửi, hạn trong 3 ngày tới",
+            format!("Chưa gửi, hạn trong {DUE_SOON_DAYS} ngày tới"),
             "/reports?view=due-soon",
         ),
         urgent(

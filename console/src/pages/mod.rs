@@ -38,6 +38,7 @@ mod input;
 mod notifications;
 mod outgoing;
 mod people;
+mod petition_list;
 mod petitions;
 mod receptions;
 mod register;
@@ -47,6 +48,7 @@ mod reports;
 mod search;
 mod sign_in;
 mod slip;
+mod sorting;
 mod work;
 
 use std::convert::Infallible;
@@ -104,9 +106,9 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/outgoing/{id}/edxml", get(exchange::export_document))
         .route("/registers", get(registers::form))
         .route("/registers/download", get(registers::download))
-        .route("/petitions", get(petitions::list).post(petitions::create))
+        .route("/petitions", get(petition_list::list).post(petitions::create))
         .route("/petitions/new", get(petitions::new))
-        .route("/petitions/assign", post(petitions::assign))
+        .route("/petitions/assign", post(petition_list::assign))
         .route("/petitions/receptions", get(receptions::book).post(receptions::create))
         .route("/petitions/receptions/new", get(receptions::new))
         .route("/petitions/receptions/duty", get(receptions::duty))

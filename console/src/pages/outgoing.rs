@@ -16,7 +16,7 @@ use serde::Deserialize;
 use vanphong_proto::directory::v1::{ListOfficesRequest, NumberingConvention, Office, Role};
 use vanphong_proto::documents::v1::{
     CancelRequest, CreateDraftRequest, Direction, DispatchRequest, Document, IssueNumberRequest, ListDocumentsRequest,
-    RecallRequest, RecipientInput, Recipients, ReviewRequest, SignRequest, Status, SubmitForReviewRequest,
+    RecallRequest, RecipientInput, Recipients, ReviewRequest, SignRequest, SortBy, Status, SubmitForReviewRequest,
     UpdateDraftRequest,
 };
 
@@ -25,6 +25,7 @@ use super::documents::{self, AttachmentLine, EventLine, Tab};
 use super::form::{FormData, Refusal};
 use super::people::{self, Person};
 use super::register::{self, Scan};
+use super::sorting::{Order, Orders, Sorted};
 use super::work;
 use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
@@ -112,6 +113,39 @@ impl View {
     }
 }
 
+/// The orders of the outgoing lists, by their column headings.
+const SORTS: Orders<SortBy> = Orders(&[
+    (
+        SortBy::Updated,
+        Order {
+            slug: "updated",
+            label: "Cập nhật, mới nhất trước",
+            column: "Cập nhật",
+            descending: true,
+        },
+    ),
+    (
+        SortBy::Number,
+        Order {
+            slug: "number",
+            label: "Số văn bản, lớn nhất trước",
+            column: "Số, ký hiệu",
+            descending: true,
+        },
+    ),
+]);
+
+impl View {
+    /// The order the list is in when none was chosen: what was issued by
+    /// its number, the rest by when it last changed.
+    fn default_sort(self) -> SortBy {
+        match self {
+            View::Dispatched => SortBy::Number,
+            _ => SortBy::Updated,
+        }
+    }
+}
+
 /// A row of a list.
 struct Row {
     id: String,
@@ -133,6 +167,8 @@ struct ListPage {
     view: &'static str,
     q: String,
     rows: Vec<Row>,
+    /// The orders of the list, by its headings or as a choice.
+    sorted: Sorted,
     /// The next page's link, when there is one; the first page's, when
     /// this is not the first.
     next: Option<String>,
@@ -147,6 +183,9 @@ pub struct ListQuery {
     q: String,
     #[serde(default)]
     page: String,
+    /// The order chosen by a column's heading (see [`SORTS`]).
+    #[serde(default)]
+    sort: String,
 }
 
 /// Whether the draft's last step was a reviewer sending it back.
@@ -163,10 +202,13 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Html<Strin
         .as_deref()
         .and_then(|slug| View::EVERY.into_iter().find(|v| v.slug() == slug))
         .unwrap_or(views[0]);
+    let chosen = SORTS.named(&query.sort);
+    let sort = chosen.unwrap_or(view.default_sort());
     let request = ListDocumentsRequest {
         direction: Direction::Outgoing as i32,
         statuses: view.statuses().into_iter().map(|s| s as i32).collect(),
         page_size: work::PAGE,
+        sort: sort as i32,
         ..Default::default()
     };
     let listed = work::fetch(&ctx, request, &query.q, &query.page).await?;
@@ -194,16 +236,12 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Html<Strin
         });
     }
     let q = query.q.trim().to_string();
-    let link = |page: &str| {
-        let mut href = format!("/outgoing?view={}", view.slug());
-        if !q.is_empty() {
-            href.push_str(&format!("&q={}", format::url_encode(&q)));
-        }
-        if !page.is_empty() {
-            href.push_str(&format!("&page={}", format::url_encode(page)));
-        }
-        href
-    };
+    let sorted = SORTS.sorted(
+        sort,
+        chosen,
+        "/outgoing",
+        vec![("view", view.slug().to_string()), ("q", q.clone())],
+    );
     let page = ListPage {
         layout: me.layout("Văn bản đi", "/outgoing"),
         heading: view.title(),
@@ -216,10 +254,11 @@ pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Html<Strin
             })
             .collect(),
         view: view.slug(),
-        next: (!listed.next.is_empty()).then(|| link(&listed.next)),
-        first: (!query.page.is_empty()).then(|| link("")),
+        next: (!listed.next.is_empty()).then(|| sorted.page_link(&listed.next)),
+        first: (!query.page.is_empty()).then(|| sorted.page_link("")),
         q,
         rows,
+        sorted,
         can_draft: me.drafts(),
     };
     Ok(Html(page.render()?))

@@ -13,18 +13,14 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use http::StatusCode;
-use serde::Deserialize;
 
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::petitions::v1::{
-    AcceptPetitionRequest, AddNoteRequest, AssignHandlerRequest, BacklogKind, ClassifyPetitionRequest,
-    ClosePetitionRequest, CreatePetitionRequest, DeadlineRule, DuplicateCandidate, ExtendDeadlineRequest,
-    GetPetitionRequest, LinkRepeatRequest, ListBacklogRequest, ListDeadlineRulesRequest,
-    ListDuplicateCandidatesRequest, ListPetitionsRequest, ListSubjectAreasRequest, NotifyPetitionerRequest, Petition,
-    PetitionState, Petitioner, RecordResultRequest, RejectPetitionRequest, WithdrawPetitionRequest,
+    AcceptPetitionRequest, AddNoteRequest, ClassifyPetitionRequest, ClosePetitionRequest, CreatePetitionRequest,
+    DeadlineRule, DuplicateCandidate, ExtendDeadlineRequest, GetPetitionRequest, LinkRepeatRequest,
+    ListDeadlineRulesRequest, ListDuplicateCandidatesRequest, ListSubjectAreasRequest, NotifyPetitionerRequest,
+    Petition, PetitionState, Petitioner, RecordResultRequest, RejectPetitionRequest, WithdrawPetitionRequest,
 };
-
-use vanphong_platform::my_work::WATCH_OFFICE_PETITIONS;
 
 use super::choices::{self, Choice};
 use super::form::{Done, Filled, FormData, Refusal, shown_again, shown_again_to, shown_status};
@@ -34,71 +30,11 @@ use super::{Ctx, Layout, Me};
 use crate::errors::ConsoleError;
 use crate::format;
 
-/// Most petitions listed on one page.
-const PAGE: i32 = 200;
-
 /// Petitioner rows the intake form starts with, and adds each time.
 const PETITIONER_ROWS: usize = 2;
 
-/// The lists of the petitions page.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum View {
-    Open,
-    ToClassify,
-    Assigned,
-    DueSoon,
-    Overdue,
-    LongRunning,
-    All,
-}
-
-impl View {
-    const EVERY: [View; 7] = [
-        View::Open,
-        View::ToClassify,
-        View::Assigned,
-        View::DueSoon,
-        View::Overdue,
-        View::LongRunning,
-        View::All,
-    ];
-
-    fn slug(self) -> &'static str {
-        match self {
-            View::Open => "open",
-            View::ToClassify => "to-classify",
-            View::Assigned => "assigned",
-            View::DueSoon => "due-soon",
-            View::Overdue => "overdue",
-            View::LongRunning => "long-running",
-            View::All => "all",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            View::Open => "Đang giải quyết",
-            View::ToClassify => "Chờ phân loại",
-            View::Assigned => "Được giao cho tôi",
-            View::DueSoon => "Sắp đến hạn",
-            View::Overdue => "Quá hạn",
-            View::LongRunning => "Tồn đọng, kéo dài",
-            View::All => "Tất cả",
-        }
-    }
-
-    fn backlog(self) -> Option<BacklogKind> {
-        match self {
-            View::DueSoon => Some(BacklogKind::DueSoon),
-            View::Overdue => Some(BacklogKind::Overdue),
-            View::LongRunning => Some(BacklogKind::LongRunning),
-            View::Open | View::ToClassify | View::Assigned | View::All => None,
-        }
-    }
-}
-
 /// A petition's kind, in Vietnamese.
-fn kind(kind: i32) -> &'static str {
+pub(super) fn kind(kind: i32) -> &'static str {
     match kind {
         1 => "Khiếu nại",
         2 => "Tố cáo",
@@ -138,7 +74,7 @@ fn event(kind: &str) -> String {
 }
 
 /// Whether a petition is one a person may still work on.
-fn open(p: &Petition) -> bool {
+pub(super) fn open(p: &Petition) -> bool {
     p.closed_on.is_empty()
         && matches!(
             PetitionState::try_from(p.state).unwrap_or(PetitionState::Unspecified),
@@ -147,14 +83,14 @@ fn open(p: &Petition) -> bool {
 }
 
 /// Whether `person` handles the petition.
-fn handled_by(p: &Petition, person: &str) -> bool {
+pub(super) fn handled_by(p: &Petition, person: &str) -> bool {
     p.resolving
         .as_ref()
         .is_some_and(|r| !person.is_empty() && r.handler_id == person)
 }
 
 /// Who a petition is from, as the service shows it to the reader.
-fn from_whom(p: &Petition) -> String {
+pub(super) fn from_whom(p: &Petition) -> String {
     if p.anonymous {
         "Nặc danh".into()
     } else if p.identity_redacted {
@@ -167,309 +103,6 @@ fn from_whom(p: &Petition) -> String {
             .map(|x| x.full_name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
-    }
-}
-
-/// A row of the list.
-struct Row {
-    id: String,
-    number: String,
-    received: String,
-    kind: &'static str,
-    content: String,
-    from: String,
-    state: String,
-    handler: String,
-    due: String,
-    days_left: Option<i32>,
-    overdue: bool,
-    /// Being considered or accepted: a leader may give it to a handler
-    /// from the list (the service's rule for `AssignHandler`).
-    assignable: bool,
-}
-
-impl Row {
-    fn of(p: &Petition, days_left: Option<i32>) -> Self {
-        Row {
-            id: p.id.clone(),
-            number: p.number_label.clone(),
-            received: format::date(&p.received_on),
-            kind: kind(p.kind),
-            content: excerpt(&p.content),
-            from: from_whom(p),
-            state: format!("{} ({})", p.state_name, p.state_code),
-            handler: p.resolving.as_ref().map(|r| r.handler_name.clone()).unwrap_or_default(),
-            due: format::date(&p.current_due_on),
-            days_left,
-            overdue: p.overdue,
-            assignable: p.closed_on.is_empty()
-                && matches!(
-                    PetitionState::try_from(p.state),
-                    Ok(PetitionState::Considering | PetitionState::Accepted)
-                ),
-        }
-    }
-}
-
-/// The start of a long text, for a list's row.
-pub(super) fn excerpt(text: &str) -> String {
-    const LENGTH: usize = 140;
-    if text.chars().count() <= LENGTH {
-        text.to_string()
-    } else {
-        text.chars().take(LENGTH).chain(std::iter::once('…')).collect()
-    }
-}
-
-struct Tab {
-    href: String,
-    title: &'static str,
-    current: bool,
-}
-
-#[derive(Template)]
-#[template(path = "petitions.html")]
-struct ListPage {
-    layout: Layout,
-    heading: &'static str,
-    tabs: Vec<Tab>,
-    q: String,
-    name: String,
-    /// The office seen as a whole, and its name.
-    office: String,
-    office_name: Option<String>,
-    rows: Vec<Row>,
-    more: bool,
-    can_intake: bool,
-    refusal: Option<Refusal>,
-    /// A leader of the office listed may give the open cases ticked to one
-    /// handler, picked by name among the office's people.
-    can_assign: bool,
-    people: Vec<Person>,
-    my_office_id: String,
-    notice: Option<String>,
-}
-
-impl ListPage {
-    /// The handler the ticked cases go to, picked by name.
-    fn assign_picker(&self) -> Picker {
-        let error = self.refusal.as_ref().map(|r| r.about("handler_id")).unwrap_or_default();
-        Picker::new(
-            "assign",
-            "handler_id",
-            "Người giải quyết",
-            &self.my_office_id,
-            "specialist",
-            self.people.clone(),
-        )
-        .id("assign_handler_id")
-        .error(error)
-    }
-}
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    view: Option<String>,
-    #[serde(default)]
-    q: String,
-    /// Words of a petitioner's name (for those who may see identities).
-    #[serde(default)]
-    name: String,
-    /// An office below the leader's (or their own) seen as a whole, from
-    /// the home page's table.
-    #[serde(default)]
-    office: String,
-    /// What was just done (`assigned`), and to how many cases.
-    m: Option<String>,
-    n: Option<usize>,
-}
-
-/// Whether the words typed are a petition's number ("14/2026").
-fn is_number(q: &str) -> bool {
-    q.split_once('/').is_some_and(|(n, y)| {
-        !n.trim().is_empty()
-            && n.trim().chars().all(|c| c.is_ascii_digit())
-            && y.trim().len() == 4
-            && y.trim().chars().all(|c| c.is_ascii_digit())
-    })
-}
-
-/// `GET /petitions?view=…&q=…&name=…`: one list of the office's petitions.
-pub async fn list(ctx: Ctx, Query(query): Query<ListQuery>) -> Result<Response, ConsoleError> {
-    listed(&ctx, query, None).await
-}
-
-/// The list page; with `failed`, the bulk assignment the service refused,
-/// its words shown above the list.
-async fn listed(ctx: &Ctx, query: ListQuery, failed: Option<(Refusal, StatusCode)>) -> Result<Response, ConsoleError> {
-    let me = ctx.me().await?;
-    let q = query.q.trim().to_string();
-    let name = query.name.trim().to_string();
-    let searching = !q.is_empty() || !name.is_empty();
-    let view = View::EVERY
-        .into_iter()
-        .find(|v| Some(v.slug()) == query.view.as_deref())
-        .unwrap_or(if searching { View::All } else { View::Open });
-    let client = ctx.services().petitions()?;
-    let (mut refusal, failed_code) = match failed {
-        Some((refusal, code)) => (Some(refusal), Some(code)),
-        None => (None, None),
-    };
-    let (rows, more) = match view.backlog() {
-        Some(backlog) => {
-            let request = ListBacklogRequest {
-                office_id: query.office.trim().to_string(),
-                kind: backlog as i32,
-                page_size: PAGE,
-                ..Default::default()
-            };
-            let answer = client.clone().list_backlog(ctx.call(request)).await?.into_inner();
-            // In one's own office, those who do not watch the whole office's
-            // deadlines see their own cases, as the home page counts them.
-            let own = query.office.trim().is_empty() && !me.watches(&WATCH_OFFICE_PETITIONS);
-            let rows = answer
-                .entries
-                .iter()
-                .filter_map(|e| e.petition.as_ref().map(|p| (p, e.days_left)))
-                .filter(|(p, _)| !own || handled_by(p, &me.principal.subject_id))
-                .map(|(p, days_left)| Row::of(p, Some(days_left)))
-                .collect();
-            (rows, answer.truncated)
-        }
-        None => {
-            let mut request = ListPetitionsRequest {
-                office_id: query.office.trim().to_string(),
-                page_size: PAGE,
-                petitioner_name: name.clone(),
-                ..Default::default()
-            };
-            if is_number(&q) {
-                request.number = q.clone();
-            } else {
-                request.query = q.clone();
-            }
-            let states: &[PetitionState] = match view {
-                View::ToClassify => &[PetitionState::Classifying, PetitionState::Considering],
-                View::Open | View::Assigned => &[
-                    PetitionState::Classifying,
-                    PetitionState::Considering,
-                    PetitionState::Accepted,
-                    PetitionState::Resolved,
-                ],
-                _ => &[],
-            };
-            request.states = states.iter().map(|s| *s as i32).collect();
-            match client.clone().list_petitions(ctx.call(request)).await {
-                Ok(answer) => {
-                    let answer = answer.into_inner();
-                    let rows = answer
-                        .petitions
-                        .iter()
-                        .filter(|p| view == View::All || open(p))
-                        .filter(|p| view != View::Assigned || handled_by(p, &me.principal.subject_id))
-                        .map(|p| Row::of(p, None))
-                        .collect();
-                    (rows, !answer.next_page_token.is_empty())
-                }
-                Err(status) if shown_status(&status).is_some() => {
-                    refusal = Some(Refusal::of(&status));
-                    (Vec::<Row>::new(), false)
-                }
-                Err(status) => return Err(status.into()),
-            }
-        }
-    };
-    let mut keep = String::new();
-    if !q.is_empty() {
-        keep.push_str(&format!("&q={}", format::url_encode(&q)));
-    }
-    if !name.is_empty() {
-        keep.push_str(&format!("&name={}", format::url_encode(&name)));
-    }
-    let office = query.office.trim().to_string();
-    let office_name = if office.is_empty() {
-        None
-    } else {
-        Some(super::documents::office_name(ctx, &office).await?)
-    };
-    let of_office = if office.is_empty() {
-        String::new()
-    } else {
-        format!("&office={}", format::url_encode(&office))
-    };
-    let can_assign = me.has(Role::Leader) && office.is_empty() && rows.iter().any(|r| r.assignable);
-    let people = if can_assign {
-        let users = people::of_office(ctx, &me.principal.office_id, "").await?;
-        people::choices(&users, Some(Role::Specialist), true, &[])
-    } else {
-        Vec::new()
-    };
-    let page = ListPage {
-        layout: me.layout("Đơn thư", "/petitions"),
-        heading: view.title(),
-        tabs: View::EVERY
-            .iter()
-            .map(|v| Tab {
-                href: if v.backlog().is_some() {
-                    format!("/petitions?view={}{of_office}", v.slug())
-                } else {
-                    format!("/petitions?view={}{keep}{of_office}", v.slug())
-                },
-                title: v.title(),
-                current: *v == view,
-            })
-            .collect(),
-        q,
-        name,
-        office,
-        office_name,
-        rows,
-        more,
-        can_intake: me.has(Role::PetitionOfficer) || me.has(Role::Leader) || me.has(Role::Clerk),
-        refusal,
-        can_assign,
-        people,
-        my_office_id: me.principal.office_id.clone(),
-        notice: (query.m.as_deref() == Some("assigned"))
-            .then(|| format!("Đã giao {} đơn cho người giải quyết.", query.n.unwrap_or_default())),
-    };
-    let status = match (failed_code, page.refusal.is_some()) {
-        (Some(code), _) => code,
-        (None, true) => StatusCode::BAD_REQUEST,
-        (None, false) => StatusCode::OK,
-    };
-    Ok((status, Html(page.render()?)).into_response())
-}
-
-/// `POST /petitions/assign`: a leader gives the open cases ticked in the
-/// list to one handler picked by name (`AssignHandler`: all or none); a
-/// refusal is shown above the list in the service's words.
-pub async fn assign(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> {
-    ctx.session()?;
-    let request = AssignHandlerRequest {
-        petition_ids: form.all("petition_ids"),
-        handler_id: form.get("handler_id"),
-        note: form.get("note"),
-    };
-    match ctx.services().petitions()?.assign_handler(ctx.call(request)).await {
-        Ok(answer) => {
-            let n = answer.into_inner().petitions.len();
-            Ok(Redirect::to(&format!("/petitions?view=open&m=assigned&n={n}")).into_response())
-        }
-        Err(status) => match shown_status(&status) {
-            Some(code) => {
-                let query = ListQuery {
-                    view: Some("open".into()),
-                    q: String::new(),
-                    name: String::new(),
-                    office: String::new(),
-                    m: None,
-                    n: None,
-                };
-                listed(&ctx, query, Some((Refusal::of(&status), code))).await
-            }
-            None => Err(status.into()),
-        },
     }
 }
 
@@ -718,6 +351,19 @@ impl Candidate {
             petitioner_score: percent(c.petitioner_score),
             content_score: percent(c.content_score),
         }
+    }
+}
+
+/// A classification's outcome in words ("" for none), as the form offers it.
+fn outcome_label(outcome: i32) -> &'static str {
+    match outcome {
+        1 => "Thụ lý giải quyết",
+        2 => "Xem xét thụ lý",
+        3 => "Chuyển đơn đến cơ quan có thẩm quyền",
+        4 => "Hướng dẫn người gửi đơn",
+        5 => "Đôn đốc cơ quan đang giải quyết",
+        6 => "Lưu đơn",
+        _ => "",
     }
 }
 
@@ -994,19 +640,7 @@ async fn petition_page(
         base_due: format::date(&resolving.base_due_on),
         accepted_on: format::date(&resolving.accepted_on),
         handler: resolving.handler_name.clone(),
-        classification: if classification.outcome == 0 {
-            String::new()
-        } else {
-            match classification.outcome {
-                1 => "Thụ lý giải quyết",
-                2 => "Xem xét thụ lý",
-                3 => "Chuyển đơn",
-                4 => "Hướng dẫn",
-                5 => "Đôn đốc",
-                _ => "Lưu đơn",
-            }
-            .to_string()
-        },
+        classification: outcome_label(classification.outcome).to_string(),
         classified_by: classification.classified_by_name.clone(),
         notified: format::date(&p.notified_on),
         closed: format::date(&p.closed_on),
@@ -1068,6 +702,7 @@ fn request_of(ctx: &Ctx, id: &str, action: &str, f: &FormData) -> Option<StepCal
             resolution: number("resolution"),
             complexity: number("complexity"),
             remote: !f.get("remote").is_empty(),
+            validate_only: previewed(f),
         })),
         "accept" => StepCall::Accept(ctx.call(AcceptPetitionRequest {
             petition_id,
@@ -1127,7 +762,7 @@ fn previewed(f: &FormData) -> bool {
 }
 
 /// The steps whose due date is shown before they are confirmed.
-const PREVIEWED: [&str; 2] = ["accept", "extend"];
+const PREVIEWED: [&str; 3] = ["classify", "accept", "extend"];
 
 /// The steps' date fields, typed dd/mm/yyyy.
 const DATE_FIELDS: [&str; 4] = ["accepted_on", "decided_on", "notified_on", "withdrawn_on"];
@@ -1211,6 +846,9 @@ pub async fn step(
 /// What the service computed for a step not yet saved: the due date and
 /// how it came, in the words shown before confirming.
 fn due_line(action: &str, p: &Petition) -> String {
+    if action == "classify" && p.state != PetitionState::Accepted as i32 {
+        return "Phân loại này không đặt hạn giải quyết; hạn chỉ tính khi thụ lý giải quyết.".into();
+    }
     let resolving = p.resolving.clone().unwrap_or_default();
     let due = format::date(&resolving.due_on);
     if due.is_empty() {
@@ -1251,6 +889,7 @@ async fn computed(
     };
     let mut client = ctx.services().petitions()?;
     let result = match request_of(ctx, id, action, &sent) {
+        Some(StepCall::Classify(r)) => client.classify_petition(r).await,
         Some(StepCall::Accept(r)) => client.accept_petition(r).await,
         Some(StepCall::Extend(r)) => client.extend_deadline(r).await,
         _ => return Err(ConsoleError::NotFound),
@@ -1291,7 +930,14 @@ async fn chosen(ctx: &Ctx, p: &Petition, action: &str, form: &FormData) -> Resul
             out.push(Chosen { label, value });
         }
     };
-    if action == "accept" {
+    if action == "classify" {
+        add(
+            "Kết quả phân loại",
+            outcome_label(p.classification.as_ref().map(|c| c.outcome).unwrap_or_default()).into(),
+        );
+        add("Chuyển đến cơ quan", form.get("transfer_to"));
+    }
+    if action == "accept" || p.state == PetitionState::Accepted as i32 {
         let handler = p.resolving.as_ref().map(|r| r.handler_id.clone()).unwrap_or_default();
         let people = people::of_office(ctx, &p.office_id, "").await?;
         add("Người giải quyết", people::name_of(&people, &handler));
@@ -1315,6 +961,8 @@ async fn chosen(ctx: &Ctx, p: &Petition, action: &str, form: &FormData) -> Resul
             add("Địa bàn", "Vùng sâu, vùng xa, đi lại khó khăn".into());
         }
         add("Ghi chú", form.get("note"));
+    } else if action == "classify" {
+        add("Lý do, hướng dẫn", form.get("note"));
     } else {
         add("Số quyết định gia hạn", form.get("decision_number"));
         add("Ngày quyết định", form.get("decided_on"));
@@ -1332,10 +980,10 @@ async fn confirm(ctx: &Ctx, id: &str, action: &str, form: FormData) -> Result<Re
     let me = ctx.me().await?;
     match computed(ctx, id, action, &form).await? {
         Ok(p) => {
-            let (heading, button) = if action == "extend" {
-                ("Xác nhận gia hạn giải quyết", "Xác nhận gia hạn")
-            } else {
-                ("Xác nhận thụ lý giải quyết", "Xác nhận thụ lý")
+            let (heading, button) = match action {
+                "extend" => ("Xác nhận gia hạn giải quyết", "Xác nhận gia hạn"),
+                "classify" => ("Xác nhận phân loại xử lý", "Xác nhận phân loại"),
+                _ => ("Xác nhận thụ lý giải quyết", "Xác nhận thụ lý"),
             };
             let page = ConfirmPage {
                 layout: me.layout(format!("{heading} · Đơn số {}", p.number_label), "/petitions"),
@@ -1382,6 +1030,15 @@ pub async fn preview(
     if !PREVIEWED.contains(&action.as_str()) {
         return Err(ConsoleError::NotFound);
     }
+    if action == "classify" && form.get("outcome") != "1" {
+        // Only thụ lý sets a due date; the other outcomes are checked when
+        // the classification is sent.
+        let page = DuePreview {
+            due: "Hạn giải quyết chỉ tính khi chọn «Thụ lý giải quyết».".into(),
+            refusal: None,
+        };
+        return Ok(Html(page.render()?));
+    }
     let mut asked = form.0.clone();
     asked.push(("preview".into(), "1".into()));
     let page = match computed(&ctx, &id, &action, &FormData(asked)).await? {
@@ -1395,18 +1052,4 @@ pub async fn preview(
         },
     };
     Ok(Html(page.render()?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_told_from_words() {
-        assert!(is_number("14/2026"));
-        assert!(is_number(" 3 / 2026"));
-        assert!(!is_number("dat dai"));
-        assert!(!is_number("14/26"));
-        assert!(!is_number("/2026"));
-    }
 }

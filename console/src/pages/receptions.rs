@@ -428,7 +428,7 @@ async fn record_page(
                 "Đơn số {} · nhận {} · {}",
                 p.number_label,
                 format::date(&p.received_on),
-                super::petitions::excerpt(&p.content)
+                format::excerpt(&p.content, 140)
             ),
             ticked: typed.ticked.contains(&p.id),
             id: p.id.clone(),
@@ -501,6 +501,20 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
         refused.push(("visitor_count".to_string(), m.to_string()));
         None
     });
+    let mut handed_over = typed.ticked.clone();
+    for number in typed.get("petition_numbers").split([',', ';']).map(str::trim) {
+        if number.is_empty() {
+            continue;
+        }
+        match by_number(&ctx, number).await? {
+            Some(id) if !handed_over.contains(&id) => handed_over.push(id),
+            Some(_) => {}
+            None => refused.push((
+                "petition_numbers".to_string(),
+                format!("Không tìm thấy đơn số «{number}» của đơn vị (ghi số/năm, ví dụ 14/2026)"),
+            )),
+        }
+    }
     if !refused.is_empty() {
         let refusal = Refusal::marked(refused);
         let page = record_page(&ctx, &me, typed, &sent, Some(refusal)).await?;
@@ -514,7 +528,7 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
         visitors: visitors.into_iter().map(|(_, v)| v).collect(),
         visitor_count: visitor_count.unwrap_or(0),
         content: typed.get("content"),
-        petition_ids: typed.ticked.clone(),
+        petition_ids: handed_over,
     };
     match ctx.services().receptions()?.create_reception(ctx.call(request)).await {
         Ok(_) => Ok(Redirect::to("/petitions/receptions?m=created").into_response()),
@@ -524,6 +538,21 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
             })
             .await
         }
+    }
+}
+
+/// The id of the office's petition of number `number` ("14/2026"), if
+/// there is one; a number not written as one finds none.
+async fn by_number(ctx: &Ctx, number: &str) -> Result<Option<String>, ConsoleError> {
+    let request = ListPetitionsRequest {
+        number: number.to_string(),
+        page_size: 1,
+        ..Default::default()
+    };
+    match ctx.services().petitions()?.list_petitions(ctx.call(request)).await {
+        Ok(found) => Ok(found.into_inner().petitions.into_iter().next().map(|p| p.id)),
+        Err(status) if status.code() == tonic::Code::InvalidArgument => Ok(None),
+        Err(status) => Err(status.into()),
     }
 }
 

@@ -132,6 +132,9 @@ const VIEWS: [(&str, &str, &[ReportStatus]); 7] = [
     ("overdue", "Quá hạn", &UNSENT),
 ];
 
+/// Most pages of 200 reports (the service's largest) read for one list.
+const MAX_PAGES: usize = 50;
+
 const UNSENT: [ReportStatus; 4] = [
     ReportStatus::Draft,
     ReportStatus::Submitted,
@@ -154,7 +157,7 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
     let to_accept = view.is_some_and(|v| v.0 == "to-accept");
     let office = query.office.trim().to_string();
     let below = (to_accept || !query.below.is_empty()) && me.has(Role::Leader) && office.is_empty();
-    let request = ListReportsRequest {
+    let mut request = ListReportsRequest {
         office_id: office.clone(),
         year: if view.is_some() { 0 } else { year },
         include_descendants: below,
@@ -170,13 +173,23 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
         .format("%Y-%m-%d")
         .to_string();
     let today = today.format("%Y-%m-%d").to_string();
-    let reports = ctx
-        .services()
-        .reports()?
-        .list_reports(ctx.call(request))
-        .await?
-        .into_inner()
-        .reports;
+    // A year's reports (or those waiting for a step) are shown whole: the
+    // service's pages are read to the end, up to a bound no office's year
+    // comes near.
+    let mut reports = Vec::new();
+    for _ in 0..MAX_PAGES {
+        let answer = ctx
+            .services()
+            .reports()?
+            .list_reports(ctx.call(request.clone()))
+            .await?
+            .into_inner();
+        reports.extend(answer.reports);
+        if answer.next_page_token.is_empty() {
+            break;
+        }
+        request.page_token = answer.next_page_token;
+    }
     let unsent = |r: &Report| UNSENT.iter().any(|s| *s as i32 == r.status);
     let shown = |r: &&Report| match view.map(|v| v.0) {
         Some("to-accept") => r.parent_office_id == me.principal.office_id,

@@ -101,15 +101,10 @@ fn document_hit(d: &Document) -> Hit {
 }
 
 fn petition_hit(p: &Petition) -> Hit {
-    let excerpt: String = p.content.chars().take(160).collect();
     Hit {
         href: format!("/petitions/{}", p.id),
         key: p.number_label.clone(),
-        title: if excerpt.len() < p.content.len() {
-            format!("{excerpt}…")
-        } else {
-            excerpt
-        },
+        title: format::excerpt(&p.content, 160),
         names: format!("{} · tiếp nhận {}", p.office_name, format::date(&p.received_on)),
         state: p.state_name.clone(),
     }

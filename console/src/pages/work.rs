@@ -10,6 +10,7 @@ use vanphong_platform::my_work::WATCH_OFFICE_DOCUMENTS;
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::documents::v1::{Direction, Document, ListDocumentsRequest, SortBy, Status};
 
+use super::sorting::{Order, Orders};
 use super::{Ctx, Me};
 use crate::errors::ConsoleError;
 
@@ -172,46 +173,47 @@ pub enum Sorting {
     Deadline,
 }
 
-impl Sorting {
-    const EVERY: [Sorting; 4] = [
+/// The orders of the incoming queue, as its column headings offer them.
+pub const SORTINGS: Orders<Sorting> = Orders(&[
+    (
         Sorting::Newest,
+        Order {
+            slug: "newest",
+            label: "Ngày đến, mới nhất trước",
+            column: "Ngày đến",
+            descending: true,
+        },
+    ),
+    (
         Sorting::Oldest,
+        Order {
+            slug: "oldest",
+            label: "Ngày đến, cũ nhất trước",
+            column: "Ngày đến",
+            descending: false,
+        },
+    ),
+    (
         Sorting::ArrivalNumber,
+        Order {
+            slug: "number",
+            label: "Số đến, lớn nhất trước",
+            column: "Số đến",
+            descending: true,
+        },
+    ),
+    (
         Sorting::Deadline,
-    ];
+        Order {
+            slug: "deadline",
+            label: "Hạn xử lý, gần nhất trước",
+            column: "Hạn xử lý",
+            descending: false,
+        },
+    ),
+]);
 
-    pub fn slug(self) -> &'static str {
-        match self {
-            Sorting::Newest => "newest",
-            Sorting::Oldest => "oldest",
-            Sorting::ArrivalNumber => "number",
-            Sorting::Deadline => "deadline",
-        }
-    }
-
-    pub fn from_slug(slug: &str) -> Option<Sorting> {
-        Sorting::EVERY.into_iter().find(|s| s.slug() == slug)
-    }
-
-    /// The order in words, for the choice offered where the headings are
-    /// not shown (a phone's width).
-    pub fn label(self) -> &'static str {
-        match self {
-            Sorting::Newest => "Ngày đến, mới nhất trước",
-            Sorting::Oldest => "Ngày đến, cũ nhất trước",
-            Sorting::ArrivalNumber => "Số đến, lớn nhất trước",
-            Sorting::Deadline => "Hạn xử lý, gần nhất trước",
-        }
-    }
-
-    /// Every order, the one in force marked, for a select.
-    pub fn choices(current: Sorting) -> Vec<(&'static str, &'static str, bool)> {
-        Sorting::EVERY
-            .into_iter()
-            .map(|s| (s.slug(), s.label(), s == current))
-            .collect()
-    }
-
+impl Sorting {
     pub fn wire(self) -> SortBy {
         match self {
             Sorting::Newest => SortBy::Unspecified,
