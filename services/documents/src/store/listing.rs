@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use uuid::Uuid;
 
-use vanphong_platform::db::{Backend, Clauses, Db, Order, PageCursor, StoreError, cut_page};
+use vanphong_platform::db::{Backend, Clauses, Db, Order, PageCursor, StoreError, cut_page, date_key};
 
 use super::documents::{COLUMNS, Row};
 use crate::domain::access::Reader;
@@ -27,23 +27,20 @@ pub enum Sort {
 impl Sort {
     /// The order's key expression, direction and kind of key.
     pub fn order(self) -> Order {
-        let (key, descending, text) = match self {
-            Sort::Newest => ("created_at", true, false),
-            Sort::Oldest => ("created_at", false, false),
-            Sort::ArrivalNumber => (
+        match self {
+            Sort::Newest => Order::NEWEST,
+            Sort::Oldest => Order::OLDEST,
+            Sort::ArrivalNumber => Order::number(
                 "COALESCE(arrival_year, 0) * 10000000 + COALESCE(arrival_number, 0)",
                 true,
-                false,
             ),
-            Sort::Deadline => ("COALESCE(handling_deadline, due_on, '9999-12-31')", false, true),
-            Sort::Updated => ("updated_at", true, false),
-            Sort::Number => (
+            Sort::Deadline => Order::text("COALESCE(handling_deadline, due_on, '9999-12-31')", false),
+            Sort::Updated => Order::number("updated_at", true),
+            Sort::Number => Order::number(
                 "COALESCE(CAST(SUBSTR(issued_on, 1, 4) AS BIGINT), 0) * 10000000 + COALESCE(number, 0)",
                 true,
-                false,
             ),
-        };
-        Order { key, descending, text }
+        }
     }
 
     /// The cursor of a page that ends with `last`.
@@ -248,10 +245,7 @@ fn sort_key(sort: Sort, d: &Document) -> String {
         Sort::ArrivalNumber => {
             (i64::from(d.arrival_year.unwrap_or(0)) * 10_000_000 + d.arrival_number.unwrap_or(0)).to_string()
         }
-        Sort::Deadline => d
-            .deadline()
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|| "9999-12-31".into()),
+        Sort::Deadline => date_key(d.deadline()),
         Sort::Updated => d.updated_at.timestamp_micros().to_string(),
         Sort::Number => {
             let year = d.issued_on.map(|on| i64::from(on.year())).unwrap_or(0);

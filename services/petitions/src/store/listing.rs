@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{Clauses, CorruptRow, Db, Order, PageCursor, StoreError, Tx, cut_page, query_built};
+use vanphong_platform::db::{
+    Clauses, CorruptRow, Db, Order, PageCursor, StoreError, Tx, cut_page, date_key, query_built,
+};
 
 use super::petitions::{COLUMNS, Row};
 use crate::domain::kinds::{Backlog, Kind, State};
@@ -26,13 +28,12 @@ pub enum Sort {
 impl Sort {
     /// The order's key expression, direction and kind of key.
     pub fn order(self) -> Order {
-        let (key, descending, text) = match self {
-            Sort::Newest => ("created_at", true, false),
-            Sort::Oldest => ("created_at", false, false),
-            Sort::Number => ("year * 10000000 + number", true, false),
-            Sort::Due => ("COALESCE(current_due_on, '9999-12-31')", false, true),
-        };
-        Order { key, descending, text }
+        match self {
+            Sort::Newest => Order::NEWEST,
+            Sort::Oldest => Order::OLDEST,
+            Sort::Number => Order::number("year * 10000000 + number", true),
+            Sort::Due => Order::text("COALESCE(current_due_on, '9999-12-31')", false),
+        }
     }
 
     /// The cursor of a page that ends with `last`: its key as the query
@@ -41,10 +42,7 @@ impl Sort {
         let key = match self {
             Sort::Newest | Sort::Oldest => last.created_at.timestamp_micros().to_string(),
             Sort::Number => (i64::from(last.year) * 10_000_000 + last.number).to_string(),
-            Sort::Due => last
-                .current_due()
-                .map(|d| d.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| "9999-12-31".into()),
+            Sort::Due => date_key(last.current_due()),
         };
         PageCursor::new(key, last.id)
     }

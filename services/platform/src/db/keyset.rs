@@ -4,6 +4,7 @@
 //! key is a number or text, so a token's key is checked before it reaches
 //! the query, and a token issued for another order is refused.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -19,6 +20,42 @@ pub struct Order {
     /// Whether the key is text (a date as `YYYY-MM-DD`, say) rather than a
     /// whole number.
     pub text: bool,
+}
+
+impl Order {
+    /// Newest first, by the creation instant (micros): the lists' usual
+    /// order.
+    pub const NEWEST: Order = Order::number("created_at", true);
+    pub const OLDEST: Order = Order::number("created_at", false);
+
+    /// An order by a whole-number key.
+    pub const fn number(key: &'static str, descending: bool) -> Order {
+        Order {
+            key,
+            descending,
+            text: false,
+        }
+    }
+
+    /// An order by a text key (a date as `YYYY-MM-DD`, say).
+    pub const fn text(key: &'static str, descending: bool) -> Order {
+        Order {
+            key,
+            descending,
+            text: true,
+        }
+    }
+}
+
+/// What a query orders a missing date as: after every real one, so rows
+/// without a deadline come last (`COALESCE(due_on, '9999-12-31')`).
+pub const NO_DATE: &str = "9999-12-31";
+
+/// The key of an optional date in a text order, as the query computes it
+/// (see [`NO_DATE`]).
+pub fn date_key(date: Option<NaiveDate>) -> String {
+    date.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| NO_DATE.to_string())
 }
 
 /// Where the previous page ended: the last row's key, written as text,
@@ -76,16 +113,8 @@ impl Clauses {
 mod tests {
     use super::*;
 
-    const NUMBERED: Order = Order {
-        key: "number",
-        descending: true,
-        text: false,
-    };
-    const DATED: Order = Order {
-        key: "due_on",
-        descending: false,
-        text: true,
-    };
+    const NUMBERED: Order = Order::number("number", true);
+    const DATED: Order = Order::text("due_on", false);
 
     #[test]
     fn a_token_reads_back_only_for_an_order_whose_key_it_fits() {

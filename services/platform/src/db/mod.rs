@@ -42,7 +42,7 @@ pub use clauses::{Clauses, count_where, counts_by_key, cut_page};
 pub use connect::DatabaseSettings;
 pub use decode::{CorruptRow, RowDecoder};
 pub use keyed::KeyedTexts;
-pub use keyset::{Order, PageCursor};
+pub use keyset::{NO_DATE, Order, PageCursor, date_key};
 #[cfg(test)]
 pub(crate) use migrate::scratch;
 pub use migrate::{MigrationFile, Migrations};
