@@ -304,6 +304,16 @@ impl Checker {
         self.known_enum(field, value, |v| T::from_wire(v).ok(), fallback)
     }
 
+    /// The order a list is asked for (field `sort`), as its wire enum; an
+    /// unknown number is a violation, and the list's own order (the enum's
+    /// unspecified value) stands in.
+    pub fn sort<W: TryFrom<i32> + Default>(&mut self, value: i32) -> W {
+        W::try_from(value).unwrap_or_else(|_| {
+            self.violation("sort", "UNKNOWN_VALUE", "Cách sắp xếp không hợp lệ");
+            W::default()
+        })
+    }
+
     /// An optional value of a domain vocabulary (0: none); an unknown
     /// number is a violation described by `description`, and none.
     pub fn optional_wire<T: crate::coded::Wire>(&mut self, field: &str, value: i32, description: &str) -> Option<T> {

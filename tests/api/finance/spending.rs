@@ -6,8 +6,9 @@ use tonic::Code;
 
 use vanphong_platform::identity::Role;
 use vanphong_proto::finance::v1::{
-    CommitmentStatus, CreateCommitmentRequest, CreateVoucherRequest, ListVouchersRequest, PostCommitmentRequest,
-    ReleaseCommitmentRequest, ReverseTransactionRequest,
+    CommitmentSort, CommitmentStatus, CreateCommitmentRequest, CreateVoucherRequest, ListCommitmentsRequest,
+    ListCommitmentsResponse, ListVouchersRequest, ListVouchersResponse, PostCommitmentRequest,
+    ReleaseCommitmentRequest, ReverseTransactionRequest, VoucherSort,
 };
 
 use super::support::{
@@ -227,6 +228,155 @@ async fn reversing_a_voucher_restores_the_line_and_the_books() {
         .expect("original")
         .into_inner();
     assert_eq!(original.reversed_by_id, reversal.id);
+}
+
+#[tokio::test]
+async fn vouchers_and_commitments_are_listed_a_page_at_a_time_in_the_order_asked() {
+    let app = spawn_app().await;
+    let (line, accountant) = district_line(&app, "hiephoa", "6551", 10_000_000).await;
+    for (n, amount) in [300_000, 100_000, 500_000, 200_000, 400_000].into_iter().enumerate() {
+        spending(&app)
+            .create_voucher(authed(
+                voucher(&line.id, amount, &format!("Mua văn phòng phẩm đợt {n}")),
+                &accountant,
+            ))
+            .await
+            .expect("voucher");
+    }
+    let list = |sort: VoucherSort, page_token: String| {
+        let request = authed(
+            ListVouchersRequest {
+                year: 2026,
+                page_size: 2,
+                page_token,
+                sort: sort as i32,
+                ..Default::default()
+            },
+            &accountant,
+        );
+        let mut client = spending(&app);
+        async move { client.list_vouchers(request).await }
+    };
+    let read_all = async |sort: VoucherSort| {
+        let (mut pages, mut token) = (Vec::new(), String::new());
+        loop {
+            let page: ListVouchersResponse = list(sort, token).await.expect("page").into_inner();
+            pages.push(page.vouchers.iter().map(|v| (v.number, v.amount)).collect::<Vec<_>>());
+            if page.next_page_token.is_empty() {
+                return pages;
+            }
+            token = page.next_page_token;
+        }
+    };
+    assert_eq!(
+        read_all(VoucherSort::Unspecified).await,
+        vec![
+            vec![(1, 300_000), (2, 100_000)],
+            vec![(3, 500_000), (4, 200_000)],
+            vec![(5, 400_000)]
+        ],
+        "the books' order by default"
+    );
+    assert_eq!(
+        read_all(VoucherSort::Newest).await,
+        vec![
+            vec![(5, 400_000), (4, 200_000)],
+            vec![(3, 500_000), (2, 100_000)],
+            vec![(1, 300_000)]
+        ]
+    );
+    assert_eq!(
+        read_all(VoucherSort::Largest).await,
+        vec![
+            vec![(3, 500_000), (5, 400_000)],
+            vec![(1, 300_000), (4, 200_000)],
+            vec![(2, 100_000)]
+        ]
+    );
+    // A token holds to its order; an unknown order is named.
+    let newest = list(VoucherSort::Newest, String::new())
+        .await
+        .expect("page")
+        .into_inner();
+    let e = list(VoucherSort::Largest, newest.next_page_token)
+        .await
+        .expect_err("another order's token");
+    assert_eq!(violated_fields(&e), ["page_token"]);
+    let mut odd = ListVouchersRequest {
+        year: 2026,
+        ..Default::default()
+    };
+    odd.sort = 42;
+    let e = spending(&app)
+        .list_vouchers(authed(odd, &accountant))
+        .await
+        .expect_err("unknown order");
+    assert_eq!(violated_fields(&e), ["sort"]);
+
+    // Commitments: newest first, or only the open ones by amount.
+    let mut made = Vec::new();
+    for (amount, what) in [
+        (700_000, "Hợp đồng in tài liệu"),
+        (900_000, "Thuê hội trường"),
+        (800_000, "Mua mực in"),
+    ] {
+        let c = spending(&app)
+            .create_commitment(authed(
+                CreateCommitmentRequest {
+                    allocation_line_id: line.id.clone(),
+                    amount,
+                    description: what.into(),
+                    ..Default::default()
+                },
+                &accountant,
+            ))
+            .await
+            .expect("reserved")
+            .into_inner();
+        made.push(c.id);
+        app.clock.advance(chrono::Duration::minutes(1));
+    }
+    spending(&app)
+        .release_commitment(authed(
+            ReleaseCommitmentRequest {
+                commitment_id: made[1].clone(),
+                reason: "Hội nghị họp trực tuyến".into(),
+            },
+            &accountant,
+        ))
+        .await
+        .expect("released");
+    let commitments = |sort: CommitmentSort, open_only: bool, page_size: i32| {
+        let request = authed(
+            ListCommitmentsRequest {
+                year: 2026,
+                sort: sort as i32,
+                open_only,
+                page_size,
+                ..Default::default()
+            },
+            &accountant,
+        );
+        let mut client = spending(&app);
+        async move {
+            let page: ListCommitmentsResponse = client.list_commitments(request).await.expect("listed").into_inner();
+            let amounts: Vec<i64> = page.commitments.iter().map(|c| c.amount).collect();
+            (amounts, !page.next_page_token.is_empty())
+        }
+    };
+    assert_eq!(
+        commitments(CommitmentSort::Unspecified, false, 0).await,
+        (vec![700_000, 900_000, 800_000], false)
+    );
+    assert_eq!(
+        commitments(CommitmentSort::Newest, false, 2).await,
+        (vec![800_000, 900_000], true)
+    );
+    assert_eq!(
+        commitments(CommitmentSort::Largest, true, 0).await,
+        (vec![800_000, 700_000], false),
+        "the released one is left out"
+    );
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 mod completeness;
 mod exports;
 mod flow;
+mod listing;
 mod periods;
 mod rollup;
 pub(crate) mod support;

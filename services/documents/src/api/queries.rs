@@ -101,17 +101,13 @@ impl QueryApi {
             folded: NumberLookup::fold(&n),
             arrival: parse_number_of_year(&n),
         });
-        let sort = match wire::SortBy::try_from(req.sort) {
-            Ok(wire::SortBy::Unspecified) => Sort::Newest,
-            Ok(wire::SortBy::Oldest) => Sort::Oldest,
-            Ok(wire::SortBy::ArrivalNumber) => Sort::ArrivalNumber,
-            Ok(wire::SortBy::Deadline) => Sort::Deadline,
-            Ok(wire::SortBy::Updated) => Sort::Updated,
-            Ok(wire::SortBy::Number) => Sort::Number,
-            Err(_) => {
-                c.violation("sort", "UNKNOWN_VALUE", "Cách sắp xếp không hợp lệ");
-                Sort::Newest
-            }
+        let sort = match c.sort(req.sort) {
+            wire::SortBy::Unspecified => Sort::Newest,
+            wire::SortBy::Oldest => Sort::Oldest,
+            wire::SortBy::ArrivalNumber => Sort::ArrivalNumber,
+            wire::SortBy::Deadline => Sort::Deadline,
+            wire::SortBy::Updated => Sort::Updated,
+            wire::SortBy::Number => Sort::Number,
         };
         let limit = c.page_size("page_size", req.page_size, 50, 500);
         let today = s.today();

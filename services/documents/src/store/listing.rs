@@ -45,7 +45,7 @@ impl Sort {
 
     /// The cursor of a page that ends with `last`.
     pub fn after(self, last: &Document) -> PageCursor {
-        PageCursor::new(sort_key(self, last), last.id)
+        PageCursor::new(self.order(), sort_key(self, last), last.id)
     }
 }
 

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
-use vanphong_platform::db::Tx;
+use vanphong_platform::db::{Order, PageCursor, Tx};
 use vanphong_platform::idempotency::{IdempotencyKey, commit_answer, commit_recorded};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
@@ -31,6 +31,7 @@ use crate::store;
 use crate::store::budget::BalanceRow;
 use crate::store::catalog::LineRow;
 use crate::store::spending::{CommitmentRow, VoucherRow};
+use crate::store::spending::{CommitmentSort, Page, VoucherSort};
 
 pub struct SpendingApi(pub(crate) Arc<Shared>);
 
@@ -258,15 +259,22 @@ impl SpendingApi {
         let office = c.office_or_own("office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
         let line = c.optional_id("allocation_line_id", &req.allocation_line_id);
+        let sort = match c.sort(req.sort) {
+            wire::VoucherSort::Unspecified => VoucherSort::Number,
+            wire::VoucherSort::Newest => VoucherSort::Newest,
+            wire::VoucherSort::Largest => VoucherSort::Largest,
+        };
+        let page = page_of(&mut c, req.page_size, &req.page_token, sort.order());
         c.finish()?;
         s.ensure_read(&caller, office)?;
-        let rows = s
+        let (rows, next) = s
             .ctx
             .db
-            .read(async |tx| store::spending::list_vouchers(tx, office, year, line).await)
+            .read(async |tx| store::spending::list_vouchers(tx, office, year, line, sort, &page).await)
             .await?;
         Ok(wire::ListVouchersResponse {
             vouchers: rows.iter().map(convert::voucher).collect::<Result<_, _>>()?,
+            next_page_token: next.map(|n| n.encode()).unwrap_or_default(),
         })
     }
 
@@ -445,12 +453,33 @@ impl SpendingApi {
     ) -> Result<wire::ListCommitmentsResponse, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let (_, _, rows) = s
-            .read_year(&caller, &req.office_id, req.year, store::spending::list_commitments)
+        let mut c = Checker::new();
+        let sort = match c.sort(req.sort) {
+            wire::CommitmentSort::Unspecified => CommitmentSort::Oldest,
+            wire::CommitmentSort::Newest => CommitmentSort::Newest,
+            wire::CommitmentSort::Largest => CommitmentSort::Largest,
+        };
+        let page = page_of(&mut c, req.page_size, &req.page_token, sort.order());
+        c.finish()?;
+        let open_only = req.open_only;
+        let (_, _, (rows, next)) = s
+            .read_year(&caller, &req.office_id, req.year, async |tx, office, year| {
+                store::spending::commitments_page(tx, office, year, open_only, sort, &page).await
+            })
             .await?;
         Ok(wire::ListCommitmentsResponse {
             commitments: rows.iter().map(convert::commitment).collect::<Result<_, _>>()?,
+            next_page_token: next.map(|n| n.encode()).unwrap_or_default(),
         })
+    }
+}
+
+/// The page a listing asks for: its size (default 50, at most 500) and
+/// where the previous page in `order` ended.
+fn page_of(c: &mut Checker, page_size: i32, token: &str, order: Order) -> Page {
+    Page {
+        limit: c.page_size("page_size", page_size, 50, 500),
+        after: c.page_token("page_token", token, |t| PageCursor::decode(t, order)),
     }
 }
 

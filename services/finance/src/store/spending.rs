@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{StoreError, Tx, query, query_built};
+use vanphong_platform::db::{Clauses, Order, PageCursor, StoreError, Tx, cut_page, query, query_built};
 
 /// A spending voucher.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -59,23 +59,66 @@ pub async fn voucher_of_transaction(tx: &mut Tx, transaction: &str) -> Result<Op
 }
 
 /// Vouchers of an office in a year, optionally of one allocation line.
+/// The orders vouchers are listed in (the key each pages by, then id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoucherSort {
+    /// By number, lowest first: the order of the books.
+    Number,
+    /// By number, highest first.
+    Newest,
+    /// By amount, largest first.
+    Largest,
+}
+
+impl VoucherSort {
+    pub fn order(self) -> Order {
+        match self {
+            VoucherSort::Number => Order::number("number", false),
+            VoucherSort::Newest => Order::number("number", true),
+            VoucherSort::Largest => Order::number("amount", true),
+        }
+    }
+
+    fn after(self, last: &VoucherRow) -> PageCursor {
+        let key = match self {
+            VoucherSort::Number | VoucherSort::Newest => last.number,
+            VoucherSort::Largest => last.amount,
+        };
+        PageCursor::new(self.order(), key, &last.id)
+    }
+}
+
+/// Where a listing starts and how much it reads.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The cursor of the page before (none for the first page).
+    pub after: Option<PageCursor>,
+    pub limit: u32,
+}
+
+/// One page of an office's vouchers of a year (of one line, when given),
+/// and the cursor of the next page.
 pub async fn list_vouchers(
     tx: &mut Tx,
     office: Uuid,
     year: i32,
     balance: Option<Uuid>,
-) -> Result<Vec<VoucherRow>, StoreError> {
-    tx.fetch_all(
-        query_built(format!(
-            "SELECT {VOUCHER_COLUMNS} FROM vouchers WHERE office_id = $1 AND year = $2 \
-             AND (balance_id = $3 OR $4) ORDER BY number"
-        ))
-        .bind(office)
-        .bind(year)
-        .bind(balance.map(|b| b.to_string()).unwrap_or_default())
-        .bind(balance.is_none()),
-    )
-    .await
+    sort: VoucherSort,
+    page: &Page,
+) -> Result<(Vec<VoucherRow>, Option<PageCursor>), StoreError> {
+    let mut b = year_of_office(format!("SELECT {VOUCHER_COLUMNS} FROM vouchers"), office, year);
+    b.compare("balance_id", "=", balance.map(|b| b.to_string()));
+    b.page_in(sort.order(), page.after.as_ref(), page.limit);
+    let rows = tx.fetch_all(b.into_query()).await?;
+    Ok(cut_page(rows, page.limit, |v| sort.after(v)))
+}
+
+/// `select` narrowed to one office's rows of one fiscal year.
+fn year_of_office(select: String, office: Uuid, year: i32) -> Clauses {
+    let mut b = Clauses::new(format!("{select} WHERE 1 = 1"));
+    b.compare("office_id", "=", Some(office.to_string()));
+    b.compare("year", "=", Some(i64::from(year)));
+    b
 }
 
 /// A commitment.
@@ -132,6 +175,7 @@ pub async fn get_commitment(tx: &mut Tx, id: Uuid, lock: bool) -> Result<Option<
     tx.fetch_by_id("commitments", COMMITMENT_COLUMNS, id, lock).await
 }
 
+/// Every commitment of an office in a year, oldest first.
 pub async fn list_commitments(tx: &mut Tx, office: Uuid, year: i32) -> Result<Vec<CommitmentRow>, StoreError> {
     tx.fetch_all(
         query_built(format!(
@@ -141,6 +185,52 @@ pub async fn list_commitments(tx: &mut Tx, office: Uuid, year: i32) -> Result<Ve
         .bind(year),
     )
     .await
+}
+
+/// The orders commitments are listed in (the key each pages by, then id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitmentSort {
+    Oldest,
+    Newest,
+    /// By amount, largest first.
+    Largest,
+}
+
+impl CommitmentSort {
+    pub fn order(self) -> Order {
+        match self {
+            CommitmentSort::Oldest => Order::OLDEST,
+            CommitmentSort::Newest => Order::NEWEST,
+            CommitmentSort::Largest => Order::number("amount", true),
+        }
+    }
+
+    fn after(self, last: &CommitmentRow) -> PageCursor {
+        let key = match self {
+            CommitmentSort::Oldest | CommitmentSort::Newest => last.created_at,
+            CommitmentSort::Largest => last.amount,
+        };
+        PageCursor::new(self.order(), key, &last.id)
+    }
+}
+
+/// One page of an office's commitments of a year (only the open ones,
+/// when asked), and the cursor of the next page.
+pub async fn commitments_page(
+    tx: &mut Tx,
+    office: Uuid,
+    year: i32,
+    open_only: bool,
+    sort: CommitmentSort,
+    page: &Page,
+) -> Result<(Vec<CommitmentRow>, Option<PageCursor>), StoreError> {
+    let mut b = year_of_office(format!("SELECT {COMMITMENT_COLUMNS} FROM commitments"), office, year);
+    if open_only {
+        b.and("status = 'open'");
+    }
+    b.page_in(sort.order(), page.after.as_ref(), page.limit);
+    let rows = tx.fetch_all(b.into_query()).await?;
+    Ok(cut_page(rows, page.limit, |c| sort.after(c)))
 }
 
 /// Moves an open commitment to another office's line (a reorganisation).

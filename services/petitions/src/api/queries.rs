@@ -129,15 +129,11 @@ pub(crate) async fn list(
     let name = c.optional_text("petitioner_name", &req.petitioner_name, 200);
     let number = c.optional_number_of_year("number", &req.number);
     let limit = c.page_size("page_size", req.page_size, 50, 500);
-    let sort = match wire::PetitionSort::try_from(req.sort) {
-        Ok(wire::PetitionSort::Unspecified) => Sort::Newest,
-        Ok(wire::PetitionSort::Oldest) => Sort::Oldest,
-        Ok(wire::PetitionSort::Number) => Sort::Number,
-        Ok(wire::PetitionSort::Due) => Sort::Due,
-        Err(_) => {
-            c.violation("sort", "UNKNOWN_VALUE", "Cách sắp xếp không hợp lệ");
-            Sort::Newest
-        }
+    let sort = match c.sort(req.sort) {
+        wire::PetitionSort::Unspecified => Sort::Newest,
+        wire::PetitionSort::Oldest => Sort::Oldest,
+        wire::PetitionSort::Number => Sort::Number,
+        wire::PetitionSort::Due => Sort::Due,
     };
     let after = c.page_token("page_token", &req.page_token, |token| {
         PageCursor::decode(token, sort.order())

@@ -218,10 +218,12 @@ impl ReceptionApi {
         let to = c.date_or("to", &req.to, today);
         c.dates_in_order(from, to);
         let limit = c.page_size("page_size", req.page_size, 50, 500);
-        let after = c.page_token("page_token", &req.page_token, Cursor::decode);
+        let oldest_first = c.sort::<wire::ReceptionSort>(req.sort) == wire::ReceptionSort::Oldest;
+        let after = c.page_token("page_token", &req.page_token, |t| Cursor::decode(t, oldest_first));
         c.finish()?;
         s.offices(&caller, office, false, today)?;
-        let mut receptions = store::receptions::page(&s.ctx.db, office, (from, to), after.as_ref(), limit).await?;
+        let mut receptions =
+            store::receptions::page(&s.ctx.db, office, (from, to), oldest_first, after.as_ref(), limit).await?;
         let more = receptions.len() > limit as usize;
         receptions.truncate(limit as usize);
         let mut tx = s.ctx.db.begin_read().await?;
@@ -236,7 +238,7 @@ impl ReceptionApi {
             out.len()
                 .checked_sub(1)
                 .and_then(|i| receptions.get(i))
-                .map(Cursor::after)
+                .map(|last| Cursor::after(last, oldest_first))
         } else {
             None
         };

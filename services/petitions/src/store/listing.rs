@@ -44,7 +44,7 @@ impl Sort {
             Sort::Number => (i64::from(last.year) * 10_000_000 + last.number).to_string(),
             Sort::Due => date_key(last.current_due()),
         };
-        PageCursor::new(key, last.id)
+        PageCursor::new(self.order(), key, last.id)
     }
 }
 

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query};
+use vanphong_platform::db::{Clauses, CorruptRow, Db, RowDecoder, StoreError, Tx, query};
 
 use crate::domain::figures::ReceptionFact;
 use crate::domain::reception::{Reception, Visitor};
@@ -146,21 +146,25 @@ pub async fn list(db: &Db, office: Uuid, from: NaiveDate, to: NaiveDate) -> Resu
 }
 
 /// Where a page of receptions ends: the last one's day, recording time
-/// and id (newest first, so the next page holds those before it).
+/// and id, and the order the page was read in (the next page holds those
+/// after it in that order).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cursor {
     pub on: NaiveDate,
     pub at: i64,
     pub id: String,
+    #[serde(default)]
+    pub oldest_first: bool,
 }
 
 impl Cursor {
     /// The cursor of a page that ends with `last`.
-    pub fn after(last: &Reception) -> Cursor {
+    pub fn after(last: &Reception, oldest_first: bool) -> Cursor {
         Cursor {
             on: last.received_on,
             at: last.created_at.timestamp_micros(),
             id: last.id.to_string(),
+            oldest_first,
         }
     }
 
@@ -168,48 +172,42 @@ impl Cursor {
         vanphong_platform::paging::page_token(self)
     }
 
-    /// The cursor of a page token; `None` for anything this service did not
-    /// issue (the id must be a UUID).
-    pub fn decode(token: &str) -> Option<Cursor> {
+    /// The cursor of a page token issued for a list in the same order;
+    /// `None` for anything else (another order's, or one this service did
+    /// not issue: the id must be a UUID).
+    pub fn decode(token: &str, oldest_first: bool) -> Option<Cursor> {
         let cursor: Cursor = vanphong_platform::paging::from_page_token(token)?;
-        Uuid::parse_str(&cursor.id).ok().map(|_| cursor)
+        (cursor.oldest_first == oldest_first && Uuid::parse_str(&cursor.id).is_ok()).then_some(cursor)
     }
 }
 
-/// One page of an office's receptions in [from, to], newest first, after
-/// `after`; up to `limit`, with one more read to tell whether more follow.
+/// One page of an office's receptions in [from, to], newest first (oldest
+/// first when asked), after `after`; up to `limit`, with one more read to
+/// tell whether more follow.
 pub async fn page(
     db: &Db,
     office: Uuid,
     (from, to): (NaiveDate, NaiveDate),
+    oldest_first: bool,
     after: Option<&Cursor>,
     limit: u32,
 ) -> Result<Vec<Reception>, StoreError> {
-    let order = "ORDER BY received_on DESC, created_at DESC, id DESC";
-    let fetch = i64::from(limit) + 1;
-    let q = match after {
-        None => vanphong_platform::db::query_built(format!(
-            "SELECT {COLUMNS} FROM receptions WHERE office_id = $1 AND received_on >= $2 AND received_on <= $3 \
-             {order} LIMIT $4"
-        ))
-        .bind(office)
-        .bind(from)
-        .bind(to)
-        .bind(fetch),
-        Some(c) => vanphong_platform::db::query_built(format!(
-            "SELECT {COLUMNS} FROM receptions WHERE office_id = $1 AND received_on >= $2 AND received_on <= $3 \
-             AND (received_on < $4 OR (received_on = $4 AND (created_at < $5 OR (created_at = $5 AND id < $6)))) \
-             {order} LIMIT $7"
-        ))
-        .bind(office)
-        .bind(from)
-        .bind(to)
-        .bind(c.on)
-        .bind(c.at)
-        .bind(c.id.clone())
-        .bind(fetch),
-    };
-    let rows: Vec<Row> = db.fetch_all(q).await?;
+    let (op, direction) = if oldest_first { (">", "ASC") } else { ("<", "DESC") };
+    let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM receptions WHERE 1 = 1"));
+    b.compare("office_id", "=", Some(office));
+    b.compare("received_on", ">=", Some(from));
+    b.compare("received_on", "<=", Some(to));
+    if let Some(c) = after {
+        let (on, at, id) = (b.arg(c.on), b.arg(c.at), b.arg(c.id.as_str()));
+        b.and(&format!(
+            "(received_on {op} {on} OR (received_on = {on} AND (created_at {op} {at} OR (created_at = {at} AND id {op} {id}))))"
+        ));
+    }
+    let fetch = b.arg(i64::from(limit) + 1);
+    b.push(&format!(
+        " ORDER BY received_on {direction}, created_at {direction}, id {direction} LIMIT {fetch}"
+    ));
+    let rows: Vec<Row> = db.fetch_all(b.into_query()).await?;
     Ok(rows.into_iter().map(Row::into_reception).collect::<Result<_, _>>()?)
 }
 

@@ -59,19 +59,37 @@ pub fn date_key(date: Option<NaiveDate>) -> String {
 }
 
 /// Where the previous page ended: the last row's key, written as text,
-/// and its id.
+/// and its id, with the order the page was read in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageCursor {
     pub key: String,
     pub id: String,
+    /// A mark of the order's key and direction, so a token is used only in
+    /// the order that issued it.
+    #[serde(default)]
+    pub order: String,
+}
+
+impl Order {
+    /// The order as a token records it: a short hash (FNV-1a) of its key
+    /// and direction, so the query's text does not travel to callers.
+    fn signature(self) -> String {
+        let text = format!("{} {}", self.key, if self.descending { "desc" } else { "asc" });
+        let hash = text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        format!("{hash:016x}")
+    }
 }
 
 impl PageCursor {
-    /// The cursor after a row whose key is `key` (as the query computes it).
-    pub fn new(key: impl ToString, id: Uuid) -> PageCursor {
+    /// The cursor after a row whose key is `key` (as the query computes it)
+    /// in a list read in `order`.
+    pub fn new(order: Order, key: impl ToString, id: impl ToString) -> PageCursor {
         PageCursor {
             key: key.to_string(),
             id: id.to_string(),
+            order: order.signature(),
         }
     }
 
@@ -84,6 +102,9 @@ impl PageCursor {
     /// for anything else (another order's token, a tampered one).
     pub fn decode(token: &str, order: Order) -> Option<PageCursor> {
         let cursor: PageCursor = from_page_token(token)?;
+        if cursor.order != order.signature() {
+            return None;
+        }
         Uuid::parse_str(&cursor.id).ok()?;
         if !order.text {
             cursor.key.parse::<i64>().ok()?;
@@ -114,20 +135,32 @@ mod tests {
     use super::*;
 
     const NUMBERED: Order = Order::number("number", true);
+    const LARGEST: Order = Order::number("amount", true);
     const DATED: Order = Order::text("due_on", false);
 
     #[test]
-    fn a_token_reads_back_only_for_an_order_whose_key_it_fits() {
+    fn a_token_reads_back_only_in_the_order_that_issued_it() {
         let id = Uuid::new_v4();
-        let dated = PageCursor::new("2026-12-07", id);
+        let dated = PageCursor::new(DATED, "2026-12-07", id);
         assert_eq!(PageCursor::decode(&dated.encode(), DATED), Some(dated.clone()));
         assert_eq!(PageCursor::decode(&dated.encode(), NUMBERED), None);
-        let numbered = PageCursor::new(42, id);
-        assert_eq!(PageCursor::decode(&numbered.encode(), NUMBERED), Some(numbered));
+        let numbered = PageCursor::new(NUMBERED, 42, id);
+        assert_eq!(PageCursor::decode(&numbered.encode(), NUMBERED), Some(numbered.clone()));
+        assert_eq!(
+            PageCursor::decode(&numbered.encode(), LARGEST),
+            None,
+            "another order with a key of the same kind"
+        );
+        assert_eq!(
+            PageCursor::decode(&numbered.encode(), Order::number("number", false)),
+            None,
+            "the other direction"
+        );
         assert_eq!(PageCursor::decode("not a token", DATED), None);
         let odd = PageCursor {
             key: "1".into(),
             id: "x' OR 1=1".into(),
+            order: NUMBERED.signature(),
         };
         assert_eq!(PageCursor::decode(&odd.encode(), NUMBERED), None);
     }

@@ -201,6 +201,9 @@ impl ReportApi {
             .collect();
         let limit = c.page_size("page_size", req.page_size, 50, 200);
         let offset = checks::page_token(&mut c, &req.page_token);
+        let deadline_from = (!req.deadline_from.is_empty()).then(|| c.date("deadline_from", &req.deadline_from));
+        let deadline_to = (!req.deadline_to.is_empty()).then(|| c.date("deadline_to", &req.deadline_to));
+        let parent = c.optional_id("parent_office_id", &req.parent_office_id);
         c.finish()?;
         let snapshot = s.snapshot();
         let tree = &snapshot.tree;
@@ -224,6 +227,10 @@ impl ReportApi {
             kind,
             year: (req.year != 0).then_some(req.year),
             statuses,
+            writer: req.assigned_to_me.then_some(caller.subject_id),
+            deadline_from,
+            deadline_to,
+            parent,
         };
         let mut reports = store::reports::list(&s.ctx.db, &filter, offset, limit + 1).await?;
         let more = reports.len() > limit as usize;

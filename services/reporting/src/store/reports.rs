@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use vanphong_platform::db::{CorruptRow, Db, RowDecoder, StoreError, Tx, query, query_built};
+use vanphong_platform::db::{Clauses, CorruptRow, Db, RowDecoder, StoreError, Tx, query, query_built};
 
 use crate::domain::figures::FigureTable;
 use crate::domain::period::{Kind, Period};
@@ -197,52 +197,35 @@ pub struct Filter {
     pub kind: Option<Kind>,
     pub year: Option<i32>,
     pub statuses: Vec<Status>,
+    /// Only the reports this person is to write.
+    pub writer: Option<Uuid>,
+    /// Only those due from / until these days (inclusive).
+    pub deadline_from: Option<NaiveDate>,
+    pub deadline_to: Option<NaiveDate>,
+    /// Only those sent up to this office.
+    pub parent: Option<Uuid>,
 }
 
 /// A page of reports, latest periods first.
 pub async fn list(db: &Db, filter: &Filter, offset: u64, limit: u32) -> Result<Vec<Report>, StoreError> {
-    if filter.offices.is_empty() {
-        return Ok(Vec::new());
+    let mut b = Clauses::new(format!("SELECT {COLUMNS} FROM reports WHERE 1 = 1"));
+    b.only_in("office_id", filter.offices.iter().copied());
+    b.compare("kind", "=", filter.kind.map(|k| k.code()));
+    b.compare("period_year", "=", filter.year);
+    b.filter_in("status", filter.statuses.iter().map(|s| s.code()));
+    b.compare("writer_id", "=", filter.writer);
+    b.compare("parent_office_id", "=", filter.parent);
+    if filter.deadline_from.is_some() || filter.deadline_to.is_some() {
+        b.and("deadline <> ''");
     }
-    let mut sql = format!("SELECT {COLUMNS} FROM reports WHERE office_id IN (");
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        format!("${n}")
-    };
-    let placeholders: Vec<String> = filter.offices.iter().map(|_| next()).collect();
-    sql.push_str(&placeholders.join(", "));
-    sql.push(')');
-    if filter.kind.is_some() {
-        sql.push_str(&format!(" AND kind = {}", next()));
-    }
-    if filter.year.is_some() {
-        sql.push_str(&format!(" AND period_year = {}", next()));
-    }
-    if !filter.statuses.is_empty() {
-        let marks: Vec<String> = filter.statuses.iter().map(|_| next()).collect();
-        sql.push_str(&format!(" AND status IN ({})", marks.join(", ")));
-    }
-    sql.push_str(&format!(
-        " ORDER BY period_to DESC, kind, office_id, id LIMIT {} OFFSET {}",
-        next(),
-        next()
+    b.compare("deadline", ">=", filter.deadline_from);
+    b.compare("deadline", "<=", filter.deadline_to);
+    let limit = b.arg(limit);
+    let offset = b.arg(i64::try_from(offset).unwrap_or(i64::MAX));
+    b.push(&format!(
+        " ORDER BY period_to DESC, kind, office_id, id LIMIT {limit} OFFSET {offset}"
     ));
-    let mut q = query_built(sql);
-    for office in &filter.offices {
-        q = q.bind(*office);
-    }
-    if let Some(kind) = filter.kind {
-        q = q.bind(kind.code());
-    }
-    if let Some(year) = filter.year {
-        q = q.bind(i64::from(year));
-    }
-    for status in &filter.statuses {
-        q = q.bind(status.code());
-    }
-    q = q.bind(i64::from(limit)).bind(i64::try_from(offset).unwrap_or(i64::MAX));
-    let rows: Vec<Row> = db.fetch_all(q).await?;
+    let rows: Vec<Row> = db.fetch_all(b.into_query()).await?;
     Ok(rows.into_iter().map(Row::into_report).collect::<Result<_, _>>()?)
 }
 
