@@ -12,8 +12,10 @@ use http::{StatusCode, header};
 use vanphong_platform::identity::Role;
 
 use crate::console::{Page, WebClient, signed_in};
-use crate::finance::support::{allocate, approved_root_estimate, line, typed_sheet};
-use crate::helpers::spawn_app;
+use vanphong_proto::finance::v1::CreateVoucherRequest;
+
+use crate::finance::support::{allocate, allocation_line, approved_root_estimate, line, spending, typed_sheet};
+use crate::helpers::{authed, spawn_app};
 
 /// The id in a redirect to `/finance/<what>/{id}?…`.
 fn id_in(location: &str, what: &str) -> String {
@@ -509,6 +511,61 @@ async fn an_accountant_posts_vouchers_and_commitments_and_sees_the_refusal_over_
     let hidden = sibling.get(&voucher_url).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{}", hidden.body);
     assert!(hidden.body.contains("Không tìm thấy"));
+}
+
+#[tokio::test]
+async fn the_vouchers_are_paged_and_ordered_by_their_headings_beside_the_commitments() {
+    let app = spawn_app().await;
+    approved_root_estimate(&app, vec![line("6551", 48_000_000)]).await;
+    allocate(&app, "hiephoa", "6551", 48_000_000).await;
+    let token = app.token("hiephoa", Role::Accountant).await;
+    let line_id = allocation_line(&app, &token, "hiephoa", "6551").await.id;
+    for n in 1..=51_i64 {
+        spending(&app)
+            .create_voucher(authed(
+                CreateVoucherRequest {
+                    allocation_line_id: line_id.clone(),
+                    amount: n * 10_000,
+                    description: format!("Mua văn phòng phẩm đợt {n}"),
+                    ..Default::default()
+                },
+                &token,
+            ))
+            .await
+            .expect("voucher");
+    }
+    let vouchers = |page: &Page| page.body.matches("href=\"/finance/vouchers/").count();
+    let mut accountant = signed_in(&app, "hiephoa", Role::Accountant).await;
+    let first = accountant.get("/finance/spending?year=2026").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(vouchers(&first), 50, "a page of fifty");
+    assert!(first.body.contains(">51/2026</a>"), "the latest first");
+    assert!(!first.body.contains(">1/2026</a>"));
+    // Each list has its own order: the vouchers' in `sort`, the
+    // commitments' in `csort`, each link keeping the other.
+    assert!(
+        first
+            .body
+            .contains("href=\"/finance/spending?year=2026&#38;sort=largest\""),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("aria-label=\"Sắp xếp chứng từ chi\""));
+    let next = first.next_page().expect("a next page");
+    let second = accountant.get(&next).await;
+    assert_eq!(vouchers(&second), 1, "{}", second.body);
+    assert!(second.body.contains(">1/2026</a>") && second.body.contains("« Trang đầu"));
+    let largest = accountant
+        .get("/finance/spending?year=2026&sort=largest&csort=oldest")
+        .await;
+    let at = |text: &str| largest.body.find(text).expect(text);
+    assert!(at("510.000 đ") < at("500.000 đ"), "the largest first");
+    assert!(
+        largest
+            .body
+            .contains("href=\"/finance/spending?year=2026&#38;csort=oldest&#38;sort=newest\""),
+        "the commitments' order kept by the vouchers' headings"
+    );
 }
 
 /// The ids of the commitments a page offers to post.

@@ -78,7 +78,7 @@ fn hidden_fields(page: &Page) -> Vec<(String, String)> {
                 .replace("&quot;", "\"")
                 .replace("&lt;", "<")
                 .replace("&gt;", ">")
-                .replace("&amp;", "&");
+                .replace("&#38;", "&");
             (name.to_string(), value)
         })
         .collect()
@@ -400,6 +400,25 @@ async fn the_reception_book_goes_on_a_page_at_a_time() {
     assert_eq!(table.matches("<td data-label=\"Ngày tiếp\">").count(), 1);
     assert!(table.contains("05/01/2026"));
     assert!(second.body.contains("Trang đầu") && second.next_page().is_none());
+
+    // As a paper book reads, by the day's heading: the oldest first.
+    assert!(
+        first
+            .body
+            .contains("href=\"/petitions/receptions?from=01%2F01%2F2026&#38;sort=oldest\""),
+        "{}",
+        first.body
+    );
+    let oldest = officer
+        .get("/petitions/receptions?from=01%2F01%2F2026&sort=oldest")
+        .await;
+    let table = &oldest.body[oldest.body.find("id=\"receptions\"").expect("the book")..];
+    let first_day = table.find("05/01/2026").expect("the oldest");
+    assert!(first_day < table.find("20/02/2026").expect("the others"));
+    let next = oldest.next_page().expect("a next page");
+    assert!(next.contains("sort=oldest"), "the order kept: {next}");
+    let rest = officer.get(&next).await;
+    assert!(!rest.body.contains("05/01/2026"), "not twice");
 }
 
 #[tokio::test]

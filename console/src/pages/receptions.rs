@@ -17,12 +17,13 @@ use serde::Deserialize;
 use vanphong_proto::directory::v1::Role;
 use vanphong_proto::petitions::v1::{
     CheckReceptionDutyRequest, CreateReceptionRequest, ListPetitionsRequest, ListReceptionsRequest, ReceptionDutyRow,
-    Visitor,
+    ReceptionSort, Visitor,
 };
 
 use super::form::{FormData, Refusal, shown_again_to, shown_status};
 use super::people::{self, Picker};
 use super::petitions::PersonRow;
+use super::sorting::{Order, Orders, Sorted};
 use super::{Ctx, Layout, Me, input};
 use crate::errors::ConsoleError;
 use crate::format;
@@ -104,6 +105,7 @@ struct BookPage {
     /// The dates listed, in words ("từ 01/01/2026 đến 29/11/2026").
     period: String,
     rows: Vec<BookRow>,
+    sorted: Sorted,
     first: Option<String>,
     next: Option<String>,
     refusal: Option<Refusal>,
@@ -130,17 +132,33 @@ pub struct BookQuery {
     /// The page's token (the service's), empty for the first.
     #[serde(default)]
     page: String,
+    /// The order chosen by the day's heading (see [`BOOK_SORTS`]).
+    #[serde(default)]
+    sort: String,
     m: Option<String>,
 }
 
-/// The words of a date in a URL's query.
-fn keep(name: &str, value: &str) -> String {
-    if value.is_empty() {
-        String::new()
-    } else {
-        format!("&{name}={}", format::url_encode(value))
-    }
-}
+/// The orders of the reception book, by the day's heading.
+const BOOK_SORTS: Orders<ReceptionSort> = Orders(&[
+    (
+        ReceptionSort::Unspecified,
+        Order {
+            slug: "newest",
+            label: "Ngày tiếp, mới nhất trước",
+            column: "Ngày tiếp",
+            descending: true,
+        },
+    ),
+    (
+        ReceptionSort::Oldest,
+        Order {
+            slug: "oldest",
+            label: "Ngày tiếp, cũ nhất trước (như sổ giấy)",
+            column: "Ngày tiếp",
+            descending: false,
+        },
+    ),
+]);
 
 /// `GET /petitions/receptions?from=…&to=…&page=…`: the office's
 /// receptions, newest first, 50 to a page, the filters kept in the URL.
@@ -152,6 +170,18 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
     if !office.is_empty() {
         ConsoleError::check_id(&office)?;
     }
+    let chosen = BOOK_SORTS.named(&query.sort);
+    let sort = chosen.unwrap_or(ReceptionSort::Unspecified);
+    let sorted = BOOK_SORTS.sorted(
+        sort,
+        chosen,
+        "/petitions/receptions",
+        vec![
+            ("from", from_typed.clone()),
+            ("to", to_typed.clone()),
+            ("office", office.clone()),
+        ],
+    );
     let mut page = BookPage {
         layout: me.layout("Tiếp công dân", "/petitions"),
         tabs: Tabs {
@@ -163,6 +193,7 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
         to: to_typed.clone(),
         period: String::new(),
         rows: Vec::new(),
+        sorted,
         first: None,
         next: None,
         refusal: None,
@@ -189,6 +220,7 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
         to,
         page_size: PAGE,
         page_token: query.page.clone(),
+        sort: sort as i32,
     };
     let answer = match ctx.services().receptions()?.list_receptions(ctx.call(request)).await {
         Ok(answer) => answer.into_inner(),
@@ -201,20 +233,8 @@ pub async fn book(ctx: Ctx, Query(query): Query<BookQuery>) -> Result<Response, 
     let shown = answer.receptions;
     let wanted: Vec<String> = shown.iter().flat_map(|r| r.petition_ids.iter().cloned()).collect();
     let numbers = petition_numbers(&ctx, &office, &wanted).await?;
-    let filters = format!(
-        "{}{}{}",
-        keep("from", &from_typed),
-        keep("to", &to_typed),
-        keep("office", &office)
-    );
-    let link = |token: &str| {
-        format!(
-            "/petitions/receptions?{}{filters}",
-            keep("page", token).trim_start_matches('&')
-        )
-    };
-    page.first = (!query.page.is_empty()).then(|| link(""));
-    page.next = (!answer.next_page_token.is_empty()).then(|| link(&answer.next_page_token));
+    page.first = (!query.page.is_empty()).then(|| page.sorted.page_link(""));
+    page.next = (!answer.next_page_token.is_empty()).then(|| page.sorted.page_link(&answer.next_page_token));
     page.rows = shown
         .iter()
         .map(|r| BookRow {

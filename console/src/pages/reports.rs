@@ -95,6 +95,11 @@ struct ListPage {
     /// Makes the create form safe to submit twice.
     request_id: String,
     rows: Vec<Row>,
+    /// What an empty list says.
+    empty: String,
+    /// The next page, and the first (when not on it).
+    next: Option<String>,
+    first: Option<String>,
     kinds: Vec<(i32, &'static str)>,
     /// The kind the create form shows chosen (monthly unless kept).
     kind: String,
@@ -114,6 +119,9 @@ pub struct ListQuery {
     /// table.
     #[serde(default)]
     office: String,
+    /// The service's token of the page shown ("" for the first).
+    #[serde(default)]
+    page: String,
 }
 
 /// The lists of "my work" in reports (the home page's cards): slug,
@@ -132,8 +140,8 @@ const VIEWS: [(&str, &str, &[ReportStatus]); 7] = [
     ("overdue", "Quá hạn", &UNSENT),
 ];
 
-/// Most pages of 200 reports (the service's largest) read for one list.
-const MAX_PAGES: usize = 50;
+/// How many reports a page lists.
+const PAGE_SIZE: i32 = 50;
 
 const UNSENT: [ReportStatus; 4] = [
     ReportStatus::Draft,
@@ -156,51 +164,44 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
     let year = query.year.unwrap_or_else(|| ctx.today().year());
     let to_accept = view.is_some_and(|v| v.0 == "to-accept");
     let office = query.office.trim().to_string();
-    let below = (to_accept || !query.below.is_empty()) && me.has(Role::Leader) && office.is_empty();
-    let mut request = ListReportsRequest {
+    // The views other than what comes up from below are the office's own.
+    let below = (to_accept || (view.is_none() && !query.below.is_empty())) && me.has(Role::Leader) && office.is_empty();
+    let today = ctx.today();
+    let slug = view.map(|v| v.0).unwrap_or_default();
+    // The window the home page's count uses (`GetMyWork`).
+    let soon = vanphong_platform::my_work::due_soon_last_day(today);
+    let request = ListReportsRequest {
         office_id: office.clone(),
         year: if view.is_some() { 0 } else { year },
         include_descendants: below,
         statuses: view
             .map(|v| v.2.iter().map(|s| *s as i32).collect())
             .unwrap_or_default(),
-        page_size: 200,
+        // The drafts one writes, as the home page counts them.
+        assigned_to_me: slug == "drafts" && office.is_empty(),
+        deadline_from: if slug == "due-soon" { date(today) } else { String::new() },
+        deadline_to: match slug {
+            "due-soon" => date(soon),
+            "overdue" => today.pred_opt().map(date).unwrap_or_default(),
+            _ => String::new(),
+        },
+        parent_office_id: if to_accept {
+            me.principal.office_id.clone()
+        } else {
+            String::new()
+        },
+        page_size: PAGE_SIZE,
+        page_token: query.page.clone(),
         ..Default::default()
     };
-    let today = ctx.today();
-    // The window the home page's count uses (`GetMyWork`).
-    let soon = vanphong_platform::my_work::due_soon_last_day(today)
-        .format("%Y-%m-%d")
-        .to_string();
-    let today = today.format("%Y-%m-%d").to_string();
-    // A year's reports (or those waiting for a step) are shown whole: the
-    // service's pages are read to the end, up to a bound no office's year
-    // comes near.
-    let mut reports = Vec::new();
-    for _ in 0..MAX_PAGES {
-        let answer = ctx
-            .services()
-            .reports()?
-            .list_reports(ctx.call(request.clone()))
-            .await?
-            .into_inner();
-        reports.extend(answer.reports);
-        if answer.next_page_token.is_empty() {
-            break;
-        }
-        request.page_token = answer.next_page_token;
-    }
+    let today = date(today);
+    let answer = ctx
+        .services()
+        .reports()?
+        .list_reports(ctx.call(request))
+        .await?
+        .into_inner();
     let unsent = |r: &Report| UNSENT.iter().any(|s| *s as i32 == r.status);
-    let shown = |r: &&Report| match view.map(|v| v.0) {
-        Some("to-accept") => r.parent_office_id == me.principal.office_id,
-        // The drafts one writes, as the home page counts them.
-        Some("drafts") if office.is_empty() => r.writer_id == me.principal.subject_id,
-        Some("due-soon") => unsent(r) && r.deadline >= today && r.deadline <= soon,
-        Some("overdue") => unsent(r) && !r.deadline.is_empty() && r.deadline < today,
-        Some(_) if !office.is_empty() => r.office_id == office,
-        Some(_) => held_here(r, me),
-        None => true,
-    };
     let office_name = if office.is_empty() {
         None
     } else {
@@ -210,6 +211,18 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
         String::new()
     } else {
         format!("&office={}", format::url_encode(&office))
+    };
+    // This list at another of the service's pages ("" for the first).
+    let here = |page: &str| {
+        let mut href = match view {
+            Some(v) => format!("/reports?view={}", v.0),
+            None => format!("/reports?year={year}{}", if below { "&below=1" } else { "" }),
+        };
+        href.push_str(&of_office);
+        if !page.is_empty() {
+            href.push_str(&format!("&page={}", format::url_encode(page)));
+        }
+        href
     };
     Ok(ListPage {
         layout: me.layout("Báo cáo", "/reports"),
@@ -226,9 +239,16 @@ async fn list_page(ctx: &Ctx, me: &Me, query: ListQuery, filled: Filled) -> Resu
             .iter()
             .map(|v| (format!("/reports?view={}{of_office}", v.0), v.1, Some(v) == view))
             .collect(),
-        rows: reports
+        next: (!answer.next_page_token.is_empty()).then(|| here(&answer.next_page_token)),
+        first: (!query.page.is_empty()).then(|| here("")),
+        empty: if view.is_some() {
+            "Không có báo cáo nào trong danh sách này.".to_string()
+        } else {
+            format!("Chưa có báo cáo nào của năm {year}.")
+        },
+        rows: answer
+            .reports
             .iter()
-            .filter(shown)
             .map(|r| Row {
                 id: r.id.clone(),
                 office: r.office_name.clone(),
@@ -267,6 +287,7 @@ pub async fn create(ctx: Ctx, form: FormData) -> Result<Response, ConsoleError> 
                 view: None,
                 below: String::new(),
                 office: String::new(),
+                page: String::new(),
             };
             shown_again_to(&me, status, Refusal::of, async |me, refusal| {
                 list_page(&ctx, me, query, Filled::new(Some(refusal), form)).await
@@ -617,6 +638,11 @@ fn held_here(r: &Report, me: &Me) -> bool {
         &r.holder_office_id
     };
     *holder == me.principal.office_id
+}
+
+/// A day as the service reads it (`YYYY-MM-DD`).
+fn date(day: chrono::NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
 }
 
 fn notice(m: Option<&str>) -> Option<&'static str> {

@@ -48,8 +48,16 @@ struct Group {
     hits: Vec<Hit>,
     /// The service did not answer.
     unavailable: bool,
-    /// Where to go on with a longer list, if there is one.
-    more: Option<String>,
+    /// Where to go on with a longer list, if there is one, and what the
+    /// link says.
+    more: Option<More>,
+}
+
+/// A link to the whole list of what was found, where a group shows only
+/// the first.
+struct More {
+    href: String,
+    label: &'static str,
 }
 
 #[derive(Template)]
@@ -69,6 +77,9 @@ pub struct SearchQuery {
 
 /// Most hits shown per kind; the documents' own list pages the rest.
 const SHOWN: usize = 20;
+
+/// Most pages of 200 reports one search reads.
+const REPORT_PAGES: usize = 20;
 
 fn document_hit(d: &Document) -> Hit {
     let outgoing = d.direction == Direction::Outgoing as i32;
@@ -124,7 +135,7 @@ fn report_hit(r: &Report) -> Hit {
 /// reach it; an ended session is the sign-in page.
 fn group(
     heading: &'static str,
-    answer: Result<(Vec<Hit>, Option<String>), ConsoleError>,
+    answer: Result<(Vec<Hit>, Option<More>), ConsoleError>,
 ) -> Result<Option<Group>, ConsoleError> {
     match answer {
         Ok((hits, more)) => Ok(Some(Group {
@@ -149,10 +160,12 @@ fn group(
     }
 }
 
-async fn documents(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<String>), ConsoleError> {
+async fn documents(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<More>), ConsoleError> {
     let listed = work::list(ctx, me, View::Search, None, q, "", None).await?;
-    let more = (listed.documents.len() > SHOWN || !listed.next.is_empty())
-        .then(|| format!("/documents?view=search&q={}", format::url_encode(q)));
+    let more = (listed.documents.len() > SHOWN || !listed.next.is_empty()).then(|| More {
+        href: format!("/documents?view=search&q={}", format::url_encode(q)),
+        label: "Xem tất cả văn bản tìm được",
+    });
     Ok((listed.documents.iter().take(SHOWN).map(document_hit).collect(), more))
 }
 
@@ -163,10 +176,17 @@ fn petition_number(q: &str) -> bool {
     matches!((parts.next(), parts.next(), parts.next()), (Some(n), Some(y), None) if all_digits(n) && all_digits(y))
 }
 
-async fn petitions(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<String>), ConsoleError> {
+async fn petitions(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<More>), ConsoleError> {
     let client = ctx.services().petitions()?;
     let leader = me.has(Role::Leader);
     let mut found: Vec<Petition> = Vec::new();
+    // Where the petitions list goes on with the same search, when one
+    // page of the service did not hold every case found.
+    let mut more = None;
+    let whole = |param: &str| More {
+        href: format!("/petitions?view=all&{param}={}", format::url_encode(q)),
+        label: "Xem tất cả đơn tìm được",
+    };
     if petition_number(q) {
         let call = ctx.call(ListPetitionsRequest {
             number: q.to_string(),
@@ -181,7 +201,11 @@ async fn petitions(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<Stri
             page_size: SHOWN as i32,
             ..Default::default()
         });
-        found.extend(client.clone().list_petitions(call).await?.into_inner().petitions);
+        let answer = client.clone().list_petitions(call).await?.into_inner();
+        if !answer.next_page_token.is_empty() {
+            more = Some(whole("q"));
+        }
+        found.extend(answer.petitions);
         if leader {
             let call = ctx.call(ListPetitionsRequest {
                 petitioner_name: q.to_string(),
@@ -189,7 +213,13 @@ async fn petitions(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<Stri
                 ..Default::default()
             });
             match client.clone().list_petitions(call).await {
-                Ok(answer) => found.extend(answer.into_inner().petitions),
+                Ok(answer) => {
+                    let answer = answer.into_inner();
+                    if more.is_none() && !answer.next_page_token.is_empty() {
+                        more = Some(whole("name"));
+                    }
+                    found.extend(answer.petitions);
+                }
                 Err(status) if status.code() == tonic::Code::PermissionDenied => {}
                 Err(status) => return Err(status.into()),
             }
@@ -197,7 +227,10 @@ async fn petitions(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<Stri
     }
     let mut seen = HashSet::new();
     found.retain(|p| seen.insert(p.id.clone()));
-    Ok((found.iter().take(SHOWN).map(petition_hit).collect(), None))
+    if more.is_none() && found.len() > SHOWN {
+        more = Some(whole("q"));
+    }
+    Ok((found.iter().take(SHOWN).map(petition_hit).collect(), more))
 }
 
 /// Words for matching a period: folded, Roman numerals as digits ("quý I"
@@ -225,30 +258,46 @@ fn year_of(words: &[String]) -> Option<i32> {
         .filter(|y| (2000..=2100).contains(y))
 }
 
-async fn reports(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<String>), ConsoleError> {
+async fn reports(ctx: &Ctx, me: &Me, q: &str) -> Result<(Vec<Hit>, Option<More>), ConsoleError> {
     let words = period_words(q);
     if words.is_empty() {
         return Ok((Vec::new(), None));
     }
     let year = year_of(&words).unwrap_or_else(|| ctx.today().year());
-    let call = ctx.call(ListReportsRequest {
+    let mut request = ListReportsRequest {
         year,
         include_descendants: me.has(Role::Leader),
         page_size: 200,
         ..Default::default()
-    });
-    let listed = ctx.services().reports()?.list_reports(call).await?.into_inner().reports;
-    let hits: Vec<Hit> = listed
-        .iter()
-        .filter(|r| {
+    };
+    // The year's reports are read to the end (a province's year with its
+    // offices below is a few hundred), up to a bound none comes near.
+    let mut matched: Vec<Report> = Vec::new();
+    for _ in 0..REPORT_PAGES {
+        let answer = ctx
+            .services()
+            .reports()?
+            .list_reports(ctx.call(request.clone()))
+            .await?
+            .into_inner();
+        matched.extend(answer.reports.into_iter().filter(|r| {
             let label = r.period.as_ref().map(|p| p.label.as_str()).unwrap_or_default();
             let have = period_words(&format!("{label} {} {}", r.title, r.office_name));
             words.iter().all(|w| have.contains(w))
-        })
-        .take(SHOWN)
-        .map(report_hit)
-        .collect();
-    Ok((hits, None))
+        }));
+        if answer.next_page_token.is_empty() {
+            break;
+        }
+        request.page_token = answer.next_page_token;
+    }
+    let more = (matched.len() > SHOWN).then(|| More {
+        href: format!(
+            "/reports?year={year}{}",
+            if request.include_descendants { "&below=1" } else { "" }
+        ),
+        label: "Xem mọi báo cáo của năm",
+    });
+    Ok((matched.iter().take(SHOWN).map(report_hit).collect(), more))
 }
 
 /// `GET /search?q=…`.

@@ -44,9 +44,22 @@ impl<T: Copy + PartialEq> Orders<T> {
         path: &'static str,
         params: Vec<(&'static str, String)>,
     ) -> Sorted {
+        self.sorted_as(SORT_PAGE, current, chosen, path, params)
+    }
+
+    /// As [`Orders::sorted`], for a list whose order and page travel in
+    /// the URL as `names` (a page with two lists gives each its own).
+    pub fn sorted_as(
+        &self,
+        names: ListParams,
+        current: T,
+        chosen: Option<T>,
+        path: &'static str,
+        params: Vec<(&'static str, String)>,
+    ) -> Sorted {
         let kept: Vec<(&'static str, String)> = params.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         let address = address(path, &kept);
-        let link = |slug: &str| format!("{address}&sort={slug}");
+        let link = |slug: &str| format!("{address}&{}={slug}", names.sort);
         let current = self.order(current);
         let mut headings: Vec<SortHeading> = Vec::new();
         for (_, order) in self.0 {
@@ -78,6 +91,7 @@ impl<T: Copy + PartialEq> Orders<T> {
             headings,
             chosen: chosen.and_then(|c| self.order(c)).map(|o| o.slug).unwrap_or_default(),
             path,
+            names,
             choices: self
                 .0
                 .iter()
@@ -87,6 +101,23 @@ impl<T: Copy + PartialEq> Orders<T> {
         }
     }
 }
+
+/// The names in the URL of a list's order and page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListParams {
+    pub sort: &'static str,
+    pub page: &'static str,
+    /// What the choice of order is called where the headings are hidden
+    /// (each list's own, so a page's choices are told apart).
+    pub label: &'static str,
+}
+
+/// The usual names: `sort=…&page=…`.
+pub const SORT_PAGE: ListParams = ListParams {
+    sort: "sort",
+    page: "page",
+    label: "Sắp xếp danh sách",
+};
 
 /// A column heading that orders the list by that column (a link, so the
 /// order is kept in the URL with the list's filters).
@@ -109,6 +140,8 @@ pub struct Sorted {
     pub kept: Vec<(&'static str, String)>,
     /// Where the list is.
     path: &'static str,
+    /// The names of its order and page in the URL.
+    pub names: ListParams,
 }
 
 /// `path` with the parameters `kept` (name and value).
@@ -126,10 +159,10 @@ impl Sorted {
     pub fn page_link(&self, page: &str) -> String {
         let mut href = address(self.path, &self.kept);
         if !self.chosen.is_empty() {
-            href.push_str(&format!("&sort={}", self.chosen));
+            href.push_str(&format!("&{}={}", self.names.sort, self.chosen));
         }
         if !page.is_empty() {
-            href.push_str(&format!("&page={}", format::url_encode(page)));
+            href.push_str(&format!("&{}={}", self.names.page, format::url_encode(page)));
         }
         href
     }
@@ -144,7 +177,7 @@ impl Sorted {
         }
         let mut href = address(self.path, &kept);
         if !self.chosen.is_empty() {
-            href.push_str(&format!("&sort={}", self.chosen));
+            href.push_str(&format!("&{}={}", self.names.sort, self.chosen));
         }
         href
     }

@@ -12,19 +12,99 @@ use http::StatusCode;
 use serde::Deserialize;
 
 use vanphong_proto::finance::v1::{
-    AccountKind, Commitment, CommitmentStatus, CreateCommitmentRequest, CreateVoucherRequest, GetVoucherRequest,
-    ListAccountsRequest, ListCommitmentsRequest, ListVouchersRequest, PostCommitmentRequest, ReleaseCommitmentRequest,
-    Voucher,
+    AccountKind, Commitment, CommitmentSort, CommitmentStatus, CreateCommitmentRequest, CreateVoucherRequest,
+    GetVoucherRequest, ListAccountsRequest, ListCommitmentsRequest, ListVouchersRequest, PostCommitmentRequest,
+    ReleaseCommitmentRequest, Voucher, VoucherSort,
 };
 
 use super::{Pick, Tab, accountant, holding_picks, refusal, tabs};
 use crate::errors::ConsoleError;
 use crate::format;
 use crate::pages::form::{Done, Filled, FormData, Refusal, shown_again_as};
+use crate::pages::sorting::{ListParams, Order, Orders, SORT_PAGE, Sorted};
 use crate::pages::{Ctx, Layout, Me};
 
 /// The account vouchers are paid from unless another is picked.
 const DEFAULT_PAYMENT_ACCOUNT: &str = "112";
+
+/// How many vouchers, and how many commitments, a page lists.
+const PAGE_SIZE: i32 = 50;
+
+/// The orders of the vouchers' list, by its column headings.
+const VOUCHER_SORTS: Orders<VoucherSort> = Orders(&[
+    (
+        VoucherSort::Newest,
+        Order {
+            slug: "newest",
+            label: "Số chứng từ, mới nhất trước",
+            column: "Số",
+            descending: true,
+        },
+    ),
+    (
+        VoucherSort::Unspecified,
+        Order {
+            slug: "number",
+            label: "Số chứng từ, theo thứ tự sổ",
+            column: "Số",
+            descending: false,
+        },
+    ),
+    (
+        VoucherSort::Largest,
+        Order {
+            slug: "largest",
+            label: "Số tiền, lớn nhất trước",
+            column: "Số tiền",
+            descending: true,
+        },
+    ),
+]);
+
+/// The orders of the commitments' list, by its column headings.
+const COMMITMENT_SORTS: Orders<CommitmentSort> = Orders(&[
+    (
+        CommitmentSort::Newest,
+        Order {
+            slug: "newest",
+            label: "Ngày, mới nhất trước",
+            column: "Ngày",
+            descending: true,
+        },
+    ),
+    (
+        CommitmentSort::Unspecified,
+        Order {
+            slug: "oldest",
+            label: "Ngày, cũ nhất trước",
+            column: "Ngày",
+            descending: false,
+        },
+    ),
+    (
+        CommitmentSort::Largest,
+        Order {
+            slug: "largest",
+            label: "Số tiền, lớn nhất trước",
+            column: "Số tiền",
+            descending: true,
+        },
+    ),
+]);
+
+/// The commitments' order and page in the URL, beside the vouchers'
+/// (`sort`, `page`).
+const COMMITMENT_PARAMS: ListParams = ListParams {
+    sort: "csort",
+    page: "cpage",
+    label: "Sắp xếp cam kết chi",
+};
+
+/// The vouchers' choice of order, named apart from the commitments'.
+const VOUCHER_PARAMS: ListParams = ListParams {
+    label: "Sắp xếp chứng từ chi",
+    ..SORT_PAGE
+};
 
 /// A voucher as the list shows it.
 struct VoucherRow {
@@ -104,18 +184,42 @@ struct SpendingPage {
     today: String,
     request_id: String,
     commitment_request_id: String,
-    vouchers: Vec<VoucherRow>,
-    commitments: Vec<CommitmentRow>,
+    vouchers: Listed<VoucherRow>,
+    commitments: Listed<CommitmentRow>,
     /// The commitment a refused step was about.
     acted: String,
     notice: Option<&'static str>,
     filled: Filled,
 }
 
+/// One page of a list in its order, with the links to the next page and
+/// back to the first.
+struct Listed<T> {
+    rows: Vec<T>,
+    sorted: Sorted,
+    next: Option<String>,
+    first: Option<String>,
+}
+
 #[derive(Deserialize)]
 pub struct SpendingQuery {
     year: Option<i32>,
     m: Option<String>,
+    #[serde(flatten)]
+    lists: Lists,
+}
+
+/// Where the two lists are: each one's order and page (as the URL says).
+#[derive(Deserialize, Default)]
+struct Lists {
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    page: String,
+    #[serde(default)]
+    csort: String,
+    #[serde(default)]
+    cpage: String,
 }
 
 fn notice(m: Option<&str>) -> Option<&'static str> {
@@ -135,6 +239,7 @@ pub async fn page(ctx: Ctx, Query(query): Query<SpendingQuery>) -> Result<Respon
         &ctx,
         &me,
         year,
+        &query.lists,
         notice(query.m.as_deref()),
         String::new(),
         Filled::empty(),
@@ -147,30 +252,68 @@ async fn spending_page(
     ctx: &Ctx,
     me: &Me,
     year: i32,
+    lists: &Lists,
     notice: Option<&'static str>,
     acted: String,
     filled: Filled,
 ) -> Result<SpendingPage, ConsoleError> {
     let (lines, _) = super::holdings(ctx, year).await?;
     let spending = ctx.services().spending()?;
+    let chosen_vouchers = VOUCHER_SORTS.named(&lists.sort);
+    let voucher_sort = chosen_vouchers.unwrap_or(VoucherSort::Newest);
     let vouchers = spending
         .clone()
         .list_vouchers(ctx.call(ListVouchersRequest {
             year,
+            sort: voucher_sort as i32,
+            page_size: PAGE_SIZE,
+            page_token: lists.page.clone(),
             ..Default::default()
         }))
         .await?
-        .into_inner()
-        .vouchers;
+        .into_inner();
+    let chosen_commitments = COMMITMENT_SORTS.named(&lists.csort);
+    let commitment_sort = chosen_commitments.unwrap_or(CommitmentSort::Newest);
     let commitments = spending
         .clone()
         .list_commitments(ctx.call(ListCommitmentsRequest {
             year,
+            sort: commitment_sort as i32,
+            page_size: PAGE_SIZE,
+            page_token: lists.cpage.clone(),
             ..Default::default()
         }))
         .await?
-        .into_inner()
-        .commitments;
+        .into_inner();
+    let year_param = ("year", year.to_string());
+    let vouchers = listed(
+        VOUCHER_SORTS.sorted_as(
+            VOUCHER_PARAMS,
+            voucher_sort,
+            chosen_vouchers,
+            "/finance/spending",
+            vec![
+                year_param.clone(),
+                ("csort", lists.csort.clone()),
+                ("cpage", lists.cpage.clone()),
+            ],
+        ),
+        vouchers.vouchers.iter().map(voucher_row).collect(),
+        &vouchers.next_page_token,
+        &lists.page,
+    );
+    let commitments = listed(
+        COMMITMENT_SORTS.sorted_as(
+            COMMITMENT_PARAMS,
+            commitment_sort,
+            chosen_commitments,
+            "/finance/spending",
+            vec![year_param, ("sort", lists.sort.clone()), ("page", lists.page.clone())],
+        ),
+        commitments.commitments.iter().map(commitment_row).collect(),
+        &commitments.next_page_token,
+        &lists.cpage,
+    );
     let can_spend = accountant(me);
     let accounts = if can_spend {
         ctx.services()
@@ -206,8 +349,8 @@ async fn spending_page(
         commitment_request_id: Some(filled.kept("commitment_request_id"))
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
-        vouchers: vouchers.iter().rev().map(voucher_row).collect(),
-        commitments: commitments.iter().rev().map(commitment_row).collect(),
+        vouchers,
+        commitments,
         acted,
         notice,
         filled,
@@ -224,7 +367,20 @@ async fn spending_page_again(
     acted: String,
 ) -> Result<SpendingPage, ConsoleError> {
     let year = super::year_or_this(ctx, form.get("year").parse().ok());
-    spending_page(ctx, me, year, None, acted, Filled::new(Some(refusal), form)).await
+    let lists = Lists::default();
+    spending_page(ctx, me, year, &lists, None, acted, Filled::new(Some(refusal), form)).await
+}
+
+/// A page of `rows` in the order `sorted` says; `next` is the service's
+/// token of the page after ("" on the last), `at` the page shown ("" for
+/// the first).
+fn listed<T>(sorted: Sorted, rows: Vec<T>, next: &str, at: &str) -> Listed<T> {
+    Listed {
+        rows,
+        next: (!next.is_empty()).then(|| sorted.page_link(next)),
+        first: (!at.is_empty()).then(|| sorted.page_link("")),
+        sorted,
+    }
 }
 
 /// The page again with a refusal the console found before calling (400).
