@@ -38,6 +38,10 @@ pub enum ConsoleError {
     /// the handler sends the person to its own page.
     #[error("outgoing document")]
     Outgoing,
+    /// An address that only takes a form, asked for another way (opened in
+    /// the address bar).
+    #[error("method not allowed")]
+    FormOnly,
     /// A template failed to render.
     #[error("template: {0}")]
     Template(#[from] askama::Error),
@@ -85,6 +89,12 @@ impl ConsoleError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Nội dung quá lớn",
                 "Nội dung gửi lên vượt quá giới hạn cho phép.".into(),
+            ),
+            ConsoleError::FormOnly => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Không mở trực tiếp được",
+                "Địa chỉ này chỉ nhận biểu mẫu gửi từ trang. Hãy quay lại trang trước hoặc về trang Việc của tôi."
+                    .into(),
             ),
             ConsoleError::BadUpload => (
                 StatusCode::BAD_REQUEST,

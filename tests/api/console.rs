@@ -222,6 +222,17 @@ async fn a_clerk_signs_in_sees_their_work_and_signs_out() {
     let wrong = web.post_form("/sign-out", &[("csrf", "bm90LXRoZS10b2tlbg")]).await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     assert_eq!(web.get("/").await.status, StatusCode::OK, "still signed in");
+    // An address that takes a form, opened in the address bar: a page that
+    // says so, not an empty answer.
+    let opened = web.get("/documents/new").await;
+    assert_eq!(opened.status, StatusCode::OK, "a page of its own");
+    let form_only = web.get("/finance/vouchers").await;
+    assert_eq!(form_only.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(
+        form_only.body.contains("Địa chỉ này chỉ nhận biểu mẫu"),
+        "{}",
+        form_only.body
+    );
 
     let csrf = home.csrf();
     let out = web.post_form("/sign-out", &[("csrf", &csrf)]).await;

@@ -167,6 +167,9 @@ pub fn routes(console: Arc<Console>) -> axum::Router {
         .route("/reports/{id}", get(reports::page))
         .route("/reports/{id}/print", get(report_print::page))
         .route("/reports/{id}/{action}", get(reports::download).post(reports::step))
+        // An address that takes a form, opened in the browser (after a
+        // refused form, say): a page saying so, not an empty answer.
+        .method_not_allowed_fallback(async || ConsoleError::FormOnly)
         .layer(DefaultBodyLimit::max(register::MAX_SCAN + 1024 * 1024))
         .layer(from_fn_with_state(console.clone(), csrf::check))
         .layer(from_fn_with_state(console.clone(), session::load))
