@@ -41,10 +41,24 @@ impl OnBehalf {
         Ok((caller, on_behalf, request.into_inner()))
     }
 
+    /// A bearer token, with no deadline of its own (for tools and tests).
+    pub fn bearer(token: &str) -> Self {
+        Self {
+            authorization: format!("Bearer {token}").parse().ok(),
+            deadline: None,
+        }
+    }
+
     /// A request to another service carrying the caller's token and what
     /// remains of their deadline (5 s when they sent none).
     pub fn request<M>(&self, message: M) -> tonic::Request<M> {
-        let mut request = with_deadline(tonic::Request::new(message), self.deadline, DEFAULT_TIMEOUT);
+        self.request_within(message, DEFAULT_TIMEOUT)
+    }
+
+    /// The same with a longer or shorter wait than 5 s at most, for calls
+    /// that take their time (gathering a report's figures).
+    pub fn request_within<M>(&self, message: M, limit: Duration) -> tonic::Request<M> {
+        let mut request = with_deadline(tonic::Request::new(message), self.deadline, limit);
         if let Some(auth) = &self.authorization {
             request.metadata_mut().insert("authorization", auth.clone());
         }

@@ -11,7 +11,8 @@ use uuid::Uuid;
 use vanphong_platform::Error;
 use vanphong_platform::grpc_client::{Addresses, channel};
 use vanphong_platform::identity::Role;
-use vanphong_reporting::sources::{Delegation, Sources};
+use vanphong_platform::people::OnBehalf;
+use vanphong_reporting::sources::Sources;
 
 use super::support::receive_documents;
 use crate::helpers::spawn_app;
@@ -27,7 +28,7 @@ async fn a_silent_finance_service_is_named_and_no_figures_are_made_up() {
     let gateway = channel("gateway", &Addresses::from(app.addr));
     let nowhere = channel("finance", &"http://127.0.0.1:9".parse().expect("address"));
     let token = app.token("hiephoa", Role::Leader).await;
-    let on_behalf = Delegation::bearer(&token);
+    let on_behalf = OnBehalf::bearer(&token);
     let office = Uuid::parse_str(&app.office_id("hiephoa")).expect("id");
     let children: Vec<Uuid> = ["bacly", "hoangvan"]
         .iter()

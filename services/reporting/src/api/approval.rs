@@ -29,7 +29,6 @@ use vanphong_proto::reporting::v1::approval_service_server::ApprovalService;
 use super::{Shared, WRITERS};
 use crate::domain::period::Kind;
 use crate::domain::report::{Report, Status as ReportStatus, Step, transition};
-use crate::sources::Delegation;
 use crate::sources::outgoing::{Draft, Goal, Signature};
 use crate::store;
 
@@ -149,7 +148,7 @@ impl ApprovalApi {
 
     /// The report's BC document: the one it has, or a new draft addressed
     /// to the parent. Two leaders racing keep one; the other is cancelled.
-    async fn ensure_document(&self, caller: &Caller, on_behalf: &Delegation, report: &Report) -> Result<Uuid, Error> {
+    async fn ensure_document(&self, caller: &Caller, on_behalf: &OnBehalf, report: &Report) -> Result<Uuid, Error> {
         let s = &self.0;
         if let Some(id) = report.document_id {
             return Ok(id);
@@ -206,10 +205,7 @@ impl ApprovalApi {
 
     async fn approve(&self, request: Request<wire::ApproveReportRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let on_behalf = Delegation::of(&request);
-        let directory = OnBehalf::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let mut c = Checker::new();
         let id = c.id("report_id", &req.report_id);
         let position = c.optional_text("signer_position", &req.signer_position, MAX_POSITION);
@@ -279,7 +275,7 @@ impl ApprovalApi {
             after.signing_prefix = prefix.to_string();
             after.signer_position = position;
             if signed.is_none() {
-                after.signer_name = caller_name(s, &directory, &caller).await;
+                after.signer_name = caller_name(s, &on_behalf, &caller).await;
             }
         }
         if let Some(document) = &signed {
@@ -302,9 +298,8 @@ impl ApprovalApi {
 
     async fn send(&self, request: Request<wire::SendReportRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let on_behalf = Delegation::of(&request);
-        let id = self.id(&request.get_ref().report_id)?;
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
+        let id = self.id(&req.report_id)?;
         let current = s.peek(&caller, id).await?;
         s.ensure_act(&caller, &current, &[Role::Clerk])?;
         if current.parent_office_id.is_none() {

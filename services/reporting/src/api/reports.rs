@@ -11,6 +11,7 @@ use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 use vanphong_platform::paging;
+use vanphong_platform::people::OnBehalf;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
 use vanphong_proto::common::v1::GetOfficeWorkRequest;
@@ -23,7 +24,6 @@ use super::{Shared, WRITERS};
 use crate::domain::figures::{FigureTable, RollUpError, roll_up};
 use crate::domain::period::{Kind, Period};
 use crate::domain::report::{Report, Status as ReportStatus, Step, transition};
-use crate::sources::Delegation;
 use crate::store;
 use vanphong_pdf::letterhead::place_of;
 
@@ -38,7 +38,7 @@ impl Shared {
     /// behalf and rolled up along the tree on the period's last day.
     pub(crate) async fn gather(
         &self,
-        on_behalf: &Delegation,
+        on_behalf: &OnBehalf,
         office: Uuid,
         period: &Period,
     ) -> Result<FigureTable, Error> {
@@ -285,9 +285,8 @@ impl ReportApi {
 
     async fn refresh(&self, request: Request<wire::RefreshFiguresRequest>) -> Result<wire::Report, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let on_behalf = Delegation::of(&request);
-        let id = Checker::only_id("report_id", &request.get_ref().report_id)?;
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
+        let id = Checker::only_id("report_id", &req.report_id)?;
         let current = s.peek(&caller, id).await?;
         s.ensure_act(&caller, &current, WRITERS)?;
         transition(Step::Edit, current.status)?;
@@ -307,9 +306,7 @@ impl ReportApi {
 
     async fn preview(&self, request: Request<wire::PreviewFiguresRequest>) -> Result<wire::FigureTable, Error> {
         let s = &self.0;
-        let caller = Caller::of(&request)?;
-        let on_behalf = Delegation::of(&request);
-        let req = request.into_inner();
+        let (caller, on_behalf, req) = OnBehalf::split(request)?;
         let policy = store::policy::get(&s.ctx.db).await?;
         let (office, period) = checks::office_and_period(&caller, &req.office_id, &period_fields!(req), &policy)?;
         let snapshot = s.snapshot();

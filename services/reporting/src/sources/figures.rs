@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use vanphong_platform::Error;
 use vanphong_platform::clock::format_date;
+use vanphong_platform::people::OnBehalf;
 use vanphong_proto::documents::v1 as documents;
 use vanphong_proto::documents::v1::register_service_client::RegisterServiceClient;
 use vanphong_proto::finance::v1 as finance;
@@ -17,7 +18,7 @@ use vanphong_proto::finance::v1::figures_service_client::FiguresServiceClient;
 use vanphong_proto::petitions::v1 as petitions;
 use vanphong_proto::petitions::v1::petition_service_client::PetitionServiceClient;
 
-use super::{Delegation, Service, Sources, failure, unavailable};
+use super::{Outbound, Service, Sources, ask, failure, unavailable};
 use crate::domain::figures::{Gathered, ISSUED_BY_TYPE, OfficeValues, Values};
 
 fn office_id(service: Service, text: &str) -> Result<Uuid, Error> {
@@ -102,6 +103,20 @@ fn finance_values(f: &finance::FinanceFigures) -> Values {
     ])
 }
 
+/// The request, in a service's own message, for the figures of an office
+/// and every office below it from `from` to `to`: each service names the
+/// same four fields alike.
+macro_rules! subtree_figures {
+    ($($message:ident)::+, $office:expr, $from:expr, $to:expr) => {
+        $($message)::+ {
+            office_id: $office.to_string(),
+            include_descendants: true,
+            from: format_date($from),
+            to: format_date($to),
+        }
+    };
+}
+
 /// Document figures of the office and each office below it.
 type DocumentRows = (Vec<OfficeValues>, std::collections::BTreeMap<String, String>);
 
@@ -110,7 +125,7 @@ impl Sources {
     /// `children` are the office's children on `to`.
     pub async fn gather(
         &self,
-        on_behalf: &Delegation,
+        on_behalf: &OnBehalf,
         office: Uuid,
         children: &[Uuid],
         from: NaiveDate,
@@ -135,23 +150,15 @@ impl Sources {
     /// Document figures of the office and each office below it.
     pub async fn document_figures(
         &self,
-        on_behalf: &Delegation,
+        on_behalf: &OnBehalf,
         office: Uuid,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<DocumentRows, Error> {
         let service = Service::Documents;
         let mut client = RegisterServiceClient::new(self.channel(service)?);
-        let answer = client
-            .get_document_figures(on_behalf.request(documents::GetDocumentFiguresRequest {
-                office_id: office.to_string(),
-                include_descendants: true,
-                from: format_date(from),
-                to: format_date(to),
-            }))
-            .await
-            .map_err(|s| failure(service, &s))?
-            .into_inner();
+        let request = subtree_figures!(documents::GetDocumentFiguresRequest, office, from, to);
+        let answer = ask(service, client.get_document_figures(on_behalf.outbound(request))).await?;
         let mut types = std::collections::BTreeMap::new();
         let mut rows = Vec::with_capacity(answer.offices.len());
         for f in &answer.offices {
@@ -166,23 +173,15 @@ impl Sources {
     /// Petition figures of the office and each office below it.
     pub async fn petition_figures(
         &self,
-        on_behalf: &Delegation,
+        on_behalf: &OnBehalf,
         office: Uuid,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<OfficeValues>, Error> {
         let service = Service::Petitions;
         let mut client = PetitionServiceClient::new(self.channel(service)?);
-        let answer = client
-            .get_figures(on_behalf.request(petitions::GetFiguresRequest {
-                office_id: office.to_string(),
-                include_descendants: true,
-                from: format_date(from),
-                to: format_date(to),
-            }))
-            .await
-            .map_err(|s| failure(service, &s))?
-            .into_inner();
+        let request = subtree_figures!(petitions::GetFiguresRequest, office, from, to);
+        let answer = ask(service, client.get_figures(on_behalf.outbound(request))).await?;
         answer
             .rows
             .iter()
@@ -198,7 +197,7 @@ impl Sources {
     /// Finance figures of the office's whole subtree and of each child's.
     pub async fn finance_figures(
         &self,
-        on_behalf: &Delegation,
+        on_behalf: &OnBehalf,
         office: Uuid,
         children: &[Uuid],
         from: NaiveDate,
@@ -209,12 +208,7 @@ impl Sources {
         let mut calls = JoinSet::new();
         for (index, subtree) in std::iter::once(office).chain(children.iter().copied()).enumerate() {
             let mut client = client.clone();
-            let request = on_behalf.request(finance::FinanceFiguresRequest {
-                office_id: subtree.to_string(),
-                include_descendants: true,
-                from: format_date(from),
-                to: format_date(to),
-            });
+            let request = on_behalf.outbound(subtree_figures!(finance::FinanceFiguresRequest, subtree, from, to));
             calls.spawn(
                 async move {
                     let answer = client.get_finance_figures(request).await;
@@ -283,7 +277,7 @@ mod tests {
         let sources = Sources::new(None, None, nowhere());
         let e = sources
             .finance_figures(
-                &Delegation::default(),
+                &OnBehalf::default(),
                 Uuid::new_v4(),
                 &[Uuid::new_v4()],
                 d("2026-02-15"),
@@ -302,7 +296,7 @@ mod tests {
         let sources = Sources::new(nowhere(), nowhere(), nowhere());
         let e = sources
             .gather(
-                &Delegation::default(),
+                &OnBehalf::default(),
                 Uuid::new_v4(),
                 &[],
                 d("2026-02-15"),

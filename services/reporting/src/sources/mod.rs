@@ -15,10 +15,8 @@ pub mod outgoing;
 
 use std::time::Duration;
 
-use tonic::metadata::{Ascii, MetadataValue};
-
-use vanphong_platform::grpc_client::{self, ServiceChannel, TracedChannel, traced, with_deadline};
-use vanphong_platform::server::Deadline;
+use vanphong_platform::grpc_client::{self, ServiceChannel, TracedChannel, traced};
+use vanphong_platform::people::OnBehalf;
 use vanphong_platform::{Error, config::Settings};
 
 /// Longest wait for one call to another service.
@@ -53,37 +51,15 @@ impl Service {
     }
 }
 
-/// The caller's credentials and deadline, passed on to other services.
-#[derive(Debug, Clone, Default)]
-pub struct Delegation {
-    authorization: Option<MetadataValue<Ascii>>,
-    deadline: Option<Deadline>,
+/// A request to another service on behalf of the caller: their token and
+/// what remains of their deadline, [`CALL_TIMEOUT`] at most.
+pub(crate) trait Outbound {
+    fn outbound<M>(&self, message: M) -> tonic::Request<M>;
 }
 
-impl Delegation {
-    /// The credentials and deadline of an incoming request.
-    pub fn of<T>(request: &tonic::Request<T>) -> Self {
-        Self {
-            authorization: request.metadata().get("authorization").cloned(),
-            deadline: Deadline::of(request),
-        }
-    }
-
-    /// A bearer token, with no deadline of its own (for tools and tests).
-    pub fn bearer(token: &str) -> Self {
-        Self {
-            authorization: format!("Bearer {token}").parse().ok(),
-            deadline: None,
-        }
-    }
-
-    /// A request carrying the caller's token and a deadline.
-    pub fn request<M>(&self, message: M) -> tonic::Request<M> {
-        let mut request = with_deadline(tonic::Request::new(message), self.deadline, CALL_TIMEOUT);
-        if let Some(auth) = &self.authorization {
-            request.metadata_mut().insert("authorization", auth.clone());
-        }
-        request
+impl Outbound for OnBehalf {
+    fn outbound<M>(&self, message: M) -> tonic::Request<M> {
+        self.request_within(message, CALL_TIMEOUT)
     }
 }
 
@@ -129,6 +105,17 @@ impl Sources {
             .clone()
             .ok_or_else(|| Error::Unavailable(format!("Chưa cấu hình địa chỉ của {}", service.name())))
     }
+}
+
+/// The answer of a call to `service`, or what its failure means for the
+/// caller ([`failure`]).
+pub(crate) async fn ask<T>(
+    service: Service,
+    call: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+) -> Result<T, Error> {
+    call.await
+        .map(tonic::Response::into_inner)
+        .map_err(|status| failure(service, &status))
 }
 
 /// What a failed call means for the caller: the service's own refusals,

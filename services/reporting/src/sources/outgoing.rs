@@ -8,11 +8,12 @@
 use uuid::Uuid;
 
 use vanphong_platform::Error;
+use vanphong_platform::people::OnBehalf;
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::document_query_service_client::DocumentQueryServiceClient;
 use vanphong_proto::documents::v1::outgoing_service_client::OutgoingServiceClient;
 
-use super::{Delegation, Service, Sources, failure};
+use super::{Outbound, Service, Sources, ask, failure};
 
 /// How far the document should go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,8 +92,8 @@ impl Sources {
 
     /// Creates the BC draft addressed to the parent (the same draft again
     /// for a retry by the same person with the same request id).
-    pub async fn create_bc(&self, on_behalf: &Delegation, draft: &Draft) -> Result<wire::Document, Error> {
-        let request = on_behalf.request(wire::CreateDraftRequest {
+    pub async fn create_bc(&self, on_behalf: &OnBehalf, draft: &Draft) -> Result<wire::Document, Error> {
+        let request = on_behalf.outbound(wire::CreateDraftRequest {
             request_id: draft.request_id.clone(),
             office_id: draft.office_id.to_string(),
             type_code: "BC".into(),
@@ -104,41 +105,31 @@ impl Sources {
             }],
             ..Default::default()
         });
-        Ok(self
-            .outgoing()?
-            .create_draft(request)
-            .await
-            .map_err(|s| failure(Service::Documents, &s))?
-            .into_inner())
+        ask(Service::Documents, self.outgoing()?.create_draft(request)).await
     }
 
     /// The document as it stands.
-    pub async fn document(&self, on_behalf: &Delegation, id: Uuid) -> Result<wire::Document, Error> {
+    pub async fn document(&self, on_behalf: &OnBehalf, id: Uuid) -> Result<wire::Document, Error> {
         let mut client = DocumentQueryServiceClient::new(self.channel(Service::Documents)?);
-        Ok(client
-            .get_document(on_behalf.request(wire::GetDocumentRequest {
-                document_id: id.to_string(),
-            }))
-            .await
-            .map_err(|s| failure(Service::Documents, &s))?
-            .into_inner())
+        let request = on_behalf.outbound(wire::GetDocumentRequest {
+            document_id: id.to_string(),
+        });
+        ask(Service::Documents, client.get_document(request)).await
     }
 
     /// Cancels a draft that lost a race to be the report's document.
-    pub async fn cancel(&self, on_behalf: &Delegation, id: Uuid, reason: &str) -> Result<(), Error> {
-        self.outgoing()?
-            .cancel(on_behalf.request(wire::CancelRequest {
-                document_id: id.to_string(),
-                reason: reason.to_string(),
-            }))
-            .await
-            .map_err(|s| failure(Service::Documents, &s))?;
+    pub async fn cancel(&self, on_behalf: &OnBehalf, id: Uuid, reason: &str) -> Result<(), Error> {
+        let request = on_behalf.outbound(wire::CancelRequest {
+            document_id: id.to_string(),
+            reason: reason.to_string(),
+        });
+        ask(Service::Documents, self.outgoing()?.cancel(request)).await?;
         Ok(())
     }
 
     async fn take(
         &self,
-        on_behalf: &Delegation,
+        on_behalf: &OnBehalf,
         id: Uuid,
         step: Step,
         signature: &Signature,
@@ -148,7 +139,7 @@ impl Sources {
         let answer = match step {
             Step::SubmitForReview => {
                 client
-                    .submit_for_review(on_behalf.request(wire::SubmitForReviewRequest {
+                    .submit_for_review(on_behalf.outbound(wire::SubmitForReviewRequest {
                         document_id,
                         note: "Báo cáo định kỳ trình ký".into(),
                     }))
@@ -156,7 +147,7 @@ impl Sources {
             }
             Step::Approve => {
                 client
-                    .approve(on_behalf.request(wire::ReviewRequest {
+                    .approve(on_behalf.outbound(wire::ReviewRequest {
                         document_id,
                         note: String::new(),
                     }))
@@ -164,7 +155,7 @@ impl Sources {
             }
             Step::Sign => {
                 client
-                    .sign(on_behalf.request(wire::SignRequest {
+                    .sign(on_behalf.outbound(wire::SignRequest {
                         document_id,
                         signing_prefix: signature.prefix.clone(),
                         signer_position: signature.position.clone(),
@@ -174,12 +165,12 @@ impl Sources {
             }
             Step::Number => {
                 client
-                    .issue_number(on_behalf.request(wire::IssueNumberRequest { document_id }))
+                    .issue_number(on_behalf.outbound(wire::IssueNumberRequest { document_id }))
                     .await
             }
             Step::Dispatch => {
                 client
-                    .dispatch(on_behalf.request(wire::DispatchRequest { document_id }))
+                    .dispatch(on_behalf.outbound(wire::DispatchRequest { document_id }))
                     .await
             }
         };
@@ -190,7 +181,7 @@ impl Sources {
     /// refused because someone else just took it is not an error.
     pub async fn advance(
         &self,
-        on_behalf: &Delegation,
+        on_behalf: &OnBehalf,
         id: Uuid,
         goal: Goal,
         signature: &Signature,
