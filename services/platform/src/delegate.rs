@@ -14,19 +14,28 @@
 /// - `impl FooService for FooApi(shared) { rpc(Req) -> Res = module::function; }`:
 ///   for a handler `FooApi(Arc<Shared>)`, the receiver is the shared state,
 ///   `module::function(&self.0, request)`.
+///
+/// A handler of the first kind with a server-streaming RPC names its stream
+/// type first, as the trait asks (one at most),
+/// `type DownloadStream = BoxedStream;`, and answers with it:
+/// `download(Req) -> Self::DownloadStream = Self::download;`.
 #[macro_export]
 macro_rules! grpc_delegate {
+    (impl $service:ident for $api:ident { type $stream:ident = $stream_type:ty; $($entries:tt)* }) => {
+        $crate::grpc_delegate!(@impl $service for $api, this => this, [type $stream = $stream_type;] { $($entries)* });
+    };
     (impl $service:ident for $api:ident { $($entries:tt)* }) => {
-        $crate::grpc_delegate!(@impl $service for $api, this => this, { $($entries)* });
+        $crate::grpc_delegate!(@impl $service for $api, this => this, [] { $($entries)* });
     };
     (impl $service:ident for $api:ident(shared) { $($entries:tt)* }) => {
-        $crate::grpc_delegate!(@impl $service for $api, this => &this.0, { $($entries)* });
+        $crate::grpc_delegate!(@impl $service for $api, this => &this.0, [] { $($entries)* });
     };
-    (@impl $service:ident for $api:ident, $this:ident => $receiver:expr, {
+    (@impl $service:ident for $api:ident, $this:ident => $receiver:expr, [$( type $stream:ident = $stream_type:ty; )*] {
         $( $rpc:ident($request:ty) -> $response:ty = $($function:ident)::+ $( ( $($arg:expr),* ) )?; )*
     }) => {
         #[tonic::async_trait]
         impl $service for $api {
+            $( type $stream = $stream_type; )*
             $(
                 async fn $rpc(
                     &self,

@@ -10,14 +10,13 @@
 //! and the audit record are then written in one transaction, with the
 //! request id claimed for idempotency.
 
-use std::pin::Pin;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use futures_util::StreamExt;
 use sha2::{Digest as _, Sha256};
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::{Request, Response, Status, Streaming};
+use tonic::{Request, Status, Streaming};
 use uuid::Uuid;
 
 use vanphong_platform::audit::{self, Change};
@@ -698,46 +697,14 @@ fn stream_broken(status: Status) -> Error {
     )
 }
 
-type DownloadStream = Pin<Box<dyn Stream<Item = Result<wire::AttachmentChunk, Status>> + Send + 'static>>;
-
-#[tonic::async_trait]
-impl AttachmentService for AttachmentApi {
-    async fn upload_attachment(
-        &self,
-        request: Request<Streaming<wire::UploadAttachmentRequest>>,
-    ) -> Result<Response<wire::Attachment>, Status> {
-        Ok(Response::new(self.upload(request).await?))
-    }
-
-    type DownloadAttachmentStream = DownloadStream;
-
-    async fn download_attachment(
-        &self,
-        request: Request<wire::GetAttachmentRequest>,
-    ) -> Result<Response<Self::DownloadAttachmentStream>, Status> {
-        let stream = self.download(request).await?;
-        Ok(Response::new(Box::pin(stream)))
-    }
-
-    async fn put_attachment(
-        &self,
-        request: Request<wire::PutAttachmentRequest>,
-    ) -> Result<Response<wire::Attachment>, Status> {
-        Ok(Response::new(self.put(request).await?))
-    }
-
-    async fn get_attachment(
-        &self,
-        request: Request<wire::GetAttachmentRequest>,
-    ) -> Result<Response<wire::AttachmentContent>, Status> {
-        Ok(Response::new(self.get_whole(request).await?))
-    }
-
-    async fn list_attachments(
-        &self,
-        request: Request<wire::ListAttachmentsRequest>,
-    ) -> Result<Response<wire::ListAttachmentsResponse>, Status> {
-        Ok(Response::new(self.list(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl AttachmentService for AttachmentApi {
+        type DownloadAttachmentStream = ReceiverStream<Result<wire::AttachmentChunk, Status>>;
+        upload_attachment(Streaming<wire::UploadAttachmentRequest>) -> wire::Attachment = Self::upload;
+        download_attachment(wire::GetAttachmentRequest) -> Self::DownloadAttachmentStream = Self::download;
+        put_attachment(wire::PutAttachmentRequest) -> wire::Attachment = Self::put;
+        get_attachment(wire::GetAttachmentRequest) -> wire::AttachmentContent = Self::get_whole;
+        list_attachments(wire::ListAttachmentsRequest) -> wire::ListAttachmentsResponse = Self::list;
     }
 }
 

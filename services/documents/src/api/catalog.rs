@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
@@ -66,27 +66,19 @@ impl CatalogApi {
         s.refresh_type_names().await?;
         Ok(updated.into())
     }
+
+    async fn list(&self, request: Request<ListDocumentTypesRequest>) -> Result<ListDocumentTypesResponse, Error> {
+        Caller::of(&request)?;
+        let types = store::catalog::list(&self.0.ctx.db, request.get_ref().include_inactive).await?;
+        Ok(ListDocumentTypesResponse {
+            types: types.into_iter().map(wire::DocumentType::from).collect(),
+        })
+    }
 }
 
-#[tonic::async_trait]
-impl CatalogService for CatalogApi {
-    async fn list_document_types(
-        &self,
-        request: Request<ListDocumentTypesRequest>,
-    ) -> Result<Response<ListDocumentTypesResponse>, Status> {
-        Caller::of(&request)?;
-        let types = store::catalog::list(&self.0.ctx.db, request.get_ref().include_inactive)
-            .await
-            .map_err(Error::from)?;
-        Ok(Response::new(ListDocumentTypesResponse {
-            types: types.into_iter().map(wire::DocumentType::from).collect(),
-        }))
-    }
-
-    async fn upsert_document_type(
-        &self,
-        request: Request<UpsertDocumentTypeRequest>,
-    ) -> Result<Response<wire::DocumentType>, Status> {
-        Ok(Response::new(self.upsert(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl CatalogService for CatalogApi {
+        list_document_types(ListDocumentTypesRequest) -> ListDocumentTypesResponse = Self::list;
+        upsert_document_type(UpsertDocumentTypeRequest) -> wire::DocumentType = Self::upsert;
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit;
@@ -653,109 +653,67 @@ fn flow_transition(action: Action, from: DocStatus) -> Result<DocStatus, Error> 
     crate::domain::outgoing::transition(action, from)
 }
 
-fn note_of(c: &mut Checker, value: &str, required: bool) -> String {
-    if required {
-        c.text("note", value, MAX_NOTE)
+/// The document a review step is about and its note (which a return must
+/// give).
+fn id_and_note(document_id: &str, note: &str, required: bool) -> Result<(Uuid, String), Error> {
+    let mut c = Checker::new();
+    let id = c.id("document_id", document_id);
+    let note = if required {
+        c.text("note", note, MAX_NOTE)
     } else {
-        c.optional_text("note", value, MAX_NOTE).unwrap_or_default()
-    }
+        c.optional_text("note", note, MAX_NOTE).unwrap_or_default()
+    };
+    c.finish()?;
+    Ok((id, note))
 }
 
-#[tonic::async_trait]
-impl OutgoingService for OutgoingApi {
-    async fn create_draft(
-        &self,
-        request: Request<wire::CreateDraftRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.create(request).await?))
-    }
-
-    async fn update_draft(
-        &self,
-        request: Request<wire::UpdateDraftRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.update(request).await?))
-    }
-
-    async fn submit_for_review(
-        &self,
-        request: Request<wire::SubmitForReviewRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
+impl OutgoingApi {
+    async fn submit_draft(&self, request: Request<wire::SubmitForReviewRequest>) -> Result<wire::Document, Error> {
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
-        let note = note_of(&mut c, &request.get_ref().note, false);
-        c.finish()?;
-        let answer = self
-            .simple_step(
-                &caller,
-                id,
-                Action::SubmitForReview,
-                &note,
-                |c, d, _| d.drafter_id == Some(c.subject_id) || c.has_role(Role::Leader),
-                |_| {},
-            )
-            .await?;
-        Ok(Response::new(answer))
+        let (id, note) = id_and_note(&request.get_ref().document_id, &request.get_ref().note, false)?;
+        self.simple_step(
+            &caller,
+            id,
+            Action::SubmitForReview,
+            &note,
+            |c, d, _| d.drafter_id == Some(c.subject_id) || c.has_role(Role::Leader),
+            |_| {},
+        )
+        .await
     }
 
-    async fn approve(&self, request: Request<wire::ReviewRequest>) -> Result<Response<wire::Document>, Status> {
+    async fn approve_draft(&self, request: Request<wire::ReviewRequest>) -> Result<wire::Document, Error> {
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
-        let note = note_of(&mut c, &request.get_ref().note, false);
-        c.finish()?;
+        let (id, note) = id_and_note(&request.get_ref().document_id, &request.get_ref().note, false)?;
         let approver = caller.subject_id;
-        let answer = self
-            .simple_step(
-                &caller,
-                id,
-                Action::Approve,
-                &note,
-                |c, _, _| c.has_role(Role::Leader),
-                |d| {
-                    d.leader_id = Some(approver);
-                },
-            )
-            .await?;
-        Ok(Response::new(answer))
+        self.simple_step(
+            &caller,
+            id,
+            Action::Approve,
+            &note,
+            |c, _, _| c.has_role(Role::Leader),
+            |d| {
+                d.leader_id = Some(approver);
+            },
+        )
+        .await
     }
 
-    async fn r#return(&self, request: Request<wire::ReviewRequest>) -> Result<Response<wire::Document>, Status> {
+    async fn return_draft(&self, request: Request<wire::ReviewRequest>) -> Result<wire::Document, Error> {
         let caller = Caller::of(&request)?;
-        let mut c = Checker::new();
-        let id = c.id("document_id", &request.get_ref().document_id);
-        let note = note_of(&mut c, &request.get_ref().note, true);
-        c.finish()?;
-        let answer = self
-            .simple_step(
-                &caller,
-                id,
-                Action::Return,
-                &note,
-                |c, _, _| c.has_role(Role::Leader),
-                |_| {},
-            )
-            .await?;
-        Ok(Response::new(answer))
+        let (id, note) = id_and_note(&request.get_ref().document_id, &request.get_ref().note, true)?;
+        self.simple_step(
+            &caller,
+            id,
+            Action::Return,
+            &note,
+            |c, _, _| c.has_role(Role::Leader),
+            |_| {},
+        )
+        .await
     }
 
-    async fn sign(&self, request: Request<wire::SignRequest>) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.sign_document(request).await?))
-    }
-
-    async fn issue_number(
-        &self,
-        request: Request<wire::IssueNumberRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.number(request).await?))
-    }
-
-    async fn dispatch(&self, request: Request<wire::DispatchRequest>) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.dispatch_document(request).await?))
-    }
-
-    async fn cancel(&self, request: Request<wire::CancelRequest>) -> Result<Response<wire::Document>, Status> {
+    async fn cancel_document(&self, request: Request<wire::CancelRequest>) -> Result<wire::Document, Error> {
         let caller = Caller::of(&request)?;
         let (id, reason) = Checker::id_and_text(
             ("document_id", &request.get_ref().document_id),

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 
 use vanphong_platform::Error;
 use vanphong_platform::audit::{self, Change};
@@ -270,19 +270,14 @@ impl CatalogApi {
         tx.commit().await?;
         Ok(policy_to_wire(&policy))
     }
-}
 
-#[tonic::async_trait]
-impl PetitionCatalogService for CatalogApi {
-    async fn list_subject_areas(
+    async fn list_areas(
         &self,
         request: Request<wire::ListSubjectAreasRequest>,
-    ) -> Result<Response<wire::ListSubjectAreasResponse>, Status> {
+    ) -> Result<wire::ListSubjectAreasResponse, Error> {
         Caller::of(&request)?;
-        let areas = store::catalog::areas(&self.0.ctx.db, request.get_ref().include_inactive)
-            .await
-            .map_err(Error::from)?;
-        Ok(Response::new(wire::ListSubjectAreasResponse {
+        let areas = store::catalog::areas(&self.0.ctx.db, request.get_ref().include_inactive).await?;
+        Ok(wire::ListSubjectAreasResponse {
             areas: areas
                 .into_iter()
                 .map(|a| wire::SubjectArea {
@@ -291,56 +286,35 @@ impl PetitionCatalogService for CatalogApi {
                     active: a.active,
                 })
                 .collect(),
-        }))
+        })
     }
 
-    async fn upsert_subject_area(
-        &self,
-        request: Request<wire::UpsertSubjectAreaRequest>,
-    ) -> Result<Response<wire::SubjectArea>, Status> {
-        Ok(Response::new(self.upsert_area(request).await?))
-    }
-
-    async fn list_deadline_rules(
+    async fn list_rules(
         &self,
         request: Request<wire::ListDeadlineRulesRequest>,
-    ) -> Result<Response<wire::ListDeadlineRulesResponse>, Status> {
+    ) -> Result<wire::ListDeadlineRulesResponse, Error> {
         Caller::of(&request)?;
-        let db = &self.0.ctx.db;
-        let rules = db
-            .read(async |tx| store::catalog::rules(tx).await)
-            .await
-            .map_err(Error::from)?;
-        Ok(Response::new(wire::ListDeadlineRulesResponse {
+        let rules = self.0.ctx.db.read(async |tx| store::catalog::rules(tx).await).await?;
+        Ok(wire::ListDeadlineRulesResponse {
             rules: rules.iter().map(rule_to_wire).collect(),
-        }))
+        })
     }
 
-    async fn upsert_deadline_rule(
-        &self,
-        request: Request<wire::UpsertDeadlineRuleRequest>,
-    ) -> Result<Response<wire::DeadlineRule>, Status> {
-        Ok(Response::new(self.upsert_rule(request).await?))
-    }
-
-    async fn get_policy(
-        &self,
-        request: Request<wire::GetPolicyRequest>,
-    ) -> Result<Response<wire::PetitionPolicy>, Status> {
+    async fn policy(&self, request: Request<wire::GetPolicyRequest>) -> Result<wire::PetitionPolicy, Error> {
         Caller::of(&request)?;
-        let db = &self.0.ctx.db;
-        let policy = db
-            .read(async |tx| store::policy::get(tx).await)
-            .await
-            .map_err(Error::from)?;
-        Ok(Response::new(policy_to_wire(&policy)))
+        let policy = self.0.ctx.db.read(async |tx| store::policy::get(tx).await).await?;
+        Ok(policy_to_wire(&policy))
     }
+}
 
-    async fn update_policy(
-        &self,
-        request: Request<wire::UpdatePolicyRequest>,
-    ) -> Result<Response<wire::PetitionPolicy>, Status> {
-        Ok(Response::new(self.change_policy(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl PetitionCatalogService for CatalogApi {
+        list_subject_areas(wire::ListSubjectAreasRequest) -> wire::ListSubjectAreasResponse = Self::list_areas;
+        upsert_subject_area(wire::UpsertSubjectAreaRequest) -> wire::SubjectArea = Self::upsert_area;
+        list_deadline_rules(wire::ListDeadlineRulesRequest) -> wire::ListDeadlineRulesResponse = Self::list_rules;
+        upsert_deadline_rule(wire::UpsertDeadlineRuleRequest) -> wire::DeadlineRule = Self::upsert_rule;
+        get_policy(wire::GetPolicyRequest) -> wire::PetitionPolicy = Self::policy;
+        update_policy(wire::UpdatePolicyRequest) -> wire::PetitionPolicy = Self::change_policy;
     }
 }
 

@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -382,6 +382,21 @@ impl ApprovalApi {
         tx.commit().await?;
         Ok(answer)
     }
+
+    async fn accept(&self, request: Request<wire::AcceptReportRequest>) -> Result<wire::Report, Error> {
+        let (caller, req) = Caller::split(request)?;
+        let mut c = Checker::new();
+        let id = c.id("report_id", &req.report_id);
+        let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
+        c.finish()?;
+        self.decide(&caller, id, Step::Accept, &note).await
+    }
+
+    async fn give_back(&self, request: Request<wire::ReturnReportRequest>) -> Result<wire::Report, Error> {
+        let (caller, req) = Caller::split(request)?;
+        let (id, reason) = Checker::id_and_text(("report_id", &req.report_id), ("reason", &req.reason), MAX_NOTE)?;
+        self.decide(&caller, id, Step::Return, &reason).await
+    }
 }
 
 /// The caller's full name from the directory (their username if it cannot
@@ -393,51 +408,13 @@ async fn caller_name(s: &Shared, on_behalf: &OnBehalf, caller: &Caller) -> Strin
     }
 }
 
-#[tonic::async_trait]
-impl ApprovalService for ApprovalApi {
-    async fn submit_report(
-        &self,
-        request: Request<wire::SubmitReportRequest>,
-    ) -> Result<Response<wire::Report>, Status> {
-        Ok(Response::new(self.submit(request).await?))
-    }
-
-    async fn reopen_report(
-        &self,
-        request: Request<wire::ReopenReportRequest>,
-    ) -> Result<Response<wire::Report>, Status> {
-        Ok(Response::new(self.reopen(request).await?))
-    }
-
-    async fn approve_report(
-        &self,
-        request: Request<wire::ApproveReportRequest>,
-    ) -> Result<Response<wire::Report>, Status> {
-        Ok(Response::new(self.approve(request).await?))
-    }
-
-    async fn send_report(&self, request: Request<wire::SendReportRequest>) -> Result<Response<wire::Report>, Status> {
-        Ok(Response::new(self.send(request).await?))
-    }
-
-    async fn accept_report(
-        &self,
-        request: Request<wire::AcceptReportRequest>,
-    ) -> Result<Response<wire::Report>, Status> {
-        let (caller, req) = Caller::split(request)?;
-        let mut c = Checker::new();
-        let id = c.id("report_id", &req.report_id);
-        let note = c.optional_text("note", &req.note, MAX_NOTE).unwrap_or_default();
-        c.finish()?;
-        Ok(Response::new(self.decide(&caller, id, Step::Accept, &note).await?))
-    }
-
-    async fn return_report(
-        &self,
-        request: Request<wire::ReturnReportRequest>,
-    ) -> Result<Response<wire::Report>, Status> {
-        let (caller, req) = Caller::split(request)?;
-        let (id, reason) = Checker::id_and_text(("report_id", &req.report_id), ("reason", &req.reason), MAX_NOTE)?;
-        Ok(Response::new(self.decide(&caller, id, Step::Return, &reason).await?))
+vanphong_platform::grpc_delegate! {
+    impl ApprovalService for ApprovalApi {
+        submit_report(wire::SubmitReportRequest) -> wire::Report = Self::submit;
+        reopen_report(wire::ReopenReportRequest) -> wire::Report = Self::reopen;
+        approve_report(wire::ApproveReportRequest) -> wire::Report = Self::approve;
+        send_report(wire::SendReportRequest) -> wire::Report = Self::send;
+        accept_report(wire::AcceptReportRequest) -> wire::Report = Self::accept;
+        return_report(wire::ReturnReportRequest) -> wire::Report = Self::give_back;
     }
 }

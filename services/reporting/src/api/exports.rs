@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 
 use vanphong_pdf::letterhead;
 use vanphong_pdf::{Convention, OfficialDocument};
@@ -135,42 +135,32 @@ struct Heading {
     signing: String,
 }
 
-#[tonic::async_trait]
-impl ExportService for ExportApi {
-    async fn export_report_document(
-        &self,
-        request: Request<wire::ExportReportRequest>,
-    ) -> Result<Response<wire::ExportFile>, Status> {
+impl ExportApi {
+    async fn word(&self, request: Request<wire::ExportReportRequest>) -> Result<wire::ExportFile, Error> {
         let report = self.report(&request).await?;
         let content = docx::write(&self.page(&report)).map_err(Error::internal)?;
-        Ok(Response::new(wire::ExportFile {
+        Ok(wire::ExportFile {
             file_name: format!("{}.docx", file_stem(&report)),
             content_type: DOCX.into(),
             content,
-        }))
+        })
     }
 
-    async fn export_report_pdf(
-        &self,
-        request: Request<wire::ExportReportRequest>,
-    ) -> Result<Response<wire::ExportFile>, Status> {
+    async fn pdf(&self, request: Request<wire::ExportReportRequest>) -> Result<wire::ExportFile, Error> {
         let report = self.report(&request).await?;
         let printed = self.printed(&report);
         let rendered = tokio::task::spawn_blocking(move || vanphong_pdf::render(&printed))
             .await
             .map_err(|e| Error::Unavailable(format!("Không tạo được bản PDF: {e}")))?
             .map_err(|e| Error::FailedPrecondition(format!("Không tạo được bản PDF của báo cáo: {e}")))?;
-        Ok(Response::new(wire::ExportFile {
+        Ok(wire::ExportFile {
             file_name: format!("{}.pdf", file_stem(&report)),
             content_type: "application/pdf".into(),
             content: rendered.bytes,
-        }))
+        })
     }
 
-    async fn export_report_figures(
-        &self,
-        request: Request<wire::ExportReportRequest>,
-    ) -> Result<Response<wire::ExportFile>, Status> {
+    async fn figures(&self, request: Request<wire::ExportReportRequest>) -> Result<wire::ExportFile, Error> {
         let report = self.report(&request).await?;
         let figures = report
             .figures
@@ -188,10 +178,18 @@ impl ExportService for ExportApi {
             ),
         };
         let content = xlsx::write(&heading, figures).map_err(Error::internal)?;
-        Ok(Response::new(wire::ExportFile {
+        Ok(wire::ExportFile {
             file_name: format!("{}.xlsx", file_stem(&report)),
             content_type: xlsx::XLSX.into(),
             content,
-        }))
+        })
+    }
+}
+
+vanphong_platform::grpc_delegate! {
+    impl ExportService for ExportApi {
+        export_report_document(wire::ExportReportRequest) -> wire::ExportFile = Self::word;
+        export_report_pdf(wire::ExportReportRequest) -> wire::ExportFile = Self::pdf;
+        export_report_figures(wire::ExportReportRequest) -> wire::ExportFile = Self::figures;
     }
 }

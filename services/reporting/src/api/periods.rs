@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tonic::{Request, Response, Status};
+use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::Error;
@@ -165,41 +165,24 @@ impl PeriodApi {
         tx.commit().await?;
         Ok(policy_to_wire(&policy))
     }
+
+    async fn completeness(&self, request: Request<wire::GetCompletenessRequest>) -> Result<wire::Completeness, Error> {
+        super::completeness::get(&self.0, request).await
+    }
+
+    async fn policy(&self, request: Request<wire::GetPolicyRequest>) -> Result<wire::ReportingPolicy, Error> {
+        Caller::of(&request)?;
+        let policy = store::policy::get(&self.0.ctx.db).await?;
+        Ok(policy_to_wire(&policy))
+    }
 }
 
-#[tonic::async_trait]
-impl PeriodService for PeriodApi {
-    async fn list_periods(
-        &self,
-        request: Request<wire::ListPeriodsRequest>,
-    ) -> Result<Response<wire::ListPeriodsResponse>, Status> {
-        Ok(Response::new(self.list(request).await?))
-    }
-
-    async fn get_period(&self, request: Request<wire::GetPeriodRequest>) -> Result<Response<wire::Period>, Status> {
-        Ok(Response::new(self.get(request).await?))
-    }
-
-    async fn get_completeness(
-        &self,
-        request: Request<wire::GetCompletenessRequest>,
-    ) -> Result<Response<wire::Completeness>, Status> {
-        Ok(Response::new(super::completeness::get(&self.0, request).await?))
-    }
-
-    async fn get_policy(
-        &self,
-        request: Request<wire::GetPolicyRequest>,
-    ) -> Result<Response<wire::ReportingPolicy>, Status> {
-        Caller::of(&request)?;
-        let policy = store::policy::get(&self.0.ctx.db).await.map_err(Error::from)?;
-        Ok(Response::new(policy_to_wire(&policy)))
-    }
-
-    async fn update_policy(
-        &self,
-        request: Request<wire::UpdatePolicyRequest>,
-    ) -> Result<Response<wire::ReportingPolicy>, Status> {
-        Ok(Response::new(self.write_policy(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl PeriodService for PeriodApi {
+        list_periods(wire::ListPeriodsRequest) -> wire::ListPeriodsResponse = Self::list;
+        get_period(wire::GetPeriodRequest) -> wire::Period = Self::get;
+        get_completeness(wire::GetCompletenessRequest) -> wire::Completeness = Self::completeness;
+        get_policy(wire::GetPolicyRequest) -> wire::ReportingPolicy = Self::policy;
+        update_policy(wire::UpdatePolicyRequest) -> wire::ReportingPolicy = Self::write_policy;
     }
 }
