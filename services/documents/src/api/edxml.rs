@@ -89,6 +89,23 @@ fn file_name_for(number_symbol: &str) -> String {
     format!("edxml-{safe}.xml")
 }
 
+/// A package about an outgoing document is made or taken in by a clerk or
+/// leader of its office, once the document is numbered or dispatched
+/// (`unsent` says why not, given the status it is in).
+fn ensure_sent(
+    s: &Shared,
+    caller: &Caller,
+    document: &Document,
+    unsent: impl FnOnce(&str) -> String,
+) -> Result<(), Error> {
+    caller.ensure_act(&s.snapshot().tree, document.office_id, s.today())?;
+    caller.require_any_role(&[Role::Clerk, Role::Leader])?;
+    if !matches!(document.status, DocStatus::Numbered | DocStatus::Dispatched) {
+        return Err(Error::FailedPrecondition(unsent(document.status.label())));
+    }
+    Ok(())
+}
+
 impl EdxmlApi {
     /// An office's edXML identity: its code and name.
     fn organ_of(&self, office: Uuid) -> Organ {
@@ -112,14 +129,9 @@ impl EdxmlApi {
         if document.direction != Direction::Outgoing {
             return Err(Error::FailedPrecondition("Đây không phải văn bản đi".into()));
         }
-        caller.ensure_act(&s.snapshot().tree, document.office_id, s.today())?;
-        caller.require_any_role(&[Role::Clerk, Role::Leader])?;
-        if !matches!(document.status, DocStatus::Numbered | DocStatus::Dispatched) {
-            return Err(Error::FailedPrecondition(format!(
-                "Chỉ đóng gói edXML văn bản đã cấp số hoặc đã phát hành; văn bản đang ở trạng thái «{}»",
-                document.status.label()
-            )));
-        }
+        ensure_sent(s, &caller, &document, |status| {
+            format!("Chỉ đóng gói edXML văn bản đã cấp số hoặc đã phát hành; văn bản đang ở trạng thái «{status}»")
+        })?;
         let recipients = store::recipients::of_document(&mut tx, id).await?;
         let attachments = store::attachments::of_document(&mut tx, id).await?;
         tx.commit().await?;
@@ -508,14 +520,9 @@ impl EdxmlApi {
         if document.direction != Direction::Outgoing {
             return Err(not_ours());
         }
-        caller.ensure_act(&s.snapshot().tree, document.office_id, s.today())?;
-        caller.require_any_role(&[Role::Clerk, Role::Leader])?;
-        if !matches!(document.status, DocStatus::Numbered | DocStatus::Dispatched) {
-            return Err(Error::FailedPrecondition(format!(
-                "Văn bản ở trạng thái «{}» chưa được gửi đi",
-                document.status.label()
-            )));
-        }
+        ensure_sent(s, &caller, &document, |status| {
+            format!("Văn bản ở trạng thái «{status}» chưa được gửi đi")
+        })?;
         let recipients = store::recipients::of_document(&mut tx, id).await?;
         let wanted = fold(&package.from.name);
         let recipient = recipients

@@ -20,9 +20,9 @@ use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::incoming_service_server::IncomingService;
 
 use super::Shared;
-use super::check_handling;
 use super::convert::{Extras, document_to_wire};
 use super::flow::{self, StepSpec, change, event};
+use super::{check_handling, ids_field};
 use crate::domain::document::Document;
 use crate::domain::flow::Step as _;
 use crate::domain::incoming::{Action, transition};
@@ -187,14 +187,6 @@ fn check_new(
     }
 }
 
-fn ids_field(c: &mut Checker, field: &str, values: &[String]) -> Vec<Uuid> {
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| c.id(&format!("{field}[{i}]"), v))
-        .collect()
-}
-
 /// Refuses a registration of a document the office already has.
 async fn ensure_not_registered(tx: &mut Tx, document: &Document) -> Result<(), Error> {
     let key = document.duplicate_key();
@@ -264,11 +256,7 @@ impl IncomingApi {
                 ));
             }
         }
-        if !distribution.is_empty() {
-            s.people
-                .members(&on_behalf, office, "distribution", &distribution)
-                .await?;
-        }
+        s.check_distribution(&on_behalf, office, &distribution).await?;
 
         let key = IdempotencyKey::new(&caller, "RegisterIncoming", request_id.as_deref(), &req);
         let mut tx = s.ctx.db.begin_write().await?;

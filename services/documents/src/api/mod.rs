@@ -28,7 +28,7 @@ use vanphong_platform::db::Tx;
 use vanphong_platform::handover::api::HandoverApi;
 use vanphong_platform::host::ServiceContext;
 use vanphong_platform::identity::{Caller, Clearance};
-use vanphong_platform::people::People;
+use vanphong_platform::people::{OnBehalf, People};
 use vanphong_platform::server::GrpcServices;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, grpc_client};
@@ -120,6 +120,15 @@ impl Shared {
         Ok((document, named))
     }
 
+    /// Checks with the directory that the people a new document is
+    /// distributed to work in `office` (nothing to ask when there are none).
+    pub async fn check_distribution(&self, on_behalf: &OnBehalf, office: Uuid, people: &[Uuid]) -> Result<(), Error> {
+        if !people.is_empty() {
+            self.people.members(on_behalf, office, "distribution", people).await?;
+        }
+        Ok(())
+    }
+
     /// Reads a document the caller may see in a transaction of its own (for
     /// checks made before the write transaction, such as asking the
     /// directory about people).
@@ -131,6 +140,15 @@ impl Shared {
             .await?;
         Ok(document)
     }
+}
+
+/// A list of ids, each checked and named by its place (`field[i]`).
+pub(crate) fn ids_field(c: &mut Checker, field: &str, values: &[String]) -> Vec<Uuid> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| c.id(&format!("{field}[{i}]"), v))
+        .collect()
 }
 
 /// The urgency, secrecy and page count every new document states, checked

@@ -19,10 +19,10 @@ use vanphong_platform::{Error, ids};
 use vanphong_proto::documents::v1 as wire;
 use vanphong_proto::documents::v1::outgoing_service_server::OutgoingService;
 
-use super::check_handling;
 use super::flow::{self, StepSpec, change, event};
 use super::issuing;
 use super::{Shared, notifications};
+use super::{check_handling, ids_field};
 use crate::domain::document::Document;
 use crate::domain::flow::Step as _;
 use crate::domain::kinds::{Channel, Direction, Status as DocStatus, Urgency};
@@ -168,12 +168,7 @@ impl OutgoingApi {
         }
         let body = check_body(&mut c, "body", &req.body);
         let recipients = self.check_recipients(&mut c, "recipients", office, &req.recipients);
-        let distribution: Vec<Uuid> = req
-            .distribution
-            .iter()
-            .enumerate()
-            .map(|(i, v)| c.id(&format!("distribution[{i}]"), v))
-            .collect();
+        let distribution = ids_field(&mut c, "distribution", &req.distribution);
         c.finish()?;
         caller.ensure_act(&s.snapshot().tree, office, today)?;
         caller.require_any_role(Action::Edit.roles())?;
@@ -184,11 +179,7 @@ impl OutgoingApi {
         }
         let (convention, issuer_code, office_name) = self.office_numbering(office)?;
         self.check_type(&type_code, convention).await?;
-        if !distribution.is_empty() {
-            s.people
-                .members(&on_behalf, office, "distribution", &distribution)
-                .await?;
-        }
+        s.check_distribution(&on_behalf, office, &distribution).await?;
 
         let key = IdempotencyKey::new(&caller, "CreateDraft", request_id.as_deref(), &req);
         let mut tx = s.ctx.db.begin_write().await?;
@@ -721,30 +712,33 @@ impl OutgoingApi {
             MAX_NOTE,
         )?;
         let now = self.0.ctx.clock.now();
-        let answer = self
-            .simple_step(
-                &caller,
-                id,
-                Action::Cancel,
-                &reason.clone(),
-                |c, _, _| c.has_role(Role::Leader) || c.has_role(Role::Clerk),
-                |d| {
-                    d.cancel_reason = reason;
-                    d.cancelled_at = Some(now);
-                },
-            )
-            .await?;
-        Ok(Response::new(answer))
+        self.simple_step(
+            &caller,
+            id,
+            Action::Cancel,
+            &reason.clone(),
+            |c, _, _| c.has_role(Role::Leader) || c.has_role(Role::Clerk),
+            |d| {
+                d.cancel_reason = reason;
+                d.cancelled_at = Some(now);
+            },
+        )
+        .await
     }
+}
 
-    async fn recall(&self, request: Request<wire::RecallRequest>) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.recall_document(request).await?))
-    }
-
-    async fn answer_recall(
-        &self,
-        request: Request<wire::AnswerRecallRequest>,
-    ) -> Result<Response<wire::Document>, Status> {
-        Ok(Response::new(self.answer_recall_of(request).await?))
+vanphong_platform::grpc_delegate! {
+    impl OutgoingService for OutgoingApi {
+        create_draft(wire::CreateDraftRequest) -> wire::Document = Self::create;
+        update_draft(wire::UpdateDraftRequest) -> wire::Document = Self::update;
+        submit_for_review(wire::SubmitForReviewRequest) -> wire::Document = Self::submit_draft;
+        approve(wire::ReviewRequest) -> wire::Document = Self::approve_draft;
+        r#return(wire::ReviewRequest) -> wire::Document = Self::return_draft;
+        sign(wire::SignRequest) -> wire::Document = Self::sign_document;
+        issue_number(wire::IssueNumberRequest) -> wire::Document = Self::number;
+        dispatch(wire::DispatchRequest) -> wire::Document = Self::dispatch_document;
+        cancel(wire::CancelRequest) -> wire::Document = Self::cancel_document;
+        recall(wire::RecallRequest) -> wire::Document = Self::recall_document;
+        answer_recall(wire::AnswerRecallRequest) -> wire::Document = Self::answer_recall_of;
     }
 }

@@ -122,10 +122,7 @@ impl RegisterApi {
 
         let start = start_of_local_day(from);
         let end = start_of_local_day(to.succ_opt().unwrap_or(to));
-        let documents = match book {
-            Book::Outgoing => store::reports::numbered(&s.ctx.db, office, start, end).await?,
-            Book::Incoming | Book::Handling => store::reports::registered(&s.ctx.db, office, start, end).await?,
-        };
+        let documents = store::reports::in_window(&s.ctx.db, book.direction(), office, start, end).await?;
         let ids: Vec<Uuid> = documents.iter().map(|d| d.id).collect();
         let mut tx = s.ctx.db.begin_read().await?;
         let named = store::people::distributions(&mut tx, &ids).await?;

@@ -6,6 +6,8 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use vanphong_platform::xlsx::Styles;
 
+use super::kinds::Direction;
+
 /// Which book.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Book {
@@ -21,6 +23,15 @@ impl Book {
             Book::Incoming => "SỔ ĐĂNG KÝ VĂN BẢN ĐẾN",
             Book::Outgoing => "SỔ ĐĂNG KÝ VĂN BẢN ĐI",
             Book::Handling => "SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN",
+        }
+    }
+
+    /// Which documents the book lists: the handling book follows incoming
+    /// documents.
+    pub fn direction(self) -> Direction {
+        match self {
+            Book::Outgoing => Direction::Outgoing,
+            Book::Incoming | Book::Handling => Direction::Incoming,
         }
     }
 

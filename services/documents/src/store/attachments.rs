@@ -52,6 +52,15 @@ impl Attachment {
     }
 }
 
+/// What a row keeps of a signature check: the verdict's code and the
+/// detail as JSON (a plain struct of strings and booleans always
+/// serialises).
+fn stored(check: Option<&SignatureCheck>) -> (Option<&'static str>, Option<String>) {
+    let verdict = check.map(|c| c.verdict.code());
+    let detail = check.and_then(|c| serde_json::to_string(&c.detail()).ok());
+    (verdict, detail)
+}
+
 const COLUMNS: &str = "id, document_id, file_name, content_type, size, sha256, blob_key, version, shared_from, \
      uploaded_by, uploaded_at, signature_verdict, signature_detail, issued";
 
@@ -111,23 +120,15 @@ impl Row {
 
 /// Stores a new attachment row.
 pub async fn insert(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
-    tx.execute(
-        vanphong_platform::binds!(query(
+    let (verdict, detail) = stored(a.signature.as_ref());
+    tx.execute(vanphong_platform::binds!(query(
             "INSERT INTO attachments (id, document_id, file_name, content_type, size, sha256, blob_key, version, \
              shared_from, uploaded_by, uploaded_at, signature_verdict, signature_detail, issued) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
         )
         => a.id, a.document_id, &a.file_name, &a.content_type, a.size, &a.sha256, &a.blob_key, a.version,
-           a.shared_from, a.uploaded_by, a.uploaded_at, a.signature.as_ref().map(|c| c.verdict.code()))
-        // A plain struct of strings and booleans always serialises.
-        .bind(
-            a.signature
-                .as_ref()
-                .and_then(|c| serde_json::to_string(&c.detail()).ok()),
-        )
-        .bind(a.issued),
-    )
-    .await?;
+           a.shared_from, a.uploaded_by, a.uploaded_at, verdict, detail, a.issued))
+        .await?;
     Ok(())
 }
 
@@ -161,10 +162,11 @@ pub async fn get(tx: &mut Tx, document: Uuid, attachment: Uuid) -> Result<Option
 /// Records what a file's signatures came to (a detached signature that
 /// arrived after the file it signs).
 pub async fn set_signature(tx: &mut Tx, id: Uuid, check: &SignatureCheck) -> Result<(), StoreError> {
+    let (verdict, detail) = stored(Some(check));
     tx.execute(
         query("UPDATE attachments SET signature_verdict = $1, signature_detail = $2 WHERE id = $3")
-            .bind(check.verdict.code())
-            .bind(serde_json::to_string(&check.detail()).ok())
+            .bind(verdict)
+            .bind(detail)
             .bind(id),
     )
     .await?;
@@ -174,23 +176,13 @@ pub async fn set_signature(tx: &mut Tx, id: Uuid, check: &SignatureCheck) -> Res
 /// Replaces an attachment's content by the issuing body's signed version
 /// of it: the new blob, its length, hash and signature check.
 pub async fn replace_content(tx: &mut Tx, a: &Attachment) -> Result<(), StoreError> {
-    tx.execute(
-        query(
+    let (verdict, detail) = stored(a.signature.as_ref());
+    tx.execute(vanphong_platform::binds!(query(
             "UPDATE attachments SET blob_key = $1, size = $2, sha256 = $3, signature_verdict = $4, \
              signature_detail = $5 WHERE id = $6",
         )
-        .bind(&a.blob_key)
-        .bind(a.size)
-        .bind(&a.sha256)
-        .bind(a.signature.as_ref().map(|c| c.verdict.code()))
-        .bind(
-            a.signature
-                .as_ref()
-                .and_then(|c| serde_json::to_string(&c.detail()).ok()),
-        )
-        .bind(a.id),
-    )
-    .await?;
+        => &a.blob_key, a.size, &a.sha256, verdict, detail, a.id))
+        .await?;
     Ok(())
 }
 

@@ -10,50 +10,26 @@ use vanphong_platform::db::{Backend, Db, RowDecoder, StoreError, count_where, qu
 use super::documents::{COLUMNS, Row};
 use super::people::{IDS_PER_STATEMENT, placeholders};
 use crate::domain::document::Document;
+use crate::domain::kinds::Direction;
 
-/// Incoming documents registered in [start, end), in incoming-number order.
-pub async fn registered(
+/// The office's documents of one direction in a register book's window
+/// [start, end): incoming ones registered then, in incoming-number order;
+/// outgoing ones numbered then, in the order numbered.
+pub async fn in_window(
     db: &Db,
+    direction: Direction,
     office: Uuid,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Vec<Document>, StoreError> {
-    in_window(
-        db,
-        "direction = 'incoming' AND registered_at >= $2 AND registered_at < $3 ORDER BY arrival_year, arrival_number",
-        office,
-        start,
-        end,
-    )
-    .await
-}
-
-/// Outgoing documents numbered in [start, end), in the order numbered.
-pub async fn numbered(
-    db: &Db,
-    office: Uuid,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Vec<Document>, StoreError> {
-    in_window(
-        db,
-        "direction = 'outgoing' AND numbered_at >= $2 AND numbered_at < $3 ORDER BY numbered_at, number",
-        office,
-        start,
-        end,
-    )
-    .await
-}
-
-/// The office's documents that `condition` (a fixed text from the source,
-/// its window bound to `$2` and `$3`, with its order) picks.
-async fn in_window(
-    db: &Db,
-    condition: &str,
-    office: Uuid,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Vec<Document>, StoreError> {
+    let condition = match direction {
+        Direction::Incoming => {
+            "direction = 'incoming' AND registered_at >= $2 AND registered_at < $3 ORDER BY arrival_year, arrival_number"
+        }
+        Direction::Outgoing => {
+            "direction = 'outgoing' AND numbered_at >= $2 AND numbered_at < $3 ORDER BY numbered_at, number"
+        }
+    };
     let sql = format!("SELECT {COLUMNS} FROM documents WHERE office_id = $1 AND {condition}");
     let rows: Vec<Row> = db
         .fetch_all(query_built(sql).bind(office).bind(start).bind(end))
