@@ -21,7 +21,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::dues_service_server::DuesService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, check_month, check_past_date, check_year, convert, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_month, check_past_date, check_year, convert};
 use crate::domain::catalog::{CASH, DUES_FROM_BELOW, DUES_KEPT, DUES_PAYABLE};
 use crate::domain::dues::{
     B01Figures, DEFAULT_RATES, MemberCategory, Rates, b01_rows, quarter_months, split, split_received,
@@ -381,21 +381,10 @@ impl DuesApi {
         }
         let transaction = if received > 0 {
             let description = format!("Thu đảng phí tháng {month:02}/{year}");
-            let t = post(
-                &mut tx,
-                &caller,
-                now,
-                NewTransaction {
-                    office,
-                    date: collected_on,
-                    description: &description,
-                    kind: TxKind::Dues,
-                    entries: &entries,
-                    reverses: None,
-                    source: Some(&id),
-                },
-            )
-            .await?;
+            let t = NewTransaction::new(office, collected_on, &description, TxKind::Dues, &entries)
+                .with_source(&id)
+                .post(&mut tx, &caller, now)
+                .await?;
             Some(t.id)
         } else {
             None
@@ -477,21 +466,11 @@ impl DuesApi {
         }
         let id = vanphong_platform::ids::new_id().to_string();
         let description = format!("Nộp đảng phí lên cấp trên: {}", s.office_name(parent));
-        let child = post(
-            &mut tx,
-            &caller,
-            now,
-            NewTransaction {
-                office,
-                date,
-                description: &description,
-                kind: TxKind::Remittance,
-                entries: &[Entry::debit(DUES_PAYABLE, amount), Entry::credit(CASH, amount)],
-                reverses: None,
-                source: Some(&id),
-            },
-        )
-        .await?;
+        let paid = [Entry::debit(DUES_PAYABLE, amount), Entry::credit(CASH, amount)];
+        let child = NewTransaction::new(office, date, &description, TxKind::Remittance, &paid)
+            .with_source(&id)
+            .post(&mut tx, &caller, now)
+            .await?;
         // The parent keeps its share and owes the rest to its own parent.
         let grandparent = s.snapshot().tree.parent_on(parent, date);
         let (parent_rates, _) = store::catalog::effective_rates(&mut tx, &parent.to_string()).await?;
@@ -504,21 +483,10 @@ impl DuesApi {
             entries.push(Entry::credit(DUES_PAYABLE, owed));
         }
         let description = format!("Nhận đảng phí cấp dưới nộp: {}", s.office_name(office));
-        let received = post(
-            &mut tx,
-            &caller,
-            now,
-            NewTransaction {
-                office: parent,
-                date,
-                description: &description,
-                kind: TxKind::Remittance,
-                entries: &entries,
-                reverses: None,
-                source: Some(&id),
-            },
-        )
-        .await?;
+        let received = NewTransaction::new(parent, date, &description, TxKind::Remittance, &entries)
+            .with_source(&id)
+            .post(&mut tx, &caller, now)
+            .await?;
         let row = RemittanceRow {
             id,
             from_office_id: office.to_string(),

@@ -20,10 +20,10 @@ use vanphong_platform::db::Tx;
 use vanphong_platform::handover::{Count, Job, TakesPart};
 use vanphong_platform::ids::new_id;
 
+use super::NewTransaction;
 use super::budget::allocation_json;
 use super::ledger::transaction_json;
 use super::spending::commitment_json;
-use super::{NewTransaction, post};
 use crate::domain::budget::AllocationKind;
 use crate::domain::handover::{AccountTotal, closing_entries, opening_entries};
 use crate::domain::ledger::TxKind;
@@ -144,21 +144,9 @@ impl TakesPart for Finance {
                     format!("Nhận bàn giao số dư của {}", handover.office_name),
                 ),
             ] {
-                let row = post(
-                    tx,
-                    &actor,
-                    at,
-                    NewTransaction {
-                        office,
-                        date: day,
-                        description: &description,
-                        kind: TxKind::Handover,
-                        entries,
-                        reverses: None,
-                        source: None,
-                    },
-                )
-                .await?;
+                let row = NewTransaction::new(office, day, &description, TxKind::Handover, entries)
+                    .post(tx, &actor, at)
+                    .await?;
                 trail::record(
                     tx,
                     &actor,

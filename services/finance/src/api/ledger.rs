@@ -18,7 +18,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::ledger_service_server::LedgerService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, convert, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, convert};
 use crate::domain::catalog::DEFAULT_ACCOUNTS;
 use crate::domain::ledger::{AccountKind, Entry, Side, TxKind, check_balanced, reversal};
 use crate::domain::money;
@@ -170,21 +170,9 @@ impl LedgerApi {
         let now = s.now();
         let mut tx = s.ctx.db.begin_write().await?;
         vanphong_platform::replay_or_claim!(key, tx, now);
-        let row = post(
-            &mut tx,
-            &caller,
-            now,
-            NewTransaction {
-                office,
-                date,
-                description: &description,
-                kind: TxKind::Manual,
-                entries: &entries,
-                reverses: None,
-                source: None,
-            },
-        )
-        .await?;
+        let row = NewTransaction::new(office, date, &description, TxKind::Manual, &entries)
+            .post(&mut tx, &caller, now)
+            .await?;
         let change = Change::new(office, "transaction", &row.id, "post").after(transaction_json(&row, &entries));
         trail::record(&mut tx, &caller, now, change).await?;
         let answer = transaction_answer(&mut tx, &row).await?;
@@ -254,21 +242,12 @@ impl LedgerApi {
         let postings = store::ledger::postings(&mut tx, &original.id).await?;
         let entries = reversal(&postings.iter().map(|p| p.entry()).collect::<Vec<_>>());
         let description = format!("Đảo giao dịch số {}: {reason}", original.number);
-        let row = post(
-            &mut tx,
-            &caller,
-            now,
-            NewTransaction {
-                office,
-                date,
-                description: &description,
-                kind: TxKind::Reversal,
-                entries: &entries,
-                reverses: Some(&original.id),
-                source: original.source_id.as_deref(),
-            },
-        )
-        .await?;
+        let reversal = NewTransaction {
+            reverses: Some(&original.id),
+            source: original.source_id.as_deref(),
+            ..NewTransaction::new(office, date, &description, TxKind::Reversal, &entries)
+        };
+        let row = reversal.post(&mut tx, &caller, now).await?;
         let change = Change::new(office, "transaction", &row.id, "reverse").after(transaction_json(&row, &entries));
         trail::record(&mut tx, &caller, now, change).await?;
         let answer = transaction_answer(&mut tx, &row).await?;

@@ -179,16 +179,38 @@ pub(crate) struct NewTransaction<'a> {
     pub source: Option<&'a str>,
 }
 
+impl<'a> NewTransaction<'a> {
+    /// A transaction that reverses nothing and has no source record.
+    pub fn new(office: Uuid, date: NaiveDate, description: &'a str, kind: TxKind, entries: &'a [Entry]) -> Self {
+        NewTransaction {
+            office,
+            date,
+            description,
+            kind,
+            entries,
+            reverses: None,
+            source: None,
+        }
+    }
+
+    /// Made by the record `source` (a voucher, a dues collection, a
+    /// remittance).
+    pub fn with_source(mut self, source: &'a str) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Posts it: see [`post`].
+    pub async fn post(self, tx: &mut Tx, caller: &Caller, now: DateTime<Utc>) -> Result<TxRow, Error> {
+        post(tx, caller, now, self).await
+    }
+}
+
 /// Posts a balanced transaction into an office's books, inside `tx`: the
 /// month must be open (the fiscal year is locked shared while posting),
 /// every account must exist in the office's chart, and debits must equal
 /// credits. The transaction takes the next number of the office's year.
-pub(crate) async fn post(
-    tx: &mut Tx,
-    caller: &Caller,
-    now: DateTime<Utc>,
-    t: NewTransaction<'_>,
-) -> Result<TxRow, Error> {
+async fn post(tx: &mut Tx, caller: &Caller, now: DateTime<Utc>, t: NewTransaction<'_>) -> Result<TxRow, Error> {
     check_balanced(t.entries)?;
     let year = t.date.year();
     store::periods::lock_year(tx, t.office, year, false).await?;

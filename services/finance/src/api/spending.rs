@@ -22,7 +22,7 @@ use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
 use vanphong_proto::finance::v1::spending_service_server::SpendingService;
 
-use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, check_year, convert, post};
+use super::{MAX_TEXT, NewTransaction, Shared, check_past_date, check_year, convert};
 use crate::domain::budget::check_spending;
 use crate::domain::catalog::{BANK, EXPENSE};
 use crate::domain::ledger::{AccountKind, Entry, TxKind};
@@ -40,10 +40,27 @@ struct VoucherInput {
     amount: i64,
     date: NaiveDate,
     description: String,
-    payee: String,
-    payment_account: String,
+    payment: Payment,
     warning: String,
     commitment_id: Option<String>,
+}
+
+/// To whom a voucher pays and from which account (the bank by default), as
+/// a new voucher and a commitment's posting both state them.
+struct Payment {
+    payee: String,
+    account: String,
+}
+
+impl Payment {
+    fn check(c: &mut Checker, payee: &str, account: &str) -> Self {
+        Payment {
+            payee: c.optional_text("payee", payee, 300).unwrap_or_default(),
+            account: c
+                .optional_text("payment_account", account, 20)
+                .unwrap_or_else(|| BANK.to_string()),
+        }
+    }
 }
 
 fn voucher_json(v: &VoucherRow) -> serde_json::Value {
@@ -116,7 +133,7 @@ async fn write_voucher(
         ));
     }
     store::ledger::ensure_accounts(tx, office, to_micros(now)).await?;
-    match store::ledger::get_account(tx, office, &input.payment_account).await? {
+    match store::ledger::get_account(tx, office, &input.payment.account).await? {
         Some(a) if a.kind()? == AccountKind::Asset => {}
         Some(a) => {
             return Err(Error::invalid(
@@ -131,7 +148,7 @@ async fn write_voucher(
                 "UNKNOWN_ACCOUNT",
                 format!(
                     "Tài khoản {} không có trong hệ thống tài khoản của đơn vị",
-                    input.payment_account
+                    input.payment.account
                 ),
             ));
         }
@@ -145,24 +162,13 @@ async fn write_voucher(
             line_code: Some(balance.line_code.clone()),
             ..Entry::debit(EXPENSE, input.amount)
         },
-        Entry::credit(&input.payment_account, input.amount),
+        Entry::credit(&input.payment.account, input.amount),
     ];
     let description = format!("Chứng từ chi số {number}/{year}: {}", input.description);
-    let posted = post(
-        tx,
-        caller,
-        now,
-        NewTransaction {
-            office,
-            date: input.date,
-            description: &description,
-            kind: TxKind::Voucher,
-            entries: &entries,
-            reverses: None,
-            source: Some(&id),
-        },
-    )
-    .await?;
+    let posted = NewTransaction::new(office, input.date, &description, TxKind::Voucher, &entries)
+        .with_source(&id)
+        .post(tx, caller, now)
+        .await?;
     store::budget::save_balance(tx, balance).await?;
     let voucher = VoucherRow {
         id,
@@ -174,8 +180,8 @@ async fn write_voucher(
         amount: input.amount,
         voucher_date: format_date(input.date),
         description: input.description,
-        payee: input.payee,
-        payment_account: input.payment_account,
+        payee: input.payment.payee,
+        payment_account: input.payment.account,
         warning: input.warning,
         commitment_id: input.commitment_id,
         transaction_id: posted.id,
@@ -202,10 +208,7 @@ impl SpendingApi {
         let amount = money::positive(&mut c, "amount", req.amount);
         let date = check_past_date(&mut c, "voucher_date", &req.voucher_date, s.today());
         let description = c.text("description", &req.description, MAX_TEXT);
-        let payee = c.optional_text("payee", &req.payee, 300).unwrap_or_default();
-        let payment_account = c
-            .optional_text("payment_account", &req.payment_account, 20)
-            .unwrap_or_else(|| BANK.to_string());
+        let payment = Payment::check(&mut c, &req.payee, &req.payment_account);
         c.finish()?;
         caller.require_any_role(&[Role::Accountant])?;
         let key = IdempotencyKey::new(&caller, "CreateVoucher", request_id.as_deref(), &req);
@@ -214,22 +217,15 @@ impl SpendingApi {
         vanphong_platform::replay_or_claim!(key, tx, now);
         let (mut balance, line) = own_line(&mut tx, &caller, line_id).await?;
         let warning = check_spending(&balance.holding(), amount, line.policy()?, &what(&line, balance.year))?;
-        let voucher = write_voucher(
-            &mut tx,
-            &caller,
-            now,
-            &mut balance,
-            VoucherInput {
-                amount,
-                date,
-                description,
-                payee,
-                payment_account,
-                warning: warning.unwrap_or_default(),
-                commitment_id: None,
-            },
-        )
-        .await?;
+        let input = VoucherInput {
+            amount,
+            date,
+            description,
+            payment,
+            warning: warning.unwrap_or_default(),
+            commitment_id: None,
+        };
+        let voucher = write_voucher(&mut tx, &caller, now, &mut balance, input).await?;
         let answer = convert::voucher(&voucher)?;
         commit_answer(&key, tx, answer).await
     }
@@ -368,10 +364,7 @@ impl SpendingApi {
             money::positive(&mut c, "amount", req.amount);
         }
         let date = check_past_date(&mut c, "voucher_date", &req.voucher_date, s.today());
-        let payee = c.optional_text("payee", &req.payee, 300).unwrap_or_default();
-        let payment_account = c
-            .optional_text("payment_account", &req.payment_account, 20)
-            .unwrap_or_else(|| BANK.to_string());
+        let payment = Payment::check(&mut c, &req.payee, &req.payment_account);
         c.finish()?;
         let key = IdempotencyKey::new(&caller, "PostCommitment", request_id.as_deref(), &req);
         let now = s.now();
@@ -391,22 +384,15 @@ impl SpendingApi {
             ));
         }
         balance.committed = money::sub("amount", balance.committed, before.amount)?;
-        let voucher = write_voucher(
-            &mut tx,
-            &caller,
-            now,
-            &mut balance,
-            VoucherInput {
-                amount,
-                date,
-                description: before.description.clone(),
-                payee,
-                payment_account,
-                warning: before.warning.clone(),
-                commitment_id: Some(before.id.clone()),
-            },
-        )
-        .await?;
+        let input = VoucherInput {
+            amount,
+            date,
+            description: before.description.clone(),
+            payment,
+            warning: before.warning.clone(),
+            commitment_id: Some(before.id.clone()),
+        };
+        let voucher = write_voucher(&mut tx, &caller, now, &mut balance, input).await?;
         let mut after = before.clone();
         after.status = "posted".into();
         after.voucher_id = Some(voucher.id.clone());
