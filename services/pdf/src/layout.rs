@@ -240,6 +240,12 @@ impl<'p> Stack<'p> {
         Ok(baseline)
     }
 
+    /// Sets a centred paragraph in `style` and `size`, as header lines are;
+    /// returns the baseline of its last line.
+    pub fn centered(&mut self, style: Style, size: f32, text: &str) -> Result<f32, Error> {
+        self.text(&TextStyle::new(style, size).align(Align::Center), text)
+    }
+
     /// A centred rule of `length` a little below the baseline `baseline`.
     pub fn rule_under(&mut self, baseline: f32, length: f32) {
         let y = baseline - 6.0;

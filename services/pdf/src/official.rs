@@ -259,13 +259,9 @@ pub fn render(doc: &OfficialDocument) -> Result<Rendered, Error> {
 fn state_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Column, top: f32) -> Result<f32, Error> {
     let mut l = Stack::new(page, left, top);
     if !doc.superior.trim().is_empty() {
-        l.text(
-            &TextStyle::new(Style::Regular, 12.5).align(Align::Center),
-            &upper(&doc.superior),
-        )?;
+        l.centered(Style::Regular, 12.5, &upper(&doc.superior))?;
     }
-    let issuer = TextStyle::new(Style::Bold, 12.5).align(Align::Center);
-    let baseline = l.text(&issuer, &upper(&doc.issuer))?;
+    let baseline = l.centered(Style::Bold, 12.5, &upper(&doc.issuer))?;
     let issuer_width = crate::font::typeface(Style::Bold)?.width(&upper(&doc.issuer), 12.5)?;
     l.rule_under(baseline, (issuer_width / 2.5).clamp(40.0, left.width));
     l.skip(6.0);
@@ -273,19 +269,13 @@ fn state_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Co
     let left_bottom = l.top;
 
     let mut r = Stack::new(page, right, top);
-    r.text(
-        &TextStyle::new(Style::Bold, 12.5).align(Align::Center),
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-    )?;
+    r.centered(Style::Bold, 12.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")?;
     let motto = "Độc lập - Tự do - Hạnh phúc";
-    let baseline = r.text(&TextStyle::new(Style::Bold, 13.5).align(Align::Center), motto)?;
+    let baseline = r.centered(Style::Bold, 13.5, motto)?;
     let motto_width = crate::font::typeface(Style::Bold)?.width(motto, 13.5)?;
     r.rule_under(baseline, motto_width);
     r.skip(8.0);
-    r.text(
-        &TextStyle::new(Style::Italic, 13.5).align(Align::Center),
-        &place_and_date(&doc.place, doc.date),
-    )?;
+    r.centered(Style::Italic, 13.5, &place_and_date(&doc.place, doc.date))?;
     Ok(left_bottom.min(r.top))
 }
 
@@ -295,16 +285,10 @@ fn state_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Co
 fn party_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Column, top: f32) -> Result<f32, Error> {
     let mut l = Stack::new(page, left, top);
     if !doc.superior.trim().is_empty() {
-        l.text(
-            &TextStyle::new(Style::Regular, 14.0).align(Align::Center),
-            &upper(&doc.superior),
-        )?;
+        l.centered(Style::Regular, 14.0, &upper(&doc.superior))?;
     }
-    l.text(
-        &TextStyle::new(Style::Bold, 14.0).align(Align::Center),
-        &upper(&doc.issuer),
-    )?;
-    l.text(&TextStyle::new(Style::Regular, 14.0).align(Align::Center), "*")?;
+    l.centered(Style::Bold, 14.0, &upper(&doc.issuer))?;
+    l.centered(Style::Regular, 14.0, "*")?;
     number_and_subject(&mut l, doc, 14.0, Style::Italic)?;
     let left_bottom = l.top;
 
@@ -314,10 +298,7 @@ fn party_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Co
         "ĐẢNG CỘNG SẢN VIỆT NAM",
     )?;
     r.skip(10.0);
-    r.text(
-        &TextStyle::new(Style::Italic, 14.0).align(Align::Center),
-        &place_and_date(&doc.place, doc.date),
-    )?;
+    r.centered(Style::Italic, 14.0, &place_and_date(&doc.place, doc.date))?;
     Ok(left_bottom.min(r.top))
 }
 
@@ -325,15 +306,9 @@ fn party_header(page: &mut Page, doc: &OfficialDocument, left: Column, right: Co
 /// (no type name), its "V/v" subject under it, in the header's size and
 /// subject style.
 fn number_and_subject(l: &mut Stack, doc: &OfficialDocument, number_size: f32, subject: Style) -> Result<(), Error> {
-    l.text(
-        &TextStyle::new(Style::Regular, number_size).align(Align::Center),
-        &number_line(doc),
-    )?;
+    l.centered(Style::Regular, number_size, &number_line(doc))?;
     if doc.type_name.trim().is_empty() {
-        l.text(
-            &TextStyle::new(subject, 12.0).align(Align::Center),
-            &format!("V/v {}", doc.subject),
-        )?;
+        l.centered(subject, 12.0, &format!("V/v {}", doc.subject))?;
     }
     Ok(())
 }

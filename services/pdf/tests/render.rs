@@ -40,6 +40,18 @@ fn text_of(pdf: &[u8], name: &str) -> Option<String> {
     Some(String::from_utf8(out.stdout).unwrap())
 }
 
+/// Renders `doc` and checks that its text (read back by pdftotext, saved
+/// as `name`) shows every line of `expected`.
+fn assert_prints(doc: &OfficialDocument, name: &str, expected: &[&str]) {
+    let rendered = render(doc).unwrap();
+    let Some(text) = text_of(&rendered.bytes, name) else {
+        return;
+    };
+    for expected in expected {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
 fn body() -> Vec<Block> {
     Block::paragraphs(
         "Căn cứ Điều lệ Đảng; Quy chế làm việc của Ban Chấp hành Đảng bộ tỉnh khóa XX, nhiệm kỳ 2025 - 2030;\n\
@@ -50,25 +62,23 @@ fn body() -> Vec<Block> {
 #[test]
 fn a_party_resolution_prints_its_header_number_date_and_authority() {
     let doc = OfficialDocument::example(Convention::Party);
-    let rendered = render(&doc).unwrap();
-    let Some(text) = text_of(&rendered.bytes, "party-resolution") else {
-        return;
-    };
-    for expected in [
-        "ĐẢNG CỘNG SẢN VIỆT NAM",
-        "ĐẢNG BỘ TỈNH BẮC GIANG",
-        "TỈNH ỦY",
-        "Số 15-NQ/TU",
-        "Bắc Giang, ngày 05 tháng 3 năm 2026",
-        "NGHỊ QUYẾT",
-        "T/M BAN THƯỜNG VỤ",
-        "BÍ THƯ",
-        "Nguyễn Văn An",
-        "Nơi nhận:",
-        "- Lưu Văn phòng Tỉnh ủy.",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
-    }
+    assert_prints(
+        &doc,
+        "party-resolution",
+        &[
+            "ĐẢNG CỘNG SẢN VIỆT NAM",
+            "ĐẢNG BỘ TỈNH BẮC GIANG",
+            "TỈNH ỦY",
+            "Số 15-NQ/TU",
+            "Bắc Giang, ngày 05 tháng 3 năm 2026",
+            "NGHỊ QUYẾT",
+            "T/M BAN THƯỜNG VỤ",
+            "BÍ THƯ",
+            "Nguyễn Văn An",
+            "Nơi nhận:",
+            "- Lưu Văn phòng Tỉnh ủy.",
+        ],
+    );
 }
 
 #[test]
@@ -87,24 +97,22 @@ fn a_state_decision_prints_the_national_motto_and_its_number() {
         signer_name: "Trần Thị Bình".into(),
         recipients: vec!["Như Điều 3".into(), "Lưu: VT, VP".into()],
     };
-    let rendered = render(&doc).unwrap();
-    let Some(text) = text_of(&rendered.bytes, "state-decision") else {
-        return;
-    };
-    for expected in [
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        "Độc lập - Tự do - Hạnh phúc",
-        "UBND TỈNH BẮC GIANG",
-        "SỞ NỘI VỤ",
-        "Số: 05/QĐ-SNV",
-        "Bắc Giang, ngày 09 tháng 02 năm 2026",
-        "QUYẾT ĐỊNH",
-        "KT. GIÁM ĐỐC",
-        "PHÓ GIÁM ĐỐC",
-        "Trần Thị Bình",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
-    }
+    assert_prints(
+        &doc,
+        "state-decision",
+        &[
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "UBND TỈNH BẮC GIANG",
+            "SỞ NỘI VỤ",
+            "Số: 05/QĐ-SNV",
+            "Bắc Giang, ngày 09 tháng 02 năm 2026",
+            "QUYẾT ĐỊNH",
+            "KT. GIÁM ĐỐC",
+            "PHÓ GIÁM ĐỐC",
+            "Trần Thị Bình",
+        ],
+    );
 }
 
 #[test]
@@ -180,21 +188,19 @@ fn a_report_prints_its_sections_and_a_ruled_table_of_figures() {
         signer_name: "Nguyễn Văn An".into(),
         recipients: vec!["Ban Thường vụ Tỉnh ủy (để báo cáo)".into(), "Lưu Văn phòng".into()],
     };
-    let rendered = render(&doc).unwrap();
-    let Some(text) = text_of(&rendered.bytes, "party-report") else {
-        return;
-    };
-    for expected in [
-        "BÁO CÁO",
-        "Số 12-BC/HU",
-        "I. TÌNH HÌNH CHUNG",
-        "II. SỐ LIỆU TỔNG HỢP",
-        "Văn bản đến đã vào sổ",
-        "1.234",
-        "2.468",
-        "Tổng cộng",
-        "T/M BAN THƯỜNG VỤ",
-    ] {
-        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
-    }
+    assert_prints(
+        &doc,
+        "party-report",
+        &[
+            "BÁO CÁO",
+            "Số 12-BC/HU",
+            "I. TÌNH HÌNH CHUNG",
+            "II. SỐ LIỆU TỔNG HỢP",
+            "Văn bản đến đã vào sổ",
+            "1.234",
+            "2.468",
+            "Tổng cộng",
+            "T/M BAN THƯỜNG VỤ",
+        ],
+    );
 }

@@ -8,9 +8,10 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use chrono::{FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset, TimeZone};
 use der::EncodePem;
 use vanphong_pdf::official::SIGNER_FIELD;
+use vanphong_pdf::sign::SoftwareSigner;
 use vanphong_pdf::sign::ca::{DemoCa, Holder};
 use vanphong_pdf::sign::image::MarkImage;
 use vanphong_pdf::sign::pades::{self, Issuers, Mark, Signing};
@@ -109,6 +110,23 @@ fn ca() -> DemoCa {
     root_ca("Vanphong Demo Root CA")
 }
 
+/// The provincial party office's seal, certified from an hour ago.
+fn office_seal(ca: &DemoCa) -> SoftwareSigner {
+    ca.signer(
+        "Văn phòng Tỉnh ủy",
+        "Tỉnh ủy Bắc Giang",
+        Holder::Office,
+        SystemTime::now() - std::time::Duration::from_secs(3600),
+    )
+    .unwrap()
+}
+
+/// Now, as a signature in Vietnam states it.
+fn vietnam_now() -> DateTime<FixedOffset> {
+    let tz = FixedOffset::east_opt(7 * 3600).unwrap();
+    tz.from_utc_datetime(&chrono::Utc::now().naive_utc())
+}
+
 fn nss_trusting(dir: &Path, ca: &DemoCa, tag: &str) -> Option<PathBuf> {
     if !have("certutil") {
         return None;
@@ -145,7 +163,6 @@ fn nss_trusting(dir: &Path, ca: &DemoCa, tag: &str) -> Option<PathBuf> {
 }
 
 async fn signed_twice(ca: &DemoCa) -> Vec<u8> {
-    let tz = FixedOffset::east_opt(7 * 3600).unwrap();
     let now = SystemTime::now() - std::time::Duration::from_secs(3600);
     let person = ca
         .signer("Nguyễn Văn An", "Tỉnh ủy Bắc Giang", Holder::Person, now)
@@ -163,13 +180,7 @@ async fn signed_twice(ca: &DemoCa) -> Vec<u8> {
         person_image: Some(Arc::new(MarkImage::from_png(&picture(300, 120, stroke)).unwrap())),
         body_image: Some(Arc::new(MarkImage::from_png(&picture(200, 200, ring)).unwrap())),
     };
-    pades::issue(
-        &rendered.bytes,
-        &issuers,
-        tz.from_utc_datetime(&chrono::Utc::now().naive_utc()),
-    )
-    .await
-    .unwrap()
+    pades::issue(&rendered.bytes, &issuers, vietnam_now()).await.unwrap()
 }
 
 #[tokio::test]
@@ -479,22 +490,14 @@ mod foreign {
     ];
 
     async fn sealed(ca: &DemoCa, pdf: &[u8], times: usize) -> Vec<u8> {
-        let office = ca
-            .signer(
-                "Văn phòng Tỉnh ủy",
-                "Tỉnh ủy Bắc Giang",
-                Holder::Office,
-                SystemTime::now() - std::time::Duration::from_secs(3600),
-            )
-            .unwrap();
-        let tz = FixedOffset::east_opt(7 * 3600).unwrap();
+        let office = office_seal(ca);
         let mut pdf = pdf.to_vec();
         for _ in 0..times {
             pdf = invisible::sign(
                 &pdf,
                 Invisible {
                     signer: &office,
-                    time: tz.from_utc_datetime(&chrono::Utc::now().naive_utc()),
+                    time: vietnam_now(),
                     reason: "Tệp đính kèm văn bản số 15-NQ/TU".into(),
                     location: "Bắc Giang".into(),
                 },
@@ -602,16 +605,8 @@ mod detached {
     #[tokio::test]
     async fn a_detached_signature_verifies_and_catches_a_change() {
         let ca = ca();
-        let office = ca
-            .signer(
-                "Văn phòng Tỉnh ủy",
-                "Tỉnh ủy Bắc Giang",
-                Holder::Office,
-                SystemTime::now() - std::time::Duration::from_secs(60),
-            )
-            .unwrap();
-        let tz = FixedOffset::east_opt(7 * 3600).unwrap();
-        let time = tz.from_utc_datetime(&chrono::Utc::now().naive_utc());
+        let office = office_seal(&ca);
+        let time = vietnam_now();
         let content = b"PK\x03\x04 a spreadsheet of the appendix".to_vec();
         let p7s = sign_detached(&content, &office, time).await.unwrap();
         let result = verify_detached(&content, &p7s, std::slice::from_ref(&ca.root));
