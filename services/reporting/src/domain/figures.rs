@@ -378,6 +378,14 @@ mod tests {
         pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
     }
 
+    /// An office's figures, as a service answers them.
+    fn at(office_id: Uuid, pairs: &[(&str, i64)]) -> OfficeValues {
+        OfficeValues {
+            office_id,
+            values: values(pairs),
+        }
+    }
+
     #[test]
     fn each_period_follows_its_own_tree_and_totals_are_sums() {
         let root = entry("Tỉnh ủy", vec![(None, "2000-01-01", None)]);
@@ -395,33 +403,15 @@ mod tests {
         let tree = OfficeTree::new([root, a, b, c]);
         let gathered = |_: ()| Gathered {
             documents: vec![
-                OfficeValues {
-                    office_id: r,
-                    values: values(&[("documents.received", 5)]),
-                },
-                OfficeValues {
-                    office_id: a_id,
-                    values: values(&[("documents.received", 3)]),
-                },
-                OfficeValues {
-                    office_id: b_id,
-                    values: values(&[("documents.received", 2)]),
-                },
-                OfficeValues {
-                    office_id: c_id,
-                    values: values(&[("documents.received", 7)]),
-                },
+                at(r, &[("documents.received", 5)]),
+                at(a_id, &[("documents.received", 3)]),
+                at(b_id, &[("documents.received", 2)]),
+                at(c_id, &[("documents.received", 7)]),
             ],
             finance_subtree: values(&[("finance.allocated", 1_000), ("finance.spent", 90)]),
             finance_children: vec![
-                OfficeValues {
-                    office_id: a_id,
-                    values: values(&[("finance.allocated", 300), ("finance.spent", 40)]),
-                },
-                OfficeValues {
-                    office_id: b_id,
-                    values: values(&[("finance.allocated", 200), ("finance.spent", 10)]),
-                },
+                at(a_id, &[("finance.allocated", 300), ("finance.spent", 40)]),
+                at(b_id, &[("finance.allocated", 200), ("finance.spent", 10)]),
             ],
             ..Default::default()
         };

@@ -331,27 +331,16 @@ mod tests {
 
     #[test]
     fn quarters_halves_nine_months_and_years() {
-        assert_eq!(
-            span(Kind::Quarterly, 2026, 1),
-            ("2025-12-15".into(), "2026-03-14".into())
-        );
-        assert_eq!(
-            span(Kind::Quarterly, 2026, 4),
-            ("2026-09-15".into(), "2026-12-14".into())
-        );
-        assert_eq!(
-            span(Kind::SixMonth, 2026, 1),
-            ("2025-12-15".into(), "2026-06-14".into())
-        );
-        assert_eq!(
-            span(Kind::SixMonth, 2026, 2),
-            ("2026-06-15".into(), "2026-12-14".into())
-        );
-        assert_eq!(
-            span(Kind::NineMonth, 2026, 1),
-            ("2025-12-15".into(), "2026-09-14".into())
-        );
-        assert_eq!(span(Kind::Yearly, 2026, 1), ("2025-12-15".into(), "2026-12-14".into()));
+        for (kind, number, from, to) in [
+            (Kind::Quarterly, 1, "2025-12-15", "2026-03-14"),
+            (Kind::Quarterly, 4, "2026-09-15", "2026-12-14"),
+            (Kind::SixMonth, 1, "2025-12-15", "2026-06-14"),
+            (Kind::SixMonth, 2, "2026-06-15", "2026-12-14"),
+            (Kind::NineMonth, 1, "2025-12-15", "2026-09-14"),
+            (Kind::Yearly, 1, "2025-12-15", "2026-12-14"),
+        ] {
+            assert_eq!(span(kind, 2026, number), (from.into(), to.into()), "{kind:?} {number}");
+        }
     }
 
     #[test]
