@@ -146,6 +146,22 @@ where
     Ok(after)
 }
 
+/// Writes a change made outside [`run`] into the document's history (an
+/// event with `note`) and the audit trail (`before` → `after`).
+pub(crate) async fn record(
+    tx: &mut Tx,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    before: Option<&Document>,
+    after: &Document,
+    action: &'static str,
+    note: &str,
+) -> Result<(), Error> {
+    store::people::add_event(tx, after.id, &event(caller, now, action, note)).await?;
+    audit::record(tx, caller, now, change(before, after, action)).await?;
+    Ok(())
+}
+
 /// When an incoming copy of a document sent within the deployment changes
 /// state, the sender's recipient entry gets the matching edXML status.
 pub(crate) async fn report_to_sender(

@@ -50,6 +50,13 @@ impl Shared {
         self.answer_with(document, extras)
     }
 
+    /// Answers with `document` as `tx` sees it, then commits `tx`.
+    pub(crate) async fn answer_and_commit(&self, mut tx: Tx, document: &Document) -> Result<wire::Document, Error> {
+        let answer = self.answer(&mut tx, document).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
     /// What an answer shows besides the document's own columns, read apart
     /// so that a write can read it before it takes a hot lock.
     pub(crate) async fn extras(&self, tx: &mut Tx, document: &Document) -> Result<Extras, Error> {

@@ -213,8 +213,7 @@ impl OutgoingApi {
         let mut named = distribution;
         named.push(caller.subject_id);
         store::people::add_distribution(&mut tx, d.id, &named).await?;
-        store::people::add_event(&mut tx, d.id, &event(&caller, now, "create", "")).await?;
-        audit::record(&mut tx, &caller, now, change(None, &d, "create")).await?;
+        flow::record(&mut tx, &caller, now, None, &d, "create", "").await?;
         let answer = s.answer(&mut tx, &d).await?;
         commit_answer(&key, tx, answer).await
     }
@@ -317,9 +316,7 @@ impl OutgoingApi {
         if let Some(body) = body {
             store::texts::put(&mut tx, id, body, s.ctx.clock.now()).await?;
         }
-        let answer = s.answer(&mut tx, &document).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &document).await
     }
 
     async fn simple_step(
@@ -468,8 +465,16 @@ impl OutgoingApi {
         after.updated_at = now;
         store::documents::update(&mut tx, &after).await?;
         store::people::add_distribution(&mut tx, id, &[caller.subject_id]).await?;
-        store::people::add_event(&mut tx, id, &event(&caller, now, "number", &after.number_label)).await?;
-        audit::record(&mut tx, &caller, now, change(Some(&before), &after, "number")).await?;
+        flow::record(
+            &mut tx,
+            &caller,
+            now,
+            Some(&before),
+            &after,
+            "number",
+            &after.number_label,
+        )
+        .await?;
         tx.commit().await?;
         self.issued(&caller, &after).await
     }
@@ -552,11 +557,8 @@ impl OutgoingApi {
         after.dispatched_at = Some(now);
         after.updated_at = now;
         store::documents::update(&mut tx, &after).await?;
-        store::people::add_event(&mut tx, id, &event(&caller, now, "dispatch", "")).await?;
-        audit::record(&mut tx, &caller, now, change(Some(&before), &after, "dispatch")).await?;
-        let answer = s.answer(&mut tx, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        flow::record(&mut tx, &caller, now, Some(&before), &after, "dispatch", "").await?;
+        s.answer_and_commit(tx, &after).await
     }
 
     async fn recall_document(&self, request: Request<wire::RecallRequest>) -> Result<wire::Document, Error> {
@@ -583,15 +585,11 @@ impl OutgoingApi {
             asked.recall_requested = true;
             asked.updated_at = now;
             store::documents::update(&mut tx, &asked).await?;
-            store::people::add_event(&mut tx, copy_id, &event(&caller, now, "recall_requested", &reason)).await?;
-            audit::record(&mut tx, &caller, now, change(Some(&copy), &asked, "recall_requested")).await?;
+            flow::record(&mut tx, &caller, now, Some(&copy), &asked, "recall_requested", &reason).await?;
             store::recipients::set_status(&mut tx, recipient.id, "13", now, &reason).await?;
         }
-        store::people::add_event(&mut tx, id, &event(&caller, now, "recall", &reason)).await?;
-        audit::record(&mut tx, &caller, now, change(Some(&document), &document, "recall")).await?;
-        let answer = s.answer(&mut tx, &document).await?;
-        tx.commit().await?;
-        Ok(answer)
+        flow::record(&mut tx, &caller, now, Some(&document), &document, "recall", &reason).await?;
+        s.answer_and_commit(tx, &document).await
     }
 
     async fn answer_recall_of(&self, request: Request<wire::AnswerRecallRequest>) -> Result<wire::Document, Error> {
@@ -628,15 +626,12 @@ impl OutgoingApi {
         } else {
             "recall_refused"
         };
-        store::people::add_event(&mut tx, id, &event(&caller, now, action, &reason)).await?;
-        audit::record(&mut tx, &caller, now, change(Some(&copy), &after, action)).await?;
+        flow::record(&mut tx, &caller, now, Some(&copy), &after, action, &reason).await?;
         if let Some(recipient) = store::recipients::by_incoming(&mut tx, id).await? {
             let code = if req.accept { "15" } else { "16" };
             store::recipients::set_status(&mut tx, recipient.id, code, now, &reason).await?;
         }
-        let answer = s.answer(&mut tx, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &after).await
     }
 }
 
