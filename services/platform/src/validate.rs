@@ -70,13 +70,29 @@ impl Checker {
     /// A number of a yearly series as written, "14/2026" (số đơn, số đến),
     /// or absent when empty.
     pub fn optional_number_of_year(&mut self, field: &str, value: &str) -> Option<(i64, i32)> {
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
+        self.optional_parsed(
+            field,
+            value.trim(),
+            parse_number_of_year,
+            "Số phải viết dạng số/năm, ví dụ 14/2026",
+        )
+    }
+
+    /// What `parse` reads from `value`, none when it is empty; a value it
+    /// cannot read is `INVALID_FORMAT`, said as `description`.
+    fn optional_parsed<T>(
+        &mut self,
+        field: &str,
+        value: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+        description: &str,
+    ) -> Option<T> {
+        if value.is_empty() {
             return None;
         }
-        let parsed = parse_number_of_year(trimmed);
+        let parsed = parse(value);
         if parsed.is_none() {
-            self.violation(field, "INVALID_FORMAT", "Số phải viết dạng số/năm, ví dụ 14/2026");
+            self.violation(field, "INVALID_FORMAT", description);
         }
         parsed
     }
@@ -271,14 +287,7 @@ impl Checker {
     /// (`None` for a token it did not issue, which is refused); none when
     /// empty (the first page).
     pub fn page_token<C>(&mut self, field: &str, value: &str, decode: impl FnOnce(&str) -> Option<C>) -> Option<C> {
-        if value.is_empty() {
-            return None;
-        }
-        let cursor = decode(value);
-        if cursor.is_none() {
-            self.violation(field, "INVALID_FORMAT", "Mã trang không hợp lệ");
-        }
-        cursor
+        self.optional_parsed(field, value, decode, "Mã trang không hợp lệ")
     }
 
     /// A proto enum value that must be known and not `UNSPECIFIED`;
