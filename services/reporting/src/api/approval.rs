@@ -97,9 +97,7 @@ impl ApprovalApi {
         after.updated_at = s.now();
         after.submitted_at = Some(after.updated_at);
         s.save(&mut tx, &caller, Some(&before), &after, "submit", &note).await?;
-        let answer = s.answer(&mut tx, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &after).await
     }
 
     async fn reopen(&self, request: Request<wire::ReopenReportRequest>) -> Result<wire::Report, Error> {
@@ -115,9 +113,7 @@ impl ApprovalApi {
         after.updated_at = s.now();
         s.save(&mut tx, &caller, Some(&before), &after, "reopen", &reason)
             .await?;
-        let answer = s.answer(&mut tx, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &after).await
     }
 
     /// Children of the report's office (on the period's last day) whose
@@ -291,9 +287,7 @@ impl ApprovalApi {
             s.save(&mut tx, &caller, Some(&before), &after, "approve", &note)
                 .await?;
         }
-        let answer = s.answer(&mut tx, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &after).await
     }
 
     async fn send(&self, request: Request<wire::SendReportRequest>) -> Result<wire::Report, Error> {
@@ -333,18 +327,14 @@ impl ApprovalApi {
                 after.updated_at = now;
                 let note = after.number_symbol.clone();
                 s.save(&mut tx, &caller, Some(&before), &after, "send", &note).await?;
-                let answer = s.answer(&mut tx, &after).await?;
-                tx.commit().await?;
-                return Ok(answer);
+                return s.answer_and_commit(tx, &after).await;
             }
             tx.commit().await?;
         }
         // Already with the parent: say so again, send nothing.
         let mut tx = s.ctx.db.begin_read().await?;
         let report = s.visible(&mut tx, &caller, id, false).await?;
-        let answer = s.answer(&mut tx, &report).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &report).await
     }
 
     /// Accepts or returns a report sent to the caller's office.
@@ -378,9 +368,7 @@ impl ApprovalApi {
         s.save(&mut tx, caller, Some(&before), &after, action, reason).await?;
         let actor = snapshot.actor_name(caller);
         super::notices::decided(&mut tx, caller, &actor, &after, action, reason, now).await?;
-        let answer = s.answer(&mut tx, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &after).await
     }
 
     async fn accept(&self, request: Request<wire::AcceptReportRequest>) -> Result<wire::Report, Error> {

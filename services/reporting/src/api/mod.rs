@@ -127,6 +127,13 @@ impl Shared {
         Ok(answer)
     }
 
+    /// Answers with `report` as `tx` sees it, then commits `tx`.
+    pub async fn answer_and_commit(&self, mut tx: Tx, report: &Report) -> Result<wire::Report, Error> {
+        let answer = self.answer(&mut tx, report).await?;
+        tx.commit().await?;
+        Ok(answer)
+    }
+
     /// Writes a changed report with its history line and audit record.
     pub async fn save(
         &self,

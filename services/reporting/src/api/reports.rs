@@ -278,9 +278,7 @@ impl ReportApi {
         let note: Vec<&str> = sections.iter().map(|(c, _)| c.as_str()).collect();
         s.save(&mut tx, &caller, Some(&before), &after, "sections", &note.join(", "))
             .await?;
-        let answer = s.answer(&mut tx, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &after).await
     }
 
     async fn refresh(&self, request: Request<wire::RefreshFiguresRequest>) -> Result<wire::Report, Error> {
@@ -299,9 +297,7 @@ impl ReportApi {
         after.figures = Some(figures);
         after.updated_at = s.now();
         s.save(&mut tx, &caller, Some(&before), &after, "figures", "").await?;
-        let answer = s.answer(&mut tx, &after).await?;
-        tx.commit().await?;
-        Ok(answer)
+        s.answer_and_commit(tx, &after).await
     }
 
     async fn preview(&self, request: Request<wire::PreviewFiguresRequest>) -> Result<wire::FigureTable, Error> {
