@@ -23,19 +23,17 @@ use crate::db::{StoreError, Tx, query};
 /// row lock it takes (on PostgreSQL) is held from here to the commit, so a
 /// caller takes its number as late in its transaction as it can.
 pub async fn next_number(tx: &mut Tx, office: Uuid, series: &str) -> Result<i64, StoreError> {
-    let next = tx
-        .scalar::<i64>(
-            query(
-                "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 1) \
-                 ON CONFLICT (office_id, series) DO UPDATE SET last_number = number_series.last_number + 1 \
-                 RETURNING last_number",
-            )
-            .bind(office)
-            .bind(series),
-        )
-        .await?;
+    let next = tx.scalar::<i64>(query(NEXT_NUMBER).bind(office).bind(series)).await?;
     Ok(next.unwrap_or(1))
 }
+
+/// The statement [`next_number`] runs (`$1` the office, `$2` the series),
+/// returning `last_number`. On PostgreSQL a caller may run it as a
+/// `WITH n AS (…)` before the statement that stores the number, so the
+/// series stays locked for one round trip less.
+pub const NEXT_NUMBER: &str = "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 1) \
+     ON CONFLICT (office_id, series) DO UPDATE SET last_number = number_series.last_number + 1 \
+     RETURNING last_number";
 
 #[cfg(test)]
 mod tests {

@@ -340,8 +340,8 @@ impl IncomingApi {
             }
         };
         let year = today.year();
-        let number = vanphong_platform::number_series::next_number(&mut tx, office, &incoming_series(year)).await?;
-        store::documents::set_arrival_number(&mut tx, document.id, year, number).await?;
+        let number =
+            store::documents::take_arrival_number(&mut tx, office, &incoming_series(year), document.id, year).await?;
         document.arrival_number = Some(number);
         document.arrival_year = Some(year);
         audit::record(&mut tx, &caller, now, change(before.as_ref(), &document, "register")).await?;
