@@ -5,6 +5,9 @@
 //! deployment, so a token of another deployment is refused even if it were
 //! signed with a key this one also trusts.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -116,12 +119,22 @@ fn encode_json<T: Serialize>(value: &T) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).unwrap_or_default())
 }
 
+/// How many verified tokens a verifier remembers (a busy office's people
+/// and systems); past that it forgets them all and starts again.
+const REMEMBERED: usize = 4096;
+
 /// Verifies tokens with the deployment's public keys (several during a key
 /// rotation).
+///
+/// A token's signature is checked once: the claims of a token that passed
+/// are remembered by the token's exact text, so the next call with it (a
+/// person's pages, a system's batch) costs a lookup. Expiry is checked on
+/// every call, and revocation is the caller's check, every call too.
 #[derive(Clone)]
 pub struct TokenVerifier {
     keys: Vec<(String, VerifyingKey)>,
     issuer: String,
+    verified: Arc<Mutex<HashMap<String, Claims>>>,
 }
 
 impl TokenVerifier {
@@ -136,11 +149,42 @@ impl TokenVerifier {
         Self {
             keys: unique,
             issuer: issuer.into(),
+            verified: Arc::default(),
         }
     }
 
     /// The claims of a valid token at `now`.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
+        let known = self.remembered().get(token).cloned();
+        let claims = match known {
+            Some(claims) => claims,
+            None => {
+                let claims = self.check_signed(token)?;
+                let mut remembered = self.remembered();
+                if remembered.len() >= REMEMBERED {
+                    remembered.clear();
+                }
+                remembered.insert(token.to_string(), claims.clone());
+                claims
+            }
+        };
+        let now = now.timestamp();
+        if now >= claims.exp + LEEWAY_SECS {
+            return Err(TokenError::Expired);
+        }
+        if claims.iat > now + LEEWAY_SECS {
+            return Err(TokenError::NotYetValid);
+        }
+        Ok(claims)
+    }
+
+    fn remembered(&self) -> std::sync::MutexGuard<'_, HashMap<String, Claims>> {
+        self.verified.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The claims of a token signed by one of the keys for this deployment,
+    /// whatever the time.
+    fn check_signed(&self, token: &str) -> Result<Claims, TokenError> {
         let mut parts = token.split('.');
         let (Some(header_b64), Some(claims_b64), Some(signature_b64), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
@@ -167,13 +211,6 @@ impl TokenVerifier {
         let claims: Claims = decode_json(claims_b64)?;
         if claims.iss != self.issuer {
             return Err(TokenError::OtherDeployment);
-        }
-        let now = now.timestamp();
-        if now >= claims.exp + LEEWAY_SECS {
-            return Err(TokenError::Expired);
-        }
-        if claims.iat > now + LEEWAY_SECS {
-            return Err(TokenError::NotYetValid);
         }
         Ok(claims)
     }
@@ -229,6 +266,8 @@ mod tests {
         let issuer = TokenIssuer::new(key(1), "deployment-a");
         let verifier = TokenVerifier::new("deployment-a", [issuer.verifying_key()]);
         let token = issuer.issue(claims(now()));
+        // The genuine token is remembered; what is forged from it is not.
+        verifier.verify(&token, now()).expect("valid");
 
         // Changed claims under the original signature.
         let mut parts: Vec<&str> = token.split('.').collect();
