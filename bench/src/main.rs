@@ -59,6 +59,36 @@ struct Args {
     /// The suite's log filter (its logs go to standard error).
     #[arg(long, default_value = "info")]
     log: String,
+    /// Only these parts (all when not given), to look at one figure or
+    /// profile it; floors are measured with the parts that need them.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Part>,
+}
+
+/// The parts of a run, which `--only` chooses from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Part {
+    /// Rendering and signing a document.
+    Signing,
+    /// Registration at 1 and 6 offices on SQLite, with the start and memory.
+    SqliteWrites,
+    /// GetDocument through the gateway, directly and over REST, and the echo floor.
+    Reads,
+    /// The register book's export against hand-written SQL (of the rows
+    /// the SQLite writes made, when they run too).
+    Export,
+    /// Registration, figures and lists as an office's history grows, SQLite.
+    SqliteHistory,
+    /// Registration at 1 and 6 offices on PostgreSQL.
+    PostgresWrites,
+    /// The history runs on PostgreSQL.
+    PostgresHistory,
+}
+
+impl Args {
+    fn runs(&self, part: Part) -> bool {
+        self.only.is_empty() || self.only.contains(&part)
+    }
 }
 
 fn main() -> std::process::ExitCode {
@@ -93,39 +123,134 @@ async fn run(args: &Args) -> Result<Vec<Line>, BenchError> {
     let length = Duration::from_secs_f64(args.seconds.max(0.1));
     let mut lines = Vec::new();
 
-    note("render and sign");
-    let (median, p95) = signing::render_and_sign(20).await?;
-    lines.push(Line {
-        figure: "render + sign one document (signer and seal)".into(),
-        value: format!(
-            "{:.1} ms (p95 {:.1} ms)",
-            median.as_secs_f64() * 1000.0,
-            p95.as_secs_f64() * 1000.0
-        ),
-        floor: "—".into(),
-        ratio: None,
-        goal: Goal::None,
-        also: None,
-    });
+    if args.runs(Part::Signing) {
+        note("render and sign");
+        let (median, p95) = signing::render_and_sign(20).await?;
+        lines.push(Line {
+            figure: "render + sign one document (signer and seal)".into(),
+            value: format!(
+                "{:.1} ms (p95 {:.1} ms)",
+                median.as_secs_f64() * 1000.0,
+                p95.as_secs_f64() * 1000.0
+            ),
+            floor: "—".into(),
+            ratio: None,
+            goal: Goal::None,
+            also: None,
+        });
+    }
+    if [Part::SqliteWrites, Part::Reads, Part::Export]
+        .iter()
+        .any(|p| args.runs(*p))
+    {
+        sqlite_suite_lines(args, length, &mut lines).await?;
+    }
+    if args.runs(Part::SqliteHistory) {
+        history_lines(None, "SQLite", &args.history, &args.log, length, &mut lines).await?;
+    }
+    let postgres_parts = args.runs(Part::PostgresWrites) || args.runs(Part::PostgresHistory);
+    match &args.postgres {
+        Some(url) if postgres_parts => {
+            if args.runs(Part::PostgresWrites) {
+                note("floor: PostgreSQL counter, one hot row");
+                let hot = floors::postgres_counter(url, WRITERS, 1, length).await?;
+                note("floor: PostgreSQL counter over 10 rows");
+                let spread = floors::postgres_counter(url, WRITERS, 10, length).await?;
+                note("suite on PostgreSQL");
+                let suite = Suite::start(Some(url), &args.log).await?;
+                write_lines(&suite, "PostgreSQL", length, &hot, &spread, 0.5, &mut lines).await?;
+                let checked = suite.check_numbering().await?;
+                note(&format!(
+                    "PostgreSQL: {checked} acknowledged registrations stored, numbered without gaps"
+                ));
+                suite.stop().await?;
+            }
+            if args.runs(Part::PostgresHistory) {
+                history_lines(
+                    Some(url),
+                    "PostgreSQL",
+                    &args.postgres_history,
+                    &args.log,
+                    length,
+                    &mut lines,
+                )
+                .await?;
+            }
+        }
+        None if postgres_parts => note("no --postgres URL: PostgreSQL not measured"),
+        _ => {}
+    }
+    Ok(lines)
+}
 
-    note("floor: SQLite one-row commits");
-    let sqlite_floor = floors::sqlite_commits(WRITERS, length).await?;
+/// The figures of one suite on SQLite: its start, registration, memory,
+/// reads and the register book's export, as `args` chooses.
+async fn sqlite_suite_lines(args: &Args, length: Duration, lines: &mut Vec<Line>) -> Result<(), BenchError> {
+    let writes = args.runs(Part::SqliteWrites);
+    let sqlite_floor = if writes {
+        note("floor: SQLite one-row commits");
+        Some(floors::sqlite_commits(WRITERS, length).await?)
+    } else {
+        None
+    };
     note("suite on SQLite");
     let began = std::time::Instant::now();
     let suite = Suite::start(None, &args.log).await?;
     let started = began.elapsed();
     let rss_demo = rss_mib();
-    lines.push(Line {
-        figure: "start with the demo's offices and people, SQLite".into(),
-        value: table::millis(started),
-        floor: "goal 2 s".into(),
-        ratio: Some(started.as_secs_f64() / 2.0),
-        goal: Goal::AtMost(1.0),
-        also: None,
-    });
-    write_lines(&suite, "SQLite", length, &sqlite_floor, &sqlite_floor, 0.25, &mut lines).await?;
+    if let Some(floor) = &sqlite_floor {
+        lines.push(Line {
+            figure: "start with the demo's offices and people, SQLite".into(),
+            value: table::millis(started),
+            floor: "goal 2 s".into(),
+            ratio: Some(started.as_secs_f64() / 2.0),
+            goal: Goal::AtMost(1.0),
+            also: None,
+        });
+        write_lines(&suite, "SQLite", length, floor, floor, 0.25, lines).await?;
+    }
     let rss_written = rss_mib();
+    if args.runs(Part::Reads) {
+        read_lines(&suite, length, lines).await?;
+    }
+    if args.runs(Part::Export) {
+        note("register book");
+        let (sql, rows) = suite.register_rows_by_sql(OFFICES[0]).await?;
+        let export = suite.export_register(OFFICES[0]).await?;
+        lines.push(Line {
+            figure: format!("register book XLSX, this month ({rows} rows)"),
+            value: table::millis(export),
+            floor: format!("hand-written SQL {}", table::millis(sql)),
+            ratio: ratio(export.as_secs_f64(), sql.as_secs_f64()),
+            goal: Goal::AtMost(3.0),
+            also: None,
+        });
+    }
+    if writes {
+        for (figure, rss) in [
+            ("RSS after the demo's people", rss_demo),
+            ("RSS after the write runs", rss_written),
+        ] {
+            lines.push(Line {
+                figure: format!("{figure}, all-in-one on SQLite (with the bench's clients)"),
+                value: rss.map_or("?".into(), |m| format!("{m:.0} MiB")),
+                floor: "goal 150 MiB".into(),
+                ratio: rss.map(|m| m / 150.0),
+                goal: Goal::AtMost(1.0),
+                also: None,
+            });
+        }
+        let checked = suite.check_numbering().await?;
+        note(&format!(
+            "SQLite: {checked} acknowledged registrations stored, numbered without gaps"
+        ));
+    }
+    suite.stop().await
+}
 
+/// GetDocument through the gateway, directly and over REST, against the
+/// bare echo floor.
+async fn read_lines(suite: &Suite, length: Duration, lines: &mut Vec<Line>) -> Result<(), BenchError> {
     note("reads");
     let (document, token) = suite.some_document(OFFICES[0]).await?;
     let through_gateway = suite
@@ -171,64 +296,7 @@ async fn run(args: &Args) -> Result<Vec<Line>, BenchError> {
         goal: Goal::None,
         also: None,
     });
-
-    note("register book");
-    let (sql, rows) = suite.register_rows_by_sql(OFFICES[0]).await?;
-    let export = suite.export_register(OFFICES[0]).await?;
-    lines.push(Line {
-        figure: format!("register book XLSX, this month ({rows} rows)"),
-        value: table::millis(export),
-        floor: format!("hand-written SQL {}", table::millis(sql)),
-        ratio: ratio(export.as_secs_f64(), sql.as_secs_f64()),
-        goal: Goal::AtMost(3.0),
-        also: None,
-    });
-    for (figure, rss) in [
-        ("RSS after the demo's people", rss_demo),
-        ("RSS after the write runs", rss_written),
-    ] {
-        lines.push(Line {
-            figure: format!("{figure}, all-in-one on SQLite (with the bench's clients)"),
-            value: rss.map_or("?".into(), |m| format!("{m:.0} MiB")),
-            floor: "goal 150 MiB".into(),
-            ratio: rss.map(|m| m / 150.0),
-            goal: Goal::AtMost(1.0),
-            also: None,
-        });
-    }
-    let checked = suite.check_numbering().await?;
-    note(&format!(
-        "SQLite: {checked} acknowledged registrations stored, numbered without gaps"
-    ));
-    suite.stop().await?;
-    history_lines(None, "SQLite", &args.history, &args.log, length, &mut lines).await?;
-
-    if let Some(url) = &args.postgres {
-        note("floor: PostgreSQL counter, one hot row");
-        let hot = floors::postgres_counter(url, WRITERS, 1, length).await?;
-        note("floor: PostgreSQL counter over 10 rows");
-        let spread = floors::postgres_counter(url, WRITERS, 10, length).await?;
-        note("suite on PostgreSQL");
-        let suite = Suite::start(Some(url), &args.log).await?;
-        write_lines(&suite, "PostgreSQL", length, &hot, &spread, 0.5, &mut lines).await?;
-        let checked = suite.check_numbering().await?;
-        note(&format!(
-            "PostgreSQL: {checked} acknowledged registrations stored, numbered without gaps"
-        ));
-        suite.stop().await?;
-        history_lines(
-            Some(url),
-            "PostgreSQL",
-            &args.postgres_history,
-            &args.log,
-            length,
-            &mut lines,
-        )
-        .await?;
-    } else {
-        note("no --postgres URL: PostgreSQL not measured");
-    }
-    Ok(lines)
+    Ok(())
 }
 
 /// Registration, figures and lists as an office's history grows, in a
