@@ -6,6 +6,8 @@ use http::{Method, StatusCode};
 use tonic::Code;
 
 use vanphong_platform::identity::Role;
+use vanphong_proto::common::v1::VerifyAuditRequest;
+use vanphong_proto::documents::v1::audit_service_client::AuditServiceClient as DocumentsAuditClient;
 use vanphong_proto::documents::v1::{
     AddProgressRequest, CompleteRequest, DirectRequest, Document, FileRequest, GetDocumentRequest,
     ListDocumentsRequest, RegisterIncomingRequest, Status, SubmitToLeaderRequest,
@@ -55,6 +57,22 @@ async fn fifty_concurrent_registrations_get_numbers_one_to_fifty() {
     }
     numbers.sort();
     assert_eq!(numbers, (1..=50).collect::<Vec<i64>>(), "gap-free, never repeated");
+
+    // Each registration's audit record is chained after the one before it,
+    // however the fifty interleaved.
+    let inspector = app.token("hiephoa", Role::Inspector).await;
+    let report = DocumentsAuditClient::new(app.channel.clone())
+        .verify_audit(authed(
+            VerifyAuditRequest {
+                office_id: app.office_id("hiephoa"),
+            },
+            &inspector,
+        ))
+        .await
+        .expect("verify")
+        .into_inner();
+    assert!(report.intact, "{report:?}");
+    assert_eq!(report.records_checked, 50);
 
     // Another office counts on its own.
     let other = app.token("vietyen", Role::Clerk).await;

@@ -161,35 +161,68 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[derive(sqlx::FromRow)]
-struct Head {
-    seq: i64,
-    hash: String,
+/// Where an office's chain stands once advanced for a new record: the
+/// record's number and the hash it links to. Its row stays locked until
+/// the commit, so the records of one office are chained one after another.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The statement that advances an office's head (created with `rows`
+/// for its first record), returning `seq` and `hash` ([`Head`]).
+fn advance_head_sql(rows: &str) -> String {
+    format!(
+        "INSERT INTO audit_heads (office_id, seq, hash) {rows} \
+         ON CONFLICT (office_id) DO UPDATE SET seq = audit_heads.seq + 1 \
+         RETURNING seq, hash"
+    )
+}
+
+/// The head's advance as the body of a `WITH h AS (…)` in a caller's own
+/// statement (PostgreSQL), run once `after` (a common table expression of
+/// that statement, with one row) has run: a caller that locks a number
+/// series in `after` then takes the two rows in the same order as
+/// everything else does (series, then audit head), and holds both for one
+/// round trip less. Bind the office and [`GENESIS`] at the two placeholders.
+pub fn advance_head_after(office: &str, genesis: &str, after: &str) -> String {
+    advance_head_sql(&format!("SELECT {office}, 1, {genesis} FROM {after} WHERE true"))
+}
+
+/// Advances the office's head for a record about to be written (see
+/// [`record_at`]).
+pub async fn advance_head(tx: &mut Tx, office: Uuid) -> Result<Head, StoreError> {
+    let head = tx
+        .fetch_optional(
+            query_built(advance_head_sql("VALUES ($1, 1, $2)"))
+                .bind(office)
+                .bind(GENESIS),
+        )
+        .await?;
+    Ok(head.unwrap_or(Head {
+        seq: 1,
+        hash: GENESIS.to_string(),
+    }))
 }
 
 /// Appends a record to the office's chain inside the caller's transaction.
 pub async fn record(tx: &mut Tx, actor: &Caller, at: DateTime<Utc>, change: Change) -> Result<(), StoreError> {
+    let head = advance_head(tx, change.office_id).await?;
+    record_at(tx, head, actor, at, change).await
+}
+
+/// Writes a record at `head`, which the caller advanced in this
+/// transaction for the change's office ([`advance_head`], or
+/// [`advance_head_after`] within its own statement).
+pub async fn record_at(
+    tx: &mut Tx,
+    head: Head,
+    actor: &Caller,
+    at: DateTime<Utc>,
+    change: Change,
+) -> Result<(), StoreError> {
     let office = change.office_id.to_string();
-    // The head is advanced and read in one statement (created for the
-    // office's first record): its row stays locked until the commit, so
-    // records of one office are chained one after another. It returns the
-    // new record's number and the hash it links to, which the head keeps
-    // until the record's own hash is written below.
-    let head: Head = tx
-        .fetch_optional(
-            query(
-                "INSERT INTO audit_heads (office_id, seq, hash) VALUES ($1, 1, $2) \
-                 ON CONFLICT (office_id) DO UPDATE SET seq = audit_heads.seq + 1 \
-                 RETURNING seq, hash",
-            )
-            .bind(&office)
-            .bind(GENESIS),
-        )
-        .await?
-        .unwrap_or(Head {
-            seq: 1,
-            hash: GENESIS.to_string(),
-        });
     let mut row = AuditRow {
         office_id: office.clone(),
         seq: head.seq,

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::db::{RowDecoder, StoreError, Tx, query_built};
+use crate::db::{Query, RowDecoder, StoreError, Tx, query_built};
 use crate::identity::Caller;
 use crate::ids::new_id;
 
@@ -76,6 +76,26 @@ impl History {
             => new_id(), owner, event.at, event.actor_id, &event.actor_name, &event.kind, &event.note))
             .await?;
         Ok(())
+    }
+
+    /// [`add`](Self::add) as the body of a `WITH … AS (…)` in a caller's
+    /// own statement (PostgreSQL), for an owner written by that statement:
+    /// its id is read from `owner` (a common table expression returning
+    /// `id`), the entry's values from the placeholders `$first` on, bound
+    /// by [`bind_entry`](Self::bind_entry).
+    pub fn add_after(&self, owner: &str, first: usize) -> String {
+        let p: Vec<String> = (first..first + 6).map(|i| format!("${i}")).collect();
+        format!(
+            "INSERT INTO {} (id, {}, at, actor_id, actor_name, kind, note) \
+             SELECT {}, {owner}.id, {}, {}, {}, {}, {} FROM {owner}",
+            self.table, self.owner, p[0], p[1], p[2], p[3], p[4], p[5]
+        )
+    }
+
+    /// Binds an entry's values in the order [`add_after`](Self::add_after)
+    /// reads them.
+    pub fn bind_entry(q: Query, event: &Event) -> Query {
+        crate::binds!(q => new_id(), event.at, event.actor_id, &event.actor_name, &event.kind, &event.note)
     }
 
     /// The history of `owner`, oldest first.

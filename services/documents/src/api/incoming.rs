@@ -308,43 +308,49 @@ impl IncomingApi {
         document.registered_by = Some(caller.subject_id);
         document.status = DocStatus::Registered;
         document.updated_at = now;
-        // Everything but the number first: taking a number locks the
-        // office's series until commit (on PostgreSQL; SQLite has one writer
-        // anyway), so it is taken last, with the audit record that names it,
-        // and concurrent registrations of the office wait for the shortest
-        // time (docs/domain.md, 2.2).
-        if let Some(before) = &before {
-            store::documents::update(&mut tx, &document).await?;
-            flow::report_to_sender(&mut tx, before, &document, now, "").await?;
-        } else {
-            store::documents::insert(&mut tx, &document).await?;
-        }
         let mut named = distribution;
         named.push(caller.subject_id);
-        store::people::add_distribution(&mut tx, document.id, &named).await?;
         // Stored in microseconds: the answer shows it as a later read would.
         let registered = event(&caller, from_micros(to_micros(now)), Action::Register.code(), "");
-        store::people::add_event(&mut tx, document.id, &registered).await?;
-        let extras = match &before {
-            Some(_) => s.extras(&mut tx, &document).await?,
-            // A document new in this transaction has nothing else around
-            // it: no need to read back what was just written.
+        let year = today.year();
+        let series = incoming_series(year);
+        // Everything but the number first: taking a number locks the
+        // office's series until commit, so it is taken last, with the audit
+        // record that names it, and concurrent registrations of the office
+        // wait for the shortest time (docs/domain.md, 2.2).
+        let (extras, head) = match &before {
+            Some(before) => {
+                store::documents::update(&mut tx, &document).await?;
+                flow::report_to_sender(&mut tx, before, &document, now, "").await?;
+                store::people::add_distribution(&mut tx, document.id, &named).await?;
+                store::people::add_event(&mut tx, document.id, &registered).await?;
+                let extras = s.extras(&mut tx, &document).await?;
+                let number = store::documents::take_arrival_number(&mut tx, office, &series, document.id, year).await?;
+                document.arrival_number = Some(number);
+                document.arrival_year = Some(year);
+                (extras, None)
+            }
             None => {
+                let written =
+                    store::registration::insert_numbered(&mut tx, &mut document, &series, year, &named, &registered)
+                        .await?;
                 named.sort_unstable();
                 named.dedup();
-                Extras {
+                // A document new in this transaction has nothing else
+                // around it: no need to read back what was just written.
+                let extras = Extras {
                     distribution: named,
                     events: vec![registered],
                     ..Extras::default()
-                }
+                };
+                (extras, Some(written.head))
             }
         };
-        let year = today.year();
-        let number =
-            store::documents::take_arrival_number(&mut tx, office, &incoming_series(year), document.id, year).await?;
-        document.arrival_number = Some(number);
-        document.arrival_year = Some(year);
-        audit::record(&mut tx, &caller, now, change(before.as_ref(), &document, "register")).await?;
+        let change = change(before.as_ref(), &document, "register");
+        match head {
+            Some(head) => audit::record_at(&mut tx, head, &caller, now, change).await?,
+            None => audit::record(&mut tx, &caller, now, change).await?,
+        }
         let answer = s.answer_with(&document, extras)?;
         commit_answer(&key, tx, answer).await
     }

@@ -211,7 +211,7 @@ pub async fn by_electronic_id(tx: &mut Tx, office: Uuid, electronic_id: &str) ->
 
 /// Binds every column but `id`, in the order of [`COLUMNS`], then the
 /// derived `duplicate_key` and `search_text`.
-fn bind_fields(q: vanphong_platform::db::Query, d: &Document) -> vanphong_platform::db::Query {
+pub(crate) fn bind_fields(q: vanphong_platform::db::Query, d: &Document) -> vanphong_platform::db::Query {
     vanphong_platform::binds!(q => d.office_id, d.direction.code(), d.status.code(), &d.type_code, &d.subject,
         d.number, &d.symbol, &d.number_symbol, d.issued_on, &d.issuer_name, &d.issuer_code, &d.signer_name,
         &d.signer_position, d.urgency.level(), i64::from(d.secrecy.level()), d.pages, d.due_on, d.channel.code(),

@@ -7,6 +7,7 @@ pub mod listing;
 pub mod notifications;
 pub mod people;
 pub mod recipients;
+pub mod registration;
 pub mod reports;
 pub mod terms;
 pub mod texts;

@@ -10,7 +10,7 @@ use vanphong_platform::history::History;
 pub use vanphong_platform::history::Event;
 
 /// A document's history, through the platform's [`History`].
-const DOCUMENTS: History = History {
+pub(crate) const DOCUMENTS: History = History {
     table: "document_events",
     owner: "document_id",
 };
