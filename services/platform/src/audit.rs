@@ -171,14 +171,17 @@ pub struct Head {
 }
 
 /// The statement that advances an office's head (created with `rows`
-/// for its first record), returning `seq` and `hash` ([`Head`]).
+/// for its first record).
 fn advance_head_sql(rows: &str) -> String {
     format!(
         "INSERT INTO audit_heads (office_id, seq, hash) {rows} \
-         ON CONFLICT (office_id) DO UPDATE SET seq = audit_heads.seq + 1 \
-         RETURNING seq, hash"
+         ON CONFLICT (office_id) DO UPDATE SET seq = audit_heads.seq + 1"
     )
 }
+
+/// What the head's advance returns: the new record's number and the hash
+/// it links to ([`Head`]).
+const RETURNING_HEAD: &str = " RETURNING seq, hash";
 
 /// The head's advance as the body of a `WITH h AS (…)` in a caller's own
 /// statement (PostgreSQL), run once `after` (a common table expression of
@@ -187,7 +190,23 @@ fn advance_head_sql(rows: &str) -> String {
 /// everything else does (series, then audit head), and holds both for one
 /// round trip less. Bind the office and [`GENESIS`] at the two placeholders.
 pub fn advance_head_after(office: &str, genesis: &str, after: &str) -> String {
-    advance_head_sql(&format!("SELECT {office}, 1, {genesis} FROM {after} WHERE true"))
+    advance_head_sql(&format!("SELECT {office}, 1, {genesis} FROM {after} WHERE true")) + RETURNING_HEAD
+}
+
+/// The head's advance as one statement of a batch sent in one call
+/// (SQLite), returning nothing: the batch's last statement reads the head
+/// with [`head_columns`]. Bind the office and [`GENESIS`] at the two
+/// placeholders.
+pub fn advance_head_in_batch(office: &str, genesis: &str) -> String {
+    advance_head_sql(&format!("VALUES ({office}, 1, {genesis})"))
+}
+
+/// The office's head as the columns `seq, hash` of a `SELECT`.
+pub fn head_columns(office: &str) -> String {
+    format!(
+        "(SELECT seq FROM audit_heads WHERE office_id = {office}) AS seq, \
+         (SELECT hash FROM audit_heads WHERE office_id = {office}) AS hash"
+    )
 }
 
 /// Advances the office's head for a record about to be written (see
@@ -195,7 +214,7 @@ pub fn advance_head_after(office: &str, genesis: &str, after: &str) -> String {
 pub async fn advance_head(tx: &mut Tx, office: Uuid) -> Result<Head, StoreError> {
     let head = tx
         .fetch_optional(
-            query_built(advance_head_sql("VALUES ($1, 1, $2)"))
+            query_built(advance_head_sql("VALUES ($1, 1, $2)") + RETURNING_HEAD)
                 .bind(office)
                 .bind(GENESIS),
         )
@@ -222,9 +241,8 @@ pub async fn record_at(
     at: DateTime<Utc>,
     change: Change,
 ) -> Result<(), StoreError> {
-    let office = change.office_id.to_string();
     let mut row = AuditRow {
-        office_id: office.clone(),
+        office_id: change.office_id.to_string(),
         seq: head.seq,
         id: new_id().to_string(),
         recorded_at: to_micros(at),
@@ -240,32 +258,28 @@ pub async fn record_at(
         hash: String::new(),
     };
     row.hash = row.expected_hash();
-    // The record, and the head moved on to its hash: on PostgreSQL in one
-    // statement, so the office's head is locked for one round trip less.
-    let postgres = tx.backend() == Backend::Postgres;
-    let insert = if postgres {
-        "WITH r AS (INSERT INTO audit_records (office_id, seq, id, recorded_at, actor_user_id, actor_office_id, \
-         entity, entity_id, action, before_json, after_json, trace_id, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING office_id, hash) \
-         UPDATE audit_heads SET hash = r.hash FROM r WHERE audit_heads.office_id = r.office_id"
-    } else {
-        "INSERT INTO audit_records (office_id, seq, id, recorded_at, actor_user_id, actor_office_id, \
-         entity, entity_id, action, before_json, after_json, trace_id, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+    // The record, and the head moved on to its hash, in one call: on
+    // PostgreSQL one statement, so the office's head is locked for one round
+    // trip less; on SQLite two statements sent together.
+    let insert = match tx.backend() {
+        Backend::Postgres => {
+            "WITH r AS (INSERT INTO audit_records (office_id, seq, id, recorded_at, actor_user_id, actor_office_id, \
+             entity, entity_id, action, before_json, after_json, trace_id, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING office_id, hash) \
+             UPDATE audit_heads SET hash = r.hash FROM r WHERE audit_heads.office_id = r.office_id"
+        }
+        Backend::Sqlite => {
+            "INSERT INTO audit_records (office_id, seq, id, recorded_at, actor_user_id, actor_office_id, \
+             entity, entity_id, action, before_json, after_json, trace_id, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14); \
+             UPDATE audit_heads SET hash = $14 WHERE office_id = $1"
+        }
     };
     tx.execute(crate::binds!(query(insert)
         => &row.office_id, row.seq, &row.id, row.recorded_at, &row.actor_user_id, &row.actor_office_id, &row.entity,
            &row.entity_id, &row.action, row.before_json.clone(), row.after_json.clone(), &row.trace_id,
            &row.prev_hash, &row.hash))
         .await?;
-    if !postgres {
-        tx.execute(
-            query("UPDATE audit_heads SET hash = $1 WHERE office_id = $2")
-                .bind(&row.hash)
-                .bind(&office),
-        )
-        .await?;
-    }
     Ok(())
 }
 
