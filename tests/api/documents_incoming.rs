@@ -83,6 +83,41 @@ async fn fifty_concurrent_registrations_get_numbers_one_to_fifty() {
 }
 
 #[tokio::test]
+async fn a_registration_is_stored_with_its_distribution_and_history() {
+    let app = spawn_app().await;
+    let clerk = app.token("hiephoa", Role::Clerk).await;
+    let clerk_id = app.user_id("hiephoa", Role::Clerk).await;
+    let specialist_id = app.user_id("hiephoa", Role::Specialist).await;
+    let mut letter = paper(12, "Công văn về lịch tiếp công dân");
+    // The clerk named twice: once by hand, once as the one registering.
+    letter.distribution = vec![specialist_id.clone(), clerk_id.clone()];
+    let registered = register(&app, &clerk, letter).await;
+
+    // Read back from the database, not from the registration's answer.
+    let stored = app
+        .queries()
+        .get_document(authed(
+            GetDocumentRequest {
+                document_id: registered.id.clone(),
+            },
+            &clerk,
+        ))
+        .await
+        .expect("read")
+        .into_inner();
+    let mut expected = vec![clerk_id, specialist_id];
+    expected.sort();
+    let mut distribution = stored.distribution.clone();
+    distribution.sort();
+    assert_eq!(distribution, expected);
+    let kinds: Vec<&str> = stored.events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(kinds, vec!["register"]);
+    assert_eq!((stored.arrival_year, stored.arrival_number), (2026, 1));
+    assert_eq!(stored.subject, "Công văn về lịch tiếp công dân");
+    assert_eq!(stored, registered, "the answer is what a later read shows");
+}
+
+#[tokio::test]
 async fn incoming_numbers_restart_at_local_midnight_on_new_year() {
     let app = spawn_app().await;
     // 31 December 2026, 23:59 in Hà Nội (16:59 UTC).

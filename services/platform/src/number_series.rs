@@ -27,13 +27,29 @@ pub async fn next_number(tx: &mut Tx, office: Uuid, series: &str) -> Result<i64,
     Ok(next.unwrap_or(1))
 }
 
+/// Advances the series of `$1` (the office) and `$2` (the series) by one,
+/// created at 1; what [`NEXT_NUMBER`] and [`ADVANCE`] share.
+macro_rules! advance {
+    () => {
+        "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 1) \
+         ON CONFLICT (office_id, series) DO UPDATE SET last_number = number_series.last_number + 1"
+    };
+}
+
 /// The statement [`next_number`] runs (`$1` the office, `$2` the series),
 /// returning `last_number`. On PostgreSQL a caller may run it as a
 /// `WITH n AS (…)` before the statement that stores the number, so the
 /// series stays locked for one round trip less.
-pub const NEXT_NUMBER: &str = "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 1) \
-     ON CONFLICT (office_id, series) DO UPDATE SET last_number = number_series.last_number + 1 \
-     RETURNING last_number";
+pub const NEXT_NUMBER: &str = concat!(advance!(), " RETURNING last_number");
+
+/// [`NEXT_NUMBER`] returning nothing, for a batch of statements sent in one
+/// call (SQLite), whose later statements read the number from
+/// [`CURRENT_NUMBER`].
+pub const ADVANCE: &str = advance!();
+
+/// The series' number as it stands (`$1` the office, `$2` the series), as
+/// a scalar subquery.
+pub const CURRENT_NUMBER: &str = "(SELECT last_number FROM number_series WHERE office_id = $1 AND series = $2)";
 
 #[cfg(test)]
 mod tests {
