@@ -143,6 +143,27 @@ macro_rules! replay_or_claim {
     };
 }
 
+/// Opens an idempotent create and returns `(key, tx)`: the key of
+/// `$method` for the caller's request (`None` when the client sent no
+/// request id), and the write transaction with the key claimed in it; on a
+/// retry it returns the first answer from the enclosing function, as
+/// [`replay_or_claim!`](crate::replay_or_claim) does:
+///
+/// ```ignore
+/// let (key, mut tx) = vanphong_platform::begin_idempotent!(db, &caller, "CreateTerm", request_id, &req, now);
+/// // … the work …
+/// commit_answer(&key, tx, answer).await
+/// ```
+#[macro_export]
+macro_rules! begin_idempotent {
+    ($db:expr, $caller:expr, $method:literal, $request_id:expr, $req:expr, $now:expr) => {{
+        let key = $crate::idempotency::IdempotencyKey::new($caller, $method, $request_id.as_deref(), $req);
+        let mut tx = $db.begin_write().await?;
+        $crate::replay_or_claim!(key, tx, $now);
+        (key, tx)
+    }};
+}
+
 /// Stores `$answer` as the answer of the claimed key `$key` (an
 /// `Option<IdempotencyKey>`), in the transaction of the work; see
 /// [`replay_or_claim!`](crate::replay_or_claim).

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use vanphong_platform::audit;
 use vanphong_platform::clock::{from_micros, local_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::commit_answer;
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::paging;
 use vanphong_platform::people::OnBehalf;
@@ -265,9 +265,8 @@ impl IncomingApi {
         }
         s.check_distribution(&on_behalf, office, &distribution).await?;
 
-        let key = IdempotencyKey::new(&caller, "RegisterIncoming", request_id.as_deref(), &req);
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "RegisterIncoming", request_id, &req, now);
         let (mut document, before) = match (arrived, fields) {
             (Some(id), _) => {
                 let (arrived, _) = s.visible(&mut tx, &caller, id, true).await?;

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use vanphong_platform::audit;
 use vanphong_platform::clock::local_date;
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::commit_answer;
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::tree::Numbering;
@@ -181,9 +181,8 @@ impl OutgoingApi {
         self.check_type(&type_code, convention).await?;
         s.check_distribution(&on_behalf, office, &distribution).await?;
 
-        let key = IdempotencyKey::new(&caller, "CreateDraft", request_id.as_deref(), &req);
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreateDraft", request_id, &req, now);
         let mut d = Document::blank(
             ids::new_id(),
             office,

@@ -7,7 +7,7 @@ use tonic::Request;
 
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::format_date;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::commit_answer;
 use vanphong_platform::identity::Caller;
 use vanphong_platform::validate::Checker;
 use vanphong_platform::{Error, ids};
@@ -36,9 +36,8 @@ impl TermApi {
         c.finish()?;
         caller.ensure_administer(&s.snapshot().tree, office, s.today())?;
         let now = s.ctx.clock.now();
-        let key = IdempotencyKey::new(&caller, "CreateTerm", request_id.as_deref(), &req);
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreateTerm", request_id, &req, now);
         let overlapping = store::terms::list(&mut tx, office)
             .await?
             .into_iter()

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{RowDecoder, StoreError, Tx, query, query_built};
+use vanphong_platform::db::{RowDecoder, StoreError, Tx, placeholders, query, query_built};
 use vanphong_platform::history::History;
 
 pub use vanphong_platform::history::Event;
@@ -123,11 +123,6 @@ pub async fn distributions(tx: &mut Tx, documents: &[Uuid]) -> Result<HashMap<Uu
 /// How many ids one `IN (…)` list carries: far below either database's
 /// limit on bound values.
 pub const IDS_PER_STATEMENT: usize = 500;
-
-/// `$1, $2, … $n`.
-pub fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
 
 /// Appends an entry to the document's history.
 pub async fn add_event(tx: &mut Tx, document: Uuid, event: &Event) -> Result<(), StoreError> {

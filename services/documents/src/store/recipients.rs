@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use vanphong_platform::db::{CorruptRow, RowDecoder, StoreError, Tx, query, query_built};
 
-use super::people::{IDS_PER_STATEMENT, placeholders};
+use super::people::IDS_PER_STATEMENT;
+use vanphong_platform::db::placeholders;
 use vanphong_platform::ids::new_id;
 
 /// A recipient as stored.

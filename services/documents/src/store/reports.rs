@@ -8,9 +8,10 @@ use vanphong_platform::clock::local_zone;
 use vanphong_platform::db::{Backend, Db, RowDecoder, StoreError, count_where, query, query_built};
 
 use super::documents::{COLUMNS, Row};
-use super::people::{IDS_PER_STATEMENT, placeholders};
+use super::people::IDS_PER_STATEMENT;
 use crate::domain::document::Document;
 use crate::domain::kinds::Direction;
+use vanphong_platform::db::placeholders;
 
 /// The office's documents of one direction in a register book's window
 /// [start, end): incoming ones registered then, in incoming-number order;

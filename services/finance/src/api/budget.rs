@@ -25,7 +25,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::commit_answer;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
@@ -42,6 +42,20 @@ use crate::store::budget::{AllocationRow, BalanceRow, EstimateLineRow, EstimateR
 use crate::store::catalog::LineRow;
 
 pub struct BudgetApi(pub(crate) Arc<Shared>);
+
+/// The start of a write on a year's allocations: the catalogue of lines,
+/// and a checker holding the request id and the year (which is required).
+async fn open_year(
+    s: &Shared,
+    request_id: &str,
+    year: i32,
+) -> Result<(HashMap<String, LineRow>, Checker, Option<String>, i32), Error> {
+    let catalogue = catalogue(s).await?;
+    let mut c = Checker::new();
+    let request_id = c.request_id(request_id);
+    let year = check_year(&mut c, "year", year, None);
+    Ok((catalogue, c, request_id, year))
+}
 
 /// The catalogue by code.
 async fn catalogue(s: &Shared) -> Result<HashMap<String, LineRow>, Error> {
@@ -158,10 +172,9 @@ impl BudgetApi {
         let note = c.optional_text("note", &req.note, MAX_TEXT).unwrap_or_default();
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
-        let key = IdempotencyKey::new(&caller, "CreateEstimate", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreateEstimate", request_id, &req, now);
         store::periods::state(&mut tx, office, year)
             .await?
             .ensure_not_settled()?;
@@ -395,11 +408,8 @@ impl BudgetApi {
     async fn allocate(&self, request: Request<wire::AllocateRequest>) -> Result<wire::AllocateResponse, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let catalogue = catalogue(s).await?;
         let today = s.today();
-        let mut c = Checker::new();
-        let request_id = c.request_id(&req.request_id);
-        let year = check_year(&mut c, "year", req.year, None);
+        let (catalogue, mut c, request_id, year) = open_year(s, &req.request_id, req.year).await?;
         let decision_ref = c.text("decision_ref", &req.decision_ref, 200);
         let allocated_on = check_past_date(&mut c, "allocated_on", &req.allocated_on, today);
         let note = c.optional_text("note", &req.note, MAX_TEXT).unwrap_or_default();
@@ -446,10 +456,8 @@ impl BudgetApi {
         }
         items.sort_by(|a, b| (&a.2, a.1).cmp(&(&b.2, b.1)));
 
-        let key = IdempotencyKey::new(&caller, "Allocate", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) = vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "Allocate", request_id, &req, now);
         store::periods::state(&mut tx, parent, year)
             .await?
             .ensure_not_settled()?;
@@ -519,11 +527,8 @@ impl BudgetApi {
     async fn adjust(&self, request: Request<wire::AdjustAllocationRequest>) -> Result<wire::Allocation, Error> {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
-        let catalogue = catalogue(s).await?;
         let today = s.today();
-        let mut c = Checker::new();
-        let request_id = c.request_id(&req.request_id);
-        let year = check_year(&mut c, "year", req.year, None);
+        let (catalogue, mut c, request_id, year) = open_year(s, &req.request_id, req.year).await?;
         let to = c.id("to_office_id", &req.to_office_id);
         let line = known_line(&mut c, "line_code", &req.line_code, &catalogue);
         let amount = money::non_zero(&mut c, "amount", req.amount);
@@ -549,10 +554,9 @@ impl BudgetApi {
             &[Role::Leader, Role::Accountant]
         };
         s.ensure_act(&caller, me, roles)?;
-        let key = IdempotencyKey::new(&caller, "AdjustAllocation", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "AdjustAllocation", request_id, &req, now);
         store::periods::state(&mut tx, me, year).await?.ensure_not_settled()?;
         store::periods::state(&mut tx, to, year).await?.ensure_not_settled()?;
         let label = what(&line, year);

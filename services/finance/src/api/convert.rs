@@ -13,7 +13,7 @@ use crate::store::budget::{AllocationRow, BalanceRow, EstimateLineRow, EstimateR
 use crate::store::catalog::LineRow;
 use crate::store::dues::{CellRow, CollectionRow, RemittanceRow};
 use crate::store::ledger::{AccountRow, PostingRow, TxRow};
-use crate::store::spending::{CommitmentRow, VoucherRow};
+use crate::store::spending::{CommitmentRow, CommitmentSort, VoucherRow, VoucherSort};
 
 vanphong_platform::wire_enum!(Side => wire::Side { Debit, Credit });
 vanphong_platform::wire_enum!(AccountKind => wire::AccountKind { Asset, Liability, Revenue, Expense, Equity });
@@ -284,4 +284,24 @@ pub(crate) fn remittance(r: &RemittanceRow) -> Result<wire::DuesRemittance, Corr
         parent_kept_share: r.parent_kept_share,
         parent_owed_share: r.parent_owed_share,
     })
+}
+
+impl From<wire::VoucherSort> for VoucherSort {
+    fn from(sort: wire::VoucherSort) -> Self {
+        match sort {
+            wire::VoucherSort::Unspecified => VoucherSort::Number,
+            wire::VoucherSort::Newest => VoucherSort::Newest,
+            wire::VoucherSort::Largest => VoucherSort::Largest,
+        }
+    }
+}
+
+impl From<wire::CommitmentSort> for CommitmentSort {
+    fn from(sort: wire::CommitmentSort) -> Self {
+        match sort {
+            wire::CommitmentSort::Unspecified => CommitmentSort::Oldest,
+            wire::CommitmentSort::Newest => CommitmentSort::Newest,
+            wire::CommitmentSort::Largest => CommitmentSort::Largest,
+        }
+    }
 }

@@ -14,7 +14,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_recorded};
+use vanphong_platform::idempotency::commit_recorded;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::text::fold;
 use vanphong_platform::validate::Checker;
@@ -179,10 +179,9 @@ impl DuesApi {
         let name = c.text("name", &req.name, 200);
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Accountant, Role::Admin])?;
-        let key = IdempotencyKey::new(&caller, "CreatePartyCell", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreatePartyCell", request_id, &req, now);
         let folded = fold(&name);
         if let Some(existing) = store::dues::find_cell_by_name(&mut tx, office, &folded).await? {
             return Err(Error::duplicate(
@@ -338,10 +337,9 @@ impl DuesApi {
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
         let month = month.unwrap_or(1);
-        let key = IdempotencyKey::new(&caller, "RecordDues", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "RecordDues", request_id, &req, now);
         let cell_key = match cell {
             Some(id) => {
                 let found = match store::dues::get_cell(&mut tx, id).await? {
@@ -449,10 +447,8 @@ impl DuesApi {
                 "Đơn vị cấp cao nhất không có cấp trên trong hệ thống để nộp đảng phí".into(),
             ));
         };
-        let key = IdempotencyKey::new(&caller, "RemitDues", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) = vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "RemitDues", request_id, &req, now);
         // Serializes remittances of this office so two cannot both pass the
         // check of what is owed.
         store::periods::lock_year(&mut tx, office, date.year(), true).await?;

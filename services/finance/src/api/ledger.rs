@@ -11,7 +11,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::to_micros;
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer, commit_recorded};
+use vanphong_platform::idempotency::{commit_answer, commit_recorded};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::paging;
 use vanphong_platform::validate::Checker;
@@ -127,10 +127,9 @@ impl LedgerApi {
         let kind = c.wire("kind", req.kind, AccountKind::Asset);
         c.finish()?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
-        let key = IdempotencyKey::new(&caller, "CreateAccount", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreateAccount", request_id, &req, now);
         store::ledger::ensure_accounts(&mut tx, office, to_micros(now)).await?;
         if let Some(existing) = store::ledger::get_account(&mut tx, office, &code).await? {
             return Err(Error::AlreadyExists(format!(
@@ -166,10 +165,9 @@ impl LedgerApi {
         c.finish()?;
         check_balanced(&entries)?;
         s.ensure_act(&caller, office, &[Role::Accountant])?;
-        let key = IdempotencyKey::new(&caller, "PostTransaction", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "PostTransaction", request_id, &req, now);
         let row = NewTransaction::new(office, date, &description, TxKind::Manual, &entries)
             .post(&mut tx, &caller, now)
             .await?;
@@ -189,10 +187,9 @@ impl LedgerApi {
         let reason = c.text("reason", &req.reason, MAX_TEXT);
         let date = check_past_date(&mut c, "posted_on", &req.posted_on, today);
         c.finish()?;
-        let key = IdempotencyKey::new(&caller, "ReverseTransaction", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "ReverseTransaction", request_id, &req, now);
         let not_found = || Error::not_found("giao dịch", id);
         let original = store::ledger::get_transaction(&mut tx, id)
             .await?

@@ -16,7 +16,7 @@ use vanphong_platform::Error;
 use vanphong_platform::audit::{self as trail, Change};
 use vanphong_platform::clock::{format_date, to_micros};
 use vanphong_platform::db::{Order, PageCursor, Tx};
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer, commit_recorded};
+use vanphong_platform::idempotency::{commit_answer, commit_recorded};
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::validate::Checker;
 use vanphong_proto::finance::v1 as wire;
@@ -211,10 +211,9 @@ impl SpendingApi {
         let payment = Payment::check(&mut c, &req.payee, &req.payment_account);
         c.finish()?;
         caller.require_any_role(&[Role::Accountant])?;
-        let key = IdempotencyKey::new(&caller, "CreateVoucher", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreateVoucher", request_id, &req, now);
         let (mut balance, line) = own_line(&mut tx, &caller, line_id).await?;
         let warning = check_spending(&balance.holding(), amount, line.policy()?, &what(&line, balance.year))?;
         let input = VoucherInput {
@@ -255,11 +254,7 @@ impl SpendingApi {
         let office = c.office_or_own("office_id", &req.office_id, &caller);
         let year = check_year(&mut c, "year", req.year, Some(s.today().year()));
         let line = c.optional_id("allocation_line_id", &req.allocation_line_id);
-        let sort = match c.sort(req.sort) {
-            wire::VoucherSort::Unspecified => VoucherSort::Number,
-            wire::VoucherSort::Newest => VoucherSort::Newest,
-            wire::VoucherSort::Largest => VoucherSort::Largest,
-        };
+        let sort = VoucherSort::from(c.sort::<wire::VoucherSort>(req.sort));
         let page = page_of(&mut c, req.page_size, &req.page_token, sort.order());
         c.finish()?;
         s.ensure_read(&caller, office)?;
@@ -287,11 +282,10 @@ impl SpendingApi {
         let description = c.text("description", &req.description, MAX_TEXT);
         c.finish()?;
         caller.require_any_role(&[Role::Accountant])?;
-        let key = IdempotencyKey::new(&caller, "CreateCommitment", request_id.as_deref(), &req);
         let now = s.now();
         let today = s.today();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreateCommitment", request_id, &req, now);
         let (mut balance, line) = own_line(&mut tx, &caller, line_id).await?;
         let year = balance.year()?;
         store::periods::state(&mut tx, caller.office_id, year)
@@ -366,10 +360,9 @@ impl SpendingApi {
         let date = check_past_date(&mut c, "voucher_date", &req.voucher_date, s.today());
         let payment = Payment::check(&mut c, &req.payee, &req.payment_account);
         c.finish()?;
-        let key = IdempotencyKey::new(&caller, "PostCommitment", request_id.as_deref(), &req);
         let now = s.now();
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "PostCommitment", request_id, &req, now);
         let (before, mut balance) = self.open_commitment(&mut tx, &caller, id).await?;
         let amount = if req.amount == 0 { before.amount } else { req.amount };
         if amount > before.amount {
@@ -440,11 +433,7 @@ impl SpendingApi {
         let (caller, req) = Caller::split(request)?;
         let s = &self.0;
         let mut c = Checker::new();
-        let sort = match c.sort(req.sort) {
-            wire::CommitmentSort::Unspecified => CommitmentSort::Oldest,
-            wire::CommitmentSort::Newest => CommitmentSort::Newest,
-            wire::CommitmentSort::Largest => CommitmentSort::Largest,
-        };
+        let sort = CommitmentSort::from(c.sort::<wire::CommitmentSort>(req.sort));
         let page = page_of(&mut c, req.page_size, &req.page_token, sort.order());
         c.finish()?;
         let open_only = req.open_only;

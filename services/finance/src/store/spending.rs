@@ -2,7 +2,7 @@
 
 use uuid::Uuid;
 
-use vanphong_platform::db::{Clauses, Order, PageCursor, StoreError, Tx, cut_page, query, query_built};
+use vanphong_platform::db::{Clauses, Order, PageCursor, StoreError, Tx, cut_page, insert_into, query, query_built};
 
 /// A spending voucher.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -31,15 +31,13 @@ const VOUCHER_COLUMNS: &str = "id, office_id, year, number, balance_id, line_cod
      payee, payment_account, warning, commitment_id, transaction_id, created_by, created_at";
 
 pub async fn insert_voucher(tx: &mut Tx, v: &VoucherRow) -> Result<(), StoreError> {
-    tx.execute(vanphong_platform::binds!(query(
-            "INSERT INTO vouchers (id, office_id, year, number, balance_id, line_code, amount, voucher_date, \
-             description, payee, payment_account, warning, commitment_id, transaction_id, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
+    tx.execute(
+        vanphong_platform::binds!(query_built(insert_into("vouchers", VOUCHER_COLUMNS))
         => &v.id, &v.office_id, v.year, v.number, &v.balance_id, &v.line_code, v.amount, &v.voucher_date,
            &v.description, &v.payee, &v.payment_account, &v.warning, v.commitment_id.clone(), &v.transaction_id,
-           &v.created_by, v.created_at))
-        .await?;
+           &v.created_by, v.created_at),
+    )
+    .await?;
     Ok(())
 }
 
@@ -148,15 +146,13 @@ const COMMITMENT_COLUMNS: &str = "id, office_id, year, balance_id, line_code, am
      committed_on, voucher_id, posted_amount, settled_by, settled_at, created_by, created_at";
 
 pub async fn insert_commitment(tx: &mut Tx, c: &CommitmentRow) -> Result<(), StoreError> {
-    tx.execute(vanphong_platform::binds!(query(
-            "INSERT INTO commitments (id, office_id, year, balance_id, line_code, amount, description, status, \
-             warning, committed_on, voucher_id, posted_amount, settled_by, settled_at, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-        )
+    tx.execute(
+        vanphong_platform::binds!(query_built(insert_into("commitments", COMMITMENT_COLUMNS))
         => &c.id, &c.office_id, c.year, &c.balance_id, &c.line_code, c.amount, &c.description, &c.status, &c.warning,
            &c.committed_on, c.voucher_id.clone(), c.posted_amount, c.settled_by.clone(), c.settled_at, &c.created_by,
-           c.created_at))
-        .await?;
+           c.created_at),
+    )
+    .await?;
     Ok(())
 }
 

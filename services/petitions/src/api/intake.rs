@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use tonic::Request;
 
 use vanphong_platform::audit::{self, Change};
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::commit_answer;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::number_series;
 use vanphong_platform::validate::Checker;
@@ -198,9 +198,8 @@ pub(crate) async fn create(
     caller.ensure_act(&s.snapshot().tree, new.office, today)?;
     caller.require_any_role(INTAKE_ROLES)?;
 
-    let key = IdempotencyKey::new(&caller, "CreatePetition", request_id.as_deref(), &req);
-    let mut tx = s.ctx.db.begin_write().await?;
-    vanphong_platform::replay_or_claim!(key, tx, now);
+    let (key, mut tx) =
+        vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreatePetition", request_id, &req, now);
     if !store::catalog::area(&mut tx, &new.area)
         .await?
         .is_some_and(|a| a.active)

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use vanphong_platform::audit::{self, Change};
 use vanphong_platform::clock::{format_date, to_timestamp};
 use vanphong_platform::db::Tx;
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::commit_answer;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::people::OnBehalf;
 use vanphong_platform::validate::Checker;
@@ -169,9 +169,8 @@ impl ReceptionApi {
             created_by: caller.subject_id,
             created_at: now,
         };
-        let key = IdempotencyKey::new(&caller, "CreateReception", request_id.as_deref(), &req);
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreateReception", request_id, &req, now);
         for (i, id) in petition_ids.iter().enumerate() {
             let found = store::petitions::get(&mut tx, *id).await?;
             if found.is_none_or(|p| p.office_id != office) {

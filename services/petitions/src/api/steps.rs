@@ -20,7 +20,7 @@ use super::Shared;
 use super::intake::{MAX_NOTE, past_date, past_date_or_today};
 use super::slips;
 use crate::domain::deadline::ExtensionRefusal;
-use crate::domain::flow::{Action, check, may_take, refusal};
+use crate::domain::flow::{Action, check, check_day, may_take, refusal};
 use crate::domain::handling::{Acceptance, ExtensionDecision};
 use crate::domain::kinds::{Authority, Complexity, Outcome, Resolution, State};
 use crate::domain::petition::Petition;
@@ -488,13 +488,7 @@ pub(crate) async fn record_result(
     let decided_on = past_date_or_today(&mut c, "decided_on", &req.decided_on, today);
     c.finish()?;
     let (tx, before) = begin(s, &caller, id, Action::RecordResult).await?;
-    if before.accepted_on.is_some_and(|a| decided_on < a) {
-        return Err(Error::invalid(
-            "decided_on",
-            "BEFORE_ACCEPTANCE",
-            "Ngày ra kết quả không được trước ngày thụ lý",
-        ));
-    }
+    check_day(Action::RecordResult, &before, "decided_on", decided_on)?;
     let mut after = before.clone();
     after.state = State::Resolved;
     after.result_summary = summary.clone();
@@ -524,13 +518,7 @@ pub(crate) async fn notify(
             done.format("%d/%m/%Y")
         )));
     }
-    if before.decided_on.is_some_and(|d| notified_on < d) {
-        return Err(Error::invalid(
-            "notified_on",
-            "BEFORE_RESULT",
-            "Ngày thông báo không được trước ngày ra kết quả",
-        ));
-    }
+    check_day(Action::Notify, &before, "notified_on", notified_on)?;
     let mut after = before.clone();
     after.notified_on = Some(notified_on);
     finish(s, tx, &caller, &before, after, Action::Notify, &note).await
@@ -568,13 +556,7 @@ pub(crate) async fn withdraw(
     let withdrawn_on = past_date_or_today(&mut c, "withdrawn_on", &req.withdrawn_on, today);
     c.finish()?;
     let (tx, before) = begin(s, &caller, id, Action::Withdraw).await?;
-    if withdrawn_on < before.received_on {
-        return Err(Error::invalid(
-            "withdrawn_on",
-            "BEFORE_RECEIPT",
-            "Ngày rút đơn không được trước ngày nhận đơn",
-        ));
-    }
+    check_day(Action::Withdraw, &before, "withdrawn_on", withdrawn_on)?;
     let mut after = before.clone();
     after.state = State::Withdrawn;
     after.closed_on = Some(withdrawn_on);

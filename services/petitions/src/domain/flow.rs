@@ -8,6 +8,7 @@
 //! A repeat is linked to its earlier case from 02 (and filed). A petition
 //! may be withdrawn in writing (11) at any time while its case is open.
 
+use chrono::NaiveDate;
 use vanphong_platform::Error;
 use vanphong_platform::identity::{Caller, Role};
 
@@ -138,6 +139,34 @@ pub fn check(action: Action, petition: &Petition) -> Result<(), Error> {
     )))
 }
 
+/// Refuses a step dated before the step it follows: a result before the
+/// thụ lý, a notice to the petitioner before the result, a withdrawal
+/// before the petition was received. `field` names the date asked for.
+pub fn check_day(action: Action, petition: &Petition, field: &str, day: NaiveDate) -> Result<(), Error> {
+    let (earliest, reason, message) = match action {
+        Action::RecordResult => (
+            petition.accepted_on,
+            "BEFORE_ACCEPTANCE",
+            "Ngày ra kết quả không được trước ngày thụ lý",
+        ),
+        Action::Notify => (
+            petition.decided_on,
+            "BEFORE_RESULT",
+            "Ngày thông báo không được trước ngày ra kết quả",
+        ),
+        Action::Withdraw => (
+            Some(petition.received_on),
+            "BEFORE_RECEIPT",
+            "Ngày rút đơn không được trước ngày nhận đơn",
+        ),
+        _ => return Ok(()),
+    };
+    match earliest {
+        Some(earliest) if day < earliest => Err(Error::invalid(field, reason, message)),
+        _ => Ok(()),
+    }
+}
+
 /// Whether the caller may take the step on this petition (office already
 /// checked): by role, or as its handler.
 pub fn may_take(action: Action, caller: &Caller, petition: &Petition) -> bool {
@@ -193,6 +222,28 @@ mod tests {
         };
         assert!(message.contains("đã kết thúc"), "{message}");
         assert!(check(Action::Withdraw, &p).is_err(), "not once closed");
+    }
+
+    #[test]
+    fn a_step_is_not_dated_before_the_one_it_follows() {
+        let mut p = petition();
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        p.accepted_on = Some(day("2026-03-10"));
+        let Err(Error::InvalidArgument(v)) = check_day(Action::RecordResult, &p, "decided_on", day("2026-03-09"))
+        else {
+            panic!("a result before the thụ lý")
+        };
+        assert_eq!((v[0].field.as_str(), v[0].reason), ("decided_on", "BEFORE_ACCEPTANCE"));
+        assert!(check_day(Action::RecordResult, &p, "decided_on", day("2026-03-10")).is_ok());
+        assert!(
+            check_day(Action::Notify, &p, "notified_on", day("2000-01-01")).is_ok(),
+            "no result yet"
+        );
+        p.decided_on = Some(day("2026-04-01"));
+        assert!(check_day(Action::Notify, &p, "notified_on", day("2026-03-31")).is_err());
+        let before_receipt = p.received_on.pred_opt().expect("a day before");
+        assert!(check_day(Action::Withdraw, &p, "withdrawn_on", before_receipt).is_err());
+        assert!(check_day(Action::Withdraw, &p, "withdrawn_on", p.received_on).is_ok());
     }
 
     #[test]

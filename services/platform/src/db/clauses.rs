@@ -128,6 +128,19 @@ pub fn cut_page<T, C>(mut rows: Vec<T>, limit: u32, cursor: impl Fn(&T) -> C) ->
     }
 }
 
+/// `$1, $2, … $n`: the placeholders of an `IN (…)` list or a row.
+pub fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// `INSERT INTO table (columns) VALUES ($1, … $n)`, one placeholder per
+/// column of the comma-separated `columns`, so a table's column list is
+/// written once for its reads and its inserts.
+pub fn insert_into(table: &str, columns: &str) -> String {
+    let n = columns.split(',').count();
+    format!("INSERT INTO {table} ({columns}) VALUES ({})", placeholders(n))
+}
+
 /// A column counting the rows where `condition` holds (0 when none do).
 pub fn count_where(condition: &str) -> String {
     format!("COALESCE(SUM(CASE WHEN {condition} THEN 1 ELSE 0 END), 0)")
@@ -167,6 +180,14 @@ pub async fn counts_by_key<const N: usize>(db: &Db, q: Query) -> Result<HashMap<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_insert_has_one_placeholder_per_column() {
+        assert_eq!(
+            insert_into("t", "a, b,\n c"),
+            "INSERT INTO t (a, b,\n c) VALUES ($1, $2, $3)"
+        );
+    }
 
     #[test]
     fn placeholders_are_numbered_in_order_of_use_and_empty_filters_add_nothing() {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use tonic::Request;
 use uuid::Uuid;
 
-use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
+use vanphong_platform::idempotency::commit_answer;
 use vanphong_platform::identity::{Caller, Role};
 use vanphong_platform::my_work::{OfficeWork, WorkWindow};
 use vanphong_platform::paging;
@@ -158,9 +158,8 @@ impl ReportApi {
             return_reason: String::new(),
         };
 
-        let key = IdempotencyKey::new(&caller, "CreateReport", request_id.as_deref(), &req);
-        let mut tx = s.ctx.db.begin_write().await?;
-        vanphong_platform::replay_or_claim!(key, tx, now);
+        let (key, mut tx) =
+            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "CreateReport", request_id, &req, now);
         if let Some(existing) = store::reports::find(&mut tx, office, &period).await? {
             return Err(Error::duplicate(
                 "report",
