@@ -13,14 +13,14 @@ use vanphong_gateway::Backend as GatewayBackend;
 use vanphong_platform::Error;
 use vanphong_platform::audit_state::StoredState;
 use vanphong_platform::db::Migrations;
-use vanphong_platform::grpc_client::{self, Addresses};
-use vanphong_platform::host::{self, Backend, Runtime};
+use vanphong_platform::grpc_client::ServiceChannel;
+use vanphong_platform::host::{self, Backend, Runtime, Started};
 
 /// A running server: it ends when the server has stopped.
 pub type Server = JoinHandle<Result<(), Error>>;
 
 /// Starting a service on a listener.
-type Start = for<'a> fn(&'a Runtime, TcpListener) -> Pin<Box<dyn Future<Output = Result<Server, Error>> + Send + 'a>>;
+type Start = for<'a> fn(&'a Runtime, TcpListener) -> Pin<Box<dyn Future<Output = Result<Started, Error>> + Send + 'a>>;
 
 /// A backend service of the suite.
 #[derive(Clone, Copy)]
@@ -33,9 +33,9 @@ pub struct Service {
     pub migrations: fn() -> &'static Migrations,
     /// Its entities as its audit records describe them.
     pub audit_states: fn() -> &'static dyn StoredState,
-    /// How the gateway reaches it at some addresses (one or several
-    /// replicas).
-    pub gateway_entry: fn(&Addresses) -> GatewayBackend,
+    /// How the gateway reaches it through a channel (to one or several
+    /// replicas, or to it in this process).
+    pub gateway_entry: fn(ServiceChannel) -> GatewayBackend,
     /// Starts it on a listener.
     pub start: Start,
 }
@@ -63,19 +63,19 @@ impl Service {
     }
 }
 
-/// How the gateway reaches backend `B` at `addresses`.
-fn gateway_entry<B: Backend>(addresses: &Addresses) -> GatewayBackend {
+/// How the gateway reaches backend `B` through `channel`.
+fn gateway_entry<B: Backend>(channel: ServiceChannel) -> GatewayBackend {
     GatewayBackend {
         name: B::NAME.into(),
         package: B::PACKAGE.into(),
-        channel: grpc_client::channel(B::NAME, addresses),
+        channel,
     }
 }
 
 fn start<'a, B: Backend + 'static>(
     runtime: &'a Runtime,
     listener: TcpListener,
-) -> Pin<Box<dyn Future<Output = Result<Server, Error>> + Send + 'a>> {
+) -> Pin<Box<dyn Future<Output = Result<Started, Error>> + Send + 'a>> {
     Box::pin(host::start::<B>(runtime, listener))
 }
 

@@ -23,7 +23,7 @@ use vanphong_platform::audit_anchor::AuditKey;
 use vanphong_platform::clock::{SharedClock, TravelClock};
 use vanphong_platform::config::Settings;
 use vanphong_platform::db::Db;
-use vanphong_platform::grpc_client::{self, Addresses};
+use vanphong_platform::grpc_client::{self, Addresses, InProcessSlot};
 use vanphong_platform::host::{self, Runtime};
 use vanphong_platform::identity::{
     AuthState, ServiceCredential, TokenIssuer, TokenVerifier, load_or_create_signing_key, load_verifying_key,
@@ -380,11 +380,14 @@ pub async fn start(
     })
 }
 
-/// A backend of the all-in-one suite on a loopback port of its own.
+/// A backend of the all-in-one suite on a loopback port of its own (for
+/// the other services and callers outside), which the gateway calls in
+/// this process once it has started.
 struct Loopback {
     service: &'static Service,
     listener: TcpListener,
     addr: SocketAddr,
+    in_process: InProcessSlot,
 }
 
 impl Loopback {
@@ -396,16 +399,21 @@ impl Loopback {
             service,
             listener,
             addr,
+            in_process: InProcessSlot::new(),
         })
     }
 
-    /// How the gateway reaches it.
+    /// How the gateway reaches it: in this process once started.
     fn entry(&self) -> GatewayBackend {
-        (self.service.gateway_entry)(&Addresses::from(self.addr))
+        let addresses = Addresses::from(self.addr);
+        let channel = grpc_client::channel_in_process(self.service.name, &addresses, self.in_process.clone());
+        (self.service.gateway_entry)(channel)
     }
 
     async fn start(self, runtime: &Runtime) -> Result<Server, CommandError> {
-        Ok((self.service.start)(runtime, self.listener).await?)
+        let started = (self.service.start)(runtime, self.listener).await?;
+        self.in_process.fill(started.in_process);
+        Ok(started.server)
     }
 }
 
@@ -422,7 +430,7 @@ async fn start_backend(
     let deployment = settings.deployment_id()?;
     let verifier = verifier(settings, &deployment)?;
     let runtime = runtime(settings.clone(), clock, verifier, &shutdown).await?;
-    let server = (service.start)(&runtime, listener).await?;
+    let server = (service.start)(&runtime, listener).await?.server;
     Ok(RunningSuite {
         addr,
         shutdown,
@@ -447,7 +455,10 @@ pub async fn start_one(
             let addr = local_addr(&listener, requested)?;
             let backends = SERVICES
                 .iter()
-                .filter_map(|s| settings.service_url(s.name).map(s.gateway_entry))
+                .filter_map(|s| {
+                    let addresses = settings.service_url(s.name)?;
+                    Some((s.gateway_entry)(grpc_client::channel(s.name, addresses)))
+                })
                 .collect();
             let gateway = start_gateway(settings, clock, false, listener, backends, &shutdown).await?;
             gateway.started.store(true, Ordering::Release);

@@ -15,6 +15,7 @@
 //! what remains of the incoming request's deadline when there is one.
 
 pub mod balance;
+pub mod link;
 pub mod retry;
 
 use std::fmt;
@@ -31,11 +32,13 @@ use tonic::transport::{Channel, Endpoint};
 use crate::server::Deadline;
 use crate::telemetry::inject_trace_context;
 
+pub use link::{InProcess, InProcessSlot, Link};
 pub use retry::{Retry, RetryPolicy};
 
-/// A channel to one service (one or several replicas) that retries what is
-/// safe to retry; every client of another service is built on it.
-pub type ServiceChannel = Retry<Channel>;
+/// A channel to one service (one or several replicas, or its stack in this
+/// process) that retries what is safe to retry; every client of another
+/// service is built on it.
+pub type ServiceChannel = Retry<Link>;
 
 /// A channel that adds trace context to every call.
 pub type TracedChannel = InterceptedService<ServiceChannel, TracePropagation>;
@@ -190,14 +193,29 @@ fn endpoint(uri: Uri) -> Endpoint {
 ///
 /// Needs a Tokio runtime: connections and the replica task are spawned on it.
 pub fn channel(name: &str, addresses: &Addresses) -> ServiceChannel {
-    let (inner, refresh) = match addresses.single_ip() {
+    let (network, refresh) = network(name, addresses);
+    Retry::new(name, Link::network(network), RetryPolicy::default(), refresh)
+}
+
+/// [`channel`] to a service of this process: its calls go to the stack put
+/// in `slot` once the service has started, without a network hop (over the
+/// network at `addresses` before), with the same retries and deadlines.
+pub fn channel_in_process(name: &str, addresses: &Addresses, slot: InProcessSlot) -> ServiceChannel {
+    let (network, refresh) = network(name, addresses);
+    let link = Link::in_process_when_filled(network, slot);
+    Retry::new(name, link, RetryPolicy::default(), refresh)
+}
+
+/// The network channel to `addresses` and, when balanced, what to tell
+/// when a replica could not be reached.
+fn network(name: &str, addresses: &Addresses) -> (Channel, Option<std::sync::Arc<tokio::sync::Notify>>) {
+    match addresses.single_ip() {
         Some(uri) => (endpoint(uri.clone()).connect_lazy(), None),
         None => {
             let (channel, refresh) = balance::spawn(name, addresses, endpoint);
             (channel, Some(refresh))
         }
-    };
-    Retry::new(name, inner, RetryPolicy::default(), refresh)
+    }
 }
 
 /// [`channel`] with trace propagation.

@@ -26,6 +26,7 @@ use crate::clock::{SharedClock, local_date};
 use crate::config::Settings;
 use crate::db::{Db, Migrations};
 use crate::directory::DirectoryView;
+use crate::grpc_client::InProcess;
 use crate::identity::{AuthState, TokenVerifier};
 use crate::server::{GrpcServices, serve};
 
@@ -150,11 +151,16 @@ pub async fn open_database<B: Backend>(settings: &Settings) -> Result<Db, Error>
     Ok(db)
 }
 
-/// Starts `B` on `listener`; the handle ends when the server has stopped.
-pub async fn start<B: Backend>(
-    runtime: &Runtime,
-    listener: TcpListener,
-) -> Result<JoinHandle<Result<(), Error>>, Error> {
+/// A service started by [`start`].
+pub struct Started {
+    /// Ends when the server has stopped.
+    pub server: JoinHandle<Result<(), Error>>,
+    /// The same service for callers in this process.
+    pub in_process: InProcess,
+}
+
+/// Starts `B` on `listener`.
+pub async fn start<B: Backend>(runtime: &Runtime, listener: TcpListener) -> Result<Started, Error> {
     let db = open_database::<B>(&runtime.settings).await?;
     let context = ServiceContext {
         db: db.clone(),
@@ -193,9 +199,9 @@ pub async fn start<B: Backend>(
     crate::idempotency::spawn_purger(db, runtime.clock.clone(), runtime.shutdown.clone());
     let shutdown = runtime.shutdown.clone();
     tracing::info!(service = B::NAME, addr = ?listener.local_addr().ok(), "service listening");
-    Ok(tokio::spawn(async move {
-        serve(listener, router, &options, shutdown).await
-    }))
+    let in_process = crate::server::in_process(router.clone(), &options);
+    let server = tokio::spawn(async move { serve(listener, router, &options, shutdown).await });
+    Ok(Started { server, in_process })
 }
 
 const HEALTH_INTERVAL: Duration = Duration::from_secs(5);

@@ -43,6 +43,7 @@ pub use shutdown::on_signals;
 pub use trace::{RequestIds, RequestTrace};
 
 use crate::Error;
+use crate::grpc_client::InProcess;
 use crate::middleware::MiddlewareLayer;
 
 /// Limits and timeouts of a server.
@@ -143,6 +144,19 @@ pub async fn serve(
             Ok(())
         }
     }
+}
+
+/// `app` as [`serve`] runs it, for callers in this process (the gateway of
+/// the all-in-one suite): counted in its server's metrics and under its
+/// admission limit, with no socket or HTTP/2 framing between caller and
+/// service. The router's own layers (tokens, deadlines) still apply.
+pub fn in_process(app: axum::Router, options: &ServerOptions) -> InProcess {
+    let stack = tower::ServiceBuilder::new()
+        .map_response(|response: http::Response<axum::body::Body>| response.map(tonic::body::Body::new))
+        .layer(MiddlewareLayer::new(RpcMetrics::new(options.name)))
+        .layer(MiddlewareLayer::new(Admission::new(options.max_concurrent_requests)))
+        .service(app);
+    InProcess::new(stack)
 }
 
 /// Serves `GET /metrics` alone on `listener` (HTTP/1.1 for Prometheus, and
