@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use vanphong_platform::audit;
 use vanphong_platform::clock::{from_micros, local_date, to_micros};
-use vanphong_platform::db::Tx;
+use vanphong_platform::db::{StoreError, Tx};
 use vanphong_platform::idempotency::commit_answer;
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::paging;
@@ -196,29 +196,52 @@ fn check_new(
 
 /// Refuses a registration of a document the office already has.
 async fn ensure_not_registered(tx: &mut Tx, document: &Document) -> Result<(), Error> {
+    match find_registered(tx, document).await? {
+        Some(earlier) => Err(registered_already(&earlier)),
+        None => Ok(()),
+    }
+}
+
+/// The office's earlier registration of the same document, if any.
+async fn find_registered(tx: &mut Tx, document: &Document) -> Result<Option<store::documents::RegisteredRow>, Error> {
     let key = document.duplicate_key();
-    let existing = store::documents::find_registered(
+    Ok(store::documents::find_registered(
         tx,
         document.office_id,
         key.as_deref(),
         document.electronic_id.as_deref(),
         Some(document.id),
     )
-    .await?;
-    match existing {
-        Some(e) => Err(Error::duplicate(
-            "document",
-            e.id,
-            format!(
-                "Văn bản này đã được vào sổ: số đến {}/{}, {}",
-                e.arrival_number.unwrap_or_default(),
-                e.arrival_year.unwrap_or_default(),
-                e.registered_at
-                    .map(|t| local_date(t).format("ngày %d/%m/%Y").to_string())
-                    .unwrap_or_default(),
-            ),
-        )),
-        None => Ok(()),
+    .await?)
+}
+
+/// The refusal naming the earlier registration (its số đến and day).
+fn registered_already(earlier: &store::documents::RegisteredRow) -> Error {
+    Error::duplicate(
+        "document",
+        &earlier.id,
+        format!(
+            "Văn bản này đã được vào sổ: số đến {}/{}, {}",
+            earlier.arrival_number.unwrap_or_default(),
+            earlier.arrival_year.unwrap_or_default(),
+            earlier
+                .registered_at
+                .map(|t| local_date(from_micros(t)).format("ngày %d/%m/%Y").to_string())
+                .unwrap_or_default(),
+        ),
+    )
+}
+
+/// Why a new document's insert was refused by the office's unique keys:
+/// the earlier registration it repeats, looked up once the failed
+/// transaction is gone (or the store's own refusal when there is none to
+/// name, e.g. an electronic arrival not registered yet).
+async fn refused_as_repeat(s: &Shared, document: &Document, refusal: StoreError) -> Error {
+    let earlier = s.ctx.db.read(async |tx| find_registered(tx, document).await).await;
+    match earlier {
+        Ok(Some(earlier)) => registered_already(&earlier),
+        Ok(None) => refusal.into(),
+        Err(e) => e,
     }
 }
 
@@ -302,7 +325,6 @@ impl IncomingApi {
             }
             (None, None) => return Err(Error::internal("registration without fields")),
         };
-        ensure_not_registered(&mut tx, &document).await?;
         document.registered_at = Some(now);
         document.registered_by = Some(caller.subject_id);
         document.status = DocStatus::Registered;
@@ -319,6 +341,7 @@ impl IncomingApi {
         // wait for the shortest time (docs/domain.md, 2.2).
         let (extras, head) = match &before {
             Some(before) => {
+                ensure_not_registered(&mut tx, &document).await?;
                 store::documents::update(&mut tx, &document).await?;
                 flow::report_to_sender(&mut tx, before, &document, now, "").await?;
                 store::people::add_distribution(&mut tx, document.id, &named).await?;
@@ -330,9 +353,20 @@ impl IncomingApi {
                 (extras, None)
             }
             None => {
-                let written =
+                // A repeat is refused by the office's unique keys as it is
+                // written, and named afterwards: no lookup before every
+                // registration for the rare one that repeats.
+                let inserted =
                     store::registration::insert_numbered(&mut tx, &mut document, &series, year, &named, &registered)
-                        .await?;
+                        .await;
+                let written = match inserted {
+                    Ok(written) => written,
+                    Err(refusal @ StoreError::UniqueViolation(_)) => {
+                        tx.rollback().await?;
+                        return Err(refused_as_repeat(s, &document, refusal).await);
+                    }
+                    Err(other) => return Err(other.into()),
+                };
                 named.sort_unstable();
                 named.dedup();
                 // A document new in this transaction has nothing else

@@ -187,6 +187,9 @@ value_from! {
 pub struct Query {
     sql: Cow<'static, str>,
     args: Vec<Value>,
+    /// Kept prepared on the connection (PostgreSQL may then run it by a
+    /// generic plan made once); see [`Query::planned_each_time`].
+    persistent: bool,
 }
 
 /// A statement whose text is fixed in the source.
@@ -194,6 +197,7 @@ pub fn query(sql: &'static str) -> Query {
     Query {
         sql: Cow::Borrowed(sql),
         args: Vec::new(),
+        persistent: true,
     }
 }
 
@@ -203,6 +207,7 @@ pub fn query_built(sql: String) -> Query {
     Query {
         sql: Cow::Owned(sql),
         args: Vec::new(),
+        persistent: true,
     }
 }
 
@@ -219,6 +224,18 @@ macro_rules! binds {
 }
 
 impl Query {
+    /// On PostgreSQL, planned for its arguments every time it runs rather
+    /// than kept prepared on the connection. A connection that prepared a
+    /// lookup while its table was nearly empty may otherwise keep running
+    /// it by the generic plan made then — a scan of the whole table, which
+    /// grows — until the table is next analysed: for a lookup on every
+    /// write of a table that keeps growing, such as the duplicate check of
+    /// a registration.
+    pub fn planned_each_time(mut self) -> Self {
+        self.persistent = false;
+        self
+    }
+
     pub fn bind(mut self, value: impl Into<Value>) -> Self {
         self.args.push(value.into());
         self
@@ -284,7 +301,9 @@ macro_rules! fetch_on {
                         .await
                 }
                 $pp => {
+                    let persistent = $q.persistent;
                     bind_args!(sqlx::$build::<Postgres, $t>(AssertSqlSafe($q.sql)), $q.args)
+                        .persistent(persistent)
                         .$fetch($pe)
                         .await
                 }
@@ -453,6 +472,7 @@ impl Tx {
                     .await?
                     .rows_affected(),
                 Tx::Postgres(tx) => bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(q.sql)), q.args)
+                    .persistent(q.persistent)
                     .execute(&mut **tx)
                     .await?
                     .rows_affected(),

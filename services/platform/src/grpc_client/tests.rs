@@ -183,13 +183,21 @@ async fn a_channel_with_an_in_process_slot_calls_the_network_until_filled_then_t
     let slot = InProcessSlot::new();
     let channel = channel_in_process("documents", &Addresses::from(a.addr), slot.clone());
     let mut client = HealthClient::new(channel);
-    assert_eq!(ask(&mut client).await, Ok(()), "over the network before the slot is filled");
+    assert_eq!(
+        ask(&mut client).await,
+        Ok(()),
+        "over the network before the slot is filled"
+    );
 
     // The stack in this process knows only service "b".
     let (reporter, local) = tonic_health::server::health_reporter();
     reporter.set_service_status("b", ServingStatus::Serving).await;
     slot.fill(InProcess::new(local));
-    assert_eq!(ask(&mut client).await, Err(tonic::Code::NotFound), "answered in this process");
+    assert_eq!(
+        ask(&mut client).await,
+        Err(tonic::Code::NotFound),
+        "answered in this process"
+    );
 
     a.stop().await;
     assert_eq!(
