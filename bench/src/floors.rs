@@ -22,7 +22,6 @@ use http::uri::PathAndQuery;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection};
-use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::{Channel, Server};
 use tonic_prost::ProstCodec;
 use vanphong_proto::documents::v1::{Document, GetDocumentRequest};
@@ -90,10 +89,15 @@ pub async fn echo(reply: Document, in_flight: usize, length: Duration) -> Result
         .await
         .map_err(|e| BenchError::setup("echo server", e))?;
     let addr: SocketAddr = listener.local_addr().map_err(|e| BenchError::setup("echo server", e))?;
+    // Without TCP_NODELAY (which a listener of one's own does not get from
+    // the builder) an answer's last frame waits for the client's delayed
+    // acknowledgement, ~40 ms: the servers of the suite set it, and so
+    // must their floor.
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
     let server = tokio::spawn(
         Server::builder()
             .add_service(Echo { reply })
-            .serve_with_incoming(TcpListenerStream::new(listener)),
+            .serve_with_incoming(incoming),
     );
     let _stop = AbortOnDrop(server);
     let channel = Channel::from_shared(format!("http://{addr}"))
