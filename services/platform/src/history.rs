@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::db::{Query, RowDecoder, StoreError, Tx, query_built};
+use crate::db::{Backend, CorruptRow, Query, RowDecoder, StoreError, Tx, json_rows, query_built};
 use crate::identity::Caller;
 use crate::ids::new_id;
 
@@ -100,24 +100,39 @@ impl History {
 
     /// The history of `owner`, oldest first.
     pub async fn of(&self, tx: &mut Tx, owner: Uuid) -> Result<Vec<Event>, StoreError> {
-        #[derive(sqlx::FromRow)]
-        struct Row {
-            id: String,
-            at: i64,
-            actor_id: String,
-            actor_name: String,
-            kind: String,
-            note: String,
-        }
-        let rows: Vec<Row> = tx
+        let rows: Vec<EntryRow> = tx
             .fetch_all(
                 query_built(format!(
-                    "SELECT id, at, actor_id, actor_name, kind, note FROM {} WHERE {} = $1 ORDER BY at, id",
+                    "SELECT {ENTRY_COLUMNS} FROM {} WHERE {} = $1 ORDER BY {ENTRY_ORDER}",
                     self.table, self.owner
                 ))
                 .bind(owner),
             )
             .await?;
+        Ok(self.entries(rows)?)
+    }
+
+    /// The history of the record whose id is the SQL expression `owner`, as
+    /// one column of a caller's statement (a JSON array, oldest first), to
+    /// read with [`from_json`](Self::from_json): a record and its history
+    /// in one statement.
+    pub fn as_json_column(&self, backend: Backend, owner: &str) -> String {
+        json_rows(
+            backend,
+            &format!("{} WHERE {} = {owner}", self.table, self.owner),
+            ENTRY_COLUMNS,
+            ENTRY_ORDER,
+        )
+    }
+
+    /// The entries of a column made by [`as_json_column`](Self::as_json_column).
+    pub fn from_json(&self, owner: &str, json: &str) -> Result<Vec<Event>, CorruptRow> {
+        let rows: Vec<EntryRow> = serde_json::from_str(json)
+            .map_err(|e| RowDecoder::new(self.table, owner).corrupt("history", e, "a JSON array of entries"))?;
+        self.entries(rows)
+    }
+
+    fn entries(&self, rows: Vec<EntryRow>) -> Result<Vec<Event>, CorruptRow> {
         let mut events = Vec::with_capacity(rows.len());
         for r in rows {
             let d = RowDecoder::new(self.table, &r.id);
@@ -132,3 +147,17 @@ impl History {
         Ok(events)
     }
 }
+
+/// A history entry as stored.
+#[derive(sqlx::FromRow, serde::Deserialize)]
+struct EntryRow {
+    id: String,
+    at: i64,
+    actor_id: String,
+    actor_name: String,
+    kind: String,
+    note: String,
+}
+
+const ENTRY_COLUMNS: &str = "id, at, actor_id, actor_name, kind, note";
+const ENTRY_ORDER: &str = "at, id";

@@ -17,7 +17,7 @@ use vanphong_proto::documents::v1::document_query_service_server::DocumentQueryS
 
 use super::Shared;
 use super::convert::{Extras, document_to_wire};
-use crate::domain::access::Reader;
+use crate::domain::access::{self, Reader};
 use crate::domain::kinds::{Direction, Status as DocStatus, Urgency};
 use crate::store;
 use crate::store::listing::{Filter, NumberLookup, Sort, list};
@@ -29,10 +29,28 @@ impl QueryApi {
         let caller = Caller::of(&request)?;
         let id = Checker::only_id("document_id", &request.get_ref().document_id)?;
         let s = &self.0;
-        let mut tx = s.ctx.db.begin_read().await?;
-        let (document, named) = s.visible(&mut tx, &caller, id, false).await?;
-        let extras = s.extras_named(&mut tx, &document, named).await?;
-        tx.commit().await?;
+        let not_found = || Error::not_found("văn bản", id);
+        let (document, children) = store::whole::get(&s.ctx.db, id).await?.ok_or_else(not_found)?;
+        if !access::may_see(
+            &caller,
+            &s.snapshot().tree,
+            s.today(),
+            &document,
+            &children.distribution,
+        ) {
+            return Err(not_found());
+        }
+        let extras = Extras {
+            coordinators: children.coordinators,
+            distribution: children.distribution,
+            events: children.events,
+            recipients: children.recipients,
+            body: if document.direction == Direction::Outgoing {
+                children.body
+            } else {
+                String::new()
+            },
+        };
         s.answer_with(&document, extras)
     }
 

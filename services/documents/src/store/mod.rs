@@ -11,6 +11,7 @@ pub mod registration;
 pub mod reports;
 pub mod terms;
 pub mod texts;
+pub mod whole;
 pub mod work;
 
 use vanphong_platform::db::Migrations;

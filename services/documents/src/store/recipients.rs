@@ -26,7 +26,7 @@ pub struct Recipient {
     pub incoming_document_id: Option<Uuid>,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct Row {
     id: String,
     document_id: String,
@@ -56,7 +56,16 @@ impl Row {
     }
 }
 
-const COLUMNS: &str = "id, document_id, position, office_id, organ_id, name, status, status_at, incoming_document_id";
+pub(crate) const COLUMNS: &str =
+    "id, document_id, position, office_id, organ_id, name, status, status_at, incoming_document_id";
+
+/// The recipients of a JSON array column of their rows (see
+/// `store::whole`), of the document `key`.
+pub(crate) fn from_json(key: &str, json: &str) -> Result<Vec<Recipient>, CorruptRow> {
+    let rows: Vec<Row> = serde_json::from_str(json)
+        .map_err(|e| RowDecoder::new("recipients", key).corrupt("recipients", e, "a JSON array of recipients"))?;
+    rows.into_iter().map(Row::into_recipient).collect()
+}
 
 /// Replaces the recipients of a draft.
 pub async fn replace(

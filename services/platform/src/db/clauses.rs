@@ -11,7 +11,7 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, Row};
 
-use super::{Db, Query, StoreError, Value, query_built};
+use super::{Backend, Db, Query, StoreError, Value, query_built};
 
 /// A statement being assembled: its text so far and the values bound to
 /// its placeholders `$1`, `$2`, … in order.
@@ -139,6 +139,35 @@ pub fn placeholders(n: usize) -> String {
 pub fn insert_into(table: &str, columns: &str) -> String {
     let n = columns.split(',').count();
     format!("INSERT INTO {table} ({columns}) VALUES ({})", placeholders(n))
+}
+
+/// The rows of `from` (a table and its condition, fixed in the source,
+/// which may name the caller's own tables) as one column of the caller's
+/// statement: a JSON array of objects keyed by `columns` (comma-separated),
+/// in `order`, `[]` when there are none. A record and its child rows are
+/// then one statement, one round trip.
+pub fn json_rows(backend: Backend, from: &str, columns: &str, order: &str) -> String {
+    let pairs: Vec<String> = columns
+        .split(',')
+        .map(str::trim)
+        .map(|c| format!("'{c}', {c}"))
+        .collect();
+    let pairs = pairs.join(", ");
+    match backend {
+        Backend::Postgres => {
+            format!("(SELECT COALESCE(json_agg(json_build_object({pairs}) ORDER BY {order}), '[]')::text FROM {from})")
+        }
+        Backend::Sqlite => format!("(SELECT json_group_array(json_object({pairs}) ORDER BY {order}) FROM {from})"),
+    }
+}
+
+/// One column's values of the rows of `from`, in its order, as a JSON
+/// array column (see [`json_rows`]).
+pub fn json_values(backend: Backend, from: &str, column: &str) -> String {
+    match backend {
+        Backend::Postgres => format!("(SELECT COALESCE(json_agg({column} ORDER BY {column}), '[]')::text FROM {from})"),
+        Backend::Sqlite => format!("(SELECT json_group_array({column} ORDER BY {column}) FROM {from})"),
+    }
 }
 
 /// A column counting the rows where `condition` holds (0 when none do).

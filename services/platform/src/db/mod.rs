@@ -38,7 +38,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool};
 use uuid::Uuid;
 
-pub use clauses::{Clauses, count_where, counts_by_key, cut_page, insert_into, placeholders};
+pub use clauses::{Clauses, count_where, counts_by_key, cut_page, insert_into, json_rows, json_values, placeholders};
 pub use connect::DatabaseSettings;
 pub use decode::{CorruptRow, RowDecoder};
 pub use keyed::KeyedTexts;
