@@ -12,8 +12,6 @@ use crate::domain::catalog::DocumentType;
 use crate::domain::document::Document;
 use crate::domain::kinds::{Channel, Direction, Status, Urgency};
 use crate::domain::term::Term;
-use crate::store::people::Event;
-use crate::store::recipients::Recipient;
 
 vanphong_platform::wire_enum!(Direction => wire::Direction { Incoming, Outgoing });
 vanphong_platform::wire_enum!(Channel => wire::Channel { Paper, Electronic });
@@ -63,16 +61,9 @@ fn id(value: Option<Uuid>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// What an answer shows besides the document's own columns.
-#[derive(Default)]
-pub struct Extras {
-    pub coordinators: Vec<Uuid>,
-    pub distribution: Vec<Uuid>,
-    pub events: Vec<Event>,
-    pub recipients: Vec<Recipient>,
-    /// An outgoing document's text.
-    pub body: String,
-}
+/// What an answer shows besides the document's own columns: what the
+/// store reads with a document.
+pub use crate::store::whole::Children as Extras;
 
 pub fn document_to_wire(shared: &Shared, d: &Document, extras: Extras) -> wire::Document {
     let snapshot = shared.snapshot();

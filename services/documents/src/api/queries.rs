@@ -30,27 +30,14 @@ impl QueryApi {
         let id = Checker::only_id("document_id", &request.get_ref().document_id)?;
         let s = &self.0;
         let not_found = || Error::not_found("văn bản", id);
-        let (document, children) = store::whole::get(&s.ctx.db, id).await?.ok_or_else(not_found)?;
-        if !access::may_see(
-            &caller,
-            &s.snapshot().tree,
-            s.today(),
-            &document,
-            &children.distribution,
-        ) {
+        let (document, mut extras) = store::whole::get(&s.ctx.db, id).await?.ok_or_else(not_found)?;
+        let tree = &s.snapshot().tree;
+        if !access::may_see(&caller, tree, s.today(), &document, &extras.distribution) {
             return Err(not_found());
         }
-        let extras = Extras {
-            coordinators: children.coordinators,
-            distribution: children.distribution,
-            events: children.events,
-            recipients: children.recipients,
-            body: if document.direction == Direction::Outgoing {
-                children.body
-            } else {
-                String::new()
-            },
-        };
+        if document.direction != Direction::Outgoing {
+            extras.body.clear();
+        }
         s.answer_with(&document, extras)
     }
 

@@ -14,10 +14,12 @@ use super::people::DOCUMENTS;
 use super::recipients::{self, Recipient};
 use crate::domain::document::Document;
 
-/// What is read with a document.
+/// What is read with a document, and what an answer shows besides its own
+/// columns.
+#[derive(Default)]
 pub struct Children {
-    pub distribution: Vec<Uuid>,
     pub coordinators: Vec<Uuid>,
+    pub distribution: Vec<Uuid>,
     pub events: Vec<Event>,
     pub recipients: Vec<Recipient>,
     /// An outgoing document's text; empty when it has none.
