@@ -32,6 +32,12 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// than copied into each connection's cache.
 const SQLITE_MMAP_BYTES: u64 = 256 * 1024 * 1024;
 
+/// A PostgreSQL connection idle longer than this is pinged before it is
+/// lent out, so one left broken by a database restart is replaced instead
+/// of failing a request; one in steady use is lent as it is (sqlx's default
+/// pings every time, a round trip before every statement or transaction).
+const POSTGRES_PING_AFTER_IDLE: Duration = Duration::from_secs(5);
+
 /// Each connection's page cache, negative meaning KiB (SQLite's convention):
 /// 4 MiB, enough for the indexes of the hot queries.
 const SQLITE_CACHE_KIB: i64 = -4096;
@@ -71,13 +77,18 @@ async fn connect_sqlite(settings: &DatabaseSettings) -> Result<Db, StoreError> {
             .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", folder.display())))?;
     }
     // The write connection first: it creates the file and turns on WAL.
+    // Neither pool pings a connection before lending it: the database is in
+    // the process, there is no far end to hang up, and a ping is a round
+    // trip to the connection's worker thread before every statement.
     let write = SqlitePoolOptions::new()
         .max_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(settings.acquire_timeout)
         .connect_with(options.clone())
         .await?;
     let read = SqlitePoolOptions::new()
         .max_connections(settings.max_connections.max(1))
+        .test_before_acquire(false)
         .acquire_timeout(settings.acquire_timeout)
         .connect_with(options)
         .await?;
@@ -102,6 +113,15 @@ async fn connect_postgres(settings: &DatabaseSettings) -> Result<Db, StoreError>
     }
     let pool = PgPoolOptions::new()
         .max_connections(settings.max_connections.max(1))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > POSTGRES_PING_AFTER_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .acquire_timeout(settings.acquire_timeout)
         .connect_with(options)
         .await?;
