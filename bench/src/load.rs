@@ -108,6 +108,59 @@ where
     Ok((samples[samples.len() / 2], last))
 }
 
+/// Two loads measured in alternate rounds, so that both meet the machine
+/// alike: on a shared machine one round may run a third slower than the
+/// next for no reason of its own, which a figure measured once, minutes
+/// after its baseline, reads as the suite's doing.
+pub struct Alternated {
+    /// The baseline's round of median rate.
+    pub base: Stats,
+    /// The measured load's round of median rate.
+    pub measured: Stats,
+    /// The median of the rounds' ratios, measured over baseline.
+    pub ratio: Option<f64>,
+}
+
+/// Runs `base` then `measured`, `rounds` times (at least once).
+pub async fn alternated<B, BF, M, MF, E>(rounds: usize, mut base: B, mut measured: M) -> Result<Alternated, E>
+where
+    B: FnMut() -> BF,
+    BF: Future<Output = Result<Stats, E>>,
+    M: FnMut() -> MF,
+    MF: Future<Output = Result<Stats, E>>,
+{
+    let mut bases = Vec::with_capacity(rounds);
+    let mut measureds = Vec::with_capacity(rounds);
+    for _ in 0..rounds.max(1) {
+        bases.push(base().await?);
+        measureds.push(measured().await?);
+    }
+    let ratios: Vec<f64> = bases
+        .iter()
+        .zip(&measureds)
+        .filter(|(b, _)| b.rate() > 0.0)
+        .map(|(b, m)| m.rate() / b.rate())
+        .collect();
+    Ok(Alternated {
+        ratio: (!ratios.is_empty()).then(|| middle(ratios)),
+        base: median_round(bases),
+        measured: median_round(measureds),
+    })
+}
+
+/// The middle of `values` (the upper middle of an even count).
+fn middle(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The round of median rate.
+fn median_round(mut rounds: Vec<Stats>) -> Stats {
+    rounds.sort_by(|a, b| a.rate().total_cmp(&b.rate()));
+    let middle = rounds.len() / 2;
+    rounds.swap_remove(middle)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +177,34 @@ mod tests {
         assert!(stats.percentile(0.5) >= Duration::from_millis(1));
         assert!(stats.percentile(0.99) >= stats.percentile(0.5));
         assert_eq!(stats.first_error.as_deref(), Some("first"));
+    }
+
+    fn rounds_of(rates: &[u64]) -> std::vec::IntoIter<Stats> {
+        rates
+            .iter()
+            .map(|&ok| Stats {
+                ok,
+                elapsed: Duration::from_secs(1),
+                ..Stats::default()
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[tokio::test]
+    async fn alternated_rounds_give_median_rounds_and_the_median_ratio() {
+        let mut base = rounds_of(&[100, 50, 200]);
+        let mut measured = rounds_of(&[90, 60, 150]);
+        let both = alternated::<_, _, _, _, ()>(
+            3,
+            || std::future::ready(Ok(base.next().unwrap_or_default())),
+            || std::future::ready(Ok(measured.next().unwrap_or_default())),
+        )
+        .await
+        .unwrap();
+        assert_eq!(both.base.ok, 100);
+        assert_eq!(both.measured.ok, 90);
+        // Round ratios 0.9, 1.2 and 0.75: a slow round slows both sides.
+        assert_eq!(both.ratio, Some(0.9));
     }
 }

@@ -12,8 +12,9 @@
 //! - issuing ([`signing`]): rendering a document in its legal format and
 //!   signing it twice (signer and seal), per document;
 //! - history ([`history`]): registration in an office holding 100, 100,000
-//!   and 1,000,000 documents, with the year's figures and a filtered
-//!   list's first page against hand-written SQL at each size.
+//!   and 1,000,000 documents, each in rounds alternated with an office that
+//!   stays small, with the year's figures and a filtered list's first page
+//!   against hand-written SQL at each size.
 //!
 //! Figures are ratios to floors of the same run because the machine is
 //! shared and noisy.
@@ -251,50 +252,22 @@ async fn sqlite_suite_lines(args: &Args, length: Duration, lines: &mut Vec<Line>
 /// Rounds of GetDocument through the gateway and directly.
 const READ_ROUNDS: usize = 3;
 
-/// The middle of `values` (the upper middle of an even count).
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(0.0)
-}
-
-/// The round of median rate.
-fn median_round(mut rounds: Vec<load::Stats>) -> load::Stats {
-    rounds.sort_by(|a, b| a.rate().total_cmp(&b.rate()));
-    let middle = rounds.len() / 2;
-    rounds.swap_remove(middle)
-}
-
 /// GetDocument through the gateway, directly and over REST, against the
 /// bare echo floor.
 async fn read_lines(suite: &Suite, length: Duration, lines: &mut Vec<Line>) -> Result<(), BenchError> {
     note("reads");
     let (document, token) = suite.some_document(OFFICES[0]).await?;
-    // The gateway and the service directly, in alternate rounds, so that
-    // both meet the machine alike (on a shared machine, one round may run
-    // a third slower than the next for no reason of its own): each is
+    // The gateway and the service directly, in alternate rounds: each is
     // shown by its median round, and the gateway's cost is the median of
     // the rounds' ratios.
-    let mut through_gateway = Vec::with_capacity(READ_ROUNDS);
-    let mut direct = Vec::with_capacity(READ_ROUNDS);
-    for _ in 0..READ_ROUNDS {
-        through_gateway.push(
-            suite
-                .get_document_grpc(suite.gateway()?, &document.id, &token, IN_FLIGHT, length)
-                .await?,
-        );
-        direct.push(
-            suite
-                .get_document_grpc(suite.documents_service()?, &document.id, &token, IN_FLIGHT, length)
-                .await?,
-        );
-    }
-    let round_ratios: Vec<f64> = through_gateway
-        .iter()
-        .zip(&direct)
-        .filter_map(|(g, d)| ratio(g.rate(), d.rate()))
-        .collect();
-    let gateway_cost = (!round_ratios.is_empty()).then(|| median(round_ratios));
-    let (through_gateway, direct) = (median_round(through_gateway), median_round(direct));
+    let (service, gateway) = (suite.documents_service()?, suite.gateway()?);
+    let rounds = load::alternated(
+        READ_ROUNDS,
+        || suite.get_document_grpc(service, &document.id, &token, IN_FLIGHT, length),
+        || suite.get_document_grpc(gateway, &document.id, &token, IN_FLIGHT, length),
+    )
+    .await?;
+    let (direct, through_gateway, gateway_cost) = (rounds.base, rounds.measured, rounds.ratio);
     let rest = suite.get_document_rest(&document.id, &token, IN_FLIGHT, length).await?;
     note("floor: bare tonic echo");
     let echo = floors::echo(document, IN_FLIGHT, length).await?;
@@ -356,7 +329,7 @@ async fn history_lines(
     }
     note(&format!("{backend}: a suite for the history runs"));
     let suite = Suite::start(postgres, log).await?;
-    history::lines(&suite, backend, OFFICES[0], &sizes, WRITERS, length, lines).await?;
+    history::lines(&suite, backend, OFFICES[0], OFFICES[1], &sizes, WRITERS, length, lines).await?;
     let checked = suite.check_numbering().await?;
     note(&format!(
         "{backend} (history): {checked} acknowledged registrations stored, numbered without gaps"
