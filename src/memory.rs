@@ -1,30 +1,13 @@
-//! The process's memory allocators.
-//!
-//! Rust's allocations go to mimalloc ([`ALLOCATOR`]): each thread allocates
-//! from pages of its own and frees without a lock, where glibc's allocator
-//! shared two locked arenas among the runtime's threads and SQLite's
-//! workers (a fifth of a document read's CPU went to malloc, free and their
-//! consolidation; with mimalloc the bench reads ~1.7 times as many
-//! documents a second). Freed memory goes back to the system after a short
-//! delay, and a password hash's buffer (19 MiB, bigger than mimalloc's
-//! pages) is mapped and unmapped on its own.
-//!
-//! The C code in the process (SQLite, the TLS library) still allocates from
-//! glibc, whose tunables [`bound_allocator`] sets, called first thing by
-//! `vanphong` and the benchmark, before any thread starts.
+//! Bounding what the C allocator keeps: called first thing by `vanphong`
+//! and the benchmark, before any thread starts.
 //!
 //! glibc gives busy threads arenas of their own (up to 8 per core) and keeps
-//! what is freed in them, and raises its "large allocation" threshold each
-//! time a large block is freed, so that large blocks stay resident. Two
-//! arenas, and a fixed threshold above which blocks are mapped and unmapped
-//! on their own, keep what SQLite's worker threads hold to what they use
-//! (issue #16: 150 MiB after the demo).
-
-/// The allocator of every Rust allocation in a program linking this crate
-/// (the `vanphong` command, the benchmark, the suite's tests): one choice,
-/// so what is tested and measured is what runs.
-#[global_allocator]
-pub static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+//! what is freed in them; it also raises its "large allocation" threshold
+//! each time a large block is freed, so that after the first password hash
+//! (a 19 MiB Argon2 buffer) every later one is carved from an arena and
+//! stays resident. Two arenas, and a fixed threshold above which blocks are
+//! mapped and unmapped on their own, keep an idle suite's memory to what it
+//! uses (issue #16: 150 MiB after the demo).
 
 /// Arenas shared by all threads.
 const ARENAS: i32 = 2;
