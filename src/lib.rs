@@ -10,7 +10,7 @@
 //! - [`demo`]: the Vietnamese demo data loaded by `serve --demo`, through the
 //!   same gRPC API any client uses;
 //! - [`keys`]: importing people's and offices' signing keys;
-//! - [`memory`]: bounding what the C allocator keeps;
+//! - [`memory`]: the allocator, and bounding what the C allocator keeps;
 //! - [`error`]: why a command failed.
 
 pub mod cli;
