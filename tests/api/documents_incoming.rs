@@ -6,7 +6,7 @@ use http::{Method, StatusCode};
 use tonic::Code;
 
 use vanphong_platform::identity::Role;
-use vanphong_proto::common::v1::VerifyAuditRequest;
+use vanphong_proto::common::v1::{ListAuditRecordsRequest, VerifyAuditRequest};
 use vanphong_proto::documents::v1::audit_service_client::AuditServiceClient as DocumentsAuditClient;
 use vanphong_proto::documents::v1::{
     AddProgressRequest, CompleteRequest, DirectRequest, Document, FileRequest, GetDocumentRequest,
@@ -46,7 +46,15 @@ async fn fifty_concurrent_registrations_get_numbers_one_to_fifty() {
     let mut calls = Vec::new();
     for n in 1..=50 {
         let mut client = app.incoming();
-        let request = authed(paper(n, &format!("Công văn số {n} về công tác tháng 3")), &clerk);
+        // Half with a request id (registered in a transaction that
+        // remembers the answer), half without (one statement on
+        // PostgreSQL): both take numbers from one series and records from
+        // one chain.
+        let mut registration = paper(n, &format!("Công văn số {n} về công tác tháng 3"));
+        if n % 2 == 0 {
+            registration.request_id = format!("reg-{n}");
+        }
+        let request = authed(registration, &clerk);
         calls.push(tokio::spawn(async move { client.register_incoming(request).await }));
     }
     let mut numbers = Vec::new();
@@ -73,6 +81,33 @@ async fn fifty_concurrent_registrations_get_numbers_one_to_fifty() {
         .into_inner();
     assert!(report.intact, "{report:?}");
     assert_eq!(report.records_checked, 50);
+    // Each record names the number its registration took.
+    let mut named: Vec<String> = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let page = DocumentsAuditClient::new(app.channel.clone())
+            .list_audit_records(authed(
+                ListAuditRecordsRequest {
+                    office_id: app.office_id("hiephoa"),
+                    page_token: page_token.clone(),
+                    ..Default::default()
+                },
+                &inspector,
+            ))
+            .await
+            .expect("records")
+            .into_inner();
+        for record in &page.records {
+            let after: serde_json::Value = serde_json::from_str(&record.after_json).expect("after");
+            named.push(after["arrival"].as_str().unwrap_or_default().to_string());
+        }
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
+    named.sort_by_key(|a| a.split('/').next().and_then(|n| n.parse::<i64>().ok()));
+    assert_eq!(named, (1..=50).map(|n| format!("{n}/2026")).collect::<Vec<_>>());
 
     // Another office counts on its own.
     let other = app.token("vietyen", Role::Clerk).await;

@@ -112,11 +112,39 @@ pub struct AuditRow {
 }
 
 impl AuditRow {
+    /// `actor`'s `change` at `at`, in the request's trace, as a record not
+    /// yet placed in its chain (no `seq`, `prev_hash` or `hash`).
+    pub(crate) fn unplaced(actor: &Caller, at: DateTime<Utc>, change: Change) -> Self {
+        AuditRow {
+            office_id: change.office_id.to_string(),
+            seq: 0,
+            id: new_id().to_string(),
+            recorded_at: to_micros(at),
+            actor_user_id: actor.subject_id.to_string(),
+            actor_office_id: actor.office_id.to_string(),
+            entity: change.entity.to_string(),
+            entity_id: change.entity_id,
+            action: change.action.to_string(),
+            before_json: change.before.map(|v| v.to_string()),
+            after_json: change.after.map(|v| v.to_string()),
+            trace_id: current_trace_id(),
+            prev_hash: String::new(),
+            hash: String::new(),
+        }
+    }
+
     /// The hash this record must carry, from its content and `prev_hash`.
     pub fn expected_hash(&self) -> String {
-        let canonical = serde_json::json!([
+        hex(&Sha256::digest(self.canonical(self.seq.into()).as_bytes()))
+    }
+
+    /// The text the hash covers, with `seq` in the record's number's place
+    /// (a statement that learns the number only as it runs puts a mark
+    /// there: [`crate::audit_in_statement`]).
+    pub(crate) fn canonical(&self, seq: Json) -> String {
+        serde_json::json!([
             self.office_id,
-            self.seq,
+            seq,
             self.id,
             self.recorded_at,
             self.actor_user_id,
@@ -128,8 +156,8 @@ impl AuditRow {
             self.after_json,
             self.trace_id,
             self.prev_hash,
-        ]);
-        hex(&Sha256::digest(canonical.to_string().as_bytes()))
+        ])
+        .to_string()
     }
 
     /// The record on the wire; an unreadable instant fails (the record is
@@ -170,12 +198,15 @@ pub struct Head {
     pub hash: String,
 }
 
-/// The statement that advances an office's head (created with `rows`
-/// for its first record).
+/// The statement that advances an office's head (created with `rows`, the
+/// values of `office_id, seq, hash, prev_hash`, for its first record). The
+/// head keeps the hash its newest record links to (`prev_hash`) beside its
+/// own, so that a statement writing the record in the same breath can read
+/// both ([`crate::audit_in_statement`]).
 fn advance_head_sql(rows: &str) -> String {
     format!(
-        "INSERT INTO audit_heads (office_id, seq, hash) {rows} \
-         ON CONFLICT (office_id) DO UPDATE SET seq = audit_heads.seq + 1"
+        "INSERT INTO audit_heads (office_id, seq, hash, prev_hash) {rows} \
+         ON CONFLICT (office_id) DO UPDATE SET seq = audit_heads.seq + 1, prev_hash = audit_heads.hash"
     )
 }
 
@@ -190,7 +221,9 @@ const RETURNING_HEAD: &str = " RETURNING seq, hash";
 /// everything else does (series, then audit head), and holds both for one
 /// round trip less. Bind the office and [`GENESIS`] at the two placeholders.
 pub fn advance_head_after(office: &str, genesis: &str, after: &str) -> String {
-    advance_head_sql(&format!("SELECT {office}, 1, {genesis} FROM {after} WHERE true")) + RETURNING_HEAD
+    advance_head_sql(&format!(
+        "SELECT {office}, 1, {genesis}, {genesis} FROM {after} WHERE true"
+    )) + RETURNING_HEAD
 }
 
 /// The head's advance as one statement of a batch sent in one call
@@ -198,7 +231,7 @@ pub fn advance_head_after(office: &str, genesis: &str, after: &str) -> String {
 /// with [`head_columns`]. Bind the office and [`GENESIS`] at the two
 /// placeholders.
 pub fn advance_head_in_batch(office: &str, genesis: &str) -> String {
-    advance_head_sql(&format!("VALUES ({office}, 1, {genesis})"))
+    advance_head_sql(&format!("VALUES ({office}, 1, {genesis}, {genesis})"))
 }
 
 /// The office's head as the columns `seq, hash` of a `SELECT`.
@@ -214,7 +247,7 @@ pub fn head_columns(office: &str) -> String {
 pub async fn advance_head(tx: &mut Tx, office: Uuid) -> Result<Head, StoreError> {
     let head = tx
         .fetch_optional(
-            query_built(advance_head_sql("VALUES ($1, 1, $2)") + RETURNING_HEAD)
+            query_built(advance_head_sql("VALUES ($1, 1, $2, $2)") + RETURNING_HEAD)
                 .bind(office)
                 .bind(GENESIS),
         )
@@ -241,22 +274,9 @@ pub async fn record_at(
     at: DateTime<Utc>,
     change: Change,
 ) -> Result<(), StoreError> {
-    let mut row = AuditRow {
-        office_id: change.office_id.to_string(),
-        seq: head.seq,
-        id: new_id().to_string(),
-        recorded_at: to_micros(at),
-        actor_user_id: actor.subject_id.to_string(),
-        actor_office_id: actor.office_id.to_string(),
-        entity: change.entity.to_string(),
-        entity_id: change.entity_id,
-        action: change.action.to_string(),
-        before_json: change.before.map(|v| v.to_string()),
-        after_json: change.after.map(|v| v.to_string()),
-        trace_id: current_trace_id(),
-        prev_hash: head.hash,
-        hash: String::new(),
-    };
+    let mut row = AuditRow::unplaced(actor, at, change);
+    row.seq = head.seq;
+    row.prev_hash = head.hash;
     row.hash = row.expected_hash();
     // The record, and the head moved on to its hash, in one call: on
     // PostgreSQL one statement, so the office's head is locked for one round

@@ -12,7 +12,9 @@
 //! - [`audit`]: the hash-chained audit trail, [`audit_anchor`] its signed
 //!   checkpoints (the anchor outside the database), [`audit_state`] records
 //!   held against the rows they describe, [`audit_api`] its RPCs,
-//!   [`audit_view`] what each reader is shown of a record;
+//!   [`audit_view`] what each reader is shown of a record,
+//!   [`audit_in_statement`] a record written by the statement of its
+//!   change;
 //!   [`history`]: a record's steps and notes, oldest first;
 //!   [`handover`]: each service's part when an office ends and its work
 //!   passes to the successor;
@@ -39,6 +41,7 @@ pub mod audit;
 pub mod audit_anchor;
 pub mod audit_api;
 pub mod audit_export;
+pub mod audit_in_statement;
 pub mod audit_state;
 pub mod audit_view;
 pub mod calendar;

@@ -8,9 +8,11 @@ use tonic::Request;
 use uuid::Uuid;
 
 use vanphong_platform::audit;
+use vanphong_platform::audit_in_statement::{NumberMark, RecordInStatement};
 use vanphong_platform::clock::{from_micros, local_date, to_micros};
-use vanphong_platform::db::{StoreError, Tx};
-use vanphong_platform::idempotency::commit_answer;
+use vanphong_platform::db::{Backend, StoreError, Tx};
+use vanphong_platform::history::Event;
+use vanphong_platform::idempotency::{IdempotencyKey, commit_answer};
 use vanphong_platform::identity::{Caller, Clearance, Role};
 use vanphong_platform::paging;
 use vanphong_platform::people::OnBehalf;
@@ -236,6 +238,76 @@ fn registered_already(earlier: &store::documents::RegisteredRow) -> Error {
 /// the earlier registration it repeats, looked up once the failed
 /// transaction is gone (or the store's own refusal when there is none to
 /// name, e.g. an electronic arrival not registered yet).
+/// A new paper or electronic arrival from its checked fields, not yet
+/// registered.
+fn new_arrival(f: NewIncoming, office: Uuid, caller: &Caller, now: DateTime<Utc>) -> Document {
+    let mut d = Document::arrived(ids::new_id(), office, caller.subject_id, now);
+    d.number_symbol = f
+        .number
+        .map(|n| number_symbol(n, &f.symbol))
+        .unwrap_or_else(|| f.symbol.clone());
+    d.type_code = f.type_code;
+    d.subject = f.subject;
+    d.number = f.number;
+    d.symbol = f.symbol;
+    d.issued_on = Some(f.issued_on);
+    d.issuer_name = f.issuer_name;
+    d.issuer_code = f.issuer_code;
+    d.signer_name = f.signer_name;
+    d.signer_position = f.signer_position;
+    d.urgency = f.urgency;
+    d.secrecy = f.secrecy;
+    d.pages = f.pages;
+    d.due_on = f.due_on;
+    d.channel = f.channel;
+    d.electronic_id = f.electronic_id;
+    d.received_at = Some(f.received_at.unwrap_or(now));
+    d
+}
+
+/// What a registration writes besides the document: the people it goes to
+/// (the distribution and the clerk), its history entry, and the series and
+/// year of its số đến.
+struct Registering {
+    named: Vec<Uuid>,
+    registered: Event,
+    year: i32,
+    series: String,
+}
+
+impl Registering {
+    /// Marks `document` registered by `caller` at `now`.
+    fn mark(document: &mut Document, caller: &Caller, now: DateTime<Utc>, distribution: Vec<Uuid>) -> Self {
+        document.registered_at = Some(now);
+        document.registered_by = Some(caller.subject_id);
+        document.status = DocStatus::Registered;
+        document.updated_at = now;
+        let mut named = distribution;
+        named.push(caller.subject_id);
+        // Stored in microseconds: the answer shows it as a later read would.
+        let registered = event(caller, from_micros(to_micros(now)), Action::Register.code(), "");
+        let year = local_date(now).year();
+        Self {
+            named,
+            registered,
+            year,
+            series: incoming_series(year),
+        }
+    }
+
+    /// What the answer shows beside a new document: nothing else is
+    /// around it, so nothing is read back.
+    fn into_extras(mut self) -> Extras {
+        self.named.sort_unstable();
+        self.named.dedup();
+        Extras {
+            distribution: self.named,
+            events: vec![self.registered],
+            ..Extras::default()
+        }
+    }
+}
+
 async fn refused_as_repeat(s: &Shared, document: &Document, refusal: StoreError) -> Error {
     let earlier = s.ctx.db.read(async |tx| find_registered(tx, document).await).await;
     match earlier {
@@ -288,8 +360,22 @@ impl IncomingApi {
         }
         s.check_distribution(&on_behalf, office, &distribution).await?;
 
-        let (key, mut tx) =
-            vanphong_platform::begin_idempotent!(s.ctx.db, &caller, "RegisterIncoming", request_id, &req, now);
+        let key = IdempotencyKey::new(&caller, "RegisterIncoming", request_id.as_deref(), &req);
+        let fields = match fields {
+            // Without a request id to remember, a new arrival on PostgreSQL
+            // is one statement with its audit record, outside any
+            // transaction: nothing holds the office's series but the
+            // statement itself.
+            Some(f) if key.is_none() && s.ctx.db.backend() == Backend::Postgres => {
+                let document = new_arrival(f, office, &caller, now);
+                return self
+                    .register_in_one_statement(&caller, document, distribution, now)
+                    .await;
+            }
+            other => other,
+        };
+        let mut tx = s.ctx.db.begin_write().await?;
+        vanphong_platform::replay_or_claim!(key, tx, now);
         let (mut document, before) = match (arrived, fields) {
             (Some(id), _) => {
                 let (arrived, _) = s.visible(&mut tx, &caller, id, true).await?;
@@ -299,42 +385,10 @@ impl IncomingApi {
                 transition(Action::Register, arrived.status)?;
                 (arrived.clone(), Some(arrived))
             }
-            (None, Some(f)) => {
-                let mut d = Document::arrived(ids::new_id(), office, caller.subject_id, now);
-                d.number_symbol = f
-                    .number
-                    .map(|n| number_symbol(n, &f.symbol))
-                    .unwrap_or_else(|| f.symbol.clone());
-                d.type_code = f.type_code;
-                d.subject = f.subject;
-                d.number = f.number;
-                d.symbol = f.symbol;
-                d.issued_on = Some(f.issued_on);
-                d.issuer_name = f.issuer_name;
-                d.issuer_code = f.issuer_code;
-                d.signer_name = f.signer_name;
-                d.signer_position = f.signer_position;
-                d.urgency = f.urgency;
-                d.secrecy = f.secrecy;
-                d.pages = f.pages;
-                d.due_on = f.due_on;
-                d.channel = f.channel;
-                d.electronic_id = f.electronic_id;
-                d.received_at = Some(f.received_at.unwrap_or(now));
-                (d, None)
-            }
+            (None, Some(f)) => (new_arrival(f, office, &caller, now), None),
             (None, None) => return Err(Error::internal("registration without fields")),
         };
-        document.registered_at = Some(now);
-        document.registered_by = Some(caller.subject_id);
-        document.status = DocStatus::Registered;
-        document.updated_at = now;
-        let mut named = distribution;
-        named.push(caller.subject_id);
-        // Stored in microseconds: the answer shows it as a later read would.
-        let registered = event(&caller, from_micros(to_micros(now)), Action::Register.code(), "");
-        let year = today.year();
-        let series = incoming_series(year);
+        let r = Registering::mark(&mut document, &caller, now, distribution);
         // Everything but the number first: taking a number locks the
         // office's series until commit, so it is taken last, with the audit
         // record that names it, and concurrent registrations of the office
@@ -344,21 +398,28 @@ impl IncomingApi {
                 ensure_not_registered(&mut tx, &document).await?;
                 store::documents::update(&mut tx, &document).await?;
                 flow::report_to_sender(&mut tx, before, &document, now, "").await?;
-                store::people::add_distribution(&mut tx, document.id, &named).await?;
-                store::people::add_event(&mut tx, document.id, &registered).await?;
+                store::people::add_distribution(&mut tx, document.id, &r.named).await?;
+                store::people::add_event(&mut tx, document.id, &r.registered).await?;
                 let extras = s.extras(&mut tx, &document).await?;
-                let number = store::documents::take_arrival_number(&mut tx, office, &series, document.id, year).await?;
+                let number =
+                    store::documents::take_arrival_number(&mut tx, office, &r.series, document.id, r.year).await?;
                 document.arrival_number = Some(number);
-                document.arrival_year = Some(year);
+                document.arrival_year = Some(r.year);
                 (extras, None)
             }
             None => {
                 // A repeat is refused by the office's unique keys as it is
                 // written, and named afterwards: no lookup before every
                 // registration for the rare one that repeats.
-                let inserted =
-                    store::registration::insert_numbered(&mut tx, &mut document, &series, year, &named, &registered)
-                        .await;
+                let inserted = store::registration::insert_numbered(
+                    &mut tx,
+                    &mut document,
+                    &r.series,
+                    r.year,
+                    &r.named,
+                    &r.registered,
+                )
+                .await;
                 let written = match inserted {
                     Ok(written) => written,
                     Err(refusal @ StoreError::UniqueViolation(_)) => {
@@ -367,16 +428,7 @@ impl IncomingApi {
                     }
                     Err(other) => return Err(other.into()),
                 };
-                named.sort_unstable();
-                named.dedup();
-                // A document new in this transaction has nothing else
-                // around it: no need to read back what was just written.
-                let extras = Extras {
-                    distribution: named,
-                    events: vec![registered],
-                    ..Extras::default()
-                };
-                (extras, Some(written.head))
+                (r.into_extras(), Some(written.head))
             }
         };
         let change = change(before.as_ref(), &document, "register");
@@ -386,6 +438,43 @@ impl IncomingApi {
         }
         let answer = s.answer_with(&document, extras)?;
         commit_answer(&key, tx, answer).await
+    }
+
+    /// Registers the new arrival `document` on PostgreSQL by one statement
+    /// that also writes its audit record (see [`RecordInStatement`]).
+    async fn register_in_one_statement(
+        &self,
+        caller: &Caller,
+        mut document: Document,
+        distribution: Vec<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<wire::Document, Error> {
+        let s = &self.0;
+        let r = Registering::mark(&mut document, caller, now, distribution);
+        let mark = NumberMark::new();
+        let mut registering = change(None, &document, "register");
+        if let Some(after) = registering.after.as_mut() {
+            after["arrival"] = format!("{}/{}", mark.as_str(), r.year).into();
+        }
+        let record = RecordInStatement::new(caller, now, registering, &mark)?;
+        let db = &s.ctx.db;
+        let inserted = store::registration::insert_numbered_recorded(
+            db,
+            &mut document,
+            &r.series,
+            r.year,
+            &r.named,
+            &r.registered,
+            record,
+        )
+        .await;
+        if let Err(e) = inserted {
+            return Err(match e {
+                refusal @ StoreError::UniqueViolation(_) => refused_as_repeat(s, &document, refusal).await,
+                other => other.into(),
+            });
+        }
+        s.answer_with(&document, r.into_extras())
     }
 
     async fn submit_document(&self, request: Request<wire::SubmitToLeaderRequest>) -> Result<wire::Document, Error> {

@@ -5,15 +5,19 @@
 //! Taking the number locks the office's series until the commit, and the
 //! audit head is locked the same way, so both are taken as late as possible
 //! and held for as few round trips as possible (docs/domain.md, 2.2). All of
-//! it is one call to the database: on PostgreSQL one statement, after which
-//! only the audit record and the commit remain; on SQLite, whose one writer
-//! holds the database for the whole transaction, a batch of statements sent
-//! at once instead of one trip to the database's thread each.
+//! it is one call to the database: on PostgreSQL one statement, which
+//! writes the audit record too when the registration is not in a
+//! transaction of its own (without a request id to remember,
+//! [`insert_numbered_recorded`]), or after which only the audit record and
+//! the commit remain; on SQLite, whose one writer holds the database for the
+//! whole transaction, a batch of statements sent at once instead of one
+//! trip to the database's thread each.
 
 use uuid::Uuid;
 
 use vanphong_platform::audit::{self, GENESIS, Head};
-use vanphong_platform::db::{Backend, StoreError, Tx, query_built};
+use vanphong_platform::audit_in_statement::RecordInStatement;
+use vanphong_platform::db::{Backend, Db, Query, StoreError, Tx, query_built};
 use vanphong_platform::history::{Event, History};
 use vanphong_platform::number_series::{ADVANCE, CURRENT_NUMBER, NEXT_NUMBER};
 
@@ -46,15 +50,48 @@ pub async fn insert_numbered(
     distribution: &[Uuid],
     event: &Event,
 ) -> Result<Written, StoreError> {
+    let q = numbered_query(statement(tx.backend(), false), d, series, year, distribution, event);
+    let rows: Vec<Row> = tx.fetch_all(q).await?;
+    written(rows, d)
+}
+
+/// As [`insert_numbered`] on PostgreSQL, with the audit record of the
+/// registration (which names the number) written by the same statement,
+/// run on its own: one round trip, no transaction around it, the office's
+/// series and audit head held only while the statement commits.
+pub async fn insert_numbered_recorded(
+    db: &Db,
+    d: &mut Document,
+    series: &str,
+    year: i32,
+    distribution: &[Uuid],
+    event: &Event,
+    record: RecordInStatement,
+) -> Result<(), StoreError> {
+    let q = numbered_query(statement(Backend::Postgres, true), d, series, year, distribution, event);
+    let rows: Vec<Row> = db.fetch_all(record.bind(q)).await?;
+    written(rows, d).map(|_| ())
+}
+
+fn numbered_query(
+    sql: String,
+    d: &mut Document,
+    series: &str,
+    year: i32,
+    distribution: &[Uuid],
+    event: &Event,
+) -> Query {
     d.arrival_year = Some(year);
     d.arrival_number = None;
     let mut named: Vec<String> = distribution.iter().map(Uuid::to_string).collect();
     named.sort_unstable();
     named.dedup();
     let named = serde_json::Value::from(named).to_string();
-    let sql = statement(tx.backend());
     let q = bind_fields(query_built(sql).bind(d.office_id).bind(series).bind(d.id), d).bind(named);
-    let rows: Vec<Row> = tx.fetch_all(History::bind_entry(q, event).bind(GENESIS)).await?;
+    History::bind_entry(q, event).bind(GENESIS)
+}
+
+fn written(rows: Vec<Row>, d: &mut Document) -> Result<Written, StoreError> {
     let row = rows
         .into_iter()
         .next()
@@ -71,9 +108,10 @@ pub async fn insert_numbered(
 /// The SQL of [`insert_numbered`]; its placeholders: `$1` the office and
 /// `$2` the series (the number series'), `$3` on the document's columns
 /// with the derived two, then the distribution (a JSON array of ids), the
-/// history entry's six values and the audit chain's genesis. It returns
-/// one row: the number, and the head's `seq` and `hash`.
-fn statement(backend: Backend) -> String {
+/// history entry's six values and the audit chain's genesis, then (when
+/// `recorded`, on PostgreSQL) the audit record's values. It returns one
+/// row: the number, and the head's `seq` and `hash`.
+fn statement(backend: Backend, recorded: bool) -> String {
     let columns: Vec<&str> = COLUMNS
         .split(',')
         .map(str::trim)
@@ -105,10 +143,15 @@ fn statement(backend: Backend) -> String {
              dist AS (INSERT INTO document_distribution (document_id, user_id) \
                       SELECT d.id, user_id FROM d, json_array_elements_text(CAST(${users} AS json)) AS user_id), \
              e AS ({}), \
-             h AS ({}) \
+             {} \
              SELECT n.last_number AS number, h.seq, h.hash FROM n, h",
             DOCUMENTS.add_after("d", entry),
-            audit::advance_head_after("$1", &genesis, "d"),
+            if recorded {
+                let number = "(SELECT last_number FROM n)";
+                RecordInStatement::ctes("$1", &genesis, entry + 7, "d", number)
+            } else {
+                format!("h AS ({})", audit::advance_head_after("$1", &genesis, "d"))
+            },
         ),
         Backend::Sqlite => format!(
             "{ADVANCE}; \

@@ -53,6 +53,7 @@ const PLATFORM: Migrations = crate::migrations![
     (1, "audit and idempotency", "0001_platform.sql"),
     (2, "audit checkpoints", "0002_audit_checkpoints.sql"),
     (3, "handovers", "0003_handovers.sql"),
+    (4, "audit head links", "0004_audit_head_links.sql"),
 ];
 
 const PLATFORM_TABLE: &str = "_vanphong_platform_migrations";
