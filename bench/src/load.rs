@@ -148,6 +148,59 @@ where
     })
 }
 
+/// Two timed calls measured in alternate rounds (as [`alternated`] does
+/// for loads): the median time of each, and the median of the rounds'
+/// ratios, measured over baseline.
+pub struct AlternatedTimes<T> {
+    pub base: Duration,
+    pub measured: Duration,
+    pub ratio: f64,
+    /// The baseline's last result.
+    pub base_result: T,
+}
+
+/// Times `base` then `measured`, `rounds` times (at least once).
+pub async fn alternated_times<B, BF, T, M, MF, U, E>(
+    rounds: usize,
+    mut base: B,
+    mut measured: M,
+) -> Result<AlternatedTimes<T>, E>
+where
+    B: FnMut() -> BF,
+    BF: Future<Output = Result<T, E>>,
+    M: FnMut() -> MF,
+    MF: Future<Output = Result<U, E>>,
+{
+    let (mut bases, mut measureds, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let mut round = async || -> Result<T, E> {
+        let (b, result) = timed(base()).await?;
+        let (m, _) = timed(measured()).await?;
+        bases.push(b);
+        measureds.push(m);
+        if b > 0.0 {
+            ratios.push(m / b);
+        }
+        Ok(result)
+    };
+    let mut base_result = round().await?;
+    for _ in 1..rounds {
+        base_result = round().await?;
+    }
+    Ok(AlternatedTimes {
+        base: Duration::from_secs_f64(middle(bases)),
+        measured: Duration::from_secs_f64(middle(measureds)),
+        ratio: middle(ratios),
+        base_result,
+    })
+}
+
+/// How long `work` took, in seconds, and its result.
+async fn timed<T, E>(work: impl Future<Output = Result<T, E>>) -> Result<(f64, T), E> {
+    let began = Instant::now();
+    let result = work.await?;
+    Ok((began.elapsed().as_secs_f64(), result))
+}
+
 /// The middle of `values` (the upper middle of an even count).
 fn middle(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
@@ -206,5 +259,31 @@ mod tests {
         assert_eq!(both.measured.ok, 90);
         // Round ratios 0.9, 1.2 and 0.75: a slow round slows both sides.
         assert_eq!(both.ratio, Some(0.9));
+    }
+
+    #[tokio::test]
+    async fn alternated_times_give_the_median_ratio_of_rounds() {
+        let mut round = 0_u64;
+        let both = alternated_times::<_, _, u64, _, _, (), ()>(
+            3,
+            || {
+                round += 1;
+                let n = round;
+                async move {
+                    tokio::time::sleep(Duration::from_millis(10 * n)).await;
+                    Ok(n)
+                }
+            },
+            || async {
+                tokio::time::sleep(Duration::from_millis(40)).await;
+                Ok(())
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(both.base_result, 3, "the baseline's last result");
+        assert!(both.base >= Duration::from_millis(20) && both.base < Duration::from_millis(30));
+        // Ratios about 4, 2 and 1.33: the middle one.
+        assert!(both.ratio > 1.8 && both.ratio < 2.2, "{}", both.ratio);
     }
 }

@@ -33,7 +33,7 @@ use vanphong_proto::documents::v1::{
 };
 
 use crate::error::BenchError;
-use crate::load::{self, Stats};
+use crate::load::{self, AlternatedTimes, Stats};
 
 /// The demo's offices, by the prefix of their users' names.
 pub const OFFICES: [&str; 6] = ["hiephoa", "vietyen", "yendung", "tu", "bacly", "hoangvan"];
@@ -337,33 +337,12 @@ impl Suite {
         .await)
     }
 
-    /// The incoming register book of office `slug` for this month so far
-    /// (XLSX), its median time over a few calls and its rows.
-    pub async fn export_register(&self, slug: &str) -> Result<Duration, BenchError> {
+    /// The incoming register book of office `slug` for this month so far:
+    /// its export (XLSX) against the same rows read by hand-written SQL on
+    /// the documents database, its floor, in `rounds` alternate rounds. The
+    /// baseline's result is the number of rows.
+    pub async fn export_register(&self, slug: &str, rounds: usize) -> Result<AlternatedTimes<usize>, BenchError> {
         let token = self.clerk_token(slug).await?;
-        let (from, to) = this_month();
-        let registers = RegisterServiceClient::new(self.channel.clone());
-        load::median(3, || {
-            let mut registers = registers.clone();
-            let request = authed(
-                ExportRegisterRequest {
-                    book: RegisterBook::Incoming as i32,
-                    from: from.to_string(),
-                    to: to.to_string(),
-                    ..Default::default()
-                },
-                &token,
-            );
-            async move { registers.export_register(request).await }
-        })
-        .await
-        .map(|(took, _)| took)
-        .map_err(BenchError::call("export the register book"))
-    }
-
-    /// The same rows by hand-written SQL on the documents database: the
-    /// export's floor. Returns the median time and the number of rows.
-    pub async fn register_rows_by_sql(&self, slug: &str) -> Result<(Duration, usize), BenchError> {
         let office = self
             .demo
             .office(slug)
@@ -374,13 +353,13 @@ impl Suite {
         let start = local_midnight(from);
         let end = local_midnight(to.succ_opt().unwrap_or(to));
         let db = self.documents_db().await?;
+        let registers = RegisterServiceClient::new(self.channel.clone());
         let sql = "SELECT * FROM documents WHERE office_id = $1 AND direction = 'incoming' \
                    AND registered_at >= $2 AND registered_at < $3 ORDER BY arrival_year, arrival_number";
-        let (took, rows) = load::median(3, || {
-            let db = &db;
-            let office = &office;
+        let by_sql = || {
+            let (db, office) = (&db, &office);
             async move {
-                let got = match db {
+                let rows = match db {
                     Raw::Sqlite(pool) => sqlx::query(sql)
                         .bind(office)
                         .bind(start)
@@ -395,14 +374,31 @@ impl Suite {
                         .fetch_all(pool)
                         .await
                         .map(|r| r.len()),
-                }?;
-                Ok::<_, sqlx::Error>(got)
+                };
+                rows.map_err(BenchError::sql("register rows"))
             }
-        })
-        .await
-        .map_err(BenchError::sql("register rows"))?;
+        };
+        let export = || {
+            let mut registers = registers.clone();
+            let request = authed(
+                ExportRegisterRequest {
+                    book: RegisterBook::Incoming as i32,
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    ..Default::default()
+                },
+                &token,
+            );
+            async move {
+                registers
+                    .export_register(request)
+                    .await
+                    .map_err(BenchError::call("export the register book"))
+            }
+        };
+        let times = load::alternated_times(rounds, by_sql, export).await;
         db.close().await;
-        Ok((took, rows))
+        times
     }
 
     /// Stops the suite; on PostgreSQL drops the schemas it made.
