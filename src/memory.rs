@@ -12,9 +12,11 @@
 //! memory in an eagerly committed arena stays in the process's RSS, which
 //! held ~150 MiB after the demo instead of ~100 MiB.
 //!
-//! The C code in the process (SQLite, the TLS library) still allocates from
-//! glibc, whose tunables [`bound_allocator`] sets, called first thing by
-//! `vanphong` and the benchmark, before any thread starts.
+//! SQLite allocates from mimalloc too, set up as the first database opens
+//! (`vanphong_platform::db`). The rest of the C code in the process (the
+//! TLS library) still allocates from glibc, whose tunables
+//! [`bound_allocator`] sets, called first thing by `vanphong` and the
+//! benchmark, before any thread starts.
 //!
 //! glibc gives busy threads arenas of their own (up to 8 per core) and keeps
 //! what is freed in them, and raises its "large allocation" threshold each

@@ -59,6 +59,7 @@ impl Db {
 }
 
 async fn connect_sqlite(settings: &DatabaseSettings) -> Result<Db, StoreError> {
+    super::sqlite_allocator::use_mimalloc();
     let options = SqliteConnectOptions::from_str(&settings.url)
         .map_err(|e| StoreError::Config(format!("bad SQLite URL: {e}")))?
         .create_if_missing(true)

@@ -21,6 +21,9 @@
 //!
 //! Every statement run for a request is a span of its trace (`db.query`,
 //! with the statement's text, never its values).
+//!
+//! SQLite allocates from mimalloc, set up before the first connection
+//! opens (`sqlite_allocator`).
 
 mod clauses;
 mod connect;
@@ -29,6 +32,7 @@ mod keyed;
 mod keyset;
 mod migrate;
 mod span;
+mod sqlite_allocator;
 
 use std::borrow::Cow;
 
