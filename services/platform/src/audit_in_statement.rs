@@ -142,8 +142,9 @@ impl RecordInStatement {
 
     /// The record as stored once the statement ran and returned its `seq`,
     /// the hash it links to and its own, with `number`: to check it
-    /// against [`AuditRow::expected_hash`] in tests.
-    pub fn as_stored(&self, seq: i64, number: i64, prev_hash: &str, hash: &str) -> AuditRow {
+    /// against [`AuditRow::expected_hash`].
+    #[cfg(test)]
+    fn as_stored(&self, seq: i64, number: i64, prev_hash: &str, hash: &str) -> AuditRow {
         let mut row = self.row.clone();
         row.seq = seq;
         row.after_json = Some(format!("{}{number}{}", self.after[0], self.after[1]));
