@@ -12,11 +12,12 @@
 //! memory in an eagerly committed arena stays in the process's RSS, which
 //! held ~150 MiB after the demo instead of ~100 MiB.
 //!
-//! SQLite allocates from mimalloc too, set up as the first database opens
-//! (`vanphong_platform::db`). The rest of the C code in the process (the
-//! TLS library) still allocates from glibc, whose tunables
-//! [`bound_allocator`] sets, called first thing by `vanphong` and the
-//! benchmark, before any thread starts.
+//! SQLite allocates from mimalloc too
+//! (`vanphong_platform::db::use_mimalloc_for_sqlite`). The rest of the C
+//! code in the process (the TLS library) still allocates from glibc, whose
+//! tunables [`bound_allocator`] sets. It is called first thing by
+//! `vanphong` and the benchmark, before any thread starts or anything
+//! opens SQLite (the benchmark's floors open it apart from the suite).
 //!
 //! glibc gives busy threads arenas of their own (up to 8 per core) and keeps
 //! what is freed in them, and raises its "large allocation" threshold each
@@ -37,8 +38,12 @@ const ARENAS: i32 = 2;
 /// Blocks of this size and more are mapped apart and given back when freed.
 const MMAP_THRESHOLD: i32 = 1024 * 1024;
 
-/// Sets the allocator's bounds; elsewhere than glibc, nothing.
+/// Hands SQLite's allocations to mimalloc and sets glibc's bounds (on
+/// glibc).
 pub fn bound_allocator() {
+    // Nothing has opened SQLite yet, so this is not refused; were it,
+    // SQLite would keep the C library's allocator and work as well.
+    let _ = vanphong_platform::db::use_mimalloc_for_sqlite();
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes the allocator's tunables; it is called
     // before the process starts any thread (glibc documents it as MT-Unsafe

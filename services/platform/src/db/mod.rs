@@ -23,7 +23,7 @@
 //! with the statement's text, never its values).
 //!
 //! SQLite allocates from mimalloc, set up before the first connection
-//! opens (`sqlite_allocator`).
+//! opens ([`use_mimalloc_for_sqlite`]).
 
 mod clauses;
 mod connect;
@@ -50,6 +50,7 @@ pub use keyset::{NO_DATE, Order, PageCursor, date_key};
 #[cfg(test)]
 pub(crate) use migrate::scratch;
 pub use migrate::{MigrationFile, Migrations};
+pub use sqlite_allocator::use_mimalloc as use_mimalloc_for_sqlite;
 
 use crate::clock::format_date;
 use crate::clock::to_micros;

@@ -54,12 +54,14 @@ unsafe extern "C" fn init(_: *mut c_void) -> c_int {
 unsafe extern "C" fn shutdown(_: *mut c_void) {}
 
 /// Hands SQLite's allocations to mimalloc, once per process, before the
-/// first connection opens ([`super::Db::connect`]): SQLite may not be
-/// configured while another thread uses it, and every connection of ours
-/// opens through here, waiting for this to finish. `false` when SQLite was
-/// already in use (opened by other code), which then keeps the C library's
-/// allocator and works as well, only slower.
-pub(super) fn use_mimalloc() -> bool {
+/// first connection opens: programs call it first thing
+/// (`vanphong::memory::bound_allocator`), and [`super::Db::connect`] calls
+/// it too, so a test harness opening databases gets it as well. SQLite may
+/// not be configured while another thread uses it: every connection of
+/// ours opens through here, waiting for this to finish. `false` when SQLite
+/// was already in use (opened by other code), which then keeps the C
+/// library's allocator and works as well, only slower.
+pub fn use_mimalloc() -> bool {
     static CONFIGURED: OnceLock<bool> = OnceLock::new();
     *CONFIGURED.get_or_init(configure)
 }
