@@ -50,7 +50,7 @@ async fn sqlite_indexes(db: &Db) -> Indexes {
     let Db::Sqlite(pools) = db else {
         panic!("a SQLite database")
     };
-    let pool = &pools.read;
+    let pool = pools.read.pool();
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT m.name, (SELECT group_concat(name, ', ') FROM (SELECT ii.name FROM pragma_index_info(il.name) ii \
          ORDER BY ii.seqno)), il.\"unique\" FROM sqlite_master m, pragma_index_list(m.name) il \
@@ -76,7 +76,7 @@ async fn postgres_indexes(db: &Db) -> Indexes {
          FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace \
          WHERE n.nspname = current_schema() AND NOT i.indisprimary AND t.relname NOT LIKE '\\_%'",
     )
-    .fetch_all(pool)
+    .fetch_all(pool.pool())
     .await
     .expect("PostgreSQL indexes");
     rows.iter()
@@ -99,7 +99,7 @@ async fn sqlite_schema(db: &Db) -> Schema {
     let Db::Sqlite(pools) = db else {
         panic!("a SQLite database")
     };
-    let pool = &pools.read;
+    let pool = pools.read.pool();
     let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT m.name, p.name, p.type, p.\"notnull\", p.pk FROM sqlite_master m, pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_%' ESCAPE '\\'",
@@ -138,7 +138,7 @@ async fn postgres_schema(db: &Db) -> Schema {
          FROM information_schema.columns c \
          WHERE c.table_schema = current_schema() AND c.table_name NOT LIKE '\\_%'",
     )
-    .fetch_all(pool)
+    .fetch_all(pool.pool())
     .await
     .expect("PostgreSQL schema");
     let mut schema = Schema::new();

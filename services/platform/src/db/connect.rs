@@ -7,7 +7,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection};
 
-use super::{Db, SqlitePools, StoreError};
+use super::{Db, Lender, SqlitePools, StoreError};
 
 /// Where and how a service connects to its database.
 #[derive(Debug, Clone)]
@@ -78,9 +78,9 @@ async fn connect_sqlite(settings: &DatabaseSettings) -> Result<Db, StoreError> {
             .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", folder.display())))?;
     }
     // The write connection first: it creates the file and turns on WAL.
-    // Neither pool pings a connection before lending it: the database is in
-    // the process, there is no far end to hang up, and a ping is a round
-    // trip to the connection's worker thread before every statement.
+    // Neither lender pings a connection before lending it, nor after it
+    // comes back: the database is in the process, there is no far end to
+    // hang up, and a ping is a round trip to the connection's worker thread.
     let write = SqlitePoolOptions::new()
         .max_connections(1)
         .test_before_acquire(false)
@@ -93,6 +93,10 @@ async fn connect_sqlite(settings: &DatabaseSettings) -> Result<Db, StoreError> {
         .acquire_timeout(settings.acquire_timeout)
         .connect_with(options)
         .await?;
+    let (write, read) = (
+        Lender::new(write, 1, settings.acquire_timeout, None),
+        Lender::new(read, settings.max_connections, settings.acquire_timeout, None),
+    );
     Ok(Db::Sqlite(SqlitePools { read, write }))
 }
 
@@ -115,18 +119,16 @@ async fn connect_postgres(settings: &DatabaseSettings) -> Result<Db, StoreError>
     let pool = PgPoolOptions::new()
         .max_connections(settings.max_connections.max(1))
         .test_before_acquire(false)
-        .before_acquire(|conn, meta| {
-            Box::pin(async move {
-                if meta.idle_for > POSTGRES_PING_AFTER_IDLE {
-                    conn.ping().await?;
-                }
-                Ok(true)
-            })
-        })
         .acquire_timeout(settings.acquire_timeout)
         .connect_with(options)
         .await?;
-    Ok(Db::Postgres(pool))
+    let lender = Lender::new(
+        pool,
+        settings.max_connections,
+        settings.acquire_timeout,
+        Some(POSTGRES_PING_AFTER_IDLE),
+    );
+    Ok(Db::Postgres(lender))
 }
 
 fn is_plain_identifier(name: &str) -> bool {
@@ -194,7 +196,7 @@ mod tests {
             panic!("a PostgreSQL pool");
         };
         let encrypted: bool = sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
-            .fetch_one(&pool)
+            .fetch_one(pool.pool())
             .await
             .expect("pg_stat_ssl");
         assert!(encrypted, "the connection is encrypted");

@@ -86,8 +86,8 @@ impl Db {
         let mut migrator = Migrator::with_migrations(migrations);
         migrator.dangerous_set_table_name(table);
         match self {
-            Db::Sqlite(pools) => migrator.run(&pools.write).await?,
-            Db::Postgres(pool) => migrator.run(pool).await?,
+            Db::Sqlite(pools) => migrator.run(pools.write.pool()).await?,
+            Db::Postgres(lender) => migrator.run(lender.pool()).await?,
         }
         Ok(())
     }

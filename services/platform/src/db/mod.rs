@@ -22,6 +22,9 @@
 //! Every statement run for a request is a span of its trace (`db.query`,
 //! with the statement's text, never its values).
 //!
+//! Connections are lent by a [`Lender`], which takes them back without
+//! the round trip sqlx's pool makes to test each one it takes back.
+//!
 //! SQLite allocates from mimalloc, set up before the first connection
 //! opens ([`use_mimalloc_for_sqlite`]).
 
@@ -30,6 +33,7 @@ mod connect;
 mod decode;
 mod keyed;
 mod keyset;
+mod lender;
 mod migrate;
 mod span;
 mod sqlite_allocator;
@@ -39,7 +43,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{AssertSqlSafe, FromRow, PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::{AssertSqlSafe, FromRow, Postgres, Sqlite};
 use uuid::Uuid;
 
 pub use clauses::{Clauses, count_where, counts_by_key, cut_page, insert_into, json_rows, json_values, placeholders};
@@ -47,6 +51,7 @@ pub use connect::DatabaseSettings;
 pub use decode::{CorruptRow, RowDecoder};
 pub use keyed::KeyedTexts;
 pub use keyset::{NO_DATE, Order, PageCursor, date_key};
+pub use lender::{Lender, Lent, Transactional};
 #[cfg(test)]
 pub(crate) use migrate::scratch;
 pub use migrate::{MigrationFile, Migrations};
@@ -301,16 +306,22 @@ macro_rules! fetch_on {
         Ok(span::run(span, async {
             match $self {
                 $sp => {
-                    bind_args!(sqlx::$build::<Sqlite, $t>(AssertSqlSafe($q.sql)), $q.args)
-                        .$fetch($se)
-                        .await
+                    let mut held = $se;
+                    let lent: &mut Lent<Sqlite> = &mut held;
+                    let fetched = bind_args!(sqlx::$build::<Sqlite, $t>(AssertSqlSafe($q.sql)), $q.args)
+                        .$fetch(&mut **lent)
+                        .await;
+                    lent.check(fetched)
                 }
                 $pp => {
                     let persistent = $q.persistent;
-                    bind_args!(sqlx::$build::<Postgres, $t>(AssertSqlSafe($q.sql)), $q.args)
+                    let mut held = $pe;
+                    let lent: &mut Lent<Postgres> = &mut held;
+                    let fetched = bind_args!(sqlx::$build::<Postgres, $t>(AssertSqlSafe($q.sql)), $q.args)
                         .persistent(persistent)
-                        .$fetch($pe)
-                        .await
+                        .$fetch(&mut **lent)
+                        .await;
+                    lent.check(fetched)
                 }
             }
         })
@@ -322,7 +333,7 @@ macro_rules! fetch_on {
 #[derive(Debug, Clone)]
 pub enum Db {
     Sqlite(SqlitePools),
-    Postgres(PgPool),
+    Postgres(Lender<Postgres>),
 }
 
 /// SQLite allows one writer at a time; giving writes a pool of exactly one
@@ -332,16 +343,16 @@ pub enum Db {
 #[derive(Debug, Clone)]
 pub struct SqlitePools {
     /// Reads and read transactions, several connections.
-    pub read: SqlitePool,
+    pub read: Lender<Sqlite>,
     /// Write transactions and migrations: one connection.
-    pub write: SqlitePool,
+    pub write: Lender<Sqlite>,
 }
 
 /// A transaction; dropped without [`Tx::commit`] it rolls back.
 #[derive(Debug)]
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
-    Postgres(sqlx::Transaction<'static, Postgres>),
+    Sqlite(Lent<Sqlite>),
+    Postgres(Lent<Postgres>),
 }
 
 impl Db {
@@ -357,8 +368,8 @@ impl Db {
         let span = span::statement(self.backend(), "BEGIN");
         Ok(span::run(span, async {
             Ok(match self {
-                Db::Sqlite(pools) => Tx::Sqlite(pools.write.begin_with("BEGIN IMMEDIATE").await?),
-                Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+                Db::Sqlite(pools) => Tx::Sqlite(begun(pools.write.lend().await?, "BEGIN IMMEDIATE").await?),
+                Db::Postgres(lender) => Tx::Postgres(begun(lender.lend().await?, "BEGIN").await?),
             })
         })
         .await?)
@@ -369,8 +380,8 @@ impl Db {
         let span = span::statement(self.backend(), "BEGIN");
         Ok(span::run(span, async {
             Ok(match self {
-                Db::Sqlite(pools) => Tx::Sqlite(pools.read.begin().await?),
-                Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+                Db::Sqlite(pools) => Tx::Sqlite(begun(pools.read.lend().await?, "BEGIN").await?),
+                Db::Postgres(lender) => Tx::Postgres(begun(lender.lend().await?, "BEGIN").await?),
             })
         })
         .await?)
@@ -386,15 +397,15 @@ impl Db {
     }
 
     pub async fn fetch_all<T: Record>(&self, q: Query) -> Result<Vec<T>, StoreError> {
-        fetch_on!(self, q, query_as::<T>.fetch_all, Db::Sqlite(SqlitePools { read: pool, .. }) => pool, Db::Postgres(pool) => pool)
+        fetch_on!(self, q, query_as::<T>.fetch_all, Db::Sqlite(SqlitePools { read, .. }) => read.lend().await?, Db::Postgres(lender) => lender.lend().await?)
     }
 
     pub async fn fetch_optional<T: Record>(&self, q: Query) -> Result<Option<T>, StoreError> {
-        fetch_on!(self, q, query_as::<T>.fetch_optional, Db::Sqlite(SqlitePools { read: pool, .. }) => pool, Db::Postgres(pool) => pool)
+        fetch_on!(self, q, query_as::<T>.fetch_optional, Db::Sqlite(SqlitePools { read, .. }) => read.lend().await?, Db::Postgres(lender) => lender.lend().await?)
     }
 
     pub async fn scalar<T: Scalar>(&self, q: Query) -> Result<Option<T>, StoreError> {
-        fetch_on!(self, q, query_scalar::<T>.fetch_optional, Db::Sqlite(SqlitePools { read: pool, .. }) => pool, Db::Postgres(pool) => pool)
+        fetch_on!(self, q, query_scalar::<T>.fetch_optional, Db::Sqlite(SqlitePools { read, .. }) => read.lend().await?, Db::Postgres(lender) => lender.lend().await?)
     }
 
     /// Whether the database answers: for readiness checks.
@@ -409,9 +420,15 @@ impl Db {
                 pools.read.close().await;
                 pools.write.close().await;
             }
-            Db::Postgres(pool) => pool.close().await,
+            Db::Postgres(lender) => lender.close().await,
         }
     }
+}
+
+/// `lent` with a transaction begun on it by `statement`.
+async fn begun<DB: Transactional>(mut lent: Lent<DB>, statement: &'static str) -> Result<Lent<DB>, sqlx::Error> {
+    lent.begin(statement).await?;
+    Ok(lent)
 }
 
 impl Tx {
@@ -472,36 +489,41 @@ impl Tx {
         let span = span::statement(self.backend(), q.sql());
         Ok(span::run(span, async {
             Ok(match self {
-                Tx::Sqlite(tx) => bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(q.sql)), q.args)
-                    .execute(&mut **tx)
-                    .await?
-                    .rows_affected(),
-                Tx::Postgres(tx) => bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(q.sql)), q.args)
-                    .persistent(q.persistent)
-                    .execute(&mut **tx)
-                    .await?
-                    .rows_affected(),
+                Tx::Sqlite(lent) => {
+                    let done = bind_args!(sqlx::query::<Sqlite>(AssertSqlSafe(q.sql)), q.args)
+                        .execute(&mut **lent)
+                        .await;
+                    lent.check(done)?.rows_affected()
+                }
+                Tx::Postgres(lent) => {
+                    let done = bind_args!(sqlx::query::<Postgres>(AssertSqlSafe(q.sql)), q.args)
+                        .persistent(q.persistent)
+                        .execute(&mut **lent)
+                        .await;
+                    lent.check(done)?.rows_affected()
+                }
             })
         })
         .await?)
     }
 
     pub async fn fetch_all<T: Record>(&mut self, q: Query) -> Result<Vec<T>, StoreError> {
-        fetch_on!(self, q, query_as::<T>.fetch_all, Tx::Sqlite(tx) => &mut **tx, Tx::Postgres(tx) => &mut **tx)
+        fetch_on!(self, q, query_as::<T>.fetch_all, Tx::Sqlite(lent) => lent, Tx::Postgres(lent) => lent)
     }
 
     pub async fn fetch_optional<T: Record>(&mut self, q: Query) -> Result<Option<T>, StoreError> {
-        fetch_on!(self, q, query_as::<T>.fetch_optional, Tx::Sqlite(tx) => &mut **tx, Tx::Postgres(tx) => &mut **tx)
+        fetch_on!(self, q, query_as::<T>.fetch_optional, Tx::Sqlite(lent) => lent, Tx::Postgres(lent) => lent)
     }
 
     /// The first column of the first row, if any.
     pub async fn scalar<T: Scalar>(&mut self, q: Query) -> Result<Option<T>, StoreError> {
-        fetch_on!(self, q, query_scalar::<T>.fetch_optional, Tx::Sqlite(tx) => &mut **tx, Tx::Postgres(tx) => &mut **tx)
+        fetch_on!(self, q, query_scalar::<T>.fetch_optional, Tx::Sqlite(lent) => lent, Tx::Postgres(lent) => lent)
     }
 
-    /// Undoes everything written in the transaction at once (rather than
-    /// when the connection is next used, as a drop does): a step computed
-    /// in full only to show its outcome (`validate_only`) leaves nothing.
+    /// Undoes everything written in the transaction before it returns (a
+    /// drop rolls back too, a moment later, in a task of its own): a step
+    /// computed in full only to show its outcome (`validate_only`) leaves
+    /// nothing.
     pub async fn rollback(self) -> Result<(), StoreError> {
         self.end(false).await
     }
@@ -515,11 +537,9 @@ impl Tx {
     async fn end(self, keep: bool) -> Result<(), StoreError> {
         let span = span::statement(self.backend(), if keep { "COMMIT" } else { "ROLLBACK" });
         Ok(span::run(span, async {
-            match (self, keep) {
-                (Tx::Sqlite(tx), true) => tx.commit().await,
-                (Tx::Sqlite(tx), false) => tx.rollback().await,
-                (Tx::Postgres(tx), true) => tx.commit().await,
-                (Tx::Postgres(tx), false) => tx.rollback().await,
+            match self {
+                Tx::Sqlite(mut lent) => lent.end(keep).await,
+                Tx::Postgres(mut lent) => lent.end(keep).await,
             }
         })
         .await?)
