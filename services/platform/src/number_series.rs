@@ -31,8 +31,17 @@ pub async fn next_number(tx: &mut Tx, office: Uuid, series: &str) -> Result<i64,
 /// created at 1; what [`NEXT_NUMBER`] and [`ADVANCE`] share.
 macro_rules! advance {
     () => {
-        "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 1) \
-         ON CONFLICT (office_id, series) DO UPDATE SET last_number = number_series.last_number + 1"
+        concat!(
+            "INSERT INTO number_series (office_id, series, last_number) VALUES ($1, $2, 1)",
+            increment!()
+        )
+    };
+}
+
+/// What takes the next number of a series whose row exists.
+macro_rules! increment {
+    () => {
+        " ON CONFLICT (office_id, series) DO UPDATE SET last_number = number_series.last_number + 1"
     };
 }
 
@@ -41,6 +50,20 @@ macro_rules! advance {
 /// `WITH n AS (…)` before the statement that stores the number, so the
 /// series stays locked for one round trip less.
 pub const NEXT_NUMBER: &str = concat!(advance!(), " RETURNING last_number");
+
+/// [`NEXT_NUMBER`] taken only where `condition` holds (SQL, e.g. an
+/// `EXISTS` over the catalog): where it does not, no number is taken and
+/// nothing is returned.
+pub fn next_number_where(condition: &str) -> String {
+    format!(
+        concat!(
+            "INSERT INTO number_series (office_id, series, last_number) SELECT $1, $2, 1 WHERE {}",
+            increment!(),
+            " RETURNING last_number"
+        ),
+        condition
+    )
+}
 
 /// [`NEXT_NUMBER`] returning nothing, for a batch of statements sent in one
 /// call (SQLite), whose later statements read the number from

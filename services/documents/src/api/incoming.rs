@@ -308,6 +308,11 @@ impl Registering {
     }
 }
 
+/// A registration's type is not an active one of the catalog.
+fn unknown_type() -> Error {
+    Error::invalid("type_code", "UNKNOWN_TYPE", "Loại văn bản không có trong danh mục")
+}
+
 async fn refused_as_repeat(s: &Shared, document: &Document, refusal: StoreError) -> Error {
     let earlier = s.ctx.db.read(async |tx| find_registered(tx, document).await).await;
     match earlier {
@@ -343,14 +348,18 @@ impl IncomingApi {
 
         caller.ensure_act(&s.snapshot().tree, office, today)?;
         caller.require_any_role(Action::Register.roles())?;
+        let key = IdempotencyKey::new(&caller, "RegisterIncoming", request_id.as_deref(), &req);
+        // Without a request id to remember, a new arrival on PostgreSQL is
+        // one statement with its audit record, outside any transaction:
+        // nothing holds the office's series but the statement itself, which
+        // also checks the type against the catalog.
+        let in_one_statement = key.is_none() && fields.is_some() && s.ctx.db.backend() == Backend::Postgres;
         if let Some(fields) = &fields {
-            let known = store::catalog::find(&s.ctx.db, &fields.type_code).await?;
-            if !known.is_some_and(|t| t.active) {
-                return Err(Error::invalid(
-                    "type_code",
-                    "UNKNOWN_TYPE",
-                    "Loại văn bản không có trong danh mục",
-                ));
+            if !in_one_statement {
+                let known = store::catalog::find(&s.ctx.db, &fields.type_code).await?;
+                if !known.is_some_and(|t| t.active) {
+                    return Err(unknown_type());
+                }
             }
             if fields.secrecy > caller.clearance {
                 return Err(Error::PermissionDenied(
@@ -360,13 +369,8 @@ impl IncomingApi {
         }
         s.check_distribution(&on_behalf, office, &distribution).await?;
 
-        let key = IdempotencyKey::new(&caller, "RegisterIncoming", request_id.as_deref(), &req);
         let fields = match fields {
-            // Without a request id to remember, a new arrival on PostgreSQL
-            // is one statement with its audit record, outside any
-            // transaction: nothing holds the office's series but the
-            // statement itself.
-            Some(f) if key.is_none() && s.ctx.db.backend() == Backend::Postgres => {
+            Some(f) if in_one_statement => {
                 let document = new_arrival(f, office, &caller, now);
                 return self
                     .register_in_one_statement(&caller, document, distribution, now)
@@ -468,13 +472,12 @@ impl IncomingApi {
             record,
         )
         .await;
-        if let Err(e) = inserted {
-            return Err(match e {
-                refusal @ StoreError::UniqueViolation(_) => refused_as_repeat(s, &document, refusal).await,
-                other => other.into(),
-            });
+        match inserted {
+            Ok(true) => s.answer_with(&document, r.into_extras()),
+            Ok(false) => Err(unknown_type()),
+            Err(refusal @ StoreError::UniqueViolation(_)) => Err(refused_as_repeat(s, &document, refusal).await),
+            Err(other) => Err(other.into()),
         }
-        s.answer_with(&document, r.into_extras())
     }
 
     async fn submit_document(&self, request: Request<wire::SubmitToLeaderRequest>) -> Result<wire::Document, Error> {

@@ -19,7 +19,7 @@ use vanphong_platform::audit::{self, GENESIS, Head};
 use vanphong_platform::audit_in_statement::RecordInStatement;
 use vanphong_platform::db::{Backend, Db, Query, StoreError, Tx, query_built};
 use vanphong_platform::history::{Event, History};
-use vanphong_platform::number_series::{ADVANCE, CURRENT_NUMBER, NEXT_NUMBER};
+use vanphong_platform::number_series::{ADVANCE, CURRENT_NUMBER, NEXT_NUMBER, next_number_where};
 
 use super::documents::{COLUMNS, bind_fields};
 use super::people::DOCUMENTS;
@@ -58,7 +58,9 @@ pub async fn insert_numbered(
 /// As [`insert_numbered`] on PostgreSQL, with the audit record of the
 /// registration (which names the number) written by the same statement,
 /// run on its own: one round trip, no transaction around it, the office's
-/// series and audit head held only while the statement commits.
+/// series and audit head held only while the statement commits. The
+/// statement also checks the document's type against the catalog: `false`,
+/// and nothing written, when it is not an active type.
 pub async fn insert_numbered_recorded(
     db: &Db,
     d: &mut Document,
@@ -67,10 +69,13 @@ pub async fn insert_numbered_recorded(
     distribution: &[Uuid],
     event: &Event,
     record: RecordInStatement,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let q = numbered_query(statement(Backend::Postgres, true), d, series, year, distribution, event);
     let rows: Vec<Row> = db.fetch_all(record.bind(q)).await?;
-    written(rows, d).map(|_| ())
+    if rows.is_empty() {
+        return Ok(false);
+    }
+    written(rows, d).map(|_| true)
 }
 
 fn numbered_query(
@@ -103,6 +108,15 @@ fn written(rows: Vec<Row>, d: &mut Document) -> Result<Written, StoreError> {
             hash: row.hash,
         },
     })
+}
+
+/// How many of the document's columns come before `column` in [`COLUMNS`].
+fn columns_before(column: &str) -> usize {
+    COLUMNS
+        .split(',')
+        .map(str::trim)
+        .position(|c| c == column)
+        .unwrap_or_else(|| unreachable!("{column} is one of the documents' columns"))
 }
 
 /// The SQL of [`insert_numbered`]; its placeholders: `$1` the office and
@@ -138,13 +152,23 @@ fn statement(backend: Backend, recorded: bool) -> String {
         // `d`, so it is locked after the series, the order every other
         // write takes them in.
         Backend::Postgres => format!(
-            "WITH n AS ({NEXT_NUMBER}), \
+            "WITH n AS ({}), \
              d AS (INSERT INTO documents ({columns}) SELECT {values} FROM n RETURNING id), \
              dist AS (INSERT INTO document_distribution (document_id, user_id) \
                       SELECT d.id, user_id FROM d, json_array_elements_text(CAST(${users} AS json)) AS user_id), \
              e AS ({}), \
              {} \
              SELECT n.last_number AS number, h.seq, h.hash FROM n, h",
+            if recorded {
+                // No number, and so nothing written, for a type that is not
+                // an active one of the catalog.
+                let type_code = 3 + columns_before("type_code");
+                next_number_where(&format!(
+                    "EXISTS (SELECT 1 FROM document_types WHERE code = ${type_code} AND active)"
+                ))
+            } else {
+                NEXT_NUMBER.to_string()
+            },
             DOCUMENTS.add_after("d", entry),
             if recorded {
                 let number = "(SELECT last_number FROM n)";
